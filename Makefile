@@ -1,0 +1,73 @@
+# kimono-interop developer tasks. `make test` is what CI runs (.ci/run).
+#
+# Everything is installed into .venv (Python, pinned by pyproject.toml's `dev`
+# extra and constraints.txt) and spec/lint/node_modules (the OpenAPI linter,
+# pinned by spec/lint/package-lock.json), so a fresh clone needs only python3,
+# node and npm.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+NODE_STAMP := spec/lint/node_modules/.installed
+REDOCLY := spec/lint/node_modules/.bin/redocly
+SPECS := spec/interop-data.yaml spec/interop.yaml
+# The linter must not phone home (CI has no network beyond package registries).
+export REDOCLY_TELEMETRY := off
+export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
+
+.PHONY: help install demo test generate check-generated lint lint-spec lint-python typecheck pytest lock clean
+
+help:
+	@echo "make demo             run the example driver against the local sandbox (coming with the sandbox)"
+	@echo "make test             everything CI runs: generated code check, lint, type check, tests"
+	@echo "make generate         regenerate generated/ from spec/"
+	@echo "make check-generated  fail if generated/ differs from what spec/ produces"
+	@echo "make lint             ruff on overlay/scripts/tests, spec lint"
+	@echo "make lock             re-pin every Python dependency into constraints.txt"
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $@
+
+$(NODE_STAMP): spec/lint/package.json spec/lint/package-lock.json
+	cd spec/lint && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+install: $(STAMP) $(NODE_STAMP)
+
+demo:
+	@echo "make demo arrives with the local sandbox; until then see README.md."
+	@exit 1
+
+test: check-generated lint typecheck pytest
+
+generate: $(STAMP)
+	$(PY) scripts/generate.py
+
+check-generated: $(STAMP)
+	$(PY) scripts/generate.py --check
+
+lint: lint-python lint-spec
+
+lint-python: $(STAMP)
+	$(BIN)/ruff check overlay scripts tests
+	$(BIN)/ruff format --check overlay scripts tests
+
+lint-spec: $(STAMP) $(NODE_STAMP)
+	$(BIN)/openapi-spec-validator $(SPECS)
+	$(REDOCLY) lint --config spec/lint/redocly.yaml --format=stylish $(SPECS)
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+lock: $(STAMP)
+	$(PY) -m pip freeze --exclude-editable --disable-pip-version-check > constraints.txt
+
+clean:
+	rm -rf $(VENV) spec/lint/node_modules .pytest_cache .mypy_cache .ruff_cache build dist

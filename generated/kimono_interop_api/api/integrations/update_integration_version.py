@@ -1,0 +1,217 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_type import ErrorType
+from ...models.integration_version import IntegrationVersion
+from ...types import Response
+
+
+def _get_kwargs(
+    id: UUID,
+    version: str,
+    *,
+    body: IntegrationVersion,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/integrations/{id}/versions/{version}".format(
+            id=quote(str(id), safe=""),
+            version=quote(str(version), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | ErrorType | None:
+    if response.status_code == 204:
+        response_204 = cast(Any, None)
+        return response_204
+
+    if response.status_code == 400:
+        response_400 = ErrorType.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorType.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ErrorType.from_dict(response.json())
+
+        return response_404
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | ErrorType]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    id: UUID,
+    version: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: IntegrationVersion,
+) -> Response[Any | ErrorType]:
+    """Update Integration Version
+
+     Update the properties of an Integration version (its title and release state).
+
+    Args:
+        id (UUID):
+        version (str):
+        body (IntegrationVersion): A version of an Integration, described by an Integration
+            Blueprint.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ErrorType]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        version=version,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    id: UUID,
+    version: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: IntegrationVersion,
+) -> Any | ErrorType | None:
+    """Update Integration Version
+
+     Update the properties of an Integration version (its title and release state).
+
+    Args:
+        id (UUID):
+        version (str):
+        body (IntegrationVersion): A version of an Integration, described by an Integration
+            Blueprint.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ErrorType
+    """
+
+    return sync_detailed(
+        id=id,
+        version=version,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    id: UUID,
+    version: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: IntegrationVersion,
+) -> Response[Any | ErrorType]:
+    """Update Integration Version
+
+     Update the properties of an Integration version (its title and release state).
+
+    Args:
+        id (UUID):
+        version (str):
+        body (IntegrationVersion): A version of an Integration, described by an Integration
+            Blueprint.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ErrorType]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        version=version,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    id: UUID,
+    version: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: IntegrationVersion,
+) -> Any | ErrorType | None:
+    """Update Integration Version
+
+     Update the properties of an Integration version (its title and release state).
+
+    Args:
+        id (UUID):
+        version (str):
+        body (IntegrationVersion): A version of an Integration, described by an Integration
+            Blueprint.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ErrorType
+    """
+
+    return (
+        await asyncio_detailed(
+            id=id,
+            version=version,
+            client=client,
+            body=body,
+        )
+    ).parsed

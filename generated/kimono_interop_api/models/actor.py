@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.actor_kind import ActorKind
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.auth_type import AuthType
+
+
+T = TypeVar("T", bound="Actor")
+
+
+@_attrs_define
+class Actor:
+    """An actor installed in an Interop Cloud."""
+
+    id: UUID | Unset = UNSET
+    """ Identifier of the resource. """
+    created_at: datetime.datetime | Unset = UNSET
+    """ When the resource was created. """
+    updated_at: datetime.datetime | Unset = UNSET
+    """ When the resource was last changed. """
+    account_id: UUID | Unset = UNSET
+    """ Account that owns the resource. """
+    name: str | Unset = UNSET
+    """ Name of the actor. """
+    type_: ActorKind | Unset = UNSET
+    """ Kind of actor. """
+    connector_type: str | Unset = UNSET
+    """ For connectors, which connector (the kind of source system). """
+    auth: AuthType | Unset = UNSET
+    """ Credentials to call the Kimono APIs as an actor or tenant. Secret; never log it. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id: str | Unset = UNSET
+        if not isinstance(self.id, Unset):
+            id = str(self.id)
+
+        created_at: str | Unset = UNSET
+        if not isinstance(self.created_at, Unset):
+            created_at = self.created_at.isoformat()
+
+        updated_at: str | Unset = UNSET
+        if not isinstance(self.updated_at, Unset):
+            updated_at = self.updated_at.isoformat()
+
+        account_id: str | Unset = UNSET
+        if not isinstance(self.account_id, Unset):
+            account_id = str(self.account_id)
+
+        name = self.name
+
+        type_: str | Unset = UNSET
+        if not isinstance(self.type_, Unset):
+            type_ = self.type_.value
+
+        connector_type = self.connector_type
+
+        auth: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.auth, Unset):
+            auth = self.auth.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if id is not UNSET:
+            field_dict["id"] = id
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
+        if updated_at is not UNSET:
+            field_dict["updated_at"] = updated_at
+        if account_id is not UNSET:
+            field_dict["account_id"] = account_id
+        if name is not UNSET:
+            field_dict["name"] = name
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if connector_type is not UNSET:
+            field_dict["connector_type"] = connector_type
+        if auth is not UNSET:
+            field_dict["auth"] = auth
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.auth_type import AuthType  # noqa: PLC0415
+
+        d = dict(src_dict)
+        _id = d.pop("id", UNSET)
+        id: UUID | Unset
+        if isinstance(_id, Unset):
+            id = UNSET
+        else:
+            id = UUID(_id)
+
+        _created_at = d.pop("created_at", UNSET)
+        created_at: datetime.datetime | Unset
+        if isinstance(_created_at, Unset):
+            created_at = UNSET
+        else:
+            created_at = datetime.datetime.fromisoformat(
+                _created_at.replace("Z", "+00:00")
+            )
+
+        _updated_at = d.pop("updated_at", UNSET)
+        updated_at: datetime.datetime | Unset
+        if isinstance(_updated_at, Unset):
+            updated_at = UNSET
+        else:
+            updated_at = datetime.datetime.fromisoformat(
+                _updated_at.replace("Z", "+00:00")
+            )
+
+        _account_id = d.pop("account_id", UNSET)
+        account_id: UUID | Unset
+        if isinstance(_account_id, Unset):
+            account_id = UNSET
+        else:
+            account_id = UUID(_account_id)
+
+        name = d.pop("name", UNSET)
+
+        _type_ = d.pop("type", UNSET)
+        type_: ActorKind | Unset
+        if isinstance(_type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = ActorKind(_type_)
+
+        connector_type = d.pop("connector_type", UNSET)
+
+        _auth = d.pop("auth", UNSET)
+        auth: AuthType | Unset
+        if isinstance(_auth, Unset):
+            auth = UNSET
+        else:
+            auth = AuthType.from_dict(_auth)
+
+        actor = cls(
+            id=id,
+            created_at=created_at,
+            updated_at=updated_at,
+            account_id=account_id,
+            name=name,
+            type_=type_,
+            connector_type=connector_type,
+            auth=auth,
+        )
+
+        actor.additional_properties = d
+        return actor
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

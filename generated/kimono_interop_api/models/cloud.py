@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="Cloud")
+
+
+@_attrs_define
+class Cloud:
+    """An Interop Cloud."""
+
+    id: UUID | Unset = UNSET
+    """ Identifier of the resource. """
+    created_at: datetime.datetime | Unset = UNSET
+    """ When the resource was created. """
+    updated_at: datetime.datetime | Unset = UNSET
+    """ When the resource was last changed. """
+    account_id: UUID | Unset = UNSET
+    """ Account that owns the resource. """
+    name: str | Unset = UNSET
+    """ Name of the cloud. """
+    userdata: str | Unset = UNSET
+    """ Free-form data the owner attached. """
+    generation: int | Unset = UNSET
+    """ Generation of the cloud. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id: str | Unset = UNSET
+        if not isinstance(self.id, Unset):
+            id = str(self.id)
+
+        created_at: str | Unset = UNSET
+        if not isinstance(self.created_at, Unset):
+            created_at = self.created_at.isoformat()
+
+        updated_at: str | Unset = UNSET
+        if not isinstance(self.updated_at, Unset):
+            updated_at = self.updated_at.isoformat()
+
+        account_id: str | Unset = UNSET
+        if not isinstance(self.account_id, Unset):
+            account_id = str(self.account_id)
+
+        name = self.name
+
+        userdata = self.userdata
+
+        generation = self.generation
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if id is not UNSET:
+            field_dict["id"] = id
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
+        if updated_at is not UNSET:
+            field_dict["updated_at"] = updated_at
+        if account_id is not UNSET:
+            field_dict["account_id"] = account_id
+        if name is not UNSET:
+            field_dict["name"] = name
+        if userdata is not UNSET:
+            field_dict["userdata"] = userdata
+        if generation is not UNSET:
+            field_dict["generation"] = generation
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        _id = d.pop("id", UNSET)
+        id: UUID | Unset
+        if isinstance(_id, Unset):
+            id = UNSET
+        else:
+            id = UUID(_id)
+
+        _created_at = d.pop("created_at", UNSET)
+        created_at: datetime.datetime | Unset
+        if isinstance(_created_at, Unset):
+            created_at = UNSET
+        else:
+            created_at = datetime.datetime.fromisoformat(
+                _created_at.replace("Z", "+00:00")
+            )
+
+        _updated_at = d.pop("updated_at", UNSET)
+        updated_at: datetime.datetime | Unset
+        if isinstance(_updated_at, Unset):
+            updated_at = UNSET
+        else:
+            updated_at = datetime.datetime.fromisoformat(
+                _updated_at.replace("Z", "+00:00")
+            )
+
+        _account_id = d.pop("account_id", UNSET)
+        account_id: UUID | Unset
+        if isinstance(_account_id, Unset):
+            account_id = UNSET
+        else:
+            account_id = UUID(_account_id)
+
+        name = d.pop("name", UNSET)
+
+        userdata = d.pop("userdata", UNSET)
+
+        generation = d.pop("generation", UNSET)
+
+        cloud = cls(
+            id=id,
+            created_at=created_at,
+            updated_at=updated_at,
+            account_id=account_id,
+            name=name,
+            userdata=userdata,
+            generation=generation,
+        )
+
+        cloud.additional_properties = d
+        return cloud
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

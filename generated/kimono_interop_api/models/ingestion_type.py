@@ -1,0 +1,35 @@
+from enum import Enum
+
+
+class IngestionType(str, Enum):
+    """Known values of ``IngestionType``; the set is open.
+
+    A value this version does not list still parses: it becomes a pseudo-member
+    whose ``value`` is the exact string the server sent, so it is kept and written
+    back unchanged by ``to_dict()``. Compare with ``==`` or ``.value``, and use
+    ``is_known`` to tell listed values from new ones.
+    """
+
+    BULK_ATTR_CHANGE = "bulk_attr_change"
+    BULK_LOAD = "bulk_load"
+    COLLECTION = "collection"
+    EVENT_BUNDLE = "event_bundle"
+    MIRROR = "mirror"
+    UNSPECIFIED = "unspecified"
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @property
+    def is_known(self) -> bool:
+        """Whether the value is one this version of the spec lists."""
+        return self._value_ in type(self)._value2member_map_
+
+    @classmethod
+    def _missing_(cls, value: object) -> "IngestionType | None":
+        if not isinstance(value, str):
+            return None
+        pseudo_member = str.__new__(cls, value)
+        pseudo_member._name_ = value
+        pseudo_member._value_ = value
+        return pseudo_member

@@ -1,0 +1,127 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .address_type import AddressType
+from .course import Course
+from .course_response import CourseResponse
+from .courses_response import CoursesResponse
+from .data_event import DataEvent
+from .data_event_changes import DataEventChanges
+from .data_event_data import DataEventData
+from .error_type import ErrorType
+from .extension_data import ExtensionData
+from .grades_query_event import GradesQueryEvent
+from .grades_query_event_data import GradesQueryEventData
+from .grading_categories_response import GradingCategoriesResponse
+from .grading_category import GradingCategory
+from .id_map import IdMap
+from .lifecycle_event import LifecycleEvent
+from .lifecycle_event_data import LifecycleEventData
+from .membership_ref_type import MembershipRefType
+from .membership_status import MembershipStatus
+from .membership_type import MembershipType
+from .name_type import NameType
+from .org import Org
+from .org_membership_ref_type import OrgMembershipRefType
+from .org_ref_type import OrgRefType
+from .org_response import OrgResponse
+from .org_sys_type import OrgSysType
+from .org_type import OrgType
+from .orgs_response import OrgsResponse
+from .paging import Paging
+from .person import Person
+from .person_membership_ref_type import PersonMembershipRefType
+from .person_org_membership import PersonOrgMembership
+from .person_ref_type import PersonRefType
+from .person_response import PersonResponse
+from .person_section_membership import PersonSectionMembership
+from .person_sys_type import PersonSysType
+from .person_type import PersonType
+from .persons_response import PersonsResponse
+from .ref_type import RefType
+from .section import Section
+from .section_response import SectionResponse
+from .sections_response import SectionsResponse
+from .sync_event import SyncEvent
+from .sync_origin import SyncOrigin
+from .sys_type import SysType
+from .task import Task
+from .task_ack import TaskAck
+from .task_ack_params import TaskAckParams
+from .task_ack_status import TaskAckStatus
+from .task_ack_sys import TaskAckSys
+from .task_action import TaskAction
+from .task_changes import TaskChanges
+from .task_data import TaskData
+from .task_event import TaskEvent
+from .task_event_type import TaskEventType
+from .task_response import TaskResponse
+from .tasks_response import TasksResponse
+from .term import Term
+from .term_ref_type import TermRefType
+from .term_response import TermResponse
+from .term_sys_type import TermSysType
+from .terms_response import TermsResponse
+
+__all__ = (
+    "AddressType",
+    "Course",
+    "CourseResponse",
+    "CoursesResponse",
+    "DataEvent",
+    "DataEventChanges",
+    "DataEventData",
+    "ErrorType",
+    "ExtensionData",
+    "GradesQueryEvent",
+    "GradesQueryEventData",
+    "GradingCategoriesResponse",
+    "GradingCategory",
+    "IdMap",
+    "LifecycleEvent",
+    "LifecycleEventData",
+    "MembershipRefType",
+    "MembershipStatus",
+    "MembershipType",
+    "NameType",
+    "Org",
+    "OrgMembershipRefType",
+    "OrgRefType",
+    "OrgResponse",
+    "OrgsResponse",
+    "OrgSysType",
+    "OrgType",
+    "Paging",
+    "Person",
+    "PersonMembershipRefType",
+    "PersonOrgMembership",
+    "PersonRefType",
+    "PersonResponse",
+    "PersonSectionMembership",
+    "PersonsResponse",
+    "PersonSysType",
+    "PersonType",
+    "RefType",
+    "Section",
+    "SectionResponse",
+    "SectionsResponse",
+    "SyncEvent",
+    "SyncOrigin",
+    "SysType",
+    "Task",
+    "TaskAck",
+    "TaskAckParams",
+    "TaskAckStatus",
+    "TaskAckSys",
+    "TaskAction",
+    "TaskChanges",
+    "TaskData",
+    "TaskEvent",
+    "TaskEventType",
+    "TaskResponse",
+    "TasksResponse",
+    "Term",
+    "TermRefType",
+    "TermResponse",
+    "TermsResponse",
+    "TermSysType",
+)

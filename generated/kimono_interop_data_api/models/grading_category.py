@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.extension_data import ExtensionData
+    from ..models.org_membership_ref_type import OrgMembershipRefType
+    from ..models.ref_type import RefType
+    from ..models.sys_type import SysType
+    from ..models.term_ref_type import TermRefType
+
+
+T = TypeVar("T", bound="GradingCategory")
+
+
+@_attrs_define
+class GradingCategory:
+    """A grading category (assignment category with its weight) of a section and term."""
+
+    sys: SysType
+    """ System metadata (`$sys`) Kimono keeps for every rostering object. """
+    ext: ExtensionData | Unset = UNSET
+    """ Extension attributes (`$ext`) a repository attached to an object, by name. """
+    name: str | Unset = UNSET
+    """ Name of the category. """
+    term: TermRefType | Unset = UNSET
+    """ A reference to a Term. """
+    section: RefType | Unset = UNSET
+    """ A reference to another object. """
+    schools: list[OrgMembershipRefType] | OrgMembershipRefType | Unset = UNSET
+    """ The school(s) the category belongs to. The vendor's model docs give a single reference
+    under this plural name; both a single reference and a list are accepted.
+     """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.org_membership_ref_type import OrgMembershipRefType  # noqa: PLC0415
+
+        sys = self.sys.to_dict()
+
+        ext: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.ext, Unset):
+            ext = self.ext.to_dict()
+
+        name = self.name
+
+        term: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.term, Unset):
+            term = self.term.to_dict()
+
+        section: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.section, Unset):
+            section = self.section.to_dict()
+
+        schools: dict[str, Any] | list[dict[str, Any]] | Unset
+        if isinstance(self.schools, Unset):
+            schools = UNSET
+        elif isinstance(self.schools, OrgMembershipRefType):
+            schools = self.schools.to_dict()
+        else:
+            schools = []
+            for schools_type_1_item_data in self.schools:
+                schools_type_1_item = schools_type_1_item_data.to_dict()
+                schools.append(schools_type_1_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "$sys": sys,
+            }
+        )
+        if ext is not UNSET:
+            field_dict["$ext"] = ext
+        if name is not UNSET:
+            field_dict["name"] = name
+        if term is not UNSET:
+            field_dict["$term"] = term
+        if section is not UNSET:
+            field_dict["$section"] = section
+        if schools is not UNSET:
+            field_dict["$schools"] = schools
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.extension_data import ExtensionData  # noqa: PLC0415
+        from ..models.org_membership_ref_type import OrgMembershipRefType  # noqa: PLC0415
+        from ..models.ref_type import RefType  # noqa: PLC0415
+        from ..models.sys_type import SysType  # noqa: PLC0415
+        from ..models.term_ref_type import TermRefType  # noqa: PLC0415
+
+        d = dict(src_dict)
+        sys = SysType.from_dict(d.pop("$sys"))
+
+        _ext = d.pop("$ext", UNSET)
+        ext: ExtensionData | Unset
+        if isinstance(_ext, Unset):
+            ext = UNSET
+        else:
+            ext = ExtensionData.from_dict(_ext)
+
+        name = d.pop("name", UNSET)
+
+        _term = d.pop("$term", UNSET)
+        term: TermRefType | Unset
+        if isinstance(_term, Unset):
+            term = UNSET
+        else:
+            term = TermRefType.from_dict(_term)
+
+        _section = d.pop("$section", UNSET)
+        section: RefType | Unset
+        if isinstance(_section, Unset):
+            section = UNSET
+        else:
+            section = RefType.from_dict(_section)
+
+        def _parse_schools(
+            data: object,
+        ) -> list[OrgMembershipRefType] | OrgMembershipRefType | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                schools_type_0 = OrgMembershipRefType.from_dict(data)
+
+                return schools_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, list):
+                raise TypeError()
+            schools_type_1 = []
+            _schools_type_1 = data
+            for schools_type_1_item_data in _schools_type_1:
+                schools_type_1_item = OrgMembershipRefType.from_dict(
+                    schools_type_1_item_data
+                )
+
+                schools_type_1.append(schools_type_1_item)
+
+            return schools_type_1
+
+        schools = _parse_schools(d.pop("$schools", UNSET))
+
+        grading_category = cls(
+            sys=sys,
+            ext=ext,
+            name=name,
+            term=term,
+            section=section,
+            schools=schools,
+        )
+
+        grading_category.additional_properties = d
+        return grading_category
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.membership_type import MembershipType
+
+
+T = TypeVar("T", bound="MembershipRefType")
+
+
+@_attrs_define
+class MembershipRefType:
+    """A reference to an object together with the membership that links it."""
+
+    id: UUID | Unset = UNSET
+    """ $sys.id of the referenced object. """
+    type_: str | Unset = UNSET
+    """ Object type (collection name) of the referenced object. """
+    label: str | Unset = UNSET
+    """ Human-readable label of the referenced object. """
+    membership: MembershipType | Unset = UNSET
+    """ The membership that links two objects (a person and an org or a section). """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id: str | Unset = UNSET
+        if not isinstance(self.id, Unset):
+            id = str(self.id)
+
+        type_ = self.type_
+
+        label = self.label
+
+        membership: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.membership, Unset):
+            membership = self.membership.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if id is not UNSET:
+            field_dict["id"] = id
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if label is not UNSET:
+            field_dict["label"] = label
+        if membership is not UNSET:
+            field_dict["$membership"] = membership
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.membership_type import MembershipType  # noqa: PLC0415
+
+        d = dict(src_dict)
+        _id = d.pop("id", UNSET)
+        id: UUID | Unset
+        if isinstance(_id, Unset):
+            id = UNSET
+        else:
+            id = UUID(_id)
+
+        type_ = d.pop("type", UNSET)
+
+        label = d.pop("label", UNSET)
+
+        _membership = d.pop("$membership", UNSET)
+        membership: MembershipType | Unset
+        if isinstance(_membership, Unset):
+            membership = UNSET
+        else:
+            membership = MembershipType.from_dict(_membership)
+
+        membership_ref_type = cls(
+            id=id,
+            type_=type_,
+            label=label,
+            membership=membership,
+        )
+
+        membership_ref_type.additional_properties = d
+        return membership_ref_type
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

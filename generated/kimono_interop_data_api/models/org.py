@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.extension_data import ExtensionData
+    from ..models.org_ref_type import OrgRefType
+    from ..models.org_sys_type import OrgSysType
+    from ..models.person_membership_ref_type import PersonMembershipRefType
+
+
+T = TypeVar("T", bound="Org")
+
+
+@_attrs_define
+class Org:
+    """An organization -- an LEA (district) or a school."""
+
+    sys: OrgSysType
+    """ System metadata of an Org. """
+    ext: ExtensionData | Unset = UNSET
+    """ Extension attributes (`$ext`) a repository attached to an object, by name. """
+    local_id: str | Unset = UNSET
+    """ Identifier of the Org in the source system. """
+    name: str | Unset = UNSET
+    """ Name of the Org. """
+    parent: OrgRefType | Unset = UNSET
+    """ A reference to an Org. """
+    children: list[OrgRefType] | Unset = UNSET
+    """ Orgs below this one (the schools of an LEA). """
+    students: list[PersonMembershipRefType] | Unset = UNSET
+    """ Students who are members of the Org. """
+    teachers: list[PersonMembershipRefType] | Unset = UNSET
+    """ Teachers who are members of the Org. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        sys = self.sys.to_dict()
+
+        ext: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.ext, Unset):
+            ext = self.ext.to_dict()
+
+        local_id = self.local_id
+
+        name = self.name
+
+        parent: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.parent, Unset):
+            parent = self.parent.to_dict()
+
+        children: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.children, Unset):
+            children = []
+            for children_item_data in self.children:
+                children_item = children_item_data.to_dict()
+                children.append(children_item)
+
+        students: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.students, Unset):
+            students = []
+            for students_item_data in self.students:
+                students_item = students_item_data.to_dict()
+                students.append(students_item)
+
+        teachers: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.teachers, Unset):
+            teachers = []
+            for teachers_item_data in self.teachers:
+                teachers_item = teachers_item_data.to_dict()
+                teachers.append(teachers_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "$sys": sys,
+            }
+        )
+        if ext is not UNSET:
+            field_dict["$ext"] = ext
+        if local_id is not UNSET:
+            field_dict["local_id"] = local_id
+        if name is not UNSET:
+            field_dict["name"] = name
+        if parent is not UNSET:
+            field_dict["$parent"] = parent
+        if children is not UNSET:
+            field_dict["$children"] = children
+        if students is not UNSET:
+            field_dict["$students"] = students
+        if teachers is not UNSET:
+            field_dict["$teachers"] = teachers
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.extension_data import ExtensionData  # noqa: PLC0415
+        from ..models.org_ref_type import OrgRefType  # noqa: PLC0415
+        from ..models.org_sys_type import OrgSysType  # noqa: PLC0415
+        from ..models.person_membership_ref_type import PersonMembershipRefType  # noqa: PLC0415
+
+        d = dict(src_dict)
+        sys = OrgSysType.from_dict(d.pop("$sys"))
+
+        _ext = d.pop("$ext", UNSET)
+        ext: ExtensionData | Unset
+        if isinstance(_ext, Unset):
+            ext = UNSET
+        else:
+            ext = ExtensionData.from_dict(_ext)
+
+        local_id = d.pop("local_id", UNSET)
+
+        name = d.pop("name", UNSET)
+
+        _parent = d.pop("$parent", UNSET)
+        parent: OrgRefType | Unset
+        if isinstance(_parent, Unset):
+            parent = UNSET
+        else:
+            parent = OrgRefType.from_dict(_parent)
+
+        _children = d.pop("$children", UNSET)
+        children: list[OrgRefType] | Unset = UNSET
+        if _children is not UNSET:
+            children = []
+            for children_item_data in _children:
+                children_item = OrgRefType.from_dict(children_item_data)
+
+                children.append(children_item)
+
+        _students = d.pop("$students", UNSET)
+        students: list[PersonMembershipRefType] | Unset = UNSET
+        if _students is not UNSET:
+            students = []
+            for students_item_data in _students:
+                students_item = PersonMembershipRefType.from_dict(students_item_data)
+
+                students.append(students_item)
+
+        _teachers = d.pop("$teachers", UNSET)
+        teachers: list[PersonMembershipRefType] | Unset = UNSET
+        if _teachers is not UNSET:
+            teachers = []
+            for teachers_item_data in _teachers:
+                teachers_item = PersonMembershipRefType.from_dict(teachers_item_data)
+
+                teachers.append(teachers_item)
+
+        org = cls(
+            sys=sys,
+            ext=ext,
+            local_id=local_id,
+            name=name,
+            parent=parent,
+            children=children,
+            students=students,
+            teachers=teachers,
+        )
+
+        org.additional_properties = d
+        return org
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

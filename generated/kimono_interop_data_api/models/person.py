@@ -1,0 +1,247 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.address_type import AddressType
+    from ..models.extension_data import ExtensionData
+    from ..models.membership_ref_type import MembershipRefType
+    from ..models.name_type import NameType
+    from ..models.org_membership_ref_type import OrgMembershipRefType
+    from ..models.person_sys_type import PersonSysType
+
+
+T = TypeVar("T", bound="Person")
+
+
+@_attrs_define
+class Person:
+    """A person -- a student or a teacher."""
+
+    sys: PersonSysType
+    """ System metadata of a Person. """
+    ext: ExtensionData | Unset = UNSET
+    """ Extension attributes (`$ext`) a repository attached to an object, by name. """
+    local_id: str | Unset = UNSET
+    """ Identifier of the Person in the source system (student or staff number). """
+    state_id: str | Unset = UNSET
+    """ State-assigned identifier. """
+    name: NameType | Unset = UNSET
+    """ A person's name. """
+    address: AddressType | Unset = UNSET
+    """ A postal address. """
+    phone: str | Unset = UNSET
+    """ Phone number. """
+    email: str | Unset = UNSET
+    """ Email address, as the source system has it (not validated). """
+    sex: str | Unset = UNSET
+    """ Sex, as the source system codes it. """
+    dob: datetime.date | Unset = UNSET
+    """ Date of birth. """
+    aup: bool | Unset = UNSET
+    """ Whether the person accepted the acceptable use policy. """
+    grad_year: str | Unset = UNSET
+    """ Expected graduation year. """
+    schools: list[OrgMembershipRefType] | Unset = UNSET
+    """ Schools the person is a member of, with the membership. """
+    sections: list[MembershipRefType] | Unset = UNSET
+    """ Sections the person is enrolled in or teaches, with the membership. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        sys = self.sys.to_dict()
+
+        ext: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.ext, Unset):
+            ext = self.ext.to_dict()
+
+        local_id = self.local_id
+
+        state_id = self.state_id
+
+        name: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.name, Unset):
+            name = self.name.to_dict()
+
+        address: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.address, Unset):
+            address = self.address.to_dict()
+
+        phone = self.phone
+
+        email = self.email
+
+        sex = self.sex
+
+        dob: str | Unset = UNSET
+        if not isinstance(self.dob, Unset):
+            dob = self.dob.isoformat()
+
+        aup = self.aup
+
+        grad_year = self.grad_year
+
+        schools: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.schools, Unset):
+            schools = []
+            for schools_item_data in self.schools:
+                schools_item = schools_item_data.to_dict()
+                schools.append(schools_item)
+
+        sections: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.sections, Unset):
+            sections = []
+            for sections_item_data in self.sections:
+                sections_item = sections_item_data.to_dict()
+                sections.append(sections_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "$sys": sys,
+            }
+        )
+        if ext is not UNSET:
+            field_dict["$ext"] = ext
+        if local_id is not UNSET:
+            field_dict["local_id"] = local_id
+        if state_id is not UNSET:
+            field_dict["state_id"] = state_id
+        if name is not UNSET:
+            field_dict["name"] = name
+        if address is not UNSET:
+            field_dict["address"] = address
+        if phone is not UNSET:
+            field_dict["phone"] = phone
+        if email is not UNSET:
+            field_dict["email"] = email
+        if sex is not UNSET:
+            field_dict["sex"] = sex
+        if dob is not UNSET:
+            field_dict["dob"] = dob
+        if aup is not UNSET:
+            field_dict["aup"] = aup
+        if grad_year is not UNSET:
+            field_dict["grad_year"] = grad_year
+        if schools is not UNSET:
+            field_dict["$schools"] = schools
+        if sections is not UNSET:
+            field_dict["$sections"] = sections
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.address_type import AddressType  # noqa: PLC0415
+        from ..models.extension_data import ExtensionData  # noqa: PLC0415
+        from ..models.membership_ref_type import MembershipRefType  # noqa: PLC0415
+        from ..models.name_type import NameType  # noqa: PLC0415
+        from ..models.org_membership_ref_type import OrgMembershipRefType  # noqa: PLC0415
+        from ..models.person_sys_type import PersonSysType  # noqa: PLC0415
+
+        d = dict(src_dict)
+        sys = PersonSysType.from_dict(d.pop("$sys"))
+
+        _ext = d.pop("$ext", UNSET)
+        ext: ExtensionData | Unset
+        if isinstance(_ext, Unset):
+            ext = UNSET
+        else:
+            ext = ExtensionData.from_dict(_ext)
+
+        local_id = d.pop("local_id", UNSET)
+
+        state_id = d.pop("state_id", UNSET)
+
+        _name = d.pop("name", UNSET)
+        name: NameType | Unset
+        if isinstance(_name, Unset):
+            name = UNSET
+        else:
+            name = NameType.from_dict(_name)
+
+        _address = d.pop("address", UNSET)
+        address: AddressType | Unset
+        if isinstance(_address, Unset):
+            address = UNSET
+        else:
+            address = AddressType.from_dict(_address)
+
+        phone = d.pop("phone", UNSET)
+
+        email = d.pop("email", UNSET)
+
+        sex = d.pop("sex", UNSET)
+
+        _dob = d.pop("dob", UNSET)
+        dob: datetime.date | Unset
+        if isinstance(_dob, Unset):
+            dob = UNSET
+        else:
+            dob = datetime.date.fromisoformat(_dob)
+
+        aup = d.pop("aup", UNSET)
+
+        grad_year = d.pop("grad_year", UNSET)
+
+        _schools = d.pop("$schools", UNSET)
+        schools: list[OrgMembershipRefType] | Unset = UNSET
+        if _schools is not UNSET:
+            schools = []
+            for schools_item_data in _schools:
+                schools_item = OrgMembershipRefType.from_dict(schools_item_data)
+
+                schools.append(schools_item)
+
+        _sections = d.pop("$sections", UNSET)
+        sections: list[MembershipRefType] | Unset = UNSET
+        if _sections is not UNSET:
+            sections = []
+            for sections_item_data in _sections:
+                sections_item = MembershipRefType.from_dict(sections_item_data)
+
+                sections.append(sections_item)
+
+        person = cls(
+            sys=sys,
+            ext=ext,
+            local_id=local_id,
+            state_id=state_id,
+            name=name,
+            address=address,
+            phone=phone,
+            email=email,
+            sex=sex,
+            dob=dob,
+            aup=aup,
+            grad_year=grad_year,
+            schools=schools,
+            sections=sections,
+        )
+
+        person.additional_properties = d
+        return person
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.person_type import PersonType
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="PersonRefType")
+
+
+@_attrs_define
+class PersonRefType:
+    """A reference to a Person."""
+
+    id: UUID | Unset = UNSET
+    """ $sys.id of the referenced object. """
+    type_: str | Unset = UNSET
+    """ Object type (collection name) of the referenced object. """
+    label: str | Unset = UNSET
+    """ Human-readable label of the referenced object. """
+    person_type: PersonType | Unset = UNSET
+    """ Kind of Person. Open set; the service has been seen sending other casings. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id: str | Unset = UNSET
+        if not isinstance(self.id, Unset):
+            id = str(self.id)
+
+        type_ = self.type_
+
+        label = self.label
+
+        person_type: str | Unset = UNSET
+        if not isinstance(self.person_type, Unset):
+            person_type = self.person_type.value
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if id is not UNSET:
+            field_dict["id"] = id
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if label is not UNSET:
+            field_dict["label"] = label
+        if person_type is not UNSET:
+            field_dict["person_type"] = person_type
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        _id = d.pop("id", UNSET)
+        id: UUID | Unset
+        if isinstance(_id, Unset):
+            id = UNSET
+        else:
+            id = UUID(_id)
+
+        type_ = d.pop("type", UNSET)
+
+        label = d.pop("label", UNSET)
+
+        _person_type = d.pop("person_type", UNSET)
+        person_type: PersonType | Unset
+        if isinstance(_person_type, Unset):
+            person_type = UNSET
+        else:
+            person_type = PersonType(_person_type)
+
+        person_ref_type = cls(
+            id=id,
+            type_=type_,
+            label=label,
+            person_type=person_type,
+        )
+
+        person_ref_type.additional_properties = d
+        return person_ref_type
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

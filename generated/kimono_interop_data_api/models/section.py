@@ -1,0 +1,215 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.extension_data import ExtensionData
+    from ..models.org_ref_type import OrgRefType
+    from ..models.person_membership_ref_type import PersonMembershipRefType
+    from ..models.ref_type import RefType
+    from ..models.sys_type import SysType
+    from ..models.term_ref_type import TermRefType
+
+
+T = TypeVar("T", bound="Section")
+
+
+@_attrs_define
+class Section:
+    """A section (class) of a course, taught at an org during one or more terms."""
+
+    sys: SysType
+    """ System metadata (`$sys`) Kimono keeps for every rostering object. """
+    ext: ExtensionData | Unset = UNSET
+    """ Extension attributes (`$ext`) a repository attached to an object, by name. """
+    local_id: str | Unset = UNSET
+    """ Identifier of the Section in the source system. """
+    title: str | Unset = UNSET
+    """ Title of the Section. """
+    description: str | Unset = UNSET
+    """ Description of the Section. """
+    terms: list[TermRefType] | Unset = UNSET
+    """ Terms during which the Section meets. """
+    course: RefType | Unset = UNSET
+    """ A reference to another object. """
+    org: OrgRefType | Unset = UNSET
+    """ A reference to an Org. """
+    teachers: list[PersonMembershipRefType] | Unset = UNSET
+    """ Teachers of the Section, with the membership. """
+    students: list[PersonMembershipRefType] | Unset = UNSET
+    """ Students enrolled in the Section, with the membership. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        sys = self.sys.to_dict()
+
+        ext: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.ext, Unset):
+            ext = self.ext.to_dict()
+
+        local_id = self.local_id
+
+        title = self.title
+
+        description = self.description
+
+        terms: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.terms, Unset):
+            terms = []
+            for terms_item_data in self.terms:
+                terms_item = terms_item_data.to_dict()
+                terms.append(terms_item)
+
+        course: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.course, Unset):
+            course = self.course.to_dict()
+
+        org: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.org, Unset):
+            org = self.org.to_dict()
+
+        teachers: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.teachers, Unset):
+            teachers = []
+            for teachers_item_data in self.teachers:
+                teachers_item = teachers_item_data.to_dict()
+                teachers.append(teachers_item)
+
+        students: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.students, Unset):
+            students = []
+            for students_item_data in self.students:
+                students_item = students_item_data.to_dict()
+                students.append(students_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "$sys": sys,
+            }
+        )
+        if ext is not UNSET:
+            field_dict["$ext"] = ext
+        if local_id is not UNSET:
+            field_dict["local_id"] = local_id
+        if title is not UNSET:
+            field_dict["title"] = title
+        if description is not UNSET:
+            field_dict["description"] = description
+        if terms is not UNSET:
+            field_dict["$terms"] = terms
+        if course is not UNSET:
+            field_dict["$course"] = course
+        if org is not UNSET:
+            field_dict["$org"] = org
+        if teachers is not UNSET:
+            field_dict["$teachers"] = teachers
+        if students is not UNSET:
+            field_dict["$students"] = students
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.extension_data import ExtensionData  # noqa: PLC0415
+        from ..models.org_ref_type import OrgRefType  # noqa: PLC0415
+        from ..models.person_membership_ref_type import PersonMembershipRefType  # noqa: PLC0415
+        from ..models.ref_type import RefType  # noqa: PLC0415
+        from ..models.sys_type import SysType  # noqa: PLC0415
+        from ..models.term_ref_type import TermRefType  # noqa: PLC0415
+
+        d = dict(src_dict)
+        sys = SysType.from_dict(d.pop("$sys"))
+
+        _ext = d.pop("$ext", UNSET)
+        ext: ExtensionData | Unset
+        if isinstance(_ext, Unset):
+            ext = UNSET
+        else:
+            ext = ExtensionData.from_dict(_ext)
+
+        local_id = d.pop("local_id", UNSET)
+
+        title = d.pop("title", UNSET)
+
+        description = d.pop("description", UNSET)
+
+        _terms = d.pop("$terms", UNSET)
+        terms: list[TermRefType] | Unset = UNSET
+        if _terms is not UNSET:
+            terms = []
+            for terms_item_data in _terms:
+                terms_item = TermRefType.from_dict(terms_item_data)
+
+                terms.append(terms_item)
+
+        _course = d.pop("$course", UNSET)
+        course: RefType | Unset
+        if isinstance(_course, Unset):
+            course = UNSET
+        else:
+            course = RefType.from_dict(_course)
+
+        _org = d.pop("$org", UNSET)
+        org: OrgRefType | Unset
+        if isinstance(_org, Unset):
+            org = UNSET
+        else:
+            org = OrgRefType.from_dict(_org)
+
+        _teachers = d.pop("$teachers", UNSET)
+        teachers: list[PersonMembershipRefType] | Unset = UNSET
+        if _teachers is not UNSET:
+            teachers = []
+            for teachers_item_data in _teachers:
+                teachers_item = PersonMembershipRefType.from_dict(teachers_item_data)
+
+                teachers.append(teachers_item)
+
+        _students = d.pop("$students", UNSET)
+        students: list[PersonMembershipRefType] | Unset = UNSET
+        if _students is not UNSET:
+            students = []
+            for students_item_data in _students:
+                students_item = PersonMembershipRefType.from_dict(students_item_data)
+
+                students.append(students_item)
+
+        section = cls(
+            sys=sys,
+            ext=ext,
+            local_id=local_id,
+            title=title,
+            description=description,
+            terms=terms,
+            course=course,
+            org=org,
+            teachers=teachers,
+            students=students,
+        )
+
+        section.additional_properties = d
+        return section
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

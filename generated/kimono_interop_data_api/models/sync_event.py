@@ -1,0 +1,234 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.sync_origin import SyncOrigin
+from ..models.task_action import TaskAction
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="SyncEvent")
+
+
+@_attrs_define
+class SyncEvent:
+    """The start or the end of a synchronization (SYNC_START, SYNC_END)."""
+
+    id: UUID | Unset = UNSET
+    """ Id of the Task; acknowledge the Task with this id. """
+    tenant_id: UUID | Unset = UNSET
+    """ Tenant the event belongs to. """
+    account_id: UUID | Unset = UNSET
+    """ Account the tenant belongs to. """
+    sequence: int | Unset = UNSET
+    """ Position of the event in the tenant's stream; increases with every event. """
+    created_at: datetime.datetime | Unset = UNSET
+    """ When the event was created. """
+    updated_at: datetime.datetime | Unset = UNSET
+    """ When the event was last changed. """
+    action: TaskAction | Unset = UNSET
+    """ What happened. Lifecycle events: TENANT_INSTALLED, TENANT_ACTIVATED, TENANT_UNINSTALLED.
+    Sync events: SYNC_START, SYNC_END. Data events: ADD, UPDATE, CHANGE, DELETE, SET, UNSET.
+    Open set: the live service sent CHANGE before any published spec listed it.
+     """
+    object_type: str | Unset = UNSET
+    """ Type (collection name) of the object the event is about, e.g. `persons`. """
+    object_id: UUID | Unset = UNSET
+    """ $sys.id of the object the event is about. """
+    group_id: str | Unset = UNSET
+    """ Groups the events that belong together (e.g. one synchronization). """
+    app_id: str | Unset = UNSET
+    """ Identifier of the object in the Integration's own id-space, when known. """
+    label: str | Unset = UNSET
+    """ Human-readable label of the object. """
+    origin: SyncOrigin | Unset = UNSET
+    """ Why a synchronization runs -- the first sync of a tenant, a resend, or an ingestion. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id: str | Unset = UNSET
+        if not isinstance(self.id, Unset):
+            id = str(self.id)
+
+        tenant_id: str | Unset = UNSET
+        if not isinstance(self.tenant_id, Unset):
+            tenant_id = str(self.tenant_id)
+
+        account_id: str | Unset = UNSET
+        if not isinstance(self.account_id, Unset):
+            account_id = str(self.account_id)
+
+        sequence = self.sequence
+
+        created_at: str | Unset = UNSET
+        if not isinstance(self.created_at, Unset):
+            created_at = self.created_at.isoformat()
+
+        updated_at: str | Unset = UNSET
+        if not isinstance(self.updated_at, Unset):
+            updated_at = self.updated_at.isoformat()
+
+        action: str | Unset = UNSET
+        if not isinstance(self.action, Unset):
+            action = self.action.value
+
+        object_type = self.object_type
+
+        object_id: str | Unset = UNSET
+        if not isinstance(self.object_id, Unset):
+            object_id = str(self.object_id)
+
+        group_id = self.group_id
+
+        app_id = self.app_id
+
+        label = self.label
+
+        origin: str | Unset = UNSET
+        if not isinstance(self.origin, Unset):
+            origin = self.origin.value
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if id is not UNSET:
+            field_dict["id"] = id
+        if tenant_id is not UNSET:
+            field_dict["tenant_id"] = tenant_id
+        if account_id is not UNSET:
+            field_dict["account_id"] = account_id
+        if sequence is not UNSET:
+            field_dict["sequence"] = sequence
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
+        if updated_at is not UNSET:
+            field_dict["updated_at"] = updated_at
+        if action is not UNSET:
+            field_dict["action"] = action
+        if object_type is not UNSET:
+            field_dict["object_type"] = object_type
+        if object_id is not UNSET:
+            field_dict["object_id"] = object_id
+        if group_id is not UNSET:
+            field_dict["group_id"] = group_id
+        if app_id is not UNSET:
+            field_dict["app_id"] = app_id
+        if label is not UNSET:
+            field_dict["label"] = label
+        if origin is not UNSET:
+            field_dict["origin"] = origin
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        _id = d.pop("id", UNSET)
+        id: UUID | Unset
+        if isinstance(_id, Unset):
+            id = UNSET
+        else:
+            id = UUID(_id)
+
+        _tenant_id = d.pop("tenant_id", UNSET)
+        tenant_id: UUID | Unset
+        if isinstance(_tenant_id, Unset):
+            tenant_id = UNSET
+        else:
+            tenant_id = UUID(_tenant_id)
+
+        _account_id = d.pop("account_id", UNSET)
+        account_id: UUID | Unset
+        if isinstance(_account_id, Unset):
+            account_id = UNSET
+        else:
+            account_id = UUID(_account_id)
+
+        sequence = d.pop("sequence", UNSET)
+
+        _created_at = d.pop("created_at", UNSET)
+        created_at: datetime.datetime | Unset
+        if isinstance(_created_at, Unset):
+            created_at = UNSET
+        else:
+            created_at = datetime.datetime.fromisoformat(
+                _created_at.replace("Z", "+00:00")
+            )
+
+        _updated_at = d.pop("updated_at", UNSET)
+        updated_at: datetime.datetime | Unset
+        if isinstance(_updated_at, Unset):
+            updated_at = UNSET
+        else:
+            updated_at = datetime.datetime.fromisoformat(
+                _updated_at.replace("Z", "+00:00")
+            )
+
+        _action = d.pop("action", UNSET)
+        action: TaskAction | Unset
+        if isinstance(_action, Unset):
+            action = UNSET
+        else:
+            action = TaskAction(_action)
+
+        object_type = d.pop("object_type", UNSET)
+
+        _object_id = d.pop("object_id", UNSET)
+        object_id: UUID | Unset
+        if isinstance(_object_id, Unset):
+            object_id = UNSET
+        else:
+            object_id = UUID(_object_id)
+
+        group_id = d.pop("group_id", UNSET)
+
+        app_id = d.pop("app_id", UNSET)
+
+        label = d.pop("label", UNSET)
+
+        _origin = d.pop("origin", UNSET)
+        origin: SyncOrigin | Unset
+        if isinstance(_origin, Unset):
+            origin = UNSET
+        else:
+            origin = SyncOrigin(_origin)
+
+        sync_event = cls(
+            id=id,
+            tenant_id=tenant_id,
+            account_id=account_id,
+            sequence=sequence,
+            created_at=created_at,
+            updated_at=updated_at,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            group_id=group_id,
+            app_id=app_id,
+            label=label,
+            origin=origin,
+        )
+
+        sync_event.additional_properties = d
+        return sync_event
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,393 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.sync_origin import SyncOrigin
+from ..models.task_action import TaskAction
+from ..models.task_event_type import TaskEventType
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.data_event import DataEvent
+    from ..models.grades_query_event import GradesQueryEvent
+    from ..models.lifecycle_event import LifecycleEvent
+    from ..models.sync_event import SyncEvent
+    from ..models.task_changes import TaskChanges
+    from ..models.task_data import TaskData
+
+
+T = TypeVar("T", bound="Task")
+
+
+@_attrs_define
+class Task:
+    """One Task of the queue. Its shape depends on `schema`:
+    1.x `{schema, dataEvent}`; 2.x `{schema, data_event | sync_event | lifecycle_event |
+    grades_query_event}`; 3.x flat `{schema, type, id, action, ...}`. The id to acknowledge
+    is the event's `id`: inside the event member in 1.x and 2.x, at the top in 3.x.
+
+    """
+
+    id: UUID | Unset = UNSET
+    """ Id of the Task; acknowledge the Task with this id. """
+    tenant_id: UUID | Unset = UNSET
+    """ Tenant the event belongs to. """
+    account_id: UUID | Unset = UNSET
+    """ Account the tenant belongs to. """
+    sequence: int | Unset = UNSET
+    """ Position of the event in the tenant's stream; increases with every event. """
+    created_at: datetime.datetime | Unset = UNSET
+    """ When the event was created. """
+    updated_at: datetime.datetime | Unset = UNSET
+    """ When the event was last changed. """
+    action: TaskAction | Unset = UNSET
+    """ What happened. Lifecycle events: TENANT_INSTALLED, TENANT_ACTIVATED, TENANT_UNINSTALLED.
+    Sync events: SYNC_START, SYNC_END. Data events: ADD, UPDATE, CHANGE, DELETE, SET, UNSET.
+    Open set: the live service sent CHANGE before any published spec listed it.
+     """
+    object_type: str | Unset = UNSET
+    """ Type (collection name) of the object the event is about, e.g. `persons`. """
+    object_id: UUID | Unset = UNSET
+    """ $sys.id of the object the event is about. """
+    group_id: str | Unset = UNSET
+    """ Groups the events that belong together (e.g. one synchronization). """
+    app_id: str | Unset = UNSET
+    """ Identifier of the object in the Integration's own id-space, when known. """
+    label: str | Unset = UNSET
+    """ Human-readable label of the object. """
+    schema: str | Unset = UNSET
+    """ Version of the Task payload format, e.g. `1.0`, `2.0`, `3.0`. """
+    type_: TaskEventType | Unset = UNSET
+    """ Kind of event of a schema 3.x Task (the `type` member); named like the 2.x event members. """
+    data: TaskData | Unset = UNSET
+    """ Schema 3.x -- the object as it is now (data events), or the event's details. """
+    changes: TaskChanges | Unset = UNSET
+    """ Schema 3.x -- the attributes that changed, with their previous values. """
+    origin: SyncOrigin | Unset = UNSET
+    """ Why a synchronization runs -- the first sync of a tenant, a resend, or an ingestion. """
+    dataEvent: DataEvent | Unset = UNSET
+    """ A change to a rostering object (ADD, UPDATE, CHANGE, DELETE, SET, UNSET). """
+    data_event: DataEvent | Unset = UNSET
+    """ A change to a rostering object (ADD, UPDATE, CHANGE, DELETE, SET, UNSET). """
+    sync_event: SyncEvent | Unset = UNSET
+    """ The start or the end of a synchronization (SYNC_START, SYNC_END). """
+    lifecycle_event: LifecycleEvent | Unset = UNSET
+    """ A change in the life of the tenant (TENANT_INSTALLED, TENANT_ACTIVATED, TENANT_UNINSTALLED). """
+    grades_query_event: GradesQueryEvent | Unset = UNSET
+    """ A request from Kimono for grades the Integration holds. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id: str | Unset = UNSET
+        if not isinstance(self.id, Unset):
+            id = str(self.id)
+
+        tenant_id: str | Unset = UNSET
+        if not isinstance(self.tenant_id, Unset):
+            tenant_id = str(self.tenant_id)
+
+        account_id: str | Unset = UNSET
+        if not isinstance(self.account_id, Unset):
+            account_id = str(self.account_id)
+
+        sequence = self.sequence
+
+        created_at: str | Unset = UNSET
+        if not isinstance(self.created_at, Unset):
+            created_at = self.created_at.isoformat()
+
+        updated_at: str | Unset = UNSET
+        if not isinstance(self.updated_at, Unset):
+            updated_at = self.updated_at.isoformat()
+
+        action: str | Unset = UNSET
+        if not isinstance(self.action, Unset):
+            action = self.action.value
+
+        object_type = self.object_type
+
+        object_id: str | Unset = UNSET
+        if not isinstance(self.object_id, Unset):
+            object_id = str(self.object_id)
+
+        group_id = self.group_id
+
+        app_id = self.app_id
+
+        label = self.label
+
+        schema = self.schema
+
+        type_: str | Unset = UNSET
+        if not isinstance(self.type_, Unset):
+            type_ = self.type_.value
+
+        data: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.data, Unset):
+            data = self.data.to_dict()
+
+        changes: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.changes, Unset):
+            changes = self.changes.to_dict()
+
+        origin: str | Unset = UNSET
+        if not isinstance(self.origin, Unset):
+            origin = self.origin.value
+
+        dataEvent: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.dataEvent, Unset):
+            dataEvent = self.dataEvent.to_dict()
+
+        data_event: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.data_event, Unset):
+            data_event = self.data_event.to_dict()
+
+        sync_event: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.sync_event, Unset):
+            sync_event = self.sync_event.to_dict()
+
+        lifecycle_event: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.lifecycle_event, Unset):
+            lifecycle_event = self.lifecycle_event.to_dict()
+
+        grades_query_event: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.grades_query_event, Unset):
+            grades_query_event = self.grades_query_event.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if id is not UNSET:
+            field_dict["id"] = id
+        if tenant_id is not UNSET:
+            field_dict["tenant_id"] = tenant_id
+        if account_id is not UNSET:
+            field_dict["account_id"] = account_id
+        if sequence is not UNSET:
+            field_dict["sequence"] = sequence
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
+        if updated_at is not UNSET:
+            field_dict["updated_at"] = updated_at
+        if action is not UNSET:
+            field_dict["action"] = action
+        if object_type is not UNSET:
+            field_dict["object_type"] = object_type
+        if object_id is not UNSET:
+            field_dict["object_id"] = object_id
+        if group_id is not UNSET:
+            field_dict["group_id"] = group_id
+        if app_id is not UNSET:
+            field_dict["app_id"] = app_id
+        if label is not UNSET:
+            field_dict["label"] = label
+        if schema is not UNSET:
+            field_dict["schema"] = schema
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if data is not UNSET:
+            field_dict["data"] = data
+        if changes is not UNSET:
+            field_dict["changes"] = changes
+        if origin is not UNSET:
+            field_dict["origin"] = origin
+        if dataEvent is not UNSET:
+            field_dict["dataEvent"] = dataEvent
+        if data_event is not UNSET:
+            field_dict["data_event"] = data_event
+        if sync_event is not UNSET:
+            field_dict["sync_event"] = sync_event
+        if lifecycle_event is not UNSET:
+            field_dict["lifecycle_event"] = lifecycle_event
+        if grades_query_event is not UNSET:
+            field_dict["grades_query_event"] = grades_query_event
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.data_event import DataEvent  # noqa: PLC0415
+        from ..models.grades_query_event import GradesQueryEvent  # noqa: PLC0415
+        from ..models.lifecycle_event import LifecycleEvent  # noqa: PLC0415
+        from ..models.sync_event import SyncEvent  # noqa: PLC0415
+        from ..models.task_changes import TaskChanges  # noqa: PLC0415
+        from ..models.task_data import TaskData  # noqa: PLC0415
+
+        d = dict(src_dict)
+        _id = d.pop("id", UNSET)
+        id: UUID | Unset
+        if isinstance(_id, Unset):
+            id = UNSET
+        else:
+            id = UUID(_id)
+
+        _tenant_id = d.pop("tenant_id", UNSET)
+        tenant_id: UUID | Unset
+        if isinstance(_tenant_id, Unset):
+            tenant_id = UNSET
+        else:
+            tenant_id = UUID(_tenant_id)
+
+        _account_id = d.pop("account_id", UNSET)
+        account_id: UUID | Unset
+        if isinstance(_account_id, Unset):
+            account_id = UNSET
+        else:
+            account_id = UUID(_account_id)
+
+        sequence = d.pop("sequence", UNSET)
+
+        _created_at = d.pop("created_at", UNSET)
+        created_at: datetime.datetime | Unset
+        if isinstance(_created_at, Unset):
+            created_at = UNSET
+        else:
+            created_at = datetime.datetime.fromisoformat(
+                _created_at.replace("Z", "+00:00")
+            )
+
+        _updated_at = d.pop("updated_at", UNSET)
+        updated_at: datetime.datetime | Unset
+        if isinstance(_updated_at, Unset):
+            updated_at = UNSET
+        else:
+            updated_at = datetime.datetime.fromisoformat(
+                _updated_at.replace("Z", "+00:00")
+            )
+
+        _action = d.pop("action", UNSET)
+        action: TaskAction | Unset
+        if isinstance(_action, Unset):
+            action = UNSET
+        else:
+            action = TaskAction(_action)
+
+        object_type = d.pop("object_type", UNSET)
+
+        _object_id = d.pop("object_id", UNSET)
+        object_id: UUID | Unset
+        if isinstance(_object_id, Unset):
+            object_id = UNSET
+        else:
+            object_id = UUID(_object_id)
+
+        group_id = d.pop("group_id", UNSET)
+
+        app_id = d.pop("app_id", UNSET)
+
+        label = d.pop("label", UNSET)
+
+        schema = d.pop("schema", UNSET)
+
+        _type_ = d.pop("type", UNSET)
+        type_: TaskEventType | Unset
+        if isinstance(_type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = TaskEventType(_type_)
+
+        _data = d.pop("data", UNSET)
+        data: TaskData | Unset
+        if isinstance(_data, Unset):
+            data = UNSET
+        else:
+            data = TaskData.from_dict(_data)
+
+        _changes = d.pop("changes", UNSET)
+        changes: TaskChanges | Unset
+        if isinstance(_changes, Unset):
+            changes = UNSET
+        else:
+            changes = TaskChanges.from_dict(_changes)
+
+        _origin = d.pop("origin", UNSET)
+        origin: SyncOrigin | Unset
+        if isinstance(_origin, Unset):
+            origin = UNSET
+        else:
+            origin = SyncOrigin(_origin)
+
+        _dataEvent = d.pop("dataEvent", UNSET)
+        dataEvent: DataEvent | Unset
+        if isinstance(_dataEvent, Unset):
+            dataEvent = UNSET
+        else:
+            dataEvent = DataEvent.from_dict(_dataEvent)
+
+        _data_event = d.pop("data_event", UNSET)
+        data_event: DataEvent | Unset
+        if isinstance(_data_event, Unset):
+            data_event = UNSET
+        else:
+            data_event = DataEvent.from_dict(_data_event)
+
+        _sync_event = d.pop("sync_event", UNSET)
+        sync_event: SyncEvent | Unset
+        if isinstance(_sync_event, Unset):
+            sync_event = UNSET
+        else:
+            sync_event = SyncEvent.from_dict(_sync_event)
+
+        _lifecycle_event = d.pop("lifecycle_event", UNSET)
+        lifecycle_event: LifecycleEvent | Unset
+        if isinstance(_lifecycle_event, Unset):
+            lifecycle_event = UNSET
+        else:
+            lifecycle_event = LifecycleEvent.from_dict(_lifecycle_event)
+
+        _grades_query_event = d.pop("grades_query_event", UNSET)
+        grades_query_event: GradesQueryEvent | Unset
+        if isinstance(_grades_query_event, Unset):
+            grades_query_event = UNSET
+        else:
+            grades_query_event = GradesQueryEvent.from_dict(_grades_query_event)
+
+        task = cls(
+            id=id,
+            tenant_id=tenant_id,
+            account_id=account_id,
+            sequence=sequence,
+            created_at=created_at,
+            updated_at=updated_at,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            group_id=group_id,
+            app_id=app_id,
+            label=label,
+            schema=schema,
+            type_=type_,
+            data=data,
+            changes=changes,
+            origin=origin,
+            dataEvent=dataEvent,
+            data_event=data_event,
+            sync_event=sync_event,
+            lifecycle_event=lifecycle_event,
+            grades_query_event=grades_query_event,
+        )
+
+        task.additional_properties = d
+        return task
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.task_ack_status import TaskAckStatus
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.error_type import ErrorType
+    from ..models.task_ack_params import TaskAckParams
+    from ..models.task_ack_sys import TaskAckSys
+
+
+T = TypeVar("T", bound="TaskAck")
+
+
+@_attrs_define
+class TaskAck:
+    """The acknowledgement of one Task."""
+
+    task_id: UUID | Unset = UNSET
+    """ Task ID to acknowledge (Required if multiple TaskAcks are in a single request) """
+    status: TaskAckStatus | Unset = UNSET
+    """ Outcome of handling a Task: `success`; `error` (failed, do not deliver again; give a
+    message); `retry` (failed, deliver again later; give a message); `reauthenticate` (the
+    Integration's credentials for the target system need renewing).
+     """
+    message: str | Unset = UNSET
+    """ Optional message to record and display in Kimono. Give one with `error` and `retry`. """
+    error: ErrorType | Unset = UNSET
+    """ An error reported by Kimono. """
+    params: TaskAckParams | Unset = UNSET
+    """ Optional key/value pairs to record in Kimono. Some Task types prescribe parameters be
+    returned when a Task is acknowledged.
+     """
+    sys: TaskAckSys | Unset = UNSET
+    """ System metadata of an acknowledgement. """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        task_id: str | Unset = UNSET
+        if not isinstance(self.task_id, Unset):
+            task_id = str(self.task_id)
+
+        status: str | Unset = UNSET
+        if not isinstance(self.status, Unset):
+            status = self.status.value
+
+        message = self.message
+
+        error: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.error, Unset):
+            error = self.error.to_dict()
+
+        params: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.params, Unset):
+            params = self.params.to_dict()
+
+        sys: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.sys, Unset):
+            sys = self.sys.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if task_id is not UNSET:
+            field_dict["task_id"] = task_id
+        if status is not UNSET:
+            field_dict["status"] = status
+        if message is not UNSET:
+            field_dict["message"] = message
+        if error is not UNSET:
+            field_dict["error"] = error
+        if params is not UNSET:
+            field_dict["params"] = params
+        if sys is not UNSET:
+            field_dict["$sys"] = sys
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.error_type import ErrorType  # noqa: PLC0415
+        from ..models.task_ack_params import TaskAckParams  # noqa: PLC0415
+        from ..models.task_ack_sys import TaskAckSys  # noqa: PLC0415
+
+        d = dict(src_dict)
+        _task_id = d.pop("task_id", UNSET)
+        task_id: UUID | Unset
+        if isinstance(_task_id, Unset):
+            task_id = UNSET
+        else:
+            task_id = UUID(_task_id)
+
+        _status = d.pop("status", UNSET)
+        status: TaskAckStatus | Unset
+        if isinstance(_status, Unset):
+            status = UNSET
+        else:
+            status = TaskAckStatus(_status)
+
+        message = d.pop("message", UNSET)
+
+        _error = d.pop("error", UNSET)
+        error: ErrorType | Unset
+        if isinstance(_error, Unset):
+            error = UNSET
+        else:
+            error = ErrorType.from_dict(_error)
+
+        _params = d.pop("params", UNSET)
+        params: TaskAckParams | Unset
+        if isinstance(_params, Unset):
+            params = UNSET
+        else:
+            params = TaskAckParams.from_dict(_params)
+
+        _sys = d.pop("$sys", UNSET)
+        sys: TaskAckSys | Unset
+        if isinstance(_sys, Unset):
+            sys = UNSET
+        else:
+            sys = TaskAckSys.from_dict(_sys)
+
+        task_ack = cls(
+            task_id=task_id,
+            status=status,
+            message=message,
+            error=error,
+            params=params,
+            sys=sys,
+        )
+
+        task_ack.additional_properties = d
+        return task_ack
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
