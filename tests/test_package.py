@@ -13,9 +13,10 @@ import textwrap
 import zipfile
 from pathlib import Path
 
-import kimono_interop
 import pytest
 from helpers import ROOT
+
+import kimono_interop
 
 SMOKE = textwrap.dedent(
     """

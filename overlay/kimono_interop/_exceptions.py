@@ -1,0 +1,279 @@
+"""Every error the SDK raises, and the mapping from an HTTP response to the right one.
+
+All of them derive from :class:`KimonoError`, so ``except KimonoError`` catches
+anything the SDK raises on purpose. Errors about a response carry what a person
+needs to act on it -- status, method, URL (credentials never appear in it), the
+service's ErrorType fields and the request id -- and their message says what to
+try next. A body that is HTML, truncated or not JSON at all still yields the
+class that matches the status, never a decoding error.
+
+Hierarchy::
+
+    KimonoError
+    ├── AuthenticationError            the token endpoint refused the credentials
+    ├── ConfigurationError (ValueError) missing or invalid client settings
+    ├── UnsafeRedirectError            a paging link points at another origin
+    ├── ResponseValidationError        a 2xx body does not match the contract
+    ├── APIConnectionError             the request did not get an HTTP response
+    │   └── APITimeoutError            ... because it timed out
+    └── APIStatusError                 the service answered with an error status
+        ├── BadRequestError            400
+        ├── UnauthorizedError          401
+        ├── PermissionDeniedError      403
+        ├── NotFoundError              404
+        ├── ConflictError              409
+        ├── UnprocessableEntityError   422
+        ├── RateLimitError             429
+        └── InternalServerError        5xx (and any other status >= 500, e.g. 520)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "InternalServerError",
+    "KimonoError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseValidationError",
+    "UnauthorizedError",
+    "UnprocessableEntityError",
+    "UnsafeRedirectError",
+    "error_from_response",
+    "redact_url",
+]
+
+# Query parameters whose values must never be shown (an access token in a URL is rare, but fatal).
+_SECRET_QUERY_KEYS = frozenset(
+    {"access_token", "token", "client_secret", "password", "api_key", "refresh_token"}
+)
+REQUEST_ID_HEADERS = ("x-request-id", "x-amzn-requestid", "x-correlation-id", "request-id")
+
+
+class KimonoError(Exception):
+    """Root of every error the SDK raises on purpose."""
+
+
+class AuthenticationError(KimonoError):
+    """The token endpoint refused the client credentials, or answered something unusable."""
+
+    def __init__(self, message: str, *, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+class ConfigurationError(KimonoError, ValueError):
+    """A client setting is missing or invalid (e.g. no client id in the environment)."""
+
+
+class UnsafeRedirectError(KimonoError):
+    """A ``paging.next`` link points at another scheme, host or port; it is not followed."""
+
+    def __init__(self, url: str, expected_origin: str) -> None:
+        self.url = redact_url(url)
+        self.expected_origin = expected_origin
+        super().__init__(
+            f"Refusing to follow paging link {self.url!r}: it leaves {expected_origin}, and "
+            "following it would send your credentials to another origin. "
+            "(HINT: if the service really moved, set base_url to the new origin.)"
+        )
+
+
+class ResponseValidationError(KimonoError):
+    """A successful response body does not have the shape the contract promises."""
+
+    def __init__(self, message: str, *, response: httpx.Response) -> None:
+        self.response = response
+        self.status_code = response.status_code
+        self.url = redact_url(str(response.request.url))
+        super().__init__(f"{message} ({response.request.method} {self.url})")
+
+
+class APIConnectionError(KimonoError):
+    """The request did not get an HTTP response (DNS, refused or dropped connection, TLS)."""
+
+    def __init__(self, request: httpx.Request, message: str | None = None) -> None:
+        self.request = request
+        self.method = request.method
+        self.url = redact_url(str(request.url))
+        super().__init__(
+            message or f"Connection error on {self.method} {self.url}. (HINT: check base_url.)"
+        )
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out (the service itself gives up on requests after 30 s)."""
+
+    def __init__(self, request: httpx.Request) -> None:
+        super().__init__(
+            request,
+            f"{request.method} {redact_url(str(request.url))} timed out. "
+            "(HINT: raise `timeout=` for this call, or use a smaller page_size.)",
+        )
+
+
+class APIStatusError(KimonoError):
+    """The service answered with an error status; ``status_code`` says which."""
+
+    hint: str = ""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+        self.status_code = response.status_code
+        self.method = response.request.method
+        self.url = redact_url(str(response.request.url))
+        self.request_id = _request_id(response.headers)
+        self.body = _json_or_none(response)
+        error = _error_object(self.body)
+        self.code: str | None = _str_or_none(error.get("code"))
+        self.error_message: str | None = _str_or_none(error.get("message"))
+        self.ext_message: str | None = _str_or_none(error.get("ext_message"))
+        self.details: str | None = _str_or_none(error.get("details"))
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        parts = []
+        if self.request_id:
+            parts.append(f"Request {self.request_id}:")
+        parts.append(f"{self.method} {self.url} returned {self.status_code}")
+        reason = self.error_message or _short_text(self.response)
+        if self.code:
+            reason = f"[{self.code}] {reason}" if reason else f"[{self.code}]"
+        if reason:
+            parts[-1] += f": {reason}"
+        if self.details:
+            parts.append(f"({self.details})")
+        if self.hint:
+            parts.append(f"(HINT: {self.hint})")
+        return " ".join(parts)
+
+
+class BadRequestError(APIStatusError):
+    """400: a parameter or the body is invalid."""
+
+    hint = "check the parameters and the body against the API reference."
+
+
+class UnauthorizedError(APIStatusError):
+    """401: no valid credentials (the SDK already refreshed the token once)."""
+
+    hint = "check the client id and secret, and that the tenant is still authorized."
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the credentials are valid but may not do this."""
+
+    hint = "the actor these credentials belong to lacks access; check the tenant's license."
+
+
+class NotFoundError(APIStatusError):
+    """404: no object with this id (or, for a bulk acknowledgement, some ids are unknown)."""
+
+
+class ConflictError(APIStatusError):
+    """409: the object is not in a state that allows the change."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the request is well-formed but cannot be processed."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests; the SDK already waited and retried as configured."""
+
+    hint = "slow down, or raise max_retries so the SDK waits out Retry-After."
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the service failed (any status from 500 up, including non-standard ones like 520)."""
+
+
+_STATUS_ERRORS: Mapping[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: UnauthorizedError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def error_from_response(response: httpx.Response) -> APIStatusError:
+    """The error for an error response; reads the body if it was not read yet."""
+    if not response.is_closed:
+        response.read()
+    status = response.status_code
+    cls = _STATUS_ERRORS.get(status)
+    if cls is None:
+        cls = InternalServerError if status >= 500 else APIStatusError
+    return cls(response)
+
+
+def redact_url(url: str) -> str:
+    """The URL without userinfo and with secret query values replaced by ``***``."""
+    parsed = httpx.URL(url)
+    if parsed.userinfo:
+        parsed = parsed.copy_with(username=None, password=None)
+    if any(key.lower() in _SECRET_QUERY_KEYS for key in parsed.params):
+        params = [
+            (key, "***" if key.lower() in _SECRET_QUERY_KEYS else value)
+            for key, value in parsed.params.multi_items()
+        ]
+        parsed = parsed.copy_with(params=params)
+    return str(parsed)
+
+
+def _request_id(headers: httpx.Headers) -> str | None:
+    for name in REQUEST_ID_HEADERS:
+        if name in headers:
+            return headers[name]
+    return None
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return json.loads(response.content) if response.content else None
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _error_object(body: Any) -> dict[str, Any]:
+    """The ErrorType fields, whether the body is an ErrorType or wraps one in ``error``."""
+    if not isinstance(body, dict):
+        return {}
+    nested = body.get("error")
+    return nested if isinstance(nested, dict) else body
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _short_text(response: httpx.Response) -> str:
+    """A short, single-line excerpt of a non-JSON body (e.g. an HTML error page's title)."""
+    try:
+        text = response.text
+    except (UnicodeDecodeError, LookupError):
+        return ""
+    lowered = text.lower()
+    start = lowered.find("<title>")
+    if start != -1:
+        end = lowered.find("</title>", start)
+        if end != -1:
+            text = text[start + len("<title>") : end]
+    text = " ".join(text.split())
+    return text[:200] + ("..." if len(text) > 200 else "")

@@ -1,0 +1,117 @@
+"""Each error status maps to its own class, with the service's ErrorType and no secrets."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from kimono_interop._exceptions import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    KimonoError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnauthorizedError,
+    UnprocessableEntityError,
+    UnsafeRedirectError,
+    error_from_response,
+    redact_url,
+)
+
+URL = "https://api.us2.kimonocloud.com/v2/interop/data/rostering/persons/abc"
+
+
+def _response(status: int, **kwargs: object) -> httpx.Response:
+    return httpx.Response(status, request=httpx.Request("GET", URL), **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("status", "cls"),
+    [
+        (400, BadRequestError),
+        (401, UnauthorizedError),
+        (403, PermissionDeniedError),
+        (404, NotFoundError),
+        (409, ConflictError),
+        (422, UnprocessableEntityError),
+        (429, RateLimitError),
+        (500, InternalServerError),
+        (502, InternalServerError),
+        (503, InternalServerError),
+        (520, InternalServerError),
+        (418, APIStatusError),
+    ],
+)
+def test_status_maps_to_class(status: int, cls: type[APIStatusError]) -> None:
+    """One class per documented status; any status >= 500 (even 520) is a server error."""
+    error = error_from_response(_response(status, json={"message": "boom"}))
+    assert type(error) is cls
+    assert isinstance(error, KimonoError)
+    assert error.status_code == status
+
+
+def test_error_type_fields_and_request_id() -> None:
+    """The parsed ErrorType and the request id are on the error and in its message."""
+    body = {"status": 404, "code": "not_found", "message": "Person not found", "details": "id=abc"}
+    error = error_from_response(_response(404, json=body, headers={"x-request-id": "req-42"}))
+    assert (error.code, error.error_message, error.details, error.request_id) == (
+        "not_found",
+        "Person not found",
+        "id=abc",
+        "req-42",
+    )
+    assert str(error).startswith("Request req-42: GET " + URL + " returned 404: [not_found]")
+
+
+def test_error_wrapped_in_error_member() -> None:
+    """A single-object envelope `{"error": {...}}` is read the same way."""
+    error = error_from_response(_response(409, json={"error": {"code": "overlap", "message": "x"}}))
+    assert (type(error), error.code) == (ConflictError, "overlap")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>",
+        b'{"status": 503, "mess',
+        b"\xff\xfe not utf-8",
+        b"",
+    ],
+)
+def test_unparseable_bodies_still_raise_the_right_class(content: bytes) -> None:
+    """HTML, truncated JSON, bytes that are not text, or nothing: still an InternalServerError."""
+    error = error_from_response(_response(502, content=content))
+    assert type(error) is InternalServerError
+    assert error.code is None and error.body is None
+
+
+def test_html_title_is_shown() -> None:
+    """An HTML error page contributes its title, not its markup."""
+    page = b"<html><head><title>520 Origin Error</title></head><body><p>x</p></body></html>"
+    assert str(error_from_response(_response(520, content=page))).endswith(": 520 Origin Error")
+
+
+def test_secrets_in_urls_are_redacted() -> None:
+    """Userinfo and secret query values never appear in an error's URL or message."""
+    url = "https://user:pa55word@api.example/x?access_token=t0ken-VALUE&page=2"
+    assert redact_url(url) == "https://api.example/x?access_token=%2A%2A%2A&page=2"
+    request = httpx.Request("GET", url)
+    for error in (
+        error_from_response(httpx.Response(500, request=request)),
+        APIConnectionError(request),
+        APITimeoutError(request),
+        UnsafeRedirectError(url, "https://api.us2.kimonocloud.com"),
+    ):
+        text = str(error) + repr(error) + str(getattr(error, "url", ""))
+        assert "pa55word" not in text and "t0ken-VALUE" not in text
+
+
+def test_timeout_is_a_connection_error() -> None:
+    """Catching APIConnectionError also catches timeouts."""
+    assert issubclass(APITimeoutError, APIConnectionError)
+    assert "timeout=" in str(APITimeoutError(httpx.Request("GET", URL)))
