@@ -1,0 +1,145 @@
+"""The pager yields every item exactly once, in order, and never leaves the origin."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx
+import pytest
+
+from kimono_interop._exceptions import ResponseValidationError, UnsafeRedirectError
+from kimono_interop._pagination import SyncPager
+
+BASE = "https://api.us2.kimonocloud.com/v2/interop/data"
+ORIGIN = httpx.URL("https://api.us2.kimonocloud.com")
+
+
+def _pager(
+    handler: Callable[[httpx.Request], httpx.Response],
+    params: Mapping[str, Any] | None = None,
+    seen: list[httpx.Request] | None = None,
+) -> SyncPager[Any]:
+    def recording(request: httpx.Request) -> httpx.Response:
+        if seen is not None:
+            seen.append(request)
+        return handler(request)
+
+    client = httpx.Client(base_url=BASE, transport=httpx.MockTransport(recording))
+
+    def fetch(target: str, query: Mapping[str, Any] | None) -> httpx.Response:
+        return client.get(target, params=query)
+
+    return SyncPager(
+        fetch=fetch,
+        path="/rostering/persons",
+        params=params or {},
+        parse_item=lambda raw: raw,
+        origin=ORIGIN,
+    )
+
+
+def _linked_pages(total: int, size: int) -> Callable[[httpx.Request], httpx.Response]:
+    def handler(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params.get("page", "0"))
+        start = page * size
+        data = [{"n": n} for n in range(start, min(start + size, total))]
+        more = start + size < total
+        nxt = f"{BASE}/rostering/persons?page={page + 1}&page_size={size}" if more else None
+        return httpx.Response(200, json={"data": data, "paging": {"next": nxt}})
+
+    return handler
+
+
+@pytest.mark.parametrize(("total", "size", "requests"), [(0, 10, 1), (1, 10, 1), (25, 10, 3)])
+def test_follows_next_until_null(total: int, size: int, requests: int) -> None:
+    """0, 1 and many pages: every item once, in order, one request per page."""
+    seen: list[httpx.Request] = []
+    items = list(_pager(_linked_pages(total, size), {"page_size": size}, seen))
+    assert [item["n"] for item in items] == list(range(total))
+    assert len(seen) == requests
+
+
+def test_no_paging_member_stops_on_short_page() -> None:
+    """Without `paging`, the pager asks for page+1 itself and stops on a short page."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params["page"])
+        data = [{"n": n} for n in range(page * 2, min(page * 2 + 2, 5))]
+        return httpx.Response(200, json={"data": data})
+
+    items = list(_pager(handler, {"page": 0, "page_size": 2}, seen))
+    assert [i["n"] for i in items] == [0, 1, 2, 3, 4]
+    assert [r.url.params["page"] for r in seen] == ["0", "1", "2"]
+
+
+def test_filters_persist_when_next_link_drops_them() -> None:
+    """page_size and filters given by the caller are on every request."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if "page=1" in str(request.url):
+            return httpx.Response(200, json={"data": [{"n": 1}], "paging": {"next": None}})
+        nxt = f"{BASE}/rostering/persons?page=1"
+        return httpx.Response(200, json={"data": [{"n": 0}], "paging": {"next": nxt}})
+
+    list(_pager(handler, {"page_size": 1, "tenant_id": "t"}, seen))
+    assert [dict(r.url.params) for r in seen] == [
+        {"page_size": "1", "tenant_id": "t"},
+        {"page": "1", "page_size": "1", "tenant_id": "t"},
+    ]
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    [
+        "https://evil.example/v2/interop/data/rostering/persons?page=1",
+        "http://api.us2.kimonocloud.com/v2/interop/data/rostering/persons?page=1",
+        "https://api.us2.kimonocloud.com:8443/v2/interop/data/rostering/persons?page=1",
+    ],
+)
+def test_cross_origin_next_is_refused(next_url: str) -> None:
+    """Another host, scheme or port: UnsafeRedirectError, and no request goes there."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"data": [{"n": 0}], "paging": {"next": next_url}})
+
+    iterator = iter(_pager(handler, {}, seen))
+    assert next(iterator) == {"n": 0}
+    with pytest.raises(UnsafeRedirectError, match="another origin"):
+        next(iterator)
+    assert len(seen) == 1
+
+
+def test_next_link_loop_is_detected() -> None:
+    """A `next` that points back at the same page stops with an error, not forever."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"data": [{"n": 0}], "paging": {"next": str(request.url)}})
+
+    with pytest.raises(ResponseValidationError, match="already fetched"):
+        list(_pager(handler, {}))
+
+
+@pytest.mark.parametrize(
+    "content", [b"<html>oops</html>", b'{"data": {"n": 1}}', b'{"paging": {}}', b'{"data": [1']
+)
+def test_malformed_pages_raise_a_clear_error(content: bytes) -> None:
+    """A page that is not JSON or has no data array raises ResponseValidationError."""
+    with pytest.raises(ResponseValidationError):
+        list(_pager(lambda request: httpx.Response(200, content=content)))
+
+
+def test_pages_give_page_level_control() -> None:
+    """pages() yields Page objects with their number and next link; iteration is lazy."""
+    seen: list[httpx.Request] = []
+    pager = _pager(_linked_pages(5, 2), {"page_size": 2}, seen)
+    assert seen == []
+    pages = list(pager.pages())
+    assert [(p.number, len(p.items), p.has_next_page()) for p in pages] == [
+        (0, 2, True),
+        (1, 2, True),
+        (2, 1, False),
+    ]
