@@ -1,0 +1,332 @@
+"""httpx authentication for the Kimono Interop APIs: OAuth2 client credentials, bearer, basic.
+
+:class:`OAuth2ClientCredentials` is what most callers want: it gets an access
+token from the token endpoint with the client id and secret, caches it on the
+instance (so one instance can serve several clients), refreshes it shortly
+before it expires, retries once with a new token when the API answers 401, and
+lets only one token request be in flight at a time, whether the callers are
+threads or asyncio tasks. :class:`BearerToken` sends a fixed token (such as an
+LTI JWT) and :class:`BasicAuth` is httpx's basic auth. No class here shows a
+secret or a token in its ``repr``, and token endpoint failures surface as
+:class:`~kimono_interop._exceptions.AuthenticationError` without either.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+import time
+from collections.abc import AsyncGenerator, Callable, Generator
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+import httpx
+
+from kimono_interop._exceptions import AuthenticationError, ConfigurationError, redact_url
+
+__all__ = ["BasicAuth", "BearerToken", "OAuth2ClientCredentials"]
+
+DEFAULT_EXPIRES_IN = 3600.0
+"""Seconds a token is assumed to live when the token response has no usable ``expires_in``."""
+
+_CREDENTIALS_HINT = "check KIMONO_CLIENT_ID / KIMONO_CLIENT_SECRET"
+# OAuth2 `error` codes are short ASCII words (RFC 6749 5.2); anything else might be free text
+# that echoes the request, so it is left out of messages.
+_OAUTH_ERROR_CODE = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
+
+
+class _Secret:
+    """A string that shows as ``'***'`` however it is printed, so it cannot leak by accident."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "'***'"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True)
+class _Token:
+    value: _Secret
+    refresh_at: float
+
+
+def _replayable(request: httpx.Request) -> bool:
+    # Bytes, str, JSON, form and empty bodies are held in memory as a ByteStream and can be
+    # sent again; iterator and multipart bodies may already have been consumed by the first try.
+    return isinstance(request.stream, httpx.ByteStream)
+
+
+class OAuth2ClientCredentials(httpx.Auth):
+    """OAuth2 client-credentials auth for the Kimono APIs, as an ``httpx.Auth``.
+
+    Pass it as ``auth=`` to one or more ``httpx.Client`` / ``httpx.AsyncClient``; the token
+    cache lives on this instance, so clients sharing it share the token. The token request
+    goes through the same client (and transport) as the API request that needed it.
+
+    Args:
+        client_id: The OAuth2 client id (``KIMONO_CLIENT_ID``).
+        client_secret: The OAuth2 client secret (``KIMONO_CLIENT_SECRET``); sent in the form
+            body of the token request, never as HTTP Basic, and never shown.
+        token_url: Absolute URL of the token endpoint.
+        refresh_margin: Get a new token when fewer than this many seconds of its lifetime are
+            left; for tokens that live less than twice as long, half their lifetime is used.
+        clock: Monotonic seconds; replaceable in tests.
+
+    Raises:
+        ConfigurationError: An argument is empty or invalid.
+    """
+
+    # The token response is read inside the flow; asking httpx to read every response would
+    # also buffer API responses and defeat `client.stream(...)`.
+    requires_response_body = False
+    # Only in-memory bodies are resent after a 401 (see `_replayable`); buffering every
+    # upload up front just in case is not worth it.
+    requires_request_body = False
+
+    def __init__(
+        self,
+        client_id: str,
+        client_secret: str,
+        token_url: str,
+        *,
+        refresh_margin: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if not client_id:
+            raise ConfigurationError(f"client_id is empty; {_CREDENTIALS_HINT}.")
+        if not client_secret:
+            raise ConfigurationError(f"client_secret is empty; {_CREDENTIALS_HINT}.")
+        _check_token_url(token_url)
+        if not (math.isfinite(refresh_margin) and refresh_margin >= 0):
+            raise ConfigurationError(
+                f"refresh_margin must be a finite number >= 0, got {refresh_margin!r}."
+            )
+        self.client_id = client_id
+        self.token_url = token_url
+        self.refresh_margin = float(refresh_margin)
+        self._client_secret = _Secret(client_secret)
+        self._clock = clock
+        self._token: _Token | None = None
+        # Guards reads and compare-and-swaps of `_token`; held briefly, never across a yield.
+        self._state_lock = threading.Lock()
+        # Single flight for sync flows: held while the token request is out.
+        self._sync_fetch_lock = threading.Lock()
+        # Single flight for async flows. An async lock belongs to one event loop (and one
+        # backend), and a thread runs at most one loop at a time, so there is one per thread,
+        # made on first use inside that loop.
+        self._async_locks = threading.local()
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(client_id={self.client_id!r}, client_secret='***', "
+            f"token_url={redact_url(self.token_url)!r})"
+        )
+
+    def invalidate(self) -> None:
+        """Drop the cached token; the next request gets a new one."""
+        with self._state_lock:
+            self._token = None
+
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        """Authenticate ``request`` for ``httpx.Client`` (called by httpx, not by you)."""
+        for attempt in (1, 2):
+            token = self._cached()
+            if token is None:
+                with self._sync_fetch_lock:
+                    # Whoever held the lock before us has most likely stored a token already.
+                    token = self._cached()
+                    if token is None:
+                        token_response = yield self._token_request()
+                        token_response.read()
+                        token = self._accept(token_response)
+            request.headers["Authorization"] = f"Bearer {token.value.reveal()}"
+            response = yield request
+            if not self._should_retry(response, token, attempt, request):
+                return
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        """Authenticate ``request`` for ``httpx.AsyncClient`` (called by httpx, not by you)."""
+        for attempt in (1, 2):
+            token = self._cached()
+            if token is None:
+                async with self._async_fetch_lock():
+                    # Whoever held the lock before us has most likely stored a token already.
+                    token = self._cached()
+                    if token is None:
+                        token_response = yield self._token_request()
+                        await token_response.aread()
+                        token = self._accept(token_response)
+            request.headers["Authorization"] = f"Bearer {token.value.reveal()}"
+            response = yield request
+            if not self._should_retry(response, token, attempt, request):
+                return
+
+    def _should_retry(
+        self, response: httpx.Response, token: _Token, attempt: int, request: httpx.Request
+    ) -> bool:
+        """After a 401, forget ``token`` and say whether to send ``request`` once more."""
+        if response.status_code != 401:
+            return False
+        with self._state_lock:
+            # Another flow may have replaced the token since this request was sent; that newer
+            # one has not been refused and must be kept.
+            if self._token is token:
+                self._token = None
+        return attempt == 1 and _replayable(request)
+
+    def _cached(self) -> _Token | None:
+        with self._state_lock:
+            token = self._token
+        if token is not None and self._clock() < token.refresh_at:
+            return token
+        return None
+
+    def _async_fetch_lock(self) -> anyio.Lock:
+        lock: anyio.Lock | None = getattr(self._async_locks, "lock", None)
+        if lock is None:
+            lock = anyio.Lock()
+            self._async_locks.lock = lock
+        return lock
+
+    def _token_request(self) -> httpx.Request:
+        return httpx.Request(
+            "POST",
+            self.token_url,
+            headers={"Accept": "application/json"},
+            data={
+                "grant_type": "client_credentials",
+                "client_id": self.client_id,
+                "client_secret": self._client_secret.reveal(),
+            },
+        )
+
+    def _accept(self, response: httpx.Response) -> _Token:
+        """Turn a read token response into a cached token, or raise AuthenticationError."""
+        status = response.status_code
+        body = _json_or_none(response)
+        if not response.is_success:
+            code = _oauth_error_code(body)
+            hint = (
+                "the token service failed; try again later, and check token_url"
+                if status >= 500
+                else f"{_CREDENTIALS_HINT} and token_url"
+            )
+            raise self._error(
+                f"answered HTTP {status}{f' ({code})' if code else ''}; {hint}.", status
+            )
+        if not isinstance(body, dict):
+            raise self._error(
+                f"answered HTTP {status} with a body that is not a JSON object; check that "
+                "token_url is the OAuth2 token endpoint (not a login page or the API).",
+                status,
+            )
+        access_token = body.get("access_token")
+        if not isinstance(access_token, str) or not access_token:
+            raise self._error(
+                f"answered HTTP {status} without an access_token; {_CREDENTIALS_HINT} "
+                "and token_url.",
+                status,
+            )
+        # Timed from when the answer arrived: the server started counting a bit earlier,
+        # which the margin covers.
+        received_at = self._clock()
+        lifetime = _expires_in(body.get("expires_in"))
+        margin = min(self.refresh_margin, lifetime / 2)
+        token = _Token(_Secret(access_token), refresh_at=received_at + lifetime - margin)
+        with self._state_lock:
+            self._token = token
+        return token
+
+    def _error(self, detail: str, status: int) -> AuthenticationError:
+        message = f"Could not get a Kimono access token: {redact_url(self.token_url)} {detail}"
+        # Belt and braces: the secret never goes into a message, even via an odd token_url.
+        message = message.replace(self._client_secret.reveal(), "***")
+        return AuthenticationError(message, status_code=status)
+
+
+class BearerToken(httpx.Auth):
+    """Sends a fixed bearer token (for example an LTI JWT) as ``Authorization: Bearer ...``.
+
+    Args:
+        token: The token; it is never shown by ``repr``.
+
+    Raises:
+        ConfigurationError: ``token`` is empty.
+    """
+
+    def __init__(self, token: str) -> None:
+        if not token:
+            raise ConfigurationError("The bearer token is empty.")
+        self._token = _Secret(token)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(token='***')"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Set the Authorization header on ``request`` (called by httpx, not by you)."""
+        request.headers["Authorization"] = f"Bearer {self._token.reveal()}"
+        yield request
+
+
+class BasicAuth(httpx.BasicAuth):
+    """``httpx.BasicAuth`` whose ``repr`` shows the username but not the password."""
+
+    def __init__(self, username: str, password: str) -> None:
+        super().__init__(username, password)
+        self.username = username
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(username={self.username!r}, password='***')"
+
+
+def _check_token_url(token_url: str) -> None:
+    try:
+        url = httpx.URL(token_url)
+    except (httpx.InvalidURL, TypeError):
+        url = None
+    if url is None or url.scheme not in ("http", "https") or not url.host:
+        raise ConfigurationError("token_url must be an absolute http(s) URL.")
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        # The body (which may hold a token) stays out of the error and its chain.
+        return None
+
+
+def _oauth_error_code(body: Any) -> str | None:
+    code = body.get("error") if isinstance(body, dict) else None
+    if isinstance(code, str) and _OAUTH_ERROR_CODE.fullmatch(code):
+        return code
+    return None
+
+
+def _expires_in(value: Any) -> float:
+    """``expires_in`` in seconds; a missing, non-numeric or negative value means an hour."""
+    if isinstance(value, bool):
+        return DEFAULT_EXPIRES_IN
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            return DEFAULT_EXPIRES_IN
+    if isinstance(value, (int, float)) and math.isfinite(value) and value >= 0:
+        return float(value)
+    return DEFAULT_EXPIRES_IN
