@@ -22,7 +22,7 @@ export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 help:
 	@echo "make demo             run the example driver against the local sandbox (coming with the sandbox)"
 	@echo "make test             everything CI runs: generated code check, lint, type check, tests"
-	@echo "make generate         regenerate generated/ from spec/"
+	@echo "make generate         regenerate generated/ from spec/, and _sync/ from _async/"
 	@echo "make check-generated  fail if generated/ differs from what spec/ produces"
 	@echo "make lint             ruff on overlay/scripts/tests, spec lint"
 	@echo "make lock             re-pin every Python dependency into constraints.txt"
@@ -46,9 +46,11 @@ test: check-generated lint typecheck pytest
 
 generate: $(STAMP)
 	$(PY) scripts/generate.py
+	$(PY) scripts/unasync.py
 
 check-generated: $(STAMP)
 	$(PY) scripts/generate.py --check
+	$(PY) scripts/unasync.py --check
 
 lint: lint-python lint-spec
 

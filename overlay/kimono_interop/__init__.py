@@ -1,12 +1,80 @@
 """kimono-interop: the Python SDK for the Kimono (Instructure DataSync) Interop APIs.
 
-This package is what users import. It stands on two generated packages that
-ship in the same distribution and are produced from the contracts in ``spec/``:
+    from kimono_interop import KimonoClient
+
+    with KimonoClient.from_env() as kimono:
+        for student in kimono.rostering.list_students():
+            print(student.name.last)
+
+:class:`KimonoClient` and :class:`AsyncKimonoClient` cover both APIs with one
+connection pool and one token. They stand on two generated packages that ship
+in the same distribution, produced from the contracts in ``spec/``:
 
 * :mod:`kimono_interop_data_api` -- the Interop Data API (rostering, grades, tasks);
 * :mod:`kimono_interop_api` -- the Interop API (clouds, integrations, tenants, ...).
 """
 
+from kimono_interop_data_api.models import TaskAckStatus
+
+from ._auth import BasicAuth, BearerToken, OAuth2ClientCredentials
+from ._base_client import DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven
+from ._client import DEFAULT_BASE_URL, AsyncKimonoClient, KimonoClient
+from ._exceptions import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    InternalServerError,
+    KimonoError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseValidationError,
+    UnauthorizedError,
+    UnprocessableEntityError,
+    UnsafeRedirectError,
+)
+from ._logging import setup_logging as _setup_logging
+from ._pagination import AsyncPager, Page, SyncPager
+from ._retry import RetryPolicy
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+_setup_logging()
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_TIMEOUT",
+    "NOT_GIVEN",
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncKimonoClient",
+    "AsyncPager",
+    "AuthenticationError",
+    "BadRequestError",
+    "BasicAuth",
+    "BearerToken",
+    "ConfigurationError",
+    "ConflictError",
+    "InternalServerError",
+    "KimonoClient",
+    "KimonoError",
+    "NotFoundError",
+    "NotGiven",
+    "OAuth2ClientCredentials",
+    "Page",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseValidationError",
+    "RetryPolicy",
+    "SyncPager",
+    "TaskAckStatus",
+    "UnauthorizedError",
+    "UnprocessableEntityError",
+    "UnsafeRedirectError",
+    "__version__",
+]

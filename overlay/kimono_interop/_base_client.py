@@ -1,36 +1,22 @@
-"""The send loop every call of the SDK goes through: retries, timeouts and error mapping.
-
-Requests are built by the generated operation modules (their ``_get_kwargs``), so
-paths and parameter names come from the contract; this module sends them through
-one ``httpx.Client``, retries what is safe to retry (see :mod:`._retry`), turns
-transport failures and error statuses into the SDK's exceptions, and parses
-successful bodies into the generated models.
-"""
+"""What the sync and async clients share: defaults, the "not given" sentinel, parsing helpers."""
 
 from __future__ import annotations
 
-import logging
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 import httpx
 
-from ._exceptions import (
-    APIConnectionError,
-    APITimeoutError,
-    ResponseValidationError,
-    error_from_response,
-    redact_url,
-)
-from ._retry import RetryPolicy
-
-log = logging.getLogger("kimono_interop")
+from ._exceptions import APIConnectionError, APITimeoutError, ResponseValidationError
 
 T = TypeVar("T")
 
 #: Read timeout a little above the service's own 30 s, so its 504 reaches us first.
 DEFAULT_TIMEOUT = httpx.Timeout(35.0, connect=10.0)
+
+#: How the sync sender waits between retries (``time.sleep``), and the async one (``anyio.sleep``).
+Sleep = Callable[[float], None]
+AsyncSleep = Callable[[float], Awaitable[None]]
 
 
 class NotGiven:
@@ -39,84 +25,48 @@ class NotGiven:
     def __repr__(self) -> str:
         return "NOT_GIVEN"
 
+    def __bool__(self) -> bool:
+        return False
+
 
 NOT_GIVEN = NotGiven()
 Timeout = float | httpx.Timeout | None | NotGiven
 
 
-class Sender:
-    """Sends requests through one httpx client with the SDK's retry and error rules."""
+class SharedTransport(httpx.BaseTransport):
+    """A transport several httpx clients share; closing a client leaves it open.
 
-    def __init__(
-        self,
-        http: httpx.Client,
-        retry: RetryPolicy,
-        *,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.http = http
-        self.retry = retry
-        self._sleep = sleep
+    The Kimono client closes the real transport itself, once, and only if it owns it.
+    """
 
-    def send(
-        self,
-        method: str,
-        url: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        content: bytes | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: Timeout = NOT_GIVEN,
-    ) -> httpx.Response:
-        """Send one request, retrying as the policy allows; return a 2xx response or raise."""
-        method = method.upper()
-        request = self.http.build_request(
-            method,
-            url,
-            params=params,
-            json=json,
-            content=content,
-            headers=headers,
-            timeout=self.http.timeout if isinstance(timeout, NotGiven) else timeout,
-        )
-        attempt = 0
-        while True:
-            try:
-                response = self.http.send(request)
-            except httpx.HTTPError as exc:
-                if self.retry.should_retry_error(method, exc, attempt):
-                    self._wait(attempt, None, request, type(exc).__name__)
-                    attempt += 1
-                    continue
-                if isinstance(exc, httpx.TimeoutException):
-                    raise APITimeoutError(request) from exc
-                if isinstance(exc, httpx.TransportError):
-                    raise APIConnectionError(request) from exc
-                raise
-            if response.is_success:
-                return response
-            if self.retry.should_retry_response(method, response, attempt):
-                response.close()
-                self._wait(attempt, response, request, str(response.status_code))
-                attempt += 1
-                continue
-            raise error_from_response(response)
+    def __init__(self, transport: httpx.BaseTransport) -> None:
+        self.transport = transport
 
-    def _wait(
-        self, attempt: int, response: httpx.Response | None, request: httpx.Request, why: str
-    ) -> None:
-        delay = self.retry.delay(attempt, response)
-        log.info(
-            "retrying %s %s after %s in %.2fs (retry %d of %d)",
-            request.method,
-            redact_url(str(request.url)),
-            why,
-            delay,
-            attempt + 1,
-            self.retry.max_retries,
-        )
-        self._sleep(delay)
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self.transport.handle_request(request)
+
+    def close(self) -> None:
+        pass
+
+
+class AsyncSharedTransport(httpx.AsyncBaseTransport):
+    """The async twin of :class:`SharedTransport`."""
+
+    def __init__(self, transport: httpx.AsyncBaseTransport) -> None:
+        self.transport = transport
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self.transport.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        pass
+
+
+def transport_error(exc: httpx.HTTPError, request: httpx.Request) -> APIConnectionError:
+    """The SDK exception for a request that got no response."""
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(request)
+    return APIConnectionError(request)
 
 
 def parse_model(response: httpx.Response, parse: Callable[[Any], T]) -> T:
@@ -132,3 +82,18 @@ def parse_model(response: httpx.Response, parse: Callable[[Any], T]) -> T:
             f"The response does not match the contract ({type(exc).__name__}: {exc})",
             response=response,
         ) from exc
+
+
+def parse_count(response: httpx.Response) -> int:
+    """A ``/count`` body: a bare JSON integer."""
+    count = parse_model(response, lambda body: body)
+    if isinstance(count, bool) or not isinstance(count, int):
+        raise ResponseValidationError(
+            f"A count must be a JSON integer, got {type(count).__name__}", response=response
+        )
+    return count
+
+
+def without_none(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The arguments the caller gave (``None`` means "leave it to the service")."""
+    return {key: value for key, value in params.items() if value is not None}

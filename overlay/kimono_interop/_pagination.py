@@ -1,30 +1,44 @@
 """Iterators that walk every page of a Kimono list, one page in memory at a time.
 
 Kimono pages carry ``paging.next``, the absolute URL of the next page, or ``null``
-on the last one. The pager follows that link, but only to the origin the client
+on the last one. The pagers follow that link, but only to the origin the client
 was configured with: a link to another scheme, host or port would send the
 caller's credentials elsewhere, so it raises :class:`UnsafeRedirectError`
 instead. When a response has no ``paging`` member at all, the pager asks for the
 next page number itself and stops on a short or empty page. Query parameters the
 caller gave (filters, ``page_size``) are kept on every page even when a ``next``
 link omits them.
+
+:class:`AsyncPager` can also look ahead (:meth:`AsyncPager.prefetch`): while the
+caller works through page *k*, pages *k+1 .. k+n* are already on their way. The
+pager predicts their URLs from the service's own ``next`` link (which numbers
+pages with ``page``), checks each prediction against the link that actually
+arrives, and falls back to plain link-following when they disagree, so the
+items, and their order, are exactly those of the sequential walk.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import httpx
 
-from ._exceptions import ResponseValidationError, UnsafeRedirectError
+from ._exceptions import KimonoError, ResponseValidationError, UnsafeRedirectError
 
 T = TypeVar("T")
 
 #: Sends one GET: (path or absolute URL, query parameters or None) -> successful response.
 Fetch = Callable[[str, "Mapping[str, Any] | None"], httpx.Response]
+AsyncFetch = Callable[[str, "Mapping[str, Any] | None"], Awaitable[httpx.Response]]
+#: The next request of a walk: (path or absolute URL, query parameters or None).
+Request = tuple[str, "Mapping[str, Any] | None"]
+#: What follows a page: the next request, the error to raise instead, or None after the last.
+Step = Request | KimonoError | None
 
 
 @dataclass
@@ -46,63 +60,71 @@ def same_origin(url: httpx.URL, origin: httpx.URL) -> bool:
     return (url.scheme, url.host, url.port) == (origin.scheme, origin.host, origin.port)
 
 
-class SyncPager(Generic[T]):
-    """Iterate over every item of every page; ``pages()`` gives page-level control.
+class _Walk(Generic[T]):
+    """The state of one walk over the pages: what to ask for next, given the last answer."""
 
-    The pager is lazy: nothing is sent until iteration starts, and each iteration
-    starts again from the first page.
-    """
+    def __init__(self, pager: _BasePager[T]) -> None:
+        self._pager = pager
+        self.number = int(pager._params.get("page", 0))
+        self._page_size = pager._params.get("page_size")
+        self._seen: set[str] = set()
 
+    def first(self) -> Request:
+        return self._pager._path, self._pager._params
+
+    def advance(self, response: httpx.Response) -> tuple[Page[T], Step]:
+        """Parse ``response`` into a page; return it with the next request, or None at the end.
+
+        A bad ``next`` link comes back as the error to raise instead of the next
+        request, so the caller still gets the items of the page that carried it.
+        """
+        pager = self._pager
+        items, paging, next_url = pager._parse(response)
+        page = Page(items=items, next_url=next_url, number=self.number, response=response)
+        self.number += 1
+        if next_url is not None:
+            try:
+                return page, (self._checked_next(next_url, response), None)
+            except KimonoError as exc:
+                return page, exc
+        if paging is not None:
+            return page, None  # the service said this was the last page
+        if not items or (isinstance(self._page_size, int) and len(items) < self._page_size):
+            return page, None
+        return page, (pager._path, {**pager._params, "page": self.number})
+
+    def _checked_next(self, next_url: str, response: httpx.Response) -> str:
+        pager = self._pager
+        url = response.request.url.join(next_url)
+        if not same_origin(url, pager._origin):
+            raise UnsafeRedirectError(str(url), _origin_text(pager._origin))
+        # Keep the caller's filters and page_size if the link dropped them.
+        missing = [(k, v) for k, v in pager._params.items() if k != "page" and k not in url.params]
+        if missing:
+            url = url.copy_merge_params(dict(missing))
+        text = str(url)
+        if text in self._seen or url == response.request.url:
+            raise ResponseValidationError(
+                "`paging.next` points at a page already fetched; stopping to avoid a loop",
+                response=response,
+            )
+        self._seen.add(text)
+        return text
+
+
+class _BasePager(Generic[T]):
     def __init__(
         self,
         *,
-        fetch: Fetch,
         path: str,
         params: Mapping[str, Any],
         parse_item: Callable[[Any], T],
         origin: httpx.URL,
     ) -> None:
-        self._fetch = fetch
         self._path = path
         self._params = {k: v for k, v in params.items() if v is not None}
         self._parse_item = parse_item
         self._origin = origin
-
-    def __iter__(self) -> Iterator[T]:
-        for page in self.pages():
-            yield from page.items
-
-    def as_dicts(self) -> SyncPager[dict[str, Any]]:
-        """The same list as plain dicts, skipping model parsing (fastest for bulk exports)."""
-        return SyncPager(
-            fetch=self._fetch,
-            path=self._path,
-            params=self._params,
-            parse_item=_as_dict,
-            origin=self._origin,
-        )
-
-    def pages(self) -> Iterator[Page[T]]:
-        """Yield each page in order until the last one."""
-        number = int(self._params.get("page", 0))
-        page_size = self._params.get("page_size")
-        target: str = self._path
-        query: Mapping[str, Any] | None = self._params
-        seen: set[str] = set()
-        while True:
-            response = self._fetch(target, query)
-            items, paging, next_url = self._parse(response)
-            yield Page(items=items, next_url=next_url, number=number, response=response)
-            number += 1
-            if next_url is not None:
-                target = self._checked_next(next_url, response, seen)
-                query = None
-                continue
-            if paging is not None:
-                return  # the service said this was the last page
-            if not items or (isinstance(page_size, int) and len(items) < page_size):
-                return
-            target, query = self._path, {**self._params, "page": number}
 
     def _parse(self, response: httpx.Response) -> tuple[list[T], Any, str | None]:
         try:
@@ -120,10 +142,18 @@ class SyncPager(Generic[T]):
         next_url = paging.get("next") if isinstance(paging, dict) else None
         if next_url is not None and not isinstance(next_url, str):
             raise ResponseValidationError("`paging.next` is not a string", response=response)
+        parse = self._parse_item
+        if parse is _as_dict:
+            if not all(type(raw) is dict for raw in data):
+                raise ResponseValidationError(
+                    "An item of the page is not a JSON object", response=response
+                )
+            return data, paging, next_url or None
         items: list[T] = []
+        append = items.append
         for index, raw in enumerate(data):
             try:
-                items.append(self._parse_item(raw))
+                append(parse(raw))
             except (KeyError, ValueError, TypeError, AttributeError) as exc:
                 raise ResponseValidationError(
                     f"Item {index} of the page does not match the contract "
@@ -132,22 +162,165 @@ class SyncPager(Generic[T]):
                 ) from exc
         return items, paging, next_url or None
 
-    def _checked_next(self, next_url: str, response: httpx.Response, seen: set[str]) -> str:
-        url = response.request.url.join(next_url)
-        if not same_origin(url, self._origin):
-            raise UnsafeRedirectError(str(url), _origin_text(self._origin))
-        # Keep the caller's filters and page_size if the link dropped them.
-        missing = [(k, v) for k, v in self._params.items() if k != "page" and k not in url.params]
-        if missing:
-            url = url.copy_merge_params(dict(missing))
-        text = str(url)
-        if text in seen or url == response.request.url:
-            raise ResponseValidationError(
-                "`paging.next` points at a page already fetched; stopping to avoid a loop",
-                response=response,
-            )
-        seen.add(text)
-        return text
+
+class SyncPager(_BasePager[T]):
+    """Iterate over every item of every page; ``pages()`` gives page-level control.
+
+    The pager is lazy: nothing is sent until iteration starts, and each iteration
+    starts again from the first page.
+    """
+
+    def __init__(
+        self,
+        *,
+        fetch: Fetch,
+        path: str,
+        params: Mapping[str, Any],
+        parse_item: Callable[[Any], T],
+        origin: httpx.URL,
+    ) -> None:
+        super().__init__(path=path, params=params, parse_item=parse_item, origin=origin)
+        self._fetch = fetch
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.pages():
+            yield from page.items
+
+    def as_dicts(self) -> SyncPager[dict[str, Any]]:
+        """The same list as plain dicts, skipping model parsing (fastest for bulk exports)."""
+        return SyncPager(
+            fetch=self._fetch,
+            path=self._path,
+            params=self._params,
+            parse_item=_as_dict,
+            origin=self._origin,
+        )
+
+    def pages(self) -> Iterator[Page[T]]:
+        """Yield each page in order until the last one."""
+        walk = _Walk(self)
+        request: Step = walk.first()
+        while request is not None:
+            if isinstance(request, KimonoError):
+                raise request
+            page, request = walk.advance(self._fetch(*request))
+            yield page
+
+
+class AsyncPager(_BasePager[T]):
+    """``async for`` over every item of every page; ``pages()`` gives page-level control.
+
+    Lazy like :class:`SyncPager`. :meth:`prefetch` returns a pager that fetches
+    pages ahead of the caller (asyncio only).
+    """
+
+    def __init__(
+        self,
+        *,
+        fetch: AsyncFetch,
+        path: str,
+        params: Mapping[str, Any],
+        parse_item: Callable[[Any], T],
+        origin: httpx.URL,
+        prefetch: int = 0,
+    ) -> None:
+        super().__init__(path=path, params=params, parse_item=parse_item, origin=origin)
+        self._fetch = fetch
+        self._prefetch = prefetch
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for page in self.pages():
+            for item in page.items:
+                yield item
+
+    def as_dicts(self) -> AsyncPager[dict[str, Any]]:
+        """The same list as plain dicts, skipping model parsing (fastest for bulk exports)."""
+        return self._copy(_as_dict, self._prefetch)
+
+    def prefetch(self, pages: int) -> AsyncPager[T]:
+        """The same list, fetching up to ``pages`` pages ahead of the caller, in order.
+
+        Holds up to ``pages + 1`` pages in memory. ``prefetch(0)`` is the plain walk.
+        """
+        if isinstance(pages, bool) or not isinstance(pages, int) or not 0 <= pages <= 64:
+            raise ValueError(f"prefetch pages must be an int between 0 and 64, got {pages!r}")
+        return self._copy(self._parse_item, pages)
+
+    def _copy(self, parse_item: Callable[[Any], Any], prefetch: int) -> AsyncPager[Any]:
+        return AsyncPager(
+            fetch=self._fetch,
+            path=self._path,
+            params=self._params,
+            parse_item=parse_item,
+            origin=self._origin,
+            prefetch=prefetch,
+        )
+
+    async def pages(self) -> AsyncIterator[Page[T]]:
+        """Yield each page in order until the last one."""
+        walk = _Walk(self)
+        request: Step = walk.first()
+        if not self._prefetch:
+            while request is not None:
+                if isinstance(request, KimonoError):
+                    raise request
+                page, request = walk.advance(await self._fetch(*request))
+                yield page
+            return
+        # Look-ahead: ahead holds (predicted URL, fetch) for the pages after the current one.
+        ahead: deque[tuple[str, asyncio.Future[httpx.Response]]] = deque()
+        try:
+            while request is not None:
+                if isinstance(request, KimonoError):
+                    raise request
+                if ahead and request[1] is None and ahead[0][0] == request[0]:
+                    response = await ahead.popleft()[1]
+                else:
+                    _cancel(ahead)
+                    response = await self._fetch(*request)
+                page, request = walk.advance(response)
+                if isinstance(request, tuple):
+                    self._top_up(ahead, request, page.number + 1)
+                else:
+                    _cancel(ahead)
+                yield page
+        finally:
+            _cancel(ahead)
+
+    def _top_up(
+        self,
+        ahead: deque[tuple[str, asyncio.Future[httpx.Response]]],
+        request: Request,
+        number: int,
+    ) -> None:
+        """Start fetches for pages ``number .. number+prefetch-1`` that are not yet under way."""
+        target, query = request
+        if query is not None:
+            return  # no link to predict from: walk one page at a time
+        link = httpx.URL(target)
+        if link.params.get("page") != str(number):
+            _cancel(ahead)
+            return  # the service's links do not number pages: follow them one by one
+        if ahead and ahead[0][0] != target:
+            _cancel(ahead)  # a prediction was wrong; start again from the real link
+        while len(ahead) < self._prefetch:
+            page_number = number + len(ahead)
+            url = target if not ahead else str(link.copy_set_param("page", str(page_number)))
+            future = asyncio.ensure_future(self._fetch(url, None))
+            future.add_done_callback(_consume_error)
+            ahead.append((url, future))
+
+
+def _cancel(ahead: deque[tuple[str, asyncio.Future[httpx.Response]]]) -> None:
+    while ahead:
+        ahead.popleft()[1].cancel()
+
+
+def _consume_error(future: asyncio.Future[httpx.Response]) -> None:
+    # A page fetched ahead and then not needed may fail (e.g. past the last page);
+    # mark its error as seen. A page that is needed re-raises when awaited.
+    if not future.cancelled():
+        future.exception()
 
 
 def _as_dict(raw: Any) -> dict[str, Any]:

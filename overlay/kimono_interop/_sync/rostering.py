@@ -1,7 +1,9 @@
+# Written by scripts/unasync.py from kimono_interop/_async/rostering.py: edit that file,
+# then run `make generate`.
 """Rostering: orgs (LEAs and schools), persons (students and teachers), courses, sections, terms.
 
-``list_*`` methods return a lazy pager over every item of every page;
-``get_*`` methods return one object. Ids are checked before any request.
+``list_*`` methods return a lazy pager over every item of every page (``for``);
+``get_*`` methods return one object. Ids are checked before any request is sent.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from kimono_interop_data_api.api.grades import list_grading_categories
 from kimono_interop_data_api.api.rostering import (
     find_course,
     find_lea,
@@ -35,7 +36,6 @@ from kimono_interop_data_api.api.rostering import (
 from kimono_interop_data_api.models import (
     Course,
     CourseResponse,
-    GradingCategory,
     Org,
     OrgResponse,
     Person,
@@ -49,23 +49,23 @@ from kimono_interop_data_api.models import (
 from .._base_client import NOT_GIVEN, Timeout
 from .._pagination import SyncPager
 from .._validation import validate_id
-from ._base import Resource
+from ._resource import Resource
 
 T = TypeVar("T")
 
 
 class Rostering(Resource):
-    """The roster of the tenant (Interop Data API, ``/rostering``) and its grading categories."""
+    """The roster of the tenant (Interop Data API, ``/rostering``)."""
 
     def _paged(
         self, operation: Any, parse: Callable[[Any], T], *ids: str, **kw: Any
     ) -> SyncPager[T]:
-        return self._list(self._client.data, operation, parse, *ids, **kw)
+        return self._list(self._data, operation, parse, *ids, **kw)
 
     def _one(
         self, operation: Any, unwrap: Callable[[Any], T], id_: object, name: str, **kw: Any
     ) -> T:
-        return self._get(self._client.data, operation, unwrap, validate_id(id_, name), **kw)
+        return self._request(self._data, operation, unwrap, validate_id(id_, name), **kw)
 
     # Orgs
     def list_orgs(
@@ -227,13 +227,4 @@ class Rostering(Resource):
             term_id,
             "term_id",
             timeout=timeout,
-        )
-
-    # Grades
-    def list_grading_categories(
-        self, *, page_size: int | None = None, timeout: Timeout = NOT_GIVEN
-    ) -> SyncPager[GradingCategory]:
-        """Every Grading Category."""
-        return self._paged(
-            list_grading_categories, GradingCategory.from_dict, page_size=page_size, timeout=timeout
         )

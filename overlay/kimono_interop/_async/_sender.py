@@ -1,0 +1,87 @@
+"""The send loop every call of the SDK goes through: retries, timeouts and error mapping.
+
+Requests are built by the generated operation modules (their ``_get_kwargs``), so
+paths and parameter names come from the contract; the sender sends them through
+one httpx client, retries what is safe to retry (see :mod:`kimono_interop._retry`),
+turns transport failures and error statuses into the SDK's exceptions, and logs
+each exchange on the ``kimono_interop`` logger with secrets redacted.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import anyio
+import httpx
+
+from .._base_client import NOT_GIVEN, AsyncSleep, NotGiven, Timeout, transport_error
+from .._exceptions import error_from_response
+from .._logging import log_response, log_retry
+from .._retry import RetryPolicy
+
+
+class AsyncSender:
+    """Sends requests through one httpx client with the SDK's retry and error rules."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        retry: RetryPolicy,
+        *,
+        sleep: AsyncSleep = anyio.sleep,
+    ) -> None:
+        self.http = http
+        self.retry = retry
+        self._sleep = sleep
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> httpx.Response:
+        """Send one request, retrying as the policy allows; return a 2xx response or raise."""
+        method = method.upper()
+        request = self.http.build_request(
+            method,
+            url,
+            params=params,
+            json=json,
+            content=content,
+            headers=headers,
+            timeout=self.http.timeout if isinstance(timeout, NotGiven) else timeout,
+        )
+        attempt = 0
+        while True:
+            started = time.perf_counter()
+            try:
+                response = await self.http.send(request)
+            except httpx.HTTPError as exc:
+                if self.retry.should_retry_error(method, exc, attempt):
+                    await self._wait(attempt, None, request, type(exc).__name__)
+                    attempt += 1
+                    continue
+                raise transport_error(exc, request) from exc
+            log_response(response, time.perf_counter() - started, attempt)
+            if response.is_success:
+                return response
+            if self.retry.should_retry_response(method, response, attempt):
+                await response.aclose()
+                await self._wait(attempt, response, request, str(response.status_code))
+                attempt += 1
+                continue
+            raise error_from_response(response)
+
+    async def _wait(
+        self, attempt: int, response: httpx.Response | None, request: httpx.Request, why: str
+    ) -> None:
+        delay = self.retry.delay(attempt, response)
+        log_retry(request, why, delay, attempt, self.retry.max_retries)
+        await self._sleep(delay)

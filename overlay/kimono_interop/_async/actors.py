@@ -1,0 +1,9 @@
+"""Actors: (being written)."""
+
+from __future__ import annotations
+
+from ._resource import AsyncResource
+
+
+class AsyncActors(AsyncResource):
+    """Actors."""

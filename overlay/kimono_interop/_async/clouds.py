@@ -1,0 +1,9 @@
+"""Clouds: (being written)."""
+
+from __future__ import annotations
+
+from ._resource import AsyncResource
+
+
+class AsyncClouds(AsyncResource):
+    """Clouds."""

@@ -1,0 +1,9 @@
+"""Ingestions: (being written)."""
+
+from __future__ import annotations
+
+from ._resource import AsyncResource
+
+
+class AsyncIngestions(AsyncResource):
+    """Ingestions."""

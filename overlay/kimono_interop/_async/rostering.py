@@ -1,0 +1,228 @@
+"""Rostering: orgs (LEAs and schools), persons (students and teachers), courses, sections, terms.
+
+``list_*`` methods return a lazy pager over every item of every page (``async for``);
+``get_*`` methods return one object. Ids are checked before any request is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from kimono_interop_data_api.api.rostering import (
+    find_course,
+    find_lea,
+    find_org,
+    find_person,
+    find_section,
+    find_term,
+    list_courses,
+    list_courses_for_org,
+    list_le_as,
+    list_orgs,
+    list_persons,
+    list_schools,
+    list_sections,
+    list_sections_for_org,
+    list_students,
+    list_students_for_org,
+    list_teachers,
+    list_teachers_for_org,
+    list_terms,
+    list_terms_for_org,
+)
+from kimono_interop_data_api.models import (
+    Course,
+    CourseResponse,
+    Org,
+    OrgResponse,
+    Person,
+    PersonResponse,
+    Section,
+    SectionResponse,
+    Term,
+    TermResponse,
+)
+
+from .._base_client import NOT_GIVEN, Timeout
+from .._pagination import AsyncPager
+from .._validation import validate_id
+from ._resource import AsyncResource
+
+T = TypeVar("T")
+
+
+class AsyncRostering(AsyncResource):
+    """The roster of the tenant (Interop Data API, ``/rostering``)."""
+
+    def _paged(
+        self, operation: Any, parse: Callable[[Any], T], *ids: str, **kw: Any
+    ) -> AsyncPager[T]:
+        return self._list(self._data, operation, parse, *ids, **kw)
+
+    async def _one(
+        self, operation: Any, unwrap: Callable[[Any], T], id_: object, name: str, **kw: Any
+    ) -> T:
+        return await self._request(self._data, operation, unwrap, validate_id(id_, name), **kw)
+
+    # Orgs
+    def list_orgs(
+        self, *, page_size: int | None = None, timeout: Timeout = NOT_GIVEN
+    ) -> AsyncPager[Org]:
+        """Every Org (LEAs and schools)."""
+        return self._paged(list_orgs, Org.from_dict, page_size=page_size, timeout=timeout)
+
+    def list_leas(
+        self, *, page_size: int | None = None, timeout: Timeout = NOT_GIVEN
+    ) -> AsyncPager[Org]:
+        """Every LEA-type Org (district)."""
+        return self._paged(list_le_as, Org.from_dict, page_size=page_size, timeout=timeout)
+
+    def list_schools(
+        self, *, page_size: int | None = None, timeout: Timeout = NOT_GIVEN
+    ) -> AsyncPager[Org]:
+        """Every School-type Org."""
+        return self._paged(list_schools, Org.from_dict, page_size=page_size, timeout=timeout)
+
+    async def get_org(self, org_id: object, *, timeout: Timeout = NOT_GIVEN) -> Org:
+        """One Org by its ``$sys.id``."""
+        return await self._one(
+            find_org,
+            lambda body: OrgResponse.from_dict(body).data,
+            org_id,
+            "org_id",
+            timeout=timeout,
+        )
+
+    async def get_lea(self, lea_id: object, *, timeout: Timeout = NOT_GIVEN) -> Org:
+        """One LEA-type Org by its ``$sys.id``."""
+        return await self._one(
+            find_lea,
+            lambda body: OrgResponse.from_dict(body).data,
+            lea_id,
+            "lea_id",
+            timeout=timeout,
+        )
+
+    def list_students_for_org(
+        self, org_id: object, *, page_size: int | None = None, timeout: Timeout = NOT_GIVEN
+    ) -> AsyncPager[Person]:
+        """Students who are members of the Org."""
+        org = validate_id(org_id, "org_id")
+        return self._paged(
+            list_students_for_org, Person.from_dict, org, page_size=page_size, timeout=timeout
+        )
+
+    def list_teachers_for_org(
+        self, org_id: object, *, page_size: int | None = None, timeout: Timeout = NOT_GIVEN
+    ) -> AsyncPager[Person]:
+        """Teachers who are members of the Org."""
+        org = validate_id(org_id, "org_id")
+        return self._paged(
+            list_teachers_for_org, Person.from_dict, org, page_size=page_size, timeout=timeout
+        )
+
+    def list_courses_for_org(
+        self, org_id: object, *, page_size: int | None = None, timeout: Timeout = NOT_GIVEN
+    ) -> AsyncPager[Course]:
+        """Courses the Org offers."""
+        org = validate_id(org_id, "org_id")
+        return self._paged(
+            list_courses_for_org, Course.from_dict, org, page_size=page_size, timeout=timeout
+        )
+
+    def list_sections_for_org(
+        self, org_id: object, *, page_size: int | None = None, timeout: Timeout = NOT_GIVEN
+    ) -> AsyncPager[Section]:
+        """Sections taught at the Org."""
+        org = validate_id(org_id, "org_id")
+        return self._paged(
+            list_sections_for_org, Section.from_dict, org, page_size=page_size, timeout=timeout
+        )
+
+    def list_terms_for_org(
+        self, org_id: object, *, page_size: int | None = None, timeout: Timeout = NOT_GIVEN
+    ) -> AsyncPager[Term]:
+        """Terms of the Org."""
+        org = validate_id(org_id, "org_id")
+        return self._paged(
+            list_terms_for_org, Term.from_dict, org, page_size=page_size, timeout=timeout
+        )
+
+    # Persons
+    def list_persons(
+        self, *, page_size: int | None = None, timeout: Timeout = NOT_GIVEN
+    ) -> AsyncPager[Person]:
+        """Every Person (students and teachers)."""
+        return self._paged(list_persons, Person.from_dict, page_size=page_size, timeout=timeout)
+
+    def list_students(
+        self, *, page_size: int | None = None, timeout: Timeout = NOT_GIVEN
+    ) -> AsyncPager[Person]:
+        """Every student-type Person."""
+        return self._paged(list_students, Person.from_dict, page_size=page_size, timeout=timeout)
+
+    def list_teachers(
+        self, *, page_size: int | None = None, timeout: Timeout = NOT_GIVEN
+    ) -> AsyncPager[Person]:
+        """Every teacher-type Person."""
+        return self._paged(list_teachers, Person.from_dict, page_size=page_size, timeout=timeout)
+
+    async def get_person(self, person_id: object, *, timeout: Timeout = NOT_GIVEN) -> Person:
+        """One Person by its ``$sys.id``."""
+        return await self._one(
+            find_person,
+            lambda body: PersonResponse.from_dict(body).data,
+            person_id,
+            "person_id",
+            timeout=timeout,
+        )
+
+    # Courses, sections, terms
+    def list_courses(
+        self, *, page_size: int | None = None, timeout: Timeout = NOT_GIVEN
+    ) -> AsyncPager[Course]:
+        """Every Course."""
+        return self._paged(list_courses, Course.from_dict, page_size=page_size, timeout=timeout)
+
+    async def get_course(self, course_id: object, *, timeout: Timeout = NOT_GIVEN) -> Course:
+        """One Course by its ``$sys.id``."""
+        return await self._one(
+            find_course,
+            lambda body: CourseResponse.from_dict(body).data,
+            course_id,
+            "course_id",
+            timeout=timeout,
+        )
+
+    def list_sections(
+        self, *, page_size: int | None = None, timeout: Timeout = NOT_GIVEN
+    ) -> AsyncPager[Section]:
+        """Every Section."""
+        return self._paged(list_sections, Section.from_dict, page_size=page_size, timeout=timeout)
+
+    async def get_section(self, section_id: object, *, timeout: Timeout = NOT_GIVEN) -> Section:
+        """One Section by its ``$sys.id``."""
+        return await self._one(
+            find_section,
+            lambda body: SectionResponse.from_dict(body).data,
+            section_id,
+            "section_id",
+            timeout=timeout,
+        )
+
+    def list_terms(
+        self, *, page_size: int | None = None, timeout: Timeout = NOT_GIVEN
+    ) -> AsyncPager[Term]:
+        """Every Term."""
+        return self._paged(list_terms, Term.from_dict, page_size=page_size, timeout=timeout)
+
+    async def get_term(self, term_id: object, *, timeout: Timeout = NOT_GIVEN) -> Term:
+        """One Term by its ``$sys.id``."""
+        return await self._one(
+            find_term,
+            lambda body: TermResponse.from_dict(body).data,
+            term_id,
+            "term_id",
+            timeout=timeout,
+        )

@@ -1,0 +1,9 @@
+"""Schedules: (being written)."""
+
+from __future__ import annotations
+
+from ._resource import AsyncResource
+
+
+class AsyncSchedules(AsyncResource):
+    """Schedules."""

@@ -1,0 +1,9 @@
+"""Scoping: (being written)."""
+
+from __future__ import annotations
+
+from ._resource import AsyncResource
+
+
+class AsyncScoping(AsyncResource):
+    """Scoping."""

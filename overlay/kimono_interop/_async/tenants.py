@@ -1,0 +1,9 @@
+"""Tenants: (being written)."""
+
+from __future__ import annotations
+
+from ._resource import AsyncResource
+
+
+class AsyncTenants(AsyncResource):
+    """Tenants."""

@@ -1,0 +1,124 @@
+"""Logging on the ``kimono_interop`` logger, with secrets redacted whatever gets logged.
+
+The SDK logs one DEBUG line per HTTP exchange and one INFO line per retry. Nothing
+is printed unless the application configures logging, or sets ``KIMONO_LOG`` to
+``debug`` or ``info`` (then the SDK adds a stderr handler to its own logger).
+
+Every record that passes through the ``kimono_interop`` logger, and through
+``httpx``/``httpcore`` when ``KIMONO_LOG`` is set, goes through
+:class:`RedactingFilter`: bearer tokens, Basic credentials, ``client_secret``,
+``access_token``, ``refresh_token``, ``password`` and ``api_key`` values are
+replaced with ``***`` before any handler sees them.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from typing import Any
+
+import httpx
+
+from ._exceptions import REQUEST_ID_HEADERS, redact_url
+
+logger = logging.getLogger("kimono_interop")
+
+_SECRET_KEYS = r"client_secret|access_token|refresh_token|password|api_key|token|secret"
+_PATTERNS = (
+    # Authorization: Bearer abc / Basic abc (in header dumps and reprs)
+    (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+"), r"\1 ***"),
+    # "client_secret": "abc"   'token': 'abc'
+    (
+        re.compile(rf"(?i)([\"']?(?:{_SECRET_KEYS})[\"']?\s*[:=]\s*[\"'])[^\"']*([\"'])"),
+        r"\1***\2",
+    ),
+    # client_secret=abc&...   (form bodies and query strings)
+    (re.compile(rf"(?i)\b((?:{_SECRET_KEYS})=)[^&\s\"']+"), r"\1***"),
+)
+
+
+def redact(text: str) -> str:
+    """``text`` with every credential-shaped value replaced by ``***``."""
+    for pattern, replacement in _PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites each record's message so no secret reaches a handler."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message or record.args:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+_FILTER = RedactingFilter()
+
+
+def setup_logging(level: str | None = None) -> None:
+    """Install the redaction filter; with ``KIMONO_LOG`` (or ``level``) set, log to stderr.
+
+    Called once when :mod:`kimono_interop` is imported. ``KIMONO_LOG`` takes
+    ``debug``, ``info``, ``warning`` or ``error``.
+    """
+    if _FILTER not in logger.filters:
+        logger.addFilter(_FILTER)
+    name = (level or os.environ.get("KIMONO_LOG") or "").strip().upper()
+    if not name:
+        return
+    numeric = logging.getLevelName(name)
+    if not isinstance(numeric, int):
+        raise ValueError(f"KIMONO_LOG must be debug, info, warning or error, got {name.lower()!r}")
+    logger.setLevel(numeric)
+    if not any(getattr(h, "_kimono", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("[%(asctime)s %(name)s %(levelname)s] %(message)s"))
+        handler.addFilter(_FILTER)
+        handler._kimono = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    for other in ("httpx", "httpcore"):
+        other_logger = logging.getLogger(other)
+        if _FILTER not in other_logger.filters:
+            other_logger.addFilter(_FILTER)
+
+
+def log_response(response: httpx.Response, elapsed: float, attempt: int) -> None:
+    """One DEBUG line per exchange: method, URL (redacted), status, time, request id."""
+    if not logger.isEnabledFor(logging.DEBUG):
+        return
+    request = response.request
+    request_id = next(
+        (response.headers[h] for h in REQUEST_ID_HEADERS if h in response.headers), None
+    )
+    extra: list[Any] = []
+    if attempt:
+        extra.append(f"retry {attempt}")
+    if request_id:
+        extra.append(f"request id {request_id}")
+    logger.debug(
+        "%s %s -> %d in %.3fs%s",
+        request.method,
+        redact_url(str(request.url)),
+        response.status_code,
+        elapsed,
+        f" ({', '.join(extra)})" if extra else "",
+    )
+
+
+def log_retry(
+    request: httpx.Request, why: str, delay: float, attempt: int, max_retries: int
+) -> None:
+    """One INFO line per retry."""
+    logger.info(
+        "retrying %s %s after %s in %.2fs (retry %d of %d)",
+        request.method,
+        redact_url(str(request.url)),
+        why,
+        delay,
+        attempt + 1,
+        max_retries,
+    )

@@ -1,0 +1,225 @@
+# Written by scripts/unasync.py from kimono_interop/_async/_client.py: edit that file,
+# then run `make generate`.
+"""``KimonoClient``: one client for both Interop APIs, sharing auth and a connection pool.
+
+The client owns one httpx transport (one connection pool) and one auth object,
+used by two httpx clients: one rooted at the Interop Data API
+(``/v2/interop/data``), one at the Interop API (``/v2/interop``). Resource
+objects (``client.rostering``, ``client.tenants`` ...) give one method per
+operation; the generated low-level packages stay reachable through
+``client.data_api`` and ``client.interop_api``, authenticated the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from kimono_interop_api.client import Client as InteropApiClient
+from kimono_interop_api.models import TenantInfo
+from kimono_interop_data_api.client import Client as DataApiClient
+
+from .._auth import BasicAuth, OAuth2ClientCredentials
+from .._base_client import DEFAULT_TIMEOUT, SharedTransport
+from .._exceptions import ConfigurationError
+from .._retry import RetryPolicy
+from ._sender import Sender
+from .actors import Actors
+from .admin_tasks import AdminTasks
+from .clouds import Clouds
+from .grades import Grades
+from .ingestions import Ingestions
+from .integrations import Integrations
+from .rollovers import Rollovers
+from .rostering import Rostering
+from .schedules import Schedules
+from .scoping import Scoping
+from .tasks import Tasks
+from .tenant import TenantApplication, TenantState
+from .tenants import Tenants
+
+DEFAULT_BASE_URL = "https://api.us2.kimonocloud.com"
+DATA_API_PATH = "/v2/interop/data"
+INTEROP_API_PATH = "/v2/interop"
+TOKEN_PATH = "/oauth/token"
+
+
+class KimonoClient:
+    """Client for the Interop Data API and the Interop API.
+
+    Give OAuth2 client credentials (``client_id``/``client_secret``), or any
+    ``httpx.Auth`` as ``auth`` (:class:`BearerToken` for an LTI JWT,
+    :class:`BasicAuth` for Basic). Use it as a context manager, or close it.
+
+    Args:
+        client_id: OAuth2 client id (``KIMONO_CLIENT_ID`` with :meth:`from_env`).
+        client_secret: OAuth2 client secret (``KIMONO_CLIENT_SECRET``).
+        base_url: The service's origin; the SDK appends ``/v2/interop/data``,
+            ``/v2/interop`` and ``/oauth/token``.
+        auth: Any ``httpx.Auth``, instead of client credentials.
+        timeout: Default timeout of every request (overridable per call).
+        max_retries: Retries of a failed request (connection errors, timeouts,
+            429, 502, 503, 504); ``retry`` gives full control.
+        transport: An httpx transport, e.g. ``httpx.MockTransport`` in tests.
+        headers: Extra headers sent with every request.
+    """
+
+    def __init__(
+        self,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        auth: httpx.Auth | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+        retry: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        origin = httpx.URL(base_url.rstrip("/"))
+        if origin.scheme not in ("http", "https") or not origin.host:
+            raise ConfigurationError(
+                f"base_url must be an absolute http(s) URL such as {DEFAULT_BASE_URL!r}, "
+                f"got {base_url!r}"
+            )
+        if auth is None:
+            if not client_id or not client_secret:
+                raise ConfigurationError(
+                    "Give client_id and client_secret (or set KIMONO_CLIENT_ID and "
+                    "KIMONO_CLIENT_SECRET and use from_env()), or pass auth=."
+                )
+            auth = OAuth2ClientCredentials(client_id, client_secret, str(origin) + TOKEN_PATH)
+        self.base_url = origin
+        self.auth = auth
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy(max_retries=max_retries)
+        self._headers = dict(headers or {})
+        self._owns_transport = transport is None
+        self._transport = transport or httpx.HTTPTransport()
+        common: dict[str, Any] = {
+            "auth": auth,
+            "timeout": timeout,
+            "transport": SharedTransport(self._transport),
+            "headers": {"User-Agent": _user_agent(), **self._headers},
+            "follow_redirects": False,
+        }
+        self._data_http = httpx.Client(base_url=str(origin) + DATA_API_PATH, **common)
+        self._interop_http = httpx.Client(base_url=str(origin) + INTEROP_API_PATH, **common)
+        self._data_sender = Sender(self._data_http, self.retry)
+        self._interop_sender = Sender(self._interop_http, self.retry)
+        # Interop Data API
+        self.rostering = Rostering(self)
+        self.grades = Grades(self)
+        self.tasks = Tasks(self)
+        self.admin_tasks = AdminTasks(self)
+        # Interop API
+        self.actors = Actors(self)
+        self.clouds = Clouds(self)
+        self.integrations = Integrations(self)
+        self.tenants = Tenants(self)
+        self.tenant_state = TenantState(self)
+        self.tenant_application = TenantApplication(self)
+        self.scoping = Scoping(self)
+        self.rollovers = Rollovers(self)
+        self.schedules = Schedules(self)
+        self.ingestions = Ingestions(self)
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> KimonoClient:
+        """Build a client from KIMONO_BASE_URL, KIMONO_CLIENT_ID and KIMONO_CLIENT_SECRET.
+
+        Keyword arguments override the environment.
+        """
+        settings: dict[str, Any] = {
+            "client_id": os.environ.get("KIMONO_CLIENT_ID"),
+            "client_secret": os.environ.get("KIMONO_CLIENT_SECRET"),
+            "base_url": os.environ.get("KIMONO_BASE_URL") or DEFAULT_BASE_URL,
+        }
+        settings.update(overrides)
+        return cls(**settings)
+
+    def for_tenant(self, tenant: TenantInfo | Mapping[str, Any]) -> KimonoClient:
+        """A client that acts as ``tenant``, using the credentials in its ``auth``.
+
+        ``tenant`` is a :class:`TenantInfo` (from ``client.tenants.list()``) or its
+        dict. ``auth.type`` ``oauth2`` gets client credentials at this client's
+        token URL; ``basic`` sends HTTP Basic. The new client shares this
+        client's connection pool, base URL, timeout, retries and headers; close
+        it when done, and keep this client open while it is in use.
+        """
+        info = tenant if isinstance(tenant, TenantInfo) else TenantInfo.from_dict(dict(tenant))
+        credentials = info.auth
+        client_id = getattr(credentials, "client_id", None)
+        client_secret = getattr(credentials, "client_secret", None)
+        if not isinstance(client_id, str) or not isinstance(client_secret, str):
+            raise ConfigurationError(
+                f"Tenant {info.id!r} has no auth.client_id/auth.client_secret; list tenants "
+                "with credentials your account may read (GET /tenants as the vendor)."
+            )
+        kind = getattr(getattr(credentials, "type_", None), "value", "oauth2")
+        auth: httpx.Auth
+        if kind == "basic":
+            auth = BasicAuth(client_id, client_secret)
+        elif kind == "oauth2":
+            auth = OAuth2ClientCredentials(
+                client_id, client_secret, str(self.base_url) + TOKEN_PATH
+            )
+        else:
+            raise ConfigurationError(
+                f"Tenant {info.id!r} uses auth type {kind!r}, which this SDK does not know; "
+                "pass auth= yourself."
+            )
+        child = type(self)(
+            base_url=str(self.base_url),
+            auth=auth,
+            timeout=self.timeout,
+            retry=self.retry,
+            transport=self._transport,
+            headers=self._headers,
+        )
+        child._owns_transport = False
+        return child
+
+    @property
+    def data_api(self) -> DataApiClient:
+        """The generated Interop Data API client, on this client's connection and auth."""
+        low_level = DataApiClient(base_url=str(self._data_http.base_url))
+        return low_level.set_httpx_client(self._data_http)
+
+    @property
+    def interop_api(self) -> InteropApiClient:
+        """The generated Interop API client, on this client's connection and auth."""
+        low_level = InteropApiClient(base_url=str(self._interop_http.base_url))
+        return low_level.set_httpx_client(self._interop_http)
+
+    def close(self) -> None:
+        """Close the connection pool (unless it belongs to the client this one came from)."""
+        self._data_http.close()
+        self._interop_http.close()
+        if self._owns_transport:
+            self._transport.close()
+
+    def __enter__(self) -> KimonoClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={str(self.base_url)!r}, auth={self.auth!r})"
+
+
+def _user_agent() -> str:
+    from .. import __version__
+
+    return f"kimono-interop-python/{__version__}"

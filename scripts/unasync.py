@@ -1,0 +1,115 @@
+"""Write the synchronous client from the asynchronous one, or check that it is current.
+
+The client and its resources are written once, for asyncio, in
+``overlay/kimono_interop/_async/``. This script rewrites each module into
+``overlay/kimono_interop/_sync/`` by plain text substitution (the approach of
+httpcore's unasync script): ``async def`` becomes ``def``, ``await x`` becomes
+``x``, ``async for``/``async with`` lose their ``async``, ``AsyncFoo`` names
+become ``Foo`` (``AsyncPager`` becomes ``SyncPager``), dunder and httpx names
+become their sync twins. The output is then formatted with the project's ruff
+settings, so that removing a keyword never leaves a lint error behind.
+
+    python scripts/unasync.py            # rewrite overlay/kimono_interop/_sync/
+    python scripts/unasync.py --check    # fail if _sync/ is stale
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import compare
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "overlay" / "kimono_interop" / "_async"
+TARGET = ROOT / "overlay" / "kimono_interop" / "_sync"
+
+#: (pattern, replacement), applied in order to the whole text of each module.
+SUBSTITUTIONS: tuple[tuple[str, str], ...] = (
+    (r"^import anyio\n", ""),
+    (r"\banyio\.sleep\b", "time.sleep"),
+    (r"\basync def\b", "def"),
+    (r"\basync (for|with)\b", r"\1"),
+    (r"\bawait ", ""),
+    (r"\b__aenter__\b", "__enter__"),
+    (r"\b__aexit__\b", "__exit__"),
+    (r"\b__aiter__\b", "__iter__"),
+    (r"\b__anext__\b", "__next__"),
+    (r"\baclose\b", "close"),
+    (r"\bset_async_httpx_client\b", "set_httpx_client"),
+    (r"\bhandle_async_request\b", "handle_request"),
+    (r"\bAsyncPager\b", "SyncPager"),
+    (r"\bAsyncIterator\b", "Iterator"),
+    (r"\bAsyncIterable\b", "Iterable"),
+    (r"\bAsync([A-Z]\w*)", r"\1"),
+)
+
+HEADER = (
+    "# Written by scripts/unasync.py from kimono_interop/_async/{name}: edit that file,\n"
+    "# then run `make generate`.\n"
+)
+
+
+def unasync_text(text: str) -> str:
+    """The synchronous twin of one async module's source."""
+    for pattern, replacement in SUBSTITUTIONS:
+        text = re.sub(pattern, replacement, text, flags=re.MULTILINE)
+    return text
+
+
+def write_into(out_dir: Path) -> None:
+    """Write every module of _async/ into ``out_dir``, unasynced and formatted."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for source in sorted(SOURCE.glob("*.py")):
+        text = unasync_text(source.read_text())
+        if source.name == "__init__.py":
+            text = '"""The synchronous client, written from ``_async/`` by scripts/unasync.py."""\n'
+        else:
+            text = HEADER.format(name=source.name) + text
+        (out_dir / source.name).write_text(text)
+    ruff = str(Path(sys.executable).parent / "ruff")
+    settings = ["--config", str(ROOT / "pyproject.toml")]
+    for cmd in (
+        [ruff, "check", *settings, "--no-cache", "--fix-only", "--select=F401,I,UP", str(out_dir)],
+        [ruff, "format", *settings, "--no-cache", str(out_dir)],
+    ):
+        result = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT)
+        if result.returncode != 0:
+            sys.stderr.write(result.stdout + result.stderr)
+            raise SystemExit("ruff failed on the unasynced modules")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--check", action="store_true", help="exit 1 if _sync/ is stale")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="kimono-unasync-") as scratch:
+        fresh = Path(scratch) / "_sync"
+        write_into(fresh)
+        if args.check:
+            problems = compare(fresh, TARGET)
+            if problems:
+                print(f"kimono_interop/_sync is stale ({len(problems)} differences):")
+                for problem in problems:
+                    print("  " + problem.replace("\n", "\n    "))
+                print("Run `make generate` and commit the result.")
+                return 1
+            print("kimono_interop/_sync matches kimono_interop/_async")
+            return 0
+        if TARGET.exists():
+            shutil.rmtree(TARGET)
+        shutil.copytree(fresh, TARGET)
+        print("wrote kimono_interop/_sync from kimono_interop/_async")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
