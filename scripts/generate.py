@@ -100,12 +100,12 @@ def _files(directory: Path) -> set[Path]:
     }
 
 
-def compare(expected: Path, actual: Path) -> list[str]:
+def compare(expected: Path, actual: Path, where: str = "generated/") -> list[str]:
     """Human-readable differences between the fresh package and the committed one."""
     problems: list[str] = []
     expected_files, actual_files = _files(expected), _files(actual) if actual.exists() else set()
     for missing in sorted(expected_files - actual_files):
-        problems.append(f"missing from generated/: {missing}")
+        problems.append(f"missing from {where}: {missing}")
     for extra in sorted(actual_files - expected_files):
         problems.append(f"not produced by the spec (remove it): {extra}")
     for common in sorted(expected_files & actual_files):

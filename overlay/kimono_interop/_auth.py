@@ -149,7 +149,7 @@ class OAuth2ClientCredentials(httpx.Auth):
                     # Whoever held the lock before us has most likely stored a token already.
                     token = self._cached()
                     if token is None:
-                        token_response = yield self._token_request()
+                        token_response = yield self._token_request(request)
                         token_response.read()
                         token = self._accept(token_response)
             request.headers["Authorization"] = f"Bearer {token.value.reveal()}"
@@ -168,7 +168,7 @@ class OAuth2ClientCredentials(httpx.Auth):
                     # Whoever held the lock before us has most likely stored a token already.
                     token = self._cached()
                     if token is None:
-                        token_response = yield self._token_request()
+                        token_response = yield self._token_request(request)
                         await token_response.aread()
                         token = self._accept(token_response)
             request.headers["Authorization"] = f"Bearer {token.value.reveal()}"
@@ -203,7 +203,11 @@ class OAuth2ClientCredentials(httpx.Auth):
             self._async_locks.lock = lock
         return lock
 
-    def _token_request(self) -> httpx.Request:
+    def _token_request(self, request: httpx.Request) -> httpx.Request:
+        """The token request, with the timeouts of the API request that needed it."""
+        extensions = (
+            {"timeout": request.extensions["timeout"]} if "timeout" in request.extensions else {}
+        )
         return httpx.Request(
             "POST",
             self.token_url,
@@ -213,6 +217,7 @@ class OAuth2ClientCredentials(httpx.Auth):
                 "client_id": self.client_id,
                 "client_secret": self._client_secret.reveal(),
             },
+            extensions=extensions,
         )
 
     def _accept(self, response: httpx.Response) -> _Token:

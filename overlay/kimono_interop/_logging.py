@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import warnings
 from typing import Any
 
 import httpx
@@ -71,8 +72,13 @@ def setup_logging(level: str | None = None) -> None:
     if not name:
         return
     numeric = logging.getLevelName(name)
-    if not isinstance(numeric, int):
-        raise ValueError(f"KIMONO_LOG must be debug, info, warning or error, got {name.lower()!r}")
+    if name not in ("DEBUG", "INFO", "WARNING", "ERROR") or not isinstance(numeric, int):
+        warnings.warn(
+            f"KIMONO_LOG must be debug, info, warning or error, got {name.lower()!r}; "
+            "SDK logging stays off",
+            stacklevel=2,
+        )
+        return
     logger.setLevel(numeric)
     if not any(getattr(h, "_kimono", False) for h in logger.handlers):
         handler = logging.StreamHandler()
