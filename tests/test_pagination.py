@@ -143,3 +143,31 @@ def test_pages_give_page_level_control() -> None:
         (1, 2, True),
         (2, 1, False),
     ]
+
+
+def test_no_paging_without_page_size_uses_the_first_page_length() -> None:
+    """Without `paging` and without page_size, a page shorter than the first one is the last."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params.get("page", "0"))
+        data = [{"n": n} for n in range(page * 3, min(page * 3 + 3, 7))]
+        return httpx.Response(200, json={"data": data})
+
+    assert [i["n"] for i in _pager(handler, {}, seen)] == list(range(7))
+    assert len(seen) == 3
+
+
+def test_no_paging_and_the_same_page_forever_stops_with_an_error() -> None:
+    """A service that ignores `page` and repeats one full page does not loop forever."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"data": [{"n": 0}, {"n": 1}]})
+
+    got: list[int] = []
+    with pytest.raises(ResponseValidationError, match="same page twice"):
+        for item in _pager(handler, {"page_size": 2}, seen):
+            got.append(item["n"])
+    assert got == [0, 1]  # the repeated page is not yielded again
+    assert len(seen) == 2

@@ -80,3 +80,42 @@ def test_enums_are_named_components(name: str) -> None:
         if isinstance(n, dict) and "enum" in n and not top_level.match(p)
     ]
     assert inline == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_secret_fields_are_marked_for_the_generator(name: str) -> None:
+    """`format: password` and a description saying "Secret." go together: the model template
+    (spec/templates/model.py.jinja) hides fields described as secret from the repr."""
+    password, described = set(), set()
+    for pointer, node in walk(load_spec(name)):
+        if isinstance(node, dict) and "/properties/" in pointer:
+            if node.get("format") == "password":
+                password.add(pointer)
+            if "Secret." in str(node.get("description", "")):
+                described.add(pointer)
+    assert password == described
+
+
+def test_generated_reprs_hide_secrets() -> None:
+    """A TenantInfo or Ingestion printed or logged shows no credential."""
+    from kimono_interop_api.models import Ingestion, TenantInfo
+
+    secrets = {
+        "auth": {"type": "oauth2", "client_id": "cid", "client_secret": "S-1"},
+        "app_auth": {
+            "scheme": "oauth2",
+            "token": "S-2",
+            "refresh_token": "S-3",
+            "client_secret": "S-4",
+            "password": "S-5",
+            "api_key": "S-6",
+            "username": "user-1",
+        },
+    }
+    tenant = TenantInfo.from_dict({"id": "2a4a2e06-7755-43bb-9766-4f398079ef8c", **secrets})
+    text = repr(tenant)
+    assert "cid" in text and "user-1" in text
+    assert not any(f"S-{n}" in text for n in range(1, 7))
+    assert tenant.to_dict()["app_auth"]["password"] == "S-5"  # still sent when needed
+    ingestion = Ingestion.from_dict({"session_token": "S-7"})
+    assert "S-7" not in repr(ingestion)

@@ -68,6 +68,7 @@ class _Walk(Generic[T]):
         self.number = int(pager._params.get("page", 0))
         self._page_size = pager._params.get("page_size")
         self._seen: set[str] = set()
+        self._last_digest: int | None = None
 
     def first(self) -> Request:
         return self._pager._path, self._pager._params
@@ -79,6 +80,13 @@ class _Walk(Generic[T]):
         request, so the caller still gets the items of the page that carried it.
         """
         pager = self._pager
+        if self._last_digest is not None and hash(response.content) == self._last_digest:
+            # We asked for the next page number ourselves and got the previous page again.
+            raise ResponseValidationError(
+                "The service sent the same page twice without `paging`; stopping to avoid a "
+                "loop (check that the endpoint supports `page`)",
+                response=response,
+            )
         items, paging, next_url = pager._parse(response)
         page = Page(items=items, next_url=next_url, number=self.number, response=response)
         self.number += 1
@@ -89,8 +97,13 @@ class _Walk(Generic[T]):
                 return page, exc
         if paging is not None:
             return page, None  # the service said this was the last page
+        # No `paging` member: count pages ourselves, and stop on a short or empty page.
+        # Without a page_size from the caller, the first page's length is the page size.
+        if self._page_size is None:
+            self._page_size = len(items)
         if not items or (isinstance(self._page_size, int) and len(items) < self._page_size):
             return page, None
+        self._last_digest = hash(response.content)
         return page, (pager._path, {**pager._params, "page": self.number})
 
     def _checked_next(self, next_url: str, response: httpx.Response) -> str:

@@ -21,19 +21,19 @@ class AppAuth:
 
     scheme: AppAuthScheme | Unset = UNSET
     """ Scheme of the credentials the tenant's application uses with the target system. """
-    token: str | Unset = UNSET
+    token: str | Unset = _attrs_field(repr=False, default=UNSET)
     """ Access token. Secret. """
-    refresh_token: str | Unset = UNSET
+    refresh_token: str | Unset = _attrs_field(repr=False, default=UNSET)
     """ Refresh token. Secret. """
     client_id: str | Unset = UNSET
     """ OAuth2 client id. """
-    client_secret: str | Unset = UNSET
+    client_secret: str | Unset = _attrs_field(repr=False, default=UNSET)
     """ OAuth2 client secret. Secret. """
     username: str | Unset = UNSET
     """ User name. """
-    password: str | Unset = UNSET
+    password: str | Unset = _attrs_field(repr=False, default=UNSET)
     """ Password. Secret. """
-    api_key: str | Unset = UNSET
+    api_key: str | Unset = _attrs_field(repr=False, default=UNSET)
     """ API key. Secret. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -21,7 +21,7 @@ class AuthType:
     """ How a tenant or actor authenticates to the Kimono APIs. """
     client_id: str | Unset = UNSET
     """ OAuth2 client id (or Basic user name). """
-    client_secret: str | Unset = UNSET
+    client_secret: str | Unset = _attrs_field(repr=False, default=UNSET)
     """ OAuth2 client secret (or Basic password). Secret. """
     updated_at: datetime.datetime | Unset = UNSET
     """ When the credentials were last changed. """

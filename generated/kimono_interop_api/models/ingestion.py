@@ -48,7 +48,7 @@ class Ingestion:
     """ Counts of the changes, by object type, when the ingestion is a mass change. """
     metadata: IngestionMetadata | None | Unset = UNSET
     """ Scheduling information of the ingestion; may be null. """
-    session_token: str | Unset = UNSET
+    session_token: str | Unset = _attrs_field(repr=False, default=UNSET)
     """ Session token of the ingestion. Secret. """
     topics: list[str] | Unset = UNSET
     """ Topics the ingestion publishes to. """
