@@ -128,6 +128,6 @@ def coerce(model: type[T], value: T | Mapping[str, Any], name: str) -> T:
             return model.from_dict(dict(value))  # type: ignore[attr-defined,no-any-return]
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
             raise ValueError(
-                f"{name} is not a valid {model.__name__}: {type(exc).__name__}: {exc}"
+                f"{name} is not a valid {model.__name__} object: {type(exc).__name__}: {exc}"
             ) from exc
     raise TypeError(f"{name} must be a {model.__name__} or a dict, not {type(value).__name__}")

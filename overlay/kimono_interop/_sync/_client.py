@@ -99,7 +99,9 @@ class KimonoClient:
         self.timeout = timeout
         self.retry = retry or RetryPolicy(max_retries=max_retries)
         self._headers = dict(headers or {})
-        self._owns_transport = transport is None
+        # Like httpx, the client closes the transport it uses, given or made; clients made
+        # by for_tenant() share their parent's and leave it open.
+        self._owns_transport = True
         self._transport = transport or httpx.HTTPTransport()
         common: dict[str, Any] = {
             "auth": auth,
@@ -152,15 +154,17 @@ class KimonoClient:
         client's connection pool, base URL, timeout, retries and headers; close
         it when done, and keep this client open while it is in use.
         """
-        info = tenant if isinstance(tenant, TenantInfo) else TenantInfo.from_dict(dict(tenant))
+        info = tenant if isinstance(tenant, TenantInfo) else _tenant_info(tenant)
+        name = str(info.id) if info.id else "(no id)"
         credentials = info.auth
         client_id = getattr(credentials, "client_id", None)
         client_secret = getattr(credentials, "client_secret", None)
-        if not isinstance(client_id, str) or not isinstance(client_secret, str):
+        if not client_id or not client_secret:
             raise ConfigurationError(
-                f"Tenant {info.id!r} has no auth.client_id/auth.client_secret; list tenants "
+                f"Tenant {name} has no auth.client_id/auth.client_secret; list tenants "
                 "with credentials your account may read (GET /tenants as the vendor)."
             )
+        assert isinstance(client_id, str) and isinstance(client_secret, str)
         kind = getattr(getattr(credentials, "type_", None), "value", "oauth2")
         auth: httpx.Auth
         if kind == "basic":
@@ -171,7 +175,7 @@ class KimonoClient:
             )
         else:
             raise ConfigurationError(
-                f"Tenant {info.id!r} uses auth type {kind!r}, which this SDK does not know; "
+                f"Tenant {name} uses auth type {kind!r}, which this SDK does not know; "
                 "pass auth= yourself."
             )
         child = type(self)(
@@ -217,6 +221,17 @@ class KimonoClient:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={str(self.base_url)!r}, auth={self.auth!r})"
+
+
+def _tenant_info(tenant: Mapping[str, Any]) -> TenantInfo:
+    if not isinstance(tenant, Mapping):
+        raise TypeError(f"tenant must be a TenantInfo or a dict, not {type(tenant).__name__}")
+    if not isinstance(tenant.get("auth", {}), Mapping):
+        raise ConfigurationError("The tenant's `auth` is not an object; it holds no credentials.")
+    try:
+        return TenantInfo.from_dict(dict(tenant))
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise ConfigurationError(f"Not a TenantInfo: {type(exc).__name__}: {exc}") from exc
 
 
 def _user_agent() -> str:

@@ -1,0 +1,451 @@
+"""client.scoping: the tenant's Scoping Schools and Scoping Courses (/tenant/scoping)."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+from helpers import load_spec
+
+from kimono_interop import (
+    AsyncKimonoClient,
+    KimonoClient,
+    NotFoundError,
+    ResponseValidationError,
+    RetryPolicy,
+)
+from kimono_interop_api.models import (
+    ScopingCourse,
+    ScopingCoursesBulkRequest,
+    ScopingSchool,
+    ScopingSchoolsBulkRequest,
+)
+
+ORIGIN = "https://api.us2.kimonocloud.com"
+API = ORIGIN + "/v2/interop"
+REF_ID = "123e4567-e89b-12d3-a456-426614174000"  # the id in every vendor example
+SCOPING_ID = "5b0f7f0e-2f36-4a8e-9c7b-3d2e1f0a9b8c"
+EMPTY = object()
+
+
+def example(name: str) -> Any:
+    """A documented example of spec/interop.yaml (a copy: safe to change)."""
+    return copy.deepcopy(load_spec("interop")["components"]["examples"][name]["value"])
+
+
+class Server:
+    """A MockTransport handler: answers the token request, records and answers the rest."""
+
+    def __init__(
+        self,
+        status: int = 200,
+        body: Any = EMPTY,
+        *,
+        route: Callable[[httpx.Request], httpx.Response] | None = None,
+    ) -> None:
+        self.status = status
+        self.body = body
+        self.route = route
+        self.calls: list[httpx.Request] = []
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.calls.append(request)
+        if request.url.path == "/oauth/token":
+            return httpx.Response(200, json={"access_token": "tok-1", "expires_in": 3600})
+        self.requests.append(request)
+        if self.route is not None:
+            return self.route(request)
+        if self.body is EMPTY:
+            return httpx.Response(self.status)
+        return httpx.Response(self.status, json=self.body)
+
+    @property
+    def only(self) -> httpx.Request:
+        assert len(self.requests) == 1, [str(r.url) for r in self.requests]
+        return self.requests[0]
+
+
+def sync_client(server: Server) -> KimonoClient:
+    return KimonoClient(
+        "client-1",
+        "s3cr3t-CLIENT-value",
+        base_url=ORIGIN,
+        transport=httpx.MockTransport(server),
+        retry=RetryPolicy(max_retries=0),
+    )
+
+
+def async_client(server: Server) -> AsyncKimonoClient:
+    return AsyncKimonoClient(
+        "client-1",
+        "s3cr3t-CLIENT-value",
+        base_url=ORIGIN,
+        transport=httpx.MockTransport(server),
+        retry=RetryPolicy(max_retries=0),
+    )
+
+
+def sent_json(request: httpx.Request) -> Any:
+    return json.loads(request.content)
+
+
+def check(request: httpx.Request, method: str, path: str, query: dict[str, str]) -> None:
+    assert request.method == method
+    assert request.url.path == "/v2/interop" + path
+    assert dict(request.url.params) == query
+    assert request.headers["Authorization"] == "Bearer tok-1"
+
+
+# Schools
+
+
+def test_list_schools_walks_two_pages_with_page_size() -> None:
+    first = example("ScopingSchoolsPage")
+    first["data"][0]["name"] = "Lincoln High"
+    first["paging"] = {"next": f"{API}/tenant/scoping/schools?page=1&page_size=1"}
+    second = example("ScopingSchoolsPage")
+    second["data"][0].update(name="Roosevelt Middle", selected=False)
+    second["paging"] = {"next": None}
+
+    def route(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=second if request.url.params["page"] == "1" else first)
+
+    server = Server(route=route)
+    with sync_client(server) as client:
+        schools = list(client.scoping.list_schools(page_size=1))
+
+    assert [type(s) for s in schools] == [ScopingSchool, ScopingSchool]
+    assert [(s.name, s.selected) for s in schools] == [
+        ("Lincoln High", True),
+        ("Roosevelt Middle", False),
+    ]
+    assert schools[0].school_id == uuid.UUID(REF_ID)
+    assert schools[0].school_ref_id == "text"
+    check(server.requests[0], "GET", "/tenant/scoping/schools", {"page": "0", "page_size": "1"})
+    check(server.requests[1], "GET", "/tenant/scoping/schools", {"page": "1", "page_size": "1"})
+    assert len(server.requests) == 2
+
+
+def test_create_schools_replaces_by_default() -> None:
+    server = Server(body=example("ScopingSchoolSingle"))
+    request = ScopingSchoolsBulkRequest.from_dict(example("ScopingSchoolsPage"))
+    with sync_client(server) as client:
+        school = client.scoping.create_schools(request)
+
+    check(server.only, "POST", "/tenant/scoping/schools", {"replace": "true"})
+    assert server.only.headers["Content-Type"] == "application/json"
+    assert sent_json(server.only) == example("ScopingSchoolsPage")
+    assert isinstance(school, ScopingSchool)
+    assert school.school_id == uuid.UUID(REF_ID)
+    assert school.tenant_id == uuid.UUID(REF_ID)
+    assert school.selected is True
+
+
+def test_create_schools_from_dict_appending() -> None:
+    server = Server(body=example("ScopingSchoolSingle"))
+    body = {"data": [{"school_id": REF_ID, "selected": True}, {"school_ref_id": "S-2"}]}
+    with sync_client(server) as client:
+        school = client.scoping.create_schools(body, replace=False)
+
+    check(server.only, "POST", "/tenant/scoping/schools", {"replace": "false"})
+    assert sent_json(server.only) == body
+    assert school.name == "text"
+
+
+@pytest.mark.parametrize(
+    ("bad", "error", "words"),
+    [
+        ({}, ValueError, "request is not a valid ScopingSchoolsBulkRequest"),
+        ({"data": [{"school_id": "not-a-uuid"}]}, ValueError, "ScopingSchoolsBulkRequest"),
+        ([{"school_id": REF_ID}], TypeError, "request must be a ScopingSchoolsBulkRequest"),
+    ],
+)
+def test_create_schools_rejects_a_bad_body_before_sending(
+    bad: Any, error: type[Exception], words: str
+) -> None:
+    server = Server(body=example("ScopingSchoolSingle"))
+    with sync_client(server) as client, pytest.raises(error, match=words):
+        client.scoping.create_schools(bad)
+    assert server.calls == []
+
+
+def test_delete_schools() -> None:
+    server = Server(204)
+    with sync_client(server) as client:
+        assert client.scoping.delete_schools() is None
+    check(server.only, "DELETE", "/tenant/scoping/schools", {})
+    assert server.only.content == b""
+
+
+def test_get_school_normalises_the_id() -> None:
+    server = Server(body=example("ScopingSchoolSingle"))
+    with sync_client(server) as client:
+        school = client.scoping.get_school(SCOPING_ID.upper())
+    check(server.only, "GET", f"/tenant/scoping/schools/{SCOPING_ID}", {})
+    assert isinstance(school, ScopingSchool)
+    assert (school.name, school.local_id, school.keywords) == ("text", "text", "text")
+
+
+def test_get_school_async() -> None:
+    server = Server(body=example("ScopingSchoolSingle"))
+
+    async def main() -> ScopingSchool:
+        async with async_client(server) as client:
+            return await client.scoping.get_school(uuid.UUID(SCOPING_ID))
+
+    school = asyncio.run(main())
+    check(server.only, "GET", f"/tenant/scoping/schools/{SCOPING_ID}", {})
+    assert school.school_id == uuid.UUID(REF_ID)
+
+
+def test_get_school_404_raises_not_found() -> None:
+    server = Server(404, {"message": "ScopingSchool not found"})
+    with sync_client(server) as client, pytest.raises(NotFoundError) as caught:
+        client.scoping.get_school(SCOPING_ID)
+    assert caught.value.status_code == 404
+    check(server.only, "GET", f"/tenant/scoping/schools/{SCOPING_ID}", {})
+
+
+def test_get_school_with_a_body_off_contract_raises() -> None:
+    server = Server(body={"school": {}})
+    with sync_client(server) as client, pytest.raises(ResponseValidationError):
+        client.scoping.get_school(SCOPING_ID)
+
+
+def test_update_school_puts_the_model() -> None:
+    answer = example("ScopingSchoolSingle")
+    answer["data"]["selected"] = False
+    server = Server(body=answer)
+    school = ScopingSchool.from_dict(example("ScopingSchoolBody"))
+    school.selected = False
+    with sync_client(server) as client:
+        updated = client.scoping.update_school(SCOPING_ID, school)
+
+    check(server.only, "PUT", f"/tenant/scoping/schools/{SCOPING_ID}", {})
+    assert sent_json(server.only) == {**example("ScopingSchoolBody"), "selected": False}
+    assert updated.selected is False
+
+
+def test_update_school_from_dict() -> None:
+    server = Server(body=example("ScopingSchoolSingle"))
+    with sync_client(server) as client:
+        updated = client.scoping.update_school(SCOPING_ID, example("ScopingSchoolBody"))
+    assert sent_json(server.only) == example("ScopingSchoolBody")
+    assert isinstance(updated, ScopingSchool)
+
+
+def test_update_school_rejects_a_bad_body_before_sending() -> None:
+    server = Server(body=example("ScopingSchoolSingle"))
+    with sync_client(server) as client:
+        with pytest.raises(ValueError, match="school is not a valid ScopingSchool"):
+            client.scoping.update_school(SCOPING_ID, {"school_id": "nope"})
+        with pytest.raises(TypeError, match="school must be a ScopingSchool or a dict"):
+            client.scoping.update_school(SCOPING_ID, "Lincoln High")  # type: ignore[arg-type]
+    assert server.calls == []
+
+
+def test_update_school_404_raises_not_found() -> None:
+    server = Server(404, {"message": "not found"})
+    with sync_client(server) as client, pytest.raises(NotFoundError):
+        client.scoping.update_school(SCOPING_ID, {"selected": True})
+    check(server.only, "PUT", f"/tenant/scoping/schools/{SCOPING_ID}", {})
+
+
+def test_delete_school() -> None:
+    server = Server(204)
+    with sync_client(server) as client:
+        assert client.scoping.delete_school(SCOPING_ID) is None
+    check(server.only, "DELETE", f"/tenant/scoping/schools/{SCOPING_ID}", {})
+
+
+def test_delete_school_404_raises_not_found() -> None:
+    server = Server(404, {"message": "not found"})
+    with sync_client(server) as client, pytest.raises(NotFoundError):
+        client.scoping.delete_school(SCOPING_ID)
+
+
+# Courses
+
+
+def test_list_courses_walks_two_pages() -> None:
+    first = example("ScopingCoursesPage")
+    first["data"][0]["name"] = "Algebra I"
+    first["paging"] = {"next": f"{API}/tenant/scoping/courses?page=1&page_size=1"}
+    second = example("ScopingCoursesPage")
+    second["data"][0]["name"] = "Biology"
+    second["paging"] = {"next": None}
+
+    def route(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=second if request.url.params["page"] == "1" else first)
+
+    server = Server(route=route)
+    with sync_client(server) as client:
+        courses = list(client.scoping.list_courses(page_size=1))
+
+    assert [c.name for c in courses] == ["Algebra I", "Biology"]
+    assert all(isinstance(c, ScopingCourse) for c in courses)
+    assert courses[0].course_id == uuid.UUID(REF_ID)
+    check(server.requests[0], "GET", "/tenant/scoping/courses", {"page": "0", "page_size": "1"})
+    check(server.requests[1], "GET", "/tenant/scoping/courses", {"page": "1", "page_size": "1"})
+
+
+def test_list_courses_async() -> None:
+    page = example("ScopingCoursesPage")
+    page["paging"] = {"next": None}
+    server = Server(body=page)
+
+    async def main() -> list[ScopingCourse]:
+        async with async_client(server) as client:
+            return [course async for course in client.scoping.list_courses()]
+
+    courses = asyncio.run(main())
+    check(server.only, "GET", "/tenant/scoping/courses", {"page": "0"})
+    assert len(courses) == 1
+    assert courses[0].course_ref_id == "text"
+    assert courses[0].school_id == uuid.UUID(REF_ID)
+
+
+def test_create_courses_with_model_replaces_by_default() -> None:
+    server = Server(body=example("ScopingCourseSingle"))
+    request = ScopingCoursesBulkRequest.from_dict(example("ScopingCoursesPage"))
+    with sync_client(server) as client:
+        course = client.scoping.create_courses(request)
+    check(server.only, "POST", "/tenant/scoping/courses", {"replace": "true"})
+    assert sent_json(server.only) == example("ScopingCoursesPage")
+    assert isinstance(course, ScopingCourse)
+    assert course.course_id == uuid.UUID(REF_ID)
+
+
+def test_create_courses_async_from_dict_appending() -> None:
+    server = Server(body=example("ScopingCourseSingle"))
+    body = {"data": [{"course_id": REF_ID, "selected": False}]}
+
+    async def main() -> ScopingCourse:
+        async with async_client(server) as client:
+            return await client.scoping.create_courses(body, replace=False)
+
+    course = asyncio.run(main())
+    check(server.only, "POST", "/tenant/scoping/courses", {"replace": "false"})
+    assert sent_json(server.only) == body
+    assert course.selected is True
+
+
+def test_create_courses_rejects_a_bad_body_before_sending() -> None:
+    server = Server(body=example("ScopingCourseSingle"))
+    with sync_client(server) as client:
+        with pytest.raises(ValueError, match="request is not a valid ScopingCoursesBulkRequest"):
+            client.scoping.create_courses({"courses": []})
+        with pytest.raises(TypeError, match="request must be a ScopingCoursesBulkRequest"):
+            client.scoping.create_courses(None)  # type: ignore[arg-type]
+    assert server.calls == []
+
+
+def test_delete_courses() -> None:
+    server = Server(204)
+    with sync_client(server) as client:
+        assert client.scoping.delete_courses() is None
+    check(server.only, "DELETE", "/tenant/scoping/courses", {})
+
+
+def test_get_course() -> None:
+    server = Server(body=example("ScopingCourseSingle"))
+    with sync_client(server) as client:
+        course = client.scoping.get_course(SCOPING_ID)
+    check(server.only, "GET", f"/tenant/scoping/courses/{SCOPING_ID}", {})
+    assert isinstance(course, ScopingCourse)
+    assert (course.course_id, course.name, course.selected) == (uuid.UUID(REF_ID), "text", True)
+
+
+def test_get_course_404_raises_not_found() -> None:
+    server = Server(404, {"message": "ScopingCourse not found"})
+    with sync_client(server) as client, pytest.raises(NotFoundError):
+        client.scoping.get_course(SCOPING_ID)
+
+
+def test_update_course_from_dict() -> None:
+    answer = example("ScopingCourseSingle")
+    answer["data"]["name"] = "Algebra II"
+    server = Server(body=answer)
+    body = {**example("ScopingCourseBody"), "name": "Algebra II"}
+    with sync_client(server) as client:
+        course = client.scoping.update_course(SCOPING_ID, body)
+    check(server.only, "PUT", f"/tenant/scoping/courses/{SCOPING_ID}", {})
+    assert sent_json(server.only) == body
+    assert course.name == "Algebra II"
+
+
+def test_update_course_with_model() -> None:
+    server = Server(body=example("ScopingCourseSingle"))
+    with sync_client(server) as client:
+        client.scoping.update_course(SCOPING_ID, ScopingCourse(selected=False))
+    assert sent_json(server.only) == {"selected": False}
+
+
+def test_update_course_rejects_a_bad_body_before_sending() -> None:
+    server = Server(body=example("ScopingCourseSingle"))
+    with sync_client(server) as client, pytest.raises(ValueError, match="course is not a valid"):
+        client.scoping.update_course(SCOPING_ID, {"course_id": 42})
+    assert server.calls == []
+
+
+def test_delete_course() -> None:
+    server = Server(204)
+    with sync_client(server) as client:
+        assert client.scoping.delete_course(SCOPING_ID) is None
+    check(server.only, "DELETE", f"/tenant/scoping/courses/{SCOPING_ID}", {})
+
+
+def test_delete_course_404_raises_not_found() -> None:
+    server = Server(404, {"message": "not found"})
+    with sync_client(server) as client, pytest.raises(NotFoundError):
+        client.scoping.delete_course(SCOPING_ID)
+
+
+# Ids
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (lambda s, bad: s.get_school(bad), "school_id"),
+        (lambda s, bad: s.update_school(bad, {"selected": True}), "school_id"),
+        (lambda s, bad: s.delete_school(bad), "school_id"),
+        (lambda s, bad: s.get_course(bad), "course_id"),
+        (lambda s, bad: s.update_course(bad, {"selected": True}), "course_id"),
+        (lambda s, bad: s.delete_course(bad), "course_id"),
+    ],
+)
+@pytest.mark.parametrize("bad", ["", "42", "../schools", f"{SCOPING_ID}/x"])
+def test_malformed_id_raises_before_any_request(
+    call: Callable[[Any, str], Any], name: str, bad: str
+) -> None:
+    server = Server(body=example("ScopingSchoolSingle"))
+    with sync_client(server) as client, pytest.raises(ValueError, match=name):
+        call(client.scoping, bad)
+    assert server.calls == []
+
+
+def test_non_string_id_raises_type_error() -> None:
+    server = Server(body=example("ScopingSchoolSingle"))
+    with sync_client(server) as client, pytest.raises(TypeError, match="school_id"):
+        client.scoping.get_school(12345)
+    assert server.calls == []
+
+
+def test_malformed_id_raises_in_the_async_client_too() -> None:
+    server = Server(204)
+
+    async def main() -> None:
+        async with async_client(server) as client:
+            await client.scoping.delete_course("not-a-uuid")
+
+    with pytest.raises(ValueError, match="course_id"):
+        asyncio.run(main())
+    assert server.calls == []
