@@ -16,10 +16,12 @@ in the same distribution, produced from the contracts in ``spec/``:
 
 from kimono_interop_data_api.models import TaskAckStatus
 
+from ._async.consumer import AsyncTaskConsumer
 from ._auth import BasicAuth, BearerToken, OAuth2ClientCredentials
 from ._base_client import DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven
 from ._client import DEFAULT_BASE_URL, AsyncKimonoClient, KimonoClient
 from ._exceptions import (
+    AckError,
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
@@ -40,6 +42,17 @@ from ._exceptions import (
 from ._logging import setup_logging as _setup_logging
 from ._pagination import AsyncPager, Page, SyncPager
 from ._retry import RetryPolicy
+from ._runtime import TaskTimeoutError
+from ._sync.consumer import TaskConsumer
+from ._task_view import (
+    AckResult,
+    ConsumerStats,
+    ReauthenticateTask,
+    RetryTask,
+    TaskKind,
+    TaskStatus,
+    TaskView,
+)
 
 __version__ = "0.1.0"
 
@@ -52,14 +65,18 @@ __all__ = [
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
+    "AckError",
+    "AckResult",
     "AsyncKimonoClient",
     "AsyncPager",
+    "AsyncTaskConsumer",
     "AuthenticationError",
     "BadRequestError",
     "BasicAuth",
     "BearerToken",
     "ConfigurationError",
     "ConflictError",
+    "ConsumerStats",
     "InternalServerError",
     "KimonoClient",
     "KimonoError",
@@ -69,10 +86,17 @@ __all__ = [
     "Page",
     "PermissionDeniedError",
     "RateLimitError",
+    "ReauthenticateTask",
     "ResponseValidationError",
     "RetryPolicy",
+    "RetryTask",
     "SyncPager",
     "TaskAckStatus",
+    "TaskConsumer",
+    "TaskKind",
+    "TaskStatus",
+    "TaskTimeoutError",
+    "TaskView",
     "UnauthorizedError",
     "UnprocessableEntityError",
     "UnsafeRedirectError",

@@ -14,6 +14,7 @@ Hierarchy::
     ├── ConfigurationError (ValueError) missing or invalid client settings
     ├── UnsafeRedirectError            a paging link points at another origin
     ├── ResponseValidationError        a 2xx body does not match the contract
+    ├── AckError                       handled tasks could not be acknowledged
     ├── APIConnectionError             the request did not get an HTTP response
     │   └── APITimeoutError            ... because it timed out
     └── APIStatusError                 the service answered with an error status
@@ -39,6 +40,7 @@ __all__ = [
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
+    "AckError",
     "AuthenticationError",
     "BadRequestError",
     "ConfigurationError",
@@ -100,6 +102,21 @@ class ResponseValidationError(KimonoError):
         self.status_code = response.status_code
         self.url = redact_url(str(response.request.url))
         super().__init__(f"{message} ({response.request.method} {self.url})")
+
+
+class AckError(KimonoError):
+    """Acknowledgements could not be sent, even after retries; the consumer stopped.
+
+    ``task_ids`` were handled but not acknowledged: the service will deliver them
+    again. ``__cause__`` is the error of the last attempt.
+    """
+
+    def __init__(self, task_ids: list[str], cause: BaseException) -> None:
+        self.task_ids = task_ids
+        super().__init__(
+            f"Could not acknowledge {len(task_ids)} handled task(s): {cause}. The consumer "
+            "stopped rather than pull more work; the service will deliver those tasks again."
+        )
 
 
 class APIConnectionError(KimonoError):

@@ -21,9 +21,10 @@ from kimono_interop_data_api.models import Task, TaskAck, TaskAckStatus, TaskRes
 
 from .._base_client import NOT_GIVEN, Timeout
 from .._pagination import AsyncPager
+from .._task_view import AckResult
 from .._validation import validate_id
 from ._resource import AsyncResource
-from .tasks import checked_acks, make_ack
+from .tasks import bulk_ack, checked_acks, make_ack
 
 
 class AsyncAdminTasks(AsyncResource):
@@ -79,7 +80,13 @@ class AsyncAdminTasks(AsyncResource):
 
     async def ack_many(
         self, acks: Iterable[TaskAck | Mapping[str, Any]], *, timeout: Timeout = NOT_GIVEN
-    ) -> None:
-        """Acknowledge several admin tasks in one request."""
-        body = checked_acks(acks)
-        await self._no_content(self._data, acknowledge_admin_tasks, body=body, timeout=timeout)
+    ) -> AckResult:
+        """Acknowledge several admin tasks in one request; the result lists refused ids."""
+        return await bulk_ack(
+            self._data,
+            self,
+            acknowledge_admin_tasks,
+            acknowledge_admin_task,
+            checked_acks(acks),
+            timeout,
+        )

@@ -10,15 +10,20 @@ never walked page by page. Acknowledge each task once it is handled, with
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from kimono_interop_api.models import TenantInfo
 from kimono_interop_data_api.api.tasks import acknowledge_task, acknowledge_tasks, list_tasks
 from kimono_interop_data_api.models import Task, TaskAck, TaskAckStatus, TasksResponse
 
-from .._base_client import NOT_GIVEN, Timeout
+from .._base_client import NOT_GIVEN, Timeout, parse_model
+from .._exceptions import NotFoundError
+from .._task_view import AckResult, ConsumerStats, TaskView
 from .._validation import validate_id, validate_page_size
 from ._resource import AsyncResource, coerce
+from ._sender import AsyncSender
+from .consumer import AsyncTaskConsumer, run_for_tenants
 
 
 class AsyncTasks(AsyncResource):
@@ -56,6 +61,35 @@ class AsyncTasks(AsyncResource):
             page_size=page_size,
         )
 
+    async def receive(
+        self,
+        *,
+        tenant_id: object = None,
+        schema: str | None = None,
+        driver: str | None = None,
+        page_size: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> builtins.list[TaskView]:
+        """The next batch as :class:`TaskView` objects, one shape for every schema version.
+
+        Takes the filters of :meth:`next_batch`. Tasks are read from the raw JSON, so
+        kinds, actions and fields this SDK does not know reach you intact (``raw``).
+        """
+        if page_size is not None:
+            validate_page_size(page_size)
+        tenant = validate_id(tenant_id, "tenant_id") if tenant_id is not None else None
+        response = await self._send(
+            self._data,
+            list_tasks,
+            timeout=timeout,
+            tenant_id=tenant,
+            schema=schema,
+            driver=driver,
+            page=0,
+            page_size=page_size,
+        )
+        return parse_model(response, _views)
+
     async def ack(
         self,
         task_id: object,
@@ -66,18 +100,92 @@ class AsyncTasks(AsyncResource):
     ) -> None:
         """Acknowledge one task: ``success``, ``error``, ``retry`` or ``reauthenticate``.
 
-        Give ``message`` with ``error`` and ``retry``; the vendor dashboard shows it.
+        ``task_id`` is the id (or a :class:`TaskView`). Give ``message`` with ``error``
+        and ``retry``; the vendor dashboard shows it.
         """
-        task = validate_id(task_id, "task_id")
+        task = validate_id(task_id.id if isinstance(task_id, TaskView) else task_id, "task_id")
         ack = make_ack(task, status, message)
         await self._no_content(self._data, acknowledge_task, task, body=ack, timeout=timeout)
 
     async def ack_many(
         self, acks: Iterable[TaskAck | Mapping[str, Any]], *, timeout: Timeout = NOT_GIVEN
-    ) -> None:
-        """Acknowledge several tasks in one request; each ack must carry its ``task_id``."""
-        body = checked_acks(acks)
-        await self._no_content(self._data, acknowledge_tasks, body=body, timeout=timeout)
+    ) -> AckResult:
+        """Acknowledge several tasks in one request; each ack must carry its ``task_id``.
+
+        When the service answers 404 (some ids are unknown to it), each task is then
+        acknowledged alone, and the result says which ids failed and why.
+        """
+        return await bulk_ack(
+            self._data, self, acknowledge_tasks, acknowledge_task, checked_acks(acks), timeout
+        )
+
+    def consumer(self, handler: Callable[[TaskView], Any], **options: Any) -> AsyncTaskConsumer:
+        """A consumer of this queue (see :class:`AsyncTaskConsumer` for the options).
+
+        Keep it to call ``stop()`` from elsewhere; ``await consumer.run()`` drains.
+        """
+        return AsyncTaskConsumer(self, handler, **options)
+
+    async def run(self, handler: Callable[[TaskView], Any], **options: Any) -> ConsumerStats:
+        """Drain the queue through ``handler``, acknowledging each task; see :meth:`consumer`.
+
+        Options: ``tenant_id``, ``driver``, ``schema``, ``stop_when_empty``,
+        ``max_tasks``, ``poll_interval``, ``max_poll_interval``, ``task_timeout``,
+        ``remember``, ``handle_signals``.
+        """
+        return await self.consumer(handler, **options).run()
+
+    async def run_tenants(
+        self,
+        handler: Callable[[TenantInfo, TaskView], Any],
+        *,
+        accounts: Any = None,
+        integrations: Any = None,
+        **options: Any,
+    ) -> dict[str, ConsumerStats | BaseException]:
+        """Run one isolated consumer per tenant this account may serve; ``handler(tenant, task)``.
+
+        Lists tenants with ``GET /tenants`` (filtered by ``accounts``/``integrations``),
+        and drains each tenant's queue on its own client (``for_tenant``). One
+        tenant's failure does not stop the others: its entry in the result is the
+        exception. Give ``stop_when_empty=True`` or ``max_tasks`` to return.
+        """
+        return await run_for_tenants(
+            self._client, handler, accounts=accounts, integrations=integrations, **options
+        )
+
+
+def _views(body: Any) -> builtins.list[TaskView]:
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, list):
+        raise ValueError("the task batch has no `data` array")
+    return [TaskView.from_raw(raw) for raw in data]
+
+
+async def bulk_ack(
+    sender: AsyncSender,
+    resource: AsyncResource,
+    bulk: Any,
+    single: Any,
+    body: builtins.list[TaskAck],
+    timeout: Timeout,
+) -> AckResult:
+    """One bulk ack; on a 404, one ack per task to learn which ids the service refuses."""
+    ids = [str(ack.task_id) for ack in body]
+    try:
+        await resource._no_content(sender, bulk, body=body, timeout=timeout)
+    except NotFoundError:
+        result = AckResult(requests=1)
+        for task_id, ack in zip(ids, body, strict=True):
+            result.requests += 1
+            try:
+                await resource._no_content(sender, single, task_id, body=ack, timeout=timeout)
+            except NotFoundError as exc:
+                result.failed[task_id] = exc.error_message or "unknown task id"
+            else:
+                result.acknowledged.append(task_id)
+        return result
+    return AckResult(acknowledged=ids, requests=1)
 
 
 def make_ack(task_id: str, status: TaskAckStatus | str, message: str | None) -> TaskAck:

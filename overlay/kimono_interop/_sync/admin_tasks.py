@@ -23,9 +23,10 @@ from kimono_interop_data_api.models import Task, TaskAck, TaskAckStatus, TaskRes
 
 from .._base_client import NOT_GIVEN, Timeout
 from .._pagination import SyncPager
+from .._task_view import AckResult
 from .._validation import validate_id
 from ._resource import Resource
-from .tasks import checked_acks, make_ack
+from .tasks import bulk_ack, checked_acks, make_ack
 
 
 class AdminTasks(Resource):
@@ -81,7 +82,13 @@ class AdminTasks(Resource):
 
     def ack_many(
         self, acks: Iterable[TaskAck | Mapping[str, Any]], *, timeout: Timeout = NOT_GIVEN
-    ) -> None:
-        """Acknowledge several admin tasks in one request."""
-        body = checked_acks(acks)
-        self._no_content(self._data, acknowledge_admin_tasks, body=body, timeout=timeout)
+    ) -> AckResult:
+        """Acknowledge several admin tasks in one request; the result lists refused ids."""
+        return bulk_ack(
+            self._data,
+            self,
+            acknowledge_admin_tasks,
+            acknowledge_admin_task,
+            checked_acks(acks),
+            timeout,
+        )

@@ -1,0 +1,251 @@
+# Written by scripts/unasync.py from kimono_interop/_async/consumer.py: edit that file,
+# then run `make generate`.
+"""The task consumer: poll the queue, run the handler on each task in order, acknowledge.
+
+Rules, in the order they matter:
+
+* A task is acknowledged only after its handler returned or raised; tasks the
+  consumer did not get to (stopped, ``max_tasks`` reached) stay unacknowledged and
+  the service delivers them again.
+* The acks of one batch go out in one bulk request after the batch is handled.
+  A failed ack request is retried (PUT is idempotent); if it still fails the
+  consumer stops with :class:`AckError` instead of pulling more work.
+* Delivery is at least once. The ids of recently finished tasks (success, error,
+  reauthenticate) are remembered, in bounded memory: a task delivered again is
+  acknowledged again with the same outcome without running the handler twice. A
+  task acked ``retry`` runs again when it comes back, as asked.
+* SIGINT/SIGTERM (when the consumer runs in the main thread) stop it after the
+  task in hand; the acks of the handled tasks are sent before it returns.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from kimono_interop_api.models import TenantInfo
+
+from .._exceptions import AckError, KimonoError
+from .._runtime import Runtime
+from .._task_view import ConsumerStats, Outcome, TaskStatus, TaskView, outcome_of_error
+
+if TYPE_CHECKING:
+    from ._client import KimonoClient
+    from .tasks import Tasks
+
+log = logging.getLogger("kimono_interop")
+
+#: Outcomes that end a task: a redelivery of it is acked again, not handled again.
+FINAL = frozenset({TaskStatus.SUCCESS, TaskStatus.ERROR, TaskStatus.REAUTHENTICATE})
+
+
+class TaskConsumer:
+    """Drains a task queue through a handler. Build it with ``client.tasks.consumer(...)``.
+
+    Args:
+        handler: Called with each :class:`TaskView`, in delivery order. Returning
+            (anything but a :class:`TaskStatus`) acks ``success``; returning a status
+            acks with it; raising :class:`RetryTask` acks ``retry``,
+            :class:`ReauthenticateTask` ``reauthenticate``, any other exception
+            ``error`` with the exception's message.
+        tenant_id, driver, schema: Filters of ``GET /tasks``.
+        stop_when_empty: Return when the queue answers an empty batch.
+        max_tasks: Return after handling this many tasks.
+        poll_interval, max_poll_interval: While the queue is empty, wait
+            ``poll_interval`` seconds, doubling up to ``max_poll_interval``, with jitter.
+        task_timeout: Seconds a handler may run; past it the task is acked ``retry``.
+        remember: How many finished task ids to remember for redeliveries.
+        handle_signals: Stop gracefully on SIGINT/SIGTERM (main thread only).
+    """
+
+    def __init__(
+        self,
+        tasks: Tasks,
+        handler: Callable[[TaskView], Any],
+        *,
+        tenant_id: object = None,
+        driver: str | None = None,
+        schema: str | None = None,
+        stop_when_empty: bool = False,
+        max_tasks: int | None = None,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 30.0,
+        task_timeout: float | None = None,
+        remember: int = 10_000,
+        handle_signals: bool = True,
+    ) -> None:
+        if not callable(handler):
+            raise TypeError(f"handler must be callable, not {type(handler).__name__}")
+        _positive("poll_interval", poll_interval)
+        _positive("max_poll_interval", max_poll_interval)
+        if task_timeout is not None:
+            _positive("task_timeout", task_timeout)
+        if max_tasks is not None and (not isinstance(max_tasks, int) or max_tasks < 1):
+            raise ValueError(f"max_tasks must be a positive int or None, got {max_tasks!r}")
+        if not isinstance(remember, int) or remember < 0:
+            raise ValueError(f"remember must be an int >= 0, got {remember!r}")
+        self._tasks = tasks
+        self._handler = handler
+        self._filters: dict[str, Any] = {
+            "tenant_id": tenant_id,
+            "driver": driver,
+            "schema": schema,
+        }
+        self._stop_when_empty = stop_when_empty
+        self._max_tasks = max_tasks
+        self._poll_interval = poll_interval
+        self._max_poll_interval = max(max_poll_interval, poll_interval)
+        self._task_timeout = task_timeout
+        self._remember = remember
+        self._handle_signals = handle_signals
+        self._recent: OrderedDict[str, Outcome] = OrderedDict()
+        self._runtime = Runtime()
+        self.stats = ConsumerStats()
+
+    def stop(self) -> None:
+        """Stop after the task in hand; its batch's acks are sent before run() returns."""
+        self._runtime.request_stop("stop()")
+
+    def run(self) -> ConsumerStats:
+        """Consume until stopped, the queue is empty (``stop_when_empty``) or ``max_tasks``."""
+        self._runtime.check_time_limit(self._task_timeout)
+        delay = self._poll_interval
+        with self._runtime.signals(self._handle_signals):
+            while not self._runtime.stopped:
+                if self._max_tasks is not None and self.stats.handled >= self._max_tasks:
+                    self._runtime.request_stop("max_tasks")
+                    break
+                batch = self._tasks.receive(**self._filters)
+                self.stats.requests += 1
+                if not batch:
+                    if self._stop_when_empty:
+                        self._runtime.request_stop("empty")
+                        break
+                    self._runtime.sleep(random.uniform(delay / 2, delay))
+                    delay = min(delay * 2, self._max_poll_interval)
+                    continue
+                delay = self._poll_interval
+                self.stats.batches += 1
+                self.stats.received += len(batch)
+                self._consume(batch)
+        self.stats.stopped_by = self._runtime.stop_reason
+        return self.stats
+
+    def _consume(self, batch: list[TaskView]) -> None:
+        outcomes: dict[str, Outcome] = {}
+        try:
+            for task in batch:
+                if self._runtime.stopped:
+                    break
+                if self._max_tasks is not None and self.stats.handled >= self._max_tasks:
+                    break
+                if task.id is None:
+                    log.error("task without an id cannot be acknowledged: %r", task.raw)
+                    continue
+                if task.id in outcomes:
+                    self.stats.duplicates += 1
+                    continue
+                previous = self._recent.get(task.id)
+                if previous is not None and previous.status in FINAL:
+                    self.stats.duplicates += 1
+                    log.info("task %s delivered again; acknowledging it again", task.id)
+                    outcomes[task.id] = previous
+                    continue
+                outcomes[task.id] = self._handle(task)
+        finally:
+            # Even when interrupted, the tasks already handled get their acks.
+            with self._runtime.shielded():
+                self._acknowledge(list(outcomes.values()))
+
+    def _handle(self, task: TaskView) -> Outcome:
+        assert task.id is not None
+        try:
+            result = self._runtime.call(self._handler, task, self._task_timeout)
+        except Exception as exc:
+            outcome = outcome_of_error(task.id, exc)
+            log.warning("task %s failed (%s): %s", task.id, outcome.status.value, outcome.message)
+        else:
+            status = result if isinstance(result, TaskStatus) else TaskStatus.SUCCESS
+            outcome = Outcome(task.id, status)
+        self.stats.handled += 1
+        if outcome.status is TaskStatus.SUCCESS:
+            self.stats.succeeded += 1
+        elif outcome.status is TaskStatus.RETRY:
+            self.stats.retried += 1
+        else:
+            self.stats.failed += 1
+        if self._remember:
+            self._recent[task.id] = outcome
+            self._recent.move_to_end(task.id)
+            while len(self._recent) > self._remember:
+                self._recent.popitem(last=False)
+        return outcome
+
+    def _acknowledge(self, outcomes: list[Outcome]) -> None:
+        if not outcomes:
+            return
+        try:
+            result = self._tasks.ack_many([o.as_ack() for o in outcomes])
+        except KimonoError as exc:
+            self._runtime.request_stop("ack failed")
+            raise AckError([o.task_id for o in outcomes], exc) from exc
+        self.stats.requests += result.requests
+        self.stats.acknowledged += len(result.acknowledged)
+        self.stats.ack_failures.update(result.failed)
+        for task_id, why in result.failed.items():
+            log.warning("ack of task %s was refused: %s", task_id, why)
+
+
+def run_for_tenants(
+    client: KimonoClient,
+    handler: Callable[[TenantInfo, TaskView], Any],
+    *,
+    accounts: Any = None,
+    integrations: Any = None,
+    **options: Any,
+) -> dict[str, ConsumerStats | BaseException]:
+    """One consumer per tenant the account may serve, each on its own client, in parallel.
+
+    Tenants come from ``GET /tenants`` (``accounts``/``integrations`` filter them).
+    Each consumer acts as its tenant (``client.for_tenant``) and drains its queue
+    with ``tenant_id`` set; a tenant whose consumer fails does not stop the others.
+    Returns each tenant id's stats, or the exception its consumer ended with.
+    """
+    tenants: list[TenantInfo] = [
+        t for t in client.tenants.list(accounts=accounts, integrations=integrations)
+    ]
+    results: dict[str, ConsumerStats | BaseException] = {}
+
+    def job(tenant: TenantInfo) -> Callable[[], Any]:
+        key = str(tenant.id)
+
+        def consume() -> None:
+            try:
+                child = client.for_tenant(tenant)
+                try:
+                    consumer = TaskConsumer(
+                        child.tasks,
+                        lambda task: handler(tenant, task),
+                        tenant_id=tenant.id,
+                        handle_signals=False,
+                        **options,
+                    )
+                    results[key] = consumer.run()
+                finally:
+                    child.close()
+            except Exception as exc:
+                log.error("consumer of tenant %s stopped: %s", key, exc)
+                results[key] = exc
+
+        return consume
+
+    Runtime.gather([job(t) for t in tenants])
+    return results
+
+
+def _positive(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ValueError(f"{name} must be a number > 0, got {value!r}")

@@ -1,0 +1,125 @@
+"""An in-memory task queue with the service's rules, for consumer tests.
+
+* ``GET /tasks`` answers the first (at most 100) tasks not yet acknowledged, in order;
+  while any of them is outstanding, the same batch comes back (the service withholds
+  further tasks until the batch is acknowledged).
+* ``PUT /tasks/ack`` and ``PUT /tasks/{id}/ack`` record acks; the bulk form answers
+  404 when some ids are unknown (and acks nothing), like the service.
+* Knobs: answer 503 to the next N ack requests; deliver given tasks again after they
+  were acknowledged (duplicates).
+
+``mock_handler`` adapts it to ``httpx.MockTransport``; ``asgi_app`` to a Starlette app.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+BATCH = 100
+
+
+def make_task(n: int, *, schema: str = "3.0", tenant: str | None = None) -> dict[str, Any]:
+    task_id = str(uuid.UUID(int=n + 1, version=4))
+    tenant_id = tenant or "1c9e6f6a-2b7d-4c1e-8f3a-5d4c3b2a1f0e"
+    event = {
+        "id": task_id,
+        "tenant_id": tenant_id,
+        "sequence": n,
+        "action": "ADD",
+        "object_type": "persons",
+        "object_id": str(uuid.UUID(int=10_000_000 + n, version=4)),
+        "data": {"n": n},
+    }
+    if schema.startswith("1"):
+        return {"schema": schema, "dataEvent": event}
+    if schema.startswith("2"):
+        return {"schema": schema, "data_event": event}
+    return {"schema": schema, "type": "data_event", **event}
+
+
+def task_id_of(task: dict[str, Any]) -> str:
+    if "id" in task:
+        return str(task["id"])
+    return str(next(v for k, v in task.items() if k != "schema")["id"])
+
+
+class FakeQueue:
+    def __init__(self, tasks: list[dict[str, Any]]) -> None:
+        self.pending: list[dict[str, Any]] = list(tasks)
+        self.known = {task_id_of(t): t for t in tasks}
+        self.acks: list[dict[str, Any]] = []
+        self.requests: list[tuple[str, str]] = []
+        self.fail_acks = 0
+        self.redeliver: dict[str, int] = {}  # task id -> times to deliver again after its ack
+
+    # -- the service's behaviour -------------------------------------------------------
+    def handle(self, method: str, path: str, body: Any) -> tuple[int, Any]:
+        self.requests.append((method, path))
+        path = path.removeprefix("/v2/interop/data")
+        if method == "GET" and path == "/tasks":
+            return 200, {"data": self.pending[:BATCH], "paging": {"next": None}}
+        if method == "PUT" and (path == "/tasks/ack" or path.endswith("/ack")):
+            if self.fail_acks:
+                self.fail_acks -= 1
+                return 503, {"code": "unavailable", "message": "try again"}
+            acks = body if path == "/tasks/ack" else [{**body, "task_id": path.split("/")[2]}]
+            unknown = [a["task_id"] for a in acks if a["task_id"] not in self.known]
+            if unknown:
+                return 404, {"code": "not_found", "message": f"unknown task {unknown[0]}"}
+            for ack in acks:
+                self.acks.append(ack)
+                self._remove(ack["task_id"])
+            return 200, None
+        return 404, {"code": "not_found", "message": path}
+
+    def _remove(self, task_id: str) -> None:
+        task = self.known[task_id]
+        self.pending = [t for t in self.pending if task_id_of(t) != task_id]
+        if self.redeliver.get(task_id):
+            self.redeliver[task_id] -= 1
+            self.pending.insert(0, task)
+
+    # -- adapters ----------------------------------------------------------------------
+    def mock_handler(self) -> Callable[[httpx.Request], httpx.Response]:
+        def handler(request: httpx.Request) -> httpx.Response:
+            if request.url.path == "/oauth/token":
+                return httpx.Response(200, json={"access_token": "tok", "expires_in": 3600})
+            body = json.loads(request.content) if request.content else None
+            status, answer = self.handle(request.method, request.url.path, body)
+            return (
+                httpx.Response(status, json=answer)
+                if answer is not None
+                else httpx.Response(status)
+            )
+
+        return handler
+
+    def asgi_app(self) -> Any:
+        from starlette.applications import Starlette
+        from starlette.requests import Request
+        from starlette.responses import JSONResponse, Response
+        from starlette.routing import Route
+
+        async def token(request: Request) -> Response:
+            return JSONResponse({"access_token": "tok", "expires_in": 3600})
+
+        async def api(request: Request) -> Response:
+            raw = await request.body()
+            status, answer = self.handle(
+                request.method, request.url.path, json.loads(raw) if raw else None
+            )
+            return (
+                JSONResponse(answer, status) if answer is not None else Response(status_code=status)
+            )
+
+        return Starlette(
+            routes=[
+                Route("/oauth/token", token, methods=["POST"]),
+                Route("/v2/interop/data/{rest:path}", api, methods=["GET", "PUT"]),
+            ]
+        )
