@@ -71,18 +71,20 @@ class FakeQueue:
             unknown = [a["task_id"] for a in acks if a["task_id"] not in self.known]
             if unknown:
                 return 404, {"code": "not_found", "message": f"unknown task {unknown[0]}"}
-            for ack in acks:
-                self.acks.append(ack)
-                self._remove(ack["task_id"])
+            self.acks.extend(acks)
+            self._remove({a["task_id"] for a in acks})
             return 200, None
         return 404, {"code": "not_found", "message": path}
 
-    def _remove(self, task_id: str) -> None:
-        task = self.known[task_id]
-        self.pending = [t for t in self.pending if task_id_of(t) != task_id]
-        if self.redeliver.get(task_id):
-            self.redeliver[task_id] -= 1
-            self.pending.insert(0, task)
+    def _remove(self, task_ids: set[str]) -> None:
+        self.pending = [t for t in self.pending if task_id_of(t) not in task_ids]
+        again = [self.known[i] for i in task_ids if self.redeliver.get(i)]
+        for task in again:
+            self.redeliver[task_id_of(task)] -= 1
+        self.pending[:0] = sorted(again, key=lambda t: self._order(t))
+
+    def _order(self, task: dict[str, Any]) -> int:
+        return list(self.known).index(task_id_of(task))
 
     # -- adapters ----------------------------------------------------------------------
     def mock_handler(self) -> Callable[[httpx.Request], httpx.Response]:
