@@ -281,7 +281,7 @@ def seed_roster(*, seed: int, students: int, schools: int, school_year: int) -> 
         member: dict[str, Any] = {
             "id": new_id(),
             "type": kind,
-            "status": "active",
+            "status": "Active",
             "primary": True,
             "start_date": f"{school_year - 1}-08-20",
         }

@@ -1,0 +1,206 @@
+"""The sandbox behaves like the service: the SDK over real loopback HTTP, every answer checked
+against the contract, the queue's rules, auth, and the fault knobs."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from contract import check
+
+from kimono_interop import (
+    AuthenticationError,
+    KimonoClient,
+    NotFoundError,
+    RetryPolicy,
+    TaskKind,
+)
+from kimono_interop.sandbox import Sandbox, SandboxConfig
+
+
+class Recording(httpx.BaseTransport):
+    """A real HTTP transport that keeps every exchange, to check it against the contract."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.exchanges: list[tuple[str, str, int, Any]] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        content = response.read()
+        if request.url.path != "/oauth/token":
+            body = response.json() if content else None
+            self.exchanges.append((request.method, request.url.path, response.status_code, body))
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox(students=120, schools=2, seed=11) as running:
+        yield running
+
+
+def _client(
+    sandbox: Sandbox, transport: httpx.BaseTransport | None = None, **kw: Any
+) -> KimonoClient:
+    return KimonoClient(**sandbox.credentials, transport=transport, **kw)
+
+
+def test_roster_pull_matches_the_seed_and_every_answer_fits_the_contract(sandbox: Sandbox) -> None:
+    recording = Recording()
+    counts = sandbox.state.roster.counts()
+    with _client(sandbox, recording) as kimono:
+        r = kimono.rostering
+        got = {
+            "orgs": len(list(r.list_orgs(page_size=3))),
+            "leas": len(list(r.list_leas())),
+            "schools": len(list(r.list_schools())),
+            "persons": len(list(r.list_persons(page_size=50))),
+            "students": len(list(r.list_students(page_size=50))),
+            "teachers": len(list(r.list_teachers())),
+            "courses": len(list(r.list_courses(page_size=7))),
+            "sections": len(list(r.list_sections(page_size=7))),
+            "terms": len(list(r.list_terms())),
+            "grading_categories": len(list(kimono.grades.list_grading_categories(page_size=9))),
+        }
+        school = next(iter(r.list_schools()))
+        school_id = str(school.sys.id)
+        per_school = list(r.list_students_for_org(school_id))
+        assert per_school and all(
+            any(str(ref.id) == school_id for ref in p.schools) for p in per_school
+        )
+        assert list(r.list_teachers_for_org(school_id))
+        assert list(r.list_courses_for_org(school_id))
+        assert list(r.list_sections_for_org(school_id))
+        assert list(r.list_terms_for_org(school_id))
+        lea = next(iter(r.list_leas()))
+        assert r.get_lea(str(lea.sys.id)).name == lea.name
+        person = next(iter(r.list_persons()))
+        assert r.get_person(str(person.sys.id)).sys.id == person.sys.id
+        for lister, getter in (
+            (r.list_courses, r.get_course),
+            (r.list_sections, r.get_section),
+            (r.list_terms, r.get_term),
+            (r.list_orgs, r.get_org),
+        ):
+            first = next(iter(lister()))
+            assert getter(str(first.sys.id)).sys.id == first.sys.id
+        with pytest.raises(NotFoundError):
+            r.get_person("00000000-0000-4000-8000-000000000000")
+        with pytest.raises(NotFoundError):
+            r.get_lea(school_id)  # a school is not an LEA
+    assert got == counts
+    operations = {check(*exchange) for exchange in recording.exchanges}
+    assert len(operations) >= 20
+
+
+def test_ids_are_unique_and_pages_neither_skip_nor_repeat(sandbox: Sandbox) -> None:
+    with _client(sandbox) as kimono:
+        ids = [str(p.sys.id) for p in kimono.rostering.list_persons(page_size=13)]
+    assert ids == list(sandbox.state.roster.persons)
+
+
+def test_same_seed_same_data() -> None:
+    first = SandboxConfig(students=30, seed=3)
+    a = Sandbox(first).state.roster
+    b = Sandbox(SandboxConfig(students=30, seed=3)).state.roster
+    c = Sandbox(SandboxConfig(students=30, seed=4)).state.roster
+    assert a.persons == b.persons and a.sections == b.sections
+    assert list(a.persons) != list(c.persons)
+
+
+def test_auth_rules(sandbox: Sandbox) -> None:
+    raw = httpx.get(f"{sandbox.url}/v2/interop/data/rostering/persons")
+    assert raw.status_code == 401 and raw.json()["code"] == "unauthorized"
+    bearer = httpx.get(
+        f"{sandbox.url}/v2/interop/data/rostering/persons", headers={"Authorization": "Bearer nope"}
+    )
+    assert bearer.status_code == 401
+    with (
+        KimonoClient(sandbox.config.client_id, "wrong", base_url=sandbox.url) as kimono,
+        pytest.raises(AuthenticationError),
+    ):
+        kimono.rostering.get_org("00000000-0000-4000-8000-000000000000")
+
+
+def test_expired_tokens_are_refreshed_without_the_caller_noticing(sandbox: Sandbox) -> None:
+    with _client(sandbox) as kimono:
+        walked = 0
+        for walked, _ in enumerate(kimono.rostering.list_persons(page_size=10), start=1):
+            if walked == 25:
+                sandbox.state.expire_tokens()
+    assert walked == len(sandbox.state.roster.persons)
+
+
+def test_queue_rules_batch_withhold_and_redeliver() -> None:
+    with Sandbox(students=150, ack_timeout=0.3) as sb, _client(sb) as kimono:
+        first = kimono.tasks.receive()
+        assert len(first) == 100
+        assert first[0].kind is TaskKind.SYNC and first[0].action == "SYNC_START"
+        assert kimono.tasks.receive() == []  # withheld: the batch is outstanding
+        time.sleep(0.35)
+        again = kimono.tasks.receive()
+        assert [t.id for t in again] == [t.id for t in first]  # delivered again after the timeout
+        kimono.tasks.ack_many([{"task_id": t.id, "status": "success"} for t in again])
+        second = kimono.tasks.receive()
+        assert second and second[0].sequence == first[-1].sequence + 1  # type: ignore[operator]
+        stranger = "00000000-0000-4000-8000-000000000000"
+        result = kimono.tasks.ack_many(
+            [
+                {"task_id": second[0].id, "status": "success"},
+                {"task_id": stranger, "status": "success"},
+            ]
+        )
+        assert result.failed == {stranger: f"Unknown task id(s): {stranger}"}
+        assert result.acknowledged == [second[0].id]
+
+
+def test_initial_sync_and_injected_changes_arrive_as_tasks() -> None:
+    with Sandbox(students=40) as sb, _client(sb) as kimono:
+        seen: list[Any] = []
+        kimono.tasks.run(seen.append, stop_when_empty=True)
+        counts = sb.state.roster.counts()
+        objects = sum(counts[c] for c in ("orgs", "terms", "courses", "sections", "persons"))
+        assert len(seen) == objects + 2
+        assert (seen[0].action, seen[-1].action) == ("SYNC_START", "SYNC_END")
+        person = dict(next(iter(sb.state.roster.persons.values())))
+        person["email"] = "changed@example.edu"
+        sb.state.inject("UPDATE", "persons", person, changes={"email": "old@example.edu"})
+        changed: list[Any] = []
+        kimono.tasks.run(changed.append, stop_when_empty=True)
+        assert [(t.action, t.object_id, t.changes) for t in changed] == [
+            ("UPDATE", person["$sys"]["id"], {"email": "old@example.edu"})
+        ]
+        assert [a.status for a in sb.state.queue.acks].count("success") == len(seen) + 1
+        assert sb.state.queue.pending() == 0
+
+
+def test_faults_are_survived_with_every_item_once_in_order() -> None:
+    config = SandboxConfig(
+        students=300, seed=5, error_rate=0.15, rate_limit_rate=0.05, drop_rate=0.05, retry_after=0
+    )
+    with Sandbox(config) as sb:
+        retry = RetryPolicy(
+            max_retries=10,
+            initial_delay=0.001,
+            max_delay=0.01,
+            retry_statuses=frozenset({429, 500, 502, 503, 504}),  # 500 too: the faults are fake
+        )
+        with _client(sb, retry=retry) as kimono:
+            ids = [str(p.sys.id) for p in kimono.rostering.list_persons(page_size=10)]
+        statuses = [status for _, _, status in sb.state.log]
+    assert ids == list(sb.state.roster.persons)
+    assert {500, 502, 503} & set(statuses) and 429 in statuses and 200 in statuses
+
+
+def test_latency_knob_slows_each_answer() -> None:
+    with Sandbox(students=5, latency=0.1) as sb, _client(sb) as kimono:
+        started = time.perf_counter()
+        list(kimono.rostering.list_leas())
+        assert time.perf_counter() - started >= 0.1
