@@ -1,0 +1,312 @@
+"""The ``kimono-interop`` command line against a running sandbox: output, files, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner, Result
+
+from kimono_interop import KimonoClient
+from kimono_interop.cli import EXIT_CONFIG, EXIT_ERROR, EXIT_USAGE, build_cli, flatten, main
+from kimono_interop.sandbox import Sandbox
+
+ACK_TIMEOUT = 0.5
+#: Collections ``export`` writes, with the key of ``Roster`` holding each.
+EXPORTED = ("orgs", "persons", "courses", "sections", "terms", "grading_categories")
+#: Variables that must not leak in from the developer's shell.
+CLEAN_ENV: dict[str, str | None] = {
+    "KIMONO_BASE_URL": None,
+    "KIMONO_CLIENT_ID": None,
+    "KIMONO_CLIENT_SECRET": None,
+    "KIMONO_LOG": None,
+    "COLUMNS": "200",  # rich's width: keep table cells on one line
+}
+
+
+@pytest.fixture(scope="module")
+def sb() -> Iterator[Sandbox]:
+    with Sandbox(students=30, ack_timeout=ACK_TIMEOUT) as sandbox:
+        yield sandbox
+
+
+def flags(sb: Sandbox, **override: str) -> list[str]:
+    creds = {**sb.credentials, **override}
+    return [
+        "--base-url",
+        creds["base_url"],
+        "--client-id",
+        creds["client_id"],
+        "--client-secret",
+        creds["client_secret"],
+    ]
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(build_cli(), list(args), env=CLEAN_ENV)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+    return port
+
+
+# -- help and usage -----------------------------------------------------------------------------
+@pytest.mark.parametrize("command", [[], ["sandbox"], ["export"], ["tasks"], ["tenants"]])
+def test_help_of_every_command(command: list[str]) -> None:
+    result = run(*command, "--help")
+    assert result.exit_code == 0, result.output
+    assert "Usage: " in result.stdout and "--help" in result.stdout
+
+
+def test_sandbox_help_lists_its_knobs() -> None:
+    result = run("sandbox", "--help")
+    assert result.exit_code == 0
+    for option in (
+        "--port",
+        "--students",
+        "--seed",
+        "--error-rate",
+        "--drop-rate",
+        "--ack-timeout",
+    ):
+        assert option in result.stdout
+
+
+def test_usage_errors_exit_2(sb: Sandbox) -> None:
+    assert run(*flags(sb), "export", "--format", "xml").exit_code == EXIT_USAGE
+    assert run("sandbox", "--error-rate", "2").exit_code == EXIT_USAGE
+    assert run("no-such-command").exit_code == EXIT_USAGE
+
+
+def test_console_script_runs() -> None:
+    script = Path(sys.executable).with_name("kimono-interop")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "kimono_interop.cli"]
+    done = subprocess.run(
+        [*command, "--help"], capture_output=True, text=True, timeout=30, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    for name in ("sandbox", "export", "tasks", "tenants"):
+        assert name in done.stdout
+
+
+def test_main_without_click_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "click", None)  # import click -> ImportError
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"])
+    assert exited.value.code == EXIT_CONFIG
+    assert "pip install 'kimono-interop[cli]'" in capsys.readouterr().err
+
+
+# -- tenants --------------------------------------------------------------------------------------
+def test_tenants_table(sb: Sandbox) -> None:
+    result = run(*flags(sb), "tenants")
+    assert result.exit_code == 0, result.output
+    for tenant in sb.state.tenants.values():
+        assert tenant["name"] in result.stdout
+        assert tenant["auth"]["client_secret"] not in result.output
+
+
+def test_tenants_json_hides_secrets_unless_asked(sb: Sandbox) -> None:
+    result = run(*flags(sb), "tenants", "--json")
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.stdout)
+    assert {t["id"] for t in listed} == set(sb.state.tenants)
+    for tenant in listed:
+        seeded = sb.state.tenants[tenant["id"]]
+        assert tenant["name"] == seeded["name"]
+        assert tenant["auth"]["client_id"] == seeded["auth"]["client_id"]
+        assert tenant["auth"]["client_secret"] == "***"
+        assert seeded["auth"]["client_secret"] not in result.output
+    shown = json.loads(run(*flags(sb), "tenants", "--json", "--show-secrets").stdout)
+    assert {t["auth"]["client_secret"] for t in shown} == {
+        t["auth"]["client_secret"] for t in sb.state.tenants.values()
+    }
+
+
+# -- export ---------------------------------------------------------------------------------------
+def test_export_jsonl_writes_every_collection(sb: Sandbox, tmp_path: Path) -> None:
+    result = run(*flags(sb), "export", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    roster = sb.state.roster
+    for name in EXPORTED:
+        path = tmp_path / "out" / f"{name}.jsonl"
+        lines = path.read_text(encoding="utf-8").splitlines()
+        seeded = getattr(roster, name)
+        assert len(lines) == len(seeded) > 0, name
+        assert {json.loads(line)["$sys"]["id"] for line in lines} == set(seeded)
+        assert name in result.stdout  # the summary table
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        f"{n}.jsonl" for n in EXPORTED
+    )  # no temporary files left behind
+    total = sum(len(getattr(roster, n)) for n in EXPORTED)
+    assert f"{total:,}" in result.stdout
+
+
+def test_export_csv_flattens_nested_objects(sb: Sandbox, tmp_path: Path) -> None:
+    result = run(*flags(sb), "export", "--out", str(tmp_path), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    roster = sb.state.roster
+    for name in EXPORTED:
+        with (tmp_path / f"{name}.csv").open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        seeded = getattr(roster, name)
+        assert len(rows) == len(seeded), name
+        assert {row["$sys.id"] for row in rows} == set(seeded)
+    with (tmp_path / "persons.csv").open(encoding="utf-8", newline="") as f:
+        persons = {row["$sys.id"]: row for row in csv.DictReader(f)}
+    for person_id, person in roster.persons.items():
+        row = persons[person_id]
+        assert row["name.first"] == person["name"]["first"]
+        assert row["address.city"] == person["address"]["city"]
+        assert json.loads(row["$sections"]) == person["$sections"]  # lists as JSON text
+        assert row["grad_year"] == person.get("grad_year", "")  # teachers have none
+
+
+def test_export_only_some_collections(sb: Sandbox, tmp_path: Path) -> None:
+    result = run(*flags(sb), "export", "--out", str(tmp_path), "--only", "terms")
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["terms.jsonl"]
+
+
+def test_flatten() -> None:
+    row = flatten({"a": {"b": 1, "c": {"d": None}}, "e": [1, {"f": "é"}], "g": True, "h": {}})
+    assert row == {"a.b": "1", "a.c.d": "", "e": '[1,{"f":"é"}]', "g": "true", "h": "{}"}
+
+
+# -- tasks ----------------------------------------------------------------------------------------
+def test_tasks_max_tasks_then_the_rest(sb: Sandbox) -> None:
+    queue = sb.state.queue
+    expected = queue.pending()
+    assert expected == 2 + sum(len(c) for c in sb.state.sync_collections().values())
+    acks_before = len(queue.acks)
+
+    first = run(*flags(sb), "tasks", "--max-tasks", "10", "--print")
+    assert first.exit_code == 0, first.output
+    printed = [json.loads(line) for line in first.stdout.splitlines()]
+    assert len(printed) == 10
+    assert printed[0]["action"] == "SYNC_START"
+    acks = queue.acks[acks_before:]
+    assert [a.task_id for a in acks] == [t["id"] for t in printed]
+    assert "max_tasks" in first.stderr  # the summary goes to stderr with --print
+
+    # The rest of the first batch was handed out and not acknowledged: the queue
+    # withholds it until the ack timeout passes, then delivers it again.
+    time.sleep(ACK_TIMEOUT + 0.2)
+    rest = run(*flags(sb), "tasks")
+    assert rest.exit_code == 0, rest.output
+    acks = queue.acks[acks_before:]
+    assert len(acks) == len({a.task_id for a in acks}) == expected
+    assert {a.status for a in acks} == {"success"}
+    assert queue.pending() == 0
+    assert f"{expected - 10:,}" in rest.stdout and "sync SYNC_END" in rest.stdout
+
+    empty = run(*flags(sb), "tasks")
+    assert empty.exit_code == 0 and "empty" in empty.stdout
+
+
+# -- errors and exit codes ----------------------------------------------------------------------
+def test_wrong_secret_exits_3_without_echoing_it(sb: Sandbox) -> None:
+    secret = "not-the-secret-4f9c"
+    for command in (["tenants"], ["tasks"], ["export", "--out", "unused"]):
+        result = run(*flags(sb, client_secret=secret), *command)
+        assert result.exit_code == EXIT_CONFIG, result.output
+        assert "Could not get a Kimono access token" in result.stderr
+        assert "401" in result.stderr
+        assert secret not in result.output
+        assert "Traceback" not in result.output
+
+
+def test_missing_credentials_exit_3(sb: Sandbox) -> None:
+    result = run("--base-url", sb.url, "tasks")
+    assert result.exit_code == EXIT_CONFIG
+    assert "--client-id" in result.stderr and "KIMONO_CLIENT_ID" in result.stderr
+
+
+def test_credentials_come_from_the_environment(sb: Sandbox) -> None:
+    env: dict[str, str | None] = {
+        **CLEAN_ENV,
+        "KIMONO_BASE_URL": sb.url,
+        "KIMONO_CLIENT_ID": sb.config.client_id,
+        "KIMONO_CLIENT_SECRET": sb.config.client_secret,
+    }
+    result = CliRunner().invoke(build_cli(), ["tenants", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)) == len(sb.state.tenants)
+
+
+def test_bad_base_url_exits_3() -> None:
+    result = run(
+        "--base-url", "ftp://example.com", "--client-id", "a", "--client-secret", "b", "tasks"
+    )
+    assert result.exit_code == EXIT_CONFIG
+    assert "base_url" in result.stderr
+
+
+def test_unreachable_base_url_exits_1() -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    result = run("--base-url", url, "--client-id", "a", "--client-secret", "b", "tenants")
+    assert result.exit_code == EXIT_ERROR, result.output
+    assert "Connection error" in result.stderr
+    assert "Traceback" not in result.output
+
+
+# -- the sandbox command, for real ---------------------------------------------------------------
+def test_sandbox_command_serves_and_prints_how_to_use_it() -> None:
+    port = free_port()
+    command = [sys.executable, "-m", "kimono_interop.cli", "sandbox", "--port", str(port)]
+    proc = subprocess.Popen(
+        [*command, "--students", "5", "--seed", "3"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "COLUMNS": "120"},
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, "the sandbox command exited"
+                assert time.monotonic() < deadline, "the sandbox did not start"
+                time.sleep(0.1)
+        with KimonoClient(
+            "sandbox-client", "sandbox-secret", base_url=f"http://127.0.0.1:{port}"
+        ) as kimono:
+            assert len(list(kimono.rostering.list_students())) == 5
+    finally:
+        proc.send_signal(signal.SIGINT)
+        output, _ = proc.communicate(timeout=20)
+    assert proc.returncode == 0, output
+    assert f"KIMONO_BASE_URL=http://127.0.0.1:{port}" in output
+    assert "KIMONO_CLIENT_ID=sandbox-client" in output
+    assert "KIMONO_CLIENT_SECRET=sandbox-secret" in output
+
+
+def test_sandbox_command_on_a_taken_port_exits_1(sb: Sandbox) -> None:
+    port = sb.url.rsplit(":", 1)[1]
+    done = subprocess.run(
+        [sys.executable, "-m", "kimono_interop.cli", "sandbox", "--port", port, "--students", "1"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == EXIT_ERROR, done.stdout + done.stderr
+    assert f"could not serve on 127.0.0.1:{port}" in done.stderr
