@@ -17,14 +17,15 @@ SPECS := spec/interop-data.yaml spec/interop.yaml
 export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
-.PHONY: help install demo test generate check-generated lint lint-spec lint-python typecheck pytest lock clean
+.PHONY: help install demo test generate check-generated lint lint-spec lint-python typecheck pytest bench lock clean
 
 help:
-	@echo "make demo             run the example driver against the local sandbox (coming with the sandbox)"
+	@echo "make demo             run the example driver (examples/driver.py) against a local sandbox"
 	@echo "make test             everything CI runs: generated code check, lint, type check, tests"
 	@echo "make generate         regenerate generated/ from spec/, and _sync/ from _async/"
 	@echo "make check-generated  fail if generated/ differs from what spec/ produces"
 	@echo "make lint             ruff on overlay/scripts/tests, spec lint"
+	@echo "make bench            benchmark list iteration over loopback HTTP; writes docs/benchmarks.md"
 	@echo "make lock             re-pin every Python dependency into constraints.txt"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -38,9 +39,8 @@ $(NODE_STAMP): spec/lint/package.json spec/lint/package-lock.json
 
 install: $(STAMP) $(NODE_STAMP)
 
-demo:
-	@echo "make demo arrives with the local sandbox; until then see README.md."
-	@exit 1
+demo: $(STAMP)
+	$(PY) examples/driver.py --sandbox
 
 test: check-generated lint typecheck pytest
 
@@ -55,8 +55,8 @@ check-generated: $(STAMP)
 lint: lint-python lint-spec
 
 lint-python: $(STAMP)
-	$(BIN)/ruff check overlay scripts tests
-	$(BIN)/ruff format --check overlay scripts tests
+	$(BIN)/ruff check overlay scripts tests examples
+	$(BIN)/ruff format --check overlay scripts tests examples
 
 lint-spec: $(STAMP) $(NODE_STAMP)
 	$(BIN)/openapi-spec-validator $(SPECS)
@@ -67,6 +67,9 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(PY) scripts/bench.py
 
 lock: $(STAMP)
 	$(PY) -m pip freeze --exclude-editable --disable-pip-version-check > constraints.txt
