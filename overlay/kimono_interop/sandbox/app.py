@@ -25,7 +25,7 @@ from .state import Principal, SandboxState
 DATA = "/v2/interop/data"
 INTEROP = "/v2/interop"
 MAX_PAGE_SIZE = 2000
-DEFAULT_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = MAX_PAGE_SIZE  # the specs: page_size defaults to the maximum
 
 
 class ApiError(Exception):

@@ -26,7 +26,8 @@ def _id(request: Request) -> str:
     try:
         return str(uuid.UUID(value))
     except ValueError:
-        raise ApiError(400, "bad_request", f"{value!r} is not a UUID") from None
+        # The find operations document 404 only: a malformed id names no object.
+        raise ApiError(404, "not_found", f"No object with id {value!r}") from None
 
 
 def _persons(state: SandboxState, kind: str | None) -> list[dict[str, Any]]:

@@ -85,8 +85,8 @@ class SandboxState:
                 "account": dict(account),
                 "cloud": dict(cloud),
                 "integration": dict(integration),
-                "status": "active",
-                "sis_status": "active",
+                "status": {"op_state": "active", "setup_state": "complete"},
+                "sis_status": {"op_state": "active", "setup_state": "complete"},
                 "auth": {
                     "type": "oauth2",
                     "client_id": f"sandbox-tenant-{n + 1}",
@@ -94,6 +94,9 @@ class SandboxState:
                 },
             }
         state = cls(config=config, roster=roster, queue=queue, tenants=tenants, clock=clock)
+        from .routes_interop import seed_interop  # late: routes_interop imports this module
+
+        seed_interop(state)
         if config.initial_sync:
             for tenant_id in tenants:
                 queue.initial_sync(tenant_id, state.sync_collections())
