@@ -7,7 +7,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="AccountRefType")
 
@@ -62,10 +62,10 @@ class AccountRefType:
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         name = d.pop("name", UNSET)
 
@@ -76,11 +76,11 @@ class AccountRefType:
         userdata = d.pop("userdata", UNSET)
 
         account_ref_type = cls(
-            id=id,
-            name=name,
-            public_id=public_id,
-            timezone=timezone,
-            userdata=userdata,
+            id,
+            name,
+            public_id,
+            timezone,
+            userdata,
         )
 
         account_ref_type.additional_properties = d

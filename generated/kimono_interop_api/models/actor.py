@@ -2,18 +2,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.actor_kind import ActorKind
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.auth_type import AuthType
-
+from ..types import UNSET, Unset, parse_enum, parse_uuid
 
 T = TypeVar("T", bound="Actor")
 
@@ -93,19 +89,17 @@ class Actor:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.auth_type import AuthType  # noqa: PLC0415
-
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
+        if _created_at is UNSET:
             created_at = UNSET
         else:
             created_at = datetime.datetime.fromisoformat(
@@ -114,7 +108,7 @@ class Actor:
 
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
+        if _updated_at is UNSET:
             updated_at = UNSET
         else:
             updated_at = datetime.datetime.fromisoformat(
@@ -123,38 +117,38 @@ class Actor:
 
         _account_id = d.pop("account_id", UNSET)
         account_id: UUID | Unset
-        if isinstance(_account_id, Unset):
+        if _account_id is UNSET:
             account_id = UNSET
         else:
-            account_id = UUID(_account_id)
+            account_id = parse_uuid(_account_id)
 
         name = d.pop("name", UNSET)
 
         _type_ = d.pop("type", UNSET)
         type_: ActorKind | Unset
-        if isinstance(_type_, Unset):
+        if _type_ is UNSET:
             type_ = UNSET
         else:
-            type_ = ActorKind(_type_)
+            type_ = parse_enum(ActorKind, _type_)
 
         connector_type = d.pop("connector_type", UNSET)
 
         _auth = d.pop("auth", UNSET)
         auth: AuthType | Unset
-        if isinstance(_auth, Unset):
+        if _auth is UNSET:
             auth = UNSET
         else:
             auth = AuthType.from_dict(_auth)
 
         actor = cls(
-            id=id,
-            created_at=created_at,
-            updated_at=updated_at,
-            account_id=account_id,
-            name=name,
-            type_=type_,
-            connector_type=connector_type,
-            auth=auth,
+            id,
+            created_at,
+            updated_at,
+            account_id,
+            name,
+            type_,
+            connector_type,
+            auth,
         )
 
         actor.additional_properties = d
@@ -175,3 +169,6 @@ class Actor:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.auth_type import AuthType  # noqa: E402

@@ -7,7 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.app_auth_scheme import AppAuthScheme
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_enum
 
 T = TypeVar("T", bound="AppAuth")
 
@@ -83,10 +83,10 @@ class AppAuth:
         d = dict(src_dict)
         _scheme = d.pop("scheme", UNSET)
         scheme: AppAuthScheme | Unset
-        if isinstance(_scheme, Unset):
+        if _scheme is UNSET:
             scheme = UNSET
         else:
-            scheme = AppAuthScheme(_scheme)
+            scheme = parse_enum(AppAuthScheme, _scheme)
 
         token = d.pop("token", UNSET)
 
@@ -103,14 +103,14 @@ class AppAuth:
         api_key = d.pop("api_key", UNSET)
 
         app_auth = cls(
-            scheme=scheme,
-            token=token,
-            refresh_token=refresh_token,
-            client_id=client_id,
-            client_secret=client_secret,
-            username=username,
-            password=password,
-            api_key=api_key,
+            scheme,
+            token,
+            refresh_token,
+            client_id,
+            client_secret,
+            username,
+            password,
+            api_key,
         )
 
         app_auth.additional_properties = d

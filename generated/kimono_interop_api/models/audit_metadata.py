@@ -44,8 +44,8 @@ class AuditMetadata:
         updated = d.pop("updated", UNSET)
 
         audit_metadata = cls(
-            created=created,
-            updated=updated,
+            created,
+            updated,
         )
 
         audit_metadata.additional_properties = d

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.auth_kind import AuthKind
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_enum
 
 T = TypeVar("T", bound="AuthType")
 
@@ -59,10 +59,10 @@ class AuthType:
         d = dict(src_dict)
         _type_ = d.pop("type", UNSET)
         type_: AuthKind | Unset
-        if isinstance(_type_, Unset):
+        if _type_ is UNSET:
             type_ = UNSET
         else:
-            type_ = AuthKind(_type_)
+            type_ = parse_enum(AuthKind, _type_)
 
         client_id = d.pop("client_id", UNSET)
 
@@ -70,7 +70,7 @@ class AuthType:
 
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
+        if _updated_at is UNSET:
             updated_at = UNSET
         else:
             updated_at = datetime.datetime.fromisoformat(
@@ -78,10 +78,10 @@ class AuthType:
             )
 
         auth_type = cls(
-            type_=type_,
-            client_id=client_id,
-            client_secret=client_secret,
-            updated_at=updated_at,
+            type_,
+            client_id,
+            client_secret,
+            updated_at,
         )
 
         auth_type.additional_properties = d

@@ -8,7 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="BaseTenantResourceType")
 
@@ -71,14 +71,14 @@ class BaseTenantResourceType:
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
+        if _created_at is UNSET:
             created_at = UNSET
         else:
             created_at = datetime.datetime.fromisoformat(
@@ -87,7 +87,7 @@ class BaseTenantResourceType:
 
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
+        if _updated_at is UNSET:
             updated_at = UNSET
         else:
             updated_at = datetime.datetime.fromisoformat(
@@ -96,24 +96,24 @@ class BaseTenantResourceType:
 
         _account_id = d.pop("account_id", UNSET)
         account_id: UUID | Unset
-        if isinstance(_account_id, Unset):
+        if _account_id is UNSET:
             account_id = UNSET
         else:
-            account_id = UUID(_account_id)
+            account_id = parse_uuid(_account_id)
 
         _tenant_id = d.pop("tenant_id", UNSET)
         tenant_id: UUID | Unset
-        if isinstance(_tenant_id, Unset):
+        if _tenant_id is UNSET:
             tenant_id = UNSET
         else:
-            tenant_id = UUID(_tenant_id)
+            tenant_id = parse_uuid(_tenant_id)
 
         base_tenant_resource_type = cls(
-            id=id,
-            created_at=created_at,
-            updated_at=updated_at,
-            account_id=account_id,
-            tenant_id=tenant_id,
+            id,
+            created_at,
+            updated_at,
+            account_id,
+            tenant_id,
         )
 
         base_tenant_resource_type.additional_properties = d

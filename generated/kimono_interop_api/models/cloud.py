@@ -8,7 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="Cloud")
 
@@ -81,14 +81,14 @@ class Cloud:
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
+        if _created_at is UNSET:
             created_at = UNSET
         else:
             created_at = datetime.datetime.fromisoformat(
@@ -97,7 +97,7 @@ class Cloud:
 
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
+        if _updated_at is UNSET:
             updated_at = UNSET
         else:
             updated_at = datetime.datetime.fromisoformat(
@@ -106,10 +106,10 @@ class Cloud:
 
         _account_id = d.pop("account_id", UNSET)
         account_id: UUID | Unset
-        if isinstance(_account_id, Unset):
+        if _account_id is UNSET:
             account_id = UNSET
         else:
-            account_id = UUID(_account_id)
+            account_id = parse_uuid(_account_id)
 
         name = d.pop("name", UNSET)
 
@@ -118,13 +118,13 @@ class Cloud:
         generation = d.pop("generation", UNSET)
 
         cloud = cls(
-            id=id,
-            created_at=created_at,
-            updated_at=updated_at,
-            account_id=account_id,
-            name=name,
-            userdata=userdata,
-            generation=generation,
+            id,
+            created_at,
+            updated_at,
+            account_id,
+            name,
+            userdata,
+            generation,
         )
 
         cloud.additional_properties = d

@@ -1,17 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.cloud_env_ref_type import CloudEnvRefType
-
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="CloudRefType")
 
@@ -59,15 +55,13 @@ class CloudRefType:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.cloud_env_ref_type import CloudEnvRefType  # noqa: PLC0415
-
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         name = d.pop("name", UNSET)
 
@@ -75,16 +69,16 @@ class CloudRefType:
 
         _env = d.pop("env", UNSET)
         env: CloudEnvRefType | Unset
-        if isinstance(_env, Unset):
+        if _env is UNSET:
             env = UNSET
         else:
             env = CloudEnvRefType.from_dict(_env)
 
         cloud_ref_type = cls(
-            id=id,
-            name=name,
-            generation=generation,
-            env=env,
+            id,
+            name,
+            generation,
+            env,
         )
 
         cloud_ref_type.additional_properties = d
@@ -105,3 +99,6 @@ class CloudRefType:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.cloud_env_ref_type import CloudEnvRefType  # noqa: E402

@@ -68,11 +68,11 @@ class ErrorType:
         details = d.pop("details", UNSET)
 
         error_type = cls(
-            status=status,
-            code=code,
-            message=message,
-            ext_message=ext_message,
-            details=details,
+            status,
+            code,
+            message,
+            ext_message,
+            details,
         )
 
         error_type.additional_properties = d

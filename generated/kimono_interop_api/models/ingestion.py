@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -10,12 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.ingestion_state import IngestionState
 from ..models.ingestion_type import IngestionType
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.ingestion_metadata import IngestionMetadata
-    from ..models.mass_change_detail import MassChangeDetail
-
+from ..types import UNSET, Unset, parse_enum, parse_uuid
 
 T = TypeVar("T", bound="Ingestion")
 
@@ -55,8 +50,6 @@ class Ingestion:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.ingestion_metadata import IngestionMetadata  # noqa: PLC0415
-
         id: str | Unset = UNSET
         if not isinstance(self.id, Unset):
             id = str(self.id)
@@ -156,20 +149,17 @@ class Ingestion:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.ingestion_metadata import IngestionMetadata  # noqa: PLC0415
-        from ..models.mass_change_detail import MassChangeDetail  # noqa: PLC0415
-
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
+        if _created_at is UNSET:
             created_at = UNSET
         else:
             created_at = datetime.datetime.fromisoformat(
@@ -178,7 +168,7 @@ class Ingestion:
 
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
+        if _updated_at is UNSET:
             updated_at = UNSET
         else:
             updated_at = datetime.datetime.fromisoformat(
@@ -187,31 +177,31 @@ class Ingestion:
 
         _account_id = d.pop("account_id", UNSET)
         account_id: UUID | Unset
-        if isinstance(_account_id, Unset):
+        if _account_id is UNSET:
             account_id = UNSET
         else:
-            account_id = UUID(_account_id)
+            account_id = parse_uuid(_account_id)
 
         _tenant_id = d.pop("tenant_id", UNSET)
         tenant_id: UUID | Unset
-        if isinstance(_tenant_id, Unset):
+        if _tenant_id is UNSET:
             tenant_id = UNSET
         else:
-            tenant_id = UUID(_tenant_id)
+            tenant_id = parse_uuid(_tenant_id)
 
         _type_ = d.pop("type", UNSET)
         type_: IngestionType | Unset
-        if isinstance(_type_, Unset):
+        if _type_ is UNSET:
             type_ = UNSET
         else:
-            type_ = IngestionType(_type_)
+            type_ = parse_enum(IngestionType, _type_)
 
         _state = d.pop("state", UNSET)
         state: IngestionState | Unset
-        if isinstance(_state, Unset):
+        if _state is UNSET:
             state = UNSET
         else:
-            state = IngestionState(_state)
+            state = parse_enum(IngestionState, _state)
 
         def _parse_started_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -269,20 +259,20 @@ class Ingestion:
         topics = cast(list[str], d.pop("topics", UNSET))
 
         ingestion = cls(
-            id=id,
-            created_at=created_at,
-            updated_at=updated_at,
-            account_id=account_id,
-            tenant_id=tenant_id,
-            type_=type_,
-            state=state,
-            started_at=started_at,
-            external_import_ids=external_import_ids,
-            has_pending_task=has_pending_task,
-            mass_change_details=mass_change_details,
-            metadata=metadata,
-            session_token=session_token,
-            topics=topics,
+            id,
+            created_at,
+            updated_at,
+            account_id,
+            tenant_id,
+            type_,
+            state,
+            started_at,
+            external_import_ids,
+            has_pending_task,
+            mass_change_details,
+            metadata,
+            session_token,
+            topics,
         )
 
         ingestion.additional_properties = d
@@ -303,3 +293,7 @@ class Ingestion:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.ingestion_metadata import IngestionMetadata  # noqa: E402
+from ..models.mass_change_detail import MassChangeDetail  # noqa: E402

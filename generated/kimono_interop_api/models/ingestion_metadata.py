@@ -36,7 +36,7 @@ class IngestionMetadata:
         scheduled = d.pop("scheduled", UNSET)
 
         ingestion_metadata = cls(
-            scheduled=scheduled,
+            scheduled,
         )
 
         ingestion_metadata.additional_properties = d

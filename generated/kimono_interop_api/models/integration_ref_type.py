@@ -7,7 +7,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="IntegrationRefType")
 
@@ -50,19 +50,19 @@ class IntegrationRefType:
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         name = d.pop("name", UNSET)
 
         version = d.pop("version", UNSET)
 
         integration_ref_type = cls(
-            id=id,
-            name=name,
-            version=version,
+            id,
+            name,
+            version,
         )
 
         integration_ref_type.additional_properties = d

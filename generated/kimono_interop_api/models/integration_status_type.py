@@ -54,7 +54,7 @@ class IntegrationStatusType:
 
         _last_sync_at = d.pop("last_sync_at", UNSET)
         last_sync_at: datetime.datetime | Unset
-        if isinstance(_last_sync_at, Unset):
+        if _last_sync_at is UNSET:
             last_sync_at = UNSET
         else:
             last_sync_at = datetime.datetime.fromisoformat(
@@ -62,9 +62,9 @@ class IntegrationStatusType:
             )
 
         integration_status_type = cls(
-            op_state=op_state,
-            setup_state=setup_state,
-            last_sync_at=last_sync_at,
+            op_state,
+            setup_state,
+            last_sync_at,
         )
 
         integration_status_type.additional_properties = d

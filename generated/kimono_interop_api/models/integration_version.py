@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.release_state import ReleaseState
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_enum, parse_uuid
 
 T = TypeVar("T", bound="IntegrationVersion")
 
@@ -84,14 +84,14 @@ class IntegrationVersion:
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
+        if _created_at is UNSET:
             created_at = UNSET
         else:
             created_at = datetime.datetime.fromisoformat(
@@ -100,7 +100,7 @@ class IntegrationVersion:
 
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
+        if _updated_at is UNSET:
             updated_at = UNSET
         else:
             updated_at = datetime.datetime.fromisoformat(
@@ -109,10 +109,10 @@ class IntegrationVersion:
 
         _account_id = d.pop("account_id", UNSET)
         account_id: UUID | Unset
-        if isinstance(_account_id, Unset):
+        if _account_id is UNSET:
             account_id = UNSET
         else:
-            account_id = UUID(_account_id)
+            account_id = parse_uuid(_account_id)
 
         version = d.pop("version", UNSET)
 
@@ -120,19 +120,19 @@ class IntegrationVersion:
 
         _release_state = d.pop("release_state", UNSET)
         release_state: ReleaseState | Unset
-        if isinstance(_release_state, Unset):
+        if _release_state is UNSET:
             release_state = UNSET
         else:
-            release_state = ReleaseState(_release_state)
+            release_state = parse_enum(ReleaseState, _release_state)
 
         integration_version = cls(
-            id=id,
-            created_at=created_at,
-            updated_at=updated_at,
-            account_id=account_id,
-            version=version,
-            title=title,
-            release_state=release_state,
+            id,
+            created_at,
+            updated_at,
+            account_id,
+            version,
+            title,
+            release_state,
         )
 
         integration_version.additional_properties = d

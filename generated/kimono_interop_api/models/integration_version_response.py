@@ -1,14 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.integration_version import IntegrationVersion
-
 
 T = TypeVar("T", bound="IntegrationVersionResponse")
 
@@ -36,13 +32,11 @@ class IntegrationVersionResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.integration_version import IntegrationVersion  # noqa: PLC0415
-
         d = dict(src_dict)
         data = IntegrationVersion.from_dict(d.pop("data"))
 
         integration_version_response = cls(
-            data=data,
+            data,
         )
 
         integration_version_response.additional_properties = d
@@ -63,3 +57,6 @@ class IntegrationVersionResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.integration_version import IntegrationVersion  # noqa: E402

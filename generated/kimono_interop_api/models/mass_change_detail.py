@@ -76,12 +76,12 @@ class MassChangeDetail:
         deletes = d.pop("deletes", UNSET)
 
         mass_change_detail = cls(
-            object_type=object_type,
-            object_subtype=object_subtype,
-            object_count=object_count,
-            adds=adds,
-            updates=updates,
-            deletes=deletes,
+            object_type,
+            object_subtype,
+            object_count,
+            adds,
+            updates,
+            deletes,
         )
 
         mass_change_detail.additional_properties = d

@@ -48,7 +48,7 @@ class Paging:
         next_ = _parse_next_(d.pop("next", UNSET))
 
         paging = cls(
-            next_=next_,
+            next_,
         )
 
         paging.additional_properties = d

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -11,11 +11,7 @@ from attrs import field as _attrs_field
 from ..models.rollover_failure_reason import RolloverFailureReason
 from ..models.rollover_status import RolloverStatus
 from ..models.rollover_type import RolloverType
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.audit_metadata import AuditMetadata
-
+from ..types import UNSET, Unset, parse_enum, parse_uuid
 
 T = TypeVar("T", bound="Rollover")
 
@@ -57,8 +53,6 @@ class Rollover:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.audit_metadata import AuditMetadata  # noqa: PLC0415
-
         id: str | Unset = UNSET
         if not isinstance(self.id, Unset):
             id = str(self.id)
@@ -157,19 +151,17 @@ class Rollover:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.audit_metadata import AuditMetadata  # noqa: PLC0415
-
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
+        if _created_at is UNSET:
             created_at = UNSET
         else:
             created_at = datetime.datetime.fromisoformat(
@@ -178,7 +170,7 @@ class Rollover:
 
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
+        if _updated_at is UNSET:
             updated_at = UNSET
         else:
             updated_at = datetime.datetime.fromisoformat(
@@ -187,30 +179,30 @@ class Rollover:
 
         _account_id = d.pop("account_id", UNSET)
         account_id: UUID | Unset
-        if isinstance(_account_id, Unset):
+        if _account_id is UNSET:
             account_id = UNSET
         else:
-            account_id = UUID(_account_id)
+            account_id = parse_uuid(_account_id)
 
         _tenant_id = d.pop("tenant_id", UNSET)
         tenant_id: UUID | Unset
-        if isinstance(_tenant_id, Unset):
+        if _tenant_id is UNSET:
             tenant_id = UNSET
         else:
-            tenant_id = UUID(_tenant_id)
+            tenant_id = parse_uuid(_tenant_id)
 
         name = d.pop("name", UNSET)
 
         _type_ = d.pop("type", UNSET)
         type_: RolloverType | Unset
-        if isinstance(_type_, Unset):
+        if _type_ is UNSET:
             type_ = UNSET
         else:
-            type_ = RolloverType(_type_)
+            type_ = parse_enum(RolloverType, _type_)
 
         _start_date = d.pop("start_date", UNSET)
         start_date: datetime.datetime | Unset
-        if isinstance(_start_date, Unset):
+        if _start_date is UNSET:
             start_date = UNSET
         else:
             start_date = datetime.datetime.fromisoformat(
@@ -219,7 +211,7 @@ class Rollover:
 
         _end_date = d.pop("end_date", UNSET)
         end_date: datetime.datetime | Unset
-        if isinstance(_end_date, Unset):
+        if _end_date is UNSET:
             end_date = UNSET
         else:
             end_date = datetime.datetime.fromisoformat(_end_date.replace("Z", "+00:00"))
@@ -243,50 +235,50 @@ class Rollover:
 
         _status = d.pop("status", UNSET)
         status: RolloverStatus | Unset
-        if isinstance(_status, Unset):
+        if _status is UNSET:
             status = UNSET
         else:
-            status = RolloverStatus(_status)
+            status = parse_enum(RolloverStatus, _status)
 
         status_change_failure_count = d.pop("status_change_failure_count", UNSET)
 
         _failure_reason = d.pop("failure_reason", UNSET)
         failure_reason: RolloverFailureReason | Unset
-        if isinstance(_failure_reason, Unset):
+        if _failure_reason is UNSET:
             failure_reason = UNSET
         else:
-            failure_reason = RolloverFailureReason(_failure_reason)
+            failure_reason = parse_enum(RolloverFailureReason, _failure_reason)
 
         _cloud_id = d.pop("cloud_id", UNSET)
         cloud_id: UUID | Unset
-        if isinstance(_cloud_id, Unset):
+        if _cloud_id is UNSET:
             cloud_id = UNSET
         else:
-            cloud_id = UUID(_cloud_id)
+            cloud_id = parse_uuid(_cloud_id)
 
         _actor_id = d.pop("actor_id", UNSET)
         actor_id: UUID | Unset
-        if isinstance(_actor_id, Unset):
+        if _actor_id is UNSET:
             actor_id = UNSET
         else:
-            actor_id = UUID(_actor_id)
+            actor_id = parse_uuid(_actor_id)
 
         rollover = cls(
-            id=id,
-            created_at=created_at,
-            updated_at=updated_at,
-            account_id=account_id,
-            tenant_id=tenant_id,
-            name=name,
-            type_=type_,
-            start_date=start_date,
-            end_date=end_date,
-            metadata=metadata,
-            status=status,
-            status_change_failure_count=status_change_failure_count,
-            failure_reason=failure_reason,
-            cloud_id=cloud_id,
-            actor_id=actor_id,
+            id,
+            created_at,
+            updated_at,
+            account_id,
+            tenant_id,
+            name,
+            type_,
+            start_date,
+            end_date,
+            metadata,
+            status,
+            status_change_failure_count,
+            failure_reason,
+            cloud_id,
+            actor_id,
         )
 
         rollover.additional_properties = d
@@ -307,3 +299,6 @@ class Rollover:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.audit_metadata import AuditMetadata  # noqa: E402

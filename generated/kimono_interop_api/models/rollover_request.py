@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -10,11 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.rollover_status import RolloverStatus
 from ..models.rollover_type import RolloverType
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.audit_metadata import AuditMetadata
-
+from ..types import UNSET, Unset, parse_enum, parse_uuid
 
 T = TypeVar("T", bound="RolloverRequest")
 
@@ -42,8 +38,6 @@ class RolloverRequest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.audit_metadata import AuditMetadata  # noqa: PLC0415
-
         name = self.name
 
         type_: str | Unset = UNSET
@@ -102,28 +96,26 @@ class RolloverRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.audit_metadata import AuditMetadata  # noqa: PLC0415
-
         d = dict(src_dict)
         name = d.pop("name", UNSET)
 
         _type_ = d.pop("type", UNSET)
         type_: RolloverType | Unset
-        if isinstance(_type_, Unset):
+        if _type_ is UNSET:
             type_ = UNSET
         else:
-            type_ = RolloverType(_type_)
+            type_ = parse_enum(RolloverType, _type_)
 
         _status = d.pop("status", UNSET)
         status: RolloverStatus | Unset
-        if isinstance(_status, Unset):
+        if _status is UNSET:
             status = UNSET
         else:
-            status = RolloverStatus(_status)
+            status = parse_enum(RolloverStatus, _status)
 
         _start_date = d.pop("start_date", UNSET)
         start_date: datetime.datetime | Unset
-        if isinstance(_start_date, Unset):
+        if _start_date is UNSET:
             start_date = UNSET
         else:
             start_date = datetime.datetime.fromisoformat(
@@ -132,24 +124,24 @@ class RolloverRequest:
 
         _end_date = d.pop("end_date", UNSET)
         end_date: datetime.datetime | Unset
-        if isinstance(_end_date, Unset):
+        if _end_date is UNSET:
             end_date = UNSET
         else:
             end_date = datetime.datetime.fromisoformat(_end_date.replace("Z", "+00:00"))
 
         _cloud_id = d.pop("cloud_id", UNSET)
         cloud_id: UUID | Unset
-        if isinstance(_cloud_id, Unset):
+        if _cloud_id is UNSET:
             cloud_id = UNSET
         else:
-            cloud_id = UUID(_cloud_id)
+            cloud_id = parse_uuid(_cloud_id)
 
         _actor_id = d.pop("actor_id", UNSET)
         actor_id: UUID | Unset
-        if isinstance(_actor_id, Unset):
+        if _actor_id is UNSET:
             actor_id = UNSET
         else:
-            actor_id = UUID(_actor_id)
+            actor_id = parse_uuid(_actor_id)
 
         def _parse_metadata(data: object) -> AuditMetadata | None | Unset:
             if data is None:
@@ -169,14 +161,14 @@ class RolloverRequest:
         metadata = _parse_metadata(d.pop("metadata", UNSET))
 
         rollover_request = cls(
-            name=name,
-            type_=type_,
-            status=status,
-            start_date=start_date,
-            end_date=end_date,
-            cloud_id=cloud_id,
-            actor_id=actor_id,
-            metadata=metadata,
+            name,
+            type_,
+            status,
+            start_date,
+            end_date,
+            cloud_id,
+            actor_id,
+            metadata,
         )
 
         rollover_request.additional_properties = d
@@ -197,3 +189,6 @@ class RolloverRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.audit_metadata import AuditMetadata  # noqa: E402

@@ -2,18 +2,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.schedule_type import ScheduleType
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.audit_metadata import AuditMetadata
-
+from ..types import UNSET, Unset, parse_enum, parse_uuid
 
 T = TypeVar("T", bound="Schedule")
 
@@ -47,8 +43,6 @@ class Schedule:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.audit_metadata import AuditMetadata  # noqa: PLC0415
-
         id: str | Unset = UNSET
         if not isinstance(self.id, Unset):
             id = str(self.id)
@@ -125,19 +119,17 @@ class Schedule:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.audit_metadata import AuditMetadata  # noqa: PLC0415
-
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
+        if _created_at is UNSET:
             created_at = UNSET
         else:
             created_at = datetime.datetime.fromisoformat(
@@ -146,7 +138,7 @@ class Schedule:
 
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
+        if _updated_at is UNSET:
             updated_at = UNSET
         else:
             updated_at = datetime.datetime.fromisoformat(
@@ -155,24 +147,24 @@ class Schedule:
 
         _account_id = d.pop("account_id", UNSET)
         account_id: UUID | Unset
-        if isinstance(_account_id, Unset):
+        if _account_id is UNSET:
             account_id = UNSET
         else:
-            account_id = UUID(_account_id)
+            account_id = parse_uuid(_account_id)
 
         _tenant_id = d.pop("tenant_id", UNSET)
         tenant_id: UUID | Unset
-        if isinstance(_tenant_id, Unset):
+        if _tenant_id is UNSET:
             tenant_id = UNSET
         else:
-            tenant_id = UUID(_tenant_id)
+            tenant_id = parse_uuid(_tenant_id)
 
         _type_ = d.pop("type", UNSET)
         type_: ScheduleType | Unset
-        if isinstance(_type_, Unset):
+        if _type_ is UNSET:
             type_ = UNSET
         else:
-            type_ = ScheduleType(_type_)
+            type_ = parse_enum(ScheduleType, _type_)
 
         def _parse_last_executed_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -217,17 +209,17 @@ class Schedule:
         metadata = _parse_metadata(d.pop("metadata", UNSET))
 
         schedule = cls(
-            id=id,
-            created_at=created_at,
-            updated_at=updated_at,
-            account_id=account_id,
-            tenant_id=tenant_id,
-            type_=type_,
-            last_executed_at=last_executed_at,
-            enabled=enabled,
-            hour=hour,
-            days=days,
-            metadata=metadata,
+            id,
+            created_at,
+            updated_at,
+            account_id,
+            tenant_id,
+            type_,
+            last_executed_at,
+            enabled,
+            hour,
+            days,
+            metadata,
         )
 
         schedule.additional_properties = d
@@ -248,3 +240,6 @@ class Schedule:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.audit_metadata import AuditMetadata  # noqa: E402

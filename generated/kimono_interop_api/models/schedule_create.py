@@ -36,7 +36,7 @@ class ScheduleCreate:
         hour = d.pop("hour")
 
         schedule_create = cls(
-            hour=hour,
+            hour,
         )
 
         schedule_create.additional_properties = d

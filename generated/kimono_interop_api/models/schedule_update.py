@@ -36,7 +36,7 @@ class ScheduleUpdate:
         enabled = d.pop("enabled")
 
         schedule_update = cls(
-            enabled=enabled,
+            enabled,
         )
 
         schedule_update.additional_properties = d

@@ -8,7 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="ScopingSchool")
 
@@ -109,14 +109,14 @@ class ScopingSchool:
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
+        if _created_at is UNSET:
             created_at = UNSET
         else:
             created_at = datetime.datetime.fromisoformat(
@@ -125,7 +125,7 @@ class ScopingSchool:
 
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
+        if _updated_at is UNSET:
             updated_at = UNSET
         else:
             updated_at = datetime.datetime.fromisoformat(
@@ -134,24 +134,24 @@ class ScopingSchool:
 
         _account_id = d.pop("account_id", UNSET)
         account_id: UUID | Unset
-        if isinstance(_account_id, Unset):
+        if _account_id is UNSET:
             account_id = UNSET
         else:
-            account_id = UUID(_account_id)
+            account_id = parse_uuid(_account_id)
 
         _tenant_id = d.pop("tenant_id", UNSET)
         tenant_id: UUID | Unset
-        if isinstance(_tenant_id, Unset):
+        if _tenant_id is UNSET:
             tenant_id = UNSET
         else:
-            tenant_id = UUID(_tenant_id)
+            tenant_id = parse_uuid(_tenant_id)
 
         _school_id = d.pop("school_id", UNSET)
         school_id: UUID | Unset
-        if isinstance(_school_id, Unset):
+        if _school_id is UNSET:
             school_id = UNSET
         else:
-            school_id = UUID(_school_id)
+            school_id = parse_uuid(_school_id)
 
         school_ref_id = d.pop("school_ref_id", UNSET)
 
@@ -164,17 +164,17 @@ class ScopingSchool:
         selected = d.pop("selected", UNSET)
 
         scoping_school = cls(
-            id=id,
-            created_at=created_at,
-            updated_at=updated_at,
-            account_id=account_id,
-            tenant_id=tenant_id,
-            school_id=school_id,
-            school_ref_id=school_ref_id,
-            name=name,
-            local_id=local_id,
-            keywords=keywords,
-            selected=selected,
+            id,
+            created_at,
+            updated_at,
+            account_id,
+            tenant_id,
+            school_id,
+            school_ref_id,
+            name,
+            local_id,
+            keywords,
+            selected,
         )
 
         scoping_school.additional_properties = d

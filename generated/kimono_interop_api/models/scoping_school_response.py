@@ -1,14 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.scoping_school import ScopingSchool
-
 
 T = TypeVar("T", bound="ScopingSchoolResponse")
 
@@ -36,13 +32,11 @@ class ScopingSchoolResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.scoping_school import ScopingSchool  # noqa: PLC0415
-
         d = dict(src_dict)
         data = ScopingSchool.from_dict(d.pop("data"))
 
         scoping_school_response = cls(
-            data=data,
+            data,
         )
 
         scoping_school_response.additional_properties = d
@@ -63,3 +57,6 @@ class ScopingSchoolResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.scoping_school import ScopingSchool  # noqa: E402

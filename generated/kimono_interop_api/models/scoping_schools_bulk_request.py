@@ -1,14 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.scoping_school import ScopingSchool
-
 
 T = TypeVar("T", bound="ScopingSchoolsBulkRequest")
 
@@ -39,8 +35,6 @@ class ScopingSchoolsBulkRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.scoping_school import ScopingSchool  # noqa: PLC0415
-
         d = dict(src_dict)
         data = []
         _data = d.pop("data")
@@ -50,7 +44,7 @@ class ScopingSchoolsBulkRequest:
             data.append(data_item)
 
         scoping_schools_bulk_request = cls(
-            data=data,
+            data,
         )
 
         scoping_schools_bulk_request.additional_properties = d
@@ -71,3 +65,6 @@ class ScopingSchoolsBulkRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.scoping_school import ScopingSchool  # noqa: E402

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -9,11 +9,7 @@ from attrs import field as _attrs_field
 
 from ..models.tenant_application_auth_state import TenantApplicationAuthState
 from ..models.tenant_application_auth_type import TenantApplicationAuthType
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.string_map import StringMap
-
+from ..types import UNSET, Unset, parse_enum, parse_uuid
 
 T = TypeVar("T", bound="TenantApplication")
 
@@ -127,22 +123,20 @@ class TenantApplication:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.string_map import StringMap  # noqa: PLC0415
-
         d = dict(src_dict)
         _account_id = d.pop("account_id", UNSET)
         account_id: UUID | Unset
-        if isinstance(_account_id, Unset):
+        if _account_id is UNSET:
             account_id = UNSET
         else:
-            account_id = UUID(_account_id)
+            account_id = parse_uuid(_account_id)
 
         _tenant_id = d.pop("tenant_id", UNSET)
         tenant_id: UUID | Unset
-        if isinstance(_tenant_id, Unset):
+        if _tenant_id is UNSET:
             tenant_id = UNSET
         else:
-            tenant_id = UUID(_tenant_id)
+            tenant_id = parse_uuid(_tenant_id)
 
         deliver_tasks = d.pop("deliver_tasks", UNSET)
 
@@ -150,68 +144,70 @@ class TenantApplication:
 
         _auth_type = d.pop("auth_type", UNSET)
         auth_type: TenantApplicationAuthType | Unset
-        if isinstance(_auth_type, Unset):
+        if _auth_type is UNSET:
             auth_type = UNSET
         else:
-            auth_type = TenantApplicationAuthType(_auth_type)
+            auth_type = parse_enum(TenantApplicationAuthType, _auth_type)
 
         _auth_state = d.pop("auth_state", UNSET)
         auth_state: TenantApplicationAuthState | Unset
-        if isinstance(_auth_state, Unset):
+        if _auth_state is UNSET:
             auth_state = UNSET
         else:
-            auth_state = TenantApplicationAuthState(_auth_state)
+            auth_state = parse_enum(TenantApplicationAuthState, _auth_state)
 
         _options = d.pop("options", UNSET)
         options: StringMap | Unset
-        if isinstance(_options, Unset):
+        if _options is UNSET:
             options = UNSET
         else:
             options = StringMap.from_dict(_options)
 
         _auth_props = d.pop("auth_props", UNSET)
         auth_props: StringMap | Unset
-        if isinstance(_auth_props, Unset):
+        if _auth_props is UNSET:
             auth_props = UNSET
         else:
             auth_props = StringMap.from_dict(_auth_props)
 
         _auth_session_id_pending = d.pop("auth_session_id_pending", UNSET)
         auth_session_id_pending: UUID | Unset
-        if isinstance(_auth_session_id_pending, Unset):
+        if _auth_session_id_pending is UNSET:
             auth_session_id_pending = UNSET
         else:
-            auth_session_id_pending = UUID(_auth_session_id_pending)
+            auth_session_id_pending = parse_uuid(_auth_session_id_pending)
 
         auth_message = d.pop("auth_message", UNSET)
 
         _auth_props_pending = d.pop("auth_props_pending", UNSET)
         auth_props_pending: StringMap | Unset
-        if isinstance(_auth_props_pending, Unset):
+        if _auth_props_pending is UNSET:
             auth_props_pending = UNSET
         else:
             auth_props_pending = StringMap.from_dict(_auth_props_pending)
 
         _auth_state_pending = d.pop("auth_state_pending", UNSET)
         auth_state_pending: TenantApplicationAuthState | Unset
-        if isinstance(_auth_state_pending, Unset):
+        if _auth_state_pending is UNSET:
             auth_state_pending = UNSET
         else:
-            auth_state_pending = TenantApplicationAuthState(_auth_state_pending)
+            auth_state_pending = parse_enum(
+                TenantApplicationAuthState, _auth_state_pending
+            )
 
         tenant_application = cls(
-            account_id=account_id,
-            tenant_id=tenant_id,
-            deliver_tasks=deliver_tasks,
-            validate_tasks=validate_tasks,
-            auth_type=auth_type,
-            auth_state=auth_state,
-            options=options,
-            auth_props=auth_props,
-            auth_session_id_pending=auth_session_id_pending,
-            auth_message=auth_message,
-            auth_props_pending=auth_props_pending,
-            auth_state_pending=auth_state_pending,
+            account_id,
+            tenant_id,
+            deliver_tasks,
+            validate_tasks,
+            auth_type,
+            auth_state,
+            options,
+            auth_props,
+            auth_session_id_pending,
+            auth_message,
+            auth_props_pending,
+            auth_state_pending,
         )
 
         tenant_application.additional_properties = d
@@ -232,3 +228,6 @@ class TenantApplication:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.string_map import StringMap  # noqa: E402

@@ -1,14 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.tenant_application import TenantApplication
-
 
 T = TypeVar("T", bound="TenantApplicationResponse")
 
@@ -36,13 +32,11 @@ class TenantApplicationResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.tenant_application import TenantApplication  # noqa: PLC0415
-
         d = dict(src_dict)
         data = TenantApplication.from_dict(d.pop("data"))
 
         tenant_application_response = cls(
-            data=data,
+            data,
         )
 
         tenant_application_response.additional_properties = d
@@ -63,3 +57,6 @@ class TenantApplicationResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.tenant_application import TenantApplication  # noqa: E402

@@ -1,17 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.tenant_application_auth_state import TenantApplicationAuthState
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.string_map import StringMap
-
+from ..types import UNSET, Unset, parse_enum
 
 T = TypeVar("T", bound="TenantApplicationUpdate")
 
@@ -55,29 +51,29 @@ class TenantApplicationUpdate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.string_map import StringMap  # noqa: PLC0415
-
         d = dict(src_dict)
         auth_message = d.pop("auth_message", UNSET)
 
         _auth_props_pending = d.pop("auth_props_pending", UNSET)
         auth_props_pending: StringMap | Unset
-        if isinstance(_auth_props_pending, Unset):
+        if _auth_props_pending is UNSET:
             auth_props_pending = UNSET
         else:
             auth_props_pending = StringMap.from_dict(_auth_props_pending)
 
         _auth_state_pending = d.pop("auth_state_pending", UNSET)
         auth_state_pending: TenantApplicationAuthState | Unset
-        if isinstance(_auth_state_pending, Unset):
+        if _auth_state_pending is UNSET:
             auth_state_pending = UNSET
         else:
-            auth_state_pending = TenantApplicationAuthState(_auth_state_pending)
+            auth_state_pending = parse_enum(
+                TenantApplicationAuthState, _auth_state_pending
+            )
 
         tenant_application_update = cls(
-            auth_message=auth_message,
-            auth_props_pending=auth_props_pending,
-            auth_state_pending=auth_state_pending,
+            auth_message,
+            auth_props_pending,
+            auth_state_pending,
         )
 
         tenant_application_update.additional_properties = d
@@ -98,3 +94,6 @@ class TenantApplicationUpdate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.string_map import StringMap  # noqa: E402

@@ -1,23 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.account_ref_type import AccountRefType
-    from ..models.app_auth import AppAuth
-    from ..models.auth_type import AuthType
-    from ..models.cloud_ref_type import CloudRefType
-    from ..models.integration_ref_type import IntegrationRefType
-    from ..models.integration_status_type import IntegrationStatusType
-    from ..models.tenant_license import TenantLicense
-
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="TenantInfo")
 
@@ -55,10 +45,6 @@ class TenantInfo:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.account_ref_type import AccountRefType  # noqa: PLC0415
-        from ..models.cloud_ref_type import CloudRefType  # noqa: PLC0415
-        from ..models.integration_ref_type import IntegrationRefType  # noqa: PLC0415
-
         id: str | Unset = UNSET
         if not isinstance(self.id, Unset):
             id = str(self.id)
@@ -147,30 +133,22 @@ class TenantInfo:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.account_ref_type import AccountRefType  # noqa: PLC0415
-        from ..models.app_auth import AppAuth  # noqa: PLC0415
-        from ..models.auth_type import AuthType  # noqa: PLC0415
-        from ..models.cloud_ref_type import CloudRefType  # noqa: PLC0415
-        from ..models.integration_ref_type import IntegrationRefType  # noqa: PLC0415
-        from ..models.integration_status_type import IntegrationStatusType  # noqa: PLC0415
-        from ..models.tenant_license import TenantLicense  # noqa: PLC0415
-
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         name = d.pop("name", UNSET)
 
         _actor_id = d.pop("actor_id", UNSET)
         actor_id: UUID | Unset
-        if isinstance(_actor_id, Unset):
+        if _actor_id is UNSET:
             actor_id = UNSET
         else:
-            actor_id = UUID(_actor_id)
+            actor_id = parse_uuid(_actor_id)
 
         def _parse_account(data: object) -> AccountRefType | None | Unset:
             if data is None:
@@ -225,35 +203,35 @@ class TenantInfo:
 
         _license_ = d.pop("license", UNSET)
         license_: TenantLicense | Unset
-        if isinstance(_license_, Unset):
+        if _license_ is UNSET:
             license_ = UNSET
         else:
             license_ = TenantLicense.from_dict(_license_)
 
         _status = d.pop("status", UNSET)
         status: IntegrationStatusType | Unset
-        if isinstance(_status, Unset):
+        if _status is UNSET:
             status = UNSET
         else:
             status = IntegrationStatusType.from_dict(_status)
 
         _sis_status = d.pop("sis_status", UNSET)
         sis_status: IntegrationStatusType | Unset
-        if isinstance(_sis_status, Unset):
+        if _sis_status is UNSET:
             sis_status = UNSET
         else:
             sis_status = IntegrationStatusType.from_dict(_sis_status)
 
         _auth = d.pop("auth", UNSET)
         auth: AuthType | Unset
-        if isinstance(_auth, Unset):
+        if _auth is UNSET:
             auth = UNSET
         else:
             auth = AuthType.from_dict(_auth)
 
         _app_auth = d.pop("app_auth", UNSET)
         app_auth: AppAuth | Unset
-        if isinstance(_app_auth, Unset):
+        if _app_auth is UNSET:
             app_auth = UNSET
         else:
             app_auth = AppAuth.from_dict(_app_auth)
@@ -261,18 +239,18 @@ class TenantInfo:
         lti_developer_id = d.pop("lti_developer_id", UNSET)
 
         tenant_info = cls(
-            id=id,
-            name=name,
-            actor_id=actor_id,
-            account=account,
-            cloud=cloud,
-            integration=integration,
-            license_=license_,
-            status=status,
-            sis_status=sis_status,
-            auth=auth,
-            app_auth=app_auth,
-            lti_developer_id=lti_developer_id,
+            id,
+            name,
+            actor_id,
+            account,
+            cloud,
+            integration,
+            license_,
+            status,
+            sis_status,
+            auth,
+            app_auth,
+            lti_developer_id,
         )
 
         tenant_info.additional_properties = d
@@ -293,3 +271,12 @@ class TenantInfo:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.account_ref_type import AccountRefType  # noqa: E402
+from ..models.app_auth import AppAuth  # noqa: E402
+from ..models.auth_type import AuthType  # noqa: E402
+from ..models.cloud_ref_type import CloudRefType  # noqa: E402
+from ..models.integration_ref_type import IntegrationRefType  # noqa: E402
+from ..models.integration_status_type import IntegrationStatusType  # noqa: E402
+from ..models.tenant_license import TenantLicense  # noqa: E402

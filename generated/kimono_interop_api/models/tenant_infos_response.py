@@ -1,17 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.paging import Paging
-    from ..models.tenant_info import TenantInfo
-
 
 T = TypeVar("T", bound="TenantInfosResponse")
 
@@ -50,9 +45,6 @@ class TenantInfosResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.paging import Paging  # noqa: PLC0415
-        from ..models.tenant_info import TenantInfo  # noqa: PLC0415
-
         d = dict(src_dict)
         data = []
         _data = d.pop("data")
@@ -63,14 +55,14 @@ class TenantInfosResponse:
 
         _paging = d.pop("paging", UNSET)
         paging: Paging | Unset
-        if isinstance(_paging, Unset):
+        if _paging is UNSET:
             paging = UNSET
         else:
             paging = Paging.from_dict(_paging)
 
         tenant_infos_response = cls(
-            data=data,
-            paging=paging,
+            data,
+            paging,
         )
 
         tenant_infos_response.additional_properties = d
@@ -91,3 +83,7 @@ class TenantInfosResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.paging import Paging  # noqa: E402
+from ..models.tenant_info import TenantInfo  # noqa: E402

@@ -54,7 +54,7 @@ class TenantLicense:
 
         _valid_from = d.pop("valid_from", UNSET)
         valid_from: datetime.datetime | Unset
-        if isinstance(_valid_from, Unset):
+        if _valid_from is UNSET:
             valid_from = UNSET
         else:
             valid_from = datetime.datetime.fromisoformat(
@@ -63,15 +63,15 @@ class TenantLicense:
 
         _valid_to = d.pop("valid_to", UNSET)
         valid_to: datetime.datetime | Unset
-        if isinstance(_valid_to, Unset):
+        if _valid_to is UNSET:
             valid_to = UNSET
         else:
             valid_to = datetime.datetime.fromisoformat(_valid_to.replace("Z", "+00:00"))
 
         tenant_license = cls(
-            status=status,
-            valid_from=valid_from,
-            valid_to=valid_to,
+            status,
+            valid_from,
+            valid_to,
         )
 
         tenant_license.additional_properties = d

@@ -60,10 +60,10 @@ class TenantState:
         mass_change_pending = d.pop("mass_change_pending", UNSET)
 
         tenant_state = cls(
-            rollover_mode_enabled=rollover_mode_enabled,
-            synchronization_suspended=synchronization_suspended,
-            setup_mode_enabled=setup_mode_enabled,
-            mass_change_pending=mass_change_pending,
+            rollover_mode_enabled,
+            synchronization_suspended,
+            setup_mode_enabled,
+            mass_change_pending,
         )
 
         tenant_state.additional_properties = d

@@ -84,13 +84,13 @@ class AddressType:
         country = d.pop("country", UNSET)
 
         address_type = cls(
-            line1=line1,
-            line2=line2,
-            line3=line3,
-            city=city,
-            state=state,
-            postal_code=postal_code,
-            country=country,
+            line1,
+            line2,
+            line3,
+            city,
+            state,
+            postal_code,
+            country,
         )
 
         address_type.additional_properties = d

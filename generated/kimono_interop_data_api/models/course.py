@@ -1,19 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.extension_data import ExtensionData
-    from ..models.org_ref_type import OrgRefType
-    from ..models.ref_type import RefType
-    from ..models.sys_type import SysType
-
 
 T = TypeVar("T", bound="Course")
 
@@ -89,17 +82,12 @@ class Course:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.extension_data import ExtensionData  # noqa: PLC0415
-        from ..models.org_ref_type import OrgRefType  # noqa: PLC0415
-        from ..models.ref_type import RefType  # noqa: PLC0415
-        from ..models.sys_type import SysType  # noqa: PLC0415
-
         d = dict(src_dict)
         sys = SysType.from_dict(d.pop("$sys"))
 
         _ext = d.pop("$ext", UNSET)
         ext: ExtensionData | Unset
-        if isinstance(_ext, Unset):
+        if _ext is UNSET:
             ext = UNSET
         else:
             ext = ExtensionData.from_dict(_ext)
@@ -129,13 +117,13 @@ class Course:
                 sections.append(sections_item)
 
         course = cls(
-            sys=sys,
-            ext=ext,
-            local_id=local_id,
-            title=title,
-            description=description,
-            orgs=orgs,
-            sections=sections,
+            sys,
+            ext,
+            local_id,
+            title,
+            description,
+            orgs,
+            sections,
         )
 
         course.additional_properties = d
@@ -156,3 +144,9 @@ class Course:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.extension_data import ExtensionData  # noqa: E402
+from ..models.org_ref_type import OrgRefType  # noqa: E402
+from ..models.ref_type import RefType  # noqa: E402
+from ..models.sys_type import SysType  # noqa: E402

@@ -1,17 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.course import Course
-    from ..models.paging import Paging
-
 
 T = TypeVar("T", bound="CoursesResponse")
 
@@ -50,9 +45,6 @@ class CoursesResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.course import Course  # noqa: PLC0415
-        from ..models.paging import Paging  # noqa: PLC0415
-
         d = dict(src_dict)
         data = []
         _data = d.pop("data")
@@ -63,14 +55,14 @@ class CoursesResponse:
 
         _paging = d.pop("paging", UNSET)
         paging: Paging | Unset
-        if isinstance(_paging, Unset):
+        if _paging is UNSET:
             paging = UNSET
         else:
             paging = Paging.from_dict(_paging)
 
         courses_response = cls(
-            data=data,
-            paging=paging,
+            data,
+            paging,
         )
 
         courses_response.additional_properties = d
@@ -91,3 +83,7 @@ class CoursesResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.course import Course  # noqa: E402
+from ..models.paging import Paging  # noqa: E402

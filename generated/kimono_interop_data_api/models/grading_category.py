@@ -1,20 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.extension_data import ExtensionData
-    from ..models.org_membership_ref_type import OrgMembershipRefType
-    from ..models.ref_type import RefType
-    from ..models.sys_type import SysType
-    from ..models.term_ref_type import TermRefType
-
 
 T = TypeVar("T", bound="GradingCategory")
 
@@ -40,8 +32,6 @@ class GradingCategory:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.org_membership_ref_type import OrgMembershipRefType  # noqa: PLC0415
-
         sys = self.sys.to_dict()
 
         ext: dict[str, Any] | Unset = UNSET
@@ -91,18 +81,12 @@ class GradingCategory:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.extension_data import ExtensionData  # noqa: PLC0415
-        from ..models.org_membership_ref_type import OrgMembershipRefType  # noqa: PLC0415
-        from ..models.ref_type import RefType  # noqa: PLC0415
-        from ..models.sys_type import SysType  # noqa: PLC0415
-        from ..models.term_ref_type import TermRefType  # noqa: PLC0415
-
         d = dict(src_dict)
         sys = SysType.from_dict(d.pop("$sys"))
 
         _ext = d.pop("$ext", UNSET)
         ext: ExtensionData | Unset
-        if isinstance(_ext, Unset):
+        if _ext is UNSET:
             ext = UNSET
         else:
             ext = ExtensionData.from_dict(_ext)
@@ -111,14 +95,14 @@ class GradingCategory:
 
         _term = d.pop("$term", UNSET)
         term: TermRefType | Unset
-        if isinstance(_term, Unset):
+        if _term is UNSET:
             term = UNSET
         else:
             term = TermRefType.from_dict(_term)
 
         _section = d.pop("$section", UNSET)
         section: RefType | Unset
-        if isinstance(_section, Unset):
+        if _section is UNSET:
             section = UNSET
         else:
             section = RefType.from_dict(_section)
@@ -152,12 +136,12 @@ class GradingCategory:
         schools = _parse_schools(d.pop("$schools", UNSET))
 
         grading_category = cls(
-            sys=sys,
-            ext=ext,
-            name=name,
-            term=term,
-            section=section,
-            schools=schools,
+            sys,
+            ext,
+            name,
+            term,
+            section,
+            schools,
         )
 
         grading_category.additional_properties = d
@@ -178,3 +162,10 @@ class GradingCategory:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.extension_data import ExtensionData  # noqa: E402
+from ..models.org_membership_ref_type import OrgMembershipRefType  # noqa: E402
+from ..models.ref_type import RefType  # noqa: E402
+from ..models.sys_type import SysType  # noqa: E402
+from ..models.term_ref_type import TermRefType  # noqa: E402

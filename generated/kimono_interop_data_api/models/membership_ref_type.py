@@ -1,17 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.membership_type import MembershipType
-
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="MembershipRefType")
 
@@ -59,15 +55,13 @@ class MembershipRefType:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.membership_type import MembershipType  # noqa: PLC0415
-
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         type_ = d.pop("type", UNSET)
 
@@ -75,16 +69,16 @@ class MembershipRefType:
 
         _membership = d.pop("$membership", UNSET)
         membership: MembershipType | Unset
-        if isinstance(_membership, Unset):
+        if _membership is UNSET:
             membership = UNSET
         else:
             membership = MembershipType.from_dict(_membership)
 
         membership_ref_type = cls(
-            id=id,
-            type_=type_,
-            label=label,
-            membership=membership,
+            id,
+            type_,
+            label,
+            membership,
         )
 
         membership_ref_type.additional_properties = d
@@ -105,3 +99,6 @@ class MembershipRefType:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.membership_type import MembershipType  # noqa: E402

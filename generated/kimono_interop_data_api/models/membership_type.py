@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.membership_status import MembershipStatus
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_enum, parse_uuid
 
 T = TypeVar("T", bound="MembershipType")
 
@@ -88,10 +88,10 @@ class MembershipType:
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         type_ = d.pop("type", UNSET)
 
@@ -99,10 +99,10 @@ class MembershipType:
 
         _status = d.pop("status", UNSET)
         status: MembershipStatus | Unset
-        if isinstance(_status, Unset):
+        if _status is UNSET:
             status = UNSET
         else:
-            status = MembershipStatus(_status)
+            status = parse_enum(MembershipStatus, _status)
 
         grade = d.pop("grade", UNSET)
 
@@ -110,27 +110,27 @@ class MembershipType:
 
         _start_date = d.pop("start_date", UNSET)
         start_date: datetime.date | Unset
-        if isinstance(_start_date, Unset):
+        if _start_date is UNSET:
             start_date = UNSET
         else:
             start_date = datetime.date.fromisoformat(_start_date)
 
         _end_date = d.pop("end_date", UNSET)
         end_date: datetime.date | Unset
-        if isinstance(_end_date, Unset):
+        if _end_date is UNSET:
             end_date = UNSET
         else:
             end_date = datetime.date.fromisoformat(_end_date)
 
         membership_type = cls(
-            id=id,
-            type_=type_,
-            label=label,
-            status=status,
-            grade=grade,
-            primary=primary,
-            start_date=start_date,
-            end_date=end_date,
+            id,
+            type_,
+            label,
+            status,
+            grade,
+            primary,
+            start_date,
+            end_date,
         )
 
         membership_type.additional_properties = d

@@ -52,9 +52,9 @@ class NameType:
         middle = d.pop("middle", UNSET)
 
         name_type = cls(
-            last=last,
-            first=first,
-            middle=middle,
+            last,
+            first,
+            middle,
         )
 
         name_type.additional_properties = d

@@ -1,19 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.extension_data import ExtensionData
-    from ..models.org_ref_type import OrgRefType
-    from ..models.org_sys_type import OrgSysType
-    from ..models.person_membership_ref_type import PersonMembershipRefType
-
 
 T = TypeVar("T", bound="Org")
 
@@ -102,17 +95,12 @@ class Org:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.extension_data import ExtensionData  # noqa: PLC0415
-        from ..models.org_ref_type import OrgRefType  # noqa: PLC0415
-        from ..models.org_sys_type import OrgSysType  # noqa: PLC0415
-        from ..models.person_membership_ref_type import PersonMembershipRefType  # noqa: PLC0415
-
         d = dict(src_dict)
         sys = OrgSysType.from_dict(d.pop("$sys"))
 
         _ext = d.pop("$ext", UNSET)
         ext: ExtensionData | Unset
-        if isinstance(_ext, Unset):
+        if _ext is UNSET:
             ext = UNSET
         else:
             ext = ExtensionData.from_dict(_ext)
@@ -123,7 +111,7 @@ class Org:
 
         _parent = d.pop("$parent", UNSET)
         parent: OrgRefType | Unset
-        if isinstance(_parent, Unset):
+        if _parent is UNSET:
             parent = UNSET
         else:
             parent = OrgRefType.from_dict(_parent)
@@ -156,14 +144,14 @@ class Org:
                 teachers.append(teachers_item)
 
         org = cls(
-            sys=sys,
-            ext=ext,
-            local_id=local_id,
-            name=name,
-            parent=parent,
-            children=children,
-            students=students,
-            teachers=teachers,
+            sys,
+            ext,
+            local_id,
+            name,
+            parent,
+            children,
+            students,
+            teachers,
         )
 
         org.additional_properties = d
@@ -184,3 +172,9 @@ class Org:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.extension_data import ExtensionData  # noqa: E402
+from ..models.org_ref_type import OrgRefType  # noqa: E402
+from ..models.org_sys_type import OrgSysType  # noqa: E402
+from ..models.person_membership_ref_type import PersonMembershipRefType  # noqa: E402

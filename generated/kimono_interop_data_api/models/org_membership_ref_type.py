@@ -1,18 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.org_type import OrgType
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.membership_type import MembershipType
-
+from ..types import UNSET, Unset, parse_enum, parse_uuid
 
 T = TypeVar("T", bound="OrgMembershipRefType")
 
@@ -68,15 +64,13 @@ class OrgMembershipRefType:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.membership_type import MembershipType  # noqa: PLC0415
-
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         type_ = d.pop("type", UNSET)
 
@@ -84,24 +78,24 @@ class OrgMembershipRefType:
 
         _membership = d.pop("$membership", UNSET)
         membership: MembershipType | Unset
-        if isinstance(_membership, Unset):
+        if _membership is UNSET:
             membership = UNSET
         else:
             membership = MembershipType.from_dict(_membership)
 
         _org_type = d.pop("org_type", UNSET)
         org_type: OrgType | Unset
-        if isinstance(_org_type, Unset):
+        if _org_type is UNSET:
             org_type = UNSET
         else:
-            org_type = OrgType(_org_type)
+            org_type = parse_enum(OrgType, _org_type)
 
         org_membership_ref_type = cls(
-            id=id,
-            type_=type_,
-            label=label,
-            membership=membership,
-            org_type=org_type,
+            id,
+            type_,
+            label,
+            membership,
+            org_type,
         )
 
         org_membership_ref_type.additional_properties = d
@@ -122,3 +116,6 @@ class OrgMembershipRefType:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.membership_type import MembershipType  # noqa: E402

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.org_type import OrgType
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_enum, parse_uuid
 
 T = TypeVar("T", bound="OrgRefType")
 
@@ -59,10 +59,10 @@ class OrgRefType:
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         type_ = d.pop("type", UNSET)
 
@@ -70,16 +70,16 @@ class OrgRefType:
 
         _org_type = d.pop("org_type", UNSET)
         org_type: OrgType | Unset
-        if isinstance(_org_type, Unset):
+        if _org_type is UNSET:
             org_type = UNSET
         else:
-            org_type = OrgType(_org_type)
+            org_type = parse_enum(OrgType, _org_type)
 
         org_ref_type = cls(
-            id=id,
-            type_=type_,
-            label=label,
-            org_type=org_type,
+            id,
+            type_,
+            label,
+            org_type,
         )
 
         org_ref_type.additional_properties = d

@@ -2,21 +2,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.address_type import AddressType
-    from ..models.extension_data import ExtensionData
-    from ..models.membership_ref_type import MembershipRefType
-    from ..models.name_type import NameType
-    from ..models.org_membership_ref_type import OrgMembershipRefType
-    from ..models.person_sys_type import PersonSysType
-
 
 T = TypeVar("T", bound="Person")
 
@@ -140,19 +131,12 @@ class Person:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.address_type import AddressType  # noqa: PLC0415
-        from ..models.extension_data import ExtensionData  # noqa: PLC0415
-        from ..models.membership_ref_type import MembershipRefType  # noqa: PLC0415
-        from ..models.name_type import NameType  # noqa: PLC0415
-        from ..models.org_membership_ref_type import OrgMembershipRefType  # noqa: PLC0415
-        from ..models.person_sys_type import PersonSysType  # noqa: PLC0415
-
         d = dict(src_dict)
         sys = PersonSysType.from_dict(d.pop("$sys"))
 
         _ext = d.pop("$ext", UNSET)
         ext: ExtensionData | Unset
-        if isinstance(_ext, Unset):
+        if _ext is UNSET:
             ext = UNSET
         else:
             ext = ExtensionData.from_dict(_ext)
@@ -163,14 +147,14 @@ class Person:
 
         _name = d.pop("name", UNSET)
         name: NameType | Unset
-        if isinstance(_name, Unset):
+        if _name is UNSET:
             name = UNSET
         else:
             name = NameType.from_dict(_name)
 
         _address = d.pop("address", UNSET)
         address: AddressType | Unset
-        if isinstance(_address, Unset):
+        if _address is UNSET:
             address = UNSET
         else:
             address = AddressType.from_dict(_address)
@@ -183,7 +167,7 @@ class Person:
 
         _dob = d.pop("dob", UNSET)
         dob: datetime.date | Unset
-        if isinstance(_dob, Unset):
+        if _dob is UNSET:
             dob = UNSET
         else:
             dob = datetime.date.fromisoformat(_dob)
@@ -211,20 +195,20 @@ class Person:
                 sections.append(sections_item)
 
         person = cls(
-            sys=sys,
-            ext=ext,
-            local_id=local_id,
-            state_id=state_id,
-            name=name,
-            address=address,
-            phone=phone,
-            email=email,
-            sex=sex,
-            dob=dob,
-            aup=aup,
-            grad_year=grad_year,
-            schools=schools,
-            sections=sections,
+            sys,
+            ext,
+            local_id,
+            state_id,
+            name,
+            address,
+            phone,
+            email,
+            sex,
+            dob,
+            aup,
+            grad_year,
+            schools,
+            sections,
         )
 
         person.additional_properties = d
@@ -245,3 +229,11 @@ class Person:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.address_type import AddressType  # noqa: E402
+from ..models.extension_data import ExtensionData  # noqa: E402
+from ..models.membership_ref_type import MembershipRefType  # noqa: E402
+from ..models.name_type import NameType  # noqa: E402
+from ..models.org_membership_ref_type import OrgMembershipRefType  # noqa: E402
+from ..models.person_sys_type import PersonSysType  # noqa: E402

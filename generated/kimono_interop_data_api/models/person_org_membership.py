@@ -2,19 +2,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.membership_status import MembershipStatus
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.org_ref_type import OrgRefType
-    from ..models.person_ref_type import PersonRefType
-    from ..models.sys_type import SysType
-
+from ..types import UNSET, Unset, parse_enum
 
 T = TypeVar("T", bound="PersonOrgMembership")
 
@@ -94,38 +88,34 @@ class PersonOrgMembership:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.org_ref_type import OrgRefType  # noqa: PLC0415
-        from ..models.person_ref_type import PersonRefType  # noqa: PLC0415
-        from ..models.sys_type import SysType  # noqa: PLC0415
-
         d = dict(src_dict)
         _sys = d.pop("$sys", UNSET)
         sys: SysType | Unset
-        if isinstance(_sys, Unset):
+        if _sys is UNSET:
             sys = UNSET
         else:
             sys = SysType.from_dict(_sys)
 
         _org = d.pop("$org", UNSET)
         org: OrgRefType | Unset
-        if isinstance(_org, Unset):
+        if _org is UNSET:
             org = UNSET
         else:
             org = OrgRefType.from_dict(_org)
 
         _person = d.pop("$person", UNSET)
         person: PersonRefType | Unset
-        if isinstance(_person, Unset):
+        if _person is UNSET:
             person = UNSET
         else:
             person = PersonRefType.from_dict(_person)
 
         _status = d.pop("status", UNSET)
         status: MembershipStatus | Unset
-        if isinstance(_status, Unset):
+        if _status is UNSET:
             status = UNSET
         else:
-            status = MembershipStatus(_status)
+            status = parse_enum(MembershipStatus, _status)
 
         grade = d.pop("grade", UNSET)
 
@@ -133,27 +123,27 @@ class PersonOrgMembership:
 
         _start_date = d.pop("start_date", UNSET)
         start_date: datetime.date | Unset
-        if isinstance(_start_date, Unset):
+        if _start_date is UNSET:
             start_date = UNSET
         else:
             start_date = datetime.date.fromisoformat(_start_date)
 
         _end_date = d.pop("end_date", UNSET)
         end_date: datetime.date | Unset
-        if isinstance(_end_date, Unset):
+        if _end_date is UNSET:
             end_date = UNSET
         else:
             end_date = datetime.date.fromisoformat(_end_date)
 
         person_org_membership = cls(
-            sys=sys,
-            org=org,
-            person=person,
-            status=status,
-            grade=grade,
-            primary=primary,
-            start_date=start_date,
-            end_date=end_date,
+            sys,
+            org,
+            person,
+            status,
+            grade,
+            primary,
+            start_date,
+            end_date,
         )
 
         person_org_membership.additional_properties = d
@@ -174,3 +164,8 @@ class PersonOrgMembership:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.org_ref_type import OrgRefType  # noqa: E402
+from ..models.person_ref_type import PersonRefType  # noqa: E402
+from ..models.sys_type import SysType  # noqa: E402

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.person_type import PersonType
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_enum, parse_uuid
 
 T = TypeVar("T", bound="PersonRefType")
 
@@ -59,10 +59,10 @@ class PersonRefType:
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         type_ = d.pop("type", UNSET)
 
@@ -70,16 +70,16 @@ class PersonRefType:
 
         _person_type = d.pop("person_type", UNSET)
         person_type: PersonType | Unset
-        if isinstance(_person_type, Unset):
+        if _person_type is UNSET:
             person_type = UNSET
         else:
-            person_type = PersonType(_person_type)
+            person_type = parse_enum(PersonType, _person_type)
 
         person_ref_type = cls(
-            id=id,
-            type_=type_,
-            label=label,
-            person_type=person_type,
+            id,
+            type_,
+            label,
+            person_type,
         )
 
         person_ref_type.additional_properties = d

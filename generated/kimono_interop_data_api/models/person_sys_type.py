@@ -2,18 +2,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.person_type import PersonType
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.id_map import IdMap
-
+from ..types import UNSET, Unset, parse_enum, parse_uuid
 
 T = TypeVar("T", bound="PersonSysType")
 
@@ -99,10 +95,8 @@ class PersonSysType:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.id_map import IdMap  # noqa: PLC0415
-
         d = dict(src_dict)
-        id = UUID(d.pop("id"))
+        id = parse_uuid(d.pop("id"))
 
         type_ = d.pop("type", UNSET)
 
@@ -112,7 +106,7 @@ class PersonSysType:
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
+        if _created_at is UNSET:
             created_at = UNSET
         else:
             created_at = datetime.datetime.fromisoformat(
@@ -121,7 +115,7 @@ class PersonSysType:
 
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
+        if _updated_at is UNSET:
             updated_at = UNSET
         else:
             updated_at = datetime.datetime.fromisoformat(
@@ -130,35 +124,35 @@ class PersonSysType:
 
         _source_id = d.pop("source_id", UNSET)
         source_id: IdMap | Unset
-        if isinstance(_source_id, Unset):
+        if _source_id is UNSET:
             source_id = UNSET
         else:
             source_id = IdMap.from_dict(_source_id)
 
         _app_id = d.pop("app_id", UNSET)
         app_id: IdMap | Unset
-        if isinstance(_app_id, Unset):
+        if _app_id is UNSET:
             app_id = UNSET
         else:
             app_id = IdMap.from_dict(_app_id)
 
         _person_type = d.pop("person_type", UNSET)
         person_type: PersonType | Unset
-        if isinstance(_person_type, Unset):
+        if _person_type is UNSET:
             person_type = UNSET
         else:
-            person_type = PersonType(_person_type)
+            person_type = parse_enum(PersonType, _person_type)
 
         person_sys_type = cls(
-            id=id,
-            type_=type_,
-            label=label,
-            school_year=school_year,
-            created_at=created_at,
-            updated_at=updated_at,
-            source_id=source_id,
-            app_id=app_id,
-            person_type=person_type,
+            id,
+            type_,
+            label,
+            school_year,
+            created_at,
+            updated_at,
+            source_id,
+            app_id,
+            person_type,
         )
 
         person_sys_type.additional_properties = d
@@ -179,3 +173,6 @@ class PersonSysType:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.id_map import IdMap  # noqa: E402

@@ -7,7 +7,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="RefType")
 
@@ -50,19 +50,19 @@ class RefType:
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         type_ = d.pop("type", UNSET)
 
         label = d.pop("label", UNSET)
 
         ref_type = cls(
-            id=id,
-            type_=type_,
-            label=label,
+            id,
+            type_,
+            label,
         )
 
         ref_type.additional_properties = d

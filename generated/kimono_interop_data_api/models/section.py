@@ -1,21 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.extension_data import ExtensionData
-    from ..models.org_ref_type import OrgRefType
-    from ..models.person_membership_ref_type import PersonMembershipRefType
-    from ..models.ref_type import RefType
-    from ..models.sys_type import SysType
-    from ..models.term_ref_type import TermRefType
-
 
 T = TypeVar("T", bound="Section")
 
@@ -118,19 +109,12 @@ class Section:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.extension_data import ExtensionData  # noqa: PLC0415
-        from ..models.org_ref_type import OrgRefType  # noqa: PLC0415
-        from ..models.person_membership_ref_type import PersonMembershipRefType  # noqa: PLC0415
-        from ..models.ref_type import RefType  # noqa: PLC0415
-        from ..models.sys_type import SysType  # noqa: PLC0415
-        from ..models.term_ref_type import TermRefType  # noqa: PLC0415
-
         d = dict(src_dict)
         sys = SysType.from_dict(d.pop("$sys"))
 
         _ext = d.pop("$ext", UNSET)
         ext: ExtensionData | Unset
-        if isinstance(_ext, Unset):
+        if _ext is UNSET:
             ext = UNSET
         else:
             ext = ExtensionData.from_dict(_ext)
@@ -152,14 +136,14 @@ class Section:
 
         _course = d.pop("$course", UNSET)
         course: RefType | Unset
-        if isinstance(_course, Unset):
+        if _course is UNSET:
             course = UNSET
         else:
             course = RefType.from_dict(_course)
 
         _org = d.pop("$org", UNSET)
         org: OrgRefType | Unset
-        if isinstance(_org, Unset):
+        if _org is UNSET:
             org = UNSET
         else:
             org = OrgRefType.from_dict(_org)
@@ -183,16 +167,16 @@ class Section:
                 students.append(students_item)
 
         section = cls(
-            sys=sys,
-            ext=ext,
-            local_id=local_id,
-            title=title,
-            description=description,
-            terms=terms,
-            course=course,
-            org=org,
-            teachers=teachers,
-            students=students,
+            sys,
+            ext,
+            local_id,
+            title,
+            description,
+            terms,
+            course,
+            org,
+            teachers,
+            students,
         )
 
         section.additional_properties = d
@@ -213,3 +197,11 @@ class Section:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.extension_data import ExtensionData  # noqa: E402
+from ..models.org_ref_type import OrgRefType  # noqa: E402
+from ..models.person_membership_ref_type import PersonMembershipRefType  # noqa: E402
+from ..models.ref_type import RefType  # noqa: E402
+from ..models.sys_type import SysType  # noqa: E402
+from ..models.term_ref_type import TermRefType  # noqa: E402

@@ -1,14 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.section import Section
-
 
 T = TypeVar("T", bound="SectionResponse")
 
@@ -36,13 +32,11 @@ class SectionResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.section import Section  # noqa: PLC0415
-
         d = dict(src_dict)
         data = Section.from_dict(d.pop("data"))
 
         section_response = cls(
-            data=data,
+            data,
         )
 
         section_response.additional_properties = d
@@ -63,3 +57,6 @@ class SectionResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.section import Section  # noqa: E402

@@ -2,17 +2,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.id_map import IdMap
-
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="SysType")
 
@@ -90,10 +86,8 @@ class SysType:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.id_map import IdMap  # noqa: PLC0415
-
         d = dict(src_dict)
-        id = UUID(d.pop("id"))
+        id = parse_uuid(d.pop("id"))
 
         type_ = d.pop("type", UNSET)
 
@@ -103,7 +97,7 @@ class SysType:
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
+        if _created_at is UNSET:
             created_at = UNSET
         else:
             created_at = datetime.datetime.fromisoformat(
@@ -112,7 +106,7 @@ class SysType:
 
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
+        if _updated_at is UNSET:
             updated_at = UNSET
         else:
             updated_at = datetime.datetime.fromisoformat(
@@ -121,27 +115,27 @@ class SysType:
 
         _source_id = d.pop("source_id", UNSET)
         source_id: IdMap | Unset
-        if isinstance(_source_id, Unset):
+        if _source_id is UNSET:
             source_id = UNSET
         else:
             source_id = IdMap.from_dict(_source_id)
 
         _app_id = d.pop("app_id", UNSET)
         app_id: IdMap | Unset
-        if isinstance(_app_id, Unset):
+        if _app_id is UNSET:
             app_id = UNSET
         else:
             app_id = IdMap.from_dict(_app_id)
 
         sys_type = cls(
-            id=id,
-            type_=type_,
-            label=label,
-            school_year=school_year,
-            created_at=created_at,
-            updated_at=updated_at,
-            source_id=source_id,
-            app_id=app_id,
+            id,
+            type_,
+            label,
+            school_year,
+            created_at,
+            updated_at,
+            source_id,
+            app_id,
         )
 
         sys_type.additional_properties = d
@@ -162,3 +156,6 @@ class SysType:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.id_map import IdMap  # noqa: E402

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -11,16 +11,7 @@ from attrs import field as _attrs_field
 from ..models.sync_origin import SyncOrigin
 from ..models.task_action import TaskAction
 from ..models.task_event_type import TaskEventType
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.data_event import DataEvent
-    from ..models.grades_query_event import GradesQueryEvent
-    from ..models.lifecycle_event import LifecycleEvent
-    from ..models.sync_event import SyncEvent
-    from ..models.task_changes import TaskChanges
-    from ..models.task_data import TaskData
-
+from ..types import UNSET, Unset, parse_enum, parse_uuid
 
 T = TypeVar("T", bound="Task")
 
@@ -212,40 +203,33 @@ class Task:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.data_event import DataEvent  # noqa: PLC0415
-        from ..models.grades_query_event import GradesQueryEvent  # noqa: PLC0415
-        from ..models.lifecycle_event import LifecycleEvent  # noqa: PLC0415
-        from ..models.sync_event import SyncEvent  # noqa: PLC0415
-        from ..models.task_changes import TaskChanges  # noqa: PLC0415
-        from ..models.task_data import TaskData  # noqa: PLC0415
-
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         _tenant_id = d.pop("tenant_id", UNSET)
         tenant_id: UUID | Unset
-        if isinstance(_tenant_id, Unset):
+        if _tenant_id is UNSET:
             tenant_id = UNSET
         else:
-            tenant_id = UUID(_tenant_id)
+            tenant_id = parse_uuid(_tenant_id)
 
         _account_id = d.pop("account_id", UNSET)
         account_id: UUID | Unset
-        if isinstance(_account_id, Unset):
+        if _account_id is UNSET:
             account_id = UNSET
         else:
-            account_id = UUID(_account_id)
+            account_id = parse_uuid(_account_id)
 
         sequence = d.pop("sequence", UNSET)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
+        if _created_at is UNSET:
             created_at = UNSET
         else:
             created_at = datetime.datetime.fromisoformat(
@@ -254,7 +238,7 @@ class Task:
 
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
+        if _updated_at is UNSET:
             updated_at = UNSET
         else:
             updated_at = datetime.datetime.fromisoformat(
@@ -263,19 +247,19 @@ class Task:
 
         _action = d.pop("action", UNSET)
         action: TaskAction | Unset
-        if isinstance(_action, Unset):
+        if _action is UNSET:
             action = UNSET
         else:
-            action = TaskAction(_action)
+            action = parse_enum(TaskAction, _action)
 
         object_type = d.pop("object_type", UNSET)
 
         _object_id = d.pop("object_id", UNSET)
         object_id: UUID | Unset
-        if isinstance(_object_id, Unset):
+        if _object_id is UNSET:
             object_id = UNSET
         else:
-            object_id = UUID(_object_id)
+            object_id = parse_uuid(_object_id)
 
         group_id = d.pop("group_id", UNSET)
 
@@ -287,90 +271,90 @@ class Task:
 
         _type_ = d.pop("type", UNSET)
         type_: TaskEventType | Unset
-        if isinstance(_type_, Unset):
+        if _type_ is UNSET:
             type_ = UNSET
         else:
-            type_ = TaskEventType(_type_)
+            type_ = parse_enum(TaskEventType, _type_)
 
         _data = d.pop("data", UNSET)
         data: TaskData | Unset
-        if isinstance(_data, Unset):
+        if _data is UNSET:
             data = UNSET
         else:
             data = TaskData.from_dict(_data)
 
         _changes = d.pop("changes", UNSET)
         changes: TaskChanges | Unset
-        if isinstance(_changes, Unset):
+        if _changes is UNSET:
             changes = UNSET
         else:
             changes = TaskChanges.from_dict(_changes)
 
         _origin = d.pop("origin", UNSET)
         origin: SyncOrigin | Unset
-        if isinstance(_origin, Unset):
+        if _origin is UNSET:
             origin = UNSET
         else:
-            origin = SyncOrigin(_origin)
+            origin = parse_enum(SyncOrigin, _origin)
 
         _dataEvent = d.pop("dataEvent", UNSET)
         dataEvent: DataEvent | Unset
-        if isinstance(_dataEvent, Unset):
+        if _dataEvent is UNSET:
             dataEvent = UNSET
         else:
             dataEvent = DataEvent.from_dict(_dataEvent)
 
         _data_event = d.pop("data_event", UNSET)
         data_event: DataEvent | Unset
-        if isinstance(_data_event, Unset):
+        if _data_event is UNSET:
             data_event = UNSET
         else:
             data_event = DataEvent.from_dict(_data_event)
 
         _sync_event = d.pop("sync_event", UNSET)
         sync_event: SyncEvent | Unset
-        if isinstance(_sync_event, Unset):
+        if _sync_event is UNSET:
             sync_event = UNSET
         else:
             sync_event = SyncEvent.from_dict(_sync_event)
 
         _lifecycle_event = d.pop("lifecycle_event", UNSET)
         lifecycle_event: LifecycleEvent | Unset
-        if isinstance(_lifecycle_event, Unset):
+        if _lifecycle_event is UNSET:
             lifecycle_event = UNSET
         else:
             lifecycle_event = LifecycleEvent.from_dict(_lifecycle_event)
 
         _grades_query_event = d.pop("grades_query_event", UNSET)
         grades_query_event: GradesQueryEvent | Unset
-        if isinstance(_grades_query_event, Unset):
+        if _grades_query_event is UNSET:
             grades_query_event = UNSET
         else:
             grades_query_event = GradesQueryEvent.from_dict(_grades_query_event)
 
         task = cls(
-            id=id,
-            tenant_id=tenant_id,
-            account_id=account_id,
-            sequence=sequence,
-            created_at=created_at,
-            updated_at=updated_at,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            group_id=group_id,
-            app_id=app_id,
-            label=label,
-            schema=schema,
-            type_=type_,
-            data=data,
-            changes=changes,
-            origin=origin,
-            dataEvent=dataEvent,
-            data_event=data_event,
-            sync_event=sync_event,
-            lifecycle_event=lifecycle_event,
-            grades_query_event=grades_query_event,
+            id,
+            tenant_id,
+            account_id,
+            sequence,
+            created_at,
+            updated_at,
+            action,
+            object_type,
+            object_id,
+            group_id,
+            app_id,
+            label,
+            schema,
+            type_,
+            data,
+            changes,
+            origin,
+            dataEvent,
+            data_event,
+            sync_event,
+            lifecycle_event,
+            grades_query_event,
         )
 
         task.additional_properties = d
@@ -391,3 +375,11 @@ class Task:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.data_event import DataEvent  # noqa: E402
+from ..models.grades_query_event import GradesQueryEvent  # noqa: E402
+from ..models.lifecycle_event import LifecycleEvent  # noqa: E402
+from ..models.sync_event import SyncEvent  # noqa: E402
+from ..models.task_changes import TaskChanges  # noqa: E402
+from ..models.task_data import TaskData  # noqa: E402

@@ -1,20 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.task_ack_status import TaskAckStatus
-from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.error_type import ErrorType
-    from ..models.task_ack_params import TaskAckParams
-    from ..models.task_ack_sys import TaskAckSys
-
+from ..types import UNSET, Unset, parse_enum, parse_uuid
 
 T = TypeVar("T", bound="TaskAck")
 
@@ -85,55 +79,51 @@ class TaskAck:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error_type import ErrorType  # noqa: PLC0415
-        from ..models.task_ack_params import TaskAckParams  # noqa: PLC0415
-        from ..models.task_ack_sys import TaskAckSys  # noqa: PLC0415
-
         d = dict(src_dict)
         _task_id = d.pop("task_id", UNSET)
         task_id: UUID | Unset
-        if isinstance(_task_id, Unset):
+        if _task_id is UNSET:
             task_id = UNSET
         else:
-            task_id = UUID(_task_id)
+            task_id = parse_uuid(_task_id)
 
         _status = d.pop("status", UNSET)
         status: TaskAckStatus | Unset
-        if isinstance(_status, Unset):
+        if _status is UNSET:
             status = UNSET
         else:
-            status = TaskAckStatus(_status)
+            status = parse_enum(TaskAckStatus, _status)
 
         message = d.pop("message", UNSET)
 
         _error = d.pop("error", UNSET)
         error: ErrorType | Unset
-        if isinstance(_error, Unset):
+        if _error is UNSET:
             error = UNSET
         else:
             error = ErrorType.from_dict(_error)
 
         _params = d.pop("params", UNSET)
         params: TaskAckParams | Unset
-        if isinstance(_params, Unset):
+        if _params is UNSET:
             params = UNSET
         else:
             params = TaskAckParams.from_dict(_params)
 
         _sys = d.pop("$sys", UNSET)
         sys: TaskAckSys | Unset
-        if isinstance(_sys, Unset):
+        if _sys is UNSET:
             sys = UNSET
         else:
             sys = TaskAckSys.from_dict(_sys)
 
         task_ack = cls(
-            task_id=task_id,
-            status=status,
-            message=message,
-            error=error,
-            params=params,
-            sys=sys,
+            task_id,
+            status,
+            message,
+            error,
+            params,
+            sys,
         )
 
         task_ack.additional_properties = d
@@ -154,3 +144,8 @@ class TaskAck:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.error_type import ErrorType  # noqa: E402
+from ..models.task_ack_params import TaskAckParams  # noqa: E402
+from ..models.task_ack_sys import TaskAckSys  # noqa: E402

@@ -36,7 +36,7 @@ class TaskAckSys:
         app_id = d.pop("app_id", UNSET)
 
         task_ack_sys = cls(
-            app_id=app_id,
+            app_id,
         )
 
         task_ack_sys.additional_properties = d

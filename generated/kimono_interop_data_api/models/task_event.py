@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.task_action import TaskAction
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_enum, parse_uuid
 
 T = TypeVar("T", bound="TaskEvent")
 
@@ -125,30 +125,30 @@ class TaskEvent:
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         _tenant_id = d.pop("tenant_id", UNSET)
         tenant_id: UUID | Unset
-        if isinstance(_tenant_id, Unset):
+        if _tenant_id is UNSET:
             tenant_id = UNSET
         else:
-            tenant_id = UUID(_tenant_id)
+            tenant_id = parse_uuid(_tenant_id)
 
         _account_id = d.pop("account_id", UNSET)
         account_id: UUID | Unset
-        if isinstance(_account_id, Unset):
+        if _account_id is UNSET:
             account_id = UNSET
         else:
-            account_id = UUID(_account_id)
+            account_id = parse_uuid(_account_id)
 
         sequence = d.pop("sequence", UNSET)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
-        if isinstance(_created_at, Unset):
+        if _created_at is UNSET:
             created_at = UNSET
         else:
             created_at = datetime.datetime.fromisoformat(
@@ -157,7 +157,7 @@ class TaskEvent:
 
         _updated_at = d.pop("updated_at", UNSET)
         updated_at: datetime.datetime | Unset
-        if isinstance(_updated_at, Unset):
+        if _updated_at is UNSET:
             updated_at = UNSET
         else:
             updated_at = datetime.datetime.fromisoformat(
@@ -166,19 +166,19 @@ class TaskEvent:
 
         _action = d.pop("action", UNSET)
         action: TaskAction | Unset
-        if isinstance(_action, Unset):
+        if _action is UNSET:
             action = UNSET
         else:
-            action = TaskAction(_action)
+            action = parse_enum(TaskAction, _action)
 
         object_type = d.pop("object_type", UNSET)
 
         _object_id = d.pop("object_id", UNSET)
         object_id: UUID | Unset
-        if isinstance(_object_id, Unset):
+        if _object_id is UNSET:
             object_id = UNSET
         else:
-            object_id = UUID(_object_id)
+            object_id = parse_uuid(_object_id)
 
         group_id = d.pop("group_id", UNSET)
 
@@ -187,18 +187,18 @@ class TaskEvent:
         label = d.pop("label", UNSET)
 
         task_event = cls(
-            id=id,
-            tenant_id=tenant_id,
-            account_id=account_id,
-            sequence=sequence,
-            created_at=created_at,
-            updated_at=updated_at,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            group_id=group_id,
-            app_id=app_id,
-            label=label,
+            id,
+            tenant_id,
+            account_id,
+            sequence,
+            created_at,
+            updated_at,
+            action,
+            object_type,
+            object_id,
+            group_id,
+            app_id,
+            label,
         )
 
         task_event.additional_properties = d

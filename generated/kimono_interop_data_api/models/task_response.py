@@ -1,14 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.task import Task
-
 
 T = TypeVar("T", bound="TaskResponse")
 
@@ -40,13 +36,11 @@ class TaskResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.task import Task  # noqa: PLC0415
-
         d = dict(src_dict)
         data = Task.from_dict(d.pop("data"))
 
         task_response = cls(
-            data=data,
+            data,
         )
 
         task_response.additional_properties = d
@@ -67,3 +61,6 @@ class TaskResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.task import Task  # noqa: E402

@@ -2,18 +2,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.extension_data import ExtensionData
-    from ..models.term_ref_type import TermRefType
-    from ..models.term_sys_type import TermSysType
-
 
 T = TypeVar("T", bound="Term")
 
@@ -102,16 +96,12 @@ class Term:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.extension_data import ExtensionData  # noqa: PLC0415
-        from ..models.term_ref_type import TermRefType  # noqa: PLC0415
-        from ..models.term_sys_type import TermSysType  # noqa: PLC0415
-
         d = dict(src_dict)
         sys = TermSysType.from_dict(d.pop("$sys"))
 
         _ext = d.pop("$ext", UNSET)
         ext: ExtensionData | Unset
-        if isinstance(_ext, Unset):
+        if _ext is UNSET:
             ext = UNSET
         else:
             ext = ExtensionData.from_dict(_ext)
@@ -122,14 +112,14 @@ class Term:
 
         _start_date = d.pop("start_date", UNSET)
         start_date: datetime.date | Unset
-        if isinstance(_start_date, Unset):
+        if _start_date is UNSET:
             start_date = UNSET
         else:
             start_date = datetime.date.fromisoformat(_start_date)
 
         _end_date = d.pop("end_date", UNSET)
         end_date: datetime.date | Unset
-        if isinstance(_end_date, Unset):
+        if _end_date is UNSET:
             end_date = UNSET
         else:
             end_date = datetime.date.fromisoformat(_end_date)
@@ -138,7 +128,7 @@ class Term:
 
         _parent = d.pop("$parent", UNSET)
         parent: TermRefType | Unset
-        if isinstance(_parent, Unset):
+        if _parent is UNSET:
             parent = UNSET
         else:
             parent = TermRefType.from_dict(_parent)
@@ -153,15 +143,15 @@ class Term:
                 children.append(children_item)
 
         term = cls(
-            sys=sys,
-            ext=ext,
-            name=name,
-            description=description,
-            start_date=start_date,
-            end_date=end_date,
-            status=status,
-            parent=parent,
-            children=children,
+            sys,
+            ext,
+            name,
+            description,
+            start_date,
+            end_date,
+            status,
+            parent,
+            children,
         )
 
         term.additional_properties = d
@@ -182,3 +172,8 @@ class Term:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.extension_data import ExtensionData  # noqa: E402
+from ..models.term_ref_type import TermRefType  # noqa: E402
+from ..models.term_sys_type import TermSysType  # noqa: E402

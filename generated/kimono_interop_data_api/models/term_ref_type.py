@@ -7,7 +7,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="TermRefType")
 
@@ -56,10 +56,10 @@ class TermRefType:
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
-        if isinstance(_id, Unset):
+        if _id is UNSET:
             id = UNSET
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         type_ = d.pop("type", UNSET)
 
@@ -68,10 +68,10 @@ class TermRefType:
         term_type = d.pop("term_type", UNSET)
 
         term_ref_type = cls(
-            id=id,
-            type_=type_,
-            label=label,
-            term_type=term_type,
+            id,
+            type_,
+            label,
+            term_type,
         )
 
         term_ref_type.additional_properties = d
