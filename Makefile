@@ -17,7 +17,7 @@ SPECS := spec/interop-data.yaml spec/interop.yaml
 export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
-.PHONY: help install demo test generate check-generated lint lint-spec lint-python typecheck pytest bench lock clean
+.PHONY: help install demo test generate check-generated lint lint-spec lint-python typecheck pytest bench record lock clean drift
 
 help:
 	@echo "make demo             run the example driver (examples/driver.py) against a local sandbox"
@@ -26,6 +26,8 @@ help:
 	@echo "make check-generated  fail if generated/ differs from what spec/ produces"
 	@echo "make lint             ruff on overlay/scripts/tests, spec lint"
 	@echo "make bench            benchmark list iteration over loopback HTTP; writes docs/benchmarks.md"
+	@echo "make record           re-record tests/cassettes (sandbox; a real tenant with KIMONO_*)"
+	@echo "make drift            contract drift: spec lint, generated code, cassettes vs spec, spec vs DRIFT_BASE"
 	@echo "make lock             re-pin every Python dependency into constraints.txt"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -68,8 +70,25 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest
 
+# Contract drift (docs/maintaining.md, "When the service changes"): the spec lint and the
+# generated code first, then every cassette against the specs and each spec against the
+# same file at git revision DRIFT_BASE (an earlier release: DRIFT_BASE=v1.2.0). The last
+# two both run and report; the target fails if either found drift.
+DRIFT_BASE ?= HEAD
+
+drift: lint-spec check-generated
+	@status=0; \
+	$(PY) scripts/drift.py cassettes || status=1; \
+	for spec in $(SPECS); do \
+		$(PY) scripts/drift.py compare --against git:$(DRIFT_BASE):$$spec --spec $$spec || status=1; \
+	done; \
+	exit $$status
+
 bench: $(STAMP)
 	$(PY) scripts/bench.py
+
+record: $(STAMP)
+	$(PY) scripts/record.py
 
 lock: $(STAMP)
 	$(PY) -m pip freeze --exclude-editable --disable-pip-version-check > constraints.txt
