@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
-from .app import ApiError, json_body, not_found, paged, principal, route
+from .app import ApiError, json_body, not_found, page_params, paged, principal, route
 from .state import SandboxState
 
 TASK_BATCH = 100
@@ -182,7 +182,9 @@ def routes(prefix: str) -> list[BaseRoute]:
         who = principal(request)
         state = _state(request)
         tenant = request.query_params.get("tenant_id")
-        size = int(request.query_params.get("page_size", str(TASK_BATCH)) or TASK_BATCH)
+        # page and page_size are checked like every list's (a malformed one is a 400, not a 500);
+        # the queue hands out at most TASK_BATCH tasks whatever is asked, from its head.
+        _, size = page_params(request)
         tasks = state.queue.next_batch(state.tenant_ids_for(who, tenant), min(size, TASK_BATCH))
         return JSONResponse({"data": tasks, "paging": {"next": None}})
 

@@ -191,6 +191,9 @@ class Check:
 
 
 def _is_int(value: object) -> bool:
+    # JSON Schema's integer: any number with a zero fractional part, so 1.0 is one too.
+    if isinstance(value, float):
+        return value.is_integer()
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -264,7 +267,11 @@ def _fields(
         value = body[name]
         if not check.accepts(value):
             raise _bad(f"{what}.{name} must be {check.description}, got {value!r}")
-        found[name] = _uuid_or_none(value) if check is UUID else value
+        if check is UUID:
+            value = _uuid_or_none(value)
+        elif check in (INT, HOUR):
+            value = int(value)  # stored and answered as 1, not 1.0
+        found[name] = value
     return found
 
 
