@@ -171,3 +171,40 @@ def test_no_paging_and_the_same_page_forever_stops_with_an_error() -> None:
             got.append(item["n"])
     assert got == [0, 1]  # the repeated page is not yielded again
     assert len(seen) == 2
+
+
+def test_the_cyclic_gc_is_paused_only_while_a_page_is_built() -> None:
+    """Parsing pauses the GC for speed and always restores it, also when an item is bad."""
+    import gc
+
+    states: list[bool] = []
+
+    def parse(raw: Any) -> Any:
+        states.append(gc.isenabled())
+        if raw.get("bad"):
+            raise ValueError("bad item")
+        return raw
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"data": [{"n": 0}, {"bad": True}], "paging": {}})
+
+    client = httpx.Client(base_url=BASE, transport=httpx.MockTransport(handler))
+    pager = SyncPager(
+        fetch=lambda target, query: client.get(target, params=query),
+        path="/rostering/persons",
+        params={},
+        parse_item=parse,
+        origin=ORIGIN,
+    )
+    assert gc.isenabled()
+    with pytest.raises(ResponseValidationError, match="Item 1"):
+        list(pager)
+    assert states == [False, False]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with pytest.raises(ResponseValidationError):
+            list(pager)
+        assert not gc.isenabled()  # a caller's choice to keep it off is kept
+    finally:
+        gc.enable()

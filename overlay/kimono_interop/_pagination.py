@@ -20,6 +20,7 @@ items, and their order, are exactly those of the sequential walk.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
@@ -164,15 +165,25 @@ class _BasePager(Generic[T]):
             return data, paging, next_url or None
         items: list[T] = []
         append = items.append
-        for index, raw in enumerate(data):
-            try:
-                append(parse(raw))
-            except (KeyError, ValueError, TypeError, AttributeError) as exc:
-                raise ResponseValidationError(
-                    f"Item {index} of the page does not match the contract "
-                    f"({type(exc).__name__}: {exc})",
-                    response=response,
-                ) from exc
+        # Building a page of models allocates tens of thousands of objects, none of them in
+        # reference cycles; left on, the cyclic GC would scan them repeatedly while they are
+        # built (half the time of typed iteration). Pause it for the page, then restore it.
+        paused = gc.isenabled()
+        if paused:
+            gc.disable()
+        try:
+            for index, raw in enumerate(data):
+                try:
+                    append(parse(raw))
+                except (KeyError, ValueError, TypeError, AttributeError) as exc:
+                    raise ResponseValidationError(
+                        f"Item {index} of the page does not match the contract "
+                        f"({type(exc).__name__}: {exc})",
+                        response=response,
+                    ) from exc
+        finally:
+            if paused:
+                gc.enable()
         return items, paging, next_url or None
 
 
@@ -197,7 +208,10 @@ class SyncPager(_BasePager[T]):
 
     def __iter__(self) -> Iterator[T]:
         for page in self.pages():
-            yield from page.items
+            items = page.items
+            del page  # hold one page, not two, while the next one is fetched
+            yield from items
+            del items
 
     def as_dicts(self) -> SyncPager[dict[str, Any]]:
         """The same list as plain dicts, skipping model parsing (fastest for bulk exports)."""
@@ -218,6 +232,7 @@ class SyncPager(_BasePager[T]):
                 raise request
             page, request = walk.advance(self._fetch(*request))
             yield page
+            del page
 
 
 class AsyncPager(_BasePager[T]):
@@ -243,8 +258,11 @@ class AsyncPager(_BasePager[T]):
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.pages():
-            for item in page.items:
+            items = page.items
+            del page  # hold one page, not two, while the next one is fetched
+            for item in items:
                 yield item
+            del items
 
     def as_dicts(self) -> AsyncPager[dict[str, Any]]:
         """The same list as plain dicts, skipping model parsing (fastest for bulk exports)."""
@@ -279,6 +297,7 @@ class AsyncPager(_BasePager[T]):
                     raise request
                 page, request = walk.advance(await self._fetch(*request))
                 yield page
+                del page
             return
         # Look-ahead: ahead holds (predicted URL, fetch) for the pages after the current one.
         ahead: deque[tuple[str, asyncio.Future[httpx.Response]]] = deque()
