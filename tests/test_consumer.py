@@ -327,3 +327,15 @@ def test_one_consumer_per_tenant_and_a_failing_tenant_does_not_stop_the_others()
     assert isinstance(results[bad], Exception)
     assert len(queues[good].acks) == 5
     assert {tenant for tenant, _ in seen} == {good}
+
+
+def test_a_task_whose_id_is_not_a_uuid_is_skipped_and_the_rest_are_acked() -> None:
+    good = [make_task(n) for n in range(4)]
+    odd = {**make_task(9), "id": "task-3"}
+    queue = FakeQueue([good[0], good[1], odd, good[2], good[3]])
+    handled: list[str] = []
+    with _client(queue) as kimono:
+        stats = kimono.tasks.run(lambda t: handled.append(t.id or ""), max_tasks=4)
+    assert handled == _ids(good)
+    assert [a["task_id"] for a in queue.acks] == _ids(good)
+    assert stats.unackable >= 1

@@ -208,3 +208,9 @@ def test_the_cyclic_gc_is_paused_only_while_a_page_is_built() -> None:
         assert not gc.isenabled()  # a caller's choice to keep it off is kept
     finally:
         gc.enable()
+
+
+def test_absurdly_deep_json_is_a_validation_error_not_a_recursion_error() -> None:
+    deep = b'{"data": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}"
+    with pytest.raises(ResponseValidationError, match="not valid JSON"):
+        list(_pager(lambda request: httpx.Response(200, content=deep)))

@@ -311,7 +311,7 @@ def _check_token_url(token_url: str) -> None:
 def _json_or_none(response: httpx.Response) -> Any:
     try:
         return json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         # The body (which may hold a token) stays out of the error and its chain.
         return None
 

@@ -73,7 +73,7 @@ def parse_model(response: httpx.Response, parse: Callable[[Any], T]) -> T:
     """Parse a successful JSON body with a generated model's ``from_dict`` (or any callable)."""
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested absurdly deep
         raise ResponseValidationError("The response is not valid JSON", response=response) from None
     try:
         return parse(body)

@@ -264,7 +264,7 @@ def _request_id(headers: httpx.Headers) -> str | None:
 def _json_or_none(response: httpx.Response) -> Any:
     try:
         return json.loads(response.content) if response.content else None
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
 
 

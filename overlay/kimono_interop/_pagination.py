@@ -143,7 +143,7 @@ class _BasePager(Generic[T]):
     def _parse(self, response: httpx.Response) -> tuple[list[T], Any, str | None]:
         try:
             body = json.loads(response.content)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested absurdly deep
             raise ResponseValidationError(
                 "The list response is not valid JSON", response=response
             ) from None

@@ -196,4 +196,5 @@ class ConsumerStats:
     acknowledged: int = 0
     ack_failures: dict[str, str] = field(default_factory=dict)
     requests: int = 0
+    unackable: int = 0  #: tasks skipped because their id is not a UUID (never handled)
     stopped_by: str = ""

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import logging
 import random
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from kimono_interop_api.models import TenantInfo
 
@@ -140,8 +141,10 @@ class AsyncTaskConsumer:
                     break
                 if self._max_tasks is not None and self.stats.handled >= self._max_tasks:
                     break
-                if task.id is None:
-                    log.error("task without an id cannot be acknowledged: %r", task.raw)
+                if not _ackable(task.id):
+                    # Not handled, so not acknowledged; the rest of the batch goes on.
+                    log.error("task %r has no UUID id and cannot be acknowledged", task.id)
+                    self.stats.unackable += 1
                     continue
                 if task.id in outcomes:
                     self.stats.duplicates += 1
@@ -242,6 +245,17 @@ async def run_for_tenants(
 
     await AsyncRuntime.gather([job(t) for t in tenants])
     return results
+
+
+def _ackable(task_id: str | None) -> TypeGuard[str]:
+    """Whether ``task_id`` can be acknowledged (the ack endpoints take UUIDs)."""
+    if task_id is None:
+        return False
+    try:
+        uuid.UUID(task_id)
+    except ValueError:
+        return False
+    return True
 
 
 def _positive(name: str, value: object) -> None:
