@@ -562,6 +562,13 @@ class _Aborted(Exception):
     """The inner app broke the connection off (the sandbox's own drop fault)."""
 
 
+class _ClientGone(Exception):
+    """The client closed the connection before its request body arrived (e.g. cancelled)."""
+
+
+CLIENT_GONE = "client went away"
+
+
 class FaultMiddleware:
     """ASGI middleware around the sandbox app: path-specific faults, and a record of exchanges."""
 
@@ -600,7 +607,10 @@ class FaultMiddleware:
             return
         method, path = scope["method"], scope["path"]
         if self.control is not None and path.startswith(CONTROL):
-            body = await _read_body(receive)
+            try:
+                body = await _read_body(receive)
+            except _ClientGone:
+                return
             status, payload = await self.control(method, path, body)
             await _send_whole(send, status, [], json.dumps(payload).encode())
             return
@@ -646,7 +656,11 @@ class FaultMiddleware:
         if fault is None and not is_token and not is_batch:
             await self._pass_through(scope, receive, send, exchange)
             return
-        request_body = await _read_body(receive)
+        try:
+            request_body = await _read_body(receive)
+        except _ClientGone:  # nobody to answer: the sandbox must not see a truncated request
+            exchange.fault = CLIENT_GONE
+            return
         if is_token:
             form = dict(
                 pair.split("=", 1) for pair in request_body.decode("latin-1").split("&") if pair
@@ -725,16 +739,16 @@ def _task_id(task: Any) -> str:
 
 
 async def _read_body(receive: Any) -> bytes:
+    """The whole request body; _ClientGone if the client disconnects before it is complete."""
     chunks = []
     while True:
         message = await receive()
         if message["type"] == "http.request":
             chunks.append(message.get("body", b""))
             if not message.get("more_body"):
-                break
+                return b"".join(chunks)
         elif message["type"] == "http.disconnect":
-            break
-    return b"".join(chunks)
+            raise _ClientGone()
 
 
 async def _run_buffered(app: Any, scope: Any, body: bytes) -> tuple[int, list[Any], bytes]:
@@ -2955,9 +2969,11 @@ def load(run: Run) -> Result:
     result.equal("produced tasks never acknowledged", sum(1 for _, t in pushed if not acks[t]), 0)
     result.equal("tasks left in the queue", pending, 0)
     api = [e for e in exchanges if not e.path.startswith(CONTROL)]
-    answers = statuses(api)
+    gone = sum(1 for e in api if e.fault == CLIENT_GONE)  # cancelled look-ahead, say
+    answered = [e for e in api if e.fault != CLIENT_GONE]
+    answers = statuses(answered)
     result.equal("answers other than 2xx", {k: v for k, v in answers.items() if k // 100 != 2}, {})
-    for e in api:
+    for e in answered:
         if e.status // 100 != 2:
             result.failures.append(
                 f"{e.method} {e.path}?{e.query} answered {e.status} ({e.fault or 'no fault'}): "
@@ -2988,6 +3004,7 @@ def load(run: Run) -> Result:
         f"({total_walks * s.load_persons:,} persons; per iterator {walks}); "
         f"{len(pushed):,} tasks produced, handled once and acked; {len(api):,} requests, "
         f"{_fmt_counter(answers)}, {tokens} of them token requests"
+        + (f"; {gone} abandoned by the client before their body arrived" if gone else "")
     )
     result.note(
         f"RSS of the client process: {start:.1f} MB at start, {warm:.1f} MB after warm-up, "
