@@ -234,9 +234,16 @@ class CpuWatch:
             return "other load on the machine: not measured (no /proc/stat)"
         wall = time.perf_counter() - self.started
         others = max(0.0, busy - self.busy - (_own_cpu_seconds() - self.own))
+        busy = others / wall > 0.25
         return (
             f"other load on the machine during the run: {others:.0f} CPU-seconds in "
             f"{wall:.0f} s ({others / wall:.0%} of one core)"
+            + (
+                "; **the machine was busy**: durations and throughput are lower than on a "
+                "quiet machine (no check depends on speed)"
+                if busy
+                else ""
+            )
         )
 
 
