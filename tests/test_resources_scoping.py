@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-import copy
-import json
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
-from helpers import load_spec
+from resource_support import (
+    ORIGIN,
+    Server,
+    async_client,
+    check,
+    example,
+    sent_json,
+    sync_client,
+)
 
 from kimono_interop import (
-    AsyncKimonoClient,
-    KimonoClient,
     NotFoundError,
     ResponseValidationError,
-    RetryPolicy,
 )
 from kimono_interop_api.models import (
     ScopingCourse,
@@ -27,82 +30,9 @@ from kimono_interop_api.models import (
     ScopingSchoolsBulkRequest,
 )
 
-ORIGIN = "https://api.us2.kimonocloud.com"
 API = ORIGIN + "/v2/interop"
 REF_ID = "123e4567-e89b-12d3-a456-426614174000"  # the id in every vendor example
 SCOPING_ID = "5b0f7f0e-2f36-4a8e-9c7b-3d2e1f0a9b8c"
-EMPTY = object()
-
-
-def example(name: str) -> Any:
-    """A documented example of spec/interop.yaml (a copy: safe to change)."""
-    return copy.deepcopy(load_spec("interop")["components"]["examples"][name]["value"])
-
-
-class Server:
-    """A MockTransport handler: answers the token request, records and answers the rest."""
-
-    def __init__(
-        self,
-        status: int = 200,
-        body: Any = EMPTY,
-        *,
-        route: Callable[[httpx.Request], httpx.Response] | None = None,
-    ) -> None:
-        self.status = status
-        self.body = body
-        self.route = route
-        self.calls: list[httpx.Request] = []
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.calls.append(request)
-        if request.url.path == "/oauth/token":
-            return httpx.Response(200, json={"access_token": "tok-1", "expires_in": 3600})
-        self.requests.append(request)
-        if self.route is not None:
-            return self.route(request)
-        if self.body is EMPTY:
-            return httpx.Response(self.status)
-        return httpx.Response(self.status, json=self.body)
-
-    @property
-    def only(self) -> httpx.Request:
-        assert len(self.requests) == 1, [str(r.url) for r in self.requests]
-        return self.requests[0]
-
-
-def sync_client(server: Server) -> KimonoClient:
-    return KimonoClient(
-        "client-1",
-        "s3cr3t-CLIENT-value",
-        base_url=ORIGIN,
-        transport=httpx.MockTransport(server),
-        retry=RetryPolicy(max_retries=0),
-    )
-
-
-def async_client(server: Server) -> AsyncKimonoClient:
-    return AsyncKimonoClient(
-        "client-1",
-        "s3cr3t-CLIENT-value",
-        base_url=ORIGIN,
-        transport=httpx.MockTransport(server),
-        retry=RetryPolicy(max_retries=0),
-    )
-
-
-def sent_json(request: httpx.Request) -> Any:
-    return json.loads(request.content)
-
-
-def check(request: httpx.Request, method: str, path: str, query: dict[str, str]) -> None:
-    assert request.method == method
-    assert request.url.path == "/v2/interop" + path
-    assert dict(request.url.params) == query
-    assert request.headers["Authorization"] == "Bearer tok-1"
-
-
 # Schools
 
 
