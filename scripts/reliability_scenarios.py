@@ -1910,11 +1910,12 @@ def caller_input(run: Run) -> Result:
                 "page_size",
             ),
             ("tasks.ack(id, 'done')", lambda k: k.tasks.ack(person, "done"), ValueError, "status"),
-            ("tasks.ack('nope')", lambda k: k.tasks.ack("nope"), ValueError, "task_id"),
+            ("tasks.ack(' ')", lambda k: k.tasks.ack(" "), ValueError, "task_id"),
+            ("tasks.ack(7)", lambda k: k.tasks.ack(7), TypeError, "task_id"),
             ("tasks.ack_many([])", lambda k: k.tasks.ack_many([]), ValueError, "acks"),
             (
-                "tasks.ack_many([{'task_id': 'x', ...}])",
-                lambda k: k.tasks.ack_many([{"task_id": "x", "status": "success"}]),
+                "tasks.ack_many([{'task_id': '', ...}])",
+                lambda k: k.tasks.ack_many([{"task_id": "", "status": "success"}]),
                 ValueError,
                 "acks[0]",
             ),
@@ -2386,13 +2387,13 @@ def _unknown_enums(body: dict[str, Any]) -> None:
     for person in body["data"]:
         person["$sys"]["person_type"] = "guardian"
         for school in person.get("$schools", []):
-            school["org_type"] = "district_office"
-            school["$membership"]["status"] = "Suspended"
+            school["$sys"]["org_type"] = "district_office"
+            school["$sys"]["$membership"]["status"] = "Suspended"
 
 
 def _unknown_enums_kept(people: list[Any]) -> bool:
     p = people[0]
-    school = p.schools[0]
+    school = p.schools[0].sys  # references are nested under $sys
     return (
         p.sys.person_type.value == "guardian"
         and not p.sys.person_type.is_known
@@ -2564,7 +2565,8 @@ def _null_fuzz(
                 _set_path(body, path, None)
                 return body
 
-            server.faults.set_rules(Rule("GET", re.escape(list_path), always(rewrite(mutate))))
+            # The first page only: the person's paths do not fit the persons of later pages.
+            server.faults.set_rules(Rule("GET", re.escape(list_path), first(1, rewrite(mutate))))
             outcome = _outcome(run, lambda: _partial(kimono.rostering.list_persons(page_size=5)))
             server.faults.set_rules()
             _, exc = outcome
@@ -2587,7 +2589,7 @@ def _null_fuzz(
 
 
 def _task_surprises(run: Run, result: Result, server: SandboxServer) -> int:
-    """Odd task batches: unknown kinds, actions and fields are handled; a null item raises."""
+    """Odd task batches: unknown kinds, actions and fields are handled; a null item is counted."""
     state, faults = server.state, server.faults
     ids = push_tasks(state, server.tenant_id, 3)
 
@@ -2653,14 +2655,14 @@ def _task_surprises(run: Run, result: Result, server: SandboxServer) -> int:
         )
     faults.set_rules()
     result.true(
-        "a null task in a batch raises ResponseValidationError",
-        isinstance(outcome, ResponseValidationError),
+        "a null task in a batch: the consumer ends normally and counts it unackable",
+        getattr(outcome, "unackable", None) == 1,
         _short(outcome),
     )
-    result.equal("a null task in a batch: nothing handled", handled, [])
+    result.equal("a null task in a batch: the good task handled", handled, more[:1])
     # Drain what is left so later cases start from an empty queue (after ack_timeout).
     state.queue.ack(
-        [{"task_id": t, "status": "success"} for t in more], tenant_ids=[server.tenant_id]
+        [{"task_id": t, "status": "success"} for t in more[1:]], tenant_ids=[server.tenant_id]
     )
     return 2
 
@@ -2676,9 +2678,10 @@ def task_id_not_uuid(run: Run) -> Result:
         injected='`GET /tasks` answers a batch of 5 tasks whose third has `id: "task-3"`',
         amount="1 batch",
         checked=(
-            "no exception (or a documented KimonoError); the 4 good tasks handled once and "
-            "acknowledged; the bad one, which cannot be acknowledged, neither handled nor "
-            "acknowledged, and counted in `stats.unackable`"
+            "no exception; all 5 tasks handled once, in order (an id of another form is still "
+            "an id: refusing it would stall the tenant's queue); the 4 good ones acknowledged; "
+            "the ack of the odd one sent and, refused by a service that does not know it, "
+            "reported in `stats.ack_failures`"
         ),
         known=KNOWN_BUGS.get("task-id", ""),
     )
@@ -2708,25 +2711,29 @@ def task_id_not_uuid(run: Run) -> Result:
         acked = [a.task_id for a in state.queue.acks]
         failed = isinstance(outcome, BaseException)
         result.true(
-            "no exception, or a documented one",
-            not failed or isinstance(outcome, KimonoError),
+            "no exception",
+            not failed,
             f"{type(outcome).__name__}: {outcome} (last frame {last_frame(outcome)})"
             if failed
             else "",
         )
         result.equal("the good tasks of the batch were acknowledged", sorted(acked), sorted(good))
+        refused = {} if failed else dict(getattr(outcome, "ack_failures", {}))
         if not failed:
-            result.equal("tasks handled (the good ones, in order)", handled, good)
-            result.equal("stats.unackable", getattr(outcome, "unackable", None), 1)
-        unackable = None if failed else getattr(outcome, "unackable", None)
+            result.equal(
+                "tasks handled (all five, in order)", handled, [*good[:2], "task-3", *good[2:]]
+            )
+            result.equal(
+                "the odd id's ack was sent and reported refused", list(refused), ["task-3"]
+            )
         result.note(
-            f"handled {len(handled)} tasks ({handled.count('task-3')} with the bad id); "
-            f"outcome: {type(outcome).__name__ if failed else 'ok'}"
-            f"{'' if failed else f' (stats.unackable={unackable})'}"
-            f"; acked {len(acked)} of the {len(good)} good tasks"
+            f"handled {len(handled)} tasks ({handled.count('task-3')} with the odd id); "
+            f"acked {len(acked)} of the {len(good)} good tasks; refused acks: {list(refused)}"
         )
     result.summary = f"handled {len(handled)}, acked {len(acked)} of {len(good)} good" + (
-        f", raised {type(outcome).__name__}" if failed else ", the bad one skipped"
+        f", raised {type(outcome).__name__}"
+        if failed
+        else ", the odd one's ack refused and reported"
     )
     return result
 

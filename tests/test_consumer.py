@@ -329,13 +329,44 @@ def test_one_consumer_per_tenant_and_a_failing_tenant_does_not_stop_the_others()
     assert {tenant for tenant, _ in seen} == {good}
 
 
-def test_a_task_whose_id_is_not_a_uuid_is_skipped_and_the_rest_are_acked() -> None:
+def test_a_task_whose_id_is_not_a_uuid_is_handled_and_acknowledged_with_that_id() -> None:
+    """Task ids are UUIDs in every source, but an id of another form is still acknowledged.
+
+    Refusing it would leave the task unacknowledged, and the managed queue would then
+    withhold every later task of the tenant.
+    """
     good = [make_task(n) for n in range(4)]
     odd = {**make_task(9), "id": "task-3"}
     queue = FakeQueue([good[0], good[1], odd, good[2], good[3]])
     handled: list[str] = []
     with _client(queue) as kimono:
-        stats = kimono.tasks.run(lambda t: handled.append(t.id or ""), max_tasks=4)
-    assert handled == _ids(good)
+        stats = kimono.tasks.run(lambda t: handled.append(t.id or ""), stop_when_empty=True)
+    expected = [*_ids(good[:2]), "task-3", *_ids(good[2:])]
+    assert handled == expected
+    assert [a["task_id"] for a in queue.acks] == expected
+    assert (stats.unackable, stats.acknowledged) == (0, 5)
+
+
+def test_items_without_an_id_are_reported_and_the_rest_of_the_batch_is_handled(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A null item and a task with no id cannot be acknowledged: counted, logged, hooked.
+
+    The good tasks around them are handled and acknowledged; the log and the stats
+    say that the tenant's queue is stalled behind the unackable ones.
+    """
+    good = [make_task(n) for n in range(3)]
+    queue = FakeQueue(good)
+    no_id = {"schema": "2.0", "authenticate": {"tenant_id": "t"}}
+    queue.pending = [good[0], None, good[1], no_id, good[2]]  # type: ignore[list-item]
+    hooked: list[Any] = []
+    with _client(queue) as kimono:
+        stats = kimono.tasks.run(
+            lambda t: None, max_tasks=3, on_unackable=lambda t: hooked.append(t.raw)
+        )
     assert [a["task_id"] for a in queue.acks] == _ids(good)
-    assert stats.unackable >= 1
+    assert (stats.handled, stats.unackable, stats.queue_stalled) == (3, 2, True)
+    assert [t.raw for t in stats.unackable_tasks] == [None, no_id] == hooked
+    stalls = [r for r in caplog.records if "queue is stalled" in r.getMessage()]
+    assert [r.levelname for r in stalls] == ["ERROR", "ERROR"]
+    assert "members: authenticate, schema" in stalls[1].getMessage()

@@ -197,7 +197,7 @@ def test_the_cyclic_gc_is_paused_only_while_a_page_is_built() -> None:
         origin=ORIGIN,
     )
     assert gc.isenabled()
-    with pytest.raises(ResponseValidationError, match="Item 1"):
+    with pytest.raises(ResponseValidationError, match="page 0 item 1: ValueError: bad item"):
         list(pager)
     assert states == [False, False]
     assert gc.isenabled()

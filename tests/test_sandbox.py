@@ -17,8 +17,9 @@ from kimono_interop import (
     NotFoundError,
     RetryPolicy,
     TaskKind,
+    ref_id,
 )
-from kimono_interop.sandbox import Sandbox, SandboxConfig
+from kimono_interop.sandbox import Sandbox, SandboxConfig, SandboxState
 
 
 class Recording(httpx.BaseTransport):
@@ -73,7 +74,7 @@ def test_roster_pull_matches_the_seed_and_every_answer_fits_the_contract(sandbox
         school_id = str(school.sys.id)
         per_school = list(r.list_students_for_org(school_id))
         assert per_school and all(
-            any(str(ref.id) == school_id for ref in p.schools) for p in per_school
+            any(ref_id(ref) == school_id for ref in p.schools) for p in per_school
         )
         assert list(r.list_teachers_for_org(school_id))
         assert list(r.list_courses_for_org(school_id))
@@ -167,8 +168,12 @@ def test_initial_sync_and_injected_changes_arrive_as_tasks() -> None:
         kimono.tasks.run(seen.append, stop_when_empty=True)
         counts = sb.state.roster.counts()
         objects = sum(counts[c] for c in ("orgs", "terms", "courses", "sections", "persons"))
-        assert len(seen) == objects + 2
-        assert (seen[0].action, seen[-1].action) == ("SYNC_START", "SYNC_END")
+        extra = sb.config.grades_queries + sb.config.authenticate_requests
+        assert len(seen) == objects + 2 + extra
+        assert (seen[0].action, seen[-1 - extra].action) == ("SYNC_START", "SYNC_END")
+        assert [t.kind for t in seen[-extra:]] == [TaskKind.GRADES_QUERY] * 2 + [
+            TaskKind.AUTHENTICATE
+        ]
         person = dict(next(iter(sb.state.roster.persons.values())))
         person["email"] = "changed@example.edu"
         sb.state.inject("UPDATE", "persons", person, changes={"email": "old@example.edu"})
@@ -204,3 +209,73 @@ def test_latency_knob_slows_each_answer() -> None:
         started = time.perf_counter()
         list(kimono.rostering.list_leas())
         assert time.perf_counter() - started >= 0.1
+
+
+# -- the shapes the public sources disagree on -------------------------------------------------
+def test_references_are_nested_as_kimono_api_java_2_0_3_shows_them() -> None:
+    """`$sys`-wrapped references (a person's `$sections` flat); the 2019 flat form on request."""
+    with Sandbox(students=10, schools=1) as sb:
+        raw = httpx.get(
+            f"{sb.url}/v2/interop/data/rostering/students",
+            auth=(sb.config.client_id, sb.config.client_secret),
+        ).json()["data"][0]
+        with _client(sb) as kimono:
+            student = kimono.rostering.get_person(raw["$sys"]["id"])
+    school, section = raw["$schools"][0], raw["$sections"][0]
+    assert set(school) == {"$sys"} and "id" in section and "$sys" not in section
+    assert school["$sys"]["$membership"]["status"] == "Active"
+    assert ref_id(student.schools[0]) == school["$sys"]["id"] == str(student.schools[0].sys.id)
+    assert student.schools[0].sys.membership.status == "Active"  # type: ignore[union-attr]
+    assert ref_id(student.sections[0]) == section["id"]
+    flat = SandboxState.create(SandboxConfig(students=10, schools=1, references="flat"))
+    person = next(iter(flat.roster.persons.values()))
+    assert "id" in person["$schools"][0] and "$sys" not in person["$schools"][0]
+
+
+@pytest.mark.parametrize(
+    ("schema", "member"), [("1.0", "dataEvent"), ("2.0", "data_event"), ("3.0", None)]
+)
+def test_every_task_schema_is_served_as_the_vendor_parser_reads_it(
+    schema: str, member: str | None
+) -> None:
+    """1.x camelCase members and fields, 2.x snake_case members, 3.x flat; all drained and acked."""
+    with Sandbox(students=5, schools=1, task_schema=schema) as sb, _client(sb) as kimono:
+        raw = httpx.get(
+            f"{sb.url}/v2/interop/data/tasks",
+            auth=(sb.config.client_id, sb.config.client_secret),
+        ).json()["data"]
+        data = next(t for t in raw if (member in t if member else t["type"] == "data_event"))
+        if member is not None:
+            assert set(data) == {"schema", member}
+        if schema == "1.0":
+            assert {"objectType", "objectId", "tenantId", "createdAt"} <= set(data[member])
+            members = {key for task in raw for key in task if key != "schema"}
+            assert members == {"syncEvent", "dataEvent", "gradesQuery", "authenticate"}
+        # Let the batch just read come back at once, so the consumer drains everything.
+        sb.state.queue.ack_timeout = 0.01
+        time.sleep(0.02)
+        seen: list[Any] = []
+        stats = kimono.tasks.run(seen.append, stop_when_empty=True)
+    kinds = {t.kind for t in seen}
+    assert kinds == {TaskKind.SYNC, TaskKind.DATA, TaskKind.GRADES_QUERY, TaskKind.AUTHENTICATE}
+    assert all(t.object_type for t in seen if t.kind is TaskKind.DATA)
+    assert (stats.unackable, sb.state.queue.pending()) == (0, 0)
+
+
+def test_orgs_without_sys_and_bare_single_reads_are_served_on_request() -> None:
+    """The vendor's current Orgs example (top-level `id`, no `$sys`), and bare find answers."""
+    config = SandboxConfig(students=5, schools=1, orgs_without_sys=True, bare_single_reads=True)
+    with Sandbox(config) as sb, _client(sb) as kimono:
+        auth = (sb.config.client_id, sb.config.client_secret)
+        orgs = list(kimono.rostering.list_orgs())
+        lea_id = next(iter(sb.state.roster.orgs))
+        bare = httpx.get(f"{sb.url}/v2/interop/data/rostering/leas/{lea_id}", auth=auth).json()
+        enveloped = httpx.get(f"{sb.url}/v2/interop/data/rostering/orgs/{lea_id}", auth=auth)
+        lea = kimono.rostering.get_lea(lea_id)
+        person_id = next(iter(sb.state.roster.persons))
+        person = kimono.rostering.get_person(person_id)
+    assert [str(o.id) for o in orgs] == list(sb.state.roster.orgs)
+    assert all(not o.sys for o in orgs)
+    assert bare["id"] == lea_id and "data" not in bare
+    assert enveloped.json()["data"]["id"] == lea_id  # findOrg stays enveloped everywhere
+    assert (str(lea.id), str(person.sys.id)) == (lea_id, person_id)

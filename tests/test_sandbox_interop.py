@@ -38,6 +38,7 @@ from kimono_interop import (
     KimonoClient,
     NotFoundError,
     UnauthorizedError,
+    ref_id,
 )
 from kimono_interop.sandbox import Sandbox, SandboxConfig, SandboxState
 from kimono_interop_api.models import TenantInfo
@@ -454,7 +455,7 @@ def test_scoping_courses_round_trip(kimono: KimonoClient, sb: Sandbox) -> None:
     assert [str(c.course_id) for c in seeded] == course_ids[:2]
     for course in seeded:
         offered = roster.courses[str(course.course_id)]["$orgs"]
-        assert str(course.school_id) == offered[0]["id"]
+        assert str(course.school_id) == ref_id(offered[0])
 
     target = roster.courses[course_ids[5]]
     created = kimono.scoping.create_courses(
@@ -462,7 +463,7 @@ def test_scoping_courses_round_trip(kimono: KimonoClient, sb: Sandbox) -> None:
     )
     assert (str(created.course_id), created.selected) == (course_ids[5], False)
     assert created.name == target["title"]
-    assert str(created.school_id) == target["$orgs"][0]["id"]
+    assert str(created.school_id) == ref_id(target["$orgs"][0])
     assert kimono.scoping.get_course(created.id).to_dict() == created.to_dict()
     assert len(list(kimono.scoping.list_courses())) == 3
     with pytest.raises(BadRequestError, match="not offered"):

@@ -117,7 +117,8 @@ def test_ack_many_is_one_request() -> None:
 @pytest.mark.parametrize(
     ("call", "match"),
     [
-        (lambda k: k.tasks.ack("nope"), "task_id"),
+        (lambda k: k.tasks.ack(" "), "task_id"),
+        (lambda k: k.tasks.ack(7), "task_id"),
         (lambda k: k.tasks.ack(TASK_1, "done"), "status must be one of"),
         (lambda k: k.tasks.ack_many([]), "must not be empty"),
         (lambda k: k.tasks.ack_many([{"status": "success"}]), r"acks\[0\].task_id"),

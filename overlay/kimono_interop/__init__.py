@@ -30,6 +30,8 @@ from ._exceptions import (
     ConfigurationError,
     ConflictError,
     InternalServerError,
+    InvalidItem,
+    InvalidItemsError,
     KimonoError,
     NotFoundError,
     PermissionDeniedError,
@@ -41,6 +43,7 @@ from ._exceptions import (
 )
 from ._logging import setup_logging as _setup_logging
 from ._pagination import AsyncPager, Page, SyncPager
+from ._references import ref_id
 from ._retry import RetryPolicy
 from ._runtime import TaskTimeoutError
 from ._sync.consumer import TaskConsumer
@@ -78,6 +81,8 @@ __all__ = [
     "ConflictError",
     "ConsumerStats",
     "InternalServerError",
+    "InvalidItem",
+    "InvalidItemsError",
     "KimonoClient",
     "KimonoError",
     "NotFoundError",
@@ -101,4 +106,5 @@ __all__ = [
     "UnprocessableEntityError",
     "UnsafeRedirectError",
     "__version__",
+    "ref_id",
 ]

@@ -298,6 +298,18 @@ class BasicAuth(httpx.BasicAuth):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(username={self.username!r}, password='***')"
 
+    @classmethod
+    def from_api_key(cls, api_key: str) -> BasicAuth:
+        """Account-level HTTP Basic: the API key as both user name and password.
+
+        This is how the vendor's own tools call the account endpoints of the Interop
+        API, such as ``GET /tenants`` (kimonocloud/client-kit-java Credentials.forAccount,
+        kimonocloud/api-examples Tenants.java); the repr shows neither.
+        """
+        auth = cls(api_key, api_key)
+        auth.username = "***"
+        return auth
+
 
 def _check_token_url(token_url: str) -> None:
     try:

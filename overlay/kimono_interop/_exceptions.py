@@ -14,6 +14,7 @@ Hierarchy::
     ├── ConfigurationError (ValueError) missing or invalid client settings
     ├── UnsafeRedirectError            a paging link points at another origin
     ├── ResponseValidationError        a 2xx body does not match the contract
+    │   └── InvalidItemsError          items of a list could not be read (the rest were)
     ├── AckError                       handled tasks could not be acknowledged
     ├── APIConnectionError             the request did not get an HTTP response
     │   └── APITimeoutError            ... because it timed out
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -46,6 +48,8 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "InternalServerError",
+    "InvalidItem",
+    "InvalidItemsError",
     "KimonoError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -97,11 +101,50 @@ class UnsafeRedirectError(KimonoError):
 class ResponseValidationError(KimonoError):
     """A successful response body does not have the shape the contract promises."""
 
-    def __init__(self, message: str, *, response: httpx.Response) -> None:
+    def __init__(self, message: str, *, response: httpx.Response | None) -> None:
         self.response = response
-        self.status_code = response.status_code
-        self.url = redact_url(str(response.request.url))
-        super().__init__(f"{message} ({response.request.method} {self.url})")
+        self.status_code = response.status_code if response is not None else None
+        self.url = redact_url(str(response.request.url)) if response is not None else None
+        where = f" ({response.request.method} {self.url})" if response is not None else ""
+        super().__init__(f"{message}{where}")
+
+
+@dataclass(frozen=True)
+class InvalidItem:
+    """One item of a list that could not be read as its model, with where it was and why."""
+
+    page: int  #: number of the page it was on (counting from the first page walked)
+    index: int  #: position on that page
+    raw: Any = field(repr=False)  #: the item as received (may hold personal data: not in repr)
+    reason: str  #: why it could not be read
+
+    def __str__(self) -> str:
+        return f"page {self.page} item {self.index}: {self.reason}"
+
+
+class InvalidItemsError(ResponseValidationError):
+    """Items of a list could not be read; every other item was yielded before this was raised.
+
+    ``items`` holds the first :data:`MAX_INVALID_KEPT` of them (with the raw JSON),
+    ``count`` how many there were in all.
+    """
+
+    def __init__(
+        self, items: list[InvalidItem], count: int, what: str, response: httpx.Response | None
+    ) -> None:
+        self.items = items
+        self.count = count
+        super().__init__(
+            f"{count} item(s) of the {what} list could not be read and were not yielded "
+            f"(first: {items[0]}); every other item was. (HINT: a field the contract "
+            "requires is missing or malformed; pass a handler to the pager's on_invalid() "
+            "to receive such items and go on, and see docs/maintaining.md to report it.)",
+            response=response,
+        )
+
+
+#: How many invalid items an :class:`InvalidItemsError` keeps (``count`` goes on).
+MAX_INVALID_KEPT = 100
 
 
 class AckError(KimonoError):
@@ -132,7 +175,7 @@ class APIConnectionError(KimonoError):
 
 
 class APITimeoutError(APIConnectionError):
-    """The request timed out (the service itself gives up on requests after 30 s)."""
+    """The request timed out (the vendor's own clients give up after 30 s)."""
 
     def __init__(self, request: httpx.Request) -> None:
         super().__init__(

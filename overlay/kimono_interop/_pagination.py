@@ -9,6 +9,13 @@ next page number itself and stops on a short or empty page. Query parameters the
 caller gave (filters, ``page_size``) are kept on every page even when a ``next``
 link omits them.
 
+One bad item never fails the good ones around it. An item that cannot be read as
+its model (a required field missing, a malformed id, ``null``) is not yielded;
+every other item of every page is, and after the last page the walk raises
+:class:`InvalidItemsError` listing the bad ones with their raw JSON. A handler
+given to :meth:`SyncPager.on_invalid` receives each bad item instead, and nothing
+is raised. ``as_dicts()`` checks nothing but that an item is a JSON object.
+
 :class:`AsyncPager` can also look ahead (:meth:`AsyncPager.prefetch`): while the
 caller works through page *k*, pages *k+1 .. k+n* are already on their way. The
 pager predicts their URLs from the service's own ``next`` link (which numbers
@@ -22,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import logging
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -29,7 +37,16 @@ from typing import Any, Generic, TypeVar
 
 import httpx
 
-from ._exceptions import KimonoError, ResponseValidationError, UnsafeRedirectError
+from ._exceptions import (
+    MAX_INVALID_KEPT,
+    InvalidItem,
+    InvalidItemsError,
+    KimonoError,
+    ResponseValidationError,
+    UnsafeRedirectError,
+)
+
+log = logging.getLogger("kimono_interop")
 
 T = TypeVar("T")
 
@@ -40,6 +57,8 @@ AsyncFetch = Callable[[str, "Mapping[str, Any] | None"], Awaitable[httpx.Respons
 Request = tuple[str, "Mapping[str, Any] | None"]
 #: What follows a page: the next request, the error to raise instead, or None after the last.
 Step = Request | KimonoError | None
+#: Receives each item of a list that could not be read (see :meth:`SyncPager.on_invalid`).
+OnInvalid = Callable[[InvalidItem], Any]
 
 
 @dataclass
@@ -70,6 +89,9 @@ class _Walk(Generic[T]):
         self._page_size = pager._params.get("page_size")
         self._seen: set[str] = set()
         self._last_digest: int | None = None
+        self._invalid: list[InvalidItem] = []
+        self._invalid_count = 0
+        self._last_response: httpx.Response | None = None
 
     def first(self) -> Request:
         return self._pager._path, self._pager._params
@@ -88,7 +110,15 @@ class _Walk(Generic[T]):
                 "loop (check that the endpoint supports `page`)",
                 response=response,
             )
-        items, paging, next_url = pager._parse(response)
+        items, paging, next_url, invalid = pager._parse(response, self.number)
+        self._last_response = response
+        for item in invalid:
+            self._invalid_count += 1
+            log.warning("Skipped an item of %s that could not be read: %s", pager._what, item)
+            if pager._on_invalid is not None:
+                pager._on_invalid(item)
+            elif len(self._invalid) < MAX_INVALID_KEPT:
+                self._invalid.append(item)
         page = Page(items=items, next_url=next_url, number=self.number, response=response)
         self.number += 1
         if next_url is not None:
@@ -106,6 +136,13 @@ class _Walk(Generic[T]):
             return page, None
         self._last_digest = hash(response.content)
         return page, (pager._path, {**pager._params, "page": self.number})
+
+    def finish(self) -> None:
+        """After the last page: raise for the items that could not be read, if nobody took them."""
+        if self._invalid:
+            raise InvalidItemsError(
+                self._invalid, self._invalid_count, self._pager._what, self._last_response
+            )
 
     def _checked_next(self, next_url: str, response: httpx.Response) -> str:
         pager = self._pager
@@ -134,13 +171,19 @@ class _BasePager(Generic[T]):
         params: Mapping[str, Any],
         parse_item: Callable[[Any], T],
         origin: httpx.URL,
+        on_invalid: OnInvalid | None = None,
     ) -> None:
         self._path = path
         self._params = {k: v for k, v in params.items() if v is not None}
         self._parse_item = parse_item
         self._origin = origin
+        self._on_invalid = on_invalid
+        model = getattr(parse_item, "__self__", None)
+        self._what = getattr(model, "__name__", "object") if model is not None else "dict"
 
-    def _parse(self, response: httpx.Response) -> tuple[list[T], Any, str | None]:
+    def _parse(
+        self, response: httpx.Response, number: int
+    ) -> tuple[list[T], Any, str | None, list[InvalidItem]]:
         try:
             body = json.loads(response.content)
         except (ValueError, RecursionError):  # RecursionError: JSON nested absurdly deep
@@ -156,35 +199,47 @@ class _BasePager(Generic[T]):
         next_url = paging.get("next") if isinstance(paging, dict) else None
         if next_url is not None and not isinstance(next_url, str):
             raise ResponseValidationError("`paging.next` is not a string", response=response)
-        parse = self._parse_item
-        if parse is _as_dict:
-            if not all(type(raw) is dict for raw in data):
-                raise ResponseValidationError(
-                    "An item of the page is not a JSON object", response=response
+        items, invalid = read_items(data, self._parse_item, number)
+        return items, paging, next_url or None, invalid
+
+
+def read_items(
+    data: list[Any], parse: Callable[[Any], T], page: int
+) -> tuple[list[T], list[InvalidItem]]:
+    """Each item of ``data`` read with ``parse``; those it cannot read come back apart."""
+    if parse is _as_dict:
+        objects: list[Any] = [raw for raw in data if type(raw) is dict]
+        if len(objects) == len(data):
+            return objects, []
+        return objects, [
+            InvalidItem(page, index, raw, f"not a JSON object: {_json_type(raw)}")
+            for index, raw in enumerate(data)
+            if type(raw) is not dict
+        ]
+    items: list[T] = []
+    invalid: list[InvalidItem] = []
+    append = items.append
+    # Building a page of models allocates tens of thousands of objects, none of them in
+    # reference cycles; left on, the cyclic GC would scan them repeatedly while they are
+    # built (half the time of typed iteration). Pause it for the page, then restore it.
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        for index, raw in enumerate(data):
+            try:
+                append(parse(raw))
+            except (KeyError, ValueError, TypeError, AttributeError) as exc:
+                reason = (
+                    f"not a JSON object: {_json_type(raw)}"
+                    if not isinstance(raw, dict)
+                    else f"{type(exc).__name__}: {exc}"
                 )
-            return data, paging, next_url or None
-        items: list[T] = []
-        append = items.append
-        # Building a page of models allocates tens of thousands of objects, none of them in
-        # reference cycles; left on, the cyclic GC would scan them repeatedly while they are
-        # built (half the time of typed iteration). Pause it for the page, then restore it.
-        paused = gc.isenabled()
+                invalid.append(InvalidItem(page, index, raw, reason))
+    finally:
         if paused:
-            gc.disable()
-        try:
-            for index, raw in enumerate(data):
-                try:
-                    append(parse(raw))
-                except (KeyError, ValueError, TypeError, AttributeError) as exc:
-                    raise ResponseValidationError(
-                        f"Item {index} of the page does not match the contract "
-                        f"({type(exc).__name__}: {exc})",
-                        response=response,
-                    ) from exc
-        finally:
-            if paused:
-                gc.enable()
-        return items, paging, next_url or None
+            gc.enable()
+    return items, invalid
 
 
 class SyncPager(_BasePager[T]):
@@ -202,8 +257,11 @@ class SyncPager(_BasePager[T]):
         params: Mapping[str, Any],
         parse_item: Callable[[Any], T],
         origin: httpx.URL,
+        on_invalid: OnInvalid | None = None,
     ) -> None:
-        super().__init__(path=path, params=params, parse_item=parse_item, origin=origin)
+        super().__init__(
+            path=path, params=params, parse_item=parse_item, origin=origin, on_invalid=on_invalid
+        )
         self._fetch = fetch
 
     def __iter__(self) -> Iterator[T]:
@@ -215,12 +273,29 @@ class SyncPager(_BasePager[T]):
 
     def as_dicts(self) -> SyncPager[dict[str, Any]]:
         """The same list as plain dicts, skipping model parsing (fastest for bulk exports)."""
+        return self._copy(_as_dict, self._on_invalid)
+
+    def on_invalid(self, handler: OnInvalid) -> SyncPager[T]:
+        """The same list; each item that cannot be read goes to ``handler`` and the walk goes on.
+
+        ``handler`` gets an :class:`InvalidItem` (page, index, raw JSON, reason) as the
+        page holding it is read; without a handler, the walk raises
+        :class:`InvalidItemsError` after its last item instead.
+        """
+        if not callable(handler):
+            raise TypeError(f"on_invalid needs a callable, not {type(handler).__name__}")
+        return self._copy(self._parse_item, handler)
+
+    def _copy(
+        self, parse_item: Callable[[Any], Any], on_invalid: OnInvalid | None
+    ) -> SyncPager[Any]:
         return SyncPager(
             fetch=self._fetch,
             path=self._path,
             params=self._params,
-            parse_item=_as_dict,
+            parse_item=parse_item,
             origin=self._origin,
+            on_invalid=on_invalid,
         )
 
     def pages(self) -> Iterator[Page[T]]:
@@ -233,6 +308,7 @@ class SyncPager(_BasePager[T]):
             page, request = walk.advance(self._fetch(*request))
             yield page
             del page
+        walk.finish()
 
 
 class AsyncPager(_BasePager[T]):
@@ -251,8 +327,11 @@ class AsyncPager(_BasePager[T]):
         parse_item: Callable[[Any], T],
         origin: httpx.URL,
         prefetch: int = 0,
+        on_invalid: OnInvalid | None = None,
     ) -> None:
-        super().__init__(path=path, params=params, parse_item=parse_item, origin=origin)
+        super().__init__(
+            path=path, params=params, parse_item=parse_item, origin=origin, on_invalid=on_invalid
+        )
         self._fetch = fetch
         self._prefetch = prefetch
 
@@ -266,7 +345,13 @@ class AsyncPager(_BasePager[T]):
 
     def as_dicts(self) -> AsyncPager[dict[str, Any]]:
         """The same list as plain dicts, skipping model parsing (fastest for bulk exports)."""
-        return self._copy(_as_dict, self._prefetch)
+        return self._copy(_as_dict, self._prefetch, self._on_invalid)
+
+    def on_invalid(self, handler: OnInvalid) -> AsyncPager[T]:
+        """The same list; each item that cannot be read goes to ``handler`` (see SyncPager)."""
+        if not callable(handler):
+            raise TypeError(f"on_invalid needs a callable, not {type(handler).__name__}")
+        return self._copy(self._parse_item, self._prefetch, handler)
 
     def prefetch(self, pages: int) -> AsyncPager[T]:
         """The same list, fetching up to ``pages`` pages ahead of the caller, in order.
@@ -275,9 +360,11 @@ class AsyncPager(_BasePager[T]):
         """
         if isinstance(pages, bool) or not isinstance(pages, int) or not 0 <= pages <= 64:
             raise ValueError(f"prefetch pages must be an int between 0 and 64, got {pages!r}")
-        return self._copy(self._parse_item, pages)
+        return self._copy(self._parse_item, pages, self._on_invalid)
 
-    def _copy(self, parse_item: Callable[[Any], Any], prefetch: int) -> AsyncPager[Any]:
+    def _copy(
+        self, parse_item: Callable[[Any], Any], prefetch: int, on_invalid: OnInvalid | None
+    ) -> AsyncPager[Any]:
         return AsyncPager(
             fetch=self._fetch,
             path=self._path,
@@ -285,6 +372,7 @@ class AsyncPager(_BasePager[T]):
             parse_item=parse_item,
             origin=self._origin,
             prefetch=prefetch,
+            on_invalid=on_invalid,
         )
 
     async def pages(self) -> AsyncIterator[Page[T]]:
@@ -298,6 +386,7 @@ class AsyncPager(_BasePager[T]):
                 page, request = walk.advance(await self._fetch(*request))
                 yield page
                 del page
+            walk.finish()
             return
         # Look-ahead: ahead holds (predicted URL, fetch) for the pages after the current one.
         ahead: deque[tuple[str, asyncio.Future[httpx.Response]]] = deque()
@@ -316,6 +405,7 @@ class AsyncPager(_BasePager[T]):
                 else:
                     _cancel(ahead)
                 yield page
+            walk.finish()
         finally:
             _cancel(ahead)
 
@@ -359,6 +449,14 @@ def _as_dict(raw: Any) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise TypeError(f"expected an object, got {type(raw).__name__}")
     return raw
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {bool: "boolean", int: "number", float: "number", str: "string", list: "array"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def _origin_text(origin: httpx.URL) -> str:

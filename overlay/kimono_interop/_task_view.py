@@ -1,15 +1,29 @@
 """One view of a Task whatever its schema version, and the outcome types of the consumer.
 
-Kimono sends tasks in three shapes, chosen by ``schema``:
+Kimono sends tasks in three shapes, chosen by ``schema`` (no ``schema`` at all means 1.x):
 
-* 1.x ``{"schema": "1.0", "dataEvent": {id, action, object_type, data, ...}}``
-* 2.x ``{"schema": "2.0", "data_event" | "sync_event" | "lifecycle_event" | ...: {...}}``
+* 1.x ``{"schema": "1.0", "dataEvent" | "syncEvent" | "lifecycleEvent" | "gradesQuery":
+  {id, action, objectType, objectId, groupId, tenantId, createdAt, data, ...}}``
+* 2.x ``{"schema": "2.0", "data_event" | "sync_event" | "lifecycle_event" | "grades_query"
+  | "authenticate": {id, action, object_type, ...}}``
 * 3.x ``{"schema": "3.0", "type": "data_event", id, action, object_type, data, ...}``
 
-:meth:`TaskView.from_raw` reads any of them into the same fields. Nothing is
-rejected: an event member or ``type`` it does not know gives ``kind`` UNKNOWN with
-the name kept in ``event_type``, an action it does not know stays a string, and
-``raw`` is always the task exactly as received.
+The member names and the rules below are those of the vendor's own parser
+(kimonocloud/client-kit-java, tasks/Task.java) and its current reference; spec/
+names the source of each. :meth:`TaskView.from_raw` reads any of them into the
+same fields, and is tolerant where the vendor's parser is not:
+
+* field names are read in snake_case and in camelCase, whatever the version;
+* ``schema`` may sit inside the event member (production tasks once did that);
+* ``action`` and ``origin`` are matched without regard to case (the vendor's parser
+  upper-cases them), and so are ``type`` and the member names;
+* the id is looked for in the event member, then at the top of the task.
+
+Nothing is rejected: an event it does not know gives ``kind`` UNKNOWN with the name
+kept in ``event_type``, an action it does not know stays a string, an item that is
+not even a JSON object gives a view with no id, and ``raw`` is always the task
+exactly as received. A task with no id cannot be acknowledged; the consumer says so
+loudly, because the managed queue withholds every later task of that tenant.
 """
 
 from __future__ import annotations
@@ -19,7 +33,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kimono_interop_data_api.models import Task, TaskAckStatus, TaskAction
+from kimono_interop_data_api.models import (
+    GradesQueryData,
+    SyncOrigin,
+    Task,
+    TaskAckStatus,
+    TaskAction,
+)
 
 #: The acknowledgement statuses: success, error, retry, reauthenticate.
 TaskStatus = TaskAckStatus
@@ -34,23 +54,36 @@ class TaskKind(str, enum.Enum):
     DATA = "data"  #: a rostering object was added, changed or deleted
     SYNC = "sync"  #: a synchronization starts or ends
     LIFECYCLE = "lifecycle"  #: the tenant was installed, activated or uninstalled
-    GRADES_QUERY = "grades_query"  #: Kimono asks for grades
+    GRADES_QUERY = "grades_query"  #: Kimono asks for grades (see ``TaskView.grades_query``)
     AUTHENTICATE = "authenticate"  #: the Integration must (re)authenticate to its target
     UNKNOWN = "unknown"  #: an event type this SDK does not know (kept in ``event_type``)
 
 
+def _norm(name: str) -> str:
+    """A member or type name without case and underscores: ``grades_query`` -> ``gradesquery``."""
+    return name.replace("_", "").lower()
+
+
+#: Event names (member names in 1.x/2.x, ``type`` in 3.x), normalised by :func:`_norm`.
 _KINDS = {
-    "data_event": TaskKind.DATA,
     "dataevent": TaskKind.DATA,
-    "sync_event": TaskKind.SYNC,
     "syncevent": TaskKind.SYNC,
-    "lifecycle_event": TaskKind.LIFECYCLE,
     "lifecycleevent": TaskKind.LIFECYCLE,
-    "grades_query_event": TaskKind.GRADES_QUERY,
-    "gradesqueryevent": TaskKind.GRADES_QUERY,
-    "authenticate_event": TaskKind.AUTHENTICATE,
+    "gradesquery": TaskKind.GRADES_QUERY,
+    "gradesqueryevent": TaskKind.GRADES_QUERY,  # this project's own earlier name
+    "authenticate": TaskKind.AUTHENTICATE,
     "authenticateevent": TaskKind.AUTHENTICATE,
-    "auth_event": TaskKind.AUTHENTICATE,
+    "authevent": TaskKind.AUTHENTICATE,
+}
+
+#: Event fields whose 1.x name is camelCase (every other one is a single word).
+_CAMEL = {
+    "object_type": "objectType",
+    "object_id": "objectId",
+    "group_id": "groupId",
+    "tenant_id": "tenantId",
+    "created_at": "createdAt",
+    "app_id": "appId",
 }
 
 
@@ -69,59 +102,130 @@ class TaskView:
     schema: str | None
     data: Mapping[str, Any] | None
     changes: Mapping[str, Any] | None
-    origin: str | None
+    origin: SyncOrigin | None
     created_at: str | None
     group_id: str | None
     app_id: str | None
     label: str | None
-    raw: Mapping[str, Any] = field(repr=False)
+    #: The task exactly as received: a JSON object, or whatever the service sent in its place.
+    raw: Any = field(repr=False)
 
     @classmethod
-    def from_raw(cls, raw: Mapping[str, Any]) -> TaskView:
-        """Read a task of schema 1.x, 2.x or 3.x (or one that fits none: kind UNKNOWN)."""
+    def from_raw(cls, raw: Any) -> TaskView:
+        """Read a task of schema 1.x, 2.x or 3.x; anything else gives kind UNKNOWN, never raises."""
         if not isinstance(raw, Mapping):
-            raise TypeError(f"a task must be a JSON object, not {type(raw).__name__}")
+            return cls.unreadable(raw)
         event_type, event = _event_of(raw)
-        kind = _KINDS.get((event_type or "").lower(), TaskKind.UNKNOWN)
-        action = event.get("action")
+        kind = _KINDS.get(_norm(event_type), TaskKind.UNKNOWN) if event_type else TaskKind.UNKNOWN
+        action = _get(event, "action")
+        origin = _get(event, "origin")
+        sequence = _get(event, "sequence")
         return cls(
-            id=_str(event.get("id")),
+            id=_id(event.get("id")) or _id(raw.get("id")),
             kind=kind,
             event_type=event_type,
-            action=TaskAction(action) if isinstance(action, str) else None,
-            object_type=_str(event.get("object_type")),
-            object_id=_str(event.get("object_id")),
-            tenant_id=_str(event.get("tenant_id")),
-            sequence=event.get("sequence") if isinstance(event.get("sequence"), int) else None,
-            schema=_str(raw.get("schema")),
+            action=TaskAction(action.upper()) if isinstance(action, str) else None,
+            object_type=_str(_get(event, "object_type")),
+            object_id=_id(_get(event, "object_id")),
+            tenant_id=_str(_get(event, "tenant_id")) or _str(_get(raw, "tenant_id")),
+            sequence=sequence
+            if isinstance(sequence, int) and not isinstance(sequence, bool)
+            else None,
+            schema=_str(raw.get("schema")) or _str(event.get("schema")),
             data=_mapping(event.get("data")),
             changes=_mapping(event.get("changes")),
-            origin=_str(event.get("origin")),
-            created_at=_str(event.get("created_at")),
-            group_id=_str(event.get("group_id")),
-            app_id=_str(event.get("app_id")),
+            origin=SyncOrigin(origin.lower()) if isinstance(origin, str) else None,
+            created_at=_str(_get(event, "created_at")),
+            group_id=_str(_get(event, "group_id")),
+            app_id=_str(_get(event, "app_id")),
             label=_str(event.get("label")),
             raw=raw,
         )
 
+    @classmethod
+    def unreadable(cls, raw: Any) -> TaskView:
+        """The view of an item that is not a JSON object (``null``, a string, a list...)."""
+        return cls(
+            id=None,
+            kind=TaskKind.UNKNOWN,
+            event_type=None,
+            action=None,
+            object_type=None,
+            object_id=None,
+            tenant_id=None,
+            sequence=None,
+            schema=None,
+            data=None,
+            changes=None,
+            origin=None,
+            created_at=None,
+            group_id=None,
+            app_id=None,
+            label=None,
+            raw=raw,
+        )
+
+    @property
+    def grades_query(self) -> GradesQueryData | None:
+        """What a grades query asks for (``exchange_id``, ``query``...); None for other kinds.
+
+        Raises ValueError (naming the task) if the query does not have the published shape.
+        """
+        if self.kind is not TaskKind.GRADES_QUERY or self.data is None:
+            return None
+        try:
+            return GradesQueryData.from_dict(dict(self.data))
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            raise ValueError(
+                f"the grades query of task {self.id} does not have the published shape "
+                f"({type(exc).__name__}: {exc}); read task.data instead"
+            ) from exc
+
     def model(self) -> Task:
         """The task as the generated ``Task`` model."""
+        if not isinstance(self.raw, Mapping):
+            raise ValueError(f"the task is not a JSON object: {type(self.raw).__name__}")
         return Task.from_dict(dict(self.raw))
 
 
 def _event_of(raw: Mapping[str, Any]) -> tuple[str | None, Mapping[str, Any]]:
     """The event's type name and the object holding its fields."""
     declared = raw.get("type")
-    if isinstance(declared, str) or "id" in raw:  # 3.x: flat
-        return (declared if isinstance(declared, str) else None), raw
+    if isinstance(declared, str):  # 3.x: flat
+        return declared, raw
     members = [
         (key, value)
         for key, value in raw.items()
-        if isinstance(value, Mapping) and key.lower().replace("_", "").endswith("event")
+        if isinstance(key, str) and isinstance(value, Mapping) and key not in ("data", "changes")
     ]
-    if len(members) == 1:  # 1.x / 2.x: one event member
-        return members[0]
-    return None, raw
+    # 1.x / 2.x: the event member. A known name first, then one named like an event,
+    # then any member holding an id: a task of a kind nobody lists still gets acknowledged.
+    for wanted in (
+        lambda key, _: _norm(key) in _KINDS,
+        lambda key, _: _norm(key).endswith("event"),
+        lambda _, value: "id" in value and "id" not in raw,
+    ):
+        found = [(key, value) for key, value in members if wanted(key, value)]
+        if found:
+            return found[0]
+    return None, raw  # 3.x without `type`, or a shape of its own: read the fields at the top
+
+
+def _get(event: Mapping[str, Any], name: str) -> Any:
+    """Field ``name`` in snake_case, or in camelCase as schema 1.x writes it."""
+    value = event.get(name)
+    if value is None and name in _CAMEL:
+        value = event.get(_CAMEL[name])
+    return value
+
+
+def _id(value: Any) -> str | None:
+    """An id as a string: a non-blank string, or a number written as one."""
+    if isinstance(value, str):
+        return value if value.strip() else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
 
 
 def _str(value: Any) -> str | None:
@@ -182,6 +286,10 @@ class AckResult:
         return not self.failed
 
 
+#: How many unackable tasks ``ConsumerStats.unackable_tasks`` keeps (the count goes on).
+MAX_UNACKABLE_KEPT = 20
+
+
 @dataclass
 class ConsumerStats:
     """Counts of one consumer run."""
@@ -196,5 +304,19 @@ class ConsumerStats:
     acknowledged: int = 0
     ack_failures: dict[str, str] = field(default_factory=dict)
     requests: int = 0
-    unackable: int = 0  #: tasks skipped because their id is not a UUID (never handled)
+    #: Items with no id the SDK could find (not JSON objects, or objects without an id):
+    #: they cannot be acknowledged, so the service withholds the tenant's later tasks.
+    unackable: int = 0
+    #: The first of them, as received (``TaskView.raw`` is the item itself).
+    unackable_tasks: list[TaskView] = field(default_factory=list)
     stopped_by: str = ""
+
+    @property
+    def queue_stalled(self) -> bool:
+        """Whether an unackable task was met: the tenant's queue is then stalled behind it.
+
+        Kimono hands out nothing more for a tenant while one of its tasks is
+        unacknowledged; a task without an id can never be acknowledged, so it must be
+        removed by hand (the admin queue, or the vendor's support).
+        """
+        return self.unackable > 0

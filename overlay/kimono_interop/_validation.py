@@ -28,6 +28,22 @@ def validate_id(value: object, name: str = "id") -> str:
         ) from None
 
 
+def validate_task_id(value: object, name: str = "task_id") -> str:
+    """A task id as sent back to the service: a non-blank string (or a UUID).
+
+    Task ids are UUIDs in every published source, but a task is acknowledged with
+    whatever id the service gave it: refusing an id of another form would leave the
+    task unacknowledged, and the tenant's queue stalled behind it.
+    """
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, not {type(value).__name__}")
+    if not value.strip():
+        raise ValueError(f"{name} must not be empty; pass the task's id")
+    return value
+
+
 def validate_page_size(value: object, *, maximum: int = MAX_PAGE_SIZE) -> int:
     """``value`` if it is an int in 1..maximum; ValueError naming ``page_size`` otherwise."""
     if isinstance(value, bool) or not isinstance(value, int):

@@ -18,7 +18,10 @@ class AuthType:
     """Credentials to call the Kimono APIs as an actor or tenant. Secret; never log it."""
 
     type_: AuthKind | Unset = UNSET
-    """ How a tenant or actor authenticates to the Kimono APIs. """
+    """ How a tenant or actor authenticates to the Kimono APIs. The vendor's driver framework
+    matches it without regard to case (client-kit-java impl/Credentials.java forTenant
+    upper-cases it), and so does the SDK.
+     """
     client_id: str | Unset = UNSET
     """ OAuth2 client id (or Basic user name). """
     client_secret: str | Unset = _attrs_field(repr=False, default=UNSET)

@@ -1,6 +1,8 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .address_type import AddressType
+from .authenticate_event import AuthenticateEvent
+from .authenticate_event_data import AuthenticateEventData
 from .course import Course
 from .course_response import CourseResponse
 from .courses_response import CoursesResponse
@@ -9,19 +11,30 @@ from .data_event_changes import DataEventChanges
 from .data_event_data import DataEventData
 from .error_type import ErrorType
 from .extension_data import ExtensionData
+from .grades_query import GradesQuery
+from .grades_query_condition import GradesQueryCondition
+from .grades_query_data import GradesQueryData
 from .grades_query_event import GradesQueryEvent
-from .grades_query_event_data import GradesQueryEventData
+from .grades_query_scope import GradesQueryScope
+from .grades_query_scope_by import GradesQueryScopeBy
+from .grades_query_type import GradesQueryType
+from .grades_ref import GradesRef
+from .grades_summary_type import GradesSummaryType
 from .grading_categories_response import GradingCategoriesResponse
 from .grading_category import GradingCategory
 from .id_map import IdMap
 from .lifecycle_event import LifecycleEvent
 from .lifecycle_event_data import LifecycleEventData
+from .membership_ref_sys import MembershipRefSys
 from .membership_ref_type import MembershipRefType
 from .membership_status import MembershipStatus
+from .membership_sys_type import MembershipSysType
 from .membership_type import MembershipType
 from .name_type import NameType
 from .org import Org
+from .org_membership_ref_sys import OrgMembershipRefSys
 from .org_membership_ref_type import OrgMembershipRefType
+from .org_ref_sys import OrgRefSys
 from .org_ref_type import OrgRefType
 from .org_response import OrgResponse
 from .org_sys_type import OrgSysType
@@ -29,14 +42,17 @@ from .org_type import OrgType
 from .orgs_response import OrgsResponse
 from .paging import Paging
 from .person import Person
+from .person_membership_ref_sys import PersonMembershipRefSys
 from .person_membership_ref_type import PersonMembershipRefType
 from .person_org_membership import PersonOrgMembership
+from .person_ref_sys import PersonRefSys
 from .person_ref_type import PersonRefType
 from .person_response import PersonResponse
 from .person_section_membership import PersonSectionMembership
 from .person_sys_type import PersonSysType
 from .person_type import PersonType
 from .persons_response import PersonsResponse
+from .ref_sys import RefSys
 from .ref_type import RefType
 from .section import Section
 from .section_response import SectionResponse
@@ -54,9 +70,13 @@ from .task_changes import TaskChanges
 from .task_data import TaskData
 from .task_event import TaskEvent
 from .task_event_type import TaskEventType
+from .task_event_v1 import TaskEventV1
+from .task_event_v1_changes import TaskEventV1Changes
+from .task_event_v1_data import TaskEventV1Data
 from .task_response import TaskResponse
 from .tasks_response import TasksResponse
 from .term import Term
+from .term_ref_sys import TermRefSys
 from .term_ref_type import TermRefType
 from .term_response import TermResponse
 from .term_sys_type import TermSysType
@@ -64,6 +84,8 @@ from .terms_response import TermsResponse
 
 __all__ = (
     "AddressType",
+    "AuthenticateEvent",
+    "AuthenticateEventData",
     "Course",
     "CourseResponse",
     "CoursesResponse",
@@ -72,19 +94,30 @@ __all__ = (
     "DataEventData",
     "ErrorType",
     "ExtensionData",
+    "GradesQuery",
+    "GradesQueryCondition",
+    "GradesQueryData",
     "GradesQueryEvent",
-    "GradesQueryEventData",
+    "GradesQueryScope",
+    "GradesQueryScopeBy",
+    "GradesQueryType",
+    "GradesRef",
+    "GradesSummaryType",
     "GradingCategoriesResponse",
     "GradingCategory",
     "IdMap",
     "LifecycleEvent",
     "LifecycleEventData",
+    "MembershipRefSys",
     "MembershipRefType",
     "MembershipStatus",
+    "MembershipSysType",
     "MembershipType",
     "NameType",
     "Org",
+    "OrgMembershipRefSys",
     "OrgMembershipRefType",
+    "OrgRefSys",
     "OrgRefType",
     "OrgResponse",
     "OrgsResponse",
@@ -92,14 +125,17 @@ __all__ = (
     "OrgType",
     "Paging",
     "Person",
+    "PersonMembershipRefSys",
     "PersonMembershipRefType",
     "PersonOrgMembership",
+    "PersonRefSys",
     "PersonRefType",
     "PersonResponse",
     "PersonSectionMembership",
     "PersonsResponse",
     "PersonSysType",
     "PersonType",
+    "RefSys",
     "RefType",
     "Section",
     "SectionResponse",
@@ -117,9 +153,13 @@ __all__ = (
     "TaskData",
     "TaskEvent",
     "TaskEventType",
+    "TaskEventV1",
+    "TaskEventV1Changes",
+    "TaskEventV1Data",
     "TaskResponse",
     "TasksResponse",
     "Term",
+    "TermRefSys",
     "TermRefType",
     "TermResponse",
     "TermsResponse",

@@ -13,9 +13,12 @@ T = TypeVar("T", bound="Course")
 
 @_attrs_define
 class Course:
-    """A course offered by one or more orgs."""
+    """A course offered by one or more orgs. `$sys` is optional (kimono-api-java 2.0.0 and 2.0.3
+    interop-data/docs/Course.md).
 
-    sys: SysType
+    """
+
+    sys: SysType | Unset = UNSET
     """ System metadata (`$sys`) Kimono keeps for every rostering object. """
     ext: ExtensionData | Unset = UNSET
     """ Extension attributes (`$ext`) a repository attached to an object, by name. """
@@ -32,7 +35,9 @@ class Course:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        sys = self.sys.to_dict()
+        sys: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.sys, Unset):
+            sys = self.sys.to_dict()
 
         ext: dict[str, Any] | Unset = UNSET
         if not isinstance(self.ext, Unset):
@@ -60,11 +65,9 @@ class Course:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "$sys": sys,
-            }
-        )
+        field_dict.update({})
+        if sys is not UNSET:
+            field_dict["$sys"] = sys
         if ext is not UNSET:
             field_dict["$ext"] = ext
         if local_id is not UNSET:
@@ -83,7 +86,12 @@ class Course:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        sys = SysType.from_dict(d.pop("$sys"))
+        _sys = d.pop("$sys", UNSET)
+        sys: SysType | Unset
+        if _sys is UNSET:
+            sys = UNSET
+        else:
+            sys = SysType.from_dict(_sys)
 
         _ext = d.pop("$ext", UNSET)
         ext: ExtensionData | Unset

@@ -14,7 +14,9 @@ class CourseResponse:
     """One Course."""
 
     data: Course
-    """ A course offered by one or more orgs. """
+    """ A course offered by one or more orgs. `$sys` is optional (kimono-api-java 2.0.0 and 2.0.3
+    interop-data/docs/Course.md).
+     """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -16,14 +16,29 @@ T = TypeVar("T", bound="GradesQueryEvent")
 
 @_attrs_define
 class GradesQueryEvent:
-    """A request from Kimono for grades the Integration holds."""
+    """A request from Kimono for grades the Integration holds (client-kit-java KCTaskType
+    GRADES_QUERY; the action is not shown by any source, NOT_APPLICABLE entered the vendor's
+    parser in the same commit). The driver acknowledges the task and answers through the Grades
+    API (`POST /v2/grades/exchanges/{exchange_id}/data`, or `/errors` when it cannot:
+    kimonocloud/api-examples java/grades GradesExample.java), which this contract does not cover.
 
-    id: UUID | Unset = UNSET
-    """ Id of the Task; acknowledge the Task with this id. """
+    """
+
+    id: str | Unset = UNSET
+    """ Id of the Task; acknowledge the Task with this id. A UUID in every source, but read as
+    a string: a task whose id the SDK cannot use is never acknowledged, and the managed
+    queue then withholds every later task of its tenant.
+     """
     tenant_id: UUID | Unset = UNSET
     """ Tenant the event belongs to. """
     account_id: UUID | Unset = UNSET
     """ Account the tenant belongs to. """
+    schema: str | Unset = UNSET
+    """ Version of the Task payload format (`1.0`, `2.0`, `3.0`; absent means 1.x). At the top
+    of the Task, or inside the event member, as production tasks carried it for a time
+    (client-kit-java tasks/Task.java, commit 28aad22, reads it there when the Task has
+    that member only).
+     """
     sequence: int | Unset = UNSET
     """ Position of the event in the tenant's stream; increases with every event. """
     created_at: datetime.datetime | Unset = UNSET
@@ -33,26 +48,37 @@ class GradesQueryEvent:
     action: TaskAction | Unset = UNSET
     """ What happened. Lifecycle events: TENANT_INSTALLED, TENANT_ACTIVATED, TENANT_UNINSTALLED.
     Sync events: SYNC_START, SYNC_END. Data events: ADD, UPDATE, CHANGE, DELETE, SET, UNSET.
-    Open set: the live service sent CHANGE before any published spec listed it.
+    NOT_APPLICABLE: events that are not about an object change (kimonocloud/client-kit-java
+    KCTaskAction.java, added with the grades query in commit 02d11ed). Open set: the live service
+    sent CHANGE before any published spec listed it (Wayside-Publishing/kimono-php commit
+    b3b2542). The vendor's parser upper-cases the action before matching (client-kit-java
+    tasks/Task.java), so a lower-case action is the same action; the SDK's TaskView does the same.
      """
     object_type: str | Unset = UNSET
-    """ Type (collection name) of the object the event is about, e.g. `persons`. """
-    object_id: UUID | Unset = UNSET
-    """ $sys.id of the object the event is about. """
+    """ Type of the object the event is about: a collection name (`persons`) or a blueprint
+    topic (`Student`, `RDM:Student`, `CourseSection` in kimonocloud/api-examples).
+     """
+    object_id: str | Unset = UNSET
+    """ Id of the object the event is about. Not necessarily a UUID: the vendor's current
+    reference (interop-data-oas, Tasks response example) shows `"text"` here where every
+    UUID field shows a UUID, and the 2019 `format: uuid` was dropped so that one such task
+    never fails a batch.
+     """
     group_id: str | Unset = UNSET
     """ Groups the events that belong together (e.g. one synchronization). """
     app_id: str | Unset = UNSET
     """ Identifier of the object in the Integration's own id-space, when known. """
     label: str | Unset = UNSET
     """ Human-readable label of the object. """
-    data: GradesQueryEventData | Unset = UNSET
-    """ The query -- which grades are asked for. """
+    data: GradesQueryData | Unset = UNSET
+    """ What a grades query asks for (kimonocloud/api-examples java/grades GradesExample.java reads
+    `exchange_id`, `max_data_content_length` and `query`; kimono-api-java grades ExchangeQuery
+    and ExchangeQueryConditions give the query's shape).
+     """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id: str | Unset = UNSET
-        if not isinstance(self.id, Unset):
-            id = str(self.id)
+        id = self.id
 
         tenant_id: str | Unset = UNSET
         if not isinstance(self.tenant_id, Unset):
@@ -61,6 +87,8 @@ class GradesQueryEvent:
         account_id: str | Unset = UNSET
         if not isinstance(self.account_id, Unset):
             account_id = str(self.account_id)
+
+        schema = self.schema
 
         sequence = self.sequence
 
@@ -78,9 +106,7 @@ class GradesQueryEvent:
 
         object_type = self.object_type
 
-        object_id: str | Unset = UNSET
-        if not isinstance(self.object_id, Unset):
-            object_id = str(self.object_id)
+        object_id = self.object_id
 
         group_id = self.group_id
 
@@ -101,6 +127,8 @@ class GradesQueryEvent:
             field_dict["tenant_id"] = tenant_id
         if account_id is not UNSET:
             field_dict["account_id"] = account_id
+        if schema is not UNSET:
+            field_dict["schema"] = schema
         if sequence is not UNSET:
             field_dict["sequence"] = sequence
         if created_at is not UNSET:
@@ -127,12 +155,7 @@ class GradesQueryEvent:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        _id = d.pop("id", UNSET)
-        id: UUID | Unset
-        if _id is UNSET:
-            id = UNSET
-        else:
-            id = parse_uuid(_id)
+        id = d.pop("id", UNSET)
 
         _tenant_id = d.pop("tenant_id", UNSET)
         tenant_id: UUID | Unset
@@ -147,6 +170,8 @@ class GradesQueryEvent:
             account_id = UNSET
         else:
             account_id = parse_uuid(_account_id)
+
+        schema = d.pop("schema", UNSET)
 
         sequence = d.pop("sequence", UNSET)
 
@@ -177,12 +202,7 @@ class GradesQueryEvent:
 
         object_type = d.pop("object_type", UNSET)
 
-        _object_id = d.pop("object_id", UNSET)
-        object_id: UUID | Unset
-        if _object_id is UNSET:
-            object_id = UNSET
-        else:
-            object_id = parse_uuid(_object_id)
+        object_id = d.pop("object_id", UNSET)
 
         group_id = d.pop("group_id", UNSET)
 
@@ -191,16 +211,17 @@ class GradesQueryEvent:
         label = d.pop("label", UNSET)
 
         _data = d.pop("data", UNSET)
-        data: GradesQueryEventData | Unset
+        data: GradesQueryData | Unset
         if _data is UNSET:
             data = UNSET
         else:
-            data = GradesQueryEventData.from_dict(_data)
+            data = GradesQueryData.from_dict(_data)
 
         grades_query_event = cls(
             id,
             tenant_id,
             account_id,
+            schema,
             sequence,
             created_at,
             updated_at,
@@ -233,4 +254,4 @@ class GradesQueryEvent:
         return key in self.additional_properties
 
 
-from ..models.grades_query_event_data import GradesQueryEventData  # noqa: E402
+from ..models.grades_query_data import GradesQueryData  # noqa: E402

@@ -16,16 +16,33 @@ T = TypeVar("T", bound="MembershipType")
 
 @_attrs_define
 class MembershipType:
-    """The membership that links two objects (a person and an org or a section)."""
+    """The membership that links two objects (a person and an org or a section). kimono-api-java
+    2.0.3 gives it only `id`, `type` and `label`; the status, grade, primary flag and dates are
+    published on the stand-alone PersonOrgMembership and PersonSectionMembership objects
+    (Wayside-Publishing/kimono-php, 2022-11) and are read here too when present.
+
+    """
 
     id: UUID | Unset = UNSET
     """ $sys.id of the referenced object. """
     type_: str | Unset = UNSET
-    """ Object type (collection name) of the referenced object. """
+    """ Type of the referenced object: a collection name (`orgs`, `sections`) or a class name
+    (`Org`, `Person`, `PersonOrgMembership` in kimonocloud/api-examples java/load/data).
+     """
     label: str | Unset = UNSET
     """ Human-readable label of the referenced object. """
+    source_id: IdMap | Unset = UNSET
+    """ Identifiers of the object in other id-spaces, keyed by id-space (an SIS, an application). """
+    app_id: IdMap | Unset = UNSET
+    """ Identifiers of the object in other id-spaces, keyed by id-space (an SIS, an application). """
+    created_at: datetime.datetime | Unset = UNSET
+    """ When Kimono first saw the referenced object (grades references carry it). """
+    updated_at: datetime.datetime | Unset = UNSET
+    """ When Kimono last saw the referenced object change. """
     status: MembershipStatus | Unset = UNSET
-    """ State of a membership relative to today. """
+    """ State of a membership relative to today (Wayside-Publishing/kimono-php commits 6c32221 and
+    f372903, corrected against live traffic in 2022-11).
+     """
     grade: str | Unset = UNSET
     """ Grade level of the person within the org. """
     primary: bool | Unset = UNSET
@@ -44,6 +61,22 @@ class MembershipType:
         type_ = self.type_
 
         label = self.label
+
+        source_id: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.source_id, Unset):
+            source_id = self.source_id.to_dict()
+
+        app_id: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.app_id, Unset):
+            app_id = self.app_id.to_dict()
+
+        created_at: str | Unset = UNSET
+        if not isinstance(self.created_at, Unset):
+            created_at = self.created_at.isoformat()
+
+        updated_at: str | Unset = UNSET
+        if not isinstance(self.updated_at, Unset):
+            updated_at = self.updated_at.isoformat()
 
         status: str | Unset = UNSET
         if not isinstance(self.status, Unset):
@@ -70,6 +103,14 @@ class MembershipType:
             field_dict["type"] = type_
         if label is not UNSET:
             field_dict["label"] = label
+        if source_id is not UNSET:
+            field_dict["source_id"] = source_id
+        if app_id is not UNSET:
+            field_dict["app_id"] = app_id
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
+        if updated_at is not UNSET:
+            field_dict["updated_at"] = updated_at
         if status is not UNSET:
             field_dict["status"] = status
         if grade is not UNSET:
@@ -96,6 +137,38 @@ class MembershipType:
         type_ = d.pop("type", UNSET)
 
         label = d.pop("label", UNSET)
+
+        _source_id = d.pop("source_id", UNSET)
+        source_id: IdMap | Unset
+        if _source_id is UNSET:
+            source_id = UNSET
+        else:
+            source_id = IdMap.from_dict(_source_id)
+
+        _app_id = d.pop("app_id", UNSET)
+        app_id: IdMap | Unset
+        if _app_id is UNSET:
+            app_id = UNSET
+        else:
+            app_id = IdMap.from_dict(_app_id)
+
+        _created_at = d.pop("created_at", UNSET)
+        created_at: datetime.datetime | Unset
+        if _created_at is UNSET:
+            created_at = UNSET
+        else:
+            created_at = datetime.datetime.fromisoformat(
+                _created_at.replace("Z", "+00:00")
+            )
+
+        _updated_at = d.pop("updated_at", UNSET)
+        updated_at: datetime.datetime | Unset
+        if _updated_at is UNSET:
+            updated_at = UNSET
+        else:
+            updated_at = datetime.datetime.fromisoformat(
+                _updated_at.replace("Z", "+00:00")
+            )
 
         _status = d.pop("status", UNSET)
         status: MembershipStatus | Unset
@@ -126,6 +199,10 @@ class MembershipType:
             id,
             type_,
             label,
+            source_id,
+            app_id,
+            created_at,
+            updated_at,
             status,
             grade,
             primary,
@@ -151,3 +228,6 @@ class MembershipType:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.id_map import IdMap  # noqa: E402

@@ -2,21 +2,31 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, TypeVar
+from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="Org")
 
 
 @_attrs_define
 class Org:
-    """An organization -- an LEA (district) or a school."""
+    """An organization -- an LEA (district) or a school. `$sys` is optional: kimono-api-java
+    2.0.0 and 2.0.3 (interop-data/docs/Org.md) mark it optional, and the vendor's current
+    reference (developerdocs.instructure.com services/datasync/interop-data-oas, Orgs response
+    example) shows an Org with a top-level `id` and no `$sys` at all.
 
-    sys: OrgSysType
+    """
+
+    sys: OrgSysType | Unset = UNSET
     """ System metadata of an Org. """
+    id: UUID | Unset = UNSET
+    """ Id of the Org when it is given outside `$sys`, as in the vendor's current Orgs response
+    example. Read `$sys.id` first.
+     """
     ext: ExtensionData | Unset = UNSET
     """ Extension attributes (`$ext`) a repository attached to an object, by name. """
     local_id: str | Unset = UNSET
@@ -24,7 +34,7 @@ class Org:
     name: str | Unset = UNSET
     """ Name of the Org. """
     parent: OrgRefType | Unset = UNSET
-    """ A reference to an Org. """
+    """ A reference to an Org, nested (`$sys`) or flat. See RefType. """
     children: list[OrgRefType] | Unset = UNSET
     """ Orgs below this one (the schools of an LEA). """
     students: list[PersonMembershipRefType] | Unset = UNSET
@@ -34,7 +44,13 @@ class Org:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        sys = self.sys.to_dict()
+        sys: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.sys, Unset):
+            sys = self.sys.to_dict()
+
+        id: str | Unset = UNSET
+        if not isinstance(self.id, Unset):
+            id = str(self.id)
 
         ext: dict[str, Any] | Unset = UNSET
         if not isinstance(self.ext, Unset):
@@ -71,11 +87,11 @@ class Org:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "$sys": sys,
-            }
-        )
+        field_dict.update({})
+        if sys is not UNSET:
+            field_dict["$sys"] = sys
+        if id is not UNSET:
+            field_dict["id"] = id
         if ext is not UNSET:
             field_dict["$ext"] = ext
         if local_id is not UNSET:
@@ -96,7 +112,19 @@ class Org:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        sys = OrgSysType.from_dict(d.pop("$sys"))
+        _sys = d.pop("$sys", UNSET)
+        sys: OrgSysType | Unset
+        if _sys is UNSET:
+            sys = UNSET
+        else:
+            sys = OrgSysType.from_dict(_sys)
+
+        _id = d.pop("id", UNSET)
+        id: UUID | Unset
+        if _id is UNSET:
+            id = UNSET
+        else:
+            id = parse_uuid(_id)
 
         _ext = d.pop("$ext", UNSET)
         ext: ExtensionData | Unset
@@ -145,6 +173,7 @@ class Org:
 
         org = cls(
             sys,
+            id,
             ext,
             local_id,
             name,

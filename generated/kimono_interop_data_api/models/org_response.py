@@ -14,7 +14,11 @@ class OrgResponse:
     """One Org."""
 
     data: Org
-    """ An organization -- an LEA (district) or a school. """
+    """ An organization -- an LEA (district) or a school. `$sys` is optional: kimono-api-java
+    2.0.0 and 2.0.3 (interop-data/docs/Org.md) mark it optional, and the vendor's current
+    reference (developerdocs.instructure.com services/datasync/interop-data-oas, Orgs response
+    example) shows an Org with a top-level `id` and no `$sys` at all.
+     """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

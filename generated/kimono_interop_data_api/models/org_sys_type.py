@@ -21,7 +21,11 @@ class OrgSysType:
     id: UUID
     """ Kimono's identifier of the object; use it with the find operations. """
     type_: str | Unset = UNSET
-    """ Object type (collection name), e.g. `orgs`, `persons`, `courses`, `sections`, `terms`. """
+    """ Object type. Two vocabularies are published: collection names (`orgs`, `persons`,
+    `courses`, `sections`, `terms`: the 2019 reference) and class names (`Org`, `Person`,
+    `PersonOrgMembership`: kimonocloud/api-examples java/load/data/*.json). Compare without
+    regard to case and plural, or better, rely on the collection you read from.
+     """
     label: str | Unset = UNSET
     """ Human-readable label of the object. """
     school_year: int | Unset = UNSET
@@ -35,7 +39,11 @@ class OrgSysType:
     app_id: IdMap | Unset = UNSET
     """ Identifiers of the object in other id-spaces, keyed by id-space (an SIS, an application). """
     org_type: OrgType | Unset = UNSET
-    """ Kind of Org. Open set; the service has been seen sending other casings. """
+    """ Kind of Org. Open set, in two casings: `lea` and `school` (the 2019 reference, the vendor's
+    example code kimonocloud/api-examples java/show KimonoRostering.java), `LEA` and `School`
+    (kimonocloud/api-examples java/load/data/LEA.json and SCHOOL.json, data/simple/in.xml).
+    Compare with `str(value).lower()`.
+     """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

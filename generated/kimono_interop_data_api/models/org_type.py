@@ -11,7 +11,9 @@ class OrgType(str, Enum):
     """
 
     LEA = "lea"
+    LEA_UPPER = "LEA"
     SCHOOL = "school"
+    SCHOOL_TITLE = "School"
 
     def __str__(self) -> str:
         return str(self.value)

@@ -14,7 +14,11 @@ T = TypeVar("T", bound="Person")
 
 @_attrs_define
 class Person:
-    """A person -- a student or a teacher."""
+    """A person -- a student or a teacher. `$sys` is required: every source requires it on Person
+    (kimono-api-java 2.0.0 and 2.0.3 interop-data/docs/Person.md, the 2019 Swagger file), and a
+    Person without it cannot be told apart from any other.
+
+    """
 
     sys: PersonSysType
     """ System metadata of a Person. """
@@ -43,7 +47,9 @@ class Person:
     schools: list[OrgMembershipRefType] | Unset = UNSET
     """ Schools the person is a member of, with the membership. """
     sections: list[MembershipRefType] | Unset = UNSET
-    """ Sections the person is enrolled in or teaches, with the membership. """
+    """ Sections the person is enrolled in or teaches, with the membership. kimono-api-java 2.0.3
+    keeps these references flat (MembershipRefType) while nesting every other one.
+     """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

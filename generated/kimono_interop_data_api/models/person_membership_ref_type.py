@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar
 from uuid import UUID
@@ -15,18 +16,39 @@ T = TypeVar("T", bound="PersonMembershipRefType")
 
 @_attrs_define
 class PersonMembershipRefType:
-    """A reference to a Person who is a member of the object, with the membership."""
+    """A reference to a Person who is a member of the object, with the membership. See RefType."""
 
     id: UUID | Unset = UNSET
     """ $sys.id of the referenced object. """
     type_: str | Unset = UNSET
-    """ Object type (collection name) of the referenced object. """
+    """ Type of the referenced object: a collection name (`orgs`, `sections`) or a class name
+    (`Org`, `Person`, `PersonOrgMembership` in kimonocloud/api-examples java/load/data).
+     """
     label: str | Unset = UNSET
     """ Human-readable label of the referenced object. """
+    source_id: IdMap | Unset = UNSET
+    """ Identifiers of the object in other id-spaces, keyed by id-space (an SIS, an application). """
+    app_id: IdMap | Unset = UNSET
+    """ Identifiers of the object in other id-spaces, keyed by id-space (an SIS, an application). """
+    created_at: datetime.datetime | Unset = UNSET
+    """ When Kimono first saw the referenced object (grades references carry it). """
+    updated_at: datetime.datetime | Unset = UNSET
+    """ When Kimono last saw the referenced object change. """
     membership: MembershipType | Unset = UNSET
-    """ The membership that links two objects (a person and an org or a section). """
+    """ The membership that links two objects (a person and an org or a section). kimono-api-java
+    2.0.3 gives it only `id`, `type` and `label`; the status, grade, primary flag and dates are
+    published on the stand-alone PersonOrgMembership and PersonSectionMembership objects
+    (Wayside-Publishing/kimono-php, 2022-11) and are read here too when present.
+     """
     person_type: PersonType | Unset = UNSET
-    """ Kind of Person. Open set; the service has been seen sending other casings. """
+    """ Kind of Person. Open set, in two vocabularies: `student` and `teacher` (the 2019 reference,
+    kimonocloud/api-examples KimonoRostering.java), `Student` and `Staff`
+    (kimonocloud/api-examples java/load/data/STUDENT.json and STAFF.json) and `Teacher`
+    (kimonocloud/api-examples data/simple). Compare with `str(value).lower()`; `Staff` is the
+    blueprint's name for teachers and other staff.
+     """
+    sys: PersonMembershipRefSys | Unset = UNSET
+    """ The fields that name a Person who is a member of the object, with the membership. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -38,6 +60,22 @@ class PersonMembershipRefType:
 
         label = self.label
 
+        source_id: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.source_id, Unset):
+            source_id = self.source_id.to_dict()
+
+        app_id: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.app_id, Unset):
+            app_id = self.app_id.to_dict()
+
+        created_at: str | Unset = UNSET
+        if not isinstance(self.created_at, Unset):
+            created_at = self.created_at.isoformat()
+
+        updated_at: str | Unset = UNSET
+        if not isinstance(self.updated_at, Unset):
+            updated_at = self.updated_at.isoformat()
+
         membership: dict[str, Any] | Unset = UNSET
         if not isinstance(self.membership, Unset):
             membership = self.membership.to_dict()
@@ -45,6 +83,10 @@ class PersonMembershipRefType:
         person_type: str | Unset = UNSET
         if not isinstance(self.person_type, Unset):
             person_type = self.person_type.value
+
+        sys: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.sys, Unset):
+            sys = self.sys.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -55,10 +97,20 @@ class PersonMembershipRefType:
             field_dict["type"] = type_
         if label is not UNSET:
             field_dict["label"] = label
+        if source_id is not UNSET:
+            field_dict["source_id"] = source_id
+        if app_id is not UNSET:
+            field_dict["app_id"] = app_id
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
+        if updated_at is not UNSET:
+            field_dict["updated_at"] = updated_at
         if membership is not UNSET:
             field_dict["$membership"] = membership
         if person_type is not UNSET:
             field_dict["person_type"] = person_type
+        if sys is not UNSET:
+            field_dict["$sys"] = sys
 
         return field_dict
 
@@ -76,6 +128,38 @@ class PersonMembershipRefType:
 
         label = d.pop("label", UNSET)
 
+        _source_id = d.pop("source_id", UNSET)
+        source_id: IdMap | Unset
+        if _source_id is UNSET:
+            source_id = UNSET
+        else:
+            source_id = IdMap.from_dict(_source_id)
+
+        _app_id = d.pop("app_id", UNSET)
+        app_id: IdMap | Unset
+        if _app_id is UNSET:
+            app_id = UNSET
+        else:
+            app_id = IdMap.from_dict(_app_id)
+
+        _created_at = d.pop("created_at", UNSET)
+        created_at: datetime.datetime | Unset
+        if _created_at is UNSET:
+            created_at = UNSET
+        else:
+            created_at = datetime.datetime.fromisoformat(
+                _created_at.replace("Z", "+00:00")
+            )
+
+        _updated_at = d.pop("updated_at", UNSET)
+        updated_at: datetime.datetime | Unset
+        if _updated_at is UNSET:
+            updated_at = UNSET
+        else:
+            updated_at = datetime.datetime.fromisoformat(
+                _updated_at.replace("Z", "+00:00")
+            )
+
         _membership = d.pop("$membership", UNSET)
         membership: MembershipType | Unset
         if _membership is UNSET:
@@ -90,12 +174,24 @@ class PersonMembershipRefType:
         else:
             person_type = parse_enum(PersonType, _person_type)
 
+        _sys = d.pop("$sys", UNSET)
+        sys: PersonMembershipRefSys | Unset
+        if _sys is UNSET:
+            sys = UNSET
+        else:
+            sys = PersonMembershipRefSys.from_dict(_sys)
+
         person_membership_ref_type = cls(
             id,
             type_,
             label,
+            source_id,
+            app_id,
+            created_at,
+            updated_at,
             membership,
             person_type,
+            sys,
         )
 
         person_membership_ref_type.additional_properties = d
@@ -118,4 +214,6 @@ class PersonMembershipRefType:
         return key in self.additional_properties
 
 
+from ..models.id_map import IdMap  # noqa: E402
 from ..models.membership_type import MembershipType  # noqa: E402
+from ..models.person_membership_ref_sys import PersonMembershipRefSys  # noqa: E402

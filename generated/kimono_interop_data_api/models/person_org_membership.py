@@ -17,14 +17,19 @@ T = TypeVar("T", bound="PersonOrgMembership")
 class PersonOrgMembership:
     """The membership of a person in an org, as a stand-alone object (e.g. in task data)."""
 
-    sys: SysType | Unset = UNSET
-    """ System metadata (`$sys`) Kimono keeps for every rostering object. """
+    sys: MembershipSysType | Unset = UNSET
+    """ System metadata of a stand-alone membership: the person's and the org's type beside the
+    usual fields (kimonocloud/api-examples data/simple/in.xml maps `$sys.person_type` and
+    `$sys.org_type` of enrollments; Wayside-Publishing/kimono-php, 2022-11).
+     """
     org: OrgRefType | Unset = UNSET
-    """ A reference to an Org. """
+    """ A reference to an Org, nested (`$sys`) or flat. See RefType. """
     person: PersonRefType | Unset = UNSET
-    """ A reference to a Person. """
+    """ A reference to a Person, nested (`$sys`) or flat. See RefType. """
     status: MembershipStatus | Unset = UNSET
-    """ State of a membership relative to today. """
+    """ State of a membership relative to today (Wayside-Publishing/kimono-php commits 6c32221 and
+    f372903, corrected against live traffic in 2022-11).
+     """
     grade: str | Unset = UNSET
     """ Grade level of the person within the org. """
     primary: bool | Unset = UNSET
@@ -90,11 +95,11 @@ class PersonOrgMembership:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _sys = d.pop("$sys", UNSET)
-        sys: SysType | Unset
+        sys: MembershipSysType | Unset
         if _sys is UNSET:
             sys = UNSET
         else:
-            sys = SysType.from_dict(_sys)
+            sys = MembershipSysType.from_dict(_sys)
 
         _org = d.pop("$org", UNSET)
         org: OrgRefType | Unset
@@ -166,6 +171,6 @@ class PersonOrgMembership:
         return key in self.additional_properties
 
 
+from ..models.membership_sys_type import MembershipSysType  # noqa: E402
 from ..models.org_ref_type import OrgRefType  # noqa: E402
 from ..models.person_ref_type import PersonRefType  # noqa: E402
-from ..models.sys_type import SysType  # noqa: E402

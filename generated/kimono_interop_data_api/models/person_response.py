@@ -14,7 +14,10 @@ class PersonResponse:
     """One Person."""
 
     data: Person
-    """ A person -- a student or a teacher. """
+    """ A person -- a student or a teacher. `$sys` is required: every source requires it on Person
+    (kimono-api-java 2.0.0 and 2.0.3 interop-data/docs/Person.md, the 2019 Swagger file), and a
+    Person without it cannot be told apart from any other.
+     """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

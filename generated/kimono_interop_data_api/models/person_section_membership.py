@@ -17,14 +17,23 @@ T = TypeVar("T", bound="PersonSectionMembership")
 class PersonSectionMembership:
     """The membership of a person in a section, as a stand-alone object (e.g. in task data)."""
 
-    sys: SysType | Unset = UNSET
-    """ System metadata (`$sys`) Kimono keeps for every rostering object. """
+    sys: MembershipSysType | Unset = UNSET
+    """ System metadata of a stand-alone membership: the person's and the org's type beside the
+    usual fields (kimonocloud/api-examples data/simple/in.xml maps `$sys.person_type` and
+    `$sys.org_type` of enrollments; Wayside-Publishing/kimono-php, 2022-11).
+     """
     section: RefType | Unset = UNSET
-    """ A reference to another object. """
+    """ A reference to another object: `{"$sys": {id, type, label}}` (nested, since 2020), or the
+    same fields flat (the 2019 form). See RefSys. A reference may also carry attributes of the
+    referenced object beside `$sys` (Wayside-Publishing/kimono-php commits fa75801 and 294f631
+    made Section `$course`, `$org` and `$terms` full objects after live traffic); they are kept.
+     """
     person: PersonRefType | Unset = UNSET
-    """ A reference to a Person. """
+    """ A reference to a Person, nested (`$sys`) or flat. See RefType. """
     status: MembershipStatus | Unset = UNSET
-    """ State of a membership relative to today. """
+    """ State of a membership relative to today (Wayside-Publishing/kimono-php commits 6c32221 and
+    f372903, corrected against live traffic in 2022-11).
+     """
     grade: str | Unset = UNSET
     """ Grade level the person has in the section. """
     primary: bool | Unset = UNSET
@@ -90,11 +99,11 @@ class PersonSectionMembership:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _sys = d.pop("$sys", UNSET)
-        sys: SysType | Unset
+        sys: MembershipSysType | Unset
         if _sys is UNSET:
             sys = UNSET
         else:
-            sys = SysType.from_dict(_sys)
+            sys = MembershipSysType.from_dict(_sys)
 
         _section = d.pop("$section", UNSET)
         section: RefType | Unset
@@ -166,6 +175,6 @@ class PersonSectionMembership:
         return key in self.additional_properties
 
 
+from ..models.membership_sys_type import MembershipSysType  # noqa: E402
 from ..models.person_ref_type import PersonRefType  # noqa: E402
 from ..models.ref_type import RefType  # noqa: E402
-from ..models.sys_type import SysType  # noqa: E402

@@ -21,7 +21,11 @@ class PersonSysType:
     id: UUID
     """ Kimono's identifier of the object; use it with the find operations. """
     type_: str | Unset = UNSET
-    """ Object type (collection name), e.g. `orgs`, `persons`, `courses`, `sections`, `terms`. """
+    """ Object type. Two vocabularies are published: collection names (`orgs`, `persons`,
+    `courses`, `sections`, `terms`: the 2019 reference) and class names (`Org`, `Person`,
+    `PersonOrgMembership`: kimonocloud/api-examples java/load/data/*.json). Compare without
+    regard to case and plural, or better, rely on the collection you read from.
+     """
     label: str | Unset = UNSET
     """ Human-readable label of the object. """
     school_year: int | Unset = UNSET
@@ -35,7 +39,12 @@ class PersonSysType:
     app_id: IdMap | Unset = UNSET
     """ Identifiers of the object in other id-spaces, keyed by id-space (an SIS, an application). """
     person_type: PersonType | Unset = UNSET
-    """ Kind of Person. Open set; the service has been seen sending other casings. """
+    """ Kind of Person. Open set, in two vocabularies: `student` and `teacher` (the 2019 reference,
+    kimonocloud/api-examples KimonoRostering.java), `Student` and `Staff`
+    (kimonocloud/api-examples java/load/data/STUDENT.json and STAFF.json) and `Teacher`
+    (kimonocloud/api-examples data/simple). Compare with `str(value).lower()`; `Staff` is the
+    blueprint's name for teachers and other staff.
+     """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -10,8 +10,11 @@ class PersonType(str, Enum):
     ``is_known`` to tell listed values from new ones.
     """
 
+    STAFF_TITLE = "Staff"
     STUDENT = "student"
+    STUDENT_TITLE = "Student"
     TEACHER = "teacher"
+    TEACHER_TITLE = "Teacher"
 
     def __str__(self) -> str:
         return str(self.value)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar
 from uuid import UUID
@@ -14,14 +15,43 @@ T = TypeVar("T", bound="RefType")
 
 @_attrs_define
 class RefType:
-    """A reference to another object."""
+    """A reference to another object: `{"$sys": {id, type, label}}` (nested, since 2020), or the
+    same fields flat (the 2019 form). See RefSys. A reference may also carry attributes of the
+    referenced object beside `$sys` (Wayside-Publishing/kimono-php commits fa75801 and 294f631
+    made Section `$course`, `$org` and `$terms` full objects after live traffic); they are kept.
+
+    """
 
     id: UUID | Unset = UNSET
     """ $sys.id of the referenced object. """
     type_: str | Unset = UNSET
-    """ Object type (collection name) of the referenced object. """
+    """ Type of the referenced object: a collection name (`orgs`, `sections`) or a class name
+    (`Org`, `Person`, `PersonOrgMembership` in kimonocloud/api-examples java/load/data).
+     """
     label: str | Unset = UNSET
     """ Human-readable label of the referenced object. """
+    source_id: IdMap | Unset = UNSET
+    """ Identifiers of the object in other id-spaces, keyed by id-space (an SIS, an application). """
+    app_id: IdMap | Unset = UNSET
+    """ Identifiers of the object in other id-spaces, keyed by id-space (an SIS, an application). """
+    created_at: datetime.datetime | Unset = UNSET
+    """ When Kimono first saw the referenced object (grades references carry it). """
+    updated_at: datetime.datetime | Unset = UNSET
+    """ When Kimono last saw the referenced object change. """
+    sys: RefSys | Unset = UNSET
+    """ The fields that name a referenced object: its id, type and label, and its ids in other
+    id-spaces. Since 2020 they are nested under `$sys` inside each relationship
+    (`{"$sys": {"id": ..., "type": ..., "label": ...}}`): kimonocloud/kimono-api-java commit
+    3295c39 (released as 2.0.3, 2020-03) turned every relationship of interop-data/docs
+    (OrgSys, PersonMembershipSys, OrgMembershipSys, TermSys, SectionSys, RefSys) into that
+    wrapper. The flat form of the 2019 documents (the same fields directly in the relationship)
+    is still read, until a live recording settles which one the service sends today;
+    kimono-api-java 2.0.3 itself keeps `Person.$sections` flat. Open: a reference may carry
+    attributes of the object it names (`local_id`, `title`, `name`, dates), which
+    Wayside-Publishing/kimono-php added after live traffic (commits fa75801, 294f631, 5d21921:
+    Section `$course`, `$org`, `$terms` and membership `$org`, `$person`, `$section` as full
+    objects).
+     """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -33,6 +63,26 @@ class RefType:
 
         label = self.label
 
+        source_id: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.source_id, Unset):
+            source_id = self.source_id.to_dict()
+
+        app_id: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.app_id, Unset):
+            app_id = self.app_id.to_dict()
+
+        created_at: str | Unset = UNSET
+        if not isinstance(self.created_at, Unset):
+            created_at = self.created_at.isoformat()
+
+        updated_at: str | Unset = UNSET
+        if not isinstance(self.updated_at, Unset):
+            updated_at = self.updated_at.isoformat()
+
+        sys: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.sys, Unset):
+            sys = self.sys.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -42,6 +92,16 @@ class RefType:
             field_dict["type"] = type_
         if label is not UNSET:
             field_dict["label"] = label
+        if source_id is not UNSET:
+            field_dict["source_id"] = source_id
+        if app_id is not UNSET:
+            field_dict["app_id"] = app_id
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
+        if updated_at is not UNSET:
+            field_dict["updated_at"] = updated_at
+        if sys is not UNSET:
+            field_dict["$sys"] = sys
 
         return field_dict
 
@@ -59,10 +119,54 @@ class RefType:
 
         label = d.pop("label", UNSET)
 
+        _source_id = d.pop("source_id", UNSET)
+        source_id: IdMap | Unset
+        if _source_id is UNSET:
+            source_id = UNSET
+        else:
+            source_id = IdMap.from_dict(_source_id)
+
+        _app_id = d.pop("app_id", UNSET)
+        app_id: IdMap | Unset
+        if _app_id is UNSET:
+            app_id = UNSET
+        else:
+            app_id = IdMap.from_dict(_app_id)
+
+        _created_at = d.pop("created_at", UNSET)
+        created_at: datetime.datetime | Unset
+        if _created_at is UNSET:
+            created_at = UNSET
+        else:
+            created_at = datetime.datetime.fromisoformat(
+                _created_at.replace("Z", "+00:00")
+            )
+
+        _updated_at = d.pop("updated_at", UNSET)
+        updated_at: datetime.datetime | Unset
+        if _updated_at is UNSET:
+            updated_at = UNSET
+        else:
+            updated_at = datetime.datetime.fromisoformat(
+                _updated_at.replace("Z", "+00:00")
+            )
+
+        _sys = d.pop("$sys", UNSET)
+        sys: RefSys | Unset
+        if _sys is UNSET:
+            sys = UNSET
+        else:
+            sys = RefSys.from_dict(_sys)
+
         ref_type = cls(
             id,
             type_,
             label,
+            source_id,
+            app_id,
+            created_at,
+            updated_at,
+            sys,
         )
 
         ref_type.additional_properties = d
@@ -83,3 +187,7 @@ class RefType:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.id_map import IdMap  # noqa: E402
+from ..models.ref_sys import RefSys  # noqa: E402

@@ -13,9 +13,12 @@ T = TypeVar("T", bound="Section")
 
 @_attrs_define
 class Section:
-    """A section (class) of a course, taught at an org during one or more terms."""
+    """A section (class) of a course, taught at an org during one or more terms. `$sys` is
+    optional (kimono-api-java 2.0.0 and 2.0.3 interop-data/docs/Section.md).
 
-    sys: SysType
+    """
+
+    sys: SysType | Unset = UNSET
     """ System metadata (`$sys`) Kimono keeps for every rostering object. """
     ext: ExtensionData | Unset = UNSET
     """ Extension attributes (`$ext`) a repository attached to an object, by name. """
@@ -28,9 +31,13 @@ class Section:
     terms: list[TermRefType] | Unset = UNSET
     """ Terms during which the Section meets. """
     course: RefType | Unset = UNSET
-    """ A reference to another object. """
+    """ A reference to another object: `{"$sys": {id, type, label}}` (nested, since 2020), or the
+    same fields flat (the 2019 form). See RefSys. A reference may also carry attributes of the
+    referenced object beside `$sys` (Wayside-Publishing/kimono-php commits fa75801 and 294f631
+    made Section `$course`, `$org` and `$terms` full objects after live traffic); they are kept.
+     """
     org: OrgRefType | Unset = UNSET
-    """ A reference to an Org. """
+    """ A reference to an Org, nested (`$sys`) or flat. See RefType. """
     teachers: list[PersonMembershipRefType] | Unset = UNSET
     """ Teachers of the Section, with the membership. """
     students: list[PersonMembershipRefType] | Unset = UNSET
@@ -38,7 +45,9 @@ class Section:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        sys = self.sys.to_dict()
+        sys: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.sys, Unset):
+            sys = self.sys.to_dict()
 
         ext: dict[str, Any] | Unset = UNSET
         if not isinstance(self.ext, Unset):
@@ -81,11 +90,9 @@ class Section:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "$sys": sys,
-            }
-        )
+        field_dict.update({})
+        if sys is not UNSET:
+            field_dict["$sys"] = sys
         if ext is not UNSET:
             field_dict["$ext"] = ext
         if local_id is not UNSET:
@@ -110,7 +117,12 @@ class Section:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        sys = SysType.from_dict(d.pop("$sys"))
+        _sys = d.pop("$sys", UNSET)
+        sys: SysType | Unset
+        if _sys is UNSET:
+            sys = UNSET
+        else:
+            sys = SysType.from_dict(_sys)
 
         _ext = d.pop("$ext", UNSET)
         ext: ExtensionData | Unset

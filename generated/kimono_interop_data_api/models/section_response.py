@@ -14,7 +14,9 @@ class SectionResponse:
     """One Section."""
 
     data: Section
-    """ A section (class) of a course, taught at an org during one or more terms. """
+    """ A section (class) of a course, taught at an org during one or more terms. `$sys` is
+    optional (kimono-api-java 2.0.0 and 2.0.3 interop-data/docs/Section.md).
+     """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -20,7 +20,11 @@ class SysType:
     id: UUID
     """ Kimono's identifier of the object; use it with the find operations. """
     type_: str | Unset = UNSET
-    """ Object type (collection name), e.g. `orgs`, `persons`, `courses`, `sections`, `terms`. """
+    """ Object type. Two vocabularies are published: collection names (`orgs`, `persons`,
+    `courses`, `sections`, `terms`: the 2019 reference) and class names (`Org`, `Person`,
+    `PersonOrgMembership`: kimonocloud/api-examples java/load/data/*.json). Compare without
+    regard to case and plural, or better, rely on the collection you read from.
+     """
     label: str | Unset = UNSET
     """ Human-readable label of the object. """
     school_year: int | Unset = UNSET

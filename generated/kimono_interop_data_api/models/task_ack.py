@@ -2,13 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, TypeVar
-from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.task_ack_status import TaskAckStatus
-from ..types import UNSET, Unset, parse_enum, parse_uuid
+from ..types import UNSET, Unset, parse_enum
 
 T = TypeVar("T", bound="TaskAck")
 
@@ -17,8 +16,10 @@ T = TypeVar("T", bound="TaskAck")
 class TaskAck:
     """The acknowledgement of one Task."""
 
-    task_id: UUID | Unset = UNSET
-    """ Task ID to acknowledge (Required if multiple TaskAcks are in a single request) """
+    task_id: str | Unset = UNSET
+    """ Task ID to acknowledge (Required if multiple TaskAcks are in a single request). A UUID
+    in every source; a string here, like the Task's `id`.
+     """
     status: TaskAckStatus | Unset = UNSET
     """ Outcome of handling a Task: `success`; `error` (failed, do not deliver again; give a
     message); `retry` (failed, deliver again later; give a message); `reauthenticate` (the
@@ -32,14 +33,17 @@ class TaskAck:
     """ Optional key/value pairs to record in Kimono. Some Task types prescribe parameters be
     returned when a Task is acknowledged.
      """
+    app_id: str | Unset = UNSET
+    """ The same as `$sys.app_id`, where the vendor's driver framework puts it
+    (client-kit-java AdminTasksApiNonOAS.java sends `{"status", "message", "app_id"}`).
+    Accepted when read; the SDK sends `$sys.app_id`, the field of the current reference.
+     """
     sys: TaskAckSys | Unset = UNSET
     """ System metadata of an acknowledgement. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        task_id: str | Unset = UNSET
-        if not isinstance(self.task_id, Unset):
-            task_id = str(self.task_id)
+        task_id = self.task_id
 
         status: str | Unset = UNSET
         if not isinstance(self.status, Unset):
@@ -54,6 +58,8 @@ class TaskAck:
         params: dict[str, Any] | Unset = UNSET
         if not isinstance(self.params, Unset):
             params = self.params.to_dict()
+
+        app_id = self.app_id
 
         sys: dict[str, Any] | Unset = UNSET
         if not isinstance(self.sys, Unset):
@@ -72,6 +78,8 @@ class TaskAck:
             field_dict["error"] = error
         if params is not UNSET:
             field_dict["params"] = params
+        if app_id is not UNSET:
+            field_dict["app_id"] = app_id
         if sys is not UNSET:
             field_dict["$sys"] = sys
 
@@ -80,12 +88,7 @@ class TaskAck:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        _task_id = d.pop("task_id", UNSET)
-        task_id: UUID | Unset
-        if _task_id is UNSET:
-            task_id = UNSET
-        else:
-            task_id = parse_uuid(_task_id)
+        task_id = d.pop("task_id", UNSET)
 
         _status = d.pop("status", UNSET)
         status: TaskAckStatus | Unset
@@ -110,6 +113,8 @@ class TaskAck:
         else:
             params = TaskAckParams.from_dict(_params)
 
+        app_id = d.pop("app_id", UNSET)
+
         _sys = d.pop("$sys", UNSET)
         sys: TaskAckSys | Unset
         if _sys is UNSET:
@@ -123,6 +128,7 @@ class TaskAck:
             message,
             error,
             params,
+            app_id,
             sys,
         )
 

@@ -16,7 +16,11 @@ class TaskAckSys:
     """System metadata of an acknowledgement."""
 
     app_id: str | Unset = UNSET
-    """ Identifier the Integration gave the object in its own id-space; Kimono records it. """
+    """ Identifier the Integration gave the object in its own id-space; Kimono records it as the
+    object's `$sys.app_id` ("Interactive Sync": the ack of an ADD may carry it,
+    client-kit-java tasks/KCTaskHandler.java). The vendor's current reference lists this
+    field as `$sys.app_id`; the SDK sends it here.
+     """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

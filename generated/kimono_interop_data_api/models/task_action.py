@@ -13,6 +13,7 @@ class TaskAction(str, Enum):
     ADD = "ADD"
     CHANGE = "CHANGE"
     DELETE = "DELETE"
+    NOT_APPLICABLE = "NOT_APPLICABLE"
     SET = "SET"
     SYNC_END = "SYNC_END"
     SYNC_START = "SYNC_START"

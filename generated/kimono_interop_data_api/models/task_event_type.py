@@ -10,8 +10,9 @@ class TaskEventType(str, Enum):
     ``is_known`` to tell listed values from new ones.
     """
 
+    AUTHENTICATE = "authenticate"
     DATA_EVENT = "data_event"
-    GRADES_QUERY_EVENT = "grades_query_event"
+    GRADES_QUERY = "grades_query"
     LIFECYCLE_EVENT = "lifecycle_event"
     SYNC_EVENT = "sync_event"
 

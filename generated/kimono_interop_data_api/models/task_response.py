@@ -14,10 +14,14 @@ class TaskResponse:
     """One Task."""
 
     data: Task
-    """ One Task of the queue. Its shape depends on `schema`:
-    1.x `{schema, dataEvent}`; 2.x `{schema, data_event | sync_event | lifecycle_event |
-    grades_query_event}`; 3.x flat `{schema, type, id, action, ...}`. The id to acknowledge
-    is the event's `id`: inside the event member in 1.x and 2.x, at the top in 3.x.
+    """ One Task of the queue. Its shape depends on `schema` (absent: 1.x):
+    1.x `{schema, dataEvent | syncEvent | lifecycleEvent | gradesQuery}` with camelCase fields;
+    2.x `{schema, data_event | sync_event | lifecycle_event | grades_query | authenticate}`;
+    3.x flat `{schema, type, id, action, ...}`. The id to acknowledge is the event's `id`:
+    inside the event member in 1.x and 2.x, at the top in 3.x. Member names come from the
+    vendor's parser (client-kit-java tasks/Task.java: 1.x camel-cased, 2.x lower-cased
+    KCTaskType names) and the vendor's current reference (`authenticate`). The reference's
+    example draws every member in one Task; a real Task carries one.
      """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -14,9 +14,12 @@ T = TypeVar("T", bound="Term")
 
 @_attrs_define
 class Term:
-    """A term -- a school year, semester, trimester or marking period."""
+    """A term -- a school year, semester, trimester or marking period. `$sys` is optional
+    (kimono-api-java 2.0.0 and 2.0.3 interop-data/docs/Term.md).
 
-    sys: TermSysType
+    """
+
+    sys: TermSysType | Unset = UNSET
     """ System metadata of a Term. """
     ext: ExtensionData | Unset = UNSET
     """ Extension attributes (`$ext`) a repository attached to an object, by name. """
@@ -31,13 +34,15 @@ class Term:
     status: str | Unset = UNSET
     """ Status of the Term as the source reports it. """
     parent: TermRefType | Unset = UNSET
-    """ A reference to a Term. """
+    """ A reference to a Term, nested (`$sys`) or flat. See RefType. """
     children: list[TermRefType] | Unset = UNSET
     """ Terms nested in this one. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        sys = self.sys.to_dict()
+        sys: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.sys, Unset):
+            sys = self.sys.to_dict()
 
         ext: dict[str, Any] | Unset = UNSET
         if not isinstance(self.ext, Unset):
@@ -70,11 +75,9 @@ class Term:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "$sys": sys,
-            }
-        )
+        field_dict.update({})
+        if sys is not UNSET:
+            field_dict["$sys"] = sys
         if ext is not UNSET:
             field_dict["$ext"] = ext
         if name is not UNSET:
@@ -97,7 +100,12 @@ class Term:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        sys = TermSysType.from_dict(d.pop("$sys"))
+        _sys = d.pop("$sys", UNSET)
+        sys: TermSysType | Unset
+        if _sys is UNSET:
+            sys = UNSET
+        else:
+            sys = TermSysType.from_dict(_sys)
 
         _ext = d.pop("$ext", UNSET)
         ext: ExtensionData | Unset

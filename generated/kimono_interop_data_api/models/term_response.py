@@ -14,7 +14,9 @@ class TermResponse:
     """One Term."""
 
     data: Term
-    """ A term -- a school year, semester, trimester or marking period. """
+    """ A term -- a school year, semester, trimester or marking period. `$sys` is optional
+    (kimono-api-java 2.0.0 and 2.0.3 interop-data/docs/Term.md).
+     """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -17,12 +17,12 @@ from kimono_interop_data_api.api.admin_tasks import (
     find_admin_task,
     list_admin_tasks,
 )
-from kimono_interop_data_api.models import Task, TaskAck, TaskAckStatus, TaskResponse
+from kimono_interop_data_api.models import Task, TaskAck, TaskAckStatus
 
-from .._base_client import NOT_GIVEN, Timeout
+from .._base_client import NOT_GIVEN, Timeout, bare_or_enveloped
 from .._pagination import AsyncPager
 from .._task_view import AckResult
-from .._validation import validate_id
+from .._validation import validate_task_id
 from ._resource import AsyncResource
 from .tasks import bulk_ack, checked_acks, make_ack
 
@@ -51,18 +51,18 @@ class AsyncAdminTasks(AsyncResource):
 
     async def get(self, task_id: object, *, timeout: Timeout = NOT_GIVEN) -> Task:
         """One admin task by id."""
-        task = validate_id(task_id, "task_id")
+        task = validate_task_id(task_id, "task_id")
         return await self._request(
             self._data,
             find_admin_task,
-            lambda body: TaskResponse.from_dict(body).data,
+            bare_or_enveloped(Task),
             task,
             timeout=timeout,
         )
 
     async def delete(self, task_id: object, *, timeout: Timeout = NOT_GIVEN) -> None:
         """Remove an admin task from the queue."""
-        task = validate_id(task_id, "task_id")
+        task = validate_task_id(task_id, "task_id")
         await self._no_content(self._data, delete_admin_task, task, timeout=timeout)
 
     async def ack(
@@ -74,7 +74,7 @@ class AsyncAdminTasks(AsyncResource):
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Acknowledge one admin task."""
-        task = validate_id(task_id, "task_id")
+        task = validate_task_id(task_id, "task_id")
         ack = make_ack(task, status, message)
         await self._no_content(self._data, acknowledge_admin_task, task, body=ack, timeout=timeout)
 

@@ -33,18 +33,13 @@ from kimono_interop_data_api.api.rostering import (
 )
 from kimono_interop_data_api.models import (
     Course,
-    CourseResponse,
     Org,
-    OrgResponse,
     Person,
-    PersonResponse,
     Section,
-    SectionResponse,
     Term,
-    TermResponse,
 )
 
-from .._base_client import NOT_GIVEN, Timeout
+from .._base_client import NOT_GIVEN, Timeout, bare_or_enveloped
 from .._pagination import AsyncPager
 from .._validation import validate_id
 from ._resource import AsyncResource
@@ -88,7 +83,7 @@ class AsyncRostering(AsyncResource):
         """One Org by its ``$sys.id``."""
         return await self._one(
             find_org,
-            lambda body: OrgResponse.from_dict(body).data,
+            bare_or_enveloped(Org),
             org_id,
             "org_id",
             timeout=timeout,
@@ -98,7 +93,7 @@ class AsyncRostering(AsyncResource):
         """One LEA-type Org by its ``$sys.id``."""
         return await self._one(
             find_lea,
-            lambda body: OrgResponse.from_dict(body).data,
+            bare_or_enveloped(Org),
             lea_id,
             "lea_id",
             timeout=timeout,
@@ -172,7 +167,7 @@ class AsyncRostering(AsyncResource):
         """One Person by its ``$sys.id``."""
         return await self._one(
             find_person,
-            lambda body: PersonResponse.from_dict(body).data,
+            bare_or_enveloped(Person),
             person_id,
             "person_id",
             timeout=timeout,
@@ -189,7 +184,7 @@ class AsyncRostering(AsyncResource):
         """One Course by its ``$sys.id``."""
         return await self._one(
             find_course,
-            lambda body: CourseResponse.from_dict(body).data,
+            bare_or_enveloped(Course),
             course_id,
             "course_id",
             timeout=timeout,
@@ -205,7 +200,7 @@ class AsyncRostering(AsyncResource):
         """One Section by its ``$sys.id``."""
         return await self._one(
             find_section,
-            lambda body: SectionResponse.from_dict(body).data,
+            bare_or_enveloped(Section),
             section_id,
             "section_id",
             timeout=timeout,
@@ -221,7 +216,7 @@ class AsyncRostering(AsyncResource):
         """One Term by its ``$sys.id``."""
         return await self._one(
             find_term,
-            lambda body: TermResponse.from_dict(body).data,
+            bare_or_enveloped(Term),
             term_id,
             "term_id",
             timeout=timeout,

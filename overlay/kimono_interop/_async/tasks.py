@@ -15,12 +15,13 @@ from typing import Any
 
 from kimono_interop_api.models import TenantInfo
 from kimono_interop_data_api.api.tasks import acknowledge_task, acknowledge_tasks, list_tasks
-from kimono_interop_data_api.models import Task, TaskAck, TaskAckStatus, TasksResponse
+from kimono_interop_data_api.models import Task, TaskAck, TaskAckStatus, TaskAckSys
 
 from .._base_client import NOT_GIVEN, Timeout, parse_model
-from .._exceptions import NotFoundError
+from .._exceptions import InvalidItemsError, NotFoundError
+from .._pagination import OnInvalid, read_items
 from .._task_view import AckResult, ConsumerStats, TaskView
-from .._validation import validate_id, validate_page_size
+from .._validation import validate_id, validate_page_size, validate_task_id
 from ._resource import AsyncResource, coerce
 from ._sender import AsyncSender
 from .consumer import AsyncTaskConsumer, run_for_tenants
@@ -36,23 +37,28 @@ class AsyncTasks(AsyncResource):
         schema: str | None = None,
         driver: str | None = None,
         page_size: int | None = None,
+        on_invalid: OnInvalid | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> builtins.list[Task]:
         """The next batch of tasks (page 0 of the queue, at most 100), oldest first.
+
+        A task that cannot be read as the ``Task`` model goes to ``on_invalid`` (an
+        :class:`InvalidItem`) and the others are returned; without ``on_invalid`` the
+        call raises :class:`InvalidItemsError`. :meth:`receive` never fails on shape.
 
         Args:
             tenant_id: Only tasks of this tenant.
             schema: The task schema version to receive, e.g. ``"3.0"``.
             driver: Only tasks for this driver.
             page_size: At most this many tasks.
+            on_invalid: Receives each task that cannot be read.
         """
         if page_size is not None:
             validate_page_size(page_size)
         tenant = validate_id(tenant_id, "tenant_id") if tenant_id is not None else None
-        return await self._request(
+        response = await self._send(
             self._data,
             list_tasks,
-            lambda body: TasksResponse.from_dict(body).data,
             timeout=timeout,
             tenant_id=tenant,
             schema=schema,
@@ -60,6 +66,12 @@ class AsyncTasks(AsyncResource):
             page=0,
             page_size=page_size,
         )
+        tasks, invalid = read_items(parse_model(response, _batch), Task.from_dict, 0)
+        if invalid and on_invalid is None:
+            raise InvalidItemsError(invalid, len(invalid), "Task", response)
+        for item in invalid:
+            on_invalid(item)  # type: ignore[misc]
+        return tasks
 
     async def receive(
         self,
@@ -96,15 +108,18 @@ class AsyncTasks(AsyncResource):
         status: TaskAckStatus | str = TaskAckStatus.SUCCESS,
         *,
         message: str | None = None,
+        app_id: str | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Acknowledge one task: ``success``, ``error``, ``retry`` or ``reauthenticate``.
 
         ``task_id`` is the id (or a :class:`TaskView`). Give ``message`` with ``error``
-        and ``retry``; the vendor dashboard shows it.
+        and ``retry``; the vendor dashboard shows it. ``app_id``: the id your
+        application gave the object of an ADD ("Interactive Sync"); Kimono records it
+        as the object's ``$sys.app_id``.
         """
-        task = validate_id(task_id.id if isinstance(task_id, TaskView) else task_id, "task_id")
-        ack = make_ack(task, status, message)
+        task = validate_task_id(task_id.id if isinstance(task_id, TaskView) else task_id, "task_id")
+        ack = make_ack(task, status, message, app_id=app_id)
         await self._no_content(self._data, acknowledge_task, task, body=ack, timeout=timeout)
 
     async def ack_many(
@@ -155,11 +170,17 @@ class AsyncTasks(AsyncResource):
         )
 
 
-def _views(body: Any) -> builtins.list[TaskView]:
+def _batch(body: Any) -> builtins.list[Any]:
     data = body.get("data") if isinstance(body, dict) else None
     if not isinstance(data, list):
         raise ValueError("the task batch has no `data` array")
-    return [TaskView.from_raw(raw) for raw in data]
+    return data
+
+
+def _views(body: Any) -> builtins.list[TaskView]:
+    # Every item becomes a view, even one that is not an object: the consumer reports
+    # those (they cannot be acknowledged) instead of failing the good tasks around them.
+    return [TaskView.from_raw(raw) for raw in _batch(body)]
 
 
 async def bulk_ack(
@@ -188,15 +209,20 @@ async def bulk_ack(
     return AckResult(acknowledged=ids, requests=1)
 
 
-def make_ack(task_id: str, status: TaskAckStatus | str, message: str | None) -> TaskAck:
+def make_ack(
+    task_id: str, status: TaskAckStatus | str, message: str | None, *, app_id: str | None = None
+) -> TaskAck:
     """A TaskAck for ``task_id``; ValueError if ``status`` is not a known status."""
     value = status.value if isinstance(status, TaskAckStatus) else status
     known = [member.value for member in TaskAckStatus]
     if value not in known:
         raise ValueError(f"status must be one of {', '.join(known)}; got {value!r}")
-    ack = TaskAck(task_id=task_id, status=TaskAckStatus(value))  # type: ignore[arg-type]
+    ack = TaskAck(task_id=task_id, status=TaskAckStatus(value))
     if message is not None:
         ack.message = message
+    if app_id is not None:
+        # `$sys.app_id`, as the vendor's current reference lists it (spec/: TaskAckSys).
+        ack.sys = TaskAckSys(app_id=app_id)
     return ack
 
 
@@ -206,7 +232,7 @@ def checked_acks(acks: Iterable[TaskAck | Mapping[str, Any]]) -> builtins.list[T
     if not body:
         raise ValueError("acks must not be empty")
     for index, ack in enumerate(body):
-        validate_id(ack.task_id, f"acks[{index}].task_id")
+        validate_task_id(ack.task_id, f"acks[{index}].task_id")
         if not isinstance(ack.status, TaskAckStatus):
             raise ValueError(f"acks[{index}].status is missing; give success, error or retry")
     return body

@@ -165,7 +165,9 @@ class KimonoClient:
                 "with credentials your account may read (GET /tenants as the vendor)."
             )
         assert isinstance(client_id, str) and isinstance(client_secret, str)
-        kind = getattr(getattr(credentials, "type_", None), "value", "oauth2")
+        # The vendor's driver framework matches the type without regard to case
+        # (client-kit-java Credentials.forTenant upper-cases it).
+        kind = str(getattr(getattr(credentials, "type_", None), "value", "oauth2")).lower()
         auth: httpx.Auth
         if kind == "basic":
             auth = BasicAuth(client_id, client_secret)

@@ -16,22 +16,33 @@ Rules, in the order they matter:
   task acked ``retry`` runs again when it comes back, as asked.
 * SIGINT/SIGTERM (when the consumer runs in the main thread) stop it after the
   task in hand; the acks of the handled tasks are sent before it returns.
+* Every task that can be read reaches the handler, whatever its kind. An item with
+  no id (not a JSON object, or an object without one) cannot be acknowledged, and
+  the service then withholds every later task of its tenant: it is counted in
+  ``stats.unackable``, logged at ERROR with that consequence, and passed to the
+  ``on_unackable`` hook; the rest of the batch goes on.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any
 
 from kimono_interop_api.models import TenantInfo
 
 from .._exceptions import AckError, KimonoError
 from .._runtime import Runtime
-from .._task_view import ConsumerStats, Outcome, TaskStatus, TaskView, outcome_of_error
+from .._task_view import (
+    MAX_UNACKABLE_KEPT,
+    ConsumerStats,
+    Outcome,
+    TaskStatus,
+    TaskView,
+    outcome_of_error,
+)
 
 if TYPE_CHECKING:
     from ._client import KimonoClient
@@ -60,6 +71,9 @@ class TaskConsumer:
         task_timeout: Seconds a handler may run; past it the task is acked ``retry``.
         remember: How many finished task ids to remember for redeliveries.
         handle_signals: Stop gracefully on SIGINT/SIGTERM (main thread only).
+        on_unackable: Called with the :class:`TaskView` of each item that has no id
+            (so cannot be acknowledged, and stalls its tenant's queue), after the
+            ERROR log line; to alert someone, or to remove the task by hand.
     """
 
     def __init__(
@@ -77,6 +91,7 @@ class TaskConsumer:
         task_timeout: float | None = None,
         remember: int = 10_000,
         handle_signals: bool = True,
+        on_unackable: Callable[[TaskView], Any] | None = None,
     ) -> None:
         if not callable(handler):
             raise TypeError(f"handler must be callable, not {type(handler).__name__}")
@@ -88,6 +103,8 @@ class TaskConsumer:
             raise ValueError(f"max_tasks must be a positive int or None, got {max_tasks!r}")
         if not isinstance(remember, int) or remember < 0:
             raise ValueError(f"remember must be an int >= 0, got {remember!r}")
+        if on_unackable is not None and not callable(on_unackable):
+            raise TypeError(f"on_unackable must be callable, not {type(on_unackable).__name__}")
         self._tasks = tasks
         self._handler = handler
         self._filters: dict[str, Any] = {
@@ -102,6 +119,7 @@ class TaskConsumer:
         self._task_timeout = task_timeout
         self._remember = remember
         self._handle_signals = handle_signals
+        self._on_unackable = on_unackable
         self._recent: OrderedDict[str, Outcome] = OrderedDict()
         self._runtime = Runtime()
         self.stats = ConsumerStats()
@@ -143,10 +161,9 @@ class TaskConsumer:
                     break
                 if self._max_tasks is not None and self.stats.handled >= self._max_tasks:
                     break
-                if not _ackable(task.id):
-                    # Not handled, so not acknowledged; the rest of the batch goes on.
-                    log.error("task %r has no UUID id and cannot be acknowledged", task.id)
-                    self.stats.unackable += 1
+                if task.id is None:
+                    # Not handled, since it cannot be acknowledged; the rest of the batch goes on.
+                    self._unackable(task)
                     continue
                 if task.id in outcomes:
                     self.stats.duplicates += 1
@@ -162,6 +179,29 @@ class TaskConsumer:
             # Even when interrupted, the tasks already handled get their acks.
             with self._runtime.shielded():
                 self._acknowledge(list(outcomes.values()))
+
+    def _unackable(self, task: TaskView) -> None:
+        self.stats.unackable += 1
+        if len(self.stats.unackable_tasks) < MAX_UNACKABLE_KEPT:
+            self.stats.unackable_tasks.append(task)
+        what = (
+            f"a {type(task.raw).__name__} item"
+            if not isinstance(task.raw, dict)
+            else f"a task with no id (members: {', '.join(sorted(map(str, task.raw))) or 'none'})"
+        )
+        log.error(
+            "Received %s in the batch of tenant %s; it cannot be acknowledged, and Kimono "
+            "withholds every later task of the tenant until it is: the tenant's queue is stalled. "
+            "Remove it through the admin queue or the vendor's support (stats.unackable, "
+            "on_unackable).",
+            what,
+            task.tenant_id or self._filters.get("tenant_id") or "(the credentials' own)",
+        )
+        if self._on_unackable is not None:
+            try:
+                self._runtime.call(self._on_unackable, task, None)
+            except Exception:
+                log.exception("on_unackable raised; the consumer goes on")
 
     def _handle(self, task: TaskView) -> Outcome:
         assert task.id is not None
@@ -247,17 +287,6 @@ def run_for_tenants(
 
     Runtime.gather([job(t) for t in tenants])
     return results
-
-
-def _ackable(task_id: str | None) -> TypeGuard[str]:
-    """Whether ``task_id`` can be acknowledged (the ack endpoints take UUIDs)."""
-    if task_id is None:
-        return False
-    try:
-        uuid.UUID(task_id)
-    except ValueError:
-        return False
-    return True
 
 
 def _positive(name: str, value: object) -> None:

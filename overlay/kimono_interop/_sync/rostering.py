@@ -35,18 +35,13 @@ from kimono_interop_data_api.api.rostering import (
 )
 from kimono_interop_data_api.models import (
     Course,
-    CourseResponse,
     Org,
-    OrgResponse,
     Person,
-    PersonResponse,
     Section,
-    SectionResponse,
     Term,
-    TermResponse,
 )
 
-from .._base_client import NOT_GIVEN, Timeout
+from .._base_client import NOT_GIVEN, Timeout, bare_or_enveloped
 from .._pagination import SyncPager
 from .._validation import validate_id
 from ._resource import Resource
@@ -90,7 +85,7 @@ class Rostering(Resource):
         """One Org by its ``$sys.id``."""
         return self._one(
             find_org,
-            lambda body: OrgResponse.from_dict(body).data,
+            bare_or_enveloped(Org),
             org_id,
             "org_id",
             timeout=timeout,
@@ -100,7 +95,7 @@ class Rostering(Resource):
         """One LEA-type Org by its ``$sys.id``."""
         return self._one(
             find_lea,
-            lambda body: OrgResponse.from_dict(body).data,
+            bare_or_enveloped(Org),
             lea_id,
             "lea_id",
             timeout=timeout,
@@ -174,7 +169,7 @@ class Rostering(Resource):
         """One Person by its ``$sys.id``."""
         return self._one(
             find_person,
-            lambda body: PersonResponse.from_dict(body).data,
+            bare_or_enveloped(Person),
             person_id,
             "person_id",
             timeout=timeout,
@@ -191,7 +186,7 @@ class Rostering(Resource):
         """One Course by its ``$sys.id``."""
         return self._one(
             find_course,
-            lambda body: CourseResponse.from_dict(body).data,
+            bare_or_enveloped(Course),
             course_id,
             "course_id",
             timeout=timeout,
@@ -207,7 +202,7 @@ class Rostering(Resource):
         """One Section by its ``$sys.id``."""
         return self._one(
             find_section,
-            lambda body: SectionResponse.from_dict(body).data,
+            bare_or_enveloped(Section),
             section_id,
             "section_id",
             timeout=timeout,
@@ -223,7 +218,7 @@ class Rostering(Resource):
         """One Term by its ``$sys.id``."""
         return self._one(
             find_term,
-            lambda body: TermResponse.from_dict(body).data,
+            bare_or_enveloped(Term),
             term_id,
             "term_id",
             timeout=timeout,

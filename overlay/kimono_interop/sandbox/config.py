@@ -15,7 +15,15 @@ class SandboxConfig:
     as HTTP Basic on the Interop API); each tenant gets its own, listed in
     ``GET /tenants``. Tokens live ``token_lifetime`` seconds.
     Queue: ``ack_timeout`` seconds before an unacknowledged batch is delivered
-    again; ``duplicate_rate`` of acknowledged tasks are delivered once more.
+    again; ``duplicate_rate`` of acknowledged tasks are delivered once more. After
+    the initial sync each tenant's queue holds ``grades_queries`` grades queries and
+    ``authenticate_requests`` authentication requests, as the real queue can.
+    Shapes the public sources disagree on (spec/ says which): ``task_schema``
+    (``1.0`` camelCase members, ``2.0``, ``3.0``), ``references`` (``nested`` under
+    ``$sys``, or the 2019 ``flat`` form), ``orgs_without_sys`` (orgs with a
+    top-level ``id`` and no ``$sys``, as the vendor's current Orgs example), and
+    ``bare_single_reads`` (findLEA, findPerson, findCourse, findSection and findTerm
+    answer the bare object, as every vendor artifact shows, instead of ``{data}``).
     Faults (all off by default): ``latency`` seconds added to each answer,
     ``error_rate`` share of 500/502/503 answers, ``rate_limit_rate`` share of 429
     answers with ``Retry-After: retry_after``, ``drop_rate`` share of connections
@@ -31,6 +39,11 @@ class SandboxConfig:
     token_lifetime: float = 3600.0
     task_schema: str = "3.0"
     initial_sync: bool = True
+    grades_queries: int = 2
+    authenticate_requests: int = 1
+    references: str = "nested"
+    orgs_without_sys: bool = False
+    bare_single_reads: bool = False
     ack_timeout: float = 30.0
     duplicate_rate: float = 0.0
     latency: float = 0.0
@@ -43,6 +56,14 @@ class SandboxConfig:
     extra: dict[str, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        if self.references not in ("nested", "flat"):
+            raise ValueError(f"references must be 'nested' or 'flat', got {self.references!r}")
+        if self.task_schema.split(".")[0] not in ("1", "2", "3"):
+            raise ValueError(f"task_schema must be 1.x, 2.x or 3.x, got {self.task_schema!r}")
+        for name in ("grades_queries", "authenticate_requests"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 0:
+                raise ValueError(f"{name} must be an int >= 0")
         for name in ("students", "schools", "tenants"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < (0 if name == "students" else 1):

@@ -7,6 +7,12 @@ removes its task (``retry`` puts it back at the end of the queue); with
 ``duplicate_rate`` some acknowledged tasks are delivered once more, as the real
 service sometimes does. The admin queue is a plain list that can be paged, read,
 deleted from and acknowledged. Every ack is recorded with its status and message.
+
+Tasks take the shape of their ``schema`` as the vendor's own parser reads it
+(kimonocloud/client-kit-java tasks/Task.java; spec/ names each source): 1.x puts
+the event in a camelCase member (``dataEvent``, ``gradesQuery`` ...) with camelCase
+fields, 2.x in a snake_case member (``data_event``, ``grades_query``,
+``authenticate`` ...), 3.x flat with ``type``.
 """
 
 from __future__ import annotations
@@ -23,6 +29,23 @@ from datetime import datetime, timezone
 from typing import Any
 
 BATCH = 100
+
+#: The 1.x member name of each event kind (the 2.x name camel-cased).
+_V1_MEMBERS = {
+    "data_event": "dataEvent",
+    "sync_event": "syncEvent",
+    "lifecycle_event": "lifecycleEvent",
+    "grades_query": "gradesQuery",
+}
+#: Event fields whose 1.x name is camelCase.
+_V1_FIELDS = {
+    "tenant_id": "tenantId",
+    "created_at": "createdAt",
+    "object_type": "objectType",
+    "object_id": "objectId",
+    "group_id": "groupId",
+    "app_id": "appId",
+}
 
 
 @dataclass
@@ -71,15 +94,20 @@ class TaskQueue:
         self,
         tenant_id: str,
         kind: str,
-        action: str,
+        action: str | None,
         *,
         object_type: str | None = None,
         obj: dict[str, Any] | None = None,
         changes: dict[str, Any] | None = None,
         origin: str | None = None,
+        data: dict[str, Any] | None = None,
         admin: bool = False,
     ) -> dict[str, Any]:
-        """Queue one event (kind: data_event, sync_event, lifecycle_event, ...); return it."""
+        """Queue one event (kind: data_event, sync_event, grades_query, ...); return it.
+
+        ``obj`` is the rostering object of a data event; ``data`` the details of any
+        other event (a grades query's query).
+        """
         with self._lock:
             self._sequence += 1
             event: dict[str, Any] = {
@@ -87,13 +115,16 @@ class TaskQueue:
                 "tenant_id": tenant_id,
                 "sequence": self._sequence,
                 "created_at": datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"),
-                "action": action,
             }
+            if action is not None:
+                event["action"] = action
             if obj is not None:
                 event["object_type"] = object_type
                 event["object_id"] = obj["$sys"]["id"]
                 event["label"] = obj["$sys"].get("label")
                 event["data"] = obj
+            elif data is not None:
+                event["data"] = data
             if changes:
                 event["changes"] = changes
             if origin:
@@ -108,7 +139,8 @@ class TaskQueue:
     def _shape(self, kind: str, event: dict[str, Any]) -> dict[str, Any]:
         major = self.schema.split(".")[0]
         if major == "1":
-            return {"schema": self.schema, "dataEvent": event}
+            v1 = {_V1_FIELDS.get(key, key): value for key, value in event.items()}
+            return {"schema": self.schema, _V1_MEMBERS.get(kind, kind): v1}
         if major == "2":
             return {"schema": self.schema, kind: event}
         return {"schema": self.schema, "type": kind, **event}
@@ -125,6 +157,36 @@ class TaskQueue:
                 count += 1
         self.push(tenant_id, "sync_event", "SYNC_END", origin="initial")
         return count + 1
+
+    def grades_queries(self, tenant_id: str, sections: list[dict[str, Any]], count: int) -> None:
+        """Queue ``count`` grades queries, for the scores of one section each."""
+        for section in sections[:count]:
+            query = {
+                "type": "assignment_scores",
+                "conditions": [
+                    {
+                        "scope": "section",
+                        "scope_by": "id",
+                        "scope_id": {"$sys": {"id": section["$sys"]["id"]}},
+                    }
+                ],
+            }
+            self.push(
+                tenant_id,
+                "grades_query",
+                "NOT_APPLICABLE",
+                data={
+                    "exchange_id": str(uuid.UUID(int=self._ids.getrandbits(128), version=4)),
+                    "max_data_content_length": 1_048_576,
+                    "query": query,
+                },
+            )
+
+    def authenticate_requests(self, tenant_id: str, count: int) -> None:
+        """Queue ``count`` requests that the Integration authenticate to its target again."""
+        for _ in range(count):
+            # No public source shows this event's action or data: it carries neither here.
+            self.push(tenant_id, "authenticate", None)
 
     # -- the driver's queue -------------------------------------------------------------
     def next_batch(self, tenant_ids: list[str], limit: int = BATCH) -> list[dict[str, Any]]:

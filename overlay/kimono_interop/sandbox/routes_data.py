@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
+from .._references import ref_id
 from .app import ApiError, json_body, not_found, page_params, paged, principal, route
 from .state import SandboxState
 
@@ -36,11 +37,21 @@ def _persons(state: SandboxState, kind: str | None) -> list[dict[str, Any]]:
 
 
 def _orgs(state: SandboxState, kind: str | None) -> list[dict[str, Any]]:
-    return [o for o in state.roster.orgs.values() if kind is None or o["$sys"]["org_type"] == kind]
+    orgs = [o for o in state.roster.orgs.values() if kind is None or o["$sys"]["org_type"] == kind]
+    return [_org_shape(state, o) for o in orgs] if state.config.orgs_without_sys else orgs
+
+
+def _org_shape(state: SandboxState, org: dict[str, Any]) -> dict[str, Any]:
+    """The org as served: with ``orgs_without_sys``, a top-level ``id`` and no ``$sys``."""
+    if not state.config.orgs_without_sys:
+        return org
+    # The vendor's current Orgs response example: {"$ext", "id", "name"} and no $sys.
+    body = {key: value for key, value in org.items() if key != "$sys"}
+    return {"$ext": {}, "id": org["$sys"]["id"], **body}
 
 
 def _member_of(org_id: str, refs: Iterable[dict[str, Any]]) -> bool:
-    return any(ref.get("id") == org_id for ref in refs)
+    return any(ref_id(ref) == org_id for ref in refs)
 
 
 def routes(prefix: str) -> list[BaseRoute]:
@@ -53,15 +64,22 @@ def routes(prefix: str) -> list[BaseRoute]:
         return endpoint
 
     def finding(
-        name: str, kind: str, lookup: Callable[[SandboxState, str], dict[str, Any] | None]
+        name: str,
+        kind: str,
+        lookup: Callable[[SandboxState, str], dict[str, Any] | None],
+        *,
+        may_be_bare: bool = True,
     ) -> Any:
         async def endpoint(request: Request) -> Response:
             principal(request)
             object_id = _id(request)
-            found = lookup(_state(request), object_id)
+            state = _state(request)
+            found = lookup(state, object_id)
             if found is None:
                 raise not_found(kind, object_id)
-            return JSONResponse({"data": found})
+            # Every vendor artifact shows these reads bare, findOrg enveloped (spec/: OrgRead).
+            bare = may_be_bare and state.config.bare_single_reads
+            return JSONResponse(found if bare else {"data": found})
 
         endpoint.__name__ = name
         return endpoint
@@ -81,7 +99,9 @@ def routes(prefix: str) -> list[BaseRoute]:
     def org_by_type(kind: str) -> Callable[[SandboxState, str], dict[str, Any] | None]:
         def lookup(state: SandboxState, object_id: str) -> dict[str, Any] | None:
             org = state.roster.orgs.get(object_id)
-            return org if org is not None and org["$sys"]["org_type"] == kind else None
+            if org is None or org["$sys"]["org_type"] != kind:
+                return None
+            return _org_shape(state, org)
 
         return lookup
 
@@ -96,7 +116,12 @@ def routes(prefix: str) -> list[BaseRoute]:
         route(f"{r}/orgs", listing("listOrgs", lambda s: _orgs(s, None)), ["GET"]),
         route(
             f"{r}/orgs/{{id}}",
-            finding("findOrg", "Org", lambda s, i: s.roster.orgs.get(i)),
+            finding(
+                "findOrg",
+                "Org",
+                lambda s, i: _org_shape(s, s.roster.orgs[i]) if i in s.roster.orgs else None,
+                may_be_bare=False,
+            ),
             ["GET"],
         ),
         route(
@@ -124,7 +149,7 @@ def routes(prefix: str) -> list[BaseRoute]:
             for_org(
                 "listSectionsForOrg",
                 lambda s, o: [
-                    x for x in s.roster.sections.values() if x.get("$org", {}).get("id") == o
+                    x for x in s.roster.sections.values() if ref_id(x.get("$org", {})) == o
                 ],
             ),
             ["GET"],

@@ -31,6 +31,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
+from .._references import ref_id
 from .app import (
     MAX_PAGE_SIZE,
     ApiError,
@@ -605,8 +606,8 @@ def _school_defaults(school: dict[str, Any]) -> dict[str, Any]:
 def _course_defaults(
     orgs: dict[str, dict[str, Any]], course: dict[str, Any], school_id: str | None
 ) -> dict[str, Any]:
-    offered = [ref["id"] for ref in course.get("$orgs", [])]
-    school = orgs.get(school_id or (offered[0] if offered else ""), {})
+    offered = [ref_id(ref) for ref in course.get("$orgs", [])]
+    school = orgs.get(school_id or (offered[0] if offered else None) or "", {})
     found: dict[str, Any] = {
         "course_id": course["$sys"]["id"],
         "course_ref_id": course.get("local_id", ""),
@@ -946,7 +947,7 @@ def routes(prefix: str) -> list[BaseRoute]:
         fields = _fields(item, SCOPING_COURSE, what, required=("course_id",))
         course = _roster_course(state, fields["course_id"], f"{what}.course_id")
         school_id = fields.get("school_id")
-        if school_id is not None and school_id not in {r["id"] for r in course.get("$orgs", [])}:
+        if school_id is not None and school_id not in {ref_id(r) for r in course.get("$orgs", [])}:
             raise _bad(f"{what}.school_id: the course is not offered by school {school_id}")
         defaults = _course_defaults(state.roster.orgs, course, school_id)
         return _owned(tenant, {**defaults, "selected": True, **fields})

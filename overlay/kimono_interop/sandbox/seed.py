@@ -4,6 +4,11 @@ Every object has the shape of the Interop Data API's schemas, and references are
 consistent: a student's ``$sections`` are sections of one of their ``$schools``,
 a section's ``$course`` offers it at its ``$org``, and so on. The same seed
 gives the same data, ids included.
+
+References take the shape kimono-api-java 2.0.3 documents (``references="nested"``):
+``{"$sys": {id, type, label, ...}}``, with a membership inside ``$sys``, except a
+person's ``$sections``, which that release keeps flat. ``references="flat"`` gives
+the 2019 form (every reference flat) that the SDK still reads.
 """
 
 from __future__ import annotations
@@ -151,8 +156,12 @@ class _Ids:
         return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
 
 
-def seed_roster(*, seed: int, students: int, schools: int, school_year: int) -> Roster:
+def seed_roster(
+    *, seed: int, students: int, schools: int, school_year: int, references: str = "nested"
+) -> Roster:
     """Make a district with ``schools`` schools and ``students`` students."""
+    if references not in ("nested", "flat"):
+        raise ValueError(f"references must be 'nested' or 'flat', got {references!r}")
     rng = random.Random(seed)
     new_id = _Ids(rng)
     roster = Roster()
@@ -169,13 +178,18 @@ def seed_roster(*, seed: int, students: int, schools: int, school_year: int) -> 
             **more,
         }
 
-    def ref(obj: dict[str, Any], **more: Any) -> dict[str, Any]:
-        return {
+    def ref(
+        obj: dict[str, Any], *, flat: bool = references == "flat", **more: Any
+    ) -> dict[str, Any]:
+        fields = {
             "id": obj["$sys"]["id"],
             "type": obj["$sys"]["type"],
             "label": obj["$sys"]["label"],
             **more,
         }
+        if "membership" in fields:  # a keyword cannot start with "$"
+            fields["$membership"] = fields.pop("membership")
+        return fields if flat else {"$sys": fields}
 
     lea: dict[str, Any] = {
         "$sys": sys("orgs", "Springfield Unified", org_type="lea"),
@@ -293,28 +307,28 @@ def seed_roster(*, seed: int, students: int, schools: int, school_year: int) -> 
     for n in range(teachers):
         school = school_objs[n % schools]
         teacher = person("teacher", n, school)
-        teacher["$schools"] = [
-            ref(school, org_type="school", **{"$membership": membership("staff")})
-        ]
+        teacher["$schools"] = [ref(school, org_type="school", membership=membership("staff"))]
         teacher["$sections"] = []
         roster.persons[teacher["$sys"]["id"]] = teacher
         own = sections_by_school[school["$sys"]["id"]][n // schools :: max(1, teachers // schools)]
         for section in own:
             section["$teachers"].append(ref(teacher, person_type="teacher"))
-            teacher["$sections"].append(ref(section, **{"$membership": membership("teacher")}))
+            teacher["$sections"].append(ref(section, flat=True, membership=membership("teacher")))
     for n in range(students):
         school = school_objs[n % schools]
         grade = str(9 + n % 4)
         student = person("student", n, school)
         student["$schools"] = [
-            ref(school, org_type="school", **{"$membership": membership("enrollment", grade)})
+            ref(school, org_type="school", membership=membership("enrollment", grade))
         ]
         student["$sections"] = []
         roster.persons[student["$sys"]["id"]] = student
         pool = sections_by_school[school["$sys"]["id"]]
         for section in rng.sample(pool, k=min(len(pool), rng.randint(3, 6))):
             section["$students"].append(ref(student, person_type="student"))
-            student["$sections"].append(ref(section, **{"$membership": membership("enrollment")}))
+            student["$sections"].append(
+                ref(section, flat=True, membership=membership("enrollment"))
+            )
 
     for section in list(roster.sections.values())[: max(1, len(roster.sections) // 4)]:
         for name in CATEGORIES:
@@ -323,6 +337,7 @@ def seed_roster(*, seed: int, students: int, schools: int, school_year: int) -> 
                 "name": name,
                 "$term": section["$terms"][0],
                 "$section": ref(section),
+                "$school": section["$org"],  # the Grades blueprint's name for it
             }
             roster.grading_categories[category["$sys"]["id"]] = category
     return roster

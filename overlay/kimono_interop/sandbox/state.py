@@ -59,6 +59,7 @@ class SandboxState:
             students=config.students,
             schools=config.schools,
             school_year=config.school_year,
+            references=config.references,
         )
         rng = random.Random(config.seed + 2)
 
@@ -100,6 +101,10 @@ class SandboxState:
         if config.initial_sync:
             for tenant_id in tenants:
                 queue.initial_sync(tenant_id, state.sync_collections())
+                queue.grades_queries(
+                    tenant_id, list(roster.sections.values()), config.grades_queries
+                )
+                queue.authenticate_requests(tenant_id, config.authenticate_requests)
         return state
 
     def sync_collections(self) -> dict[str, dict[str, dict[str, Any]]]:

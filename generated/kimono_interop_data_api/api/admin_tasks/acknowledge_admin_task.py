@@ -1,7 +1,6 @@
 from http import HTTPStatus
 from typing import Any, cast
 from urllib.parse import quote
-from uuid import UUID
 
 import httpx
 
@@ -13,7 +12,7 @@ from ...types import Response
 
 
 def _get_kwargs(
-    id: UUID,
+    id: str,
     *,
     body: TaskAck,
 ) -> dict[str, Any]:
@@ -74,7 +73,7 @@ def _build_response(
 
 
 def sync_detailed(
-    id: UUID,
+    id: str,
     *,
     client: AuthenticatedClient | Client,
     body: TaskAck,
@@ -84,7 +83,7 @@ def sync_detailed(
      Each Task that is consumed by the client must be acknowledged to remove it from the Task Queue.
 
     Args:
-        id (UUID):
+        id (str):
         body (TaskAck): The acknowledgement of one Task.
 
     Raises:
@@ -108,7 +107,7 @@ def sync_detailed(
 
 
 def sync(
-    id: UUID,
+    id: str,
     *,
     client: AuthenticatedClient | Client,
     body: TaskAck,
@@ -118,7 +117,7 @@ def sync(
      Each Task that is consumed by the client must be acknowledged to remove it from the Task Queue.
 
     Args:
-        id (UUID):
+        id (str):
         body (TaskAck): The acknowledgement of one Task.
 
     Raises:
@@ -137,7 +136,7 @@ def sync(
 
 
 async def asyncio_detailed(
-    id: UUID,
+    id: str,
     *,
     client: AuthenticatedClient | Client,
     body: TaskAck,
@@ -147,7 +146,7 @@ async def asyncio_detailed(
      Each Task that is consumed by the client must be acknowledged to remove it from the Task Queue.
 
     Args:
-        id (UUID):
+        id (str):
         body (TaskAck): The acknowledgement of one Task.
 
     Raises:
@@ -169,7 +168,7 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    id: UUID,
+    id: str,
     *,
     client: AuthenticatedClient | Client,
     body: TaskAck,
@@ -179,7 +178,7 @@ async def asyncio(
      Each Task that is consumed by the client must be acknowledged to remove it from the Task Queue.
 
     Args:
-        id (UUID):
+        id (str):
         body (TaskAck): The acknowledgement of one Task.
 
     Raises:

@@ -7,6 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.course import Course
 from ...models.course_response import CourseResponse
 from ...models.error_type import ErrorType
 from ...types import Response
@@ -28,9 +29,25 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CourseResponse | ErrorType | None:
+) -> Course | CourseResponse | ErrorType | None:
     if response.status_code == 200:
-        response_200 = CourseResponse.from_dict(response.json())
+
+        def _parse_response_200(data: object) -> Course | CourseResponse:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_course_read_type_0 = CourseResponse.from_dict(data)
+
+                return componentsschemas_course_read_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_course_read_type_1 = Course.from_dict(data)
+
+            return componentsschemas_course_read_type_1
+
+        response_200 = _parse_response_200(response.json())
 
         return response_200
 
@@ -52,7 +69,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CourseResponse | ErrorType]:
+) -> Response[Course | CourseResponse | ErrorType]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -65,7 +82,7 @@ def sync_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[CourseResponse | ErrorType]:
+) -> Response[Course | CourseResponse | ErrorType]:
     """Find a Course by $sys.id
 
      Find one Course by its `$sys.id`.
@@ -78,7 +95,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CourseResponse | ErrorType]
+        Response[Course | CourseResponse | ErrorType]
     """
 
     kwargs = _get_kwargs(
@@ -96,7 +113,7 @@ def sync(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
-) -> CourseResponse | ErrorType | None:
+) -> Course | CourseResponse | ErrorType | None:
     """Find a Course by $sys.id
 
      Find one Course by its `$sys.id`.
@@ -109,7 +126,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CourseResponse | ErrorType
+        Course | CourseResponse | ErrorType
     """
 
     return sync_detailed(
@@ -122,7 +139,7 @@ async def asyncio_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[CourseResponse | ErrorType]:
+) -> Response[Course | CourseResponse | ErrorType]:
     """Find a Course by $sys.id
 
      Find one Course by its `$sys.id`.
@@ -135,7 +152,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CourseResponse | ErrorType]
+        Response[Course | CourseResponse | ErrorType]
     """
 
     kwargs = _get_kwargs(
@@ -151,7 +168,7 @@ async def asyncio(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
-) -> CourseResponse | ErrorType | None:
+) -> Course | CourseResponse | ErrorType | None:
     """Find a Course by $sys.id
 
      Find one Course by its `$sys.id`.
@@ -164,7 +181,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CourseResponse | ErrorType
+        Course | CourseResponse | ErrorType
     """
 
     return (

@@ -8,6 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_type import ErrorType
+from ...models.person import Person
 from ...models.person_response import PersonResponse
 from ...types import Response
 
@@ -28,9 +29,25 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorType | PersonResponse | None:
+) -> ErrorType | Person | PersonResponse | None:
     if response.status_code == 200:
-        response_200 = PersonResponse.from_dict(response.json())
+
+        def _parse_response_200(data: object) -> Person | PersonResponse:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_person_read_type_0 = PersonResponse.from_dict(data)
+
+                return componentsschemas_person_read_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_person_read_type_1 = Person.from_dict(data)
+
+            return componentsschemas_person_read_type_1
+
+        response_200 = _parse_response_200(response.json())
 
         return response_200
 
@@ -52,7 +69,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorType | PersonResponse]:
+) -> Response[ErrorType | Person | PersonResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -65,7 +82,7 @@ def sync_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ErrorType | PersonResponse]:
+) -> Response[ErrorType | Person | PersonResponse]:
     """Find a Person by $sys.id
 
      Find one Person by its `$sys.id`.
@@ -78,7 +95,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorType | PersonResponse]
+        Response[ErrorType | Person | PersonResponse]
     """
 
     kwargs = _get_kwargs(
@@ -96,7 +113,7 @@ def sync(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorType | PersonResponse | None:
+) -> ErrorType | Person | PersonResponse | None:
     """Find a Person by $sys.id
 
      Find one Person by its `$sys.id`.
@@ -109,7 +126,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorType | PersonResponse
+        ErrorType | Person | PersonResponse
     """
 
     return sync_detailed(
@@ -122,7 +139,7 @@ async def asyncio_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ErrorType | PersonResponse]:
+) -> Response[ErrorType | Person | PersonResponse]:
     """Find a Person by $sys.id
 
      Find one Person by its `$sys.id`.
@@ -135,7 +152,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorType | PersonResponse]
+        Response[ErrorType | Person | PersonResponse]
     """
 
     kwargs = _get_kwargs(
@@ -151,7 +168,7 @@ async def asyncio(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorType | PersonResponse | None:
+) -> ErrorType | Person | PersonResponse | None:
     """Find a Person by $sys.id
 
      Find one Person by its `$sys.id`.
@@ -164,7 +181,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorType | PersonResponse
+        ErrorType | Person | PersonResponse
     """
 
     return (

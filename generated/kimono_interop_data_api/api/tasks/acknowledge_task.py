@@ -1,7 +1,6 @@
 from http import HTTPStatus
 from typing import Any, cast
 from urllib.parse import quote
-from uuid import UUID
 
 import httpx
 
@@ -13,7 +12,7 @@ from ...types import Response
 
 
 def _get_kwargs(
-    id: UUID,
+    id: str,
     *,
     body: TaskAck,
 ) -> dict[str, Any]:
@@ -74,7 +73,7 @@ def _build_response(
 
 
 def sync_detailed(
-    id: UUID,
+    id: str,
     *,
     client: AuthenticatedClient | Client,
     body: TaskAck,
@@ -86,7 +85,7 @@ def sync_detailed(
     timed-out and will return it in the next `listTasks` response for an Integration tenant.
 
     Args:
-        id (UUID):
+        id (str):
         body (TaskAck): The acknowledgement of one Task.
 
     Raises:
@@ -110,7 +109,7 @@ def sync_detailed(
 
 
 def sync(
-    id: UUID,
+    id: str,
     *,
     client: AuthenticatedClient | Client,
     body: TaskAck,
@@ -122,7 +121,7 @@ def sync(
     timed-out and will return it in the next `listTasks` response for an Integration tenant.
 
     Args:
-        id (UUID):
+        id (str):
         body (TaskAck): The acknowledgement of one Task.
 
     Raises:
@@ -141,7 +140,7 @@ def sync(
 
 
 async def asyncio_detailed(
-    id: UUID,
+    id: str,
     *,
     client: AuthenticatedClient | Client,
     body: TaskAck,
@@ -153,7 +152,7 @@ async def asyncio_detailed(
     timed-out and will return it in the next `listTasks` response for an Integration tenant.
 
     Args:
-        id (UUID):
+        id (str):
         body (TaskAck): The acknowledgement of one Task.
 
     Raises:
@@ -175,7 +174,7 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    id: UUID,
+    id: str,
     *,
     client: AuthenticatedClient | Client,
     body: TaskAck,
@@ -187,7 +186,7 @@ async def asyncio(
     timed-out and will return it in the next `listTasks` response for an Integration tenant.
 
     Args:
-        id (UUID):
+        id (str):
         body (TaskAck): The acknowledgement of one Task.
 
     Raises:

@@ -6,12 +6,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="GradesQueryEventData")
+T = TypeVar("T", bound="TaskEventV1Changes")
 
 
 @_attrs_define
-class GradesQueryEventData:
-    """The query -- which grades are asked for."""
+class TaskEventV1Changes:
+    """The attributes that changed, with their previous values."""
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -25,10 +25,10 @@ class GradesQueryEventData:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        grades_query_event_data = cls()
+        task_event_v1_changes = cls()
 
-        grades_query_event_data.additional_properties = d
-        return grades_query_event_data
+        task_event_v1_changes.additional_properties = d
+        return task_event_v1_changes
 
     @property
     def additional_keys(self) -> list[str]:

@@ -1,0 +1,31 @@
+from enum import Enum
+
+
+class GradesQueryScopeBy(str, Enum):
+    """Known values of ``GradesQueryScopeBy``; the set is open.
+
+    A value this version does not list still parses: it becomes a pseudo-member
+    whose ``value`` is the exact string the server sent, so it is kept and written
+    back unchanged by ``to_dict()``. Compare with ``==`` or ``.value``, and use
+    ``is_known`` to tell listed values from new ones.
+    """
+
+    ALL = "all"
+    ID = "id"
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @property
+    def is_known(self) -> bool:
+        """Whether the value is one this version of the spec lists."""
+        return self._value_ in type(self)._value2member_map_
+
+    @classmethod
+    def _missing_(cls, value: object) -> "GradesQueryScopeBy | None":
+        if not isinstance(value, str):
+            return None
+        pseudo_member = str.__new__(cls, value)
+        pseudo_member._name_ = value
+        pseudo_member._value_ = value
+        return pseudo_member
