@@ -28,7 +28,7 @@ help:
 	@echo "make bench            benchmark list iteration over loopback HTTP; writes docs/benchmarks.md"
 	@echo "make reliability      fault injection and secret scans against the sandbox; writes docs/reliability.md"
 	@echo "make record           re-record tests/cassettes (sandbox; a real tenant with KIMONO_*)"
-	@echo "make drift            contract drift: spec lint, generated code, cassettes vs spec, spec vs DRIFT_BASE"
+	@echo "make drift            contract drift: spec lint, generated code, cassettes and real payloads vs spec, spec vs DRIFT_BASE"
 	@echo "make lock             re-pin every Python dependency into constraints.txt"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -80,14 +80,16 @@ check-cassettes: $(STAMP)
 	$(PY) scripts/drift.py cassettes $(TRANSIENT_STATUSES)
 
 # Contract drift (docs/maintaining.md, "When the service changes"): the spec lint and the
-# generated code first, then every cassette against the specs and each spec against the
-# same file at git revision DRIFT_BASE (an earlier release: DRIFT_BASE=v1.2.0). The last
-# two both run and report; the target fails if either found drift.
+# generated code first, then every cassette and every payload of tests/real_payloads/
+# against the specs, and each spec against the same file at git revision DRIFT_BASE (an
+# earlier release: DRIFT_BASE=v1.2.0). All of them run and report; the target fails if
+# any found drift.
 DRIFT_BASE ?= HEAD
 
 drift: lint-spec check-generated
 	@status=0; \
 	$(PY) scripts/drift.py cassettes $(TRANSIENT_STATUSES) || status=1; \
+	$(PY) scripts/drift.py payloads || status=1; \
 	for spec in $(SPECS); do \
 		$(PY) scripts/drift.py compare --against git:$(DRIFT_BASE):$$spec --spec $$spec || status=1; \
 	done; \

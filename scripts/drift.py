@@ -1,6 +1,7 @@
 """Contract drift checks: recorded traffic against the specs, and one spec against another.
 
     python scripts/drift.py cassettes [DIR]         # every cassette below DIR (tests/cassettes)
+    python scripts/drift.py payloads [DIR]          # payloads from the wild (tests/real_payloads)
     python scripts/drift.py compare --against OTHER [--spec spec/interop.yaml]
 
 `make drift` runs these after `make lint-spec` and `make check-generated`;
@@ -15,6 +16,11 @@ missing required field, an enum value the spec does not list, a status the
 operation does not document, a wrong type or format (uuid, date, date-time), an
 operation the spec does not have. One line per problem: cassette, interaction,
 operationId, where, JSON path, what differs, and the spec file:line to change.
+
+`payloads` validates payloads captured from the real service (or built from its
+vendor's public code and pages), one JSON file each, naming the schema, operation
+response or request body it belongs to and where it was seen (drift_payloads);
+each difference is reported with that source.
 
 `compare` lists what changed from OTHER (the old description: a vendor's published
 file, JSON or YAML, OpenAPI 3 or Swagger 2.0, or an earlier release of ours, e.g.
@@ -71,12 +77,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from drift_cassettes import Report, check
 from drift_compare import Change, Comparer, summary
+from drift_payloads import check_payloads
 from drift_spec import ROOT, Document, SpecError
 
-__all__ = ["Change", "Comparer", "Document", "Report", "check", "main"]
+__all__ = ["Change", "Comparer", "Document", "Report", "check", "check_payloads", "main"]
 
 SPECS = (ROOT / "spec" / "interop-data.yaml", ROOT / "spec" / "interop.yaml")
 CASSETTES = ROOT / "tests" / "cassettes"
+PAYLOADS = ROOT / "tests" / "real_payloads"
 TITLES = {
     "operation": "operations",
     "parameter": "parameters",
@@ -102,6 +110,21 @@ def run_cassettes(args: argparse.Namespace) -> int:
         print(f"drift: no cassettes found below {root}", file=sys.stderr)
         return 2
     return 1 if report.problems else 0
+
+
+def run_payloads(args: argparse.Namespace) -> int:
+    root = Path(args.dir)
+    if not root.exists():
+        print(f"drift: {root}: no such file or directory", file=sys.stderr)
+        return 2
+    documents = [Document.load(spec) for spec in (args.spec or SPECS)]
+    report = check_payloads(root, documents)
+    for line in report.lines():
+        print(line)
+    if report.payloads == 0:
+        print(f"drift: no usable payload files below {root}", file=sys.stderr)
+        return 2
+    return 1 if report.problems or report.errors else 0
 
 
 def default_spec(other: Document) -> Path:
@@ -154,6 +177,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="CODE",
         help="a status not to report when undocumented (e.g. 503 of a retried request)",
     )
+    payloads = commands.add_parser("payloads", help="validate payloads seen in the wild")
+    payloads.add_argument("dir", nargs="?", default=str(PAYLOADS), help="file or directory")
+    payloads.add_argument(
+        "--spec", action="append", help="a spec to check against (repeat; default: both)"
+    )
     compare = commands.add_parser("compare", help="compare two API descriptions")
     compare.add_argument("--against", required=True, help="OTHER: file or git:REV:PATH")
     compare.add_argument("--spec", help="ours (default: the one with OTHER's base path)")
@@ -170,7 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        return run_cassettes(args) if args.command == "cassettes" else run_compare(args)
+        run = {"cassettes": run_cassettes, "payloads": run_payloads, "compare": run_compare}
+        return run[args.command](args)
     except SpecError as error:
         print(f"drift: {error}", file=sys.stderr)
         return 2
