@@ -22,7 +22,7 @@ export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 help:
 	@echo "make demo             run the example driver (examples/driver.py) against a local sandbox"
 	@echo "make test             everything CI runs: generated code check, lint, type check, tests"
-	@echo "make generate         regenerate generated/ from spec/, and _sync/ from _async/"
+	@echo "make generate         regenerate generated/ and the SDK's resources from spec/, and _sync/ from _async/"
 	@echo "make check-generated  fail if generated/ differs from what spec/ produces"
 	@echo "make lint             ruff on overlay/scripts/tests, spec lint"
 	@echo "make bench            benchmark list iteration over loopback HTTP; writes docs/benchmarks.md"
@@ -49,10 +49,12 @@ test: check-generated lint typecheck check-cassettes pytest
 
 generate: $(STAMP)
 	$(PY) scripts/generate.py
+	$(PY) scripts/generate_resources.py
 	$(PY) scripts/unasync.py
 
 check-generated: $(STAMP)
 	$(PY) scripts/generate.py --check
+	$(PY) scripts/generate_resources.py --check
 	$(PY) scripts/unasync.py --check
 
 lint: lint-python lint-spec

@@ -102,14 +102,14 @@ def read_tenant(client: KimonoClient) -> dict[str, Any]:
 #: the last page; ``.as_dicts()`` skips model parsing (the fastest way to read a lot),
 #: and ``page_size=2000`` is the most the service hands out per request.
 ROSTER: dict[str, Callable[[KimonoClient], SyncPager[dict[str, Any]]]] = {
-    "leas": lambda c: c.rostering.list_leas(page_size=2000).as_dicts(),
-    "schools": lambda c: c.rostering.list_schools(page_size=2000).as_dicts(),
-    "students": lambda c: c.rostering.list_students(page_size=2000).as_dicts(),
-    "teachers": lambda c: c.rostering.list_teachers(page_size=2000).as_dicts(),
-    "courses": lambda c: c.rostering.list_courses(page_size=2000).as_dicts(),
-    "sections": lambda c: c.rostering.list_sections(page_size=2000).as_dicts(),
-    "terms": lambda c: c.rostering.list_terms(page_size=2000).as_dicts(),
-    "grading_categories": lambda c: c.grades.list_grading_categories(page_size=2000).as_dicts(),
+    "leas": lambda c: c.rostering.leas.list(page_size=2000).as_dicts(),
+    "schools": lambda c: c.rostering.schools.list(page_size=2000).as_dicts(),
+    "students": lambda c: c.rostering.students.list(page_size=2000).as_dicts(),
+    "teachers": lambda c: c.rostering.teachers.list(page_size=2000).as_dicts(),
+    "courses": lambda c: c.rostering.courses.list(page_size=2000).as_dicts(),
+    "sections": lambda c: c.rostering.sections.list(page_size=2000).as_dicts(),
+    "terms": lambda c: c.rostering.terms.list(page_size=2000).as_dicts(),
+    "grading_categories": lambda c: c.grades.categories.list(page_size=2000).as_dicts(),
 }
 
 
@@ -140,7 +140,7 @@ def pull_roster(client: KimonoClient) -> dict[str, dict[str, dict[str, Any]]]:
     # The same data as typed models: fetch one student by id and use its attributes.
     # Fields the service may leave out are UNSET, which is falsy: test before use.
     if roster["students"]:
-        student = client.rostering.get_person(next(iter(roster["students"])))  # a Person
+        student = client.rostering.persons.get(next(iter(roster["students"])))  # a Person
         if student.name:
             console.print(f"first student: {escape(f'{student.name.first} {student.name.last}')}")
     return roster

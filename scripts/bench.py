@@ -22,7 +22,7 @@ a. **Throughput**, 100,000 persons in pages of 2,000 (50 pages), best of N runs
 
    * *baseline*: a bare ``httpx.Client`` GETs each page, ``json.loads`` it, walks
      ``data`` and follows ``paging.next``: the floor any Python client pays;
-   * *typed*: ``for p in client.rostering.list_persons(page_size=2000)``, each item
+   * *typed*: ``for p in client.rostering.persons.list(page_size=2000)``, each item
      parsed into the generated ``Person`` model; target at most 1.5x baseline;
    * *dicts*: ``.list_persons(page_size=2000).as_dicts()``; target at most 1.1x.
 
@@ -300,7 +300,7 @@ def iterate_sdk(origin: str, page_size: int, *, as_dicts: bool) -> int:
     count = 0
     client_class = _sync_client_class()
     with client_class(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, base_url=origin) as k:
-        pager = k.rostering.list_persons(page_size=page_size)
+        pager = k.rostering.persons.list(page_size=page_size)
         for _item in pager.as_dicts() if as_dicts else pager:
             count += 1
     return count
@@ -310,7 +310,7 @@ async def walk_async(client: Any, page_size: int, prefetch: int | None, expected
     """Seconds to walk the async pager, page by page or with look-ahead; checks the order."""
     gc.collect()
     started = time.perf_counter()
-    pager = client.rostering.list_persons(page_size=page_size)
+    pager = client.rostering.persons.list(page_size=page_size)
     source = pager if prefetch is None else pager.prefetch(prefetch)
     count = 0
     async for person in source:
@@ -462,7 +462,7 @@ def rss_child(origin: str, count: int, page_size: int) -> None:
     """Runs in the fresh subprocess of part b; prints one JSON line."""
     client_class = _sync_client_class()
     with client_class(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, base_url=origin) as k:
-        pager = k.rostering.list_persons(page_size=page_size)
+        pager = k.rostering.persons.list(page_size=page_size)
         start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         started = time.perf_counter()
         seen = 0

@@ -1139,7 +1139,7 @@ def roster_pull(run: Run) -> Result:
         mark = server.faults.mark()
         started = time.perf_counter()
         with KimonoClient(**server.credentials, retry=policy) as kimono:
-            got = [str(p.sys.id) for p in kimono.rostering.list_students(page_size=s.page_size)]
+            got = [str(p.sys.id) for p in kimono.rostering.students.list(page_size=s.page_size)]
         elapsed = time.perf_counter() - started
         walk = [e for e in server.faults.since(mark) if e.path.endswith("/rostering/students")]
         _check_pull(result, "sync", got, expected)
@@ -1171,7 +1171,7 @@ def roster_pull(run: Run) -> Result:
         # Async with look-ahead.
         async def pull_async() -> list[str]:
             async with AsyncKimonoClient(**server.credentials, retry=policy) as kimono:
-                pager = kimono.rostering.list_students(page_size=s.page_size)
+                pager = kimono.rostering.students.list(page_size=s.page_size)
                 return [p["$sys"]["id"] async for p in pager.as_dicts().prefetch(4)]
 
         mark = server.faults.mark()
@@ -1192,7 +1192,7 @@ def roster_pull(run: Run) -> Result:
         error: BaseException | None = None
         with KimonoClient(**server.credentials) as kimono:
             try:
-                for person in kimono.rostering.list_students(page_size=s.page_size).as_dicts():
+                for person in kimono.rostering.students.list(page_size=s.page_size).as_dicts():
                     prefix.append(person["$sys"]["id"])
             except KimonoError as exc:
                 error = exc
@@ -1297,7 +1297,7 @@ def token_refresh(run: Run) -> Result:
         revoking(5)
         started = time.perf_counter()
         with KimonoClient(**server.credentials) as kimono:
-            got = [str(p.sys.id) for p in kimono.rostering.list_students(page_size=50)]
+            got = [str(p.sys.id) for p in kimono.rostering.students.list(page_size=50)]
         elapsed = time.perf_counter() - started
         _check_pull(result, "long pull", got, expected)
         audit(f"long pull ({elapsed:.1f} s)", mark)
@@ -1314,10 +1314,10 @@ def token_refresh(run: Run) -> Result:
                         try:
                             if n % 2:
                                 wanted = persons[(calls * 8 + n) % len(persons)]
-                                person = await kimono.rostering.get_person(wanted)
+                                person = await kimono.rostering.persons.get(wanted)
                                 assert str(person.sys.id) == wanted
                             else:
-                                page = kimono.rostering.list_persons(page_size=20).pages()
+                                page = kimono.rostering.persons.list(page_size=20).pages()
                                 async for first_page in page:
                                     assert len(first_page.items) == 20
                                     break
@@ -1348,7 +1348,7 @@ def token_refresh(run: Run) -> Result:
                 while time.monotonic() < stop_at:
                     try:
                         person_id = persons[(thread_calls[n] * 8 + n) % len(persons)]
-                        assert str(kimono.rostering.get_person(person_id).sys.id) == person_id
+                        assert str(kimono.rostering.persons.get(person_id).sys.id) == person_id
                         thread_calls[n] += 1
                     except Exception as exc:
                         thread_errors.append(exc)
@@ -1841,71 +1841,71 @@ def caller_input(run: Run) -> Result:
         cases: list[tuple[str, Callable[[KimonoClient], Any], type[BaseException], str]] = [
             (
                 "get_person('not-a-uuid')",
-                lambda k: k.rostering.get_person("not-a-uuid"),
+                lambda k: k.rostering.persons.get("not-a-uuid"),
                 ValueError,
                 "person_id",
             ),
-            ("get_person('')", lambda k: k.rostering.get_person(""), ValueError, "person_id"),
-            ("get_person('   ')", lambda k: k.rostering.get_person("   "), ValueError, "person_id"),
+            ("get_person('')", lambda k: k.rostering.persons.get(""), ValueError, "person_id"),
+            ("get_person(' ')", lambda k: k.rostering.persons.get("   "), ValueError, "person_id"),
             (
                 "get_person('../../tenants')",
-                lambda k: k.rostering.get_person("../../tenants"),
+                lambda k: k.rostering.persons.get("../../tenants"),
                 ValueError,
                 "person_id",
             ),
             (
                 "get_person(id + '/ack')",
-                lambda k: k.rostering.get_person(person + "/ack"),
+                lambda k: k.rostering.persons.get(person + "/ack"),
                 ValueError,
                 "person_id",
             ),
-            ("get_person(None)", lambda k: k.rostering.get_person(None), TypeError, "person_id"),
-            ("get_person(42)", lambda k: k.rostering.get_person(42), TypeError, "person_id"),
+            ("get_person(None)", lambda k: k.rostering.persons.get(None), TypeError, "person_id"),
+            ("get_person(42)", lambda k: k.rostering.persons.get(42), TypeError, "person_id"),
             (
                 "get_person(b'bytes')",
-                lambda k: k.rostering.get_person(person.encode()),
+                lambda k: k.rostering.persons.get(person.encode()),
                 TypeError,
                 "person_id",
             ),
             (
                 "list_students_for_org('x')",
-                lambda k: k.rostering.list_students_for_org("x"),
+                lambda k: k.rostering.orgs.list_students("x"),
                 ValueError,
                 "org_id",
             ),
             (
                 "list_students(page_size=0)",
-                lambda k: k.rostering.list_students(page_size=0),
+                lambda k: k.rostering.students.list(page_size=0),
                 ValueError,
                 "page_size",
             ),
             (
                 "list_students(page_size=-1)",
-                lambda k: k.rostering.list_students(page_size=-1),
+                lambda k: k.rostering.students.list(page_size=-1),
                 ValueError,
                 "page_size",
             ),
             (
                 "list_students(page_size=2001)",
-                lambda k: k.rostering.list_students(page_size=2001),
+                lambda k: k.rostering.students.list(page_size=2001),
                 ValueError,
                 "page_size",
             ),
             (
                 "list_students(page_size='100')",
-                lambda k: k.rostering.list_students(page_size="100"),
+                lambda k: k.rostering.students.list(page_size="100"),
                 TypeError,
                 "page_size",
             ),
             (
                 "list_students(page_size=True)",
-                lambda k: k.rostering.list_students(page_size=True),
+                lambda k: k.rostering.students.list(page_size=True),
                 TypeError,
                 "page_size",
             ),
             (
                 "list_students(page_size=1.5)",
-                lambda k: k.rostering.list_students(page_size=1.5),
+                lambda k: k.rostering.students.list(page_size=1.5),
                 TypeError,
                 "page_size",
             ),
@@ -1995,7 +1995,7 @@ def caller_input(run: Run) -> Result:
                 ("urn:uuid:", f"urn:uuid:{person}"),
                 ("uuid.UUID", uuid.UUID(person)),
             ):
-                outcome = _outcome(run, lambda v=value: kimono.rostering.get_person(v))
+                outcome = _outcome(run, lambda v=value: kimono.rostering.persons.get(v))
                 got = str(outcome.sys.id) if not isinstance(outcome, BaseException) else outcome
                 result.equal(f"get_person({label}) finds the person", got, person)
         result.data.update(cases=len(cases))
@@ -2061,10 +2061,10 @@ def server_input(run: Run) -> Result:
         other = elsewhere.url
 
         def get(k: KimonoClient) -> Any:
-            return k.rostering.get_person(pid)
+            return k.rostering.persons.get(pid)
 
         def walk(k: KimonoClient) -> list[Any]:
-            return list(k.rostering.list_persons(page_size=5))
+            return list(k.rostering.persons.list(page_size=5))
 
         def one(path: str, fault: Fault, method: str = "GET") -> list[Rule]:
             return [Rule(method, re.escape(path), always(fault))]
@@ -2161,7 +2161,7 @@ def server_input(run: Run) -> Result:
             Case(
                 "truncated JSON on the second page",
                 [Rule("GET", re.escape(list_path), _on_page(1, TRUNCATE))],
-                lambda k: _partial(k.rostering.list_persons(page_size=5)),
+                lambda k: _partial(k.rostering.persons.list(page_size=5)),
                 lambda r: (
                     r[0] == [p["$sys"]["id"] for p in persons[:5]]
                     and isinstance(r[1], ResponseValidationError)
@@ -2188,7 +2188,7 @@ def server_input(run: Run) -> Result:
             Case(
                 "answers slower than the 0.3 s timeout, every time",
                 one(person_path, Fault("slow", delay=0.6, label="slow")),
-                lambda k: k.rostering.get_person(pid, timeout=0.3),
+                lambda k: k.rostering.persons.get(pid, timeout=0.3),
                 APITimeoutError,
                 3,
                 person_path,
@@ -2196,7 +2196,7 @@ def server_input(run: Run) -> Result:
             Case(
                 "an answer slower than the 0.3 s timeout, once",
                 [Rule("GET", re.escape(person_path), first(1, Fault("slow", delay=0.6)))],
-                lambda k: k.rostering.get_person(pid, timeout=0.3),
+                lambda k: k.rostering.persons.get(pid, timeout=0.3),
                 lambda p: str(p.sys.id) == pid,
                 2,
                 person_path,
@@ -2267,7 +2267,7 @@ def server_input(run: Run) -> Result:
                 page_rewrite(
                     lambda b: b["paging"].update(next=f"{other}{list_path}?page=1&page_size=5")
                 ),
-                lambda k: _partial(k.rostering.list_persons(page_size=5)),
+                lambda k: _partial(k.rostering.persons.list(page_size=5)),
                 lambda r: len(r[0]) == 5 and isinstance(r[1], UnsafeRedirectError),
                 1,
                 list_path,
@@ -2280,7 +2280,7 @@ def server_input(run: Run) -> Result:
                         + f"{list_path}?page=1&page_size=5"
                     )
                 ),
-                lambda k: _partial(k.rostering.list_persons(page_size=5)),
+                lambda k: _partial(k.rostering.persons.list(page_size=5)),
                 lambda r: len(r[0]) == 5 and isinstance(r[1], UnsafeRedirectError),
                 1,
                 list_path,
@@ -2292,7 +2292,7 @@ def server_input(run: Run) -> Result:
                         next=origin.replace("http:", "https:") + f"{list_path}?page=1&page_size=5"
                     )
                 ),
-                lambda k: _partial(k.rostering.list_persons(page_size=5)),
+                lambda k: _partial(k.rostering.persons.list(page_size=5)),
                 lambda r: len(r[0]) == 5 and isinstance(r[1], UnsafeRedirectError),
                 1,
                 list_path,
@@ -2567,7 +2567,7 @@ def _null_fuzz(
 
             # The first page only: the person's paths do not fit the persons of later pages.
             server.faults.set_rules(Rule("GET", re.escape(list_path), first(1, rewrite(mutate))))
-            outcome = _outcome(run, lambda: _partial(kimono.rostering.list_persons(page_size=5)))
+            outcome = _outcome(run, lambda: _partial(kimono.rostering.persons.list(page_size=5)))
             server.faults.set_rules()
             _, exc = outcome
             where = "/".join(map(str, path)) or "(the whole body)"
@@ -2771,8 +2771,8 @@ def deep_json(run: Run) -> Result:
         )
         with KimonoClient(**server.credentials) as kimono:
             outcomes = [
-                _outcome(run, lambda: kimono.rostering.get_person(pid)),
-                _outcome(run, lambda: list(kimono.rostering.list_persons())),
+                _outcome(run, lambda: kimono.rostering.persons.get(pid)),
+                _outcome(run, lambda: list(kimono.rostering.persons.list())),
             ]
         server.faults.set_rules()
         for name, outcome in zip(("get_person", "list_persons"), outcomes, strict=True):
@@ -2816,7 +2816,7 @@ def secrets_scan(run: Run) -> Result:
     with run.server(config) as server:
         with KimonoClient(**server.credentials) as kimono:
             tenants = list(kimono.tenants.list())
-            pager = kimono.rostering.list_persons(page_size=5)
+            pager = kimono.rostering.persons.list(page_size=5)
             pages = list(itertools.islice(pager.pages(), 1))
             objects: list[object] = [kimono, kimono.auth, kimono.retry, pager, *pages, *tenants]
             child = kimono.for_tenant(tenants[0])
@@ -3107,7 +3107,7 @@ async def _load(settings: dict[str, Any]) -> dict[str, Any]:
             async def iterator(n: int) -> None:
                 while loop.time() < stop_at:
                     try:
-                        pager = kimono.rostering.list_persons(page_size=100).prefetch(2)
+                        pager = kimono.rostering.persons.list(page_size=100).prefetch(2)
                         got = [str(p.sys.id) async for p in pager]
                         if got != expected:
                             bad_walks.append(f"iterator {n}: {len(got)} persons")

@@ -63,10 +63,10 @@ def unasync_text(text: str) -> str:
     return text
 
 
-def write_into(out_dir: Path) -> None:
-    """Write every module of _async/ into ``out_dir``, unasynced and formatted."""
+def write_into(out_dir: Path, source_dir: Path = SOURCE) -> None:
+    """Write every module of ``source_dir`` (_async/) into ``out_dir``, unasynced and formatted."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    for source in sorted(SOURCE.glob("*.py")):
+    for source in sorted(source_dir.glob("*.py")):
         text = unasync_text(source.read_text())
         if source.name == "__init__.py":
             text = '"""The synchronous client, written from ``_async/`` by scripts/unasync.py."""\n'
@@ -90,12 +90,15 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--check", action="store_true", help="exit 1 if _sync/ is stale")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the project (default: this one)")
     args = parser.parse_args(argv)
+    source = args.root / SOURCE.relative_to(ROOT)
+    target = args.root / TARGET.relative_to(ROOT)
     with tempfile.TemporaryDirectory(prefix="kimono-unasync-") as scratch:
         fresh = Path(scratch) / "_sync"
-        write_into(fresh)
+        write_into(fresh, source)
         if args.check:
-            problems = compare(fresh, TARGET, where="kimono_interop/_sync/")
+            problems = compare(fresh, target, where="kimono_interop/_sync/")
             if problems:
                 print(f"kimono_interop/_sync is stale ({len(problems)} differences):")
                 for problem in problems:
@@ -104,9 +107,9 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             print("kimono_interop/_sync matches kimono_interop/_async")
             return 0
-        if TARGET.exists():
-            shutil.rmtree(TARGET)
-        shutil.copytree(fresh, TARGET)
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(fresh, target)
         print("wrote kimono_interop/_sync from kimono_interop/_async")
     return 0
 

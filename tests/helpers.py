@@ -103,3 +103,14 @@ def examples(name: str) -> Iterator[Example]:
                     schema=media["schema"],
                     value=example["value"],
                 )
+
+
+def sdk_method(client: Any, operation_id: str) -> Any:
+    """The bound SDK method that calls ``operation_id`` (from the generated operation table)."""
+    from kimono_interop._operations import OPERATIONS
+
+    target = client
+    operation = OPERATIONS[operation_id]
+    for part in operation.resource.split("."):
+        target = getattr(target, part)
+    return getattr(target, operation.name)

@@ -61,8 +61,8 @@ def test_async_client_walks_pages_gets_objects_and_shares_one_token() -> None:
 
     async def main() -> tuple[list[str], str, str]:
         async with _client(service) as kimono:
-            names = [p.name.last async for p in kimono.rostering.list_students(page_size=1)]
-            org = await kimono.rostering.get_org(ORG_ID)
+            names = [p.name.last async for p in kimono.rostering.students.list(page_size=1)]
+            org = await kimono.rostering.orgs.get(ORG_ID)
             tenant = await kimono.tenants.current()
             return names, str(org.name), str(tenant.name)
 
@@ -80,7 +80,7 @@ def test_twenty_concurrent_calls_fetch_one_token() -> None:
 
     async def main() -> None:
         async with _client(service) as kimono:
-            await asyncio.gather(*(kimono.rostering.get_org(ORG_ID) for _ in range(20)))
+            await asyncio.gather(*(kimono.rostering.orgs.get(ORG_ID) for _ in range(20)))
 
     asyncio.run(main())
     assert service.token_requests == 1
@@ -93,11 +93,11 @@ def test_async_errors_and_validation() -> None:
     async def main() -> None:
         async with _client(service) as kimono:
             with pytest.raises(NotFoundError) as info:
-                await kimono.rostering.get_person("0b0b0b0b-0b0b-4b0b-8b0b-0b0b0b0b0b0b")
+                await kimono.rostering.persons.get("0b0b0b0b-0b0b-4b0b-8b0b-0b0b0b0b0b0b")
             assert info.value.status_code == 404
             assert info.value.error_message == "No such object"
             with pytest.raises(ValueError, match="person_id"):
-                await kimono.rostering.get_person("not-a-uuid")
+                await kimono.rostering.persons.get("not-a-uuid")
 
     asyncio.run(main())
     assert [r.url.path for r in service.requests].count("/oauth/token") == 1
@@ -113,8 +113,8 @@ def test_per_call_timeout_reaches_the_request() -> None:
         return httpx.Response(200, json={"data": {"$sys": {"id": ORG_ID}}})
 
     with KimonoClient("a", "b", base_url=BASE, transport=httpx.MockTransport(handler)) as kimono:
-        kimono.rostering.get_org(ORG_ID, timeout=3.0)
-        kimono.rostering.get_org(ORG_ID)
+        kimono.rostering.orgs.get(ORG_ID, timeout=3.0)
+        kimono.rostering.orgs.get(ORG_ID)
     # The token request (first) inherits the timeout of the call that needed it.
     assert [timeout["read"] for timeout in seen] == [3.0, 3.0, 35.0]
 

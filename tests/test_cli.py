@@ -290,7 +290,7 @@ def test_sandbox_command_serves_and_prints_how_to_use_it() -> None:
         with KimonoClient(
             "sandbox-client", "sandbox-secret", base_url=f"http://127.0.0.1:{port}"
         ) as kimono:
-            assert len(list(kimono.rostering.list_students())) == 5
+            assert len(list(kimono.rostering.students.list())) == 5
     finally:
         proc.send_signal(signal.SIGINT)
         output, _ = proc.communicate(timeout=20)

@@ -59,8 +59,8 @@ def test_walks_every_page_with_one_token() -> None:
     """Two pages of students, one token request shared by all calls of both APIs."""
     calls: list[httpx.Request] = []
     with _client(_service(calls)) as kimono:
-        names = [p.name.last for p in kimono.rostering.list_students(page_size=1)]
-        org = kimono.rostering.get_org(ORG_ID)
+        names = [p.name.last for p in kimono.rostering.students.list(page_size=1)]
+        org = kimono.rostering.orgs.get(ORG_ID)
     assert names == ["L0", "L1"]
     assert org.name == "District"
     assert [c.url.path for c in calls].count("/oauth/token") == 1
@@ -76,14 +76,14 @@ def test_retries_503_then_succeeds() -> None:
     """A 503 with Retry-After is retried transparently on a GET."""
     calls: list[httpx.Request] = []
     with _client(_service(calls, fail_first=2)) as kimono:
-        assert kimono.rostering.get_org(ORG_ID).name == "District"
+        assert kimono.rostering.orgs.get(ORG_ID).name == "District"
     assert len([c for c in calls if c.url.path.endswith(ORG_ID)]) == 3
 
 
 def test_not_found_raises_typed_error() -> None:
     """A 404 becomes NotFoundError carrying the service's code and message."""
     with _client(_service([])) as kimono, pytest.raises(NotFoundError) as caught:
-        kimono.rostering.get_person("4f0e1c1a-5b2d-4b1e-9a3c-1e2f3a4b5c6d")
+        kimono.rostering.persons.get("4f0e1c1a-5b2d-4b1e-9a3c-1e2f3a4b5c6d")
     assert (caught.value.code, caught.value.error_message) == ("not_found", "No such object")
 
 
@@ -91,14 +91,14 @@ def test_bad_id_fails_before_any_request() -> None:
     """A malformed id raises ValueError naming the parameter, and nothing is sent."""
     calls: list[httpx.Request] = []
     with _client(_service(calls)) as kimono, pytest.raises(ValueError, match="org_id"):
-        kimono.rostering.get_org("not-a-uuid")
+        kimono.rostering.orgs.get("not-a-uuid")
     assert calls == []
 
 
 def test_dicts_mode_skips_models() -> None:
     """as_dicts() yields the raw JSON objects."""
     with _client(_service([])) as kimono:
-        rows = list(kimono.rostering.list_students().as_dicts())
+        rows = list(kimono.rostering.students.list().as_dicts())
     assert [r["name"]["last"] for r in rows] == ["L0", "L1"]
     assert json.dumps(rows)
 

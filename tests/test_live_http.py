@@ -100,7 +100,7 @@ def _retry() -> RetryPolicy:
 def test_sync_client_over_real_http(live: tuple[str, State]) -> None:
     origin, state = live
     with KimonoClient(CLIENT_ID, CLIENT_SECRET, base_url=origin, retry=_retry()) as kimono:
-        pager = kimono.rostering.list_persons(page_size=SIZE)
+        pager = kimono.rostering.persons.list(page_size=SIZE)
         names = []
         for index, person in enumerate(pager):
             names.append(person.name.last)
@@ -109,7 +109,7 @@ def test_sync_client_over_real_http(live: tuple[str, State]) -> None:
             if index == 12:
                 state.fail_next = True  # one 503 with Retry-After: retried
         with pytest.raises(NotFoundError, match="No such Org"):
-            kimono.rostering.get_org("2a4a2e06-7755-43bb-9766-4f398079ef8c")
+            kimono.rostering.orgs.get("2a4a2e06-7755-43bb-9766-4f398079ef8c")
     assert names == [f"P{n}" for n in range(TOTAL)]
     assert state.tokens == ["tok-1", "tok-2"]
     statuses = [token for _, _, token in state.seen]
@@ -124,7 +124,7 @@ def test_async_client_over_real_http_with_look_ahead(live: tuple[str, State]) ->
         async with AsyncKimonoClient(
             CLIENT_ID, CLIENT_SECRET, base_url=origin, retry=_retry()
         ) as kimono:
-            pager = kimono.rostering.list_persons(page_size=SIZE)
+            pager = kimono.rostering.persons.list(page_size=SIZE)
             plain = [p.name.last async for p in pager]
             ahead = [p.name.last async for p in pager.prefetch(3)]
             return plain, ahead
@@ -142,6 +142,6 @@ def test_wrong_secret_is_an_authentication_error(live: tuple[str, State]) -> Non
         KimonoClient(CLIENT_ID, "wrong-secret", base_url=origin) as kimono,
         pytest.raises(AuthenticationError) as info,
     ):
-        list(kimono.rostering.list_persons())
+        list(kimono.rostering.persons.list())
     assert "wrong-secret" not in str(info.value)
     assert info.value.status_code == 401

@@ -62,7 +62,7 @@ def test_exchanges_are_logged_at_debug_without_secrets(caplog: pytest.LogCapture
         transport=httpx.MockTransport(handler),
         retry=RetryPolicy(max_retries=1, initial_delay=0.001, max_delay=0.001),
     ) as kimono:
-        kimono.rostering.get_org(ORG_ID)
+        kimono.rostering.orgs.get(ORG_ID)
         # An application that logs the client or its auth leaks nothing either.
         logging.getLogger("kimono_interop").debug("client %r auth %r", kimono, kimono.auth)
         logging.getLogger("kimono_interop").debug("Authorization: Bearer %s", TOKEN)

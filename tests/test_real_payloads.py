@@ -26,7 +26,7 @@ from typing import Any
 import httpx
 import pytest
 from fake_queue import FakeQueue
-from helpers import ROOT, models
+from helpers import ROOT, models, sdk_method
 from test_drift import drift
 
 from kimono_interop import (
@@ -311,12 +311,12 @@ def test_a_batch_of_every_shape_is_handled_and_fully_acknowledged() -> None:
 
 # -- the SDK over HTTP ------------------------------------------------------------------------
 SINGLE_READS = {
-    "findOrg": ("get_org", "Org"),
-    "findLEA": ("get_lea", "Org"),
-    "findPerson": ("get_person", "Person"),
-    "findCourse": ("get_course", "Course"),
-    "findSection": ("get_section", "Section"),
-    "findTerm": ("get_term", "Term"),
+    "findOrg": "Org",
+    "findLEA": "Org",
+    "findPerson": "Person",
+    "findCourse": "Course",
+    "findSection": "Section",
+    "findTerm": "Term",
 }
 
 
@@ -336,11 +336,12 @@ def _serving(body: Any) -> httpx.MockTransport:
 @pytest.mark.parametrize("record", _with("response", *SINGLE_READS))
 def test_single_reads_accept_the_bare_object_and_the_envelope(record: dict[str, Any]) -> None:
     """Vendor artifacts answer findLEA/findPerson/... bare and findOrg in `{data}`: both work."""
-    method, model = SINGLE_READS[record["response"]]
+    model = SINGLE_READS[record["response"]]
     payload = record["payload"]
     obj = payload.get("data", payload) if "$sys" not in payload else payload
     with KimonoClient("c", "s", base_url=BASE, transport=_serving(payload)) as kimono:
-        got = getattr(kimono.rostering, method)("4f0e1c1a-5b2d-4b1e-9a3c-1e2f3a4b5c6d")
+        read = sdk_method(kimono, record["response"])
+        got = read("4f0e1c1a-5b2d-4b1e-9a3c-1e2f3a4b5c6d")
     assert type(got) is getattr(DATA, model)
     assert _comparable(got.to_dict()) == _comparable(obj)
 
@@ -351,9 +352,9 @@ def test_pages_of_real_shapes_are_walked_to_the_last_item(record: dict[str, Any]
     payload = record["payload"]
     with KimonoClient("c", "s", base_url=BASE, transport=_serving(payload)) as kimono:
         lister = (
-            kimono.rostering.list_orgs
+            kimono.rostering.orgs.list
             if record["response"] == "listOrgs"
-            else kimono.rostering.list_persons
+            else kimono.rostering.persons.list
         )
         items = list(lister(page_size=len(payload["data"]) + 1))
         dicts = list(lister(page_size=len(payload["data"]) + 1).as_dicts())
@@ -399,7 +400,7 @@ def test_a_page_with_broken_items_yields_the_good_ones_then_raises_listing_the_r
     got: list[Any] = []
     with KimonoClient("c", "s", base_url=BASE, transport=_serving(page)) as kimono:
         with pytest.raises(InvalidItemsError) as caught:
-            for person in kimono.rostering.list_persons():
+            for person in kimono.rostering.persons.list():
                 got.append(str(person.sys.id))
         assert got == [page["data"][0]["$sys"]["id"], page["data"][3]["$sys"]["id"]]
         error = caught.value
@@ -407,10 +408,10 @@ def test_a_page_with_broken_items_yields_the_good_ones_then_raises_listing_the_r
         assert error.items[0].raw == page["data"][1] and error.items[1].raw is None
         assert "not a JSON object: null" in str(error.items[1])
         seen: list[Any] = []
-        handled = list(kimono.rostering.list_persons().on_invalid(seen.append))
+        handled = list(kimono.rostering.persons.list().on_invalid(seen.append))
         assert (len(handled), [i.index for i in seen]) == (2, [1, 2])
         # .as_dicts() checks only that an item is an object: the one without $sys comes out.
-        dicts = list(kimono.rostering.list_persons().as_dicts().on_invalid(seen.append))
+        dicts = list(kimono.rostering.persons.list().as_dicts().on_invalid(seen.append))
         assert dicts == [page["data"][0], page["data"][1], page["data"][3]]
 
 
@@ -424,12 +425,12 @@ def test_the_async_pager_follows_the_same_rule() -> None:
         async with AsyncKimonoClient("c", "s", base_url=BASE, transport=_serving(page)) as kimono:
             got = 0
             try:
-                async for _ in kimono.rostering.list_persons():
+                async for _ in kimono.rostering.persons.list():
                     got += 1
             except InvalidItemsError as exc:
                 count = exc.count
             seen: list[Any] = []
-            handled = [p async for p in kimono.rostering.list_persons().on_invalid(seen.append)]
+            handled = [p async for p in kimono.rostering.persons.list().on_invalid(seen.append)]
             return got, count, len(handled) + len(seen)
 
     assert asyncio.run(main()) == (2, 2, 4)

@@ -173,11 +173,11 @@ def test_get_async() -> None:
         lambda k: k.integrations.get(INTEGRATION_ID),
         lambda k: k.integrations.delete(INTEGRATION_ID),
         lambda k: k.integrations.update(INTEGRATION_ID, {"title": "x"}),
-        lambda k: list(k.integrations.list_versions(INTEGRATION_ID)),
-        lambda k: k.integrations.create_version(INTEGRATION_ID, BLUEPRINT),
-        lambda k: k.integrations.update_version(INTEGRATION_ID, "1.0", {"title": "x"}),
-        lambda k: k.integrations.delete_version(INTEGRATION_ID, "1.0"),
-        lambda k: k.integrations.update_blueprint(INTEGRATION_ID, "1.0", BLUEPRINT),
+        lambda k: list(k.integrations.versions.list(INTEGRATION_ID)),
+        lambda k: k.integrations.versions.create(INTEGRATION_ID, BLUEPRINT),
+        lambda k: k.integrations.versions.update(INTEGRATION_ID, "1.0", {"title": "x"}),
+        lambda k: k.integrations.versions.delete(INTEGRATION_ID, "1.0"),
+        lambda k: k.integrations.versions.update_blueprint(INTEGRATION_ID, "1.0", BLUEPRINT),
     ],
     ids=[
         "get",
@@ -205,11 +205,11 @@ def test_404_raises_not_found(call: Callable[[KimonoClient], object]) -> None:
         lambda k: k.integrations.get("42"),
         lambda k: k.integrations.delete("42"),
         lambda k: k.integrations.update("42", {"title": "x"}),
-        lambda k: k.integrations.list_versions("42"),
-        lambda k: k.integrations.create_version("42", BLUEPRINT),
-        lambda k: k.integrations.update_version("42", "1.0", {"title": "x"}),
-        lambda k: k.integrations.delete_version("42", "1.0"),
-        lambda k: k.integrations.update_blueprint("42", "1.0", BLUEPRINT),
+        lambda k: k.integrations.versions.list("42"),
+        lambda k: k.integrations.versions.create("42", BLUEPRINT),
+        lambda k: k.integrations.versions.update("42", "1.0", {"title": "x"}),
+        lambda k: k.integrations.versions.delete("42", "1.0"),
+        lambda k: k.integrations.versions.update_blueprint("42", "1.0", BLUEPRINT),
     ],
 )
 def test_malformed_integration_id_sends_nothing(call: Callable[[KimonoClient], object]) -> None:
@@ -283,7 +283,7 @@ def test_list_versions_walks_two_pages() -> None:
         )
     )
     with _client(handler) as kimono:
-        versions = list(kimono.integrations.list_versions(INTEGRATION_ID, page_size=1))
+        versions = list(kimono.integrations.versions.list(INTEGRATION_ID, page_size=1))
     assert [_query(r) for r in sent] == [
         {"page": "0", "page_size": "1"},
         {"page": "1", "page_size": "1"},
@@ -298,7 +298,7 @@ def test_list_versions_walks_two_pages() -> None:
 def test_create_version_posts_the_blueprint_as_xml() -> None:
     sent, handler = _recorder(_version_single)
     with _client(handler) as kimono:
-        version = kimono.integrations.create_version(INTEGRATION_ID, BLUEPRINT)
+        version = kimono.integrations.versions.create(INTEGRATION_ID, BLUEPRINT)
     request = sent[0]
     assert (request.method, request.url.path) == ("POST", f"{PATH}/versions")
     assert request.headers["content-type"] == "application/xml"
@@ -315,7 +315,7 @@ def test_create_version_async_sends_bytes_unchanged() -> None:
 
     async def main() -> IntegrationVersion:
         async with _async_client(handler) as kimono:
-            return await kimono.integrations.create_version(INTEGRATION_ID, document)
+            return await kimono.integrations.versions.create(INTEGRATION_ID, document)
 
     assert asyncio.run(main()).version == "1.2.0"
     assert sent[0].content == document
@@ -325,7 +325,7 @@ def test_create_version_async_sends_bytes_unchanged() -> None:
 def test_update_version_patches_the_version() -> None:
     sent, handler = _recorder(lambda request: httpx.Response(204))
     with _client(handler) as kimono:
-        result = kimono.integrations.update_version(
+        result = kimono.integrations.versions.update(
             INTEGRATION_ID, "1.2.0", _example("IntegrationVersionBody")
         )
     assert result is None
@@ -341,7 +341,7 @@ def test_update_version_quotes_the_version_and_takes_a_model() -> None:
     sent, handler = _recorder(lambda request: httpx.Response(204))
     body = IntegrationVersion(release_state=ReleaseState.DEPRECATED)
     with _client(handler) as kimono:
-        kimono.integrations.update_version(INTEGRATION_ID, "1.0/beta", body)
+        kimono.integrations.versions.update(INTEGRATION_ID, "1.0/beta", body)
     assert sent[0].url.raw_path.decode() == f"{PATH}/versions/1.0%2Fbeta"
     assert json.loads(sent[0].content) == {"release_state": "deprecated"}
 
@@ -350,25 +350,25 @@ def test_update_version_refuses_an_invalid_body() -> None:
     sent, handler = _recorder(_never)
     with _client(handler) as kimono:
         with pytest.raises(ValueError, match="integration_version is not a valid"):
-            kimono.integrations.update_version(INTEGRATION_ID, "1.0", {"release_state": 3})
+            kimono.integrations.versions.update(INTEGRATION_ID, "1.0", {"release_state": 3})
         with pytest.raises(TypeError, match="integration_version must be"):
-            kimono.integrations.update_version(INTEGRATION_ID, "1.0", "beta")  # type: ignore[arg-type]
+            kimono.integrations.versions.update(INTEGRATION_ID, "1.0", "beta")  # type: ignore[arg-type]
     assert sent == []
 
 
 def test_delete_version() -> None:
     sent, handler = _recorder(lambda request: httpx.Response(204))
     with _client(handler) as kimono:
-        assert kimono.integrations.delete_version(INTEGRATION_ID, "1.2.0") is None
+        assert kimono.integrations.versions.delete(INTEGRATION_ID, "1.2.0") is None
     assert [(r.method, r.url.path) for r in sent] == [("DELETE", f"{PATH}/versions/1.2.0")]
 
 
 @pytest.mark.parametrize(
     "call",
     [
-        lambda k, v: k.integrations.update_version(INTEGRATION_ID, v, {"title": "x"}),
-        lambda k, v: k.integrations.delete_version(INTEGRATION_ID, v),
-        lambda k, v: k.integrations.update_blueprint(INTEGRATION_ID, v, BLUEPRINT),
+        lambda k, v: k.integrations.versions.update(INTEGRATION_ID, v, {"title": "x"}),
+        lambda k, v: k.integrations.versions.delete(INTEGRATION_ID, v),
+        lambda k, v: k.integrations.versions.update_blueprint(INTEGRATION_ID, v, BLUEPRINT),
     ],
     ids=["update_version", "delete_version", "update_blueprint"],
 )
@@ -389,7 +389,7 @@ def test_bad_version_sends_nothing(call: Callable[[KimonoClient, object], object
 def test_update_blueprint_puts_xml() -> None:
     sent, handler = _recorder(_version_single)
     with _client(handler) as kimono:
-        version = kimono.integrations.update_blueprint(INTEGRATION_ID, "1.2.0", BLUEPRINT)
+        version = kimono.integrations.versions.update_blueprint(INTEGRATION_ID, "1.2.0", BLUEPRINT)
     request = sent[0]
     assert (request.method, request.url.path) == ("PUT", f"{PATH}/versions/1.2.0/blueprint")
     assert request.headers["content-type"] == "application/xml"
@@ -402,7 +402,9 @@ def test_update_blueprint_async() -> None:
 
     async def main() -> IntegrationVersion:
         async with _async_client(handler) as kimono:
-            return await kimono.integrations.update_blueprint(INTEGRATION_ID, "1.2.0", BLUEPRINT)
+            return await kimono.integrations.versions.update_blueprint(
+                INTEGRATION_ID, "1.2.0", BLUEPRINT
+            )
 
     assert asyncio.run(main()).title == "Fall release"
     assert sent[0].method == "PUT"
@@ -418,7 +420,7 @@ def test_update_blueprint_retried_after_503_sends_the_whole_document_again() -> 
     sent, handler = _recorder(answer)
     retry = RetryPolicy(max_retries=1, initial_delay=0.001, max_delay=0.001)
     with _client(handler, retry) as kimono:
-        kimono.integrations.update_blueprint(INTEGRATION_ID, "1.2.0", BLUEPRINT)
+        kimono.integrations.versions.update_blueprint(INTEGRATION_ID, "1.2.0", BLUEPRINT)
     assert [r.content for r in sent] == [BLUEPRINT.encode("utf-8")] * 2
 
 
@@ -426,9 +428,9 @@ def test_blueprint_must_be_non_empty_bytes_or_str() -> None:
     sent, handler = _recorder(_never)
     with _client(handler) as kimono:
         with pytest.raises(ValueError, match="blueprint must not be empty"):
-            kimono.integrations.update_blueprint(INTEGRATION_ID, "1.0", b"")
+            kimono.integrations.versions.update_blueprint(INTEGRATION_ID, "1.0", b"")
         with pytest.raises(ValueError, match="blueprint must not be empty"):
-            kimono.integrations.create_version(INTEGRATION_ID, "  \n")
+            kimono.integrations.versions.create(INTEGRATION_ID, "  \n")
         with pytest.raises(TypeError, match="blueprint must be bytes or str"):
-            kimono.integrations.create_version(INTEGRATION_ID, {"xml": "x"})  # type: ignore[arg-type]
+            kimono.integrations.versions.create(INTEGRATION_ID, {"xml": "x"})  # type: ignore[arg-type]
     assert sent == []

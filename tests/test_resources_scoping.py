@@ -49,7 +49,7 @@ def test_list_schools_walks_two_pages_with_page_size() -> None:
 
     server = Server(route=route)
     with sync_client(server) as client:
-        schools = list(client.scoping.list_schools(page_size=1))
+        schools = list(client.scoping.schools.list(page_size=1))
 
     assert [type(s) for s in schools] == [ScopingSchool, ScopingSchool]
     assert [(s.name, s.selected) for s in schools] == [
@@ -67,7 +67,7 @@ def test_create_schools_replaces_by_default() -> None:
     server = Server(body=example("ScopingSchoolSingle"))
     request = ScopingSchoolsBulkRequest.from_dict(example("ScopingSchoolsPage"))
     with sync_client(server) as client:
-        school = client.scoping.create_schools(request)
+        school = client.scoping.schools.create(request)
 
     check(server.only, "POST", "/tenant/scoping/schools", {"replace": "true"})
     assert server.only.headers["Content-Type"] == "application/json"
@@ -82,7 +82,7 @@ def test_create_schools_from_dict_appending() -> None:
     server = Server(body=example("ScopingSchoolSingle"))
     body = {"data": [{"school_id": REF_ID, "selected": True}, {"school_ref_id": "S-2"}]}
     with sync_client(server) as client:
-        school = client.scoping.create_schools(body, replace=False)
+        school = client.scoping.schools.create(body, replace=False)
 
     check(server.only, "POST", "/tenant/scoping/schools", {"replace": "false"})
     assert sent_json(server.only) == body
@@ -102,14 +102,14 @@ def test_create_schools_rejects_a_bad_body_before_sending(
 ) -> None:
     server = Server(body=example("ScopingSchoolSingle"))
     with sync_client(server) as client, pytest.raises(error, match=words):
-        client.scoping.create_schools(bad)
+        client.scoping.schools.create(bad)
     assert server.calls == []
 
 
 def test_delete_schools() -> None:
     server = Server(204)
     with sync_client(server) as client:
-        assert client.scoping.delete_schools() is None
+        assert client.scoping.schools.delete_all() is None
     check(server.only, "DELETE", "/tenant/scoping/schools", {})
     assert server.only.content == b""
 
@@ -117,7 +117,7 @@ def test_delete_schools() -> None:
 def test_get_school_normalises_the_id() -> None:
     server = Server(body=example("ScopingSchoolSingle"))
     with sync_client(server) as client:
-        school = client.scoping.get_school(SCOPING_ID.upper())
+        school = client.scoping.schools.get(SCOPING_ID.upper())
     check(server.only, "GET", f"/tenant/scoping/schools/{SCOPING_ID}", {})
     assert isinstance(school, ScopingSchool)
     assert (school.name, school.local_id, school.keywords) == ("text", "text", "text")
@@ -128,7 +128,7 @@ def test_get_school_async() -> None:
 
     async def main() -> ScopingSchool:
         async with async_client(server) as client:
-            return await client.scoping.get_school(uuid.UUID(SCOPING_ID))
+            return await client.scoping.schools.get(uuid.UUID(SCOPING_ID))
 
     school = asyncio.run(main())
     check(server.only, "GET", f"/tenant/scoping/schools/{SCOPING_ID}", {})
@@ -138,7 +138,7 @@ def test_get_school_async() -> None:
 def test_get_school_404_raises_not_found() -> None:
     server = Server(404, {"message": "ScopingSchool not found"})
     with sync_client(server) as client, pytest.raises(NotFoundError) as caught:
-        client.scoping.get_school(SCOPING_ID)
+        client.scoping.schools.get(SCOPING_ID)
     assert caught.value.status_code == 404
     check(server.only, "GET", f"/tenant/scoping/schools/{SCOPING_ID}", {})
 
@@ -146,7 +146,7 @@ def test_get_school_404_raises_not_found() -> None:
 def test_get_school_with_a_body_off_contract_raises() -> None:
     server = Server(body={"school": {}})
     with sync_client(server) as client, pytest.raises(ResponseValidationError):
-        client.scoping.get_school(SCOPING_ID)
+        client.scoping.schools.get(SCOPING_ID)
 
 
 def test_update_school_puts_the_model() -> None:
@@ -156,7 +156,7 @@ def test_update_school_puts_the_model() -> None:
     school = ScopingSchool.from_dict(example("ScopingSchoolBody"))
     school.selected = False
     with sync_client(server) as client:
-        updated = client.scoping.update_school(SCOPING_ID, school)
+        updated = client.scoping.schools.update(SCOPING_ID, school)
 
     check(server.only, "PUT", f"/tenant/scoping/schools/{SCOPING_ID}", {})
     assert sent_json(server.only) == {**example("ScopingSchoolBody"), "selected": False}
@@ -166,7 +166,7 @@ def test_update_school_puts_the_model() -> None:
 def test_update_school_from_dict() -> None:
     server = Server(body=example("ScopingSchoolSingle"))
     with sync_client(server) as client:
-        updated = client.scoping.update_school(SCOPING_ID, example("ScopingSchoolBody"))
+        updated = client.scoping.schools.update(SCOPING_ID, example("ScopingSchoolBody"))
     assert sent_json(server.only) == example("ScopingSchoolBody")
     assert isinstance(updated, ScopingSchool)
 
@@ -175,30 +175,30 @@ def test_update_school_rejects_a_bad_body_before_sending() -> None:
     server = Server(body=example("ScopingSchoolSingle"))
     with sync_client(server) as client:
         with pytest.raises(ValueError, match="school is not a valid ScopingSchool"):
-            client.scoping.update_school(SCOPING_ID, {"school_id": "nope"})
+            client.scoping.schools.update(SCOPING_ID, {"school_id": "nope"})
         with pytest.raises(TypeError, match="school must be a ScopingSchool or a dict"):
-            client.scoping.update_school(SCOPING_ID, "Lincoln High")  # type: ignore[arg-type]
+            client.scoping.schools.update(SCOPING_ID, "Lincoln High")  # type: ignore[arg-type]
     assert server.calls == []
 
 
 def test_update_school_404_raises_not_found() -> None:
     server = Server(404, {"message": "not found"})
     with sync_client(server) as client, pytest.raises(NotFoundError):
-        client.scoping.update_school(SCOPING_ID, {"selected": True})
+        client.scoping.schools.update(SCOPING_ID, {"selected": True})
     check(server.only, "PUT", f"/tenant/scoping/schools/{SCOPING_ID}", {})
 
 
 def test_delete_school() -> None:
     server = Server(204)
     with sync_client(server) as client:
-        assert client.scoping.delete_school(SCOPING_ID) is None
+        assert client.scoping.schools.delete(SCOPING_ID) is None
     check(server.only, "DELETE", f"/tenant/scoping/schools/{SCOPING_ID}", {})
 
 
 def test_delete_school_404_raises_not_found() -> None:
     server = Server(404, {"message": "not found"})
     with sync_client(server) as client, pytest.raises(NotFoundError):
-        client.scoping.delete_school(SCOPING_ID)
+        client.scoping.schools.delete(SCOPING_ID)
 
 
 # Courses
@@ -217,7 +217,7 @@ def test_list_courses_walks_two_pages() -> None:
 
     server = Server(route=route)
     with sync_client(server) as client:
-        courses = list(client.scoping.list_courses(page_size=1))
+        courses = list(client.scoping.courses.list(page_size=1))
 
     assert [c.name for c in courses] == ["Algebra I", "Biology"]
     assert all(isinstance(c, ScopingCourse) for c in courses)
@@ -233,7 +233,7 @@ def test_list_courses_async() -> None:
 
     async def main() -> list[ScopingCourse]:
         async with async_client(server) as client:
-            return [course async for course in client.scoping.list_courses()]
+            return [course async for course in client.scoping.courses.list()]
 
     courses = asyncio.run(main())
     check(server.only, "GET", "/tenant/scoping/courses", {"page": "0"})
@@ -246,7 +246,7 @@ def test_create_courses_with_model_replaces_by_default() -> None:
     server = Server(body=example("ScopingCourseSingle"))
     request = ScopingCoursesBulkRequest.from_dict(example("ScopingCoursesPage"))
     with sync_client(server) as client:
-        course = client.scoping.create_courses(request)
+        course = client.scoping.courses.create(request)
     check(server.only, "POST", "/tenant/scoping/courses", {"replace": "true"})
     assert sent_json(server.only) == example("ScopingCoursesPage")
     assert isinstance(course, ScopingCourse)
@@ -259,7 +259,7 @@ def test_create_courses_async_from_dict_appending() -> None:
 
     async def main() -> ScopingCourse:
         async with async_client(server) as client:
-            return await client.scoping.create_courses(body, replace=False)
+            return await client.scoping.courses.create(body, replace=False)
 
     course = asyncio.run(main())
     check(server.only, "POST", "/tenant/scoping/courses", {"replace": "false"})
@@ -271,23 +271,23 @@ def test_create_courses_rejects_a_bad_body_before_sending() -> None:
     server = Server(body=example("ScopingCourseSingle"))
     with sync_client(server) as client:
         with pytest.raises(ValueError, match="request is not a valid ScopingCoursesBulkRequest"):
-            client.scoping.create_courses({"courses": []})
+            client.scoping.courses.create({"courses": []})
         with pytest.raises(TypeError, match="request must be a ScopingCoursesBulkRequest"):
-            client.scoping.create_courses(None)  # type: ignore[arg-type]
+            client.scoping.courses.create(None)  # type: ignore[arg-type]
     assert server.calls == []
 
 
 def test_delete_courses() -> None:
     server = Server(204)
     with sync_client(server) as client:
-        assert client.scoping.delete_courses() is None
+        assert client.scoping.courses.delete_all() is None
     check(server.only, "DELETE", "/tenant/scoping/courses", {})
 
 
 def test_get_course() -> None:
     server = Server(body=example("ScopingCourseSingle"))
     with sync_client(server) as client:
-        course = client.scoping.get_course(SCOPING_ID)
+        course = client.scoping.courses.get(SCOPING_ID)
     check(server.only, "GET", f"/tenant/scoping/courses/{SCOPING_ID}", {})
     assert isinstance(course, ScopingCourse)
     assert (course.course_id, course.name, course.selected) == (uuid.UUID(REF_ID), "text", True)
@@ -296,7 +296,7 @@ def test_get_course() -> None:
 def test_get_course_404_raises_not_found() -> None:
     server = Server(404, {"message": "ScopingCourse not found"})
     with sync_client(server) as client, pytest.raises(NotFoundError):
-        client.scoping.get_course(SCOPING_ID)
+        client.scoping.courses.get(SCOPING_ID)
 
 
 def test_update_course_from_dict() -> None:
@@ -305,7 +305,7 @@ def test_update_course_from_dict() -> None:
     server = Server(body=answer)
     body = {**example("ScopingCourseBody"), "name": "Algebra II"}
     with sync_client(server) as client:
-        course = client.scoping.update_course(SCOPING_ID, body)
+        course = client.scoping.courses.update(SCOPING_ID, body)
     check(server.only, "PUT", f"/tenant/scoping/courses/{SCOPING_ID}", {})
     assert sent_json(server.only) == body
     assert course.name == "Algebra II"
@@ -314,28 +314,28 @@ def test_update_course_from_dict() -> None:
 def test_update_course_with_model() -> None:
     server = Server(body=example("ScopingCourseSingle"))
     with sync_client(server) as client:
-        client.scoping.update_course(SCOPING_ID, ScopingCourse(selected=False))
+        client.scoping.courses.update(SCOPING_ID, ScopingCourse(selected=False))
     assert sent_json(server.only) == {"selected": False}
 
 
 def test_update_course_rejects_a_bad_body_before_sending() -> None:
     server = Server(body=example("ScopingCourseSingle"))
     with sync_client(server) as client, pytest.raises(ValueError, match="course is not a valid"):
-        client.scoping.update_course(SCOPING_ID, {"course_id": 42})
+        client.scoping.courses.update(SCOPING_ID, {"course_id": 42})
     assert server.calls == []
 
 
 def test_delete_course() -> None:
     server = Server(204)
     with sync_client(server) as client:
-        assert client.scoping.delete_course(SCOPING_ID) is None
+        assert client.scoping.courses.delete(SCOPING_ID) is None
     check(server.only, "DELETE", f"/tenant/scoping/courses/{SCOPING_ID}", {})
 
 
 def test_delete_course_404_raises_not_found() -> None:
     server = Server(404, {"message": "not found"})
     with sync_client(server) as client, pytest.raises(NotFoundError):
-        client.scoping.delete_course(SCOPING_ID)
+        client.scoping.courses.delete(SCOPING_ID)
 
 
 # Ids
@@ -344,12 +344,12 @@ def test_delete_course_404_raises_not_found() -> None:
 @pytest.mark.parametrize(
     ("call", "name"),
     [
-        (lambda s, bad: s.get_school(bad), "school_id"),
-        (lambda s, bad: s.update_school(bad, {"selected": True}), "school_id"),
-        (lambda s, bad: s.delete_school(bad), "school_id"),
-        (lambda s, bad: s.get_course(bad), "course_id"),
-        (lambda s, bad: s.update_course(bad, {"selected": True}), "course_id"),
-        (lambda s, bad: s.delete_course(bad), "course_id"),
+        (lambda s, bad: s.schools.get(bad), "school_id"),
+        (lambda s, bad: s.schools.update(bad, {"selected": True}), "school_id"),
+        (lambda s, bad: s.schools.delete(bad), "school_id"),
+        (lambda s, bad: s.courses.get(bad), "course_id"),
+        (lambda s, bad: s.courses.update(bad, {"selected": True}), "course_id"),
+        (lambda s, bad: s.courses.delete(bad), "course_id"),
     ],
 )
 @pytest.mark.parametrize("bad", ["", "42", "../schools", f"{SCOPING_ID}/x"])
@@ -365,7 +365,7 @@ def test_malformed_id_raises_before_any_request(
 def test_non_string_id_raises_type_error() -> None:
     server = Server(body=example("ScopingSchoolSingle"))
     with sync_client(server) as client, pytest.raises(TypeError, match="school_id"):
-        client.scoping.get_school(12345)
+        client.scoping.schools.get(12345)
     assert server.calls == []
 
 
@@ -374,7 +374,7 @@ def test_malformed_id_raises_in_the_async_client_too() -> None:
 
     async def main() -> None:
         async with async_client(server) as client:
-            await client.scoping.delete_course("not-a-uuid")
+            await client.scoping.courses.delete("not-a-uuid")
 
     with pytest.raises(ValueError, match="course_id"):
         asyncio.run(main())

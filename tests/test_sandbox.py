@@ -59,43 +59,43 @@ def test_roster_pull_matches_the_seed_and_every_answer_fits_the_contract(sandbox
     with _client(sandbox, recording) as kimono:
         r = kimono.rostering
         got = {
-            "orgs": len(list(r.list_orgs(page_size=3))),
-            "leas": len(list(r.list_leas())),
-            "schools": len(list(r.list_schools())),
-            "persons": len(list(r.list_persons(page_size=50))),
-            "students": len(list(r.list_students(page_size=50))),
-            "teachers": len(list(r.list_teachers())),
-            "courses": len(list(r.list_courses(page_size=7))),
-            "sections": len(list(r.list_sections(page_size=7))),
-            "terms": len(list(r.list_terms())),
-            "grading_categories": len(list(kimono.grades.list_grading_categories(page_size=9))),
+            "orgs": len(list(r.orgs.list(page_size=3))),
+            "leas": len(list(r.leas.list())),
+            "schools": len(list(r.schools.list())),
+            "persons": len(list(r.persons.list(page_size=50))),
+            "students": len(list(r.students.list(page_size=50))),
+            "teachers": len(list(r.teachers.list())),
+            "courses": len(list(r.courses.list(page_size=7))),
+            "sections": len(list(r.sections.list(page_size=7))),
+            "terms": len(list(r.terms.list())),
+            "grading_categories": len(list(kimono.grades.categories.list(page_size=9))),
         }
-        school = next(iter(r.list_schools()))
+        school = next(iter(r.schools.list()))
         school_id = str(school.sys.id)
-        per_school = list(r.list_students_for_org(school_id))
+        per_school = list(r.orgs.list_students(school_id))
         assert per_school and all(
             any(ref_id(ref) == school_id for ref in p.schools) for p in per_school
         )
-        assert list(r.list_teachers_for_org(school_id))
-        assert list(r.list_courses_for_org(school_id))
-        assert list(r.list_sections_for_org(school_id))
-        assert list(r.list_terms_for_org(school_id))
-        lea = next(iter(r.list_leas()))
-        assert r.get_lea(str(lea.sys.id)).name == lea.name
-        person = next(iter(r.list_persons()))
-        assert r.get_person(str(person.sys.id)).sys.id == person.sys.id
+        assert list(r.orgs.list_teachers(school_id))
+        assert list(r.orgs.list_courses(school_id))
+        assert list(r.orgs.list_sections(school_id))
+        assert list(r.orgs.list_terms(school_id))
+        lea = next(iter(r.leas.list()))
+        assert r.leas.get(str(lea.sys.id)).name == lea.name
+        person = next(iter(r.persons.list()))
+        assert r.persons.get(str(person.sys.id)).sys.id == person.sys.id
         for lister, getter in (
-            (r.list_courses, r.get_course),
-            (r.list_sections, r.get_section),
-            (r.list_terms, r.get_term),
-            (r.list_orgs, r.get_org),
+            (r.courses.list, r.courses.get),
+            (r.sections.list, r.sections.get),
+            (r.terms.list, r.terms.get),
+            (r.orgs.list, r.orgs.get),
         ):
             first = next(iter(lister()))
             assert getter(str(first.sys.id)).sys.id == first.sys.id
         with pytest.raises(NotFoundError):
-            r.get_person("00000000-0000-4000-8000-000000000000")
+            r.persons.get("00000000-0000-4000-8000-000000000000")
         with pytest.raises(NotFoundError):
-            r.get_lea(school_id)  # a school is not an LEA
+            r.leas.get(school_id)  # a school is not an LEA
     assert got == counts
     operations = {check(*exchange) for exchange in recording.exchanges}
     assert len(operations) >= 20
@@ -103,7 +103,7 @@ def test_roster_pull_matches_the_seed_and_every_answer_fits_the_contract(sandbox
 
 def test_ids_are_unique_and_pages_neither_skip_nor_repeat(sandbox: Sandbox) -> None:
     with _client(sandbox) as kimono:
-        ids = [str(p.sys.id) for p in kimono.rostering.list_persons(page_size=13)]
+        ids = [str(p.sys.id) for p in kimono.rostering.persons.list(page_size=13)]
     assert ids == list(sandbox.state.roster.persons)
 
 
@@ -127,13 +127,13 @@ def test_auth_rules(sandbox: Sandbox) -> None:
         KimonoClient(sandbox.config.client_id, "wrong", base_url=sandbox.url) as kimono,
         pytest.raises(AuthenticationError),
     ):
-        kimono.rostering.get_org("00000000-0000-4000-8000-000000000000")
+        kimono.rostering.orgs.get("00000000-0000-4000-8000-000000000000")
 
 
 def test_expired_tokens_are_refreshed_without_the_caller_noticing(sandbox: Sandbox) -> None:
     with _client(sandbox) as kimono:
         walked = 0
-        for walked, _ in enumerate(kimono.rostering.list_persons(page_size=10), start=1):
+        for walked, _ in enumerate(kimono.rostering.persons.list(page_size=10), start=1):
             if walked == 25:
                 sandbox.state.expire_tokens()
     assert walked == len(sandbox.state.roster.persons)
@@ -198,7 +198,7 @@ def test_faults_are_survived_with_every_item_once_in_order() -> None:
             retry_statuses=frozenset({429, 500, 502, 503, 504}),  # 500 too: the faults are fake
         )
         with _client(sb, retry=retry) as kimono:
-            ids = [str(p.sys.id) for p in kimono.rostering.list_persons(page_size=10)]
+            ids = [str(p.sys.id) for p in kimono.rostering.persons.list(page_size=10)]
         statuses = [status for _, _, status in sb.state.log]
     assert ids == list(sb.state.roster.persons)
     assert {500, 502, 503} & set(statuses) and 429 in statuses and 200 in statuses
@@ -207,7 +207,7 @@ def test_faults_are_survived_with_every_item_once_in_order() -> None:
 def test_latency_knob_slows_each_answer() -> None:
     with Sandbox(students=5, latency=0.1) as sb, _client(sb) as kimono:
         started = time.perf_counter()
-        list(kimono.rostering.list_leas())
+        list(kimono.rostering.leas.list())
         assert time.perf_counter() - started >= 0.1
 
 
@@ -220,7 +220,7 @@ def test_references_are_nested_as_kimono_api_java_2_0_3_shows_them() -> None:
             auth=(sb.config.client_id, sb.config.client_secret),
         ).json()["data"][0]
         with _client(sb) as kimono:
-            student = kimono.rostering.get_person(raw["$sys"]["id"])
+            student = kimono.rostering.persons.get(raw["$sys"]["id"])
     school, section = raw["$schools"][0], raw["$sections"][0]
     assert set(school) == {"$sys"} and "id" in section and "$sys" not in section
     assert school["$sys"]["$membership"]["status"] == "Active"
@@ -267,13 +267,13 @@ def test_orgs_without_sys_and_bare_single_reads_are_served_on_request() -> None:
     config = SandboxConfig(students=5, schools=1, orgs_without_sys=True, bare_single_reads=True)
     with Sandbox(config) as sb, _client(sb) as kimono:
         auth = (sb.config.client_id, sb.config.client_secret)
-        orgs = list(kimono.rostering.list_orgs())
+        orgs = list(kimono.rostering.orgs.list())
         lea_id = next(iter(sb.state.roster.orgs))
         bare = httpx.get(f"{sb.url}/v2/interop/data/rostering/leas/{lea_id}", auth=auth).json()
         enveloped = httpx.get(f"{sb.url}/v2/interop/data/rostering/orgs/{lea_id}", auth=auth)
-        lea = kimono.rostering.get_lea(lea_id)
+        lea = kimono.rostering.leas.get(lea_id)
         person_id = next(iter(sb.state.roster.persons))
-        person = kimono.rostering.get_person(person_id)
+        person = kimono.rostering.persons.get(person_id)
     assert [str(o.id) for o in orgs] == list(sb.state.roster.orgs)
     assert all(not o.sys for o in orgs)
     assert bare["id"] == lea_id and "data" not in bare

@@ -272,47 +272,47 @@ def test_integration_round_trip(kimono: KimonoClient) -> None:
 
 def test_integration_versions_and_blueprints(kimono: KimonoClient, sb: Sandbox) -> None:
     integration = next(iter(kimono.integrations.list(name="sandbox-driver")))
-    seeded = list(kimono.integrations.list_versions(integration.id))
+    seeded = list(kimono.integrations.versions.list(integration.id))
     assert [(v.version, v.release_state) for v in seeded] == [("1.0", "released")]
 
     blueprint = '<integration version="2.0"><title>Driver Two</title></integration>'
-    made = kimono.integrations.create_version(integration.id, blueprint)
+    made = kimono.integrations.versions.create(integration.id, blueprint)
     assert (made.version, made.title, made.release_state) == ("2.0", "Driver Two", "development")
     assert made.id and made.created_at
     stored = next(
         v for v in interop(sb, "integration_versions").values() if v["id"] == str(made.id)
     )
     assert stored["_blueprint"] == blueprint
-    assert [v.version for v in kimono.integrations.list_versions(integration.id)] == ["1.0", "2.0"]
+    assert [v.version for v in kimono.integrations.versions.list(integration.id)] == ["1.0", "2.0"]
     with pytest.raises(BadRequestError, match=r"version '2\.0' already"):
-        kimono.integrations.create_version(integration.id, blueprint)
+        kimono.integrations.versions.create(integration.id, blueprint)
     with pytest.raises(BadRequestError, match="names no version"):
-        kimono.integrations.create_version(integration.id, "<integration/>")
+        kimono.integrations.versions.create(integration.id, "<integration/>")
     with pytest.raises(BadRequestError, match="not well-formed"):
-        kimono.integrations.create_version(integration.id, b"<integration version='3'>")
+        kimono.integrations.versions.create(integration.id, b"<integration version='3'>")
 
-    kimono.integrations.update_version(integration.id, "2.0", {"release_state": "beta"})
-    after = {v.version: v for v in kimono.integrations.list_versions(integration.id)}["2.0"]
+    kimono.integrations.versions.update(integration.id, "2.0", {"release_state": "beta"})
+    after = {v.version: v for v in kimono.integrations.versions.list(integration.id)}["2.0"]
     assert (after.title, after.release_state) == ("Driver Two", "beta")
     with pytest.raises(BadRequestError):
-        kimono.integrations.update_version(integration.id, "2.0", {"version": "9.9"})
+        kimono.integrations.versions.update(integration.id, "2.0", {"version": "9.9"})
 
-    replaced = kimono.integrations.update_blueprint(
+    replaced = kimono.integrations.versions.update_blueprint(
         integration.id, "2.0", "<integration><title>Driver 2</title></integration>"
     )
     assert (replaced.version, replaced.title, replaced.release_state) == ("2.0", "Driver 2", "beta")
     assert replaced.id == made.id
     with pytest.raises(BadRequestError, match=r"of version '3\.0'"):
-        kimono.integrations.update_blueprint(integration.id, "2.0", '<i version="3.0"/>')
+        kimono.integrations.versions.update_blueprint(integration.id, "2.0", '<i version="3.0"/>')
 
-    kimono.integrations.delete_version(integration.id, "2.0")
-    assert [v.version for v in kimono.integrations.list_versions(integration.id)] == ["1.0"]
+    kimono.integrations.versions.delete(integration.id, "2.0")
+    assert [v.version for v in kimono.integrations.versions.list(integration.id)] == ["1.0"]
     for call in (
-        lambda: kimono.integrations.delete_version(integration.id, "2.0"),
-        lambda: kimono.integrations.update_version(integration.id, "2.0", {"title": "x"}),
-        lambda: kimono.integrations.update_blueprint(integration.id, "2.0", "<i/>"),
-        lambda: kimono.integrations.create_version(other_id(), blueprint),
-        lambda: list(kimono.integrations.list_versions(other_id())),
+        lambda: kimono.integrations.versions.delete(integration.id, "2.0"),
+        lambda: kimono.integrations.versions.update(integration.id, "2.0", {"title": "x"}),
+        lambda: kimono.integrations.versions.update_blueprint(integration.id, "2.0", "<i/>"),
+        lambda: kimono.integrations.versions.create(other_id(), blueprint),
+        lambda: list(kimono.integrations.versions.list(other_id())),
     ):
         with pytest.raises(NotFoundError):
             call()
@@ -398,49 +398,49 @@ def test_tenant_application_setup_workflow(kimono: KimonoClient) -> None:
 def test_scoping_schools_round_trip(kimono: KimonoClient, sb: Sandbox) -> None:
     roster = sb.state.roster
     school_ids = [k for k, o in roster.orgs.items() if o["$sys"]["org_type"] == "school"]
-    seeded = list(kimono.scoping.list_schools())
+    seeded = list(kimono.scoping.schools.list())
     assert [str(s.school_id) for s in seeded] == school_ids[:2]
     assert seeded[0].name == roster.orgs[school_ids[0]]["name"]
     tenant_id = kimono.tenants.current().id
     assert {s.tenant_id for s in seeded} == {tenant_id}
 
-    third = kimono.scoping.create_schools(
+    third = kimono.scoping.schools.create(
         {"data": [{"school_id": school_ids[2], "keywords": "east"}]}, replace=False
     )
     assert (str(third.school_id), third.keywords, third.selected) == (school_ids[2], "east", True)
     assert third.name == roster.orgs[school_ids[2]]["name"] and third.id
-    assert kimono.scoping.get_school(third.id).to_dict() == third.to_dict()
-    assert len(list(kimono.scoping.list_schools())) == 3
+    assert kimono.scoping.schools.get(third.id).to_dict() == third.to_dict()
+    assert len(list(kimono.scoping.schools.list())) == 3
     with pytest.raises(BadRequestError, match="scoped already"):
-        kimono.scoping.create_schools({"data": [{"school_id": school_ids[0]}]}, replace=False)
+        kimono.scoping.schools.create({"data": [{"school_id": school_ids[0]}]}, replace=False)
     with pytest.raises(BadRequestError, match="no school"):
-        kimono.scoping.create_schools({"data": [{"school_id": other_id()}]})
+        kimono.scoping.schools.create({"data": [{"school_id": other_id()}]})
     with pytest.raises(BadRequestError, match="non-empty"):
-        kimono.scoping.create_schools({"data": []})
+        kimono.scoping.schools.create({"data": []})
 
-    replaced = kimono.scoping.update_school(third.id, {"selected": False, "name": "East"})
+    replaced = kimono.scoping.schools.update(third.id, {"selected": False, "name": "East"})
     assert (replaced.id, replaced.school_id, replaced.selected) == (
         third.id,
         third.school_id,
         False,
     )
     assert replaced.name == "East" and replaced.keywords is UNSET  # PUT replaces: "east" is gone
-    assert kimono.scoping.get_school(third.id).to_dict() == replaced.to_dict()
+    assert kimono.scoping.schools.get(third.id).to_dict() == replaced.to_dict()
     with pytest.raises(BadRequestError, match="scoped already"):
-        kimono.scoping.update_school(third.id, {"school_id": school_ids[0]})
+        kimono.scoping.schools.update(third.id, {"school_id": school_ids[0]})
 
-    kimono.scoping.delete_school(third.id)
+    kimono.scoping.schools.delete(third.id)
     with pytest.raises(NotFoundError):
-        kimono.scoping.get_school(third.id)
+        kimono.scoping.schools.get(third.id)
     with pytest.raises(NotFoundError):
-        kimono.scoping.delete_school(third.id)
+        kimono.scoping.schools.delete(third.id)
     with pytest.raises(NotFoundError):
-        kimono.scoping.update_school(third.id, {"selected": True})
+        kimono.scoping.schools.update(third.id, {"selected": True})
 
-    only = kimono.scoping.create_schools({"data": [{"school_id": school_ids[1]}]})  # replaces
-    assert [s.id for s in kimono.scoping.list_schools()] == [only.id]
-    kimono.scoping.delete_schools()
-    assert list(kimono.scoping.list_schools()) == []
+    only = kimono.scoping.schools.create({"data": [{"school_id": school_ids[1]}]})  # replaces
+    assert [s.id for s in kimono.scoping.schools.list()] == [only.id]
+    kimono.scoping.schools.delete_all()
+    assert list(kimono.scoping.schools.list()) == []
     # The other tenant's scoping is untouched.
     others = [
         s for s in interop(sb, "scoping_schools").values() if s["tenant_id"] != str(tenant_id)
@@ -451,50 +451,50 @@ def test_scoping_schools_round_trip(kimono: KimonoClient, sb: Sandbox) -> None:
 def test_scoping_courses_round_trip(kimono: KimonoClient, sb: Sandbox) -> None:
     roster = sb.state.roster
     course_ids = list(roster.courses)
-    seeded = list(kimono.scoping.list_courses())
+    seeded = list(kimono.scoping.courses.list())
     assert [str(c.course_id) for c in seeded] == course_ids[:2]
     for course in seeded:
         offered = roster.courses[str(course.course_id)]["$orgs"]
         assert str(course.school_id) == ref_id(offered[0])
 
     target = roster.courses[course_ids[5]]
-    created = kimono.scoping.create_courses(
+    created = kimono.scoping.courses.create(
         {"data": [{"course_id": course_ids[5], "selected": False}]}, replace=False
     )
     assert (str(created.course_id), created.selected) == (course_ids[5], False)
     assert created.name == target["title"]
     assert str(created.school_id) == ref_id(target["$orgs"][0])
-    assert kimono.scoping.get_course(created.id).to_dict() == created.to_dict()
-    assert len(list(kimono.scoping.list_courses())) == 3
+    assert kimono.scoping.courses.get(created.id).to_dict() == created.to_dict()
+    assert len(list(kimono.scoping.courses.list())) == 3
     with pytest.raises(BadRequestError, match="not offered"):
-        kimono.scoping.create_courses(
+        kimono.scoping.courses.create(
             {"data": [{"course_id": course_ids[6], "school_id": other_id()}]}, replace=False
         )
     with pytest.raises(BadRequestError, match="no course"):
-        kimono.scoping.create_courses({"data": [{"course_id": other_id()}]})
+        kimono.scoping.courses.create({"data": [{"course_id": other_id()}]})
 
-    updated = kimono.scoping.update_course(created.id, {"selected": True, "keywords": "algebra"})
+    updated = kimono.scoping.courses.update(created.id, {"selected": True, "keywords": "algebra"})
     assert (updated.id, updated.course_id, updated.selected) == (
         created.id,
         created.course_id,
         True,
     )
     assert updated.keywords == "algebra"
-    assert kimono.scoping.get_course(created.id).keywords == "algebra"
+    assert kimono.scoping.courses.get(created.id).keywords == "algebra"
 
-    kimono.scoping.delete_course(created.id)
+    kimono.scoping.courses.delete(created.id)
     for call in (
-        lambda: kimono.scoping.get_course(created.id),
-        lambda: kimono.scoping.delete_course(created.id),
-        lambda: kimono.scoping.update_course(created.id, {"selected": True}),
+        lambda: kimono.scoping.courses.get(created.id),
+        lambda: kimono.scoping.courses.delete(created.id),
+        lambda: kimono.scoping.courses.update(created.id, {"selected": True}),
     ):
         with pytest.raises(NotFoundError):
             call()
-    assert len(list(kimono.scoping.list_courses())) == 2
-    kimono.scoping.create_courses({"data": [{"course_id": c} for c in course_ids[3:5]]})
-    assert [str(c.course_id) for c in kimono.scoping.list_courses()] == course_ids[3:5]
-    kimono.scoping.delete_courses()
-    assert list(kimono.scoping.list_courses()) == []
+    assert len(list(kimono.scoping.courses.list())) == 2
+    kimono.scoping.courses.create({"data": [{"course_id": c} for c in course_ids[3:5]]})
+    assert [str(c.course_id) for c in kimono.scoping.courses.list()] == course_ids[3:5]
+    kimono.scoping.courses.delete_all()
+    assert list(kimono.scoping.courses.list()) == []
 
 
 # -- rollovers ----------------------------------------------------------------------------------
@@ -700,8 +700,8 @@ def test_unknown_ids_are_not_found(kimono: KimonoClient) -> None:
     calls: list[Callable[[], object]] = [
         lambda: kimono.clouds.get(missing),
         lambda: kimono.integrations.delete(missing),
-        lambda: kimono.scoping.get_school(missing),
-        lambda: kimono.scoping.get_course(missing),
+        lambda: kimono.scoping.schools.get(missing),
+        lambda: kimono.scoping.courses.get(missing),
         lambda: kimono.rollovers.get(missing),
         lambda: kimono.schedules.get(missing),
         lambda: kimono.ingestions.get(missing),

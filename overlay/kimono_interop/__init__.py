@@ -3,7 +3,7 @@
     from kimono_interop import KimonoClient
 
     with KimonoClient.from_env() as kimono:
-        for student in kimono.rostering.list_students():
+        for student in kimono.rostering.students.list():
             print(student.name.last)
 
 :class:`KimonoClient` and :class:`AsyncKimonoClient` cover both APIs with one
@@ -18,8 +18,8 @@ from kimono_interop_data_api.models import TaskAckStatus
 
 from ._async.consumer import AsyncTaskConsumer
 from ._auth import BasicAuth, BearerToken, OAuth2ClientCredentials
-from ._base_client import DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven
-from ._client import DEFAULT_BASE_URL, AsyncKimonoClient, KimonoClient
+from ._client import AsyncKimonoClient, KimonoClient
+from ._constants import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
 from ._exceptions import (
     AckError,
     APIConnectionError,
@@ -56,8 +56,8 @@ from ._task_view import (
     TaskStatus,
     TaskView,
 )
-
-__version__ = "0.1.0"
+from ._types import NOT_GIVEN, NotGiven
+from ._version import __version__
 
 _setup_logging()
 

@@ -4,20 +4,7 @@ Both are defined in ``_async/_client.py``; the sync one is written from it by
 ``scripts/unasync.py`` into ``_sync/_client.py``.
 """
 
-from ._async._client import (
-    DATA_API_PATH,
-    DEFAULT_BASE_URL,
-    INTEROP_API_PATH,
-    TOKEN_PATH,
-    AsyncKimonoClient,
-)
+from ._async._client import AsyncKimonoClient
 from ._sync._client import KimonoClient
 
-__all__ = [
-    "DATA_API_PATH",
-    "DEFAULT_BASE_URL",
-    "INTEROP_API_PATH",
-    "TOKEN_PATH",
-    "AsyncKimonoClient",
-    "KimonoClient",
-]
+__all__ = ["AsyncKimonoClient", "KimonoClient"]

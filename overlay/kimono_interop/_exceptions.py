@@ -60,6 +60,7 @@ __all__ = [
     "UnsafeRedirectError",
     "error_from_response",
     "redact_url",
+    "transport_error",
 ]
 
 # Query parameters whose values must never be shown (an access token in a URL is rare, but fatal).
@@ -183,6 +184,13 @@ class APITimeoutError(APIConnectionError):
             f"{request.method} {redact_url(str(request.url))} timed out. "
             "(HINT: raise `timeout=` for this call, or use a smaller page_size.)",
         )
+
+
+def transport_error(exc: httpx.HTTPError, request: httpx.Request) -> APIConnectionError:
+    """The SDK exception for a request that got no response."""
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(request)
+    return APIConnectionError(request)
 
 
 class APIStatusError(KimonoError):

@@ -37,9 +37,12 @@ from kimono_interop_data_api.models import (
     GradesQueryData,
     SyncOrigin,
     Task,
+    TaskAck,
     TaskAckStatus,
     TaskAction,
 )
+
+from ._acks import make_ack
 
 #: The acknowledgement statuses: success, error, retry, reauthenticate.
 TaskStatus = TaskAckStatus
@@ -252,11 +255,9 @@ class Outcome:
     status: TaskStatus
     message: str | None = None
 
-    def as_ack(self) -> dict[str, Any]:
-        ack: dict[str, Any] = {"task_id": self.task_id, "status": self.status.value}
-        if self.message is not None:
-            ack["message"] = self.message
-        return ack
+    def as_ack(self) -> TaskAck:
+        """The acknowledgement as the ack endpoints take it."""
+        return make_ack(self.task_id, self.status, self.message)
 
 
 def outcome_of_error(task_id: str, exc: BaseException) -> Outcome:

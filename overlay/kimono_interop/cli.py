@@ -35,7 +35,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from ._client import DEFAULT_BASE_URL, KimonoClient
+from ._client import KimonoClient
+from ._constants import DEFAULT_BASE_URL
 from ._exceptions import (
     AuthenticationError,
     ConfigurationError,
@@ -73,12 +74,12 @@ CREDENTIAL_ERRORS = (
 #: Every roster collection ``export`` writes: file name -> the pager of plain dicts.
 Lister = Callable[[KimonoClient, int], SyncPager[dict[str, Any]]]
 COLLECTIONS: dict[str, Lister] = {
-    "orgs": lambda c, n: c.rostering.list_orgs(page_size=n).as_dicts(),
-    "persons": lambda c, n: c.rostering.list_persons(page_size=n).as_dicts(),
-    "courses": lambda c, n: c.rostering.list_courses(page_size=n).as_dicts(),
-    "sections": lambda c, n: c.rostering.list_sections(page_size=n).as_dicts(),
-    "terms": lambda c, n: c.rostering.list_terms(page_size=n).as_dicts(),
-    "grading_categories": lambda c, n: c.grades.list_grading_categories(page_size=n).as_dicts(),
+    "orgs": lambda c, n: c.rostering.orgs.list(page_size=n).as_dicts(),
+    "persons": lambda c, n: c.rostering.persons.list(page_size=n).as_dicts(),
+    "courses": lambda c, n: c.rostering.courses.list(page_size=n).as_dicts(),
+    "sections": lambda c, n: c.rostering.sections.list(page_size=n).as_dicts(),
+    "terms": lambda c, n: c.rostering.terms.list(page_size=n).as_dicts(),
+    "grading_categories": lambda c, n: c.grades.categories.list(page_size=n).as_dicts(),
 }
 
 #: Members of a tenant's ``auth``/``app_auth`` that are not secret (the rest print as ``***``).
@@ -242,8 +243,8 @@ def build_cli() -> click.Group:
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from . import __version__
     from ._logging import setup_logging
+    from ._version import __version__
 
     def out() -> Console:
         return Console(highlight=False)

@@ -22,31 +22,22 @@ from kimono_interop_api.models import TenantInfo
 from kimono_interop_data_api.client import Client as DataApiClient
 
 from .._auth import BasicAuth, OAuth2ClientCredentials
-from .._base_client import DEFAULT_TIMEOUT, AsyncSharedTransport
+from .._constants import (
+    DATA_API_PATH,
+    DEFAULT_BASE_URL,
+    DEFAULT_TIMEOUT,
+    INTEROP_API_PATH,
+    TOKEN_PATH,
+)
 from .._exceptions import ConfigurationError
 from .._retry import RetryPolicy
+from .._transports import AsyncSharedTransport
+from .._version import __version__
 from ._sender import AsyncSender
-from .actors import AsyncActors
-from .admin_tasks import AsyncAdminTasks
-from .clouds import AsyncClouds
-from .grades import AsyncGrades
-from .ingestions import AsyncIngestions
-from .integrations import AsyncIntegrations
-from .rollovers import AsyncRollovers
-from .rostering import AsyncRostering
-from .schedules import AsyncSchedules
-from .scoping import AsyncScoping
-from .tasks import AsyncTasks
-from .tenant import AsyncTenantApplication, AsyncTenantState
-from .tenants import AsyncTenants
-
-DEFAULT_BASE_URL = "https://api.us2.kimonocloud.com"
-DATA_API_PATH = "/v2/interop/data"
-INTEROP_API_PATH = "/v2/interop"
-TOKEN_PATH = "/oauth/token"
+from .resources import AsyncResources
 
 
-class AsyncKimonoClient:
+class AsyncKimonoClient(AsyncResources):
     """Client for the Interop Data API and the Interop API.
 
     Give OAuth2 client credentials (``client_id``/``client_secret``), or any
@@ -110,24 +101,11 @@ class AsyncKimonoClient:
         }
         self._data_http = httpx.AsyncClient(base_url=str(origin) + DATA_API_PATH, **common)
         self._interop_http = httpx.AsyncClient(base_url=str(origin) + INTEROP_API_PATH, **common)
-        self._data_sender = AsyncSender(self._data_http, self.retry)
-        self._interop_sender = AsyncSender(self._interop_http, self.retry)
-        # Interop Data API
-        self.rostering = AsyncRostering(self)
-        self.grades = AsyncGrades(self)
-        self.tasks = AsyncTasks(self)
-        self.admin_tasks = AsyncAdminTasks(self)
-        # Interop API
-        self.actors = AsyncActors(self)
-        self.clouds = AsyncClouds(self)
-        self.integrations = AsyncIntegrations(self)
-        self.tenants = AsyncTenants(self)
-        self.tenant_state = AsyncTenantState(self)
-        self.tenant_application = AsyncTenantApplication(self)
-        self.scoping = AsyncScoping(self)
-        self.rollovers = AsyncRollovers(self)
-        self.schedules = AsyncSchedules(self)
-        self.ingestions = AsyncIngestions(self)
+        #: The sender of each API, by the name the operation table uses.
+        self._senders = {
+            "data": AsyncSender(self._data_http, self.retry),
+            "interop": AsyncSender(self._interop_http, self.retry),
+        }
 
     @classmethod
     def from_env(cls, **overrides: Any) -> AsyncKimonoClient:
@@ -235,6 +213,4 @@ def _tenant_info(tenant: Mapping[str, Any]) -> TenantInfo:
 
 
 def _user_agent() -> str:
-    from .. import __version__
-
     return f"kimono-interop-python/{__version__}"

@@ -1,21 +1,26 @@
-"""What every resource shares: building a request from a generated operation and sending it.
+"""What every resource shares: turning an operation of the contract into a request.
 
-A resource method names the generated operation module (which knows the path,
-the parameter names and how to serialise the body), checks the caller's
-arguments, and hands the rest to :meth:`AsyncResource._list` (a lazy pager),
-:meth:`AsyncResource._request` (one call, parsed by the given function) or
-:meth:`AsyncResource._count`.
+A resource method (generated in ``resources.py``, or hand-written in a behaviour
+class) names its operation from :data:`~kimono_interop._operations.OPERATIONS`
+(which API, which HTTP method, which path template), checks the caller's
+arguments, and hands the rest to one of four helpers, one per shape of answer:
+:meth:`AsyncResource._list` (a lazy pager), :meth:`AsyncResource._one` (one
+object), :meth:`AsyncResource._count` and :meth:`AsyncResource._none`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from urllib.parse import quote
 
 import httpx
 
-from .._base_client import NOT_GIVEN, Timeout, parse_count, parse_model, without_none
+from .._constants import MAX_PAGE_SIZE
+from .._operations import Operation
 from .._pagination import AsyncPager
+from .._parsing import parse_count, parse_model
+from .._types import NOT_GIVEN, Timeout
 from .._validation import validate_page_size
 from ._sender import AsyncSender
 
@@ -25,109 +30,124 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+class _Model(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+#: A request body: a generated model, or a list of them (the bulk acks).
+Body = _Model | Sequence[_Model]
+
+
+def _json(body: Body | None) -> Any:
+    if body is None:
+        return None
+    if isinstance(body, Sequence):
+        return [item.to_dict() for item in body]
+    return body.to_dict()
+
+
 class AsyncResource:
     """Base of the resource objects: one per area of the APIs."""
 
     def __init__(self, client: AsyncKimonoClient) -> None:
         self._client = client
 
-    @property
-    def _data(self) -> AsyncSender:
-        return self._client._data_sender
+    def _sender(self, operation: Operation) -> AsyncSender:
+        return self._client._senders[operation.api]
 
-    @property
-    def _interop(self) -> AsyncSender:
-        return self._client._interop_sender
+    @staticmethod
+    def _url(operation: Operation, path: Mapping[str, str] | None) -> str:
+        if not path:
+            return operation.path
+        return operation.path.format(**{k: quote(v, safe="") for k, v in path.items()})
 
     def _list(
         self,
-        sender: AsyncSender,
-        operation: Any,
+        operation: Operation,
         parse_item: Callable[[Any], T],
-        *path_args: str,
-        page_size: int | None,
+        *,
+        path: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
+        page_size: int | None = None,
+        max_page_size: int = MAX_PAGE_SIZE,
         timeout: Timeout = NOT_GIVEN,
-        max_page_size: int | None = None,
-        **params: Any,
     ) -> AsyncPager[T]:
+        """A lazy pager over every item of every page of a list operation."""
+        query = {key: value for key, value in (params or {}).items() if value is not None}
+        # The first page is asked for by number, as the vendor's clients do.
+        query["page"] = 0
         if page_size is not None:
-            validate_page_size(page_size, **({"maximum": max_page_size} if max_page_size else {}))
-        kwargs = operation._get_kwargs(*path_args, **without_none(params))
-        query = {**kwargs.get("params", {}), **({"page_size": page_size} if page_size else {})}
+            query["page_size"] = validate_page_size(page_size, maximum=max_page_size)
+        sender = self._sender(operation)
 
         async def fetch(target: str, query: Mapping[str, Any] | None) -> httpx.Response:
             return await sender.send("GET", target, params=query, timeout=timeout)
 
         return AsyncPager(
             fetch=fetch,
-            path=kwargs["url"],
+            path=self._url(operation, path),
             params=query,
             parse_item=parse_item,
             origin=self._client.base_url,
         )
 
-    async def _send(
+    async def _call(
         self,
-        sender: AsyncSender,
-        operation: Any,
-        *path_args: str,
+        operation: Operation,
+        *,
+        path: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
+        body: Body | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
         timeout: Timeout = NOT_GIVEN,
-        **params: Any,
     ) -> httpx.Response:
-        kwargs = operation._get_kwargs(*path_args, **without_none(params))
-        return await sender.send(
-            kwargs["method"],
-            kwargs["url"],
-            params=kwargs.get("params"),
-            json=kwargs.get("json"),
-            content=kwargs.get("content"),
-            headers=kwargs.get("headers"),
+        """Send the operation's request; a 2xx response, or the SDK's error."""
+        query = {key: value for key, value in (params or {}).items() if value is not None}
+        return await self._sender(operation).send(
+            operation.method,
+            self._url(operation, path),
+            params=query or None,
+            json=_json(body),
+            content=content,
+            headers=headers,
             timeout=timeout,
         )
 
-    async def _request(
+    async def _one(
         self,
-        sender: AsyncSender,
-        operation: Any,
+        operation: Operation,
         parse: Callable[[Any], T],
-        *path_args: str,
+        *,
+        path: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
+        body: Body | None = None,
         timeout: Timeout = NOT_GIVEN,
-        **params: Any,
     ) -> T:
-        response = await self._send(sender, operation, *path_args, timeout=timeout, **params)
+        """One object: the answer read by ``parse`` (see ``kimono_interop._parsing``)."""
+        response = await self._call(operation, path=path, params=params, body=body, timeout=timeout)
         return parse_model(response, parse)
-
-    async def _no_content(
-        self,
-        sender: AsyncSender,
-        operation: Any,
-        *path_args: str,
-        timeout: Timeout = NOT_GIVEN,
-        **params: Any,
-    ) -> None:
-        """A call whose answer has no body worth parsing (204, or an empty 200)."""
-        await self._send(sender, operation, *path_args, timeout=timeout, **params)
 
     async def _count(
         self,
-        sender: AsyncSender,
-        operation: Any,
+        operation: Operation,
         *,
+        path: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> int:
-        response = await self._send(sender, operation, timeout=timeout)
+        """A bare JSON integer."""
+        response = await self._call(operation, path=path, params=params, timeout=timeout)
         return parse_count(response)
 
-
-def coerce(model: type[T], value: T | Mapping[str, Any], name: str) -> T:
-    """A request body as the generated model: the model itself, or a dict parsed into one."""
-    if isinstance(value, model):
-        return value
-    if isinstance(value, Mapping):
-        try:
-            return model.from_dict(dict(value))  # type: ignore[attr-defined,no-any-return]
-        except (KeyError, ValueError, TypeError, AttributeError) as exc:
-            raise ValueError(
-                f"{name} is not a valid {model.__name__} object: {type(exc).__name__}: {exc}"
-            ) from exc
-    raise TypeError(f"{name} must be a {model.__name__} or a dict, not {type(value).__name__}")
+    async def _none(
+        self,
+        operation: Operation,
+        *,
+        path: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
+        body: Body | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
+        """A call whose answer has no body worth reading (204, or an empty 200)."""
+        await self._call(operation, path=path, params=params, body=body, timeout=timeout)

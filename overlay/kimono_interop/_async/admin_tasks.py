@@ -1,92 +1,53 @@
-"""Admin tasks: the administrative task queue (Interop Data API, ``/tasks/admin``).
+"""The admin task queue's hand-written behaviour: acknowledgements, one or many.
 
 Unlike the driver's queue, the admin queue can be listed page by page (up to 2000
-per page), and tasks can be looked up and deleted. Unacknowledged admin tasks
-are delivered again.
+per page), and tasks can be looked up and deleted (generated methods); tasks that
+are not acknowledged are delivered again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
+from uuid import UUID
 
-from kimono_interop_data_api.api.admin_tasks import (
-    acknowledge_admin_task,
-    acknowledge_admin_tasks,
-    delete_admin_task,
-    find_admin_task,
-    list_admin_tasks,
-)
-from kimono_interop_data_api.models import Task, TaskAck, TaskAckStatus
+from kimono_interop_data_api.models import TaskAck, TaskAckStatus
 
-from .._base_client import NOT_GIVEN, Timeout, bare_or_enveloped
-from .._pagination import AsyncPager
+from .._acks import checked_acks, make_ack
+from .._operations import OPERATIONS
 from .._task_view import AckResult
+from .._types import NOT_GIVEN, Timeout
 from .._validation import validate_task_id
 from ._resource import AsyncResource
-from .tasks import bulk_ack, checked_acks, make_ack
+from .acks import send_acks
 
 
-class AsyncAdminTasks(AsyncResource):
-    """The admin task queue."""
-
-    def list(
-        self,
-        *,
-        schema: str | None = None,
-        driver: str | None = None,
-        page_size: int | None = None,
-        timeout: Timeout = NOT_GIVEN,
-    ) -> AsyncPager[Task]:
-        """Every task in the admin queue."""
-        return self._list(
-            self._data,
-            list_admin_tasks,
-            Task.from_dict,
-            page_size=page_size,
-            timeout=timeout,
-            schema=schema,
-            driver=driver,
-        )
-
-    async def get(self, task_id: object, *, timeout: Timeout = NOT_GIVEN) -> Task:
-        """One admin task by id."""
-        task = validate_task_id(task_id, "task_id")
-        return await self._request(
-            self._data,
-            find_admin_task,
-            bare_or_enveloped(Task),
-            task,
-            timeout=timeout,
-        )
-
-    async def delete(self, task_id: object, *, timeout: Timeout = NOT_GIVEN) -> None:
-        """Remove an admin task from the queue."""
-        task = validate_task_id(task_id, "task_id")
-        await self._no_content(self._data, delete_admin_task, task, timeout=timeout)
+class AsyncAdminTasksBehaviour(AsyncResource):
+    """Acknowledging admin tasks."""
 
     async def ack(
         self,
-        task_id: object,
+        task_id: str | UUID,
         status: TaskAckStatus | str = TaskAckStatus.SUCCESS,
         *,
         message: str | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
-        """Acknowledge one admin task."""
+        """Acknowledge one admin task (``success``, ``error``, ``retry``, ``reauthenticate``)."""
         task = validate_task_id(task_id, "task_id")
         ack = make_ack(task, status, message)
-        await self._no_content(self._data, acknowledge_admin_task, task, body=ack, timeout=timeout)
+        await self._none(
+            OPERATIONS["acknowledgeAdminTask"], path={"id": task}, body=ack, timeout=timeout
+        )
 
     async def ack_many(
         self, acks: Iterable[TaskAck | Mapping[str, Any]], *, timeout: Timeout = NOT_GIVEN
     ) -> AckResult:
         """Acknowledge several admin tasks in one request; the result lists refused ids."""
-        return await bulk_ack(
-            self._data,
+        return await send_acks(
             self,
-            acknowledge_admin_tasks,
-            acknowledge_admin_task,
+            OPERATIONS["acknowledgeAdminTasks"],
+            OPERATIONS["acknowledgeAdminTask"],
             checked_acks(acks),
             timeout,
         )

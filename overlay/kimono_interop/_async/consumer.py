@@ -44,7 +44,7 @@ from .._task_view import (
 
 if TYPE_CHECKING:
     from ._client import AsyncKimonoClient
-    from .tasks import AsyncTasks
+    from .tasks import AsyncTasksBehaviour
 
 log = logging.getLogger("kimono_interop")
 
@@ -76,7 +76,7 @@ class AsyncTaskConsumer:
 
     def __init__(
         self,
-        tasks: AsyncTasks,
+        tasks: AsyncTasksBehaviour,
         handler: Callable[[TaskView], Any],
         *,
         tenant_id: object = None,
@@ -229,7 +229,7 @@ class AsyncTaskConsumer:
         if not outcomes:
             return
         try:
-            result = await self._tasks.ack_many([o.as_ack() for o in outcomes])
+            result = await self._tasks._send_acks([o.as_ack() for o in outcomes])
         except KimonoError as exc:
             self._runtime.request_stop("ack failed")
             raise AckError([o.task_id for o in outcomes], exc) from exc

@@ -1,10 +1,11 @@
-"""Tasks: the queue of changes Kimono pushes to the driver (Interop Data API, ``/tasks``).
+"""The task queue's hand-written behaviour: batches, acknowledgements and the consumer.
 
 ``GET /tasks`` answers the next batch (at most 100 tasks); acknowledged tasks leave
 the queue, so every call asks for page 0 and the queue is drained batch by batch,
 never walked page by page. Acknowledge each task once it is handled, with
-:meth:`AsyncTasks.ack` or, for a whole batch in one request,
-:meth:`AsyncTasks.ack_many`.
+:meth:`AsyncTasksBehaviour.ack` or, for a whole batch in one request,
+:meth:`AsyncTasksBehaviour.ack_many`; :meth:`AsyncTasksBehaviour.run` does all of it
+through a handler.
 """
 
 from __future__ import annotations
@@ -12,28 +13,49 @@ from __future__ import annotations
 import builtins
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+from uuid import UUID
+
+import httpx
 
 from kimono_interop_api.models import TenantInfo
-from kimono_interop_data_api.api.tasks import acknowledge_task, acknowledge_tasks, list_tasks
-from kimono_interop_data_api.models import Task, TaskAck, TaskAckStatus, TaskAckSys
+from kimono_interop_data_api.models import Task, TaskAck, TaskAckStatus
 
-from .._base_client import NOT_GIVEN, Timeout, parse_model
-from .._exceptions import InvalidItemsError, NotFoundError
+from .._acks import checked_acks, make_ack
+from .._exceptions import InvalidItemsError
+from .._operations import OPERATIONS
 from .._pagination import OnInvalid, read_items
+from .._parsing import parse_model
 from .._task_view import AckResult, ConsumerStats, TaskView
+from .._types import NOT_GIVEN, Timeout
 from .._validation import validate_id, validate_page_size, validate_task_id
-from ._resource import AsyncResource, coerce
-from ._sender import AsyncSender
+from ._resource import AsyncResource
+from .acks import send_acks
 from .consumer import AsyncTaskConsumer, run_for_tenants
 
 
-class AsyncTasks(AsyncResource):
+class AsyncTasksBehaviour(AsyncResource):
     """The driver's task queue."""
+
+    async def _batch(
+        self,
+        tenant_id: str | UUID | None,
+        schema: str | None,
+        driver: str | None,
+        page_size: int | None,
+        timeout: Timeout,
+    ) -> tuple[builtins.list[Any], httpx.Response]:
+        params: dict[str, Any] = {"page": 0, "schema": schema, "driver": driver}
+        if tenant_id is not None:
+            params["tenant_id"] = validate_id(tenant_id, "tenant_id")
+        if page_size is not None:
+            params["page_size"] = validate_page_size(page_size)
+        response = await self._call(OPERATIONS["listTasks"], params=params, timeout=timeout)
+        return parse_model(response, _items), response
 
     async def next_batch(
         self,
         *,
-        tenant_id: object = None,
+        tenant_id: str | UUID | None = None,
         schema: str | None = None,
         driver: str | None = None,
         page_size: int | None = None,
@@ -53,20 +75,8 @@ class AsyncTasks(AsyncResource):
             page_size: At most this many tasks.
             on_invalid: Receives each task that cannot be read.
         """
-        if page_size is not None:
-            validate_page_size(page_size)
-        tenant = validate_id(tenant_id, "tenant_id") if tenant_id is not None else None
-        response = await self._send(
-            self._data,
-            list_tasks,
-            timeout=timeout,
-            tenant_id=tenant,
-            schema=schema,
-            driver=driver,
-            page=0,
-            page_size=page_size,
-        )
-        tasks, invalid = read_items(parse_model(response, _batch), Task.from_dict, 0)
+        raw, response = await self._batch(tenant_id, schema, driver, page_size, timeout)
+        tasks, invalid = read_items(raw, Task.from_dict, 0)
         if invalid and on_invalid is None:
             raise InvalidItemsError(invalid, len(invalid), "Task", response)
         for item in invalid:
@@ -76,7 +86,7 @@ class AsyncTasks(AsyncResource):
     async def receive(
         self,
         *,
-        tenant_id: object = None,
+        tenant_id: str | UUID | None = None,
         schema: str | None = None,
         driver: str | None = None,
         page_size: int | None = None,
@@ -85,26 +95,15 @@ class AsyncTasks(AsyncResource):
         """The next batch as :class:`TaskView` objects, one shape for every schema version.
 
         Takes the filters of :meth:`next_batch`. Tasks are read from the raw JSON, so
-        kinds, actions and fields this SDK does not know reach you intact (``raw``).
+        kinds, actions and fields this SDK does not know reach you intact (``raw``);
+        an item that is not even a task becomes a view without an id.
         """
-        if page_size is not None:
-            validate_page_size(page_size)
-        tenant = validate_id(tenant_id, "tenant_id") if tenant_id is not None else None
-        response = await self._send(
-            self._data,
-            list_tasks,
-            timeout=timeout,
-            tenant_id=tenant,
-            schema=schema,
-            driver=driver,
-            page=0,
-            page_size=page_size,
-        )
-        return parse_model(response, _views)
+        raw, _ = await self._batch(tenant_id, schema, driver, page_size, timeout)
+        return [TaskView.from_raw(item) for item in raw]
 
     async def ack(
         self,
-        task_id: object,
+        task_id: str | UUID | TaskView,
         status: TaskAckStatus | str = TaskAckStatus.SUCCESS,
         *,
         message: str | None = None,
@@ -120,7 +119,9 @@ class AsyncTasks(AsyncResource):
         """
         task = validate_task_id(task_id.id if isinstance(task_id, TaskView) else task_id, "task_id")
         ack = make_ack(task, status, message, app_id=app_id)
-        await self._no_content(self._data, acknowledge_task, task, body=ack, timeout=timeout)
+        await self._none(
+            OPERATIONS["acknowledgeTask"], path={"id": task}, body=ack, timeout=timeout
+        )
 
     async def ack_many(
         self, acks: Iterable[TaskAck | Mapping[str, Any]], *, timeout: Timeout = NOT_GIVEN
@@ -130,8 +131,17 @@ class AsyncTasks(AsyncResource):
         When the service answers 404 (some ids are unknown to it), each task is then
         acknowledged alone, and the result says which ids failed and why.
         """
-        return await bulk_ack(
-            self._data, self, acknowledge_tasks, acknowledge_task, checked_acks(acks), timeout
+        return await self._send_acks(checked_acks(acks), timeout=timeout)
+
+    async def _send_acks(
+        self, acks: builtins.list[TaskAck], *, timeout: Timeout = NOT_GIVEN
+    ) -> AckResult:
+        return await send_acks(
+            self,
+            OPERATIONS["acknowledgeTasks"],
+            OPERATIONS["acknowledgeTask"],
+            acks,
+            timeout,
         )
 
     def consumer(self, handler: Callable[[TaskView], Any], **options: Any) -> AsyncTaskConsumer:
@@ -146,7 +156,7 @@ class AsyncTasks(AsyncResource):
 
         Options: ``tenant_id``, ``driver``, ``schema``, ``stop_when_empty``,
         ``max_tasks``, ``poll_interval``, ``max_poll_interval``, ``task_timeout``,
-        ``remember``, ``handle_signals``.
+        ``remember``, ``handle_signals``, ``on_unackable``.
         """
         return await self.consumer(handler, **options).run()
 
@@ -170,69 +180,8 @@ class AsyncTasks(AsyncResource):
         )
 
 
-def _batch(body: Any) -> builtins.list[Any]:
+def _items(body: Any) -> builtins.list[Any]:
     data = body.get("data") if isinstance(body, dict) else None
     if not isinstance(data, list):
         raise ValueError("the task batch has no `data` array")
     return data
-
-
-def _views(body: Any) -> builtins.list[TaskView]:
-    # Every item becomes a view, even one that is not an object: the consumer reports
-    # those (they cannot be acknowledged) instead of failing the good tasks around them.
-    return [TaskView.from_raw(raw) for raw in _batch(body)]
-
-
-async def bulk_ack(
-    sender: AsyncSender,
-    resource: AsyncResource,
-    bulk: Any,
-    single: Any,
-    body: builtins.list[TaskAck],
-    timeout: Timeout,
-) -> AckResult:
-    """One bulk ack; on a 404, one ack per task to learn which ids the service refuses."""
-    ids = [str(ack.task_id) for ack in body]
-    try:
-        await resource._no_content(sender, bulk, body=body, timeout=timeout)
-    except NotFoundError:
-        result = AckResult(requests=1)
-        for task_id, ack in zip(ids, body, strict=True):
-            result.requests += 1
-            try:
-                await resource._no_content(sender, single, task_id, body=ack, timeout=timeout)
-            except NotFoundError as exc:
-                result.failed[task_id] = exc.error_message or "unknown task id"
-            else:
-                result.acknowledged.append(task_id)
-        return result
-    return AckResult(acknowledged=ids, requests=1)
-
-
-def make_ack(
-    task_id: str, status: TaskAckStatus | str, message: str | None, *, app_id: str | None = None
-) -> TaskAck:
-    """A TaskAck for ``task_id``; ValueError if ``status`` is not a known status."""
-    value = status.value if isinstance(status, TaskAckStatus) else status
-    known = [member.value for member in TaskAckStatus]
-    if value not in known:
-        raise ValueError(f"status must be one of {', '.join(known)}; got {value!r}")
-    ack = TaskAck(task_id=task_id, status=TaskAckStatus(value))
-    if message is not None:
-        ack.message = message
-    if app_id is not None:
-        # `$sys.app_id`, as the vendor's current reference lists it (spec/: TaskAckSys).
-        ack.sys = TaskAckSys(app_id=app_id)
-    return ack
-
-
-def checked_acks(acks: Iterable[TaskAck | Mapping[str, Any]]) -> builtins.list[TaskAck]:
-    """The acks as models, each with a valid ``task_id``; ValueError naming the bad one."""
-    body = [coerce(TaskAck, ack, f"acks[{index}]") for index, ack in enumerate(acks)]
-    if not body:
-        raise ValueError("acks must not be empty")
-    for index, ack in enumerate(body):
-        validate_task_id(ack.task_id, f"acks[{index}].task_id")
-        if not isinstance(ack.status, TaskAckStatus):
-            raise ValueError(f"acks[{index}].status is missing; give success, error or retry")
-    return body

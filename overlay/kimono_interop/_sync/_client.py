@@ -24,31 +24,22 @@ from kimono_interop_api.models import TenantInfo
 from kimono_interop_data_api.client import Client as DataApiClient
 
 from .._auth import BasicAuth, OAuth2ClientCredentials
-from .._base_client import DEFAULT_TIMEOUT, SharedTransport
+from .._constants import (
+    DATA_API_PATH,
+    DEFAULT_BASE_URL,
+    DEFAULT_TIMEOUT,
+    INTEROP_API_PATH,
+    TOKEN_PATH,
+)
 from .._exceptions import ConfigurationError
 from .._retry import RetryPolicy
+from .._transports import SharedTransport
+from .._version import __version__
 from ._sender import Sender
-from .actors import Actors
-from .admin_tasks import AdminTasks
-from .clouds import Clouds
-from .grades import Grades
-from .ingestions import Ingestions
-from .integrations import Integrations
-from .rollovers import Rollovers
-from .rostering import Rostering
-from .schedules import Schedules
-from .scoping import Scoping
-from .tasks import Tasks
-from .tenant import TenantApplication, TenantState
-from .tenants import Tenants
-
-DEFAULT_BASE_URL = "https://api.us2.kimonocloud.com"
-DATA_API_PATH = "/v2/interop/data"
-INTEROP_API_PATH = "/v2/interop"
-TOKEN_PATH = "/oauth/token"
+from .resources import Resources
 
 
-class KimonoClient:
+class KimonoClient(Resources):
     """Client for the Interop Data API and the Interop API.
 
     Give OAuth2 client credentials (``client_id``/``client_secret``), or any
@@ -112,24 +103,11 @@ class KimonoClient:
         }
         self._data_http = httpx.Client(base_url=str(origin) + DATA_API_PATH, **common)
         self._interop_http = httpx.Client(base_url=str(origin) + INTEROP_API_PATH, **common)
-        self._data_sender = Sender(self._data_http, self.retry)
-        self._interop_sender = Sender(self._interop_http, self.retry)
-        # Interop Data API
-        self.rostering = Rostering(self)
-        self.grades = Grades(self)
-        self.tasks = Tasks(self)
-        self.admin_tasks = AdminTasks(self)
-        # Interop API
-        self.actors = Actors(self)
-        self.clouds = Clouds(self)
-        self.integrations = Integrations(self)
-        self.tenants = Tenants(self)
-        self.tenant_state = TenantState(self)
-        self.tenant_application = TenantApplication(self)
-        self.scoping = Scoping(self)
-        self.rollovers = Rollovers(self)
-        self.schedules = Schedules(self)
-        self.ingestions = Ingestions(self)
+        #: The sender of each API, by the name the operation table uses.
+        self._senders = {
+            "data": Sender(self._data_http, self.retry),
+            "interop": Sender(self._interop_http, self.retry),
+        }
 
     @classmethod
     def from_env(cls, **overrides: Any) -> KimonoClient:
@@ -237,6 +215,4 @@ def _tenant_info(tenant: Mapping[str, Any]) -> TenantInfo:
 
 
 def _user_agent() -> str:
-    from .. import __version__
-
     return f"kimono-interop-python/{__version__}"

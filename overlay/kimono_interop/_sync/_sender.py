@@ -2,8 +2,8 @@
 # then run `make generate`.
 """The send loop every call of the SDK goes through: retries, timeouts and error mapping.
 
-Requests are built by the generated operation modules (their ``_get_kwargs``), so
-paths and parameter names come from the contract; the sender sends them through
+Requests are built by the resources from the operation table (``_operations.py``,
+generated from the contract), so paths come from the spec; the sender sends them through
 one httpx client, retries what is safe to retry (see :mod:`kimono_interop._retry`),
 turns transport failures and error statuses into the SDK's exceptions, and logs
 each exchange on the ``kimono_interop`` logger with secrets redacted.
@@ -17,10 +17,10 @@ from typing import Any
 
 import httpx
 
-from .._base_client import NOT_GIVEN, NotGiven, Sleep, Timeout, transport_error
-from .._exceptions import error_from_response
+from .._exceptions import error_from_response, transport_error
 from .._logging import log_response, log_retry
 from .._retry import RetryPolicy
+from .._types import NOT_GIVEN, NotGiven, Sleep, Timeout
 
 
 class Sender:

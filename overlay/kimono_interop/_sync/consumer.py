@@ -46,7 +46,7 @@ from .._task_view import (
 
 if TYPE_CHECKING:
     from ._client import KimonoClient
-    from .tasks import Tasks
+    from .tasks import TasksBehaviour
 
 log = logging.getLogger("kimono_interop")
 
@@ -78,7 +78,7 @@ class TaskConsumer:
 
     def __init__(
         self,
-        tasks: Tasks,
+        tasks: TasksBehaviour,
         handler: Callable[[TaskView], Any],
         *,
         tenant_id: object = None,
@@ -231,7 +231,7 @@ class TaskConsumer:
         if not outcomes:
             return
         try:
-            result = self._tasks.ack_many([o.as_ack() for o in outcomes])
+            result = self._tasks._send_acks([o.as_ack() for o in outcomes])
         except KimonoError as exc:
             self._runtime.request_stop("ack failed")
             raise AckError([o.task_id for o in outcomes], exc) from exc

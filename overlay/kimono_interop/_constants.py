@@ -1,0 +1,22 @@
+"""The service's fixed facts the SDK, its sandbox and its tools share: one definition each."""
+
+from __future__ import annotations
+
+import httpx
+
+#: The vendor's US production origin; ``base_url`` (or ``KIMONO_BASE_URL``) replaces it.
+DEFAULT_BASE_URL = "https://api.us2.kimonocloud.com"
+#: Base paths of the two APIs, below the origin.
+DATA_API_PATH = "/v2/interop/data"
+INTEROP_API_PATH = "/v2/interop"
+#: The base path of each API by the short name the operation table uses.
+API_PATHS = {"data": DATA_API_PATH, "interop": INTEROP_API_PATH}
+#: The OAuth2 token endpoint, below the origin.
+TOKEN_PATH = "/oauth/token"
+#: Largest page the lists hand out (and the size they use when none is asked).
+MAX_PAGE_SIZE = 2000
+#: Most tasks the managed queue hands out in one batch, whatever is asked.
+TASK_BATCH = 100
+#: Read timeout a little above 30 s: the vendor's own clients read for 30 s, and its example
+#: code says the service gives up then (no reference states it), so a 504 would reach us first.
+DEFAULT_TIMEOUT = httpx.Timeout(35.0, connect=10.0)

@@ -1,0 +1,42 @@
+# Written by scripts/unasync.py from kimono_interop/_async/acks.py: edit that file,
+# then run `make generate`.
+"""Sending acknowledgements, for both queues: one bulk request, one per task if it is refused.
+
+The bulk endpoints answer 404 when some ids are unknown and then acknowledge none,
+so on a 404 each task is acknowledged alone to learn which ids the service refuses.
+"""
+
+from __future__ import annotations
+
+from kimono_interop_data_api.models import TaskAck
+
+from .._exceptions import NotFoundError
+from .._operations import Operation
+from .._task_view import AckResult
+from .._types import Timeout
+from ._resource import Resource
+
+
+def send_acks(
+    resource: Resource,
+    bulk: Operation,
+    single: Operation,
+    acks: list[TaskAck],
+    timeout: Timeout,
+) -> AckResult:
+    """Acknowledge ``acks`` through ``bulk``; after a 404, each alone through ``single``."""
+    ids = [str(ack.task_id) for ack in acks]
+    try:
+        resource._none(bulk, body=acks, timeout=timeout)
+    except NotFoundError:
+        result = AckResult(requests=1)
+        for task_id, ack in zip(ids, acks, strict=True):
+            result.requests += 1
+            try:
+                resource._none(single, path={"id": task_id}, body=ack, timeout=timeout)
+            except NotFoundError as exc:
+                result.failed[task_id] = exc.error_message or "unknown task id"
+            else:
+                result.acknowledged.append(task_id)
+        return result
+    return AckResult(acknowledged=ids, requests=1)
