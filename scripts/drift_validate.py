@@ -29,12 +29,13 @@ from urllib.parse import urlsplit
 
 from drift_spec import Document, escape, schema_name
 
+from kimono_interop._secrets import is_secret_name
+
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATE_TIME = re.compile(
     r"^(\d{4}-\d{2}-\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
 )
-SECRET_NAMES = re.compile(r"secret|password|token|api_?key|authorization", re.IGNORECASE)
 MAX_SHOWN = 60
 
 
@@ -198,7 +199,7 @@ class Validator:
     def _check_all(self, value: Any, schemas: tuple[str, ...], path: str, out: list[Issue]) -> None:
         nodes = [(p, n) for p in schemas if isinstance(n := self.document.at(p), dict)]
         secret = any(n.get("format") == "password" or n.get("writeOnly") for _, n in nodes)
-        secret = secret or bool(SECRET_NAMES.search(path.rsplit(".", 1)[-1]))
+        secret = secret or is_secret_name(path.rsplit(".", 1)[-1])
         for pointer, node in nodes:
             allowed = _types(node)
             if allowed is not None and not type_matches(value, allowed):

@@ -36,10 +36,8 @@ import json
 import os
 import random
 import re
-import socket
 import ssl
 import threading
-import time
 import types
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -49,7 +47,6 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import httpx
-import uvicorn
 import yaml
 from contract import operation_for
 from helpers import ROOT, load_spec, operations, resolve
@@ -58,6 +55,8 @@ from vcr.serialize import deserialize, serialize
 from vcr.serializers import yamlserializer
 
 from kimono_interop import APIStatusError, KimonoClient
+from kimono_interop._secrets import is_secret_name
+from kimono_interop.sandbox.loopback import LoopbackServer
 
 CASSETTES = ROOT / "tests" / "cassettes"
 PLACEHOLDER = "<SCRUBBED>"
@@ -95,9 +94,6 @@ def recording_target() -> str:
 
 
 # -- scrubbing ------------------------------------------------------------------------------
-#: A field holding a secret, by name: client_secret, access_token, refresh_token,
-#: session_token, token, password, api_key (and sis_password, auth_token, ...).
-SECRET_KEY = re.compile(r"(?:^|_)(?:secret|password|passwd|token|api_?key|private_key)$", re.I)
 #: Form fields of a token request replaced too (identifiers of the account, not secrets).
 FORM_IDENTITY_KEYS = frozenset({"client_id", "username"})
 REQUEST_HEADERS = frozenset({"authorization", "content-type"})
@@ -109,7 +105,7 @@ SCRUBBED_AUTHORIZATIONS = frozenset({PLACEHOLDER, f"Bearer {PLACEHOLDER}", f"Bas
 
 def is_secret_field(key: object, value: object) -> bool:
     """Whether ``key: value`` is a secret that must not be written (empty values are not)."""
-    return isinstance(key, str) and SECRET_KEY.search(key) is not None and value not in (None, "")
+    return is_secret_name(key) and value not in (None, "")
 
 
 def scrub_json(value: Any, replace: Callable[[str], str] = lambda text: text) -> Any:
@@ -635,25 +631,8 @@ def deterministic_sandbox(seed: int) -> Iterator[None]:
 @contextlib.contextmanager
 def _serve(app: Any) -> Iterator[str]:
     """Serve ``app`` on a free loopback port in a thread; yield its origin."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the recording sandbox did not start")
-        time.sleep(0.01)
-    try:
-        host, port = sock.getsockname()[:2]
-        yield f"http://{host}:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-        sock.close()
+    with LoopbackServer(app, name="recording-sandbox") as server:
+        yield server.url
 
 
 @contextlib.contextmanager
@@ -737,7 +716,7 @@ def find_secrets(text: str, known: Iterable[str] = ()) -> list[str]:
             findings.append(f"line {number}: a JWT")
         for match in _SECRET_ASSIGNMENT.finditer(line):
             key = match.group(1)
-            if SECRET_KEY.search(key):
+            if is_secret_name(key):
                 findings.append(f"line {number}: {key} has a value that is not {PLACEHOLDER}")
     findings += _structured_findings(text)
     return findings

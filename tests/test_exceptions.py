@@ -20,8 +20,8 @@ from kimono_interop._exceptions import (
     UnprocessableEntityError,
     UnsafeRedirectError,
     error_from_response,
-    redact_url,
 )
+from kimono_interop._secrets import redact_url
 
 URL = "https://api.us2.kimonocloud.com/v2/interop/data/rostering/persons/abc"
 

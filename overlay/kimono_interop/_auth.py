@@ -25,7 +25,8 @@ from typing import Any
 import anyio
 import httpx
 
-from kimono_interop._exceptions import AuthenticationError, ConfigurationError, redact_url
+from kimono_interop._exceptions import AuthenticationError, ConfigurationError
+from kimono_interop._secrets import redact_url
 
 __all__ = ["BasicAuth", "BearerToken", "OAuth2ClientCredentials"]
 

@@ -38,6 +38,8 @@ from typing import Any
 
 import httpx
 
+from ._secrets import redact_url
+
 __all__ = [
     "APIConnectionError",
     "APIStatusError",
@@ -59,14 +61,9 @@ __all__ = [
     "UnprocessableEntityError",
     "UnsafeRedirectError",
     "error_from_response",
-    "redact_url",
     "transport_error",
 ]
 
-# Query parameters whose values must never be shown (an access token in a URL is rare, but fatal).
-_SECRET_QUERY_KEYS = frozenset(
-    {"access_token", "token", "client_secret", "password", "api_key", "refresh_token"}
-)
 REQUEST_ID_HEADERS = ("x-request-id", "x-amzn-requestid", "x-correlation-id", "request-id")
 
 
@@ -289,20 +286,6 @@ def error_from_response(response: httpx.Response) -> APIStatusError:
     if cls is None:
         cls = InternalServerError if status >= 500 else APIStatusError
     return cls(response)
-
-
-def redact_url(url: str) -> str:
-    """The URL without userinfo and with secret query values replaced by ``***``."""
-    parsed = httpx.URL(url)
-    if parsed.userinfo:
-        parsed = parsed.copy_with(username=None, password=None)
-    if any(key.lower() in _SECRET_QUERY_KEYS for key in parsed.params):
-        params = [
-            (key, "***" if key.lower() in _SECRET_QUERY_KEYS else value)
-            for key, value in parsed.params.multi_items()
-        ]
-        parsed = parsed.copy_with(params=params)
-    return str(parsed)
 
 
 def _request_id(headers: httpx.Headers) -> str | None:

@@ -8,42 +8,28 @@ Every record that passes through the ``kimono_interop`` logger, and through
 ``httpx``/``httpcore`` when ``KIMONO_LOG`` is set, goes through
 :class:`RedactingFilter`: bearer tokens, Basic credentials, ``client_secret``,
 ``access_token``, ``refresh_token``, ``password`` and ``api_key`` values are
-replaced with ``***`` before any handler sees them.
+replaced with ``***`` before any handler sees them (what a secret is:
+:mod:`kimono_interop._secrets`).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import re
 import warnings
 from typing import Any
 
 import httpx
 
-from ._exceptions import REQUEST_ID_HEADERS, redact_url
+from ._exceptions import REQUEST_ID_HEADERS
+from ._secrets import redact_text, redact_url
 
 logger = logging.getLogger("kimono_interop")
 
-_SECRET_KEYS = r"client_secret|access_token|refresh_token|password|api_key|token|secret"
-_PATTERNS = (
-    # Authorization: Bearer abc / Basic abc (in header dumps and reprs)
-    (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+"), r"\1 ***"),
-    # "client_secret": "abc"   'token': 'abc'
-    (
-        re.compile(rf"(?i)([\"']?(?:{_SECRET_KEYS})[\"']?\s*[:=]\s*[\"'])[^\"']*([\"'])"),
-        r"\1***\2",
-    ),
-    # client_secret=abc&...   (form bodies and query strings)
-    (re.compile(rf"(?i)\b((?:{_SECRET_KEYS})=)[^&\s\"']+"), r"\1***"),
-)
-
 
 def redact(text: str) -> str:
-    """``text`` with every credential-shaped value replaced by ``***``."""
-    for pattern, replacement in _PATTERNS:
-        text = pattern.sub(replacement, text)
-    return text
+    """``text`` with every credential-shaped value replaced by ``***`` (see ``_secrets``)."""
+    return redact_text(text)
 
 
 class RedactingFilter(logging.Filter):

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from types import TracebackType
 from typing import Any
 
@@ -12,6 +9,7 @@ import uvicorn
 
 from .app import create_app
 from .config import SandboxConfig
+from .loopback import LoopbackServer
 from .state import SandboxState
 
 
@@ -38,17 +36,13 @@ class Sandbox:
         self.config = config or SandboxConfig(**settings)
         self.state = SandboxState.create(self.config)
         self.host = host
-        self._port = port
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._socket: socket.socket | None = None
+        self._server = LoopbackServer(
+            create_app(self.state), host=host, port=port, name="kimono-sandbox"
+        )
 
     @property
     def url(self) -> str:
-        if self._socket is None:
-            raise RuntimeError("the sandbox is not running; use it as a context manager")
-        host, port = self._socket.getsockname()[:2]
-        return f"http://{host}:{port}"
+        return self._server.url
 
     @property
     def credentials(self) -> dict[str, str]:
@@ -59,35 +53,11 @@ class Sandbox:
         }
 
     def start(self) -> Sandbox:
-        # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets that say they are TCP;
-        # without it each answer on a kept-alive connection waits ~40 ms for a delayed ACK.
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, self._port))
-        self._socket = sock
-        config = uvicorn.Config(
-            create_app(self.state), log_level="warning", lifespan="off", access_log=False
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, name="kimono-sandbox", daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + 15
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the sandbox did not start")
-            time.sleep(0.01)
+        self._server.start()
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=15)
-        if self._socket is not None:
-            self._socket.close()
-        self._server = self._thread = None
+        self._server.stop()
 
     def __enter__(self) -> Sandbox:
         return self.start()

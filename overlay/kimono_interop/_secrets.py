@@ -1,0 +1,86 @@
+"""What a secret is, defined once, for every place that must not show one.
+
+Logs (:mod:`kimono_interop._logging`), URLs in errors and reprs
+(:func:`redact_url`), the command line's tables, the cassettes' scrubber and the
+drift reports all ask this module. A value is secret when its name ends in one of
+:data:`SECRET_WORDS` (``client_secret``, ``access_token``, ``id_token``,
+``x-api-key``, ``sis_password``, ``private_key`` ...), compared without regard to
+case; the value itself is never inspected, so a secret with an unusual shape is
+still hidden by its name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+#: What a secret's name ends with (``-`` and ``_`` both separate words).
+SECRET_WORDS = (
+    "secret",
+    "password",
+    "passwd",
+    "token",
+    "api_key",
+    "apikey",
+    "private_key",
+    "authorization",
+)
+#: What every secret is shown as.
+MASK = "***"
+
+_WORD = "|".join(word.replace("_", "[_-]?") for word in SECRET_WORDS)
+_NAME = re.compile(rf"(?:^|[_-])(?:{_WORD})$", re.IGNORECASE)
+#: A secret-named key in free text: ``"client_secret": "abc"``, ``token=abc``.
+_KEY_IN_TEXT = rf"[\w-]*?(?:{_WORD})"
+_TEXT_PATTERNS = (
+    # Authorization: Bearer abc / Basic abc (in header dumps and reprs)
+    (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+"), rf"\1 {MASK}"),
+    # "client_secret": "abc"   'token': 'abc'
+    (
+        re.compile(rf"(?i)([\"']?\b{_KEY_IN_TEXT}[\"']?\s*[:=]\s*[\"'])[^\"']*([\"'])"),
+        rf"\1{MASK}\2",
+    ),
+    # client_secret=abc&...   (form bodies and query strings)
+    (re.compile(rf"(?i)(\b{_KEY_IN_TEXT}=)[^&\s\"']+"), rf"\1{MASK}"),
+)
+
+
+def is_secret_name(name: object) -> bool:
+    """Whether a field, parameter or header called ``name`` holds a secret."""
+    return isinstance(name, str) and _NAME.search(name) is not None
+
+
+def redact_text(text: str) -> str:
+    """``text`` with every credential-shaped value replaced by ``***``."""
+    for pattern, replacement in _TEXT_PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def redact_url(url: str | httpx.URL) -> str:
+    """The URL without userinfo, with the values of secret-named query parameters masked."""
+    parsed = httpx.URL(url)
+    if parsed.userinfo:
+        parsed = parsed.copy_with(username=None, password=None)
+    if any(is_secret_name(key) for key in parsed.params):
+        params = [
+            (key, MASK if is_secret_name(key) else value)
+            for key, value in parsed.params.multi_items()
+        ]
+        parsed = parsed.copy_with(params=params)
+    return str(parsed)
+
+
+def redact_mapping(value: Any) -> Any:
+    """A copy of JSON-like ``value`` with every secret-named member's value masked."""
+    if isinstance(value, Mapping):
+        return {
+            key: MASK if is_secret_name(key) and item not in (None, "") else redact_mapping(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [redact_mapping(item) for item in value]
+    return value

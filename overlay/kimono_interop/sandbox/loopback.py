@@ -1,0 +1,107 @@
+"""Serving an ASGI app over real HTTP on 127.0.0.1, in a background thread.
+
+The one way the project runs a server in-process: the sandbox, the test servers, the
+recording sandbox and the reliability suite's hostile servers all use
+:class:`LoopbackServer`. Only loopback: the servers here hold well-known credentials.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from types import TracebackType
+from typing import Any
+
+import uvicorn
+
+
+def bound_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
+    """A TCP socket bound to ``host:port`` (a free port for 0), not yet listening."""
+    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets that say they are TCP;
+    # without it each answer on a kept-alive connection waits ~40 ms for a delayed ACK.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    return sock
+
+
+class LoopbackServer:
+    """``app`` served by uvicorn (h11) on ``host`` (127.0.0.1), a free port unless given.
+
+    with LoopbackServer(app) as server:
+        httpx.get(server.url + "/path")
+    """
+
+    def __init__(
+        self, app: Any, *, host: str = "127.0.0.1", port: int = 0, name: str = "loopback"
+    ) -> None:
+        self.app = app
+        self.host = host
+        self._port = port
+        self._name = name
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+
+    @property
+    def url(self) -> str:
+        """The origin to send requests to, e.g. ``http://127.0.0.1:54321``."""
+        if self._socket is None:
+            raise RuntimeError("the server is not running; use it as a context manager")
+        host, port = self._socket.getsockname()[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def port(self) -> int:
+        """The port it listens on."""
+        if self._socket is None:
+            raise RuntimeError("the server is not running; use it as a context manager")
+        return int(self._socket.getsockname()[1])
+
+    def start(self) -> LoopbackServer:
+        self._socket = bound_socket(self.host, self._port)
+        config = uvicorn.Config(
+            self.app,
+            http="h11",
+            lifespan="off",
+            access_log=False,
+            log_config=None,
+            log_level="warning",
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run,
+            kwargs={"sockets": [self._socket]},
+            name=self._name,
+            daemon=True,
+        )
+        self._thread.start()
+        deadline = time.monotonic() + 15
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                self.stop()
+                raise RuntimeError(f"the {self._name} server did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=15)
+        if self._socket is not None:
+            self._socket.close()
+        self._server = self._thread = None
+        self._socket = None
+
+    def __enter__(self) -> LoopbackServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
