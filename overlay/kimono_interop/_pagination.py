@@ -28,23 +28,24 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import json
 import logging
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 import httpx
 
 from ._exceptions import (
     MAX_INVALID_KEPT,
+    ConfigurationError,
     InvalidItem,
     InvalidItemsError,
     KimonoError,
     ResponseValidationError,
     UnsafeRedirectError,
 )
+from ._parsing import read_json
 
 log = logging.getLogger("kimono_interop")
 
@@ -80,13 +81,30 @@ def same_origin(url: httpx.URL, origin: httpx.URL) -> bool:
     return (url.scheme, url.host, url.port) == (origin.scheme, origin.host, origin.port)
 
 
+@dataclass(frozen=True)
+class _Listing(Generic[T]):
+    """What a pager walks: the first request, how to read an item, where links may lead."""
+
+    path: str
+    params: Mapping[str, Any]
+    parse_item: Callable[[Any], T]
+    origin: httpx.URL
+    on_invalid: OnInvalid | None = None
+
+    @property
+    def what(self) -> str:
+        """The item's model name, for messages (``dict`` for ``as_dicts()``)."""
+        model = getattr(self.parse_item, "__self__", None)
+        return getattr(model, "__name__", "object") if model is not None else "dict"
+
+
 class _Walk(Generic[T]):
     """The state of one walk over the pages: what to ask for next, given the last answer."""
 
-    def __init__(self, pager: _BasePager[T]) -> None:
-        self._pager = pager
-        self.number = int(pager._params.get("page", 0))
-        self._page_size = pager._params.get("page_size")
+    def __init__(self, listing: _Listing[T]) -> None:
+        self.listing = listing
+        self.number = int(listing.params.get("page", 0))
+        self._page_size = listing.params.get("page_size")
         self._seen: set[str] = set()
         self._last_digest: int | None = None
         self._invalid: list[InvalidItem] = []
@@ -94,7 +112,7 @@ class _Walk(Generic[T]):
         self._last_response: httpx.Response | None = None
 
     def first(self) -> Request:
-        return self._pager._path, self._pager._params
+        return self.listing.path, self.listing.params
 
     def advance(self, response: httpx.Response) -> tuple[Page[T], Step]:
         """Parse ``response`` into a page; return it with the next request, or None at the end.
@@ -102,7 +120,7 @@ class _Walk(Generic[T]):
         A bad ``next`` link comes back as the error to raise instead of the next
         request, so the caller still gets the items of the page that carried it.
         """
-        pager = self._pager
+        listing = self.listing
         if self._last_digest is not None and hash(response.content) == self._last_digest:
             # We asked for the next page number ourselves and got the previous page again.
             raise ResponseValidationError(
@@ -110,13 +128,14 @@ class _Walk(Generic[T]):
                 "loop (check that the endpoint supports `page`)",
                 response=response,
             )
-        items, paging, next_url, invalid = pager._parse(response, self.number)
+        data, paging, next_url = _read_page(response)
+        items, invalid = read_items(data, listing.parse_item, self.number)
         self._last_response = response
         for item in invalid:
             self._invalid_count += 1
-            log.warning("Skipped an item of %s that could not be read: %s", pager._what, item)
-            if pager._on_invalid is not None:
-                pager._on_invalid(item)
+            log.warning("Skipped an item of %s that could not be read: %s", listing.what, item)
+            if listing.on_invalid is not None:
+                listing.on_invalid(item)
             elif len(self._invalid) < MAX_INVALID_KEPT:
                 self._invalid.append(item)
         page = Page(items=items, next_url=next_url, number=self.number, response=response)
@@ -135,22 +154,22 @@ class _Walk(Generic[T]):
         if not items or (isinstance(self._page_size, int) and len(items) < self._page_size):
             return page, None
         self._last_digest = hash(response.content)
-        return page, (pager._path, {**pager._params, "page": self.number})
+        return page, (listing.path, {**listing.params, "page": self.number})
 
     def finish(self) -> None:
         """After the last page: raise for the items that could not be read, if nobody took them."""
         if self._invalid:
             raise InvalidItemsError(
-                self._invalid, self._invalid_count, self._pager._what, self._last_response
+                self._invalid, self._invalid_count, self.listing.what, self._last_response
             )
 
     def _checked_next(self, next_url: str, response: httpx.Response) -> str:
-        pager = self._pager
+        origin, params = self.listing.origin, self.listing.params
         url = response.request.url.join(next_url)
-        if not same_origin(url, pager._origin):
-            raise UnsafeRedirectError(str(url), _origin_text(pager._origin))
+        if not same_origin(url, origin):
+            raise UnsafeRedirectError(str(url), _origin_text(origin))
         # Keep the caller's filters and page_size if the link dropped them.
-        missing = [(k, v) for k, v in pager._params.items() if k != "page" and k not in url.params]
+        missing = [(k, v) for k, v in params.items() if k != "page" and k not in url.params]
         if missing:
             url = url.copy_merge_params(dict(missing))
         text = str(url)
@@ -163,44 +182,17 @@ class _Walk(Generic[T]):
         return text
 
 
-class _BasePager(Generic[T]):
-    def __init__(
-        self,
-        *,
-        path: str,
-        params: Mapping[str, Any],
-        parse_item: Callable[[Any], T],
-        origin: httpx.URL,
-        on_invalid: OnInvalid | None = None,
-    ) -> None:
-        self._path = path
-        self._params = {k: v for k, v in params.items() if v is not None}
-        self._parse_item = parse_item
-        self._origin = origin
-        self._on_invalid = on_invalid
-        model = getattr(parse_item, "__self__", None)
-        self._what = getattr(model, "__name__", "object") if model is not None else "dict"
-
-    def _parse(
-        self, response: httpx.Response, number: int
-    ) -> tuple[list[T], Any, str | None, list[InvalidItem]]:
-        try:
-            body = json.loads(response.content)
-        except (ValueError, RecursionError):  # RecursionError: JSON nested absurdly deep
-            raise ResponseValidationError(
-                "The list response is not valid JSON", response=response
-            ) from None
-        data = body.get("data") if isinstance(body, dict) else None
-        if not isinstance(data, list):
-            raise ResponseValidationError(
-                "The list response has no `data` array", response=response
-            )
-        paging = body.get("paging")
-        next_url = paging.get("next") if isinstance(paging, dict) else None
-        if next_url is not None and not isinstance(next_url, str):
-            raise ResponseValidationError("`paging.next` is not a string", response=response)
-        items, invalid = read_items(data, self._parse_item, number)
-        return items, paging, next_url or None, invalid
+def _read_page(response: httpx.Response) -> tuple[list[Any], Any, str | None]:
+    """A list page's ``data`` array, its ``paging`` member and its next link."""
+    body = read_json(response, "The list response")
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, list):
+        raise ResponseValidationError("The list response has no `data` array", response=response)
+    paging = body.get("paging")
+    next_url = paging.get("next") if isinstance(paging, dict) else None
+    if next_url is not None and not isinstance(next_url, str):
+        raise ResponseValidationError("`paging.next` is not a string", response=response)
+    return data, paging, next_url or None
 
 
 def read_items(
@@ -242,6 +234,33 @@ def read_items(
     return items, invalid
 
 
+class _BasePager(Generic[T]):
+    """What both pagers hold: the listing they walk (immutable; copies replace parts of it)."""
+
+    def __init__(
+        self,
+        *,
+        path: str,
+        params: Mapping[str, Any],
+        parse_item: Callable[[Any], T],
+        origin: httpx.URL,
+        on_invalid: OnInvalid | None = None,
+    ) -> None:
+        self._listing: _Listing[T] = _Listing(
+            path=path,
+            params={k: v for k, v in params.items() if v is not None},
+            parse_item=parse_item,
+            origin=origin,
+            on_invalid=on_invalid,
+        )
+
+
+def _checked_handler(handler: OnInvalid) -> OnInvalid:
+    if not callable(handler):
+        raise TypeError(f"on_invalid needs a callable, not {type(handler).__name__}")
+    return handler
+
+
 class SyncPager(_BasePager[T]):
     """Iterate over every item of every page; ``pages()`` gives page-level control.
 
@@ -273,7 +292,7 @@ class SyncPager(_BasePager[T]):
 
     def as_dicts(self) -> SyncPager[dict[str, Any]]:
         """The same list as plain dicts, skipping model parsing (fastest for bulk exports)."""
-        return self._copy(_as_dict, self._on_invalid)
+        return self._copy(parse_item=_as_dict)
 
     def on_invalid(self, handler: OnInvalid) -> SyncPager[T]:
         """The same list; each item that cannot be read goes to ``handler`` and the walk goes on.
@@ -282,25 +301,17 @@ class SyncPager(_BasePager[T]):
         page holding it is read; without a handler, the walk raises
         :class:`InvalidItemsError` after its last item instead.
         """
-        if not callable(handler):
-            raise TypeError(f"on_invalid needs a callable, not {type(handler).__name__}")
-        return self._copy(self._parse_item, handler)
+        return self._copy(on_invalid=_checked_handler(handler))
 
-    def _copy(
-        self, parse_item: Callable[[Any], Any], on_invalid: OnInvalid | None
-    ) -> SyncPager[Any]:
-        return SyncPager(
-            fetch=self._fetch,
-            path=self._path,
-            params=self._params,
-            parse_item=parse_item,
-            origin=self._origin,
-            on_invalid=on_invalid,
-        )
+    def _copy(self, **changes: Any) -> SyncPager[Any]:
+        copy: SyncPager[Any] = SyncPager.__new__(SyncPager)
+        copy._listing = replace(self._listing, **changes)
+        copy._fetch = self._fetch
+        return copy
 
     def pages(self) -> Iterator[Page[T]]:
         """Yield each page in order until the last one."""
-        walk = _Walk(self)
+        walk = _Walk(self._listing)
         request: Step = walk.first()
         while request is not None:
             if isinstance(request, KimonoError):
@@ -315,7 +326,7 @@ class AsyncPager(_BasePager[T]):
     """``async for`` over every item of every page; ``pages()`` gives page-level control.
 
     Lazy like :class:`SyncPager`. :meth:`prefetch` returns a pager that fetches
-    pages ahead of the caller (asyncio only).
+    pages ahead of the caller.
     """
 
     def __init__(
@@ -345,39 +356,33 @@ class AsyncPager(_BasePager[T]):
 
     def as_dicts(self) -> AsyncPager[dict[str, Any]]:
         """The same list as plain dicts, skipping model parsing (fastest for bulk exports)."""
-        return self._copy(_as_dict, self._prefetch, self._on_invalid)
+        return self._copy(self._prefetch, parse_item=_as_dict)
 
     def on_invalid(self, handler: OnInvalid) -> AsyncPager[T]:
         """The same list; each item that cannot be read goes to ``handler`` (see SyncPager)."""
-        if not callable(handler):
-            raise TypeError(f"on_invalid needs a callable, not {type(handler).__name__}")
-        return self._copy(self._parse_item, self._prefetch, handler)
+        return self._copy(self._prefetch, on_invalid=_checked_handler(handler))
 
     def prefetch(self, pages: int) -> AsyncPager[T]:
         """The same list, fetching up to ``pages`` pages ahead of the caller, in order.
 
         Holds up to ``pages + 1`` pages in memory. ``prefetch(0)`` is the plain walk.
+        The pages ahead are fetched by asyncio tasks: look-ahead needs asyncio (an
+        async generator cannot hold an anyio task group open across its ``yield``).
         """
         if isinstance(pages, bool) or not isinstance(pages, int) or not 0 <= pages <= 64:
             raise ValueError(f"prefetch pages must be an int between 0 and 64, got {pages!r}")
-        return self._copy(self._parse_item, pages, self._on_invalid)
+        return self._copy(pages)
 
-    def _copy(
-        self, parse_item: Callable[[Any], Any], prefetch: int, on_invalid: OnInvalid | None
-    ) -> AsyncPager[Any]:
-        return AsyncPager(
-            fetch=self._fetch,
-            path=self._path,
-            params=self._params,
-            parse_item=parse_item,
-            origin=self._origin,
-            prefetch=prefetch,
-            on_invalid=on_invalid,
-        )
+    def _copy(self, prefetch: int, **changes: Any) -> AsyncPager[Any]:
+        copy: AsyncPager[Any] = AsyncPager.__new__(AsyncPager)
+        copy._listing = replace(self._listing, **changes)
+        copy._fetch = self._fetch
+        copy._prefetch = prefetch
+        return copy
 
     async def pages(self) -> AsyncIterator[Page[T]]:
         """Yield each page in order until the last one."""
-        walk = _Walk(self)
+        walk = _Walk(self._listing)
         request: Step = walk.first()
         if not self._prefetch:
             while request is not None:
@@ -388,6 +393,7 @@ class AsyncPager(_BasePager[T]):
                 del page
             walk.finish()
             return
+        _require_asyncio()
         # Look-ahead: ahead holds (predicted URL, fetch) for the pages after the current one.
         ahead: deque[tuple[str, asyncio.Future[httpx.Response]]] = deque()
         try:
@@ -431,6 +437,15 @@ class AsyncPager(_BasePager[T]):
             future = asyncio.ensure_future(self._fetch(url, None))
             future.add_done_callback(_consume_error)
             ahead.append((url, future))
+
+
+def _require_asyncio() -> None:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        raise ConfigurationError(
+            "prefetch() needs asyncio (no asyncio loop is running); iterate without prefetch"
+        ) from None
 
 
 def _cancel(ahead: deque[tuple[str, asyncio.Future[httpx.Response]]]) -> None:

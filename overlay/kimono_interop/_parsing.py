@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
 
@@ -19,12 +20,17 @@ class Model(Protocol[M]):
     def from_dict(self, src_dict: Mapping[str, Any], /) -> M: ...
 
 
+def read_json(response: httpx.Response, what: str = "The response") -> Any:
+    """The JSON body of ``response``; ResponseValidationError if it is not JSON."""
+    try:
+        return json.loads(response.content)
+    except (ValueError, RecursionError):  # RecursionError: JSON nested absurdly deep
+        raise ResponseValidationError(f"{what} is not valid JSON", response=response) from None
+
+
 def parse_model(response: httpx.Response, parse: Callable[[Any], T]) -> T:
     """Parse a successful JSON body with ``parse`` (a model's ``from_dict``, or a reader below)."""
-    try:
-        body = response.json()
-    except (ValueError, RecursionError):  # RecursionError: JSON nested absurdly deep
-        raise ResponseValidationError("The response is not valid JSON", response=response) from None
+    body = read_json(response)
     try:
         return parse(body)
     except (KeyError, ValueError, TypeError, AttributeError) as exc:

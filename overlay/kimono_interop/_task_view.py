@@ -47,6 +47,9 @@ from ._acks import make_ack
 #: The acknowledgement statuses: success, error, retry, reauthenticate.
 TaskStatus = TaskAckStatus
 
+#: Outcomes that end a task: a redelivery of it is acked again, not handled again.
+FINAL_STATUSES = frozenset({TaskStatus.SUCCESS, TaskStatus.ERROR, TaskStatus.REAUTHENTICATE})
+
 #: Longest message sent with an ack (the dashboard shows it; tracebacks do not belong there).
 MAX_MESSAGE = 1000
 

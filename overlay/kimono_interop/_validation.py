@@ -203,3 +203,10 @@ def check_fields(body: T, name: str, checks: tuple[FieldCheck, ...]) -> T:
             )
             raise ValueError(f"{where} must be {bounds}, got {value!r}")
     return body
+
+
+def validate_positive(value: object, name: str) -> float:
+    """``value`` if it is a number > 0 (not a bool); ValueError naming ``name`` otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ValueError(f"{name} must be a number > 0, got {value!r}")
+    return value

@@ -36,6 +36,7 @@ from kimono_interop_api.models import TenantInfo
 from .._exceptions import AckError, KimonoError
 from .._runtime import Runtime
 from .._task_view import (
+    FINAL_STATUSES,
     MAX_UNACKABLE_KEPT,
     ConsumerStats,
     Outcome,
@@ -43,15 +44,13 @@ from .._task_view import (
     TaskView,
     outcome_of_error,
 )
+from .._validation import validate_positive
 
 if TYPE_CHECKING:
     from ._client import KimonoClient
     from .tasks import TasksBehaviour
 
 log = logging.getLogger("kimono_interop")
-
-#: Outcomes that end a task: a redelivery of it is acked again, not handled again.
-FINAL = frozenset({TaskStatus.SUCCESS, TaskStatus.ERROR, TaskStatus.REAUTHENTICATE})
 
 
 class TaskConsumer:
@@ -95,10 +94,10 @@ class TaskConsumer:
     ) -> None:
         if not callable(handler):
             raise TypeError(f"handler must be callable, not {type(handler).__name__}")
-        _positive("poll_interval", poll_interval)
-        _positive("max_poll_interval", max_poll_interval)
+        validate_positive(poll_interval, "poll_interval")
+        validate_positive(max_poll_interval, "max_poll_interval")
         if task_timeout is not None:
-            _positive("task_timeout", task_timeout)
+            validate_positive(task_timeout, "task_timeout")
         if max_tasks is not None and (not isinstance(max_tasks, int) or max_tasks < 1):
             raise ValueError(f"max_tasks must be a positive int or None, got {max_tasks!r}")
         if not isinstance(remember, int) or remember < 0:
@@ -169,7 +168,7 @@ class TaskConsumer:
                     self.stats.duplicates += 1
                     continue
                 previous = self._recent.get(task.id)
-                if previous is not None and previous.status in FINAL:
+                if previous is not None and previous.status in FINAL_STATUSES:
                     self.stats.duplicates += 1
                     log.info("task %s delivered again; acknowledging it again", task.id)
                     outcomes[task.id] = previous
@@ -287,8 +286,3 @@ def run_for_tenants(
 
     Runtime.gather([job(t) for t in tenants])
     return results
-
-
-def _positive(name: str, value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(f"{name} must be a number > 0, got {value!r}")
