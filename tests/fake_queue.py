@@ -72,7 +72,10 @@ class FakeQueue:
                 self.fail_acks -= 1
                 return 503, {"code": "unavailable", "message": "try again"}
             acks = body if path == "/tasks/ack" else [{**body, "task_id": path.split("/")[2]}]
-            unknown = [a["task_id"] for a in acks if a["task_id"] not in self.known]
+            # Like the service, a task it no longer holds (never queued, or already
+            # acknowledged and not delivered again) is unknown.
+            holding = {task_id_of(t) for t in self.pending}
+            unknown = [a["task_id"] for a in acks if a["task_id"] not in holding]
             if unknown:
                 return 404, {"code": "not_found", "message": f"unknown task {unknown[0]}"}
             self.acks.extend(acks)

@@ -20,6 +20,7 @@ from kimono_interop import (
     RetryPolicy,
     RetryTask,
     TaskKind,
+    TaskResult,
     TaskStatus,
     TaskView,
 )
@@ -370,3 +371,79 @@ def test_items_without_an_id_are_reported_and_the_rest_of_the_batch_is_handled(
     stalls = [r for r in caplog.records if "queue is stalled" in r.getMessage()]
     assert [r.levelname for r in stalls] == ["ERROR", "ERROR"]
     assert "members: authenticate, schema" in stalls[1].getMessage()
+
+
+@pytest.mark.parametrize(
+    ("returned", "status", "message"),
+    [
+        (None, "success", None),
+        ("retry", "retry", None),
+        ("ERROR", "error", None),
+        (TaskStatus.REAUTHENTICATE, "reauthenticate", None),
+        (TaskResult("retry", message="target busy"), "retry", "target busy"),
+        (TaskResult(app_id="lms-42"), "success", None),
+        (42, "error", "TypeError: the handler returned 42; return None (success), a status"),
+        ("done", "error", "TypeError: the handler returned 'done'"),
+        (True, "error", "TypeError: the handler returned True"),
+    ],
+)
+def test_a_handler_return_value_is_acked_as_it_says_and_never_turned_into_success(
+    returned: Any, status: str, message: str | None
+) -> None:
+    """Status strings mean their status; an unknown return value is a failure, not a success."""
+    queue = FakeQueue([make_task(0)])
+    with _client(queue) as kimono:
+        kimono.tasks.run(lambda task: returned, max_tasks=1)
+    (ack,) = queue.acks
+    assert ack["status"] == status
+    if message is None:
+        assert "message" not in ack
+    else:
+        assert ack["message"].startswith(message)
+    if isinstance(returned, TaskResult) and returned.app_id:
+        assert ack["$sys"] == {"app_id": "lms-42"}
+
+
+@pytest.mark.parametrize("lost", ["dropped", "gateway 504"])
+def test_an_ack_applied_whose_answer_was_lost_counts_as_acknowledged(lost: str) -> None:
+    """The service applied the bulk ack but the answer never came; the retry finds the tasks gone.
+
+    That 404 is how a done ack looks: every task is counted acknowledged (and as a lost
+    answer), nothing is reported refused, and no single acks are sent.
+    """
+    tasks = [make_task(n) for n in range(5)]
+    queue = FakeQueue(tasks)
+    serve = queue.mock_handler()
+    lose = [True]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        answer = serve(request)
+        if request.url.path.endswith("/tasks/ack") and lose and lose.pop():
+            if lost == "dropped":
+                raise httpx.ReadError("connection lost after the server acted", request=request)
+            return httpx.Response(504, text="gateway timeout")
+        return answer
+
+    with KimonoClient(
+        "c",
+        "s",
+        base_url=BASE,
+        transport=httpx.MockTransport(handler),
+        retry=RetryPolicy(max_retries=2, initial_delay=0.001, max_delay=0.001),
+    ) as kimono:
+        stats = kimono.tasks.run(lambda task: None, stop_when_empty=True)
+    assert [a["task_id"] for a in queue.acks] == _ids(tasks)
+    assert (stats.acknowledged, stats.lost_ack_answers, stats.ack_failures) == (5, 5, {})
+    puts = [path for method, path in queue.requests if method == "PUT"]
+    assert puts == ["/v2/interop/data/tasks/ack"] * 2  # the lost one and its retry; no singles
+
+
+def test_a_404_without_a_lost_answer_is_still_a_refusal() -> None:
+    """Unknown ids on a first answered attempt are refused, one by one, as before."""
+    queue = FakeQueue([make_task(0)])
+    with _client(queue) as kimono:
+        result = kimono.tasks.ack_many(
+            [{"task_id": "00000000-0000-4000-8000-0000000000aa", "status": "success"}]
+        )
+    assert (result.acknowledged, result.lost_answers) == ([], [])
+    assert list(result.failed) == ["00000000-0000-4000-8000-0000000000aa"]

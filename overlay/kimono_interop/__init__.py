@@ -53,6 +53,7 @@ from ._task_view import (
     ReauthenticateTask,
     RetryTask,
     TaskKind,
+    TaskResult,
     TaskStatus,
     TaskView,
 )
@@ -99,6 +100,7 @@ __all__ = [
     "TaskAckStatus",
     "TaskConsumer",
     "TaskKind",
+    "TaskResult",
     "TaskStatus",
     "TaskTimeoutError",
     "TaskView",

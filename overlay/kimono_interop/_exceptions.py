@@ -194,6 +194,9 @@ class APIStatusError(KimonoError):
     """The service answered with an error status; ``status_code`` says which."""
 
     hint: str = ""
+    #: An earlier attempt of this request got no answer (dropped, timed out, or a gateway's
+    #: 502/504), so the service may have acted on it: a 404 may mean it already did.
+    after_unanswered_attempt: bool = False
 
     def __init__(self, response: httpx.Response) -> None:
         self.response = response

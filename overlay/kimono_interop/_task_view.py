@@ -251,16 +251,72 @@ class ReauthenticateTask(Exception):
 
 
 @dataclass(frozen=True)
+class TaskResult:
+    """What a handler may return to say how its task is acknowledged, with a message or an app id.
+
+    ``app_id``: the id your application gave the object of an ADD (Kimono records it
+    as the object's ``$sys.app_id``). Returning a bare status (``TaskStatus.RETRY`` or
+    ``"retry"``) or ``None`` (success) is the short form.
+    """
+
+    status: TaskStatus | str = TaskStatus.SUCCESS
+    message: str | None = None
+    app_id: str | None = None
+
+
+@dataclass(frozen=True)
 class Outcome:
     """How one handled task is acknowledged."""
 
     task_id: str
     status: TaskStatus
     message: str | None = None
+    app_id: str | None = None
 
     def as_ack(self) -> TaskAck:
         """The acknowledgement as the ack endpoints take it."""
-        return make_ack(self.task_id, self.status, self.message)
+        return make_ack(self.task_id, self.status, self.message, app_id=self.app_id)
+
+
+def status_of(value: object) -> TaskStatus | None:
+    """The ack status ``value`` names (a TaskStatus, or its string in any case), else None."""
+    if isinstance(value, TaskStatus):
+        return value if value.is_known else None
+    if isinstance(value, str):
+        try:
+            status = TaskStatus(value.lower())
+        except ValueError:
+            return None
+        return status if status.is_known else None
+    return None
+
+
+def outcome_of_result(task_id: str, result: object) -> Outcome:
+    """The ack for a handler that returned ``result``.
+
+    ``None`` acks ``success``; a status (``TaskStatus.RETRY``, ``"retry"``, ``"ERROR"``)
+    acks with it; a :class:`TaskResult` with its status, message and app id. Anything
+    else is a mistake in the handler, never a success: TypeError, which the consumer
+    treats like any exception the handler raised.
+    """
+    if result is None:
+        return Outcome(task_id, TaskStatus.SUCCESS)
+    if isinstance(result, TaskResult):
+        status = status_of(result.status)
+        if status is None:
+            raise TypeError(f"TaskResult.status must be one of {_STATUSES}, got {result.status!r}")
+        message = None if result.message is None else _clip(result.message)
+        return Outcome(task_id, status, message, result.app_id)
+    status = status_of(result)
+    if status is None:
+        raise TypeError(
+            f"the handler returned {result!r}; return None (success), a status "
+            f"({_STATUSES}) or a TaskResult"
+        )
+    return Outcome(task_id, status)
+
+
+_STATUSES = ", ".join(member.value for member in TaskStatus)
 
 
 def outcome_of_error(task_id: str, exc: BaseException) -> Outcome:
@@ -284,6 +340,9 @@ class AckResult:
     acknowledged: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     requests: int = 0
+    #: Acknowledged ids whose ack was applied by an attempt whose answer was lost: a retry
+    #: then found the tasks gone (404), which is how a done ack looks from here.
+    lost_answers: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -306,6 +365,8 @@ class ConsumerStats:
     retried: int = 0
     duplicates: int = 0
     acknowledged: int = 0
+    #: Of ``acknowledged``: acks applied by an attempt whose answer was lost (see AckResult).
+    lost_ack_answers: int = 0
     ack_failures: dict[str, str] = field(default_factory=dict)
     requests: int = 0
     #: Items with no id the SDK could find (not JSON objects, or objects without an id):

@@ -21,6 +21,9 @@ from .._logging import log_response, log_retry
 from .._retry import RetryPolicy
 from .._types import NOT_GIVEN, AsyncSleep, NotGiven, Timeout
 
+#: Statuses a gateway answers when the service behind it may have acted on the request.
+GATEWAY_STATUSES = frozenset({502, 504})
+
 
 class AsyncSender:
     """Sends requests through one httpx client with the SDK's retry and error rules."""
@@ -59,12 +62,16 @@ class AsyncSender:
             timeout=self.http.timeout if isinstance(timeout, NotGiven) else timeout,
         )
         attempt = 0
+        # Whether an earlier attempt may have reached the service without its answer
+        # reaching us: then "not found" may only mean that attempt already did the work.
+        unanswered = False
         while True:
             started = time.perf_counter()
             try:
                 response = await self.http.send(request)
             except httpx.HTTPError as exc:
                 if self.retry.should_retry_error(method, exc, attempt):
+                    unanswered = True
                     await self._wait(attempt, None, request, type(exc).__name__)
                     attempt += 1
                     continue
@@ -73,11 +80,14 @@ class AsyncSender:
             if response.is_success:
                 return response
             if self.retry.should_retry_response(method, response, attempt):
+                unanswered = unanswered or response.status_code in GATEWAY_STATUSES
                 await response.aclose()
                 await self._wait(attempt, response, request, str(response.status_code))
                 attempt += 1
                 continue
-            raise error_from_response(response)
+            error = error_from_response(response)
+            error.after_unanswered_attempt = unanswered
+            raise error
 
     async def _wait(
         self, attempt: int, response: httpx.Response | None, request: httpx.Request, why: str

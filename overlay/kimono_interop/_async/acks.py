@@ -6,6 +6,8 @@ so on a 404 each task is acknowledged alone to learn which ids the service refus
 
 from __future__ import annotations
 
+import logging
+
 from kimono_interop_data_api.models import TaskAck
 
 from .._exceptions import NotFoundError
@@ -13,6 +15,8 @@ from .._operations import Operation
 from .._task_view import AckResult
 from .._types import Timeout
 from ._resource import AsyncResource
+
+log = logging.getLogger("kimono_interop")
 
 
 async def send_acks(
@@ -22,18 +26,30 @@ async def send_acks(
     acks: list[TaskAck],
     timeout: Timeout,
 ) -> AckResult:
-    """Acknowledge ``acks`` through ``bulk``; after a 404, each alone through ``single``."""
+    """Acknowledge ``acks`` through ``bulk``; after a 404, each alone through ``single``.
+
+    A 404 that follows an attempt whose answer was lost means the service applied
+    that attempt and has forgotten the tasks since: those acks succeeded, and are
+    counted so (``AckResult.lost_answers`` names them).
+    """
     ids = [str(ack.task_id) for ack in acks]
     try:
         await resource._none(bulk, body=acks, timeout=timeout)
-    except NotFoundError:
+    except NotFoundError as exc:
+        if exc.after_unanswered_attempt:
+            log.info("%d acks applied by an attempt whose answer was lost", len(ids))
+            return AckResult(acknowledged=ids, lost_answers=list(ids), requests=1)
         result = AckResult(requests=1)
         for task_id, ack in zip(ids, acks, strict=True):
             result.requests += 1
             try:
                 await resource._none(single, path={"id": task_id}, body=ack, timeout=timeout)
-            except NotFoundError as exc:
-                result.failed[task_id] = exc.error_message or "unknown task id"
+            except NotFoundError as single_exc:
+                if single_exc.after_unanswered_attempt:
+                    result.acknowledged.append(task_id)
+                    result.lost_answers.append(task_id)
+                else:
+                    result.failed[task_id] = single_exc.error_message or "unknown task id"
             else:
                 result.acknowledged.append(task_id)
         return result

@@ -41,6 +41,7 @@ from .._task_view import (
     TaskStatus,
     TaskView,
     outcome_of_error,
+    outcome_of_result,
 )
 from .._validation import validate_positive
 
@@ -56,8 +57,10 @@ class AsyncTaskConsumer:
 
     Args:
         handler: Called with each :class:`TaskView`, in delivery order. Returning
-            (anything but a :class:`TaskStatus`) acks ``success``; returning a status
-            acks with it; raising :class:`RetryTask` acks ``retry``,
+            ``None`` acks ``success``; returning a status (``TaskStatus.RETRY`` or
+            ``"retry"``) acks with it, a :class:`TaskResult` with its status, message
+            and app id; any other return value is a mistake, acked like an exception
+            (``error``, never ``success``); raising :class:`RetryTask` acks ``retry``,
             :class:`ReauthenticateTask` ``reauthenticate``, any other exception
             ``error`` with the exception's message.
         tenant_id, driver, schema: Filters of ``GET /tasks``.
@@ -204,12 +207,10 @@ class AsyncTaskConsumer:
         assert task.id is not None
         try:
             result = await self._runtime.call(self._handler, task, self._task_timeout)
+            outcome = outcome_of_result(task.id, result)
         except Exception as exc:
             outcome = outcome_of_error(task.id, exc)
             log.warning("task %s failed (%s): %s", task.id, outcome.status.value, outcome.message)
-        else:
-            status = result if isinstance(result, TaskStatus) else TaskStatus.SUCCESS
-            outcome = Outcome(task.id, status)
         self.stats.handled += 1
         if outcome.status is TaskStatus.SUCCESS:
             self.stats.succeeded += 1
@@ -234,6 +235,7 @@ class AsyncTaskConsumer:
             raise AckError([o.task_id for o in outcomes], exc) from exc
         self.stats.requests += result.requests
         self.stats.acknowledged += len(result.acknowledged)
+        self.stats.lost_ack_answers += len(result.lost_answers)
         self.stats.ack_failures.update(result.failed)
         for task_id, why in result.failed.items():
             log.warning("ack of task %s was refused: %s", task_id, why)

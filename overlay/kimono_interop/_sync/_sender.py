@@ -22,6 +22,9 @@ from .._logging import log_response, log_retry
 from .._retry import RetryPolicy
 from .._types import NOT_GIVEN, NotGiven, Sleep, Timeout
 
+#: Statuses a gateway answers when the service behind it may have acted on the request.
+GATEWAY_STATUSES = frozenset({502, 504})
+
 
 class Sender:
     """Sends requests through one httpx client with the SDK's retry and error rules."""
@@ -60,12 +63,16 @@ class Sender:
             timeout=self.http.timeout if isinstance(timeout, NotGiven) else timeout,
         )
         attempt = 0
+        # Whether an earlier attempt may have reached the service without its answer
+        # reaching us: then "not found" may only mean that attempt already did the work.
+        unanswered = False
         while True:
             started = time.perf_counter()
             try:
                 response = self.http.send(request)
             except httpx.HTTPError as exc:
                 if self.retry.should_retry_error(method, exc, attempt):
+                    unanswered = True
                     self._wait(attempt, None, request, type(exc).__name__)
                     attempt += 1
                     continue
@@ -74,11 +81,14 @@ class Sender:
             if response.is_success:
                 return response
             if self.retry.should_retry_response(method, response, attempt):
+                unanswered = unanswered or response.status_code in GATEWAY_STATUSES
                 response.close()
                 self._wait(attempt, response, request, str(response.status_code))
                 attempt += 1
                 continue
-            raise error_from_response(response)
+            error = error_from_response(response)
+            error.after_unanswered_attempt = unanswered
+            raise error
 
     def _wait(
         self, attempt: int, response: httpx.Response | None, request: httpx.Request, why: str
