@@ -42,6 +42,8 @@ SUBSTITUTIONS: tuple[tuple[str, str], ...] = (
     (r"\b__aiter__\b", "__iter__"),
     (r"\b__anext__\b", "__next__"),
     (r"\baclose\b", "close"),
+    (r"\baiter_bytes\b", "iter_bytes"),
+    (r"\bnew_async_transport\b", "new_transport"),
     (r"\bset_async_httpx_client\b", "set_httpx_client"),
     (r"\bhandle_async_request\b", "handle_request"),
     (r"\bAsyncPager\b", "SyncPager"),

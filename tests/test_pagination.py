@@ -214,3 +214,37 @@ def test_absurdly_deep_json_is_a_validation_error_not_a_recursion_error() -> Non
     deep = b'{"data": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}"
     with pytest.raises(ResponseValidationError, match="not valid JSON"):
         list(_pager(lambda request: httpx.Response(200, content=deep)))
+
+
+def test_an_empty_page_ends_the_walk_even_with_a_fresh_next_link() -> None:
+    """A service answering empty pages with ever-new links is not followed forever."""
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(str(request.url))
+        page = int(request.url.params.get("page", "0"))
+        data = [{"n": 0}] if page == 0 else []
+        return httpx.Response(
+            200,
+            json={"data": data, "paging": {"next": f"{BASE}/rostering/persons?page={page + 1}"}},
+        )
+
+    assert list(_pager(handler)) == [{"n": 0}]
+    assert len(calls) == 2
+
+
+def test_a_walk_whose_pages_hold_nothing_readable_stops_after_ten() -> None:
+    """Pages full of items that cannot be read are not walked forever either."""
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(str(request.url))
+        page = int(request.url.params.get("page", "0"))
+        return httpx.Response(
+            200,
+            json={"data": [None], "paging": {"next": f"{BASE}/rostering/persons?page={page + 1}"}},
+        )
+
+    with pytest.raises(ResponseValidationError, match="10 pages in a row held no item"):
+        list(_pager(handler).as_dicts().on_invalid(lambda item: None))
+    assert len(calls) == 10

@@ -25,8 +25,10 @@ from typing import Any
 import anyio
 import httpx
 
+from kimono_interop._constants import MAX_TOKEN_RESPONSE_SIZE
 from kimono_interop._exceptions import AuthenticationError, ConfigurationError
 from kimono_interop._secrets import redact_url
+from kimono_interop._transports import aread_capped, read_capped
 
 __all__ = ["BasicAuth", "BearerToken", "OAuth2ClientCredentials"]
 
@@ -151,7 +153,7 @@ class OAuth2ClientCredentials(httpx.Auth):
                     token = self._cached()
                     if token is None:
                         token_response = yield self._token_request(request)
-                        token_response.read()
+                        read_capped(token_response, MAX_TOKEN_RESPONSE_SIZE)
                         token = self._accept(token_response)
             request.headers["Authorization"] = f"Bearer {token.value.reveal()}"
             response = yield request
@@ -170,7 +172,7 @@ class OAuth2ClientCredentials(httpx.Auth):
                     token = self._cached()
                     if token is None:
                         token_response = yield self._token_request(request)
-                        await token_response.aread()
+                        await aread_capped(token_response, MAX_TOKEN_RESPONSE_SIZE)
                         token = self._accept(token_response)
             request.headers["Authorization"] = f"Bearer {token.value.reveal()}"
             response = yield request

@@ -20,3 +20,9 @@ TASK_BATCH = 100
 #: Read timeout a little above 30 s: the vendor's own clients read for 30 s, and its example
 #: code says the service gives up then (no reference states it), so a 504 would reach us first.
 DEFAULT_TIMEOUT = httpx.Timeout(35.0, connect=10.0)
+#: Most bytes an answer may have once decoded (a page of 2,000 rich persons is ~3 MB).
+DEFAULT_MAX_RESPONSE_SIZE = 64 * 1024 * 1024
+#: Most bytes a token answer may have (a token is a few kB).
+MAX_TOKEN_RESPONSE_SIZE = 64 * 1024
+#: One exchange's deadline, as a multiple of the read timeout when none is given.
+DEADLINE_PER_READ_TIMEOUT = 3

@@ -15,6 +15,7 @@ Hierarchy::
     ├── UnsafeRedirectError            a paging link points at another origin
     ├── ResponseValidationError        a 2xx body does not match the contract
     │   └── InvalidItemsError          items of a list could not be read (the rest were)
+    ├── ResponseTooLargeError          an answer is larger than max_response_size
     ├── AckError                       handled tasks could not be acknowledged
     ├── APIConnectionError             the request did not get an HTTP response
     │   └── APITimeoutError            ... because it timed out
@@ -56,6 +57,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "UnauthorizedError",
     "UnprocessableEntityError",
@@ -143,6 +145,25 @@ class InvalidItemsError(ResponseValidationError):
 
 #: How many invalid items an :class:`InvalidItemsError` keeps (``count`` goes on).
 MAX_INVALID_KEPT = 100
+
+
+class ResponseTooLargeError(KimonoError):
+    """An answer is larger than the client's ``max_response_size`` once decoded; it was not read.
+
+    Reading stopped at the limit, so memory stays bounded whatever the server sends
+    (an endless chunked body, a small gzip body that inflates to gigabytes).
+    """
+
+    def __init__(self, response: httpx.Response, limit: int) -> None:
+        self.response = response
+        self.status_code = response.status_code
+        self.limit = limit
+        self.url = redact_url(str(response.request.url))
+        super().__init__(
+            f"The answer to {response.request.method} {self.url} is larger than "
+            f"max_response_size ({limit:,} bytes once decoded); it was not read. (HINT: ask for "
+            "a smaller page_size, or raise max_response_size= on the client.)"
+        )
 
 
 class AckError(KimonoError):

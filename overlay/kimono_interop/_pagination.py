@@ -9,6 +9,10 @@ next page number itself and stops on a short or empty page. Query parameters the
 caller gave (filters, ``page_size``) are kept on every page even when a ``next``
 link omits them.
 
+An empty page ends the walk even when it links to another (a service that keeps
+answering empty pages with fresh links would be followed forever), and a walk whose
+pages hold nothing readable stops after :data:`MAX_PAGES_WITHOUT_ITEMS` of them.
+
 One bad item never fails the good ones around it. An item that cannot be read as
 its model (a required field missing, a malformed id, ``null``) is not yielded;
 every other item of every page is, and after the last page the walk raises
@@ -58,6 +62,8 @@ AsyncFetch = Callable[[str, "Mapping[str, Any] | None"], Awaitable[httpx.Respons
 Request = tuple[str, "Mapping[str, Any] | None"]
 #: What follows a page: the next request, the error to raise instead, or None after the last.
 Step = Request | KimonoError | None
+#: A walk stops with an error after this many pages in a row yielded no item.
+MAX_PAGES_WITHOUT_ITEMS = 10
 #: Receives each item of a list that could not be read (see :meth:`SyncPager.on_invalid`).
 OnInvalid = Callable[[InvalidItem], Any]
 
@@ -110,6 +116,7 @@ class _Walk(Generic[T]):
         self._invalid: list[InvalidItem] = []
         self._invalid_count = 0
         self._last_response: httpx.Response | None = None
+        self._pages_without_items = 0
 
     def first(self) -> Request:
         return self.listing.path, self.listing.params
@@ -140,6 +147,19 @@ class _Walk(Generic[T]):
                 self._invalid.append(item)
         page = Page(items=items, next_url=next_url, number=self.number, response=response)
         self.number += 1
+        if not data:
+            # An empty page ends the walk, whatever its link says: a service that keeps
+            # answering empty pages with fresh links would otherwise be followed forever.
+            if next_url is not None:
+                log.info("Stopped at an empty page of %s that links to another", listing.what)
+            return page, None
+        self._pages_without_items = 0 if items else self._pages_without_items + 1
+        if self._pages_without_items >= MAX_PAGES_WITHOUT_ITEMS:
+            raise ResponseValidationError(
+                f"{MAX_PAGES_WITHOUT_ITEMS} pages in a row held no item that could be read; "
+                "stopping (the answers do not fit the contract: see InvalidItemsError)",
+                response=response,
+            )
         if next_url is not None:
             try:
                 return page, (self._checked_next(next_url, response), None)

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import ssl
+import time
+from collections.abc import Iterable
+from contextvars import ContextVar, Token
+from typing import Any
+
+import anyio
+import httpcore
 import httpx
+
+from ._exceptions import ResponseTooLargeError
 
 
 class SharedTransport(httpx.BaseTransport):
@@ -32,3 +42,186 @@ class AsyncSharedTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         pass
+
+
+# -- deadlines ---------------------------------------------------------------------------------
+# The read timeout bounds each wait for bytes; a server that sends a byte just before it
+# passes holds a call forever. A deadline bounds the whole exchange: the SDK's own sync
+# transport shortens every connect, read and write to what is left of it (so a dripping
+# server is cut off even while headers arrive), the async sender cancels the exchange at
+# its end, and the body is read in chunks with the deadline checked between them (which
+# bounds the body read of any transport, including one the caller passes in).
+_DEADLINE: ContextVar[float | None] = ContextVar("kimono_interop_deadline", default=None)
+
+
+def _bounded(timeout: float | None) -> float | None:
+    """``timeout`` shortened to what is left of the current deadline."""
+    end = _DEADLINE.get()
+    if end is None:
+        return timeout
+    left = end - time.monotonic()
+    if left <= 0:
+        raise httpcore.ReadTimeout("the exchange passed its deadline")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _bounded(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _bounded(timeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(
+            self._stream.start_tls(ssl_context, server_hostname, _bounded(timeout))
+        )
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+        self._backend = backend
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._backend.connect_tcp(
+            host, port, _bounded(timeout), local_address, socket_options
+        )
+        return _DeadlineStream(stream)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        stream = self._backend.connect_unix_socket(path, _bounded(timeout), socket_options)
+        return _DeadlineStream(stream)
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+def new_transport() -> httpx.HTTPTransport:
+    """The transport a sync client makes for itself: httpx's, with deadline-aware sockets."""
+    transport = httpx.HTTPTransport()
+    # httpx builds the connection pool inside its transport and offers no way to pass a
+    # network backend; the pool keeps it in `_network_backend` (httpcore 1.x). Without
+    # it (another httpcore), the deadline still bounds the body read.
+    pool = getattr(transport, "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if isinstance(backend, httpcore.NetworkBackend):
+        pool._network_backend = _DeadlineBackend(backend)  # type: ignore[union-attr]
+    return transport
+
+
+def new_async_transport() -> httpx.AsyncHTTPTransport:
+    """The transport an async client makes for itself (its deadline is a cancel scope)."""
+    return httpx.AsyncHTTPTransport()
+
+
+class Deadline:
+    """Bounds one exchange (sync): ``seconds`` from entering, or none for ``None``."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self._end: float | None = None
+        self._token: Token[float | None] | None = None
+
+    def __enter__(self) -> Deadline:
+        if self.seconds is not None:
+            self._end = time.monotonic() + self.seconds
+            self._token = _DEADLINE.set(self._end)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._token is not None:
+            _DEADLINE.reset(self._token)
+            self._token = None
+
+    def check(self) -> None:
+        """Raise ``httpx.ReadTimeout`` if the deadline has passed (between body chunks)."""
+        if self._end is not None and time.monotonic() >= self._end:
+            raise httpx.ReadTimeout(
+                f"the exchange took longer than its {self.seconds:g} s deadline"
+            )
+
+
+class AsyncDeadline:
+    """Bounds one exchange (async): the exchange is cancelled ``seconds`` after entering."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self._end: float | None = None
+        self._scope: anyio.CancelScope | None = None
+
+    async def __aenter__(self) -> AsyncDeadline:
+        if self.seconds is not None:
+            self._end = time.monotonic() + self.seconds
+            self._scope = anyio.move_on_after(self.seconds)
+            self._scope.__enter__()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._scope is not None:
+            scope, self._scope = self._scope, None
+            scope.__exit__(*exc_info)  # type: ignore[arg-type]
+            if scope.cancelled_caught:
+                raise httpx.ReadTimeout(
+                    f"the exchange took longer than its {self.seconds:g} s deadline"
+                )
+
+    def check(self) -> None:
+        """Raise ``httpx.ReadTimeout`` if the deadline has passed (between body chunks)."""
+        if self._end is not None and time.monotonic() >= self._end:
+            raise httpx.ReadTimeout(
+                f"the exchange took longer than its {self.seconds:g} s deadline"
+            )
+
+
+# -- reading bounded bodies outside the sender (the token answer, read inside auth flows) ----
+def read_capped(response: httpx.Response, limit: int) -> None:
+    """Read ``response``'s body, at most ``limit`` bytes decoded; ResponseTooLargeError past it."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise ResponseTooLargeError(response, limit)
+            chunks.append(chunk)
+    finally:
+        response.close()
+    response._content = b"".join(chunks)
+
+
+async def aread_capped(response: httpx.Response, limit: int) -> None:
+    """The async twin of :func:`read_capped`."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise ResponseTooLargeError(response, limit)
+            chunks.append(chunk)
+    finally:
+        await response.aclose()
+    response._content = b"".join(chunks)

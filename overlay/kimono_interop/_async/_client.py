@@ -24,14 +24,17 @@ from kimono_interop_data_api.client import Client as DataApiClient
 from .._auth import BasicAuth, OAuth2ClientCredentials
 from .._constants import (
     DATA_API_PATH,
+    DEADLINE_PER_READ_TIMEOUT,
     DEFAULT_BASE_URL,
+    DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_TIMEOUT,
     INTEROP_API_PATH,
     TOKEN_PATH,
 )
 from .._exceptions import ConfigurationError
 from .._retry import RetryPolicy
-from .._transports import AsyncSharedTransport
+from .._transports import AsyncSharedTransport, new_async_transport
+from .._types import NOT_GIVEN, NotGiven
 from .._version import __version__
 from ._sender import AsyncSender
 from .resources import AsyncResources
@@ -55,6 +58,12 @@ class AsyncKimonoClient(AsyncResources):
             429, 502, 503, 504); ``retry`` gives full control.
         transport: An httpx transport, e.g. ``httpx.MockTransport`` in tests.
         headers: Extra headers sent with every request.
+        deadline: Seconds one exchange (connect, send, the whole answer) may take in
+            all; each retry gets its own. Default: 3 times the read timeout (105 s);
+            ``None`` for none. The read timeout alone bounds each wait for bytes,
+            which a server sending a byte at a time never exceeds.
+        max_response_size: Most bytes an answer may have once decoded (default
+            64 MiB); a larger one raises :class:`ResponseTooLargeError` unread.
     """
 
     def __init__(
@@ -69,6 +78,8 @@ class AsyncKimonoClient(AsyncResources):
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         headers: Mapping[str, str] | None = None,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
         origin = httpx.URL(base_url.rstrip("/"))
         if origin.scheme not in ("http", "https") or not origin.host:
@@ -87,11 +98,17 @@ class AsyncKimonoClient(AsyncResources):
         self.auth = auth
         self.timeout = timeout
         self.retry = retry or RetryPolicy(max_retries=max_retries)
+        self.deadline = _deadline_for(timeout) if isinstance(deadline, NotGiven) else deadline
+        if self.deadline is not None and not self.deadline > 0:
+            raise ConfigurationError(f"deadline must be > 0 seconds or None, got {deadline!r}")
+        if isinstance(max_response_size, bool) or not isinstance(max_response_size, int):
+            raise ConfigurationError("max_response_size must be an int (bytes)")
+        self.max_response_size = max_response_size
         self._headers = dict(headers or {})
         # Like httpx, the client closes the transport it uses, given or made; clients made
         # by for_tenant() share their parent's and leave it open.
         self._owns_transport = True
-        self._transport = transport or httpx.AsyncHTTPTransport()
+        self._transport = transport or new_async_transport()
         common: dict[str, Any] = {
             "auth": auth,
             "timeout": timeout,
@@ -102,9 +119,13 @@ class AsyncKimonoClient(AsyncResources):
         self._data_http = httpx.AsyncClient(base_url=str(origin) + DATA_API_PATH, **common)
         self._interop_http = httpx.AsyncClient(base_url=str(origin) + INTEROP_API_PATH, **common)
         #: The sender of each API, by the name the operation table uses.
+        limits: dict[str, Any] = {
+            "deadline": self.deadline,
+            "max_response_size": max_response_size,
+        }
         self._senders = {
-            "data": AsyncSender(self._data_http, self.retry),
-            "interop": AsyncSender(self._interop_http, self.retry),
+            "data": AsyncSender(self._data_http, self.retry, **limits),
+            "interop": AsyncSender(self._interop_http, self.retry, **limits),
         }
 
     @classmethod
@@ -163,6 +184,8 @@ class AsyncKimonoClient(AsyncResources):
             retry=self.retry,
             transport=self._transport,
             headers=self._headers,
+            deadline=self.deadline,
+            max_response_size=self.max_response_size,
         )
         child._owns_transport = False
         return child
@@ -210,6 +233,12 @@ def _tenant_info(tenant: Mapping[str, Any]) -> TenantInfo:
         return TenantInfo.from_dict(dict(tenant))
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise ConfigurationError(f"Not a TenantInfo: {type(exc).__name__}: {exc}") from exc
+
+
+def _deadline_for(timeout: float | httpx.Timeout | None) -> float | None:
+    """The default deadline: a few read timeouts (none when reads have no timeout)."""
+    read = timeout.read if isinstance(timeout, httpx.Timeout) else timeout
+    return None if read is None else read * DEADLINE_PER_READ_TIMEOUT
 
 
 def _user_agent() -> str:

@@ -16,9 +16,11 @@ from typing import Any
 import anyio
 import httpx
 
-from .._exceptions import error_from_response, transport_error
+from .._constants import DEFAULT_MAX_RESPONSE_SIZE
+from .._exceptions import ResponseTooLargeError, error_from_response, transport_error
 from .._logging import log_response, log_retry
 from .._retry import RetryPolicy
+from .._transports import AsyncDeadline
 from .._types import NOT_GIVEN, AsyncSleep, NotGiven, Timeout
 
 #: Statuses a gateway answers when the service behind it may have acted on the request.
@@ -33,10 +35,16 @@ class AsyncSender:
         http: httpx.AsyncClient,
         retry: RetryPolicy,
         *,
+        deadline: float | None = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         sleep: AsyncSleep = anyio.sleep,
     ) -> None:
         self.http = http
         self.retry = retry
+        #: Seconds one exchange may take in all (connect, send, answer); None for no limit.
+        self.deadline = deadline
+        #: Most bytes an answer may have once decoded; a larger one is not read.
+        self.max_response_size = max_response_size
         self._sleep = sleep
 
     async def send(
@@ -68,7 +76,9 @@ class AsyncSender:
         while True:
             started = time.perf_counter()
             try:
-                response = await self.http.send(request)
+                async with AsyncDeadline(self.deadline) as deadline:
+                    response = await self.http.send(request, stream=True)
+                    await self._read(response, deadline)
             except httpx.HTTPError as exc:
                 if self.retry.should_retry_error(method, exc, attempt):
                     unanswered = True
@@ -88,6 +98,29 @@ class AsyncSender:
             error = error_from_response(response)
             error.after_unanswered_attempt = unanswered
             raise error
+
+    async def _read(self, response: httpx.Response, deadline: AsyncDeadline) -> None:
+        """Read the body in chunks: at most ``max_response_size`` bytes, within the deadline."""
+        limit = self.max_response_size
+        try:
+            declared = int(response.headers.get("content-length", "0"))
+        except ValueError:
+            declared = 0
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            if declared > limit:
+                raise ResponseTooLargeError(response, limit)
+            async for chunk in response.aiter_bytes():  # decoded: a gzip bomb counts in full
+                size += len(chunk)
+                if size > limit:
+                    raise ResponseTooLargeError(response, limit)
+                deadline.check()
+                chunks.append(chunk)
+        finally:
+            await response.aclose()
+        # What httpx's own read() stores; the body is then there for .content and .json().
+        response._content = b"".join(chunks)
 
     async def _wait(
         self, attempt: int, response: httpx.Response | None, request: httpx.Request, why: str

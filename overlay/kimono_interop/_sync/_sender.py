@@ -17,9 +17,11 @@ from typing import Any
 
 import httpx
 
-from .._exceptions import error_from_response, transport_error
+from .._constants import DEFAULT_MAX_RESPONSE_SIZE
+from .._exceptions import ResponseTooLargeError, error_from_response, transport_error
 from .._logging import log_response, log_retry
 from .._retry import RetryPolicy
+from .._transports import Deadline
 from .._types import NOT_GIVEN, NotGiven, Sleep, Timeout
 
 #: Statuses a gateway answers when the service behind it may have acted on the request.
@@ -34,10 +36,16 @@ class Sender:
         http: httpx.Client,
         retry: RetryPolicy,
         *,
+        deadline: float | None = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         sleep: Sleep = time.sleep,
     ) -> None:
         self.http = http
         self.retry = retry
+        #: Seconds one exchange may take in all (connect, send, answer); None for no limit.
+        self.deadline = deadline
+        #: Most bytes an answer may have once decoded; a larger one is not read.
+        self.max_response_size = max_response_size
         self._sleep = sleep
 
     def send(
@@ -69,7 +77,9 @@ class Sender:
         while True:
             started = time.perf_counter()
             try:
-                response = self.http.send(request)
+                with Deadline(self.deadline) as deadline:
+                    response = self.http.send(request, stream=True)
+                    self._read(response, deadline)
             except httpx.HTTPError as exc:
                 if self.retry.should_retry_error(method, exc, attempt):
                     unanswered = True
@@ -89,6 +99,29 @@ class Sender:
             error = error_from_response(response)
             error.after_unanswered_attempt = unanswered
             raise error
+
+    def _read(self, response: httpx.Response, deadline: Deadline) -> None:
+        """Read the body in chunks: at most ``max_response_size`` bytes, within the deadline."""
+        limit = self.max_response_size
+        try:
+            declared = int(response.headers.get("content-length", "0"))
+        except ValueError:
+            declared = 0
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            if declared > limit:
+                raise ResponseTooLargeError(response, limit)
+            for chunk in response.iter_bytes():  # decoded: a gzip bomb counts in full
+                size += len(chunk)
+                if size > limit:
+                    raise ResponseTooLargeError(response, limit)
+                deadline.check()
+                chunks.append(chunk)
+        finally:
+            response.close()
+        # What httpx's own read() stores; the body is then there for .content and .json().
+        response._content = b"".join(chunks)
 
     def _wait(
         self, attempt: int, response: httpx.Response | None, request: httpx.Request, why: str
