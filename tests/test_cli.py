@@ -66,12 +66,14 @@ def free_port() -> int:
 # -- help and usage -----------------------------------------------------------------------------
 @pytest.mark.parametrize("command", [[], ["sandbox"], ["export"], ["tasks"], ["tenants"]])
 def test_help_of_every_command(command: list[str]) -> None:
+    """Every command answers --help with its usage and exit 0."""
     result = run(*command, "--help")
     assert result.exit_code == 0, result.output
     assert "Usage: " in result.stdout and "--help" in result.stdout
 
 
 def test_sandbox_help_lists_its_knobs() -> None:
+    """The sandbox's help lists the flags people use most."""
     result = run("sandbox", "--help")
     assert result.exit_code == 0
     for option in (
@@ -86,12 +88,14 @@ def test_sandbox_help_lists_its_knobs() -> None:
 
 
 def test_usage_errors_exit_2(sb: Sandbox) -> None:
+    """A bad value, a bad sandbox setting and an unknown command are usage errors (exit 2)."""
     assert run(*flags(sb), "export", "--format", "xml").exit_code == EXIT_USAGE
     assert run("sandbox", "--error-rate", "2").exit_code == EXIT_USAGE
     assert run("no-such-command").exit_code == EXIT_USAGE
 
 
 def test_console_script_runs() -> None:
+    """The installed console script (or ``python -m kimono_interop.cli``) lists every command."""
     script = Path(sys.executable).with_name("kimono-interop")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "kimono_interop.cli"]
     done = subprocess.run(
@@ -105,6 +109,7 @@ def test_console_script_runs() -> None:
 def test_main_without_click_says_what_to_install(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Without click, ``main`` names the extra to install and exits 3."""
     monkeypatch.setitem(sys.modules, "click", None)  # import click -> ImportError
     with pytest.raises(SystemExit) as exited:
         main(["--help"])
@@ -114,6 +119,7 @@ def test_main_without_click_says_what_to_install(
 
 # -- tenants --------------------------------------------------------------------------------------
 def test_tenants_table(sb: Sandbox) -> None:
+    """The tenants table names every tenant and none of their secrets."""
     result = run(*flags(sb), "tenants")
     assert result.exit_code == 0, result.output
     for tenant in sb.state.tenants.values():
@@ -122,6 +128,7 @@ def test_tenants_table(sb: Sandbox) -> None:
 
 
 def test_tenants_json_hides_secrets_unless_asked(sb: Sandbox) -> None:
+    """JSON output masks tenant secrets unless --show-secrets."""
     result = run(*flags(sb), "tenants", "--json")
     assert result.exit_code == 0, result.output
     listed = json.loads(result.stdout)
@@ -140,6 +147,7 @@ def test_tenants_json_hides_secrets_unless_asked(sb: Sandbox) -> None:
 
 # -- export ---------------------------------------------------------------------------------------
 def test_export_jsonl_writes_every_collection(sb: Sandbox, tmp_path: Path) -> None:
+    """JSON lines: one file per collection, every record, no temporary files left."""
     result = run(*flags(sb), "export", "--out", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
     roster = sb.state.roster
@@ -158,6 +166,7 @@ def test_export_jsonl_writes_every_collection(sb: Sandbox, tmp_path: Path) -> No
 
 
 def test_export_csv_flattens_nested_objects(sb: Sandbox, tmp_path: Path) -> None:
+    """CSV: nested objects become dotted columns and lists JSON text."""
     result = run(*flags(sb), "export", "--out", str(tmp_path), "--format", "csv")
     assert result.exit_code == 0, result.output
     roster = sb.state.roster
@@ -178,18 +187,21 @@ def test_export_csv_flattens_nested_objects(sb: Sandbox, tmp_path: Path) -> None
 
 
 def test_export_only_some_collections(sb: Sandbox, tmp_path: Path) -> None:
+    """--only writes the named collection and nothing else."""
     result = run(*flags(sb), "export", "--out", str(tmp_path), "--only", "terms")
     assert result.exit_code == 0, result.output
     assert [p.name for p in tmp_path.iterdir()] == ["terms.jsonl"]
 
 
 def test_flatten() -> None:
+    """flatten: dotted keys, JSON lists, empty cells for None, true/false for booleans."""
     row = flatten({"a": {"b": 1, "c": {"d": None}}, "e": [1, {"f": "é"}], "g": True, "h": {}})
     assert row == {"a.b": "1", "a.c.d": "", "e": '[1,{"f":"é"}]', "g": "true", "h": "{}"}
 
 
 # -- tasks ----------------------------------------------------------------------------------------
 def test_tasks_max_tasks_then_the_rest(sb: Sandbox) -> None:
+    """--max-tasks stops early; the unacknowledged rest comes back after the ack timeout."""
     queue = sb.state.queue
     expected = queue.pending()
     extra = sb.config.grades_queries + sb.config.authenticate_requests
@@ -222,6 +234,7 @@ def test_tasks_max_tasks_then_the_rest(sb: Sandbox) -> None:
 
 # -- errors and exit codes ----------------------------------------------------------------------
 def test_wrong_secret_exits_3_without_echoing_it(sb: Sandbox) -> None:
+    """A refused secret is a credentials error (exit 3) that never prints the secret."""
     secret = "not-the-secret-4f9c"
     for command in (["tenants"], ["tasks"], ["export", "--out", "unused"]):
         result = run(*flags(sb, client_secret=secret), *command)
@@ -233,12 +246,14 @@ def test_wrong_secret_exits_3_without_echoing_it(sb: Sandbox) -> None:
 
 
 def test_missing_credentials_exit_3(sb: Sandbox) -> None:
+    """No credentials: exit 3, naming the flags and the variables to set."""
     result = run("--base-url", sb.url, "tasks")
     assert result.exit_code == EXIT_CONFIG
     assert "--client-id" in result.stderr and "KIMONO_CLIENT_ID" in result.stderr
 
 
 def test_credentials_come_from_the_environment(sb: Sandbox) -> None:
+    """KIMONO_* variables stand in for the global flags."""
     env: dict[str, str | None] = {
         **CLEAN_ENV,
         "KIMONO_BASE_URL": sb.url,
@@ -251,6 +266,7 @@ def test_credentials_come_from_the_environment(sb: Sandbox) -> None:
 
 
 def test_bad_base_url_exits_3() -> None:
+    """A base URL the client refuses is a configuration error (exit 3)."""
     result = run(
         "--base-url", "ftp://example.com", "--client-id", "a", "--client-secret", "b", "tasks"
     )
@@ -259,6 +275,7 @@ def test_bad_base_url_exits_3() -> None:
 
 
 def test_unreachable_base_url_exits_1() -> None:
+    """A service that cannot be reached is a runtime error (exit 1), without a traceback."""
     url = f"http://127.0.0.1:{free_port()}"
     result = run("--base-url", url, "--client-id", "a", "--client-secret", "b", "tenants")
     assert result.exit_code == EXIT_ERROR, result.output
@@ -268,6 +285,7 @@ def test_unreachable_base_url_exits_1() -> None:
 
 # -- the sandbox command, for real ---------------------------------------------------------------
 def test_sandbox_command_serves_and_prints_how_to_use_it() -> None:
+    """The sandbox command serves its data and prints the variables to use it."""
     port = free_port()
     command = [sys.executable, "-m", "kimono_interop.cli", "sandbox", "--port", str(port)]
     proc = subprocess.Popen(
@@ -301,6 +319,7 @@ def test_sandbox_command_serves_and_prints_how_to_use_it() -> None:
 
 
 def test_sandbox_command_on_a_taken_port_exits_1(sb: Sandbox) -> None:
+    """A port already taken ends the sandbox command with exit 1 and says why."""
     port = sb.url.rsplit(":", 1)[1]
     done = subprocess.run(
         [sys.executable, "-m", "kimono_interop.cli", "sandbox", "--port", port, "--students", "1"],
