@@ -11,15 +11,20 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import fields
 from pathlib import Path
 
+import click
 import httpx
 import pytest
 from click.testing import CliRunner, Result
 
+import kimono_interop.sandbox
 from kimono_interop import KimonoClient
 from kimono_interop.cli import EXIT_CONFIG, EXIT_ERROR, EXIT_USAGE, build_cli, flatten, main
-from kimono_interop.sandbox import Sandbox
+from kimono_interop.cli.sandbox import SANDBOX_HINT, config_options
+from kimono_interop.sandbox import Sandbox, SandboxConfig
+from kimono_interop.sandbox.config import SETTING, Setting
 
 ACK_TIMEOUT = 0.5
 #: Collections ``export`` writes, with the key of ``Roster`` holding each.
@@ -115,6 +120,145 @@ def test_main_without_click_says_what_to_install(
         main(["--help"])
     assert exited.value.code == EXIT_CONFIG
     assert "pip install 'kimono-interop[cli]'" in capsys.readouterr().err
+
+
+# -- the sandbox's flags, made from SandboxConfig -----------------------------------------------
+#: The settings the command line leaves out on purpose (each says why in its metadata).
+NOT_FLAGS = {"client_id", "client_secret", "extra"}
+
+
+def setting_of(name: str) -> Setting:
+    """The ``Setting`` in the metadata of the SandboxConfig field ``name``."""
+    field = next(f for f in fields(SandboxConfig) if f.name == name)
+    setting: Setting = field.metadata[SETTING]
+    return setting
+
+
+def test_every_setting_is_a_flag_or_left_out_with_a_reason() -> None:
+    """Each SandboxConfig field is one flag, with help, unless its metadata says why not."""
+    options = {option.name: option for option in config_options()}
+    names = [f.name for f in fields(SandboxConfig)]
+    assert [n for n in names if n not in NOT_FLAGS] == list(options)
+    assert {n for n in names if setting_of(n).no_flag} == NOT_FLAGS
+    assert [name for name, option in options.items() if not option.help] == []
+
+
+def test_flag_defaults_are_the_settings_defaults() -> None:
+    """Each flag's default is its field's default, and bools are --x/--no-x pairs."""
+    defaults = {f.name: f.default for f in fields(SandboxConfig) if f.name not in NOT_FLAGS}
+    options = config_options()
+    assert defaults == {option.name: option.default for option in options}
+    pairs = {option.name: option.secondary_opts for option in options if option.is_bool_flag}
+    assert pairs == {
+        "initial_sync": ["--no-initial-sync"],
+        "orgs_without_sys": ["--no-orgs-without-sys"],
+        "bare_single_reads": ["--no-bare-single-reads"],
+        "fault_token": ["--no-fault-token"],
+    }
+
+
+def test_newer_settings_are_flags_in_the_help() -> None:
+    """Settings added after the command was written show up as flags with no CLI edit."""
+    result = run("sandbox", "--help")
+    assert result.exit_code == 0, result.output
+    for flag in (
+        "--task-schema",
+        "--grades-queries",
+        "--authenticate-requests",
+        "--references [nested|flat]",
+        "--orgs-without-sys / --no-orgs-without-sys",
+        "--bare-single-reads / --no-bare-single-reads",
+    ):
+        assert flag in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [
+        ("--students", "-1"),
+        ("--schools", "0"),
+        ("--tenants", "0"),
+        ("--error-rate", "1.5"),
+        ("--duplicate-rate", "-0.1"),
+        ("--ack-timeout", "0"),
+        ("--token-lifetime", "0"),
+        ("--latency", "-1"),
+        ("--grades-queries", "-1"),
+        ("--references", "sideways"),
+        ("--task-schema", "9.0"),  # refused by SandboxConfig itself, not by a click type
+        ("--seed", "seven"),
+    ],
+)
+def test_an_invalid_setting_exits_2_naming_its_flag(flag: str, value: str) -> None:
+    """A value the flag's type or SandboxConfig refuses is a usage error that names the flag."""
+    result = run("sandbox", flag, value)
+    assert result.exit_code == EXIT_USAGE, result.output
+    assert f"Invalid value for '{flag}'" in result.stderr
+
+
+def test_flag_limits_are_the_configs_own() -> None:
+    """Every bound and choice a flag shows is where SandboxConfig's checks draw the line."""
+    for option in config_options():
+        name, kind = str(option.name), option.type
+        if isinstance(kind, click.Choice):
+            for choice in kind.choices:
+                SandboxConfig(**{name: choice})
+            with pytest.raises(ValueError):
+                SandboxConfig(**{name: "not-a-choice"})
+        if not isinstance(kind, (click.IntRange, click.FloatRange)):
+            continue
+        step = 1 if isinstance(kind, click.IntRange) else 1e-9
+        if kind.min is not None:
+            SandboxConfig(**{name: kind.min + (step if kind.min_open else 0)})
+            with pytest.raises(ValueError):
+                SandboxConfig(**{name: kind.min - (0 if kind.min_open else step)})
+        if kind.max is not None:
+            SandboxConfig(**{name: kind.max})
+            with pytest.raises(ValueError):
+                SandboxConfig(**{name: kind.max + step})
+
+
+def test_flags_reach_the_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command serves exactly the SandboxConfig its flags describe (defaults included)."""
+    served: list[SandboxConfig] = []
+    monkeypatch.setattr(
+        kimono_interop.sandbox, "serve", lambda config, **where: served.append(config)
+    )
+    assert run("sandbox").exit_code == 0
+    flags = ["--students", "5", "--no-initial-sync", "--references", "flat"]
+    result = run("sandbox", *flags, "--task-schema", "1.0", "--fault-token")
+    assert result.exit_code == 0, result.output
+    changed = SandboxConfig(
+        students=5, initial_sync=False, references="flat", task_schema="1.0", fault_token=True
+    )
+    assert [SandboxConfig(), changed] == served
+    assert "5 students" in result.stdout
+
+
+def test_building_the_cli_does_not_import_the_sandbox() -> None:
+    """The sandbox (and its extra) is imported only when its command parses, not before."""
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from kimono_interop.cli import build_cli\n"
+        "for args in (['--help'], ['tenants', '--help']):\n"
+        "    assert CliRunner().invoke(build_cli(), args).exit_code == 0\n"
+        "print('kimono_interop.sandbox' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "False"), done.stderr
+
+
+def test_sandbox_without_its_extra_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the sandbox's extra the command exits 3 naming it; the others still work."""
+    monkeypatch.setitem(sys.modules, "kimono_interop.sandbox", None)  # import -> ImportError
+    result = run("sandbox", "--students", "5")
+    assert result.exit_code == EXIT_CONFIG, result.output
+    assert "pip install 'kimono-interop[sandbox]'" in result.stderr
+    assert SANDBOX_HINT in result.stderr
+    assert run("--help").exit_code == 0
 
 
 # -- tenants --------------------------------------------------------------------------------------
