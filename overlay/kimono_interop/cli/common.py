@@ -1,0 +1,166 @@
+"""What every ``kimono-interop`` command shares: exit codes, the global options, errors, output.
+
+The global options (base URL, credentials, log level) become a :class:`Settings` that
+each command receives and turns into a client; :func:`expected_errors` turns the
+errors a user can act on into a message and an exit code; :func:`out` and :func:`err`
+are the consoles for results (stdout) and progress or errors (stderr).
+
+This module imports click and rich only inside its functions: :func:`main
+<kimono_interop.cli.main>` imports it, and must still run to say they are missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NoReturn
+
+from .._client import KimonoClient
+from .._constants import DEFAULT_BASE_URL
+from .._exceptions import (
+    AuthenticationError,
+    ConfigurationError,
+    KimonoError,
+    PermissionDeniedError,
+    UnauthorizedError,
+)
+
+if TYPE_CHECKING:
+    import click
+    from rich.console import Console
+
+EXIT_OK = 0
+EXIT_ERROR = 1  #: the API answered an error, the connection failed, a file could not be written
+EXIT_USAGE = 2  #: click's usage errors (unknown option, bad value)
+EXIT_CONFIG = 3  #: missing or refused credentials, a bad base URL, missing extras
+
+INSTALL_HINT = (
+    "The kimono-interop command line needs click and rich: pip install 'kimono-interop[cli]'"
+)
+
+#: Errors that mean "fix your configuration or credentials" (exit code 3).
+CREDENTIAL_ERRORS = (
+    ConfigurationError,
+    AuthenticationError,
+    UnauthorizedError,
+    PermissionDeniedError,
+)
+
+
+@dataclass
+class Settings:
+    """The global options, shared by every command through the click context."""
+
+    base_url: str
+    client_id: str | None
+    client_secret: str | None
+
+    def client(self) -> KimonoClient:
+        """A client for these settings; ConfigurationError if credentials are missing."""
+        if not self.client_id or not self.client_secret:
+            raise ConfigurationError(
+                "Give --client-id and --client-secret (or set KIMONO_CLIENT_ID and "
+                "KIMONO_CLIENT_SECRET). For the local sandbox they are printed by "
+                "`kimono-interop sandbox`."
+            )
+        return KimonoClient(self.client_id, self.client_secret, base_url=self.base_url)
+
+    def scrub(self, text: str) -> str:
+        """``text`` without the client secret (belt and braces: SDK messages never hold it)."""
+        secret = self.client_secret
+        # (A secret this short would be a letter of every message; it is not one worth hiding.)
+        return text.replace(secret, "***") if secret and len(secret) >= 6 else text
+
+
+def root_group() -> click.Group:
+    """The ``kimono-interop`` group with the global options and no commands yet."""
+    import click
+
+    from .._logging import setup_logging
+    from .._version import __version__
+
+    @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+    @click.version_option(__version__, prog_name="kimono-interop")
+    @click.option(
+        "--base-url",
+        envvar="KIMONO_BASE_URL",
+        default=DEFAULT_BASE_URL,
+        show_default=True,
+        show_envvar=True,
+        help="The service's origin (the sandbox's URL for local work).",
+    )
+    @click.option(
+        "--client-id", envvar="KIMONO_CLIENT_ID", show_envvar=True, help="OAuth2 client id."
+    )
+    @click.option(
+        "--client-secret",
+        envvar="KIMONO_CLIENT_SECRET",
+        show_envvar=True,
+        help="OAuth2 client secret (prefer the environment variable; it is never printed).",
+    )
+    @click.option(
+        "--log-level",
+        type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
+        default=None,
+        help="Log the SDK's HTTP exchanges and retries to stderr (also KIMONO_LOG).",
+    )
+    @click.pass_context
+    def cli(
+        ctx: click.Context,
+        base_url: str,
+        client_id: str | None,
+        client_secret: str | None,
+        log_level: str | None,
+    ) -> None:
+        """Work with the Kimono Interop APIs: a local sandbox, roster export, the task queue.
+
+        \b
+        Exit codes: 0 ok; 1 API or runtime error; 2 usage error;
+        3 configuration or credentials error.
+        """
+        if log_level:
+            setup_logging(log_level)
+        ctx.obj = Settings(base_url=base_url, client_id=client_id, client_secret=client_secret)
+
+    return cli
+
+
+def out() -> Console:
+    """The console for results: tables and JSON, on stdout."""
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def err() -> Console:
+    """The console for progress, live counts and summaries that must keep stdout clean."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def fail(message: str, code: int) -> NoReturn:
+    """Print ``error: message`` to stderr and end the command with exit ``code``."""
+    import click
+    from rich.console import Console
+    from rich.markup import escape
+
+    Console(stderr=True, highlight=False, soft_wrap=True).print(
+        f"[bold red]error:[/] {escape(message)}"
+    )
+    raise click.exceptions.Exit(code)
+
+
+@contextmanager
+def expected_errors(settings: Settings | None) -> Iterator[None]:
+    """Turn the errors a user can act on into a message and an exit code, never a traceback."""
+    scrub = settings.scrub if settings is not None else str
+    try:
+        yield
+    except CREDENTIAL_ERRORS as exc:
+        fail(scrub(str(exc)), EXIT_CONFIG)
+    except KimonoError as exc:
+        fail(scrub(str(exc)), EXIT_ERROR)
+    except OSError as exc:  # writing files, binding a port
+        fail(scrub(f"{type(exc).__name__}: {exc}"), EXIT_ERROR)

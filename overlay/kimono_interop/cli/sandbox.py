@@ -1,0 +1,160 @@
+"""The ``sandbox`` command: serve the local sandbox, with a flag for each of its settings.
+
+Besides ``--host`` and ``--port``, the flags are made from the fields of
+:class:`~kimono_interop.sandbox.SandboxConfig`: a field's name gives the flag
+(``drop_rate`` -> ``--drop-rate``; a bool gives ``--x/--no-x``), its type and
+default the flag's, and its :class:`~kimono_interop.sandbox.config.Setting` the help,
+bounds and choices; a field marked ``no_flag`` is left out. A new setting is a new
+flag with nothing to edit here.
+
+The flags are made when the command first parses or shows its help, not when the
+command line is built: that imports ``kimono_interop.sandbox``, whose extra
+(starlette, uvicorn) the other commands do without. Without it the command says
+what to install (exit 3).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from .common import EXIT_CONFIG, EXIT_ERROR, fail, out
+
+if TYPE_CHECKING:
+    from ..sandbox import SandboxConfig
+    from ..sandbox.config import Setting
+
+SANDBOX_HINT = "The sandbox needs starlette and uvicorn: pip install 'kimono-interop[sandbox]'"
+
+
+class SandboxCommand(click.Command):
+    """A command that adds the flags of :func:`config_options` the first time it needs them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._derived = False
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        """``--host``, ``--port``, then one flag per setting of the sandbox, and ``--help``."""
+        if not self._derived:
+            self.params.extend(config_options())
+            self._derived = True
+        return super().get_params(ctx)
+
+
+def config_options() -> list[click.Option]:
+    """One option per field of ``SandboxConfig``, in field order, except those marked ``no_flag``.
+
+    Each option is checked twice: by its click type (bounds, choices) as it is
+    parsed, then by ``SandboxConfig`` itself, so a value the config refuses is a
+    usage error naming the flag. TypeError for a field whose type no flag takes and
+    that is not marked ``no_flag``.
+    """
+    _require_sandbox()
+    from ..sandbox import SandboxConfig
+    from ..sandbox.config import SETTING, Setting
+
+    types = typing.get_type_hints(SandboxConfig)
+    options = []
+    for field in dataclasses.fields(SandboxConfig):
+        setting: Setting = field.metadata.get(SETTING, Setting())
+        if setting.no_flag:
+            continue
+        kind = types[field.name]
+        flag = "--" + field.name.replace("_", "-")
+        options.append(
+            click.Option(
+                [f"{flag}/--no-{flag[2:]}" if kind is bool else flag, field.name],
+                type=None if kind is bool else _param_type(field.name, kind, setting),
+                default=field.default,
+                show_default=True,
+                help=setting.help or None,
+                callback=partial(_check, SandboxConfig),
+            )
+        )
+    return options
+
+
+def _param_type(name: str, kind: object, setting: Setting) -> click.ParamType[Any]:
+    """The click type of a setting that is an int, a float or a string (bools are flags)."""
+    low, high, low_open = setting.low, setting.high, setting.low_open
+    bounded = low is not None or high is not None
+    if kind is int:
+        return click.IntRange(_whole(low), _whole(high), low_open) if bounded else click.INT
+    if kind is float:
+        return click.FloatRange(low, high, low_open) if bounded else click.FLOAT
+    if kind is str:
+        return click.Choice(setting.choices) if setting.choices else click.STRING
+    raise TypeError(
+        f"SandboxConfig.{name}: no flag takes a {kind!r}; "
+        "give it metadata=no_flag(reason) to leave it out of the command line"
+    )
+
+
+def _whole(bound: float | None) -> int | None:
+    """An int field's bound as an int (``Setting`` holds bounds of either kind)."""
+    return None if bound is None else int(bound)
+
+
+def _check(
+    config: type[SandboxConfig], ctx: click.Context, param: click.Parameter, value: Any
+) -> Any:
+    """``value`` if ``SandboxConfig`` takes it for ``param``; else a usage error naming the flag."""
+    try:
+        config(**{str(param.name): value})
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+    return value
+
+
+def _require_sandbox() -> None:
+    """End with the install hint (exit 3) if the sandbox's extra is missing."""
+    try:
+        import kimono_interop.sandbox  # noqa: F401  (imported for the ImportError alone)
+    except ImportError:
+        fail(SANDBOX_HINT, EXIT_CONFIG)
+
+
+@click.command(cls=SandboxCommand)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="TCP port."
+)
+def sandbox(host: str, port: int, **settings: Any) -> None:
+    """Serve the local sandbox in the foreground (Ctrl-C stops it).
+
+    Both Interop APIs and the token endpoint, over HTTP, with a seeded district
+    and a task queue holding its initial sync. Prints the base URL and the
+    vendor credentials to use.
+    """
+    _require_sandbox()
+    from ..sandbox import SandboxConfig, serve
+
+    try:
+        config = SandboxConfig(**settings)
+    except ValueError as exc:  # a rule across settings: each flag was checked alone
+        raise click.UsageError(str(exc)) from None
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    if ":" in shown_host:
+        shown_host = f"[{shown_host}]"
+    url = f"http://{shown_host}:{port}"
+    console = out()
+    console.print(
+        f"[bold]Kimono sandbox[/]: {config.students} students, {config.schools} schools, "
+        f"{config.tenants} tenant(s), seed {config.seed}"
+    )
+    # Sandbox-only credentials: printing them is the point.
+    console.print("Use it with (sandbox-only credentials):", markup=False)
+    console.print(f"  export KIMONO_BASE_URL={url}", markup=False)
+    console.print(f"  export KIMONO_CLIENT_ID={config.client_id}", markup=False)
+    console.print(f"  export KIMONO_CLIENT_SECRET={config.client_secret}", markup=False)
+    console.print("Ctrl-C stops it; its state (tokens, acks, queues) lives in memory.")
+    try:
+        serve(config, host=host, port=port)
+    except SystemExit as exc:  # uvicorn's own exit, e.g. the port is taken (logged above)
+        if exc.code not in (0, None):
+            fail(f"the sandbox could not serve on {host}:{port}", EXIT_ERROR)

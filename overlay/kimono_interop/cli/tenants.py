@@ -1,0 +1,69 @@
+"""The ``tenants`` command: the tenants these credentials may serve, as a table or JSON.
+
+Tenants carry their own credentials; they print as ``***`` unless ``--show-secrets``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from .common import Settings, expected_errors, out
+
+#: Members of a tenant's ``auth``/``app_auth`` that are not secret (the rest print as ``***``).
+_PUBLIC_AUTH_KEYS = frozenset({"type", "scheme", "client_id", "username"})
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
+@click.option(
+    "--show-secrets",
+    is_flag=True,
+    help="With --json, include the tenants' client secrets (hidden as *** otherwise).",
+)
+@click.pass_obj
+def tenants(settings: Settings, as_json: bool, show_secrets: bool) -> None:
+    """List the tenants these credentials may serve (GET /tenants)."""
+    with expected_errors(settings), settings.client() as client:
+        found = list(client.tenants.list().as_dicts())
+    if as_json:
+        shown = found if show_secrets else [_public_tenant(t) for t in found]
+        click.echo(json.dumps(shown, indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(found)} tenant(s)")
+    table.add_column("id", no_wrap=True)
+    for column in ("name", "status", "account", "integration"):
+        table.add_column(column, overflow="fold")
+    for tenant in found:
+        table.add_row(
+            escape(str(tenant.get("id", ""))),
+            escape(str(tenant.get("name", ""))),
+            escape(_name_of(tenant.get("status"), "op_state", "setup_state")),
+            escape(_name_of(tenant.get("account"), "name", "id")),
+            escape(_name_of(tenant.get("integration"), "name", "id")),
+        )
+    out().print(table)
+
+
+def _public_tenant(tenant: Mapping[str, Any]) -> dict[str, Any]:
+    """The tenant with the secret members of ``auth`` and ``app_auth`` replaced by ``***``."""
+    shown = dict(tenant)
+    for key in ("auth", "app_auth"):
+        value = shown.get(key)
+        if isinstance(value, Mapping):
+            shown[key] = {
+                k: (v if k in _PUBLIC_AUTH_KEYS or v is None else "***") for k, v in value.items()
+            }
+    return shown
+
+
+def _name_of(value: Any, *keys: str) -> str:
+    """The first of ``keys`` present in an object like ``account`` or ``status``, as text."""
+    if isinstance(value, Mapping):
+        return next((str(value[k]) for k in keys if value.get(k) not in (None, "")), "")
+    return "" if value is None else str(value)
