@@ -1,7 +1,8 @@
 """Regenerate the client packages in generated/ from the contracts in spec/, or check them.
 
 Each spec is turned into one package by the pinned openapi-python-client with
-the config file beside the spec and the custom templates in spec/templates/.
+the config file beside the spec and the custom templates in spec/templates/
+(small overrides of the generator's own templates: spec/templates/README.md).
 The generator writes into a scratch directory; `generate` then replaces the
 committed package with it, and `--check` compares the two byte for byte and
 fails, listing the differing files, when the committed code is not what the
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import filecmp
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -29,6 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC_DIR = ROOT / "spec"
 GENERATED_DIR = ROOT / "generated"
 TEMPLATES_DIR = SPEC_DIR / "templates"
+# Where a custom template finds the generator's own template of the same name.
+UPSTREAM_PREFIX = "upstream"
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,28 @@ def _generator() -> str:
     return found
 
 
+def upstream_templates() -> Path:
+    """The templates of the installed openapi-python-client, which ours override."""
+    found = importlib.util.find_spec("openapi_python_client")
+    if found is None or found.origin is None:
+        raise SystemExit("openapi-python-client is not installed; run `make install` first.")
+    return Path(found.origin).parent / "templates"
+
+
+def template_dir(out_dir: Path) -> Path:
+    """spec/templates/ plus the generator's templates under upstream/, built in out_dir.
+
+    The generator looks a name up in --custom-template-path first, then in its own
+    package, so our model.py.jinja shadows upstream's and cannot include it by that
+    name. Under the prefix it can: `{% include "upstream/model.py.jinja" %}`.
+    """
+    templates = out_dir / "templates"
+    if not templates.exists():
+        shutil.copytree(TEMPLATES_DIR, templates)
+        shutil.copytree(upstream_templates(), templates / UPSTREAM_PREFIX)
+    return templates
+
+
 def generate_into(target: Target, out_dir: Path) -> Path:
     """Run the generator for one target; return the package directory it wrote."""
     package_dir = out_dir / target.package
@@ -75,7 +101,7 @@ def generate_into(target: Target, out_dir: Path) -> Path:
         "--config",
         str(target.config),
         "--custom-template-path",
-        str(TEMPLATES_DIR),
+        str(template_dir(out_dir)),
         "--meta",
         "none",
         "--output-path",
