@@ -607,7 +607,8 @@ def deterministic_sandbox(seed: int) -> Iterator[None]:
     and gives those objects random ids; while this is active those come from a
     clock that starts at WALL_CLOCK_START and a generator seeded with ``seed``.
     """
-    from kimono_interop.sandbox import queue, routes_interop
+    from kimono_interop.sandbox import queue
+    from kimono_interop.sandbox.interop import clock
 
     wall = _WallClock()
     ids = random.Random(seed + 1000)
@@ -621,9 +622,9 @@ def deterministic_sandbox(seed: int) -> Iterator[None]:
     datetime_module = types.SimpleNamespace(**vars(dt))
     datetime_module.datetime = _datetime_class(wall, advance=False)
     with contextlib.ExitStack() as stack:
-        stack.enter_context(_patched(routes_interop, "_now", now))
-        stack.enter_context(_patched(routes_interop, "_new_id", new_id))
-        stack.enter_context(_patched(routes_interop, "dt", datetime_module))
+        stack.enter_context(_patched(clock, "now", now))
+        stack.enter_context(_patched(clock, "new_id", new_id))
+        stack.enter_context(_patched(clock, "dt", datetime_module))
         stack.enter_context(_patched(queue, "datetime", _datetime_class(wall, advance=True)))
         yield
 

@@ -1,17 +1,17 @@
-"""The sandbox's ASGI app: auth, errors and paging shared by every route, and fault injection.
+"""The sandbox's ASGI app: every operation's route, the token endpoint, and fault injection.
 
-Both APIs are served under their real prefixes (``/v2/interop/data`` and
+Both APIs are served under their real base paths (``/v2/interop/data`` and
 ``/v2/interop``) next to ``/oauth/token``, so the SDK talks to the sandbox exactly
-as to the service, with ``base_url`` set to the sandbox's origin.
+as to the service, with ``base_url`` set to the sandbox's origin. Which method and
+path serve an operation is read from the generated operation table
+(:data:`kimono_interop._operations.OPERATIONS`), never restated here; the route
+modules only say which handler serves which operationId.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import random
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
 from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
@@ -20,111 +20,65 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .state import Principal, SandboxState
+from .._constants import API_PATHS, TOKEN_PATH
+from .._operations import OPERATIONS
+from . import routes_data
+from .api import ApiError, Handler, error_response, sandbox_state
+from .interop import actors, ingestions, integrations, rollovers, schedules, scoping, tenants
+from .state import SandboxState
 
-DATA = "/v2/interop/data"
-INTEROP = "/v2/interop"
-MAX_PAGE_SIZE = 2000
-DEFAULT_PAGE_SIZE = MAX_PAGE_SIZE  # the specs: page_size defaults to the maximum
-
-
-class ApiError(Exception):
-    """Raised by a route: becomes an ErrorType answer with this status."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
-def error_response(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None
-) -> JSONResponse:
-    return JSONResponse(
-        {"status": status, "code": code, "message": message}, status, headers=headers
-    )
+#: Each route module's handlers by operationId.
+HANDLERS: tuple[dict[str, Handler], ...] = (
+    routes_data.HANDLERS,
+    actors.HANDLERS,
+    integrations.HANDLERS,
+    tenants.HANDLERS,
+    scoping.HANDLERS,
+    rollovers.HANDLERS,
+    schedules.HANDLERS,
+    ingestions.HANDLERS,
+)
 
 
-def not_found(kind: str, object_id: str) -> ApiError:
-    return ApiError(404, "not_found", f"No {kind} with id {object_id}")
+def route_for(operation_id: str, handler: Handler) -> Route:
+    """The route of the operation ``operation_id``, served by ``handler``.
 
+    Its method and path come from OPERATIONS (the API's base path joined to the
+    operation's); an ApiError the handler raises becomes an ErrorType answer.
+    """
+    operation = OPERATIONS[operation_id]
 
-# -- request helpers --------------------------------------------------------------------
-def principal(request: Request) -> Principal:
-    """The authenticated caller (Bearer token, or Basic credentials); else ApiError 401."""
-    state: SandboxState = request.app.state.sandbox
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() == "bearer" and value:
-        found = state.principal_of_token(value.strip())
-        if found is not None:
-            return found
-        raise ApiError(401, "invalid_token", "The access token is unknown or expired")
-    if scheme.lower() == "basic" and value:
-        import base64
-        import binascii
-
+    async def endpoint(request: Request) -> Response:
         try:
-            user, _, password = base64.b64decode(value).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            user, password = "", ""
-        found = state.principal_for(user, password)
-        if found is not None:
-            return found
-        raise ApiError(401, "invalid_credentials", "Unknown user name or password")
-    raise ApiError(401, "unauthorized", "Authenticate with a Bearer token (POST /oauth/token)")
-
-
-def page_params(request: Request, maximum: int = MAX_PAGE_SIZE) -> tuple[int, int]:
-    query = request.query_params
-    try:
-        page = int(query.get("page", "0"))
-        size = int(query.get("page_size", str(DEFAULT_PAGE_SIZE)))
-    except ValueError:
-        raise ApiError(400, "bad_request", "page and page_size must be integers") from None
-    if page < 0 or not 1 <= size <= maximum:
-        raise ApiError(400, "bad_request", f"page must be >= 0 and page_size 1..{maximum}")
-    return page, size
-
-
-def paged(request: Request, items: Sequence[Any], maximum: int = MAX_PAGE_SIZE) -> JSONResponse:
-    """One page of ``items`` with ``paging.next`` as an absolute URL (null on the last page)."""
-    page, size = page_params(request, maximum)
-    start = page * size
-    chunk = list(items[start : start + size])
-    nxt = None
-    if start + size < len(items):
-        nxt = str(request.url.include_query_params(page=page + 1, page_size=size))
-    return JSONResponse({"data": chunk, "paging": {"next": nxt}})
-
-
-async def json_body(request: Request) -> Any:
-    raw = await request.body()
-    if not raw:
-        raise ApiError(400, "bad_request", "A JSON body is required")
-    try:
-        return json.loads(raw)
-    except ValueError:
-        raise ApiError(400, "bad_request", "The body is not valid JSON") from None
-
-
-Handler = Callable[[Request], Awaitable[Response]]
-
-
-def route(path: str, endpoint: Handler, methods: list[str]) -> Route:
-    """A route whose ApiErrors become ErrorType answers."""
-
-    async def wrapped(request: Request) -> Response:
-        try:
-            return await endpoint(request)
+            return await handler(request)
         except ApiError as exc:
             return error_response(exc.status, exc.code, exc.message)
 
-    return Route(path, wrapped, methods=methods, name=endpoint.__name__)
+    path = API_PATHS[operation.api] + operation.path
+    return Route(path, endpoint, methods=[operation.method], name=operation_id)
+
+
+def _literal_first(route: Route) -> list[bool]:
+    # Starlette takes the first route that matches, and {id} matches any segment: a
+    # literal segment must be tried before a parameter in the same place, or
+    # /tasks/admin/ack would reach acknowledgeTask and /ingestions/count findIngestion.
+    return [segment.startswith("{") for segment in route.path.split("/")]
+
+
+def operation_routes() -> list[Route]:
+    """One route per served operation, literal paths before the templates they fit."""
+    found = [
+        route_for(operation_id, handler)
+        for table in HANDLERS
+        for operation_id, handler in table.items()
+    ]
+    return sorted(found, key=_literal_first)
 
 
 # -- the token endpoint -----------------------------------------------------------------
 async def token(request: Request) -> Response:
-    state: SandboxState = request.app.state.sandbox
+    """``POST /oauth/token``: a Bearer token for client credentials (vendor or tenant)."""
+    state = sandbox_state(request)
     form = {k: v[0] for k, v in parse_qs((await request.body()).decode("latin-1")).items()}
     if form.get("grant_type") != "client_credentials":
         return JSONResponse({"error": "unsupported_grant_type"}, 400)
@@ -159,7 +113,7 @@ class Faults:
             await send(message)
 
         try:
-            if scope["path"] != "/oauth/token" or config.fault_token:
+            if scope["path"] != TOKEN_PATH or config.fault_token:
                 if config.latency:
                     await asyncio.sleep(config.latency)
                 draw = self.rng.random()
@@ -191,23 +145,17 @@ class Faults:
 
 def create_app(state: SandboxState) -> ASGIApp:
     """The sandbox's ASGI app over ``state``."""
-    from .routes_data import routes as data_routes
-    from .routes_interop import routes as interop_routes
-
-    routes: list[BaseRoute] = [Route("/oauth/token", token, methods=["POST"])]
-    routes += data_routes(DATA)
-    routes += interop_routes(INTEROP)
 
     async def unknown(request: Request) -> Response:
         return error_response(
             404, "not_found", f"No such endpoint: {request.method} {request.url.path}"
         )
 
-    app = Starlette(
-        routes=[
-            *routes,
-            Route("/{path:path}", unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
-        ]
-    )
+    routes: list[BaseRoute] = [
+        Route(TOKEN_PATH, token, methods=["POST"]),
+        *operation_routes(),
+        Route("/{path:path}", unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+    ]
+    app = Starlette(routes=routes)
     app.state.sandbox = state
     return Faults(app, state)

@@ -16,7 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kimono_interop_api.models import AuthKind
+
 from .config import SandboxConfig
+from .interop.seeding import seed_interop
 from .queue import TaskQueue
 from .seed import Roster, seed_roster
 
@@ -89,14 +92,12 @@ class SandboxState:
                 "status": {"op_state": "active", "setup_state": "complete"},
                 "sis_status": {"op_state": "active", "setup_state": "complete"},
                 "auth": {
-                    "type": "oauth2",
+                    "type": AuthKind.OAUTH2.value,
                     "client_id": f"sandbox-tenant-{n + 1}",
                     "client_secret": f"sandbox-tenant-secret-{n + 1}",
                 },
             }
         state = cls(config=config, roster=roster, queue=queue, tenants=tenants, clock=clock)
-        from .routes_interop import seed_interop  # late: routes_interop imports this module
-
         seed_interop(state)
         if config.initial_sync:
             for tenant_id in tenants:
