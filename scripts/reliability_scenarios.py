@@ -69,6 +69,7 @@ from kimono_interop import (
     RetryTask,
     TaskKind,
     TaskView,
+    TokenServiceError,
     UnsafeRedirectError,
 )
 from kimono_interop.sandbox import SandboxConfig, SandboxState, create_app
@@ -2317,8 +2318,8 @@ def server_input(run: Run) -> Result:
                 "token endpoint answers 503",
                 one(TOKEN_PATH, status_fault(503), "POST"),
                 get,
-                AuthenticationError,
-                1,
+                TokenServiceError,
+                3,
                 TOKEN_PATH,
             ),
             Case(

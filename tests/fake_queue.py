@@ -59,6 +59,8 @@ class FakeQueue:
         self.acks: list[dict[str, Any]] = []
         self.requests: list[tuple[str, str]] = []
         self.fail_acks = 0
+        self.fail_status = 503  # the status of the failed ack answers
+        self.fail_gets = 0  # answer 503 to the next N GET /tasks
         self.redeliver: dict[str, int] = {}  # task id -> times to deliver again after its ack
 
     # -- the service's behaviour -------------------------------------------------------
@@ -66,11 +68,14 @@ class FakeQueue:
         self.requests.append((method, path))
         path = path.removeprefix("/v2/interop/data")
         if method == "GET" and path == "/tasks":
+            if self.fail_gets:
+                self.fail_gets -= 1
+                return 503, {"code": "unavailable", "message": "try again"}
             return 200, {"data": self.pending[:BATCH], "paging": {"next": None}}
         if method == "PUT" and (path == "/tasks/ack" or path.endswith("/ack")):
             if self.fail_acks:
                 self.fail_acks -= 1
-                return 503, {"code": "unavailable", "message": "try again"}
+                return self.fail_status, {"code": "failed", "message": "ack not taken"}
             acks = body if path == "/tasks/ack" else [{**body, "task_id": path.split("/")[2]}]
             # Like the service, a task it no longer holds (never queued, or already
             # acknowledged and not delivered again) is unknown.

@@ -19,7 +19,8 @@ import httpx
 import pytest
 
 from kimono_interop._auth import BasicAuth, BearerToken, OAuth2ClientCredentials
-from kimono_interop._exceptions import AuthenticationError, ConfigurationError
+from kimono_interop._exceptions import AuthenticationError, ConfigurationError, TokenServiceError
+from kimono_interop._retry import RetryPolicy
 
 CLIENT_ID = "client-abc"
 SECRET = "s3cr3t-CLIENT-value"
@@ -94,7 +95,12 @@ class FakeService:
         return [token for _, token, _ in self.api_calls]
 
 
+#: Retries of a busy token endpoint without waiting (the tests count requests, not seconds).
+FAST_RETRY = RetryPolicy(max_retries=2, initial_delay=0.0001, max_delay=0.0001)
+
+
 def make_auth(clock: FakeClock | None = None, **kwargs: Any) -> OAuth2ClientCredentials:
+    kwargs.setdefault("retry", FAST_RETRY)
     return OAuth2ClientCredentials(
         CLIENT_ID, SECRET, TOKEN_URL, clock=clock or FakeClock(), **kwargs
     )
@@ -427,7 +433,7 @@ def test_concurrent_threads_cause_one_token_request() -> None:
 # --- token endpoint failures ---------------------------------------------------------------
 
 CREDENTIALS = "check KIMONO_CLIENT_ID / KIMONO_CLIENT_SECRET and token_url"
-RETRY_LATER = "try again later, and check token_url"
+RETRY_LATER = "token service is busy or failing; try again later"
 WRONG_ENDPOINT = "check that token_url is the OAuth2 token endpoint"
 
 # name -> (what the token endpoint answers, the hint the message must give)
@@ -443,8 +449,6 @@ FAILURES = {
         httpx.Response(401, text=f"client_secret={SECRET} refused"),
         CREDENTIALS,
     ),
-    "500 text": (httpx.Response(500, text="upstream exploded"), RETRY_LATER),
-    "502 HTML": (httpx.Response(502, html="<html><title>Bad gateway</title></html>"), RETRY_LATER),
     "200 HTML login page": (
         httpx.Response(200, html=f"<html><form>{SECRET}</form></html>"),
         WRONG_ENDPOINT,
@@ -483,6 +487,35 @@ def test_token_endpoint_failure_raises_authentication_error_without_secrets(case
     assert "tok-leak" not in full
 
 
+@pytest.mark.parametrize(
+    ("answer", "requests"),
+    [
+        (httpx.Response(500, text=f"upstream exploded {SECRET}"), 1),
+        (httpx.Response(502, html="<html><title>Bad gateway</title></html>"), 3),
+        (httpx.Response(429, text="slow down"), 3),
+    ],
+)
+def test_a_failing_token_endpoint_is_retried_then_reported_as_such(
+    answer: httpx.Response, requests: int
+) -> None:
+    """What the policy retries (429, 502-504) is retried (2 retries), then TokenServiceError
+    names the status and says to try later; the credentials are not blamed, no secret shows."""
+    calls: list[int] = []
+
+    def answer_token(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        return answer
+
+    transport = token_service(answer_token)
+    client = httpx.Client(base_url=DATA_BASE, auth=make_auth(), transport=transport)
+    with client, pytest.raises(TokenServiceError) as caught:
+        client.get("/people")
+    assert (len(calls), caught.value.status_code) == (requests, answer.status_code)
+    text = "".join(traceback.format_exception(caught.value)) + repr(caught.value)
+    assert RETRY_LATER in text and "s3cr3t" not in text
+    assert not isinstance(caught.value, AuthenticationError)
+
+
 def test_oauth_error_code_is_shown() -> None:
     """The OAuth2 ``error`` code (not its free-text description) is part of the message."""
     transport = token_service(lambda r: httpx.Response(401, json={"error": "invalid_client"}))
@@ -492,8 +525,8 @@ def test_oauth_error_code_is_shown() -> None:
 
 
 def test_async_token_endpoint_failure_raises_authentication_error() -> None:
-    """The async flow raises the same error, and a later call tries again (failures are not
-    cached)."""
+    """The async flow retries a failing endpoint the same way and raises the same error, and a
+    later call tries again (failures are not cached)."""
     calls: list[int] = []
 
     async def handler(request: httpx.Request) -> httpx.Response:
@@ -508,13 +541,13 @@ def test_async_token_endpoint_failure_raises_authentication_error() -> None:
             base_url=DATA_BASE, auth=make_auth(), transport=transport
         ) as c:
             for _ in range(2):
-                with pytest.raises(AuthenticationError) as caught:
+                with pytest.raises(TokenServiceError) as caught:
                     await c.get("/people")
                 assert caught.value.status_code == 503
                 assert "s3cr3t" not in str(caught.value)
 
     asyncio.run(main())
-    assert len(calls) == 2
+    assert len(calls) == 6  # two calls, each with its two retries
 
 
 def test_secret_in_the_token_url_is_redacted_from_errors() -> None:
@@ -622,3 +655,39 @@ def test_empty_bearer_token_is_refused() -> None:
     """An empty bearer token is a configuration mistake, reported before any request."""
     with pytest.raises(ConfigurationError):
         BearerToken("")
+
+
+def test_a_busy_token_endpoint_is_retried_and_never_blamed_on_the_credentials() -> None:
+    """503 and 429 from /oauth/token are retried like any idempotent call; after the last
+    try the error says the token service failed (TokenServiceError), not the credentials."""
+    from kimono_interop import KimonoClient
+
+    base = "https://api.example.test"
+    person = "4f0e1c1a-5b2d-4b1e-9a3c-1e2f3a4b5c6d"
+    answers = [503, 429, 200]
+    seen: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            status = answers.pop(0) if answers else 503
+            seen.append(status)
+            if status == 200:
+                return httpx.Response(200, json={"access_token": "t", "expires_in": 3600})
+            return httpx.Response(status, headers={"Retry-After": "0"}, text="busy")
+        return httpx.Response(200, json={"data": {"$sys": {"id": person}}})
+
+    policy = RetryPolicy(max_retries=2, initial_delay=0.001, max_delay=0.001)
+    transport = httpx.MockTransport(handler)
+    with KimonoClient("c", "s", base_url=base, transport=transport, retry=policy) as kimono:
+        assert str(kimono.rostering.persons.get(person).sys.id) == person
+    assert seen == [503, 429, 200]
+    seen.clear()
+    with (
+        KimonoClient("c", "s", base_url=base, transport=transport, retry=policy) as kimono,
+        pytest.raises(TokenServiceError) as caught,
+    ):
+        kimono.rostering.persons.get(person)
+    assert seen == [503, 503, 503]
+    assert not isinstance(caught.value, AuthenticationError)
+    assert caught.value.status_code == 503
+    assert "token service is busy or failing" in str(caught.value)

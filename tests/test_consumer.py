@@ -16,6 +16,7 @@ from kimono_interop import (
     AckError,
     AsyncKimonoClient,
     KimonoClient,
+    PermissionDeniedError,
     ReauthenticateTask,
     RetryPolicy,
     RetryTask,
@@ -132,17 +133,75 @@ def test_a_503_on_the_bulk_ack_is_retried_and_nothing_is_lost_or_handled_twice()
     assert [a["task_id"] for a in queue.acks] == _ids(tasks)
 
 
-def test_acks_that_keep_failing_stop_the_consumer_before_it_pulls_more() -> None:
+def test_acks_failing_for_a_while_are_sent_before_any_more_work_is_pulled() -> None:
+    """An outage of the ack endpoint is waited out: the handled tasks keep their acks.
+
+    Nothing more is asked for meanwhile, and no task is handled twice.
+    """
     tasks = [make_task(n) for n in range(150)]
     queue = FakeQueue(tasks)
-    queue.fail_acks = 100
+    queue.fail_acks = 40
     runs: list[str] = []
-    with _client(queue, retries=1) as kimono, pytest.raises(AckError) as info:
-        kimono.tasks.run(lambda t: runs.append(t.id), stop_when_empty=True)
-    assert info.value.task_ids == _ids(tasks[:100])
-    assert len(runs) == 100
-    assert queue.requests.count(("GET", "/v2/interop/data/tasks")) == 1
-    assert queue.acks == []
+    with _client(queue, retries=1) as kimono:
+        stats = kimono.tasks.run(
+            lambda t: runs.append(t.id),
+            stop_when_empty=True,
+            poll_interval=0.001,
+            max_poll_interval=0.002,
+        )
+    assert runs == _ids(tasks)
+    assert [a["task_id"] for a in queue.acks] == _ids(tasks)
+    first_get = queue.requests.index(("GET", "/v2/interop/data/tasks"))
+    second_get = queue.requests.index(("GET", "/v2/interop/data/tasks"), first_get + 1)
+    assert (
+        queue.requests[first_get + 1 : second_get] == [("PUT", "/v2/interop/data/tasks/ack")] * 41
+    )
+    assert stats.outages == 20  # 40 failed answers, two per try (one retry each)
+
+
+def test_a_terminal_ack_failure_stops_the_consumer_and_a_new_run_picks_up() -> None:
+    """A 403 on the acks is not waited out: AckError names the tasks; run() works again."""
+    tasks = [make_task(n) for n in range(150)]
+    queue = FakeQueue(tasks)
+    queue.fail_acks, queue.fail_status = 1, 403
+    runs: list[str] = []
+    with _client(queue, retries=1) as kimono:
+        consumer = kimono.tasks.consumer(lambda t: runs.append(t.id), stop_when_empty=True)
+        with pytest.raises(AckError) as info:
+            consumer.run()
+        assert info.value.task_ids == _ids(tasks[:100])
+        assert (len(runs), queue.acks) == (100, [])
+        stats = consumer.run()  # the queue delivers the unacknowledged batch again
+    assert runs == _ids(tasks)  # the first 100 were remembered: acked, not handled twice
+    assert [a["task_id"] for a in queue.acks] == _ids(tasks)
+    assert (stats.duplicates, stats.stopped_by) == (100, "empty")
+
+
+def test_an_outage_of_the_queue_of_any_length_is_waited_out() -> None:
+    """503s on GET /tasks (past the sender's retries) are logged and waited out, not fatal."""
+    tasks = [make_task(n) for n in range(3)]
+    queue = FakeQueue(tasks)
+    queue.fail_gets = 30
+    with _client(queue, retries=0) as kimono:
+        stats = kimono.tasks.run(
+            lambda t: None, stop_when_empty=True, poll_interval=0.001, max_poll_interval=0.002
+        )
+    assert (stats.outages, stats.handled, len(queue.acks)) == (30, 3, 3)
+
+
+def test_refused_credentials_end_the_run() -> None:
+    """A terminal failure (403) is not waited out."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            return httpx.Response(200, json={"access_token": "t", "expires_in": 3600})
+        return httpx.Response(403, json={"code": "forbidden", "message": "no license"})
+
+    with (
+        KimonoClient("c", "s", base_url=BASE, transport=httpx.MockTransport(handler)) as kimono,
+        pytest.raises(PermissionDeniedError),
+    ):
+        kimono.tasks.run(lambda t: None, poll_interval=0.001)
 
 
 def test_max_tasks_and_stop_leave_the_rest_unacknowledged() -> None:

@@ -26,7 +26,8 @@ import anyio
 import httpx
 
 from kimono_interop._constants import MAX_TOKEN_RESPONSE_SIZE
-from kimono_interop._exceptions import AuthenticationError, ConfigurationError
+from kimono_interop._exceptions import AuthenticationError, ConfigurationError, TokenServiceError
+from kimono_interop._retry import RetryPolicy
 from kimono_interop._secrets import redact_url
 from kimono_interop._transports import aread_capped, read_capped
 
@@ -85,6 +86,8 @@ class OAuth2ClientCredentials(httpx.Auth):
         refresh_margin: Get a new token when fewer than this many seconds of its lifetime are
             left; for tokens that live less than twice as long, half their lifetime is used.
         clock: Monotonic seconds; replaceable in tests.
+        retry: How a 429 or 5xx from the token endpoint is retried (the client passes its
+            own policy); after the last try it raises :class:`TokenServiceError`.
 
     Raises:
         ConfigurationError: An argument is empty or invalid.
@@ -105,6 +108,7 @@ class OAuth2ClientCredentials(httpx.Auth):
         *,
         refresh_margin: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
+        retry: RetryPolicy | None = None,
     ) -> None:
         if not client_id:
             raise ConfigurationError(f"client_id is empty; {_CREDENTIALS_HINT}.")
@@ -120,6 +124,8 @@ class OAuth2ClientCredentials(httpx.Auth):
         self.refresh_margin = float(refresh_margin)
         self._client_secret = _Secret(client_secret)
         self._clock = clock
+        #: How a busy or failing token endpoint (429, 5xx) is retried; the client sets its own.
+        self.retry = retry or RetryPolicy()
         self._token: _Token | None = None
         # Guards reads and compare-and-swaps of `_token`; held briefly, never across a yield.
         self._state_lock = threading.Lock()
@@ -151,10 +157,17 @@ class OAuth2ClientCredentials(httpx.Auth):
                 with self._sync_fetch_lock:
                     # Whoever held the lock before us has most likely stored a token already.
                     token = self._cached()
-                    if token is None:
+                    for retry in range(self.retry.max_retries + 1):
+                        if token is not None:
+                            break
                         token_response = yield self._token_request(request)
                         read_capped(token_response, MAX_TOKEN_RESPONSE_SIZE)
-                        token = self._accept(token_response)
+                        delay = self._transient(token_response, retry)
+                        if delay is None:
+                            token = self._accept(token_response)
+                        else:
+                            time.sleep(delay)
+                    assert token is not None
             request.headers["Authorization"] = f"Bearer {token.value.reveal()}"
             response = yield request
             if not self._should_retry(response, token, attempt, request):
@@ -170,14 +183,31 @@ class OAuth2ClientCredentials(httpx.Auth):
                 async with self._async_fetch_lock():
                     # Whoever held the lock before us has most likely stored a token already.
                     token = self._cached()
-                    if token is None:
+                    for retry in range(self.retry.max_retries + 1):
+                        if token is not None:
+                            break
                         token_response = yield self._token_request(request)
                         await aread_capped(token_response, MAX_TOKEN_RESPONSE_SIZE)
-                        token = self._accept(token_response)
+                        delay = self._transient(token_response, retry)
+                        if delay is None:
+                            token = self._accept(token_response)
+                        else:
+                            await anyio.sleep(delay)
+                    assert token is not None
             request.headers["Authorization"] = f"Bearer {token.value.reveal()}"
             response = yield request
             if not self._should_retry(response, token, attempt, request):
                 return
+
+    def _transient(self, response: httpx.Response, retry: int) -> float | None:
+        """Seconds to wait before asking again, for a 429/5xx the policy retries; else None.
+
+        The token request changes nothing on the service, so it is retried like any
+        idempotent call; the last answer, retried or not, goes to :meth:`_accept`.
+        """
+        if self.retry.should_retry_response("GET", response, retry):
+            return self.retry.delay(retry, response)
+        return None
 
     def _should_retry(
         self, response: httpx.Response, token: _Token, attempt: int, request: httpx.Request
@@ -227,15 +257,19 @@ class OAuth2ClientCredentials(httpx.Auth):
         """Turn a read token response into a cached token, or raise AuthenticationError."""
         status = response.status_code
         body = _json_or_none(response)
+        if status == 429 or status >= 500:
+            # The token service is busy or failing: not a question of credentials. Its
+            # answer may echo the form we sent, so neither the text nor the body is kept.
+            error = TokenServiceError(response)
+            error.args = (self._scrub(str(error)),)
+            error.body = error.error_message = error.details = None
+            raise error
         if not response.is_success:
             code = _oauth_error_code(body)
-            hint = (
-                "the token service failed; try again later, and check token_url"
-                if status >= 500
-                else f"{_CREDENTIALS_HINT} and token_url"
-            )
             raise self._error(
-                f"answered HTTP {status}{f' ({code})' if code else ''}; {hint}.", status
+                f"answered HTTP {status}{f' ({code})' if code else ''}; "
+                f"{_CREDENTIALS_HINT} and token_url.",
+                status,
             )
         if not isinstance(body, dict):
             raise self._error(
@@ -262,9 +296,14 @@ class OAuth2ClientCredentials(httpx.Auth):
 
     def _error(self, detail: str, status: int) -> AuthenticationError:
         message = f"Could not get a Kimono access token: {redact_url(self.token_url)} {detail}"
-        # Belt and braces: the secret never goes into a message, even via an odd token_url.
-        message = message.replace(self._client_secret.reveal(), "***")
-        return AuthenticationError(message, status_code=status)
+        return AuthenticationError(self._scrub(message), status_code=status)
+
+    def _scrub(self, message: str) -> str:
+        # Belt and braces: the secret never goes into a message, even via an odd token_url
+        # or an answer that echoes it. (A secret of a few letters would mask ordinary words
+        # and is no secret anyway.)
+        secret = self._client_secret.reveal()
+        return message.replace(secret, "***") if len(secret) >= 4 else message
 
 
 class BearerToken(httpx.Auth):

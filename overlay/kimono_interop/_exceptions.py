@@ -27,7 +27,8 @@ Hierarchy::
         ├── ConflictError              409
         ├── UnprocessableEntityError   422
         ├── RateLimitError             429
-        └── InternalServerError        5xx (and any other status >= 500, e.g. 520)
+        ├── InternalServerError        5xx (and any other status >= 500, e.g. 520)
+        └── TokenServiceError          the token endpoint answered 429 or 5xx (busy, not refused)
 """
 
 from __future__ import annotations
@@ -59,10 +60,12 @@ __all__ = [
     "RateLimitError",
     "ResponseTooLargeError",
     "ResponseValidationError",
+    "TokenServiceError",
     "UnauthorizedError",
     "UnprocessableEntityError",
     "UnsafeRedirectError",
     "error_from_response",
+    "is_transient",
     "transport_error",
 ]
 
@@ -204,6 +207,22 @@ class APITimeoutError(APIConnectionError):
         )
 
 
+def is_transient(error: BaseException) -> bool:
+    """Whether ``error`` may pass on its own: no answer, 429, 5xx, a busy token endpoint,
+    or an answer that does not fit (a proxy's page); not refused credentials, 403 or a bad
+    request, which waiting cannot fix."""
+    return isinstance(
+        error,
+        (
+            APIConnectionError,
+            RateLimitError,
+            InternalServerError,
+            TokenServiceError,
+            ResponseValidationError,
+        ),
+    )
+
+
 def transport_error(exc: httpx.HTTPError, request: httpx.Request) -> APIConnectionError:
     """The SDK exception for a request that got no response."""
     if isinstance(exc, httpx.TimeoutException):
@@ -288,6 +307,15 @@ class RateLimitError(APIStatusError):
 
 class InternalServerError(APIStatusError):
     """5xx: the service failed (any status from 500 up, including non-standard ones like 520)."""
+
+
+class TokenServiceError(APIStatusError):
+    """The token endpoint was busy or failing (429, 5xx) after the retries: try again later.
+
+    Not a question of credentials: an :class:`AuthenticationError` says those were refused.
+    """
+
+    hint = "the token service is busy or failing; try again later."
 
 
 _STATUS_ERRORS: Mapping[int, type[APIStatusError]] = {

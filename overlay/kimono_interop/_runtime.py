@@ -49,6 +49,11 @@ class Runtime:
             self.stop_reason = reason
         self._stop.set()
 
+    def reset(self) -> None:
+        """Forget a stop, so that the next run starts afresh."""
+        self._stop.clear()
+        self.stop_reason = ""
+
     def sleep(self, seconds: float) -> None:
         """Wait ``seconds``, or less if a stop is requested."""
         self._stop.wait(seconds)
@@ -133,6 +138,11 @@ class AsyncRuntime:
         self._stop.set()
         if self._wakeup is not None:
             self._wakeup.set()
+
+    def reset(self) -> None:
+        """Forget a stop, so that the next run starts afresh."""
+        self._stop.clear()
+        self.stop_reason = ""
 
     async def sleep(self, seconds: float) -> None:
         """Wait ``seconds``, or less if a stop is requested."""

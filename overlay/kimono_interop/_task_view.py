@@ -374,6 +374,8 @@ class ConsumerStats:
     unackable: int = 0
     #: The first of them, as received (``TaskView.raw`` is the item itself).
     unackable_tasks: list[TaskView] = field(default_factory=list)
+    #: Transient failures (of GET /tasks or of sending acks) waited out.
+    outages: int = 0
     stopped_by: str = ""
 
     @property

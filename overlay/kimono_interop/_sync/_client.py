@@ -95,7 +95,12 @@ class KimonoClient(Resources):
                     "Give client_id and client_secret (or set KIMONO_CLIENT_ID and "
                     "KIMONO_CLIENT_SECRET and use from_env()), or pass auth=."
                 )
-            auth = OAuth2ClientCredentials(client_id, client_secret, str(origin) + TOKEN_PATH)
+            auth = OAuth2ClientCredentials(
+                client_id,
+                client_secret,
+                str(origin) + TOKEN_PATH,
+                retry=retry or RetryPolicy(max_retries=max_retries),
+            )
         self.base_url = origin
         self.auth = auth
         self.timeout = timeout
@@ -172,7 +177,7 @@ class KimonoClient(Resources):
             auth = BasicAuth(client_id, client_secret)
         elif kind == "oauth2":
             auth = OAuth2ClientCredentials(
-                client_id, client_secret, str(self.base_url) + TOKEN_PATH
+                client_id, client_secret, str(self.base_url) + TOKEN_PATH, retry=self.retry
             )
         else:
             raise ConfigurationError(

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from kimono_interop_api.models import TenantInfo
 
-from .._exceptions import AckError, KimonoError
+from .._exceptions import AckError, KimonoError, is_transient
 from .._runtime import Runtime
 from .._task_view import (
     FINAL_STATUSES,
@@ -123,6 +123,7 @@ class TaskConsumer:
         self._handle_signals = handle_signals
         self._on_unackable = on_unackable
         self._recent: OrderedDict[str, Outcome] = OrderedDict()
+        self._outage_delay = poll_interval
         self._runtime = Runtime()
         self.stats = ConsumerStats()
 
@@ -131,15 +132,34 @@ class TaskConsumer:
         self._runtime.request_stop("stop()")
 
     def run(self) -> ConsumerStats:
-        """Consume until stopped, the queue is empty (``stop_when_empty``) or ``max_tasks``."""
+        """Consume until stopped, the queue is empty (``stop_when_empty``) or ``max_tasks``.
+
+        Transient failures (no answer, 429, 5xx, a busy token endpoint, a garbled
+        answer) of any length are waited out with capped backoff and logged; only
+        terminal ones (credentials refused, 403, a bad request) end the run. After
+        it ends, for any reason, ``run()`` may be called again.
+        """
         self._runtime.check_time_limit(self._task_timeout)
+        try:
+            return self._run()
+        finally:
+            self._runtime.reset()
+
+    def _run(self) -> ConsumerStats:
         delay = self._poll_interval
         with self._runtime.signals(self._handle_signals):
             while not self._runtime.stopped:
                 if self._max_tasks is not None and self.stats.handled >= self._max_tasks:
                     self._runtime.request_stop("max_tasks")
                     break
-                batch = self._tasks.receive(**self._filters)
+                try:
+                    batch = self._tasks.receive(**self._filters)
+                except KimonoError as exc:
+                    if not is_transient(exc):
+                        raise
+                    self._outage("GET /tasks", exc)
+                    continue
+                self._outage_delay = self._poll_interval
                 self.stats.requests += 1
                 if not batch:
                     if self._stop_when_empty:
@@ -181,6 +201,14 @@ class TaskConsumer:
             # Even when interrupted, the tasks already handled get their acks.
             with self._runtime.shielded():
                 self._acknowledge(list(outcomes.values()))
+
+    def _outage(self, what: str, exc: KimonoError) -> None:
+        """Wait out a transient failure: capped, jittered backoff; logged each time."""
+        self.stats.outages += 1
+        wait = random.uniform(self._outage_delay / 2, self._outage_delay)
+        log.warning("%s failed (%s); trying again in %.1f s", what, exc, wait)
+        self._runtime.sleep(wait)
+        self._outage_delay = min(self._outage_delay * 2, self._max_poll_interval)
 
     def _unackable(self, task: TaskView) -> None:
         self.stats.unackable += 1
@@ -230,11 +258,20 @@ class TaskConsumer:
     def _acknowledge(self, outcomes: list[Outcome]) -> None:
         if not outcomes:
             return
-        try:
-            result = self._tasks._send_acks([o.as_ack() for o in outcomes])
-        except KimonoError as exc:
-            self._runtime.request_stop("ack failed")
-            raise AckError([o.task_id for o in outcomes], exc) from exc
+        acks = [o.as_ack() for o in outcomes]
+        while True:
+            try:
+                result = self._tasks._send_acks(acks)
+                break
+            except KimonoError as exc:
+                # Handled tasks must not lose their acks to an outage: keep trying, unless
+                # the failure is terminal or the consumer is being stopped.
+                if is_transient(exc) and not self._runtime.stopped:
+                    self._outage("sending acks", exc)
+                    continue
+                self._runtime.request_stop("ack failed")
+                raise AckError([o.task_id for o in outcomes], exc) from exc
+        self._outage_delay = self._poll_interval
         self.stats.requests += result.requests
         self.stats.acknowledged += len(result.acknowledged)
         self.stats.lost_ack_answers += len(result.lost_answers)
