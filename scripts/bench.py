@@ -57,6 +57,10 @@ how much CPU other processes took during the run and says when it was too much.
 The full run is long because typed iteration runs at about 3,500 persons a second
 on a small machine: part a parses 300,000 of them and part b a million (almost 5
 minutes on its own).
+
+One module of over 800 lines on purpose: it reads top to bottom as the account of
+what is measured and how (the sizes and targets, the three parts, the profile, the
+report), and every part shares the same server handle, clients and report.
 """
 
 from __future__ import annotations
