@@ -48,14 +48,14 @@ demo: $(STAMP)
 test: check-generated lint typecheck check-cassettes pytest
 
 generate: $(STAMP)
-	$(PY) scripts/generate.py
-	$(PY) scripts/generate_resources.py
-	$(PY) scripts/unasync.py
+	$(PY) -m scripts.generate
+	$(PY) -m scripts.generate_resources
+	$(PY) -m scripts.unasync
 
 check-generated: $(STAMP)
-	$(PY) scripts/generate.py --check
-	$(PY) scripts/generate_resources.py --check
-	$(PY) scripts/unasync.py --check
+	$(PY) -m scripts.generate --check
+	$(PY) -m scripts.generate_resources --check
+	$(PY) -m scripts.unasync --check
 
 lint: lint-python lint-spec
 
@@ -73,13 +73,13 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest
 
-# Every recorded request and response against the specs, strictly (scripts/drift.py).
+# Every recorded request and response against the specs, strictly (python -m scripts.drift).
 # 429 and 502-504 may answer any operation (the SDK retries them); the specs do not
 # list them per operation.
 TRANSIENT_STATUSES := --allow-status 429 --allow-status 502 --allow-status 503 --allow-status 504
 
 check-cassettes: $(STAMP)
-	$(PY) scripts/drift.py cassettes $(TRANSIENT_STATUSES)
+	$(PY) -m scripts.drift cassettes $(TRANSIENT_STATUSES)
 
 # Contract drift (docs/maintaining.md, "When the service changes"): the spec lint and the
 # generated code first, then every cassette and every payload of tests/real_payloads/
@@ -90,21 +90,21 @@ DRIFT_BASE ?= HEAD
 
 drift: lint-spec check-generated
 	@status=0; \
-	$(PY) scripts/drift.py cassettes $(TRANSIENT_STATUSES) || status=1; \
-	$(PY) scripts/drift.py payloads || status=1; \
+	$(PY) -m scripts.drift cassettes $(TRANSIENT_STATUSES) || status=1; \
+	$(PY) -m scripts.drift payloads || status=1; \
 	for spec in $(SPECS); do \
-		$(PY) scripts/drift.py compare --against git:$(DRIFT_BASE):$$spec --spec $$spec || status=1; \
+		$(PY) -m scripts.drift compare --against git:$(DRIFT_BASE):$$spec --spec $$spec || status=1; \
 	done; \
 	exit $$status
 
 bench: $(STAMP)
-	$(PY) scripts/bench.py
+	$(PY) -m scripts.bench
 
 reliability: $(STAMP)
-	$(PY) scripts/reliability.py
+	$(PY) -m scripts.reliability
 
 record: $(STAMP)
-	$(PY) scripts/record.py
+	$(PY) -m scripts.record
 
 lock: $(STAMP)
 	$(PY) -m pip freeze --exclude-editable --disable-pip-version-check > constraints.txt

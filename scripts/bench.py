@@ -49,14 +49,18 @@ the parts of parsing one page, then the top functions of a cProfile run.
 Before trusting the figures, check the "other load" line: the script measures
 how much CPU other processes took during the run and says when it was too much.
 
-    python scripts/bench.py              # full run (7-8 minutes on a 2-core VM, see below)
-    python scripts/bench.py --quick      # smaller sizes, a smoke run (about 1 minute)
-    python scripts/bench.py --no-write   # do not rewrite docs/benchmarks.md
-    python scripts/bench.py --only c     # one part (a, b, c); implies --no-write
+    python -m scripts.bench              # full run (7-8 minutes on a 2-core VM, see below)
+    python -m scripts.bench --quick      # smaller sizes, a smoke run (about 1 minute)
+    python -m scripts.bench --no-write   # do not rewrite docs/benchmarks.md
+    python -m scripts.bench --only c     # one part (a, b, c); implies --no-write
 
 The full run is long because typed iteration runs at about 3,500 persons a second
 on a small machine: part a parses 300,000 of them and part b a million (almost 5
 minutes on its own).
+
+One module of over 800 lines on purpose: it reads top to bottom as the account of
+what is measured and how (the sizes and targets, the three parts, the profile, the
+report), and every part shares the same server handle, clients and report.
 """
 
 from __future__ import annotations
@@ -65,16 +69,12 @@ import argparse
 import asyncio
 import contextlib
 import cProfile
-import datetime
 import gc
 import importlib
 import io
 import json
-import os
-import platform
 import pstats
 import resource
-import shlex
 import signal
 import subprocess
 import sys
@@ -82,12 +82,12 @@ import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 
+from kimono_interop._constants import TOKEN_PATH
 from kimono_interop_data_api.models import (
     AddressType,
     MembershipRefType,
@@ -96,17 +96,10 @@ from kimono_interop_data_api.models import (
     Person,
     PersonSysType,
 )
+from scripts.bench_server import CLIENT_ID, CLIENT_SECRET, CONFIG_PATH, PERSONS_PATH
+from scripts.machine import ROOT, CpuWatch, command_line, machine
 
-ROOT = Path(__file__).resolve().parent.parent
-SERVER_SCRIPT = ROOT / "scripts" / "bench_server.py"
 DOC = ROOT / "docs" / "benchmarks.md"
-
-# Must match scripts/bench_server.py.
-PERSONS_PATH = "/v2/interop/data/rostering/persons"
-TOKEN_PATH = "/oauth/token"
-CONFIG_PATH = "/_bench/config"
-CLIENT_ID = "bench-client"
-CLIENT_SECRET = "bench-secret"
 
 MB = 1_000_000
 R = TypeVar("R")
@@ -210,9 +203,10 @@ class BenchServer:
 
     def __enter__(self) -> BenchServer:
         self.process = subprocess.Popen(
-            [sys.executable, str(SERVER_SCRIPT)],
+            [sys.executable, "-m", "scripts.bench_server"],
             stdout=subprocess.PIPE,
             text=True,
+            cwd=ROOT,
         )
         assert self.process.stdout is not None
         line = self.process.stdout.readline()
@@ -433,6 +427,7 @@ def measure_rss(server: BenchServer, sizes: Sizes, report: Report, command: list
             check=True,
             capture_output=True,
             text=True,
+            cwd=ROOT,
         )
         results[total] = json.loads(out.stdout.strip().splitlines()[-1])
     for total, found in results.items():
@@ -679,92 +674,13 @@ def render_table(rows: Sequence[Row]) -> list[str]:
     return lines
 
 
-class CpuWatch:
-    """CPU time the rest of the machine used while the benchmark ran (it skews the figures).
-
-    Machine-wide busy time from /proc/stat minus this process's and its waited-for
-    children's (the server, the part b processes) CPU time. Loopback networking done in
-    softirq context shows up here too, so a few percent is normal.
-    """
-
-    def __init__(self) -> None:
-        self.started = time.perf_counter()
-        self.busy = _machine_busy_seconds()
-        self.own = _own_cpu_seconds()
-
-    def others(self) -> tuple[float, float] | None:
-        """(CPU seconds used by others, wall seconds), or None off Linux."""
-        busy = _machine_busy_seconds()
-        if busy is None or self.busy is None:
-            return None
-        own = _own_cpu_seconds() - self.own
-        return max(0.0, busy - self.busy - own), time.perf_counter() - self.started
-
-
-def _machine_busy_seconds() -> float | None:
-    try:
-        with open("/proc/stat") as stat:
-            fields = [int(v) for v in stat.readline().split()[1:8]]
-    except (OSError, ValueError):
-        return None
-    user, nice, system, _idle, _iowait, irq, softirq = fields
-    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
-
-
-def _own_cpu_seconds() -> float:
-    times = os.times()
-    return times.user + times.system + times.children_user + times.children_system
-
-
-def _git_revision() -> str:
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "overlay", "generated"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return f"{head}{' with uncommitted changes in overlay/ or generated/' if dirty else ''}"
-
-
-def machine() -> list[str]:
-    cpu = ""
-    with contextlib.suppress(OSError), open("/proc/cpuinfo") as info:
-        cpu = next((ln.split(":", 1)[1].strip() for ln in info if ln.startswith("model name")), "")
-    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    return [
-        f"- date: {now}",
-        f"- CPUs: {os.cpu_count()}{f' ({cpu})' if cpu else ''}",
-        f"- Python: {platform.python_implementation()} {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}",
-        f"- httpx {httpx.__version__}, uvicorn {_version('uvicorn')}, h11 {_version('h11')}",
-        f"- code: {_git_revision()}",
-    ]
-
-
-def _version(package: str) -> str:
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return "?"
-
-
 def write_doc(report: Report, command: str) -> None:
     sizes = report.sizes
     lines = [
         "# Benchmarks",
         "",
-        "Written by `make bench` (`scripts/bench.py`); rerun it rather than editing this file.",
+        "Written by `make bench` (`python -m scripts.bench`); rerun it rather than editing this",
+        "file.",
         "The numbers are from one run on the machine below: compare ratios, not seconds,",
         "across machines.",
         "",
@@ -868,10 +784,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         rss_child(args.origin, args.count, args.page_size)
         return 0
     sizes = QUICK if args.quick else FULL
-    report = Report(sizes, machine=machine())
-    shown = str(Path(sys.executable).relative_to(ROOT)) if _under_root() else sys.executable
-    command = shlex.join([shown, "scripts/bench.py", *(sys.argv[1:] if argv is None else argv)])
-    child_command = [sys.executable, str(Path(__file__).resolve())]
+    report = Report(sizes, machine=machine(("uvicorn", "h11")))
+    command = command_line("scripts.bench", argv)
+    child_command = [sys.executable, "-m", "scripts.bench"]
     parts = set(args.only)
     typed_ratio = 0.0
     watch = CpuWatch()
@@ -890,18 +805,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print("profiling typed iteration")
                 profile_typed(server, sizes, report)
     report.duration = time.perf_counter() - watch.started
-    others = watch.others()
-    busy = False
-    if others is None:
-        report.interference = "other load on the machine: not measured (no /proc/stat)"
-    else:
-        cpu, wall = others
-        busy = cpu / wall > BUSY_SHARE
-        report.interference = (
-            f"other load on the machine during the run: {cpu:.0f} CPU-seconds in {wall:.0f} s "
-            f"({cpu / wall:.0%} of one core)"
-            + ("; **the machine was busy: these figures are skewed**" if busy else "")
-        )
+    report.interference, busy = watch.describe(
+        BUSY_SHARE, "**the machine was busy: these figures are skewed**"
+    )
     print()
     print("\n".join(render_table(report.rows)))
     print()
@@ -923,14 +829,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_doc(report, command)
         print(f"wrote {DOC.relative_to(ROOT)}")
     return 0
-
-
-def _under_root() -> bool:
-    try:
-        Path(sys.executable).relative_to(ROOT)
-    except ValueError:
-        return False
-    return True
 
 
 if __name__ == "__main__":

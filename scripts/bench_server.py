@@ -1,7 +1,7 @@
 """A fake Kimono Interop Data API for the benchmarks: OAuth2 token plus a paged persons list.
 
-Run by ``scripts/bench.py`` in a subprocess (so the server never competes with the
-client being measured for the GIL); it binds 127.0.0.1 on a free port, prints
+Run by ``python -m scripts.bench`` in a subprocess (so the server never competes with
+the client being measured for the GIL); it binds 127.0.0.1 on a free port, prints
 ``PORT <n>`` on stdout once it is listening, and serves until SIGINT/SIGTERM:
 
 * ``POST /oauth/token`` (form ``grant_type=client_credentials``, ``client_id``,
@@ -22,7 +22,11 @@ variant) as a *template*: realistic, seeded persons (the shape of the spec's
 Every person id is unique across the whole list; four variants of each template
 rotate by page number, so neighbouring pages differ in names, schools and sections.
 
-    python scripts/bench_server.py [--prerender 2000,100]
+    python -m scripts.bench_server [--prerender 2000,100]
+
+The benchmark imports this module for the names both sides must agree on (paths,
+credentials), in processes whose memory it measures: the server's own imports (uvicorn,
+the sandbox's loopback socket) are therefore made in :func:`main` only.
 """
 
 from __future__ import annotations
@@ -38,20 +42,19 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qs
 
-import uvicorn
+from kimono_interop._constants import MAX_PAGE_SIZE, TOKEN_PATH
+from scripts.service import path_of
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
-PERSONS_PATH = "/v2/interop/data/rostering/persons"
-TOKEN_PATH = "/oauth/token"
+PERSONS_PATH = path_of("listPersons")
 CONFIG_PATH = "/_bench/config"
 CLIENT_ID = "bench-client"
 CLIENT_SECRET = "bench-secret"
 ACCESS_TOKEN = "bench-access-token-0123456789abcdef"
-MAX_PAGE_SIZE = 2000
 VARIANTS = 4
 SEED = 20251116
 
@@ -363,12 +366,14 @@ def main(argv: list[str] | None = None) -> None:
         help="page sizes whose templates to render before listening (comma-separated)",
     )
     args = parser.parse_args(argv)
-    # proto=IPPROTO_TCP, or asyncio leaves Nagle on for accepted connections, and a small
-    # body written after its headers then waits for the client's delayed ACK (40 ms).
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    import uvicorn
+
+    from kimono_interop.sandbox.loopback import bound_socket
+
+    # A TCP socket (IPPROTO_TCP), or asyncio leaves Nagle on for accepted connections, and
+    # a small body written after its headers then waits for the client's delayed ACK.
+    sock = bound_socket()
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     app = BenchApp(port)
     for size in filter(None, args.prerender.split(",")):

@@ -1,8 +1,8 @@
 """Contract drift checks: recorded traffic against the specs, and one spec against another.
 
-    python scripts/drift.py cassettes [DIR]         # every cassette below DIR (tests/cassettes)
-    python scripts/drift.py payloads [DIR]          # payloads from the wild (tests/real_payloads)
-    python scripts/drift.py compare --against OTHER [--spec spec/interop.yaml]
+    python -m scripts.drift cassettes [DIR]         # every cassette below DIR (tests/cassettes)
+    python -m scripts.drift payloads [DIR]          # payloads from the wild (tests/real_payloads)
+    python -m scripts.drift compare --against OTHER [--spec spec/interop.yaml]
 
 `make drift` runs these after `make lint-spec` and `make check-generated`;
 docs/maintaining.md ("When the service changes") says what to do with the output.
@@ -73,12 +73,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from drift_cassettes import Report, check
-from drift_compare import Change, Comparer, summary
-from drift_payloads import check_payloads
-from drift_spec import ROOT, Document, SpecError
+from scripts.drift_cassettes import Report, check
+from scripts.drift_compare import Change, Comparer, summary
+from scripts.drift_payloads import check_payloads
+from scripts.drift_spec import ROOT, Document, SpecError
 
 __all__ = ["Change", "Comparer", "Document", "Report", "check", "check_payloads", "main"]
 

@@ -25,7 +25,9 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import yaml
-from drift_spec import (
+
+from kimono_interop._constants import TOKEN_PATH
+from scripts.drift_spec import (
     Body,
     Document,
     Operation,
@@ -35,7 +37,7 @@ from drift_spec import (
     normalize_path,
     operations,
 )
-from drift_validate import Issue, Validator
+from scripts.drift_validate import Issue, Validator
 
 CASSETTE_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -216,7 +218,7 @@ class _Interaction:
         method = str(request.get("method", "GET")).upper()
         url = urlsplit(str(request.get("uri", "")))
         path = url.path or "/"
-        if path in self.router.token_paths or path == "/oauth/token":
+        if path in self.router.token_paths or path == TOKEN_PATH:
             self.report.token_requests += 1
             return
         operation, values, doc, pointer = self.router.find(method, path)

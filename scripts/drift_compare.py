@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from drift_spec import (
+from scripts.drift_spec import (
     Body,
     Document,
     Operation,
@@ -32,7 +32,7 @@ from drift_spec import (
     schema_name,
     unescape,
 )
-from drift_validate import Validator
+from scripts.drift_validate import Validator
 
 REQUEST, RESPONSE, BOTH = "request", "response", "both"
 CATEGORIES = ("operation", "parameter", "request body", "response", "property", "enum", "type")

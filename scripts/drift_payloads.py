@@ -14,7 +14,7 @@ spec leaves it open), and every difference is reported with the payload's file a
 source, so that one command says where the contract is wrong when someone captures
 live traffic: save each body as such a file (tests/real_payloads/ holds the ones
 built from the vendor's public code and pages) and run
-`python scripts/drift.py payloads DIR`.
+`python -m scripts.drift payloads DIR`.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drift_spec import Document, display_path, json_media, operations
-from drift_validate import Validator
+from scripts.drift_spec import Document, display_path, json_media, operations
+from scripts.drift_validate import Validator
 
 TARGETS = ("schema", "response", "request")
 

@@ -8,8 +8,8 @@ committed package with it, and `--check` compares the two byte for byte and
 fails, listing the differing files, when the committed code is not what the
 spec produces.
 
-    python scripts/generate.py            # regenerate generated/
-    python scripts/generate.py --check    # fail if generated/ is stale
+    python -m scripts.generate            # regenerate generated/
+    python -m scripts.generate --check    # fail if generated/ is stale
 """
 
 from __future__ import annotations

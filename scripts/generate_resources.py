@@ -25,8 +25,8 @@ Three files are written, each marked as generated:
   top-level resources (scripts/unasync.py writes the sync twin);
 * the method table of README.md, between its `sdk-methods` markers.
 
-    python scripts/generate_resources.py            # write them
-    python scripts/generate_resources.py --check    # exit 1 if any is stale
+    python -m scripts.generate_resources            # write them
+    python -m scripts.generate_resources --check    # exit 1 if any is stale
 """
 
 from __future__ import annotations

@@ -9,20 +9,23 @@ faults are skipped there, and their cassettes kept). Only the cassettes of cases
 that passed replace those in tests/cassettes; a full sandbox run also removes the
 cassettes of cases that no longer exist.
 
-Documented cassettes (``documented/``): built from the spec's examples.
+Documented cassettes (``documented/``): built from the spec's examples by
+``tests/cassette_support.py``, in a child process (see :func:`documented_cassettes`).
 
-    scripts/record.py                 record everything, write tests/cassettes
-    scripts/record.py -k listClouds   only the matching cases
-    scripts/record.py --documented    only rebuild documented/
-    scripts/record.py --check         record into a temporary directory and compare
-                                      with tests/cassettes byte by byte (exit 1 on
-                                      any difference): proves re-recording is
-                                      deterministic, and that the cassettes are fresh
+    python -m scripts.record                 record everything, write tests/cassettes
+    python -m scripts.record -k listClouds   only the matching cases
+    python -m scripts.record --documented    only rebuild documented/
+    python -m scripts.record --check         record into a temporary directory and
+                                             compare with tests/cassettes byte by byte
+                                             (exit 1 on any difference): proves
+                                             re-recording is deterministic, and that
+                                             the cassettes are fresh
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -33,17 +36,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
-sys.path.insert(0, str(TESTS))
-
-from cassette_support import (  # noqa: E402
-    CASSETTE_DIR_VARIABLE,
-    CASSETTES,
-    TARGET_VARIABLE,
-    TENANT_VARIABLES,
-    documented_cassettes,
-)
-
+CASSETTES = TESTS / "cassettes"
 RECORDED_DIRS = ("operations", "flows")
+
+#: The environment of a recording run, read by tests/cassette_support.py: where the
+#: cassettes go, and ``sandbox`` (default) or ``tenant`` (a real tenant, from the
+#: KIMONO_* variables).
+CASSETTE_DIR_VARIABLE = "KIMONO_CASSETTE_DIR"
+TARGET_VARIABLE = "KIMONO_RECORD_TARGET"
+TENANT_VARIABLES = ("KIMONO_BASE_URL", "KIMONO_CLIENT_ID", "KIMONO_CLIENT_SECRET")
+
+#: What the child process of :func:`documented_cassettes` runs.
+_DOCUMENTED = (
+    "import json, cassette_support\nprint(json.dumps(cassette_support.documented_cassettes()))\n"
+)
 
 
 def target() -> str:
@@ -82,6 +88,29 @@ def record(into: Path, where: str, select: str | None) -> tuple[set[str], int]:
             if name.startswith("test_cassette[") and name.endswith("]"):
                 passed.add(name[len("test_cassette[") : -1])
     return passed, code
+
+
+def documented_cassettes() -> dict[str, str]:
+    """Every documented cassette (path below tests/cassettes -> text), from the test helpers.
+
+    tests/ is not a package: its modules import each other as top-level modules, the
+    way pytest imports them. They are run in a child process that has tests/ on its
+    path as pytest gives it, so that this process imports nothing from tests/.
+    """
+    paths = [str(TESTS), os.environ.get("PYTHONPATH", "")]
+    child = subprocess.run(
+        [sys.executable, "-c", _DOCUMENTED],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, paths))},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if child.returncode != 0:
+        sys.stderr.write(child.stderr)
+        raise SystemExit("could not build the documented cassettes (tests/cassette_support.py)")
+    built: dict[str, str] = json.loads(child.stdout)
+    return built
 
 
 def recorded_on_disk(root: Path) -> set[str]:

@@ -9,8 +9,12 @@ become ``Foo`` (``AsyncPager`` becomes ``SyncPager``), dunder and httpx names
 become their sync twins. The output is then formatted with the project's ruff
 settings, so that removing a keyword never leaves a lint error behind.
 
-    python scripts/unasync.py            # rewrite overlay/kimono_interop/_sync/
-    python scripts/unasync.py --check    # fail if _sync/ is stale
+Every substitution must be used somewhere in ``_async/`` (as in httpcore's script):
+a rule that no longer matches anything is stale, and the script stops with an error
+naming it rather than carry it silently.
+
+    python -m scripts.unasync            # rewrite overlay/kimono_interop/_sync/
+    python -m scripts.unasync --check    # fail if _sync/ is stale
 """
 
 from __future__ import annotations
@@ -21,10 +25,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import compare
+from scripts.generate import compare
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "overlay" / "kimono_interop" / "_async"
@@ -39,16 +43,11 @@ SUBSTITUTIONS: tuple[tuple[str, str], ...] = (
     (r"\bawait ", ""),
     (r"\b__aenter__\b", "__enter__"),
     (r"\b__aexit__\b", "__exit__"),
-    (r"\b__aiter__\b", "__iter__"),
-    (r"\b__anext__\b", "__next__"),
     (r"\baclose\b", "close"),
     (r"\baiter_bytes\b", "iter_bytes"),
     (r"\bnew_async_transport\b", "new_transport"),
     (r"\bset_async_httpx_client\b", "set_httpx_client"),
-    (r"\bhandle_async_request\b", "handle_request"),
     (r"\bAsyncPager\b", "SyncPager"),
-    (r"\bAsyncIterator\b", "Iterator"),
-    (r"\bAsyncIterable\b", "Iterable"),
     (r"\bAsync([A-Z]\w*)", r"\1"),
 )
 
@@ -58,23 +57,48 @@ HEADER = (
 )
 
 
-def unasync_text(text: str) -> str:
-    """The synchronous twin of one async module's source."""
+def unasync_text(text: str, used: Counter[str] | None = None) -> str:
+    """The synchronous twin of one async module's source.
+
+    ``used`` counts, by pattern, the substitutions made (to find the stale rules).
+    """
     for pattern, replacement in SUBSTITUTIONS:
-        text = re.sub(pattern, replacement, text, flags=re.MULTILINE)
+        text, made = re.subn(pattern, replacement, text, flags=re.MULTILINE)
+        if used is not None:
+            used[pattern] += made
     return text
+
+
+def unasync_tree(source_dir: Path) -> dict[str, str]:
+    """The sync twin of every module of ``source_dir``, by file name (not yet formatted).
+
+    Exits with an error naming each substitution that none of the modules used: a stale
+    rule would otherwise rewrite some later code nobody expects it to touch.
+    """
+    used: Counter[str] = Counter()
+    texts = {
+        source.name: unasync_text(source.read_text(), used)
+        for source in sorted(source_dir.glob("*.py"))
+    }
+    unused = [pattern for pattern, _ in SUBSTITUTIONS if not used[pattern]]
+    if unused:
+        raise SystemExit(
+            f"unasync: {len(unused)} substitution(s) never used in {source_dir}: "
+            + ", ".join(repr(pattern) for pattern in unused)
+            + "; remove them from SUBSTITUTIONS in scripts/unasync.py"
+        )
+    return texts
 
 
 def write_into(out_dir: Path, source_dir: Path = SOURCE) -> None:
     """Write every module of ``source_dir`` (_async/) into ``out_dir``, unasynced and formatted."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    for source in sorted(source_dir.glob("*.py")):
-        text = unasync_text(source.read_text())
-        if source.name == "__init__.py":
+    for name, text in unasync_tree(source_dir).items():
+        if name == "__init__.py":
             text = '"""The synchronous client, written from ``_async/`` by scripts/unasync.py."""\n'
         else:
-            text = HEADER.format(name=source.name) + text
-        (out_dir / source.name).write_text(text)
+            text = HEADER.format(name=name) + text
+        (out_dir / name).write_text(text)
     ruff = str(Path(sys.executable).parent / "ruff")
     settings = ["--config", str(ROOT / "pyproject.toml")]
     for cmd in (

@@ -57,6 +57,7 @@ from vcr.serializers import yamlserializer
 from kimono_interop import APIStatusError, KimonoClient
 from kimono_interop._secrets import is_secret_name
 from kimono_interop.sandbox.loopback import LoopbackServer
+from scripts.record import CASSETTE_DIR_VARIABLE, TARGET_VARIABLE, TENANT_VARIABLES
 
 CASSETTES = ROOT / "tests" / "cassettes"
 PLACEHOLDER = "<SCRUBBED>"
@@ -67,12 +68,6 @@ REPLAY_ORIGIN = "https://kimono.invalid"
 VENDOR_ORIGIN = "https://api.us2.kimonocloud.com"
 PREFIXES = {"interop-data": "/v2/interop/data", "interop": "/v2/interop"}
 TOKEN_PATH = "/oauth/token"
-
-#: Environment of a recording run (set by scripts/record.py): where cassettes go, and
-#: ``sandbox`` (default) or ``tenant`` (a real tenant, from the KIMONO_* variables).
-CASSETTE_DIR_VARIABLE = "KIMONO_CASSETTE_DIR"
-TARGET_VARIABLE = "KIMONO_RECORD_TARGET"
-TENANT_VARIABLES = ("KIMONO_BASE_URL", "KIMONO_CLIENT_ID", "KIMONO_CLIENT_SECRET")
 
 #: The sandbox recordings are made against (small, so cassettes stay readable).
 SANDBOX_SETTINGS: dict[str, Any] = {"seed": 7, "students": 20, "schools": 2, "tenants": 1}

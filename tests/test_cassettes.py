@@ -817,9 +817,9 @@ def test_documented_cassettes_are_those_the_spec_examples_make() -> None:
         str(path.relative_to(CASSETTES)): path.read_text(encoding="utf-8")
         for path in cassette_files(CASSETTES / "documented")
     }
-    assert sorted(on_disk) == sorted(built), "run `make record` (or scripts/record.py --documented)"
+    assert sorted(on_disk) == sorted(built), "run `python -m scripts.record --documented`"
     stale = [name for name, text in built.items() if on_disk[name] != text]
-    assert stale == [], "run `make record` (or scripts/record.py --documented)"
+    assert stale == [], "run `python -m scripts.record --documented`"
     used = {where for scenario in DOCUMENTED for where in scenario.examples}
     documented = {e.where for spec in (DATA, INTEROP) for e in examples(spec)}
     assert sorted(documented - used) == []
@@ -1072,7 +1072,7 @@ def test_an_unplayed_interaction_fails_the_replay(tmp_path: Path) -> None:
 # -- determinism ----------------------------------------------------------------------------------
 #: Cases whose answers carry what the sandbox takes from the clock, uuid4 and its tokens:
 #: a created object (id, timestamps), tasks (created_at), issued tokens. `make record`
-#: followed by `scripts/record.py --check` proves the same for every cassette.
+#: followed by `python -m scripts.record --check` proves the same for every cassette.
 DETERMINISM_CASES = ("operations/interop/createRollover", "flows/task_batch_bulk_ack")
 
 

@@ -12,29 +12,17 @@ from __future__ import annotations
 
 import copy
 import functools
-import importlib.util
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 import yaml
-from helpers import ROOT, SPECS
+from helpers import SPECS
 
+from scripts import drift
 
-def _load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("drift", ROOT / "scripts" / "drift.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-drift = _load_script()
 FIXTURES = Path(__file__).parent / "drift_fixtures"
 HOST = "https://kimono.invalid"
 DATA = f"{HOST}/v2/interop/data"

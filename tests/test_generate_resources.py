@@ -55,9 +55,10 @@ def _add_operation(root: Path, operation: dict[str, object]) -> None:
     path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
 
 
-def _run(*args: str, root: Path) -> subprocess.CompletedProcess[str]:
+def _run(module: str, *args: str, root: Path) -> subprocess.CompletedProcess[str]:
+    """``python -m module args --root root``, from the project root (where ``scripts`` is)."""
     return subprocess.run(
-        [sys.executable, *args, "--root", str(root)],
+        [sys.executable, "-m", module, *args, "--root", str(root)],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -106,14 +107,14 @@ def test_an_operation_added_to_the_spec_is_a_typed_documented_method_of_both_cli
     """One declaration in the spec, `make generate`'s steps, and the method works."""
     root = _copy_project(tmp_path)
     _add_operation(root, NEW_OPERATION)
-    assert _run("scripts/generate_resources.py", "--check", root=root).returncode == 1
-    made = _run("scripts/generate_resources.py", root=root)
+    assert _run("scripts.generate_resources", "--check", root=root).returncode == 1
+    made = _run("scripts.generate_resources", root=root)
     assert made.returncode == 0, made.stderr
     assert "wrote overlay/kimono_interop/_async/resources.py" in made.stdout
-    synced = _run("scripts/unasync.py", root=root)
+    synced = _run("scripts.unasync", root=root)
     assert synced.returncode == 0, synced.stderr
-    assert _run("scripts/generate_resources.py", "--check", root=root).returncode == 0
-    assert _run("scripts/unasync.py", "--check", root=root).returncode == 0
+    assert _run("scripts.generate_resources", "--check", root=root).returncode == 0
+    assert _run("scripts.unasync", "--check", root=root).returncode == 0
     readme = (root / "README.md").read_text(encoding="utf-8")
     assert "| `rostering.schools` | `list()`, `get(school_id)` |" in readme
 
@@ -166,7 +167,7 @@ def test_a_declaration_that_cannot_become_a_method_is_refused_with_its_reason(
         del operation["x-sdk"]
     _add_operation(root, operation)
     before = (root / "overlay" / "kimono_interop" / "_async" / "resources.py").read_text()
-    result = _run("scripts/generate_resources.py", root=root)
+    result = _run("scripts.generate_resources", root=root)
     assert result.returncode == 2
     assert message in result.stderr
     after = (root / "overlay" / "kimono_interop" / "_async" / "resources.py").read_text()

@@ -2,24 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
-from helpers import ROOT
-
-
-def _load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "scripts" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-generate = _load_script()
+from scripts import generate
 
 
 def _tree(root: Path, files: dict[str, str]) -> Path:

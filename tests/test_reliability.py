@@ -1,4 +1,4 @@
-"""The reliability and security suite (scripts/reliability_scenarios.py) at test sizes.
+"""The reliability and security suite (scripts/reliability/) at test sizes.
 
 ``make reliability`` runs the same scenarios at full size and writes docs/reliability.md.
 Each scenario talks to the sandbox over real loopback HTTP and checks its outcome
@@ -9,49 +9,43 @@ what was logged and raised for the run's secrets and every issued token.
 
 from __future__ import annotations
 
-import importlib.util
 import logging
-import sys
 from collections.abc import Iterator
-from types import ModuleType
 from typing import Any
 
 import pytest
-from helpers import ROOT
 
 from kimono_interop import KimonoError
+from scripts.reliability import scenarios
+from scripts.reliability.faults import Exchange
+from scripts.reliability.paths import TOKEN_PATH
+from scripts.reliability.results import Result
+from scripts.reliability.servers import Run
+from scripts.reliability.sizes import QUICK
+from scripts.reliability.watch import SecretWatch
+from scripts.service import path_of
 
-
-def _load_scenarios() -> ModuleType:
-    path = ROOT / "scripts" / "reliability_scenarios.py"
-    spec = importlib.util.spec_from_file_location("reliability_scenarios", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-rs = _load_scenarios()
-SIZES = rs.QUICK
+SIZES = QUICK
 
 
 @pytest.fixture(scope="module")
-def suite() -> Iterator[Any]:
-    run = rs.Run(SIZES)
+def suite() -> Iterator[Run]:
+    """One run for the module: its secrets and its secret watch, closed at the end."""
+    run = Run(SIZES)
     yield run
     run.watch.close()
 
 
 @pytest.fixture
-def run(suite: Any) -> Iterator[Any]:
+def run(suite: Run) -> Iterator[Run]:
     """The module's run, with debug logs captured; no secret may show up in this test."""
     with suite.watch.capturing():
         yield suite
     assert suite.watch.scan() == []
 
 
-def passed(result: Any) -> None:
+def passed(result: Result) -> None:
+    """Every check of the scenario held (the failed ones are the assertion's message)."""
     failures = result.failures
     assert failures == [], "\n".join(failures)
 
@@ -59,10 +53,12 @@ def passed(result: Any) -> None:
 # --------------------------------------------------------------------------- scenarios
 
 
-def test_roster_pull_under_faults_yields_every_person_once_in_order(run: Any) -> None:
-    result = rs.roster_pull(run)
+def test_roster_pull_under_faults_yields_every_person_once_in_order(run: Run) -> None:
+    """Scenario 1: every person of the pull once, in order, under 5xx, drops and 429s."""
+    result = scenarios.roster.roster_pull(run)
     passed(result)
-    assert result.data["yielded"] == result.data["expected"] == SIZES.persons
+    expected = (SIZES.persons, SIZES.persons)
+    assert expected == (result.data["yielded"], result.data["expected"])
 
 
 @pytest.mark.xfail(
@@ -71,64 +67,75 @@ def test_roster_pull_under_faults_yields_every_person_once_in_order(run: Any) ->
     "run before any refresh is counted (seen twice in ~10 runs); the full make reliability run "
     "passes. Assertions kept; to be made deterministic.",
 )
-def test_short_lived_and_revoked_tokens_never_reach_the_caller(run: Any) -> None:
-    result = rs.token_refresh(run)
+def test_short_lived_and_revoked_tokens_never_reach_the_caller(run: Run) -> None:
+    """Scenario 2: no 401 reaches the caller, and each token request was needed."""
+    result = scenarios.tokens.token_refresh(run)
     passed(result)
 
 
-def test_sync_consumer_drains_under_faults_handling_each_task_once(run: Any) -> None:
-    result = rs.task_drain(run)
+def test_sync_consumer_drains_under_faults_handling_each_task_once(run: Run) -> None:
+    """Scenario 3: the sync consumer handles and acknowledges every task once under faults."""
+    result = scenarios.drain.task_drain(run)
     passed(result)
-    assert result.data["handled"] == SIZES.tasks
+    assert SIZES.tasks == result.data["handled"]
 
 
-def test_async_consumer_drains_under_faults_handling_each_task_once(run: Any) -> None:
-    result = rs.task_drain(run, use_async=True)
+def test_async_consumer_drains_under_faults_handling_each_task_once(run: Run) -> None:
+    """Scenario 4: the async consumer handles and acknowledges every task once under faults."""
+    result = scenarios.drain.task_drain(run, use_async=True)
     passed(result)
-    assert result.data["handled"] == SIZES.async_tasks
+    assert SIZES.async_tasks == result.data["handled"]
 
 
-def test_sigterm_to_a_sync_consumer_process(run: Any) -> None:
-    result = rs.sigterm(run)
+def test_sigterm_to_a_sync_consumer_process(run: Run) -> None:
+    """Scenario 5: a sync consumer stopped mid-batch acks what it handled; none lost or doubled."""
+    result = scenarios.sigterm.sigterm(run)
     passed(result)
-    assert result.data["first"] + result.data["second"] == SIZES.sigterm_tasks
+    assert SIZES.sigterm_tasks == result.data["first"] + result.data["second"]
 
 
-def test_sigterm_to_an_async_consumer_process(run: Any) -> None:
-    result = rs.sigterm(run, use_async=True)
+def test_sigterm_to_an_async_consumer_process(run: Run) -> None:
+    """Scenario 6: the same with the async consumer."""
+    result = scenarios.sigterm.sigterm(run, use_async=True)
     passed(result)
-    assert result.data["first"] + result.data["second"] == SIZES.sigterm_tasks
+    assert SIZES.sigterm_tasks == result.data["first"] + result.data["second"]
 
 
-def test_bad_input_from_the_caller_raises_before_sending(run: Any) -> None:
-    result = rs.caller_input(run)
+def test_bad_input_from_the_caller_raises_before_sending(run: Run) -> None:
+    """Scenario 7: each bad call raises the documented error naming its parameter, unsent."""
+    result = scenarios.caller.caller_input(run)
     passed(result)
 
 
-def test_bad_input_from_the_server_raises_documented_errors_or_parses(run: Any) -> None:
-    result = rs.server_input(run)
+def test_bad_input_from_the_server_raises_documented_errors_or_parses(run: Run) -> None:
+    """Scenario 8: each surprise from the server ends as documented; no request goes elsewhere."""
+    result = scenarios.server.server_input(run)
     passed(result)
     assert result.data["elsewhere"] == 0
 
 
-def test_a_task_id_that_is_not_a_uuid_is_skipped_and_the_batch_acknowledged(run: Any) -> None:
+def test_a_task_id_that_is_not_a_uuid_is_skipped_and_the_batch_acknowledged(run: Run) -> None:
+    """Scenario 9: a task id that is not a UUID is handled, and its batch acknowledged."""
     # Found by this suite, fixed in 4d18a74: it used to raise ValueError from ack_many.
-    passed(rs.task_id_not_uuid(run))
+    passed(scenarios.task_id.task_id_not_uuid(run))
 
 
-def test_deeply_nested_json_raises_a_documented_error(run: Any) -> None:
+def test_deeply_nested_json_raises_a_documented_error(run: Run) -> None:
+    """Scenario 10: JSON nested 1,000 deep ends in ResponseValidationError, nothing else."""
     # Found by this suite, fixed in 4d18a74: it used to raise RecursionError.
-    passed(rs.deep_json(run))
+    passed(scenarios.deep_json.deep_json(run))
 
 
-def test_eight_async_workers_under_load(run: Any) -> None:
-    result = rs.load(run)
+def test_eight_async_workers_under_load(run: Run) -> None:
+    """Scenario 11: 8 async workers on one client, in a fresh process, without an error."""
+    result = scenarios.load.load(run)
     passed(result)
     assert result.data["tasks"] > 0
 
 
-def test_no_secret_in_logs_errors_reprs_outputs_or_cassettes(run: Any) -> None:
-    result = rs.secrets_scan(run)
+def test_no_secret_in_logs_errors_reprs_outputs_or_cassettes(run: Run) -> None:
+    """Scenario 12: no secret or issued token anywhere the module's scenarios wrote."""
+    result = scenarios.secret_scan.secrets_scan(run)
     passed(result)
     assert result.data["hits"] == 0
 
@@ -136,11 +143,12 @@ def test_no_secret_in_logs_errors_reprs_outputs_or_cassettes(run: Any) -> None:
 # --------------------------------------------------------------------------- the checks can fail
 
 
-def _exchange(seq: int, at: float, **fields: Any) -> Any:
-    fields.setdefault("path", rs.TOKEN_PATH)
+def _exchange(seq: int, at: float, **fields: Any) -> Exchange:
+    """An exchange as the middleware records it (a token request unless told otherwise)."""
+    fields.setdefault("path", TOKEN_PATH)
     fields.setdefault("status", 200)
-    return rs.Exchange(
-        method="POST" if fields["path"] == rs.TOKEN_PATH else "GET",
+    return Exchange(
+        method="POST" if fields["path"] == TOKEN_PATH else "GET",
         query="",
         started=at,
         start_seq=seq,
@@ -151,37 +159,53 @@ def _exchange(seq: int, at: float, **fields: Any) -> Any:
 
 
 def test_token_audit_flags_a_second_fetch_of_a_fresh_token() -> None:
+    """A token fetched while the previous one was young and never refused is unneeded."""
     exchanges = [
         _exchange(1, 0.0, client_id="c", issued="t1"),
         _exchange(3, 0.1, client_id="c", issued="t2"),  # t1 was 0.1 s old, never refused
     ]
-    audit = rs.audit_tokens(exchanges, "c", refresh_after=0.5)
-    assert (audit.requests, audit.proactive, audit.after_401) == (2, 0, 0)
-    assert len(audit.unjustified) == 1
+    audit = scenarios.tokens.audit_tokens(exchanges, "c", refresh_after=0.5)
+    expected = (
+        2,
+        0,
+        0,
+        ["token request 3 came 0.099 s after the previous token, which had not been refused"],
+    )
+    assert expected == (audit.requests, audit.proactive, audit.after_401, audit.unjustified)
 
 
 def test_token_audit_accepts_a_refresh_after_a_401_or_at_half_life() -> None:
+    """A refresh after a 401 and one at half-life are both needed; nothing overlaps."""
     exchanges = [
         _exchange(1, 0.0, client_id="c", issued="t1"),
-        _exchange(3, 0.05, path="/v2/interop/data/rostering/persons", status=401, bearer="t1"),
+        _exchange(3, 0.05, path=path_of("listPersons"), status=401, bearer="t1"),
         _exchange(5, 0.1, client_id="c", issued="t2"),
         _exchange(7, 0.7, client_id="c", issued="t3"),
     ]
-    audit = rs.audit_tokens(exchanges, "c", refresh_after=0.5)
-    assert (audit.requests, audit.proactive, audit.after_401, audit.unjustified) == (3, 1, 1, [])
-    assert (audit.answered_401, audit.overlapping) == (1, 0)
+    audit = scenarios.tokens.audit_tokens(exchanges, "c", refresh_after=0.5)
+    expected = (3, 1, 1, [], 1, 0)
+    assert expected == (
+        audit.requests,
+        audit.proactive,
+        audit.after_401,
+        audit.unjustified,
+        audit.answered_401,
+        audit.overlapping,
+    )
 
 
 def test_token_audit_flags_overlapping_token_requests() -> None:
+    """A token request that starts before the previous one ended counts as overlapping."""
     first = _exchange(1, 0.0, client_id="c", issued="t1")
     second = _exchange(2, 0.6, client_id="c", issued="t2")  # started before the first ended
     first.end_seq = 3
-    audit = rs.audit_tokens([first, second], "c", refresh_after=0.5)
+    audit = scenarios.tokens.audit_tokens([first, second], "c", refresh_after=0.5)
     assert audit.overlapping == 1
 
 
 def test_secret_watch_finds_secrets_in_logs_and_exceptions() -> None:
-    watch = rs.SecretWatch()
+    """Secrets and tokens are found in log records and exception texts, named by kind."""
+    watch = SecretWatch()
     watch.add_secret("s3cr3t-value", "the client secret")
     watch.add_token("tok-123")
     try:
@@ -189,24 +213,27 @@ def test_secret_watch_finds_secrets_in_logs_and_exceptions() -> None:
             logging.getLogger("httpcore.http11").debug("header %s", "Bearer tok-123")
             logging.getLogger("kimono_interop").debug("nothing secret here")
         watch.scan_exception(KimonoError("failed with s3cr3t-value"))
-        assert sorted(watch.scan()) == [
+        expected = [
             "issued access token #1 in log httpcore.http11",
             "the client secret in exception",
         ]
+        assert expected == sorted(watch.scan())
         assert watch.records == {"httpcore": 1, "kimono_interop": 1}
     finally:
         watch.close()
 
 
 def test_cassette_check_flags_credentials_that_are_not_placeholders() -> None:
+    """Credentials in a cassette that are not placeholders are reported, described, not shown."""
     text = (
         "    headers:\n      authorization:\n      - Bearer abc.def\n"
         '    body: \'{"access_token": "xyz", "client_secret": "<SCRUBBED>"}\'\n'
         "    body: grant_type=client_credentials&client_secret=hunter2\n"
     )
-    assert rs.unscrubbed_values(text) == [
+    expected = [
         "authorization: - <14 characters>",
         '"access_token": " <3 characters>',
         "client_secret= <7 characters>",
     ]
-    assert rs.unscrubbed_values("authorization:\n  - Bearer <SCRUBBED>\n") == []
+    assert expected == scenarios.secret_scan.unscrubbed_values(text)
+    assert scenarios.secret_scan.unscrubbed_values("authorization:\n  - Bearer <SCRUBBED>\n") == []
