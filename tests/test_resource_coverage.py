@@ -10,7 +10,13 @@ from kimono_interop import AsyncKimonoClient, KimonoClient
 from kimono_interop._operations import OPERATIONS
 
 #: Public methods of resources that call no single operation: the consumer and its helpers.
-BEHAVIOUR_ONLY = {"tasks.receive", "tasks.consumer", "tasks.run", "tasks.run_tenants"}
+BEHAVIOUR_ONLY = {
+    "tasks.receive",
+    "tasks.consumer",
+    "tasks.run",
+    "tasks.tenants_consumer",
+    "tasks.run_tenants",
+}
 
 
 def _resources(client: object) -> dict[str, object]:

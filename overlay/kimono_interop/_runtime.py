@@ -1,22 +1,32 @@
-"""What the sync and async task consumers do differently: waiting, time limits, signals.
+"""What the sync and async task consumers do differently: waiting, time limits, signals, threads.
 
 The consumer is written once (``_async/consumer.py``) against :class:`AsyncRuntime`;
 its sync twin uses :class:`Runtime`, which has the same methods without ``await``.
+
+Stopping follows one rule in both: the first SIGINT or SIGTERM (or ``stop()``) stops
+after the task in hand, and the acks of the handled tasks go out first; a second
+signal interrupts the handler in hand, always (its task is then not acknowledged, so
+the service delivers it again). The sync runtime raises :class:`HandlerInterrupted`
+in the main thread; the async one cancels the handler's scope, and runs plain
+(non-async) handlers in a worker thread, so that a blocking handler cannot keep the
+event loop, and with it the signal handlers, from running.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import inspect
+import queue
 import signal
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from types import FrameType
 from typing import Any
 
 import anyio
+import anyio.to_thread
 
 from ._exceptions import ConfigurationError
 from ._task_view import RetryTask, TaskView
@@ -28,31 +38,64 @@ class TaskTimeoutError(RetryTask):
     """A handler ran longer than the consumer's ``task_timeout``; the task is acked ``retry``."""
 
 
+class HandlerInterrupted(BaseException):
+    """A second signal interrupted the handler; its task is left unacknowledged.
+
+    A BaseException, like KeyboardInterrupt, so that a handler's ``except Exception``
+    cannot swallow it and so that the consumer never acks the interrupted task.
+    """
+
+
 def _in_main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-class Runtime:
-    """Blocking waits, a SIGALRM time limit, and signal handlers for the sync consumer."""
+def is_async_handler(handler: Callable[..., Any]) -> bool:
+    """Whether ``handler`` is a coroutine function (seen through functools.partial)."""
+    while isinstance(handler, functools.partial):
+        handler = handler.func
+    return inspect.iscoroutinefunction(handler) or inspect.iscoroutinefunction(
+        getattr(handler, "__call__", None)  # noqa: B004 - an instance with async __call__
+    )
+
+
+class _StopState:
+    """A stop request, its reason, and what else to stop with it (shared by both runtimes)."""
 
     def __init__(self) -> None:
         self._stop = threading.Event()
         self.stop_reason = ""
+        #: Called on a stop request (e.g. to stop the consumers of a run_tenants).
+        self.on_stop: Callable[[], None] | None = None
 
     @property
     def stopped(self) -> bool:
         return self._stop.is_set()
 
-    def request_stop(self, reason: str = "stop()") -> None:
-        """Ask the loop to stop; safe from any thread and from a signal handler."""
-        if not self._stop.is_set():
+    def _mark_stopped(self, reason: str) -> None:
+        # An interruption says more than the stop before it: it is what the run ends with.
+        if not self._stop.is_set() or reason == "interrupted":
             self.stop_reason = reason
         self._stop.set()
+        if self.on_stop is not None:
+            self.on_stop()
 
     def reset(self) -> None:
         """Forget a stop, so that the next run starts afresh."""
         self._stop.clear()
         self.stop_reason = ""
+
+
+class Runtime(_StopState):
+    """Blocking waits, a SIGALRM time limit, and signal handlers for the sync consumer."""
+
+    def request_stop(self, reason: str = "stop()") -> None:
+        """Ask the loop to stop; safe from any thread and from a signal handler."""
+        self._mark_stopped(reason)
+
+    def interrupt(self) -> None:
+        """Mark the run interrupted (the signal handler then raises HandlerInterrupted)."""
+        self._mark_stopped("interrupted")
 
     def sleep(self, seconds: float) -> None:
         """Wait ``seconds``, or less if a stop is requested."""
@@ -75,7 +118,7 @@ class Runtime:
             signal.signal(signal.SIGALRM, previous)
 
     @staticmethod
-    def check_time_limit(limit: float | None) -> None:
+    def check_handler(handler: Callable[..., Any], limit: float | None) -> None:
         if limit is not None and (not hasattr(signal, "setitimer") or not _in_main_thread()):
             raise ConfigurationError(
                 "task_timeout with the sync client needs the main thread of a Unix process "
@@ -89,29 +132,35 @@ class Runtime:
 
     @staticmethod
     def gather(jobs: list[Callable[[], Any]]) -> None:
-        """Run the jobs in parallel threads and wait for all of them."""
-        if not jobs:
-            return
-        with ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="kimono") as pool:
-            for future in [pool.submit(job) for job in jobs]:
-                future.result()
+        """Run the jobs in parallel daemon threads and wait for all of them.
+
+        Daemon threads, so that a process told twice to stop can exit even while a
+        handler in one of them is stuck (its task is then delivered again).
+        """
+        threads = [
+            threading.Thread(target=job, name=f"kimono-{n}", daemon=True)
+            for n, job in enumerate(jobs)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            while thread.is_alive():  # a timed join lets the main thread take its signals
+                thread.join(0.2)
 
     @contextlib.contextmanager
     def signals(self, enabled: bool) -> Iterator[None]:
-        """While the consumer runs, SIGINT and SIGTERM ask it to stop after the task in hand.
-
-        A second SIGINT interrupts at once (KeyboardInterrupt), as usual.
-        """
+        """SIGINT and SIGTERM: the first stops after the task in hand, the second interrupts."""
         if not enabled or not _in_main_thread():
             yield
             return
 
-        def graceful(signum: int, frame: FrameType | None) -> None:
-            if signum == signal.SIGINT and self.stopped:
-                raise KeyboardInterrupt
+        def on_signal(signum: int, frame: FrameType | None) -> None:
+            if self.stopped:
+                self.interrupt()
+                raise HandlerInterrupted  # in the main thread: where the handler runs
             self.request_stop(signal.Signals(signum).name)
 
-        previous = {sig: signal.signal(sig, graceful) for sig in _SIGNALS}
+        previous = {sig: signal.signal(sig, on_signal) for sig in _SIGNALS}
         try:
             yield
         finally:
@@ -119,30 +168,69 @@ class Runtime:
                 signal.signal(sig, handler)
 
 
-class AsyncRuntime:
-    """Cancellable waits, a cancel-scope time limit, and loop signal handlers."""
+class _DaemonWorker:
+    """One daemon thread that runs plain handlers for an asyncio consumer, one at a time.
+
+    A daemon thread, unlike anyio's or asyncio's worker threads, does not keep the
+    process alive: a handler abandoned after a second signal cannot hold the exit.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.busy = False
+        self._jobs: queue.SimpleQueue[tuple[Callable[[TaskView], Any], TaskView, Any]] = (
+            queue.SimpleQueue()
+        )
+        threading.Thread(target=self._work, name="kimono-handler", daemon=True).start()
+
+    def _work(self) -> None:
+        while True:
+            handler, task, future = self._jobs.get()
+            try:
+                result = handler(task)
+            except BaseException as exc:  # handed to the awaiting task, which decides
+                self.loop.call_soon_threadsafe(_settle, future, None, exc)
+            else:
+                self.loop.call_soon_threadsafe(_settle, future, result, None)
+
+    async def run(self, handler: Callable[[TaskView], Any], task: TaskView) -> Any:
+        future: asyncio.Future[Any] = self.loop.create_future()
+        self.busy = True
+        self._jobs.put((handler, task, future))
+        result = await future  # if cancelled, the thread is left to finish (and stays busy)
+        self.busy = False
+        return result
+
+
+def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+    if future.cancelled():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
+
+
+class AsyncRuntime(_StopState):
+    """Cancellable waits, cancel-scope time limits and interrupts, loop signal handlers."""
 
     def __init__(self) -> None:
-        self._stop = threading.Event()
+        super().__init__()
         self._wakeup: anyio.Event | None = None
-        self.stop_reason = ""
-
-    @property
-    def stopped(self) -> bool:
-        return self._stop.is_set()
+        self._handler_scope: anyio.CancelScope | None = None
+        self._worker: _DaemonWorker | None = None
 
     def request_stop(self, reason: str = "stop()") -> None:
         """Ask the loop to stop. Call it from the consumer's event loop (or a signal handler)."""
-        if not self._stop.is_set():
-            self.stop_reason = reason
-        self._stop.set()
+        self._mark_stopped(reason)
         if self._wakeup is not None:
             self._wakeup.set()
 
-    def reset(self) -> None:
-        """Forget a stop, so that the next run starts afresh."""
-        self._stop.clear()
-        self.stop_reason = ""
+    def interrupt(self) -> None:
+        """Cancel the handler in hand (from the consumer's event loop); then stop."""
+        self.request_stop("interrupted")
+        if self._handler_scope is not None:
+            self._handler_scope.cancel()
 
     async def sleep(self, seconds: float) -> None:
         """Wait ``seconds``, or less if a stop is requested."""
@@ -156,20 +244,44 @@ class AsyncRuntime:
     async def call(
         self, handler: Callable[[TaskView], Any], task: TaskView, limit: float | None
     ) -> Any:
-        """Run the handler (a coroutine function or a plain one), cancelled after ``limit`` s."""
-        if limit is None:
-            result = handler(task)
-            return await result if inspect.isawaitable(result) else result
-        with anyio.move_on_after(limit) as scope:
-            result = handler(task)
-            return await result if inspect.isawaitable(result) else result
-        if scope.cancelled_caught:
-            raise TaskTimeoutError(f"the handler took longer than {limit:g} s")
-        return None  # pragma: no cover - the scope returns or is cancelled
+        """Run the handler, cancelled after ``limit`` s, or at once by :meth:`interrupt`.
+
+        A plain (non-async) handler runs in a worker thread, so it cannot block the
+        loop; when interrupted, the thread is left to finish on its own.
+        """
+        with anyio.CancelScope() as scope:
+            self._handler_scope = scope
+            if limit is not None:
+                scope.deadline = anyio.current_time() + limit
+            try:
+                if is_async_handler(handler):
+                    return await handler(task)
+                result = await self._in_thread(handler, task)
+                return await result if inspect.isawaitable(result) else result
+            finally:
+                self._handler_scope = None
+        if self.stop_reason == "interrupted" or limit is None:
+            raise HandlerInterrupted
+        raise TaskTimeoutError(f"the handler took longer than {limit:g} s")
+
+    async def _in_thread(self, handler: Callable[[TaskView], Any], task: TaskView) -> Any:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # another backend: anyio's worker threads
+            return await anyio.to_thread.run_sync(handler, task, abandon_on_cancel=True)
+        if self._worker is None or self._worker.loop is not loop or self._worker.busy:
+            self._worker = _DaemonWorker(loop)
+        return await self._worker.run(handler, task)
 
     @staticmethod
-    def check_time_limit(limit: float | None) -> None:
-        return None
+    def check_handler(handler: Callable[..., Any], limit: float | None) -> None:
+        if limit is not None and not is_async_handler(handler):
+            raise ConfigurationError(
+                "task_timeout with AsyncKimonoClient needs an `async def` handler: a plain "
+                "handler runs in a worker thread, which cannot be stopped when the time is up "
+                "(its effect could land after the task was acked `retry`). Make the handler "
+                "async, or use KimonoClient, whose timeout interrupts the handler."
+            )
 
     @contextlib.asynccontextmanager
     async def shielded(self) -> AsyncIterator[None]:
@@ -186,7 +298,7 @@ class AsyncRuntime:
 
     @contextlib.asynccontextmanager
     async def signals(self, enabled: bool) -> AsyncIterator[None]:
-        """While the consumer runs, SIGINT and SIGTERM ask it to stop after the task in hand."""
+        """SIGINT and SIGTERM: the first stops after the task in hand, the second interrupts."""
         loop: asyncio.AbstractEventLoop | None
         try:
             loop = asyncio.get_running_loop()
@@ -195,10 +307,17 @@ class AsyncRuntime:
         if not enabled or loop is None or not _in_main_thread():
             yield
             return
+
+        def on_signal(name: str) -> None:
+            if self.stopped:
+                self.interrupt()
+            else:
+                self.request_stop(name)
+
         installed = []
         for sig in _SIGNALS:
             try:
-                loop.add_signal_handler(sig, self.request_stop, sig.name)
+                loop.add_signal_handler(sig, on_signal, sig.name)
                 installed.append(sig)
             except (NotImplementedError, RuntimeError):  # pragma: no cover - Windows
                 pass

@@ -13,7 +13,12 @@ Rules, in the order they matter:
   acknowledged again with the same outcome without running the handler twice. A
   task acked ``retry`` runs again when it comes back, as asked.
 * SIGINT/SIGTERM (when the consumer runs in the main thread) stop it after the
-  task in hand; the acks of the handled tasks are sent before it returns.
+  task in hand; the acks of the handled tasks are sent before it returns. A second
+  signal interrupts the handler in hand (its task stays unacknowledged) and the
+  run returns with ``stats.stopped_by == "interrupted"``.
+* The async consumer runs a plain (non-async) handler in a worker thread, so that a
+  blocking handler cannot hold the event loop (and its signal handlers); with
+  ``task_timeout`` it needs an ``async def`` handler (a thread cannot be stopped).
 * Every task that can be read reaches the handler, whatever its kind. An item with
   no id (not a JSON object, or an object without one) cannot be acknowledged, and
   the service then withholds every later task of its tenant: it is counted in
@@ -29,10 +34,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from kimono_interop_api.models import TenantInfo
-
 from .._exceptions import AckError, KimonoError, is_transient
-from .._runtime import AsyncRuntime
+from .._runtime import AsyncRuntime, HandlerInterrupted
 from .._task_view import (
     FINAL_STATUSES,
     MAX_UNACKABLE_KEPT,
@@ -46,7 +49,6 @@ from .._task_view import (
 from .._validation import validate_positive
 
 if TYPE_CHECKING:
-    from ._client import AsyncKimonoClient
     from .tasks import AsyncTasksBehaviour
 
 log = logging.getLogger("kimono_interop")
@@ -122,12 +124,21 @@ class AsyncTaskConsumer:
         self._on_unackable = on_unackable
         self._recent: OrderedDict[str, Outcome] = OrderedDict()
         self._outage_delay = poll_interval
+        #: The outcomes of the batch in hand, not yet acknowledged (see flush()).
+        self._batch_outcomes: dict[str, Outcome] = {}
         self._runtime = AsyncRuntime()
         self.stats = ConsumerStats()
 
-    def stop(self) -> None:
-        """Stop after the task in hand; its batch's acks are sent before run() returns."""
-        self._runtime.request_stop("stop()")
+    def stop(self, reason: str = "stop()") -> None:
+        """Stop after the task in hand; its batch's acks are sent before run() returns.
+
+        ``reason`` is what ``stats.stopped_by`` will say.
+        """
+        self._runtime.request_stop(reason)
+
+    def interrupt(self) -> None:
+        """Interrupt the handler in hand (async: at once; sync: in the main thread only)."""
+        self._runtime.interrupt()
 
     async def run(self) -> ConsumerStats:
         """Consume until stopped, the queue is empty (``stop_when_empty``) or ``max_tasks``.
@@ -137,7 +148,7 @@ class AsyncTaskConsumer:
         terminal ones (credentials refused, 403, a bad request) end the run. After
         it ends, for any reason, ``run()`` may be called again.
         """
-        self._runtime.check_time_limit(self._task_timeout)
+        self._runtime.check_handler(self._handler, self._task_timeout)
         try:
             return await self._run()
         finally:
@@ -175,30 +186,47 @@ class AsyncTaskConsumer:
 
     async def _consume(self, batch: list[TaskView]) -> None:
         outcomes: dict[str, Outcome] = {}
+        self._batch_outcomes = outcomes
         try:
-            for task in batch:
-                if self._runtime.stopped:
-                    break
-                if self._max_tasks is not None and self.stats.handled >= self._max_tasks:
-                    break
-                if task.id is None:
-                    # Not handled, since it cannot be acknowledged; the rest of the batch goes on.
-                    await self._unackable(task)
-                    continue
-                if task.id in outcomes:
-                    self.stats.duplicates += 1
-                    continue
-                previous = self._recent.get(task.id)
-                if previous is not None and previous.status in FINAL_STATUSES:
-                    self.stats.duplicates += 1
-                    log.info("task %s delivered again; acknowledging it again", task.id)
-                    outcomes[task.id] = previous
-                    continue
-                outcomes[task.id] = await self._handle(task)
+            await self._handle_batch(batch, outcomes)
+        except HandlerInterrupted:
+            # A second signal: the task in hand stays unacknowledged (delivered again).
+            log.warning("the handler was interrupted; its task stays unacknowledged")
         finally:
             # Even when interrupted, the tasks already handled get their acks.
             async with self._runtime.shielded():
                 await self._acknowledge(list(outcomes.values()))
+
+    async def flush(self) -> None:
+        """Send the acks of the tasks handled so far in the batch in hand.
+
+        For whoever interrupts a consumer whose handler is stuck in another thread
+        (``run_tenants`` with the sync client): what was handled is still acked.
+        """
+        outcomes = list(self._batch_outcomes.values())
+        self._batch_outcomes.clear()  # the consumer's own flush then sends nothing twice
+        await self._acknowledge(outcomes)
+
+    async def _handle_batch(self, batch: list[TaskView], outcomes: dict[str, Outcome]) -> None:
+        for task in batch:
+            if self._runtime.stopped:
+                break
+            if self._max_tasks is not None and self.stats.handled >= self._max_tasks:
+                break
+            if task.id is None:
+                # Not handled, since it cannot be acknowledged; the rest of the batch goes on.
+                await self._unackable(task)
+                continue
+            if task.id in outcomes:
+                self.stats.duplicates += 1
+                continue
+            previous = self._recent.get(task.id)
+            if previous is not None and previous.status in FINAL_STATUSES:
+                self.stats.duplicates += 1
+                log.info("task %s delivered again; acknowledging it again", task.id)
+                outcomes[task.id] = previous
+                continue
+            outcomes[task.id] = await self._handle(task)
 
     async def _outage(self, what: str, exc: KimonoError) -> None:
         """Wait out a transient failure: capped, jittered backoff; logged each time."""
@@ -276,50 +304,3 @@ class AsyncTaskConsumer:
         self.stats.ack_failures.update(result.failed)
         for task_id, why in result.failed.items():
             log.warning("ack of task %s was refused: %s", task_id, why)
-
-
-async def run_for_tenants(
-    client: AsyncKimonoClient,
-    handler: Callable[[TenantInfo, TaskView], Any],
-    *,
-    accounts: Any = None,
-    integrations: Any = None,
-    **options: Any,
-) -> dict[str, ConsumerStats | BaseException]:
-    """One consumer per tenant the account may serve, each on its own client, in parallel.
-
-    Tenants come from ``GET /tenants`` (``accounts``/``integrations`` filter them).
-    Each consumer acts as its tenant (``client.for_tenant``) and drains its queue
-    with ``tenant_id`` set; a tenant whose consumer fails does not stop the others.
-    Returns each tenant id's stats, or the exception its consumer ended with.
-    """
-    tenants: list[TenantInfo] = [
-        t async for t in client.tenants.list(accounts=accounts, integrations=integrations)
-    ]
-    results: dict[str, ConsumerStats | BaseException] = {}
-
-    def job(tenant: TenantInfo) -> Callable[[], Any]:
-        key = str(tenant.id)
-
-        async def consume() -> None:
-            try:
-                child = client.for_tenant(tenant)
-                try:
-                    consumer = AsyncTaskConsumer(
-                        child.tasks,
-                        lambda task: handler(tenant, task),
-                        tenant_id=tenant.id,
-                        handle_signals=False,
-                        **options,
-                    )
-                    results[key] = await consumer.run()
-                finally:
-                    await child.aclose()
-            except Exception as exc:
-                log.error("consumer of tenant %s stopped: %s", key, exc)
-                results[key] = exc
-
-        return consume
-
-    await AsyncRuntime.gather([job(t) for t in tenants])
-    return results

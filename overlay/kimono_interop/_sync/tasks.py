@@ -32,7 +32,8 @@ from .._types import NOT_GIVEN, Timeout
 from .._validation import validate_id, validate_page_size, validate_task_id
 from ._resource import Resource
 from .acks import send_acks
-from .consumer import TaskConsumer, run_for_tenants
+from .consumer import TaskConsumer
+from .tenants_consumer import TenantsConsumer
 
 
 class TasksBehaviour(Resource):
@@ -160,6 +161,25 @@ class TasksBehaviour(Resource):
         """
         return self.consumer(handler, **options).run()
 
+    def tenants_consumer(
+        self,
+        handler: Callable[[TenantInfo, TaskView], Any],
+        *,
+        accounts: Any = None,
+        integrations: Any = None,
+        **options: Any,
+    ) -> TenantsConsumer:
+        """One isolated consumer per tenant this account may serve; ``handler(tenant, task)``.
+
+        Keep the handle to call ``stop()`` from elsewhere; ``handle.run()`` lists the
+        tenants with ``GET /tenants`` (filtered by ``accounts``/``integrations``) and
+        drains each tenant's queue on its own client (``for_tenant``). Options are those
+        of :meth:`consumer`.
+        """
+        return TenantsConsumer(
+            self._client, handler, accounts=accounts, integrations=integrations, **options
+        )
+
     def run_tenants(
         self,
         handler: Callable[[TenantInfo, TaskView], Any],
@@ -168,16 +188,15 @@ class TasksBehaviour(Resource):
         integrations: Any = None,
         **options: Any,
     ) -> dict[str, ConsumerStats | BaseException]:
-        """Run one isolated consumer per tenant this account may serve; ``handler(tenant, task)``.
+        """Drain each tenant's queue through ``handler(tenant, task)`` (see tenants_consumer).
 
-        Lists tenants with ``GET /tenants`` (filtered by ``accounts``/``integrations``),
-        and drains each tenant's queue on its own client (``for_tenant``). One
-        tenant's failure does not stop the others: its entry in the result is the
-        exception. Give ``stop_when_empty=True`` or ``max_tasks`` to return.
+        One tenant's failure does not stop the others: its entry in the result is the
+        exception. Give ``stop_when_empty=True`` or ``max_tasks`` to return, or stop it
+        with SIGINT/SIGTERM (main thread): the acks of handled tasks go out first.
         """
-        return run_for_tenants(
-            self._client, handler, accounts=accounts, integrations=integrations, **options
-        )
+        return self.tenants_consumer(
+            handler, accounts=accounts, integrations=integrations, **options
+        ).run()
 
 
 def _items(body: Any) -> builtins.list[Any]:

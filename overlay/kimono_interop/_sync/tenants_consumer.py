@@ -1,0 +1,131 @@
+# Written by scripts/unasync.py from kimono_interop/_async/tenants_consumer.py: edit that file,
+# then run `make generate`.
+"""Consuming the queues of every tenant an account serves: one consumer per tenant, one handle.
+
+``GET /tenants`` lists the tenants (``accounts``/``integrations`` filter them); each
+tenant's queue is drained by its own :class:`TaskConsumer` on its own client
+(``for_tenant``), concurrently (tasks on one event loop; threads with the sync
+client). One tenant's failure does not stop the others. :meth:`stop` (or the first
+SIGINT/SIGTERM) stops every consumer after its task in hand, each sending the acks
+of what it handled; a second signal interrupts the handlers in hand.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from kimono_interop_api.models import TenantInfo
+
+from .._runtime import HandlerInterrupted, Runtime, is_async_handler
+from .._task_view import ConsumerStats, TaskView
+from .consumer import TaskConsumer
+
+if TYPE_CHECKING:
+    from ._client import KimonoClient
+
+log = logging.getLogger("kimono_interop")
+
+
+class TenantsConsumer:
+    """One consumer per tenant the account may serve; build it with ``tasks.tenants_consumer``.
+
+    Args:
+        client: The vendor account's client.
+        handler: Called as ``handler(tenant, task)``.
+        accounts, integrations: Filters of ``GET /tenants``.
+        handle_signals: Stop gracefully on SIGINT/SIGTERM (main thread only).
+        **options: Options of each :class:`TaskConsumer` (``stop_when_empty``,
+            ``max_tasks``, ``poll_interval`` ...).
+    """
+
+    def __init__(
+        self,
+        client: KimonoClient,
+        handler: Callable[[TenantInfo, TaskView], Any],
+        *,
+        accounts: Any = None,
+        integrations: Any = None,
+        handle_signals: bool = True,
+        **options: Any,
+    ) -> None:
+        if not callable(handler):
+            raise TypeError(f"handler must be callable, not {type(handler).__name__}")
+        self._client = client
+        self._handler = handler
+        self._filters = {"accounts": accounts, "integrations": integrations}
+        self._handle_signals = handle_signals
+        self._options = options
+        self._consumers: dict[str, TaskConsumer] = {}
+        self._runtime = Runtime()
+        self._runtime.on_stop = self._stop_all
+        #: Each tenant id's stats, or the exception its consumer ended with (after run()).
+        self.results: dict[str, ConsumerStats | BaseException] = {}
+
+    def stop(self) -> None:
+        """Stop every consumer after its task in hand; their acks are sent before run() returns."""
+        self._runtime.request_stop("stop()")
+
+    def _stop_all(self) -> None:
+        reason = self._runtime.stop_reason
+        for consumer in self._consumers.values():
+            if reason == "interrupted":
+                consumer.interrupt()
+            else:
+                consumer.stop(reason)
+
+    def run(self) -> dict[str, ConsumerStats | BaseException]:
+        """List the tenants and drain each one's queue; return each tenant id's result."""
+        tenants: list[TenantInfo] = [t for t in self._client.tenants.list(**self._filters)]
+        self.results = {}
+        try:
+            with self._runtime.signals(self._handle_signals):
+                Runtime.gather([self._job(tenant) for tenant in tenants])
+        except HandlerInterrupted:
+            # Handlers stuck in other threads cannot be stopped: send what they handled.
+            for key, consumer in self._consumers.items():
+                try:
+                    consumer.flush()
+                except Exception as exc:
+                    log.error("acks of tenant %s could not be sent: %s", key, exc)
+                self.results.setdefault(key, consumer.stats)
+                consumer.stats.stopped_by = "interrupted"
+        finally:
+            self._runtime.reset()
+        return self.results
+
+    def _job(self, tenant: TenantInfo) -> Callable[[], Any]:
+        key = str(tenant.id)
+        handler = self._handler
+        for_tenant: Callable[[TaskView], Any] = functools.partial(handler, tenant)
+        if is_async_handler(handler):
+            # Kept a coroutine function, so the consumer awaits it instead of using a thread.
+            def call(task: TaskView) -> Any:
+                return handler(tenant, task)
+
+            for_tenant = call
+
+        def consume() -> None:
+            try:
+                child = self._client.for_tenant(tenant)
+                try:
+                    consumer = TaskConsumer(
+                        child.tasks,
+                        for_tenant,
+                        tenant_id=tenant.id,
+                        handle_signals=False,
+                        **self._options,
+                    )
+                    self._consumers[key] = consumer
+                    if self._runtime.stopped:
+                        consumer.stop(self._runtime.stop_reason)
+                    self.results[key] = consumer.run()
+                finally:
+                    child.close()
+            except Exception as exc:
+                log.error("consumer of tenant %s stopped: %s", key, exc)
+                self.results[key] = exc
+
+        return consume
