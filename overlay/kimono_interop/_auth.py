@@ -27,6 +27,7 @@ import httpx
 
 from kimono_interop._constants import MAX_TOKEN_RESPONSE_SIZE
 from kimono_interop._exceptions import AuthenticationError, ConfigurationError, TokenServiceError
+from kimono_interop._fork import reset_after_fork
 from kimono_interop._retry import RetryPolicy
 from kimono_interop._secrets import redact_url
 from kimono_interop._transports import aread_capped, read_capped
@@ -134,6 +135,14 @@ class OAuth2ClientCredentials(httpx.Auth):
         # Single flight for async flows. An async lock belongs to one event loop (and one
         # backend), and a thread runs at most one loop at a time, so there is one per thread,
         # made on first use inside that loop.
+        self._async_locks = threading.local()
+        reset_after_fork(self)
+
+    def _after_fork(self) -> None:
+        # A lock another thread of the parent held at the fork stays held in the child:
+        # the child starts with fresh ones (the cached token is still good).
+        self._state_lock = threading.Lock()
+        self._sync_fetch_lock = threading.Lock()
         self._async_locks = threading.local()
 
     def __repr__(self) -> str:

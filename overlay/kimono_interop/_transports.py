@@ -4,28 +4,46 @@ from __future__ import annotations
 
 import ssl
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar, Token
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio
 import httpcore
 import httpx
 
-from ._exceptions import ResponseTooLargeError
+from ._exceptions import ConfigurationError, ResponseTooLargeError
+from ._fork import generation
 
 
 class SharedTransport(httpx.BaseTransport):
     """A transport several httpx clients share; closing a client leaves it open.
 
     The Kimono client closes the real transport itself, once, and only if it owns it.
+    In a process forked after the transport was made, the first request swaps in a
+    fresh one from ``remake`` (the parent's pool holds the parent's sockets; it is
+    left alone, not closed), or, for a pooled transport the caller passed in, raises
+    ConfigurationError: never another process's connections.
     """
 
-    def __init__(self, transport: httpx.BaseTransport) -> None:
+    def __init__(
+        self,
+        transport: httpx.BaseTransport,
+        remake: Callable[[], httpx.BaseTransport] | None = None,
+    ) -> None:
         self.transport = transport
+        self.remake = remake
+        self._generation = generation()
+
+    def current(self) -> httpx.BaseTransport:
+        """The transport to use in this process (made again after a fork)."""
+        if self._generation != generation():
+            self.transport = _after_fork(self.transport, self.remake)
+            self._generation = generation()
+        return self.transport
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        return self.transport.handle_request(request)
+        return self.current().handle_request(request)
 
     def close(self) -> None:
         pass
@@ -34,14 +52,42 @@ class SharedTransport(httpx.BaseTransport):
 class AsyncSharedTransport(httpx.AsyncBaseTransport):
     """The async twin of :class:`SharedTransport`."""
 
-    def __init__(self, transport: httpx.AsyncBaseTransport) -> None:
+    def __init__(
+        self,
+        transport: httpx.AsyncBaseTransport,
+        remake: Callable[[], httpx.AsyncBaseTransport] | None = None,
+    ) -> None:
         self.transport = transport
+        self.remake = remake
+        self._generation = generation()
+
+    def current(self) -> httpx.AsyncBaseTransport:
+        """The transport to use in this process (made again after a fork)."""
+        if self._generation != generation():
+            self.transport = _after_fork(self.transport, self.remake)
+            self._generation = generation()
+        return self.transport
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return await self.transport.handle_async_request(request)
+        return await self.current().handle_async_request(request)
 
     async def aclose(self) -> None:
         pass
+
+
+_T = TypeVar("_T")
+
+
+def _after_fork(transport: _T, remake: Callable[[], _T] | None) -> _T:
+    if remake is not None:
+        return remake()
+    if isinstance(transport, (httpx.HTTPTransport, httpx.AsyncHTTPTransport)):
+        raise ConfigurationError(
+            "This client's transport (passed as transport=) was made before os.fork() and "
+            "holds the parent process's connections; make the client, or its transport, in "
+            "the child process."
+        )
+    return transport  # a transport without a pool (a mock, say) has nothing to share
 
 
 # -- deadlines ---------------------------------------------------------------------------------

@@ -114,10 +114,14 @@ class AsyncKimonoClient(AsyncResources):
         # by for_tenant() share their parent's and leave it open.
         self._owns_transport = True
         self._transport = transport or new_async_transport()
+        # A transport the client made is made again in a forked child (see _fork.py).
+        self._shared = AsyncSharedTransport(
+            self._transport, remake=None if transport else new_async_transport
+        )
         common: dict[str, Any] = {
             "auth": auth,
             "timeout": timeout,
-            "transport": AsyncSharedTransport(self._transport),
+            "transport": self._shared,
             "headers": {"User-Agent": _user_agent(), **self._headers},
             "follow_redirects": False,
         }
@@ -187,12 +191,13 @@ class AsyncKimonoClient(AsyncResources):
             auth=auth,
             timeout=self.timeout,
             retry=self.retry,
-            transport=self._transport,
+            transport=self._shared.current(),
             headers=self._headers,
             deadline=self.deadline,
             max_response_size=self.max_response_size,
         )
         child._owns_transport = False
+        child._shared.remake = self._shared.remake
         return child
 
     @property
@@ -212,7 +217,7 @@ class AsyncKimonoClient(AsyncResources):
         await self._data_http.aclose()
         await self._interop_http.aclose()
         if self._owns_transport:
-            await self._transport.aclose()
+            await self._shared.transport.aclose()  # after a fork, the child's own one
 
     async def __aenter__(self) -> AsyncKimonoClient:
         return self

@@ -116,10 +116,12 @@ class KimonoClient(Resources):
         # by for_tenant() share their parent's and leave it open.
         self._owns_transport = True
         self._transport = transport or new_transport()
+        # A transport the client made is made again in a forked child (see _fork.py).
+        self._shared = SharedTransport(self._transport, remake=None if transport else new_transport)
         common: dict[str, Any] = {
             "auth": auth,
             "timeout": timeout,
-            "transport": SharedTransport(self._transport),
+            "transport": self._shared,
             "headers": {"User-Agent": _user_agent(), **self._headers},
             "follow_redirects": False,
         }
@@ -189,12 +191,13 @@ class KimonoClient(Resources):
             auth=auth,
             timeout=self.timeout,
             retry=self.retry,
-            transport=self._transport,
+            transport=self._shared.current(),
             headers=self._headers,
             deadline=self.deadline,
             max_response_size=self.max_response_size,
         )
         child._owns_transport = False
+        child._shared.remake = self._shared.remake
         return child
 
     @property
@@ -214,7 +217,7 @@ class KimonoClient(Resources):
         self._data_http.close()
         self._interop_http.close()
         if self._owns_transport:
-            self._transport.close()
+            self._shared.transport.close()  # after a fork, the child's own one
 
     def __enter__(self) -> KimonoClient:
         return self
