@@ -464,6 +464,19 @@ FAILURES = {
     "200 JSON list": (httpx.Response(200, json=["tok-leak"]), WRONG_ENDPOINT),
     "200 JSON without access_token": (httpx.Response(200, json={"token": "tok-leak"}), CREDENTIALS),
     "200 empty access_token": (httpx.Response(200, json={"access_token": ""}), CREDENTIALS),
+    # Sent as they are, these would fail inside httpx/h11 with the token in the message.
+    "200 access_token with CR LF": (
+        httpx.Response(200, json={"access_token": "tok-leak\r\nX-Injected: 1"}),
+        WRONG_ENDPOINT,
+    ),
+    "200 non-ASCII access_token": (
+        httpx.Response(200, json={"access_token": "tok-leak-\u00e9"}),
+        WRONG_ENDPOINT,
+    ),
+    "200 access_token with a space": (
+        httpx.Response(200, json={"access_token": "Bearer tok-leak"}),
+        WRONG_ENDPOINT,
+    ),
 }
 
 
@@ -655,6 +668,27 @@ def test_empty_bearer_token_is_refused() -> None:
     """An empty bearer token is a configuration mistake, reported before any request."""
     with pytest.raises(ConfigurationError):
         BearerToken("")
+
+
+@pytest.mark.parametrize("token", ["jwt.s3cr3t\n", "Bearer jwt.s3cr3t", "jwt.s3cr3t\u00e9"])
+def test_a_bearer_token_that_cannot_be_a_header_is_refused_without_echo(token: str) -> None:
+    """A token read from a file with its newline, or pasted with its "Bearer " prefix, is
+    refused when the auth is made, with what to do; the message does not show the token."""
+    with pytest.raises(ConfigurationError, match="no 'Bearer ' prefix") as caught:
+        BearerToken(token)
+    assert "s3cr3t" not in "".join(traceback.format_exception(caught.value))
+
+
+def test_client_repr_hides_credentials_in_the_base_url() -> None:
+    """A base URL with user:password (or an api key in its query) shows neither in repr."""
+    from kimono_interop import KimonoClient
+
+    with KimonoClient(
+        auth=BasicAuth("user", SECRET), base_url="https://user:s3cr3t-pw@api.example.test"
+    ) as kimono:
+        text = repr(kimono)
+    assert "s3cr3t" not in text
+    assert "https://api.example.test" in text
 
 
 def test_a_busy_token_endpoint_is_retried_and_never_blamed_on_the_credentials() -> None:

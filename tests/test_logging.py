@@ -8,6 +8,7 @@ import sys
 
 import httpx
 import pytest
+from live_server import serve
 
 from kimono_interop import KimonoClient, RetryPolicy
 from kimono_interop._logging import redact
@@ -96,3 +97,39 @@ def test_kimono_log_env_turns_on_stderr_logging_with_redaction() -> None:
     bad = _run(code, "loud")
     assert bad.returncode == 0
     assert "KIMONO_LOG must be debug, info, warning or error" in bad.stderr
+
+
+def test_httpx_and_httpcore_records_are_redacted_without_kimono_log(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An application that turns on DEBUG logging for everything sees httpx's request
+    lines and httpcore's per-connection lines (logged on child loggers such as
+    ``httpcore.http11``), with no API key from a paging link and no secret header."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    from kimono_interop import BearerToken
+
+    async def orgs(request: Request) -> JSONResponse:
+        if request.query_params.get("page", "0") != "0":
+            return JSONResponse({"data": [], "paging": {"next": None}})
+        link = f"{request.base_url}v2/interop/data/rostering/orgs?page=1&apikey=Qry-S3cret-3"
+        return JSONResponse(
+            {"data": [{"$sys": {"id": ORG_ID}, "name": "North"}], "paging": {"next": link}},
+            headers={"X-Api-Key": "Hdr-S3cret-1"},
+        )
+
+    app = Starlette(routes=[Route("/v2/interop/data/rostering/orgs", orgs)])
+    caplog.set_level(logging.DEBUG)
+    with (
+        serve(app) as origin,
+        KimonoClient(auth=BearerToken("Tok-S3cret-2"), base_url=origin) as kimono,
+    ):
+        assert len(list(kimono.rostering.orgs.list())) == 1
+    names = {record.name for record in caplog.records}
+    assert {"httpx", "httpcore.http11", "httpcore.connection"} <= names
+    text = caplog.text
+    assert "apikey=***" in text
+    assert "S3cret" not in text

@@ -119,3 +119,26 @@ def test_generated_reprs_hide_secrets() -> None:
     assert tenant.to_dict()["app_auth"]["password"] == "S-5"  # still sent when needed
     ingestion = Ingestion.from_dict({"session_token": "S-7"})
     assert "S-7" not in repr(ingestion)
+
+
+def test_generated_reprs_hide_secrets_among_unknown_members() -> None:
+    """Members the spec does not declare are kept, and parsed models print them, but a
+    secret-named one (at any depth) shows as ``***``, and a model described as secret
+    shows none of its unknown members at all."""
+    from kimono_interop_api.models import AppAuth, TenantInfo
+
+    tenant = TenantInfo.from_dict(
+        {
+            "id": "2a4a2e06-7755-43bb-9766-4f398079ef8c",
+            "district": "d-1",
+            "oauth": {"clientSecret": "S-1", "client_id": "cid"},
+            "webhook": {"headers": [{"x-api-key": "S-2"}]},
+        }
+    )
+    text = repr(tenant)
+    assert "d-1" in text and "cid" in text
+    assert "S-1" not in text and "S-2" not in text
+    assert tenant.additional_properties["oauth"]["clientSecret"] == "S-1"  # kept, not lost
+    auth = AppAuth.from_dict({"scheme": "custom", "signing_key_material": "S-3"})
+    assert "S-3" not in repr(auth)
+    assert auth.to_dict()["signing_key_material"] == "S-3"

@@ -67,7 +67,7 @@ CHANGES = (
         "model.py.jinja",
         "parsers import",
         r"from \.\.types import UNSET, Unset",
-        r"from \.\.types import UNSET, Unset, parse_enum, parse_uuid",
+        r"from \.\.types import UNSET, Unset, parse_enum, parse_uuid, secrets_hidden",
     ),
     Change("model.py.jinja", "referenced models at the end", r"if TYPE_CHECKING:"),
     Change(
@@ -81,6 +81,13 @@ CHANGES = (
         "secret fields out of the repr",
         r"(?P<field>\w+): (?P<type>[^=]+?)(?: = UNSET)?",
         r"(?P<field>\w+): (?P<type>.+?) = _attrs_field\(repr=False(?:, default=UNSET)?\)",
+    ),
+    Change(
+        "model.py.jinja",
+        "unknown members' secrets out of the repr",
+        r"additional_properties: (?P<type>.+) = _attrs_field\(init=False, factory=dict\)",
+        r"additional_properties: (?P<type>.+) = "
+        r"_attrs_field\(init=False, factory=dict, repr=(?:False|secrets_hidden)\)",
     ),
     Change("model.py.jinja", "positional from_dict", r"(?P<arg>\w+)=(?P=arg),", r"(?P<arg>\w+),"),
     Change(
@@ -128,6 +135,7 @@ CHANGES = (
             *("_UUID_FAST", "_new_object", "_set_slot", "_SAFE_UNKNOWN", "parse_uuid"),
         ),
     ),
+    Change("types.py.jinja", "secrets hidden", defines=("secrets_hidden",)),
     Change(
         "property_templates/uuid_property.py.jinja",
         "parse_uuid",

@@ -69,6 +69,14 @@ def parse_uuid(value: str) -> UUID:
     return UUID(value)
 
 
+def secrets_hidden(members: dict[str, Any]) -> str:
+    """The repr of a model's unknown members, each secret-named value shown as ``***``."""
+    # What a secret is, is defined once, in the SDK this package ships with.
+    from kimono_interop._secrets import redact_mapping  # noqa: PLC0415
+
+    return repr(redact_mapping(members))
+
+
 # The types that `httpx.Client(files=)` can accept, copied from that library.
 FileContent = IO[bytes] | bytes | str
 FileTypes = (

@@ -293,6 +293,14 @@ class OAuth2ClientCredentials(httpx.Auth):
                 "and token_url.",
                 status,
             )
+        if not _header_safe(access_token):
+            # Sent as it is, it would fail inside httpx with the token in the message.
+            raise self._error(
+                f"answered HTTP {status} with an access_token that cannot go in an HTTP "
+                "header (it has a space, a control or a non-ASCII character); check that "
+                "token_url is the OAuth2 token endpoint.",
+                status,
+            )
         # Timed from when the answer arrived: the server started counting a bit earlier,
         # which the margin covers.
         received_at = self._clock()
@@ -315,6 +323,11 @@ class OAuth2ClientCredentials(httpx.Auth):
         return message.replace(secret, "***") if len(secret) >= 4 else message
 
 
+def _header_safe(token: str) -> bool:
+    """Whether ``token`` is visible ASCII only, as a bearer token (RFC 6750) must be."""
+    return token.isascii() and token.isprintable() and " " not in token
+
+
 class BearerToken(httpx.Auth):
     """Sends a fixed bearer token (for example an LTI JWT) as ``Authorization: Bearer ...``.
 
@@ -328,6 +341,12 @@ class BearerToken(httpx.Auth):
     def __init__(self, token: str) -> None:
         if not token:
             raise ConfigurationError("The bearer token is empty.")
+        if not _header_safe(token):
+            raise ConfigurationError(
+                "The bearer token has a space, a control or a non-ASCII character, so it "
+                "cannot go in an HTTP header; pass the token alone (no 'Bearer ' prefix, "
+                "no trailing newline)."
+            )
         self._token = _Secret(token)
 
     def __repr__(self) -> str:

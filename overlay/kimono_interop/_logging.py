@@ -4,12 +4,13 @@ The SDK logs one DEBUG line per HTTP exchange and one INFO line per retry. Nothi
 is printed unless the application configures logging, or sets ``KIMONO_LOG`` to
 ``debug`` or ``info`` (then the SDK adds a stderr handler to its own logger).
 
-Every record that passes through the ``kimono_interop`` logger, and through
-``httpx``/``httpcore`` when ``KIMONO_LOG`` is set, goes through
-:class:`RedactingFilter`: bearer tokens, Basic credentials, ``client_secret``,
-``access_token``, ``refresh_token``, ``password`` and ``api_key`` values are
-replaced with ``***`` before any handler sees them (what a secret is:
-:mod:`kimono_interop._secrets`).
+Every record that passes through the ``kimono_interop`` logger, or through
+``httpx``'s and ``httpcore``'s loggers (``httpcore.http11``, ``httpcore.connection``
+...; whether or not ``KIMONO_LOG`` is set, since an application's own logging set-up
+shows their records too), goes through :class:`RedactingFilter`: bearer tokens,
+Basic credentials, ``client_secret``, ``access_token``, ``refresh_token``,
+``password`` and ``api_key`` values are replaced with ``***`` before any handler sees
+them (what a secret is: :mod:`kimono_interop._secrets`).
 """
 
 from __future__ import annotations
@@ -52,8 +53,9 @@ def setup_logging(level: str | None = None) -> None:
     Called once when :mod:`kimono_interop` is imported. ``KIMONO_LOG`` takes
     ``debug``, ``info``, ``warning`` or ``error``.
     """
-    if _FILTER not in logger.filters:
-        logger.addFilter(_FILTER)
+    for each in (logger, *_http_loggers()):
+        if _FILTER not in each.filters:
+            each.addFilter(_FILTER)
     name = (level or os.environ.get("KIMONO_LOG") or "").strip().upper()
     if not name:
         return
@@ -72,10 +74,30 @@ def setup_logging(level: str | None = None) -> None:
         handler.addFilter(_FILTER)
         handler._kimono = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
-    for other in ("httpx", "httpcore"):
-        other_logger = logging.getLogger(other)
-        if _FILTER not in other_logger.filters:
-            other_logger.addFilter(_FILTER)
+
+
+#: The loggers httpx and httpcore log on. A filter applies only to records logged on
+#: its own logger, not to those its children pass up, so each child needs it.
+_HTTP_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "httpcore.connection",
+    "httpcore.connection_pool",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+)
+
+
+def _http_loggers() -> list[logging.Logger]:
+    # The known names, and any other child that exists by now (a newer httpcore's).
+    names = set(_HTTP_LOGGERS) | {
+        name
+        for name in logging.Logger.manager.loggerDict
+        if name.startswith(("httpx.", "httpcore."))
+    }
+    return [logging.getLogger(name) for name in sorted(names)]
 
 
 def log_response(response: httpx.Response, elapsed: float, attempt: int) -> None:

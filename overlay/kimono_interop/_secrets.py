@@ -4,9 +4,9 @@ Logs (:mod:`kimono_interop._logging`), URLs in errors and reprs
 (:func:`redact_url`), the command line's tables, the cassettes' scrubber and the
 drift reports all ask this module. A value is secret when its name ends in one of
 :data:`SECRET_WORDS` (``client_secret``, ``access_token``, ``id_token``,
-``x-api-key``, ``sis_password``, ``private_key`` ...), compared without regard to
-case; the value itself is never inspected, so a secret with an unusual shape is
-still hidden by its name.
+``x-api-key``, ``sis_password``, ``private_key``, ``clientSecret`` ...), compared
+without regard to case, a camelCase capital counting as a word break. The value itself
+is never inspected, so a secret with an unusual shape is still hidden by its name.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ MASK = "***"
 
 _WORD = "|".join(word.replace("_", "[_-]?") for word in SECRET_WORDS)
 _NAME = re.compile(rf"(?:^|[_-])(?:{_WORD})$", re.IGNORECASE)
+#: Where a camelCase name starts a new word (``clientSecret``, ``xApiKey``).
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 #: A secret-named key in free text: ``"client_secret": "abc"``, ``token=abc``.
 _KEY_IN_TEXT = rf"[\w-]*?(?:{_WORD})"
 _TEXT_PATTERNS = (
@@ -43,6 +45,11 @@ _TEXT_PATTERNS = (
         re.compile(rf"(?i)([\"']?\b{_KEY_IN_TEXT}[\"']?\s*[:=]\s*[\"'])[^\"']*([\"'])"),
         rf"\1{MASK}\2",
     ),
+    # (b'x-api-key', b'abc')   (header lists in httpcore's debug lines)
+    (
+        re.compile(rf"(?i)(\(b?[\"']{_KEY_IN_TEXT}[\"'],\s*b?[\"'])[^\"']*([\"']\))"),
+        rf"\1{MASK}\2",
+    ),
     # client_secret=abc&...   (form bodies and query strings)
     (re.compile(rf"(?i)(\b{_KEY_IN_TEXT}=)[^&\s\"']+"), rf"\1{MASK}"),
 )
@@ -50,7 +57,7 @@ _TEXT_PATTERNS = (
 
 def is_secret_name(name: object) -> bool:
     """Whether a field, parameter or header called ``name`` holds a secret."""
-    return isinstance(name, str) and _NAME.search(name) is not None
+    return isinstance(name, str) and _NAME.search(_CAMEL.sub("_", name)) is not None
 
 
 def redact_text(text: str) -> str:

@@ -35,7 +35,9 @@ class AppAuth:
     """ Password. Secret. """
     api_key: str | Unset = _attrs_field(repr=False, default=UNSET)
     """ API key. Secret. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         scheme: str | Unset = UNSET

@@ -28,7 +28,9 @@ class AuthType:
     """ OAuth2 client secret (or Basic password). Secret. """
     updated_at: datetime.datetime | Unset = UNSET
     """ When the credentials were last changed. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         type_: str | Unset = UNSET

@@ -8,7 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_uuid
+from ..types import UNSET, Unset, parse_uuid, secrets_hidden
 
 T = TypeVar("T", bound="BaseTenantResourceType")
 
@@ -27,7 +27,9 @@ class BaseTenantResourceType:
     """ Account that owns the resource. """
     tenant_id: UUID | Unset = UNSET
     """ Tenant the resource belongs to. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id: str | Unset = UNSET

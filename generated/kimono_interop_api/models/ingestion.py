@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.ingestion_state import IngestionState
 from ..models.ingestion_type import IngestionType
-from ..types import UNSET, Unset, parse_enum, parse_uuid
+from ..types import UNSET, Unset, parse_enum, parse_uuid, secrets_hidden
 
 T = TypeVar("T", bound="Ingestion")
 
@@ -47,7 +47,9 @@ class Ingestion:
     """ Session token of the ingestion. Secret. """
     topics: list[str] | Unset = UNSET
     """ Topics the ingestion publishes to. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id: str | Unset = UNSET

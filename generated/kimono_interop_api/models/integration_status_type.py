@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, secrets_hidden
 
 T = TypeVar("T", bound="IntegrationStatusType")
 
@@ -22,7 +22,9 @@ class IntegrationStatusType:
     """ Setup state. """
     last_sync_at: datetime.datetime | Unset = UNSET
     """ When the last synchronization ran. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         op_state = self.op_state

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.release_state import ReleaseState
-from ..types import UNSET, Unset, parse_enum, parse_uuid
+from ..types import UNSET, Unset, parse_enum, parse_uuid, secrets_hidden
 
 T = TypeVar("T", bound="IntegrationVersion")
 
@@ -32,7 +32,9 @@ class IntegrationVersion:
     """ Title of this version. """
     release_state: ReleaseState | Unset = UNSET
     """ Release state of an Integration version. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id: str | Unset = UNSET

@@ -6,7 +6,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, secrets_hidden
 
 T = TypeVar("T", bound="Paging")
 
@@ -17,7 +17,9 @@ class Paging:
 
     next_: None | str | Unset = UNSET
     """ Absolute URL of the next page, with every query parameter of this request; `null` on the last page. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         next_: None | str | Unset

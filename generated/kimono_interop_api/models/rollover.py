@@ -11,7 +11,7 @@ from attrs import field as _attrs_field
 from ..models.rollover_failure_reason import RolloverFailureReason
 from ..models.rollover_status import RolloverStatus
 from ..models.rollover_type import RolloverType
-from ..types import UNSET, Unset, parse_enum, parse_uuid
+from ..types import UNSET, Unset, parse_enum, parse_uuid, secrets_hidden
 
 T = TypeVar("T", bound="Rollover")
 
@@ -50,7 +50,9 @@ class Rollover:
     """ Interop Cloud of the rollover. """
     actor_id: UUID | Unset = UNSET
     """ Actor of the rollover. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id: str | Unset = UNSET

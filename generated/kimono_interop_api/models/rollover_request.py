@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.rollover_status import RolloverStatus
 from ..models.rollover_type import RolloverType
-from ..types import UNSET, Unset, parse_enum, parse_uuid
+from ..types import UNSET, Unset, parse_enum, parse_uuid, secrets_hidden
 
 T = TypeVar("T", bound="RolloverRequest")
 
@@ -35,7 +35,9 @@ class RolloverRequest:
     """ Actor of the rollover. """
     metadata: AuditMetadata | None | Unset = UNSET
     """ Audit record of the resource; may be null. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name

@@ -6,6 +6,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import secrets_hidden
+
 T = TypeVar("T", bound="RolloverResponse")
 
 
@@ -15,7 +17,9 @@ class RolloverResponse:
 
     data: Rollover
     """ A school-year rollover of the tenant. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         data = self.data.to_dict()

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.schedule_type import ScheduleType
-from ..types import UNSET, Unset, parse_enum, parse_uuid
+from ..types import UNSET, Unset, parse_enum, parse_uuid, secrets_hidden
 
 T = TypeVar("T", bound="Schedule")
 
@@ -40,7 +40,9 @@ class Schedule:
     """ Days on which the schedule runs. """
     metadata: AuditMetadata | None | Unset = UNSET
     """ Audit record of the resource; may be null. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id: str | Unset = UNSET

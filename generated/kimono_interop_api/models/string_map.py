@@ -6,6 +6,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import secrets_hidden
+
 T = TypeVar("T", bound="StringMap")
 
 
@@ -13,7 +15,9 @@ T = TypeVar("T", bound="StringMap")
 class StringMap:
     """Named string values."""
 
-    additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, str] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
 

@@ -9,7 +9,7 @@ from attrs import field as _attrs_field
 
 from ..models.tenant_application_auth_state import TenantApplicationAuthState
 from ..models.tenant_application_auth_type import TenantApplicationAuthType
-from ..types import UNSET, Unset, parse_enum, parse_uuid
+from ..types import UNSET, Unset, parse_enum, parse_uuid, secrets_hidden
 
 T = TypeVar("T", bound="TenantApplication")
 
@@ -46,7 +46,9 @@ class TenantApplication:
     """ State of the application's authentication setup. The pending state is `updating` while a
     setup runs and can be set to `confirmed` or `error` by the driver.
      """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         account_id: str | Unset = UNSET

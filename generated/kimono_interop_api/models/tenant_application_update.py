@@ -7,7 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.tenant_application_auth_state import TenantApplicationAuthState
-from ..types import UNSET, Unset, parse_enum
+from ..types import UNSET, Unset, parse_enum, secrets_hidden
 
 T = TypeVar("T", bound="TenantApplicationUpdate")
 
@@ -24,7 +24,9 @@ class TenantApplicationUpdate:
     """ State of the application's authentication setup. The pending state is `updating` while a
     setup runs and can be set to `confirmed` or `error` by the driver.
      """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         auth_message = self.auth_message

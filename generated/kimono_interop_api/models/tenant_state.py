@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, secrets_hidden
 
 T = TypeVar("T", bound="TenantState")
 
@@ -23,7 +23,9 @@ class TenantState:
     """ The tenant is in setup mode. """
     mass_change_pending: bool | Unset = UNSET
     """ A mass change waits for approval. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         rollover_mode_enabled = self.rollover_mode_enabled

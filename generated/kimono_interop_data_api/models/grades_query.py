@@ -7,7 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.grades_query_type import GradesQueryType
-from ..types import UNSET, Unset, parse_enum
+from ..types import UNSET, Unset, parse_enum, secrets_hidden
 
 T = TypeVar("T", bound="GradesQuery")
 
@@ -20,7 +20,9 @@ class GradesQuery:
     """ What kind of grades are asked for (kimono-api-java grades ExchangeQuery.TypeEnum). """
     conditions: list[GradesQueryCondition] | Unset = UNSET
     """ Conditions the grades must meet (all of them). """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         type_: str | Unset = UNSET

@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 from ..models.grades_query_scope import GradesQueryScope
 from ..models.grades_query_scope_by import GradesQueryScopeBy
 from ..models.grades_summary_type import GradesSummaryType
-from ..types import UNSET, Unset, parse_enum
+from ..types import UNSET, Unset, parse_enum, secrets_hidden
 
 T = TypeVar("T", bound="GradesQueryCondition")
 
@@ -33,7 +33,9 @@ class GradesQueryCondition:
     """ Only these assignments (the vendor's current Grades reference,
     developerdocs.instructure.com services/datasync/grades-oas).
      """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         scope: str | Unset = UNSET

@@ -7,7 +7,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_uuid
+from ..types import UNSET, Unset, parse_uuid, secrets_hidden
 
 T = TypeVar("T", bound="GradesQueryData")
 
@@ -26,7 +26,9 @@ class GradesQueryData:
     """ Most bytes one answer request may carry; split larger answers. """
     query: GradesQuery | Unset = UNSET
     """ The grades asked for, and the conditions they must meet. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         exchange_id: str | Unset = UNSET

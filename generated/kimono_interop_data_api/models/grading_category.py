@@ -6,7 +6,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, secrets_hidden
 
 T = TypeVar("T", bound="GradingCategory")
 
@@ -42,7 +42,9 @@ class GradingCategory:
     GradingCategory: `name`, `$section`, `$term`, `$school`; data/simple/in.xml maps
     `$school.$sys.source_id`). kimono-api-java 2.0.3 names the same reference `$schools`.
      """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         sys: dict[str, Any] | Unset = UNSET

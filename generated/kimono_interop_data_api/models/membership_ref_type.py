@@ -8,7 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_uuid
+from ..types import UNSET, Unset, parse_uuid, secrets_hidden
 
 T = TypeVar("T", bound="MembershipRefType")
 
@@ -43,7 +43,9 @@ class MembershipRefType:
     """ The fields that name a referenced object and the membership that links it (kimono-api-java
     2.0.3 puts `$membership` inside the `$sys` of OrgMembershipSys and PersonMembershipSys).
      """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id: str | Unset = UNSET

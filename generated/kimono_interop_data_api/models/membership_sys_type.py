@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.org_type import OrgType
 from ..models.person_type import PersonType
-from ..types import UNSET, Unset, parse_enum, parse_uuid
+from ..types import UNSET, Unset, parse_enum, parse_uuid, secrets_hidden
 
 T = TypeVar("T", bound="MembershipSysType")
 
@@ -56,7 +56,9 @@ class MembershipSysType:
     (kimonocloud/api-examples java/load/data/LEA.json and SCHOOL.json, data/simple/in.xml).
     Compare with `str(value).lower()`.
      """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = str(self.id)

@@ -7,7 +7,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_uuid
+from ..types import UNSET, Unset, parse_uuid, secrets_hidden
 
 T = TypeVar("T", bound="Org")
 
@@ -41,7 +41,9 @@ class Org:
     """ Students who are members of the Org. """
     teachers: list[PersonMembershipRefType] | Unset = UNSET
     """ Teachers who are members of the Org. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         sys: dict[str, Any] | Unset = UNSET

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.org_type import OrgType
-from ..types import UNSET, Unset, parse_enum, parse_uuid
+from ..types import UNSET, Unset, parse_enum, parse_uuid, secrets_hidden
 
 T = TypeVar("T", bound="OrgMembershipRefSys")
 
@@ -46,7 +46,9 @@ class OrgMembershipRefSys:
     (kimonocloud/api-examples java/load/data/LEA.json and SCHOOL.json, data/simple/in.xml).
     Compare with `str(value).lower()`.
      """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id: str | Unset = UNSET

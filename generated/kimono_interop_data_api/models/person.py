@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, secrets_hidden
 
 T = TypeVar("T", bound="Person")
 
@@ -50,7 +50,9 @@ class Person:
     """ Sections the person is enrolled in or teaches, with the membership. kimono-api-java 2.0.3
     keeps these references flat (MembershipRefType) while nesting every other one.
      """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         sys = self.sys.to_dict()

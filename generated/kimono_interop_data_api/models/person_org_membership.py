@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.membership_status import MembershipStatus
-from ..types import UNSET, Unset, parse_enum
+from ..types import UNSET, Unset, parse_enum, secrets_hidden
 
 T = TypeVar("T", bound="PersonOrgMembership")
 
@@ -38,7 +38,9 @@ class PersonOrgMembership:
     """ First day of the membership. """
     end_date: datetime.date | Unset = UNSET
     """ Last day of the membership. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         sys: dict[str, Any] | Unset = UNSET

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.person_type import PersonType
-from ..types import UNSET, Unset, parse_enum, parse_uuid
+from ..types import UNSET, Unset, parse_enum, parse_uuid, secrets_hidden
 
 T = TypeVar("T", bound="PersonRefSys")
 
@@ -41,7 +41,9 @@ class PersonRefSys:
     (kimonocloud/api-examples data/simple). Compare with `str(value).lower()`; `Staff` is the
     blueprint's name for teachers and other staff.
      """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id: str | Unset = UNSET

@@ -6,6 +6,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import secrets_hidden
+
 T = TypeVar("T", bound="PersonResponse")
 
 
@@ -18,7 +20,9 @@ class PersonResponse:
     (kimono-api-java 2.0.0 and 2.0.3 interop-data/docs/Person.md, the 2019 Swagger file), and a
     Person without it cannot be told apart from any other.
      """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         data = self.data.to_dict()

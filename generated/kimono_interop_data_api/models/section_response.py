@@ -6,6 +6,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import secrets_hidden
+
 T = TypeVar("T", bound="SectionResponse")
 
 
@@ -17,7 +19,9 @@ class SectionResponse:
     """ A section (class) of a course, taught at an org during one or more terms. `$sys` is
     optional (kimono-api-java 2.0.0 and 2.0.3 interop-data/docs/Section.md).
      """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         data = self.data.to_dict()

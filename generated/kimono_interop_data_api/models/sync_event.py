@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.sync_origin import SyncOrigin
 from ..models.task_action import TaskAction
-from ..types import UNSET, Unset, parse_enum, parse_uuid
+from ..types import UNSET, Unset, parse_enum, parse_uuid, secrets_hidden
 
 T = TypeVar("T", bound="SyncEvent")
 
@@ -70,7 +70,9 @@ class SyncEvent:
     vendor's parser upper-cases it before matching (client-kit-java KCTaskOrigin: INITIAL,
     RESEND, INGESTION).
      """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id

@@ -8,7 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_uuid
+from ..types import UNSET, Unset, parse_uuid, secrets_hidden
 
 T = TypeVar("T", bound="SysType")
 
@@ -37,7 +37,9 @@ class SysType:
     """ Identifiers of the object in other id-spaces, keyed by id-space (an SIS, an application). """
     app_id: IdMap | Unset = UNSET
     """ Identifiers of the object in other id-spaces, keyed by id-space (an SIS, an application). """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = str(self.id)

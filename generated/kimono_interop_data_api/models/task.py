@@ -11,7 +11,7 @@ from attrs import field as _attrs_field
 from ..models.sync_origin import SyncOrigin
 from ..models.task_action import TaskAction
 from ..models.task_event_type import TaskEventType
-from ..types import UNSET, Unset, parse_enum, parse_uuid
+from ..types import UNSET, Unset, parse_enum, parse_uuid, secrets_hidden
 
 T = TypeVar("T", bound="Task")
 
@@ -146,7 +146,9 @@ class Task:
     which leaves such a task unacknowledged and the tenant's queue stalled: the SDK hands it to
     the handler like any other task.
      """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id

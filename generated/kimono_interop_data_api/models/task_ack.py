@@ -7,7 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.task_ack_status import TaskAckStatus
-from ..types import UNSET, Unset, parse_enum
+from ..types import UNSET, Unset, parse_enum, secrets_hidden
 
 T = TypeVar("T", bound="TaskAck")
 
@@ -40,7 +40,9 @@ class TaskAck:
      """
     sys: TaskAckSys | Unset = UNSET
     """ System metadata of an acknowledgement. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         task_id = self.task_id

@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.sync_origin import SyncOrigin
 from ..models.task_action import TaskAction
-from ..types import UNSET, Unset, parse_enum, parse_uuid
+from ..types import UNSET, Unset, parse_enum, parse_uuid, secrets_hidden
 
 T = TypeVar("T", bound="TaskEventV1")
 
@@ -64,7 +64,9 @@ class TaskEventV1:
     """ The object as it is now (data events), or the event's details (grades query). """
     changes: TaskEventV1Changes | Unset = UNSET
     """ The attributes that changed, with their previous values. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id

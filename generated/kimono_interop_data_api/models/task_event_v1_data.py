@@ -6,6 +6,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import secrets_hidden
+
 T = TypeVar("T", bound="TaskEventV1Data")
 
 
@@ -13,7 +15,9 @@ T = TypeVar("T", bound="TaskEventV1Data")
 class TaskEventV1Data:
     """The object as it is now (data events), or the event's details (grades query)."""
 
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
 

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, secrets_hidden
 
 T = TypeVar("T", bound="Term")
 
@@ -37,7 +37,9 @@ class Term:
     """ A reference to a Term, nested (`$sys`) or flat. See RefType. """
     children: list[TermRefType] | Unset = UNSET
     """ Terms nested in this one. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         sys: dict[str, Any] | Unset = UNSET

@@ -8,7 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_uuid
+from ..types import UNSET, Unset, parse_uuid, secrets_hidden
 
 T = TypeVar("T", bound="TermSysType")
 
@@ -39,7 +39,9 @@ class TermSysType:
     """ Identifiers of the object in other id-spaces, keyed by id-space (an SIS, an application). """
     term_type: str | Unset = UNSET
     """ Kind of Term (school year, semester, marking period ...), as the source names it. """
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(
+        init=False, factory=dict, repr=secrets_hidden
+    )
 
     def to_dict(self) -> dict[str, Any]:
         id = str(self.id)

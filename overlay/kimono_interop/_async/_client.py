@@ -33,6 +33,7 @@ from .._constants import (
 )
 from .._exceptions import ConfigurationError
 from .._retry import RetryPolicy
+from .._secrets import redact_url
 from .._transports import AsyncSharedTransport, new_async_transport
 from .._types import NOT_GIVEN, NotGiven
 from .._version import __version__
@@ -231,7 +232,7 @@ class AsyncKimonoClient(AsyncResources):
         await self.aclose()
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={str(self.base_url)!r}, auth={self.auth!r})"
+        return f"{type(self).__name__}(base_url={redact_url(self.base_url)!r}, auth={self.auth!r})"
 
 
 def _tenant_info(tenant: Mapping[str, Any]) -> TenantInfo:
