@@ -5,8 +5,9 @@
   further tasks until the batch is acknowledged).
 * ``PUT /tasks/ack`` and ``PUT /tasks/{id}/ack`` record acks; the bulk form answers
   404 when some ids are unknown (and acks nothing), like the service.
-* Knobs: answer 503 to the next N ack requests; deliver given tasks again after they
-  were acknowledged (duplicates).
+* Knobs: answer 503 to the next N ack requests; apply the next N ack requests but answer
+  504 (the answer is lost on the way back); deliver given tasks again after they were
+  acknowledged (duplicates).
 
 ``mock_handler`` adapts it to ``httpx.MockTransport``; ``asgi_app`` to a Starlette app.
 """
@@ -61,6 +62,7 @@ class FakeQueue:
         self.fail_acks = 0
         self.fail_status = 503  # the status of the failed ack answers
         self.fail_gets = 0  # answer 503 to the next N GET /tasks
+        self.lose_acks = 0  # apply the next N ack requests, then answer 504
         self.redeliver: dict[str, int] = {}  # task id -> times to deliver again after its ack
 
     # -- the service's behaviour -------------------------------------------------------
@@ -85,6 +87,9 @@ class FakeQueue:
                 return 404, {"code": "not_found", "message": f"unknown task {unknown[0]}"}
             self.acks.extend(acks)
             self._remove({a["task_id"] for a in acks})
+            if self.lose_acks:
+                self.lose_acks -= 1
+                return 504, {"code": "gateway_timeout", "message": "no answer upstream"}
             return 200, None
         return 404, {"code": "not_found", "message": path}
 

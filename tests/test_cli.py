@@ -18,10 +18,13 @@ import click
 import httpx
 import pytest
 from click.testing import CliRunner, Result
+from fake_queue import FakeQueue, make_task, task_id_of
+from live_server import serve
 
 import kimono_interop.sandbox
 from kimono_interop import KimonoClient
 from kimono_interop.cli import EXIT_CONFIG, EXIT_ERROR, EXIT_USAGE, build_cli, flatten, main
+from kimono_interop.cli.files import write_collection
 from kimono_interop.cli.sandbox import SANDBOX_HINT, config_options
 from kimono_interop.sandbox import Sandbox, SandboxConfig
 from kimono_interop.sandbox.config import SETTING, Setting
@@ -337,6 +340,78 @@ def test_export_only_some_collections(sb: Sandbox, tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["terms.jsonl"]
 
 
+class _Pages:
+    """Stands in for a pager: ``pages()`` yields pages with ``items``."""
+
+    def __init__(self, *pages: list[dict[str, object]]) -> None:
+        self._pages = pages
+
+    def pages(self) -> Iterator[object]:
+        for items in self._pages:
+            yield type("Page", (), {"items": items})()
+
+
+FORMULAS = {"$sys": {"id": "p-1"}, "name": '=HYPERLINK("http://x")', "note": "@SUM(A1)"}
+
+
+def test_csv_cells_that_would_be_formulas_get_a_quote(tmp_path: Path) -> None:
+    """A name (or a column) starting with = + - @ is written with ' in front, so a
+    spreadsheet shows it instead of running it; numbers such as -5 stay numbers;
+    keep_formulas writes every cell as sent."""
+    item = {**FORMULAS, "balance": -5, "=col": "+1 more", "plain": "ok"}
+    path = tmp_path / "persons.csv"
+    assert write_collection(_Pages([item]), path, "csv", lambda n: None) == 1
+    with path.open(encoding="utf-8", newline="") as f:
+        (row,) = list(csv.DictReader(f))
+    assert row == {
+        "$sys.id": "p-1",
+        "name": '\'=HYPERLINK("http://x")',
+        "note": "'@SUM(A1)",
+        "balance": "-5",
+        "'=col": "'+1 more",
+        "plain": "ok",
+    }
+    write_collection(_Pages([item]), path, "csv", lambda n: None, keep_formulas=True)
+    with path.open(encoding="utf-8", newline="") as f:
+        (row,) = list(csv.DictReader(f))
+    assert row["name"] == FORMULAS["name"] and row["=col"] == "+1 more"
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_a_lone_surrogate_is_written_escaped_and_the_rest_exported(
+    tmp_path: Path, fmt: str
+) -> None:
+    """ "\\ud800" is valid JSON but no valid UTF-8: that record is written escaped (JSON
+    lines stay valid JSON with the same value) and the records around it are all there."""
+    items = [{"id": "a", "name": "Zoë"}, {"id": "b", "name": "bad\ud800"}, {"id": "c"}]
+    path = tmp_path / f"persons.{fmt}"
+    assert write_collection(_Pages(items[:2], items[2:]), path, fmt, lambda n: None) == 3
+    text = path.read_text(encoding="utf-8")
+    if fmt == "jsonl":
+        assert [json.loads(line) for line in text.splitlines()] == items
+    else:
+        rows = list(csv.DictReader(text.splitlines()))
+        assert [r["name"] for r in rows] == ["Zoë", "bad\\ud800", ""]
+
+
+def test_export_keep_formulas_flag(sb: Sandbox, tmp_path: Path) -> None:
+    """export --format csv quotes a formula-like name; --keep-formulas writes it as sent."""
+    term_id, term = next(iter(sb.state.roster.terms.items()))
+    original = term["name"]
+    term["name"] = "=1+1"
+    try:
+        for extra, expected in (([], "'=1+1"), (["--keep-formulas"], "=1+1")):
+            out_dir = tmp_path / (extra[0] if extra else "default")
+            args = ("export", "--out", str(out_dir), "--format", "csv", "--only", "terms")
+            result = run(*flags(sb), *args, *extra)
+            assert result.exit_code == 0, result.output
+            with (out_dir / "terms.csv").open(encoding="utf-8", newline="") as f:
+                names = {row["$sys.id"]: row["name"] for row in csv.DictReader(f)}
+            assert names[term_id] == expected
+    finally:
+        term["name"] = original
+
+
 def test_flatten() -> None:
     """flatten: dotted keys, JSON lists, empty cells for None, true/false for booleans."""
     row = flatten({"a": {"b": 1, "c": {"d": None}}, "e": [1, {"f": "é"}], "g": True, "h": {}})
@@ -374,6 +449,43 @@ def test_tasks_max_tasks_then_the_rest(sb: Sandbox) -> None:
 
     empty = run(*flags(sb), "tasks")
     assert empty.exit_code == 0 and "empty" in empty.stdout
+
+
+def _tasks_against(queue: FakeQueue, *args: str) -> Result:
+    with serve(queue.asgi_app()) as origin:
+        return run("--base-url", origin, "--client-id", "c", "--client-secret", "s", *args)
+
+
+def _summary_rows(stdout: str) -> dict[str, str]:
+    cells = [line.split("│")[1:3] for line in stdout.splitlines() if line.count("│") == 3]
+    return {label.strip(): count.strip() for label, count in cells}
+
+
+def test_tasks_counts_acks_whose_answer_was_lost_as_acknowledged() -> None:
+    """An ack the service applied but whose answer was lost (504, then 404 on the retry)
+    is acknowledged: the summary says so and the command exits 0."""
+    queue = FakeQueue([make_task(n) for n in range(3)])
+    queue.lose_acks = 1
+    result = _tasks_against(queue, "tasks")
+    assert result.exit_code == 0, result.output
+    assert len(queue.acks) == 3 and queue.pending == []
+    rows = _summary_rows(result.stdout)
+    assert (rows["acknowledged"], rows["answer lost"], rows["ack refused"]) == ("3", "3", "0")
+
+
+def test_tasks_with_an_unackable_item_exits_1_saying_the_queue_is_stalled() -> None:
+    """A task with no id can never be acknowledged and holds back its tenant's queue: the
+    others are acknowledged, the run stops instead of spinning on the item that keeps
+    coming back (counted once), and the command exits 1 saying what to do."""
+    good = [make_task(n) for n in range(2)]
+    queue = FakeQueue([{"schema": "3.0", "type": "data_event", "action": "ADD"}, *good])
+    result = _tasks_against(queue, "tasks")
+    assert result.exit_code == EXIT_ERROR, result.output
+    assert {a["task_id"] for a in queue.acks} == {task_id_of(t) for t in good}
+    rows = _summary_rows(result.stdout)
+    assert (rows["unackable"], rows["stopped by"], rows["acknowledged"]) == ("1", "stalled", "2")
+    assert "1 task(s) had no id and cannot be acknowledged" in result.stderr
+    assert "admin" in result.stderr
 
 
 # -- errors and exit codes ----------------------------------------------------------------------
@@ -474,3 +586,23 @@ def test_sandbox_command_on_a_taken_port_exits_1(sb: Sandbox) -> None:
     )
     assert done.returncode == EXIT_ERROR, done.stdout + done.stderr
     assert f"could not serve on 127.0.0.1:{port}" in done.stderr
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "sandbox.example.test"])
+def test_sandbox_refuses_a_non_loopback_host_without_allow_remote(host: str) -> None:
+    """Serving the sandbox (and the credentials it prints) beyond this machine takes
+    --allow-remote; without it the command is a usage error and binds nothing."""
+    result = run("sandbox", "--host", host, "--students", "1")
+    assert result.exit_code == EXIT_USAGE
+    assert "--allow-remote" in result.output and "beyond this machine" in result.output
+
+
+def test_loopback_hosts_are_recognised() -> None:
+    """127.0.0.0/8, ::1 and localhost are loopback; wildcards, LAN addresses and other
+    names are not."""
+    from kimono_interop.cli.sandbox import _is_loopback
+
+    assert [_is_loopback(h) for h in ("127.0.0.1", "127.1.2.3", "::1", "[::1]", "LocalHost")] == [
+        True
+    ] * 5
+    assert not any(_is_loopback(h) for h in ("0.0.0.0", "::", "10.0.0.1", "example.test", ""))

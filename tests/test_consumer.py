@@ -432,6 +432,35 @@ def test_items_without_an_id_are_reported_and_the_rest_of_the_batch_is_handled(
     assert "members: authenticate, schema" in stalls[1].getMessage()
 
 
+def test_a_queue_stalled_behind_an_unackable_item_is_waited_on_not_spun_on() -> None:
+    """A batch holding only what cannot be acknowledged comes back on every poll. The
+    consumer counts and hooks it once, backs off as on an empty queue (a few polls, not
+    thousands), and with stop_when_empty ends with stopped_by "stalled"."""
+    import threading
+
+    queue = FakeQueue([])
+    queue.pending = [{"schema": "3.0", "type": "data_event"}]
+    hooked: list[Any] = []
+    with _client(queue) as kimono:
+        consumer = kimono.tasks.consumer(
+            lambda t: None,
+            on_unackable=hooked.append,
+            poll_interval=0.01,
+            max_poll_interval=0.05,
+            handle_signals=False,
+        )
+        timer = threading.Timer(0.5, consumer.stop)
+        timer.start()
+        try:
+            stats = consumer.run()
+        finally:
+            timer.cancel()
+        assert (stats.unackable, len(hooked), stats.stopped_by) == (1, 1, "stop()")
+        assert 3 <= stats.requests <= 60  # backed off to 0.05 s: about 12 polls in 0.5 s
+        again = kimono.tasks.run(lambda t: None, stop_when_empty=True)
+    assert (again.unackable, again.stopped_by, again.requests) == (1, "stalled", 1)
+
+
 @pytest.mark.parametrize(
     ("returned", "status", "message"),
     [

@@ -23,11 +23,14 @@ Rules, in the order they matter:
   no id (not a JSON object, or an object without one) cannot be acknowledged, and
   the service then withholds every later task of its tenant: it is counted in
   ``stats.unackable``, logged at ERROR with that consequence, and passed to the
-  ``on_unackable`` hook; the rest of the batch goes on.
+  ``on_unackable`` hook; the rest of the batch goes on. Delivered again, it is not
+  counted again, and a batch of nothing else is waited on like an empty one (with
+  ``stop_when_empty`` the run ends, ``stopped_by == "stalled"``), never spun on.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 from collections import OrderedDict
@@ -52,6 +55,9 @@ if TYPE_CHECKING:
     from .tasks import AsyncTasksBehaviour
 
 log = logging.getLogger("kimono_interop")
+
+#: How many distinct unackable items the consumer remembers, to count each once.
+MAX_UNACKABLE_SEEN = 1000
 
 
 class AsyncTaskConsumer:
@@ -123,6 +129,8 @@ class AsyncTaskConsumer:
         self._handle_signals = handle_signals
         self._on_unackable = on_unackable
         self._recent: OrderedDict[str, Outcome] = OrderedDict()
+        #: What the unackable items met so far look like (bounded), to count each once.
+        self._unackable_seen: OrderedDict[str, None] = OrderedDict()
         self._outage_delay = poll_interval
         #: The outcomes of the batch in hand, not yet acknowledged (see flush()).
         self._batch_outcomes: dict[str, Outcome] = {}
@@ -177,9 +185,20 @@ class AsyncTaskConsumer:
                     await self._runtime.sleep(random.uniform(delay / 2, delay))
                     delay = min(delay * 2, self._max_poll_interval)
                     continue
-                delay = self._poll_interval
                 self.stats.batches += 1
                 self.stats.received += len(batch)
+                if all(task.id is None for task in batch):
+                    # Only what can never be acknowledged: nothing to do until someone
+                    # removes it, so wait as on an empty queue instead of spinning.
+                    for task in batch:
+                        await self._unackable(task)
+                    if self._stop_when_empty:
+                        self._runtime.request_stop("stalled")
+                        break
+                    await self._runtime.sleep(random.uniform(delay / 2, delay))
+                    delay = min(delay * 2, self._max_poll_interval)
+                    continue
+                delay = self._poll_interval
                 await self._consume(batch)
         self.stats.stopped_by = self._runtime.stop_reason
         return self.stats
@@ -237,6 +256,13 @@ class AsyncTaskConsumer:
         self._outage_delay = min(self._outage_delay * 2, self._max_poll_interval)
 
     async def _unackable(self, task: TaskView) -> None:
+        fingerprint = json.dumps(task.raw, sort_keys=True, default=repr)
+        if fingerprint in self._unackable_seen:
+            self._unackable_seen.move_to_end(fingerprint)
+            return  # delivered again: counted, logged and passed on already
+        self._unackable_seen[fingerprint] = None
+        if len(self._unackable_seen) > MAX_UNACKABLE_SEEN:
+            self._unackable_seen.popitem(last=False)
         self.stats.unackable += 1
         if len(self.stats.unackable_tasks) < MAX_UNACKABLE_KEPT:
             self.stats.unackable_tasks.append(task)

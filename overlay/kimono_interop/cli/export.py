@@ -58,15 +58,27 @@ COLLECTIONS: dict[str, Lister] = {
     help="Export only this collection (repeatable). Default: all of them.",
 )
 @click.option("--page-size", type=click.IntRange(1, 2000), default=2000, show_default=True)
+@click.option(
+    "--keep-formulas",
+    is_flag=True,
+    help="CSV: write cells that start with = + - @ as they are. By default they get a ' in "
+    "front, so a spreadsheet shows them as text instead of running them.",
+)
 @click.pass_obj
 def export(
-    settings: Settings, out_dir: Path, fmt: str, only: tuple[str, ...], page_size: int
+    settings: Settings,
+    out_dir: Path,
+    fmt: str,
+    only: tuple[str, ...],
+    page_size: int,
+    keep_formulas: bool,
 ) -> None:
     """Export every roster collection to one file each in --out.
 
     Orgs, persons, courses, sections, terms and grading categories, as
     NAME.jsonl or NAME.csv. CSV flattens nested objects into dotted columns
-    (name.first, $sys.id) and writes lists as JSON text.
+    (name.first, $sys.id) and writes lists as JSON text; a cell a spreadsheet would
+    run as a formula gets a ' in front (--keep-formulas to keep it as sent).
     """
     fmt = fmt.lower()
     names = [name for name in COLLECTIONS if not only or name in only]
@@ -93,6 +105,7 @@ def export(
                     path,
                     fmt,
                     partial(progress.advance, task),
+                    keep_formulas=keep_formulas,
                 )
                 progress.update(task, total=count, completed=count)
                 results.append((name, count, time.perf_counter() - started, path))

@@ -2,6 +2,13 @@
 
 Kept apart from the command so that :func:`flatten` (public, as
 ``kimono_interop.cli.flatten``) and the writer need neither click nor rich.
+
+What the service sends is written as it is, with two exceptions that keep the files
+safe to open: a CSV cell (or column name) that a spreadsheet would run as a formula
+(``=``, ``+``, ``-``, ``@``, tab or carriage return first, and not a number) gets a
+``'`` in front unless ``keep_formulas`` is set (the OWASP advice for CSV injection);
+and a string with a lone surrogate (``"\ud800"`` in the JSON, which is valid JSON but
+no valid UTF-8) is written escaped (``\ud800``) instead of failing the export.
 """
 
 from __future__ import annotations
@@ -32,6 +39,24 @@ def flatten(obj: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
     return row
 
 
+#: What a spreadsheet takes as the start of a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """``cell`` with a ``'`` in front if a spreadsheet would run it as a formula.
+
+    Numbers (``-5``, ``+1.5e3``) are left alone: a spreadsheet reads them as numbers.
+    """
+    if not cell.startswith(_FORMULA_STARTS):
+        return cell
+    try:
+        float(cell)
+    except ValueError:
+        return "'" + cell
+    return cell
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -42,31 +67,48 @@ def _cell(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _json_line(item: Any) -> str:
+    line = json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: the same JSON, \u-escaped
+        line = json.dumps(item, separators=(",", ":"))
+    return line + "\n"
+
+
 def write_collection(
-    pager: SyncPager[dict[str, Any]], path: Path, fmt: str, on_page: Callable[[int], None]
+    pager: SyncPager[dict[str, Any]],
+    path: Path,
+    fmt: str,
+    on_page: Callable[[int], None],
+    *,
+    keep_formulas: bool = False,
 ) -> int:
     """Stream every item of ``pager`` into ``path`` as ``fmt``; return how many were written.
 
     ``fmt`` is ``jsonl`` or ``csv``; ``on_page`` is told each page's size. The file is
     written under a temporary name and renamed at the end, so a failed export never
-    leaves a complete-looking but truncated file behind.
+    leaves a complete-looking but truncated file behind. CSV cells that would be formulas
+    get a ``'`` in front unless ``keep_formulas`` (see the module's docstring).
     """
     part_file = path.with_name(f".{path.name}.part")
     count = 0
+    safe = (lambda cell: cell) if keep_formulas else neutralise
     try:
-        with part_file.open("w", encoding="utf-8", newline="") as out:
+        # backslashreplace: only a lone surrogate can fail to encode (see above).
+        with part_file.open("w", encoding="utf-8", errors="backslashreplace", newline="") as out:
             if fmt == "jsonl":
                 for page in pager.pages():
                     for item in page.items:
-                        out.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")))
-                        out.write("\n")
+                        out.write(_json_line(item))
                     count += len(page.items)
                     on_page(len(page.items))
             else:
                 # Columns are the union of every row's keys, known only at the end: the
                 # flattened rows wait in a temporary file, then become the CSV.
                 columns: dict[str, None] = {}
-                with tempfile.TemporaryFile("w+", encoding="utf-8") as rows:
+                # surrogatepass: the rows come back exactly as they went in.
+                with tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogatepass") as rows:
                     for page in pager.pages():
                         for item in page.items:
                             row = flatten(item)
@@ -75,10 +117,11 @@ def write_collection(
                         count += len(page.items)
                         on_page(len(page.items))
                     rows.seek(0)
-                    writer = csv.DictWriter(out, fieldnames=list(columns), restval="")
-                    writer.writeheader()
+                    writer = csv.writer(out)
+                    writer.writerow([safe(column) for column in columns])
                     for line in rows:
-                        writer.writerow(json.loads(line))
+                        row = json.loads(line)
+                        writer.writerow([safe(row.get(column, "")) for column in columns])
         part_file.replace(path)
     finally:
         part_file.unlink(missing_ok=True)

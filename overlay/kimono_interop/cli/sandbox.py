@@ -1,6 +1,6 @@
 """The ``sandbox`` command: serve the local sandbox, with a flag for each of its settings.
 
-Besides ``--host`` and ``--port``, the flags are made from the fields of
+Besides ``--host``, ``--port`` and ``--allow-remote``, the flags are made from the fields of
 :class:`~kimono_interop.sandbox.SandboxConfig`: a field's name gives the flag
 (``drop_rate`` -> ``--drop-rate``; a bool gives ``--x/--no-x``), its type and
 default the flag's, and its :class:`~kimono_interop.sandbox.config.Setting` the help,
@@ -16,13 +16,14 @@ what to install (exit 3).
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import typing
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from .common import EXIT_CONFIG, EXIT_ERROR, fail, out
+from .common import EXIT_CONFIG, EXIT_ERROR, err, fail, out
 
 if TYPE_CHECKING:
     from ..sandbox import SandboxConfig
@@ -39,7 +40,7 @@ class SandboxCommand(click.Command):
         self._derived = False
 
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
-        """``--host``, ``--port``, then one flag per setting of the sandbox, and ``--help``."""
+        """``--host``, ``--port``, ``--allow-remote``, one flag per setting, ``--help``."""
         if not self._derived:
             self.params.extend(config_options())
             self._derived = True
@@ -124,7 +125,13 @@ def _require_sandbox() -> None:
 @click.option(
     "--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="TCP port."
 )
-def sandbox(host: str, port: int, **settings: Any) -> None:
+@click.option(
+    "--allow-remote",
+    is_flag=True,
+    help="Let --host be other than a loopback address. The sandbox has no real security: "
+    "anyone who reaches it can use the credentials it prints.",
+)
+def sandbox(host: str, port: int, allow_remote: bool, **settings: Any) -> None:
     """Serve the local sandbox in the foreground (Ctrl-C stops it).
 
     Both Interop APIs and the token endpoint, over HTTP, with a seeded district
@@ -138,6 +145,19 @@ def sandbox(host: str, port: int, **settings: Any) -> None:
         config = SandboxConfig(**settings)
     except ValueError as exc:  # a rule across settings: each flag was checked alone
         raise click.UsageError(str(exc)) from None
+    if not _is_loopback(host):
+        if not allow_remote:
+            raise click.UsageError(
+                f"--host {host} would serve the sandbox, and the credentials it prints, "
+                "beyond this machine; use 127.0.0.1, or add --allow-remote if that is "
+                "what you want."
+            )
+        err().print(
+            f"warning: serving on {host}: anyone who can reach this port can use the "
+            "sandbox and its credentials.",
+            markup=False,
+            style="bold yellow",
+        )
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     if ":" in shown_host:
         shown_host = f"[{shown_host}]"
@@ -158,3 +178,13 @@ def sandbox(host: str, port: int, **settings: Any) -> None:
     except SystemExit as exc:  # uvicorn's own exit, e.g. the port is taken (logged above)
         if exc.code not in (0, None):
             fail(f"the sandbox could not serve on {host}:{port}", EXIT_ERROR)
+
+
+def _is_loopback(host: str) -> bool:
+    """Whether ``host`` (a name or an address) is this machine alone."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # another name: it may resolve to anything
+        return False

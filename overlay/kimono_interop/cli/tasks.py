@@ -116,6 +116,14 @@ def tasks(
     table = _summary(stats, kinds, time.perf_counter() - started, stdout_closed)
     # With --print, stdout carries only the JSON lines.
     (err() if print_tasks else out()).print(table)
+    if stats.queue_stalled:
+        fail(
+            f"{stats.unackable} task(s) had no id and cannot be acknowledged, so the "
+            "service holds back their tenant's later tasks; remove them from the admin "
+            "queue (admin_tasks) or ask Kimono support. The first: "
+            + json.dumps(stats.unackable_tasks[0].raw, default=str)[:300],
+            EXIT_ERROR,
+        )
     if stats.ack_failures:
         first = next(iter(stats.ack_failures.items()))
         fail(
@@ -135,11 +143,15 @@ def _summary(
     for label, value in (
         ("handled", stats.handled),
         ("acknowledged", stats.acknowledged),
+        # Acks a retry found already applied: acknowledged, not failed.
+        ("  answer lost", stats.lost_ack_answers),
         ("  success", stats.succeeded),
         ("  retry", stats.retried),
         ("  error", stats.failed),
         ("ack refused", len(stats.ack_failures)),
         ("delivered again", stats.duplicates),
+        ("unackable", stats.unackable),
+        ("outages waited out", stats.outages),
         ("batches", stats.batches),
         ("requests", stats.requests),
     ):
