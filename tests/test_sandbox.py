@@ -279,3 +279,67 @@ def test_orgs_without_sys_and_bare_single_reads_are_served_on_request() -> None:
     assert bare["id"] == lea_id and "data" not in bare
     assert enveloped.json()["data"]["id"] == lea_id  # findOrg stays enveloped everywhere
     assert (str(lea.id), str(person.sys.id)) == (lea_id, person_id)
+
+
+def _token(sandbox: Sandbox) -> str:
+    answer = httpx.post(
+        f"{sandbox.url}/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": sandbox.config.client_id,
+            "client_secret": sandbox.config.client_secret,
+        },
+    )
+    assert answer.status_code == 200, answer.text
+    token: str = answer.json()["access_token"]
+    return token
+
+
+def test_hostile_requests_get_a_4xx_never_a_500(sandbox: Sandbox) -> None:
+    """Bodies nested past the parser's depth, bodies past 16 MiB, and credentials that are
+    not ASCII (form or Basic) are the caller's mistakes: 400, 413 and 401, with a JSON
+    error, and the sandbox goes on serving."""
+    url = f"{sandbox.url}/v2/interop/data/tasks/ack"
+    bearer = {"Authorization": f"Bearer {_token(sandbox)}", "Content-Type": "application/json"}
+    nested = httpx.put(url, content=b"[" * 100_000 + b"]" * 100_000, headers=bearer)
+    assert (nested.status_code, nested.json()["code"]) == (400, "bad_request")
+    assert "nested too deeply" in nested.json()["message"]
+    huge = httpx.put(url, content=b" " * (16 * 1024 * 1024 + 1), headers=bearer)
+    assert (huge.status_code, huge.json()["code"]) == (413, "payload_too_large")
+    form = httpx.post(
+        f"{sandbox.url}/oauth/token",
+        data={"grant_type": "client_credentials", "client_id": "zoë", "client_secret": "sécret"},
+    )
+    assert (form.status_code, form.json()) == (401, {"error": "invalid_client"})
+    persons = f"{sandbox.url}/v2/interop/data/rostering/persons"
+    for header in ("Basic w6k6w6k=", "Basic Zm9v\u00e9"):  # "é:é" in base64; not base64 at all
+        basic = httpx.get(persons, headers={"Authorization": header.encode("latin-1")})
+        assert basic.status_code == 401, header
+    assert httpx.get(persons, headers={"Authorization": bearer["Authorization"]}).is_success
+
+
+def test_the_request_log_and_the_tokens_stay_bounded() -> None:
+    """A sandbox that runs for days keeps the latest LOG_LIMIT requests and at most
+    TOKEN_LIMIT tokens: expired ones go first, then the oldest; live ones still work."""
+    from kimono_interop.sandbox import state as state_module
+
+    now = [0.0]
+    state = SandboxState.create(
+        SandboxConfig(students=1, schools=1, token_lifetime=10), clock=lambda: now[0]
+    )
+    assert state.log.maxlen == state_module.LOG_LIMIT
+    vendor = state.principal_for(state.config.client_id, state.config.client_secret)
+    assert vendor is not None
+    limit = state_module.TOKEN_LIMIT
+    old = [state.issue_token(vendor)[0] for _ in range(limit // 2)]
+    now[0] = 5.0
+    young = [state.issue_token(vendor)[0] for _ in range(limit - len(old))]
+    now[0] = 11.0  # the first half has expired
+    fresh = [state.issue_token(vendor)[0] for _ in range(10)]
+    assert len(state.tokens) == len(young) + len(fresh) <= limit
+    assert state.principal_of_token(young[-1]) == vendor
+    assert state.principal_of_token(old[0]) is None
+    now[0] = 12.0
+    more = [state.issue_token(vendor)[0] for _ in range(len(old))]  # none expired: oldest go
+    assert len(state.tokens) == limit
+    assert state.principal_of_token(young[0]) is None and state.principal_of_token(more[-1])

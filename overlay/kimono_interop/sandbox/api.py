@@ -8,7 +8,6 @@ this module imports neither, so the app can import the routes without a cycle.
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -66,7 +65,7 @@ def principal(request: Request) -> Principal:
     if scheme.lower() == "basic" and value:
         try:
             user, _, password = base64.b64decode(value).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
+        except ValueError:  # not base64 (binascii.Error), not ASCII, not UTF-8
             user, password = "", ""
         found = state.principal_for(user, password)
         if found is not None:
@@ -99,12 +98,24 @@ def paged(request: Request, items: Sequence[Any], maximum: int = MAX_PAGE_SIZE) 
     return JSONResponse({"data": chunk, "paging": {"next": nxt}})
 
 
+#: The largest request body the sandbox reads (the service's own limit is not published).
+MAX_BODY = 16 * 1024 * 1024
+
+
 async def json_body(request: Request) -> Any:
-    """The request's body as JSON; ApiError 400 when it is missing or malformed."""
+    """The request's body as JSON; ApiError 400 when it is missing, malformed or nested
+    past what Python's parser takes, 413 past ``MAX_BODY``."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        raise ApiError(413, "payload_too_large", f"The body is over {MAX_BODY} bytes")
     raw = await request.body()
+    if len(raw) > MAX_BODY:
+        raise ApiError(413, "payload_too_large", f"The body is over {MAX_BODY} bytes")
     if not raw:
         raise ApiError(400, "bad_request", "A JSON body is required")
     try:
         return json.loads(raw)
     except ValueError:
         raise ApiError(400, "bad_request", "The body is not valid JSON") from None
+    except RecursionError:
+        raise ApiError(400, "bad_request", "The body's JSON is nested too deeply") from None

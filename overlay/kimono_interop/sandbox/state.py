@@ -12,6 +12,7 @@ import secrets
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,16 @@ from .config import SandboxConfig
 from .interop.seeding import seed_interop
 from .queue import TaskQueue
 from .seed import Roster, seed_roster
+
+#: How many requests ``SandboxState.log`` keeps (the latest), so a long run stays bounded.
+LOG_LIMIT = 10_000
+#: How many issued tokens the sandbox holds at most; past it, expired ones go, then the oldest.
+TOKEN_LIMIT = 10_000
+
+
+def _same(given: str, expected: str) -> bool:
+    """Constant-time equality of two strings (compare_digest takes str only when ASCII)."""
+    return secrets.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode())
 
 
 @dataclass
@@ -49,8 +60,8 @@ class SandboxState:
     tokens: dict[str, Token] = field(default_factory=dict)
     #: Interop API objects by collection name ("clouds", "integrations", ...), then id.
     interop: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
-    #: Requests seen, as (method, path, status), for tests and the demo's summary.
-    log: list[tuple[str, str, int]] = field(default_factory=list)
+    #: The latest requests (LOG_LIMIT), as (method, path, status), for tests and summaries.
+    log: deque[tuple[str, str, int]] = field(default_factory=lambda: deque(maxlen=LOG_LIMIT))
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     @classmethod
@@ -121,17 +132,13 @@ class SandboxState:
 
     # -- credentials ------------------------------------------------------------------
     def principal_for(self, client_id: str, client_secret: str) -> Principal | None:
-        """The principal these credentials belong to, or None."""
+        """The principal these credentials belong to, or None (any text, ASCII or not)."""
         config = self.config
-        if secrets.compare_digest(client_id, config.client_id) and secrets.compare_digest(
-            client_secret, config.client_secret
-        ):
+        if _same(client_id, config.client_id) and _same(client_secret, config.client_secret):
             return Principal("vendor", client_id)
         for tenant in self.tenants.values():
             auth = tenant["auth"]
-            if secrets.compare_digest(client_id, auth["client_id"]) and secrets.compare_digest(
-                client_secret, auth["client_secret"]
-            ):
+            if _same(client_id, auth["client_id"]) and _same(client_secret, auth["client_secret"]):
                 return Principal("tenant", client_id, tenant["id"])
         return None
 
@@ -139,7 +146,12 @@ class SandboxState:
         value = secrets.token_urlsafe(24)
         lifetime = self.config.token_lifetime
         with self.lock:
-            self.tokens[value] = Token(principal, self.clock() + lifetime)
+            now = self.clock()
+            if len(self.tokens) >= TOKEN_LIMIT:
+                self.tokens = {k: t for k, t in self.tokens.items() if t.expires_at > now}
+                while len(self.tokens) >= TOKEN_LIMIT:  # the oldest go first
+                    del self.tokens[next(iter(self.tokens))]
+            self.tokens[value] = Token(principal, now + lifetime)
         return value, lifetime
 
     def principal_of_token(self, value: str) -> Principal | None:
