@@ -115,3 +115,40 @@ def test_timeout_is_a_connection_error() -> None:
     """Catching APIConnectionError also catches timeouts."""
     assert issubclass(APITimeoutError, APIConnectionError)
     assert "timeout=" in str(APITimeoutError(httpx.Request("GET", URL)))
+
+
+@pytest.mark.parametrize("name", ["apikey", "x-api-key", "id_token", "secret", "clientSecret"])
+def test_a_secret_in_a_paging_link_shows_nowhere_in_the_error(name: str) -> None:
+    """The service's ``paging.next`` link may carry a credential under any secret name.
+    When the next page fails, neither the message, ``.url``, nor the traceback shows it."""
+    import traceback
+
+    from kimono_interop import APIStatusError, KimonoClient, RetryPolicy
+
+    base = "https://api.example.test"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            return httpx.Response(200, json={"access_token": "tok", "expires_in": 3600})
+        if "page=1" in str(request.url):
+            return httpx.Response(500, json={"code": "boom", "message": "failed"})
+        link = f"{base}/v2/interop/data/rostering/persons?page=1&{name}=L1nk-S3cret"
+        person = {"$sys": {"id": "2a4a2e06-7755-43bb-9766-4f398079ef8c"}}
+        return httpx.Response(200, json={"data": [person], "paging": {"next": link}})
+
+    with (
+        KimonoClient(
+            "c",
+            "s",
+            base_url=base,
+            transport=httpx.MockTransport(handler),
+            retry=RetryPolicy(max_retries=0),
+        ) as kimono,
+        pytest.raises(APIStatusError) as caught,
+    ):
+        list(kimono.rostering.persons.list())
+    error = caught.value
+    shown = str(error) + repr(error) + str(error.url)
+    shown += "".join(traceback.format_exception(error))
+    assert "L1nk-S3cret" not in shown
+    assert f"{name}=%2A%2A%2A" in str(error.url) or f"{name}=***" in str(error.url)
