@@ -6,3 +6,8 @@ scripts.reliability``; the Makefile's targets call them so. The modules import e
 other as ``scripts.<name>``, and the tests import them the same way (pytest puts the
 project root on ``sys.path``: ``pythonpath`` in pyproject.toml).
 """
+
+from pathlib import Path
+
+#: The project's root folder (where pyproject.toml is).
+ROOT = Path(__file__).resolve().parent.parent

@@ -81,7 +81,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -133,16 +133,13 @@ FULL = Sizes(
     prefetch=8,
     profile_total=10_000,
 )
-QUICK = Sizes(
+#: The full run's sizes but smaller, for the tests (``--quick``).
+QUICK = replace(
+    FULL,
     throughput_total=10_000,
-    page_size=2000,
     repeats=2,
-    rss_small=10_000,
     rss_large=50_000,
     lookahead_pages=10,
-    lookahead_page_size=10,
-    latency_ms=20.0,
-    prefetch=8,
     profile_total=4_000,
 )
 

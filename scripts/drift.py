@@ -70,8 +70,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from scripts.drift_cassettes import Report, check
 from scripts.drift_compare import Change, Comparer, summary
@@ -95,34 +96,31 @@ TITLES = {
 }
 
 
-def run_cassettes(args: argparse.Namespace) -> int:
+def _run_check(args: argparse.Namespace, check_dir: Callable[..., Any], nothing: str) -> int:
+    """Check the files below ``args.dir`` against the specs; print the report; 0, 1 or 2."""
     root = Path(args.dir)
     if not root.exists():
         print(f"drift: {root}: no such file or directory", file=sys.stderr)
         return 2
     documents = [Document.load(spec) for spec in (args.spec or SPECS)]
-    report = check(root, documents, allow_status=args.allow_status or ())
+    report = check_dir(root, documents)
     for line in report.lines():
         print(line)
-    if report.cassettes == 0:
-        print(f"drift: no cassettes found below {root}", file=sys.stderr)
+    if report.checked == 0:
+        print(f"drift: {nothing} below {root}", file=sys.stderr)
         return 2
-    return 1 if report.problems else 0
+    return 1 if report.failed else 0
+
+
+def run_cassettes(args: argparse.Namespace) -> int:
+    allow = args.allow_status or ()
+    return _run_check(
+        args, lambda root, docs: check(root, docs, allow_status=allow), "no cassettes found"
+    )
 
 
 def run_payloads(args: argparse.Namespace) -> int:
-    root = Path(args.dir)
-    if not root.exists():
-        print(f"drift: {root}: no such file or directory", file=sys.stderr)
-        return 2
-    documents = [Document.load(spec) for spec in (args.spec or SPECS)]
-    report = check_payloads(root, documents)
-    for line in report.lines():
-        print(line)
-    if report.payloads == 0:
-        print(f"drift: no usable payload files below {root}", file=sys.stderr)
-        return 2
-    return 1 if report.problems or report.errors else 0
+    return _run_check(args, check_payloads, "no usable payload files")
 
 
 def default_spec(other: Document) -> Path:

@@ -13,10 +13,8 @@ are not JSON (XML blueprints), each with a note.
 from __future__ import annotations
 
 import dataclasses
-import gzip
 import json
 import re
-import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,9 +25,11 @@ from urllib.parse import parse_qsl, urlsplit
 import yaml
 
 from kimono_interop._constants import TOKEN_PATH
+from scripts.cassette_files import body_kind, body_text, find_cassettes, header, load_cassette
 from scripts.drift_spec import (
     Body,
     Document,
+    Finding,
     Operation,
     Parameter,
     display_path,
@@ -39,30 +39,22 @@ from scripts.drift_spec import (
 )
 from scripts.drift_validate import Issue, Validator
 
-CASSETTE_SUFFIXES = (".yaml", ".yml", ".json")
 
-
-@dataclass(frozen=True)
-class Problem:
+@dataclass(frozen=True, kw_only=True)
+class Problem(Finding):
     """One difference between a recorded interaction and the spec."""
 
     cassette: str
     index: int
     operation: str
     where: str
-    path: str
-    message: str
-    kind: str
-    spec: str
-    pointer: str
     count: int = 1
 
     def __str__(self) -> str:
         more = f" (and {self.count - 1} more like it)" if self.count > 1 else ""
-        fix = f"{self.spec} #{self.pointer}" if self.pointer else self.spec
         return (
             f"{self.cassette} interactions[{self.index}] {self.operation} {self.where} "
-            f"{self.path}: {self.message}{more} -> {fix}"
+            f"{self.path}: {self.message}{more} -> {self.place}"
         )
 
 
@@ -75,6 +67,14 @@ class Report:
     cassettes: int = 0
     interactions: int = 0
     token_requests: int = 0
+
+    @property
+    def checked(self) -> int:
+        return self.cassettes
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems)
 
     def lines(self) -> list[str]:
         out = [f"note: {note}" for note in self.notes]
@@ -152,28 +152,6 @@ class Router:
         return None, [], None, ""
 
 
-def find_cassettes(root: Path) -> list[Path]:
-    if root.is_file():
-        return [root]
-    return sorted(p for p in root.rglob("*") if p.suffix in CASSETTE_SUFFIXES and p.is_file())
-
-
-def load_cassette(path: Path) -> dict[str, Any] | None:
-    text = path.read_text(encoding="utf-8")
-    if path.suffix == ".json":
-        data = json.loads(text)
-    else:
-        try:  # vcrpy's own loader knows the few Python tags cassettes may hold
-            from vcr.serializers import yamlserializer  # type: ignore[import-untyped,unused-ignore]
-
-            data = yamlserializer.deserialize(text)
-        except ImportError:  # pragma: no cover - vcrpy is a dev dependency
-            data = yaml.safe_load(text)
-    if isinstance(data, dict) and isinstance(data.get("interactions"), list):
-        return data
-    return None
-
-
 def check(root: Path, documents: Sequence[Document], allow_status: Iterable[int] = ()) -> Report:
     """Check every cassette below `root` (or the one file `root`) against `documents`."""
     router = Router(documents)
@@ -184,7 +162,17 @@ def check(root: Path, documents: Sequence[Document], allow_status: Iterable[int]
             cassette = load_cassette(path)
         except (yaml.YAMLError, json.JSONDecodeError, UnicodeDecodeError) as error:
             report.problems.append(
-                Problem(label, -1, "-", "cassette", "-", f"unreadable: {error}", "file", "-", "")
+                Problem(
+                    cassette=label,
+                    index=-1,
+                    operation="-",
+                    where="cassette",
+                    path="-",
+                    message=f"unreadable: {error}",
+                    kind="file",
+                    spec="-",
+                    pointer="",
+                )
             )
             continue
         if cassette is None:
@@ -244,7 +232,7 @@ class _Interaction:
         validator = self.router.validator(operation.document)
         self._parameters(operation, validator, values, parse_qsl(url.query, True))
         headers = request.get("headers") or {}
-        body = _text(request.get("body"), headers)
+        body = body_text(request.get("body"), headers)
         self._body("request body", operation, operation.request_body, body, headers, validator)
         self._response(operation, validator, response)
         self._flush()
@@ -355,7 +343,7 @@ class _Interaction:
                 )
             return
         headers = response.get("headers") or {}
-        body = _text((response.get("body") or {}).get("string"), headers)
+        body = body_text((response.get("body") or {}).get("string"), headers)
         self._body(f"response {status}", operation, documented[key], body, headers, validator)
 
     def _body(
@@ -368,7 +356,7 @@ class _Interaction:
         validator: Validator,
     ) -> None:
         doc = operation.document
-        content_type = _header(headers, "content-type").split(";")[0].strip().lower()
+        content_type = header(headers, "content-type").split(";")[0].strip().lower()
         empty = body is None or not body.strip()
         if spec_body is None or not spec_body.media:
             if not empty:
@@ -387,7 +375,7 @@ class _Interaction:
                 )
             return
         assert body is not None
-        kind = _kind(content_type, body)
+        kind = body_kind(content_type, body)
         if kind != "json":
             shown_type = content_type or "no content type"
             if any(kind in media for media in spec_body.media):
@@ -443,15 +431,15 @@ class _Interaction:
         spec = doc.where(pointer) if doc is not None else "-"
         self.found.append(
             Problem(
-                self.cassette,
-                self.index,
-                self.operation_label,
-                where,
-                path,
-                message,
-                kind,
-                spec,
-                pointer,
+                cassette=self.cassette,
+                index=self.index,
+                operation=self.operation_label,
+                where=where,
+                path=path,
+                message=message,
+                kind=kind,
+                spec=spec,
+                pointer=pointer,
             )
         )
 
@@ -496,46 +484,3 @@ def _coerce(raw: str, types: set[str]) -> Any:
     if "boolean" in types and raw in ("true", "false"):
         return raw == "true"
     return raw
-
-
-def _header(headers: dict[str, Any], name: str) -> str:
-    for key, value in headers.items():
-        if key.lower() == name:
-            return str(value[0] if isinstance(value, list) and value else value)
-    return ""
-
-
-def _text(body: Any, headers: dict[str, Any]) -> str | None:
-    """A recorded body as text (vcrpy stores str, bytes, or {"string": ...})."""
-    if isinstance(body, dict):
-        body = body.get("string")
-    if body is None:
-        return None
-    if isinstance(body, bytes):
-        encoding = _header(headers, "content-encoding").lower()
-        raw: bytes = body
-        try:
-            if encoding == "gzip":
-                raw = gzip.decompress(raw)
-            elif encoding == "deflate":
-                raw = zlib.decompress(raw)
-        except (OSError, zlib.error):
-            pass
-        return raw.decode("utf-8", errors="replace")
-    return str(body)
-
-
-def _kind(content_type: str, body: str) -> str:
-    if "json" in content_type:
-        return "json"
-    if "xml" in content_type or body.lstrip().startswith("<"):
-        return "xml"
-    if "form" in content_type:
-        return "form"
-    if not content_type:
-        try:
-            json.loads(body)
-        except json.JSONDecodeError:
-            return "text"
-        return "json"
-    return content_type

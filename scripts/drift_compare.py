@@ -1,7 +1,7 @@
 """Drift check 4: what changed from one API description (OTHER, "old") to another ("new").
 
 The rules that decide BREAKING or compatible are at the top of scripts/drift.py; the
-function `rule` below is their single implementation.
+function `rule` of scripts/drift_rules.py is their single implementation.
 
 Operations are matched by method and full path (base path or server path joined to
 the path, path parameter names ignored), parameters by location and name (path
@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from scripts.drift_rules import BOTH, REQUEST, RESPONSE, Change, rule
 from scripts.drift_spec import (
     Body,
     Document,
@@ -34,119 +35,9 @@ from scripts.drift_spec import (
 )
 from scripts.drift_validate import Validator
 
-REQUEST, RESPONSE, BOTH = "request", "response", "both"
 CATEGORIES = ("operation", "parameter", "request body", "response", "property", "enum", "type")
 ANNOTATION_FORMATS = {"password", "binary", "double", "float"}
 NAMED = re.compile(r"/(?:components/schemas|definitions)/[^/]+")
-
-
-@dataclass
-class Change:
-    """One difference; `breaking` is for a client written against the old description."""
-
-    category: str
-    kind: str
-    where: str
-    detail: str = ""
-    directions: set[str] = field(default_factory=set)
-    example: str = ""
-    breaking: bool = False
-    reason: str = ""
-
-    def __str__(self) -> str:
-        mark = "BREAKING" if self.breaking else "compatible"
-        detail = f": {self.detail}" if self.detail else ""
-        context = ", ".join(sorted(self.directions - {""}))
-        if self.example:
-            context = f"{context}; e.g. {self.example}" if context else self.example
-        context = f"  [{context}]" if context else ""
-        return f"{mark:<10}  {self.kind}: {self.where}{detail}{context}  -- {self.reason}"
-
-
-def rule(
-    category: str, kind: str, direction: str, closed_enums: bool, extra: str = ""
-) -> tuple[bool, str]:
-    """(breaking, why) of one change seen from one direction; see scripts/drift.py."""
-    if direction == BOTH:
-        request = rule(category, kind, REQUEST, closed_enums, extra)
-        response = rule(category, kind, RESPONSE, closed_enums, extra)
-        if request[0] or response[0]:
-            return True, (request if request[0] else response)[1] + " (usage unknown)"
-        return False, response[1]
-    sends = direction == REQUEST
-    table: dict[tuple[str, str], tuple[bool, str]] = {
-        ("operation", "operation removed"): (True, "calls to it fail"),
-        ("operation", "operation added"): (False, "new; old clients do not call it"),
-        ("parameter", "parameter added"): (
-            (True, "old clients do not send it")
-            if extra == "required"
-            else (False, "optional; old clients need not send it")
-        ),
-        ("parameter", "parameter removed"): (
-            True,
-            "old clients send it: ignored (its effect is lost) or rejected",
-        ),
-        ("parameter", "parameter became required"): (True, "old clients may not send it"),
-        ("parameter", "parameter became optional"): (False, "old clients still send it"),
-        ("request body", "request body added"): (
-            (True, "old clients send no body")
-            if extra == "required"
-            else (False, "optional; old clients send none")
-        ),
-        ("request body", "request body removed"): (True, "old clients send a body"),
-        ("request body", "request body became required"): (True, "old clients may send none"),
-        ("request body", "request body became optional"): (False, "old clients still send one"),
-        ("request body", "request media type removed"): (True, "old clients send it"),
-        ("request body", "request media type added"): (False, "old clients use another"),
-        ("response", "success status added"): (True, "a success old clients do not expect"),
-        ("response", "error status added"): (False, "old clients handle errors generically"),
-        ("response", "status removed"): (False, "old clients no longer see it"),
-        ("response", "response body removed"): (True, "old clients read it"),
-        ("response", "response body added"): (False, "old clients ignore it"),
-        ("response", "response media type removed"): (True, "old clients read it"),
-        ("response", "response media type added"): (False, "old clients ignore it"),
-    }
-    if (category, kind) in table:
-        return table[(category, kind)]
-    if kind == "property added":
-        if sends and extra == "required":
-            return True, "required in requests; old clients do not send it"
-        if sends:
-            return False, "optional in requests"
-        return False, "old clients ignore unknown fields (ours keep them)"
-    if kind == "property removed":
-        if sends:
-            return True, "old clients send it: ignored (its effect is lost) or rejected"
-        return True, "old clients read it and get nothing"
-    if kind == "property became required":
-        return (True, "old clients may not send it") if sends else (False, "now always sent")
-    if kind == "property became optional":
-        return (False, "old clients still send it") if sends else (True, "may now be absent")
-    if kind in ("enum value added", "enum constraint removed"):
-        if sends:
-            return False, "old clients send values still accepted"
-        if closed_enums:
-            return True, "clients with closed enums fail on the new value"
-        return False, "our enums are open (is_known is False); closed-enum clients break"
-    if kind in ("enum value removed", "enum constraint added"):
-        if sends:
-            return True, "old clients may send a value no longer accepted"
-        return False, "old clients just never see it"
-    if kind in ("type widened", "format widened"):
-        if sends:
-            return False, "old clients' values are still accepted"
-        return True, "old clients may get values they cannot parse"
-    if kind in ("type narrowed", "format narrowed"):
-        if sends:
-            return True, "old clients may send values no longer accepted"
-        return False, "old clients get a subset of what they parse"
-    if kind in ("type changed", "format changed"):
-        return True, "old clients' values and parsers no longer fit"
-    if kind in ("wrapped in an envelope", "taken out of an envelope"):
-        return True, "the value moved; old clients look for it where it was"
-    if kind in ("schema added", "schema removed"):
-        return False, "schema names are not on the wire"
-    raise ValueError(f"no rule for {category}/{kind}")
 
 
 @dataclass

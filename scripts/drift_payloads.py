@@ -24,29 +24,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts.drift_spec import Document, display_path, json_media, operations
+from scripts.drift_spec import Document, Finding, display_path, json_media, operations
 from scripts.drift_validate import Validator
 
 TARGETS = ("schema", "response", "request")
 
 
-@dataclass(frozen=True)
-class PayloadProblem:
+@dataclass(frozen=True, kw_only=True)
+class PayloadProblem(Finding):
     """One difference between a payload and the schema it claims to follow."""
 
     file: str
     source: str
     target: str
-    path: str
-    message: str
-    kind: str
-    spec: str
-    pointer: str
 
     def __str__(self) -> str:
-        fix = f"{self.spec} #{self.pointer}" if self.pointer else self.spec
         return (
-            f"{self.file} [{self.target}] {self.path}: {self.message} -> {fix}\n"
+            f"{self.file} [{self.target}] {self.path}: {self.message} -> {self.place}\n"
             f"    source: {self.source}"
         )
 
@@ -58,6 +52,14 @@ class PayloadReport:
     problems: list[PayloadProblem] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     payloads: int = 0
+
+    @property
+    def checked(self) -> int:
+        return self.payloads
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems or self.errors)
 
     def lines(self) -> list[str]:
         out = [f"error: {error}" for error in self.errors]
@@ -140,14 +142,14 @@ def check_payloads(root: Path, documents: Sequence[Document]) -> PayloadReport:
         for issue in validator.validate(record["payload"], pointer):
             report.problems.append(
                 PayloadProblem(
-                    label,
-                    source,
-                    f"{kind} {name}",
-                    issue.path,
-                    issue.message,
-                    issue.kind,
-                    doc.where(issue.pointer),
-                    issue.pointer,
+                    file=label,
+                    source=source,
+                    target=f"{kind} {name}",
+                    path=issue.path,
+                    message=issue.message,
+                    kind=issue.kind,
+                    spec=doc.where(issue.pointer),
+                    pointer=issue.pointer,
                 )
             )
     return report

@@ -25,8 +25,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from scripts import ROOT
+
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
-ROOT = Path(__file__).resolve().parent.parent
 
 try:  # libyaml is an order of magnitude faster on 2,000-line specs and big cassettes
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
@@ -45,6 +46,22 @@ def escape(token: str) -> str:
 
 def unescape(token: str) -> str:
     return token.replace("~1", "/").replace("~0", "~")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Finding:
+    """One difference a drift check found: where in the data, what, and where to fix it."""
+
+    path: str  #: in the checked JSON, e.g. ``data[3].$sys.id``
+    message: str
+    kind: str  #: the kind of difference, for the summary by spec location
+    spec: str  #: the spec file and line that decides it ("-" when none does)
+    pointer: str  #: the JSON pointer in that spec ("" when none)
+
+    @property
+    def place(self) -> str:
+        """Where a report sends the reader to fix it: ``spec #pointer`` (or the spec)."""
+        return f"{self.spec} #{self.pointer}" if self.pointer else self.spec
 
 
 def display_path(path: Path) -> str:

@@ -27,7 +27,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from scripts import ROOT
+
 SPEC_DIR = ROOT / "spec"
 GENERATED_DIR = ROOT / "generated"
 TEMPLATES_DIR = SPEC_DIR / "templates"

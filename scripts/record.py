@@ -34,7 +34,8 @@ import tempfile
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from scripts import ROOT
+
 TESTS = ROOT / "tests"
 CASSETTES = TESTS / "cassettes"
 RECORDED_DIRS = ("operations", "flows")

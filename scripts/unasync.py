@@ -19,18 +19,17 @@ naming it rather than carry it silently.
 
 from __future__ import annotations
 
-import argparse
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
 
+from scripts import ROOT
+from scripts.codegen import TidyError, command_line, tidy
 from scripts.generate import compare
 
-ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "overlay" / "kimono_interop" / "_async"
 TARGET = ROOT / "overlay" / "kimono_interop" / "_sync"
 
@@ -99,25 +98,14 @@ def write_into(out_dir: Path, source_dir: Path = SOURCE) -> None:
         else:
             text = HEADER.format(name=name) + text
         (out_dir / name).write_text(text)
-    ruff = str(Path(sys.executable).parent / "ruff")
-    settings = ["--config", str(ROOT / "pyproject.toml")]
-    for cmd in (
-        [ruff, "check", *settings, "--no-cache", "--fix-only", "--select=F401,I,UP", str(out_dir)],
-        [ruff, "format", *settings, "--no-cache", str(out_dir)],
-    ):
-        result = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT)
-        if result.returncode != 0:
-            sys.stderr.write(result.stdout + result.stderr)
-            raise SystemExit("ruff failed on the unasynced modules")
+    try:
+        tidy(out_dir, select="F401,I,UP")
+    except TidyError as error:
+        raise SystemExit(f"ruff failed on the unasynced modules: {error}") from None
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--check", action="store_true", help="exit 1 if _sync/ is stale")
-    parser.add_argument("--root", type=Path, default=ROOT, help="the project (default: this one)")
-    args = parser.parse_args(argv)
+    args = command_line(__doc__, "_sync/ is stale").parse_args(argv)
     source = args.root / SOURCE.relative_to(ROOT)
     target = args.root / TARGET.relative_to(ROOT)
     with tempfile.TemporaryDirectory(prefix="kimono-unasync-") as scratch:

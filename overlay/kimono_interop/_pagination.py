@@ -54,6 +54,7 @@ from ._parsing import read_json
 log = logging.getLogger("kimono_interop")
 
 T = TypeVar("T")
+F = TypeVar("F")  #: how a pager fetches a page: Fetch or AsyncFetch
 
 #: Sends one GET: (path or absolute URL, query parameters or None) -> successful response.
 Fetch = Callable[[str, "Mapping[str, Any] | None"], httpx.Response]
@@ -254,12 +255,14 @@ def read_items(
     return items, invalid
 
 
-class _BasePager(Generic[T]):
-    """What both pagers hold: the listing they walk (immutable; copies replace parts of it)."""
+class _BasePager(Generic[T, F]):
+    """What both pagers hold: the listing they walk (immutable; copies replace parts of
+    it) and how to fetch a page (a function, or a coroutine function)."""
 
     def __init__(
         self,
         *,
+        fetch: F,
         path: str,
         params: Mapping[str, Any],
         parse_item: Callable[[Any], T],
@@ -273,6 +276,7 @@ class _BasePager(Generic[T]):
             origin=origin,
             on_invalid=on_invalid,
         )
+        self._fetch = fetch
 
 
 def _checked_handler(handler: OnInvalid) -> OnInvalid:
@@ -281,27 +285,12 @@ def _checked_handler(handler: OnInvalid) -> OnInvalid:
     return handler
 
 
-class SyncPager(_BasePager[T]):
+class SyncPager(_BasePager[T, Fetch]):
     """Iterate over every item of every page; ``pages()`` gives page-level control.
 
     The pager is lazy: nothing is sent until iteration starts, and each iteration
     starts again from the first page.
     """
-
-    def __init__(
-        self,
-        *,
-        fetch: Fetch,
-        path: str,
-        params: Mapping[str, Any],
-        parse_item: Callable[[Any], T],
-        origin: httpx.URL,
-        on_invalid: OnInvalid | None = None,
-    ) -> None:
-        super().__init__(
-            path=path, params=params, parse_item=parse_item, origin=origin, on_invalid=on_invalid
-        )
-        self._fetch = fetch
 
     def __iter__(self) -> Iterator[T]:
         for page in self.pages():
@@ -342,28 +331,15 @@ class SyncPager(_BasePager[T]):
         walk.finish()
 
 
-class AsyncPager(_BasePager[T]):
+class AsyncPager(_BasePager[T, AsyncFetch]):
     """``async for`` over every item of every page; ``pages()`` gives page-level control.
 
     Lazy like :class:`SyncPager`. :meth:`prefetch` returns a pager that fetches
     pages ahead of the caller.
     """
 
-    def __init__(
-        self,
-        *,
-        fetch: AsyncFetch,
-        path: str,
-        params: Mapping[str, Any],
-        parse_item: Callable[[Any], T],
-        origin: httpx.URL,
-        prefetch: int = 0,
-        on_invalid: OnInvalid | None = None,
-    ) -> None:
-        super().__init__(
-            path=path, params=params, parse_item=parse_item, origin=origin, on_invalid=on_invalid
-        )
-        self._fetch = fetch
+    def __init__(self, *, prefetch: int = 0, **listing: Any) -> None:
+        super().__init__(**listing)
         self._prefetch = prefetch
 
     async def __aiter__(self) -> AsyncIterator[T]:

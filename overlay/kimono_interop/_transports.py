@@ -6,7 +6,7 @@ import ssl
 import time
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar, Token
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import anyio
 import httpcore
@@ -15,8 +15,26 @@ import httpx
 from ._exceptions import ConfigurationError, ResponseTooLargeError
 from ._fork import generation
 
+_T = TypeVar("_T")
 
-class SharedTransport(httpx.BaseTransport):
+
+class _PerProcess(Generic[_T]):
+    """A transport, made again in a process forked after it was made (see ``_fork``)."""
+
+    def __init__(self, transport: _T, remake: Callable[[], _T] | None = None) -> None:
+        self.transport = transport
+        self.remake = remake
+        self._generation = generation()
+
+    def current(self) -> _T:
+        """The transport to use in this process (made again after a fork)."""
+        if self._generation != generation():
+            self.transport = _after_fork(self.transport, self.remake)
+            self._generation = generation()
+        return self.transport
+
+
+class SharedTransport(_PerProcess[httpx.BaseTransport], httpx.BaseTransport):
     """A transport several httpx clients share; closing a client leaves it open.
 
     The Kimono client closes the real transport itself, once, and only if it owns it.
@@ -26,22 +44,6 @@ class SharedTransport(httpx.BaseTransport):
     ConfigurationError: never another process's connections.
     """
 
-    def __init__(
-        self,
-        transport: httpx.BaseTransport,
-        remake: Callable[[], httpx.BaseTransport] | None = None,
-    ) -> None:
-        self.transport = transport
-        self.remake = remake
-        self._generation = generation()
-
-    def current(self) -> httpx.BaseTransport:
-        """The transport to use in this process (made again after a fork)."""
-        if self._generation != generation():
-            self.transport = _after_fork(self.transport, self.remake)
-            self._generation = generation()
-        return self.transport
-
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         return self.current().handle_request(request)
 
@@ -49,33 +51,14 @@ class SharedTransport(httpx.BaseTransport):
         pass
 
 
-class AsyncSharedTransport(httpx.AsyncBaseTransport):
+class AsyncSharedTransport(_PerProcess[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport):
     """The async twin of :class:`SharedTransport`."""
-
-    def __init__(
-        self,
-        transport: httpx.AsyncBaseTransport,
-        remake: Callable[[], httpx.AsyncBaseTransport] | None = None,
-    ) -> None:
-        self.transport = transport
-        self.remake = remake
-        self._generation = generation()
-
-    def current(self) -> httpx.AsyncBaseTransport:
-        """The transport to use in this process (made again after a fork)."""
-        if self._generation != generation():
-            self.transport = _after_fork(self.transport, self.remake)
-            self._generation = generation()
-        return self.transport
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         return await self.current().handle_async_request(request)
 
     async def aclose(self) -> None:
         pass
-
-
-_T = TypeVar("_T")
 
 
 def _after_fork(transport: _T, remake: Callable[[], _T] | None) -> _T:

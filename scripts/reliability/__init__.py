@@ -24,7 +24,5 @@ The harness, by concern:
 
 from __future__ import annotations
 
-from pathlib import Path
-
 #: The project (the suite reads spec/ and tests/cassettes/, and checks frames in generated/).
-ROOT = Path(__file__).resolve().parents[2]
+from scripts import ROOT as ROOT

@@ -178,22 +178,19 @@ class AsyncTaskConsumer:
                     continue
                 self._outage_delay = self._poll_interval
                 self.stats.requests += 1
-                if not batch:
+                idle = "empty" if not batch else ""
+                if batch:
+                    self.stats.batches += 1
+                    self.stats.received += len(batch)
+                    if all(task.id is None for task in batch):
+                        # Only what can never be acknowledged: nothing to do until someone
+                        # removes it, so wait as on an empty queue instead of spinning.
+                        for task in batch:
+                            await self._unackable(task)
+                        idle = "stalled"
+                if idle:
                     if self._stop_when_empty:
-                        self._runtime.request_stop("empty")
-                        break
-                    await self._runtime.sleep(random.uniform(delay / 2, delay))
-                    delay = min(delay * 2, self._max_poll_interval)
-                    continue
-                self.stats.batches += 1
-                self.stats.received += len(batch)
-                if all(task.id is None for task in batch):
-                    # Only what can never be acknowledged: nothing to do until someone
-                    # removes it, so wait as on an empty queue instead of spinning.
-                    for task in batch:
-                        await self._unackable(task)
-                    if self._stop_when_empty:
-                        self._runtime.request_stop("stalled")
+                        self._runtime.request_stop(idle)
                         break
                     await self._runtime.sleep(random.uniform(delay / 2, delay))
                     delay = min(delay * 2, self._max_poll_interval)

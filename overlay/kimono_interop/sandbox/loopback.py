@@ -11,9 +11,11 @@ import socket
 import threading
 import time
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import uvicorn
+
+_Server = TypeVar("_Server", bound="LoopbackServer")
 
 
 def bound_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
@@ -59,7 +61,7 @@ class LoopbackServer:
             raise RuntimeError("the server is not running; use it as a context manager")
         return int(self._socket.getsockname()[1])
 
-    def start(self) -> LoopbackServer:
+    def start(self: _Server) -> _Server:
         self._socket = bound_socket(self.host, self._port)
         config = uvicorn.Config(
             self.app,
@@ -95,7 +97,7 @@ class LoopbackServer:
         self._server = self._thread = None
         self._socket = None
 
-    def __enter__(self) -> LoopbackServer:
+    def __enter__(self: _Server) -> _Server:
         return self.start()
 
     def __exit__(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from types import TracebackType
 from typing import Any
 
 import uvicorn
@@ -13,7 +12,7 @@ from .loopback import LoopbackServer
 from .state import SandboxState
 
 
-class Sandbox:
+class Sandbox(LoopbackServer):
     """A running sandbox on 127.0.0.1 (a free port unless given), in a background thread.
 
         with Sandbox(SandboxConfig(students=500)) as sandbox:
@@ -22,7 +21,8 @@ class Sandbox:
             sandbox.state.queue.acks  # what was acknowledged
 
     ``url`` is the origin to use as ``base_url``; ``credentials`` the keyword
-    arguments of a client acting as the vendor account.
+    arguments of a client acting as the vendor account. Starting, stopping and the
+    context manager are :class:`LoopbackServer`'s.
     """
 
     def __init__(
@@ -35,14 +35,7 @@ class Sandbox:
     ) -> None:
         self.config = config or SandboxConfig(**settings)
         self.state = SandboxState.create(self.config)
-        self.host = host
-        self._server = LoopbackServer(
-            create_app(self.state), host=host, port=port, name="kimono-sandbox"
-        )
-
-    @property
-    def url(self) -> str:
-        return self._server.url
+        super().__init__(create_app(self.state), host=host, port=port, name="kimono-sandbox")
 
     @property
     def credentials(self) -> dict[str, str]:
@@ -51,24 +44,6 @@ class Sandbox:
             "client_secret": self.config.client_secret,
             "base_url": self.url,
         }
-
-    def start(self) -> Sandbox:
-        self._server.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.stop()
-
-    def __enter__(self) -> Sandbox:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 def serve(config: SandboxConfig, *, host: str = "127.0.0.1", port: int = 8080) -> None:
