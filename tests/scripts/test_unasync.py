@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -92,7 +93,10 @@ def test_a_substitution_no_module_uses_stops_the_script_naming_it(
 
 
 def test_the_command_line_check_passes_on_this_project() -> None:
-    """``python -m scripts.unasync --check`` (what `make check-generated` runs) exits 0."""
+    """``python -m scripts.unasync --check`` (what `make check-generated` runs) exits 0.
+
+    It names the client's twin and each test folder's, every one current.
+    """
     result = subprocess.run(
         [sys.executable, "-m", "scripts.unasync", "--check"],
         capture_output=True,
@@ -100,5 +104,55 @@ def test_the_command_line_check_passes_on_this_project() -> None:
         cwd=ROOT,
         check=False,
     )
-    expected = (0, "kimono_interop/_sync matches kimono_interop/_async\n")
+    pairs = [unasync.client_pair(), *unasync.pairs_of_tests()]
+    expected = (0, "".join(f"{p.label}/_sync matches {p.label}/_async\n" for p in pairs))
     assert expected == (result.returncode, result.stdout), result.stderr
+
+
+def test_test_rules_drop_the_async_marker_and_helpers() -> None:
+    """The tests' rules remove the anyio marker and turn the async client, its context
+    managers, awaits and helpers into their sync spellings."""
+    source = (
+        "pytestmark = pytest.mark.anyio\n"
+        "async def test_get() -> None:\n"
+        "    async with service.client(AsyncKimonoClient) as kimono:\n"
+        "        await asettle(call(kimono))\n"
+        "        names = [c.name async for c in kimono.clouds.list()]\n"
+        "        await child.aclose()\n"
+    )
+    expected = (
+        "def test_get() -> None:\n"
+        "    with service.client(KimonoClient) as kimono:\n"
+        "        settle(call(kimono))\n"
+        "        names = [c.name for c in kimono.clouds.list()]\n"
+        "        child.close()\n"
+    )
+    assert expected == unasync.unasync_text(source, rules=unasync.TEST_SUBSTITUTIONS)
+
+
+def test_every_async_test_folder_has_a_current_twin_without_async() -> None:
+    """Each tests/**/_async has a _sync sibling with the same modules, none with async left;
+    no _sync folder is left without its original."""
+    pairs = unasync.pairs_of_tests()
+    assert pairs, "no tests/**/_async folder found"
+    for pair in pairs:
+        sources = {p.name for p in pair.source.glob("*.py")}
+        assert sources == {p.name for p in pair.target.glob("*.py")}, pair.label
+        for path in pair.target.glob("*.py"):
+            text = path.read_text()
+            assert ("async def" in text, "await " in text, "anyio" in text) == (False,) * 3
+    assert unasync.orphans() == []
+
+
+def test_a_twin_left_without_its_original_is_reported_and_removed(tmp_path: Path) -> None:
+    """A tests/**/_sync whose _async was deleted fails --check and goes on the next write."""
+    shutil.copytree(
+        ROOT / "overlay", tmp_path / "overlay", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    orphan = tmp_path / "tests" / "gone" / "_sync"
+    orphan.mkdir(parents=True)
+    (orphan / "test_old.py").write_text("")
+    assert unasync.main(["--check", "--root", str(tmp_path)]) == 1
+    assert unasync.main(["--root", str(tmp_path)]) == 0
+    assert not orphan.exists()

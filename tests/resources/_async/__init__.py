@@ -1,0 +1,1 @@
+"""The resource tests, written once for the async client; _sync/ holds their twins."""
