@@ -64,11 +64,14 @@ SUBSTITUTIONS: tuple[tuple[str, str], ...] = (
 #: coroutines goes (the sync twin has none), and so does the import only it used.
 TEST_SUBSTITUTIONS: tuple[tuple[str, str], ...] = (
     (r"^pytestmark = pytest\.mark\.anyio\n", ""),
+    (r"^import anyio\n", ""),
+    (r"\banyio\.sleep\b", "time.sleep"),
     (r"\basync def\b", "def"),
     (r"\basync (for|with)\b", r"\1"),
     (r"\bawait ", ""),
     (r"\baclose\b", "close"),
     (r"\basettle\b", "settle"),
+    (r"\bAsyncPager\b", "SyncPager"),
     (r"\bAsync([A-Z]\w*)", r"\1"),
 )
 

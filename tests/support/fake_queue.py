@@ -16,11 +16,14 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
+from kimono_interop import AsyncKimonoClient, KimonoClient, RetryPolicy
+
 BATCH = 100
+Client = TypeVar("Client", KimonoClient, AsyncKimonoClient)
 
 
 def make_task(n: int, *, schema: str = "3.0", tenant: str | None = None) -> dict[str, Any]:
@@ -50,6 +53,11 @@ def task_id_of(task: Any) -> str:
         return str(task["id"])
     event = next((v for k, v in task.items() if k != "schema" and isinstance(v, dict)), {})
     return str(event.get("id", ""))
+
+
+def task_ids(tasks: list[Any]) -> list[str]:
+    """The ids of ``tasks`` (of any schema version), in order."""
+    return [task_id_of(t) for t in tasks]
 
 
 class FakeQueue:
@@ -137,3 +145,14 @@ class FakeQueue:
                 Route("/v2/interop/data/{rest:path}", api, methods=["GET", "PUT"]),
             ]
         )
+
+
+def queue_client(cls: type[Client], queue: FakeQueue, retries: int = 2) -> Client:
+    """A ``cls`` (KimonoClient or AsyncKimonoClient) on ``queue``, retrying without waiting."""
+    return cls(
+        "c",
+        "s",
+        base_url="https://api.us2.kimonocloud.com",
+        transport=httpx.MockTransport(queue.mock_handler()),
+        retry=RetryPolicy(max_retries=retries, initial_delay=0.001, max_delay=0.001),
+    )

@@ -1,4 +1,7 @@
-"""The async pager: same walk as the sync one, and look-ahead that never changes the result."""
+"""The async pager's look-ahead (``prefetch``): pages fetched ahead never change the walk.
+
+The walk itself, the same for both pagers, is tested in ``_async/test_pagination.py``.
+"""
 
 from __future__ import annotations
 
@@ -158,6 +161,8 @@ def test_error_on_a_needed_page_surfaces_and_past_the_end_errors_do_not() -> Non
 
 
 def test_cross_origin_link_is_refused_after_yielding_the_page() -> None:
+    """With look-ahead too, a link to another origin ends the walk after the page's items,
+    and no request is sent there (nor fetched ahead there)."""
     service = Service(30, 10, link=lambda page, size: f"https://evil.example{PATH}?page={page}")
     seen: list[int] = []
 
@@ -192,6 +197,7 @@ def test_breaking_early_cancels_pages_in_flight() -> None:
 
 
 def test_as_dicts_and_prefetch_validation() -> None:
+    """as_dicts() keeps the look-ahead; a prefetch that is not an int from 0 to 64 is refused."""
     service = Service(5, 2)
     assert asyncio.run(_collect(service.pager().as_dicts().prefetch(2))) == list(range(5))
     for bad in (-1, 65, 1.5, True):
@@ -200,6 +206,8 @@ def test_as_dicts_and_prefetch_validation() -> None:
 
 
 def test_malformed_page_raises() -> None:
+    """A page that is not JSON raises ResponseValidationError with look-ahead on, too."""
+
     async def handle(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, content=b"<html>busy</html>")
 
