@@ -97,6 +97,8 @@ def _retry() -> RetryPolicy:
 
 
 def test_sync_client_over_real_http(live: tuple[str, State]) -> None:
+    """A walk of 23 persons over HTTP survives its token dying mid-walk (one 401, one new token) and
+    a 503 (retried); a 404 is NotFoundError."""
     origin, state = live
     with KimonoClient(CLIENT_ID, CLIENT_SECRET, base_url=origin, retry=_retry()) as kimono:
         pager = kimono.rostering.persons.list(page_size=SIZE)
@@ -117,6 +119,8 @@ def test_sync_client_over_real_http(live: tuple[str, State]) -> None:
 
 
 def test_async_client_over_real_http_with_look_ahead(live: tuple[str, State]) -> None:
+    """The async client walks the same persons over HTTP with and without look-ahead, on one
+    token."""
     origin, state = live
 
     async def main() -> tuple[list[str], list[str]]:
@@ -134,6 +138,7 @@ def test_async_client_over_real_http_with_look_ahead(live: tuple[str, State]) ->
 
 
 def test_wrong_secret_is_an_authentication_error(live: tuple[str, State]) -> None:
+    """A refused secret is an AuthenticationError with the 401, and the message does not show it."""
     from kimono_interop import AuthenticationError
 
     origin, _ = live

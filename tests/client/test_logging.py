@@ -32,17 +32,21 @@ TOKEN = "eyJ.ACCESS-TOKEN-41f"
     ],
 )
 def test_redact_removes_credentials(text: str, leaked: str) -> None:
+    """Each kind of credential in a log text is replaced by ***."""
     cleaned = redact(text)
     assert leaked not in cleaned
     assert "***" in cleaned
 
 
 def test_redact_keeps_ordinary_text() -> None:
+    """Text without credentials (a token_type, an id) is left as it is."""
     text = 'GET https://x/v2/interop/tenant?page=1 -> 200 {"token_type": "bearer", "id": "a"}'
     assert redact(text) == text
 
 
 def test_exchanges_are_logged_at_debug_without_secrets(caplog: pytest.LogCaptureFixture) -> None:
+    """Each exchange is one DEBUG line (method, URL, status, request id, time), a retry included; no
+    secret or token reaches a handler."""
     answers = iter([503, 200])
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -83,6 +87,8 @@ def _run(code: str, level: str | None) -> subprocess.CompletedProcess[str]:
 
 
 def test_kimono_log_env_turns_on_stderr_logging_with_redaction() -> None:
+    """KIMONO_LOG=debug logs to stderr, redacted; unset, nothing is logged; an unknown level is
+    reported, not fatal."""
     code = (
         "import logging, kimono_interop\n"
         "logging.getLogger('kimono_interop').debug('sent client_secret=%s', 'Zq9-SECRET')\n"

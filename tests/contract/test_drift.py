@@ -1,17 +1,14 @@
-"""scripts/drift.py: each drift check reports exactly the drift it was given, and nothing else.
+"""scripts/drift.py cassettes: each drift is reported exactly as given, and nothing else.
 
 The cassettes are built here from scratch (vcrpy's YAML format, version 1) so that they
 match the spec; each test then breaks one thing in a copy and expects exactly one
 problem naming the operation, the JSON path and the spec line to change. The spec lines
-are found by reading the spec's text, not with the script's own line map. The `compare`
-tests change a temporary copy of the spec and expect exactly those changes, each marked
-BREAKING or compatible by the rules at the top of scripts/drift.py.
+are found by reading the spec's text, not with the script's own line map. ``drift compare``
+is tested in ``test_drift_compare.py``.
 """
 
 from __future__ import annotations
 
-import copy
-import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -21,10 +18,8 @@ import pytest
 import yaml
 
 from scripts import drift
-from tests.support import TESTS
 from tests.support.specs import SPECS
 
-FIXTURES = TESTS / "drift_fixtures"
 HOST = "https://kimono.invalid"
 DATA = f"{HOST}/v2/interop/data"
 ORG_ID = "2a4a2e06-7755-43bb-9766-4f398079ef8c"
@@ -322,6 +317,9 @@ def test_an_unknown_field_in_an_allof_schema_names_the_branch_to_extend(
 def test_an_undocumented_status_names_the_operation_responses(
     tmp_path: Path, documents: Any
 ) -> None:
+    """A status the operation does not document is one problem naming the documented ones and the
+    spec line of its responses."""
+
     def change(cassette: dict[str, Any]) -> None:
         cassette["interactions"][1]["response"]["status"]["code"] = 404
 
@@ -339,6 +337,9 @@ def test_an_undocumented_status_names_the_operation_responses(
 def test_a_request_body_is_checked_against_the_request_body_schema(
     tmp_path: Path, documents: Any
 ) -> None:
+    """A request body that breaks its schema (an unknown ack status) is one problem at the enum's
+    spec line."""
+
     def change(cassette: dict[str, Any]) -> None:
         request = cassette["interactions"][3]["request"]
         request["body"] = json.dumps([{"task_id": TASK_ID, "status": "done"}])
@@ -367,6 +368,8 @@ def test_query_parameters_are_checked(tmp_path: Path, documents: Any) -> None:
 
 
 def test_an_operation_the_spec_does_not_have_is_drift(tmp_path: Path, documents: Any) -> None:
+    """A request to a path the spec does not have is one problem pointing at the spec's paths."""
+
     def change(cassette: dict[str, Any]) -> None:
         cassette["interactions"][1]["request"]["uri"] = f"{DATA}/rostering/widgets"
 
@@ -380,6 +383,9 @@ def test_an_operation_the_spec_does_not_have_is_drift(tmp_path: Path, documents:
 
 
 def test_the_same_problem_in_every_list_item_is_one_line(tmp_path: Path, documents: Any) -> None:
+    """The same unknown field in every item of a list is one problem with a count, not one
+    per item."""
+
     def edit(body: dict[str, Any]) -> None:
         for org in body["data"]:
             org["$sys"]["region"] = "us2"
@@ -395,6 +401,8 @@ def test_the_same_problem_in_every_list_item_is_one_line(tmp_path: Path, documen
 def test_the_command_exits_0_when_clean_1_on_drift_2_without_cassettes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """drift cassettes exits 0 without drift, 1 with drift (printing each problem), 2 when there is
+    nothing to check."""
     clean = write(tmp_path / "clean" / "a.yaml", valid_cassette())
     assert drift.main(["cassettes", str(clean.parent)]) == 0
     assert capsys.readouterr().out.splitlines()[-1].startswith("no drift: 7 interactions")
@@ -407,146 +415,3 @@ def test_the_command_exits_0_when_clean_1_on_drift_2_without_cassettes(
     (tmp_path / "empty").mkdir()
     assert drift.main(["cassettes", str(tmp_path / "empty")]) == 2
     assert drift.main(["cassettes", str(tmp_path / "missing")]) == 2
-
-
-# Compare -------------------------------------------------------------------------------
-
-
-@functools.cache
-def _parsed(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = drift.Document.load(SPECS[name]).data
-    return data
-
-
-def load_spec(name: str) -> dict[str, Any]:
-    """A fresh copy of a spec to change."""
-    return copy.deepcopy(_parsed(name))
-
-
-def compare(tmp_path: Path, old: dict[str, Any], new: dict[str, Any], **options: Any) -> list[Any]:
-    """Compare two versions of a spec; written as JSON, which the script reads like YAML."""
-    (tmp_path / "old.json").write_text(json.dumps(old))
-    (tmp_path / "new.json").write_text(json.dumps(new))
-    comparer = drift.Comparer(
-        drift.Document.load(tmp_path / "old.json"),
-        drift.Document.load(tmp_path / "new.json"),
-        **options,
-    )
-    changes: list[Any] = comparer.run()
-    return changes
-
-
-def marks(changes: list[Any]) -> set[tuple[str, str, str, str]]:
-    return {
-        ("BREAKING" if c.breaking else "compatible", c.kind, c.where, c.detail) for c in changes
-    }
-
-
-def test_a_spec_compared_with_itself_has_no_changes(tmp_path: Path) -> None:
-    spec = load_spec("interop")
-    assert compare(tmp_path, spec, copy.deepcopy(spec)) == []
-
-
-def test_compare_reports_exactly_the_changes_made_to_a_copy_of_the_spec(tmp_path: Path) -> None:
-    old = load_spec("interop-data")
-    new = copy.deepcopy(old)
-    schemas = new["components"]["schemas"]
-    del schemas["Org"]["properties"]["local_id"]
-    actions = schemas["TaskAction"]["enum"]
-    actions[actions.index("CHANGE")] = "MODIFY"
-    statuses = schemas["TaskAckStatus"]["enum"]
-    statuses[statuses.index("retry")] = "later"
-    del new["paths"]["/rostering/orgs/{id}"]
-    new["paths"]["/rostering/orgs"]["get"]["parameters"].append(
-        {"name": "school_year", "in": "query", "required": True, "schema": {"type": "integer"}}
-    )
-    assert marks(compare(tmp_path, old, new)) == {
-        ("BREAKING", "property removed", "Org.local_id", ""),
-        ("compatible", "enum value removed", "TaskEvent.action", "CHANGE"),
-        ("compatible", "enum value added", "TaskEvent.action", "MODIFY"),
-        ("compatible", "enum value removed", "TaskEventV1.action", "CHANGE"),
-        ("compatible", "enum value added", "TaskEventV1.action", "MODIFY"),
-        ("BREAKING", "enum value removed", "TaskAck.status", "retry"),
-        ("compatible", "enum value added", "TaskAck.status", "later"),
-        ("BREAKING", "operation removed", "GET /v2/interop/data/rostering/orgs/{id}", "(findOrg)"),
-        ("BREAKING", "parameter added", "listOrgs query school_year", "required"),
-    }
-
-
-def test_the_reverse_changes_are_compatible_except_a_dropped_parameter(tmp_path: Path) -> None:
-    """Old clients of the changed spec: an added operation and property are harmless."""
-    new = load_spec("interop-data")
-    old = copy.deepcopy(new)
-    del old["components"]["schemas"]["Org"]["properties"]["local_id"]
-    del old["paths"]["/rostering/orgs/{id}"]
-    old["paths"]["/rostering/orgs"]["get"]["parameters"].append(
-        {"name": "sort", "in": "query", "schema": {"type": "string"}}
-    )
-    assert marks(compare(tmp_path, old, new)) == {
-        ("compatible", "property added", "Org.local_id", "optional"),
-        ("compatible", "operation added", "GET /v2/interop/data/rostering/orgs/{id}", "(findOrg)"),
-        ("BREAKING", "parameter removed", "listOrgs query sort", ""),
-    }
-
-
-def test_type_required_and_nullability_rules(tmp_path: Path) -> None:
-    old = load_spec("interop")
-    new = copy.deepcopy(old)
-    schemas = new["components"]["schemas"]
-    schemas["Cloud"]["allOf"][1]["properties"]["generation"]["type"] = "string"
-    schemas["CloudResponse"]["required"] = []
-    schemas["Paging"]["properties"]["next"]["type"] = "string"
-    assert marks(compare(tmp_path, old, new)) == {
-        ("BREAKING", "type changed", "Cloud.generation", "integer -> string"),
-        ("BREAKING", "property became optional", "CloudResponse.data", ""),
-        ("compatible", "type narrowed", "Paging.next", "null | string -> string"),
-    }
-
-
-def test_a_swagger_2_file_is_read_and_matched_by_normalized_path(tmp_path: Path) -> None:
-    """The fixture names the path parameter {orgId}: findOrg still matches ours {id}."""
-    old = drift.Document.load(FIXTURES / "interop-data-swagger2.json")
-    assert old.version == "Swagger 2.0"
-    comparer = drift.Comparer(old, drift.Document.load(SPECS["interop-data"]))
-    changes = comparer.run()
-    assert (comparer.old_count, comparer.matched) == (5, 4)
-    assert {m for m in marks(changes) if m[0] == "BREAKING"} == {
-        (
-            "BREAKING",
-            "operation removed",
-            "GET /v2/interop/data/rostering/widgets",
-            "(listWidgets)",
-        ),
-        ("BREAKING", "request body became required", "acknowledgeTask request body", ""),
-        ("BREAKING", "property removed", "Org.legacy_code", ""),
-        ("BREAKING", "enum value removed", "TaskAck.status", "skipped"),
-        ("BREAKING", "type changed", "SysType.school_year", "string -> integer"),
-        # What the 2020 sources changed since the 2019 file: $sys no longer promised on an
-        # Org, and ids of tasks read as strings (spec/interop-data.yaml says why).
-        ("BREAKING", "property became optional", "Org.$sys", ""),
-        ("BREAKING", "format widened", "TaskEvent.id (old DataEvent.id)", "uuid -> none"),
-        (
-            "BREAKING",
-            "type widened",
-            "Paging.next (old OrgsResponse.paging.next)",
-            "string -> null | string",
-        ),
-    }
-    action = next(c for c in changes if c.kind == "enum value added" and "CHANGE" in c.detail)
-    assert action.where == "TaskEvent.action (old DataEvent.action)"
-    assert not action.breaking
-    assert "closed-enum clients break" in action.reason
-    closed = drift.Comparer(old, drift.Document.load(SPECS["interop-data"]), closed_enums=True)
-    assert next(c for c in closed.run() if c.where == action.where).breaking
-
-
-def test_compare_exit_codes_follow_fail_on(capsys: pytest.CaptureFixture[str]) -> None:
-    fixture = str(FIXTURES / "interop-data-swagger2.json")
-    assert drift.main(["compare", "--against", fixture]) == 1
-    out = capsys.readouterr().out
-    assert out.startswith("comparing ") and "interop-data.yaml (OpenAPI 3.1.0" in out
-    assert "BREAKING    property removed: Org.legacy_code" in out
-    assert drift.main(["compare", "--against", fixture, "--fail-on", "none"]) == 0
-    same = str(SPECS["interop"])
-    assert drift.main(["compare", "--against", same, "--spec", same, "--fail-on", "any"]) == 0
-    assert drift.main(["compare", "--against", str(FIXTURES / "missing.json")]) == 2

@@ -7,6 +7,9 @@ JSON body fits the response schema with JSON Schema 2020-12, made strict: enums
 are closed and an object may hold no property its schema does not declare (so
 the sandbox sends nothing the spec does not know). The last test checks that
 every one of the 51 operations answered with success at least once.
+
+The module is long on purpose: that last test counts what the tests before it reached
+through the module's one recording transport, so they cannot be split across modules.
 """
 
 from __future__ import annotations
@@ -185,6 +188,8 @@ def interop(sandbox: Sandbox, collection: str) -> dict[str, dict[str, Any]]:
 
 # -- actors and clouds --------------------------------------------------------------------------
 def test_actors_and_clouds_of_the_seed(kimono: KimonoClient, sandbox: Sandbox) -> None:
+    """The seeded actors (each tenant's integration, a connector) and cloud are listed and fetched
+    as they were seeded; a cloud's actors come with credentials only when asked."""
     actors = list(kimono.actors.list())
     by_id = {str(a.id): a for a in actors}
     for tenant in sandbox.state.tenants.values():
@@ -213,6 +218,7 @@ def test_actors_and_clouds_of_the_seed(kimono: KimonoClient, sandbox: Sandbox) -
 
 
 def test_cloud_round_trip(kimono: KimonoClient) -> None:
+    """A cloud is created, found by search, deleted; afterwards every call on it is a 404."""
     before = len(list(kimono.clouds.list()))
     created = kimono.clouds.create({"name": "Staging", "userdata": "team-a", "generation": 3})
     assert created.id and created.created_at and created.updated_at and created.account_id
@@ -238,6 +244,8 @@ def test_cloud_round_trip(kimono: KimonoClient) -> None:
 
 # -- integrations and their versions -----------------------------------------------------------
 def test_integration_round_trip(kimono: KimonoClient) -> None:
+    """An integration is created, listed by name, updated and deleted; a duplicate or nameless one
+    is a 400."""
     created = kimono.integrations.create(
         {"name": "gradebook-sync", "title": "Gradebook Sync", "version": "0.1"}
     )
@@ -269,6 +277,8 @@ def test_integration_round_trip(kimono: KimonoClient) -> None:
 
 
 def test_integration_versions_and_blueprints(kimono: KimonoClient, sandbox: Sandbox) -> None:
+    """Versions are created from blueprints, updated, given a new blueprint and deleted; bad
+    blueprints are 400s and an unknown integration or version a 404."""
     integration = next(iter(kimono.integrations.list(name="sandbox-driver")))
     seeded = list(kimono.integrations.versions.list(integration.id))
     assert [(v.version, v.release_state) for v in seeded] == [("1.0", "released")]
@@ -318,6 +328,8 @@ def test_integration_versions_and_blueprints(kimono: KimonoClient, sandbox: Sand
 
 # -- tenants ------------------------------------------------------------------------------------
 def test_tenants_list_filters_and_lookup(kimono: KimonoClient, sandbox: Sandbox) -> None:
+    """The tenants are listed, filtered by account and integration, and fetched; an unknown one is a
+    404."""
     tenants = list(kimono.tenants.list())
     assert [str(t.id) for t in tenants] == list(sandbox.state.tenants)
     first = tenants[0]
@@ -337,6 +349,8 @@ def test_tenants_list_filters_and_lookup(kimono: KimonoClient, sandbox: Sandbox)
 
 
 def test_for_tenant_acts_as_that_tenant(kimono: KimonoClient) -> None:
+    """A client for one tenant sees only that tenant and its objects; the vendor sees every tenant's
+    ingestions."""
     first, second = list(kimono.tenants.list())
     with kimono.for_tenant(second) as tenant:
         assert tenant.tenants.current().id == second.id
@@ -354,6 +368,7 @@ def test_for_tenant_acts_as_that_tenant(kimono: KimonoClient) -> None:
 
 
 def test_tenant_from_a_plain_dict_works_too(kimono: KimonoClient, raw: httpx.Client) -> None:
+    """for_tenant takes a tenant as the API answered it, a plain dict."""
     listed = raw.get("/tenants").json()["data"][1]
     assert TenantInfo.from_dict(listed).to_dict() == listed
     with kimono.for_tenant(listed) as tenant:
@@ -362,6 +377,7 @@ def test_tenant_from_a_plain_dict_works_too(kimono: KimonoClient, raw: httpx.Cli
 
 # -- tenant state and application ---------------------------------------------------------------
 def test_tenant_state(kimono: KimonoClient) -> None:
+    """The seeded tenant's state flags are all off."""
     flags = kimono.tenant_state.get()
     assert flags.synchronization_suspended is False
     assert flags.setup_mode_enabled is False
@@ -369,6 +385,8 @@ def test_tenant_state(kimono: KimonoClient) -> None:
 
 
 def test_tenant_application_setup_workflow(kimono: KimonoClient) -> None:
+    """The application's pending auth state moves from updating to confirmed once; another update
+    then conflicts."""
     application = kimono.tenant_application.get()
     assert application.auth_state_pending == "updating"
     assert application.tenant_id == kimono.tenants.current().id
@@ -394,6 +412,8 @@ def test_tenant_application_setup_workflow(kimono: KimonoClient) -> None:
 
 # -- scoping ------------------------------------------------------------------------------------
 def test_scoping_schools_round_trip(kimono: KimonoClient, sandbox: Sandbox) -> None:
+    """Scoping schools are added, replaced by PUT, deleted and replaced in bulk; bad ones are 400s;
+    the other tenant's are untouched."""
     roster = sandbox.state.roster
     school_ids = [k for k, o in roster.orgs.items() if o["$sys"]["org_type"] == "school"]
     seeded = list(kimono.scoping.schools.list())
@@ -447,6 +467,8 @@ def test_scoping_schools_round_trip(kimono: KimonoClient, sandbox: Sandbox) -> N
 
 
 def test_scoping_courses_round_trip(kimono: KimonoClient, sandbox: Sandbox) -> None:
+    """Scoping courses are added (their school from the roster), updated, deleted and replaced in
+    bulk; bad ones are 400s."""
     roster = sandbox.state.roster
     course_ids = list(roster.courses)
     seeded = list(kimono.scoping.courses.list())
@@ -497,6 +519,8 @@ def test_scoping_courses_round_trip(kimono: KimonoClient, sandbox: Sandbox) -> N
 
 # -- rollovers ----------------------------------------------------------------------------------
 def test_rollovers_round_trip_and_overlap(kimono: KimonoClient) -> None:
+    """Rollovers are created, replaced, sorted and deleted; overlapping or reversed dates and an
+    unknown cloud are refused."""
     seeded = list(kimono.rollovers.list())
     assert len(seeded) == 1 and seeded[0].type_ == "new_year" and seeded[0].status == "upcoming"
     assert kimono.rollovers.count() == 1
@@ -581,6 +605,7 @@ def test_rollovers_round_trip_and_overlap(kimono: KimonoClient) -> None:
 def test_an_active_rollover_puts_the_tenant_in_rollover_mode_and_cannot_be_deleted(
     kimono: KimonoClient,
 ) -> None:
+    """A rollover around now turns rollover mode on and cannot be deleted until it is moved away."""
     now = dt.datetime.now(dt.timezone.utc)
     for rollover in kimono.rollovers.list():  # make room around now, whatever today is
         day = dt.timedelta(days=1)
@@ -612,6 +637,8 @@ def test_an_active_rollover_puts_the_tenant_in_rollover_mode_and_cannot_be_delet
 
 # -- schedules and ingestions -------------------------------------------------------------------
 def test_schedules_round_trip(kimono: KimonoClient) -> None:
+    """Schedules are created, paused, resumed and deleted; two at the same hour conflict; a deleted
+    one is a 404 everywhere."""
     seeded = list(kimono.schedules.list())
     assert [(s.type_, s.hour, s.enabled) for s in seeded] == [("collection", 2, True)]
     assert kimono.schedules.count() == 1
@@ -642,6 +669,8 @@ def test_schedules_round_trip(kimono: KimonoClient) -> None:
 
 
 def test_running_a_schedule_starts_an_ingestion(kimono: KimonoClient, sandbox: Sandbox) -> None:
+    """Running a schedule starts an ingestion that succeeds after a while; a paused schedule, a
+    pending ingestion or a schedule of another type cannot run."""
     schedule = next(iter(kimono.schedules.list()))
     count = kimono.ingestions.count()
     assert count == len(list(kimono.ingestions.list()))
@@ -684,6 +713,8 @@ def test_running_a_schedule_starts_an_ingestion(kimono: KimonoClient, sandbox: S
 
 
 def test_ingestions(kimono: KimonoClient) -> None:
+    """The seeded ingestions are listed, counted and fetched, page by page too; an unknown one is a
+    404."""
     ingestions = list(kimono.ingestions.list())
     assert kimono.ingestions.count() == len(ingestions) >= 6
     kinds = {(i.type_, i.state) for i in ingestions}
@@ -698,6 +729,7 @@ def test_ingestions(kimono: KimonoClient) -> None:
 
 # -- errors, auth, paging -----------------------------------------------------------------------
 def test_unknown_ids_are_not_found(kimono: KimonoClient) -> None:
+    """An unknown id is a 404 naming it, on every kind of object."""
     missing = other_id()
     calls: list[Callable[[], object]] = [
         lambda: kimono.clouds.get(missing),
@@ -715,6 +747,8 @@ def test_unknown_ids_are_not_found(kimono: KimonoClient) -> None:
 
 
 def test_invalid_requests_answer_400_or_404(raw: httpx.Client) -> None:
+    """Each malformed request is answered 400 (or 404 for an id that is not a UUID) with the error
+    body of the spec."""
     schedule_id = raw.get("/tenant/schedules").json()["data"][0]["id"]
     integration_id = raw.get("/integrations").json()["data"][0]["id"]
     cloud_id = raw.get("/clouds").json()["data"][0]["id"]
@@ -759,6 +793,8 @@ def test_invalid_requests_answer_400_or_404(raw: httpx.Client) -> None:
 
 
 def test_basic_auth_and_401(sandbox: Sandbox, recording: Recording) -> None:
+    """The vendor may use Basic auth; wrong credentials or none are answered 401, and a refused
+    OAuth2 secret is an AuthenticationError."""
     vendor = BasicAuth(sandbox.config.client_id, sandbox.config.client_secret)
     with KimonoClient(auth=vendor, base_url=sandbox.url, transport=recording) as basic:
         assert len(list(basic.tenants.list())) == 2
@@ -787,6 +823,8 @@ def test_basic_auth_and_401(sandbox: Sandbox, recording: Recording) -> None:
 
 
 def test_paging_links(raw: httpx.Client, kimono: KimonoClient) -> None:
+    """Pages link to the next one with the page size kept; the last has none; without a page size,
+    one page holds everything."""
     first = raw.get("/actors", params={"page_size": 1}).json()
     assert len(first["data"]) == 1
     nxt = first["paging"]["next"]
@@ -802,6 +840,8 @@ def test_paging_links(raw: httpx.Client, kimono: KimonoClient) -> None:
 
 
 def test_the_async_client_works_against_the_sandbox(sandbox: Sandbox) -> None:
+    """The async client lists tenants and acts as one of them against the sandbox."""
+
     async def main() -> tuple[int, str, int]:
         async with AsyncKimonoClient(**sandbox.credentials) as kimono:
             tenants = [t async for t in kimono.tenants.list()]

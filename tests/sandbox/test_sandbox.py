@@ -51,6 +51,8 @@ def _client(
 
 
 def test_roster_pull_matches_the_seed_and_every_answer_fits_the_contract(sandbox: Sandbox) -> None:
+    """Every collection of the roster pulls the seeded counts, per-school lists hold that school's
+    people, and every answer fits the spec."""
     recording = Recording()
     counts = sandbox.state.roster.counts()
     with _client(sandbox, recording) as kimono:
@@ -99,12 +101,14 @@ def test_roster_pull_matches_the_seed_and_every_answer_fits_the_contract(sandbox
 
 
 def test_ids_are_unique_and_pages_neither_skip_nor_repeat(sandbox: Sandbox) -> None:
+    """Pages of 13 yield every seeded person once, in the seed's order."""
     with _client(sandbox) as kimono:
         ids = [str(p.sys.id) for p in kimono.rostering.persons.list(page_size=13)]
     assert ids == list(sandbox.state.roster.persons)
 
 
 def test_same_seed_same_data() -> None:
+    """The same seed makes the same roster; another seed another one."""
     first = SandboxConfig(students=30, seed=3)
     a = Sandbox(first).state.roster
     b = Sandbox(SandboxConfig(students=30, seed=3)).state.roster
@@ -114,6 +118,8 @@ def test_same_seed_same_data() -> None:
 
 
 def test_auth_rules(sandbox: Sandbox) -> None:
+    """Without a token or with an unknown one the API answers 401; wrong credentials are an
+    AuthenticationError."""
     raw = httpx.get(f"{sandbox.url}/v2/interop/data/rostering/persons")
     assert raw.status_code == 401 and raw.json()["code"] == "unauthorized"
     bearer = httpx.get(
@@ -128,6 +134,7 @@ def test_auth_rules(sandbox: Sandbox) -> None:
 
 
 def test_expired_tokens_are_refreshed_without_the_caller_noticing(sandbox: Sandbox) -> None:
+    """Tokens expired mid-walk are replaced: the walk yields every person."""
     with _client(sandbox) as kimono:
         walked = 0
         for walked, _ in enumerate(kimono.rostering.persons.list(page_size=10), start=1):
@@ -137,6 +144,8 @@ def test_expired_tokens_are_refreshed_without_the_caller_noticing(sandbox: Sandb
 
 
 def test_queue_rules_batch_withhold_and_redeliver() -> None:
+    """The queue hands out 100 tasks, withholds more while they are outstanding, delivers them again
+    after the ack timeout, and refuses acks of unknown ids."""
     with Sandbox(students=150, ack_timeout=0.3) as sb, _client(sb) as kimono:
         first = kimono.tasks.receive()
         assert len(first) == 100
@@ -160,6 +169,8 @@ def test_queue_rules_batch_withhold_and_redeliver() -> None:
 
 
 def test_initial_sync_and_injected_changes_arrive_as_tasks() -> None:
+    """The initial sync arrives as one task per object between SYNC_START and SYNC_END, then the
+    grades and authenticate tasks; an injected change arrives with its changes."""
     with Sandbox(students=40) as sb, _client(sb) as kimono:
         seen: list[Any] = []
         kimono.tasks.run(seen.append, stop_when_empty=True)
@@ -184,6 +195,8 @@ def test_initial_sync_and_injected_changes_arrive_as_tasks() -> None:
 
 
 def test_faults_are_survived_with_every_item_once_in_order() -> None:
+    """Under injected 5xx, 429s and dropped connections a retrying client still yields every person
+    once, in order."""
     config = SandboxConfig(
         students=300, seed=5, error_rate=0.15, rate_limit_rate=0.05, drop_rate=0.05, retry_after=0
     )
@@ -202,6 +215,7 @@ def test_faults_are_survived_with_every_item_once_in_order() -> None:
 
 
 def test_latency_knob_slows_each_answer() -> None:
+    """latency=0.1 delays each answer by at least 0.1 s."""
     with Sandbox(students=5, latency=0.1) as sb, _client(sb) as kimono:
         started = time.perf_counter()
         list(kimono.rostering.leas.list())

@@ -101,6 +101,7 @@ def bearer(sandbox: Sandbox) -> dict[str, str]:
 
 
 def test_both_specs_have_all_80_operations() -> None:
+    """Schemathesis loads all 29 + 51 operations of the two specs."""
     counts = [
         sum(1 for result in schema.get_all_operations() if result.ok())
         for schema in (DATA_API, INTEROP_API)
@@ -120,6 +121,7 @@ def test_sandbox_conforms_to_the_spec(
     case: schemathesis.Case, sandbox: Sandbox, bearer: dict[str, str]
 ) -> None:
     # The spec's server is production; the sandbox serves the same base path on its own origin.
+    """Each operation's generated requests get answers that pass every check against the spec."""
     base_url = sandbox.url + case.operation.schema.base_path.rstrip("/")
     case.call_and_validate(base_url=base_url, headers=bearer, checks=CHECKS, timeout=10)
 
@@ -129,6 +131,7 @@ def test_sandbox_conforms_to_the_spec(
 def test_task_batch_with_malformed_paging_is_a_documented_400(
     sandbox: Sandbox, bearer: dict[str, str], query: str
 ) -> None:
+    """GET /tasks with a malformed page or page_size is the 400 the spec documents."""
     response = httpx.get(f"{sandbox.url}/v2/interop/data/tasks?{query}", headers=bearer)
     assert response.status_code == 400
     assert check("GET", "/v2/interop/data/tasks", 400, response.json()) == "listTasks"
@@ -136,6 +139,7 @@ def test_task_batch_with_malformed_paging_is_a_documented_400(
 
 def test_an_integral_float_is_an_integer(sandbox: Sandbox, bearer: dict[str, str]) -> None:
     # JSON Schema counts 1.0 as an integer; the sandbox stores and answers it as 1.
+    """A body's 5.0 is taken as the integer 5 (as JSON Schema counts it); 5.5 is a 400."""
     path = "/v2/interop/tenant/schedules"
     response = httpx.post(f"{sandbox.url}{path}", headers=bearer, json={"hour": 5.0})
     assert response.status_code == 200, response.text

@@ -346,7 +346,17 @@ def load_interactions(path: Path) -> list[tuple[Request, dict[str, Any]]]:
 
 
 def cassette_files(root: Path | None = None) -> list[Path]:
+    """Every cassette below ``root`` (tests/cassettes), in path order."""
     return sorted((root or CASSETTES).rglob("*.yaml"))
+
+
+#: The folders of tests/cassettes that scripts/record.py records (documented/ is built).
+RECORDED_DIRS = ("operations", "flows")
+
+
+def recorded_files() -> list[Path]:
+    """Every recorded cassette (operations/ and flows/), in path order."""
+    return [path for folder in RECORDED_DIRS for path in cassette_files(CASSETTES / folder)]
 
 
 def operation_of(request: Request) -> str | None:
