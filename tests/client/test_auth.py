@@ -17,14 +17,7 @@ import pytest
 
 from kimono_interop._auth import BasicAuth, BearerToken, OAuth2ClientCredentials
 from kimono_interop._exceptions import ConfigurationError
-from tests.support.auth import (
-    CLIENT_ID,
-    DATA_BASE,
-    SECRET,
-    TOKEN_URL,
-    FakeService,
-    make_auth,
-)
+from tests.support.auth import CLIENT_ID, DATA_BASE, SECRET, TOKEN_URL, FakeService, make_auth
 
 
 def client_for(service: FakeService, auth: httpx.Auth) -> httpx.Client:

@@ -177,42 +177,32 @@ MAYBE_SENT = [
 ]
 
 
+PROXY = httpx.ProxyError("proxy down")
+
+
 def error_id(error: object) -> str:
     """Name a parametrized error case by its class."""
     return type(error).__name__
 
 
+#: (method, transport error, retried?): idempotent methods on any transport error; POST and
+#: PATCH only when the request certainly never reached the server.
+TRANSPORT_ERRORS = [
+    *[(m, e, True) for m in ("GET", "PUT", "DELETE") for e in [*NEVER_SENT, *MAYBE_SENT, PROXY]],
+    *[(m, e, True) for m in ("POST", "PATCH") for e in NEVER_SENT],
+    *[(m, e, False) for m in ("POST", "PATCH") for e in MAYBE_SENT],
+]
+
+
 @pytest.mark.parametrize(
-    "error", [*NEVER_SENT, *MAYBE_SENT, httpx.ProxyError("proxy down")], ids=error_id
+    ("method", "error", "expected"),
+    [pytest.param(*case, id=f"{case[0]}-{error_id(case[1])}") for case in TRANSPORT_ERRORS],
 )
-@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
-def test_idempotent_methods_retried_on_transport_errors(
-    method: str, error: httpx.HTTPError
+def test_transport_errors_are_retried_only_when_a_resend_is_safe(
+    method: str, error: httpx.HTTPError, expected: bool
 ) -> None:
-    """An idempotent request is retried on timeouts, connect, read and protocol errors."""
-    expected = True
-    actual = POLICY.should_retry_error(method, error, 0)
-    assert expected == actual
-
-
-@pytest.mark.parametrize("error", NEVER_SENT, ids=error_id)
-@pytest.mark.parametrize("method", ["POST", "PATCH"])
-def test_non_idempotent_methods_retried_when_never_sent(
-    method: str, error: httpx.HTTPError
-) -> None:
-    """POST and PATCH are retried when the request certainly never reached the server."""
-    expected = True
-    actual = POLICY.should_retry_error(method, error, 0)
-    assert expected == actual
-
-
-@pytest.mark.parametrize("error", MAYBE_SENT, ids=error_id)
-@pytest.mark.parametrize("method", ["POST", "PATCH"])
-def test_non_idempotent_methods_not_retried_when_maybe_sent(
-    method: str, error: httpx.HTTPError
-) -> None:
-    """POST and PATCH are not retried once the request may have reached the server."""
-    expected = False
+    """An idempotent request is retried on timeouts, connect, read, protocol and proxy errors;
+    POST and PATCH only when the request certainly never reached the server."""
     actual = POLICY.should_retry_error(method, error, 0)
     assert expected == actual
 

@@ -26,12 +26,7 @@ from typing import Any, TypeVar
 import pytest
 import vcr as vcrpy
 
-from kimono_interop import (
-    AsyncKimonoClient,
-    ConflictError,
-    KimonoClient,
-    NotFoundError,
-)
+from kimono_interop import AsyncKimonoClient, ConflictError, KimonoClient, NotFoundError
 from tests.support.cassettes import (
     CASSETTES,
     REPLAY_ORIGIN,

@@ -215,29 +215,27 @@ print(len(names))
 """
 
 
-@pytest.mark.parametrize("package", sorted(PACKAGES.values()))
-def test_each_model_module_imports_first(package: str) -> None:
-    """Each model module can be the first one imported; the import cycles resolve."""
-    result = subprocess.run(
-        [sys.executable, "-c", IMPORT_EACH_FIRST, package],
+def python(code: str, *args: str, timeout: float) -> subprocess.CompletedProcess[str]:
+    """``code`` run by a fresh interpreter of this venv, from the project's root."""
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
-        timeout=300,
+        timeout=timeout,
     )
+
+
+@pytest.mark.parametrize("package", sorted(PACKAGES.values()))
+def test_each_model_module_imports_first(package: str) -> None:
+    """Each model module can be the first one imported; the import cycles resolve."""
+    result = python(IMPORT_EACH_FIRST, package, timeout=300)
     assert result.returncode == 0, result.stderr
     assert int(result.stdout) > 0
 
 
 def test_sdk_imports_in_a_fresh_interpreter() -> None:
     """`import kimono_interop` works in a fresh interpreter."""
-    result = subprocess.run(
-        [sys.executable, "-c", "import kimono_interop"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    result = python("import kimono_interop", timeout=120)
     assert result.returncode == 0, result.stderr

@@ -67,30 +67,24 @@ def test_short_lived_and_revoked_tokens_never_reach_the_caller(run: Run) -> None
     passed(result)
 
 
-def test_sync_consumer_drains_under_faults_handling_each_task_once(run: Run) -> None:
-    """Scenario 3: the sync consumer handles and acknowledges every task once under faults."""
-    result = scenarios.drain.task_drain(run)
+@pytest.mark.parametrize(
+    ("use_async", "tasks"), [(False, SIZES.tasks), (True, SIZES.async_tasks)], ids=["sync", "async"]
+)
+def test_consumer_drains_under_faults_handling_each_task_once(
+    run: Run, use_async: bool, tasks: int
+) -> None:
+    """Scenarios 3 and 4: the sync and the async consumer handle and acknowledge every task
+    once under faults."""
+    result = scenarios.drain.task_drain(run, use_async=use_async)
     passed(result)
-    assert SIZES.tasks == result.data["handled"]
+    assert tasks == result.data["handled"]
 
 
-def test_async_consumer_drains_under_faults_handling_each_task_once(run: Run) -> None:
-    """Scenario 4: the async consumer handles and acknowledges every task once under faults."""
-    result = scenarios.drain.task_drain(run, use_async=True)
-    passed(result)
-    assert SIZES.async_tasks == result.data["handled"]
-
-
-def test_sigterm_to_a_sync_consumer_process(run: Run) -> None:
-    """Scenario 5: a sync consumer stopped mid-batch acks what it handled; none lost or doubled."""
-    result = scenarios.sigterm.sigterm(run)
-    passed(result)
-    assert SIZES.sigterm_tasks == result.data["first"] + result.data["second"]
-
-
-def test_sigterm_to_an_async_consumer_process(run: Run) -> None:
-    """Scenario 6: the same with the async consumer."""
-    result = scenarios.sigterm.sigterm(run, use_async=True)
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+def test_sigterm_to_a_consumer_process(run: Run, use_async: bool) -> None:
+    """Scenarios 5 and 6: a consumer process stopped mid-batch (sync, then async) acks what
+    it handled; no task is lost or handled twice."""
+    result = scenarios.sigterm.sigterm(run, use_async=use_async)
     passed(result)
     assert SIZES.sigterm_tasks == result.data["first"] + result.data["second"]
 

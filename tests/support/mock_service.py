@@ -6,13 +6,14 @@ or with a route of the test. ``service.client(KimonoClient)`` (or
 ``AsyncKimonoClient``) is a client wired to it, without retries unless asked.
 
 The answers the tests share are here too: :func:`paged` and :func:`two_pages` for
-lists, :func:`not_found` and :func:`never` for the rest; and the spec's examples to
+lists, :func:`never` for calls that must not send; and the spec's examples to
 answer with (:func:`example`, :func:`operation_example`).
 """
 
 from __future__ import annotations
 
 import copy
+import datetime
 import json
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -29,6 +30,9 @@ TOKEN = "tok-1"
 CLIENT_ID = "client-1"
 CLIENT_SECRET = "s3cr3t-CLIENT-value"
 TOKEN_PATH = "/oauth/token"
+#: The id and the time in every example of the vendor's reference (spec/interop.yaml).
+EXAMPLE_ID = "123e4567-e89b-12d3-a456-426614174000"
+EXAMPLE_TIME = datetime.datetime(2025, 11, 16, 12, 17, 4, 959000, tzinfo=datetime.timezone.utc)
 
 Handler = Callable[[httpx.Request], httpx.Response]
 Client = TypeVar("Client", KimonoClient, AsyncKimonoClient)
@@ -89,6 +93,28 @@ class MockService:
         assert len(self.requests) == 1, [str(r.url) for r in self.requests]
         return self.requests[0]
 
+    @classmethod
+    def two_pages(
+        cls, name: str, path: str, first: dict[str, Any], second: dict[str, Any]
+    ) -> MockService:
+        """A service answering ``GET path`` with two pages: see :func:`two_pages`."""
+        return cls(two_pages(name, path, first, second))
+
+    @classmethod
+    def one_page(cls, name: str) -> MockService:
+        """A service answering every request with example page ``name``, without a next link."""
+        return cls(body=one_page(name))
+
+    def check(self, method: str, path: str, params: dict[str, str]) -> None:
+        """The one API request was ``method`` on ``/v2/interop`` + ``path``, with ``params``."""
+        check(self.only, method, path, params)
+
+    def check_pages(self, path: str, params: dict[str, str]) -> None:
+        """The API requests were two GETs of ``path``: page 0, then page 1, each with ``params``."""
+        assert len(self.requests) == 2, [str(r.url) for r in self.requests]
+        for page, request in enumerate(self.requests):
+            check(request, "GET", path, {**params, "page": str(page)})
+
     def client(self, cls: type[Client], *, retry: RetryPolicy | None = None) -> Client:
         """A ``cls`` (KimonoClient or AsyncKimonoClient) that talks to this service."""
         return cls(
@@ -119,6 +145,13 @@ def operation_example(path: str, method: str, status: str = "200") -> Any:
     return copy.deepcopy(media["examples"]["reference"]["value"])
 
 
+def one_page(name: str) -> Any:
+    """Example page ``name`` as the only page: no next link."""
+    page = example(name)
+    page["paging"] = {"next": None}
+    return page
+
+
 def paged(*bodies: Any) -> Handler:
     """Answer page N (the ``page`` parameter, 0 when absent) with ``bodies[N]``."""
 
@@ -129,10 +162,11 @@ def paged(*bodies: Any) -> Handler:
 
 
 def two_pages(name: str, path: str, first: dict[str, Any], second: dict[str, Any]) -> Handler:
-    """Two pages of ``GET path`` built from example ``name``, its item updated with each dict.
+    """Two pages of ``GET /v2/interop`` + ``path`` from example ``name``, its item updated with
+    ``first`` on page 0 and with ``second`` on page 1.
 
-    Page 0 links to page 1 without the caller's filters (as the service does), page 1
-    has no next link; a request for anything but ``GET path`` fails the test.
+    Page 0 links to page 1 without the caller's filters or page size (the SDK must keep
+    them), page 1 has no next link; a request for anything but ``GET path`` fails the test.
     """
 
     def page(fields: dict[str, Any], next_link: str | None) -> Any:
@@ -141,18 +175,13 @@ def two_pages(name: str, path: str, first: dict[str, Any], second: dict[str, Any
         body["paging"] = {"next": next_link}
         return body
 
-    pages = paged(page(first, f"{ORIGIN}{path}?page=1"), page(second, None))
+    pages = paged(page(first, f"{API}{path}?page=1"), page(second, None))
 
     def answer(request: httpx.Request) -> httpx.Response:
-        assert (request.method, request.url.path) == ("GET", path)
+        assert (request.method, request.url.path) == ("GET", "/v2/interop" + path)
         return pages(request)
 
     return answer
-
-
-def not_found(request: httpx.Request) -> httpx.Response:
-    """The service's 404."""
-    return httpx.Response(404, json={"status": 404, "code": "not_found", "message": "No such"})
 
 
 def never(request: httpx.Request) -> httpx.Response:

@@ -8,12 +8,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from kimono_interop import (
-    AsyncKimonoClient,
-    ConfigurationError,
-    NotFoundError,
-    RetryPolicy,
-)
+from kimono_interop import AsyncKimonoClient, ConfigurationError, NotFoundError, RetryPolicy
 from tests.support.mock_service import ORIGIN, MockService
 
 pytestmark = pytest.mark.anyio

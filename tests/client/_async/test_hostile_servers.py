@@ -12,12 +12,7 @@ from typing import Any
 
 import pytest
 
-from kimono_interop import (
-    APITimeoutError,
-    AsyncKimonoClient,
-    BearerToken,
-    ResponseTooLargeError,
-)
+from kimono_interop import APITimeoutError, AsyncKimonoClient, BearerToken, ResponseTooLargeError
 from tests.support.fixtures import Serve
 from tests.support.hostile import (
     dripping_body,

@@ -10,12 +10,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from kimono_interop import (
-    ConfigurationError,
-    KimonoClient,
-    NotFoundError,
-    RetryPolicy,
-)
+from kimono_interop import ConfigurationError, KimonoClient, NotFoundError, RetryPolicy
 from tests.support.mock_service import ORIGIN, MockService
 
 ORG_ID = "2a4a2e06-7755-43bb-9766-4f398079ef8c"

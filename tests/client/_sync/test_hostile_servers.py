@@ -14,12 +14,7 @@ from typing import Any
 
 import pytest
 
-from kimono_interop import (
-    APITimeoutError,
-    BearerToken,
-    KimonoClient,
-    ResponseTooLargeError,
-)
+from kimono_interop import APITimeoutError, BearerToken, KimonoClient, ResponseTooLargeError
 from tests.support.fixtures import Serve
 from tests.support.hostile import (
     dripping_body,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kimono_interop import AsyncKimonoClient, ResponseValidationError
-from tests.support.mock_service import MockService, check
+from tests.support.mock_service import MockService
 
 pytestmark = pytest.mark.anyio
 
@@ -24,7 +24,7 @@ async def test_count_returns_the_integer(resource: str, count: int) -> None:
     service = MockService(content=str(count).encode())
     async with service.client(AsyncKimonoClient) as client:
         assert count == await getattr(client, resource).count()
-    check(service.only, "GET", COUNTS[resource], {})
+    service.check("GET", COUNTS[resource], {})
 
 
 @pytest.mark.parametrize("resource", list(COUNTS))
@@ -41,4 +41,4 @@ async def test_count_that_is_not_an_integer_raises(resource: str, content: bytes
     async with service.client(AsyncKimonoClient) as client:
         with pytest.raises(ResponseValidationError):
             await getattr(client, resource).count()
-    check(service.only, "GET", COUNTS[resource], {})
+    service.check("GET", COUNTS[resource], {})

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from kimono_interop import KimonoClient, ResponseValidationError
-from tests.support.mock_service import MockService, check
+from tests.support.mock_service import MockService
 
 #: The resource of each count endpoint, and its path below /v2/interop.
 COUNTS = {
@@ -24,7 +24,7 @@ def test_count_returns_the_integer(resource: str, count: int) -> None:
     service = MockService(content=str(count).encode())
     with service.client(KimonoClient) as client:
         assert count == getattr(client, resource).count()
-    check(service.only, "GET", COUNTS[resource], {})
+    service.check("GET", COUNTS[resource], {})
 
 
 @pytest.mark.parametrize("resource", list(COUNTS))
@@ -41,4 +41,4 @@ def test_count_that_is_not_an_integer_raises(resource: str, content: bytes) -> N
     with service.client(KimonoClient) as client:
         with pytest.raises(ResponseValidationError):
             getattr(client, resource).count()
-    check(service.only, "GET", COUNTS[resource], {})
+    service.check("GET", COUNTS[resource], {})
