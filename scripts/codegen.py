@@ -20,18 +20,19 @@ class TidyError(RuntimeError):
     """ruff failed on the written code (its output is the message)."""
 
 
-def tidy(path: Path, select: str) -> None:
-    """Fix ``select`` (ruff rule codes, e.g. ``"I,F401"``) in ``path``, then format it."""
+def tidy(*paths: Path, select: str) -> None:
+    """Fix ``select`` (ruff rule codes, e.g. ``"I,F401"``) in ``paths``, then format them."""
     ruff = str(Path(sys.executable).parent / "ruff")
     settings = ["--config", str(ROOT / "pyproject.toml"), "--no-cache"]
+    where = [str(path) for path in paths]
     for cmd in (
-        [ruff, "check", *settings, "--fix-only", f"--select={select}", str(path)],
-        [ruff, "format", *settings, str(path)],
+        [ruff, "check", *settings, "--fix-only", f"--select={select}", *where],
+        [ruff, "format", *settings, *where],
     ):
         result = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT)
         if result.returncode != 0:
             raise TidyError(
-                f"ruff failed on written code in {path}:\n{result.stdout}{result.stderr}"
+                f"ruff failed on written code in {' '.join(where)}:\n{result.stdout}{result.stderr}"
             )
 
 

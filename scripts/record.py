@@ -1,6 +1,6 @@
 """Record the cassettes of tests/cassettes again (`make record`).
 
-Recorded cassettes (``operations/``, ``flows/``): runs ``tests/test_cassettes.py::
+Recorded cassettes (``operations/``, ``flows/``): runs ``tests/contract/test_cassettes.py::
 test_cassette`` with pytest-recording's ``--record-mode=rewrite`` into a temporary
 directory, each case against a fresh, deterministic sandbox, or, when
 ``KIMONO_BASE_URL``, ``KIMONO_CLIENT_ID`` and ``KIMONO_CLIENT_SECRET`` are all set,
@@ -10,7 +10,7 @@ that passed replace those in tests/cassettes; a full sandbox run also removes th
 cassettes of cases that no longer exist.
 
 Documented cassettes (``documented/``): built from the spec's examples by
-``tests/cassette_support.py``, in a child process (see :func:`documented_cassettes`).
+``tests/support/cassettes.py``, in a child process (see :func:`documented_cassettes`).
 
     python -m scripts.record                 record everything, write tests/cassettes
     python -m scripts.record -k listClouds   only the matching cases
@@ -40,7 +40,7 @@ TESTS = ROOT / "tests"
 CASSETTES = TESTS / "cassettes"
 RECORDED_DIRS = ("operations", "flows")
 
-#: The environment of a recording run, read by tests/cassette_support.py: where the
+#: The environment of a recording run, read by tests/support/cassettes.py: where the
 #: cassettes go, and ``sandbox`` (default) or ``tenant`` (a real tenant, from the
 #: KIMONO_* variables).
 CASSETTE_DIR_VARIABLE = "KIMONO_CASSETTE_DIR"
@@ -49,7 +49,8 @@ TENANT_VARIABLES = ("KIMONO_BASE_URL", "KIMONO_CLIENT_ID", "KIMONO_CLIENT_SECRET
 
 #: What the child process of :func:`documented_cassettes` runs.
 _DOCUMENTED = (
-    "import json, cassette_support\nprint(json.dumps(cassette_support.documented_cassettes()))\n"
+    "import json\nfrom tests.support import cassettes\n"
+    "print(json.dumps(cassettes.documented_cassettes()))\n"
 )
 
 
@@ -65,7 +66,7 @@ def record(into: Path, where: str, select: str | None) -> tuple[set[str], int]:
         sys.executable,
         "-m",
         "pytest",
-        "tests/test_cassettes.py::test_cassette",
+        "tests/contract/test_cassettes.py::test_cassette",
         "--record-mode=rewrite",
         "-p",
         "no:cacheprovider",
@@ -94,11 +95,10 @@ def record(into: Path, where: str, select: str | None) -> tuple[set[str], int]:
 def documented_cassettes() -> dict[str, str]:
     """Every documented cassette (path below tests/cassettes -> text), from the test helpers.
 
-    tests/ is not a package: its modules import each other as top-level modules, the
-    way pytest imports them. They are run in a child process that has tests/ on its
-    path as pytest gives it, so that this process imports nothing from tests/.
+    They are run in a child process that has the project on its path, as pytest gives
+    it (``tests.support.cassettes``), so that this process imports nothing from tests/.
     """
-    paths = [str(TESTS), os.environ.get("PYTHONPATH", "")]
+    paths = [str(ROOT), os.environ.get("PYTHONPATH", "")]
     child = subprocess.run(
         [sys.executable, "-c", _DOCUMENTED],
         cwd=ROOT,
@@ -109,7 +109,7 @@ def documented_cassettes() -> dict[str, str]:
     )
     if child.returncode != 0:
         sys.stderr.write(child.stderr)
-        raise SystemExit("could not build the documented cassettes (tests/cassette_support.py)")
+        raise SystemExit("could not build the documented cassettes (tests/support/cassettes.py)")
     built: dict[str, str] = json.loads(child.stdout)
     return built
 

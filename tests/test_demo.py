@@ -24,6 +24,8 @@ def run_driver(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_demo_passes_and_every_count_matches() -> None:
+    """The demo against a sandbox passes: the API, the seed and the store built from tasks agree on
+    every count."""
     done = run_driver()
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
@@ -38,6 +40,7 @@ def test_demo_passes_and_every_count_matches() -> None:
 
 
 def test_demo_fails_when_the_store_misses_a_task() -> None:
+    """With a task held back from the store, the demo reports the mismatch and exits 1."""
     done = run_driver("--simulate-mismatch")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "MISMATCH" in done.stdout

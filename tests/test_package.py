@@ -14,9 +14,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
 
 import kimono_interop
+from tests.support import ROOT
 
 SMOKE = textwrap.dedent(
     """

@@ -1,7 +1,7 @@
 """The reliability and security suite: the SDK against a faulty sandbox, with figures.
 
 ``python -m scripts.reliability`` (``make reliability``) runs every scenario at full
-size and rewrites docs/reliability.md; ``tests/test_reliability.py`` runs them at the
+size and rewrites docs/reliability.md; ``tests/scripts/test_reliability.py`` runs them at the
 sizes of ``--quick``. Each scenario runs the SDK against the sandbox over real
 loopback HTTP, injects faults or surprises, and checks the outcome exactly.
 

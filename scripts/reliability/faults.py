@@ -129,8 +129,8 @@ def first(count: int, fault: Fault) -> Picker:
     return lambda exchange: fault if next(seen) < count else None
 
 
-def revoke_every(uses: int, revoke: Callable[[], None]) -> Picker:
-    """Revoke every token (``revoke()``) on the ``uses``-th request carrying the same token.
+def revoke_every(uses: int, revoke: Callable[[str], None]) -> Picker:
+    """Revoke the token (``revoke(token)``) on the ``uses``-th request carrying it.
 
     Only every other token (the 1st, 3rd, ... seen) is revoked, so that the others live
     to their refresh point. The request that triggers it carries a token revoked an
@@ -139,15 +139,16 @@ def revoke_every(uses: int, revoke: Callable[[], None]) -> Picker:
     """
     seen: Counter[str] = Counter()
     order: dict[str, int] = {}
-    fault = Fault("revoke", action=revoke, label="tokens revoked")
 
     def pick(exchange: Exchange) -> Fault | None:
-        if exchange.bearer is None:
+        bearer = exchange.bearer
+        if bearer is None:
             return None
-        order.setdefault(exchange.bearer, len(order))
-        seen[exchange.bearer] += 1
-        revocable = order[exchange.bearer] % 2 == 0
-        return fault if revocable and seen[exchange.bearer] == uses else None
+        order.setdefault(bearer, len(order))
+        seen[bearer] += 1
+        if order[bearer] % 2 or seen[bearer] != uses:
+            return None
+        return Fault("revoke", action=lambda: revoke(bearer), label="tokens revoked")
 
     return pick
 

@@ -1,7 +1,7 @@
 """How big each scenario of the reliability suite is: full for the report, quick for the tests.
 
 ``python -m scripts.reliability`` (``make reliability``) runs :data:`FULL` and writes
-docs/reliability.md; ``tests/test_reliability.py`` and ``--quick`` run :data:`QUICK`,
+docs/reliability.md; ``tests/scripts/test_reliability.py`` and ``--quick`` run :data:`QUICK`,
 small enough for ``make test`` and free of time bounds a slow machine could miss.
 """
 

@@ -2,7 +2,7 @@
 
 Timestamps, new ids and "is this rollover active now" all come from here, so a
 recording can make them repeatable by replacing ``now``, ``new_id`` and ``dt`` in
-this module alone (``tests/cassette_support.py``). Callers therefore use them through
+this module alone (``tests/support/cassettes.py``). Callers therefore use them through
 the module (``clock.now()``), never by importing the names.
 """
 

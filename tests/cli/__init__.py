@@ -1,0 +1,1 @@
+"""The ``kimono-interop`` command line (kimono_interop.cli)."""

@@ -1,0 +1,1 @@
+"""The client tests that hold for both clients, written once for AsyncKimonoClient."""

@@ -1,0 +1,101 @@
+"""Servers that mean harm: dripping answers, bodies that never end or inflate, over real HTTP.
+
+Every server here is bounded (it stops after a fixed number of bytes or seconds), so a
+test that the SDK fails would still end; the assertions check that the SDK stops much
+earlier, with the documented error. The servers are in tests.support.hostile.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from kimono_interop import APITimeoutError, AsyncKimonoClient, BearerToken, ResponseTooLargeError
+from tests.support.fixtures import Serve
+from tests.support.hostile import (
+    dripping_body,
+    dripping_headers,
+    endless_chunks,
+    gzip_bomb,
+    oversized_token,
+)
+
+pytestmark = pytest.mark.anyio
+
+PERSON = "4f0e1c1a-5b2d-4b1e-9a3c-1e2f3a4b5c6d"
+
+
+def client(url: str, **options: Any) -> AsyncKimonoClient:
+    """A client of ``url`` with a fixed bearer token and no retries."""
+    return AsyncKimonoClient(base_url=url, auth=BearerToken("t"), max_retries=0, **options)
+
+
+async def test_a_body_dripping_a_byte_at_a_time_is_cut_off_at_the_deadline(serve: Serve) -> None:
+    """Each byte comes within the read timeout; the deadline still ends the exchange."""
+    url = serve(dripping_body(bytes_total=100, every=0.05))
+    async with client(url, timeout=1.0, deadline=0.6) as kimono:
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError, match="timed out"):
+            await kimono.rostering.persons.get(PERSON)
+        elapsed = time.monotonic() - started
+    assert elapsed < 2.0  # the server would drip for 5 s
+
+
+async def test_headers_dripping_a_byte_at_a_time_are_cut_off_at_the_deadline() -> None:
+    """The SDK's own transport bounds every socket wait by what is left of the deadline."""
+    with dripping_headers(bytes_total=200, every=0.05) as url:
+        async with client(url, timeout=1.0, deadline=0.6) as kimono:
+            started = time.monotonic()
+            with pytest.raises(APITimeoutError):
+                await kimono.rostering.persons.get(PERSON)
+            elapsed = time.monotonic() - started
+    assert elapsed < 2.0  # the server would drip for 10 s
+
+
+async def test_the_default_deadline_is_three_read_timeouts() -> None:
+    """Derived from the timeout unless given; None turns it off."""
+    deadlines = []
+    for options in ({}, {"timeout": 2.0}, {"timeout": None}, {"deadline": None}):
+        async with AsyncKimonoClient("c", "s", **options) as kimono:
+            deadlines.append(kimono.deadline)
+    assert deadlines == [105.0, 6.0, None, None]
+
+
+async def test_a_small_gzip_body_that_inflates_past_the_limit_is_not_read(serve: Serve) -> None:
+    """The limit counts decoded bytes: 10 MiB inflated from a few kB stops at 1 MiB."""
+    app, compressed = gzip_bomb(10 * 1024 * 1024)
+    assert compressed < 50_000
+    limit = r"larger than max_response_size \(1,048,576"
+    async with client(serve(app), max_response_size=1024 * 1024) as kimono:
+        with pytest.raises(ResponseTooLargeError, match=limit):
+            await kimono.rostering.persons.get(PERSON)
+
+
+async def test_an_endless_chunked_page_stops_at_the_limit(serve: Serve) -> None:
+    """A list page that never ends (bounded here at 64 MiB) is cut at 2 MiB."""
+    url = serve(endless_chunks(64 * 1024 * 1024))
+    async with client(url, max_response_size=2 * 1024 * 1024) as kimono:
+        started = time.monotonic()
+        with pytest.raises(ResponseTooLargeError) as caught:
+            [person async for person in kimono.rostering.persons.list()]
+        elapsed = time.monotonic() - started
+    assert caught.value.limit == 2 * 1024 * 1024
+    assert elapsed < 5.0
+
+
+async def test_a_declared_length_past_the_limit_is_refused_before_reading(serve: Serve) -> None:
+    """Content-Length above the limit: nothing of the body is read."""
+    app, compressed = gzip_bomb(1024)
+    async with client(serve(app), max_response_size=compressed - 1) as kimono:
+        with pytest.raises(ResponseTooLargeError):
+            await kimono.rostering.persons.get(PERSON)
+
+
+async def test_a_token_answer_past_its_limit_is_refused(serve: Serve) -> None:
+    """The token endpoint's answer is capped too (64 KiB: a token is a few kB)."""
+    url = serve(oversized_token(200_000))
+    async with AsyncKimonoClient("c", "s", base_url=url, max_retries=0) as kimono:
+        with pytest.raises(ResponseTooLargeError, match="65,536"):
+            await kimono.rostering.persons.get(PERSON)

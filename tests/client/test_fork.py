@@ -1,0 +1,96 @@
+"""A client used before ``os.fork()``: parent and child never read each other's answers.
+
+The parent opens a pooled connection, forks, and both processes then ask for
+different persons as fast as they can over that client. Without fresh connections in
+the child, both would share one socket and read answers meant for the other.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from kimono_interop import BearerToken, ConfigurationError, KimonoClient
+
+PARENT = "11111111-1111-4111-8111-111111111111"
+CHILD = "22222222-2222-4222-8222-222222222222"
+ROUNDS = 300
+
+
+async def echo(scope: Any, receive: Any, send: Any) -> None:
+    """Answers a person read with the id asked for (the last segment of the path)."""
+    person = scope["path"].rsplit("/", 1)[-1]
+    body = json.dumps({"data": {"$sys": {"id": person}}}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", b"application/json")],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def _mixups(kimono: KimonoClient, person: str) -> int:
+    return sum(str(kimono.rostering.persons.get(person).sys.id) != person for _ in range(ROUNDS))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_parent_and_child_of_a_fork_each_read_their_own_answers(
+    serve: Callable[[Any], str],
+) -> None:
+    """After the fork the child makes its own connections; 0 answers are crossed."""
+    url = serve(echo)
+    with KimonoClient(base_url=url, auth=BearerToken("t")) as kimono:
+        assert str(kimono.rostering.persons.get(PARENT).sys.id) == PARENT  # a pooled socket
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: report its mix-ups through the pipe, then leave at once
+            os.close(read)
+            try:
+                mixups = _mixups(kimono, CHILD)
+            except BaseException:
+                mixups = -1
+            os.write(write, str(mixups).encode())
+            os._exit(0)
+        os.close(write)
+        parent_mixups = _mixups(kimono, PARENT)
+        child_mixups = int(os.read(read, 64) or b"-2")
+        os.close(read)
+        os.waitpid(pid, 0)
+    assert (parent_mixups, child_mixups) == (0, 0)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_pooled_transport_passed_in_is_refused_in_the_child_with_a_clear_error(
+    serve: Callable[[Any], str],
+) -> None:
+    """The SDK cannot remake a transport the caller made: it says so instead of sharing it."""
+    url = serve(echo)
+    transport = httpx.HTTPTransport()
+    with KimonoClient(base_url=url, auth=BearerToken("t"), transport=transport) as kimono:
+        kimono.rostering.persons.get(PARENT)
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read)
+            try:
+                kimono.rostering.persons.get(CHILD)
+                outcome = "answered"
+            except ConfigurationError as exc:
+                outcome = str(exc)
+            except BaseException as exc:
+                outcome = type(exc).__name__
+            os.write(write, outcome.encode())
+            os._exit(0)
+        os.close(write)
+        outcome = os.read(read, 4096).decode()
+        os.close(read)
+        os.waitpid(pid, 0)
+        assert str(kimono.rostering.persons.get(PARENT).sys.id) == PARENT  # parent unharmed
+    assert "made before os.fork()" in outcome

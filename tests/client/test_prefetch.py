@@ -1,0 +1,223 @@
+"""The async pager's look-ahead (``prefetch``): pages fetched ahead never change the walk.
+
+The walk itself, the same for both pagers, is tested in ``_async/test_pagination.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx
+import pytest
+
+from kimono_interop._exceptions import NotFoundError, ResponseValidationError, UnsafeRedirectError
+from kimono_interop._pagination import AsyncPager
+
+BASE = "https://api.us2.kimonocloud.com/v2/interop/data"
+ORIGIN = httpx.URL("https://api.us2.kimonocloud.com")
+PATH = "/rostering/persons"
+
+
+class Service:
+    """A paged list over a mock transport that records requests and concurrency."""
+
+    def __init__(
+        self,
+        total: int,
+        size: int,
+        *,
+        delay: float = 0.0,
+        link: Callable[[int, int], str | None] | None = None,
+    ) -> None:
+        self.total, self.size, self.delay = total, size, delay
+        self.link = link or (lambda page, size: f"{BASE}{PATH}?page={page}&page_size={size}")
+        self.requests: list[httpx.Request] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+
+    async def handle(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            await asyncio.sleep(self.delay)
+        finally:
+            self.in_flight -= 1
+        page = int(request.url.params.get("page", "0"))
+        start = page * self.size
+        if start > self.total:
+            return httpx.Response(404, json={"code": "not_found", "message": "past the end"})
+        data = [{"n": n} for n in range(start, min(start + self.size, self.total))]
+        more = start + self.size < self.total
+        nxt = self.link(page + 1, self.size) if more else None
+        return httpx.Response(200, json={"data": data, "paging": {"next": nxt}})
+
+    def pager(self, params: Mapping[str, Any] | None = None) -> AsyncPager[Any]:
+        client = httpx.AsyncClient(base_url=BASE, transport=httpx.MockTransport(self.handle))
+
+        async def fetch(target: str, query: Mapping[str, Any] | None) -> httpx.Response:
+            response = await client.get(target, params=query)
+            if response.status_code == 404:
+                raise NotFoundError(response)
+            return response
+
+        return AsyncPager(
+            fetch=fetch,
+            path=PATH,
+            params=params if params is not None else {"page_size": self.size},
+            parse_item=lambda raw: raw,
+            origin=ORIGIN,
+        )
+
+
+async def _collect(pager: AsyncPager[Any]) -> list[int]:
+    return [item["n"] async for item in pager]
+
+
+@pytest.mark.parametrize("prefetch", [0, 1, 4])
+@pytest.mark.parametrize(("total", "size"), [(0, 10), (1, 10), (10, 10), (95, 10)])
+def test_every_item_once_in_order(prefetch: int, total: int, size: int) -> None:
+    """0, 1, exactly-full and many pages: the same items in the same order, with or without
+    look-ahead, and no page requested that the walk did not need beyond the look-ahead."""
+    service = Service(total, size)
+    items = asyncio.run(_collect(service.pager().prefetch(prefetch)))
+    assert items == list(range(total))
+    pages_needed = max(1, -(-total // size))
+    fetched_pages = {int(r.url.params.get("page", "0")) for r in service.requests}
+    assert set(range(pages_needed)) <= fetched_pages
+    assert len(service.requests) <= pages_needed + prefetch
+
+
+def test_look_ahead_fetches_pages_concurrently_and_is_faster() -> None:
+    """With 8 pages ahead, up to 8 requests are in flight at once (sequential: 1)."""
+    sequential, ahead = Service(400, 10, delay=0.02), Service(400, 10, delay=0.02)
+    assert asyncio.run(_collect(sequential.pager())) == list(range(400))
+    assert asyncio.run(_collect(ahead.pager().prefetch(8))) == list(range(400))
+    assert sequential.max_in_flight == 1
+    assert ahead.max_in_flight == 8
+
+
+def test_look_ahead_falls_back_when_links_do_not_number_pages() -> None:
+    """Links that are not `page=N` (e.g. cursors) are followed one by one, still correct."""
+    cursors = Service(35, 10, link=lambda page, size: f"{BASE}{PATH}?cursor=c{page}&page={page}x")
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        page = request.url.params.get("cursor", "c0")[1:]
+        rewritten = request.url.copy_set_param("page", page)
+        return await Service.handle(cursors, request.__class__("GET", rewritten))
+
+    client = httpx.AsyncClient(base_url=BASE, transport=httpx.MockTransport(handle))
+
+    async def fetch(target: str, query: Mapping[str, Any] | None) -> httpx.Response:
+        return await client.get(target, params=query)
+
+    pager: AsyncPager[Any] = AsyncPager(
+        fetch=fetch, path=PATH, params={}, parse_item=lambda raw: raw, origin=ORIGIN
+    )
+    assert asyncio.run(_collect(pager.prefetch(4))) == list(range(35))
+    assert cursors.max_in_flight == 1
+
+
+def test_look_ahead_discards_a_wrong_prediction() -> None:
+    """If the service's next link is not the predicted page, the prefetched pages are
+    dropped and the real link is followed: items are those of the sequential walk."""
+
+    def link(page: int, size: int) -> str:
+        # page 2 links to page 4 (a gap): predictions for page 3 must be thrown away.
+        return f"{BASE}{PATH}?page={4 if page == 3 else page}&page_size={size}"
+
+    sequential = Service(60, 10, link=link)
+    expected = asyncio.run(_collect(sequential.pager()))
+    assert expected == [*range(0, 30), *range(40, 60)]
+    ahead = Service(60, 10, link=link)
+    assert asyncio.run(_collect(ahead.pager().prefetch(3))) == expected
+
+
+def test_error_on_a_needed_page_surfaces_and_past_the_end_errors_do_not() -> None:
+    """A 404 for a page fetched ahead past the last one is ignored; the walk ends normally."""
+    service = Service(25, 10)  # pages 0..2; page 3 is past the end and answers 404
+    assert asyncio.run(_collect(service.pager().prefetch(6))) == list(range(25))
+
+    failing = Service(50, 10)
+    original = failing.handle
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("page") == "2":
+            return httpx.Response(404, json={"code": "gone"})
+        return await original(request)
+
+    failing.handle = handle  # type: ignore[method-assign]
+    seen: list[int] = []
+
+    async def consume() -> None:
+        async for item in failing.pager().prefetch(3):
+            seen.append(item["n"])
+
+    with pytest.raises(NotFoundError):
+        asyncio.run(consume())
+    assert seen == list(range(20))
+
+
+def test_cross_origin_link_is_refused_after_yielding_the_page() -> None:
+    """With look-ahead too, a link to another origin ends the walk after the page's items,
+    and no request is sent there (nor fetched ahead there)."""
+    service = Service(30, 10, link=lambda page, size: f"https://evil.example{PATH}?page={page}")
+    seen: list[int] = []
+
+    async def consume() -> None:
+        async for item in service.pager().prefetch(2):
+            seen.append(item["n"])
+
+    with pytest.raises(UnsafeRedirectError):
+        asyncio.run(consume())
+    assert seen == list(range(10))
+    assert all(r.url.host == "api.us2.kimonocloud.com" for r in service.requests)
+
+
+def test_breaking_early_cancels_pages_in_flight() -> None:
+    """Leaving the loop early leaves no fetch running."""
+    service = Service(1000, 10, delay=0.01)
+
+    async def first_fifteen() -> list[int]:
+        got: list[int] = []
+        pages = service.pager().prefetch(5).pages()
+        async for page in pages:
+            got.extend(item["n"] for item in page.items)
+            if len(got) >= 15:
+                break
+        await pages.aclose()  # type: ignore[attr-defined]
+        await asyncio.sleep(0.05)
+        return got
+
+    assert asyncio.run(first_fifteen()) == list(range(20))
+    assert service.in_flight == 0
+    assert len(service.requests) <= 2 + 5
+
+
+def test_as_dicts_and_prefetch_validation() -> None:
+    """as_dicts() keeps the look-ahead; a prefetch that is not an int from 0 to 64 is refused."""
+    service = Service(5, 2)
+    assert asyncio.run(_collect(service.pager().as_dicts().prefetch(2))) == list(range(5))
+    for bad in (-1, 65, 1.5, True):
+        with pytest.raises(ValueError, match="prefetch"):
+            service.pager().prefetch(bad)  # type: ignore[arg-type]
+
+
+def test_malformed_page_raises() -> None:
+    """A page that is not JSON raises ResponseValidationError with look-ahead on, too."""
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=b"<html>busy</html>")
+
+    client = httpx.AsyncClient(base_url=BASE, transport=httpx.MockTransport(handle))
+
+    async def fetch(target: str, query: Mapping[str, Any] | None) -> httpx.Response:
+        return await client.get(target, params=query)
+
+    pager: AsyncPager[Any] = AsyncPager(
+        fetch=fetch, path=PATH, params={}, parse_item=lambda raw: raw, origin=ORIGIN
+    )
+    with pytest.raises(ResponseValidationError, match="not valid JSON"):
+        asyncio.run(_collect(pager.prefetch(2)))

@@ -1,0 +1,1 @@
+"""The contract: the specs, the code generated from them, the templates, drift and cassettes."""

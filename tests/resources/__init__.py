@@ -1,0 +1,1 @@
+"""The resources of the clients: the requests each method sends and what it parses."""

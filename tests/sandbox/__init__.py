@@ -1,0 +1,1 @@
+"""The sandbox (kimono_interop.sandbox): the local server behaves like the service."""

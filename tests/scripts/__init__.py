@@ -1,0 +1,1 @@
+"""The maintenance tools of scripts/: generate, unasync, the reliability suite."""

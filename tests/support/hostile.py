@@ -1,0 +1,143 @@
+"""Servers that mean harm, for the transport tests: each one bounded, so a test still ends.
+
+ASGI apps (serve them with the ``serve`` fixture) that drip a body, inflate a small
+gzip body, never end a chunked page or send an oversized token; and a raw TCP server
+that drips its status line and headers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+
+def dripping_body(bytes_total: int, every: float) -> Any:
+    """An ASGI app answering 200 with a body sent one byte every ``every`` seconds."""
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        gone = asyncio.Event()
+
+        async def watch() -> None:  # stop dripping once the client hung up
+            while (await receive())["type"] != "http.disconnect":
+                pass
+            gone.set()
+
+        watcher = asyncio.ensure_future(watch())
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/json")],
+            }
+        )
+        for _ in range(bytes_total):
+            if gone.is_set():
+                return
+            await send({"type": "http.response.body", "body": b" ", "more_body": True})
+            await asyncio.sleep(every)
+        watcher.cancel()
+        await send({"type": "http.response.body", "body": b"{}", "more_body": False})
+
+    return app
+
+
+@contextmanager
+def dripping_headers(bytes_total: int, every: float) -> Iterator[str]:
+    """A raw TCP server that sends its status line and headers one byte at a time."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    stop = threading.Event()
+
+    def drip() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.recv(65536)
+                for byte in (b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * bytes_total)[:bytes_total]:
+                    if stop.is_set():
+                        break
+                    try:
+                        conn.sendall(bytes([byte]))
+                    except OSError:
+                        break
+                    time.sleep(every)
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        listener.close()
+
+
+def gzip_bomb(decoded: int) -> tuple[Any, int]:
+    """An ASGI app answering a gzip body that inflates to ``decoded`` bytes, and its length."""
+    body = gzip.compress(b"[" + b" " * decoded + b"]", compresslevel=9)
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-encoding", b"gzip"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    return app, len(body)
+
+
+def endless_chunks(limit_bytes: int) -> Any:
+    """An ASGI app answering a chunked list page that goes on for ``limit_bytes`` bytes."""
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/json")],
+            }
+        )
+        chunk = b'{"data": [' + b" " * 65536
+        sent = 0
+        while sent < limit_bytes:
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            sent += len(chunk)
+        await send({"type": "http.response.body", "body": b"]}", "more_body": False})
+
+    return app
+
+
+def oversized_token(size: int) -> Any:
+    """An ASGI app whose token endpoint answers an access token of ``size`` characters."""
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/json")],
+            }
+        )
+        body = b'{"access_token": "' + b"a" * size + b'"}'
+        await send({"type": "http.response.body", "body": body})
+
+    return app

@@ -1,0 +1,1 @@
+"""The consumer tests that hold for both consumers, written once for the async one."""

@@ -1,0 +1,315 @@
+"""The task consumer: every task handled once, in order, acknowledged only after it was handled.
+
+Both consumers, written once for the async one. Acknowledgements and outages are in
+``test_consumer_acks.py``; what only the sync consumer does (a SIGTERM in the middle of
+a batch, a thread left running past its time limit) in ``tests/tasks/test_consumer.py``.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import anyio
+import httpx
+import pytest
+
+from kimono_interop import (
+    AsyncKimonoClient,
+    ReauthenticateTask,
+    RetryTask,
+    TaskKind,
+    TaskResult,
+    TaskStatus,
+    TaskView,
+)
+from tests.support.fake_queue import FakeQueue, make_task, queue_client, task_id_of, task_ids
+
+pytestmark = pytest.mark.anyio
+
+BASE = "https://api.us2.kimonocloud.com"
+
+
+async def test_drains_every_task_once_in_order_with_one_ack_request_per_batch() -> None:
+    """250 tasks: each handled once, in order, acked as success in one bulk PUT per batch;
+    the run ends when the queue answers empty."""
+    tasks = [make_task(n) for n in range(250)]
+    queue = FakeQueue(tasks)
+    seen: list[str] = []
+    async with queue_client(AsyncKimonoClient, queue) as kimono:
+        stats = await kimono.tasks.run(lambda task: seen.append(task.id), stop_when_empty=True)
+    assert seen == task_ids(tasks)
+    assert [a["task_id"] for a in queue.acks] == task_ids(tasks)
+    assert {a["status"] for a in queue.acks} == {"success"}
+    # 3 batches: GET + bulk PUT each, then one GET that finds the queue empty.
+    assert queue.requests == [
+        ("GET", "/v2/interop/data/tasks"),
+        ("PUT", "/v2/interop/data/tasks/ack"),
+    ] * 3 + [("GET", "/v2/interop/data/tasks")]
+    assert (stats.handled, stats.acknowledged, stats.batches, stats.stopped_by) == (
+        250,
+        250,
+        3,
+        "empty",
+    )
+
+
+async def test_handler_outcomes_become_acks_with_messages() -> None:
+    """None is success; an exception is an error with its text; RetryTask, ReauthenticateTask
+    and a returned status are acked as they say, with their messages."""
+    tasks = [make_task(n) for n in range(5)]
+    queue = FakeQueue(tasks)
+
+    def handler(task: TaskView) -> Any:
+        n = task.data["n"] if task.data else -1
+        if n == 1:
+            raise ValueError("row 7: unknown school")
+        if n == 2:
+            raise RetryTask("target system busy")
+        if n == 3:
+            raise ReauthenticateTask("refresh token revoked")
+        if n == 4:
+            return TaskStatus.ERROR
+        return None
+
+    async with queue_client(AsyncKimonoClient, queue) as kimono:
+        stats = await kimono.tasks.run(handler, stop_when_empty=True)
+    assert [(a["status"], a.get("message")) for a in queue.acks] == [
+        ("success", None),
+        ("error", "ValueError: row 7: unknown school"),
+        ("retry", "target system busy"),
+        ("reauthenticate", "refresh token revoked"),
+        ("error", None),
+    ]
+    assert (stats.succeeded, stats.failed, stats.retried) == (1, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("returned", "status", "message"),
+    [
+        (None, "success", None),
+        ("retry", "retry", None),
+        ("ERROR", "error", None),
+        (TaskStatus.REAUTHENTICATE, "reauthenticate", None),
+        (TaskResult("retry", message="target busy"), "retry", "target busy"),
+        (TaskResult(app_id="lms-42"), "success", None),
+        (42, "error", "TypeError: the handler returned 42; return None (success), a status"),
+        ("done", "error", "TypeError: the handler returned 'done'"),
+        (True, "error", "TypeError: the handler returned True"),
+    ],
+)
+async def test_a_handler_return_value_is_acked_as_it_says_and_never_turned_into_success(
+    returned: Any, status: str, message: str | None
+) -> None:
+    """Status strings mean their status; an unknown return value is a failure, not a success."""
+    queue = FakeQueue([make_task(0)])
+    async with queue_client(AsyncKimonoClient, queue) as kimono:
+        await kimono.tasks.run(lambda task: returned, max_tasks=1)
+    (ack,) = queue.acks
+    assert ack["status"] == status
+    if message is None:
+        assert "message" not in ack
+    else:
+        assert ack["message"].startswith(message)
+    if isinstance(returned, TaskResult) and returned.app_id:
+        assert ack["$sys"] == {"app_id": "lms-42"}
+
+
+async def test_a_redelivered_task_is_acked_again_without_running_the_handler() -> None:
+    """A task delivered again after its ack is acked again, not handled again."""
+    tasks = [make_task(n) for n in range(3)]
+    queue = FakeQueue(tasks)
+    queue.redeliver[task_id_of(tasks[1])] = 2  # delivered three times in all
+    runs: list[str] = []
+    async with queue_client(AsyncKimonoClient, queue) as kimono:
+        stats = await kimono.tasks.run(lambda t: runs.append(t.id), stop_when_empty=True)
+    assert runs == task_ids(tasks)
+    assert [a["task_id"] for a in queue.acks].count(task_id_of(tasks[1])) == 3
+    assert stats.duplicates == 2
+
+
+async def test_a_task_acked_retry_runs_again_when_it_comes_back() -> None:
+    """A task the handler asked to retry is handled again when the queue brings it back."""
+    tasks = [make_task(0)]
+    queue = FakeQueue(tasks)
+    queue.redeliver[task_id_of(tasks[0])] = 1
+    attempts: list[int] = []
+
+    def handler(task: TaskView) -> None:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise RetryTask("later")
+
+    async with queue_client(AsyncKimonoClient, queue) as kimono:
+        await kimono.tasks.run(handler, stop_when_empty=True)
+    assert len(attempts) == 2
+    assert [a["status"] for a in queue.acks] == ["retry", "success"]
+
+
+async def test_max_tasks_and_stop_leave_the_rest_unacknowledged() -> None:
+    """max_tasks=12 handles and acks 12 tasks; stop() from the handler ends the run after
+    the task in hand; the rest stay in the queue, unacknowledged."""
+    tasks = [make_task(n) for n in range(30)]
+    queue = FakeQueue(tasks)
+    async with queue_client(AsyncKimonoClient, queue) as kimono:
+        stats = await kimono.tasks.run(lambda t: None, max_tasks=12)
+    assert [a["task_id"] for a in queue.acks] == task_ids(tasks[:12])
+    assert stats.stopped_by == "max_tasks"
+
+    queue = FakeQueue(tasks)
+    async with queue_client(AsyncKimonoClient, queue) as kimono:
+        consumer = kimono.tasks.consumer(
+            lambda t: consumer.stop() if t.data and t.data["n"] == 4 else None
+        )
+        stats = await consumer.run()
+    assert [a["task_id"] for a in queue.acks] == task_ids(tasks[:5])
+    assert stats.stopped_by == "stop()"
+
+
+async def test_unknown_kinds_and_actions_reach_the_handler_intact() -> None:
+    """Task kinds and actions this version does not know reach the handler as UNKNOWN, with
+    their raw payload, and are acknowledged."""
+    odd = {
+        "schema": "2.5",
+        "hologram_event": {"id": "0b0c5e4a-3f5c-4a0e-9c43-6f1f3b0d2a10", "action": "BEAM"},
+    }
+    flat = {"schema": "3.1", "type": "quantum_event", "id": "1c9e6f6a-2b7d-4c1e-8f3a-5d4c3b2a1f0e"}
+    queue = FakeQueue([odd, flat])
+    got: list[TaskView] = []
+    async with queue_client(AsyncKimonoClient, queue) as kimono:
+        await kimono.tasks.run(got.append, stop_when_empty=True)
+    assert [t.kind for t in got] == [TaskKind.UNKNOWN, TaskKind.UNKNOWN]
+    assert [t.event_type for t in got] == ["hologram_event", "quantum_event"]
+    assert got[0].action == "BEAM" and got[0].action is not None and not got[0].action.is_known
+    assert [t.raw for t in got] == [odd, flat]
+    assert len(queue.acks) == 2
+
+
+async def test_a_task_whose_id_is_not_a_uuid_is_handled_and_acknowledged_with_that_id() -> None:
+    """Task ids are UUIDs in every source, but an id of another form is still acknowledged.
+
+    Refusing it would leave the task unacknowledged, and the managed queue would then
+    withhold every later task of the tenant.
+    """
+    good = [make_task(n) for n in range(4)]
+    odd = {**make_task(9), "id": "task-3"}
+    queue = FakeQueue([good[0], good[1], odd, good[2], good[3]])
+    handled: list[str] = []
+    async with queue_client(AsyncKimonoClient, queue) as kimono:
+        stats = await kimono.tasks.run(lambda t: handled.append(t.id or ""), stop_when_empty=True)
+    expected = [*task_ids(good[:2]), "task-3", *task_ids(good[2:])]
+    assert handled == expected
+    assert [a["task_id"] for a in queue.acks] == expected
+    assert (stats.unackable, stats.acknowledged) == (0, 5)
+
+
+async def test_items_without_an_id_are_reported_and_the_rest_of_the_batch_is_handled(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A null item and a task with no id cannot be acknowledged: counted, logged, hooked.
+
+    The good tasks around them are handled and acknowledged; the log and the stats
+    say that the tenant's queue is stalled behind the unackable ones.
+    """
+    good = [make_task(n) for n in range(3)]
+    queue = FakeQueue(good)
+    no_id = {"schema": "2.0", "authenticate": {"tenant_id": "t"}}
+    queue.pending = [good[0], None, good[1], no_id, good[2]]  # type: ignore[list-item]
+    hooked: list[Any] = []
+    async with queue_client(AsyncKimonoClient, queue) as kimono:
+        stats = await kimono.tasks.run(
+            lambda t: None, max_tasks=3, on_unackable=lambda t: hooked.append(t.raw)
+        )
+    assert [a["task_id"] for a in queue.acks] == task_ids(good)
+    assert (stats.handled, stats.unackable, stats.queue_stalled) == (3, 2, True)
+    assert [t.raw for t in stats.unackable_tasks] == [None, no_id] == hooked
+    stalls = [r for r in caplog.records if "queue is stalled" in r.getMessage()]
+    assert [r.levelname for r in stalls] == ["ERROR", "ERROR"]
+    assert "members: authenticate, schema" in stalls[1].getMessage()
+
+
+async def test_a_handler_past_its_time_limit_is_acked_retry_and_the_run_goes_on() -> None:
+    """task_timeout=0.2 s: the task whose handler sleeps 5 s is acked retry (saying so) well
+    before those 5 s; every other task is handled and acked success."""
+    tasks = [make_task(n) for n in range(150)]
+    queue = FakeQueue(tasks)
+    seen: list[str] = []
+
+    async def handler(task: TaskView) -> None:
+        if task.data and task.data["n"] == 3:
+            await anyio.sleep(5)
+        seen.append(task.id or "")
+
+    started = time.monotonic()
+    async with queue_client(AsyncKimonoClient, queue) as kimono:
+        stats = await kimono.tasks.run(handler, stop_when_empty=True, task_timeout=0.2)
+    assert time.monotonic() - started < 3
+    assert seen == [t for t in task_ids(tasks) if t != task_id_of(tasks[3])]
+    assert [a["task_id"] for a in queue.acks] == task_ids(tasks)
+    expected = [("success", None)] * 3 + [("retry", "the handler took longer than 0.2 s")]
+    assert expected == [(a["status"], a.get("message")) for a in queue.acks[:4]]
+    assert {a["status"] for a in queue.acks[4:]} == {"success"}
+    assert stats.handled == 150
+
+
+async def test_empty_queue_is_polled_with_growing_jittered_delays() -> None:
+    """An empty queue is asked again after delays that double up to max_poll_interval, each
+    drawn between half its cap and the cap."""
+    queue = FakeQueue([])
+    async with queue_client(AsyncKimonoClient, queue) as kimono:
+        consumer = kimono.tasks.consumer(lambda t: None, poll_interval=1, max_poll_interval=4)
+        delays: list[float] = []
+
+        async def fake_sleep(seconds: float) -> None:
+            delays.append(seconds)
+            if len(delays) == 5:
+                consumer.stop()
+
+        consumer._runtime.sleep = fake_sleep  # type: ignore[method-assign]
+        await consumer.run()
+    caps = [1, 2, 4, 4, 4]
+    assert all(cap / 2 <= d <= cap for d, cap in zip(delays, caps, strict=True))
+
+
+async def test_options_are_checked() -> None:
+    """A zero poll interval or max_tasks, a negative timeout or memory, or a handler that is
+    not callable is refused when the consumer is made."""
+    async with queue_client(AsyncKimonoClient, FakeQueue([])) as kimono:
+        for bad in ({"poll_interval": 0}, {"max_tasks": 0}, {"task_timeout": -1}, {"remember": -1}):
+            with pytest.raises(ValueError):
+                kimono.tasks.consumer(lambda t: None, **bad)
+        with pytest.raises(TypeError):
+            kimono.tasks.consumer("not callable")  # type: ignore[arg-type]
+
+
+async def test_one_consumer_per_tenant_and_a_failing_tenant_does_not_stop_the_others() -> None:
+    """run_tenants runs a consumer per tenant with the tenant's credentials; a tenant whose
+    credentials are refused gets its exception as its result, and the others drain."""
+    good, bad = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa", "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb"
+    queues = {good: FakeQueue([make_task(n, tenant=good) for n in range(5)])}
+    tenants = [
+        {"id": good, "auth": {"type": "oauth2", "client_id": "good", "client_secret": "g"}},
+        {"id": bad, "auth": {"type": "oauth2", "client_id": "bad", "client_secret": "b"}},
+    ]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v2/interop/tenants":
+            return httpx.Response(200, json={"data": tenants, "paging": {"next": None}})
+        if request.url.path == "/oauth/token":
+            client_id = dict(p.split("=") for p in request.content.decode().split("&"))["client_id"]
+            if client_id == "bad":
+                return httpx.Response(401, json={"error": "invalid_client"})
+            return httpx.Response(200, json={"access_token": client_id, "expires_in": 3600})
+        queue = queues[request.url.params["tenant_id"]] if request.method == "GET" else queues[good]
+        return queue.mock_handler()(request)
+
+    seen: list[tuple[str, str]] = []
+    transport = httpx.MockTransport(handler)
+    async with AsyncKimonoClient("vendor", "v", base_url=BASE, transport=transport) as kimono:
+        results = await kimono.tasks.run_tenants(
+            lambda tenant, task: seen.append((str(tenant.id), task.id or "")), stop_when_empty=True
+        )
+    assert results[good].handled == 5  # type: ignore[union-attr]
+    assert isinstance(results[bad], Exception)
+    assert len(queues[good].acks) == 5
+    assert {tenant for tenant, _ in seen} == {good}

@@ -1,0 +1,67 @@
+"""What only the sync consumer does: stopping on SIGTERM in the middle of a batch, and
+being stopped from another thread while it waits on a stalled queue.
+
+The behaviour both consumers share is tested once, in ``_async/test_consumer.py`` and
+``_async/test_consumer_acks.py`` (and their sync twins).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from typing import Any
+
+from kimono_interop import KimonoClient, TaskView
+from tests.support.fake_queue import FakeQueue, make_task, queue_client, task_ids
+
+
+def test_sigterm_mid_batch_finishes_the_task_in_hand_and_acks_only_handled_tasks() -> None:
+    """SIGTERM while a task is in hand: that task is finished and acked with the ones before
+    it, the run stops, the signal handlers are restored, the rest stay queued."""
+    tasks = [make_task(n) for n in range(50)]
+    queue = FakeQueue(tasks)
+    handled: list[str] = []
+
+    def handler(task: TaskView) -> None:
+        if len(handled) == 7:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.01)  # the signal arrives while this task is in hand
+        handled.append(task.id or "")
+
+    previous = signal.getsignal(signal.SIGTERM)
+    with queue_client(KimonoClient, queue) as kimono:
+        stats = kimono.tasks.run(handler)
+    assert signal.getsignal(signal.SIGTERM) == previous  # handlers restored
+    assert handled == task_ids(tasks[:8])
+    assert [a["task_id"] for a in queue.acks] == handled
+    assert stats.stopped_by == "SIGTERM"
+    assert task_ids(queue.pending) == task_ids(tasks[8:])  # delivered again to the next consumer
+
+
+def test_a_queue_stalled_behind_an_unackable_item_is_waited_on_not_spun_on() -> None:
+    """A batch holding only what cannot be acknowledged comes back on every poll. The
+    consumer counts and hooks it once, backs off as on an empty queue (a few polls, not
+    thousands), and with stop_when_empty ends with stopped_by "stalled"."""
+    queue = FakeQueue([])
+    queue.pending = [{"schema": "3.0", "type": "data_event"}]
+    hooked: list[Any] = []
+    with queue_client(KimonoClient, queue) as kimono:
+        consumer = kimono.tasks.consumer(
+            lambda t: None,
+            on_unackable=hooked.append,
+            poll_interval=0.01,
+            max_poll_interval=0.05,
+            handle_signals=False,
+        )
+        timer = threading.Timer(0.5, consumer.stop)
+        timer.start()
+        try:
+            stats = consumer.run()
+        finally:
+            timer.cancel()
+        assert (stats.unackable, len(hooked), stats.stopped_by) == (1, 1, "stop()")
+        assert 3 <= stats.requests <= 60  # backed off to 0.05 s: about 12 polls in 0.5 s
+        again = kimono.tasks.run(lambda t: None, stop_when_empty=True)
+    assert (again.unackable, again.stopped_by, again.requests) == (1, "stalled", 1)

@@ -1,0 +1,158 @@
+"""Stopping a consumer with real signals, in a real process, against a real sandbox.
+
+The first SIGINT/SIGTERM stops after the task in hand and sends the acks of what was
+handled; a second one interrupts a stuck handler, always (sync or async, plain or
+async handler, one tenant or all of them), and the interrupted task stays
+unacknowledged. Each child process writes the ids it handled to a file; the
+sandbox records the acks it got.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kimono_interop import AsyncKimonoClient, ConfigurationError
+from kimono_interop.sandbox import Sandbox, SandboxConfig
+from tests.support import ROOT
+
+CHILD = """
+import asyncio, sys, time
+from kimono_interop import AsyncKimonoClient, KimonoClient
+
+url, out, mode, stuck = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "stuck"
+credentials = dict(client_id="sandbox-client", client_secret="sandbox-secret", base_url=url)
+handled = open(out, "a", buffering=1)
+
+def note(task_id):
+    handled.write(task_id + "\\n")
+
+def plain(task):           # with "stuck", the 6th task never ends; else each takes 50 ms
+    if stuck and task.sequence == 6:
+        time.sleep(600)
+    time.sleep(0 if stuck else 0.05)
+    note(task.id)
+
+async def awaiting(task):
+    if stuck and task.sequence == 6:
+        await asyncio.sleep(600)
+    await asyncio.sleep(0 if stuck else 0.05)
+    note(task.id)
+
+def per_tenant(tenant, task):
+    plain(task)
+
+print("ready", flush=True)
+if mode == "async-plain":
+    async def main():
+        async with AsyncKimonoClient(**credentials) as kimono:
+            return await kimono.tasks.run(plain)
+    stats = asyncio.run(main())
+elif mode == "async-await":
+    async def main():
+        async with AsyncKimonoClient(**credentials) as kimono:
+            return await kimono.tasks.run(awaiting)
+    stats = asyncio.run(main())
+elif mode == "sync":
+    with KimonoClient(**credentials) as kimono:
+        stats = kimono.tasks.run(plain)
+elif mode == "sync-tenants":
+    with KimonoClient(**credentials) as kimono:
+        results = kimono.tasks.run_tenants(per_tenant)
+    stats = next(iter(results.values()))
+print("stopped_by", getattr(stats, "stopped_by", type(stats).__name__), flush=True)
+"""
+
+
+def _start(
+    sandbox: Sandbox, tmp_path: Path, mode: str, *, stuck: bool
+) -> tuple[subprocess.Popen[str], Path]:
+    out = tmp_path / "handled.txt"
+    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'overlay'}{os.pathsep}{ROOT / 'generated'}"}
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, sandbox.url, str(out), mode, "stuck" if stuck else "-"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "ready"
+    return child, out
+
+
+def _wait_for(out: Path, lines: int, child: subprocess.Popen[str]) -> list[str]:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        handled = out.read_text().split() if out.exists() else []
+        if len(handled) >= lines:
+            return handled
+        assert child.poll() is None, child.stderr.read() if child.stderr else ""
+        time.sleep(0.05)
+    raise AssertionError(f"the child handled fewer than {lines} tasks in 20 s")
+
+
+@pytest.mark.parametrize("mode", ["async-plain", "async-await", "sync", "sync-tenants"])
+def test_a_second_signal_interrupts_a_stuck_handler_and_the_handled_tasks_are_acked(
+    tmp_path: Path, mode: str
+) -> None:
+    """SIGINT, then SIGTERM: the run returns ("interrupted") within seconds; the five
+    handled tasks are acked, the stuck sixth is not (it will be delivered again)."""
+    config = SandboxConfig(students=5, schools=1, ack_timeout=300, grades_queries=0)
+    with Sandbox(config) as sandbox:
+        child, out = _start(sandbox, tmp_path, mode, stuck=True)
+        try:
+            handled = _wait_for(out, 5, child)
+            time.sleep(0.3)  # the handler of the sixth task is now stuck
+            child.send_signal(signal.SIGINT)
+            time.sleep(0.3)
+            assert child.poll() is None  # the first signal waits for the task in hand
+            child.send_signal(signal.SIGTERM)
+            stdout, stderr = child.communicate(timeout=15)
+        finally:
+            if child.poll() is None:
+                child.kill()
+        acked = [a.task_id for a in sandbox.state.queue.acks]
+    assert child.returncode == 0, stderr
+    assert "stopped_by interrupted" in stdout
+    assert acked == handled[:5] == out.read_text().split()
+
+
+@pytest.mark.parametrize("mode", ["sync", "sync-tenants", "async-plain", "async-await"])
+def test_one_sigterm_stops_after_the_task_in_hand_with_every_handled_task_acked(
+    tmp_path: Path, mode: str
+) -> None:
+    """A consumer following the queue (no stop_when_empty) ends on SIGTERM, acks sent."""
+    config = SandboxConfig(students=5, schools=1, ack_timeout=300, grades_queries=0)
+    with Sandbox(config) as sandbox:
+        child, out = _start(sandbox, tmp_path, mode, stuck=False)
+        try:
+            handled = _wait_for(out, 3, child)
+            child.send_signal(signal.SIGTERM)
+            stdout, stderr = child.communicate(timeout=15)
+        finally:
+            if child.poll() is None:
+                child.kill()
+        acked = [a.task_id for a in sandbox.state.queue.acks]
+    assert child.returncode == 0, stderr
+    assert "stopped_by SIGTERM" in stdout
+    handled = out.read_text().split()
+    assert acked == handled and len(handled) >= 3
+
+
+def test_task_timeout_with_a_plain_handler_is_refused_on_the_async_client() -> None:
+    """A worker thread cannot be stopped at the time limit: the combination is refused."""
+    import asyncio
+
+    async def main() -> None:
+        async with AsyncKimonoClient("c", "s", base_url="http://127.0.0.1:9") as kimono:
+            with pytest.raises(ConfigurationError, match="needs an `async def` handler"):
+                await kimono.tasks.run(lambda task: None, task_timeout=1.0)
+
+    asyncio.run(main())
