@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -98,30 +99,54 @@ def _wait_for(out: Path, lines: int, child: subprocess.Popen[str]) -> list[str]:
     raise AssertionError(f"the child handled fewer than {lines} tasks in 20 s")
 
 
+@dataclass
+class Stopped:
+    """How a signalled child consumer ended: its exit, its output, and the acks sent."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    handled: list[str]  #: the ids the child wrote as handled
+    acked: list[str]  #: the ids the sandbox recorded as acknowledged
+
+
+def _signal_child(
+    tmp_path: Path, mode: str, *, stuck: bool, after: int, signals: list[signal.Signals]
+) -> Stopped:
+    """Start a consumer child, wait until it handled ``after`` tasks, send ``signals``
+    0.3 s apart (the child must survive all but the last), and wait for it to end."""
+    config = SandboxConfig(students=5, schools=1, ack_timeout=300, grades_queries=0)
+    with Sandbox(config) as sandbox:
+        child, out = _start(sandbox, tmp_path, mode, stuck=stuck)
+        try:
+            _wait_for(out, after, child)
+            for number, sent in enumerate(signals):
+                if number:
+                    time.sleep(0.3)
+                    assert child.poll() is None  # the earlier signal waits for the task in hand
+                elif stuck:
+                    time.sleep(0.3)  # the handler of the next task is now stuck
+                child.send_signal(sent)
+            stdout, stderr = child.communicate(timeout=15)
+        finally:
+            if child.poll() is None:
+                child.kill()
+        acked = [a.task_id for a in sandbox.state.queue.acks]
+    return Stopped(child.returncode, stdout, stderr, out.read_text().split(), acked)
+
+
 @pytest.mark.parametrize("mode", ["async-plain", "async-await", "sync", "sync-tenants"])
 def test_a_second_signal_interrupts_a_stuck_handler_and_the_handled_tasks_are_acked(
     tmp_path: Path, mode: str
 ) -> None:
     """SIGINT, then SIGTERM: the run returns ("interrupted") within seconds; the five
     handled tasks are acked, the stuck sixth is not (it will be delivered again)."""
-    config = SandboxConfig(students=5, schools=1, ack_timeout=300, grades_queries=0)
-    with Sandbox(config) as sandbox:
-        child, out = _start(sandbox, tmp_path, mode, stuck=True)
-        try:
-            handled = _wait_for(out, 5, child)
-            time.sleep(0.3)  # the handler of the sixth task is now stuck
-            child.send_signal(signal.SIGINT)
-            time.sleep(0.3)
-            assert child.poll() is None  # the first signal waits for the task in hand
-            child.send_signal(signal.SIGTERM)
-            stdout, stderr = child.communicate(timeout=15)
-        finally:
-            if child.poll() is None:
-                child.kill()
-        acked = [a.task_id for a in sandbox.state.queue.acks]
-    assert child.returncode == 0, stderr
-    assert "stopped_by interrupted" in stdout
-    assert acked == handled[:5] == out.read_text().split()
+    run = _signal_child(
+        tmp_path, mode, stuck=True, after=5, signals=[signal.SIGINT, signal.SIGTERM]
+    )
+    assert run.returncode == 0, run.stderr
+    assert "stopped_by interrupted" in run.stdout
+    assert run.acked == run.handled[:5] == run.handled
 
 
 @pytest.mark.parametrize("mode", ["sync", "sync-tenants", "async-plain", "async-await"])
@@ -129,21 +154,10 @@ def test_one_sigterm_stops_after_the_task_in_hand_with_every_handled_task_acked(
     tmp_path: Path, mode: str
 ) -> None:
     """A consumer following the queue (no stop_when_empty) ends on SIGTERM, acks sent."""
-    config = SandboxConfig(students=5, schools=1, ack_timeout=300, grades_queries=0)
-    with Sandbox(config) as sandbox:
-        child, out = _start(sandbox, tmp_path, mode, stuck=False)
-        try:
-            handled = _wait_for(out, 3, child)
-            child.send_signal(signal.SIGTERM)
-            stdout, stderr = child.communicate(timeout=15)
-        finally:
-            if child.poll() is None:
-                child.kill()
-        acked = [a.task_id for a in sandbox.state.queue.acks]
-    assert child.returncode == 0, stderr
-    assert "stopped_by SIGTERM" in stdout
-    handled = out.read_text().split()
-    assert acked == handled and len(handled) >= 3
+    run = _signal_child(tmp_path, mode, stuck=False, after=3, signals=[signal.SIGTERM])
+    assert run.returncode == 0, run.stderr
+    assert "stopped_by SIGTERM" in run.stdout
+    assert run.acked == run.handled and len(run.handled) >= 3
 
 
 def test_task_timeout_with_a_plain_handler_is_refused_on_the_async_client() -> None:
