@@ -126,6 +126,21 @@ def test_deeply_nested_json_raises_a_documented_error(run: Run) -> None:
     passed(scenarios.deep_json.deep_json(run))
 
 
+def test_no_silent_loss_after_a_fork_of_acks_or_among_poison_items(run: Run) -> None:
+    """Scenario 11: no crossed answer after a fork; acks as returned, confirmed when their
+    answers were lost; poison items counted once and good tasks acked once."""
+    result = scenarios.loss.silent_loss(run)
+    passed(result)
+    reads = SIZES.fork_fetches
+    assert result.data["fork_mismatches"] == (0, 0)
+    assert result.data["fork_reads"] == (reads, reads)
+    assert result.data["return_values_wrong"] == 0
+    assert result.data["lost_ack_answers_sync"] == SIZES.loss_tasks
+    assert result.data["lost_ack_answers_async"] == SIZES.loss_tasks
+    assert (result.data["single_acks_sync"], result.data["single_acks_async"]) == (0, 0)
+    assert (result.data["unackable"], result.data["poison_handled"]) == (4, SIZES.loss_tasks)
+
+
 def test_eight_async_workers_under_load(run: Run) -> None:
     """Scenario 11: 8 async workers on one client, in a fresh process, without an error."""
     result = scenarios.load.load(run)

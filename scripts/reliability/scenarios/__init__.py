@@ -1,7 +1,8 @@
 """The scenarios of the reliability suite, one module each, and the order they run in.
 
 Each scenario is a function of a :class:`~scripts.reliability.servers.Run` that starts
-its own sandbox, does its work against it over loopback HTTP, and returns a
+its own sandbox (or servers written for the purpose, ``scripts/reliability/hostile.py``),
+does its work against it over loopback HTTP, and returns a
 :class:`~scripts.reliability.results.Result` whose checks are exact comparisons. The
 drain and SIGTERM scenarios run twice, with the sync and with the async consumer.
 """
@@ -18,6 +19,7 @@ from scripts.reliability.scenarios import (
     deep_json,
     drain,
     load,
+    loss,
     roster,
     secret_scan,
     server,
@@ -40,6 +42,7 @@ SCENARIOS: list[tuple[str, Callable[[Run], Result]]] = [
     ("server", server.server_input),
     ("task-id", task_id.task_id_not_uuid),
     ("deep-json", deep_json.deep_json),
+    ("loss", loss.silent_loss),
     ("load", load.load),
     ("secrets", secret_scan.secrets_scan),
 ]
