@@ -141,6 +141,17 @@ def test_no_silent_loss_after_a_fork_of_acks_or_among_poison_items(run: Run) -> 
     assert (result.data["unackable"], result.data["poison_handled"]) == (4, SIZES.loss_tasks)
 
 
+def test_no_hang_on_dripping_servers_endless_pages_stuck_handlers_or_outages(run: Run) -> None:
+    """Scenario 12: dripping calls end at their deadline, endless walks stop, a stuck
+    consumer ends on the second SIGINT, consumers wait out an outage."""
+    result = scenarios.hangs.hangs(run)
+    passed(result)
+    assert result.data["drips"] == ["APITimeoutError"] * 5
+    assert result.data["endless_requests"] == [1, 1, 1, 10, 10]
+    assert result.data["stuck_acked"] == [5, 5, 5]
+    assert result.data["outage_handled"] == [SIZES.outage_tasks] * 2
+
+
 def test_eight_async_workers_under_load(run: Run) -> None:
     """Scenario 11: 8 async workers on one client, in a fresh process, without an error."""
     result = scenarios.load.load(run)

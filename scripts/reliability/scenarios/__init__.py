@@ -18,6 +18,7 @@ from scripts.reliability.scenarios import (
     caller,
     deep_json,
     drain,
+    hangs,
     load,
     loss,
     roster,
@@ -43,6 +44,7 @@ SCENARIOS: list[tuple[str, Callable[[Run], Result]]] = [
     ("task-id", task_id.task_id_not_uuid),
     ("deep-json", deep_json.deep_json),
     ("loss", loss.silent_loss),
+    ("hangs", hangs.hangs),
     ("load", load.load),
     ("secrets", secret_scan.secrets_scan),
 ]
