@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import json
 import socket
 import threading
 import time
+import tracemalloc
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -249,3 +252,74 @@ def test_a_token_answer_past_its_limit_is_refused() -> None:
         pytest.raises(ResponseTooLargeError, match="65,536"),
     ):
         kimono.rostering.persons.get(PERSON)
+
+
+def _peak_while(call: Any) -> int:
+    """The most memory Python held at once (tracemalloc) while ``call()`` ran."""
+    tracemalloc.start()
+    try:
+        call()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak
+
+
+def test_a_gzip_bomb_is_inflated_in_steps_never_a_whole_network_read_at_once() -> None:
+    """64 KiB of gzip can inflate to 64 MiB: decoding a network read in one go would take
+    that much memory before the limit is checked. With a 1 MiB limit, the client holds
+    little more than 1 MiB at any time (sync and async)."""
+    app, _ = _gzip_bomb(64 * 1024 * 1024)
+
+    def sync_call(url: str) -> None:
+        with (
+            _client(url, max_response_size=1024 * 1024) as kimono,
+            pytest.raises(ResponseTooLargeError),
+        ):
+            kimono.rostering.persons.get(PERSON)
+
+    async def async_call(url: str) -> None:
+        async with AsyncKimonoClient(
+            base_url=url, auth=BearerToken("t"), max_retries=0, max_response_size=1024 * 1024
+        ) as kimono:
+            with pytest.raises(ResponseTooLargeError):
+                await kimono.rostering.persons.get(PERSON)
+
+    with serve(app) as url:
+        peaks = (
+            _peak_while(lambda: sync_call(url)),
+            _peak_while(lambda: asyncio.run(async_call(url))),
+        )
+    assert max(peaks) < 8 * 1024 * 1024, peaks
+
+
+def test_a_body_inflated_in_steps_is_the_same_body() -> None:
+    """gzip and deflate (zlib-wrapped or raw, as servers send it) decode to the same bytes."""
+    person = json.dumps({"data": {"$sys": {"id": PERSON}, "x": "y" * 3_000_000}}).encode()
+    raw_deflate = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    bodies = {
+        "gzip": gzip.compress(person),
+        "deflate": zlib.compress(person),
+        "raw deflate": raw_deflate.compress(person) + raw_deflate.flush(),
+    }
+    for name, body in bodies.items():
+        encoding = name.split()[-1]
+
+        async def app(
+            scope: Any, receive: Any, send: Any, body: bytes = body, encoding: str = encoding
+        ) -> None:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-encoding", encoding.encode()),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+
+        with serve(app) as url, _client(url) as kimono:
+            got = kimono.rostering.persons.get(PERSON)
+        assert (str(got.sys.id), len(got["x"])) == (PERSON, 3_000_000), name
