@@ -152,6 +152,16 @@ def test_no_hang_on_dripping_servers_endless_pages_stuck_handlers_or_outages(run
     assert result.data["outage_handled"] == [SIZES.outage_tasks] * 2
 
 
+def test_memory_stays_bounded_under_bombs_endless_pages_and_floods(run: Run) -> None:
+    """Scenario 13: gzip bombs, endless pages and huge tokens refused with little memory;
+    the sandbox's request log and token store stay at their limits."""
+    result = scenarios.memory.memory(run)
+    passed(result)
+    assert result.data["answers"] == ["ResponseTooLargeError"] * 4
+    limit = SIZES.state_limit
+    assert (result.data["log"], result.data["tokens"]) == ((limit, limit), (limit, limit))
+
+
 def test_eight_async_workers_under_load(run: Run) -> None:
     """Scenario 11: 8 async workers on one client, in a fresh process, without an error."""
     result = scenarios.load.load(run)

@@ -21,6 +21,7 @@ from scripts.reliability.scenarios import (
     hangs,
     load,
     loss,
+    memory,
     roster,
     secret_scan,
     server,
@@ -45,6 +46,7 @@ SCENARIOS: list[tuple[str, Callable[[Run], Result]]] = [
     ("deep-json", deep_json.deep_json),
     ("loss", loss.silent_loss),
     ("hangs", hangs.hangs),
+    ("memory", memory.memory),
     ("load", load.load),
     ("secrets", secret_scan.secrets_scan),
 ]
