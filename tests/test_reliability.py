@@ -162,6 +162,13 @@ def test_memory_stays_bounded_under_bombs_endless_pages_and_floods(run: Run) -> 
     assert (result.data["log"], result.data["tokens"]) == ((limit, limit), (limit, limit))
 
 
+def test_no_planted_secret_shows_under_hostile_input(run: Run) -> None:
+    """Scenario 14: secrets in hostile answers and settings show in no log, error or repr."""
+    result = scenarios.hostile_secrets.hostile_secrets(run)
+    passed(result)
+    assert (result.data["planted"], result.data["found"], result.data["calls"]) == (12, 0, 14)
+
+
 def test_eight_async_workers_under_load(run: Run) -> None:
     """Scenario 11: 8 async workers on one client, in a fresh process, without an error."""
     result = scenarios.load.load(run)

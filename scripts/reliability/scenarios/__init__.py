@@ -19,6 +19,7 @@ from scripts.reliability.scenarios import (
     deep_json,
     drain,
     hangs,
+    hostile_secrets,
     load,
     loss,
     memory,
@@ -47,6 +48,7 @@ SCENARIOS: list[tuple[str, Callable[[Run], Result]]] = [
     ("loss", loss.silent_loss),
     ("hangs", hangs.hangs),
     ("memory", memory.memory),
+    ("hostile-secrets", hostile_secrets.hostile_secrets),
     ("load", load.load),
     ("secrets", secret_scan.secrets_scan),
 ]
