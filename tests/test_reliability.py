@@ -169,15 +169,26 @@ def test_no_planted_secret_shows_under_hostile_input(run: Run) -> None:
     assert (result.data["planted"], result.data["found"], result.data["calls"]) == (12, 0, 14)
 
 
+def test_csv_export_and_the_sandbox_withstand_hostile_input(run: Run) -> None:
+    """Scenario 15: formula cells quoted by the CLI, hostile requests answered 4xx, a
+    sandbox on 0.0.0.0 refused without binding."""
+    result = scenarios.hostile_input.hostile_input(run)
+    passed(result)
+    assert (result.data["live_formulas"], result.data["fives"]) == (0, 0)
+    # At the test size: nested JSON to 4 operations, 17 MiB bodies to 7, 2 of each other kind
+    assert result.data["hostile_4xx"] == result.data["hostile"] == 4 + 7 + 2 + 2
+    assert (result.data["remote_exit"], result.data["remote_binds"]) == (2, "[]")
+
+
 def test_eight_async_workers_under_load(run: Run) -> None:
-    """Scenario 11: 8 async workers on one client, in a fresh process, without an error."""
+    """Scenario 16: 8 async workers on one client, in a fresh process, without an error."""
     result = scenarios.load.load(run)
     passed(result)
     assert result.data["tasks"] > 0
 
 
 def test_no_secret_in_logs_errors_reprs_outputs_or_cassettes(run: Run) -> None:
-    """Scenario 12: no secret or issued token anywhere the module's scenarios wrote."""
+    """Scenario 17: no secret or issued token anywhere the module's scenarios wrote."""
     result = scenarios.secret_scan.secrets_scan(run)
     passed(result)
     assert result.data["hits"] == 0

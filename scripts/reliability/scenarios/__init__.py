@@ -4,7 +4,10 @@ Each scenario is a function of a :class:`~scripts.reliability.servers.Run` that 
 its own sandbox (or servers written for the purpose, ``scripts/reliability/hostile.py``),
 does its work against it over loopback HTTP, and returns a
 :class:`~scripts.reliability.results.Result` whose checks are exact comparisons. The
-drain and SIGTERM scenarios run twice, with the sync and with the async consumer.
+drain and SIGTERM scenarios run twice, with the sync and with the async consumer. The
+five rows of hostile conditions (silent loss, hangs, memory, secrets under hostile
+input, export and sandbox input) each group several parts; a part too long for its
+row's module lives next to it (``hang_consumers``).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from scripts.reliability.scenarios import (
     deep_json,
     drain,
     hangs,
+    hostile_input,
     hostile_secrets,
     load,
     loss,
@@ -49,6 +53,7 @@ SCENARIOS: list[tuple[str, Callable[[Run], Result]]] = [
     ("hangs", hangs.hangs),
     ("memory", memory.memory),
     ("hostile-secrets", hostile_secrets.hostile_secrets),
+    ("hostile-input", hostile_input.hostile_input),
     ("load", load.load),
     ("secrets", secret_scan.secrets_scan),
 ]
