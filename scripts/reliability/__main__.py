@@ -31,7 +31,7 @@ Scenarios, in order:
 The process exits 1 when a scenario fails (known failures included: they are real
 bugs), 0 otherwise. ``--quick`` runs the sizes of ``tests/test_reliability.py``.
 
-    python -m scripts.reliability               # full run, about 8 minutes on 2 cores
+    python -m scripts.reliability               # full run, about 6 minutes on 2 cores
     python -m scripts.reliability --quick       # the test sizes (under a minute)
     python -m scripts.reliability --only roster,load   # some scenarios; implies --no-write
 """
