@@ -52,7 +52,7 @@ SUBSTITUTIONS: tuple[tuple[str, str], ...] = (
     (r"\b__aenter__\b", "__enter__"),
     (r"\b__aexit__\b", "__exit__"),
     (r"\baclose\b", "close"),
-    (r"\baiter_bytes\b", "iter_bytes"),
+    (r"\badecoded_chunks\b", "decoded_chunks"),
     (r"\bnew_async_transport\b", "new_transport"),
     (r"\bset_async_httpx_client\b", "set_httpx_client"),
     (r"\bAsyncPager\b", "SyncPager"),

@@ -9,8 +9,8 @@ Every record that passes through the ``kimono_interop`` logger, or through
 ...; whether or not ``KIMONO_LOG`` is set, since an application's own logging set-up
 shows their records too), goes through :class:`RedactingFilter`: bearer tokens,
 Basic credentials, ``client_secret``, ``access_token``, ``refresh_token``,
-``password`` and ``api_key`` values are replaced with ``***`` before any handler sees
-them (what a secret is: :mod:`kimono_interop._secrets`).
+``password`` and ``api_key`` values, and the userinfo of URLs, are replaced with
+``***`` before any handler sees them (what a secret is: :mod:`kimono_interop._secrets`).
 """
 
 from __future__ import annotations

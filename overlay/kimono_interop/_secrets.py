@@ -2,7 +2,8 @@
 
 Logs (:mod:`kimono_interop._logging`), URLs in errors and reprs
 (:func:`redact_url`), the command line's tables, the cassettes' scrubber and the
-drift reports all ask this module. A value is secret when its name ends in one of
+drift reports all ask this module. The userinfo of a URL (``user:password@``) is
+always secret. Otherwise a value is secret when its name ends in one of
 :data:`SECRET_WORDS` (``client_secret``, ``access_token``, ``id_token``,
 ``x-api-key``, ``sis_password``, ``private_key``, ``clientSecret`` ...), compared
 without regard to case, a camelCase capital counting as a word break. The value itself
@@ -52,6 +53,8 @@ _TEXT_PATTERNS = (
     ),
     # client_secret=abc&...   (form bodies and query strings)
     (re.compile(rf"(?i)(\b{_KEY_IN_TEXT}=)[^&\s\"']+"), rf"\1{MASK}"),
+    # http://user:password@host   (a URL's userinfo, e.g. in httpx's request lines)
+    (re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@]+@"), rf"\1{MASK}@"),
 )
 
 

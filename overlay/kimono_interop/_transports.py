@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ssl
 import time
-from collections.abc import Callable, Iterable
+import zlib
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from contextvars import ContextVar, Token
 from typing import Any, Generic, TypeVar
 
@@ -225,13 +226,104 @@ class AsyncDeadline:
             )
 
 
+# -- decoding in bounded steps ---------------------------------------------------------------
+# httpx inflates each network read in one go, and 64 KiB of gzip can inflate to 64 MiB:
+# a gzip bomb would take that much memory (twice, while zlib joins its output) before any
+# limit is checked. gzip and deflate are therefore inflated here, a step at a time; other
+# encodings (br, zstd, several stacked) are left to httpx.
+
+#: Most bytes one step of inflating produces.
+DECODE_STEP = 256 * 1024
+_ZLIB_ENCODINGS = ("gzip", "x-gzip", "deflate")
+
+
+class _Inflater:
+    """Inflates a gzip or deflate body in steps of at most :data:`DECODE_STEP` bytes.
+
+    Decodes what httpx's own decoders decode: deflate zlib-wrapped, or raw as some
+    servers send it (tried when the first bytes are not zlib's); errors are
+    ``httpx.DecodingError``, as httpx raises them.
+    """
+
+    def __init__(self, encoding: str, request: httpx.Request) -> None:
+        gzipped = encoding != "deflate"
+        self._request = request
+        self._may_be_raw = not gzipped
+        self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16 if gzipped else zlib.MAX_WBITS)
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        """The bytes ``data`` inflates to, in steps (pending output drained too)."""
+        while True:
+            try:
+                out = self._zlib.decompress(data, DECODE_STEP)
+            except zlib.error as exc:
+                if self._may_be_raw:
+                    self._may_be_raw = False
+                    self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+                    continue
+                raise httpx.DecodingError(str(exc), request=self._request) from exc
+            self._may_be_raw = False
+            if out:
+                yield out
+            data = self._zlib.unconsumed_tail
+            # A full step may leave output pending even when all input is consumed.
+            if not data and len(out) < DECODE_STEP:
+                return
+
+    def flush(self) -> bytes:
+        try:
+            return self._zlib.flush()
+        except zlib.error as exc:  # pragma: no cover (zlib's flush does not raise in practice)
+            raise httpx.DecodingError(str(exc), request=self._request) from exc
+
+
+def _inflater(response: httpx.Response) -> _Inflater | None:
+    """The step-wise inflater for ``response``'s encoding; None: identity, or httpx's own."""
+    encodings = [
+        value.strip().lower()
+        for value in response.headers.get_list("content-encoding", split_commas=True)
+        if value.strip().lower() not in ("", "identity")
+    ]
+    if len(encodings) == 1 and encodings[0] in _ZLIB_ENCODINGS:
+        return _Inflater(encodings[0], response.request)
+    return None
+
+
+def decoded_chunks(response: httpx.Response) -> Iterator[bytes]:
+    """``response``'s body, decoded, in chunks; gzip and deflate inflated a step at a time."""
+    inflater = _inflater(response)
+    if inflater is None:
+        yield from response.iter_bytes()
+        return
+    for raw in response.iter_raw():
+        yield from inflater.feed(raw)
+    tail = inflater.flush()
+    if tail:
+        yield tail
+
+
+async def adecoded_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The async twin of :func:`decoded_chunks`."""
+    inflater = _inflater(response)
+    if inflater is None:
+        async for chunk in response.aiter_bytes():
+            yield chunk
+        return
+    async for raw in response.aiter_raw():
+        for chunk in inflater.feed(raw):
+            yield chunk
+    tail = inflater.flush()
+    if tail:
+        yield tail
+
+
 # -- reading bounded bodies outside the sender (the token answer, read inside auth flows) ----
 def read_capped(response: httpx.Response, limit: int) -> None:
     """Read ``response``'s body, at most ``limit`` bytes decoded; ResponseTooLargeError past it."""
     chunks: list[bytes] = []
     size = 0
     try:
-        for chunk in response.iter_bytes():
+        for chunk in decoded_chunks(response):
             size += len(chunk)
             if size > limit:
                 raise ResponseTooLargeError(response, limit)
@@ -246,7 +338,7 @@ async def aread_capped(response: httpx.Response, limit: int) -> None:
     chunks: list[bytes] = []
     size = 0
     try:
-        async for chunk in response.aiter_bytes():
+        async for chunk in adecoded_chunks(response):
             size += len(chunk)
             if size > limit:
                 raise ResponseTooLargeError(response, limit)

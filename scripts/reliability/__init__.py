@@ -2,8 +2,9 @@
 
 ``python -m scripts.reliability`` (``make reliability``) runs every scenario at full
 size and rewrites docs/reliability.md; ``tests/scripts/test_reliability.py`` runs them at the
-sizes of ``--quick``. Each scenario runs the SDK against the sandbox over real
-loopback HTTP, injects faults or surprises, and checks the outcome exactly.
+sizes of ``--quick``. Each scenario runs the SDK against the sandbox (or servers
+written for the purpose) over real loopback HTTP, injects faults or surprises, and
+checks the outcome exactly.
 
 The harness, by concern:
 
@@ -14,6 +15,8 @@ The harness, by concern:
 * ``servers``: the sandbox behind that middleware and a second origin, both on the
   project's loopback server, and the :class:`~scripts.reliability.servers.Run` that
   makes them with the run's distinctive secrets;
+* ``hostile``: servers written to do harm (dripping bytes, gzip bombs, endless
+  pages, fixed answers), each bounded;
 * ``watch``: the secret watch, which spools every debug log, error, repr and output
   and searches them for secrets and issued tokens;
 * ``results`` and ``report``: a scenario's checks and figures, and the table and doc;

@@ -1,9 +1,10 @@
 """Run the reliability and security suite, print its table and rewrite docs/reliability.md.
 
 ``make reliability`` runs this. Every scenario (``scripts/reliability/scenarios/``)
-runs the SDK against the sandbox over real loopback HTTP, injects faults or
-surprises, and checks the outcome exactly; the table and docs/reliability.md have
-one row per scenario, with the machine, the date and the command.
+runs the SDK against the sandbox (or servers written for the purpose) over real
+loopback HTTP, injects faults or surprises, and checks the outcome exactly; the table
+and docs/reliability.md have one row per scenario, with the machine, the date and the
+command.
 
 Scenarios, in order:
 
@@ -16,9 +17,16 @@ Scenarios, in order:
 5. bad input from the caller;
 6. bad input from the server, a task id that is not a UUID, JSON nested 1,000 deep
    (the last two were SDK bugs this suite found, fixed in 4d18a74);
-7. load: 8 async workers for 60 s, with RSS and sockets;
-8. secrets: the client and tenant secrets and every issued token, searched for in
-   every debug log record, exception, repr, subprocess output and cassette.
+7. hostile conditions, one row each: silent loss and corruption (a fork, handler
+   return values, ack answers lost after the server acted, poison items in batches);
+   hangs (servers dripping bytes, endless pages, a stuck handler stopped by signals,
+   outages); memory (gzip bombs, endless pages and huge tokens in fresh processes,
+   the sandbox's bounded state); secrets planted in hostile answers and settings;
+   the CLI's CSV export of a hostile roster and hostile requests to the sandbox;
+8. load: 8 async workers for 60 s, with RSS and sockets;
+9. secrets: the client and tenant secrets, every issued token and every planted
+   value, searched for in every debug log record, exception, repr, subprocess output
+   and cassette.
 
 The process exits 1 when a scenario fails (known failures included: they are real
 bugs), 0 otherwise. ``--quick`` runs the sizes of ``tests/scripts/test_reliability.py``.

@@ -27,7 +27,9 @@ class Fault:
 
     kinds: ``status`` (answer ``status`` with ``body``, without calling the sandbox),
     ``drop`` (close the connection without answering), ``lost`` (let the sandbox act,
-    then close the connection: the answer is lost), ``truncate`` (the answer cut to
+    then close the connection: the answer is lost), ``applied`` (let the sandbox act,
+    then answer ``status`` with ``body`` instead: a gateway that gave up after the
+    service acted), ``truncate`` (the answer cut to
     ``keep`` of its length, with a matching Content-Length), ``short`` (the full
     Content-Length but only ``keep`` of the body, then the connection closes),
     ``rewrite`` (the sandbox's JSON answer passed through ``rewrite``), ``revoke`` (call
@@ -82,6 +84,14 @@ DROP = Fault("drop")
 LOST = Fault("lost", label="answer lost after the server acted")
 TRUNCATE = Fault("truncate")
 SHORT = Fault("short", label="body shorter than Content-Length")
+#: A gateway's 504 after the sandbox acted (the ack recorded, the answer replaced).
+GATEWAY_AFTER = Fault(
+    "applied",
+    504,
+    html_page(504, "Gateway Time-out"),
+    "text/html",
+    label="504 after the server acted",
+)
 
 
 def rewrite(fn: Callable[[Any], Any], label: str = "rewritten JSON") -> Fault:
@@ -122,6 +132,12 @@ def scheduled(schedule: dict[int, Fault], then: Picker | None = None) -> Picker:
         return then(exchange) if then is not None else None
 
     return pick
+
+
+def cycle(*faults: Fault | None) -> Picker:
+    """The n-th matching request (0-based) gets ``faults[n % len(faults)]``."""
+    seen = itertools.count()
+    return lambda exchange: faults[next(seen) % len(faults)]
 
 
 def first(count: int, fault: Fault) -> Picker:
@@ -190,3 +206,5 @@ class Exchange:
     #: For an answer of 400 or more from the sandbox itself: the start of the request body
     #: and of the answer (to tell what went wrong).
     error: str = ""
+    #: The client's port: one per connection, so requests on one port shared a socket.
+    peer: int = 0

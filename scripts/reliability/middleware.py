@@ -90,6 +90,7 @@ class FaultMiddleware:
             start_seq=next(self._seq),
             bearer=value.strip() if scheme.lower() == "bearer" else None,
             basic=scheme.lower() == "basic",
+            peer=int((scope.get("client") or ("", 0))[1] or 0),
         )
         self.exchanges.append(exchange)
         fault = self._pick(exchange)
@@ -144,6 +145,11 @@ class FaultMiddleware:
         if fault is not None and fault.kind == "lost":
             exchange.fault = f"{fault.name} ({status})"
             await _abort(send)
+            return
+        if fault is not None and fault.kind == "applied":
+            exchange.fault = f"{fault.name} ({status})"
+            await send_whole(send, fault.status, [("content-type", fault.content_type)], fault.body)
+            exchange.status, exchange.sent = fault.status, time.monotonic()
             return
         if fault is not None and fault.kind == "short":
             cut = body[: int(len(body) * fault.keep)]

@@ -47,10 +47,17 @@ def write_doc(
         "",
         "Written by `make reliability` (`python -m scripts.reliability`, scenarios in",
         "`scripts/reliability/scenarios/`); rerun it rather than editing this file.",
-        "Each scenario runs the SDK against the sandbox over real loopback HTTP and checks",
-        "the outcome exactly: a row passes only when every one of its checks holds.",
+        "Each scenario runs the SDK against the sandbox, or against servers written for the",
+        "purpose (`scripts/reliability/hostile.py`), over real loopback HTTP and checks the",
+        "outcome exactly: a row passes only when every one of its checks holds.",
         "`tests/scripts/test_reliability.py` runs the same scenarios at smaller sizes in",
         "`make test`.",
+        "",
+        "What is covered: faults of the service (rows 1-4: errors, dropped connections, 429s,",
+        "short-lived and revoked tokens, lost answers, redeliveries), signals (5-6), bad input",
+        "from the caller and from the server (7-10), one row per class of hostile condition",
+        "(11-15: silent loss and corruption, hangs, memory, secrets under hostile input, export",
+        "and sandbox input), load (16), and secrets everywhere the run wrote (17).",
         "",
         "## Machine and command",
         "",
@@ -100,13 +107,28 @@ def write_doc(
         "`FAIL (known SDK bug)`, with checks as strict as the other rows'. None is open: "
         "the suite found two (a task id that is not a UUID made the consumer raise "
         "ValueError and leave its batch unacknowledged; JSON nested 1,000 deep raised "
-        "RecursionError), both fixed in 4d18a74; rows 9 and 10 keep checking them.",
+        "RecursionError), both fixed in 4d18a74; rows 9 and 10 keep checking them. The "
+        "rows of hostile conditions found three more, each fixed with a unit test: a gzip "
+        "bomb took ~130 MiB whatever `max_response_size` was (httpx inflated a whole "
+        "network read at once; f62aa66, row 13); a password in `base_url` showed in "
+        "httpx's request line of every call (9cb54fc, row 14); the sandbox accepted "
+        "blueprints and token forms over 16 MiB, keeping the blueprints (bc61e31, row 15).",
         "- **Secrets**: every scenario runs with the `kimono_interop`, `httpx` and "
         "`httpcore` loggers at DEBUG (the consumer processes of the SIGTERM rows with "
         "`KIMONO_LOG=debug` and root logging at DEBUG); everything is spooled and "
         "searched at the end for the client secret, the tenants' secrets and every "
         "access token the sandbox issued. A canary logged through `httpx` proves the "
         "capture is live.",
+        "- **Hostile conditions** (rows 11-15): servers written for the purpose "
+        "(`scripts/reliability/hostile.py`: a raw TCP server dripping bytes, a fixed answer "
+        "such as a gzip bomb or a huge token, a page that never ends) stop on their own "
+        "after a cap of bytes and record whether the client hung up first. Processes are "
+        "real where it matters: the fork, the stuck consumers (SIGINT twice), the memory "
+        "calls (each in a fresh process reading its own peak RSS, `VmHWM`), the CLI. Every "
+        "time bound (a call cut off within its deadline + 1 s, exit within 5 s of a signal) "
+        "is checked in the full run only; the test sizes check that the call ended long "
+        "before the hostile server would have. The planted secrets of row 14 are also "
+        "needles of row 17's scan of the whole run.",
         "- **Load**: the client runs in a fresh process (the sandbox stays in the suite's), "
         "so its RSS and sockets (from `/proc/self/fd`) are its own and not inflated by the "
         "scenarios before it. RSS is sampled every 0.5 s; 'after warm-up' is the first "

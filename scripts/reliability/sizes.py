@@ -33,6 +33,18 @@ class Sizes:
     load_rate: float  # tasks produced per second per tenant during the load
     load_token_lifetime: float
     deadline: float  # seconds any one drain may take before it counts as hung
+    fork_fetches: int  # persons each process of the fork fetches, over one client
+    loss_tasks: int  # tasks of each silent-loss part (return values, lost acks, poison items)
+    stall_seconds: float  # how long a consumer follows a queue of nothing but unackable items
+    drip_timeout: float  # read timeout against the dripping servers (the deadline is 3x)
+    drip_every: float  # seconds between two bytes of a dripping server
+    outage_seconds: float  # 503 on GET /tasks and the token endpoint for this long
+    outage_tasks: int
+    bomb_bytes: int  # what the gzip bomb inflates to, and where the endless page stops
+    #: The sandbox's LOG_LIMIT and TOKEN_LIMIT for the bounded-state check; None: the real ones.
+    state_limit: int | None
+    hostile_requests: int  # hostile requests of each kind sent to the sandbox
+    export_students: int  # the roster the CLI exports
     #: Check time bounds (exit within 5 s of SIGTERM) and RSS growth: in the script only,
     #: never in the tests (a slow or busy machine must not fail them).
     timed: bool
@@ -58,6 +70,17 @@ FULL = Sizes(
     load_rate=20.0,
     load_token_lifetime=20.0,
     deadline=600.0,
+    fork_fetches=2_000,
+    loss_tasks=1_300,
+    stall_seconds=3.0,
+    drip_timeout=1.0,
+    drip_every=0.3,
+    outage_seconds=6.0,
+    outage_tasks=1_000,
+    bomb_bytes=1 << 30,
+    state_limit=None,
+    hostile_requests=20,
+    export_students=2_000,
     timed=True,
 )
 
@@ -81,5 +104,16 @@ QUICK = Sizes(
     load_rate=20.0,
     load_token_lifetime=4.0,
     deadline=120.0,
+    fork_fetches=200,
+    loss_tasks=130,
+    stall_seconds=1.0,
+    drip_timeout=0.3,
+    drip_every=0.1,
+    outage_seconds=1.5,
+    outage_tasks=300,
+    bomb_bytes=128 << 20,
+    state_limit=300,
+    hostile_requests=2,
+    export_students=100,
     timed=False,
 )

@@ -23,9 +23,10 @@ from collections.abc import Iterator
 class SecretWatch(logging.Handler):
     """Spools debug logs, exception texts, reprs and outputs; scans them for secrets at the end.
 
-    Needles are the client secret, the tenants' secrets and every access token the
+    Needles are the client secret, the tenants' secrets, every access token the
     server issued (added as they are issued, or at the end for a server in another
-    process). Findings name the kind of secret and where it was seen, never the secret.
+    process) and the values a scenario planted in hostile input. Findings name the
+    kind of secret and where it was seen, never the secret.
     """
 
     LOGGERS = ("kimono_interop", "httpx", "httpcore")
@@ -61,6 +62,11 @@ class SecretWatch(logging.Handler):
     @property
     def tenant_secrets(self) -> int:
         return sum(1 for label in self._needles.values() if label.startswith("tenant"))
+
+    @property
+    def planted(self) -> int:
+        """Values planted in hostile input (labelled ``planted ...``)."""
+        return sum(1 for label in self._needles.values() if label.startswith("planted"))
 
     # -- what to look in -----------------------------------------------------------------
     def emit(self, record: logging.LogRecord) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from kimono_interop import KimonoClient, RetryPolicy
+from kimono_interop import BearerToken, KimonoClient, RetryPolicy
 from kimono_interop._logging import redact
 
 BASE = "https://api.us2.kimonocloud.com"
@@ -31,6 +31,8 @@ TOKEN = "eyJ.ACCESS-TOKEN-41f"
         ('"refresh_token":"r-77", "password": "pw-88", "api_key": "k-99"', "-77"),
         ('"password": "pw-88"', "pw-88"),
         ("?api_key=k-99&page=1", "k-99"),
+        ('HTTP Request: GET http://alice:Pw-88x@api.example.test/v2 "HTTP/1.1 200 OK"', "Pw-88x"),
+        ("POST https://K3y-only@api.example.test/oauth/token", "K3y-only"),
     ],
 )
 def test_redact_removes_credentials(text: str, leaked: str) -> None:
@@ -44,6 +46,28 @@ def test_redact_keeps_ordinary_text() -> None:
     """Text without credentials (a token_type, an id) is left as it is."""
     text = 'GET https://x/v2/interop/tenant?page=1 -> 200 {"token_type": "bearer", "id": "a"}'
     assert redact(text) == text
+    mail = "GET https://x/v2/search?q=a@b.example and mailto:ann@example.edu"
+    assert redact(mail) == mail
+
+
+def test_a_password_in_base_url_shows_in_no_log_record(
+    caplog: pytest.LogCaptureFixture, serve: Callable[[Any], str]
+) -> None:
+    """httpx logs each request's URL (``HTTP Request: GET http://user:password@...``);
+    the user name and password of a ``base_url`` show in none of its records."""
+
+    async def app(scope: dict[str, object], receive: object, send: Any) -> None:
+        body = b'{"data": [], "paging": {"next": null}}'
+        headers = [(b"content-type", b"application/json")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    caplog.set_level(logging.DEBUG)
+    url = serve(app).replace("http://", "http://alice:Url-S3cret-5@")
+    with KimonoClient(auth=BearerToken("t"), base_url=url) as kimono:
+        assert list(kimono.rostering.orgs.list()) == []
+    assert any(record.name == "httpx" for record in caplog.records)
+    assert "Url-S3cret" not in caplog.text
 
 
 def test_exchanges_are_logged_at_debug_without_secrets(caplog: pytest.LogCaptureFixture) -> None:

@@ -354,3 +354,34 @@ def test_the_request_log_and_the_tokens_stay_bounded() -> None:
     more = [state.issue_token(vendor)[0] for _ in range(len(old))]  # none expired: oldest go
     assert len(state.tokens) == limit
     assert state.principal_of_token(young[0]) is None and state.principal_of_token(more[-1])
+
+
+def test_a_blueprint_or_token_form_over_16_mib_gets_a_413_like_any_other_body(
+    sandbox: Sandbox,
+) -> None:
+    """The XML blueprint endpoints and the token endpoint read their body too: past
+    MAX_BODY they answer 413, and nothing is stored (a sandbox serving for days would
+    keep every upload)."""
+    from kimono_interop.sandbox.api import MAX_BODY
+
+    state = sandbox.state
+    integration = next(iter(state.interop["integrations"].values()))["id"]
+    version = next(iter(state.interop["integration_versions"].values()))["version"]
+    base = f"{sandbox.url}/v2/interop/integrations/{integration}/versions"
+    headers = {"Authorization": f"Bearer {_token(sandbox)}", "Content-Type": "application/xml"}
+    before = len(state.interop["integration_versions"])
+    for method, url, named in (
+        ("POST", base, "9.1"),
+        ("PUT", f"{base}/{version}/blueprint", version),
+    ):
+        body = f'<integration version="{named}">'.encode() + b" " * MAX_BODY + b"</integration>"
+        answer = httpx.request(method, url, content=body, headers=headers, timeout=60)
+        assert answer.status_code == 413, (url, answer.status_code)
+        assert answer.json()["code"] == "payload_too_large"
+    assert len(state.interop["integration_versions"]) == before
+    form = {"grant_type": "client_credentials", "client_id": "c", "client_secret": "s" * MAX_BODY}
+    answer = httpx.post(f"{sandbox.url}/oauth/token", data=form, timeout=60)
+    assert (answer.status_code, answer.json()["error"]) == (413, "invalid_request")
+    assert all(
+        len(v["_blueprint"]) < MAX_BODY for v in state.interop["integration_versions"].values()
+    )

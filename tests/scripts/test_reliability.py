@@ -114,15 +114,69 @@ def test_deeply_nested_json_raises_a_documented_error(run: Run) -> None:
     passed(scenarios.deep_json.deep_json(run))
 
 
+def test_no_silent_loss_after_a_fork_of_acks_or_among_poison_items(run: Run) -> None:
+    """Scenario 11: no crossed answer after a fork; acks as returned, confirmed when their
+    answers were lost; poison items counted once and good tasks acked once."""
+    result = scenarios.loss.silent_loss(run)
+    passed(result)
+    reads = SIZES.fork_fetches
+    assert result.data["fork_mismatches"] == (0, 0)
+    assert result.data["fork_reads"] == (reads, reads)
+    assert result.data["return_values_wrong"] == 0
+    assert result.data["lost_ack_answers_sync"] == SIZES.loss_tasks
+    assert result.data["lost_ack_answers_async"] == SIZES.loss_tasks
+    assert (result.data["single_acks_sync"], result.data["single_acks_async"]) == (0, 0)
+    assert (result.data["unackable"], result.data["poison_handled"]) == (4, SIZES.loss_tasks)
+
+
+def test_no_hang_on_dripping_servers_endless_pages_stuck_handlers_or_outages(run: Run) -> None:
+    """Scenario 12: dripping calls end at their deadline, endless walks stop, a stuck
+    consumer ends on the second SIGINT, consumers wait out an outage."""
+    result = scenarios.hangs.hangs(run)
+    passed(result)
+    assert result.data["drips"] == ["APITimeoutError"] * 5
+    assert result.data["endless_requests"] == [1, 1, 1, 10, 10]
+    assert result.data["stuck_acked"] == [5, 5, 5]
+    assert result.data["outage_handled"] == [SIZES.outage_tasks] * 2
+
+
+def test_memory_stays_bounded_under_bombs_endless_pages_and_floods(run: Run) -> None:
+    """Scenario 13: gzip bombs, endless pages and huge tokens refused with little memory;
+    the sandbox's request log and token store stay at their limits."""
+    result = scenarios.memory.memory(run)
+    passed(result)
+    assert result.data["answers"] == ["ResponseTooLargeError"] * 4
+    limit = SIZES.state_limit
+    assert (result.data["log"], result.data["tokens"]) == ((limit, limit), (limit, limit))
+
+
+def test_no_planted_secret_shows_under_hostile_input(run: Run) -> None:
+    """Scenario 14: secrets in hostile answers and settings show in no log, error or repr."""
+    result = scenarios.hostile_secrets.hostile_secrets(run)
+    passed(result)
+    assert (result.data["planted"], result.data["found"], result.data["calls"]) == (12, 0, 14)
+
+
+def test_csv_export_and_the_sandbox_withstand_hostile_input(run: Run) -> None:
+    """Scenario 15: formula cells quoted by the CLI, hostile requests answered 4xx, a
+    sandbox on 0.0.0.0 refused without binding."""
+    result = scenarios.hostile_input.hostile_input(run)
+    passed(result)
+    assert (result.data["live_formulas"], result.data["fives"]) == (0, 0)
+    # At the test size: nested JSON to 4 operations, 17 MiB bodies to 7, 2 of each other kind
+    assert result.data["hostile_4xx"] == result.data["hostile"] == 4 + 7 + 2 + 2
+    assert (result.data["remote_exit"], result.data["remote_binds"]) == (2, "[]")
+
+
 def test_eight_async_workers_under_load(run: Run) -> None:
-    """Scenario 11: 8 async workers on one client, in a fresh process, without an error."""
+    """Scenario 16: 8 async workers on one client, in a fresh process, without an error."""
     result = scenarios.load.load(run)
     passed(result)
     assert result.data["tasks"] > 0
 
 
 def test_no_secret_in_logs_errors_reprs_outputs_or_cassettes(run: Run) -> None:
-    """Scenario 12: no secret or issued token anywhere the module's scenarios wrote."""
+    """Scenario 17: no secret or issued token anywhere the module's scenarios wrote."""
     result = scenarios.secret_scan.secrets_scan(run)
     passed(result)
     assert result.data["hits"] == 0

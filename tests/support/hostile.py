@@ -1,8 +1,8 @@
 """Servers that mean harm, for the transport tests: each one bounded, so a test still ends.
 
-ASGI apps (serve them with the ``serve`` fixture) that drip a body, inflate a small
-gzip body, never end a chunked page or send an oversized token; and a raw TCP server
-that drips its status line and headers.
+ASGI apps (serve them with the ``serve`` fixture) that drip a body, answer an encoded
+body, inflate a small gzip body, never end a chunked page or send an oversized token;
+and a raw TCP server that drips its status line and headers.
 """
 
 from __future__ import annotations
@@ -83,25 +83,24 @@ def dripping_headers(bytes_total: int, every: float) -> Iterator[str]:
         listener.close()
 
 
+def json_answer(body: bytes, encoding: str = "") -> Any:
+    """An ASGI app answering every request with ``body`` as JSON, in ``Content-Encoding``
+    ``encoding`` (the body is sent as given: encode it first)."""
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    if encoding:
+        headers.append((b"content-encoding", encoding.encode()))
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    return app
+
+
 def gzip_bomb(decoded: int) -> tuple[Any, int]:
     """An ASGI app answering a gzip body that inflates to ``decoded`` bytes, and its length."""
     body = gzip.compress(b"[" + b" " * decoded + b"]", compresslevel=9)
-
-    async def app(scope: Any, receive: Any, send: Any) -> None:
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-encoding", b"gzip"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
-
-    return app, len(body)
+    return json_answer(body, "gzip"), len(body)
 
 
 def endless_chunks(limit_bytes: int) -> Any:

@@ -20,7 +20,7 @@ from .._constants import DEFAULT_MAX_RESPONSE_SIZE
 from .._exceptions import ResponseTooLargeError, error_from_response, transport_error
 from .._logging import log_response, log_retry
 from .._retry import RetryPolicy
-from .._transports import AsyncDeadline
+from .._transports import AsyncDeadline, adecoded_chunks
 from .._types import NOT_GIVEN, AsyncSleep, NotGiven, Timeout
 
 #: Statuses a gateway answers when the service behind it may have acted on the request.
@@ -111,7 +111,9 @@ class AsyncSender:
         try:
             if declared > limit:
                 raise ResponseTooLargeError(response, limit)
-            async for chunk in response.aiter_bytes():  # decoded: a gzip bomb counts in full
+            # Decoded, gzip a step at a time: a gzip bomb counts in full, and never takes
+            # more memory than the limit and one step.
+            async for chunk in adecoded_chunks(response):
                 size += len(chunk)
                 if size > limit:
                     raise ResponseTooLargeError(response, limit)

@@ -21,7 +21,7 @@ from .._constants import DEFAULT_MAX_RESPONSE_SIZE
 from .._exceptions import ResponseTooLargeError, error_from_response, transport_error
 from .._logging import log_response, log_retry
 from .._retry import RetryPolicy
-from .._transports import Deadline
+from .._transports import Deadline, decoded_chunks
 from .._types import NOT_GIVEN, NotGiven, Sleep, Timeout
 
 #: Statuses a gateway answers when the service behind it may have acted on the request.
@@ -112,7 +112,9 @@ class Sender:
         try:
             if declared > limit:
                 raise ResponseTooLargeError(response, limit)
-            for chunk in response.iter_bytes():  # decoded: a gzip bomb counts in full
+            # Decoded, gzip a step at a time: a gzip bomb counts in full, and never takes
+            # more memory than the limit and one step.
+            for chunk in decoded_chunks(response):
                 size += len(chunk)
                 if size > limit:
                     raise ResponseTooLargeError(response, limit)

@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .._constants import API_PATHS, TOKEN_PATH
 from .._operations import OPERATIONS
 from . import routes_data
-from .api import ApiError, Handler, error_response, sandbox_state
+from .api import ApiError, Handler, bounded_body, error_response, sandbox_state
 from .interop import actors, ingestions, integrations, rollovers, schedules, scoping, tenants
 from .state import SandboxState
 
@@ -79,7 +79,11 @@ def operation_routes() -> list[Route]:
 async def token(request: Request) -> Response:
     """``POST /oauth/token``: a Bearer token for client credentials (vendor or tenant)."""
     state = sandbox_state(request)
-    form = {k: v[0] for k, v in parse_qs((await request.body()).decode("latin-1")).items()}
+    try:
+        raw = await bounded_body(request)
+    except ApiError as exc:
+        return JSONResponse({"error": "invalid_request", "error_description": exc.message}, 413)
+    form = {k: v[0] for k, v in parse_qs(raw.decode("latin-1")).items()}
     if form.get("grant_type") != "client_credentials":
         return JSONResponse({"error": "unsupported_grant_type"}, 400)
     found = state.principal_for(form.get("client_id", ""), form.get("client_secret", ""))

@@ -1,9 +1,13 @@
 """The scenarios of the reliability suite, one module each, and the order they run in.
 
 Each scenario is a function of a :class:`~scripts.reliability.servers.Run` that starts
-its own sandbox, does its work against it over loopback HTTP, and returns a
+its own sandbox (or servers written for the purpose, ``scripts/reliability/hostile.py``),
+does its work against it over loopback HTTP, and returns a
 :class:`~scripts.reliability.results.Result` whose checks are exact comparisons. The
-drain and SIGTERM scenarios run twice, with the sync and with the async consumer.
+drain and SIGTERM scenarios run twice, with the sync and with the async consumer. The
+five rows of hostile conditions (silent loss, hangs, memory, secrets under hostile
+input, export and sandbox input) each group several parts; a part too long for its
+row's module lives next to it (``hang_consumers``).
 """
 
 from __future__ import annotations
@@ -17,7 +21,12 @@ from scripts.reliability.scenarios import (
     caller,
     deep_json,
     drain,
+    hangs,
+    hostile_input,
+    hostile_secrets,
     load,
+    loss,
+    memory,
     roster,
     secret_scan,
     server,
@@ -40,6 +49,11 @@ SCENARIOS: list[tuple[str, Callable[[Run], Result]]] = [
     ("server", server.server_input),
     ("task-id", task_id.task_id_not_uuid),
     ("deep-json", deep_json.deep_json),
+    ("loss", loss.silent_loss),
+    ("hangs", hangs.hangs),
+    ("memory", memory.memory),
+    ("hostile-secrets", hostile_secrets.hostile_secrets),
+    ("hostile-input", hostile_input.hostile_input),
     ("load", load.load),
     ("secrets", secret_scan.secrets_scan),
 ]

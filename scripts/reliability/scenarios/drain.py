@@ -216,8 +216,9 @@ def task_drain(run: Run, *, use_async: bool = False) -> Result:
             f"{min(redelivery_delays, default=0):.2f}-{max(redelivery_delays, default=0):.2f} s "
             "later (ack_timeout); "
             f"{duplicates} duplicate deliveries acknowledged without handling again; "
-            f"{len(stats.ack_failures) if stats else 0} acks refused as unknown after a lost "
-            "answer (already recorded by the server)"
+            f"{stats.lost_ack_answers if stats else 0} acks confirmed by a 404 after an "
+            "attempt whose answer was lost (the server had recorded them), "
+            f"{len(stats.ack_failures) if stats else 0} refused"
         )
     result.summary = (
         f"{result.data['handled']:,}/{count:,} tasks handled once and acked, "

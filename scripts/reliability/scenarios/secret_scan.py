@@ -30,12 +30,14 @@ def secrets_scan(run: Run) -> Result:
             "distinctive client and tenant secrets (`SandboxConfig(client_secret=...)`, each "
             "tenant's `auth.client_secret`); `kimono_interop`, `httpx`, `httpcore` loggers at "
             "DEBUG for every scenario above; the SIGTERM consumers ran with `KIMONO_LOG=debug` "
-            "and root logging at DEBUG"
+            "and root logging at DEBUG; the values planted in hostile input (the secrets "
+            "under hostile input row)"
         ),
         checked=(
-            "no occurrence of the client secret, any tenant secret, or any access token the "
-            "server issued, in: every log record, the text and traceback of every exception "
-            "the scenarios raised, reprs of the SDK's objects, subprocess output, cassettes"
+            "no occurrence of the client secret, any tenant secret, any planted value, or any "
+            "access token the server issued, in: every log record, the text and traceback of "
+            "every exception the scenarios raised, reprs of the SDK's objects, subprocess "
+            "output, cassettes"
         ),
     )
     # Reprs of what a user might print: clients, auth, pagers, tenants (with credentials).
@@ -84,7 +86,8 @@ def secrets_scan(run: Run) -> Result:
     )
     result.note(
         f"needles: the client secret, {run.watch.tenant_secrets} tenant secrets, the sandbox's "
-        f"default secrets, {run.watch.tokens:,} issued access tokens; found {len(found)}"
+        f"default secrets, {run.watch.planted} values planted in hostile input, "
+        f"{run.watch.tokens:,} issued access tokens; found {len(found)}"
     )
     result.data.update(hits=len(run.watch.hits), tokens=run.watch.tokens)
     result.amount = (

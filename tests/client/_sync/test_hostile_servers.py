@@ -9,7 +9,11 @@ earlier, with the documented error. The servers are in tests.support.hostile.
 
 from __future__ import annotations
 
+import gzip
+import json
 import time
+import tracemalloc
+import zlib
 from typing import Any
 
 import pytest
@@ -21,6 +25,7 @@ from tests.support.hostile import (
     dripping_headers,
     endless_chunks,
     gzip_bomb,
+    json_answer,
     oversized_token,
 )
 
@@ -99,3 +104,38 @@ def test_a_token_answer_past_its_limit_is_refused(serve: Serve) -> None:
     with KimonoClient("c", "s", base_url=url, max_retries=0) as kimono:
         with pytest.raises(ResponseTooLargeError, match="65,536"):
             kimono.rostering.persons.get(PERSON)
+
+
+def test_a_gzip_bomb_is_inflated_in_steps_never_a_whole_network_read_at_once(
+    serve: Serve,
+) -> None:
+    """64 KiB of gzip can inflate to 64 MiB: decoding a network read in one go would take
+    that much memory before the limit is checked. With a 1 MiB limit, the client holds
+    little more than 1 MiB at any time (tracemalloc's peak)."""
+    app, _ = gzip_bomb(64 * 1024 * 1024)
+    url = serve(app)
+    tracemalloc.start()
+    try:
+        with client(url, max_response_size=1024 * 1024) as kimono:
+            with pytest.raises(ResponseTooLargeError):
+                kimono.rostering.persons.get(PERSON)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 1024 * 1024, peak
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "raw deflate"])
+def test_a_body_inflated_in_steps_is_the_same_body(serve: Serve, encoding: str) -> None:
+    """gzip and deflate (zlib-wrapped or raw, as servers send it) decode to the same bytes."""
+    person = json.dumps({"data": {"$sys": {"id": PERSON}, "x": "y" * 3_000_000}}).encode()
+    if encoding == "gzip":
+        body = gzip.compress(person)
+    elif encoding == "deflate":
+        body = zlib.compress(person)
+    else:
+        raw_deflate = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+        body = raw_deflate.compress(person) + raw_deflate.flush()
+    with client(serve(json_answer(body, encoding.split()[-1]))) as kimono:
+        got = kimono.rostering.persons.get(PERSON)
+    assert (str(got.sys.id), len(got["x"])) == (PERSON, 3_000_000)

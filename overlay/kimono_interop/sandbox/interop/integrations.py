@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from kimono_interop_api.models import ReleaseState
 
-from ..api import ApiError, Handler, principal, sandbox_state
+from ..api import ApiError, Handler, bounded_body, principal, sandbox_state
 from ..state import SandboxState
 from . import clock
 from .answers import bad, no_content, one, page
@@ -150,7 +150,7 @@ async def list_integration_versions(request: Request) -> Response:
 async def create_integration_version(request: Request) -> Response:
     """``POST /integrations/{id}/versions``: the version a blueprint (XML) declares."""
     state, integration = _integration(request)
-    text, said = blueprint(await request.body(), request.headers.get("content-type", ""))
+    text, said = blueprint(await bounded_body(request), request.headers.get("content-type", ""))
     name = said.get("version")
     if name is None:
         raise bad(
@@ -202,7 +202,7 @@ async def update_integration_blueprint(request: Request) -> Response:
     state, integration = _integration(request)
     name = request.path_params["version"]
     version = _version_of(state, integration["id"], name)
-    text, said = blueprint(await request.body(), request.headers.get("content-type", ""))
+    text, said = blueprint(await bounded_body(request), request.headers.get("content-type", ""))
     if said.get("version", name) != name:
         raise bad(f"The blueprint is of version {said['version']!r}, not {name!r}")
     said.pop("version", None)

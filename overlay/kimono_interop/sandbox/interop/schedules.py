@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from kimono_interop_api.models import IngestionState, IngestionType, ScheduleType
 
-from ..api import Handler, json_body
+from ..api import Handler, bounded_body, json_body
 from . import clock
 from .answers import bad, conflict, no_content, one
 from .checks import BOOL, HOUR, fields
@@ -74,7 +74,7 @@ async def update_schedule(request: Request) -> Response:
 async def run_schedule(request: Request) -> Response:
     """``POST /tenant/schedules/{id}/run``: start a collection ingestion now."""
     state, tenant, schedule = tenant_object(request, SCHEDULES, "Schedule")
-    if (await request.body()).strip() and not isinstance(await json_body(request), dict):
+    if (await bounded_body(request)).strip() and not isinstance(await json_body(request), dict):
         raise bad("The body of a run request is an empty object")
     if schedule.get("type") != COLLECTION:
         raise bad(f"A {schedule.get('type')} schedule cannot be run on demand")
