@@ -390,8 +390,11 @@ class AsyncPager(_BasePager[T, AsyncFetch]):
             walk.finish()
             return
         _require_asyncio()
-        # Look-ahead: ahead holds (predicted URL, fetch) for the pages after the current one.
+        # Look-ahead: ahead holds (predicted URL, fetch) for the pages after the current one;
+        # dropped the fetches cancelled since, awaited before the walk goes on, so that a
+        # walk never has more than prefetch + 1 requests (and connections) under way.
         ahead: deque[tuple[str, asyncio.Future[httpx.Response]]] = deque()
+        dropped: list[asyncio.Future[httpx.Response]] = []
         try:
             while request is not None:
                 if isinstance(request, KimonoError):
@@ -399,21 +402,25 @@ class AsyncPager(_BasePager[T, AsyncFetch]):
                 if ahead and request[1] is None and ahead[0][0] == request[0]:
                     response = await ahead.popleft()[1]
                 else:
-                    _cancel(ahead)
+                    _cancel(ahead, dropped)
+                    await _settle(dropped)
                     response = await self._fetch(*request)
                 page, request = walk.advance(response)
                 if isinstance(request, tuple):
-                    self._top_up(ahead, request, page.number + 1)
+                    self._top_up(ahead, dropped, request, page.number + 1)
                 else:
-                    _cancel(ahead)
+                    _cancel(ahead, dropped)
+                await _settle(dropped)
                 yield page
             walk.finish()
         finally:
-            _cancel(ahead)
+            _cancel(ahead, dropped)
+            await _settle(dropped)
 
     def _top_up(
         self,
         ahead: deque[tuple[str, asyncio.Future[httpx.Response]]],
+        dropped: list[asyncio.Future[httpx.Response]],
         request: Request,
         number: int,
     ) -> None:
@@ -423,10 +430,10 @@ class AsyncPager(_BasePager[T, AsyncFetch]):
             return  # no link to predict from: walk one page at a time
         link = httpx.URL(target)
         if link.params.get("page") != str(number):
-            _cancel(ahead)
+            _cancel(ahead, dropped)
             return  # the service's links do not number pages: follow them one by one
         if ahead and ahead[0][0] != target:
-            _cancel(ahead)  # a prediction was wrong; start again from the real link
+            _cancel(ahead, dropped)  # a prediction was wrong; start again from the real link
         while len(ahead) < self._prefetch:
             page_number = number + len(ahead)
             url = target if not ahead else str(link.copy_set_param("page", str(page_number)))
@@ -444,9 +451,22 @@ def _require_asyncio() -> None:
         ) from None
 
 
-def _cancel(ahead: deque[tuple[str, asyncio.Future[httpx.Response]]]) -> None:
+def _cancel(
+    ahead: deque[tuple[str, asyncio.Future[httpx.Response]]],
+    dropped: list[asyncio.Future[httpx.Response]],
+) -> None:
+    """Cancel every fetch ahead; they go to ``dropped`` until they have ended."""
     while ahead:
-        ahead.popleft()[1].cancel()
+        future = ahead.popleft()[1]
+        future.cancel()
+        dropped.append(future)
+
+
+async def _settle(dropped: list[asyncio.Future[httpx.Response]]) -> None:
+    """Wait until the cancelled fetches have ended (and closed their connections)."""
+    if dropped:
+        await asyncio.gather(*dropped, return_exceptions=True)
+        dropped.clear()
 
 
 def _consume_error(future: asyncio.Future[httpx.Response]) -> None:

@@ -188,12 +188,35 @@ def test_breaking_early_cancels_pages_in_flight() -> None:
             if len(got) >= 15:
                 break
         await pages.aclose()  # type: ignore[attr-defined]
-        await asyncio.sleep(0.05)
         return got
 
     assert asyncio.run(first_fifteen()) == list(range(20))
     assert service.in_flight == 0
     assert len(service.requests) <= 2 + 5
+
+
+def test_a_walk_that_ends_has_no_fetch_left_running() -> None:
+    """The look-ahead guesses pages past the last one; when the walk returns (at the end,
+    or after a wrong guess) those guesses have already ended, so a walk never holds more
+    than prefetch + 1 requests, even when the next walk starts at once."""
+    class SlowPastTheEnd(Service):
+        async def handle(self, request: httpx.Request) -> httpx.Response:
+            if int(request.url.params.get("page", "0")) >= 10:  # guesses past page 9
+                self.delay = 0.5
+            return await super().handle(request)
+
+    service = SlowPastTheEnd(95, 10, delay=0.02)
+    seen_after: list[int] = []
+
+    async def two_walks() -> None:
+        for _ in range(2):
+            assert await _collect(service.pager().prefetch(4)) == list(range(95))
+            seen_after.append(service.in_flight)  # no asyncio.sleep: nothing may be pending
+            service.delay = 0.02
+
+    asyncio.run(two_walks())
+    assert seen_after == [0, 0]
+    assert service.max_in_flight <= 4 + 1
 
 
 def test_as_dicts_and_prefetch_validation() -> None:
