@@ -1,0 +1,147 @@
+"""``export``: every roster collection to JSON lines or CSV, safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kimono_interop.cli import flatten
+from kimono_interop.cli.files import write_collection
+from kimono_interop.sandbox import Sandbox
+from tests.support.cli import flags, run
+
+#: Collections ``export`` writes, with the key of ``Roster`` holding each.
+EXPORTED = ("orgs", "persons", "courses", "sections", "terms", "grading_categories")
+
+#: The module's sandbox (the ``sandbox`` fixture of tests/conftest.py).
+SANDBOX = {"students": 30}
+
+
+# -- export ---------------------------------------------------------------------------------------
+def test_export_jsonl_writes_every_collection(sandbox: Sandbox, tmp_path: Path) -> None:
+    """JSON lines: one file per collection, every record, no temporary files left."""
+    result = run(*flags(sandbox), "export", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    roster = sandbox.state.roster
+    for name in EXPORTED:
+        path = tmp_path / "out" / f"{name}.jsonl"
+        lines = path.read_text(encoding="utf-8").splitlines()
+        seeded = getattr(roster, name)
+        assert len(lines) == len(seeded) > 0, name
+        assert {json.loads(line)["$sys"]["id"] for line in lines} == set(seeded)
+        assert name in result.stdout  # the summary table
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        f"{n}.jsonl" for n in EXPORTED
+    )  # no temporary files left behind
+    total = sum(len(getattr(roster, n)) for n in EXPORTED)
+    assert f"{total:,}" in result.stdout
+
+
+def test_export_csv_flattens_nested_objects(sandbox: Sandbox, tmp_path: Path) -> None:
+    """CSV: nested objects become dotted columns and lists JSON text."""
+    result = run(*flags(sandbox), "export", "--out", str(tmp_path), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    roster = sandbox.state.roster
+    for name in EXPORTED:
+        with (tmp_path / f"{name}.csv").open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        seeded = getattr(roster, name)
+        assert len(rows) == len(seeded), name
+        assert {row["$sys.id"] for row in rows} == set(seeded)
+    with (tmp_path / "persons.csv").open(encoding="utf-8", newline="") as f:
+        persons = {row["$sys.id"]: row for row in csv.DictReader(f)}
+    for person_id, person in roster.persons.items():
+        row = persons[person_id]
+        assert row["name.first"] == person["name"]["first"]
+        assert row["address.city"] == person["address"]["city"]
+        assert json.loads(row["$sections"]) == person["$sections"]  # lists as JSON text
+        assert row["grad_year"] == person.get("grad_year", "")  # teachers have none
+
+
+def test_export_only_some_collections(sandbox: Sandbox, tmp_path: Path) -> None:
+    """--only writes the named collection and nothing else."""
+    result = run(*flags(sandbox), "export", "--out", str(tmp_path), "--only", "terms")
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["terms.jsonl"]
+
+
+class _Pages:
+    """Stands in for a pager: ``pages()`` yields pages with ``items``."""
+
+    def __init__(self, *pages: list[dict[str, object]]) -> None:
+        self._pages = pages
+
+    def pages(self) -> Iterator[object]:
+        for items in self._pages:
+            yield type("Page", (), {"items": items})()
+
+
+FORMULAS = {"$sys": {"id": "p-1"}, "name": '=HYPERLINK("http://x")', "note": "@SUM(A1)"}
+
+
+def test_csv_cells_that_would_be_formulas_get_a_quote(tmp_path: Path) -> None:
+    """A name (or a column) starting with = + - @ is written with ' in front, so a
+    spreadsheet shows it instead of running it; numbers such as -5 stay numbers;
+    keep_formulas writes every cell as sent."""
+    item = {**FORMULAS, "balance": -5, "=col": "+1 more", "plain": "ok"}
+    path = tmp_path / "persons.csv"
+    assert write_collection(_Pages([item]), path, "csv", lambda n: None) == 1
+    with path.open(encoding="utf-8", newline="") as f:
+        (row,) = list(csv.DictReader(f))
+    assert row == {
+        "$sys.id": "p-1",
+        "name": '\'=HYPERLINK("http://x")',
+        "note": "'@SUM(A1)",
+        "balance": "-5",
+        "'=col": "'+1 more",
+        "plain": "ok",
+    }
+    write_collection(_Pages([item]), path, "csv", lambda n: None, keep_formulas=True)
+    with path.open(encoding="utf-8", newline="") as f:
+        (row,) = list(csv.DictReader(f))
+    assert row["name"] == FORMULAS["name"] and row["=col"] == "+1 more"
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_a_lone_surrogate_is_written_escaped_and_the_rest_exported(
+    tmp_path: Path, fmt: str
+) -> None:
+    """ "\\ud800" is valid JSON but no valid UTF-8: that record is written escaped (JSON
+    lines stay valid JSON with the same value) and the records around it are all there."""
+    items = [{"id": "a", "name": "Zoë"}, {"id": "b", "name": "bad\ud800"}, {"id": "c"}]
+    path = tmp_path / f"persons.{fmt}"
+    assert write_collection(_Pages(items[:2], items[2:]), path, fmt, lambda n: None) == 3
+    text = path.read_text(encoding="utf-8")
+    if fmt == "jsonl":
+        assert [json.loads(line) for line in text.splitlines()] == items
+    else:
+        rows = list(csv.DictReader(text.splitlines()))
+        assert [r["name"] for r in rows] == ["Zoë", "bad\\ud800", ""]
+
+
+def test_export_keep_formulas_flag(sandbox: Sandbox, tmp_path: Path) -> None:
+    """export --format csv quotes a formula-like name; --keep-formulas writes it as sent."""
+    term_id, term = next(iter(sandbox.state.roster.terms.items()))
+    original = term["name"]
+    term["name"] = "=1+1"
+    try:
+        for extra, expected in (([], "'=1+1"), (["--keep-formulas"], "=1+1")):
+            out_dir = tmp_path / (extra[0] if extra else "default")
+            args = ("export", "--out", str(out_dir), "--format", "csv", "--only", "terms")
+            result = run(*flags(sandbox), *args, *extra)
+            assert result.exit_code == 0, result.output
+            with (out_dir / "terms.csv").open(encoding="utf-8", newline="") as f:
+                names = {row["$sys.id"]: row["name"] for row in csv.DictReader(f)}
+            assert names[term_id] == expected
+    finally:
+        term["name"] = original
+
+
+def test_flatten() -> None:
+    """flatten: dotted keys, JSON lists, empty cells for None, true/false for booleans."""
+    row = flatten({"a": {"b": 1, "c": {"d": None}}, "e": [1, {"f": "é"}], "g": True, "h": {}})
+    assert row == {"a.b": "1", "a.c.d": "", "e": '[1,{"f":"é"}]', "g": "true", "h": "{}"}

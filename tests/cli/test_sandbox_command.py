@@ -1,0 +1,234 @@
+"""The ``sandbox`` command: its flags, made from SandboxConfig, and serving for real."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import fields
+
+import click
+import httpx
+import pytest
+
+import kimono_interop.sandbox
+from kimono_interop import KimonoClient
+from kimono_interop.cli import EXIT_CONFIG, EXIT_ERROR, EXIT_USAGE
+from kimono_interop.cli.sandbox import SANDBOX_HINT, config_options
+from kimono_interop.sandbox import Sandbox, SandboxConfig
+from kimono_interop.sandbox.config import SETTING, Setting
+from tests.support.cli import free_port, run
+
+
+#: The module's sandbox (the ``sandbox`` fixture of tests/conftest.py).
+SANDBOX = {"students": 30}
+
+
+# -- the sandbox's flags, made from SandboxConfig -----------------------------------------------
+#: The settings the command line leaves out on purpose (each says why in its metadata).
+NOT_FLAGS = {"client_id", "client_secret", "extra"}
+
+
+def setting_of(name: str) -> Setting:
+    """The ``Setting`` in the metadata of the SandboxConfig field ``name``."""
+    field = next(f for f in fields(SandboxConfig) if f.name == name)
+    setting: Setting = field.metadata[SETTING]
+    return setting
+
+
+def test_every_setting_is_a_flag_or_left_out_with_a_reason() -> None:
+    """Each SandboxConfig field is one flag, with help, unless its metadata says why not."""
+    options = {option.name: option for option in config_options()}
+    names = [f.name for f in fields(SandboxConfig)]
+    assert [n for n in names if n not in NOT_FLAGS] == list(options)
+    assert {n for n in names if setting_of(n).no_flag} == NOT_FLAGS
+    assert [name for name, option in options.items() if not option.help] == []
+
+
+def test_flag_defaults_are_the_settings_defaults() -> None:
+    """Each flag's default is its field's default, and bools are --x/--no-x pairs."""
+    defaults = {f.name: f.default for f in fields(SandboxConfig) if f.name not in NOT_FLAGS}
+    options = config_options()
+    assert defaults == {option.name: option.default for option in options}
+    pairs = {option.name: option.secondary_opts for option in options if option.is_bool_flag}
+    assert pairs == {
+        "initial_sync": ["--no-initial-sync"],
+        "orgs_without_sys": ["--no-orgs-without-sys"],
+        "bare_single_reads": ["--no-bare-single-reads"],
+        "fault_token": ["--no-fault-token"],
+    }
+
+
+def test_newer_settings_are_flags_in_the_help() -> None:
+    """Settings added after the command was written show up as flags with no CLI edit."""
+    result = run("sandbox", "--help")
+    assert result.exit_code == 0, result.output
+    for flag in (
+        "--task-schema",
+        "--grades-queries",
+        "--authenticate-requests",
+        "--references [nested|flat]",
+        "--orgs-without-sys / --no-orgs-without-sys",
+        "--bare-single-reads / --no-bare-single-reads",
+    ):
+        assert flag in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [
+        ("--students", "-1"),
+        ("--schools", "0"),
+        ("--tenants", "0"),
+        ("--error-rate", "1.5"),
+        ("--duplicate-rate", "-0.1"),
+        ("--ack-timeout", "0"),
+        ("--token-lifetime", "0"),
+        ("--latency", "-1"),
+        ("--grades-queries", "-1"),
+        ("--references", "sideways"),
+        ("--task-schema", "9.0"),  # refused by SandboxConfig itself, not by a click type
+        ("--seed", "seven"),
+    ],
+)
+def test_an_invalid_setting_exits_2_naming_its_flag(flag: str, value: str) -> None:
+    """A value the flag's type or SandboxConfig refuses is a usage error that names the flag."""
+    result = run("sandbox", flag, value)
+    assert result.exit_code == EXIT_USAGE, result.output
+    assert f"Invalid value for '{flag}'" in result.stderr
+
+
+def test_flag_limits_are_the_configs_own() -> None:
+    """Every bound and choice a flag shows is where SandboxConfig's checks draw the line."""
+    for option in config_options():
+        name, kind = str(option.name), option.type
+        if isinstance(kind, click.Choice):
+            for choice in kind.choices:
+                SandboxConfig(**{name: choice})
+            with pytest.raises(ValueError):
+                SandboxConfig(**{name: "not-a-choice"})
+        if not isinstance(kind, (click.IntRange, click.FloatRange)):
+            continue
+        step = 1 if isinstance(kind, click.IntRange) else 1e-9
+        if kind.min is not None:
+            SandboxConfig(**{name: kind.min + (step if kind.min_open else 0)})
+            with pytest.raises(ValueError):
+                SandboxConfig(**{name: kind.min - (0 if kind.min_open else step)})
+        if kind.max is not None:
+            SandboxConfig(**{name: kind.max})
+            with pytest.raises(ValueError):
+                SandboxConfig(**{name: kind.max + step})
+
+
+def test_flags_reach_the_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command serves exactly the SandboxConfig its flags describe (defaults included)."""
+    served: list[SandboxConfig] = []
+    monkeypatch.setattr(
+        kimono_interop.sandbox, "serve", lambda config, **where: served.append(config)
+    )
+    assert run("sandbox").exit_code == 0
+    flags = ["--students", "5", "--no-initial-sync", "--references", "flat"]
+    result = run("sandbox", *flags, "--task-schema", "1.0", "--fault-token")
+    assert result.exit_code == 0, result.output
+    changed = SandboxConfig(
+        students=5, initial_sync=False, references="flat", task_schema="1.0", fault_token=True
+    )
+    assert [SandboxConfig(), changed] == served
+    assert "5 students" in result.stdout
+
+
+def test_building_the_cli_does_not_import_the_sandbox() -> None:
+    """The sandbox (and its extra) is imported only when its command parses, not before."""
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from kimono_interop.cli import build_cli\n"
+        "for args in (['--help'], ['tenants', '--help']):\n"
+        "    assert CliRunner().invoke(build_cli(), args).exit_code == 0\n"
+        "print('kimono_interop.sandbox' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "False"), done.stderr
+
+
+def test_sandbox_without_its_extra_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the sandbox's extra the command exits 3 naming it; the others still work."""
+    monkeypatch.setitem(sys.modules, "kimono_interop.sandbox", None)  # import -> ImportError
+    result = run("sandbox", "--students", "5")
+    assert result.exit_code == EXIT_CONFIG, result.output
+    assert "pip install 'kimono-interop[sandbox]'" in result.stderr
+    assert SANDBOX_HINT in result.stderr
+    assert run("--help").exit_code == 0
+
+
+# -- the sandbox command, for real ---------------------------------------------------------------
+def test_sandbox_command_serves_and_prints_how_to_use_it() -> None:
+    """The sandbox command serves its data and prints the variables to use it."""
+    port = free_port()
+    command = [sys.executable, "-m", "kimono_interop.cli", "sandbox", "--port", str(port)]
+    proc = subprocess.Popen(
+        [*command, "--students", "5", "--seed", "3"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "COLUMNS": "120"},
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, "the sandbox command exited"
+                assert time.monotonic() < deadline, "the sandbox did not start"
+                time.sleep(0.1)
+        with KimonoClient(
+            "sandbox-client", "sandbox-secret", base_url=f"http://127.0.0.1:{port}"
+        ) as kimono:
+            assert len(list(kimono.rostering.students.list())) == 5
+    finally:
+        proc.send_signal(signal.SIGINT)
+        output, _ = proc.communicate(timeout=20)
+    assert proc.returncode == 0, output
+    assert f"KIMONO_BASE_URL=http://127.0.0.1:{port}" in output
+    assert "KIMONO_CLIENT_ID=sandbox-client" in output
+    assert "KIMONO_CLIENT_SECRET=sandbox-secret" in output
+
+
+def test_sandbox_command_on_a_taken_port_exits_1(sandbox: Sandbox) -> None:
+    """A port already taken ends the sandbox command with exit 1 and says why."""
+    port = sandbox.url.rsplit(":", 1)[1]
+    done = subprocess.run(
+        [sys.executable, "-m", "kimono_interop.cli", "sandbox", "--port", port, "--students", "1"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == EXIT_ERROR, done.stdout + done.stderr
+    assert f"could not serve on 127.0.0.1:{port}" in done.stderr
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "sandbox.example.test"])
+def test_sandbox_refuses_a_non_loopback_host_without_allow_remote(host: str) -> None:
+    """Serving the sandbox (and the credentials it prints) beyond this machine takes
+    --allow-remote; without it the command is a usage error and binds nothing."""
+    result = run("sandbox", "--host", host, "--students", "1")
+    assert result.exit_code == EXIT_USAGE
+    assert "--allow-remote" in result.output and "beyond this machine" in result.output
+
+
+def test_loopback_hosts_are_recognised() -> None:
+    """127.0.0.0/8, ::1 and localhost are loopback; wildcards, LAN addresses and other
+    names are not."""
+    from kimono_interop.cli.sandbox import _is_loopback
+
+    assert [_is_loopback(h) for h in ("127.0.0.1", "127.1.2.3", "::1", "[::1]", "LocalHost")] == [
+        True
+    ] * 5
+    assert not any(_is_loopback(h) for h in ("0.0.0.0", "::", "10.0.0.1", "example.test", ""))
