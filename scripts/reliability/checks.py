@@ -7,6 +7,7 @@ where an exception came from, and the check of a whole list pull.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 import traceback
@@ -98,6 +99,22 @@ def stop_when_drained(
     thread = threading.Thread(target=watch, daemon=True, name="drain-watch")
     thread.start()
     return thread
+
+
+async def run_until(consumer: Any, done: Callable[[], bool], deadline: float) -> Any:
+    """Run an async consumer until ``done()`` holds (or ``deadline`` seconds pass): its stats."""
+
+    async def watch() -> None:
+        limit = time.monotonic() + deadline
+        while time.monotonic() < limit and not done():
+            await asyncio.sleep(0.02)
+        consumer.stop()
+
+    watcher = asyncio.ensure_future(watch())
+    try:
+        return await consumer.run()
+    finally:
+        watcher.cancel()
 
 
 def check_pull(result: Result, label: str, got: list[str], expected: list[str]) -> None:

@@ -14,7 +14,6 @@ from kimono_interop.cli import EXIT_CONFIG, EXIT_ERROR, EXIT_USAGE, build_cli, m
 from kimono_interop.sandbox import Sandbox
 from tests.support.cli import CLEAN_ENV, flags, free_port, run
 
-
 #: The module's sandbox (the ``sandbox`` fixture of tests/conftest.py).
 SANDBOX = {"students": 30}
 

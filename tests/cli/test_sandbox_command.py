@@ -21,7 +21,6 @@ from kimono_interop.sandbox import Sandbox, SandboxConfig
 from kimono_interop.sandbox.config import SETTING, Setting
 from tests.support.cli import free_port, run
 
-
 #: The module's sandbox (the ``sandbox`` fixture of tests/conftest.py).
 SANDBOX = {"students": 30}
 

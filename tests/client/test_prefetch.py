@@ -199,6 +199,7 @@ def test_a_walk_that_ends_has_no_fetch_left_running() -> None:
     """The look-ahead guesses pages past the last one; when the walk returns (at the end,
     or after a wrong guess) those guesses have already ended, so a walk never holds more
     than prefetch + 1 requests, even when the next walk starts at once."""
+
     class SlowPastTheEnd(Service):
         async def handle(self, request: httpx.Request) -> httpx.Response:
             if int(request.url.params.get("page", "0")) >= 10:  # guesses past page 9

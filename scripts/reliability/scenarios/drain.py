@@ -15,7 +15,13 @@ from collections import Counter
 from typing import Any
 
 from kimono_interop import AsyncKimonoClient, KimonoClient, KimonoError, RetryTask, TaskView
-from scripts.reliability.checks import fast_retries, fault_counts, push_tasks, stop_when_drained
+from scripts.reliability.checks import (
+    fast_retries,
+    fault_counts,
+    push_tasks,
+    run_until,
+    stop_when_drained,
+)
 from scripts.reliability.faults import DROP, LOST, Rule, at_rates, scheduled, status_fault
 from scripts.reliability.paths import ACK_PATHS, TASKS_PATH
 from scripts.reliability.results import Result, fmt_counter
@@ -100,20 +106,9 @@ def task_drain(run: Run, *, use_async: bool = False) -> Result:
             async def drain() -> Any:
                 async with AsyncKimonoClient(**server.credentials, retry=fast_retries()) as kimono:
                     consumer = kimono.tasks.consumer(handle, **options)
-
-                    async def watch() -> None:
-                        limit = time.monotonic() + s.deadline
-                        while time.monotonic() < limit and not (
-                            state.queue.pending() == 0 and done()
-                        ):
-                            await asyncio.sleep(0.02)
-                        consumer.stop()
-
-                    watcher = asyncio.ensure_future(watch())
-                    try:
-                        return await consumer.run()
-                    finally:
-                        watcher.cancel()
+                    return await run_until(
+                        consumer, lambda: state.queue.pending() == 0 and done(), s.deadline
+                    )
 
             try:
                 stats = asyncio.run(drain())

@@ -18,11 +18,8 @@ drain every task exactly once.
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import signal
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -31,11 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from kimono_interop import AsyncKimonoClient, KimonoClient, KimonoError, TaskView
-from scripts.reliability.checks import fast_retries, push_tasks
+from scripts.reliability.checks import fast_retries, push_tasks, run_until
 from scripts.reliability.faults import Exchange, Fault, Rule, status_fault
 from scripts.reliability.paths import TASKS_PATH, TOKEN_PATH
+from scripts.reliability.processes import ConsumerProcess
 from scripts.reliability.results import Result
-from scripts.reliability.servers import CLIENT_ID, Run
+from scripts.reliability.servers import Run
 
 STUCK_TASKS = 20
 #: The n-th task (1-based) is the one whose handler never returns.
@@ -97,59 +95,25 @@ def _stuck(run: Run, result: Result, mode: str) -> float:
         state = server.state
         ids = push_tasks(state, server.tenant_id, STUCK_TASKS)
         out_path = Path(tmp) / "handled.txt"
-        env = {
-            **os.environ,
-            "KIMONO_BASE_URL": server.url,
-            "KIMONO_CLIENT_ID": CLIENT_ID,
-            "KIMONO_CLIENT_SECRET": run.client_secret,
-            "KIMONO_LOG": "debug",
-            "PYTHONUNBUFFERED": "1",
-        }
-        process = subprocess.Popen(
-            [sys.executable, "-c", STUCK_CONSUMER, mode, str(out_path), str(STUCK_AT)],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        lines: list[str] = []
-        errors: list[str] = []
         is_stuck = threading.Event()
 
-        def read_stdout() -> None:
-            assert process.stdout is not None
-            for line in process.stdout:
-                lines.append(line)
-                if line.startswith("stuck"):
-                    is_stuck.set()
+        def on_line(line: str) -> None:
+            if line.startswith("stuck"):
+                is_stuck.set()
 
-        def read_stderr() -> None:
-            assert process.stderr is not None
-            errors.extend(process.stderr)
-
-        readers = [threading.Thread(target=f, daemon=True) for f in (read_stdout, read_stderr)]
-        for reader in readers:
-            reader.start()
+        child = ConsumerProcess(
+            run, server, STUCK_CONSUMER, mode, str(out_path), str(STUCK_AT), on_line=on_line
+        )
         result.true(f"{what}: the handler got stuck", is_stuck.wait(timeout=60))
         time.sleep(0.3)
-        process.send_signal(signal.SIGINT)
+        child.process.send_signal(signal.SIGINT)
         time.sleep(0.5)
-        survived_first = process.poll() is None
-        second = time.monotonic()
-        process.send_signal(signal.SIGINT)
-        try:
-            code: int | None = process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            code = None
-        exit_seconds = time.monotonic() - second
-        for reader in readers:
-            reader.join(timeout=10)
-        run.watch.scan_text("subprocess output", "".join(lines + errors))
+        survived_first = child.process.poll() is None
+        code, exit_seconds = child.end_with(signal.SIGINT)
         handled = out_path.read_text().split() if out_path.exists() else []
         acked = [a.task_id for a in state.queue.acks]
         pending = state.queue.pending()
-    final = lines[-1].strip() if lines else ""
+    final = child.last_line
     stuck_id = ids[STUCK_AT - 1]
     done = STUCK_AT - 1
     result.true(f"{what}: still running after the first SIGINT", survived_first)
@@ -246,18 +210,7 @@ def _outage(run: Run, result: Result, *, use_async: bool) -> str:
                 async def follow() -> Any:
                     async with AsyncKimonoClient(**server.credentials, retry=retry) as kimono:
                         consumer = kimono.tasks.consumer(handle, **options)
-
-                        async def watch() -> None:
-                            limit = time.monotonic() + s.deadline
-                            while time.monotonic() < limit and not drained():
-                                await asyncio.sleep(0.02)
-                            consumer.stop()
-
-                        watcher = asyncio.ensure_future(watch())
-                        try:
-                            return await consumer.run()
-                        finally:
-                            watcher.cancel()
+                        return await run_until(consumer, drained, s.deadline)
 
                 stats = asyncio.run(follow())
             else:

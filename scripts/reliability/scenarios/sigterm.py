@@ -10,20 +10,17 @@ handles exactly the remaining tasks.
 from __future__ import annotations
 
 import itertools
-import os
 import signal
-import subprocess
-import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 from kimono_interop import KimonoClient
 from scripts.reliability.checks import push_tasks, stop_when_drained
 from scripts.reliability.paths import TASK_BATCH, TASKS_PATH
+from scripts.reliability.processes import ConsumerProcess
 from scripts.reliability.results import Result
-from scripts.reliability.servers import CLIENT_ID, Run
+from scripts.reliability.servers import Run
 
 CONSUMER = r"""
 import asyncio, logging, sys, time
@@ -86,57 +83,24 @@ def sigterm(run: Run, *, use_async: bool = False) -> Result:
         state, faults = server.state, server.faults
         ids = push_tasks(state, server.tenant_id, s.sigterm_tasks)
         out_path = Path(tmp) / "handled.txt"
-        env = {
-            **os.environ,
-            "KIMONO_BASE_URL": server.url,
-            "KIMONO_CLIENT_ID": CLIENT_ID,
-            "KIMONO_CLIENT_SECRET": run.client_secret,
-            "KIMONO_LOG": "debug",
-            "PYTHONUNBUFFERED": "1",
-        }
         mark = faults.mark()
-        process = subprocess.Popen(
-            [sys.executable, "-c", CONSUMER, label, str(out_path), str(s.sigterm_delay)],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        lines: list[str] = []
-        errors: list[str] = []
         reached = threading.Event()
+        handled_lines = itertools.count(1)
 
-        def read_stdout() -> None:
-            assert process.stdout is not None
-            for line in process.stdout:
-                lines.append(line)
-                if sum(1 for x in lines if x.startswith("handled")) >= signal_after:
-                    reached.set()
+        def on_line(line: str) -> None:
+            if line.startswith("handled") and next(handled_lines) >= signal_after:
+                reached.set()
 
-        def read_stderr() -> None:
-            assert process.stderr is not None
-            errors.extend(process.stderr)
-
-        readers = [threading.Thread(target=f, daemon=True) for f in (read_stdout, read_stderr)]
-        for reader in readers:
-            reader.start()
+        child = ConsumerProcess(
+            run, server, CONSUMER, label, str(out_path), str(s.sigterm_delay), on_line=on_line
+        )
         got_there = reached.wait(timeout=60)
         result.true(f"the consumer handled {signal_after} tasks", got_there)
-        signalled = time.monotonic()
-        process.send_signal(signal.SIGTERM)
-        try:
-            code: int | None = process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            code = None
-        exit_seconds = time.monotonic() - signalled
-        for reader in readers:
-            reader.join(timeout=10)
-        run.watch.scan_text("subprocess output", "".join(lines + errors))
+        code, exit_seconds = child.end_with(signal.SIGTERM)
         result.equal("exit code", code, 0)
         if s.timed:
             result.true("exited within 5 s of SIGTERM", exit_seconds <= 5, f"{exit_seconds:.2f} s")
-        final = lines[-1].strip() if lines else ""
+        final = child.last_line
         result.true("stopped by SIGTERM", final.startswith("stopped by=SIGTERM"), final)
         first_run = faults.since(mark)
         handled_1 = out_path.read_text().split() if out_path.exists() else []
