@@ -21,6 +21,10 @@ pretty-printed so a re-record's diff reads line by line. Against the sandbox the
 recording is deterministic: fixed seed, a fixed wall clock, seeded ids for the
 objects the sandbox creates, and a monotonic clock that stands still
 (:func:`sandbox_env`).
+
+One module of nearly 1,000 lines: recording, scrubbing, building the documented cassettes
+and replaying them share the scrubber's rules, and `make record` and the tests import it
+as one piece.
 """
 
 from __future__ import annotations
