@@ -25,6 +25,8 @@ SPECS = (
 PACKAGE = "overlay/kimono_interop"
 HTTP_METHODS = ("get", "put", "post", "patch", "delete")
 PAGING = ("page", "page_size")
+#: The keywords every method takes (the README's method table leaves them out).
+PER_CALL = ("extra_headers", "extra_query", "timeout")
 
 
 class DeclarationError(Exception):
@@ -323,8 +325,16 @@ def _check_behaviour(resource: Resource, package: Path) -> None:
     if missing:
         raise DeclarationError(f"{resource.behaviour} does not define {missing}")
     for function in functions:
+        keywords = [a.arg for a in function.args.kwonlyargs]
+        if function.name in custom:
+            lacking = [name for name in PER_CALL if name not in keywords]
+            if lacking:
+                raise DeclarationError(
+                    f"{resource.behaviour}.{function.name} must take {', '.join(lacking)} "
+                    "as keywords, as every method does"
+                )
         if not function.name.startswith("_"):
             positional = [a.arg for a in function.args.args[1:]]
-            keywords = [f"{a.arg}=" for a in function.args.kwonlyargs if a.arg != "timeout"]
-            text = f"{function.name}({', '.join(positional + keywords)})"
+            shown = [f"{name}=" for name in keywords if name not in PER_CALL]
+            text = f"{function.name}({', '.join(positional + shown)})"
             resource.hand_written[function.name] = text

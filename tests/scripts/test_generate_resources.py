@@ -156,6 +156,10 @@ def test_an_operation_added_to_the_spec_is_a_typed_documented_method_of_both_cli
             {"x-sdk": {"resource": "rostering.schools", "method": "get", "verb": "x"}},
             "x-sdk has unknown keys ['verb']",
         ),
+        (
+            {"x-sdk": {"resource": "tasks", "method": "run", "custom": True}},
+            "AsyncTasksBehaviour.run must take extra_headers, extra_query, timeout as keywords",
+        ),
     ],
 )
 def test_a_declaration_that_cannot_become_a_method_is_refused_with_its_reason(

@@ -6,7 +6,7 @@ edit; change the spec and run `make generate`.
 Hand-written behaviour (the task queue, XML uploads, tenant filters) lives in the
 behaviour classes named by the spec's ``x-sdk-resources``, which these inherit.
 
-One module of some 1,800 lines on purpose: the methods of 80 operations, each a
+One module of some 2,300 lines on purpose: the methods of 80 operations, each a
 signature, a docstring from the spec and one call, read by the tools (mypy, IDEs)
 and not by hand; splitting it per resource would add files, not clarity.
 """
@@ -44,7 +44,7 @@ from kimono_interop_data_api.models import Course, GradingCategory, Org, Person,
 from .._operations import OPERATIONS
 from .._pagination import AsyncPager
 from .._parsing import bare_or_enveloped, enveloped
-from .._types import NOT_GIVEN, Timeout
+from .._types import NOT_GIVEN, Headers, Query, Timeout
 from .._validation import (
     check_fields,
     coerce,
@@ -71,6 +71,8 @@ class AsyncRosteringOrgsResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Org]:
         """List all Orgs.
@@ -84,10 +86,19 @@ class AsyncRosteringOrgsResource(AsyncResource):
             Org.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def get(self, org_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Org:
+    async def get(
+        self,
+        org_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Org:
         """Find an Org by $sys.id.
 
         Find one Org (LEA or school) by its `$sys.id`.
@@ -101,6 +112,8 @@ class AsyncRosteringOrgsResource(AsyncResource):
             OPERATIONS["findOrg"],
             enveloped(Org),
             path={"id": validate_id(org_id, "org_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -109,6 +122,8 @@ class AsyncRosteringOrgsResource(AsyncResource):
         org_id: str | UUID,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Person]:
         """List Students that are members of an Org.
@@ -126,6 +141,8 @@ class AsyncRosteringOrgsResource(AsyncResource):
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -134,6 +151,8 @@ class AsyncRosteringOrgsResource(AsyncResource):
         org_id: str | UUID,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Person]:
         """List Teachers that are members of an Org.
@@ -151,6 +170,8 @@ class AsyncRosteringOrgsResource(AsyncResource):
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -159,6 +180,8 @@ class AsyncRosteringOrgsResource(AsyncResource):
         org_id: str | UUID,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Course]:
         """List Courses that belong to an Org.
@@ -176,6 +199,8 @@ class AsyncRosteringOrgsResource(AsyncResource):
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -184,6 +209,8 @@ class AsyncRosteringOrgsResource(AsyncResource):
         org_id: str | UUID,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Section]:
         """List Sections that belong to an Org.
@@ -201,6 +228,8 @@ class AsyncRosteringOrgsResource(AsyncResource):
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -209,6 +238,8 @@ class AsyncRosteringOrgsResource(AsyncResource):
         org_id: str | UUID,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Term]:
         """List Terms that belong to an Org.
@@ -226,6 +257,8 @@ class AsyncRosteringOrgsResource(AsyncResource):
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -237,6 +270,8 @@ class AsyncRosteringLeasResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Org]:
         """List all LEA-type Orgs.
@@ -250,10 +285,19 @@ class AsyncRosteringLeasResource(AsyncResource):
             Org.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def get(self, lea_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Org:
+    async def get(
+        self,
+        lea_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Org:
         """Find an LEA-type Org by $sys.id.
 
         Find one LEA-type Org by its `$sys.id`.
@@ -267,6 +311,8 @@ class AsyncRosteringLeasResource(AsyncResource):
             OPERATIONS["findLEA"],
             bare_or_enveloped(Org),
             path={"id": validate_id(lea_id, "lea_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -278,6 +324,8 @@ class AsyncRosteringSchoolsResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Org]:
         """List all School-type Orgs.
@@ -291,6 +339,8 @@ class AsyncRosteringSchoolsResource(AsyncResource):
             Org.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -302,6 +352,8 @@ class AsyncRosteringPersonsResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Person]:
         """Get all Persons.
@@ -315,10 +367,19 @@ class AsyncRosteringPersonsResource(AsyncResource):
             Person.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def get(self, person_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Person:
+    async def get(
+        self,
+        person_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Person:
         """Find a Person by $sys.id.
 
         Find one Person by its `$sys.id`.
@@ -332,6 +393,8 @@ class AsyncRosteringPersonsResource(AsyncResource):
             OPERATIONS["findPerson"],
             bare_or_enveloped(Person),
             path={"id": validate_id(person_id, "person_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -343,6 +406,8 @@ class AsyncRosteringStudentsResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Person]:
         """List all Student-type Persons.
@@ -356,6 +421,8 @@ class AsyncRosteringStudentsResource(AsyncResource):
             Person.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -367,6 +434,8 @@ class AsyncRosteringTeachersResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Person]:
         """List all Teacher-type Persons.
@@ -380,6 +449,8 @@ class AsyncRosteringTeachersResource(AsyncResource):
             Person.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -391,6 +462,8 @@ class AsyncRosteringCoursesResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Course]:
         """List all Courses.
@@ -404,10 +477,19 @@ class AsyncRosteringCoursesResource(AsyncResource):
             Course.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def get(self, course_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Course:
+    async def get(
+        self,
+        course_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Course:
         """Find a Course by $sys.id.
 
         Find one Course by its `$sys.id`.
@@ -421,6 +503,8 @@ class AsyncRosteringCoursesResource(AsyncResource):
             OPERATIONS["findCourse"],
             bare_or_enveloped(Course),
             path={"id": validate_id(course_id, "course_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -432,6 +516,8 @@ class AsyncRosteringSectionsResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Section]:
         """List all Sections.
@@ -445,10 +531,19 @@ class AsyncRosteringSectionsResource(AsyncResource):
             Section.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def get(self, section_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Section:
+    async def get(
+        self,
+        section_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Section:
         """Find a Section by $sys.id.
 
         Find one Section by its `$sys.id`.
@@ -462,6 +557,8 @@ class AsyncRosteringSectionsResource(AsyncResource):
             OPERATIONS["findSection"],
             bare_or_enveloped(Section),
             path={"id": validate_id(section_id, "section_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -473,6 +570,8 @@ class AsyncRosteringTermsResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Term]:
         """List all Terms.
@@ -486,10 +585,19 @@ class AsyncRosteringTermsResource(AsyncResource):
             Term.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def get(self, term_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Term:
+    async def get(
+        self,
+        term_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Term:
         """Find a Term by $sys.id.
 
         Find one Term by its `$sys.id`.
@@ -503,6 +611,8 @@ class AsyncRosteringTermsResource(AsyncResource):
             OPERATIONS["findTerm"],
             bare_or_enveloped(Term),
             path={"id": validate_id(term_id, "term_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -514,6 +624,8 @@ class AsyncGradesCategoriesResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[GradingCategory]:
         """List all Grading Categories.
@@ -527,6 +639,8 @@ class AsyncGradesCategoriesResource(AsyncResource):
             GradingCategory.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -541,6 +655,8 @@ class AsyncIntegrationsVersionsResource(AsyncIntegrationVersionsBehaviour):
         integration_id: str | UUID,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[IntegrationVersion]:
         """List Integration Versions.
@@ -559,6 +675,8 @@ class AsyncIntegrationsVersionsResource(AsyncIntegrationVersionsBehaviour):
             path={"id": validate_id(integration_id, "integration_id")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -568,6 +686,8 @@ class AsyncIntegrationsVersionsResource(AsyncIntegrationVersionsBehaviour):
         version: str,
         integration_version: IntegrationVersion | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Update Integration Version.
@@ -588,6 +708,8 @@ class AsyncIntegrationsVersionsResource(AsyncIntegrationVersionsBehaviour):
                 "version": validate_path_value(version, "version"),
             },
             body=coerce(IntegrationVersion, integration_version, "integration_version"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -596,6 +718,8 @@ class AsyncIntegrationsVersionsResource(AsyncIntegrationVersionsBehaviour):
         integration_id: str | UUID,
         version: str,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Delete Integration Version.
@@ -614,6 +738,8 @@ class AsyncIntegrationsVersionsResource(AsyncIntegrationVersionsBehaviour):
                 "id": validate_id(integration_id, "integration_id"),
                 "version": validate_path_value(version, "version"),
             },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -625,6 +751,8 @@ class AsyncScopingSchoolsResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[ScopingSchool]:
         """List Scoping Schools.
@@ -639,6 +767,8 @@ class AsyncScopingSchoolsResource(AsyncResource):
             ScopingSchool.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -647,6 +777,8 @@ class AsyncScopingSchoolsResource(AsyncResource):
         request: ScopingSchoolsBulkRequest | Mapping[str, Any],
         *,
         replace: bool = True,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> ScopingSchool:
         """Create Scoping Schools.
@@ -669,19 +801,39 @@ class AsyncScopingSchoolsResource(AsyncResource):
                 "request",
                 (("data", "", None, None, True),),
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def delete_all(self, *, timeout: Timeout = NOT_GIVEN) -> None:
+    async def delete_all(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete Scoping Schools.
 
         Delete every Scoping School of this tenant.
 
         ``DELETE /tenant/scoping/schools`` (deleteScopingSchools).
         """
-        return await self._none(OPERATIONS["deleteScopingSchools"], timeout=timeout)
+        return await self._none(
+            OPERATIONS["deleteScopingSchools"],
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
-    async def get(self, school_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> ScopingSchool:
+    async def get(
+        self,
+        school_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> ScopingSchool:
         """Find Scoping School.
 
         Find one Scoping School by id.
@@ -695,6 +847,8 @@ class AsyncScopingSchoolsResource(AsyncResource):
             OPERATIONS["findScopingSchool"],
             enveloped(ScopingSchool),
             path={"id": validate_id(school_id, "school_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -703,6 +857,8 @@ class AsyncScopingSchoolsResource(AsyncResource):
         school_id: str | UUID,
         school: ScopingSchool | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> ScopingSchool:
         """Update Scoping School.
@@ -724,10 +880,19 @@ class AsyncScopingSchoolsResource(AsyncResource):
                 "school",
                 (("selected", "bool", None, None, False),),
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def delete(self, school_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> None:
+    async def delete(
+        self,
+        school_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete Scoping School.
 
         Delete one Scoping School.
@@ -740,6 +905,8 @@ class AsyncScopingSchoolsResource(AsyncResource):
         return await self._none(
             OPERATIONS["deleteScopingSchool"],
             path={"id": validate_id(school_id, "school_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -751,6 +918,8 @@ class AsyncScopingCoursesResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[ScopingCourse]:
         """List Scoping Courses.
@@ -764,6 +933,8 @@ class AsyncScopingCoursesResource(AsyncResource):
             ScopingCourse.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -772,6 +943,8 @@ class AsyncScopingCoursesResource(AsyncResource):
         request: ScopingCoursesBulkRequest | Mapping[str, Any],
         *,
         replace: bool = True,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> ScopingCourse:
         """Create Scoping Courses.
@@ -794,19 +967,39 @@ class AsyncScopingCoursesResource(AsyncResource):
                 "request",
                 (("data", "", None, None, True),),
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def delete_all(self, *, timeout: Timeout = NOT_GIVEN) -> None:
+    async def delete_all(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete Scoping Courses.
 
         Delete every Scoping Course of this tenant.
 
         ``DELETE /tenant/scoping/courses`` (deleteScopingCourses).
         """
-        return await self._none(OPERATIONS["deleteScopingCourses"], timeout=timeout)
+        return await self._none(
+            OPERATIONS["deleteScopingCourses"],
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
-    async def get(self, course_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> ScopingCourse:
+    async def get(
+        self,
+        course_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> ScopingCourse:
         """Find Scoping Course.
 
         Find one Scoping Course by id.
@@ -820,6 +1013,8 @@ class AsyncScopingCoursesResource(AsyncResource):
             OPERATIONS["findScopingCourse"],
             enveloped(ScopingCourse),
             path={"id": validate_id(course_id, "course_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -828,6 +1023,8 @@ class AsyncScopingCoursesResource(AsyncResource):
         course_id: str | UUID,
         course: ScopingCourse | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> ScopingCourse:
         """Update Scoping Course.
@@ -849,10 +1046,19 @@ class AsyncScopingCoursesResource(AsyncResource):
                 "course",
                 (("selected", "bool", None, None, False),),
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def delete(self, course_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> None:
+    async def delete(
+        self,
+        course_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete Scoping Course.
 
         Delete one Scoping Course.
@@ -865,6 +1071,8 @@ class AsyncScopingCoursesResource(AsyncResource):
         return await self._none(
             OPERATIONS["deleteScopingCourse"],
             path={"id": validate_id(course_id, "course_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -944,6 +1152,8 @@ class AsyncAdminTasksResource(AsyncAdminTasksBehaviour):
         schema: str | None = None,
         driver: str | None = None,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Task]:
         """List Tasks (Admin).
@@ -970,10 +1180,19 @@ class AsyncAdminTasksResource(AsyncAdminTasksBehaviour):
             },
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def get(self, task_id: str, *, timeout: Timeout = NOT_GIVEN) -> Task:
+    async def get(
+        self,
+        task_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Task:
         """Find a Task.
 
         Find one Task of the queue by its id.
@@ -987,10 +1206,19 @@ class AsyncAdminTasksResource(AsyncAdminTasksBehaviour):
             OPERATIONS["findAdminTask"],
             enveloped(Task),
             path={"id": validate_path_value(task_id, "task_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def delete(self, task_id: str, *, timeout: Timeout = NOT_GIVEN) -> None:
+    async def delete(
+        self,
+        task_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete Task (Admin).
 
         Delete a Task from the Task Queue. This operation is only available via the Task
@@ -1004,6 +1232,8 @@ class AsyncAdminTasksResource(AsyncAdminTasksBehaviour):
         return await self._none(
             OPERATIONS["deleteAdminTask"],
             path={"id": validate_path_value(task_id, "task_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1015,6 +1245,8 @@ class AsyncActorsResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Actor]:
         """List Actors.
@@ -1030,6 +1262,8 @@ class AsyncActorsResource(AsyncResource):
             Actor.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1041,6 +1275,8 @@ class AsyncCloudsResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Cloud]:
         """List Interop Clouds.
@@ -1054,6 +1290,8 @@ class AsyncCloudsResource(AsyncResource):
             Cloud.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1061,6 +1299,8 @@ class AsyncCloudsResource(AsyncResource):
         self,
         cloud: Cloud | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> Cloud:
         """Create an Interop Cloud.
@@ -1078,6 +1318,8 @@ class AsyncCloudsResource(AsyncResource):
             body=check_fields(
                 coerce(Cloud, cloud, "cloud"), "cloud", (("generation", "int", None, None, False),)
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1088,6 +1330,8 @@ class AsyncCloudsResource(AsyncResource):
         userdata: str | None = None,
         name: str | None = None,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Cloud]:
         """Search Interop Clouds.
@@ -1113,10 +1357,19 @@ class AsyncCloudsResource(AsyncResource):
             },
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def get(self, cloud_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Cloud:
+    async def get(
+        self,
+        cloud_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Cloud:
         """Find an Interop Cloud.
 
         Find an Interop Cloud by identifier
@@ -1130,10 +1383,19 @@ class AsyncCloudsResource(AsyncResource):
             OPERATIONS["findCloud"],
             enveloped(Cloud),
             path={"id": validate_id(cloud_id, "cloud_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def delete(self, cloud_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> None:
+    async def delete(
+        self,
+        cloud_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete an Interop Cloud.
 
         Args:
@@ -1144,6 +1406,8 @@ class AsyncCloudsResource(AsyncResource):
         return await self._none(
             OPERATIONS["deleteCloud"],
             path={"id": validate_id(cloud_id, "cloud_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1153,6 +1417,8 @@ class AsyncCloudsResource(AsyncResource):
         *,
         credentials: bool | None = None,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Actor]:
         """List all Actors in an Interop Cloud.
@@ -1178,6 +1444,8 @@ class AsyncCloudsResource(AsyncResource):
             },
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1197,6 +1465,8 @@ class AsyncIntegrationsResource(AsyncResource):
         *,
         name: str | None = None,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Integration]:
         """List Integrations.
@@ -1214,6 +1484,8 @@ class AsyncIntegrationsResource(AsyncResource):
             params={"name": None if name is None else validate_str(name, "name")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1221,6 +1493,8 @@ class AsyncIntegrationsResource(AsyncResource):
         self,
         integration: Integration | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> Integration:
         """Create Integration.
@@ -1236,10 +1510,19 @@ class AsyncIntegrationsResource(AsyncResource):
             OPERATIONS["createIntegration"],
             enveloped(Integration),
             body=coerce(Integration, integration, "integration"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def get(self, integration_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Integration:
+    async def get(
+        self,
+        integration_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Integration:
         """Find an Integration.
 
         Find an Integration by id.
@@ -1253,6 +1536,8 @@ class AsyncIntegrationsResource(AsyncResource):
             OPERATIONS["findIntegration"],
             enveloped(Integration),
             path={"id": validate_id(integration_id, "integration_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1261,6 +1546,8 @@ class AsyncIntegrationsResource(AsyncResource):
         integration_id: str | UUID,
         integration: Integration | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Update Integration.
@@ -1277,10 +1564,19 @@ class AsyncIntegrationsResource(AsyncResource):
             OPERATIONS["updateIntegration"],
             path={"id": validate_id(integration_id, "integration_id")},
             body=coerce(Integration, integration, "integration"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def delete(self, integration_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> None:
+    async def delete(
+        self,
+        integration_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete an Integration.
 
         Args:
@@ -1291,6 +1587,8 @@ class AsyncIntegrationsResource(AsyncResource):
         return await self._none(
             OPERATIONS["deleteIntegration"],
             path={"id": validate_id(integration_id, "integration_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1300,7 +1598,14 @@ class AsyncTenantsResource(AsyncTenantsBehaviour):
     are.
     """
 
-    async def get(self, tenant_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> TenantInfo:
+    async def get(
+        self,
+        tenant_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> TenantInfo:
         """Find an TenantInfo by ID.
 
         Find one of your Integration tenants by id.
@@ -1314,10 +1619,18 @@ class AsyncTenantsResource(AsyncTenantsBehaviour):
             OPERATIONS["findInteropTenant"],
             enveloped(TenantInfo),
             path={"id": validate_id(tenant_id, "tenant_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def current(self, *, timeout: Timeout = NOT_GIVEN) -> TenantInfo:
+    async def current(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> TenantInfo:
         """Find the current tenant.
 
         Get the TenantInfo of the tenant identified by the caller's credentials.
@@ -1325,14 +1638,24 @@ class AsyncTenantsResource(AsyncTenantsBehaviour):
         ``GET /tenant`` (findCurrentTenant).
         """
         return await self._one(
-            OPERATIONS["findCurrentTenant"], enveloped(TenantInfo), timeout=timeout
+            OPERATIONS["findCurrentTenant"],
+            enveloped(TenantInfo),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
 
 
 class AsyncTenantStateResource(AsyncResource):
     """Modes and flags of the tenant identified by the credentials."""
 
-    async def get(self, *, timeout: Timeout = NOT_GIVEN) -> TenantState:
+    async def get(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> TenantState:
         """Find the tenant state.
 
         Get the modes and flags of the tenant identified by the caller's credentials.
@@ -1340,14 +1663,24 @@ class AsyncTenantStateResource(AsyncResource):
         ``GET /tenant/state`` (findTenantState).
         """
         return await self._one(
-            OPERATIONS["findTenantState"], enveloped(TenantState), timeout=timeout
+            OPERATIONS["findTenantState"],
+            enveloped(TenantState),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
 
 
 class AsyncTenantApplicationResource(AsyncResource):
     """Authentication parameters and options of the tenant's application."""
 
-    async def get(self, *, timeout: Timeout = NOT_GIVEN) -> TenantApplication:
+    async def get(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> TenantApplication:
         """Find the tenant application.
 
         The endpoint returns tenant application's authentication parameters (defined in the
@@ -1358,13 +1691,19 @@ class AsyncTenantApplicationResource(AsyncResource):
         ``GET /tenant/application`` (findTenantApplication).
         """
         return await self._one(
-            OPERATIONS["findTenantApplication"], enveloped(TenantApplication), timeout=timeout
+            OPERATIONS["findTenantApplication"],
+            enveloped(TenantApplication),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
 
     async def update(
         self,
         update: TenantApplicationUpdate | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Update the tenant application.
@@ -1384,6 +1723,8 @@ class AsyncTenantApplicationResource(AsyncResource):
         return await self._none(
             OPERATIONS["updateTenantApplication"],
             body=coerce(TenantApplicationUpdate, update, "update"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1410,6 +1751,8 @@ class AsyncRolloversResource(AsyncResource):
         *,
         sort: str | None = None,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Rollover]:
         """List Rollovers.
@@ -1428,6 +1771,8 @@ class AsyncRolloversResource(AsyncResource):
             params={"sort": None if sort is None else validate_str(sort, "sort")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1435,6 +1780,8 @@ class AsyncRolloversResource(AsyncResource):
         self,
         request: RolloverRequest | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> Rollover:
         """Create a Rollover.
@@ -1450,10 +1797,18 @@ class AsyncRolloversResource(AsyncResource):
             OPERATIONS["createRollover"],
             enveloped(Rollover),
             body=coerce(RolloverRequest, request, "request"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def count(self, *, timeout: Timeout = NOT_GIVEN) -> int:
+    async def count(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> int:
         """Count Rollovers.
 
         Get the count of rollovers for the tenant. The tenant is identified by actor
@@ -1461,9 +1816,21 @@ class AsyncRolloversResource(AsyncResource):
 
         ``GET /tenant/rollovers/count`` (countRollovers).
         """
-        return await self._count(OPERATIONS["countRollovers"], timeout=timeout)
+        return await self._count(
+            OPERATIONS["countRollovers"],
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
-    async def get(self, rollover_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Rollover:
+    async def get(
+        self,
+        rollover_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Rollover:
         """Find a Rollover.
 
         Get a rollover for the tenant. The tenant is identified by actor authentication
@@ -1478,6 +1845,8 @@ class AsyncRolloversResource(AsyncResource):
             OPERATIONS["findRollover"],
             enveloped(Rollover),
             path={"id": validate_id(rollover_id, "rollover_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1486,6 +1855,8 @@ class AsyncRolloversResource(AsyncResource):
         rollover_id: str | UUID,
         request: RolloverRequest | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> Rollover:
         """Update a Rollover.
@@ -1503,10 +1874,19 @@ class AsyncRolloversResource(AsyncResource):
             enveloped(Rollover),
             path={"id": validate_id(rollover_id, "rollover_id")},
             body=coerce(RolloverRequest, request, "request"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def delete(self, rollover_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> None:
+    async def delete(
+        self,
+        rollover_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete a Rollover.
 
         Delete a rollover of the tenant. An active rollover cannot be deleted.
@@ -1519,6 +1899,8 @@ class AsyncRolloversResource(AsyncResource):
         return await self._none(
             OPERATIONS["deleteRollover"],
             path={"id": validate_id(rollover_id, "rollover_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1530,6 +1912,8 @@ class AsyncSchedulesResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Schedule]:
         """List Schedules.
@@ -1544,6 +1928,8 @@ class AsyncSchedulesResource(AsyncResource):
             Schedule.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1551,6 +1937,8 @@ class AsyncSchedulesResource(AsyncResource):
         self,
         schedule: ScheduleCreate | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> Schedule:
         """Create a Schedule.
@@ -1572,10 +1960,18 @@ class AsyncSchedulesResource(AsyncResource):
                 "schedule",
                 (("hour", "int", 0, 23, True),),
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def count(self, *, timeout: Timeout = NOT_GIVEN) -> int:
+    async def count(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> int:
         """Count Schedules.
 
         Get the count of schedules for the tenant. The tenant is identified by actor
@@ -1583,9 +1979,21 @@ class AsyncSchedulesResource(AsyncResource):
 
         ``GET /tenant/schedules/count`` (countSchedules).
         """
-        return await self._count(OPERATIONS["countSchedules"], timeout=timeout)
+        return await self._count(
+            OPERATIONS["countSchedules"],
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
-    async def get(self, schedule_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Schedule:
+    async def get(
+        self,
+        schedule_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Schedule:
         """Find a Schedule.
 
         Find one schedule of the tenant by id.
@@ -1599,6 +2007,8 @@ class AsyncSchedulesResource(AsyncResource):
             OPERATIONS["findSchedule"],
             enveloped(Schedule),
             path={"id": validate_id(schedule_id, "schedule_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1607,6 +2017,8 @@ class AsyncSchedulesResource(AsyncResource):
         schedule_id: str | UUID,
         update: ScheduleUpdate | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Update a Schedule.
@@ -1627,10 +2039,19 @@ class AsyncSchedulesResource(AsyncResource):
                 "update",
                 (("enabled", "bool", None, None, True),),
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def delete(self, schedule_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> None:
+    async def delete(
+        self,
+        schedule_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete a Schedule.
 
         Delete a schedule.
@@ -1643,6 +2064,8 @@ class AsyncSchedulesResource(AsyncResource):
         return await self._none(
             OPERATIONS["deleteSchedule"],
             path={"id": validate_id(schedule_id, "schedule_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1651,6 +2074,8 @@ class AsyncSchedulesResource(AsyncResource):
         schedule_id: str | UUID,
         request: ScheduleRunRequest | Mapping[str, Any] | None = None,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Run a Schedule now.
@@ -1668,6 +2093,8 @@ class AsyncSchedulesResource(AsyncResource):
             OPERATIONS["runSchedule"],
             path={"id": validate_id(schedule_id, "schedule_id")},
             body=None if request is None else coerce(ScheduleRunRequest, request, "request"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1679,6 +2106,8 @@ class AsyncIngestionsResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Ingestion]:
         """List Ingestions.
@@ -1692,19 +2121,39 @@ class AsyncIngestionsResource(AsyncResource):
             Ingestion.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def count(self, *, timeout: Timeout = NOT_GIVEN) -> int:
+    async def count(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> int:
         """Count Ingestions.
 
         Get the total count of ingestions that would be returned by listIngestions
 
         ``GET /ingestions/count`` (countIngestions).
         """
-        return await self._count(OPERATIONS["countIngestions"], timeout=timeout)
+        return await self._count(
+            OPERATIONS["countIngestions"],
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
-    async def get(self, ingestion_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Ingestion:
+    async def get(
+        self,
+        ingestion_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Ingestion:
         """Find an Ingestion.
 
         Find one Ingestion by id.
@@ -1718,6 +2167,8 @@ class AsyncIngestionsResource(AsyncResource):
             OPERATIONS["findIngestion"],
             enveloped(Ingestion),
             path={"id": validate_id(ingestion_id, "ingestion_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 

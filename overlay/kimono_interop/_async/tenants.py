@@ -15,7 +15,7 @@ from kimono_interop_api.models import TenantInfo
 
 from .._operations import OPERATIONS
 from .._pagination import AsyncPager
-from .._types import NOT_GIVEN, Timeout
+from .._types import NOT_GIVEN, Headers, Query, Timeout
 from .._validation import account_ids, integration_names
 from ._resource import AsyncResource
 
@@ -29,6 +29,8 @@ class AsyncTenantsBehaviour(AsyncResource):
         accounts: str | Iterable[str | uuid.UUID] | None = None,
         integrations: str | Iterable[str] | None = None,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[TenantInfo]:
         """Every Integration tenant you are licensed and authorized to serve.
@@ -51,5 +53,7 @@ class AsyncTenantsBehaviour(AsyncResource):
                 "integrations": integration_names(integrations),
             },
             page_size=page_size,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )

@@ -8,7 +8,7 @@ edit; change the spec and run `make generate`.
 Hand-written behaviour (the task queue, XML uploads, tenant filters) lives in the
 behaviour classes named by the spec's ``x-sdk-resources``, which these inherit.
 
-One module of some 1,800 lines on purpose: the methods of 80 operations, each a
+One module of some 2,300 lines on purpose: the methods of 80 operations, each a
 signature, a docstring from the spec and one call, read by the tools (mypy, IDEs)
 and not by hand; splitting it per resource would add files, not clarity.
 """
@@ -46,7 +46,7 @@ from kimono_interop_data_api.models import Course, GradingCategory, Org, Person,
 from .._operations import OPERATIONS
 from .._pagination import SyncPager
 from .._parsing import bare_or_enveloped, enveloped
-from .._types import NOT_GIVEN, Timeout
+from .._types import NOT_GIVEN, Headers, Query, Timeout
 from .._validation import (
     check_fields,
     coerce,
@@ -73,6 +73,8 @@ class RosteringOrgsResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Org]:
         """List all Orgs.
@@ -86,10 +88,19 @@ class RosteringOrgsResource(Resource):
             Org.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def get(self, org_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Org:
+    def get(
+        self,
+        org_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Org:
         """Find an Org by $sys.id.
 
         Find one Org (LEA or school) by its `$sys.id`.
@@ -103,6 +114,8 @@ class RosteringOrgsResource(Resource):
             OPERATIONS["findOrg"],
             enveloped(Org),
             path={"id": validate_id(org_id, "org_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -111,6 +124,8 @@ class RosteringOrgsResource(Resource):
         org_id: str | UUID,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Person]:
         """List Students that are members of an Org.
@@ -128,6 +143,8 @@ class RosteringOrgsResource(Resource):
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -136,6 +153,8 @@ class RosteringOrgsResource(Resource):
         org_id: str | UUID,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Person]:
         """List Teachers that are members of an Org.
@@ -153,6 +172,8 @@ class RosteringOrgsResource(Resource):
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -161,6 +182,8 @@ class RosteringOrgsResource(Resource):
         org_id: str | UUID,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Course]:
         """List Courses that belong to an Org.
@@ -178,6 +201,8 @@ class RosteringOrgsResource(Resource):
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -186,6 +211,8 @@ class RosteringOrgsResource(Resource):
         org_id: str | UUID,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Section]:
         """List Sections that belong to an Org.
@@ -203,6 +230,8 @@ class RosteringOrgsResource(Resource):
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -211,6 +240,8 @@ class RosteringOrgsResource(Resource):
         org_id: str | UUID,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Term]:
         """List Terms that belong to an Org.
@@ -228,6 +259,8 @@ class RosteringOrgsResource(Resource):
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -239,6 +272,8 @@ class RosteringLeasResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Org]:
         """List all LEA-type Orgs.
@@ -252,10 +287,19 @@ class RosteringLeasResource(Resource):
             Org.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def get(self, lea_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Org:
+    def get(
+        self,
+        lea_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Org:
         """Find an LEA-type Org by $sys.id.
 
         Find one LEA-type Org by its `$sys.id`.
@@ -269,6 +313,8 @@ class RosteringLeasResource(Resource):
             OPERATIONS["findLEA"],
             bare_or_enveloped(Org),
             path={"id": validate_id(lea_id, "lea_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -280,6 +326,8 @@ class RosteringSchoolsResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Org]:
         """List all School-type Orgs.
@@ -293,6 +341,8 @@ class RosteringSchoolsResource(Resource):
             Org.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -304,6 +354,8 @@ class RosteringPersonsResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Person]:
         """Get all Persons.
@@ -317,10 +369,19 @@ class RosteringPersonsResource(Resource):
             Person.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def get(self, person_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Person:
+    def get(
+        self,
+        person_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Person:
         """Find a Person by $sys.id.
 
         Find one Person by its `$sys.id`.
@@ -334,6 +395,8 @@ class RosteringPersonsResource(Resource):
             OPERATIONS["findPerson"],
             bare_or_enveloped(Person),
             path={"id": validate_id(person_id, "person_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -345,6 +408,8 @@ class RosteringStudentsResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Person]:
         """List all Student-type Persons.
@@ -358,6 +423,8 @@ class RosteringStudentsResource(Resource):
             Person.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -369,6 +436,8 @@ class RosteringTeachersResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Person]:
         """List all Teacher-type Persons.
@@ -382,6 +451,8 @@ class RosteringTeachersResource(Resource):
             Person.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -393,6 +464,8 @@ class RosteringCoursesResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Course]:
         """List all Courses.
@@ -406,10 +479,19 @@ class RosteringCoursesResource(Resource):
             Course.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def get(self, course_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Course:
+    def get(
+        self,
+        course_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Course:
         """Find a Course by $sys.id.
 
         Find one Course by its `$sys.id`.
@@ -423,6 +505,8 @@ class RosteringCoursesResource(Resource):
             OPERATIONS["findCourse"],
             bare_or_enveloped(Course),
             path={"id": validate_id(course_id, "course_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -434,6 +518,8 @@ class RosteringSectionsResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Section]:
         """List all Sections.
@@ -447,10 +533,19 @@ class RosteringSectionsResource(Resource):
             Section.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def get(self, section_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Section:
+    def get(
+        self,
+        section_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Section:
         """Find a Section by $sys.id.
 
         Find one Section by its `$sys.id`.
@@ -464,6 +559,8 @@ class RosteringSectionsResource(Resource):
             OPERATIONS["findSection"],
             bare_or_enveloped(Section),
             path={"id": validate_id(section_id, "section_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -475,6 +572,8 @@ class RosteringTermsResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Term]:
         """List all Terms.
@@ -488,10 +587,19 @@ class RosteringTermsResource(Resource):
             Term.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def get(self, term_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Term:
+    def get(
+        self,
+        term_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Term:
         """Find a Term by $sys.id.
 
         Find one Term by its `$sys.id`.
@@ -505,6 +613,8 @@ class RosteringTermsResource(Resource):
             OPERATIONS["findTerm"],
             bare_or_enveloped(Term),
             path={"id": validate_id(term_id, "term_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -516,6 +626,8 @@ class GradesCategoriesResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[GradingCategory]:
         """List all Grading Categories.
@@ -529,6 +641,8 @@ class GradesCategoriesResource(Resource):
             GradingCategory.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -543,6 +657,8 @@ class IntegrationsVersionsResource(IntegrationVersionsBehaviour):
         integration_id: str | UUID,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[IntegrationVersion]:
         """List Integration Versions.
@@ -561,6 +677,8 @@ class IntegrationsVersionsResource(IntegrationVersionsBehaviour):
             path={"id": validate_id(integration_id, "integration_id")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -570,6 +688,8 @@ class IntegrationsVersionsResource(IntegrationVersionsBehaviour):
         version: str,
         integration_version: IntegrationVersion | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Update Integration Version.
@@ -590,6 +710,8 @@ class IntegrationsVersionsResource(IntegrationVersionsBehaviour):
                 "version": validate_path_value(version, "version"),
             },
             body=coerce(IntegrationVersion, integration_version, "integration_version"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -598,6 +720,8 @@ class IntegrationsVersionsResource(IntegrationVersionsBehaviour):
         integration_id: str | UUID,
         version: str,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Delete Integration Version.
@@ -616,6 +740,8 @@ class IntegrationsVersionsResource(IntegrationVersionsBehaviour):
                 "id": validate_id(integration_id, "integration_id"),
                 "version": validate_path_value(version, "version"),
             },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -627,6 +753,8 @@ class ScopingSchoolsResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[ScopingSchool]:
         """List Scoping Schools.
@@ -641,6 +769,8 @@ class ScopingSchoolsResource(Resource):
             ScopingSchool.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -649,6 +779,8 @@ class ScopingSchoolsResource(Resource):
         request: ScopingSchoolsBulkRequest | Mapping[str, Any],
         *,
         replace: bool = True,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> ScopingSchool:
         """Create Scoping Schools.
@@ -671,19 +803,39 @@ class ScopingSchoolsResource(Resource):
                 "request",
                 (("data", "", None, None, True),),
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def delete_all(self, *, timeout: Timeout = NOT_GIVEN) -> None:
+    def delete_all(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete Scoping Schools.
 
         Delete every Scoping School of this tenant.
 
         ``DELETE /tenant/scoping/schools`` (deleteScopingSchools).
         """
-        return self._none(OPERATIONS["deleteScopingSchools"], timeout=timeout)
+        return self._none(
+            OPERATIONS["deleteScopingSchools"],
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
-    def get(self, school_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> ScopingSchool:
+    def get(
+        self,
+        school_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> ScopingSchool:
         """Find Scoping School.
 
         Find one Scoping School by id.
@@ -697,6 +849,8 @@ class ScopingSchoolsResource(Resource):
             OPERATIONS["findScopingSchool"],
             enveloped(ScopingSchool),
             path={"id": validate_id(school_id, "school_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -705,6 +859,8 @@ class ScopingSchoolsResource(Resource):
         school_id: str | UUID,
         school: ScopingSchool | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> ScopingSchool:
         """Update Scoping School.
@@ -726,10 +882,19 @@ class ScopingSchoolsResource(Resource):
                 "school",
                 (("selected", "bool", None, None, False),),
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def delete(self, school_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> None:
+    def delete(
+        self,
+        school_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete Scoping School.
 
         Delete one Scoping School.
@@ -742,6 +907,8 @@ class ScopingSchoolsResource(Resource):
         return self._none(
             OPERATIONS["deleteScopingSchool"],
             path={"id": validate_id(school_id, "school_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -753,6 +920,8 @@ class ScopingCoursesResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[ScopingCourse]:
         """List Scoping Courses.
@@ -766,6 +935,8 @@ class ScopingCoursesResource(Resource):
             ScopingCourse.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -774,6 +945,8 @@ class ScopingCoursesResource(Resource):
         request: ScopingCoursesBulkRequest | Mapping[str, Any],
         *,
         replace: bool = True,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> ScopingCourse:
         """Create Scoping Courses.
@@ -796,19 +969,39 @@ class ScopingCoursesResource(Resource):
                 "request",
                 (("data", "", None, None, True),),
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def delete_all(self, *, timeout: Timeout = NOT_GIVEN) -> None:
+    def delete_all(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete Scoping Courses.
 
         Delete every Scoping Course of this tenant.
 
         ``DELETE /tenant/scoping/courses`` (deleteScopingCourses).
         """
-        return self._none(OPERATIONS["deleteScopingCourses"], timeout=timeout)
+        return self._none(
+            OPERATIONS["deleteScopingCourses"],
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
-    def get(self, course_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> ScopingCourse:
+    def get(
+        self,
+        course_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> ScopingCourse:
         """Find Scoping Course.
 
         Find one Scoping Course by id.
@@ -822,6 +1015,8 @@ class ScopingCoursesResource(Resource):
             OPERATIONS["findScopingCourse"],
             enveloped(ScopingCourse),
             path={"id": validate_id(course_id, "course_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -830,6 +1025,8 @@ class ScopingCoursesResource(Resource):
         course_id: str | UUID,
         course: ScopingCourse | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> ScopingCourse:
         """Update Scoping Course.
@@ -851,10 +1048,19 @@ class ScopingCoursesResource(Resource):
                 "course",
                 (("selected", "bool", None, None, False),),
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def delete(self, course_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> None:
+    def delete(
+        self,
+        course_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete Scoping Course.
 
         Delete one Scoping Course.
@@ -867,6 +1073,8 @@ class ScopingCoursesResource(Resource):
         return self._none(
             OPERATIONS["deleteScopingCourse"],
             path={"id": validate_id(course_id, "course_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -946,6 +1154,8 @@ class AdminTasksResource(AdminTasksBehaviour):
         schema: str | None = None,
         driver: str | None = None,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Task]:
         """List Tasks (Admin).
@@ -972,10 +1182,19 @@ class AdminTasksResource(AdminTasksBehaviour):
             },
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def get(self, task_id: str, *, timeout: Timeout = NOT_GIVEN) -> Task:
+    def get(
+        self,
+        task_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Task:
         """Find a Task.
 
         Find one Task of the queue by its id.
@@ -989,10 +1208,19 @@ class AdminTasksResource(AdminTasksBehaviour):
             OPERATIONS["findAdminTask"],
             enveloped(Task),
             path={"id": validate_path_value(task_id, "task_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def delete(self, task_id: str, *, timeout: Timeout = NOT_GIVEN) -> None:
+    def delete(
+        self,
+        task_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete Task (Admin).
 
         Delete a Task from the Task Queue. This operation is only available via the Task
@@ -1006,6 +1234,8 @@ class AdminTasksResource(AdminTasksBehaviour):
         return self._none(
             OPERATIONS["deleteAdminTask"],
             path={"id": validate_path_value(task_id, "task_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1017,6 +1247,8 @@ class ActorsResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Actor]:
         """List Actors.
@@ -1032,6 +1264,8 @@ class ActorsResource(Resource):
             Actor.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1043,6 +1277,8 @@ class CloudsResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Cloud]:
         """List Interop Clouds.
@@ -1056,6 +1292,8 @@ class CloudsResource(Resource):
             Cloud.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1063,6 +1301,8 @@ class CloudsResource(Resource):
         self,
         cloud: Cloud | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> Cloud:
         """Create an Interop Cloud.
@@ -1080,6 +1320,8 @@ class CloudsResource(Resource):
             body=check_fields(
                 coerce(Cloud, cloud, "cloud"), "cloud", (("generation", "int", None, None, False),)
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1090,6 +1332,8 @@ class CloudsResource(Resource):
         userdata: str | None = None,
         name: str | None = None,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Cloud]:
         """Search Interop Clouds.
@@ -1115,10 +1359,19 @@ class CloudsResource(Resource):
             },
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def get(self, cloud_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Cloud:
+    def get(
+        self,
+        cloud_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Cloud:
         """Find an Interop Cloud.
 
         Find an Interop Cloud by identifier
@@ -1132,10 +1385,19 @@ class CloudsResource(Resource):
             OPERATIONS["findCloud"],
             enveloped(Cloud),
             path={"id": validate_id(cloud_id, "cloud_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def delete(self, cloud_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> None:
+    def delete(
+        self,
+        cloud_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete an Interop Cloud.
 
         Args:
@@ -1146,6 +1408,8 @@ class CloudsResource(Resource):
         return self._none(
             OPERATIONS["deleteCloud"],
             path={"id": validate_id(cloud_id, "cloud_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1155,6 +1419,8 @@ class CloudsResource(Resource):
         *,
         credentials: bool | None = None,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Actor]:
         """List all Actors in an Interop Cloud.
@@ -1180,6 +1446,8 @@ class CloudsResource(Resource):
             },
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1199,6 +1467,8 @@ class IntegrationsResource(Resource):
         *,
         name: str | None = None,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Integration]:
         """List Integrations.
@@ -1216,6 +1486,8 @@ class IntegrationsResource(Resource):
             params={"name": None if name is None else validate_str(name, "name")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1223,6 +1495,8 @@ class IntegrationsResource(Resource):
         self,
         integration: Integration | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> Integration:
         """Create Integration.
@@ -1238,10 +1512,19 @@ class IntegrationsResource(Resource):
             OPERATIONS["createIntegration"],
             enveloped(Integration),
             body=coerce(Integration, integration, "integration"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def get(self, integration_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Integration:
+    def get(
+        self,
+        integration_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Integration:
         """Find an Integration.
 
         Find an Integration by id.
@@ -1255,6 +1538,8 @@ class IntegrationsResource(Resource):
             OPERATIONS["findIntegration"],
             enveloped(Integration),
             path={"id": validate_id(integration_id, "integration_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1263,6 +1548,8 @@ class IntegrationsResource(Resource):
         integration_id: str | UUID,
         integration: Integration | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Update Integration.
@@ -1279,10 +1566,19 @@ class IntegrationsResource(Resource):
             OPERATIONS["updateIntegration"],
             path={"id": validate_id(integration_id, "integration_id")},
             body=coerce(Integration, integration, "integration"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def delete(self, integration_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> None:
+    def delete(
+        self,
+        integration_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete an Integration.
 
         Args:
@@ -1293,6 +1589,8 @@ class IntegrationsResource(Resource):
         return self._none(
             OPERATIONS["deleteIntegration"],
             path={"id": validate_id(integration_id, "integration_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1302,7 +1600,14 @@ class TenantsResource(TenantsBehaviour):
     are.
     """
 
-    def get(self, tenant_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> TenantInfo:
+    def get(
+        self,
+        tenant_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> TenantInfo:
         """Find an TenantInfo by ID.
 
         Find one of your Integration tenants by id.
@@ -1316,36 +1621,68 @@ class TenantsResource(TenantsBehaviour):
             OPERATIONS["findInteropTenant"],
             enveloped(TenantInfo),
             path={"id": validate_id(tenant_id, "tenant_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def current(self, *, timeout: Timeout = NOT_GIVEN) -> TenantInfo:
+    def current(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> TenantInfo:
         """Find the current tenant.
 
         Get the TenantInfo of the tenant identified by the caller's credentials.
 
         ``GET /tenant`` (findCurrentTenant).
         """
-        return self._one(OPERATIONS["findCurrentTenant"], enveloped(TenantInfo), timeout=timeout)
+        return self._one(
+            OPERATIONS["findCurrentTenant"],
+            enveloped(TenantInfo),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
 
 class TenantStateResource(Resource):
     """Modes and flags of the tenant identified by the credentials."""
 
-    def get(self, *, timeout: Timeout = NOT_GIVEN) -> TenantState:
+    def get(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> TenantState:
         """Find the tenant state.
 
         Get the modes and flags of the tenant identified by the caller's credentials.
 
         ``GET /tenant/state`` (findTenantState).
         """
-        return self._one(OPERATIONS["findTenantState"], enveloped(TenantState), timeout=timeout)
+        return self._one(
+            OPERATIONS["findTenantState"],
+            enveloped(TenantState),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
 
 class TenantApplicationResource(Resource):
     """Authentication parameters and options of the tenant's application."""
 
-    def get(self, *, timeout: Timeout = NOT_GIVEN) -> TenantApplication:
+    def get(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> TenantApplication:
         """Find the tenant application.
 
         The endpoint returns tenant application's authentication parameters (defined in the
@@ -1356,13 +1693,19 @@ class TenantApplicationResource(Resource):
         ``GET /tenant/application`` (findTenantApplication).
         """
         return self._one(
-            OPERATIONS["findTenantApplication"], enveloped(TenantApplication), timeout=timeout
+            OPERATIONS["findTenantApplication"],
+            enveloped(TenantApplication),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
 
     def update(
         self,
         update: TenantApplicationUpdate | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Update the tenant application.
@@ -1382,6 +1725,8 @@ class TenantApplicationResource(Resource):
         return self._none(
             OPERATIONS["updateTenantApplication"],
             body=coerce(TenantApplicationUpdate, update, "update"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1408,6 +1753,8 @@ class RolloversResource(Resource):
         *,
         sort: str | None = None,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Rollover]:
         """List Rollovers.
@@ -1426,6 +1773,8 @@ class RolloversResource(Resource):
             params={"sort": None if sort is None else validate_str(sort, "sort")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1433,6 +1782,8 @@ class RolloversResource(Resource):
         self,
         request: RolloverRequest | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> Rollover:
         """Create a Rollover.
@@ -1448,10 +1799,18 @@ class RolloversResource(Resource):
             OPERATIONS["createRollover"],
             enveloped(Rollover),
             body=coerce(RolloverRequest, request, "request"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def count(self, *, timeout: Timeout = NOT_GIVEN) -> int:
+    def count(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> int:
         """Count Rollovers.
 
         Get the count of rollovers for the tenant. The tenant is identified by actor
@@ -1459,9 +1818,21 @@ class RolloversResource(Resource):
 
         ``GET /tenant/rollovers/count`` (countRollovers).
         """
-        return self._count(OPERATIONS["countRollovers"], timeout=timeout)
+        return self._count(
+            OPERATIONS["countRollovers"],
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
-    def get(self, rollover_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Rollover:
+    def get(
+        self,
+        rollover_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Rollover:
         """Find a Rollover.
 
         Get a rollover for the tenant. The tenant is identified by actor authentication
@@ -1476,6 +1847,8 @@ class RolloversResource(Resource):
             OPERATIONS["findRollover"],
             enveloped(Rollover),
             path={"id": validate_id(rollover_id, "rollover_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1484,6 +1857,8 @@ class RolloversResource(Resource):
         rollover_id: str | UUID,
         request: RolloverRequest | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> Rollover:
         """Update a Rollover.
@@ -1501,10 +1876,19 @@ class RolloversResource(Resource):
             enveloped(Rollover),
             path={"id": validate_id(rollover_id, "rollover_id")},
             body=coerce(RolloverRequest, request, "request"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def delete(self, rollover_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> None:
+    def delete(
+        self,
+        rollover_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete a Rollover.
 
         Delete a rollover of the tenant. An active rollover cannot be deleted.
@@ -1517,6 +1901,8 @@ class RolloversResource(Resource):
         return self._none(
             OPERATIONS["deleteRollover"],
             path={"id": validate_id(rollover_id, "rollover_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1528,6 +1914,8 @@ class SchedulesResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Schedule]:
         """List Schedules.
@@ -1542,6 +1930,8 @@ class SchedulesResource(Resource):
             Schedule.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1549,6 +1939,8 @@ class SchedulesResource(Resource):
         self,
         schedule: ScheduleCreate | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> Schedule:
         """Create a Schedule.
@@ -1570,10 +1962,18 @@ class SchedulesResource(Resource):
                 "schedule",
                 (("hour", "int", 0, 23, True),),
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def count(self, *, timeout: Timeout = NOT_GIVEN) -> int:
+    def count(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> int:
         """Count Schedules.
 
         Get the count of schedules for the tenant. The tenant is identified by actor
@@ -1581,9 +1981,21 @@ class SchedulesResource(Resource):
 
         ``GET /tenant/schedules/count`` (countSchedules).
         """
-        return self._count(OPERATIONS["countSchedules"], timeout=timeout)
+        return self._count(
+            OPERATIONS["countSchedules"],
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
-    def get(self, schedule_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Schedule:
+    def get(
+        self,
+        schedule_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Schedule:
         """Find a Schedule.
 
         Find one schedule of the tenant by id.
@@ -1597,6 +2009,8 @@ class SchedulesResource(Resource):
             OPERATIONS["findSchedule"],
             enveloped(Schedule),
             path={"id": validate_id(schedule_id, "schedule_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1605,6 +2019,8 @@ class SchedulesResource(Resource):
         schedule_id: str | UUID,
         update: ScheduleUpdate | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Update a Schedule.
@@ -1625,10 +2041,19 @@ class SchedulesResource(Resource):
                 "update",
                 (("enabled", "bool", None, None, True),),
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def delete(self, schedule_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> None:
+    def delete(
+        self,
+        schedule_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete a Schedule.
 
         Delete a schedule.
@@ -1641,6 +2066,8 @@ class SchedulesResource(Resource):
         return self._none(
             OPERATIONS["deleteSchedule"],
             path={"id": validate_id(schedule_id, "schedule_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1649,6 +2076,8 @@ class SchedulesResource(Resource):
         schedule_id: str | UUID,
         request: ScheduleRunRequest | Mapping[str, Any] | None = None,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Run a Schedule now.
@@ -1666,6 +2095,8 @@ class SchedulesResource(Resource):
             OPERATIONS["runSchedule"],
             path={"id": validate_id(schedule_id, "schedule_id")},
             body=None if request is None else coerce(ScheduleRunRequest, request, "request"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1677,6 +2108,8 @@ class IngestionsResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Ingestion]:
         """List Ingestions.
@@ -1690,19 +2123,39 @@ class IngestionsResource(Resource):
             Ingestion.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def count(self, *, timeout: Timeout = NOT_GIVEN) -> int:
+    def count(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> int:
         """Count Ingestions.
 
         Get the total count of ingestions that would be returned by listIngestions
 
         ``GET /ingestions/count`` (countIngestions).
         """
-        return self._count(OPERATIONS["countIngestions"], timeout=timeout)
+        return self._count(
+            OPERATIONS["countIngestions"],
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
-    def get(self, ingestion_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Ingestion:
+    def get(
+        self,
+        ingestion_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Ingestion:
         """Find an Ingestion.
 
         Find one Ingestion by id.
@@ -1716,6 +2169,8 @@ class IngestionsResource(Resource):
             OPERATIONS["findIngestion"],
             enveloped(Ingestion),
             path={"id": validate_id(ingestion_id, "ingestion_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
