@@ -46,6 +46,7 @@ from ._exceptions import (
 from ._logging import setup_logging as _setup_logging
 from ._pagination import AsyncPager, Page, SyncPager
 from ._references import ref_id
+from ._response import APIResponse
 from ._retry import RetryPolicy
 from ._runtime import TaskTimeoutError
 from ._sync.consumer import TaskConsumer
@@ -69,6 +70,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "NOT_GIVEN",
     "APIConnectionError",
+    "APIResponse",
     "APIStatusError",
     "APITimeoutError",
     "AckError",

@@ -83,6 +83,17 @@ def test_every_call_takes_the_per_call_options() -> None:
                 assert parameters[option].kind is inspect.Parameter.KEYWORD_ONLY, (name, option)
 
 
+def test_every_raw_call_is_on_both_clients_and_takes_what_its_plain_call_takes() -> None:
+    """``with_raw_response.<call>`` exists for each operation marked raw, on both clients,
+    with the parameters of the plain call."""
+    for client in (KimonoClient("a", "b"), AsyncKimonoClient("a", "b")):
+        for op in OPERATIONS.values():
+            if op.raw:
+                raw = inspect.signature(sdk_method(client.with_raw_response, op.id))
+                plain = inspect.signature(sdk_method(client, op.id))
+                assert raw.parameters == plain.parameters, op.id
+
+
 def test_the_sync_twin_of_every_async_module_exists() -> None:
     """``_sync/`` mirrors ``_async/`` module for module."""
     async_dir = ROOT / "overlay" / "kimono_interop" / "_async"

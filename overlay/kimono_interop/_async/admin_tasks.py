@@ -38,7 +38,7 @@ class AsyncAdminTasksBehaviour(AsyncResource):
         """Acknowledge one admin task (``success``, ``error``, ``retry``, ``reauthenticate``)."""
         task = validate_task_id(task_id, "task_id")
         ack = make_ack(task, status, message)
-        await self._none(
+        return await self._none(
             OPERATIONS["acknowledgeAdminTask"],
             path={"id": task},
             body=ack,

@@ -5,8 +5,11 @@ edit; change the spec and run `make generate`.
 
 Hand-written behaviour (the task queue, XML uploads, tenant filters) lives in the
 behaviour classes named by the spec's ``x-sdk-resources``, which these inherit.
+Each resource with calls of one object, a count or nothing has a raw twin
+(``...WithRawResponse``, reached through ``client.with_raw_response``) whose calls
+answer an APIResponse (``kimono_interop._response``).
 
-One module of some 2,300 lines on purpose: the methods of 80 operations, each a
+One module of some 2,600 lines on purpose: the methods of 80 operations, each a
 signature, a docstring from the spec and one call, read by the tools (mypy, IDEs)
 and not by hand; splitting it per resource would add files, not clarity.
 """
@@ -44,6 +47,7 @@ from kimono_interop_data_api.models import Course, GradingCategory, Org, Person,
 from .._operations import OPERATIONS
 from .._pagination import AsyncPager
 from .._parsing import bare_or_enveloped, enveloped
+from .._response import araw_response
 from .._types import NOT_GIVEN, Headers, Query, Timeout
 from .._validation import (
     check_fields,
@@ -2173,8 +2177,355 @@ class AsyncIngestionsResource(AsyncResource):
         )
 
 
+class AsyncRosteringOrgsWithRawResponse:
+    """``rostering.orgs``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncRosteringOrgsResource(client, raw=True)
+        self.get = araw_response(resource.get)
+
+
+class AsyncRosteringLeasWithRawResponse:
+    """``rostering.leas``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncRosteringLeasResource(client, raw=True)
+        self.get = araw_response(resource.get)
+
+
+class AsyncRosteringPersonsWithRawResponse:
+    """``rostering.persons``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncRosteringPersonsResource(client, raw=True)
+        self.get = araw_response(resource.get)
+
+
+class AsyncRosteringCoursesWithRawResponse:
+    """``rostering.courses``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncRosteringCoursesResource(client, raw=True)
+        self.get = araw_response(resource.get)
+
+
+class AsyncRosteringSectionsWithRawResponse:
+    """``rostering.sections``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncRosteringSectionsResource(client, raw=True)
+        self.get = araw_response(resource.get)
+
+
+class AsyncRosteringTermsWithRawResponse:
+    """``rostering.terms``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncRosteringTermsResource(client, raw=True)
+        self.get = araw_response(resource.get)
+
+
+class AsyncIntegrationsVersionsWithRawResponse:
+    """``integrations.versions``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncIntegrationsVersionsResource(client, raw=True)
+        self.create = araw_response(resource.create)
+        self.update = araw_response(resource.update)
+        self.delete = araw_response(resource.delete)
+        self.update_blueprint = araw_response(resource.update_blueprint)
+
+
+class AsyncScopingSchoolsWithRawResponse:
+    """``scoping.schools``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncScopingSchoolsResource(client, raw=True)
+        self.create = araw_response(resource.create)
+        self.delete_all = araw_response(resource.delete_all)
+        self.get = araw_response(resource.get)
+        self.update = araw_response(resource.update)
+        self.delete = araw_response(resource.delete)
+
+
+class AsyncScopingCoursesWithRawResponse:
+    """``scoping.courses``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncScopingCoursesResource(client, raw=True)
+        self.create = araw_response(resource.create)
+        self.delete_all = araw_response(resource.delete_all)
+        self.get = araw_response(resource.get)
+        self.update = araw_response(resource.update)
+        self.delete = araw_response(resource.delete)
+
+
+class AsyncRosteringWithRawResponse:
+    """``rostering``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+
+    @cached_property
+    def courses(self) -> AsyncRosteringCoursesWithRawResponse:
+        """Courses."""
+        return AsyncRosteringCoursesWithRawResponse(self._client)
+
+    @cached_property
+    def leas(self) -> AsyncRosteringLeasWithRawResponse:
+        """LEA-type Orgs (districts)."""
+        return AsyncRosteringLeasWithRawResponse(self._client)
+
+    @cached_property
+    def orgs(self) -> AsyncRosteringOrgsWithRawResponse:
+        """Orgs (LEAs and schools), and the persons, courses, sections and terms of each."""
+        return AsyncRosteringOrgsWithRawResponse(self._client)
+
+    @cached_property
+    def persons(self) -> AsyncRosteringPersonsWithRawResponse:
+        """Persons (students and teachers)."""
+        return AsyncRosteringPersonsWithRawResponse(self._client)
+
+    @cached_property
+    def sections(self) -> AsyncRosteringSectionsWithRawResponse:
+        """Sections (classes) of courses."""
+        return AsyncRosteringSectionsWithRawResponse(self._client)
+
+    @cached_property
+    def terms(self) -> AsyncRosteringTermsWithRawResponse:
+        """Terms -- school years, semesters, trimesters, marking periods."""
+        return AsyncRosteringTermsWithRawResponse(self._client)
+
+
+class AsyncTasksWithRawResponse:
+    """``tasks``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncTasksResource(client, raw=True)
+        self.ack = araw_response(resource.ack)
+
+
+class AsyncAdminTasksWithRawResponse:
+    """``admin_tasks``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncAdminTasksResource(client, raw=True)
+        self.get = araw_response(resource.get)
+        self.delete = araw_response(resource.delete)
+        self.ack = araw_response(resource.ack)
+
+
+class AsyncCloudsWithRawResponse:
+    """``clouds``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncCloudsResource(client, raw=True)
+        self.create = araw_response(resource.create)
+        self.get = araw_response(resource.get)
+        self.delete = araw_response(resource.delete)
+
+
+class AsyncIntegrationsWithRawResponse:
+    """``integrations``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncIntegrationsResource(client, raw=True)
+        self.create = araw_response(resource.create)
+        self.get = araw_response(resource.get)
+        self.update = araw_response(resource.update)
+        self.delete = araw_response(resource.delete)
+
+    @cached_property
+    def versions(self) -> AsyncIntegrationsVersionsWithRawResponse:
+        """Versions of an Integration, each described by an Integration Blueprint (an XML
+        document); a version is named by its version string, e.g. ``"1.2.0"``.
+        """
+        return AsyncIntegrationsVersionsWithRawResponse(self._client)
+
+
+class AsyncTenantsWithRawResponse:
+    """``tenants``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncTenantsResource(client, raw=True)
+        self.get = araw_response(resource.get)
+        self.current = araw_response(resource.current)
+
+
+class AsyncTenantStateWithRawResponse:
+    """``tenant_state``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncTenantStateResource(client, raw=True)
+        self.get = araw_response(resource.get)
+
+
+class AsyncTenantApplicationWithRawResponse:
+    """``tenant_application``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncTenantApplicationResource(client, raw=True)
+        self.get = araw_response(resource.get)
+        self.update = araw_response(resource.update)
+
+
+class AsyncScopingWithRawResponse:
+    """``scoping``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+
+    @cached_property
+    def courses(self) -> AsyncScopingCoursesWithRawResponse:
+        """The tenant's Scoping Courses."""
+        return AsyncScopingCoursesWithRawResponse(self._client)
+
+    @cached_property
+    def schools(self) -> AsyncScopingSchoolsWithRawResponse:
+        """The tenant's Scoping Schools."""
+        return AsyncScopingSchoolsWithRawResponse(self._client)
+
+
+class AsyncRolloversWithRawResponse:
+    """``rollovers``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncRolloversResource(client, raw=True)
+        self.create = araw_response(resource.create)
+        self.count = araw_response(resource.count)
+        self.get = araw_response(resource.get)
+        self.update = araw_response(resource.update)
+        self.delete = araw_response(resource.delete)
+
+
+class AsyncSchedulesWithRawResponse:
+    """``schedules``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncSchedulesResource(client, raw=True)
+        self.create = araw_response(resource.create)
+        self.count = araw_response(resource.count)
+        self.get = araw_response(resource.get)
+        self.update = araw_response(resource.update)
+        self.delete = araw_response(resource.delete)
+        self.run = araw_response(resource.run)
+
+
+class AsyncIngestionsWithRawResponse:
+    """``ingestions``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncIngestionsResource(client, raw=True)
+        self.count = araw_response(resource.count)
+        self.get = araw_response(resource.get)
+
+
+class AsyncResourcesWithRawResponse:
+    """The client's calls answering an :class:`APIResponse` (``with_raw_response``)."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+
+    @cached_property
+    def rostering(self) -> AsyncRosteringWithRawResponse:
+        """The roster of the tenant -- orgs, persons, courses, sections and terms."""
+        return AsyncRosteringWithRawResponse(self._client)
+
+    @cached_property
+    def tasks(self) -> AsyncTasksWithRawResponse:
+        """The driver's task queue: the changes Kimono pushes, to handle and acknowledge one by
+        one (``run`` drains it through a handler).
+        """
+        return AsyncTasksWithRawResponse(self._client)
+
+    @cached_property
+    def admin_tasks(self) -> AsyncAdminTasksWithRawResponse:
+        """The administrative view of the task queue -- list, find, delete and acknowledge any
+        task.
+        """
+        return AsyncAdminTasksWithRawResponse(self._client)
+
+    @cached_property
+    def clouds(self) -> AsyncCloudsWithRawResponse:
+        """Interop Clouds of the accounts visible to you, and the actors installed in each."""
+        return AsyncCloudsWithRawResponse(self._client)
+
+    @cached_property
+    def integrations(self) -> AsyncIntegrationsWithRawResponse:
+        """Integrations of your account."""
+        return AsyncIntegrationsWithRawResponse(self._client)
+
+    @cached_property
+    def tenants(self) -> AsyncTenantsWithRawResponse:
+        """The Integration tenants you are licensed and authorized to serve, and the tenant you
+        are.
+        """
+        return AsyncTenantsWithRawResponse(self._client)
+
+    @cached_property
+    def tenant_state(self) -> AsyncTenantStateWithRawResponse:
+        """Modes and flags of the tenant identified by the credentials."""
+        return AsyncTenantStateWithRawResponse(self._client)
+
+    @cached_property
+    def tenant_application(self) -> AsyncTenantApplicationWithRawResponse:
+        """Authentication parameters and options of the tenant's application."""
+        return AsyncTenantApplicationWithRawResponse(self._client)
+
+    @cached_property
+    def scoping(self) -> AsyncScopingWithRawResponse:
+        """Which schools and courses of the tenant's repository the tenant sees."""
+        return AsyncScopingWithRawResponse(self._client)
+
+    @cached_property
+    def rollovers(self) -> AsyncRolloversWithRawResponse:
+        """The tenant's rollovers from one school year to the next."""
+        return AsyncRolloversWithRawResponse(self._client)
+
+    @cached_property
+    def schedules(self) -> AsyncSchedulesWithRawResponse:
+        """The tenant's collection schedules."""
+        return AsyncSchedulesWithRawResponse(self._client)
+
+    @cached_property
+    def ingestions(self) -> AsyncIngestionsWithRawResponse:
+        """The tenant's ingestions (data loads into its repository)."""
+        return AsyncIngestionsWithRawResponse(self._client)
+
+
 class AsyncResources:
     """The client's top-level resources (mixed into AsyncKimonoClient)."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncResourcesWithRawResponse:
+        """The calls of one object, a count or nothing, each answering an APIResponse.
+
+        ``kimono.with_raw_response.rostering.persons.get(person_id)`` sends what
+        ``kimono.rostering.persons.get(person_id)`` sends and answers the HTTP response
+        (``status_code``, ``headers``, ``request_id``, ``http_response``), with
+        ``parse()`` for the Person. Lists are not here: ``pager.pages()`` gives each
+        page's response.
+        """
+        return AsyncResourcesWithRawResponse(cast("AsyncKimonoClient", self))
 
     @cached_property
     def rostering(self) -> AsyncRosteringResource:

@@ -138,7 +138,7 @@ class AsyncTasksBehaviour(AsyncResource):
         """
         task = validate_task_id(task_id.id if isinstance(task_id, TaskView) else task_id, "task_id")
         ack = make_ack(task, status, message, app_id=app_id)
-        await self._none(
+        return await self._none(
             OPERATIONS["acknowledgeTask"],
             path={"id": task},
             body=ack,

@@ -17,8 +17,9 @@ parameters; on a list, on every page).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 from urllib.parse import quote
 
 import httpx
@@ -28,6 +29,7 @@ from .._exceptions import ConfigurationError
 from .._operations import Operation
 from .._pagination import SyncPager
 from .._parsing import parse_count, parse_model
+from .._response import APIResponse
 from .._types import NOT_GIVEN, Headers, Query, Timeout
 from .._validation import validate_page_size
 from ._sender import Sender
@@ -72,10 +74,21 @@ def _json(body: Body | None) -> Any:
 
 
 class Resource:
-    """Base of the resource objects: one per area of the APIs."""
+    """Base of the resource objects: one per area of the APIs.
 
-    def __init__(self, client: KimonoClient) -> None:
+    A resource made with ``raw=True`` (by ``client.with_raw_response``) answers each call
+    of one object, count or nothing with an :class:`APIResponse` instead of the result.
+    """
+
+    def __init__(self, client: KimonoClient, *, raw: bool = False) -> None:
         self._client = client
+        self._raw = raw
+
+    def _answer(self, response: httpx.Response, read: Callable[[httpx.Response], T]) -> T:
+        """The result ``read`` from ``response``; on a raw resource, the response to read later."""
+        if self._raw:
+            return cast(T, APIResponse(response, read))
+        return read(response)
 
     def _sender(self, operation: Operation) -> Sender:
         return self._client._senders[operation.api]
@@ -175,7 +188,7 @@ class Resource:
             extra_query=extra_query,
             timeout=timeout,
         )
-        return parse_model(response, parse)
+        return self._answer(response, functools.partial(parse_model, parse=parse))
 
     def _count(
         self,
@@ -196,7 +209,7 @@ class Resource:
             extra_query=extra_query,
             timeout=timeout,
         )
-        return parse_count(response)
+        return self._answer(response, parse_count)
 
     def _none(
         self,
@@ -210,7 +223,7 @@ class Resource:
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """A call whose answer has no body worth reading (204, or an empty 200)."""
-        self._call(
+        response = self._call(
             operation,
             path=path,
             params=params,
@@ -219,3 +232,8 @@ class Resource:
             extra_query=extra_query,
             timeout=timeout,
         )
+        return self._answer(response, _nothing)
+
+
+def _nothing(response: httpx.Response) -> None:
+    return None

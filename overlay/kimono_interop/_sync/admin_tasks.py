@@ -40,7 +40,7 @@ class AdminTasksBehaviour(Resource):
         """Acknowledge one admin task (``success``, ``error``, ``retry``, ``reauthenticate``)."""
         task = validate_task_id(task_id, "task_id")
         ack = make_ack(task, status, message)
-        self._none(
+        return self._none(
             OPERATIONS["acknowledgeAdminTask"],
             path={"id": task},
             body=ack,

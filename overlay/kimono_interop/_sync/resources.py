@@ -7,8 +7,11 @@ edit; change the spec and run `make generate`.
 
 Hand-written behaviour (the task queue, XML uploads, tenant filters) lives in the
 behaviour classes named by the spec's ``x-sdk-resources``, which these inherit.
+Each resource with calls of one object, a count or nothing has a raw twin
+(``...WithRawResponse``, reached through ``client.with_raw_response``) whose calls
+answer an APIResponse (``kimono_interop._response``).
 
-One module of some 2,300 lines on purpose: the methods of 80 operations, each a
+One module of some 2,600 lines on purpose: the methods of 80 operations, each a
 signature, a docstring from the spec and one call, read by the tools (mypy, IDEs)
 and not by hand; splitting it per resource would add files, not clarity.
 """
@@ -46,6 +49,7 @@ from kimono_interop_data_api.models import Course, GradingCategory, Org, Person,
 from .._operations import OPERATIONS
 from .._pagination import SyncPager
 from .._parsing import bare_or_enveloped, enveloped
+from .._response import raw_response
 from .._types import NOT_GIVEN, Headers, Query, Timeout
 from .._validation import (
     check_fields,
@@ -2175,8 +2179,355 @@ class IngestionsResource(Resource):
         )
 
 
+class RosteringOrgsWithRawResponse:
+    """``rostering.orgs``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = RosteringOrgsResource(client, raw=True)
+        self.get = raw_response(resource.get)
+
+
+class RosteringLeasWithRawResponse:
+    """``rostering.leas``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = RosteringLeasResource(client, raw=True)
+        self.get = raw_response(resource.get)
+
+
+class RosteringPersonsWithRawResponse:
+    """``rostering.persons``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = RosteringPersonsResource(client, raw=True)
+        self.get = raw_response(resource.get)
+
+
+class RosteringCoursesWithRawResponse:
+    """``rostering.courses``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = RosteringCoursesResource(client, raw=True)
+        self.get = raw_response(resource.get)
+
+
+class RosteringSectionsWithRawResponse:
+    """``rostering.sections``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = RosteringSectionsResource(client, raw=True)
+        self.get = raw_response(resource.get)
+
+
+class RosteringTermsWithRawResponse:
+    """``rostering.terms``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = RosteringTermsResource(client, raw=True)
+        self.get = raw_response(resource.get)
+
+
+class IntegrationsVersionsWithRawResponse:
+    """``integrations.versions``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = IntegrationsVersionsResource(client, raw=True)
+        self.create = raw_response(resource.create)
+        self.update = raw_response(resource.update)
+        self.delete = raw_response(resource.delete)
+        self.update_blueprint = raw_response(resource.update_blueprint)
+
+
+class ScopingSchoolsWithRawResponse:
+    """``scoping.schools``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = ScopingSchoolsResource(client, raw=True)
+        self.create = raw_response(resource.create)
+        self.delete_all = raw_response(resource.delete_all)
+        self.get = raw_response(resource.get)
+        self.update = raw_response(resource.update)
+        self.delete = raw_response(resource.delete)
+
+
+class ScopingCoursesWithRawResponse:
+    """``scoping.courses``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = ScopingCoursesResource(client, raw=True)
+        self.create = raw_response(resource.create)
+        self.delete_all = raw_response(resource.delete_all)
+        self.get = raw_response(resource.get)
+        self.update = raw_response(resource.update)
+        self.delete = raw_response(resource.delete)
+
+
+class RosteringWithRawResponse:
+    """``rostering``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+
+    @cached_property
+    def courses(self) -> RosteringCoursesWithRawResponse:
+        """Courses."""
+        return RosteringCoursesWithRawResponse(self._client)
+
+    @cached_property
+    def leas(self) -> RosteringLeasWithRawResponse:
+        """LEA-type Orgs (districts)."""
+        return RosteringLeasWithRawResponse(self._client)
+
+    @cached_property
+    def orgs(self) -> RosteringOrgsWithRawResponse:
+        """Orgs (LEAs and schools), and the persons, courses, sections and terms of each."""
+        return RosteringOrgsWithRawResponse(self._client)
+
+    @cached_property
+    def persons(self) -> RosteringPersonsWithRawResponse:
+        """Persons (students and teachers)."""
+        return RosteringPersonsWithRawResponse(self._client)
+
+    @cached_property
+    def sections(self) -> RosteringSectionsWithRawResponse:
+        """Sections (classes) of courses."""
+        return RosteringSectionsWithRawResponse(self._client)
+
+    @cached_property
+    def terms(self) -> RosteringTermsWithRawResponse:
+        """Terms -- school years, semesters, trimesters, marking periods."""
+        return RosteringTermsWithRawResponse(self._client)
+
+
+class TasksWithRawResponse:
+    """``tasks``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = TasksResource(client, raw=True)
+        self.ack = raw_response(resource.ack)
+
+
+class AdminTasksWithRawResponse:
+    """``admin_tasks``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = AdminTasksResource(client, raw=True)
+        self.get = raw_response(resource.get)
+        self.delete = raw_response(resource.delete)
+        self.ack = raw_response(resource.ack)
+
+
+class CloudsWithRawResponse:
+    """``clouds``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = CloudsResource(client, raw=True)
+        self.create = raw_response(resource.create)
+        self.get = raw_response(resource.get)
+        self.delete = raw_response(resource.delete)
+
+
+class IntegrationsWithRawResponse:
+    """``integrations``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = IntegrationsResource(client, raw=True)
+        self.create = raw_response(resource.create)
+        self.get = raw_response(resource.get)
+        self.update = raw_response(resource.update)
+        self.delete = raw_response(resource.delete)
+
+    @cached_property
+    def versions(self) -> IntegrationsVersionsWithRawResponse:
+        """Versions of an Integration, each described by an Integration Blueprint (an XML
+        document); a version is named by its version string, e.g. ``"1.2.0"``.
+        """
+        return IntegrationsVersionsWithRawResponse(self._client)
+
+
+class TenantsWithRawResponse:
+    """``tenants``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = TenantsResource(client, raw=True)
+        self.get = raw_response(resource.get)
+        self.current = raw_response(resource.current)
+
+
+class TenantStateWithRawResponse:
+    """``tenant_state``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = TenantStateResource(client, raw=True)
+        self.get = raw_response(resource.get)
+
+
+class TenantApplicationWithRawResponse:
+    """``tenant_application``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = TenantApplicationResource(client, raw=True)
+        self.get = raw_response(resource.get)
+        self.update = raw_response(resource.update)
+
+
+class ScopingWithRawResponse:
+    """``scoping``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+
+    @cached_property
+    def courses(self) -> ScopingCoursesWithRawResponse:
+        """The tenant's Scoping Courses."""
+        return ScopingCoursesWithRawResponse(self._client)
+
+    @cached_property
+    def schools(self) -> ScopingSchoolsWithRawResponse:
+        """The tenant's Scoping Schools."""
+        return ScopingSchoolsWithRawResponse(self._client)
+
+
+class RolloversWithRawResponse:
+    """``rollovers``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = RolloversResource(client, raw=True)
+        self.create = raw_response(resource.create)
+        self.count = raw_response(resource.count)
+        self.get = raw_response(resource.get)
+        self.update = raw_response(resource.update)
+        self.delete = raw_response(resource.delete)
+
+
+class SchedulesWithRawResponse:
+    """``schedules``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = SchedulesResource(client, raw=True)
+        self.create = raw_response(resource.create)
+        self.count = raw_response(resource.count)
+        self.get = raw_response(resource.get)
+        self.update = raw_response(resource.update)
+        self.delete = raw_response(resource.delete)
+        self.run = raw_response(resource.run)
+
+
+class IngestionsWithRawResponse:
+    """``ingestions``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = IngestionsResource(client, raw=True)
+        self.count = raw_response(resource.count)
+        self.get = raw_response(resource.get)
+
+
+class ResourcesWithRawResponse:
+    """The client's calls answering an :class:`APIResponse` (``with_raw_response``)."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+
+    @cached_property
+    def rostering(self) -> RosteringWithRawResponse:
+        """The roster of the tenant -- orgs, persons, courses, sections and terms."""
+        return RosteringWithRawResponse(self._client)
+
+    @cached_property
+    def tasks(self) -> TasksWithRawResponse:
+        """The driver's task queue: the changes Kimono pushes, to handle and acknowledge one by
+        one (``run`` drains it through a handler).
+        """
+        return TasksWithRawResponse(self._client)
+
+    @cached_property
+    def admin_tasks(self) -> AdminTasksWithRawResponse:
+        """The administrative view of the task queue -- list, find, delete and acknowledge any
+        task.
+        """
+        return AdminTasksWithRawResponse(self._client)
+
+    @cached_property
+    def clouds(self) -> CloudsWithRawResponse:
+        """Interop Clouds of the accounts visible to you, and the actors installed in each."""
+        return CloudsWithRawResponse(self._client)
+
+    @cached_property
+    def integrations(self) -> IntegrationsWithRawResponse:
+        """Integrations of your account."""
+        return IntegrationsWithRawResponse(self._client)
+
+    @cached_property
+    def tenants(self) -> TenantsWithRawResponse:
+        """The Integration tenants you are licensed and authorized to serve, and the tenant you
+        are.
+        """
+        return TenantsWithRawResponse(self._client)
+
+    @cached_property
+    def tenant_state(self) -> TenantStateWithRawResponse:
+        """Modes and flags of the tenant identified by the credentials."""
+        return TenantStateWithRawResponse(self._client)
+
+    @cached_property
+    def tenant_application(self) -> TenantApplicationWithRawResponse:
+        """Authentication parameters and options of the tenant's application."""
+        return TenantApplicationWithRawResponse(self._client)
+
+    @cached_property
+    def scoping(self) -> ScopingWithRawResponse:
+        """Which schools and courses of the tenant's repository the tenant sees."""
+        return ScopingWithRawResponse(self._client)
+
+    @cached_property
+    def rollovers(self) -> RolloversWithRawResponse:
+        """The tenant's rollovers from one school year to the next."""
+        return RolloversWithRawResponse(self._client)
+
+    @cached_property
+    def schedules(self) -> SchedulesWithRawResponse:
+        """The tenant's collection schedules."""
+        return SchedulesWithRawResponse(self._client)
+
+    @cached_property
+    def ingestions(self) -> IngestionsWithRawResponse:
+        """The tenant's ingestions (data loads into its repository)."""
+        return IngestionsWithRawResponse(self._client)
+
+
 class Resources:
     """The client's top-level resources (mixed into KimonoClient)."""
+
+    @cached_property
+    def with_raw_response(self) -> ResourcesWithRawResponse:
+        """The calls of one object, a count or nothing, each answering an APIResponse.
+
+        ``kimono.with_raw_response.rostering.persons.get(person_id)`` sends what
+        ``kimono.rostering.persons.get(person_id)`` sends and answers the HTTP response
+        (``status_code``, ``headers``, ``request_id``, ``http_response``), with
+        ``parse()`` for the Person. Lists are not here: ``pager.pages()`` gives each
+        page's response.
+        """
+        return ResourcesWithRawResponse(cast("KimonoClient", self))
 
     @cached_property
     def rostering(self) -> RosteringResource:

@@ -140,7 +140,7 @@ class TasksBehaviour(Resource):
         """
         task = validate_task_id(task_id.id if isinstance(task_id, TaskView) else task_id, "task_id")
         ack = make_ack(task, status, message, app_id=app_id)
-        self._none(
+        return self._none(
             OPERATIONS["acknowledgeTask"],
             path={"id": task},
             body=ack,
