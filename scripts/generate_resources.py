@@ -10,10 +10,13 @@ body parameter, and `custom: true` says the method is hand-written because its
 behaviour is new (the task queue, XML uploads, tenant filters): it lives in the
 resource's behaviour class, named in the spec's top-level `x-sdk-resources`
 (`{tasks: {doc: ..., behaviour: tasks.AsyncTasksBehaviour}}`), which the generated
-class inherits. Everything else is read from the operation itself: the HTTP method
-and path, the parameters and their types, the request body's model, the shape of
-the answer (a paged list, one object in `{data}` or bare, a bare count, nothing) and
-the docstring (summary, description, parameter descriptions).
+class inherits. `raw: true` gives a custom method a raw twin (it must send one
+request through `_one`, `_count` or `_none`); a generated method of one object, a
+count or nothing always has one, a list never. Everything else is read from the
+operation itself: the HTTP method and path, the parameters and their types, the
+request body's model, the shape of the answer (a paged list, one object in `{data}` or
+bare, a bare count, nothing) and the docstring (summary, description, parameter
+descriptions).
 
 Three files are written, each marked as generated:
 
@@ -21,8 +24,10 @@ Three files are written, each marked as generated:
   (api, method, path, resource, method name, shape): what the sandbox, the tests and
   the tools use instead of restating paths;
 * overlay/kimono_interop/_async/resources.py -- one class per resource, one method
-  per operation, typed and documented, and the mixin that gives the client its
-  top-level resources (scripts/unasync.py writes the sync twin);
+  per operation, typed and documented, the raw twin of each resource (the calls of
+  one object, a count or nothing, answering an APIResponse), and the mixin that gives
+  the client its top-level resources and `with_raw_response` (scripts/unasync.py
+  writes the sync twin);
 * the method table of README.md, between its `sdk-methods` markers.
 
     python -m scripts.generate_resources            # write them
@@ -49,6 +54,8 @@ from scripts.sdk_spec import (
     read_resources,
 )
 
+#: What every method takes after its own arguments (and before ``timeout``).
+PER_CALL_OPTIONS = ("extra_headers: Headers | None = None", "extra_query: Query | None = None")
 README_START = "<!-- sdk-methods:start (written by scripts/generate_resources.py) -->"
 README_END = "<!-- sdk-methods:end -->"
 WIDTH = 92
@@ -88,6 +95,7 @@ def operations_module(ops: list[Op]) -> str:
         '    resource: str  #: the client attribute path, e.g. "rostering.orgs"',
         '    name: str  #: the method, e.g. "get"',
         "    shape: str  #: list, one, count, none or custom",
+        "    raw: bool = False  #: whether ``client.with_raw_response`` has the call",
         "",
         "    @property",
         "    def call(self) -> str:",
@@ -102,7 +110,7 @@ def operations_module(ops: list[Op]) -> str:
         shape = "custom" if op.custom else op.shape
         lines.append(
             f"    {op.id!r}: Operation({op.id!r}, {op.api!r}, {op.http!r}, {op.path!r}, "
-            f"{op.resource!r}, {op.name!r}, {shape!r}),"
+            f"{op.resource!r}, {op.name!r}, {shape!r}{', raw=True' if op.raw else ''}),"
         )
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -125,8 +133,11 @@ def resources_module(resources: dict[str, Resource]) -> str:
         "",
         "Hand-written behaviour (the task queue, XML uploads, tenant filters) lives in the",
         "behaviour classes named by the spec's ``x-sdk-resources``, which these inherit.",
+        "Each resource with calls of one object, a count or nothing has a raw twin",
+        "(``...WithRawResponse``, reached through ``client.with_raw_response``) whose calls",
+        "answer an APIResponse (``kimono_interop._response``).",
         "",
-        "One module of some 1,800 lines on purpose: the methods of 80 operations, each a",
+        "One module of some 2,600 lines on purpose: the methods of 80 operations, each a",
         "signature, a docstring from the spec and one call, read by the tools (mypy, IDEs)",
         "and not by hand; splitting it per resource would add files, not clarity.",
         '"""',
@@ -147,7 +158,8 @@ def resources_module(resources: dict[str, Resource]) -> str:
         "from .._operations import OPERATIONS",
         "from .._pagination import AsyncPager",
         "from .._parsing import bare_or_enveloped, enveloped",
-        "from .._types import NOT_GIVEN, Timeout",
+        "from .._response import araw_response",
+        "from .._types import NOT_GIVEN, Headers, Query, Timeout",
         "from .._validation import (",
         "    check_fields,",
         "    coerce,",
@@ -169,7 +181,10 @@ def resources_module(resources: dict[str, Resource]) -> str:
     # Children before parents, so every class is defined before it is used in an annotation.
     for path in sorted(resources, key=lambda p: -p.count(".")):
         out += ["", "", *_resource_class(resources[path], resources)]
-    out += ["", "", *_client_mixin(resources)]
+    for path in sorted(resources, key=lambda p: -p.count(".")):
+        if _has_raw(path, resources):
+            out += ["", "", *_raw_class(resources[path], resources)]
+    out += ["", "", *_raw_root(resources), "", "", *_client_mixin(resources)]
     return "\n".join(out) + "\n"
 
 
@@ -189,6 +204,59 @@ def _resource_class(resource: Resource, resources: dict[str, Resource]) -> list[
         if not op.custom:
             lines += ["", *_method(op)]
     return lines
+
+
+def _has_raw(path: str, resources: dict[str, Resource]) -> bool:
+    """Whether the resource at ``path``, or one below it, has a call with a raw twin."""
+    node = resources[path]
+    return any(op.raw for op in node.operations) or any(
+        _has_raw(child, resources) for child in node.children
+    )
+
+
+def _raw_class(resource: Resource, resources: dict[str, Resource]) -> list[str]:
+    """The raw twin of a resource: its raw calls, retyped, and the raw twins below it."""
+    lines = [
+        f"class {resource.raw_class_name}:",
+        f'    """``{resource.path}``, each call answering an :class:`APIResponse`."""',
+        "",
+        "    def __init__(self, client: AsyncKimonoClient) -> None:",
+        "        self._client = client",
+    ]
+    raw = [op for op in resource.operations if op.raw]
+    if raw:
+        lines.append(f"        resource = {resource.class_name}(client, raw=True)")
+        lines += [f"        self.{op.name} = araw_response(resource.{op.name})" for op in raw]
+    lines += _raw_children(sorted(resource.children), resources, "self._client")
+    return lines
+
+
+def _raw_children(paths: list[str], resources: dict[str, Resource], client: str) -> list[str]:
+    lines: list[str] = []
+    for path in paths:
+        if not _has_raw(path, resources):
+            continue
+        node = resources[path]
+        lines += [
+            "",
+            "    @cached_property",
+            f"    def {node.attribute}(self) -> {node.raw_class_name}:",
+            *_doc(node.doc, 8),
+            f"        return {node.raw_class_name}({client})",
+        ]
+    return lines
+
+
+def _raw_root(resources: dict[str, Resource]) -> list[str]:
+    top = [p for p in resources if "." not in p]
+    return [
+        "class AsyncResourcesWithRawResponse:",
+        '    """The client\'s calls answering an :class:`APIResponse` (``with_raw_response``)."""',
+        "",
+        "    def __init__(self, client: AsyncKimonoClient) -> None:",
+        "        self._client = client",
+        *_raw_children(top, resources, "self._client"),
+    ]
 
 
 def _method(op: Op) -> list[str]:
@@ -212,7 +280,7 @@ def _method(op: Op) -> list[str]:
             args.append(f"{param.name}: {query_types[param.kind]} | None = None")
     if op.shape == "list":
         args.append("page_size: int | None = None")
-    args.append("timeout: Timeout = NOT_GIVEN")
+    args += [*PER_CALL_OPTIONS, "timeout: Timeout = NOT_GIVEN"]
     returns = {
         "list": f"AsyncPager[{op.model}]",
         "one": str(op.model),
@@ -269,7 +337,7 @@ def _method(op: Op) -> list[str]:
         call.append(f"body={coerced}")
     if op.shape == "list":
         call += ["page_size=page_size", f"max_page_size={op.max_page_size}"]
-    call.append("timeout=timeout")
+    call += ["extra_headers=extra_headers", "extra_query=extra_query", "timeout=timeout"]
     runner = {
         "list": "self._list",
         "one": "await self._one",
@@ -327,6 +395,18 @@ def _client_mixin(resources: dict[str, Resource]) -> list[str]:
     lines = [
         "class AsyncResources:",
         '    """The client\'s top-level resources (mixed into AsyncKimonoClient)."""',
+        "",
+        "    @cached_property",
+        "    def with_raw_response(self) -> AsyncResourcesWithRawResponse:",
+        '        """The calls of one object, a count or nothing, each answering an APIResponse.',
+        "",
+        "        ``kimono.with_raw_response.rostering.persons.get(person_id)`` sends what",
+        "        ``kimono.rostering.persons.get(person_id)`` sends and answers the HTTP response",
+        "        (``status_code``, ``headers``, ``request_id``, ``http_response``), with",
+        "        ``parse()`` for the Person. Lists are not here: ``pager.pages()`` gives each",
+        "        page's response.",
+        '        """',
+        '        return AsyncResourcesWithRawResponse(cast("AsyncKimonoClient", self))',
     ]
     for path in (p for p in resources if "." not in p):
         node = resources[path]
@@ -359,6 +439,15 @@ def readme_table(resources: dict[str, Resource]) -> str:
         declared = {op.name for op in node.operations}
         calls += [f"`{text}`" for name, text in node.hand_written.items() if name not in declared]
         rows.append(f"| `{path}` | {', '.join(calls)} |")
+    ops = [op for node in resources.values() for op in node.operations]
+    unlike = [f"`{op.resource}.{op.name}`" for op in ops if op.shape != "list" and not op.raw]
+    rows += [
+        "",
+        "`kimono.with_raw_response.<resource>.<method>(...)` has every call above that sends one"
+        " request and answers one object, a count or nothing: not the lists or the consumer"
+        + (f", nor {' and '.join(unlike)}" if unlike else "")
+        + ".",
+    ]
     return "\n".join(rows)
 
 

@@ -25,6 +25,8 @@ SPECS = (
 PACKAGE = "overlay/kimono_interop"
 HTTP_METHODS = ("get", "put", "post", "patch", "delete")
 PAGING = ("page", "page_size")
+#: The keywords every method takes (the README's method table leaves them out).
+PER_CALL = ("extra_headers", "extra_query", "timeout")
 
 
 class DeclarationError(Exception):
@@ -69,6 +71,9 @@ class Op:
     #: Checks of the body's own fields the spec states: (field, kind, minimum, maximum, required).
     body_checks: list[tuple[str, str, Any, Any, bool]] = field(default_factory=list)
     models: set[str] = field(default_factory=set)
+    #: Whether ``client.with_raw_response`` has it: every generated call of one object, a
+    #: count or nothing, and a custom call declared ``raw: true``.
+    raw: bool = False
 
 
 @dataclass
@@ -91,6 +96,11 @@ class Resource:
     def class_name(self) -> str:
         # "Resource" keeps the sync names (Async is dropped) clear of the models' names.
         return "Async" + "".join(_pascal(part) for part in self.path.split(".")) + "Resource"
+
+    @property
+    def raw_class_name(self) -> str:
+        """The class of its raw twin (``client.with_raw_response.<path>``)."""
+        return self.class_name.removesuffix("Resource") + "WithRawResponse"
 
 
 def _pascal(name: str) -> str:
@@ -134,7 +144,7 @@ def read_operations(spec: Spec) -> list[Op]:
         declared = raw.get("x-sdk")
         if not isinstance(declared, dict):
             raise DeclarationError(f"{spec.path.name}: {op_id} has no x-sdk declaration")
-        unknown = set(declared) - {"resource", "method", "args", "body", "custom"}
+        unknown = set(declared) - {"resource", "method", "args", "body", "custom", "raw"}
         if unknown:
             raise DeclarationError(f"{op_id}: x-sdk has unknown keys {sorted(unknown)}")
         op = Op(
@@ -174,6 +184,12 @@ def read_operations(spec: Spec) -> list[Op]:
         op.path_params.sort(key=lambda p: order.index(p.wire))
         _read_body(spec, op, raw, declared.get("body"))
         _read_response(spec, op, raw)
+        if "raw" in declared and not op.custom:
+            raise DeclarationError(
+                f"{op_id}: raw is for custom methods (a generated call of one object, a "
+                "count or nothing always has its raw twin, a list never)"
+            )
+        op.raw = bool(declared.get("raw")) if op.custom else op.shape in ("one", "count", "none")
         ops.append(op)
     return ops
 
@@ -323,8 +339,16 @@ def _check_behaviour(resource: Resource, package: Path) -> None:
     if missing:
         raise DeclarationError(f"{resource.behaviour} does not define {missing}")
     for function in functions:
+        keywords = [a.arg for a in function.args.kwonlyargs]
+        if function.name in custom:
+            lacking = [name for name in PER_CALL if name not in keywords]
+            if lacking:
+                raise DeclarationError(
+                    f"{resource.behaviour}.{function.name} must take {', '.join(lacking)} "
+                    "as keywords, as every method does"
+                )
         if not function.name.startswith("_"):
             positional = [a.arg for a in function.args.args[1:]]
-            keywords = [f"{a.arg}=" for a in function.args.kwonlyargs if a.arg != "timeout"]
-            text = f"{function.name}({', '.join(positional + keywords)})"
+            shown = [f"{name}=" for name in keywords if name not in PER_CALL]
+            text = f"{function.name}({', '.join(positional + shown)})"
             resource.hand_written[function.name] = text

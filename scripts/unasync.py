@@ -53,6 +53,7 @@ SUBSTITUTIONS: tuple[tuple[str, str], ...] = (
     (r"\b__aexit__\b", "__exit__"),
     (r"\baclose\b", "close"),
     (r"\badecoded_chunks\b", "decoded_chunks"),
+    (r"\baraw_response\b", "raw_response"),
     (r"\bnew_async_transport\b", "new_transport"),
     (r"\bset_async_httpx_client\b", "set_httpx_client"),
     (r"\bAsyncPager\b", "SyncPager"),

@@ -47,6 +47,7 @@ from ._exceptions import (
 from ._logging import setup_logging as _setup_logging
 from ._pagination import AsyncPager, Page, SyncPager
 from ._references import ref_id
+from ._response import APIResponse
 from ._retry import RetryPolicy
 from ._runtime import TaskTimeoutError
 from ._sync.consumer import TaskConsumer
@@ -71,6 +72,7 @@ __all__ = [
     "NOT_GIVEN",
     "UNSET",
     "APIConnectionError",
+    "APIResponse",
     "APIStatusError",
     "APITimeoutError",
     "AckError",

@@ -28,6 +28,7 @@ import httpx
 from kimono_interop._constants import MAX_TOKEN_RESPONSE_SIZE
 from kimono_interop._exceptions import AuthenticationError, ConfigurationError, TokenServiceError
 from kimono_interop._fork import reset_after_fork
+from kimono_interop._logging import log_response
 from kimono_interop._retry import RetryPolicy
 from kimono_interop._secrets import redact_url
 from kimono_interop._transports import aread_capped, read_capped
@@ -77,7 +78,9 @@ class OAuth2ClientCredentials(httpx.Auth):
 
     Pass it as ``auth=`` to one or more ``httpx.Client`` / ``httpx.AsyncClient``; the token
     cache lives on this instance, so clients sharing it share the token. The token request
-    goes through the same client (and transport) as the API request that needed it.
+    goes through the same client (and transport) as the API request that needed it, with
+    its timeouts and User-Agent, and is logged as an API exchange is (one DEBUG line on the
+    ``kimono_interop`` logger: method, token URL, status, time; never the form or the token).
 
     Args:
         client_id: The OAuth2 client id (``KIMONO_CLIENT_ID``).
@@ -169,8 +172,10 @@ class OAuth2ClientCredentials(httpx.Auth):
                     for retry in range(self.retry.max_retries + 1):
                         if token is not None:
                             break
+                        started = time.perf_counter()
                         token_response = yield self._token_request(request)
                         read_capped(token_response, MAX_TOKEN_RESPONSE_SIZE)
+                        log_response(token_response, time.perf_counter() - started, retry)
                         delay = self._transient(token_response, retry)
                         if delay is None:
                             token = self._accept(token_response)
@@ -195,8 +200,10 @@ class OAuth2ClientCredentials(httpx.Auth):
                     for retry in range(self.retry.max_retries + 1):
                         if token is not None:
                             break
+                        started = time.perf_counter()
                         token_response = yield self._token_request(request)
                         await aread_capped(token_response, MAX_TOKEN_RESPONSE_SIZE)
+                        log_response(token_response, time.perf_counter() - started, retry)
                         delay = self._transient(token_response, retry)
                         if delay is None:
                             token = self._accept(token_response)
@@ -246,14 +253,21 @@ class OAuth2ClientCredentials(httpx.Auth):
         return lock
 
     def _token_request(self, request: httpx.Request) -> httpx.Request:
-        """The token request, with the timeouts of the API request that needed it."""
+        """The token request, with the timeouts and User-Agent of the API request that needed it.
+
+        It is built here, not by the httpx client, so nothing of the client's is on it unless
+        copied: the User-Agent is (the SDK's, through its clients), other headers are not.
+        """
         extensions = (
             {"timeout": request.extensions["timeout"]} if "timeout" in request.extensions else {}
         )
+        headers = {"Accept": "application/json"}
+        if "User-Agent" in request.headers:
+            headers["User-Agent"] = request.headers["User-Agent"]
         return httpx.Request(
             "POST",
             self.token_url,
-            headers={"Accept": "application/json"},
+            headers=headers,
             data={
                 "grant_type": "client_credentials",
                 "client_id": self.client_id,

@@ -24,6 +24,7 @@ class Operation:
     resource: str  #: the client attribute path, e.g. "rostering.orgs"
     name: str  #: the method, e.g. "get"
     shape: str  #: list, one, count, none or custom
+    raw: bool = False  #: whether ``client.with_raw_response`` has the call
 
     @property
     def call(self) -> str:
@@ -37,7 +38,7 @@ OPERATIONS: dict[str, Operation] = {
         "listOrgs", "data", "GET", "/rostering/orgs", "rostering.orgs", "list", "list"
     ),
     "findOrg": Operation(
-        "findOrg", "data", "GET", "/rostering/orgs/{id}", "rostering.orgs", "get", "one"
+        "findOrg", "data", "GET", "/rostering/orgs/{id}", "rostering.orgs", "get", "one", raw=True
     ),
     "listStudentsForOrg": Operation(
         "listStudentsForOrg",
@@ -88,7 +89,7 @@ OPERATIONS: dict[str, Operation] = {
         "listLEAs", "data", "GET", "/rostering/leas", "rostering.leas", "list", "list"
     ),
     "findLEA": Operation(
-        "findLEA", "data", "GET", "/rostering/leas/{id}", "rostering.leas", "get", "one"
+        "findLEA", "data", "GET", "/rostering/leas/{id}", "rostering.leas", "get", "one", raw=True
     ),
     "listSchools": Operation(
         "listSchools", "data", "GET", "/rostering/schools", "rostering.schools", "list", "list"
@@ -97,7 +98,14 @@ OPERATIONS: dict[str, Operation] = {
         "listPersons", "data", "GET", "/rostering/persons", "rostering.persons", "list", "list"
     ),
     "findPerson": Operation(
-        "findPerson", "data", "GET", "/rostering/persons/{id}", "rostering.persons", "get", "one"
+        "findPerson",
+        "data",
+        "GET",
+        "/rostering/persons/{id}",
+        "rostering.persons",
+        "get",
+        "one",
+        raw=True,
     ),
     "listStudents": Operation(
         "listStudents", "data", "GET", "/rostering/students", "rostering.students", "list", "list"
@@ -109,19 +117,40 @@ OPERATIONS: dict[str, Operation] = {
         "listCourses", "data", "GET", "/rostering/courses", "rostering.courses", "list", "list"
     ),
     "findCourse": Operation(
-        "findCourse", "data", "GET", "/rostering/courses/{id}", "rostering.courses", "get", "one"
+        "findCourse",
+        "data",
+        "GET",
+        "/rostering/courses/{id}",
+        "rostering.courses",
+        "get",
+        "one",
+        raw=True,
     ),
     "listSections": Operation(
         "listSections", "data", "GET", "/rostering/sections", "rostering.sections", "list", "list"
     ),
     "findSection": Operation(
-        "findSection", "data", "GET", "/rostering/sections/{id}", "rostering.sections", "get", "one"
+        "findSection",
+        "data",
+        "GET",
+        "/rostering/sections/{id}",
+        "rostering.sections",
+        "get",
+        "one",
+        raw=True,
     ),
     "listTerms": Operation(
         "listTerms", "data", "GET", "/rostering/terms", "rostering.terms", "list", "list"
     ),
     "findTerm": Operation(
-        "findTerm", "data", "GET", "/rostering/terms/{id}", "rostering.terms", "get", "one"
+        "findTerm",
+        "data",
+        "GET",
+        "/rostering/terms/{id}",
+        "rostering.terms",
+        "get",
+        "one",
+        raw=True,
     ),
     "listGradingCategories": Operation(
         "listGradingCategories",
@@ -134,7 +163,7 @@ OPERATIONS: dict[str, Operation] = {
     ),
     "listTasks": Operation("listTasks", "data", "GET", "/tasks", "tasks", "next_batch", "custom"),
     "acknowledgeTask": Operation(
-        "acknowledgeTask", "data", "PUT", "/tasks/{id}/ack", "tasks", "ack", "custom"
+        "acknowledgeTask", "data", "PUT", "/tasks/{id}/ack", "tasks", "ack", "custom", raw=True
     ),
     "acknowledgeTasks": Operation(
         "acknowledgeTasks", "data", "PUT", "/tasks/ack", "tasks", "ack_many", "custom"
@@ -143,10 +172,17 @@ OPERATIONS: dict[str, Operation] = {
         "listAdminTasks", "data", "GET", "/tasks/admin", "admin_tasks", "list", "list"
     ),
     "findAdminTask": Operation(
-        "findAdminTask", "data", "GET", "/tasks/admin/{id}", "admin_tasks", "get", "one"
+        "findAdminTask", "data", "GET", "/tasks/admin/{id}", "admin_tasks", "get", "one", raw=True
     ),
     "deleteAdminTask": Operation(
-        "deleteAdminTask", "data", "DELETE", "/tasks/admin/{id}", "admin_tasks", "delete", "none"
+        "deleteAdminTask",
+        "data",
+        "DELETE",
+        "/tasks/admin/{id}",
+        "admin_tasks",
+        "delete",
+        "none",
+        raw=True,
     ),
     "acknowledgeAdminTask": Operation(
         "acknowledgeAdminTask",
@@ -156,6 +192,7 @@ OPERATIONS: dict[str, Operation] = {
         "admin_tasks",
         "ack",
         "custom",
+        raw=True,
     ),
     "acknowledgeAdminTasks": Operation(
         "acknowledgeAdminTasks",
@@ -169,14 +206,16 @@ OPERATIONS: dict[str, Operation] = {
     "listActors": Operation("listActors", "interop", "GET", "/actors", "actors", "list", "list"),
     "listClouds": Operation("listClouds", "interop", "GET", "/clouds", "clouds", "list", "list"),
     "createCloud": Operation(
-        "createCloud", "interop", "POST", "/clouds", "clouds", "create", "one"
+        "createCloud", "interop", "POST", "/clouds", "clouds", "create", "one", raw=True
     ),
     "searchClouds": Operation(
         "searchClouds", "interop", "GET", "/clouds/search", "clouds", "search", "list"
     ),
-    "findCloud": Operation("findCloud", "interop", "GET", "/clouds/{id}", "clouds", "get", "one"),
+    "findCloud": Operation(
+        "findCloud", "interop", "GET", "/clouds/{id}", "clouds", "get", "one", raw=True
+    ),
     "deleteCloud": Operation(
-        "deleteCloud", "interop", "DELETE", "/clouds/{id}", "clouds", "delete", "none"
+        "deleteCloud", "interop", "DELETE", "/clouds/{id}", "clouds", "delete", "none", raw=True
     ),
     "listActorsByCloud": Operation(
         "listActorsByCloud",
@@ -191,10 +230,24 @@ OPERATIONS: dict[str, Operation] = {
         "listIntegrations", "interop", "GET", "/integrations", "integrations", "list", "list"
     ),
     "createIntegration": Operation(
-        "createIntegration", "interop", "POST", "/integrations", "integrations", "create", "one"
+        "createIntegration",
+        "interop",
+        "POST",
+        "/integrations",
+        "integrations",
+        "create",
+        "one",
+        raw=True,
     ),
     "findIntegration": Operation(
-        "findIntegration", "interop", "GET", "/integrations/{id}", "integrations", "get", "one"
+        "findIntegration",
+        "interop",
+        "GET",
+        "/integrations/{id}",
+        "integrations",
+        "get",
+        "one",
+        raw=True,
     ),
     "updateIntegration": Operation(
         "updateIntegration",
@@ -204,6 +257,7 @@ OPERATIONS: dict[str, Operation] = {
         "integrations",
         "update",
         "none",
+        raw=True,
     ),
     "deleteIntegration": Operation(
         "deleteIntegration",
@@ -213,6 +267,7 @@ OPERATIONS: dict[str, Operation] = {
         "integrations",
         "delete",
         "none",
+        raw=True,
     ),
     "listIntegrationVersions": Operation(
         "listIntegrationVersions",
@@ -231,6 +286,7 @@ OPERATIONS: dict[str, Operation] = {
         "integrations.versions",
         "create",
         "custom",
+        raw=True,
     ),
     "updateIntegrationVersion": Operation(
         "updateIntegrationVersion",
@@ -240,6 +296,7 @@ OPERATIONS: dict[str, Operation] = {
         "integrations.versions",
         "update",
         "none",
+        raw=True,
     ),
     "deleteIntegrationVersion": Operation(
         "deleteIntegrationVersion",
@@ -249,6 +306,7 @@ OPERATIONS: dict[str, Operation] = {
         "integrations.versions",
         "delete",
         "none",
+        raw=True,
     ),
     "updateIntegrationBlueprint": Operation(
         "updateIntegrationBlueprint",
@@ -258,18 +316,19 @@ OPERATIONS: dict[str, Operation] = {
         "integrations.versions",
         "update_blueprint",
         "custom",
+        raw=True,
     ),
     "listInteropTenants": Operation(
         "listInteropTenants", "interop", "GET", "/tenants", "tenants", "list", "custom"
     ),
     "findInteropTenant": Operation(
-        "findInteropTenant", "interop", "GET", "/tenants/{id}", "tenants", "get", "one"
+        "findInteropTenant", "interop", "GET", "/tenants/{id}", "tenants", "get", "one", raw=True
     ),
     "findCurrentTenant": Operation(
-        "findCurrentTenant", "interop", "GET", "/tenant", "tenants", "current", "one"
+        "findCurrentTenant", "interop", "GET", "/tenant", "tenants", "current", "one", raw=True
     ),
     "findTenantState": Operation(
-        "findTenantState", "interop", "GET", "/tenant/state", "tenant_state", "get", "one"
+        "findTenantState", "interop", "GET", "/tenant/state", "tenant_state", "get", "one", raw=True
     ),
     "listScopingSchools": Operation(
         "listScopingSchools",
@@ -288,6 +347,7 @@ OPERATIONS: dict[str, Operation] = {
         "scoping.schools",
         "create",
         "one",
+        raw=True,
     ),
     "deleteScopingSchools": Operation(
         "deleteScopingSchools",
@@ -297,6 +357,7 @@ OPERATIONS: dict[str, Operation] = {
         "scoping.schools",
         "delete_all",
         "none",
+        raw=True,
     ),
     "findScopingSchool": Operation(
         "findScopingSchool",
@@ -306,6 +367,7 @@ OPERATIONS: dict[str, Operation] = {
         "scoping.schools",
         "get",
         "one",
+        raw=True,
     ),
     "updateScopingSchool": Operation(
         "updateScopingSchool",
@@ -315,6 +377,7 @@ OPERATIONS: dict[str, Operation] = {
         "scoping.schools",
         "update",
         "one",
+        raw=True,
     ),
     "deleteScopingSchool": Operation(
         "deleteScopingSchool",
@@ -324,6 +387,7 @@ OPERATIONS: dict[str, Operation] = {
         "scoping.schools",
         "delete",
         "none",
+        raw=True,
     ),
     "listScopingCourses": Operation(
         "listScopingCourses",
@@ -342,6 +406,7 @@ OPERATIONS: dict[str, Operation] = {
         "scoping.courses",
         "create",
         "one",
+        raw=True,
     ),
     "deleteScopingCourses": Operation(
         "deleteScopingCourses",
@@ -351,6 +416,7 @@ OPERATIONS: dict[str, Operation] = {
         "scoping.courses",
         "delete_all",
         "none",
+        raw=True,
     ),
     "findScopingCourse": Operation(
         "findScopingCourse",
@@ -360,6 +426,7 @@ OPERATIONS: dict[str, Operation] = {
         "scoping.courses",
         "get",
         "one",
+        raw=True,
     ),
     "updateScopingCourse": Operation(
         "updateScopingCourse",
@@ -369,6 +436,7 @@ OPERATIONS: dict[str, Operation] = {
         "scoping.courses",
         "update",
         "one",
+        raw=True,
     ),
     "deleteScopingCourse": Operation(
         "deleteScopingCourse",
@@ -378,6 +446,7 @@ OPERATIONS: dict[str, Operation] = {
         "scoping.courses",
         "delete",
         "none",
+        raw=True,
     ),
     "findTenantApplication": Operation(
         "findTenantApplication",
@@ -387,6 +456,7 @@ OPERATIONS: dict[str, Operation] = {
         "tenant_application",
         "get",
         "one",
+        raw=True,
     ),
     "updateTenantApplication": Operation(
         "updateTenantApplication",
@@ -396,21 +466,50 @@ OPERATIONS: dict[str, Operation] = {
         "tenant_application",
         "update",
         "none",
+        raw=True,
     ),
     "listRollovers": Operation(
         "listRollovers", "interop", "GET", "/tenant/rollovers", "rollovers", "list", "list"
     ),
     "createRollover": Operation(
-        "createRollover", "interop", "POST", "/tenant/rollovers", "rollovers", "create", "one"
+        "createRollover",
+        "interop",
+        "POST",
+        "/tenant/rollovers",
+        "rollovers",
+        "create",
+        "one",
+        raw=True,
     ),
     "countRollovers": Operation(
-        "countRollovers", "interop", "GET", "/tenant/rollovers/count", "rollovers", "count", "count"
+        "countRollovers",
+        "interop",
+        "GET",
+        "/tenant/rollovers/count",
+        "rollovers",
+        "count",
+        "count",
+        raw=True,
     ),
     "findRollover": Operation(
-        "findRollover", "interop", "GET", "/tenant/rollovers/{id}", "rollovers", "get", "one"
+        "findRollover",
+        "interop",
+        "GET",
+        "/tenant/rollovers/{id}",
+        "rollovers",
+        "get",
+        "one",
+        raw=True,
     ),
     "updateRollover": Operation(
-        "updateRollover", "interop", "PUT", "/tenant/rollovers/{id}", "rollovers", "update", "one"
+        "updateRollover",
+        "interop",
+        "PUT",
+        "/tenant/rollovers/{id}",
+        "rollovers",
+        "update",
+        "one",
+        raw=True,
     ),
     "deleteRollover": Operation(
         "deleteRollover",
@@ -420,18 +519,40 @@ OPERATIONS: dict[str, Operation] = {
         "rollovers",
         "delete",
         "none",
+        raw=True,
     ),
     "listSchedules": Operation(
         "listSchedules", "interop", "GET", "/tenant/schedules", "schedules", "list", "list"
     ),
     "createSchedule": Operation(
-        "createSchedule", "interop", "POST", "/tenant/schedules", "schedules", "create", "one"
+        "createSchedule",
+        "interop",
+        "POST",
+        "/tenant/schedules",
+        "schedules",
+        "create",
+        "one",
+        raw=True,
     ),
     "countSchedules": Operation(
-        "countSchedules", "interop", "GET", "/tenant/schedules/count", "schedules", "count", "count"
+        "countSchedules",
+        "interop",
+        "GET",
+        "/tenant/schedules/count",
+        "schedules",
+        "count",
+        "count",
+        raw=True,
     ),
     "findSchedule": Operation(
-        "findSchedule", "interop", "GET", "/tenant/schedules/{id}", "schedules", "get", "one"
+        "findSchedule",
+        "interop",
+        "GET",
+        "/tenant/schedules/{id}",
+        "schedules",
+        "get",
+        "one",
+        raw=True,
     ),
     "updateSchedule": Operation(
         "updateSchedule",
@@ -441,6 +562,7 @@ OPERATIONS: dict[str, Operation] = {
         "schedules",
         "update",
         "none",
+        raw=True,
     ),
     "deleteSchedule": Operation(
         "deleteSchedule",
@@ -450,17 +572,32 @@ OPERATIONS: dict[str, Operation] = {
         "schedules",
         "delete",
         "none",
+        raw=True,
     ),
     "runSchedule": Operation(
-        "runSchedule", "interop", "POST", "/tenant/schedules/{id}/run", "schedules", "run", "none"
+        "runSchedule",
+        "interop",
+        "POST",
+        "/tenant/schedules/{id}/run",
+        "schedules",
+        "run",
+        "none",
+        raw=True,
     ),
     "listIngestions": Operation(
         "listIngestions", "interop", "GET", "/ingestions", "ingestions", "list", "list"
     ),
     "countIngestions": Operation(
-        "countIngestions", "interop", "GET", "/ingestions/count", "ingestions", "count", "count"
+        "countIngestions",
+        "interop",
+        "GET",
+        "/ingestions/count",
+        "ingestions",
+        "count",
+        "count",
+        raw=True,
     ),
     "findIngestion": Operation(
-        "findIngestion", "interop", "GET", "/ingestions/{id}", "ingestions", "get", "one"
+        "findIngestion", "interop", "GET", "/ingestions/{id}", "ingestions", "get", "one", raw=True
     ),
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypedDict
 from uuid import UUID
 
@@ -25,6 +25,10 @@ class NotGiven:
 NOT_GIVEN = NotGiven()
 #: A call's timeout: seconds, an ``httpx.Timeout``, ``None`` for none, or the client's default.
 Timeout = float | httpx.Timeout | None | NotGiven
+#: A call's ``extra_headers``: added to the client's headers, replacing those of the same name.
+Headers = Mapping[str, str]
+#: A call's ``extra_query``: added to the call's query parameters (a ``None`` value leaves one out).
+Query = Mapping[str, Any]
 
 #: How the sync sender waits between retries (``time.sleep``), and the async one (``anyio.sleep``).
 Sleep = Callable[[float], None]

@@ -70,6 +70,30 @@ def test_both_clients_have_exactly_the_declared_methods_with_the_same_signatures
             assert inspect.iscoroutinefunction(async_call), operation_id
 
 
+def test_every_call_takes_the_per_call_options() -> None:
+    """Every declared call of both clients (and ``tasks.receive``) takes ``extra_headers``,
+    ``extra_query`` and ``timeout``, as keywords."""
+    for client in (KimonoClient("a", "b"), AsyncKimonoClient("a", "b")):
+        calls = {op_id: sdk_method(client, op_id) for op_id in OPERATIONS}
+        calls["tasks.receive"] = client.tasks.receive
+        for name, call in calls.items():
+            parameters = inspect.signature(call).parameters
+            for option in ("extra_headers", "extra_query", "timeout"):
+                assert option in parameters, (type(client).__name__, name, option)
+                assert parameters[option].kind is inspect.Parameter.KEYWORD_ONLY, (name, option)
+
+
+def test_every_raw_call_is_on_both_clients_and_takes_what_its_plain_call_takes() -> None:
+    """``with_raw_response.<call>`` exists for each operation marked raw, on both clients,
+    with the parameters of the plain call."""
+    for client in (KimonoClient("a", "b"), AsyncKimonoClient("a", "b")):
+        for op in OPERATIONS.values():
+            if op.raw:
+                raw = inspect.signature(sdk_method(client.with_raw_response, op.id))
+                plain = inspect.signature(sdk_method(client, op.id))
+                assert raw.parameters == plain.parameters, op.id
+
+
 def test_the_sync_twin_of_every_async_module_exists() -> None:
     """``_sync/`` mirrors ``_async/`` module for module."""
     async_dir = ROOT / "overlay" / "kimono_interop" / "_async"

@@ -86,9 +86,12 @@ with KimonoClient("c", "s", transport=httpx.MockTransport(answer)) as kimono:
     school = kimono.rostering.schools.get(SCHOOL)
     doc = kimono.rostering.schools.get.__doc__
 
+    raw = kimono.with_raw_response.rostering.schools.get(SCHOOL)
+
 async def main():
     async with AsyncKimonoClient("c", "s", transport=httpx.MockTransport(answer)) as kimono:
-        return (await kimono.rostering.schools.get(SCHOOL)).name
+        raw = await kimono.with_raw_response.rostering.schools.get(SCHOOL)
+        return (await kimono.rostering.schools.get(SCHOOL)).name, raw.parse().name
 
 try:
     KimonoClient("c", "s").rostering.schools.get("not-an-id")
@@ -98,6 +101,7 @@ except ValueError as exc:
 print(json.dumps({
     "name": school.name, "type": type(school).__name__, "async": asyncio.run(main()),
     "seen": seen, "doc": doc, "bad": bad, "op": OPERATIONS["findSchool"].call,
+    "raw": [raw.status_code, raw.parse().name, OPERATIONS["findSchool"].raw],
 }))
 """
 
@@ -105,7 +109,8 @@ print(json.dumps({
 def test_an_operation_added_to_the_spec_is_a_typed_documented_method_of_both_clients(
     tmp_path: Path,
 ) -> None:
-    """One declaration in the spec, `make generate`'s steps, and the method works."""
+    """One declaration in the spec, `make generate`'s steps, and the method works, and so
+    does its raw twin."""
     root = _copy_project(tmp_path)
     _add_operation(root, NEW_OPERATION)
     assert _run("scripts.generate_resources", "--check", root=root).returncode == 1
@@ -125,10 +130,11 @@ def test_an_operation_added_to_the_spec_is_a_typed_documented_method_of_both_cli
     )
     assert probe.returncode == 0, probe.stderr
     got = json.loads(probe.stdout)
-    assert (got["name"], got["type"], got["async"]) == ("K", "Org", "K")
+    assert (got["name"], got["type"], got["async"]) == ("K", "Org", ["K", "K"])
+    assert got["raw"] == [200, "K", True]
     assert (
         got["seen"]
-        == [["GET", "/v2/interop/data/rostering/schools/7d1c1a38-0f39-4b75-a2a4-3c3e4b1bb6f1"]] * 2
+        == [["GET", "/v2/interop/data/rostering/schools/7d1c1a38-0f39-4b75-a2a4-3c3e4b1bb6f1"]] * 4
     )
     assert got["doc"].startswith("Find a School by $sys.id.")
     assert "``GET /rostering/schools/{id}`` (findSchool)" in got["doc"]
@@ -155,6 +161,14 @@ def test_an_operation_added_to_the_spec_is_a_typed_documented_method_of_both_cli
         (
             {"x-sdk": {"resource": "rostering.schools", "method": "get", "verb": "x"}},
             "x-sdk has unknown keys ['verb']",
+        ),
+        (
+            {"x-sdk": {"resource": "rostering.schools", "method": "get", "raw": True}},
+            "findSchool: raw is for custom methods",
+        ),
+        (
+            {"x-sdk": {"resource": "tasks", "method": "run", "custom": True}},
+            "AsyncTasksBehaviour.run must take extra_headers, extra_query, timeout as keywords",
         ),
     ],
 )

@@ -184,6 +184,20 @@ def two_pages(name: str, path: str, first: dict[str, Any], second: dict[str, Any
     return answer
 
 
+def recording_app(body: Any, ports: list[int]) -> Any:
+    """An ASGI app (for the ``serve`` fixture) answering every request with ``body`` as JSON
+    and appending the client port of each request to ``ports``: one port, one connection."""
+    content = json.dumps(body).encode()
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        ports.append(scope["client"][1])
+        headers = [(b"content-type", b"application/json")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": content})
+
+    return app
+
+
 def never(request: httpx.Request) -> httpx.Response:
     """For calls that must fail before sending: any request fails the test."""
     raise AssertionError(f"no request expected, got {request.method} {request.url}")

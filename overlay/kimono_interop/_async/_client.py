@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
@@ -35,7 +36,7 @@ from .._exceptions import ConfigurationError
 from .._retry import RetryPolicy
 from .._secrets import redact_url
 from .._transports import AsyncSharedTransport, new_async_transport
-from .._types import NOT_GIVEN, NotGiven
+from .._types import NOT_GIVEN, NotGiven, Timeout
 from .._version import __version__
 from ._sender import AsyncSender
 from .resources import AsyncResources
@@ -200,6 +201,54 @@ class AsyncKimonoClient(AsyncResources):
         child._owns_transport = False
         child._shared.remake = self._shared.remake
         return child
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeout = NOT_GIVEN,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
+        headers: Mapping[str, str] | None = None,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        max_response_size: int | None = None,
+    ) -> AsyncKimonoClient:
+        """A copy of this client with the settings given changed, on its pool and auth.
+
+        ``kimono.with_options(timeout=5, max_retries=0).tenants.current()``: the copy
+        shares this client's connection pool, auth (and token) and base URL, and keeps
+        every setting not given. ``headers`` are merged over this client's;
+        ``max_retries`` changes only that field of the retry policy, ``retry`` replaces
+        it. A deadline left at the default for this client's timeout becomes the default
+        for the new one; a deadline this client was given is kept unless ``deadline=`` is.
+        Closing the copy (or dropping it unclosed) leaves the pool open; keep this client
+        open while the copy is in use. Works on a ``for_tenant`` client too.
+        """
+        new_timeout = self.timeout if isinstance(timeout, NotGiven) else timeout
+        if retry is None:
+            retry = (
+                self.retry if max_retries is None else replace(self.retry, max_retries=max_retries)
+            )
+        elif max_retries is not None:
+            raise ConfigurationError("Give max_retries or retry, not both")
+        if isinstance(deadline, NotGiven):
+            follows_timeout = self.deadline == _deadline_for(self.timeout)
+            deadline = _deadline_for(new_timeout) if follows_timeout else self.deadline
+        copy = type(self)(
+            base_url=str(self.base_url),
+            auth=self.auth,
+            timeout=new_timeout,
+            retry=retry,
+            # The shared transport itself: after a fork, the copy uses whatever pool this
+            # client makes for the new process.
+            transport=self._shared,
+            headers={**self._headers, **(headers or {})},
+            deadline=deadline,
+            max_response_size=(
+                self.max_response_size if max_response_size is None else max_response_size
+            ),
+        )
+        copy._owns_transport = False
+        return copy
 
     @property
     def data_api(self) -> DataApiClient:

@@ -25,6 +25,8 @@ from .._types import NOT_GIVEN, AsyncSleep, NotGiven, Timeout
 
 #: Statuses a gateway answers when the service behind it may have acted on the request.
 GATEWAY_STATUSES = frozenset({502, 504})
+#: The auth of a request whose caller gave its Authorization header: sends it as it is.
+AS_GIVEN = httpx.Auth()
 
 
 class AsyncSender:
@@ -58,7 +60,10 @@ class AsyncSender:
         headers: Mapping[str, str] | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> httpx.Response:
-        """Send one request, retrying as the policy allows; return a 2xx response or raise."""
+        """Send one request, retrying as the policy allows; return a 2xx response or raise.
+
+        An ``Authorization`` in ``headers`` is sent instead of what the client's auth sets.
+        """
         method = method.upper()
         request = self.http.build_request(
             method,
@@ -69,6 +74,8 @@ class AsyncSender:
             headers=headers,
             timeout=self.http.timeout if isinstance(timeout, NotGiven) else timeout,
         )
+        given = "Authorization" in httpx.Headers(headers)
+        auth = AS_GIVEN if given else httpx.USE_CLIENT_DEFAULT
         attempt = 0
         # Whether an earlier attempt may have reached the service without its answer
         # reaching us: then "not found" may only mean that attempt already did the work.
@@ -77,7 +84,7 @@ class AsyncSender:
             started = time.perf_counter()
             try:
                 async with AsyncDeadline(self.deadline) as deadline:
-                    response = await self.http.send(request, stream=True)
+                    response = await self.http.send(request, stream=True, auth=auth)
                     await self._read(response, deadline)
             except httpx.HTTPError as exc:
                 if self.retry.should_retry_error(method, exc, attempt):

@@ -13,7 +13,7 @@ from kimono_interop_data_api.models import TaskAck
 from .._exceptions import NotFoundError
 from .._operations import Operation
 from .._task_view import AckResult
-from .._types import Timeout
+from .._types import Headers, Query, Timeout
 from ._resource import AsyncResource
 
 log = logging.getLogger("kimono_interop")
@@ -25,6 +25,9 @@ async def send_acks(
     single: Operation,
     acks: list[TaskAck],
     timeout: Timeout,
+    *,
+    extra_headers: Headers | None = None,
+    extra_query: Query | None = None,
 ) -> AckResult:
     """Acknowledge ``acks`` through ``bulk``; after a 404, each alone through ``single``.
 
@@ -33,8 +36,9 @@ async def send_acks(
     counted so (``AckResult.lost_answers`` names them).
     """
     ids = [str(ack.task_id) for ack in acks]
+    extras = {"extra_headers": extra_headers, "extra_query": extra_query}
     try:
-        await resource._none(bulk, body=acks, timeout=timeout)
+        await resource._none(bulk, body=acks, timeout=timeout, **extras)
     except NotFoundError as exc:
         if exc.after_unanswered_attempt:
             log.info("%d acks applied by an attempt whose answer was lost", len(ids))
@@ -43,7 +47,9 @@ async def send_acks(
         for task_id, ack in zip(ids, acks, strict=True):
             result.requests += 1
             try:
-                await resource._none(single, path={"id": task_id}, body=ack, timeout=timeout)
+                await resource._none(
+                    single, path={"id": task_id}, body=ack, timeout=timeout, **extras
+                )
             except NotFoundError as single_exc:
                 if single_exc.after_unanswered_attempt:
                     result.acknowledged.append(task_id)

@@ -13,9 +13,9 @@ from uuid import UUID
 
 from kimono_interop_api.models import IntegrationVersion
 
-from .._operations import OPERATIONS, Operation
-from .._parsing import enveloped, parse_model
-from .._types import NOT_GIVEN, Timeout
+from .._operations import OPERATIONS
+from .._parsing import enveloped
+from .._types import NOT_GIVEN, Headers, Query, Timeout
 from .._validation import validate_blueprint, validate_id, validate_path_value
 from ._resource import AsyncResource
 
@@ -30,6 +30,8 @@ class AsyncIntegrationVersionsBehaviour(AsyncResource):
         integration_id: str | UUID,
         blueprint: bytes | str,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> IntegrationVersion:
         """Create a new version of an Integration from its Integration Blueprint.
@@ -37,8 +39,16 @@ class AsyncIntegrationVersionsBehaviour(AsyncResource):
         ``blueprint`` is the XML document, as bytes or str (sent as UTF-8) with
         ``Content-Type: application/xml``. Returns the new IntegrationVersion.
         """
-        path = {"id": validate_id(integration_id, "integration_id")}
-        return await self._upload(OPERATIONS["createIntegrationVersion"], path, blueprint, timeout)
+        return await self._one(
+            OPERATIONS["createIntegrationVersion"],
+            enveloped(IntegrationVersion),
+            path={"id": validate_id(integration_id, "integration_id")},
+            content=validate_blueprint(blueprint),
+            headers=XML,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
     async def update_blueprint(
         self,
@@ -46,6 +56,8 @@ class AsyncIntegrationVersionsBehaviour(AsyncResource):
         version: str,
         blueprint: bytes | str,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> IntegrationVersion:
         """Replace the Integration Blueprint (XML) of an Integration version.
@@ -53,19 +65,16 @@ class AsyncIntegrationVersionsBehaviour(AsyncResource):
         ``blueprint`` is the XML document, as bytes or str (sent as UTF-8).
         Returns the updated IntegrationVersion.
         """
-        path = {
-            "id": validate_id(integration_id, "integration_id"),
-            "version": validate_path_value(version, "version"),
-        }
-        return await self._upload(
-            OPERATIONS["updateIntegrationBlueprint"], path, blueprint, timeout
+        return await self._one(
+            OPERATIONS["updateIntegrationBlueprint"],
+            enveloped(IntegrationVersion),
+            path={
+                "id": validate_id(integration_id, "integration_id"),
+                "version": validate_path_value(version, "version"),
+            },
+            content=validate_blueprint(blueprint),
+            headers=XML,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
-
-    async def _upload(
-        self, operation: Operation, path: dict[str, str], blueprint: object, timeout: Timeout
-    ) -> IntegrationVersion:
-        document = validate_blueprint(blueprint)
-        response = await self._call(
-            operation, path=path, content=document, headers=XML, timeout=timeout
-        )
-        return parse_model(response, enveloped(IntegrationVersion))

@@ -5,8 +5,11 @@ edit; change the spec and run `make generate`.
 
 Hand-written behaviour (the task queue, XML uploads, tenant filters) lives in the
 behaviour classes named by the spec's ``x-sdk-resources``, which these inherit.
+Each resource with calls of one object, a count or nothing has a raw twin
+(``...WithRawResponse``, reached through ``client.with_raw_response``) whose calls
+answer an APIResponse (``kimono_interop._response``).
 
-One module of some 1,800 lines on purpose: the methods of 80 operations, each a
+One module of some 2,600 lines on purpose: the methods of 80 operations, each a
 signature, a docstring from the spec and one call, read by the tools (mypy, IDEs)
 and not by hand; splitting it per resource would add files, not clarity.
 """
@@ -44,7 +47,8 @@ from kimono_interop_data_api.models import Course, GradingCategory, Org, Person,
 from .._operations import OPERATIONS
 from .._pagination import AsyncPager
 from .._parsing import bare_or_enveloped, enveloped
-from .._types import NOT_GIVEN, Timeout
+from .._response import araw_response
+from .._types import NOT_GIVEN, Headers, Query, Timeout
 from .._validation import (
     check_fields,
     coerce,
@@ -71,6 +75,8 @@ class AsyncRosteringOrgsResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Org]:
         """List all Orgs.
@@ -84,10 +90,19 @@ class AsyncRosteringOrgsResource(AsyncResource):
             Org.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def get(self, org_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Org:
+    async def get(
+        self,
+        org_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Org:
         """Find an Org by $sys.id.
 
         Find one Org (LEA or school) by its `$sys.id`.
@@ -101,6 +116,8 @@ class AsyncRosteringOrgsResource(AsyncResource):
             OPERATIONS["findOrg"],
             enveloped(Org),
             path={"id": validate_id(org_id, "org_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -109,6 +126,8 @@ class AsyncRosteringOrgsResource(AsyncResource):
         org_id: str | UUID,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Person]:
         """List Students that are members of an Org.
@@ -126,6 +145,8 @@ class AsyncRosteringOrgsResource(AsyncResource):
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -134,6 +155,8 @@ class AsyncRosteringOrgsResource(AsyncResource):
         org_id: str | UUID,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Person]:
         """List Teachers that are members of an Org.
@@ -151,6 +174,8 @@ class AsyncRosteringOrgsResource(AsyncResource):
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -159,6 +184,8 @@ class AsyncRosteringOrgsResource(AsyncResource):
         org_id: str | UUID,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Course]:
         """List Courses that belong to an Org.
@@ -176,6 +203,8 @@ class AsyncRosteringOrgsResource(AsyncResource):
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -184,6 +213,8 @@ class AsyncRosteringOrgsResource(AsyncResource):
         org_id: str | UUID,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Section]:
         """List Sections that belong to an Org.
@@ -201,6 +232,8 @@ class AsyncRosteringOrgsResource(AsyncResource):
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -209,6 +242,8 @@ class AsyncRosteringOrgsResource(AsyncResource):
         org_id: str | UUID,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Term]:
         """List Terms that belong to an Org.
@@ -226,6 +261,8 @@ class AsyncRosteringOrgsResource(AsyncResource):
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -237,6 +274,8 @@ class AsyncRosteringLeasResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Org]:
         """List all LEA-type Orgs.
@@ -250,10 +289,19 @@ class AsyncRosteringLeasResource(AsyncResource):
             Org.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def get(self, lea_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Org:
+    async def get(
+        self,
+        lea_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Org:
         """Find an LEA-type Org by $sys.id.
 
         Find one LEA-type Org by its `$sys.id`.
@@ -267,6 +315,8 @@ class AsyncRosteringLeasResource(AsyncResource):
             OPERATIONS["findLEA"],
             bare_or_enveloped(Org),
             path={"id": validate_id(lea_id, "lea_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -278,6 +328,8 @@ class AsyncRosteringSchoolsResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Org]:
         """List all School-type Orgs.
@@ -291,6 +343,8 @@ class AsyncRosteringSchoolsResource(AsyncResource):
             Org.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -302,6 +356,8 @@ class AsyncRosteringPersonsResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Person]:
         """Get all Persons.
@@ -315,10 +371,19 @@ class AsyncRosteringPersonsResource(AsyncResource):
             Person.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def get(self, person_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Person:
+    async def get(
+        self,
+        person_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Person:
         """Find a Person by $sys.id.
 
         Find one Person by its `$sys.id`.
@@ -332,6 +397,8 @@ class AsyncRosteringPersonsResource(AsyncResource):
             OPERATIONS["findPerson"],
             bare_or_enveloped(Person),
             path={"id": validate_id(person_id, "person_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -343,6 +410,8 @@ class AsyncRosteringStudentsResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Person]:
         """List all Student-type Persons.
@@ -356,6 +425,8 @@ class AsyncRosteringStudentsResource(AsyncResource):
             Person.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -367,6 +438,8 @@ class AsyncRosteringTeachersResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Person]:
         """List all Teacher-type Persons.
@@ -380,6 +453,8 @@ class AsyncRosteringTeachersResource(AsyncResource):
             Person.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -391,6 +466,8 @@ class AsyncRosteringCoursesResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Course]:
         """List all Courses.
@@ -404,10 +481,19 @@ class AsyncRosteringCoursesResource(AsyncResource):
             Course.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def get(self, course_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Course:
+    async def get(
+        self,
+        course_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Course:
         """Find a Course by $sys.id.
 
         Find one Course by its `$sys.id`.
@@ -421,6 +507,8 @@ class AsyncRosteringCoursesResource(AsyncResource):
             OPERATIONS["findCourse"],
             bare_or_enveloped(Course),
             path={"id": validate_id(course_id, "course_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -432,6 +520,8 @@ class AsyncRosteringSectionsResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Section]:
         """List all Sections.
@@ -445,10 +535,19 @@ class AsyncRosteringSectionsResource(AsyncResource):
             Section.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def get(self, section_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Section:
+    async def get(
+        self,
+        section_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Section:
         """Find a Section by $sys.id.
 
         Find one Section by its `$sys.id`.
@@ -462,6 +561,8 @@ class AsyncRosteringSectionsResource(AsyncResource):
             OPERATIONS["findSection"],
             bare_or_enveloped(Section),
             path={"id": validate_id(section_id, "section_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -473,6 +574,8 @@ class AsyncRosteringTermsResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Term]:
         """List all Terms.
@@ -486,10 +589,19 @@ class AsyncRosteringTermsResource(AsyncResource):
             Term.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def get(self, term_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Term:
+    async def get(
+        self,
+        term_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Term:
         """Find a Term by $sys.id.
 
         Find one Term by its `$sys.id`.
@@ -503,6 +615,8 @@ class AsyncRosteringTermsResource(AsyncResource):
             OPERATIONS["findTerm"],
             bare_or_enveloped(Term),
             path={"id": validate_id(term_id, "term_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -514,6 +628,8 @@ class AsyncGradesCategoriesResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[GradingCategory]:
         """List all Grading Categories.
@@ -527,6 +643,8 @@ class AsyncGradesCategoriesResource(AsyncResource):
             GradingCategory.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -541,6 +659,8 @@ class AsyncIntegrationsVersionsResource(AsyncIntegrationVersionsBehaviour):
         integration_id: str | UUID,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[IntegrationVersion]:
         """List Integration Versions.
@@ -559,6 +679,8 @@ class AsyncIntegrationsVersionsResource(AsyncIntegrationVersionsBehaviour):
             path={"id": validate_id(integration_id, "integration_id")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -568,6 +690,8 @@ class AsyncIntegrationsVersionsResource(AsyncIntegrationVersionsBehaviour):
         version: str,
         integration_version: IntegrationVersion | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Update Integration Version.
@@ -588,6 +712,8 @@ class AsyncIntegrationsVersionsResource(AsyncIntegrationVersionsBehaviour):
                 "version": validate_path_value(version, "version"),
             },
             body=coerce(IntegrationVersion, integration_version, "integration_version"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -596,6 +722,8 @@ class AsyncIntegrationsVersionsResource(AsyncIntegrationVersionsBehaviour):
         integration_id: str | UUID,
         version: str,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Delete Integration Version.
@@ -614,6 +742,8 @@ class AsyncIntegrationsVersionsResource(AsyncIntegrationVersionsBehaviour):
                 "id": validate_id(integration_id, "integration_id"),
                 "version": validate_path_value(version, "version"),
             },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -625,6 +755,8 @@ class AsyncScopingSchoolsResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[ScopingSchool]:
         """List Scoping Schools.
@@ -639,6 +771,8 @@ class AsyncScopingSchoolsResource(AsyncResource):
             ScopingSchool.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -647,6 +781,8 @@ class AsyncScopingSchoolsResource(AsyncResource):
         request: ScopingSchoolsBulkRequest | Mapping[str, Any],
         *,
         replace: bool = True,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> ScopingSchool:
         """Create Scoping Schools.
@@ -669,19 +805,39 @@ class AsyncScopingSchoolsResource(AsyncResource):
                 "request",
                 (("data", "", None, None, True),),
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def delete_all(self, *, timeout: Timeout = NOT_GIVEN) -> None:
+    async def delete_all(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete Scoping Schools.
 
         Delete every Scoping School of this tenant.
 
         ``DELETE /tenant/scoping/schools`` (deleteScopingSchools).
         """
-        return await self._none(OPERATIONS["deleteScopingSchools"], timeout=timeout)
+        return await self._none(
+            OPERATIONS["deleteScopingSchools"],
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
-    async def get(self, school_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> ScopingSchool:
+    async def get(
+        self,
+        school_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> ScopingSchool:
         """Find Scoping School.
 
         Find one Scoping School by id.
@@ -695,6 +851,8 @@ class AsyncScopingSchoolsResource(AsyncResource):
             OPERATIONS["findScopingSchool"],
             enveloped(ScopingSchool),
             path={"id": validate_id(school_id, "school_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -703,6 +861,8 @@ class AsyncScopingSchoolsResource(AsyncResource):
         school_id: str | UUID,
         school: ScopingSchool | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> ScopingSchool:
         """Update Scoping School.
@@ -724,10 +884,19 @@ class AsyncScopingSchoolsResource(AsyncResource):
                 "school",
                 (("selected", "bool", None, None, False),),
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def delete(self, school_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> None:
+    async def delete(
+        self,
+        school_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete Scoping School.
 
         Delete one Scoping School.
@@ -740,6 +909,8 @@ class AsyncScopingSchoolsResource(AsyncResource):
         return await self._none(
             OPERATIONS["deleteScopingSchool"],
             path={"id": validate_id(school_id, "school_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -751,6 +922,8 @@ class AsyncScopingCoursesResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[ScopingCourse]:
         """List Scoping Courses.
@@ -764,6 +937,8 @@ class AsyncScopingCoursesResource(AsyncResource):
             ScopingCourse.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -772,6 +947,8 @@ class AsyncScopingCoursesResource(AsyncResource):
         request: ScopingCoursesBulkRequest | Mapping[str, Any],
         *,
         replace: bool = True,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> ScopingCourse:
         """Create Scoping Courses.
@@ -794,19 +971,39 @@ class AsyncScopingCoursesResource(AsyncResource):
                 "request",
                 (("data", "", None, None, True),),
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def delete_all(self, *, timeout: Timeout = NOT_GIVEN) -> None:
+    async def delete_all(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete Scoping Courses.
 
         Delete every Scoping Course of this tenant.
 
         ``DELETE /tenant/scoping/courses`` (deleteScopingCourses).
         """
-        return await self._none(OPERATIONS["deleteScopingCourses"], timeout=timeout)
+        return await self._none(
+            OPERATIONS["deleteScopingCourses"],
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
-    async def get(self, course_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> ScopingCourse:
+    async def get(
+        self,
+        course_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> ScopingCourse:
         """Find Scoping Course.
 
         Find one Scoping Course by id.
@@ -820,6 +1017,8 @@ class AsyncScopingCoursesResource(AsyncResource):
             OPERATIONS["findScopingCourse"],
             enveloped(ScopingCourse),
             path={"id": validate_id(course_id, "course_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -828,6 +1027,8 @@ class AsyncScopingCoursesResource(AsyncResource):
         course_id: str | UUID,
         course: ScopingCourse | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> ScopingCourse:
         """Update Scoping Course.
@@ -849,10 +1050,19 @@ class AsyncScopingCoursesResource(AsyncResource):
                 "course",
                 (("selected", "bool", None, None, False),),
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def delete(self, course_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> None:
+    async def delete(
+        self,
+        course_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete Scoping Course.
 
         Delete one Scoping Course.
@@ -865,6 +1075,8 @@ class AsyncScopingCoursesResource(AsyncResource):
         return await self._none(
             OPERATIONS["deleteScopingCourse"],
             path={"id": validate_id(course_id, "course_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -944,6 +1156,8 @@ class AsyncAdminTasksResource(AsyncAdminTasksBehaviour):
         schema: str | None = None,
         driver: str | None = None,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Task]:
         """List Tasks (Admin).
@@ -970,10 +1184,19 @@ class AsyncAdminTasksResource(AsyncAdminTasksBehaviour):
             },
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def get(self, task_id: str, *, timeout: Timeout = NOT_GIVEN) -> Task:
+    async def get(
+        self,
+        task_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Task:
         """Find a Task.
 
         Find one Task of the queue by its id.
@@ -987,10 +1210,19 @@ class AsyncAdminTasksResource(AsyncAdminTasksBehaviour):
             OPERATIONS["findAdminTask"],
             enveloped(Task),
             path={"id": validate_path_value(task_id, "task_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def delete(self, task_id: str, *, timeout: Timeout = NOT_GIVEN) -> None:
+    async def delete(
+        self,
+        task_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete Task (Admin).
 
         Delete a Task from the Task Queue. This operation is only available via the Task
@@ -1004,6 +1236,8 @@ class AsyncAdminTasksResource(AsyncAdminTasksBehaviour):
         return await self._none(
             OPERATIONS["deleteAdminTask"],
             path={"id": validate_path_value(task_id, "task_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1015,6 +1249,8 @@ class AsyncActorsResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Actor]:
         """List Actors.
@@ -1030,6 +1266,8 @@ class AsyncActorsResource(AsyncResource):
             Actor.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1041,6 +1279,8 @@ class AsyncCloudsResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Cloud]:
         """List Interop Clouds.
@@ -1054,6 +1294,8 @@ class AsyncCloudsResource(AsyncResource):
             Cloud.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1061,6 +1303,8 @@ class AsyncCloudsResource(AsyncResource):
         self,
         cloud: Cloud | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> Cloud:
         """Create an Interop Cloud.
@@ -1078,6 +1322,8 @@ class AsyncCloudsResource(AsyncResource):
             body=check_fields(
                 coerce(Cloud, cloud, "cloud"), "cloud", (("generation", "int", None, None, False),)
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1088,6 +1334,8 @@ class AsyncCloudsResource(AsyncResource):
         userdata: str | None = None,
         name: str | None = None,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Cloud]:
         """Search Interop Clouds.
@@ -1113,10 +1361,19 @@ class AsyncCloudsResource(AsyncResource):
             },
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def get(self, cloud_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Cloud:
+    async def get(
+        self,
+        cloud_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Cloud:
         """Find an Interop Cloud.
 
         Find an Interop Cloud by identifier
@@ -1130,10 +1387,19 @@ class AsyncCloudsResource(AsyncResource):
             OPERATIONS["findCloud"],
             enveloped(Cloud),
             path={"id": validate_id(cloud_id, "cloud_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def delete(self, cloud_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> None:
+    async def delete(
+        self,
+        cloud_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete an Interop Cloud.
 
         Args:
@@ -1144,6 +1410,8 @@ class AsyncCloudsResource(AsyncResource):
         return await self._none(
             OPERATIONS["deleteCloud"],
             path={"id": validate_id(cloud_id, "cloud_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1153,6 +1421,8 @@ class AsyncCloudsResource(AsyncResource):
         *,
         credentials: bool | None = None,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Actor]:
         """List all Actors in an Interop Cloud.
@@ -1178,6 +1448,8 @@ class AsyncCloudsResource(AsyncResource):
             },
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1197,6 +1469,8 @@ class AsyncIntegrationsResource(AsyncResource):
         *,
         name: str | None = None,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Integration]:
         """List Integrations.
@@ -1214,6 +1488,8 @@ class AsyncIntegrationsResource(AsyncResource):
             params={"name": None if name is None else validate_str(name, "name")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1221,6 +1497,8 @@ class AsyncIntegrationsResource(AsyncResource):
         self,
         integration: Integration | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> Integration:
         """Create Integration.
@@ -1236,10 +1514,19 @@ class AsyncIntegrationsResource(AsyncResource):
             OPERATIONS["createIntegration"],
             enveloped(Integration),
             body=coerce(Integration, integration, "integration"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def get(self, integration_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Integration:
+    async def get(
+        self,
+        integration_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Integration:
         """Find an Integration.
 
         Find an Integration by id.
@@ -1253,6 +1540,8 @@ class AsyncIntegrationsResource(AsyncResource):
             OPERATIONS["findIntegration"],
             enveloped(Integration),
             path={"id": validate_id(integration_id, "integration_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1261,6 +1550,8 @@ class AsyncIntegrationsResource(AsyncResource):
         integration_id: str | UUID,
         integration: Integration | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Update Integration.
@@ -1277,10 +1568,19 @@ class AsyncIntegrationsResource(AsyncResource):
             OPERATIONS["updateIntegration"],
             path={"id": validate_id(integration_id, "integration_id")},
             body=coerce(Integration, integration, "integration"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def delete(self, integration_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> None:
+    async def delete(
+        self,
+        integration_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete an Integration.
 
         Args:
@@ -1291,6 +1591,8 @@ class AsyncIntegrationsResource(AsyncResource):
         return await self._none(
             OPERATIONS["deleteIntegration"],
             path={"id": validate_id(integration_id, "integration_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1300,7 +1602,14 @@ class AsyncTenantsResource(AsyncTenantsBehaviour):
     are.
     """
 
-    async def get(self, tenant_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> TenantInfo:
+    async def get(
+        self,
+        tenant_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> TenantInfo:
         """Find an TenantInfo by ID.
 
         Find one of your Integration tenants by id.
@@ -1314,10 +1623,18 @@ class AsyncTenantsResource(AsyncTenantsBehaviour):
             OPERATIONS["findInteropTenant"],
             enveloped(TenantInfo),
             path={"id": validate_id(tenant_id, "tenant_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def current(self, *, timeout: Timeout = NOT_GIVEN) -> TenantInfo:
+    async def current(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> TenantInfo:
         """Find the current tenant.
 
         Get the TenantInfo of the tenant identified by the caller's credentials.
@@ -1325,14 +1642,24 @@ class AsyncTenantsResource(AsyncTenantsBehaviour):
         ``GET /tenant`` (findCurrentTenant).
         """
         return await self._one(
-            OPERATIONS["findCurrentTenant"], enveloped(TenantInfo), timeout=timeout
+            OPERATIONS["findCurrentTenant"],
+            enveloped(TenantInfo),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
 
 
 class AsyncTenantStateResource(AsyncResource):
     """Modes and flags of the tenant identified by the credentials."""
 
-    async def get(self, *, timeout: Timeout = NOT_GIVEN) -> TenantState:
+    async def get(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> TenantState:
         """Find the tenant state.
 
         Get the modes and flags of the tenant identified by the caller's credentials.
@@ -1340,14 +1667,24 @@ class AsyncTenantStateResource(AsyncResource):
         ``GET /tenant/state`` (findTenantState).
         """
         return await self._one(
-            OPERATIONS["findTenantState"], enveloped(TenantState), timeout=timeout
+            OPERATIONS["findTenantState"],
+            enveloped(TenantState),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
 
 
 class AsyncTenantApplicationResource(AsyncResource):
     """Authentication parameters and options of the tenant's application."""
 
-    async def get(self, *, timeout: Timeout = NOT_GIVEN) -> TenantApplication:
+    async def get(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> TenantApplication:
         """Find the tenant application.
 
         The endpoint returns tenant application's authentication parameters (defined in the
@@ -1358,13 +1695,19 @@ class AsyncTenantApplicationResource(AsyncResource):
         ``GET /tenant/application`` (findTenantApplication).
         """
         return await self._one(
-            OPERATIONS["findTenantApplication"], enveloped(TenantApplication), timeout=timeout
+            OPERATIONS["findTenantApplication"],
+            enveloped(TenantApplication),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
 
     async def update(
         self,
         update: TenantApplicationUpdate | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Update the tenant application.
@@ -1384,6 +1727,8 @@ class AsyncTenantApplicationResource(AsyncResource):
         return await self._none(
             OPERATIONS["updateTenantApplication"],
             body=coerce(TenantApplicationUpdate, update, "update"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1410,6 +1755,8 @@ class AsyncRolloversResource(AsyncResource):
         *,
         sort: str | None = None,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Rollover]:
         """List Rollovers.
@@ -1428,6 +1775,8 @@ class AsyncRolloversResource(AsyncResource):
             params={"sort": None if sort is None else validate_str(sort, "sort")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1435,6 +1784,8 @@ class AsyncRolloversResource(AsyncResource):
         self,
         request: RolloverRequest | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> Rollover:
         """Create a Rollover.
@@ -1450,10 +1801,18 @@ class AsyncRolloversResource(AsyncResource):
             OPERATIONS["createRollover"],
             enveloped(Rollover),
             body=coerce(RolloverRequest, request, "request"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def count(self, *, timeout: Timeout = NOT_GIVEN) -> int:
+    async def count(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> int:
         """Count Rollovers.
 
         Get the count of rollovers for the tenant. The tenant is identified by actor
@@ -1461,9 +1820,21 @@ class AsyncRolloversResource(AsyncResource):
 
         ``GET /tenant/rollovers/count`` (countRollovers).
         """
-        return await self._count(OPERATIONS["countRollovers"], timeout=timeout)
+        return await self._count(
+            OPERATIONS["countRollovers"],
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
-    async def get(self, rollover_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Rollover:
+    async def get(
+        self,
+        rollover_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Rollover:
         """Find a Rollover.
 
         Get a rollover for the tenant. The tenant is identified by actor authentication
@@ -1478,6 +1849,8 @@ class AsyncRolloversResource(AsyncResource):
             OPERATIONS["findRollover"],
             enveloped(Rollover),
             path={"id": validate_id(rollover_id, "rollover_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1486,6 +1859,8 @@ class AsyncRolloversResource(AsyncResource):
         rollover_id: str | UUID,
         request: RolloverRequest | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> Rollover:
         """Update a Rollover.
@@ -1503,10 +1878,19 @@ class AsyncRolloversResource(AsyncResource):
             enveloped(Rollover),
             path={"id": validate_id(rollover_id, "rollover_id")},
             body=coerce(RolloverRequest, request, "request"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def delete(self, rollover_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> None:
+    async def delete(
+        self,
+        rollover_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete a Rollover.
 
         Delete a rollover of the tenant. An active rollover cannot be deleted.
@@ -1519,6 +1903,8 @@ class AsyncRolloversResource(AsyncResource):
         return await self._none(
             OPERATIONS["deleteRollover"],
             path={"id": validate_id(rollover_id, "rollover_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1530,6 +1916,8 @@ class AsyncSchedulesResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Schedule]:
         """List Schedules.
@@ -1544,6 +1932,8 @@ class AsyncSchedulesResource(AsyncResource):
             Schedule.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1551,6 +1941,8 @@ class AsyncSchedulesResource(AsyncResource):
         self,
         schedule: ScheduleCreate | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> Schedule:
         """Create a Schedule.
@@ -1572,10 +1964,18 @@ class AsyncSchedulesResource(AsyncResource):
                 "schedule",
                 (("hour", "int", 0, 23, True),),
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def count(self, *, timeout: Timeout = NOT_GIVEN) -> int:
+    async def count(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> int:
         """Count Schedules.
 
         Get the count of schedules for the tenant. The tenant is identified by actor
@@ -1583,9 +1983,21 @@ class AsyncSchedulesResource(AsyncResource):
 
         ``GET /tenant/schedules/count`` (countSchedules).
         """
-        return await self._count(OPERATIONS["countSchedules"], timeout=timeout)
+        return await self._count(
+            OPERATIONS["countSchedules"],
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
-    async def get(self, schedule_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Schedule:
+    async def get(
+        self,
+        schedule_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Schedule:
         """Find a Schedule.
 
         Find one schedule of the tenant by id.
@@ -1599,6 +2011,8 @@ class AsyncSchedulesResource(AsyncResource):
             OPERATIONS["findSchedule"],
             enveloped(Schedule),
             path={"id": validate_id(schedule_id, "schedule_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1607,6 +2021,8 @@ class AsyncSchedulesResource(AsyncResource):
         schedule_id: str | UUID,
         update: ScheduleUpdate | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Update a Schedule.
@@ -1627,10 +2043,19 @@ class AsyncSchedulesResource(AsyncResource):
                 "update",
                 (("enabled", "bool", None, None, True),),
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def delete(self, schedule_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> None:
+    async def delete(
+        self,
+        schedule_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete a Schedule.
 
         Delete a schedule.
@@ -1643,6 +2068,8 @@ class AsyncSchedulesResource(AsyncResource):
         return await self._none(
             OPERATIONS["deleteSchedule"],
             path={"id": validate_id(schedule_id, "schedule_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1651,6 +2078,8 @@ class AsyncSchedulesResource(AsyncResource):
         schedule_id: str | UUID,
         request: ScheduleRunRequest | Mapping[str, Any] | None = None,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Run a Schedule now.
@@ -1668,6 +2097,8 @@ class AsyncSchedulesResource(AsyncResource):
             OPERATIONS["runSchedule"],
             path={"id": validate_id(schedule_id, "schedule_id")},
             body=None if request is None else coerce(ScheduleRunRequest, request, "request"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1679,6 +2110,8 @@ class AsyncIngestionsResource(AsyncResource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[Ingestion]:
         """List Ingestions.
@@ -1692,19 +2125,39 @@ class AsyncIngestionsResource(AsyncResource):
             Ingestion.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    async def count(self, *, timeout: Timeout = NOT_GIVEN) -> int:
+    async def count(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> int:
         """Count Ingestions.
 
         Get the total count of ingestions that would be returned by listIngestions
 
         ``GET /ingestions/count`` (countIngestions).
         """
-        return await self._count(OPERATIONS["countIngestions"], timeout=timeout)
+        return await self._count(
+            OPERATIONS["countIngestions"],
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
-    async def get(self, ingestion_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Ingestion:
+    async def get(
+        self,
+        ingestion_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Ingestion:
         """Find an Ingestion.
 
         Find one Ingestion by id.
@@ -1718,12 +2171,361 @@ class AsyncIngestionsResource(AsyncResource):
             OPERATIONS["findIngestion"],
             enveloped(Ingestion),
             path={"id": validate_id(ingestion_id, "ingestion_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
 
+class AsyncRosteringOrgsWithRawResponse:
+    """``rostering.orgs``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncRosteringOrgsResource(client, raw=True)
+        self.get = araw_response(resource.get)
+
+
+class AsyncRosteringLeasWithRawResponse:
+    """``rostering.leas``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncRosteringLeasResource(client, raw=True)
+        self.get = araw_response(resource.get)
+
+
+class AsyncRosteringPersonsWithRawResponse:
+    """``rostering.persons``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncRosteringPersonsResource(client, raw=True)
+        self.get = araw_response(resource.get)
+
+
+class AsyncRosteringCoursesWithRawResponse:
+    """``rostering.courses``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncRosteringCoursesResource(client, raw=True)
+        self.get = araw_response(resource.get)
+
+
+class AsyncRosteringSectionsWithRawResponse:
+    """``rostering.sections``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncRosteringSectionsResource(client, raw=True)
+        self.get = araw_response(resource.get)
+
+
+class AsyncRosteringTermsWithRawResponse:
+    """``rostering.terms``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncRosteringTermsResource(client, raw=True)
+        self.get = araw_response(resource.get)
+
+
+class AsyncIntegrationsVersionsWithRawResponse:
+    """``integrations.versions``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncIntegrationsVersionsResource(client, raw=True)
+        self.create = araw_response(resource.create)
+        self.update = araw_response(resource.update)
+        self.delete = araw_response(resource.delete)
+        self.update_blueprint = araw_response(resource.update_blueprint)
+
+
+class AsyncScopingSchoolsWithRawResponse:
+    """``scoping.schools``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncScopingSchoolsResource(client, raw=True)
+        self.create = araw_response(resource.create)
+        self.delete_all = araw_response(resource.delete_all)
+        self.get = araw_response(resource.get)
+        self.update = araw_response(resource.update)
+        self.delete = araw_response(resource.delete)
+
+
+class AsyncScopingCoursesWithRawResponse:
+    """``scoping.courses``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncScopingCoursesResource(client, raw=True)
+        self.create = araw_response(resource.create)
+        self.delete_all = araw_response(resource.delete_all)
+        self.get = araw_response(resource.get)
+        self.update = araw_response(resource.update)
+        self.delete = araw_response(resource.delete)
+
+
+class AsyncRosteringWithRawResponse:
+    """``rostering``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+
+    @cached_property
+    def courses(self) -> AsyncRosteringCoursesWithRawResponse:
+        """Courses."""
+        return AsyncRosteringCoursesWithRawResponse(self._client)
+
+    @cached_property
+    def leas(self) -> AsyncRosteringLeasWithRawResponse:
+        """LEA-type Orgs (districts)."""
+        return AsyncRosteringLeasWithRawResponse(self._client)
+
+    @cached_property
+    def orgs(self) -> AsyncRosteringOrgsWithRawResponse:
+        """Orgs (LEAs and schools), and the persons, courses, sections and terms of each."""
+        return AsyncRosteringOrgsWithRawResponse(self._client)
+
+    @cached_property
+    def persons(self) -> AsyncRosteringPersonsWithRawResponse:
+        """Persons (students and teachers)."""
+        return AsyncRosteringPersonsWithRawResponse(self._client)
+
+    @cached_property
+    def sections(self) -> AsyncRosteringSectionsWithRawResponse:
+        """Sections (classes) of courses."""
+        return AsyncRosteringSectionsWithRawResponse(self._client)
+
+    @cached_property
+    def terms(self) -> AsyncRosteringTermsWithRawResponse:
+        """Terms -- school years, semesters, trimesters, marking periods."""
+        return AsyncRosteringTermsWithRawResponse(self._client)
+
+
+class AsyncTasksWithRawResponse:
+    """``tasks``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncTasksResource(client, raw=True)
+        self.ack = araw_response(resource.ack)
+
+
+class AsyncAdminTasksWithRawResponse:
+    """``admin_tasks``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncAdminTasksResource(client, raw=True)
+        self.get = araw_response(resource.get)
+        self.delete = araw_response(resource.delete)
+        self.ack = araw_response(resource.ack)
+
+
+class AsyncCloudsWithRawResponse:
+    """``clouds``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncCloudsResource(client, raw=True)
+        self.create = araw_response(resource.create)
+        self.get = araw_response(resource.get)
+        self.delete = araw_response(resource.delete)
+
+
+class AsyncIntegrationsWithRawResponse:
+    """``integrations``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncIntegrationsResource(client, raw=True)
+        self.create = araw_response(resource.create)
+        self.get = araw_response(resource.get)
+        self.update = araw_response(resource.update)
+        self.delete = araw_response(resource.delete)
+
+    @cached_property
+    def versions(self) -> AsyncIntegrationsVersionsWithRawResponse:
+        """Versions of an Integration, each described by an Integration Blueprint (an XML
+        document); a version is named by its version string, e.g. ``"1.2.0"``.
+        """
+        return AsyncIntegrationsVersionsWithRawResponse(self._client)
+
+
+class AsyncTenantsWithRawResponse:
+    """``tenants``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncTenantsResource(client, raw=True)
+        self.get = araw_response(resource.get)
+        self.current = araw_response(resource.current)
+
+
+class AsyncTenantStateWithRawResponse:
+    """``tenant_state``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncTenantStateResource(client, raw=True)
+        self.get = araw_response(resource.get)
+
+
+class AsyncTenantApplicationWithRawResponse:
+    """``tenant_application``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncTenantApplicationResource(client, raw=True)
+        self.get = araw_response(resource.get)
+        self.update = araw_response(resource.update)
+
+
+class AsyncScopingWithRawResponse:
+    """``scoping``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+
+    @cached_property
+    def courses(self) -> AsyncScopingCoursesWithRawResponse:
+        """The tenant's Scoping Courses."""
+        return AsyncScopingCoursesWithRawResponse(self._client)
+
+    @cached_property
+    def schools(self) -> AsyncScopingSchoolsWithRawResponse:
+        """The tenant's Scoping Schools."""
+        return AsyncScopingSchoolsWithRawResponse(self._client)
+
+
+class AsyncRolloversWithRawResponse:
+    """``rollovers``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncRolloversResource(client, raw=True)
+        self.create = araw_response(resource.create)
+        self.count = araw_response(resource.count)
+        self.get = araw_response(resource.get)
+        self.update = araw_response(resource.update)
+        self.delete = araw_response(resource.delete)
+
+
+class AsyncSchedulesWithRawResponse:
+    """``schedules``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncSchedulesResource(client, raw=True)
+        self.create = araw_response(resource.create)
+        self.count = araw_response(resource.count)
+        self.get = araw_response(resource.get)
+        self.update = araw_response(resource.update)
+        self.delete = araw_response(resource.delete)
+        self.run = araw_response(resource.run)
+
+
+class AsyncIngestionsWithRawResponse:
+    """``ingestions``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+        resource = AsyncIngestionsResource(client, raw=True)
+        self.count = araw_response(resource.count)
+        self.get = araw_response(resource.get)
+
+
+class AsyncResourcesWithRawResponse:
+    """The client's calls answering an :class:`APIResponse` (``with_raw_response``)."""
+
+    def __init__(self, client: AsyncKimonoClient) -> None:
+        self._client = client
+
+    @cached_property
+    def rostering(self) -> AsyncRosteringWithRawResponse:
+        """The roster of the tenant -- orgs, persons, courses, sections and terms."""
+        return AsyncRosteringWithRawResponse(self._client)
+
+    @cached_property
+    def tasks(self) -> AsyncTasksWithRawResponse:
+        """The driver's task queue: the changes Kimono pushes, to handle and acknowledge one by
+        one (``run`` drains it through a handler).
+        """
+        return AsyncTasksWithRawResponse(self._client)
+
+    @cached_property
+    def admin_tasks(self) -> AsyncAdminTasksWithRawResponse:
+        """The administrative view of the task queue -- list, find, delete and acknowledge any
+        task.
+        """
+        return AsyncAdminTasksWithRawResponse(self._client)
+
+    @cached_property
+    def clouds(self) -> AsyncCloudsWithRawResponse:
+        """Interop Clouds of the accounts visible to you, and the actors installed in each."""
+        return AsyncCloudsWithRawResponse(self._client)
+
+    @cached_property
+    def integrations(self) -> AsyncIntegrationsWithRawResponse:
+        """Integrations of your account."""
+        return AsyncIntegrationsWithRawResponse(self._client)
+
+    @cached_property
+    def tenants(self) -> AsyncTenantsWithRawResponse:
+        """The Integration tenants you are licensed and authorized to serve, and the tenant you
+        are.
+        """
+        return AsyncTenantsWithRawResponse(self._client)
+
+    @cached_property
+    def tenant_state(self) -> AsyncTenantStateWithRawResponse:
+        """Modes and flags of the tenant identified by the credentials."""
+        return AsyncTenantStateWithRawResponse(self._client)
+
+    @cached_property
+    def tenant_application(self) -> AsyncTenantApplicationWithRawResponse:
+        """Authentication parameters and options of the tenant's application."""
+        return AsyncTenantApplicationWithRawResponse(self._client)
+
+    @cached_property
+    def scoping(self) -> AsyncScopingWithRawResponse:
+        """Which schools and courses of the tenant's repository the tenant sees."""
+        return AsyncScopingWithRawResponse(self._client)
+
+    @cached_property
+    def rollovers(self) -> AsyncRolloversWithRawResponse:
+        """The tenant's rollovers from one school year to the next."""
+        return AsyncRolloversWithRawResponse(self._client)
+
+    @cached_property
+    def schedules(self) -> AsyncSchedulesWithRawResponse:
+        """The tenant's collection schedules."""
+        return AsyncSchedulesWithRawResponse(self._client)
+
+    @cached_property
+    def ingestions(self) -> AsyncIngestionsWithRawResponse:
+        """The tenant's ingestions (data loads into its repository)."""
+        return AsyncIngestionsWithRawResponse(self._client)
+
+
 class AsyncResources:
     """The client's top-level resources (mixed into AsyncKimonoClient)."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncResourcesWithRawResponse:
+        """The calls of one object, a count or nothing, each answering an APIResponse.
+
+        ``kimono.with_raw_response.rostering.persons.get(person_id)`` sends what
+        ``kimono.rostering.persons.get(person_id)`` sends and answers the HTTP response
+        (``status_code``, ``headers``, ``request_id``, ``http_response``), with
+        ``parse()`` for the Person. Lists are not here: ``pager.pages()`` gives each
+        page's response.
+        """
+        return AsyncResourcesWithRawResponse(cast("AsyncKimonoClient", self))
 
     @cached_property
     def rostering(self) -> AsyncRosteringResource:

@@ -26,7 +26,7 @@ from .._operations import OPERATIONS
 from .._pagination import OnInvalid, read_items
 from .._parsing import parse_model
 from .._task_view import AckResult, ConsumerStats, TaskView
-from .._types import NOT_GIVEN, AccountIds, ConsumerOptions, IntegrationNames, Timeout
+from .._types import NOT_GIVEN, AccountIds, ConsumerOptions, Headers, IntegrationNames, Query, Timeout
 from .._validation import validate_id, validate_page_size, validate_task_id
 from ._resource import AsyncResource
 from .acks import send_acks
@@ -46,6 +46,8 @@ class AsyncTasksBehaviour(AsyncResource):
         schema: str | None,
         driver: str | None,
         page_size: int | None,
+        extra_headers: Headers | None,
+        extra_query: Query | None,
         timeout: Timeout,
     ) -> tuple[builtins.list[Any], httpx.Response]:
         params: dict[str, Any] = {"page": 0, "schema": schema, "driver": driver}
@@ -53,7 +55,13 @@ class AsyncTasksBehaviour(AsyncResource):
             params["tenant_id"] = validate_id(tenant_id, "tenant_id")
         if page_size is not None:
             params["page_size"] = validate_page_size(page_size)
-        response = await self._call(OPERATIONS["listTasks"], params=params, timeout=timeout)
+        response = await self._call(
+            OPERATIONS["listTasks"],
+            params=params,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
         return parse_model(response, _items), response
 
     async def next_batch(
@@ -64,6 +72,8 @@ class AsyncTasksBehaviour(AsyncResource):
         driver: str | None = None,
         page_size: int | None = None,
         on_invalid: OnInvalid | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> builtins.list[Task]:
         """The next batch of tasks (page 0 of the queue, at most 100), oldest first.
@@ -79,7 +89,9 @@ class AsyncTasksBehaviour(AsyncResource):
             page_size: At most this many tasks.
             on_invalid: Receives each task that cannot be read.
         """
-        raw, response = await self._batch(tenant_id, schema, driver, page_size, timeout)
+        raw, response = await self._batch(
+            tenant_id, schema, driver, page_size, extra_headers, extra_query, timeout
+        )
         tasks, invalid = read_items(raw, Task.from_dict, 0)
         if invalid and on_invalid is None:
             raise InvalidItemsError(invalid, len(invalid), "Task", response)
@@ -94,6 +106,8 @@ class AsyncTasksBehaviour(AsyncResource):
         schema: str | None = None,
         driver: str | None = None,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> builtins.list[TaskView]:
         """The next batch as :class:`TaskView` objects, one shape for every schema version.
@@ -102,7 +116,9 @@ class AsyncTasksBehaviour(AsyncResource):
         kinds, actions and fields this SDK does not know reach you intact (``raw``);
         an item that is not even a task becomes a view without an id.
         """
-        raw, _ = await self._batch(tenant_id, schema, driver, page_size, timeout)
+        raw, _ = await self._batch(
+            tenant_id, schema, driver, page_size, extra_headers, extra_query, timeout
+        )
         return [TaskView.from_raw(item) for item in raw]
 
     async def ack(
@@ -112,6 +128,8 @@ class AsyncTasksBehaviour(AsyncResource):
         *,
         message: str | None = None,
         app_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Acknowledge one task: ``success``, ``error``, ``retry`` or ``reauthenticate``.
@@ -123,22 +141,42 @@ class AsyncTasksBehaviour(AsyncResource):
         """
         task = validate_task_id(task_id.id if isinstance(task_id, TaskView) else task_id, "task_id")
         ack = make_ack(task, status, message, app_id=app_id)
-        await self._none(
-            OPERATIONS["acknowledgeTask"], path={"id": task}, body=ack, timeout=timeout
+        return await self._none(
+            OPERATIONS["acknowledgeTask"],
+            path={"id": task},
+            body=ack,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
 
     async def ack_many(
-        self, acks: Iterable[TaskAck | Mapping[str, Any]], *, timeout: Timeout = NOT_GIVEN
+        self,
+        acks: Iterable[TaskAck | Mapping[str, Any]],
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
     ) -> AckResult:
         """Acknowledge several tasks in one request; each ack must carry its ``task_id``.
 
         When the service answers 404 (some ids are unknown to it), each task is then
         acknowledged alone, and the result says which ids failed and why.
         """
-        return await self._send_acks(checked_acks(acks), timeout=timeout)
+        return await self._send_acks(
+            checked_acks(acks),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
     async def _send_acks(
-        self, acks: builtins.list[TaskAck], *, timeout: Timeout = NOT_GIVEN
+        self,
+        acks: builtins.list[TaskAck],
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
     ) -> AckResult:
         return await send_acks(
             self,
@@ -146,6 +184,8 @@ class AsyncTasksBehaviour(AsyncResource):
             OPERATIONS["acknowledgeTask"],
             acks,
             timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )
 
     def consumer(

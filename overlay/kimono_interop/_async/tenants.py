@@ -12,7 +12,7 @@ from kimono_interop_api.models import TenantInfo
 
 from .._operations import OPERATIONS
 from .._pagination import AsyncPager
-from .._types import NOT_GIVEN, AccountIds, IntegrationNames, Timeout
+from .._types import NOT_GIVEN, AccountIds, Headers, IntegrationNames, Query, Timeout
 from .._validation import account_ids, integration_names
 from ._resource import AsyncResource
 
@@ -26,6 +26,8 @@ class AsyncTenantsBehaviour(AsyncResource):
         accounts: AccountIds = None,
         integrations: IntegrationNames = None,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> AsyncPager[TenantInfo]:
         """Every Integration tenant you are licensed and authorized to serve.
@@ -48,5 +50,7 @@ class AsyncTenantsBehaviour(AsyncResource):
                 "integrations": integration_names(integrations),
             },
             page_size=page_size,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )

@@ -8,21 +8,29 @@ class) names its operation from :data:`~kimono_interop._operations.OPERATIONS`
 arguments, and hands the rest to one of four helpers, one per shape of answer:
 :meth:`Resource._list` (a lazy pager), :meth:`Resource._one` (one
 object), :meth:`Resource._count` and :meth:`Resource._none`.
+
+Every call also takes ``extra_headers`` (added to the client's headers, replacing those
+of the same name, the SDK's own included; an ``Authorization`` among them is sent
+instead of the client's auth) and ``extra_query`` (added to the call's query
+parameters; on a list, on every page).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 from urllib.parse import quote
 
 import httpx
 
 from .._constants import MAX_PAGE_SIZE
+from .._exceptions import ConfigurationError
 from .._operations import Operation
 from .._pagination import SyncPager
 from .._parsing import parse_count, parse_model
-from .._types import NOT_GIVEN, Timeout
+from .._response import APIResponse
+from .._types import NOT_GIVEN, Headers, Query, Timeout
 from .._validation import validate_page_size
 from ._sender import Sender
 
@@ -38,6 +46,23 @@ class _Model(Protocol):
 
 #: A request body: a generated model, or a list of them (the bulk acks).
 Body = _Model | Sequence[_Model]
+#: The query parameters a pager sets itself, which a list's ``extra_query`` may not.
+PAGING = frozenset({"page", "page_size"})
+
+
+def _query(params: Mapping[str, Any] | None, extra: Query | None) -> dict[str, Any]:
+    """The call's query parameters with the caller's extras over them, without the Nones."""
+    merged = {**(params or {}), **(extra or {})}
+    return {key: value for key, value in merged.items() if value is not None}
+
+
+def _headers(headers: Headers | None, extra: Headers | None) -> httpx.Headers | None:
+    """The call's own headers with the caller's extras over them (names in any case)."""
+    if not headers and not extra:
+        return None
+    merged = httpx.Headers(headers)
+    merged.update(extra or {})
+    return merged
 
 
 def _json(body: Body | None) -> Any:
@@ -49,10 +74,21 @@ def _json(body: Body | None) -> Any:
 
 
 class Resource:
-    """Base of the resource objects: one per area of the APIs."""
+    """Base of the resource objects: one per area of the APIs.
 
-    def __init__(self, client: KimonoClient) -> None:
+    A resource made with ``raw=True`` (by ``client.with_raw_response``) answers each call
+    of one object, count or nothing with an :class:`APIResponse` instead of the result.
+    """
+
+    def __init__(self, client: KimonoClient, *, raw: bool = False) -> None:
         self._client = client
+        self._raw = raw
+
+    def _answer(self, response: httpx.Response, read: Callable[[httpx.Response], T]) -> T:
+        """The result ``read`` from ``response``; on a raw resource, the response to read later."""
+        if self._raw:
+            return cast(T, APIResponse(response, read))
+        return read(response)
 
     def _sender(self, operation: Operation) -> Sender:
         return self._client._senders[operation.api]
@@ -72,18 +108,27 @@ class Resource:
         params: Mapping[str, Any] | None = None,
         page_size: int | None = None,
         max_page_size: int = MAX_PAGE_SIZE,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[T]:
         """A lazy pager over every item of every page of a list operation."""
-        query = {key: value for key, value in (params or {}).items() if value is not None}
+        reserved = sorted(PAGING.intersection(extra_query or {}))
+        if reserved:
+            raise ConfigurationError(
+                f"extra_query may not hold {' or '.join(reserved)}: the pager numbers the "
+                "pages; give page_size=, or start later with the pager's resume()"
+            )
+        query = _query(params, extra_query)
         # The first page is asked for by number, as the vendor's clients do.
         query["page"] = 0
         if page_size is not None:
             query["page_size"] = validate_page_size(page_size, maximum=max_page_size)
         sender = self._sender(operation)
+        headers = _headers(None, extra_headers)
 
         def fetch(target: str, query: Mapping[str, Any] | None) -> httpx.Response:
-            return sender.send("GET", target, params=query, timeout=timeout)
+            return sender.send("GET", target, params=query, headers=headers, timeout=timeout)
 
         return SyncPager(
             fetch=fetch,
@@ -101,18 +146,19 @@ class Resource:
         params: Mapping[str, Any] | None = None,
         body: Body | None = None,
         content: bytes | None = None,
-        headers: Mapping[str, str] | None = None,
+        headers: Headers | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> httpx.Response:
         """Send the operation's request; a 2xx response, or the SDK's error."""
-        query = {key: value for key, value in (params or {}).items() if value is not None}
         return self._sender(operation).send(
             operation.method,
             self._url(operation, path),
-            params=query or None,
+            params=_query(params, extra_query) or None,
             json=_json(body),
             content=content,
-            headers=headers,
+            headers=_headers(headers, extra_headers),
             timeout=timeout,
         )
 
@@ -124,11 +170,25 @@ class Resource:
         path: Mapping[str, str] | None = None,
         params: Mapping[str, Any] | None = None,
         body: Body | None = None,
+        content: bytes | None = None,
+        headers: Headers | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> T:
         """One object: the answer read by ``parse`` (see ``kimono_interop._parsing``)."""
-        response = self._call(operation, path=path, params=params, body=body, timeout=timeout)
-        return parse_model(response, parse)
+        response = self._call(
+            operation,
+            path=path,
+            params=params,
+            body=body,
+            content=content,
+            headers=headers,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
+        return self._answer(response, functools.partial(parse_model, parse=parse))
 
     def _count(
         self,
@@ -136,11 +196,20 @@ class Resource:
         *,
         path: Mapping[str, str] | None = None,
         params: Mapping[str, Any] | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> int:
         """A bare JSON integer."""
-        response = self._call(operation, path=path, params=params, timeout=timeout)
-        return parse_count(response)
+        response = self._call(
+            operation,
+            path=path,
+            params=params,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
+        return self._answer(response, parse_count)
 
     def _none(
         self,
@@ -149,7 +218,22 @@ class Resource:
         path: Mapping[str, str] | None = None,
         params: Mapping[str, Any] | None = None,
         body: Body | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """A call whose answer has no body worth reading (204, or an empty 200)."""
-        self._call(operation, path=path, params=params, body=body, timeout=timeout)
+        response = self._call(
+            operation,
+            path=path,
+            params=params,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
+        return self._answer(response, _nothing)
+
+
+def _nothing(response: httpx.Response) -> None:
+    return None

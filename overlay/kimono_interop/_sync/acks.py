@@ -15,7 +15,7 @@ from kimono_interop_data_api.models import TaskAck
 from .._exceptions import NotFoundError
 from .._operations import Operation
 from .._task_view import AckResult
-from .._types import Timeout
+from .._types import Headers, Query, Timeout
 from ._resource import Resource
 
 log = logging.getLogger("kimono_interop")
@@ -27,6 +27,9 @@ def send_acks(
     single: Operation,
     acks: list[TaskAck],
     timeout: Timeout,
+    *,
+    extra_headers: Headers | None = None,
+    extra_query: Query | None = None,
 ) -> AckResult:
     """Acknowledge ``acks`` through ``bulk``; after a 404, each alone through ``single``.
 
@@ -35,8 +38,9 @@ def send_acks(
     counted so (``AckResult.lost_answers`` names them).
     """
     ids = [str(ack.task_id) for ack in acks]
+    extras = {"extra_headers": extra_headers, "extra_query": extra_query}
     try:
-        resource._none(bulk, body=acks, timeout=timeout)
+        resource._none(bulk, body=acks, timeout=timeout, **extras)
     except NotFoundError as exc:
         if exc.after_unanswered_attempt:
             log.info("%d acks applied by an attempt whose answer was lost", len(ids))
@@ -45,7 +49,7 @@ def send_acks(
         for task_id, ack in zip(ids, acks, strict=True):
             result.requests += 1
             try:
-                resource._none(single, path={"id": task_id}, body=ack, timeout=timeout)
+                resource._none(single, path={"id": task_id}, body=ack, timeout=timeout, **extras)
             except NotFoundError as single_exc:
                 if single_exc.after_unanswered_attempt:
                     result.acknowledged.append(task_id)

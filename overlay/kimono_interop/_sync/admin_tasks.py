@@ -18,7 +18,7 @@ from kimono_interop_data_api.models import TaskAck, TaskAckStatus
 from .._acks import checked_acks, make_ack
 from .._operations import OPERATIONS
 from .._task_view import AckResult
-from .._types import NOT_GIVEN, Timeout
+from .._types import NOT_GIVEN, Headers, Query, Timeout
 from .._validation import validate_task_id
 from ._resource import Resource
 from .acks import send_acks
@@ -33,15 +33,29 @@ class AdminTasksBehaviour(Resource):
         status: TaskAckStatus | str = TaskAckStatus.SUCCESS,
         *,
         message: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Acknowledge one admin task (``success``, ``error``, ``retry``, ``reauthenticate``)."""
         task = validate_task_id(task_id, "task_id")
         ack = make_ack(task, status, message)
-        self._none(OPERATIONS["acknowledgeAdminTask"], path={"id": task}, body=ack, timeout=timeout)
+        return self._none(
+            OPERATIONS["acknowledgeAdminTask"],
+            path={"id": task},
+            body=ack,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
     def ack_many(
-        self, acks: Iterable[TaskAck | Mapping[str, Any]], *, timeout: Timeout = NOT_GIVEN
+        self,
+        acks: Iterable[TaskAck | Mapping[str, Any]],
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
     ) -> AckResult:
         """Acknowledge several admin tasks in one request; the result lists refused ids."""
         return send_acks(
@@ -50,4 +64,6 @@ class AdminTasksBehaviour(Resource):
             OPERATIONS["acknowledgeAdminTask"],
             checked_acks(acks),
             timeout,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
         )

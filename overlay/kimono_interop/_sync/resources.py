@@ -7,8 +7,11 @@ edit; change the spec and run `make generate`.
 
 Hand-written behaviour (the task queue, XML uploads, tenant filters) lives in the
 behaviour classes named by the spec's ``x-sdk-resources``, which these inherit.
+Each resource with calls of one object, a count or nothing has a raw twin
+(``...WithRawResponse``, reached through ``client.with_raw_response``) whose calls
+answer an APIResponse (``kimono_interop._response``).
 
-One module of some 1,800 lines on purpose: the methods of 80 operations, each a
+One module of some 2,600 lines on purpose: the methods of 80 operations, each a
 signature, a docstring from the spec and one call, read by the tools (mypy, IDEs)
 and not by hand; splitting it per resource would add files, not clarity.
 """
@@ -46,7 +49,8 @@ from kimono_interop_data_api.models import Course, GradingCategory, Org, Person,
 from .._operations import OPERATIONS
 from .._pagination import SyncPager
 from .._parsing import bare_or_enveloped, enveloped
-from .._types import NOT_GIVEN, Timeout
+from .._response import raw_response
+from .._types import NOT_GIVEN, Headers, Query, Timeout
 from .._validation import (
     check_fields,
     coerce,
@@ -73,6 +77,8 @@ class RosteringOrgsResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Org]:
         """List all Orgs.
@@ -86,10 +92,19 @@ class RosteringOrgsResource(Resource):
             Org.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def get(self, org_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Org:
+    def get(
+        self,
+        org_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Org:
         """Find an Org by $sys.id.
 
         Find one Org (LEA or school) by its `$sys.id`.
@@ -103,6 +118,8 @@ class RosteringOrgsResource(Resource):
             OPERATIONS["findOrg"],
             enveloped(Org),
             path={"id": validate_id(org_id, "org_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -111,6 +128,8 @@ class RosteringOrgsResource(Resource):
         org_id: str | UUID,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Person]:
         """List Students that are members of an Org.
@@ -128,6 +147,8 @@ class RosteringOrgsResource(Resource):
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -136,6 +157,8 @@ class RosteringOrgsResource(Resource):
         org_id: str | UUID,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Person]:
         """List Teachers that are members of an Org.
@@ -153,6 +176,8 @@ class RosteringOrgsResource(Resource):
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -161,6 +186,8 @@ class RosteringOrgsResource(Resource):
         org_id: str | UUID,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Course]:
         """List Courses that belong to an Org.
@@ -178,6 +205,8 @@ class RosteringOrgsResource(Resource):
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -186,6 +215,8 @@ class RosteringOrgsResource(Resource):
         org_id: str | UUID,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Section]:
         """List Sections that belong to an Org.
@@ -203,6 +234,8 @@ class RosteringOrgsResource(Resource):
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -211,6 +244,8 @@ class RosteringOrgsResource(Resource):
         org_id: str | UUID,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Term]:
         """List Terms that belong to an Org.
@@ -228,6 +263,8 @@ class RosteringOrgsResource(Resource):
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -239,6 +276,8 @@ class RosteringLeasResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Org]:
         """List all LEA-type Orgs.
@@ -252,10 +291,19 @@ class RosteringLeasResource(Resource):
             Org.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def get(self, lea_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Org:
+    def get(
+        self,
+        lea_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Org:
         """Find an LEA-type Org by $sys.id.
 
         Find one LEA-type Org by its `$sys.id`.
@@ -269,6 +317,8 @@ class RosteringLeasResource(Resource):
             OPERATIONS["findLEA"],
             bare_or_enveloped(Org),
             path={"id": validate_id(lea_id, "lea_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -280,6 +330,8 @@ class RosteringSchoolsResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Org]:
         """List all School-type Orgs.
@@ -293,6 +345,8 @@ class RosteringSchoolsResource(Resource):
             Org.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -304,6 +358,8 @@ class RosteringPersonsResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Person]:
         """Get all Persons.
@@ -317,10 +373,19 @@ class RosteringPersonsResource(Resource):
             Person.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def get(self, person_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Person:
+    def get(
+        self,
+        person_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Person:
         """Find a Person by $sys.id.
 
         Find one Person by its `$sys.id`.
@@ -334,6 +399,8 @@ class RosteringPersonsResource(Resource):
             OPERATIONS["findPerson"],
             bare_or_enveloped(Person),
             path={"id": validate_id(person_id, "person_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -345,6 +412,8 @@ class RosteringStudentsResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Person]:
         """List all Student-type Persons.
@@ -358,6 +427,8 @@ class RosteringStudentsResource(Resource):
             Person.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -369,6 +440,8 @@ class RosteringTeachersResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Person]:
         """List all Teacher-type Persons.
@@ -382,6 +455,8 @@ class RosteringTeachersResource(Resource):
             Person.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -393,6 +468,8 @@ class RosteringCoursesResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Course]:
         """List all Courses.
@@ -406,10 +483,19 @@ class RosteringCoursesResource(Resource):
             Course.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def get(self, course_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Course:
+    def get(
+        self,
+        course_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Course:
         """Find a Course by $sys.id.
 
         Find one Course by its `$sys.id`.
@@ -423,6 +509,8 @@ class RosteringCoursesResource(Resource):
             OPERATIONS["findCourse"],
             bare_or_enveloped(Course),
             path={"id": validate_id(course_id, "course_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -434,6 +522,8 @@ class RosteringSectionsResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Section]:
         """List all Sections.
@@ -447,10 +537,19 @@ class RosteringSectionsResource(Resource):
             Section.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def get(self, section_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Section:
+    def get(
+        self,
+        section_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Section:
         """Find a Section by $sys.id.
 
         Find one Section by its `$sys.id`.
@@ -464,6 +563,8 @@ class RosteringSectionsResource(Resource):
             OPERATIONS["findSection"],
             bare_or_enveloped(Section),
             path={"id": validate_id(section_id, "section_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -475,6 +576,8 @@ class RosteringTermsResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Term]:
         """List all Terms.
@@ -488,10 +591,19 @@ class RosteringTermsResource(Resource):
             Term.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def get(self, term_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Term:
+    def get(
+        self,
+        term_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Term:
         """Find a Term by $sys.id.
 
         Find one Term by its `$sys.id`.
@@ -505,6 +617,8 @@ class RosteringTermsResource(Resource):
             OPERATIONS["findTerm"],
             bare_or_enveloped(Term),
             path={"id": validate_id(term_id, "term_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -516,6 +630,8 @@ class GradesCategoriesResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[GradingCategory]:
         """List all Grading Categories.
@@ -529,6 +645,8 @@ class GradesCategoriesResource(Resource):
             GradingCategory.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -543,6 +661,8 @@ class IntegrationsVersionsResource(IntegrationVersionsBehaviour):
         integration_id: str | UUID,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[IntegrationVersion]:
         """List Integration Versions.
@@ -561,6 +681,8 @@ class IntegrationsVersionsResource(IntegrationVersionsBehaviour):
             path={"id": validate_id(integration_id, "integration_id")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -570,6 +692,8 @@ class IntegrationsVersionsResource(IntegrationVersionsBehaviour):
         version: str,
         integration_version: IntegrationVersion | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Update Integration Version.
@@ -590,6 +714,8 @@ class IntegrationsVersionsResource(IntegrationVersionsBehaviour):
                 "version": validate_path_value(version, "version"),
             },
             body=coerce(IntegrationVersion, integration_version, "integration_version"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -598,6 +724,8 @@ class IntegrationsVersionsResource(IntegrationVersionsBehaviour):
         integration_id: str | UUID,
         version: str,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Delete Integration Version.
@@ -616,6 +744,8 @@ class IntegrationsVersionsResource(IntegrationVersionsBehaviour):
                 "id": validate_id(integration_id, "integration_id"),
                 "version": validate_path_value(version, "version"),
             },
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -627,6 +757,8 @@ class ScopingSchoolsResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[ScopingSchool]:
         """List Scoping Schools.
@@ -641,6 +773,8 @@ class ScopingSchoolsResource(Resource):
             ScopingSchool.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -649,6 +783,8 @@ class ScopingSchoolsResource(Resource):
         request: ScopingSchoolsBulkRequest | Mapping[str, Any],
         *,
         replace: bool = True,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> ScopingSchool:
         """Create Scoping Schools.
@@ -671,19 +807,39 @@ class ScopingSchoolsResource(Resource):
                 "request",
                 (("data", "", None, None, True),),
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def delete_all(self, *, timeout: Timeout = NOT_GIVEN) -> None:
+    def delete_all(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete Scoping Schools.
 
         Delete every Scoping School of this tenant.
 
         ``DELETE /tenant/scoping/schools`` (deleteScopingSchools).
         """
-        return self._none(OPERATIONS["deleteScopingSchools"], timeout=timeout)
+        return self._none(
+            OPERATIONS["deleteScopingSchools"],
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
-    def get(self, school_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> ScopingSchool:
+    def get(
+        self,
+        school_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> ScopingSchool:
         """Find Scoping School.
 
         Find one Scoping School by id.
@@ -697,6 +853,8 @@ class ScopingSchoolsResource(Resource):
             OPERATIONS["findScopingSchool"],
             enveloped(ScopingSchool),
             path={"id": validate_id(school_id, "school_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -705,6 +863,8 @@ class ScopingSchoolsResource(Resource):
         school_id: str | UUID,
         school: ScopingSchool | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> ScopingSchool:
         """Update Scoping School.
@@ -726,10 +886,19 @@ class ScopingSchoolsResource(Resource):
                 "school",
                 (("selected", "bool", None, None, False),),
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def delete(self, school_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> None:
+    def delete(
+        self,
+        school_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete Scoping School.
 
         Delete one Scoping School.
@@ -742,6 +911,8 @@ class ScopingSchoolsResource(Resource):
         return self._none(
             OPERATIONS["deleteScopingSchool"],
             path={"id": validate_id(school_id, "school_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -753,6 +924,8 @@ class ScopingCoursesResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[ScopingCourse]:
         """List Scoping Courses.
@@ -766,6 +939,8 @@ class ScopingCoursesResource(Resource):
             ScopingCourse.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -774,6 +949,8 @@ class ScopingCoursesResource(Resource):
         request: ScopingCoursesBulkRequest | Mapping[str, Any],
         *,
         replace: bool = True,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> ScopingCourse:
         """Create Scoping Courses.
@@ -796,19 +973,39 @@ class ScopingCoursesResource(Resource):
                 "request",
                 (("data", "", None, None, True),),
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def delete_all(self, *, timeout: Timeout = NOT_GIVEN) -> None:
+    def delete_all(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete Scoping Courses.
 
         Delete every Scoping Course of this tenant.
 
         ``DELETE /tenant/scoping/courses`` (deleteScopingCourses).
         """
-        return self._none(OPERATIONS["deleteScopingCourses"], timeout=timeout)
+        return self._none(
+            OPERATIONS["deleteScopingCourses"],
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
-    def get(self, course_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> ScopingCourse:
+    def get(
+        self,
+        course_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> ScopingCourse:
         """Find Scoping Course.
 
         Find one Scoping Course by id.
@@ -822,6 +1019,8 @@ class ScopingCoursesResource(Resource):
             OPERATIONS["findScopingCourse"],
             enveloped(ScopingCourse),
             path={"id": validate_id(course_id, "course_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -830,6 +1029,8 @@ class ScopingCoursesResource(Resource):
         course_id: str | UUID,
         course: ScopingCourse | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> ScopingCourse:
         """Update Scoping Course.
@@ -851,10 +1052,19 @@ class ScopingCoursesResource(Resource):
                 "course",
                 (("selected", "bool", None, None, False),),
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def delete(self, course_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> None:
+    def delete(
+        self,
+        course_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete Scoping Course.
 
         Delete one Scoping Course.
@@ -867,6 +1077,8 @@ class ScopingCoursesResource(Resource):
         return self._none(
             OPERATIONS["deleteScopingCourse"],
             path={"id": validate_id(course_id, "course_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -946,6 +1158,8 @@ class AdminTasksResource(AdminTasksBehaviour):
         schema: str | None = None,
         driver: str | None = None,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Task]:
         """List Tasks (Admin).
@@ -972,10 +1186,19 @@ class AdminTasksResource(AdminTasksBehaviour):
             },
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def get(self, task_id: str, *, timeout: Timeout = NOT_GIVEN) -> Task:
+    def get(
+        self,
+        task_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Task:
         """Find a Task.
 
         Find one Task of the queue by its id.
@@ -989,10 +1212,19 @@ class AdminTasksResource(AdminTasksBehaviour):
             OPERATIONS["findAdminTask"],
             enveloped(Task),
             path={"id": validate_path_value(task_id, "task_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def delete(self, task_id: str, *, timeout: Timeout = NOT_GIVEN) -> None:
+    def delete(
+        self,
+        task_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete Task (Admin).
 
         Delete a Task from the Task Queue. This operation is only available via the Task
@@ -1006,6 +1238,8 @@ class AdminTasksResource(AdminTasksBehaviour):
         return self._none(
             OPERATIONS["deleteAdminTask"],
             path={"id": validate_path_value(task_id, "task_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1017,6 +1251,8 @@ class ActorsResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Actor]:
         """List Actors.
@@ -1032,6 +1268,8 @@ class ActorsResource(Resource):
             Actor.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1043,6 +1281,8 @@ class CloudsResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Cloud]:
         """List Interop Clouds.
@@ -1056,6 +1296,8 @@ class CloudsResource(Resource):
             Cloud.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1063,6 +1305,8 @@ class CloudsResource(Resource):
         self,
         cloud: Cloud | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> Cloud:
         """Create an Interop Cloud.
@@ -1080,6 +1324,8 @@ class CloudsResource(Resource):
             body=check_fields(
                 coerce(Cloud, cloud, "cloud"), "cloud", (("generation", "int", None, None, False),)
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1090,6 +1336,8 @@ class CloudsResource(Resource):
         userdata: str | None = None,
         name: str | None = None,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Cloud]:
         """Search Interop Clouds.
@@ -1115,10 +1363,19 @@ class CloudsResource(Resource):
             },
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def get(self, cloud_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Cloud:
+    def get(
+        self,
+        cloud_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Cloud:
         """Find an Interop Cloud.
 
         Find an Interop Cloud by identifier
@@ -1132,10 +1389,19 @@ class CloudsResource(Resource):
             OPERATIONS["findCloud"],
             enveloped(Cloud),
             path={"id": validate_id(cloud_id, "cloud_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def delete(self, cloud_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> None:
+    def delete(
+        self,
+        cloud_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete an Interop Cloud.
 
         Args:
@@ -1146,6 +1412,8 @@ class CloudsResource(Resource):
         return self._none(
             OPERATIONS["deleteCloud"],
             path={"id": validate_id(cloud_id, "cloud_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1155,6 +1423,8 @@ class CloudsResource(Resource):
         *,
         credentials: bool | None = None,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Actor]:
         """List all Actors in an Interop Cloud.
@@ -1180,6 +1450,8 @@ class CloudsResource(Resource):
             },
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1199,6 +1471,8 @@ class IntegrationsResource(Resource):
         *,
         name: str | None = None,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Integration]:
         """List Integrations.
@@ -1216,6 +1490,8 @@ class IntegrationsResource(Resource):
             params={"name": None if name is None else validate_str(name, "name")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1223,6 +1499,8 @@ class IntegrationsResource(Resource):
         self,
         integration: Integration | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> Integration:
         """Create Integration.
@@ -1238,10 +1516,19 @@ class IntegrationsResource(Resource):
             OPERATIONS["createIntegration"],
             enveloped(Integration),
             body=coerce(Integration, integration, "integration"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def get(self, integration_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Integration:
+    def get(
+        self,
+        integration_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Integration:
         """Find an Integration.
 
         Find an Integration by id.
@@ -1255,6 +1542,8 @@ class IntegrationsResource(Resource):
             OPERATIONS["findIntegration"],
             enveloped(Integration),
             path={"id": validate_id(integration_id, "integration_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1263,6 +1552,8 @@ class IntegrationsResource(Resource):
         integration_id: str | UUID,
         integration: Integration | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Update Integration.
@@ -1279,10 +1570,19 @@ class IntegrationsResource(Resource):
             OPERATIONS["updateIntegration"],
             path={"id": validate_id(integration_id, "integration_id")},
             body=coerce(Integration, integration, "integration"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def delete(self, integration_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> None:
+    def delete(
+        self,
+        integration_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete an Integration.
 
         Args:
@@ -1293,6 +1593,8 @@ class IntegrationsResource(Resource):
         return self._none(
             OPERATIONS["deleteIntegration"],
             path={"id": validate_id(integration_id, "integration_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1302,7 +1604,14 @@ class TenantsResource(TenantsBehaviour):
     are.
     """
 
-    def get(self, tenant_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> TenantInfo:
+    def get(
+        self,
+        tenant_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> TenantInfo:
         """Find an TenantInfo by ID.
 
         Find one of your Integration tenants by id.
@@ -1316,36 +1625,68 @@ class TenantsResource(TenantsBehaviour):
             OPERATIONS["findInteropTenant"],
             enveloped(TenantInfo),
             path={"id": validate_id(tenant_id, "tenant_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def current(self, *, timeout: Timeout = NOT_GIVEN) -> TenantInfo:
+    def current(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> TenantInfo:
         """Find the current tenant.
 
         Get the TenantInfo of the tenant identified by the caller's credentials.
 
         ``GET /tenant`` (findCurrentTenant).
         """
-        return self._one(OPERATIONS["findCurrentTenant"], enveloped(TenantInfo), timeout=timeout)
+        return self._one(
+            OPERATIONS["findCurrentTenant"],
+            enveloped(TenantInfo),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
 
 class TenantStateResource(Resource):
     """Modes and flags of the tenant identified by the credentials."""
 
-    def get(self, *, timeout: Timeout = NOT_GIVEN) -> TenantState:
+    def get(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> TenantState:
         """Find the tenant state.
 
         Get the modes and flags of the tenant identified by the caller's credentials.
 
         ``GET /tenant/state`` (findTenantState).
         """
-        return self._one(OPERATIONS["findTenantState"], enveloped(TenantState), timeout=timeout)
+        return self._one(
+            OPERATIONS["findTenantState"],
+            enveloped(TenantState),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
 
 class TenantApplicationResource(Resource):
     """Authentication parameters and options of the tenant's application."""
 
-    def get(self, *, timeout: Timeout = NOT_GIVEN) -> TenantApplication:
+    def get(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> TenantApplication:
         """Find the tenant application.
 
         The endpoint returns tenant application's authentication parameters (defined in the
@@ -1356,13 +1697,19 @@ class TenantApplicationResource(Resource):
         ``GET /tenant/application`` (findTenantApplication).
         """
         return self._one(
-            OPERATIONS["findTenantApplication"], enveloped(TenantApplication), timeout=timeout
+            OPERATIONS["findTenantApplication"],
+            enveloped(TenantApplication),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
         )
 
     def update(
         self,
         update: TenantApplicationUpdate | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Update the tenant application.
@@ -1382,6 +1729,8 @@ class TenantApplicationResource(Resource):
         return self._none(
             OPERATIONS["updateTenantApplication"],
             body=coerce(TenantApplicationUpdate, update, "update"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1408,6 +1757,8 @@ class RolloversResource(Resource):
         *,
         sort: str | None = None,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Rollover]:
         """List Rollovers.
@@ -1426,6 +1777,8 @@ class RolloversResource(Resource):
             params={"sort": None if sort is None else validate_str(sort, "sort")},
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1433,6 +1786,8 @@ class RolloversResource(Resource):
         self,
         request: RolloverRequest | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> Rollover:
         """Create a Rollover.
@@ -1448,10 +1803,18 @@ class RolloversResource(Resource):
             OPERATIONS["createRollover"],
             enveloped(Rollover),
             body=coerce(RolloverRequest, request, "request"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def count(self, *, timeout: Timeout = NOT_GIVEN) -> int:
+    def count(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> int:
         """Count Rollovers.
 
         Get the count of rollovers for the tenant. The tenant is identified by actor
@@ -1459,9 +1822,21 @@ class RolloversResource(Resource):
 
         ``GET /tenant/rollovers/count`` (countRollovers).
         """
-        return self._count(OPERATIONS["countRollovers"], timeout=timeout)
+        return self._count(
+            OPERATIONS["countRollovers"],
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
-    def get(self, rollover_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Rollover:
+    def get(
+        self,
+        rollover_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Rollover:
         """Find a Rollover.
 
         Get a rollover for the tenant. The tenant is identified by actor authentication
@@ -1476,6 +1851,8 @@ class RolloversResource(Resource):
             OPERATIONS["findRollover"],
             enveloped(Rollover),
             path={"id": validate_id(rollover_id, "rollover_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1484,6 +1861,8 @@ class RolloversResource(Resource):
         rollover_id: str | UUID,
         request: RolloverRequest | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> Rollover:
         """Update a Rollover.
@@ -1501,10 +1880,19 @@ class RolloversResource(Resource):
             enveloped(Rollover),
             path={"id": validate_id(rollover_id, "rollover_id")},
             body=coerce(RolloverRequest, request, "request"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def delete(self, rollover_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> None:
+    def delete(
+        self,
+        rollover_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete a Rollover.
 
         Delete a rollover of the tenant. An active rollover cannot be deleted.
@@ -1517,6 +1905,8 @@ class RolloversResource(Resource):
         return self._none(
             OPERATIONS["deleteRollover"],
             path={"id": validate_id(rollover_id, "rollover_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1528,6 +1918,8 @@ class SchedulesResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Schedule]:
         """List Schedules.
@@ -1542,6 +1934,8 @@ class SchedulesResource(Resource):
             Schedule.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1549,6 +1943,8 @@ class SchedulesResource(Resource):
         self,
         schedule: ScheduleCreate | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> Schedule:
         """Create a Schedule.
@@ -1570,10 +1966,18 @@ class SchedulesResource(Resource):
                 "schedule",
                 (("hour", "int", 0, 23, True),),
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def count(self, *, timeout: Timeout = NOT_GIVEN) -> int:
+    def count(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> int:
         """Count Schedules.
 
         Get the count of schedules for the tenant. The tenant is identified by actor
@@ -1581,9 +1985,21 @@ class SchedulesResource(Resource):
 
         ``GET /tenant/schedules/count`` (countSchedules).
         """
-        return self._count(OPERATIONS["countSchedules"], timeout=timeout)
+        return self._count(
+            OPERATIONS["countSchedules"],
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
-    def get(self, schedule_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Schedule:
+    def get(
+        self,
+        schedule_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Schedule:
         """Find a Schedule.
 
         Find one schedule of the tenant by id.
@@ -1597,6 +2013,8 @@ class SchedulesResource(Resource):
             OPERATIONS["findSchedule"],
             enveloped(Schedule),
             path={"id": validate_id(schedule_id, "schedule_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1605,6 +2023,8 @@ class SchedulesResource(Resource):
         schedule_id: str | UUID,
         update: ScheduleUpdate | Mapping[str, Any],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Update a Schedule.
@@ -1625,10 +2045,19 @@ class SchedulesResource(Resource):
                 "update",
                 (("enabled", "bool", None, None, True),),
             ),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def delete(self, schedule_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> None:
+    def delete(
+        self,
+        schedule_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> None:
         """Delete a Schedule.
 
         Delete a schedule.
@@ -1641,6 +2070,8 @@ class SchedulesResource(Resource):
         return self._none(
             OPERATIONS["deleteSchedule"],
             path={"id": validate_id(schedule_id, "schedule_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1649,6 +2080,8 @@ class SchedulesResource(Resource):
         schedule_id: str | UUID,
         request: ScheduleRunRequest | Mapping[str, Any] | None = None,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
         """Run a Schedule now.
@@ -1666,6 +2099,8 @@ class SchedulesResource(Resource):
             OPERATIONS["runSchedule"],
             path={"id": validate_id(schedule_id, "schedule_id")},
             body=None if request is None else coerce(ScheduleRunRequest, request, "request"),
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
@@ -1677,6 +2112,8 @@ class IngestionsResource(Resource):
         self,
         *,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[Ingestion]:
         """List Ingestions.
@@ -1690,19 +2127,39 @@ class IngestionsResource(Resource):
             Ingestion.from_dict,
             page_size=page_size,
             max_page_size=2000,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
-    def count(self, *, timeout: Timeout = NOT_GIVEN) -> int:
+    def count(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> int:
         """Count Ingestions.
 
         Get the total count of ingestions that would be returned by listIngestions
 
         ``GET /ingestions/count`` (countIngestions).
         """
-        return self._count(OPERATIONS["countIngestions"], timeout=timeout)
+        return self._count(
+            OPERATIONS["countIngestions"],
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
-    def get(self, ingestion_id: str | UUID, *, timeout: Timeout = NOT_GIVEN) -> Ingestion:
+    def get(
+        self,
+        ingestion_id: str | UUID,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Ingestion:
         """Find an Ingestion.
 
         Find one Ingestion by id.
@@ -1716,12 +2173,361 @@ class IngestionsResource(Resource):
             OPERATIONS["findIngestion"],
             enveloped(Ingestion),
             path={"id": validate_id(ingestion_id, "ingestion_id")},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )
 
 
+class RosteringOrgsWithRawResponse:
+    """``rostering.orgs``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = RosteringOrgsResource(client, raw=True)
+        self.get = raw_response(resource.get)
+
+
+class RosteringLeasWithRawResponse:
+    """``rostering.leas``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = RosteringLeasResource(client, raw=True)
+        self.get = raw_response(resource.get)
+
+
+class RosteringPersonsWithRawResponse:
+    """``rostering.persons``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = RosteringPersonsResource(client, raw=True)
+        self.get = raw_response(resource.get)
+
+
+class RosteringCoursesWithRawResponse:
+    """``rostering.courses``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = RosteringCoursesResource(client, raw=True)
+        self.get = raw_response(resource.get)
+
+
+class RosteringSectionsWithRawResponse:
+    """``rostering.sections``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = RosteringSectionsResource(client, raw=True)
+        self.get = raw_response(resource.get)
+
+
+class RosteringTermsWithRawResponse:
+    """``rostering.terms``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = RosteringTermsResource(client, raw=True)
+        self.get = raw_response(resource.get)
+
+
+class IntegrationsVersionsWithRawResponse:
+    """``integrations.versions``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = IntegrationsVersionsResource(client, raw=True)
+        self.create = raw_response(resource.create)
+        self.update = raw_response(resource.update)
+        self.delete = raw_response(resource.delete)
+        self.update_blueprint = raw_response(resource.update_blueprint)
+
+
+class ScopingSchoolsWithRawResponse:
+    """``scoping.schools``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = ScopingSchoolsResource(client, raw=True)
+        self.create = raw_response(resource.create)
+        self.delete_all = raw_response(resource.delete_all)
+        self.get = raw_response(resource.get)
+        self.update = raw_response(resource.update)
+        self.delete = raw_response(resource.delete)
+
+
+class ScopingCoursesWithRawResponse:
+    """``scoping.courses``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = ScopingCoursesResource(client, raw=True)
+        self.create = raw_response(resource.create)
+        self.delete_all = raw_response(resource.delete_all)
+        self.get = raw_response(resource.get)
+        self.update = raw_response(resource.update)
+        self.delete = raw_response(resource.delete)
+
+
+class RosteringWithRawResponse:
+    """``rostering``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+
+    @cached_property
+    def courses(self) -> RosteringCoursesWithRawResponse:
+        """Courses."""
+        return RosteringCoursesWithRawResponse(self._client)
+
+    @cached_property
+    def leas(self) -> RosteringLeasWithRawResponse:
+        """LEA-type Orgs (districts)."""
+        return RosteringLeasWithRawResponse(self._client)
+
+    @cached_property
+    def orgs(self) -> RosteringOrgsWithRawResponse:
+        """Orgs (LEAs and schools), and the persons, courses, sections and terms of each."""
+        return RosteringOrgsWithRawResponse(self._client)
+
+    @cached_property
+    def persons(self) -> RosteringPersonsWithRawResponse:
+        """Persons (students and teachers)."""
+        return RosteringPersonsWithRawResponse(self._client)
+
+    @cached_property
+    def sections(self) -> RosteringSectionsWithRawResponse:
+        """Sections (classes) of courses."""
+        return RosteringSectionsWithRawResponse(self._client)
+
+    @cached_property
+    def terms(self) -> RosteringTermsWithRawResponse:
+        """Terms -- school years, semesters, trimesters, marking periods."""
+        return RosteringTermsWithRawResponse(self._client)
+
+
+class TasksWithRawResponse:
+    """``tasks``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = TasksResource(client, raw=True)
+        self.ack = raw_response(resource.ack)
+
+
+class AdminTasksWithRawResponse:
+    """``admin_tasks``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = AdminTasksResource(client, raw=True)
+        self.get = raw_response(resource.get)
+        self.delete = raw_response(resource.delete)
+        self.ack = raw_response(resource.ack)
+
+
+class CloudsWithRawResponse:
+    """``clouds``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = CloudsResource(client, raw=True)
+        self.create = raw_response(resource.create)
+        self.get = raw_response(resource.get)
+        self.delete = raw_response(resource.delete)
+
+
+class IntegrationsWithRawResponse:
+    """``integrations``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = IntegrationsResource(client, raw=True)
+        self.create = raw_response(resource.create)
+        self.get = raw_response(resource.get)
+        self.update = raw_response(resource.update)
+        self.delete = raw_response(resource.delete)
+
+    @cached_property
+    def versions(self) -> IntegrationsVersionsWithRawResponse:
+        """Versions of an Integration, each described by an Integration Blueprint (an XML
+        document); a version is named by its version string, e.g. ``"1.2.0"``.
+        """
+        return IntegrationsVersionsWithRawResponse(self._client)
+
+
+class TenantsWithRawResponse:
+    """``tenants``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = TenantsResource(client, raw=True)
+        self.get = raw_response(resource.get)
+        self.current = raw_response(resource.current)
+
+
+class TenantStateWithRawResponse:
+    """``tenant_state``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = TenantStateResource(client, raw=True)
+        self.get = raw_response(resource.get)
+
+
+class TenantApplicationWithRawResponse:
+    """``tenant_application``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = TenantApplicationResource(client, raw=True)
+        self.get = raw_response(resource.get)
+        self.update = raw_response(resource.update)
+
+
+class ScopingWithRawResponse:
+    """``scoping``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+
+    @cached_property
+    def courses(self) -> ScopingCoursesWithRawResponse:
+        """The tenant's Scoping Courses."""
+        return ScopingCoursesWithRawResponse(self._client)
+
+    @cached_property
+    def schools(self) -> ScopingSchoolsWithRawResponse:
+        """The tenant's Scoping Schools."""
+        return ScopingSchoolsWithRawResponse(self._client)
+
+
+class RolloversWithRawResponse:
+    """``rollovers``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = RolloversResource(client, raw=True)
+        self.create = raw_response(resource.create)
+        self.count = raw_response(resource.count)
+        self.get = raw_response(resource.get)
+        self.update = raw_response(resource.update)
+        self.delete = raw_response(resource.delete)
+
+
+class SchedulesWithRawResponse:
+    """``schedules``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = SchedulesResource(client, raw=True)
+        self.create = raw_response(resource.create)
+        self.count = raw_response(resource.count)
+        self.get = raw_response(resource.get)
+        self.update = raw_response(resource.update)
+        self.delete = raw_response(resource.delete)
+        self.run = raw_response(resource.run)
+
+
+class IngestionsWithRawResponse:
+    """``ingestions``, each call answering an :class:`APIResponse`."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+        resource = IngestionsResource(client, raw=True)
+        self.count = raw_response(resource.count)
+        self.get = raw_response(resource.get)
+
+
+class ResourcesWithRawResponse:
+    """The client's calls answering an :class:`APIResponse` (``with_raw_response``)."""
+
+    def __init__(self, client: KimonoClient) -> None:
+        self._client = client
+
+    @cached_property
+    def rostering(self) -> RosteringWithRawResponse:
+        """The roster of the tenant -- orgs, persons, courses, sections and terms."""
+        return RosteringWithRawResponse(self._client)
+
+    @cached_property
+    def tasks(self) -> TasksWithRawResponse:
+        """The driver's task queue: the changes Kimono pushes, to handle and acknowledge one by
+        one (``run`` drains it through a handler).
+        """
+        return TasksWithRawResponse(self._client)
+
+    @cached_property
+    def admin_tasks(self) -> AdminTasksWithRawResponse:
+        """The administrative view of the task queue -- list, find, delete and acknowledge any
+        task.
+        """
+        return AdminTasksWithRawResponse(self._client)
+
+    @cached_property
+    def clouds(self) -> CloudsWithRawResponse:
+        """Interop Clouds of the accounts visible to you, and the actors installed in each."""
+        return CloudsWithRawResponse(self._client)
+
+    @cached_property
+    def integrations(self) -> IntegrationsWithRawResponse:
+        """Integrations of your account."""
+        return IntegrationsWithRawResponse(self._client)
+
+    @cached_property
+    def tenants(self) -> TenantsWithRawResponse:
+        """The Integration tenants you are licensed and authorized to serve, and the tenant you
+        are.
+        """
+        return TenantsWithRawResponse(self._client)
+
+    @cached_property
+    def tenant_state(self) -> TenantStateWithRawResponse:
+        """Modes and flags of the tenant identified by the credentials."""
+        return TenantStateWithRawResponse(self._client)
+
+    @cached_property
+    def tenant_application(self) -> TenantApplicationWithRawResponse:
+        """Authentication parameters and options of the tenant's application."""
+        return TenantApplicationWithRawResponse(self._client)
+
+    @cached_property
+    def scoping(self) -> ScopingWithRawResponse:
+        """Which schools and courses of the tenant's repository the tenant sees."""
+        return ScopingWithRawResponse(self._client)
+
+    @cached_property
+    def rollovers(self) -> RolloversWithRawResponse:
+        """The tenant's rollovers from one school year to the next."""
+        return RolloversWithRawResponse(self._client)
+
+    @cached_property
+    def schedules(self) -> SchedulesWithRawResponse:
+        """The tenant's collection schedules."""
+        return SchedulesWithRawResponse(self._client)
+
+    @cached_property
+    def ingestions(self) -> IngestionsWithRawResponse:
+        """The tenant's ingestions (data loads into its repository)."""
+        return IngestionsWithRawResponse(self._client)
+
+
 class Resources:
     """The client's top-level resources (mixed into KimonoClient)."""
+
+    @cached_property
+    def with_raw_response(self) -> ResourcesWithRawResponse:
+        """The calls of one object, a count or nothing, each answering an APIResponse.
+
+        ``kimono.with_raw_response.rostering.persons.get(person_id)`` sends what
+        ``kimono.rostering.persons.get(person_id)`` sends and answers the HTTP response
+        (``status_code``, ``headers``, ``request_id``, ``http_response``), with
+        ``parse()`` for the Person. Lists are not here: ``pager.pages()`` gives each
+        page's response.
+        """
+        return ResourcesWithRawResponse(cast("KimonoClient", self))
 
     @cached_property
     def rostering(self) -> RosteringResource:

@@ -14,7 +14,7 @@ from kimono_interop_api.models import TenantInfo
 
 from .._operations import OPERATIONS
 from .._pagination import SyncPager
-from .._types import NOT_GIVEN, AccountIds, IntegrationNames, Timeout
+from .._types import NOT_GIVEN, AccountIds, Headers, IntegrationNames, Query, Timeout
 from .._validation import account_ids, integration_names
 from ._resource import Resource
 
@@ -28,6 +28,8 @@ class TenantsBehaviour(Resource):
         accounts: AccountIds = None,
         integrations: IntegrationNames = None,
         page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SyncPager[TenantInfo]:
         """Every Integration tenant you are licensed and authorized to serve.
@@ -50,5 +52,7 @@ class TenantsBehaviour(Resource):
                 "integrations": integration_names(integrations),
             },
             page_size=page_size,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
             timeout=timeout,
         )

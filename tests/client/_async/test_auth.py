@@ -8,6 +8,8 @@ tests of one flow only (threads, event loops, a flow driven by hand) are in
 
 from __future__ import annotations
 
+import logging
+import re
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -16,7 +18,7 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
-from kimono_interop import AsyncKimonoClient
+from kimono_interop import AsyncKimonoClient, __version__
 from kimono_interop._auth import BasicAuth, BearerToken, OAuth2ClientCredentials
 from kimono_interop._exceptions import AuthenticationError, TokenServiceError
 from kimono_interop._retry import RetryPolicy
@@ -31,8 +33,11 @@ from tests.support.auth import (
     make_auth,
     token_service,
 )
+from tests.support.mock_service import MockService
 
 pytestmark = pytest.mark.anyio
+
+ORG = "2a4a2e06-7755-43bb-9766-4f398079ef8c"
 
 
 def client_for(
@@ -112,6 +117,52 @@ async def test_token_request_is_a_form_with_credentials_in_the_body() -> None:
         "client_id": [CLIENT_ID],
         "client_secret": [SECRET],
     }
+
+
+async def test_the_token_request_carries_the_user_agent_of_the_request_that_needed_it() -> None:
+    """The token request goes out with the User-Agent of the API request it serves: the
+    SDK's through the client, an application's own through its own httpx client."""
+    service = MockService(body={"data": {"$sys": {"id": ORG}}})
+    async with service.client(AsyncKimonoClient) as kimono:
+        await kimono.rostering.orgs.get(ORG)
+    token_request, api_request = service.calls
+    assert token_request.url.path == "/oauth/token"
+    assert token_request.headers["User-Agent"] == f"kimono-interop-python/{__version__}"
+    assert api_request.headers["User-Agent"] == token_request.headers["User-Agent"]
+    fake = FakeService()
+    transport = httpx.MockTransport(fake.handler)
+    headers = {"User-Agent": "district-sync/3.1"}
+    async with httpx.AsyncClient(
+        base_url=DATA_BASE, auth=make_auth(), transport=transport, headers=headers
+    ) as client:
+        await client.get("/people")
+    assert fake.token_requests[0].headers["User-Agent"] == "district-sync/3.1"
+
+
+async def test_the_token_request_is_logged_in_one_line_without_secrets(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Each token exchange is one DEBUG line on the SDK's logger, as an API exchange is:
+    method, token URL, status and time (and the retry it was); neither the form (the
+    client secret) nor the answer (the token) shows."""
+    answers = iter([503, 200])
+
+    def answer_token(request: httpx.Request) -> httpx.Response:
+        status = next(answers)
+        body = {"access_token": "tok-SECRET-41f", "expires_in": 60} if status == 200 else {}
+        return httpx.Response(status, json=body, headers={"Retry-After": "0"})
+
+    caplog.set_level(logging.DEBUG, logger="kimono_interop")
+    transport = token_service(answer_token)
+    async with httpx.AsyncClient(base_url=DATA_BASE, auth=make_auth(), transport=transport) as c:
+        await c.get("/people")
+    lines = [r.getMessage() for r in caplog.records if "/oauth/token" in r.getMessage()]
+    assert len(lines) == 2, lines
+    exchange = rf"POST {re.escape(TOKEN_URL)} -> {{}} in \d+\.\d\d\ds"
+    assert re.fullmatch(exchange.format(503), lines[0])
+    assert re.fullmatch(exchange.format(200) + r" \(retry 1\)", lines[1])
+    assert all(r.levelno == logging.DEBUG for r in caplog.records if "/oauth/" in r.getMessage())
+    assert SECRET not in caplog.text and "tok-SECRET" not in caplog.text
 
 
 # --- expiry ------------------------------------------------------------------------------

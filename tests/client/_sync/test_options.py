@@ -1,0 +1,160 @@
+# Written by scripts/unasync.py from tests/client/_async/test_options.py: edit that file,
+# then run `make generate`.
+"""``with_options``: a copy of a client with some settings changed, on the same pool and auth."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from kimono_interop import (
+    BearerToken,
+    ConfigurationError,
+    InternalServerError,
+    KimonoClient,
+    ResponseTooLargeError,
+    RetryPolicy,
+)
+from tests.support.fixtures import Serve
+from tests.support.mock_service import ORIGIN, MockService, recording_app
+
+TENANT_ID = "2a4a2e06-7755-43bb-9766-4f398079ef8c"
+TENANT = {"data": {"id": TENANT_ID, "name": "Tenant"}}
+RETRY = RetryPolicy(max_retries=2, initial_delay=0.001, max_delay=0.001)
+
+
+def test_a_copy_changes_what_it_is_given_and_nothing_else() -> None:
+    """The copy has the given timeout, retries, headers (merged over the client's), deadline
+    and size limit, the client's auth and origin, and sends with them; the client keeps
+    its own settings, and one token serves both."""
+    service = MockService(body=TENANT)
+    with KimonoClient(
+        "client-1",
+        "s3cr3t-CLIENT-value",
+        base_url=ORIGIN,
+        transport=httpx.MockTransport(service),
+        retry=RETRY,
+        headers={"X-App": "sync", "X-Shard": "1"},
+    ) as kimono:
+        quick = kimono.with_options(
+            timeout=3.0,
+            max_retries=0,
+            headers={"X-Shard": "2", "X-Trace": "t-9"},
+            deadline=7.0,
+            max_response_size=4096,
+        )
+        quick.tenants.current()
+        kimono.tenants.current()
+        assert (quick.timeout, quick.deadline, quick.max_response_size) == (3.0, 7.0, 4096)
+        assert quick.retry == RetryPolicy(max_retries=0, initial_delay=0.001, max_delay=0.001)
+        assert (quick.auth, quick.base_url) == (kimono.auth, kimono.base_url)
+        assert (kimono.retry, kimono.deadline, kimono.max_response_size) == (
+            RETRY,
+            105.0,
+            64 * 1024 * 1024,
+        )
+        quick.close()
+    first, second = service.requests
+    assert (first.headers["X-App"], first.headers["X-Shard"], first.headers["X-Trace"]) == (
+        "sync",
+        "2",
+        "t-9",
+    )
+    assert (second.headers["X-Shard"], "X-Trace" in second.headers) == ("1", False)
+    assert [r.extensions["timeout"]["read"] for r in (first, second)] == [3.0, 35.0]
+    assert len(service.token_forms) == 1
+
+
+def test_the_default_deadline_follows_a_new_timeout_and_a_chosen_one_stays() -> None:
+    """A client on the default deadline (3 read timeouts) gives a copy with a new timeout the
+    default for that timeout; a deadline the client was given is kept, None included; a
+    retry policy given whole replaces the client's."""
+    with KimonoClient("a", "b", base_url=ORIGIN) as kimono:
+        assert kimono.with_options(timeout=10.0).deadline == 30.0
+        assert kimono.with_options(timeout=httpx.Timeout(5.0)).deadline == 15.0
+        assert kimono.with_options(max_retries=5).deadline == 105.0
+        assert kimono.with_options(timeout=None).deadline is None
+        policy = RetryPolicy(max_retries=4, max_delay=1.0)
+        assert kimono.with_options(retry=policy).retry is policy
+    with KimonoClient("a", "b", base_url=ORIGIN, deadline=50.0) as chosen:
+        assert chosen.with_options(timeout=10.0).deadline == 50.0
+        assert chosen.with_options(deadline=None).deadline is None
+        assert chosen.with_options(deadline=None).with_options(timeout=1.0).deadline is None
+
+
+def test_a_copy_sends_with_its_own_retries_and_size_limit() -> None:
+    """A copy without retries fails at the first 503 where the client retries through it;
+    a copy with a small size limit refuses an answer the client reads."""
+    answers = iter([503, 503, 200, 200, 200])
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(next(answers), headers={"Retry-After": "0"}, json=TENANT)
+
+    service = MockService(answer)
+    with service.client(KimonoClient, retry=RETRY) as kimono:
+        with pytest.raises(InternalServerError):
+            kimono.with_options(max_retries=0).tenants.current()
+        assert (kimono.tenants.current()).name == "Tenant"
+        with pytest.raises(ResponseTooLargeError):
+            kimono.with_options(max_response_size=10).tenants.current()
+        assert (kimono.tenants.current()).name == "Tenant"
+    assert len(service.requests) == 5
+
+
+def test_a_tenant_client_gives_copies_that_act_as_the_tenant() -> None:
+    """``for_tenant(...).with_options(...)`` authenticates with the tenant's credentials."""
+    service = MockService(body=TENANT, token_per_client=True)
+    tenant = {
+        "id": TENANT_ID,
+        "auth": {"type": "oauth2", "client_id": "tenant-7", "client_secret": "t3nant-S3CRET"},
+    }
+    with service.client(KimonoClient) as vendor:
+        with vendor.for_tenant(tenant) as child:
+            with child.with_options(timeout=2.0) as quick:
+                quick.tenants.current()
+            child.tenants.current()
+        vendor.tenants.current()
+    assert [r.headers["authorization"] for r in service.requests] == [
+        "Bearer tok-tenant-7",
+        "Bearer tok-tenant-7",
+        "Bearer tok-client-1",
+    ]
+    assert [form["client_id"] for form in service.token_forms] == ["tenant-7", "client-1"]
+
+
+def test_copies_share_one_connection_and_closing_them_leaves_it_open(serve: Serve) -> None:
+    """Over real HTTP: copies made, used and closed (or dropped without closing) all go
+    through the client's one kept-alive connection, which stays usable; closing the client
+    closes it."""
+    ports: list[int] = []
+    app = recording_app(TENANT, ports)
+    kimono = KimonoClient(auth=BearerToken("t0k"), base_url=serve(app))
+    for n in range(5):
+        with kimono.with_options(timeout=5.0, headers={"X-N": str(n)}) as copy:
+            copy.tenants.current()
+    kimono.with_options(max_retries=0).tenants.current()  # never closed
+    kimono.tenants.current()
+    pool = kimono._shared.transport._pool  # type: ignore[attr-defined]
+    assert (len(ports), len(set(ports)), len(pool.connections)) == (7, 1, 1)
+    kimono.close()
+    assert pool.connections == []
+
+
+@pytest.mark.parametrize(
+    ("options", "match"),
+    [
+        ({"deadline": 0}, "deadline"),
+        ({"max_response_size": "big"}, "max_response_size"),
+        ({"max_retries": -1}, "max_retries"),
+        ({"max_retries": 1, "retry": RETRY}, "not both"),
+    ],
+)
+def test_bad_options_are_refused_as_the_constructor_refuses_them(
+    options: dict[str, Any], match: str
+) -> None:
+    """What the constructor refuses, with_options refuses, before any request."""
+    with KimonoClient("a", "b", base_url=ORIGIN) as kimono:
+        with pytest.raises((ConfigurationError, ValueError), match=match):
+            kimono.with_options(**options)
