@@ -32,9 +32,9 @@ def flags(sandbox: Sandbox, **override: str) -> list[str]:
     ]
 
 
-def run(*args: str) -> Result:
-    """The CLI run in-process with ``args``, in a clean environment."""
-    return CliRunner().invoke(build_cli(), list(args), env=CLEAN_ENV)
+def run(*args: str, input: str | None = None) -> Result:
+    """The CLI run in-process with ``args`` (and ``input`` on stdin), in a clean environment."""
+    return CliRunner().invoke(build_cli(), list(args), input=input, env=CLEAN_ENV)
 
 
 def free_port() -> int:

@@ -11,10 +11,13 @@ This module imports click and rich only inside its functions: :func:`main
 
 from __future__ import annotations
 
+import ipaddress
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NoReturn
+from urllib.parse import urlsplit
 
 from .._client import KimonoClient
 from .._constants import DEFAULT_BASE_URL
@@ -32,7 +35,7 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_ERROR = 1  #: the API answered an error, the connection failed, a file could not be written
-EXIT_USAGE = 2  #: click's usage errors (unknown option, bad value)
+EXIT_USAGE = 2  #: click's usage errors (unknown option, bad value), a confirmation refused
 EXIT_CONFIG = 3  #: missing or refused credentials, a bad base URL, missing extras
 
 INSTALL_HINT = (
@@ -116,8 +119,8 @@ def root_group() -> click.Group:
         """Work with the Kimono Interop APIs: a local sandbox, roster export, the task queue.
 
         \b
-        Exit codes: 0 ok; 1 API or runtime error; 2 usage error;
-        3 configuration or credentials error.
+        Exit codes: 0 ok; 1 API or runtime error; 2 usage error (or not
+        confirmed); 3 configuration or credentials error.
         """
         if log_level:
             setup_logging(log_level)
@@ -164,3 +167,27 @@ def expected_errors(settings: Settings | None) -> Iterator[None]:
         fail(scrub(str(exc)), EXIT_ERROR)
     except OSError as exc:  # writing files, binding a port
         fail(scrub(f"{type(exc).__name__}: {exc}"), EXIT_ERROR)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a name or an address) is this machine alone."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # another name: it may resolve to anything
+        return False
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether ``url`` points at this machine alone (the sandbox, say); False if it has no host."""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return False
+    return bool(host) and is_loopback(str(host))
+
+
+def interactive() -> bool:
+    """Whether someone is at a terminal to answer a question (stdin is one)."""
+    return sys.stdin.isatty()
