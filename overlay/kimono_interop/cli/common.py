@@ -53,11 +53,15 @@ CREDENTIAL_ERRORS = (
 
 @dataclass
 class Settings:
-    """The global options, shared by every command through the click context."""
+    """The global options, shared by every command through the click context.
 
-    base_url: str
-    client_id: str | None
-    client_secret: str | None
+    Set by the options of :mod:`.options`, before the command's name and after it.
+    """
+
+    base_url: str = DEFAULT_BASE_URL
+    client_id: str | None = None
+    client_secret: str | None = None
+    log_level: str | None = None
 
     def client(self) -> KimonoClient:
         """A client for these settings; ConfigurationError if credentials are missing."""
@@ -80,52 +84,24 @@ def root_group() -> click.Group:
     """The ``kimono-interop`` group with the global options and no commands yet."""
     import click
 
-    from .._logging import setup_logging
     from .._version import __version__
+    from .options import GLOBAL_OPTIONS, global_option
 
     @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
     @click.version_option(__version__, prog_name="kimono-interop")
-    @click.option(
-        "--base-url",
-        envvar="KIMONO_BASE_URL",
-        default=DEFAULT_BASE_URL,
-        show_default=True,
-        show_envvar=True,
-        help="The service's origin (the sandbox's URL for local work).",
-    )
-    @click.option(
-        "--client-id", envvar="KIMONO_CLIENT_ID", show_envvar=True, help="OAuth2 client id."
-    )
-    @click.option(
-        "--client-secret",
-        envvar="KIMONO_CLIENT_SECRET",
-        show_envvar=True,
-        help="OAuth2 client secret (prefer the environment variable; it is never printed).",
-    )
-    @click.option(
-        "--log-level",
-        type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
-        default=None,
-        help="Log the SDK's HTTP exchanges and retries to stderr (also KIMONO_LOG).",
-    )
     @click.pass_context
-    def cli(
-        ctx: click.Context,
-        base_url: str,
-        client_id: str | None,
-        client_secret: str | None,
-        log_level: str | None,
-    ) -> None:
+    def cli(ctx: click.Context) -> None:
         """Work with the Kimono Interop APIs: a local sandbox, roster export, the task queue.
+
+        The options below also work after the command's name (there they win).
 
         \b
         Exit codes: 0 ok; 1 API or runtime error; 2 usage error (or not
         confirmed); 3 configuration or credentials error.
         """
-        if log_level:
-            setup_logging(log_level)
-        ctx.obj = Settings(base_url=base_url, client_id=client_id, client_secret=client_secret)
+        ctx.ensure_object(Settings)
 
+    cli.params[:0] = [global_option(name, after_command=False) for name in GLOBAL_OPTIONS]
     return cli
 
 

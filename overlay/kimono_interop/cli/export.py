@@ -21,6 +21,7 @@ from .._client import KimonoClient
 from .._pagination import SyncPager
 from .common import Settings, err, expected_errors, out
 from .files import write_collection
+from .options import KimonoCommand
 
 #: Every roster collection ``export`` writes: file name -> the pager of plain dicts.
 Lister = Callable[[KimonoClient, int], SyncPager[dict[str, Any]]]
@@ -34,7 +35,7 @@ COLLECTIONS: dict[str, Lister] = {
 }
 
 
-@click.command()
+@click.command(cls=KimonoCommand)
 @click.option(
     "--out",
     "out_dir",

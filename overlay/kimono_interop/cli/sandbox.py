@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .common import EXIT_CONFIG, EXIT_ERROR, err, fail, is_loopback, out
+from .options import KimonoCommand
 
 if TYPE_CHECKING:
     from ..sandbox import SandboxConfig
@@ -31,11 +32,14 @@ if TYPE_CHECKING:
 SANDBOX_HINT = "The sandbox needs starlette and uvicorn: pip install 'kimono-interop[sandbox]'"
 
 
-class SandboxCommand(click.Command):
-    """A command that adds the flags of :func:`config_options` the first time it needs them."""
+class SandboxCommand(KimonoCommand):
+    """A command that adds the flags of :func:`config_options` the first time it needs them.
+
+    Of the global options it takes ``--log-level`` alone: it serves, it calls no service.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, global_options=("log_level",), **kwargs)
         self._derived = False
 
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:

@@ -41,6 +41,7 @@ from .common import (
     is_loopback_url,
     out,
 )
+from .options import KimonoCommand
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -57,7 +58,7 @@ _WITHHELD = (
 )
 
 
-@click.command()
+@click.command(cls=KimonoCommand)
 @click.option(
     "--peek",
     is_flag=True,
