@@ -4,6 +4,7 @@ asking first off this machine; what is withheld until the ack timeout is said, n
 from __future__ import annotations
 
 import json
+import signal
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -11,10 +12,10 @@ import pytest
 from click.testing import Result
 
 import kimono_interop.cli.tasks as tasks_command
-from kimono_interop.cli import EXIT_ERROR, EXIT_USAGE
-from kimono_interop.cli.common import is_loopback, is_loopback_url
+from kimono_interop.cli import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE
+from kimono_interop.cli.common import Settings, is_loopback, is_loopback_url
 from kimono_interop.sandbox import Sandbox
-from tests.support.cli import flags, run
+from tests.support.cli import cli_process, flags, run, wait_for
 from tests.support.fake_queue import BATCH, FakeQueue, make_task, task_id_of
 
 #: The ack timeout of the sandboxes here: never reached by the clock unless a test moves it.
@@ -130,7 +131,7 @@ def test_ack_success_max_tasks_says_the_rest_is_withheld_then_drains(
     assert len(printed) == 10 and printed[0]["action"] == "SYNC_START"
     assert [a.task_id for a in queue.acks] == [t["id"] for t in printed]
     note = _one_line(first.stderr)  # the summary and the notes go to stderr with --print
-    assert "max_tasks" in note
+    assert "max_tasks" in note and "stopped by --max-tasks with" in note
     withheld = min(expected, BATCH) - 10
     assert f"{withheld:,} task(s)" in note and "withheld" in note and "ack timeout" in note
 
@@ -251,3 +252,37 @@ def test_a_peek_that_meets_an_unackable_item_exits_1(serve: Callable[[Any], str]
     assert queue.acks == []
     assert _summary_rows(result.stdout)["unackable"] == "1"
     assert "1 task(s) had no id" in result.stderr
+
+
+# -- Ctrl-C ---------------------------------------------------------------------------------------
+def test_ctrl_c_during_tasks_acks_what_was_handled_and_exits_130() -> None:
+    """SIGINT while --ack success --follow runs (a real process): it stops after the task in
+    hand, every task it handled is acknowledged, it prints the summary and says what is
+    withheld, and exits 130."""
+    with Sandbox(students=30, latency=0.05, ack_timeout=ACK_TIMEOUT) as sandbox:
+        queue = sandbox.state.queue
+        proc = cli_process("tasks", "--ack", "success", "--follow", *flags(sandbox))
+        try:
+            wait_for(lambda: len(queue.acks) > 0, proc, "the first acks")
+            proc.send_signal(signal.SIGINT)
+            stdout, stderr = proc.communicate(timeout=30)
+        finally:
+            proc.kill()
+        acks = len(queue.acks)
+    assert proc.returncode == EXIT_INTERRUPTED, stdout + stderr
+    rows = _summary_rows(stdout)
+    assert rows["stopped by"] == "SIGINT" and rows["acknowledged"] == f"{acks:,}"
+    assert "Aborted" not in stderr
+
+
+def test_ctrl_c_anywhere_else_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C in any command (here while the client is made) exits 130 with one line,
+    not click's "Aborted!" and exit 1."""
+
+    def interrupted(self: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Settings, "client", interrupted)
+    result = run("--client-id", "a", "--client-secret", "b", "tenants")
+    assert result.exit_code == EXIT_INTERRUPTED, result.output
+    assert "Interrupted" in result.stderr and "Aborted" not in result.output

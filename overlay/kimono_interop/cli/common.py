@@ -37,6 +37,7 @@ EXIT_OK = 0
 EXIT_ERROR = 1  #: the API answered an error, the connection failed, a file could not be written
 EXIT_USAGE = 2  #: click's usage errors (unknown option, bad value), a confirmation refused
 EXIT_CONFIG = 3  #: missing or refused credentials, a bad base URL, missing extras
+EXIT_INTERRUPTED = 130  #: Ctrl-C (SIGINT), the shell's convention: 128 + the signal's number
 
 INSTALL_HINT = (
     "The kimono-interop command line needs click and rich: pip install 'kimono-interop[cli]'"
@@ -85,9 +86,12 @@ def root_group() -> click.Group:
     import click
 
     from .._version import __version__
-    from .options import GLOBAL_OPTIONS, global_option
+    from .options import GLOBAL_OPTIONS, KimonoGroup, global_option
 
-    @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+    @click.group(
+        cls=KimonoGroup,
+        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    )
     @click.version_option(__version__, prog_name="kimono-interop")
     @click.pass_context
     def cli(ctx: click.Context) -> None:
@@ -97,7 +101,7 @@ def root_group() -> click.Group:
 
         \b
         Exit codes: 0 ok; 1 API or runtime error; 2 usage error (or not
-        confirmed); 3 configuration or credentials error.
+        confirmed); 3 configuration or credentials error; 130 Ctrl-C.
         """
         ctx.ensure_object(Settings)
 

@@ -20,7 +20,7 @@ from click.core import ParameterSource
 
 from .._constants import DEFAULT_BASE_URL
 from .._logging import setup_logging
-from .common import Settings
+from .common import EXIT_INTERRUPTED, Settings
 
 #: Each global option: its flag, then the keyword arguments of its ``click.Option``.
 GLOBAL_OPTIONS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -115,3 +115,19 @@ class KimonoCommand(click.Command):
             if records:
                 with formatter.section(title):
                     formatter.write_dl(records)
+
+
+class KimonoGroup(click.Group):
+    """The ``kimono-interop`` group: Ctrl-C in any command exits 130, the shell's convention.
+
+    click would print "Aborted!" and exit 1, the code of an API error. A command that has
+    something to say when interrupted (``export``: the files written; ``tasks``: the
+    summary) catches KeyboardInterrupt itself and exits 130 too.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("\nInterrupted.", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None

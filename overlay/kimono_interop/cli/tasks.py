@@ -32,6 +32,7 @@ import click
 from .._constants import TASK_BATCH
 from .common import (
     EXIT_ERROR,
+    EXIT_INTERRUPTED,
     EXIT_USAGE,
     Settings,
     err,
@@ -49,8 +50,16 @@ if TYPE_CHECKING:
     from .._client import KimonoClient
     from .._task_view import ConsumerStats, TaskView
 
-#: What a run that stopped with tasks of its batch unacknowledged reports as stopped_by.
-_STOPPED_EARLY = frozenset({"max_tasks", "SIGINT", "SIGTERM", "interrupted", "stop()"})
+#: Why a run may stop with tasks of its batch unacknowledged (stopped_by), in words.
+_STOPPED_EARLY = {
+    "max_tasks": "--max-tasks",
+    "SIGINT": "Ctrl-C",
+    "SIGTERM": "SIGTERM",
+    "interrupted": "a second signal",
+    "stop()": "stdout closed",
+}
+#: The exit code of a run stopped by a signal: 128 + its number, the shell's convention.
+_SIGNAL_EXITS = {"SIGINT": EXIT_INTERRUPTED, "interrupted": EXIT_INTERRUPTED, "SIGTERM": 143}
 
 _WITHHELD = (
     "they are withheld, with the later tasks of their tenant, until the service's ack "
@@ -309,7 +318,8 @@ def _report(
     left = stats.received - stats.handled - stats.duplicates - stats.unackable
     if stats.stopped_by in _STOPPED_EARLY and left > 0:
         _note(
-            f"stopped ({stopped_by}) with {left:,} task(s) of the batch in hand handed out "
+            f"stopped by {_STOPPED_EARLY[stats.stopped_by]} with {left:,} task(s) of the "
+            "batch in hand handed out "
             f"and not acknowledged: {_WITHHELD}. Until then a run may find the queue empty."
         )
     elif stats.stopped_by == "empty":
@@ -323,6 +333,9 @@ def _report(
             f"{first[1]}",
             EXIT_ERROR,
         )
+    if stats.stopped_by in _SIGNAL_EXITS:
+        # The tasks handled were acknowledged; the summary above says how many.
+        raise click.exceptions.Exit(_SIGNAL_EXITS[stats.stopped_by])
 
 
 def _fail_stalled(count: int, first: TaskView) -> None:
