@@ -12,8 +12,17 @@ from typing import Any
 
 import pytest
 
+from kimono_interop._constants import ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_TOKEN_URL
 from kimono_interop.sandbox import Sandbox
 from kimono_interop.sandbox.loopback import LoopbackServer
+
+
+@pytest.fixture(autouse=True)
+def _no_kimono_settings_from_the_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Clients read KIMONO_* variables for settings not given: a developer's own must not
+    reach the tests (a test that wants one sets it)."""
+    for name in (ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_TOKEN_URL):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

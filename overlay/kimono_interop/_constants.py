@@ -26,3 +26,8 @@ DEFAULT_MAX_RESPONSE_SIZE = 64 * 1024 * 1024
 MAX_TOKEN_RESPONSE_SIZE = 64 * 1024
 #: One exchange's deadline, as a multiple of the read timeout when none is given.
 DEADLINE_PER_READ_TIMEOUT = 3
+#: The environment variables a client (and the command line) reads for settings not given.
+ENV_BASE_URL = "KIMONO_BASE_URL"
+ENV_CLIENT_ID = "KIMONO_CLIENT_ID"
+ENV_CLIENT_SECRET = "KIMONO_CLIENT_SECRET"
+ENV_TOKEN_URL = "KIMONO_TOKEN_URL"

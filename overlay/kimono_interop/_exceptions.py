@@ -12,6 +12,7 @@ Hierarchy::
     KimonoError
     ├── AuthenticationError            the token endpoint refused the credentials
     ├── ConfigurationError (ValueError) missing or invalid client settings
+    ├── ClientClosedError (RuntimeError) a call on a closed client
     ├── UnsafeRedirectError            a paging link points at another origin
     ├── ResponseValidationError        a 2xx body does not match the contract
     │   └── InvalidItemsError          items of a list could not be read (the rest were)
@@ -49,6 +50,7 @@ __all__ = [
     "AckError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
     "InternalServerError",
@@ -86,6 +88,17 @@ class AuthenticationError(KimonoError):
 
 class ConfigurationError(KimonoError, ValueError):
     """A client setting is missing or invalid (e.g. no client id in the environment)."""
+
+
+class ClientClosedError(KimonoError, RuntimeError):
+    """A call on a client that was closed (its ``with`` block ended, or ``close()`` ran)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This client is closed (its `with` block ended or close() was called), so it "
+            "has no connections left. (HINT: make the call inside the `with` block, or "
+            "make a new client.)"
+        )
 
 
 class UnsafeRedirectError(KimonoError):

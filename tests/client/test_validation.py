@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+import httpx
 import pytest
 
+from kimono_interop import AsyncKimonoClient, ConfigurationError, KimonoClient
 from kimono_interop._validation import validate_id, validate_page, validate_page_size
 
 
@@ -52,3 +55,19 @@ def test_page_bounds() -> None:
     assert (validate_page(0), validate_page_size(2000), validate_page_size(1)) == (0, 2000, 1)
     with pytest.raises(ValueError, match="page must be 0 or more"):
         validate_page(-1)
+
+
+@pytest.mark.parametrize(
+    ("client", "transport", "expected"),
+    [
+        (KimonoClient, httpx.AsyncHTTPTransport, "httpx.BaseTransport"),
+        (AsyncKimonoClient, httpx.HTTPTransport, "httpx.AsyncBaseTransport"),
+    ],
+)
+def test_a_transport_of_the_other_kind_is_refused(
+    client: type[KimonoClient | AsyncKimonoClient], transport: type[Any], expected: str
+) -> None:
+    """A sync transport given to the async client (or the other way round) is refused when
+    the client is made, not with an AttributeError inside httpx on the first request."""
+    with pytest.raises(ConfigurationError, match=f"transport must be an {expected}"):
+        client("a", "b", base_url="http://127.0.0.1:9", transport=transport())

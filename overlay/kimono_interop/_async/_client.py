@@ -10,7 +10,6 @@ operation; the generated low-level packages stay reachable through
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import replace
 from types import TracebackType
@@ -22,15 +21,16 @@ from kimono_interop_api.client import Client as InteropApiClient
 from kimono_interop_api.models import TenantInfo
 from kimono_interop_data_api.client import Client as DataApiClient
 
+from .. import _settings as settings
 from .._auth import BasicAuth, OAuth2ClientCredentials
 from .._constants import (
     DATA_API_PATH,
     DEADLINE_PER_READ_TIMEOUT,
-    DEFAULT_BASE_URL,
     DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_TIMEOUT,
+    ENV_CLIENT_ID,
+    ENV_CLIENT_SECRET,
     INTEROP_API_PATH,
-    TOKEN_PATH,
 )
 from .._exceptions import ConfigurationError
 from .._retry import RetryPolicy
@@ -49,16 +49,28 @@ class AsyncKimonoClient(AsyncResources):
     ``httpx.Auth`` as ``auth`` (:class:`BearerToken` for an LTI JWT,
     :class:`BasicAuth` for Basic). Use it as a context manager, or close it.
 
+    Every setting not given is read from the environment, as ``OpenAI()`` does:
+    ``KIMONO_CLIENT_ID``, ``KIMONO_CLIENT_SECRET``, ``KIMONO_BASE_URL`` and
+    ``KIMONO_TOKEN_URL``; so ``KimonoClient()`` works with the variables set, and a
+    ``KIMONO_BASE_URL`` pointing at a sandbox is never bypassed by passing only the
+    credentials. Each setting is checked here: a wrong one raises
+    :class:`ConfigurationError` before any request is sent.
+
     Args:
-        client_id: OAuth2 client id (``KIMONO_CLIENT_ID`` with :meth:`from_env`).
-        client_secret: OAuth2 client secret (``KIMONO_CLIENT_SECRET``).
-        base_url: The service's origin; the SDK appends ``/v2/interop/data``,
+        client_id: OAuth2 client id (default ``KIMONO_CLIENT_ID``).
+        client_secret: OAuth2 client secret (default ``KIMONO_CLIENT_SECRET``).
+        base_url: The service's origin, without a path (default ``KIMONO_BASE_URL``,
+            else the US production origin); the SDK appends ``/v2/interop/data``,
             ``/v2/interop`` and ``/oauth/token``.
-        auth: Any ``httpx.Auth``, instead of client credentials.
-        timeout: Default timeout of every request (overridable per call).
+        token_url: Where client credentials get a token (default ``KIMONO_TOKEN_URL``,
+            else ``/oauth/token`` on ``base_url``); tenants' clients use it too.
+        auth: Any ``httpx.Auth``, instead of client credentials (the credential
+            variables are then not read).
+        timeout: Default timeout of every request (overridable per call): seconds,
+            an ``httpx.Timeout``, or None.
         max_retries: Retries of a failed request (connection errors, timeouts,
             429, 502, 503, 504); ``retry`` gives full control.
-        transport: An httpx transport, e.g. ``httpx.MockTransport`` in tests.
+        transport: An ``httpx.AsyncBaseTransport``, e.g. ``httpx.MockTransport`` in tests.
         headers: Extra headers sent with every request.
         deadline: Seconds one exchange (connect, send, the whole answer) may take in
             all; each retry gets its own. Default: 3 times the read timeout (105 s);
@@ -73,7 +85,8 @@ class AsyncKimonoClient(AsyncResources):
         client_id: str | None = None,
         client_secret: str | None = None,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
+        token_url: str | None = None,
         auth: httpx.Auth | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = 2,
@@ -83,35 +96,49 @@ class AsyncKimonoClient(AsyncResources):
         deadline: float | NotGiven | None = NOT_GIVEN,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
-        origin = httpx.URL(base_url.rstrip("/"))
-        if origin.scheme not in ("http", "https") or not origin.host:
-            raise ConfigurationError(
-                f"base_url must be an absolute http(s) URL such as {DEFAULT_BASE_URL!r}, "
-                f"got {base_url!r}"
-            )
+        origin = settings.base_url(base_url)
+        timeout = settings.timeout(timeout)
+        max_retries = settings.count(max_retries, "max_retries", minimum=0)
+        settings.instance(retry, RetryPolicy, "retry", "a RetryPolicy")
+        settings.instance(
+            transport, httpx.AsyncBaseTransport, "transport", "an httpx.AsyncBaseTransport"
+        )
+        settings.instance(auth, httpx.Auth, "auth", "an httpx.Auth (BasicAuth, BearerToken...)")
+        extra_headers = settings.headers(headers)
+        settings.count(max_response_size, "max_response_size", minimum=1)
+        self.token_url = settings.token_url(token_url, origin)
         if auth is None:
+            client_id = settings.credential(client_id, "client_id", ENV_CLIENT_ID)
+            client_secret = settings.credential(client_secret, "client_secret", ENV_CLIENT_SECRET)
             if not client_id or not client_secret:
+                missing = " and ".join(
+                    name
+                    for name, value in (("client_id", client_id), ("client_secret", client_secret))
+                    if not value
+                )
                 raise ConfigurationError(
-                    "Give client_id and client_secret (or set KIMONO_CLIENT_ID and "
-                    "KIMONO_CLIENT_SECRET and use from_env()), or pass auth=."
+                    f"No {missing}: give client_id= and client_secret= (or set "
+                    f"{ENV_CLIENT_ID} and {ENV_CLIENT_SECRET}), or pass auth=."
                 )
             auth = OAuth2ClientCredentials(
                 client_id,
                 client_secret,
-                str(origin) + TOKEN_PATH,
+                self.token_url,
                 retry=retry or RetryPolicy(max_retries=max_retries),
             )
+        elif client_id is not None or client_secret is not None:
+            raise ConfigurationError("Give client_id/client_secret or auth=, not both")
         self.base_url = origin
         self.auth = auth
         self.timeout = timeout
         self.retry = retry or RetryPolicy(max_retries=max_retries)
-        self.deadline = _deadline_for(timeout) if isinstance(deadline, NotGiven) else deadline
-        if self.deadline is not None and not self.deadline > 0:
-            raise ConfigurationError(f"deadline must be > 0 seconds or None, got {deadline!r}")
-        if isinstance(max_response_size, bool) or not isinstance(max_response_size, int):
-            raise ConfigurationError("max_response_size must be an int (bytes)")
+        self.deadline = (
+            _deadline_for(timeout)
+            if isinstance(deadline, NotGiven)
+            else settings.deadline(deadline)
+        )
         self.max_response_size = max_response_size
-        self._headers = dict(headers or {})
+        self._headers = extra_headers
         # Like httpx, the client closes the transport it uses, given or made; clients made
         # by for_tenant() share their parent's and leave it open.
         self._owns_transport = True
@@ -141,17 +168,10 @@ class AsyncKimonoClient(AsyncResources):
 
     @classmethod
     def from_env(cls, **overrides: Any) -> AsyncKimonoClient:
-        """Build a client from KIMONO_BASE_URL, KIMONO_CLIENT_ID and KIMONO_CLIENT_SECRET.
-
-        Keyword arguments override the environment.
-        """
-        settings: dict[str, Any] = {
-            "client_id": os.environ.get("KIMONO_CLIENT_ID"),
-            "client_secret": os.environ.get("KIMONO_CLIENT_SECRET"),
-            "base_url": os.environ.get("KIMONO_BASE_URL") or DEFAULT_BASE_URL,
-        }
-        settings.update(overrides)
-        return cls(**settings)
+        """The same as the constructor, which reads KIMONO_CLIENT_ID, KIMONO_CLIENT_SECRET,
+        KIMONO_BASE_URL and KIMONO_TOKEN_URL for every setting not given; kept as an
+        explicit name for code that wants to say where its settings come from."""
+        return cls(**overrides)
 
     def for_tenant(self, tenant: TenantInfo | Mapping[str, Any]) -> AsyncKimonoClient:
         """A client that acts as ``tenant``, using the credentials in its ``auth``.
@@ -181,7 +201,7 @@ class AsyncKimonoClient(AsyncResources):
             auth = BasicAuth(client_id, client_secret)
         elif kind == "oauth2":
             auth = OAuth2ClientCredentials(
-                client_id, client_secret, str(self.base_url) + TOKEN_PATH, retry=self.retry
+                client_id, client_secret, self.token_url, retry=self.retry
             )
         else:
             raise ConfigurationError(
@@ -190,6 +210,7 @@ class AsyncKimonoClient(AsyncResources):
             )
         child = type(self)(
             base_url=str(self.base_url),
+            token_url=self.token_url,
             auth=auth,
             timeout=self.timeout,
             retry=self.retry,
@@ -235,6 +256,7 @@ class AsyncKimonoClient(AsyncResources):
             deadline = _deadline_for(new_timeout) if follows_timeout else self.deadline
         copy = type(self)(
             base_url=str(self.base_url),
+            token_url=self.token_url,
             auth=self.auth,
             timeout=new_timeout,
             retry=retry,

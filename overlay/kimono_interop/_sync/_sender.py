@@ -17,8 +17,14 @@ from typing import Any
 
 import httpx
 
+from .. import _settings as settings
 from .._constants import DEFAULT_MAX_RESPONSE_SIZE
-from .._exceptions import ResponseTooLargeError, error_from_response, transport_error
+from .._exceptions import (
+    ClientClosedError,
+    ResponseTooLargeError,
+    error_from_response,
+    transport_error,
+)
 from .._logging import log_response, log_retry
 from .._retry import RetryPolicy
 from .._transports import Deadline, decoded_chunks
@@ -65,7 +71,11 @@ class Sender:
 
         An ``Authorization`` in ``headers`` is sent instead of what the client's auth sets.
         """
+        if self.http.is_closed:
+            raise ClientClosedError()
         method = method.upper()
+        if not isinstance(timeout, NotGiven):
+            timeout = settings.timeout(timeout)
         request = self.http.build_request(
             method,
             url,
@@ -73,7 +83,9 @@ class Sender:
             json=json,
             content=content,
             headers=headers,
-            timeout=self.http.timeout if isinstance(timeout, NotGiven) else timeout,
+            timeout=self.http.timeout
+            if isinstance(timeout, NotGiven)
+            else settings.timeout(timeout),
         )
         given = "Authorization" in httpx.Headers(headers)
         auth = AS_GIVEN if given else httpx.USE_CLIENT_DEFAULT
