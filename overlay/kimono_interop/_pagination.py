@@ -48,6 +48,7 @@ from ._exceptions import (
     KimonoError,
     ResponseValidationError,
     UnsafeRedirectError,
+    _request_id,
 )
 from ._parsing import read_json
 
@@ -81,6 +82,11 @@ class Page(Generic[T]):
     def has_next_page(self) -> bool:
         """Whether the service announced another page."""
         return self.next_url is not None
+
+    @property
+    def request_id(self) -> str | None:
+        """The service's id of the request of this page (``x-request-id`` or a sibling)."""
+        return _request_id(self.response.headers)
 
 
 def same_origin(url: httpx.URL, origin: httpx.URL) -> bool:

@@ -170,6 +170,17 @@ async def test_pages_give_page_level_control() -> None:
     ]
 
 
+async def test_a_page_gives_the_request_id_of_its_response() -> None:
+    """``page.request_id`` is the service's id of the request that page answered."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = {"data": [{"n": 0}], "paging": {"next": None}}
+        return httpx.Response(200, json=body, headers={"x-request-id": "req-page-0"})
+
+    pages = [page async for page in pager(handler).pages()]
+    assert [page.request_id for page in pages] == ["req-page-0"]
+
+
 async def test_no_paging_without_page_size_uses_the_first_page_length() -> None:
     """Without `paging` and without page_size, a page shorter than the first one is the last."""
     seen: list[httpx.Request] = []
