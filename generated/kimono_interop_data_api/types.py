@@ -1,10 +1,11 @@
 """Contains some shared types for properties"""
 
+import re
 from collections.abc import Mapping, MutableMapping
 from enum import Enum
 from http import HTTPStatus
 from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
-from uuid import UUID, SafeUUID
+from uuid import UUID
 
 from attrs import define
 
@@ -40,33 +41,23 @@ def parse_enum(enum: type[_E], value: Any) -> _E:
         return enum(value)
 
 
-# uuid.UUID.__init__ sets exactly these slots; so does CPython 3.14's UUID._from_int().
-_UUID_FAST = UUID.__slots__ == ("int", "is_safe", "__weakref__")
-_new_object = object.__new__
-_set_slot = object.__setattr__
-_SAFE_UNKNOWN = SafeUUID.unknown
+#: An id in its canonical form: a UUID in lowercase hex, hyphenated.
+_CANONICAL_ID = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+)
 
 
-def parse_uuid(value: str) -> UUID:
-    """``UUID(value)``, about twice as fast for the usual hex forms; the same UUID and errors.
+def parse_id(value: str) -> str:
+    """A UUID field's value as the SDK hands ids out: ``str(UUID(value))``.
 
-    When the string without hyphens is 32 characters that ``int(_, 16)`` accepts, it has
-    no braces or ``urn:uuid:`` prefix for ``UUID()`` to strip, so ``UUID()`` would compute
-    this very integer. Everything else goes to ``UUID()`` itself.
+    The canonical form (lowercase, hyphenated) is returned as it is, without building a
+    UUID; any other spelling ``UUID()`` accepts (upper case, braces, ``urn:uuid:``, no
+    hyphens) becomes the canonical form, so ids compare equal whoever wrote them.
+    Anything else raises what ``UUID(value)`` raises.
     """
-    if _UUID_FAST and type(value) is str:
-        digits = value.replace("-", "")
-        if len(digits) == 32:
-            try:
-                number = int(digits, 16)
-            except ValueError:
-                pass
-            else:
-                uuid = _new_object(UUID)
-                _set_slot(uuid, "int", number)
-                _set_slot(uuid, "is_safe", _SAFE_UNKNOWN)
-                return uuid
-    return UUID(value)
+    if type(value) is str and len(value) == 36 and _CANONICAL_ID.fullmatch(value):
+        return value
+    return str(UUID(value))
 
 
 def secrets_hidden(members: dict[str, Any]) -> str:

@@ -15,6 +15,7 @@ in the same distribution, produced from the contracts in ``spec/``:
 """
 
 from kimono_interop_data_api.models import TaskAckStatus
+from kimono_interop_data_api.types import UNSET, Unset
 
 from ._async.consumer import AsyncTaskConsumer
 from ._auth import BasicAuth, BearerToken, OAuth2ClientCredentials
@@ -69,6 +70,7 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",
     "NOT_GIVEN",
+    "UNSET",
     "APIConnectionError",
     "APIResponse",
     "APIStatusError",
@@ -113,6 +115,7 @@ __all__ = [
     "UnauthorizedError",
     "UnprocessableEntityError",
     "UnsafeRedirectError",
+    "Unset",
     "__version__",
     "ref_id",
 ]

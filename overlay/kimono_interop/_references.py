@@ -14,6 +14,8 @@ from typing import Any
 
 from kimono_interop_data_api.types import Unset
 
+from ._ids import canonical_id
+
 __all__ = ["ref_id"]
 
 
@@ -21,7 +23,8 @@ def ref_id(ref: Any) -> str | None:
     """The id of the object a reference names, nested or flat; None if it names none.
 
     ``ref`` is a generated reference model (``OrgRefType``, ``MembershipRefType``...)
-    or its dict. The nested ``$sys.id`` wins when both forms are present.
+    or its dict. The nested ``$sys.id`` wins when both forms are present. The id is the
+    SDK's one id type (``_ids``): a UUID in its canonical spelling.
     """
     if isinstance(ref, Mapping):
         sys = ref.get("$sys")
@@ -35,4 +38,4 @@ def ref_id(ref: Any) -> str | None:
             value = getattr(ref, "id", None)
     if value is None or isinstance(value, Unset):
         return None
-    return str(value)
+    return canonical_id(str(value))

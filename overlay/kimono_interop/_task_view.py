@@ -28,6 +28,7 @@ loudly, because the managed queue withholds every later task of that tenant.
 
 from __future__ import annotations
 
+import datetime
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ from kimono_interop_data_api.models import (
 )
 
 from ._acks import make_ack
+from ._ids import canonical_id
 
 #: The acknowledgement statuses: success, error, retry, reauthenticate.
 TaskStatus = TaskAckStatus
@@ -109,7 +111,7 @@ class TaskView:
     data: Mapping[str, Any] | None
     changes: Mapping[str, Any] | None
     origin: SyncOrigin | None
-    created_at: str | None
+    created_at: datetime.datetime | None
     group_id: str | None
     app_id: str | None
     label: str | None
@@ -133,7 +135,7 @@ class TaskView:
             action=TaskAction(action.upper()) if isinstance(action, str) else None,
             object_type=_str(_get(event, "object_type")),
             object_id=_id(_get(event, "object_id")),
-            tenant_id=_str(_get(event, "tenant_id")) or _str(_get(raw, "tenant_id")),
+            tenant_id=_id(_get(event, "tenant_id")) or _id(_get(raw, "tenant_id")),
             sequence=sequence
             if isinstance(sequence, int) and not isinstance(sequence, bool)
             else None,
@@ -141,9 +143,9 @@ class TaskView:
             data=_mapping(event.get("data")),
             changes=_mapping(event.get("changes")),
             origin=SyncOrigin(origin.lower()) if isinstance(origin, str) else None,
-            created_at=_str(_get(event, "created_at")),
-            group_id=_str(_get(event, "group_id")),
-            app_id=_str(_get(event, "app_id")),
+            created_at=_time(_get(event, "created_at")),
+            group_id=_id(_get(event, "group_id")),
+            app_id=_id(_get(event, "app_id")),
             label=_str(event.get("label")),
             raw=raw,
         )
@@ -226,12 +228,24 @@ def _get(event: Mapping[str, Any], name: str) -> Any:
 
 
 def _id(value: Any) -> str | None:
-    """An id as a string: a non-blank string, or a number written as one."""
+    """An id as a string: a non-blank string (a UUID in its canonical form), or a number
+    written as one."""
     if isinstance(value, str):
-        return value if value.strip() else None
+        return canonical_id(value) if value.strip() else None
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     return None
+
+
+def _time(value: Any) -> datetime.datetime | None:
+    """A timestamp as the models read it (RFC 3339, ``Z`` for UTC); None if it is not one
+    (the text stays in ``raw``)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
 
 
 def _str(value: Any) -> str | None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypedDict
+from uuid import UUID
 
 import httpx
+
+if TYPE_CHECKING:
+    from ._task_view import TaskView
 
 
 class NotGiven:
@@ -29,3 +33,29 @@ Query = Mapping[str, Any]
 #: How the sync sender waits between retries (``time.sleep``), and the async one (``anyio.sleep``).
 Sleep = Callable[[float], None]
 AsyncSleep = Callable[[float], Awaitable[None]]
+
+#: Accounts to filter tenants by: ids, as an iterable or one comma-separated string.
+AccountIds = str | Iterable[str | UUID] | None
+#: Integrations to filter tenants by: names, as an iterable or one comma-separated string.
+IntegrationNames = str | Iterable[str] | None
+
+
+class ConsumerOptions(TypedDict, total=False):
+    """The options of a task consumer (``tasks.consumer``, ``run``, ``run_tenants`` ...).
+
+    Each is a keyword argument of :class:`~kimono_interop.TaskConsumer`, which says what
+    it does; this type lets a type checker refuse a misspelt or mistyped one
+    (``stop_when_emtpy=True``) where the options are passed on.
+    """
+
+    tenant_id: str | UUID | None
+    driver: str | None
+    schema: str | None
+    stop_when_empty: bool
+    max_tasks: int | None
+    poll_interval: float
+    max_poll_interval: float
+    task_timeout: float | None
+    remember: int
+    handle_signals: bool
+    on_unackable: Callable[[TaskView], Any] | None

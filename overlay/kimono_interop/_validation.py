@@ -11,7 +11,10 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
+from kimono_interop_data_api.types import parse_id
+
 from ._constants import MAX_PAGE_SIZE
+from ._ids import canonical_id
 
 T = TypeVar("T")
 
@@ -25,7 +28,7 @@ def validate_id(value: object, name: str = "id") -> str:
     if not value.strip():
         raise ValueError(f"{name} must not be empty; pass the object's $sys.id")
     try:
-        return str(uuid.UUID(value))
+        return parse_id(value)
     except ValueError:
         raise ValueError(
             f"{name} must be a UUID such as '2a4a2e06-7755-43bb-9766-4f398079ef8c', got {value!r}"
@@ -45,7 +48,7 @@ def validate_task_id(value: object, name: str = "task_id") -> str:
         raise TypeError(f"{name} must be a string, not {type(value).__name__}")
     if not value.strip():
         raise ValueError(f"{name} must not be empty; pass the task's id")
-    return value
+    return canonical_id(value)
 
 
 def validate_page_size(value: object, *, maximum: int = MAX_PAGE_SIZE) -> int:

@@ -7,10 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
-from kimono_interop.cli import EXIT_CONFIG, EXIT_ERROR, EXIT_USAGE, build_cli, main
+from kimono_interop.cli import EXIT_CONFIG, EXIT_ERROR, EXIT_USAGE, build_cli, main, options
 from kimono_interop.sandbox import Sandbox
 from tests.support.cli import CLEAN_ENV, flags, free_port, run
 
@@ -149,3 +150,104 @@ def test_unreachable_base_url_exits_1() -> None:
     assert result.exit_code == EXIT_ERROR, result.output
     assert "Connection error" in result.stderr
     assert "Traceback" not in result.output
+
+
+# -- the global options, before or after the command ---------------------------------------------
+#: The commands that call the service, and so take every global option.
+API_COMMANDS = ("export", "tasks", "tenants")
+GLOBAL_FLAGS = ("--base-url", "--client-id", "--client-secret", "--log-level")
+
+
+def test_global_options_after_the_command(sandbox: Sandbox, tmp_path: Path) -> None:
+    """The base URL and credentials work after the command's name as before it."""
+    result = run("tenants", "--json", *flags(sandbox))
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)) == len(sandbox.state.tenants)
+    out = tmp_path / "out"
+    result = run("export", "--out", str(out), "--only", "terms", *flags(sandbox))
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in out.iterdir()] == ["terms.jsonl"]
+
+
+def test_the_option_after_the_command_wins(sandbox: Sandbox) -> None:
+    """Given before and after the command, the one after counts (a wrong value before is
+    overridden; a wrong value after is the one used)."""
+    wrong = ["--base-url", f"http://127.0.0.1:{free_port()}", "--client-secret", "wrong-one"]
+    result = run(*wrong, "--client-id", "nobody", "tenants", "--json", *flags(sandbox))
+    assert result.exit_code == 0, result.output
+    result = run(*flags(sandbox), "tenants", "--client-secret", "wrong-two")
+    assert result.exit_code == EXIT_CONFIG, result.output
+
+
+def test_the_environment_does_not_override_a_flag_before_the_command(sandbox: Sandbox) -> None:
+    """A KIMONO_* variable stands in only for a flag given nowhere: it never overrides the
+    flag given before the command, nor one given after it."""
+    env: dict[str, str | None] = {
+        **CLEAN_ENV,
+        "KIMONO_BASE_URL": f"http://127.0.0.1:{free_port()}",
+        "KIMONO_CLIENT_ID": "nobody",
+        "KIMONO_CLIENT_SECRET": "wrong-secret",
+    }
+    for args in (
+        [*flags(sandbox), "tenants", "--json"],
+        ["tenants", "--json", *flags(sandbox)],
+    ):
+        result = CliRunner().invoke(build_cli(), args, env=env)
+        assert result.exit_code == 0, (args, result.output)
+
+
+def test_log_level_after_the_command(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--log-level after the command turns on the SDK's logging, and wins over one before."""
+    levels: list[str] = []
+    monkeypatch.setattr(options, "setup_logging", levels.append)
+    assert run(*flags(sandbox), "tenants", "--log-level", "debug").exit_code == 0
+    assert levels == ["debug"]
+    levels.clear()
+    assert (
+        run("--log-level", "error", *flags(sandbox), "tenants", "--log-level", "INFO").exit_code
+        == 0
+    )
+    assert levels[-1] == "info"
+
+
+@pytest.mark.parametrize("command", API_COMMANDS)
+def test_every_command_lists_the_global_options_in_its_help(command: str) -> None:
+    """Each command's --help lists the global options, with their variables, apart from its own."""
+    result = run(command, "--help")
+    assert result.exit_code == 0, result.output
+    own, _, shared = result.stdout.partition("Global options:")
+    for flag in GLOBAL_FLAGS:
+        assert flag in shared and flag not in own, flag
+    for variable in ("KIMONO_BASE_URL", "KIMONO_CLIENT_ID", "KIMONO_CLIENT_SECRET"):
+        assert variable in shared
+
+
+def test_the_sandbox_takes_only_the_log_level() -> None:
+    """The sandbox serves rather than calls a service: of the global options it takes the
+    log level alone, after its name too."""
+    result = run("sandbox", "--help")
+    _, _, shared = result.stdout.partition("Global options:")
+    assert "--log-level" in shared and "--base-url" not in result.stdout
+    assert run("sandbox", "--base-url", "http://127.0.0.1:1").exit_code == EXIT_USAGE
+
+
+def test_each_global_option_has_one_definition() -> None:
+    """The group's option and each command's are made from one definition: the same flags,
+    variable, default, type and help."""
+    cli = build_cli()
+    ctx = click.Context(cli)
+
+    def described(option: click.Parameter) -> tuple[object, ...]:
+        assert isinstance(option, click.Option)
+        return (option.opts, option.envvar, option.default, repr(option.type), option.help)
+
+    before = {p.name: described(p) for p in cli.get_params(ctx) if p.name in options.GLOBAL_OPTIONS}
+    assert list(before) == list(options.GLOBAL_OPTIONS)
+    for name in (*API_COMMANDS, "sandbox"):
+        command = cli.commands[name]
+        after = {
+            p.name: described(p)
+            for p in command.get_params(click.Context(command, parent=ctx))
+            if p.name in options.GLOBAL_OPTIONS
+        }
+        assert after and all(after[n] == before[n] for n in after), name

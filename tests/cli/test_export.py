@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import csv
 import json
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from kimono_interop.cli import flatten
+from kimono_interop.cli import EXIT_INTERRUPTED, flatten
 from kimono_interop.cli.files import write_collection
 from kimono_interop.sandbox import Sandbox
-from tests.support.cli import flags, run
+from tests.support.cli import cli_process, flags, run, wait_for
 
 #: Collections ``export`` writes, with the key of ``Roster`` holding each.
 EXPORTED = ("orgs", "persons", "courses", "sections", "terms", "grading_categories")
@@ -145,3 +146,29 @@ def test_flatten() -> None:
     """flatten: dotted keys, JSON lists, empty cells for None, true/false for booleans."""
     row = flatten({"a": {"b": 1, "c": {"d": None}}, "e": [1, {"f": "é"}], "g": True, "h": {}})
     assert row == {"a.b": "1", "a.c.d": "", "e": '[1,{"f":"é"}]', "g": "true", "h": "{}"}
+
+
+# -- Ctrl-C ---------------------------------------------------------------------------------------
+def test_ctrl_c_during_export_exits_130_leaving_only_complete_files(tmp_path: Path) -> None:
+    """SIGINT mid-export (a real process, a slow sandbox): exit 130, the files written in
+    full are listed and complete, the collection in hand leaves no file (not even .part)."""
+    out = tmp_path / "out"
+    with Sandbox(students=200, latency=0.05) as sandbox:
+        proc = cli_process("export", "--out", str(out), "--page-size", "5", *flags(sandbox))
+        try:
+            # persons (some 45 pages, each 50 ms late) is under way: orgs is written.
+            wait_for((out / ".persons.jsonl.part").exists, proc, "persons is under way")
+            proc.send_signal(signal.SIGINT)
+            stdout, stderr = proc.communicate(timeout=30)
+        finally:
+            proc.kill()
+        roster = sandbox.state.roster
+    assert proc.returncode == EXIT_INTERRUPTED, stdout + stderr
+    written = sorted(p.name for p in out.iterdir())
+    assert written == ["orgs.jsonl"]  # no persons.jsonl, no .persons.jsonl.part
+    lines = (out / "orgs.jsonl").read_text(encoding="utf-8").splitlines()
+    assert {json.loads(line)["$sys"]["id"] for line in lines} == set(roster.orgs)
+    assert "orgs" in stdout and f"{len(roster.orgs):,}" in stdout  # the table of what was written
+    message = " ".join(stderr.split())
+    assert "Interrupted" in message and "1 of 6 collections" in message
+    assert "persons was cut short" in message and "Aborted" not in message

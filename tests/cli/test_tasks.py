@@ -1,61 +1,52 @@
-"""``tasks``: draining the queue, the summary, and the exit code when a task cannot be acked."""
+"""``tasks``: peeking (the default) acknowledges nothing; ``--ack success`` drains the queue,
+asking first off this machine; what is withheld until the ack timeout is said, not hidden."""
 
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import pytest
 from click.testing import Result
 
-from kimono_interop.cli import EXIT_ERROR
+import kimono_interop.cli.tasks as tasks_command
+from kimono_interop.cli import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE
+from kimono_interop.cli.common import Settings, is_loopback, is_loopback_url
 from kimono_interop.sandbox import Sandbox
-from tests.support.cli import flags, run
-from tests.support.fake_queue import FakeQueue, make_task, task_id_of
+from tests.support.cli import cli_process, flags, run, wait_for
+from tests.support.fake_queue import BATCH, FakeQueue, make_task, task_id_of
 
-ACK_TIMEOUT = 0.5
-
-#: The module's sandbox (the ``sandbox`` fixture of tests/conftest.py).
-SANDBOX = {"students": 30, "ack_timeout": ACK_TIMEOUT}
+#: The ack timeout of the sandboxes here: never reached by the clock unless a test moves it.
+ACK_TIMEOUT = 60.0
 
 
-# -- tasks ----------------------------------------------------------------------------------------
-def test_tasks_max_tasks_then_the_rest(sandbox: Sandbox) -> None:
-    """--max-tasks stops early; the unacknowledged rest comes back after the ack timeout."""
-    queue = sandbox.state.queue
-    expected = queue.pending()
-    extra = sandbox.config.grades_queries + sandbox.config.authenticate_requests
-    assert expected == 2 + sum(len(c) for c in sandbox.state.sync_collections().values()) + extra
-    acks_before = len(queue.acks)
+class Clock:
+    """The sandbox queue's clock, moved by hand: the ack timeout passes when a test says so."""
 
-    first = run(*flags(sandbox), "tasks", "--max-tasks", "10", "--print")
-    assert first.exit_code == 0, first.output
-    printed = [json.loads(line) for line in first.stdout.splitlines()]
-    assert len(printed) == 10
-    assert printed[0]["action"] == "SYNC_START"
-    acks = queue.acks[acks_before:]
-    assert [a.task_id for a in acks] == [t["id"] for t in printed]
-    assert "max_tasks" in first.stderr  # the summary goes to stderr with --print
+    def __init__(self) -> None:
+        self.now = 1000.0
 
-    # The rest of the first batch was handed out and not acknowledged: the queue
-    # withholds it until the ack timeout passes, then delivers it again.
-    time.sleep(ACK_TIMEOUT + 0.2)
-    rest = run(*flags(sandbox), "tasks")
-    assert rest.exit_code == 0, rest.output
-    acks = queue.acks[acks_before:]
-    assert len(acks) == len({a.task_id for a in acks}) == expected
-    assert {a.status for a in acks} == {"success"}
-    assert queue.pending() == 0
-    assert f"{expected - 10:,}" in rest.stdout and "sync SYNC_END" in rest.stdout
+    def __call__(self) -> float:
+        return self.now
 
-    empty = run(*flags(sandbox), "tasks")
-    assert empty.exit_code == 0 and "empty" in empty.stdout
+    def pass_ack_timeout(self) -> None:
+        self.now += ACK_TIMEOUT + 1
 
 
-def _tasks_against(serve: Callable[[Any], str], queue: FakeQueue, *args: str) -> Result:
+@pytest.fixture
+def fresh() -> Iterator[tuple[Sandbox, Clock]]:
+    """A sandbox of one's own (its queue untouched) whose queue runs on a hand-moved clock."""
+    with Sandbox(students=5, ack_timeout=ACK_TIMEOUT) as sandbox:
+        clock = Clock()
+        sandbox.state.queue.clock = clock
+        yield sandbox, clock
+
+
+def _tasks_against(serve: Callable[[Any], str], queue: FakeQueue, *args: str, **kw: Any) -> Result:
     origin = serve(queue.asgi_app())
-    return run("--base-url", origin, "--client-id", "c", "--client-secret", "s", *args)
+    return run("--base-url", origin, "--client-id", "c", "--client-secret", "s", *args, **kw)
 
 
 def _summary_rows(stdout: str) -> dict[str, str]:
@@ -63,6 +54,164 @@ def _summary_rows(stdout: str) -> dict[str, str]:
     return {label.strip(): count.strip() for label, count in cells}
 
 
+def _one_line(text: str) -> str:
+    """``text`` with rich's line breaks undone, to look for a phrase that may wrap."""
+    return " ".join(text.split())
+
+
+# -- peeking --------------------------------------------------------------------------------------
+def test_bare_tasks_peeks_at_one_batch_and_acknowledges_nothing(
+    fresh: tuple[Sandbox, Clock],
+) -> None:
+    """Bare ``tasks`` reads one batch and acknowledges none of it, saying that the batch is
+    withheld until the ack timeout; the next run finds the queue empty and says the tasks
+    are withheld, not gone; after the ack timeout the same tasks come back."""
+    sandbox, clock = fresh
+    queue = sandbox.state.queue
+    pending = queue.pending()
+    peek = run(*flags(sandbox), "tasks")
+    assert peek.exit_code == 0, peek.output
+    assert queue.acks == [] and queue.pending() == pending
+    rows = _summary_rows(peek.stdout)
+    assert (rows["received"], rows["acknowledged"]) == (f"{min(pending, BATCH):,}", "0")
+    note = _one_line(peek.stderr)
+    assert "acknowledged none" in note
+    assert "withheld" in note and "ack timeout" in note and "delivered again" in note
+    assert "--ack success" in note  # how to acknowledge instead
+
+    again = run(*flags(sandbox), "tasks")
+    assert again.exit_code == 0, again.output
+    note = _one_line(again.stderr)
+    assert "empty" in note and "withheld" in note and "not gone" in note
+
+    clock.pass_ack_timeout()
+    first = run(*flags(sandbox), "tasks", "--peek", "--max-tasks", "3", "--print")
+    assert first.exit_code == 0, first.output
+    printed = [json.loads(line) for line in first.stdout.splitlines()]
+    assert len(printed) == 3 and printed[0]["action"] == "SYNC_START"
+    assert queue.acks == [] and queue.pending() == pending
+    assert "acknowledged none" in _one_line(first.stderr)
+
+
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (["--follow"], "--ack success"),
+        (["--peek", "--ack", "success"], "--peek"),
+        (["--ack", "done"], "success"),
+    ],
+)
+def test_tasks_usage_errors(fresh: tuple[Sandbox, Clock], args: list[str], hint: str) -> None:
+    """Following without --ack, --peek with --ack, or an unknown ack status: exit 2, and
+    nothing was read or acknowledged."""
+    sandbox, _ = fresh
+    requests = len(sandbox.state.log)
+    result = run(*flags(sandbox), "tasks", *args)
+    assert result.exit_code == EXIT_USAGE, result.output
+    assert hint in result.stderr
+    assert len(sandbox.state.log) == requests
+
+
+# -- acknowledging --------------------------------------------------------------------------------
+def test_ack_success_max_tasks_says_the_rest_is_withheld_then_drains(
+    fresh: tuple[Sandbox, Clock],
+) -> None:
+    """--ack success --max-tasks stops early and says how many tasks of the batch are
+    withheld until the ack timeout; a run before it finds the queue empty and says they
+    are not gone; after it, the rest is delivered again and acknowledged."""
+    sandbox, clock = fresh
+    queue = sandbox.state.queue
+    expected = queue.pending()
+    extra = sandbox.config.grades_queries + sandbox.config.authenticate_requests
+    assert expected == 2 + sum(len(c) for c in sandbox.state.sync_collections().values()) + extra
+
+    first = run(*flags(sandbox), "tasks", "--ack", "success", "--max-tasks", "10", "--print")
+    assert first.exit_code == 0, first.output
+    printed = [json.loads(line) for line in first.stdout.splitlines()]
+    assert len(printed) == 10 and printed[0]["action"] == "SYNC_START"
+    assert [a.task_id for a in queue.acks] == [t["id"] for t in printed]
+    note = _one_line(first.stderr)  # the summary and the notes go to stderr with --print
+    assert "max_tasks" in note and "stopped by --max-tasks with" in note
+    withheld = min(expected, BATCH) - 10
+    assert f"{withheld:,} task(s)" in note and "withheld" in note and "ack timeout" in note
+
+    empty = run(*flags(sandbox), "tasks", "--ack", "success")
+    assert empty.exit_code == 0, empty.output
+    assert "not gone" in _one_line(empty.stderr)
+    assert len(queue.acks) == 10
+
+    clock.pass_ack_timeout()
+    rest = run(*flags(sandbox), "tasks", "--ack", "success")
+    assert rest.exit_code == 0, rest.output
+    assert len(queue.acks) == len({a.task_id for a in queue.acks}) == expected
+    assert {a.status for a in queue.acks} == {"success"}
+    assert queue.pending() == 0
+    rows = _summary_rows(rest.stdout)
+    assert rows["acknowledged"] == f"{expected - 10:,}" and "sync SYNC_END" in rows
+    assert rows["stopped by"] == "empty"
+
+
+def test_ack_off_this_machine_without_a_terminal_needs_yes() -> None:
+    """--ack against a host that is not loopback, with no terminal to confirm on, is
+    refused (exit 2) before any request, naming --yes."""
+    result = run(
+        *("--base-url", "https://kimono.example.test", "--client-id", "a", "--client-secret", "b"),
+        *("tasks", "--ack", "success"),
+    )
+    assert result.exit_code == EXIT_USAGE, result.output
+    message = _one_line(result.stderr)
+    assert "kimono.example.test" in message and "--yes" in message
+
+
+@pytest.mark.parametrize(
+    ("interactive", "args", "answer", "acked"),
+    [
+        (False, [], None, False),
+        (False, ["--yes"], None, True),
+        (True, [], "n\n", False),
+        (True, [], "y\n", True),
+        (True, ["-y"], None, True),
+    ],
+)
+def test_ack_off_this_machine_asks_first(
+    serve: Callable[[Any], str],
+    monkeypatch: pytest.MonkeyPatch,
+    interactive: bool,
+    args: list[str],
+    answer: str | None,
+    acked: bool,
+) -> None:
+    """Off loopback, --ack asks on a terminal (or takes --yes/-y); refused or declined, it
+    exits 2 having sent no request at all."""
+    monkeypatch.setattr(tasks_command, "is_loopback_url", lambda url: False)
+    monkeypatch.setattr(tasks_command, "interactive", lambda: interactive)
+    queue = FakeQueue([make_task(n) for n in range(3)])
+    result = _tasks_against(serve, queue, "tasks", "--ack", "success", *args, input=answer)
+    if acked:
+        assert result.exit_code == 0, result.output
+        assert [a["task_id"] for a in queue.acks] == [task_id_of(make_task(n)) for n in range(3)]
+    else:
+        assert result.exit_code == EXIT_USAGE, result.output
+        assert queue.requests == [] and queue.acks == []
+        assert "Nothing was acknowledged" in _one_line(result.stderr)
+    if answer is not None:
+        assert "127.0.0.1" in result.stderr and "[y/N]" in result.stderr  # the prompt
+
+
+def test_loopback_hosts_and_urls() -> None:
+    """127.0.0.0/8, ::1 and localhost are loopback; wildcards, LAN addresses and other
+    names are not, nor is a URL without a host."""
+    assert all(map(is_loopback, ("127.0.0.1", "127.1.2.3", "::1", "[::1]", "LocalHost")))
+    assert not any(map(is_loopback, ("0.0.0.0", "::", "10.0.0.1", "example.test", "")))
+    assert all(
+        map(is_loopback_url, ("http://127.0.0.1:8080", "http://localhost", "http://[::1]:80/x"))
+    )
+    assert not any(
+        map(is_loopback_url, ("https://api.us2.kimonocloud.com", "http://0.0.0.0:80", "nothing"))
+    )
+
+
+# -- what the summary says ---------------------------------------------------------------------
 def test_tasks_counts_acks_whose_answer_was_lost_as_acknowledged(
     serve: Callable[[Any], str],
 ) -> None:
@@ -70,7 +219,7 @@ def test_tasks_counts_acks_whose_answer_was_lost_as_acknowledged(
     is acknowledged: the summary says so and the command exits 0."""
     queue = FakeQueue([make_task(n) for n in range(3)])
     queue.lose_acks = 1
-    result = _tasks_against(serve, queue, "tasks")
+    result = _tasks_against(serve, queue, "tasks", "--ack", "success")
     assert result.exit_code == 0, result.output
     assert len(queue.acks) == 3 and queue.pending == []
     rows = _summary_rows(result.stdout)
@@ -85,10 +234,55 @@ def test_tasks_with_an_unackable_item_exits_1_saying_the_queue_is_stalled(
     coming back (counted once), and the command exits 1 saying what to do."""
     good = [make_task(n) for n in range(2)]
     queue = FakeQueue([{"schema": "3.0", "type": "data_event", "action": "ADD"}, *good])
-    result = _tasks_against(serve, queue, "tasks")
+    result = _tasks_against(serve, queue, "tasks", "--ack", "success")
     assert result.exit_code == EXIT_ERROR, result.output
     assert {a["task_id"] for a in queue.acks} == {task_id_of(t) for t in good}
     rows = _summary_rows(result.stdout)
     assert (rows["unackable"], rows["stopped by"], rows["acknowledged"]) == ("1", "stalled", "2")
     assert "1 task(s) had no id and cannot be acknowledged" in result.stderr
     assert "admin" in result.stderr
+
+
+def test_a_peek_that_meets_an_unackable_item_exits_1(serve: Callable[[Any], str]) -> None:
+    """A peek acknowledges nothing, and still says (exit 1) when the batch holds a task
+    with no id, since that task stalls its tenant's queue."""
+    queue = FakeQueue([{"schema": "3.0", "type": "data_event", "action": "ADD"}, make_task(1)])
+    result = _tasks_against(serve, queue, "tasks")
+    assert result.exit_code == EXIT_ERROR, result.output
+    assert queue.acks == []
+    assert _summary_rows(result.stdout)["unackable"] == "1"
+    assert "1 task(s) had no id" in result.stderr
+
+
+# -- Ctrl-C ---------------------------------------------------------------------------------------
+def test_ctrl_c_during_tasks_acks_what_was_handled_and_exits_130() -> None:
+    """SIGINT while --ack success --follow runs (a real process): it stops after the task in
+    hand, every task it handled is acknowledged, it prints the summary and says what is
+    withheld, and exits 130."""
+    with Sandbox(students=30, latency=0.05, ack_timeout=ACK_TIMEOUT) as sandbox:
+        queue = sandbox.state.queue
+        proc = cli_process("tasks", "--ack", "success", "--follow", *flags(sandbox))
+        try:
+            wait_for(lambda: len(queue.acks) > 0, proc, "the first acks")
+            proc.send_signal(signal.SIGINT)
+            stdout, stderr = proc.communicate(timeout=30)
+        finally:
+            proc.kill()
+        acks = len(queue.acks)
+    assert proc.returncode == EXIT_INTERRUPTED, stdout + stderr
+    rows = _summary_rows(stdout)
+    assert rows["stopped by"] == "SIGINT" and rows["acknowledged"] == f"{acks:,}"
+    assert "Aborted" not in stderr
+
+
+def test_ctrl_c_anywhere_else_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C in any command (here while the client is made) exits 130 with one line,
+    not click's "Aborted!" and exit 1."""
+
+    def interrupted(self: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Settings, "client", interrupted)
+    result = run("--client-id", "a", "--client-secret", "b", "tenants")
+    assert result.exit_code == EXIT_INTERRUPTED, result.output
+    assert "Interrupted" in result.stderr and "Aborted" not in result.output

@@ -1,7 +1,8 @@
 """The speed-ups in the custom templates (spec/templates/) keep the generated code's behaviour.
 
-* ``types.parse_uuid`` / ``types.parse_enum`` return what ``UUID(value)`` / ``Enum(value)``
-  return, and raise the same exceptions for the same inputs;
+* ``types.parse_id`` / ``types.parse_enum`` return what ``str(UUID(value))`` /
+  ``Enum(value)`` return, and raise the same exceptions for the same inputs; both
+  packages share one ``Unset`` and one set of parsers;
 * ``UNSET`` is the only ``Unset`` (so ``x is UNSET`` means ``isinstance(x, Unset)``), also
   after copy, deepcopy and pickle;
 * ``from_dict`` passes the attributes positionally in attrs' ``__init__`` order;
@@ -100,30 +101,42 @@ UUID_INPUTS: list[Any] = [
 ]
 
 
+def _str_uuid(value: Any) -> str:
+    return str(uuid.UUID(value))
+
+
 @pytest.mark.parametrize("types", TYPES_MODULES, ids=lambda module: module.__name__)
 @pytest.mark.parametrize("value", UUID_INPUTS, ids=repr)
-def test_parse_uuid_is_uuid(types: ModuleType, value: Any) -> None:
-    """Same UUID (int and is_safe) or same exception type and message as uuid.UUID()."""
-    assert _outcome(types.parse_uuid, value) == _outcome(uuid.UUID, value)
+def test_parse_id_is_str_of_uuid(types: ModuleType, value: Any) -> None:
+    """The same string, or the same exception type and message, as str(uuid.UUID())."""
+    assert _outcome(types.parse_id, value) == _outcome(_str_uuid, value)
 
 
 @pytest.mark.parametrize("types", TYPES_MODULES, ids=lambda module: module.__name__)
-def test_parse_uuid_is_uuid_on_random_strings(types: ModuleType) -> None:
+def test_parse_id_is_str_of_uuid_on_random_strings(types: ModuleType) -> None:
     """Strings near the UUID forms (hex digits, hyphens, braces, prefixes, signs, blanks)."""
     rng = random.Random(20251116)
     alphabet = "0123456789abcdefABCDEF" * 4 + "----{}urn:uid_+x -"
     for _ in range(20_000):
         value = "".join(rng.choice(alphabet) for _ in range(rng.randint(30, 46)))
-        assert _outcome(types.parse_uuid, value) == _outcome(uuid.UUID, value), value
+        assert _outcome(types.parse_id, value) == _outcome(_str_uuid, value), value
     for _ in range(2_000):
         value = str(uuid.UUID(int=rng.getrandbits(128)))
         value = value.upper() if rng.random() < 0.5 else value
-        assert _outcome(types.parse_uuid, value) == _outcome(uuid.UUID, value), value
+        assert _outcome(types.parse_id, value) == _outcome(_str_uuid, value), value
 
 
-def test_parse_uuid_takes_its_fast_path() -> None:
-    """The fast path is on: uuid.UUID still has the slots parse_uuid sets."""
-    assert all(types._UUID_FAST for types in TYPES_MODULES)
+def test_parse_id_returns_a_canonical_id_as_it_is() -> None:
+    """The fast path: an id already in the canonical form is returned without a UUID built."""
+    value = "0e6a5f0c-58e1-4c4e-9f0a-2b4b2a1d3c4e"
+    assert all(types.parse_id(value) is value for types in TYPES_MODULES)
+
+
+def test_both_packages_share_one_unset_and_one_set_of_parsers() -> None:
+    """``isinstance(x, Unset)`` and ``x is UNSET`` hold for a value of either API's models."""
+    data, interop = TYPES_MODULES
+    for name in ("Unset", "UNSET", "parse_id", "parse_enum", "secrets_hidden"):
+        assert getattr(data, name) is getattr(interop, name), name
 
 
 ENUM_PROBES: list[Any] = ["", "not-a-listed-value", 1, 0, None, 1.5, b"x", {}, [], {"a": 1}]

@@ -59,6 +59,7 @@ class Change:
     removed: str | None = None
     added: str | None = None
     defines: tuple[str, ...] = ()
+    drops: tuple[str, ...] = ()
 
 
 # Order matters: a line belongs to the first change that matches it, so enum_property's
@@ -68,7 +69,7 @@ CHANGES = (
         "model.py.jinja",
         "parsers import",
         r"from \.\.types import UNSET, Unset",
-        r"from \.\.types import UNSET, Unset, parse_enum, parse_uuid, secrets_hidden",
+        r"from \.\.types import UNSET, Unset, parse_enum, parse_id, secrets_hidden",
     ),
     Change("model.py.jinja", "referenced models at the end", r"if TYPE_CHECKING:"),
     Change(
@@ -76,6 +77,12 @@ CHANGES = (
         "referenced models at the end",
         r"(?P<module>from \.\.models\.\w+ import \w+)(?: # noqa: PLC0415)?",
         r"(?P<module>from \.\.models\.\w+ import \w+)  # noqa: E402",
+    ),
+    Change(
+        "model.py.jinja",
+        "ids as strings",
+        r"(?P<before>.*(?::|\[| \|) )?UUID(?P<after>(?:\]| \|).*)?",
+        r"(?!.*_attrs_field\(repr=False)(?P<before>.*(?::|\[| \|) )?str(?P<after>(?:\]| \|).*)?",
     ),
     Change(
         "model.py.jinja",
@@ -95,7 +102,7 @@ CHANGES = (
         "endpoint_module.py.jinja",
         "parsers import",
         r"from \.\.\.types import Response, UNSET",
-        r"from \.\.\.types import Response, UNSET, parse_enum, parse_uuid",
+        r"from \.\.\.types import Response, UNSET, parse_enum, parse_id",
     ),
     Change(
         "client.py.jinja",
@@ -130,18 +137,21 @@ CHANGES = (
     Change(
         "types.py.jinja",
         "fast parsers",
-        added=r"from (?:enum|typing|uuid) import [\w, ]+",
-        defines=(
-            *("_E", "parse_enum"),
-            *("_UUID_FAST", "_new_object", "_set_slot", "_SAFE_UNKNOWN", "parse_uuid"),
-        ),
+        added=r"import re|from (?:enum|typing|uuid) import [\w, ]+",
+        defines=("_E", "parse_enum", "_CANONICAL_ID", "parse_id"),
+    ),
+    Change(
+        "types.py.jinja",
+        "one Unset",
+        added=r"from kimono_interop_data_api\.types import \w+ as \w+",
+        drops=("Unset", "Unset.*", "UNSET"),
     ),
     Change("types.py.jinja", "secrets hidden", defines=("secrets_hidden",)),
     Change(
         "property_templates/uuid_property.py.jinja",
-        "parse_uuid",
+        "parse_id",
         r"(?P<var>\w+) = UUID\((?P<source>.+)\)",
-        r"(?P<var>\w+) = parse_uuid\((?P<source>.+)\)",
+        r"(?P<var>\w+) = parse_id\((?P<source>.+)\)",
     ),
     Change(
         "property_templates/datetime_property.py.jinja",
@@ -289,8 +299,14 @@ def _compare(rendering: Rendering, comparison: Comparison) -> None:
 
     upstream_definitions = _definitions(rendering.upstream)
     our_definitions = _definitions(rendering.ours)
+    in_dropped_definition: set[int] = set()
     for name in sorted(upstream_definitions.keys() - our_definitions.keys()):
-        problems.append(f"{where}: drops upstream's {name}")
+        owner = next((c for c in changes if any(fnmatch.fnmatch(name, p) for p in c.drops)), None)
+        if owner is None:
+            problems.append(f"{where}: drops upstream's {name}")
+            continue
+        comparison.shown[owner] += 1
+        in_dropped_definition.update(upstream_definitions[name])
     in_added_definition: set[int] = set()
     for name in sorted(our_definitions.keys() - upstream_definitions.keys()):
         owner = next((c for c in changes if any(fnmatch.fnmatch(name, p) for p in c.defines)), None)
@@ -311,6 +327,8 @@ def _compare(rendering: Rendering, comparison: Comparison) -> None:
         for side, lines in (("removed", before[i1:i2]), ("added", after[j1:j2])):
             for number, text in lines:
                 if side == "added" and number in in_added_definition:
+                    continue
+                if side == "removed" and number in in_dropped_definition:
                     continue
                 explained = _explain(text, side, changes)
                 if explained is None:

@@ -1,8 +1,13 @@
-"""What the command-line tests share: running the CLI in-process, and flags for a sandbox."""
+"""What the command-line tests share: running the CLI in-process or as a process, sandbox flags."""
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 
 from click.testing import CliRunner, Result
 
@@ -32,9 +37,9 @@ def flags(sandbox: Sandbox, **override: str) -> list[str]:
     ]
 
 
-def run(*args: str) -> Result:
-    """The CLI run in-process with ``args``, in a clean environment."""
-    return CliRunner().invoke(build_cli(), list(args), env=CLEAN_ENV)
+def run(*args: str, input: str | None = None) -> Result:
+    """The CLI run in-process with ``args`` (and ``input`` on stdin), in a clean environment."""
+    return CliRunner().invoke(build_cli(), list(args), input=input, env=CLEAN_ENV)
 
 
 def free_port() -> int:
@@ -43,3 +48,27 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
     return port
+
+
+def cli_process(*args: str, **env: str) -> subprocess.Popen[str]:
+    """``python -m kimono_interop.cli ARGS`` in a process of its own, its output piped."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "kimono_interop.cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **{k: v for k, v in CLEAN_ENV.items() if v is not None}, **env},
+    )
+
+
+def wait_for(condition: Callable[[], bool], proc: subprocess.Popen[str], what: str) -> None:
+    """Wait (20 s at most) until ``condition()``, failing if ``proc`` ends first."""
+    deadline = time.monotonic() + 20
+    while not condition():
+        if proc.poll() is not None:
+            output = proc.communicate()
+            raise AssertionError(f"the command ended before {what}: {output}")
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise AssertionError(f"{what} did not happen within 20 s: {proc.communicate()}")
+        time.sleep(0.01)

@@ -65,3 +65,22 @@ def test_a_queue_stalled_behind_an_unackable_item_is_waited_on_not_spun_on() -> 
         assert 3 <= stats.requests <= 60  # backed off to 0.05 s: about 12 polls in 0.5 s
         again = kimono.tasks.run(lambda t: None, stop_when_empty=True)
     assert (again.unackable, again.stopped_by, again.requests) == (1, "stalled", 1)
+
+
+def test_the_typed_consumer_options_are_the_consumer_s_own() -> None:
+    """ConsumerOptions (what tasks.run/consumer/run_tenants type-check their options
+    against) names exactly the keyword arguments of TaskConsumer, with the same types."""
+    import inspect
+
+    from kimono_interop import TaskConsumer
+    from kimono_interop._types import ConsumerOptions
+
+    parameters = inspect.signature(TaskConsumer.__init__).parameters
+    keywords = {n for n, p in parameters.items() if p.kind is inspect.Parameter.KEYWORD_ONLY}
+    assert set(ConsumerOptions.__annotations__) == keywords
+
+    def text(annotation: object) -> str:  # postponed annotations: compare their text
+        return str(getattr(annotation, "__forward_arg__", annotation))
+
+    declared = {k: text(v) for k, v in ConsumerOptions.__annotations__.items()}
+    assert declared == {k: text(parameters[k].annotation) for k in keywords}

@@ -3,12 +3,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar
-from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_uuid, secrets_hidden
+from ..types import UNSET, Unset, parse_id, secrets_hidden
 
 T = TypeVar("T", bound="Cloud")
 
@@ -17,13 +16,13 @@ T = TypeVar("T", bound="Cloud")
 class Cloud:
     """An Interop Cloud."""
 
-    id: UUID | Unset = UNSET
+    id: str | Unset = UNSET
     """ Identifier of the resource. """
     created_at: datetime.datetime | Unset = UNSET
     """ When the resource was created. """
     updated_at: datetime.datetime | Unset = UNSET
     """ When the resource was last changed. """
-    account_id: UUID | Unset = UNSET
+    account_id: str | Unset = UNSET
     """ Account that owns the resource. """
     name: str | Unset = UNSET
     """ Name of the cloud. """
@@ -82,11 +81,11 @@ class Cloud:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
-        id: UUID | Unset
+        id: str | Unset
         if _id is UNSET:
             id = UNSET
         else:
-            id = parse_uuid(_id)
+            id = parse_id(_id)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
@@ -107,11 +106,11 @@ class Cloud:
             )
 
         _account_id = d.pop("account_id", UNSET)
-        account_id: UUID | Unset
+        account_id: str | Unset
         if _account_id is UNSET:
             account_id = UNSET
         else:
-            account_id = parse_uuid(_account_id)
+            account_id = parse_id(_account_id)
 
         name = d.pop("name", UNSET)
 

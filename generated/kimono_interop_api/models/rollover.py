@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar, cast
-from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,7 +10,7 @@ from attrs import field as _attrs_field
 from ..models.rollover_failure_reason import RolloverFailureReason
 from ..models.rollover_status import RolloverStatus
 from ..models.rollover_type import RolloverType
-from ..types import UNSET, Unset, parse_enum, parse_uuid, secrets_hidden
+from ..types import UNSET, Unset, parse_enum, parse_id, secrets_hidden
 
 T = TypeVar("T", bound="Rollover")
 
@@ -20,15 +19,15 @@ T = TypeVar("T", bound="Rollover")
 class Rollover:
     """A school-year rollover of the tenant."""
 
-    id: UUID | Unset = UNSET
+    id: str | Unset = UNSET
     """ Identifier of the resource. """
     created_at: datetime.datetime | Unset = UNSET
     """ When the resource was created. """
     updated_at: datetime.datetime | Unset = UNSET
     """ When the resource was last changed. """
-    account_id: UUID | Unset = UNSET
+    account_id: str | Unset = UNSET
     """ Account that owns the resource. """
-    tenant_id: UUID | Unset = UNSET
+    tenant_id: str | Unset = UNSET
     """ Tenant the resource belongs to. """
     name: str | Unset = UNSET
     """ Name of the rollover. """
@@ -46,9 +45,9 @@ class Rollover:
     """ How many status changes failed in a row. """
     failure_reason: RolloverFailureReason | Unset = UNSET
     """ Why the last status change of the rollover failed. """
-    cloud_id: UUID | Unset = UNSET
+    cloud_id: str | Unset = UNSET
     """ Interop Cloud of the rollover. """
-    actor_id: UUID | Unset = UNSET
+    actor_id: str | Unset = UNSET
     """ Actor of the rollover. """
     additional_properties: dict[str, Any] = _attrs_field(
         init=False, factory=dict, repr=secrets_hidden
@@ -155,11 +154,11 @@ class Rollover:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
-        id: UUID | Unset
+        id: str | Unset
         if _id is UNSET:
             id = UNSET
         else:
-            id = parse_uuid(_id)
+            id = parse_id(_id)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
@@ -180,18 +179,18 @@ class Rollover:
             )
 
         _account_id = d.pop("account_id", UNSET)
-        account_id: UUID | Unset
+        account_id: str | Unset
         if _account_id is UNSET:
             account_id = UNSET
         else:
-            account_id = parse_uuid(_account_id)
+            account_id = parse_id(_account_id)
 
         _tenant_id = d.pop("tenant_id", UNSET)
-        tenant_id: UUID | Unset
+        tenant_id: str | Unset
         if _tenant_id is UNSET:
             tenant_id = UNSET
         else:
-            tenant_id = parse_uuid(_tenant_id)
+            tenant_id = parse_id(_tenant_id)
 
         name = d.pop("name", UNSET)
 
@@ -252,18 +251,18 @@ class Rollover:
             failure_reason = parse_enum(RolloverFailureReason, _failure_reason)
 
         _cloud_id = d.pop("cloud_id", UNSET)
-        cloud_id: UUID | Unset
+        cloud_id: str | Unset
         if _cloud_id is UNSET:
             cloud_id = UNSET
         else:
-            cloud_id = parse_uuid(_cloud_id)
+            cloud_id = parse_id(_cloud_id)
 
         _actor_id = d.pop("actor_id", UNSET)
-        actor_id: UUID | Unset
+        actor_id: str | Unset
         if _actor_id is UNSET:
             actor_id = UNSET
         else:
-            actor_id = parse_uuid(_actor_id)
+            actor_id = parse_id(_actor_id)
 
         rollover = cls(
             id,

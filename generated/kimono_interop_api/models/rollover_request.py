@@ -3,14 +3,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar, cast
-from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.rollover_status import RolloverStatus
 from ..models.rollover_type import RolloverType
-from ..types import UNSET, Unset, parse_enum, parse_uuid, secrets_hidden
+from ..types import UNSET, Unset, parse_enum, parse_id, secrets_hidden
 
 T = TypeVar("T", bound="RolloverRequest")
 
@@ -29,9 +28,9 @@ class RolloverRequest:
     """ When the rollover starts. """
     end_date: datetime.datetime | Unset = UNSET
     """ When the rollover ends. """
-    cloud_id: UUID | Unset = UNSET
+    cloud_id: str | Unset = UNSET
     """ Interop Cloud of the rollover. """
-    actor_id: UUID | Unset = UNSET
+    actor_id: str | Unset = UNSET
     """ Actor of the rollover. """
     metadata: AuditMetadata | None | Unset = UNSET
     """ Audit record of the resource; may be null. """
@@ -132,18 +131,18 @@ class RolloverRequest:
             end_date = datetime.datetime.fromisoformat(_end_date.replace("Z", "+00:00"))
 
         _cloud_id = d.pop("cloud_id", UNSET)
-        cloud_id: UUID | Unset
+        cloud_id: str | Unset
         if _cloud_id is UNSET:
             cloud_id = UNSET
         else:
-            cloud_id = parse_uuid(_cloud_id)
+            cloud_id = parse_id(_cloud_id)
 
         _actor_id = d.pop("actor_id", UNSET)
-        actor_id: UUID | Unset
+        actor_id: str | Unset
         if _actor_id is UNSET:
             actor_id = UNSET
         else:
-            actor_id = parse_uuid(_actor_id)
+            actor_id = parse_id(_actor_id)
 
         def _parse_metadata(data: object) -> AuditMetadata | None | Unset:
             if data is None:

@@ -3,13 +3,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar, cast
-from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.schedule_type import ScheduleType
-from ..types import UNSET, Unset, parse_enum, parse_uuid, secrets_hidden
+from ..types import UNSET, Unset, parse_enum, parse_id, secrets_hidden
 
 T = TypeVar("T", bound="Schedule")
 
@@ -18,15 +17,15 @@ T = TypeVar("T", bound="Schedule")
 class Schedule:
     """A schedule of the tenant."""
 
-    id: UUID | Unset = UNSET
+    id: str | Unset = UNSET
     """ Identifier of the resource. """
     created_at: datetime.datetime | Unset = UNSET
     """ When the resource was created. """
     updated_at: datetime.datetime | Unset = UNSET
     """ When the resource was last changed. """
-    account_id: UUID | Unset = UNSET
+    account_id: str | Unset = UNSET
     """ Account that owns the resource. """
-    tenant_id: UUID | Unset = UNSET
+    tenant_id: str | Unset = UNSET
     """ Tenant the resource belongs to. """
     type_: ScheduleType | Unset = UNSET
     """ Kind of schedule; only `collection` schedules can be created or run on demand. """
@@ -123,11 +122,11 @@ class Schedule:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
-        id: UUID | Unset
+        id: str | Unset
         if _id is UNSET:
             id = UNSET
         else:
-            id = parse_uuid(_id)
+            id = parse_id(_id)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
@@ -148,18 +147,18 @@ class Schedule:
             )
 
         _account_id = d.pop("account_id", UNSET)
-        account_id: UUID | Unset
+        account_id: str | Unset
         if _account_id is UNSET:
             account_id = UNSET
         else:
-            account_id = parse_uuid(_account_id)
+            account_id = parse_id(_account_id)
 
         _tenant_id = d.pop("tenant_id", UNSET)
-        tenant_id: UUID | Unset
+        tenant_id: str | Unset
         if _tenant_id is UNSET:
             tenant_id = UNSET
         else:
-            tenant_id = parse_uuid(_tenant_id)
+            tenant_id = parse_id(_tenant_id)
 
         _type_ = d.pop("type", UNSET)
         type_: ScheduleType | Unset

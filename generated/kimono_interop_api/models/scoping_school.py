@@ -3,12 +3,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar
-from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_uuid, secrets_hidden
+from ..types import UNSET, Unset, parse_id, secrets_hidden
 
 T = TypeVar("T", bound="ScopingSchool")
 
@@ -17,17 +16,17 @@ T = TypeVar("T", bound="ScopingSchool")
 class ScopingSchool:
     """Whether one school of the repository is in the tenant's scope."""
 
-    id: UUID | Unset = UNSET
+    id: str | Unset = UNSET
     """ Identifier of the resource. """
     created_at: datetime.datetime | Unset = UNSET
     """ When the resource was created. """
     updated_at: datetime.datetime | Unset = UNSET
     """ When the resource was last changed. """
-    account_id: UUID | Unset = UNSET
+    account_id: str | Unset = UNSET
     """ Account that owns the resource. """
-    tenant_id: UUID | Unset = UNSET
+    tenant_id: str | Unset = UNSET
     """ Tenant the resource belongs to. """
-    school_id: UUID | Unset = UNSET
+    school_id: str | Unset = UNSET
     """ $sys.id of the school. """
     school_ref_id: str | Unset = UNSET
     """ Reference id of the school in the source system. """
@@ -110,11 +109,11 @@ class ScopingSchool:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
-        id: UUID | Unset
+        id: str | Unset
         if _id is UNSET:
             id = UNSET
         else:
-            id = parse_uuid(_id)
+            id = parse_id(_id)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
@@ -135,25 +134,25 @@ class ScopingSchool:
             )
 
         _account_id = d.pop("account_id", UNSET)
-        account_id: UUID | Unset
+        account_id: str | Unset
         if _account_id is UNSET:
             account_id = UNSET
         else:
-            account_id = parse_uuid(_account_id)
+            account_id = parse_id(_account_id)
 
         _tenant_id = d.pop("tenant_id", UNSET)
-        tenant_id: UUID | Unset
+        tenant_id: str | Unset
         if _tenant_id is UNSET:
             tenant_id = UNSET
         else:
-            tenant_id = parse_uuid(_tenant_id)
+            tenant_id = parse_id(_tenant_id)
 
         _school_id = d.pop("school_id", UNSET)
-        school_id: UUID | Unset
+        school_id: str | Unset
         if _school_id is UNSET:
             school_id = UNSET
         else:
-            school_id = parse_uuid(_school_id)
+            school_id = parse_id(_school_id)
 
         school_ref_id = d.pop("school_ref_id", UNSET)
 

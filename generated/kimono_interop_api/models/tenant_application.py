@@ -2,14 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, TypeVar
-from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.tenant_application_auth_state import TenantApplicationAuthState
 from ..models.tenant_application_auth_type import TenantApplicationAuthType
-from ..types import UNSET, Unset, parse_enum, parse_uuid, secrets_hidden
+from ..types import UNSET, Unset, parse_enum, parse_id, secrets_hidden
 
 T = TypeVar("T", bound="TenantApplication")
 
@@ -18,9 +17,9 @@ T = TypeVar("T", bound="TenantApplication")
 class TenantApplication:
     """The tenant application's authentication parameters and configuration options."""
 
-    account_id: UUID | Unset = UNSET
+    account_id: str | Unset = UNSET
     """ Account of the tenant. """
-    tenant_id: UUID | Unset = UNSET
+    tenant_id: str | Unset = UNSET
     """ The tenant. """
     deliver_tasks: bool | Unset = UNSET
     """ Kimono delivers Tasks to the application. """
@@ -36,7 +35,7 @@ class TenantApplication:
     """ Named string values. """
     auth_props: StringMap | Unset = UNSET
     """ Named string values. """
-    auth_session_id_pending: UUID | Unset = UNSET
+    auth_session_id_pending: str | Unset = UNSET
     """ Authentication session waiting to complete. """
     auth_message: str | Unset = UNSET
     """ Message about the authentication, shown in Kimono. """
@@ -127,18 +126,18 @@ class TenantApplication:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _account_id = d.pop("account_id", UNSET)
-        account_id: UUID | Unset
+        account_id: str | Unset
         if _account_id is UNSET:
             account_id = UNSET
         else:
-            account_id = parse_uuid(_account_id)
+            account_id = parse_id(_account_id)
 
         _tenant_id = d.pop("tenant_id", UNSET)
-        tenant_id: UUID | Unset
+        tenant_id: str | Unset
         if _tenant_id is UNSET:
             tenant_id = UNSET
         else:
-            tenant_id = parse_uuid(_tenant_id)
+            tenant_id = parse_id(_tenant_id)
 
         deliver_tasks = d.pop("deliver_tasks", UNSET)
 
@@ -173,11 +172,11 @@ class TenantApplication:
             auth_props = StringMap.from_dict(_auth_props)
 
         _auth_session_id_pending = d.pop("auth_session_id_pending", UNSET)
-        auth_session_id_pending: UUID | Unset
+        auth_session_id_pending: str | Unset
         if _auth_session_id_pending is UNSET:
             auth_session_id_pending = UNSET
         else:
-            auth_session_id_pending = parse_uuid(_auth_session_id_pending)
+            auth_session_id_pending = parse_id(_auth_session_id_pending)
 
         auth_message = d.pop("auth_message", UNSET)
 

@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, TypeVar, cast
-from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_uuid, secrets_hidden
+from ..types import UNSET, Unset, parse_id, secrets_hidden
 
 T = TypeVar("T", bound="TenantInfo")
 
@@ -16,11 +15,11 @@ T = TypeVar("T", bound="TenantInfo")
 class TenantInfo:
     """An Integration tenant you are licensed and authorized to serve, with its credentials."""
 
-    id: UUID | Unset = UNSET
+    id: str | Unset = UNSET
     """ Identifier of the tenant. """
     name: str | Unset = UNSET
     """ Name of the tenant. """
-    actor_id: UUID | Unset = UNSET
+    actor_id: str | Unset = UNSET
     """ Actor that represents the tenant. """
     account: AccountRefType | None | Unset = UNSET
     """ Account the tenant belongs to. """
@@ -137,20 +136,20 @@ class TenantInfo:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
-        id: UUID | Unset
+        id: str | Unset
         if _id is UNSET:
             id = UNSET
         else:
-            id = parse_uuid(_id)
+            id = parse_id(_id)
 
         name = d.pop("name", UNSET)
 
         _actor_id = d.pop("actor_id", UNSET)
-        actor_id: UUID | Unset
+        actor_id: str | Unset
         if _actor_id is UNSET:
             actor_id = UNSET
         else:
-            actor_id = parse_uuid(_actor_id)
+            actor_id = parse_id(_actor_id)
 
         def _parse_account(data: object) -> AccountRefType | None | Unset:
             if data is None:

@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, TypeVar
-from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_uuid, secrets_hidden
+from ..types import UNSET, Unset, parse_id, secrets_hidden
 
 T = TypeVar("T", bound="GradesQueryData")
 
@@ -20,7 +19,7 @@ class GradesQueryData:
 
     """
 
-    exchange_id: UUID | Unset = UNSET
+    exchange_id: str | Unset = UNSET
     """ The Grades exchange to post the answer to. """
     max_data_content_length: int | Unset = UNSET
     """ Most bytes one answer request may carry; split larger answers. """
@@ -57,11 +56,11 @@ class GradesQueryData:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _exchange_id = d.pop("exchange_id", UNSET)
-        exchange_id: UUID | Unset
+        exchange_id: str | Unset
         if _exchange_id is UNSET:
             exchange_id = UNSET
         else:
-            exchange_id = parse_uuid(_exchange_id)
+            exchange_id = parse_id(_exchange_id)
 
         max_data_content_length = d.pop("max_data_content_length", UNSET)
 

@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, TypeVar
-from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_uuid, secrets_hidden
+from ..types import UNSET, Unset, parse_id, secrets_hidden
 
 T = TypeVar("T", bound="Org")
 
@@ -23,7 +22,7 @@ class Org:
 
     sys: OrgSysType | Unset = UNSET
     """ System metadata of an Org. """
-    id: UUID | Unset = UNSET
+    id: str | Unset = UNSET
     """ Id of the Org when it is given outside `$sys`, as in the vendor's current Orgs response
     example. Read `$sys.id` first.
      """
@@ -122,11 +121,11 @@ class Org:
             sys = OrgSysType.from_dict(_sys)
 
         _id = d.pop("id", UNSET)
-        id: UUID | Unset
+        id: str | Unset
         if _id is UNSET:
             id = UNSET
         else:
-            id = parse_uuid(_id)
+            id = parse_id(_id)
 
         _ext = d.pop("$ext", UNSET)
         ext: ExtensionData | Unset

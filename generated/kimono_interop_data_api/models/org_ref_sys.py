@@ -3,13 +3,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar
-from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.org_type import OrgType
-from ..types import UNSET, Unset, parse_enum, parse_uuid, secrets_hidden
+from ..types import UNSET, Unset, parse_enum, parse_id, secrets_hidden
 
 T = TypeVar("T", bound="OrgRefSys")
 
@@ -18,7 +17,7 @@ T = TypeVar("T", bound="OrgRefSys")
 class OrgRefSys:
     """The fields that name a referenced Org."""
 
-    id: UUID | Unset = UNSET
+    id: str | Unset = UNSET
     """ $sys.id of the referenced object. """
     type_: str | Unset = UNSET
     """ Type of the referenced object: a collection name (`orgs`, `sections`) or a class name
@@ -99,11 +98,11 @@ class OrgRefSys:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
-        id: UUID | Unset
+        id: str | Unset
         if _id is UNSET:
             id = UNSET
         else:
-            id = parse_uuid(_id)
+            id = parse_id(_id)
 
         type_ = d.pop("type", UNSET)
 

@@ -3,13 +3,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar
-from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.person_type import PersonType
-from ..types import UNSET, Unset, parse_enum, parse_uuid, secrets_hidden
+from ..types import UNSET, Unset, parse_enum, parse_id, secrets_hidden
 
 T = TypeVar("T", bound="PersonRefType")
 
@@ -18,7 +17,7 @@ T = TypeVar("T", bound="PersonRefType")
 class PersonRefType:
     """A reference to a Person, nested (`$sys`) or flat. See RefType."""
 
-    id: UUID | Unset = UNSET
+    id: str | Unset = UNSET
     """ $sys.id of the referenced object. """
     type_: str | Unset = UNSET
     """ Type of the referenced object: a collection name (`orgs`, `sections`) or a class name
@@ -108,11 +107,11 @@ class PersonRefType:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
-        id: UUID | Unset
+        id: str | Unset
         if _id is UNSET:
             id = UNSET
         else:
-            id = parse_uuid(_id)
+            id = parse_id(_id)
 
         type_ = d.pop("type", UNSET)
 

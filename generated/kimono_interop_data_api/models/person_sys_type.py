@@ -3,13 +3,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar
-from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.person_type import PersonType
-from ..types import UNSET, Unset, parse_enum, parse_uuid, secrets_hidden
+from ..types import UNSET, Unset, parse_enum, parse_id, secrets_hidden
 
 T = TypeVar("T", bound="PersonSysType")
 
@@ -18,7 +17,7 @@ T = TypeVar("T", bound="PersonSysType")
 class PersonSysType:
     """System metadata of a Person."""
 
-    id: UUID
+    id: str
     """ Kimono's identifier of the object; use it with the find operations. """
     type_: str | Unset = UNSET
     """ Object type. Two vocabularies are published: collection names (`orgs`, `persons`,
@@ -107,7 +106,7 @@ class PersonSysType:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = parse_uuid(d.pop("id"))
+        id = parse_id(d.pop("id"))
 
         type_ = d.pop("type", UNSET)
 

@@ -3,14 +3,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar
-from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.sync_origin import SyncOrigin
 from ..models.task_action import TaskAction
-from ..types import UNSET, Unset, parse_enum, parse_uuid, secrets_hidden
+from ..types import UNSET, Unset, parse_enum, parse_id, secrets_hidden
 
 T = TypeVar("T", bound="SyncEvent")
 
@@ -24,9 +23,9 @@ class SyncEvent:
     a string: a task whose id the SDK cannot use is never acknowledged, and the managed
     queue then withholds every later task of its tenant.
      """
-    tenant_id: UUID | Unset = UNSET
+    tenant_id: str | Unset = UNSET
     """ Tenant the event belongs to. """
-    account_id: UUID | Unset = UNSET
+    account_id: str | Unset = UNSET
     """ Account the tenant belongs to. """
     schema: str | Unset = UNSET
     """ Version of the Task payload format (`1.0`, `2.0`, `3.0`; absent means 1.x). At the top
@@ -155,18 +154,18 @@ class SyncEvent:
         id = d.pop("id", UNSET)
 
         _tenant_id = d.pop("tenant_id", UNSET)
-        tenant_id: UUID | Unset
+        tenant_id: str | Unset
         if _tenant_id is UNSET:
             tenant_id = UNSET
         else:
-            tenant_id = parse_uuid(_tenant_id)
+            tenant_id = parse_id(_tenant_id)
 
         _account_id = d.pop("account_id", UNSET)
-        account_id: UUID | Unset
+        account_id: str | Unset
         if _account_id is UNSET:
             account_id = UNSET
         else:
-            account_id = parse_uuid(_account_id)
+            account_id = parse_id(_account_id)
 
         schema = d.pop("schema", UNSET)
 

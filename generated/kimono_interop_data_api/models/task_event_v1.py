@@ -3,14 +3,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar
-from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.sync_origin import SyncOrigin
 from ..models.task_action import TaskAction
-from ..types import UNSET, Unset, parse_enum, parse_uuid, secrets_hidden
+from ..types import UNSET, Unset, parse_enum, parse_id, secrets_hidden
 
 T = TypeVar("T", bound="TaskEventV1")
 
@@ -28,7 +27,7 @@ class TaskEventV1:
 
     id: str | Unset = UNSET
     """ Id of the Task; acknowledge the Task with this id. """
-    tenant_id: UUID | Unset = UNSET
+    tenant_id: str | Unset = UNSET
     """ Tenant the event belongs to. """
     schema: str | Unset = UNSET
     """ Version of the Task payload format, when given inside the event member. """
@@ -149,11 +148,11 @@ class TaskEventV1:
         id = d.pop("id", UNSET)
 
         _tenant_id = d.pop("tenantId", UNSET)
-        tenant_id: UUID | Unset
+        tenant_id: str | Unset
         if _tenant_id is UNSET:
             tenant_id = UNSET
         else:
-            tenant_id = parse_uuid(_tenant_id)
+            tenant_id = parse_id(_tenant_id)
 
         schema = d.pop("schema", UNSET)
 

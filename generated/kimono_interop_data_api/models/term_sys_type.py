@@ -3,12 +3,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar
-from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_uuid, secrets_hidden
+from ..types import UNSET, Unset, parse_id, secrets_hidden
 
 T = TypeVar("T", bound="TermSysType")
 
@@ -17,7 +16,7 @@ T = TypeVar("T", bound="TermSysType")
 class TermSysType:
     """System metadata of a Term."""
 
-    id: UUID
+    id: str
     """ Kimono's identifier of the object; use it with the find operations. """
     type_: str | Unset = UNSET
     """ Object type. Two vocabularies are published: collection names (`orgs`, `persons`,
@@ -99,7 +98,7 @@ class TermSysType:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = parse_uuid(d.pop("id"))
+        id = parse_id(d.pop("id"))
 
         type_ = d.pop("type", UNSET)
 

@@ -36,6 +36,7 @@ import random
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from .._exceptions import AckError, KimonoError, is_transient
 from .._runtime import AsyncRuntime, HandlerInterrupted
@@ -89,7 +90,7 @@ class AsyncTaskConsumer:
         tasks: AsyncTasksBehaviour,
         handler: Callable[[TaskView], Any],
         *,
-        tenant_id: object = None,
+        tenant_id: str | UUID | None = None,
         driver: str | None = None,
         schema: str | None = None,
         stop_when_empty: bool = False,

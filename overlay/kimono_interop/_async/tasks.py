@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import httpx
@@ -26,12 +26,15 @@ from .._operations import OPERATIONS
 from .._pagination import OnInvalid, read_items
 from .._parsing import parse_model
 from .._task_view import AckResult, ConsumerStats, TaskView
-from .._types import NOT_GIVEN, Headers, Query, Timeout
+from .._types import NOT_GIVEN, AccountIds, ConsumerOptions, Headers, IntegrationNames, Query, Timeout
 from .._validation import validate_id, validate_page_size, validate_task_id
 from ._resource import AsyncResource
 from .acks import send_acks
 from .consumer import AsyncTaskConsumer
 from .tenants_consumer import AsyncTenantsConsumer
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack  # typing.Unpack from Python 3.11
 
 
 class AsyncTasksBehaviour(AsyncResource):
@@ -185,14 +188,18 @@ class AsyncTasksBehaviour(AsyncResource):
             extra_query=extra_query,
         )
 
-    def consumer(self, handler: Callable[[TaskView], Any], **options: Any) -> AsyncTaskConsumer:
+    def consumer(
+        self, handler: Callable[[TaskView], Any], **options: Unpack[ConsumerOptions]
+    ) -> AsyncTaskConsumer:
         """A consumer of this queue (see :class:`AsyncTaskConsumer` for the options).
 
         Keep it to call ``stop()`` from elsewhere; ``await consumer.run()`` drains.
         """
         return AsyncTaskConsumer(self, handler, **options)
 
-    async def run(self, handler: Callable[[TaskView], Any], **options: Any) -> ConsumerStats:
+    async def run(
+        self, handler: Callable[[TaskView], Any], **options: Unpack[ConsumerOptions]
+    ) -> ConsumerStats:
         """Drain the queue through ``handler``, acknowledging each task; see :meth:`consumer`.
 
         Options: ``tenant_id``, ``driver``, ``schema``, ``stop_when_empty``,
@@ -205,9 +212,9 @@ class AsyncTasksBehaviour(AsyncResource):
         self,
         handler: Callable[[TenantInfo, TaskView], Any],
         *,
-        accounts: Any = None,
-        integrations: Any = None,
-        **options: Any,
+        accounts: AccountIds = None,
+        integrations: IntegrationNames = None,
+        **options: Unpack[ConsumerOptions],
     ) -> AsyncTenantsConsumer:
         """One isolated consumer per tenant this account may serve; ``handler(tenant, task)``.
 
@@ -224,9 +231,9 @@ class AsyncTasksBehaviour(AsyncResource):
         self,
         handler: Callable[[TenantInfo, TaskView], Any],
         *,
-        accounts: Any = None,
-        integrations: Any = None,
-        **options: Any,
+        accounts: AccountIds = None,
+        integrations: IntegrationNames = None,
+        **options: Unpack[ConsumerOptions],
     ) -> dict[str, ConsumerStats | BaseException]:
         """Drain each tenant's queue through ``handler(tenant, task)`` (see tenants_consumer).
 

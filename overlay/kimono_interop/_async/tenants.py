@@ -8,14 +8,11 @@ Credentials in a TenantInfo are secret; never log them.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterable
-
 from kimono_interop_api.models import TenantInfo
 
 from .._operations import OPERATIONS
 from .._pagination import AsyncPager
-from .._types import NOT_GIVEN, Headers, Query, Timeout
+from .._types import NOT_GIVEN, AccountIds, Headers, IntegrationNames, Query, Timeout
 from .._validation import account_ids, integration_names
 from ._resource import AsyncResource
 
@@ -26,8 +23,8 @@ class AsyncTenantsBehaviour(AsyncResource):
     def list(
         self,
         *,
-        accounts: str | Iterable[str | uuid.UUID] | None = None,
-        integrations: str | Iterable[str] | None = None,
+        accounts: AccountIds = None,
+        integrations: IntegrationNames = None,
         page_size: int | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -19,9 +19,12 @@ from kimono_interop_api.models import TenantInfo
 
 from .._runtime import AsyncRuntime, HandlerInterrupted, is_async_handler
 from .._task_view import ConsumerStats, TaskView
+from .._types import AccountIds, ConsumerOptions, IntegrationNames
 from .consumer import AsyncTaskConsumer
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack  # typing.Unpack from Python 3.11
+
     from ._client import AsyncKimonoClient
 
 log = logging.getLogger("kimono_interop")
@@ -44,17 +47,16 @@ class AsyncTenantsConsumer:
         client: AsyncKimonoClient,
         handler: Callable[[TenantInfo, TaskView], Any],
         *,
-        accounts: Any = None,
-        integrations: Any = None,
-        handle_signals: bool = True,
-        **options: Any,
+        accounts: AccountIds = None,
+        integrations: IntegrationNames = None,
+        **options: Unpack[ConsumerOptions],
     ) -> None:
         if not callable(handler):
             raise TypeError(f"handler must be callable, not {type(handler).__name__}")
         self._client = client
         self._handler = handler
-        self._filters = {"accounts": accounts, "integrations": integrations}
-        self._handle_signals = handle_signals
+        self._accounts, self._integrations = accounts, integrations
+        self._handle_signals = options.pop("handle_signals", True)
         self._options = options
         self._consumers: dict[str, AsyncTaskConsumer] = {}
         self._runtime = AsyncRuntime()
@@ -76,7 +78,12 @@ class AsyncTenantsConsumer:
 
     async def run(self) -> dict[str, ConsumerStats | BaseException]:
         """List the tenants and drain each one's queue; return each tenant id's result."""
-        tenants: list[TenantInfo] = [t async for t in self._client.tenants.list(**self._filters)]
+        tenants: list[TenantInfo] = [
+            t
+            async for t in self._client.tenants.list(
+                accounts=self._accounts, integrations=self._integrations
+            )
+        ]
         self.results = {}
         try:
             async with self._runtime.signals(self._handle_signals):
@@ -95,7 +102,7 @@ class AsyncTenantsConsumer:
         return self.results
 
     def _job(self, tenant: TenantInfo) -> Callable[[], Any]:
-        key = str(tenant.id)
+        key = tenant.id or "(no id)"
         handler = self._handler
         for_tenant: Callable[[TaskView], Any] = functools.partial(handler, tenant)
         if is_async_handler(handler):
@@ -109,13 +116,13 @@ class AsyncTenantsConsumer:
             try:
                 child = self._client.for_tenant(tenant)
                 try:
-                    consumer = AsyncTaskConsumer(
-                        child.tasks,
-                        for_tenant,
-                        tenant_id=tenant.id,
-                        handle_signals=False,
+                    # Each consumer drains its own tenant; signals are this handle's.
+                    options: ConsumerOptions = {
                         **self._options,
-                    )
+                        "tenant_id": tenant.id or None,
+                        "handle_signals": False,
+                    }
+                    consumer = AsyncTaskConsumer(child.tasks, for_tenant, **options)
                     self._consumers[key] = consumer
                     if self._runtime.stopped:
                         consumer.stop(self._runtime.stop_reason)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import httpx
@@ -28,12 +28,23 @@ from .._operations import OPERATIONS
 from .._pagination import OnInvalid, read_items
 from .._parsing import parse_model
 from .._task_view import AckResult, ConsumerStats, TaskView
-from .._types import NOT_GIVEN, Headers, Query, Timeout
+from .._types import (
+    NOT_GIVEN,
+    AccountIds,
+    ConsumerOptions,
+    Headers,
+    IntegrationNames,
+    Query,
+    Timeout,
+)
 from .._validation import validate_id, validate_page_size, validate_task_id
 from ._resource import Resource
 from .acks import send_acks
 from .consumer import TaskConsumer
 from .tenants_consumer import TenantsConsumer
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack  # typing.Unpack from Python 3.11
 
 
 class TasksBehaviour(Resource):
@@ -187,14 +198,18 @@ class TasksBehaviour(Resource):
             extra_query=extra_query,
         )
 
-    def consumer(self, handler: Callable[[TaskView], Any], **options: Any) -> TaskConsumer:
+    def consumer(
+        self, handler: Callable[[TaskView], Any], **options: Unpack[ConsumerOptions]
+    ) -> TaskConsumer:
         """A consumer of this queue (see :class:`TaskConsumer` for the options).
 
         Keep it to call ``stop()`` from elsewhere; ``consumer.run()`` drains.
         """
         return TaskConsumer(self, handler, **options)
 
-    def run(self, handler: Callable[[TaskView], Any], **options: Any) -> ConsumerStats:
+    def run(
+        self, handler: Callable[[TaskView], Any], **options: Unpack[ConsumerOptions]
+    ) -> ConsumerStats:
         """Drain the queue through ``handler``, acknowledging each task; see :meth:`consumer`.
 
         Options: ``tenant_id``, ``driver``, ``schema``, ``stop_when_empty``,
@@ -207,9 +222,9 @@ class TasksBehaviour(Resource):
         self,
         handler: Callable[[TenantInfo, TaskView], Any],
         *,
-        accounts: Any = None,
-        integrations: Any = None,
-        **options: Any,
+        accounts: AccountIds = None,
+        integrations: IntegrationNames = None,
+        **options: Unpack[ConsumerOptions],
     ) -> TenantsConsumer:
         """One isolated consumer per tenant this account may serve; ``handler(tenant, task)``.
 
@@ -226,9 +241,9 @@ class TasksBehaviour(Resource):
         self,
         handler: Callable[[TenantInfo, TaskView], Any],
         *,
-        accounts: Any = None,
-        integrations: Any = None,
-        **options: Any,
+        accounts: AccountIds = None,
+        integrations: IntegrationNames = None,
+        **options: Unpack[ConsumerOptions],
     ) -> dict[str, ConsumerStats | BaseException]:
         """Drain each tenant's queue through ``handler(tenant, task)`` (see tenants_consumer).
 

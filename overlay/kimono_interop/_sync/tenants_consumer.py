@@ -21,9 +21,12 @@ from kimono_interop_api.models import TenantInfo
 
 from .._runtime import HandlerInterrupted, Runtime, is_async_handler
 from .._task_view import ConsumerStats, TaskView
+from .._types import AccountIds, ConsumerOptions, IntegrationNames
 from .consumer import TaskConsumer
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack  # typing.Unpack from Python 3.11
+
     from ._client import KimonoClient
 
 log = logging.getLogger("kimono_interop")
@@ -46,17 +49,16 @@ class TenantsConsumer:
         client: KimonoClient,
         handler: Callable[[TenantInfo, TaskView], Any],
         *,
-        accounts: Any = None,
-        integrations: Any = None,
-        handle_signals: bool = True,
-        **options: Any,
+        accounts: AccountIds = None,
+        integrations: IntegrationNames = None,
+        **options: Unpack[ConsumerOptions],
     ) -> None:
         if not callable(handler):
             raise TypeError(f"handler must be callable, not {type(handler).__name__}")
         self._client = client
         self._handler = handler
-        self._filters = {"accounts": accounts, "integrations": integrations}
-        self._handle_signals = handle_signals
+        self._accounts, self._integrations = accounts, integrations
+        self._handle_signals = options.pop("handle_signals", True)
         self._options = options
         self._consumers: dict[str, TaskConsumer] = {}
         self._runtime = Runtime()
@@ -78,7 +80,12 @@ class TenantsConsumer:
 
     def run(self) -> dict[str, ConsumerStats | BaseException]:
         """List the tenants and drain each one's queue; return each tenant id's result."""
-        tenants: list[TenantInfo] = [t for t in self._client.tenants.list(**self._filters)]
+        tenants: list[TenantInfo] = [
+            t
+            for t in self._client.tenants.list(
+                accounts=self._accounts, integrations=self._integrations
+            )
+        ]
         self.results = {}
         try:
             with self._runtime.signals(self._handle_signals):
@@ -97,7 +104,7 @@ class TenantsConsumer:
         return self.results
 
     def _job(self, tenant: TenantInfo) -> Callable[[], Any]:
-        key = str(tenant.id)
+        key = tenant.id or "(no id)"
         handler = self._handler
         for_tenant: Callable[[TaskView], Any] = functools.partial(handler, tenant)
         if is_async_handler(handler):
@@ -111,13 +118,13 @@ class TenantsConsumer:
             try:
                 child = self._client.for_tenant(tenant)
                 try:
-                    consumer = TaskConsumer(
-                        child.tasks,
-                        for_tenant,
-                        tenant_id=tenant.id,
-                        handle_signals=False,
+                    # Each consumer drains its own tenant; signals are this handle's.
+                    options: ConsumerOptions = {
                         **self._options,
-                    )
+                        "tenant_id": tenant.id or None,
+                        "handle_signals": False,
+                    }
+                    consumer = TaskConsumer(child.tasks, for_tenant, **options)
                     self._consumers[key] = consumer
                     if self._runtime.stopped:
                         consumer.stop(self._runtime.stop_reason)

@@ -8,14 +8,16 @@ Install with ``pip install 'kimono-interop[cli]'`` (the ``sandbox`` command also
     export KIMONO_CLIENT_ID=sandbox-client KIMONO_CLIENT_SECRET=sandbox-secret
     kimono-interop tenants
     kimono-interop export --out roster --format csv
-    kimono-interop tasks --print > tasks.jsonl
+    kimono-interop tasks --print > batch.jsonl         # a peek: acknowledges nothing
+    kimono-interop tasks --ack success                 # drain, acknowledging every task
 
 The same flags (or ``KIMONO_*`` variables) point it at a real tenant. Progress and
 live counts go to stderr; results (tables, JSON) go to stdout.
 
 Exit codes: 0 success; 1 the API or the run failed (the message says why); 2 usage
-error; 3 configuration or credentials error (missing or refused client id/secret,
-a bad base URL, or click/rich not installed).
+error, or a confirmation refused; 3 configuration or credentials error (missing or
+refused client id/secret, a bad base URL, or click/rich not installed); 130 interrupted
+(Ctrl-C).
 
 One module per command (:mod:`.sandbox`, :mod:`.export`, :mod:`.tasks`,
 :mod:`.tenants`) and :mod:`.common` for what they share. The command modules import
@@ -28,13 +30,22 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from .common import EXIT_CONFIG, EXIT_ERROR, EXIT_OK, EXIT_USAGE, INSTALL_HINT
+from .common import EXIT_CONFIG, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, INSTALL_HINT
 from .files import flatten
 
 if TYPE_CHECKING:
     import click
 
-__all__ = ["EXIT_CONFIG", "EXIT_ERROR", "EXIT_OK", "EXIT_USAGE", "build_cli", "flatten", "main"]
+__all__ = [
+    "EXIT_CONFIG",
+    "EXIT_ERROR",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "build_cli",
+    "flatten",
+    "main",
+]
 
 
 def build_cli() -> click.Group:

@@ -11,10 +11,13 @@ This module imports click and rich only inside its functions: :func:`main
 
 from __future__ import annotations
 
+import ipaddress
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NoReturn
+from urllib.parse import urlsplit
 
 from .._client import KimonoClient
 from .._constants import DEFAULT_BASE_URL
@@ -32,8 +35,9 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_ERROR = 1  #: the API answered an error, the connection failed, a file could not be written
-EXIT_USAGE = 2  #: click's usage errors (unknown option, bad value)
+EXIT_USAGE = 2  #: click's usage errors (unknown option, bad value), a confirmation refused
 EXIT_CONFIG = 3  #: missing or refused credentials, a bad base URL, missing extras
+EXIT_INTERRUPTED = 130  #: Ctrl-C (SIGINT), the shell's convention: 128 + the signal's number
 
 INSTALL_HINT = (
     "The kimono-interop command line needs click and rich: pip install 'kimono-interop[cli]'"
@@ -50,11 +54,15 @@ CREDENTIAL_ERRORS = (
 
 @dataclass
 class Settings:
-    """The global options, shared by every command through the click context."""
+    """The global options, shared by every command through the click context.
 
-    base_url: str
-    client_id: str | None
-    client_secret: str | None
+    Set by the options of :mod:`.options`, before the command's name and after it.
+    """
+
+    base_url: str = DEFAULT_BASE_URL
+    client_id: str | None = None
+    client_secret: str | None = None
+    log_level: str | None = None
 
     def client(self) -> KimonoClient:
         """A client for these settings; ConfigurationError if credentials are missing."""
@@ -77,52 +85,27 @@ def root_group() -> click.Group:
     """The ``kimono-interop`` group with the global options and no commands yet."""
     import click
 
-    from .._logging import setup_logging
     from .._version import __version__
+    from .options import GLOBAL_OPTIONS, KimonoGroup, global_option
 
-    @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+    @click.group(
+        cls=KimonoGroup,
+        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    )
     @click.version_option(__version__, prog_name="kimono-interop")
-    @click.option(
-        "--base-url",
-        envvar="KIMONO_BASE_URL",
-        default=DEFAULT_BASE_URL,
-        show_default=True,
-        show_envvar=True,
-        help="The service's origin (the sandbox's URL for local work).",
-    )
-    @click.option(
-        "--client-id", envvar="KIMONO_CLIENT_ID", show_envvar=True, help="OAuth2 client id."
-    )
-    @click.option(
-        "--client-secret",
-        envvar="KIMONO_CLIENT_SECRET",
-        show_envvar=True,
-        help="OAuth2 client secret (prefer the environment variable; it is never printed).",
-    )
-    @click.option(
-        "--log-level",
-        type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
-        default=None,
-        help="Log the SDK's HTTP exchanges and retries to stderr (also KIMONO_LOG).",
-    )
     @click.pass_context
-    def cli(
-        ctx: click.Context,
-        base_url: str,
-        client_id: str | None,
-        client_secret: str | None,
-        log_level: str | None,
-    ) -> None:
+    def cli(ctx: click.Context) -> None:
         """Work with the Kimono Interop APIs: a local sandbox, roster export, the task queue.
 
-        \b
-        Exit codes: 0 ok; 1 API or runtime error; 2 usage error;
-        3 configuration or credentials error.
-        """
-        if log_level:
-            setup_logging(log_level)
-        ctx.obj = Settings(base_url=base_url, client_id=client_id, client_secret=client_secret)
+        The options below also work after the command's name (there they win).
 
+        \b
+        Exit codes: 0 ok; 1 API or runtime error; 2 usage error (or not
+        confirmed); 3 configuration or credentials error; 130 Ctrl-C.
+        """
+        ctx.ensure_object(Settings)
+
+    cli.params[:0] = [global_option(name, after_command=False) for name in GLOBAL_OPTIONS]
     return cli
 
 
@@ -164,3 +147,27 @@ def expected_errors(settings: Settings | None) -> Iterator[None]:
         fail(scrub(str(exc)), EXIT_ERROR)
     except OSError as exc:  # writing files, binding a port
         fail(scrub(f"{type(exc).__name__}: {exc}"), EXIT_ERROR)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a name or an address) is this machine alone."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # another name: it may resolve to anything
+        return False
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether ``url`` points at this machine alone (the sandbox, say); False if it has no host."""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return False
+    return bool(host) and is_loopback(str(host))
+
+
+def interactive() -> bool:
+    """Whether someone is at a terminal to answer a question (stdin is one)."""
+    return sys.stdin.isatty()

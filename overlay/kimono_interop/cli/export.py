@@ -19,8 +19,9 @@ from rich.table import Table
 
 from .._client import KimonoClient
 from .._pagination import SyncPager
-from .common import Settings, err, expected_errors, out
+from .common import EXIT_INTERRUPTED, Settings, err, expected_errors, out
 from .files import write_collection
+from .options import KimonoCommand
 
 #: Every roster collection ``export`` writes: file name -> the pager of plain dicts.
 Lister = Callable[[KimonoClient, int], SyncPager[dict[str, Any]]]
@@ -34,7 +35,7 @@ COLLECTIONS: dict[str, Lister] = {
 }
 
 
-@click.command()
+@click.command(cls=KimonoCommand)
 @click.option(
     "--out",
     "out_dir",
@@ -83,6 +84,7 @@ def export(
     fmt = fmt.lower()
     names = [name for name in COLLECTIONS if not only or name in only]
     results: list[tuple[str, int, float, Path]] = []
+    in_hand: str | None = None  # the collection being written when Ctrl-C came, if any
     with expected_errors(settings):
         out_dir.mkdir(parents=True, exist_ok=True)
         with (
@@ -96,25 +98,60 @@ def export(
                 console=err(),
             ) as progress,
         ):
-            for name in names:
-                task = progress.add_task(name, total=None)
-                path = out_dir / f"{name}.{fmt}"
-                started = time.perf_counter()
-                count = write_collection(
-                    COLLECTIONS[name](client, page_size),
-                    path,
-                    fmt,
-                    partial(progress.advance, task),
-                    keep_formulas=keep_formulas,
-                )
-                progress.update(task, total=count, completed=count)
-                results.append((name, count, time.perf_counter() - started, path))
-    out().print(_summary(out_dir, results))
+            try:
+                for name in names:
+                    in_hand = name
+                    task = progress.add_task(name, total=None)
+                    path = out_dir / f"{name}.{fmt}"
+                    started = time.perf_counter()
+                    # Interrupted, the writer removes its .part file: no partial file is left.
+                    count = write_collection(
+                        COLLECTIONS[name](client, page_size),
+                        path,
+                        fmt,
+                        partial(progress.advance, task),
+                        keep_formulas=keep_formulas,
+                    )
+                    results.append((name, count, time.perf_counter() - started, path))
+                    in_hand = None
+                    progress.update(task, total=count, completed=count)
+            except KeyboardInterrupt:
+                interrupted = True
+            else:
+                interrupted = False
+    out().print(_summary(out_dir, results, len(names) if interrupted else None))
+    if interrupted:
+        _report_interrupted(names, results, in_hand, out_dir / f"{in_hand}.{fmt}")
 
 
-def _summary(out_dir: Path, results: list[tuple[str, int, float, Path]]) -> Table:
-    """The table of what was written: collection, records, seconds and file, with a total."""
-    table = Table(title=f"Exported to {out_dir}")
+def _report_interrupted(
+    names: list[str], results: list[tuple[str, int, float, Path]], in_hand: str | None, path: Path
+) -> None:
+    """Say which files are complete and which collections were not written; exit 130."""
+    done = [name for name, *_ in results]
+    files = ", ".join(p.name for *_, p in results) or "none"
+    message = f"Interrupted: {len(done)} of {len(names)} collections written in full ({files})."
+    if in_hand is not None:
+        message += f" {in_hand} was cut short: no file of it was written"
+        message += f" (the {path.name} there is from an earlier export)." if path.exists() else "."
+    left = [name for name in names if name not in done and name != in_hand]
+    if left:
+        message += f" Not started: {', '.join(left)}."
+    err().print(message, markup=False, highlight=False)
+    raise click.exceptions.Exit(EXIT_INTERRUPTED)
+
+
+def _summary(
+    out_dir: Path, results: list[tuple[str, int, float, Path]], interrupted_of: int | None = None
+) -> Table:
+    """The table of what was written: collection, records, seconds and file, with a total.
+
+    ``interrupted_of``: how many collections the export was to write, if it was interrupted.
+    """
+    title = f"Exported to {out_dir}"
+    if interrupted_of is not None:
+        title += f" (interrupted: {len(results)} of {interrupted_of} collections)"
+    table = Table(title=escape(title))
     table.add_column("collection")
     table.add_column("records", justify="right")
     table.add_column("seconds", justify="right")

@@ -16,14 +16,14 @@ what to install (exit 3).
 from __future__ import annotations
 
 import dataclasses
-import ipaddress
 import typing
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from .common import EXIT_CONFIG, EXIT_ERROR, err, fail, out
+from .common import EXIT_CONFIG, EXIT_ERROR, err, fail, is_loopback, out
+from .options import KimonoCommand
 
 if TYPE_CHECKING:
     from ..sandbox import SandboxConfig
@@ -32,11 +32,14 @@ if TYPE_CHECKING:
 SANDBOX_HINT = "The sandbox needs starlette and uvicorn: pip install 'kimono-interop[sandbox]'"
 
 
-class SandboxCommand(click.Command):
-    """A command that adds the flags of :func:`config_options` the first time it needs them."""
+class SandboxCommand(KimonoCommand):
+    """A command that adds the flags of :func:`config_options` the first time it needs them.
+
+    Of the global options it takes ``--log-level`` alone: it serves, it calls no service.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, global_options=("log_level",), **kwargs)
         self._derived = False
 
     def get_params(self, ctx: click.Context) -> list[click.Parameter]:
@@ -145,7 +148,7 @@ def sandbox(host: str, port: int, allow_remote: bool, **settings: Any) -> None:
         config = SandboxConfig(**settings)
     except ValueError as exc:  # a rule across settings: each flag was checked alone
         raise click.UsageError(str(exc)) from None
-    if not _is_loopback(host):
+    if not is_loopback(host):
         if not allow_remote:
             raise click.UsageError(
                 f"--host {host} would serve the sandbox, and the credentials it prints, "
@@ -178,13 +181,3 @@ def sandbox(host: str, port: int, allow_remote: bool, **settings: Any) -> None:
     except SystemExit as exc:  # uvicorn's own exit, e.g. the port is taken (logged above)
         if exc.code not in (0, None):
             fail(f"the sandbox could not serve on {host}:{port}", EXIT_ERROR)
-
-
-def _is_loopback(host: str) -> bool:
-    """Whether ``host`` (a name or an address) is this machine alone."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:  # another name: it may resolve to anything
-        return False

@@ -14,12 +14,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from .common import Settings, expected_errors, out
+from .options import KimonoCommand
 
 #: Members of a tenant's ``auth``/``app_auth`` that are not secret (the rest print as ``***``).
 _PUBLIC_AUTH_KEYS = frozenset({"type", "scheme", "client_id", "username"})
 
 
-@click.command()
+@click.command(cls=KimonoCommand)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
 @click.option(
     "--show-secrets",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 import uvicorn
 
@@ -10,6 +10,14 @@ from .app import create_app
 from .config import SandboxConfig
 from .loopback import LoopbackServer
 from .state import SandboxState
+
+
+class Credentials(TypedDict):
+    """The keyword arguments of a client acting as the sandbox's vendor account."""
+
+    client_id: str
+    client_secret: str
+    base_url: str
 
 
 class Sandbox(LoopbackServer):
@@ -38,7 +46,8 @@ class Sandbox(LoopbackServer):
         super().__init__(create_app(self.state), host=host, port=port, name="kimono-sandbox")
 
     @property
-    def credentials(self) -> dict[str, str]:
+    def credentials(self) -> Credentials:
+        """``client_id``, ``client_secret`` and ``base_url``: ``KimonoClient(**credentials)``."""
         return {
             "client_id": self.config.client_id,
             "client_secret": self.config.client_secret,

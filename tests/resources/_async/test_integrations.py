@@ -54,7 +54,7 @@ async def test_list_by_name_walks_two_pages_and_keeps_the_filter() -> None:
         integrations = [integration async for integration in pager]
     service.check_pages("/integrations", {"name": "gradebook", "page_size": "1"})
     assert all(isinstance(i, Integration) for i in integrations)
-    assert integrations[0].id == uuid.UUID(INTEGRATION_ID)
+    assert integrations[0].id == INTEGRATION_ID
     assert [(i.name, i.title, i.version) for i in integrations] == [
         ("gradebook", "text", "text"),
         ("gradebook", "text", "2.0"),
@@ -82,8 +82,8 @@ async def test_get(integration_id: str | uuid.UUID) -> None:
         integration = await kimono.integrations.get(integration_id)
     service.check("GET", PATH, {})
     assert isinstance(integration, Integration)
-    assert integration.id == uuid.UUID(INTEGRATION_ID)
-    assert integration.account_id == uuid.UUID(ACCOUNT_ID)
+    assert integration.id == INTEGRATION_ID
+    assert integration.account_id == ACCOUNT_ID
     assert (integration.name, integration.title, integration.version) == ("text",) * 3
 
 
@@ -95,7 +95,7 @@ async def test_create_from_a_dict() -> None:
     request = service.only
     check(request, "POST", "/integrations", {})
     assert sent_json(request) == {"name": "text", "title": "text", "version": "text"}
-    assert created.id == uuid.UUID(INTEGRATION_ID)
+    assert created.id == INTEGRATION_ID
 
 
 async def test_create_from_a_model() -> None:
@@ -105,7 +105,7 @@ async def test_create_from_a_model() -> None:
         body = Integration(name="gradebook", title="Gradebook")
         created = await kimono.integrations.create(body)
     assert sent_json(service.only) == {"name": "gradebook", "title": "Gradebook"}
-    assert created.account_id == uuid.UUID(ACCOUNT_ID)
+    assert created.account_id == ACCOUNT_ID
 
 
 async def test_update_patches_and_returns_none() -> None:

@@ -36,7 +36,7 @@ def test_actors_list_walks_two_pages() -> None:
         actors = [actor for actor in kimono.actors.list(page_size=1)]
     service.check_pages("/actors", {"page_size": "1"})
     assert all(isinstance(actor, Actor) for actor in actors)
-    assert actors[0].id == uuid.UUID(ACTOR_ID)
+    assert actors[0].id == ACTOR_ID
     assert actors[0].type_ == ActorKind.CONNECTOR
     assert actors[0].auth.type_ == AuthKind.OAUTH2
     assert actors[0].auth.client_secret == "password"
@@ -62,7 +62,7 @@ def test_clouds_list_walks_two_pages() -> None:
         clouds = [cloud for cloud in kimono.clouds.list(page_size=1)]
     service.check_pages("/clouds", {"page_size": "1"})
     assert all(isinstance(cloud, Cloud) for cloud in clouds)
-    assert clouds[0].id == uuid.UUID(CLOUD_ID)
+    assert clouds[0].id == CLOUD_ID
     assert [(c.name, c.userdata, c.generation) for c in clouds] == [
         ("text", "text", 1),
         ("text", "text", 2),
@@ -110,8 +110,8 @@ def test_clouds_get(cloud_id: str | uuid.UUID) -> None:
         cloud = kimono.clouds.get(cloud_id)
     service.check("GET", f"/clouds/{CLOUD_ID}", {})
     assert isinstance(cloud, Cloud)
-    assert cloud.id == uuid.UUID(CLOUD_ID)
-    assert cloud.account_id == uuid.UUID(ACCOUNT_ID)
+    assert cloud.id == CLOUD_ID
+    assert cloud.account_id == ACCOUNT_ID
     assert cloud.created_at.year == 2025
     assert (cloud.name, cloud.userdata, cloud.generation) == ("text", "text", 1)
 
@@ -124,7 +124,7 @@ def test_clouds_create_from_a_dict() -> None:
     service.check("POST", "/clouds", {})
     assert service.only.headers["content-type"] == "application/json"
     assert sent_json(service.only) == {"name": "text", "userdata": "text", "generation": 1}
-    assert created.id == uuid.UUID(CLOUD_ID)
+    assert created.id == CLOUD_ID
     assert created.generation == 1
 
 
@@ -134,7 +134,7 @@ def test_clouds_create_from_a_model() -> None:
     with service.client(KimonoClient) as kimono:
         created = kimono.clouds.create(Cloud(name="Sandbox", generation=2))
     assert sent_json(service.only) == {"name": "Sandbox", "generation": 2}
-    assert created.id == uuid.UUID(CLOUD_ID)
+    assert created.id == CLOUD_ID
 
 
 # Clouds: actors of one cloud

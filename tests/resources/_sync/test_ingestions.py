@@ -48,7 +48,7 @@ def test_list_walks_two_pages() -> None:
 
     assert len(ingestions) == 2
     assert_reference_ingestion(ingestions[0])
-    assert ingestions[0].id == uuid.UUID(INGESTION_ID)
+    assert ingestions[0].id == INGESTION_ID
     assert (ingestions[1].type_, ingestions[1].state, ingestions[1].started_at) == (
         IngestionType.BULK_LOAD,
         IngestionState.SUCCESS,
@@ -91,7 +91,7 @@ def test_get(ingestion_id: str | uuid.UUID) -> None:
         ingestion = client.ingestions.get(ingestion_id)
     service.check("GET", f"/ingestions/{INGESTION_ID}", {})
     assert_reference_ingestion(ingestion)
-    assert ingestion.id == uuid.UUID(INGESTION_ID)
+    assert ingestion.id == INGESTION_ID
 
 
 def test_get_keeps_an_unknown_state() -> None:

@@ -34,7 +34,7 @@ def test_list_schools_walks_two_pages_with_page_size() -> None:
         ("Lincoln High", True),
         ("Roosevelt Middle", False),
     ]
-    assert schools[0].school_id == uuid.UUID(EXAMPLE_ID)
+    assert schools[0].school_id == EXAMPLE_ID
     assert schools[0].school_ref_id == "text"
     service.check_pages("/tenant/scoping/schools", {"page_size": "1"})
 
@@ -50,8 +50,8 @@ def test_create_schools_replaces_by_default() -> None:
     assert service.only.headers["Content-Type"] == "application/json"
     assert sent_json(service.only) == example("ScopingSchoolsPage")
     assert isinstance(school, ScopingSchool)
-    assert school.school_id == uuid.UUID(EXAMPLE_ID)
-    assert school.tenant_id == uuid.UUID(EXAMPLE_ID)
+    assert school.school_id == EXAMPLE_ID
+    assert school.tenant_id == EXAMPLE_ID
     assert school.selected is True
 
 
@@ -77,7 +77,7 @@ def test_get_school_normalises_the_id(school_id: str | uuid.UUID) -> None:
         school = client.scoping.schools.get(school_id)
     service.check("GET", f"/tenant/scoping/schools/{SCOPING_ID}", {})
     assert isinstance(school, ScopingSchool)
-    assert school.school_id == uuid.UUID(EXAMPLE_ID)
+    assert school.school_id == EXAMPLE_ID
     assert (school.name, school.local_id, school.keywords) == ("text", "text", "text")
 
 
@@ -125,7 +125,7 @@ def test_list_courses_walks_two_pages() -> None:
 
     assert [c.name for c in courses] == ["Algebra I", "Biology"]
     assert all(isinstance(c, ScopingCourse) for c in courses)
-    assert courses[0].course_id == uuid.UUID(EXAMPLE_ID)
+    assert courses[0].course_id == EXAMPLE_ID
     service.check_pages("/tenant/scoping/courses", {"page_size": "1"})
 
 
@@ -137,7 +137,7 @@ def test_list_courses_without_a_page_size() -> None:
     service.check("GET", "/tenant/scoping/courses", {"page": "0"})
     assert len(courses) == 1
     assert courses[0].course_ref_id == "text"
-    assert courses[0].school_id == uuid.UUID(EXAMPLE_ID)
+    assert courses[0].school_id == EXAMPLE_ID
 
 
 def test_create_courses_with_model_replaces_by_default() -> None:
@@ -149,7 +149,7 @@ def test_create_courses_with_model_replaces_by_default() -> None:
     service.check("POST", "/tenant/scoping/courses", {"replace": "true"})
     assert sent_json(service.only) == example("ScopingCoursesPage")
     assert isinstance(course, ScopingCourse)
-    assert course.course_id == uuid.UUID(EXAMPLE_ID)
+    assert course.course_id == EXAMPLE_ID
 
 
 def test_create_courses_from_dict_appending() -> None:
@@ -170,7 +170,7 @@ def test_get_course() -> None:
         course = client.scoping.courses.get(SCOPING_ID)
     service.check("GET", f"/tenant/scoping/courses/{SCOPING_ID}", {})
     assert isinstance(course, ScopingCourse)
-    assert (course.course_id, course.name, course.selected) == (uuid.UUID(EXAMPLE_ID), "text", True)
+    assert (course.course_id, course.name, course.selected) == (EXAMPLE_ID, "text", True)
 
 
 def test_update_course_from_dict() -> None:

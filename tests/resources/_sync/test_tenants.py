@@ -63,8 +63,8 @@ def test_list_joins_filters_and_keeps_them_on_every_page() -> None:
     service.check_pages("/tenants", {**filters, "page_size": "1"})
     assert all(isinstance(t, TenantInfo) for t in tenants)
     assert [t.name for t in tenants] == ["Springfield", "Shelbyville"]
-    assert tenants[1].id == uuid.UUID(TENANT_ID)
-    assert tenants[0].actor_id == uuid.UUID(EXAMPLE_ID)
+    assert tenants[1].id == TENANT_ID
+    assert tenants[0].actor_id == EXAMPLE_ID
     assert tenants[0].account is None
     assert tenants[0].auth.type_ == AuthKind.OAUTH2
     assert (tenants[0].auth.client_id, tenants[0].auth.client_secret) == ("text", "password")
@@ -129,7 +129,7 @@ def test_get(tenant_id: str | uuid.UUID) -> None:
         tenant = kimono.tenants.get(tenant_id)
     service.check("GET", f"/tenants/{EXAMPLE_ID}", {})
     assert isinstance(tenant, TenantInfo)
-    assert tenant.id == uuid.UUID(EXAMPLE_ID)
+    assert tenant.id == EXAMPLE_ID
     assert tenant.name == "text"
     assert tenant.app_auth.client_id == "text"
     assert tenant.auth.updated_at.year == 2025
@@ -141,7 +141,7 @@ def test_current() -> None:
     with service.client(KimonoClient) as kimono:
         tenant = kimono.tenants.current()
     service.check("GET", "/tenant", {})
-    assert tenant.id == uuid.UUID(EXAMPLE_ID)
+    assert tenant.id == EXAMPLE_ID
     assert tenant.auth.type_ == AuthKind.OAUTH2
 
 
@@ -172,12 +172,12 @@ def test_tenant_application_get() -> None:
         application = kimono.tenant_application.get()
     service.check("GET", "/tenant/application", {})
     assert isinstance(application, TenantApplication)
-    assert application.tenant_id == uuid.UUID(EXAMPLE_ID)
+    assert application.tenant_id == EXAMPLE_ID
     assert application.deliver_tasks is True
     assert application.auth_state == TenantApplicationAuthState.UNSPECIFIED
     assert application.auth_state_pending == TenantApplicationAuthState.UPDATING
     assert application.options.additional_properties == {"ANY_ADDITIONAL_PROPERTY": "text"}
-    assert application.auth_session_id_pending == uuid.UUID(EXAMPLE_ID)
+    assert application.auth_session_id_pending == EXAMPLE_ID
 
 
 def test_tenant_application_update_from_a_dict() -> None:
@@ -266,7 +266,7 @@ def test_a_tenant_client_alone_fetches_only_the_tenants_token() -> None:
         vendor.for_tenant(tenant) as child,
     ):
         current = child.tenants.current()
-    assert current.id == uuid.UUID(EXAMPLE_ID)
+    assert current.id == EXAMPLE_ID
     assert [form["client_id"] for form in service.token_forms] == ["a-1"]
     assert [r.headers["authorization"] for r in service.requests] == ["Bearer tok-a-1"]
 
