@@ -26,7 +26,15 @@ from .._operations import OPERATIONS
 from .._pagination import OnInvalid, read_items
 from .._parsing import parse_model
 from .._task_view import AckResult, ConsumerStats, TaskView
-from .._types import NOT_GIVEN, AccountIds, ConsumerOptions, Headers, IntegrationNames, Query, Timeout
+from .._types import (
+    NOT_GIVEN,
+    AccountIds,
+    ConsumerOptions,
+    Headers,
+    IntegrationNames,
+    Query,
+    Timeout,
+)
 from .._validation import validate_id, validate_page_size, validate_task_id
 from ._resource import AsyncResource
 from .acks import send_acks
