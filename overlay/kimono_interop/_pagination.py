@@ -9,6 +9,12 @@ next page number itself and stops on a short or empty page. Query parameters the
 caller gave (filters, ``page_size``) are kept on every page even when a ``next``
 link omits them.
 
+A walk can be resumed where an earlier one stopped (after a crash, in another
+process): each page carries a ``checkpoint`` (the next page's link, with the caller's
+filters, or, when the service does not link pages, the next page's number; ``None``
+after the last page), and ``pager.resume(checkpoint)`` starts there. A link given to
+``resume`` is held to the same origin rule as ``paging.next``.
+
 An empty page ends the walk even when it links to another (a service that keeps
 answering empty pages with fresh links would be followed forever), and a walk whose
 pages hold nothing readable stops after :data:`MAX_PAGES_WITHOUT_ITEMS` of them.
@@ -26,6 +32,9 @@ pager predicts their URLs from the service's own ``next`` link (which numbers
 pages with ``page``), checks each prediction against the link that actually
 arrives, and falls back to plain link-following when they disagree, so the
 items, and their order, are exactly those of the sequential walk.
+
+About 600 lines: the walk (``_Walk``), its checks and checkpoints, and the
+two pagers that drive it are one piece; apart, each would import the others' privates.
 """
 
 from __future__ import annotations
@@ -48,6 +57,7 @@ from ._exceptions import (
     KimonoError,
     ResponseValidationError,
     UnsafeRedirectError,
+    _request_id,
 )
 from ._parsing import read_json
 
@@ -69,18 +79,37 @@ MAX_PAGES_WITHOUT_ITEMS = 10
 OnInvalid = Callable[[InvalidItem], Any]
 
 
+#: Where a walk can be resumed: the next page's link, or its number (see Page.checkpoint).
+Checkpoint = str | int
+
+
 @dataclass
 class Page(Generic[T]):
-    """One page of a list: its items, the link to the next page, and the raw response."""
+    """One page of a list: its items, the link to the next page, and the raw response.
+
+    ``number`` counts the pages of the walk from its first request's ``page`` (0); a walk
+    resumed at a link counts from that link's ``page``.
+
+    ``checkpoint`` is what to store to resume the walk right after this page
+    (``pager.resume(checkpoint)``): the next page's link with the caller's filters, or,
+    when the service does not link pages, the next page's number; ``None`` after the
+    last page.
+    """
 
     items: list[T]
     next_url: str | None
     number: int
     response: httpx.Response = field(repr=False)
+    checkpoint: Checkpoint | None = None
 
     def has_next_page(self) -> bool:
         """Whether the service announced another page."""
         return self.next_url is not None
+
+    @property
+    def request_id(self) -> str | None:
+        """The service's id of the request of this page (``x-request-id`` or a sibling)."""
+        return _request_id(self.response.headers)
 
 
 def same_origin(url: httpx.URL, origin: httpx.URL) -> bool:
@@ -97,6 +126,8 @@ class _Listing(Generic[T]):
     parse_item: Callable[[Any], T]
     origin: httpx.URL
     on_invalid: OnInvalid | None = None
+    #: The link a resumed walk starts at (checked), instead of ``path`` and ``params``.
+    start: str | None = None
 
     @property
     def what(self) -> str:
@@ -113,6 +144,11 @@ class _Walk(Generic[T]):
         self.number = int(listing.params.get("page", 0))
         self._page_size = listing.params.get("page_size")
         self._seen: set[str] = set()
+        if listing.start is not None:
+            self._seen.add(listing.start)
+            page = httpx.URL(listing.start).params.get("page", "")
+            if page.isdigit():
+                self.number = int(page)
         self._last_digest: int | None = None
         self._invalid: list[InvalidItem] = []
         self._invalid_count = 0
@@ -120,6 +156,8 @@ class _Walk(Generic[T]):
         self._pages_without_items = 0
 
     def first(self) -> Request:
+        if self.listing.start is not None:
+            return self.listing.start, None
         return self.listing.path, self.listing.params
 
     def advance(self, response: httpx.Response) -> tuple[Page[T], Step]:
@@ -128,6 +166,18 @@ class _Walk(Generic[T]):
         A bad ``next`` link comes back as the error to raise instead of the next
         request, so the caller still gets the items of the page that carried it.
         """
+        page, step = self._advance(response)
+        if isinstance(step, tuple):
+            target, query = step
+            page.checkpoint = target if query is None else int(query["page"])
+        elif step is not None and page.next_url is not None:
+            # A bad link: the walk raises after this page. Its checkpoint is that link, made
+            # absolute, so that a resumed walk does not pass for a finished one: resuming at
+            # a link on another origin raises the same UnsafeRedirectError.
+            page.checkpoint = str(response.request.url.join(page.next_url))
+        return page, step
+
+    def _advance(self, response: httpx.Response) -> tuple[Page[T], Step]:
         listing = self.listing
         if self._last_digest is not None and hash(response.content) == self._last_digest:
             # We asked for the next page number ourselves and got the previous page again.
@@ -185,14 +235,7 @@ class _Walk(Generic[T]):
             )
 
     def _checked_next(self, next_url: str, response: httpx.Response) -> str:
-        origin, params = self.listing.origin, self.listing.params
-        url = response.request.url.join(next_url)
-        if not same_origin(url, origin):
-            raise UnsafeRedirectError(str(url), _origin_text(origin))
-        # Keep the caller's filters and page_size if the link dropped them.
-        missing = [(k, v) for k, v in params.items() if k != "page" and k not in url.params]
-        if missing:
-            url = url.copy_merge_params(dict(missing))
+        url = _checked_link(response.request.url.join(next_url), self.listing)
         text = str(url)
         if text in self._seen or url == response.request.url:
             raise ResponseValidationError(
@@ -201,6 +244,40 @@ class _Walk(Generic[T]):
             )
         self._seen.add(text)
         return text
+
+
+def _checked_link(url: httpx.URL, listing: _Listing[Any]) -> httpx.URL:
+    """``url`` if it is on the listing's origin, with the caller's filters and page_size
+    added where the link dropped them; UnsafeRedirectError if it is not."""
+    if not same_origin(url, listing.origin):
+        raise UnsafeRedirectError(str(url), _origin_text(listing.origin))
+    params = listing.params
+    missing = [(k, v) for k, v in params.items() if k != "page" and k not in url.params]
+    return url.copy_merge_params(dict(missing)) if missing else url
+
+
+def _resumed(listing: _Listing[Any], checkpoint: Checkpoint) -> dict[str, Any]:
+    """What changes in a listing whose walk starts at ``checkpoint`` (see Page.checkpoint)."""
+    what = "pass a page's checkpoint as it was given: a link (str) or a page number (int)"
+    if checkpoint is None:
+        raise TypeError(f"checkpoint is None, the last page's: nothing is left to walk ({what})")
+    if isinstance(checkpoint, bool) or not isinstance(checkpoint, (str, int)):
+        raise TypeError(f"checkpoint is a {type(checkpoint).__name__}: {what}")
+    if isinstance(checkpoint, int):
+        if checkpoint < 0:
+            raise ValueError(f"checkpoint must be a page number >= 0, got {checkpoint}")
+        return {"params": {**listing.params, "page": checkpoint}, "start": None}
+    text = checkpoint.strip()
+    if text.isdigit():
+        # Written to a file or an environment variable, a page number comes back as text.
+        raise ValueError(f"checkpoint {checkpoint!r} is a page number as text: pass int({text})")
+    try:
+        url: httpx.URL | None = httpx.URL(text)
+    except httpx.InvalidURL:
+        url = None
+    if url is None or not url.is_absolute_url:
+        raise ValueError(f"checkpoint {checkpoint!r} is not an absolute link: {what}")
+    return {"start": str(_checked_link(url, listing))}
 
 
 def _read_page(response: httpx.Response) -> tuple[list[Any], Any, str | None]:
@@ -312,6 +389,21 @@ class SyncPager(_BasePager[T, Fetch]):
         """
         return self._copy(on_invalid=_checked_handler(handler))
 
+    def resume(self, checkpoint: Checkpoint) -> SyncPager[T]:
+        """The same list, starting right after the page whose ``checkpoint`` this is.
+
+        Store ``page.checkpoint`` once a page is done; after a crash, resume the walk
+        from it: ``kimono.rostering.persons.list(page_size=500).resume(checkpoint)``.
+        The walk goes on with the next page, with the filters and ``page_size`` of the
+        checkpoint's link (a page number: of this pager). Raised at once, before any
+        request: :class:`UnsafeRedirectError` for a link on another origin than the
+        client's; ``TypeError`` for ``None`` (the last page's checkpoint: nothing is
+        left) or anything but a str or an int; ``ValueError`` for a negative number,
+        a number as text or a link that is not absolute. Nothing is sent until
+        iteration starts.
+        """
+        return self._copy(**_resumed(self._listing, checkpoint))
+
     def _copy(self, **changes: Any) -> SyncPager[Any]:
         copy: SyncPager[Any] = SyncPager.__new__(SyncPager)
         copy._listing = replace(self._listing, **changes)
@@ -368,6 +460,11 @@ class AsyncPager(_BasePager[T, AsyncFetch]):
         if isinstance(pages, bool) or not isinstance(pages, int) or not 0 <= pages <= 64:
             raise ValueError(f"prefetch pages must be an int between 0 and 64, got {pages!r}")
         return self._copy(pages)
+
+    def resume(self, checkpoint: Checkpoint) -> AsyncPager[T]:
+        """The same list, starting right after the page whose ``checkpoint`` this is
+        (see :meth:`SyncPager.resume`)."""
+        return self._copy(self._prefetch, **_resumed(self._listing, checkpoint))
 
     def _copy(self, prefetch: int, **changes: Any) -> AsyncPager[Any]:
         copy: AsyncPager[Any] = AsyncPager.__new__(AsyncPager)

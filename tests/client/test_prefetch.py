@@ -90,6 +90,59 @@ def test_every_item_once_in_order(prefetch: int, total: int, size: int) -> None:
     assert len(service.requests) <= pages_needed + prefetch
 
 
+@pytest.mark.parametrize("order", ["resume-then-prefetch", "prefetch-then-resume"])
+def test_a_resumed_walk_looks_ahead_from_where_it_resumes(order: str) -> None:
+    """Resumed at page 4's link, with look-ahead either way round: the items from page 4
+    on, once, in order, no page before it asked for, and three requests at once."""
+    service = Service(95, 10, delay=0.01)
+    checkpoint = f"{BASE}{PATH}?page=4&page_size=10"
+    pager = service.pager()
+    walk = (
+        pager.resume(checkpoint).prefetch(3)
+        if order == "resume-then-prefetch"
+        else pager.prefetch(3).resume(checkpoint)
+    )
+    assert asyncio.run(_collect(walk)) == list(range(40, 95))
+    assert min(int(r.url.params["page"]) for r in service.requests) == 4
+    assert service.max_in_flight == 3
+
+
+def _gap(page: int, size: int) -> str:
+    """Page 2 links to page 4: the look-ahead's prediction of page 3 is wrong."""
+    return f"{BASE}{PATH}?page={4 if page == 3 else page}&page_size={size}"
+
+
+async def _pages(pager: AsyncPager[Any]) -> list[tuple[int, list[int], Any]]:
+    """Each page's number, items and checkpoint."""
+    return [(p.number, [i["n"] for i in p.items], p.checkpoint) async for p in pager.pages()]
+
+
+@pytest.mark.parametrize("link", [None, _gap], ids=["numbered-links", "wrong-prediction"])
+def test_look_ahead_gives_the_checkpoints_of_the_sequential_walk(
+    link: Callable[[int, int], str] | None,
+) -> None:
+    """Page by page, the same numbers, items and checkpoints (with the caller's filter,
+    which the service's links drop) with look-ahead as without; and a walk resumed at any
+    page's checkpoint, with look-ahead, yields exactly the items of the pages after it."""
+    params = {"page_size": 10, "tenant_id": "t"}
+
+    def walk(prefetch: int, checkpoint: Any = None) -> list[tuple[int, list[int], Any]]:
+        pager = Service(60, 10, link=link).pager(params)
+        if checkpoint is not None:
+            pager = pager.resume(checkpoint)
+        return asyncio.run(_pages(pager.prefetch(prefetch)))
+
+    sequential = walk(0)
+    assert walk(1) == sequential
+    assert walk(3) == sequential
+    assert all(httpx.URL(cp).params["tenant_id"] == "t" for _, _, cp in sequential[:-1])
+    assert sequential[-1][2] is None
+    for done, (_, _, checkpoint) in enumerate(sequential[:-1], start=1):
+        # Numbers aside: a resumed walk numbers its pages from its link's `page`.
+        rest = [(items, cp) for _, items, cp in walk(3, checkpoint)]
+        assert rest == [(items, cp) for _, items, cp in sequential[done:]]
+
+
 def test_look_ahead_fetches_pages_concurrently_and_is_faster() -> None:
     """With 8 pages ahead, up to 8 requests are in flight at once (sequential: 1)."""
     sequential, ahead = Service(400, 10, delay=0.02), Service(400, 10, delay=0.02)

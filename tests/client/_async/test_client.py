@@ -100,6 +100,22 @@ async def test_bad_id_fails_before_any_request() -> None:
     assert service.calls == []
 
 
+async def test_a_list_resumed_at_a_checkpoint_goes_on_with_the_next_page() -> None:
+    """A walk of students stopped after its first page, and a new list call resumed at that
+    page's checkpoint (with the call's extras): the students of the other pages, each once."""
+    service = MockService(roster())
+    async with service.client(AsyncKimonoClient) as kimono:
+        async for page in kimono.rostering.students.list(page_size=1).pages():
+            first, checkpoint = page.items, page.checkpoint
+            break
+        rest = kimono.rostering.students.list(page_size=1, extra_headers={"X-Run": "2"})
+        names = [p.name.last async for p in rest.resume(checkpoint)]
+    assert [p.name.last for p in first] + names == ["L0", "L1", "L2"]
+    assert checkpoint == f"{ORIGIN}{STUDENTS}?page=1&page_size=1"
+    assert [r.url.params["page"] for r in service.requests] == ["0", "1", "2"]
+    assert [r.headers.get("X-Run") for r in service.requests] == [None, "2", "2"]
+
+
 async def test_dicts_mode_skips_models() -> None:
     """as_dicts() yields the raw JSON objects."""
     service = MockService(roster())

@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from kimono_interop._exceptions import ResponseValidationError, UnsafeRedirectError
-from kimono_interop._pagination import AsyncPager
+from kimono_interop._exceptions import InvalidItem, ResponseValidationError, UnsafeRedirectError
+from kimono_interop._pagination import AsyncPager, Page
 
 pytestmark = pytest.mark.anyio
 
@@ -170,6 +170,17 @@ async def test_pages_give_page_level_control() -> None:
     ]
 
 
+async def test_a_page_gives_the_request_id_of_its_response() -> None:
+    """``page.request_id`` is the service's id of the request that page answered."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = {"data": [{"n": 0}], "paging": {"next": None}}
+        return httpx.Response(200, json=body, headers={"x-request-id": "req-page-0"})
+
+    pages = [page async for page in pager(handler).pages()]
+    assert [page.request_id for page in pages] == ["req-page-0"]
+
+
 async def test_no_paging_without_page_size_uses_the_first_page_length() -> None:
     """Without `paging` and without page_size, a page shorter than the first one is the last."""
     seen: list[httpx.Request] = []
@@ -253,3 +264,185 @@ async def test_a_walk_whose_pages_hold_nothing_readable_stops_after_ten() -> Non
     with pytest.raises(ResponseValidationError, match="10 pages in a row held no item"):
         await collect(skipping)
     assert len(seen) == 10
+
+
+# --- resuming a walk -------------------------------------------------------------------------
+
+
+def numbered_pages(total: int, size: int) -> Callable[[httpx.Request], httpx.Response]:
+    """``total`` items in pages of ``size`` asked for by number, without a ``paging`` member."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params.get("page", "0"))
+        data = [{"n": n} for n in range(page * size, min(page * size + size, total))]
+        return httpx.Response(200, json={"data": data})
+
+    return handler
+
+
+async def crash_after(walk: AsyncPager[Any], pages: int) -> tuple[list[Any], Any]:
+    """The items of the first ``pages`` pages, and the checkpoint stored after the last one."""
+    items: list[Any] = []
+    checkpoint = None
+    async for page in walk.pages():
+        items += page.items
+        checkpoint = page.checkpoint
+        if page.number + 1 == pages:
+            break
+    return items, checkpoint
+
+
+@pytest.mark.parametrize("done", [1, 2, 4])
+@pytest.mark.parametrize(
+    ("handler", "kind"),
+    [(linked_pages(14, 3), str), (numbered_pages(14, 3), int)],
+    ids=["linked", "numbered"],
+)
+async def test_a_walk_resumed_at_a_checkpoint_goes_on_right_after_it(
+    handler: Callable[[httpx.Request], httpx.Response], kind: type, done: int
+) -> None:
+    """Five pages, a walk stopped after ``done`` of them, then resumed from the checkpoint
+    of its last page by a new pager: every item once, in order, none skipped or repeated;
+    the resumed walk asks for the pages after it and no other, numbers them on, and keeps
+    the caller's filters and page_size."""
+    params = {"page_size": 3, "tenant_id": "t"}
+    before, checkpoint = await crash_after(pager(handler, params), done)
+    assert isinstance(checkpoint, kind)
+    seen: list[httpx.Request] = []
+    resumed = pager(handler, params, seen).resume(checkpoint)
+    pages = [page async for page in resumed.pages()]
+    after = [item for page in pages for item in page.items]
+    assert [item["n"] for item in before] == list(range(3 * done))
+    assert [item["n"] for item in after] == list(range(3 * done, 14))
+    assert [page.number for page in pages] == list(range(done, 5))
+    assert [r.url.params["page"] for r in seen] == [str(n) for n in range(done, 5)]
+    assert all(r.url.params["tenant_id"] == "t" for r in seen)
+    assert all(r.url.params["page_size"] == "3" for r in seen)
+    assert pages[-1].checkpoint is None  # after the last page there is nothing to resume
+
+
+async def test_each_page_checkpoint_resumes_at_the_page_after_it() -> None:
+    """Every page's checkpoint but the last names the next page; the last one's is None,
+    also when an empty page ends the walk."""
+    pages = [page async for page in pager(linked_pages(6, 2), {"page_size": 2}).pages()]
+    links = [f"{BASE}{PATH}?page={n}&page_size=2" for n in (1, 2)]
+    assert [page.checkpoint for page in pages] == [*links, None]
+    numbered = [page async for page in pager(numbered_pages(4, 2), {"page_size": 2}).pages()]
+    assert [page.checkpoint for page in numbered] == [1, 2, None]  # page 2 is empty
+
+
+async def test_a_checkpoint_link_holds_the_callers_filters() -> None:
+    """The service's link may drop the caller's filters; the checkpoint has them, so a
+    walk resumed from it alone (without them on the pager) keeps them."""
+    _, checkpoint = await crash_after(pager(linked_pages(4, 2), {"tenant_id": "t"}), 1)
+    assert httpx.URL(checkpoint).params["tenant_id"] == "t"
+    seen: list[httpx.Request] = []
+    rest = await collect(pager(linked_pages(4, 2), seen=seen).resume(checkpoint))
+    assert [item["n"] for item in rest] == [2, 3]
+    assert seen[0].url.params["tenant_id"] == "t"
+
+
+async def test_a_resumed_walk_knows_its_first_page_as_fetched() -> None:
+    """A link back to the page a walk was resumed at is a loop, as on a walk from the first
+    page: ResponseValidationError after the items of the page that carried it."""
+
+    def back_to_page_1(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params["page"])
+        nxt = f"{BASE}{PATH}?page={page + 1 if page < 3 else 1}"
+        return httpx.Response(200, json={"data": [{"n": page}], "paging": {"next": nxt}})
+
+    got: list[int] = []
+    with pytest.raises(ResponseValidationError, match="already fetched"):
+        async for item in pager(back_to_page_1).resume(f"{BASE}{PATH}?page=1"):
+            got.append(item["n"])
+    assert got == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    "checkpoint",
+    [
+        "https://evil.example/v2/interop/data/rostering/persons?page=1",
+        "http://api.us2.kimonocloud.com/v2/interop/data/rostering/persons?page=1",
+        "https://api.us2.kimonocloud.com:8443/v2/interop/data/rostering/persons?page=1",
+    ],
+)
+async def test_a_checkpoint_on_another_origin_is_refused_before_any_request(
+    checkpoint: str,
+) -> None:
+    """The same rule as for ``paging.next``: another host, scheme or port raises
+    UnsafeRedirectError at once, and nothing is sent anywhere."""
+    seen: list[httpx.Request] = []
+    with pytest.raises(UnsafeRedirectError, match="another origin"):
+        pager(linked_pages(4, 2), seen=seen).resume(checkpoint)
+    assert seen == []
+
+
+async def test_a_page_whose_next_link_is_refused_has_a_checkpoint_that_is_refused_too() -> None:
+    """The walk raises UnsafeRedirectError after a page that links off the origin; that
+    page's checkpoint is not None (the list is not done), and resuming there raises the
+    same error before any request."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = {"data": [{"n": 0}], "paging": {"next": f"https://evil.example{PATH}?page=1"}}
+        return httpx.Response(200, json=body)
+
+    pages: list[Page[Any]] = []
+    with pytest.raises(UnsafeRedirectError):
+        async for page in pager(handler).pages():
+            pages.append(page)
+    assert [page.checkpoint for page in pages] == [f"https://evil.example{PATH}?page=1"]
+    seen: list[httpx.Request] = []
+    with pytest.raises(UnsafeRedirectError):
+        pager(handler, seen=seen).resume(pages[0].checkpoint or "")
+    assert seen == []
+
+
+WHAT_TO_PASS = r"a link \(str\) or a page number \(int\)"
+
+
+@pytest.mark.parametrize(
+    ("checkpoint", "error", "message"),
+    [
+        (None, TypeError, "None, the last page's: nothing is left to walk.*" + WHAT_TO_PASS),
+        (True, TypeError, "checkpoint is a bool: .*" + WHAT_TO_PASS),
+        (1.0, TypeError, "checkpoint is a float: .*" + WHAT_TO_PASS),
+        (b"https://x", TypeError, "checkpoint is a bytes: .*" + WHAT_TO_PASS),
+        (-1, ValueError, "page number >= 0, got -1"),
+        ("3", ValueError, r"page number as text: pass int\(3\)"),
+        ("", ValueError, "not an absolute link: .*" + WHAT_TO_PASS),
+        ("rostering/persons?page=1", ValueError, "not an absolute link"),
+        ("//evil.example/persons?page=1", ValueError, "not an absolute link"),
+    ],
+    ids=["none", "bool", "float", "bytes", "negative", "digits", "empty", "relative", "no-scheme"],
+)
+async def test_a_checkpoint_that_is_not_a_link_or_a_page_number_is_refused(
+    checkpoint: Any, error: type[Exception], message: str
+) -> None:
+    """None, a bool, a float, bytes, a negative number, a number as text or a link that is
+    not absolute is a mistake, said at once with what to pass, before any request."""
+    seen: list[httpx.Request] = []
+    with pytest.raises(error, match=message):
+        pager(linked_pages(4, 2), seen=seen).resume(checkpoint)
+    assert seen == []
+
+
+async def test_a_resumed_pager_is_a_pager_like_any_other() -> None:
+    """resume() composes with as_dicts() and on_invalid() either way round, the last
+    resume() counts, and the pager it came from still walks from the first page."""
+    walk = pager(linked_pages(6, 2), {"page_size": 2})
+    resumed = walk.resume(2).as_dicts()
+    assert [item["n"] for item in await collect(resumed)] == [4, 5]
+    link = f"{BASE}{PATH}?page=1&page_size=2"
+    assert [item["n"] for item in await collect(walk.as_dicts().resume(link))] == [2, 3, 4, 5]
+    assert [item["n"] for item in await collect(walk.resume(link).resume(2))] == [4, 5]
+    assert [item["n"] for item in await collect(walk.resume(2).resume(link))] == [2, 3, 4, 5]
+
+    def one_bad_item_on_page_3(request: httpx.Request) -> httpx.Response:
+        page = request.url.params["page"]
+        return httpx.Response(200, json={"data": [{"n": 9}, None] if page == "3" else []})
+
+    bad: list[InvalidItem] = []
+    invalid = pager(one_bad_item_on_page_3, parse_item=lambda raw: {"n": raw["n"]})
+    assert await collect(invalid.resume(3).on_invalid(bad.append)) == [{"n": 9}]
+    assert [(item.page, item.index) for item in bad] == [(3, 1)]
+    assert [item["n"] for item in await collect(walk)] == list(range(6))
