@@ -35,6 +35,9 @@ Hierarchy::
 from __future__ import annotations
 
 import json
+import re
+import socket
+import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -198,12 +201,20 @@ class AckError(KimonoError):
 
 
 class APIConnectionError(KimonoError):
-    """The request did not get an HTTP response (DNS, refused or dropped connection, TLS)."""
+    """The request did not get an HTTP response (DNS, refused or dropped connection, TLS).
 
-    def __init__(self, request: httpx.Request, message: str | None = None) -> None:
+    The message says which, from the underlying error (also in ``__cause__``), with a hint
+    that fits it; ``cause`` is a short name of what failed (``"dns"``, ``"refused"``,
+    ``"tls"``, ``"dropped"``, ``"timeout"`` or ``"other"``).
+    """
+
+    def __init__(
+        self, request: httpx.Request, message: str | None = None, *, cause: str = "other"
+    ) -> None:
         self.request = request
         self.method = request.method
         self.url = redact_url(str(request.url))
+        self.cause = cause
         super().__init__(
             message or f"Connection error on {self.method} {self.url}. (HINT: check base_url.)"
         )
@@ -212,11 +223,14 @@ class APIConnectionError(KimonoError):
 class APITimeoutError(APIConnectionError):
     """The request timed out (the vendor's own clients give up after 30 s)."""
 
-    def __init__(self, request: httpx.Request) -> None:
+    def __init__(self, request: httpx.Request, what: str = "timed out") -> None:
+        # A smaller page is only a remedy for a call that has pages.
+        smaller = ", or use a smaller page_size" if "page_size" in request.url.params else ""
         super().__init__(
             request,
-            f"{request.method} {redact_url(str(request.url))} timed out. "
-            "(HINT: raise `timeout=` for this call, or use a smaller page_size.)",
+            f"{request.method} {redact_url(str(request.url))} {what}. "
+            f"(HINT: raise `timeout=` for this call{smaller}.)",
+            cause="timeout",
         )
 
 
@@ -237,10 +251,85 @@ def is_transient(error: BaseException) -> bool:
 
 
 def transport_error(exc: httpx.HTTPError, request: httpx.Request) -> APIConnectionError:
-    """The SDK exception for a request that got no response."""
+    """The SDK exception for a request that got no response, saying why in its message."""
     if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(request)
-    return APIConnectionError(request)
+        what = {
+            httpx.ConnectTimeout: "timed out connecting",
+            httpx.ReadTimeout: "timed out waiting for the answer",
+            httpx.WriteTimeout: "timed out sending the request",
+            httpx.PoolTimeout: "timed out waiting for a free connection of the pool",
+        }.get(type(exc), "timed out")
+        return APITimeoutError(request, what)
+    host = request.url.host
+    port = request.url.port or {"https": 443, "http": 80}.get(request.url.scheme)
+    where = f"{request.method} {redact_url(str(request.url))}"
+    root = _root_cause(exc)
+    detail = _redacted_detail(root if root is not None else exc)
+    if isinstance(root, socket.gaierror):
+        return APIConnectionError(
+            request,
+            f"{where}: could not resolve host {host!r} ({detail}). (HINT: check the host name "
+            "in base_url, and the machine's DNS or proxy settings.)",
+            cause="dns",
+        )
+    if isinstance(root, ConnectionRefusedError):
+        return APIConnectionError(
+            request,
+            f"{where}: connection refused by {host}:{port} ({detail}). (HINT: nothing listens "
+            "there: check base_url's host and port, or start the sandbox.)",
+            cause="refused",
+        )
+    if isinstance(root, ssl.SSLError):
+        hint = (
+            "the server's certificate is not trusted here: for a private CA set "
+            "SSL_CERT_FILE, or check the host name in base_url"
+            if isinstance(root, ssl.SSLCertVerificationError)
+            else "check that base_url's scheme matches the server (https for TLS, http for "
+            "a plain server such as the sandbox)"
+        )
+        return APIConnectionError(
+            request, f"{where}: TLS handshake failed ({detail}). (HINT: {hint}.)", cause="tls"
+        )
+    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)) or (
+        isinstance(root, (ConnectionResetError, BrokenPipeError, ConnectionAbortedError))
+    ):
+        return APIConnectionError(
+            request,
+            f"{where}: the connection was closed before an answer ({detail}). (HINT: the "
+            "service or a proxy dropped it; retried calls that still fail point at a proxy "
+            "or a firewall between you and the service.)",
+            cause="dropped",
+        )
+    return APIConnectionError(
+        request, f"{where}: connection error ({detail}). (HINT: check base_url.)"
+    )
+
+
+def _root_cause(exc: BaseException) -> BaseException | None:
+    """The first OS or TLS error under ``exc``: through ``__cause__``/``__context__`` and
+    into exception groups (anyio reports each failed connection attempt in one)."""
+    seen: set[int] = set()
+    stack: list[BaseException] = [exc]
+    while stack:
+        current = stack.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, (ssl.SSLError, socket.gaierror, ConnectionError)):
+            return current
+        # An exception group (BaseExceptionGroup from Python 3.11, exceptiongroup's before).
+        stack.extend(getattr(current, "exceptions", ()))
+        stack.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+    return None
+
+
+def _redacted_detail(error: BaseException) -> str:
+    """The error's text for a message (any URL in it without user and password), or its type."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    return _USERINFO.sub("://", text)
+
+
+_USERINFO = re.compile(r"://[^/@\s]*@")
 
 
 class APIStatusError(KimonoError):

@@ -148,7 +148,7 @@ def test_unreachable_base_url_exits_1() -> None:
     url = f"http://127.0.0.1:{free_port()}"
     result = run("--base-url", url, "--client-id", "a", "--client-secret", "b", "tenants")
     assert result.exit_code == EXIT_ERROR, result.output
-    assert "Connection error" in result.stderr
+    assert "connection refused by 127.0.0.1" in result.stderr
     assert "Traceback" not in result.output
 
 

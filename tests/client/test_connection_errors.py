@@ -1,0 +1,157 @@
+"""A request that gets no answer says why in its message, with a hint that fits the cause:
+a refused port, an unknown host, a TLS failure (the wrong scheme, an untrusted certificate),
+a timeout (a smaller page only where there are pages)."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+import ssl
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from kimono_interop import APIConnectionError, APITimeoutError, AsyncKimonoClient, KimonoClient
+from kimono_interop._exceptions import transport_error
+from tests.support.cli import free_port
+
+
+def failure(base_url: str, *, use_async: bool) -> APIConnectionError:
+    """The error of one call (no retries) to ``base_url`` by the sync or async client."""
+    if use_async:
+
+        async def call() -> None:
+            async with AsyncKimonoClient("a", "b", base_url=base_url, max_retries=0) as kimono:
+                await kimono.tenants.current()
+
+        with pytest.raises(APIConnectionError) as raised:
+            asyncio.run(call())
+    else:
+        with (
+            KimonoClient("a", "b", base_url=base_url, max_retries=0) as kimono,
+            pytest.raises(APIConnectionError) as raised,
+        ):
+            kimono.tenants.current()
+    return raised.value
+
+
+@pytest.fixture
+def plain_server() -> Iterator[int]:
+    """A port where a plain (non-TLS) HTTP answer comes back to the one connection made."""
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        server.settimeout(10)
+        port = server.getsockname()[1]
+
+        def serve() -> None:
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                return
+            with connection:
+                connection.recv(4096)
+                connection.sendall(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n")
+
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        yield port
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def self_signed_server(tmp_path: Path) -> Iterator[int]:
+    """A TLS port whose certificate (made with the openssl command) no one trusts."""
+    openssl = shutil.which("openssl")
+    if openssl is None:  # pragma: no cover - the machines have it
+        pytest.skip("the openssl command is not installed")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            *(openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        server.settimeout(10)
+        port = server.getsockname()[1]
+
+        def serve() -> None:
+            for _ in range(2):  # one connection per client, sync and async
+                try:
+                    connection, _ = server.accept()
+                    with context.wrap_socket(connection, server_side=True):
+                        pass
+                except OSError:  # the client refuses the certificate mid-handshake
+                    continue
+
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        yield port
+    thread.join(timeout=10)
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+def test_a_refused_port_says_connection_refused(use_async: bool) -> None:
+    port = free_port()
+    error = failure(f"http://127.0.0.1:{port}", use_async=use_async)
+    assert error.cause == "refused"
+    assert f"connection refused by 127.0.0.1:{port}" in str(error)
+    assert "start the sandbox" in str(error)
+    assert "page_size" not in str(error)
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+def test_an_unknown_host_says_it_could_not_be_resolved(use_async: bool) -> None:
+    error = failure("http://no-such-host.invalid", use_async=use_async)
+    assert error.cause == "dns"
+    assert "could not resolve host 'no-such-host.invalid'" in str(error)
+    assert "DNS" in str(error)
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+def test_https_to_a_plain_server_says_tls_failed_and_to_check_the_scheme(
+    plain_server: int, use_async: bool
+) -> None:
+    error = failure(f"https://127.0.0.1:{plain_server}", use_async=use_async)
+    assert error.cause == "tls"
+    assert "TLS handshake failed" in str(error)
+    assert "scheme" in str(error)
+
+
+def test_an_untrusted_certificate_says_so_and_names_ssl_cert_file(
+    self_signed_server: int,
+) -> None:
+    for use_async in (False, True):
+        error = failure(f"https://127.0.0.1:{self_signed_server}", use_async=use_async)
+        assert error.cause == "tls"
+        assert "CERTIFICATE_VERIFY_FAILED" in str(error)
+        assert "SSL_CERT_FILE" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("url", "hint"),
+    [
+        ("https://h/v2/interop/data/rostering/persons?page=0&page_size=2000", True),
+        ("https://h/v2/interop/tenant", False),
+    ],
+)
+def test_a_timeout_suggests_a_smaller_page_only_for_calls_with_pages(url: str, hint: bool) -> None:
+    request = httpx.Request("GET", url)
+    error = transport_error(httpx.ReadTimeout("read timed out", request=request), request)
+    assert isinstance(error, APITimeoutError)
+    assert "timed out waiting for the answer" in str(error)
+    assert ("smaller page_size" in str(error)) is hint
+
+
+def test_a_password_in_an_error_text_is_not_shown() -> None:
+    request = httpx.Request("GET", "https://h/v2/interop/tenant")
+    exc = httpx.UnsupportedProtocol("Request URL has an unsupported protocol 'x://u:pw123@h'")
+    assert "pw123" not in str(transport_error(exc, request))
