@@ -34,14 +34,28 @@ def redact(text: str) -> str:
 
 
 class RedactingFilter(logging.Filter):
-    """Rewrites each record's message so no secret reaches a handler."""
+    """Rewrites each record's message, traceback and stack so no secret reaches a handler.
+
+    A traceback is formatted here (``exc_text``, which the standard formatters print
+    instead of formatting ``exc_info`` again) since an exception's text may quote a
+    secret: a handler's ``KeyError`` on a dict of credentials, say.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         cleaned = redact(message)
         if cleaned != message or record.args:
             record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = _TRACEBACKS.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
+
+
+_TRACEBACKS = logging.Formatter()
 
 
 _FILTER = RedactingFilter()

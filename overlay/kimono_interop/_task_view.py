@@ -333,14 +333,17 @@ def outcome_of_result(task_id: str, result: object) -> Outcome:
 _STATUSES = ", ".join(member.value for member in TaskStatus)
 
 
-def outcome_of_error(task_id: str, exc: BaseException) -> Outcome:
-    """The ack for a handler that raised ``exc``: retry, reauthenticate or error, with a message."""
+def outcome_of_error(
+    task_id: str, exc: BaseException, *, unexpected: TaskStatus = TaskStatus.ERROR
+) -> Outcome:
+    """The ack for a handler that raised ``exc``: retry, reauthenticate, or for any other
+    exception ``unexpected`` (error, or retry), with a message."""
     text = str(exc) or type(exc).__name__
     if isinstance(exc, RetryTask):
         return Outcome(task_id, TaskStatus.RETRY, _clip(text))
     if isinstance(exc, ReauthenticateTask):
         return Outcome(task_id, TaskStatus.REAUTHENTICATE, _clip(text))
-    return Outcome(task_id, TaskStatus.ERROR, _clip(f"{type(exc).__name__}: {text}"))
+    return Outcome(task_id, unexpected, _clip(f"{type(exc).__name__}: {text}"))
 
 
 def _clip(message: str) -> str:

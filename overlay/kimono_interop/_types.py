@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 from uuid import UUID
 
 import httpx
@@ -59,3 +59,4 @@ class ConsumerOptions(TypedDict, total=False):
     remember: int
     handle_signals: bool
     on_unackable: Callable[[TaskView], Any] | None
+    on_exception: Literal["error", "retry"]

@@ -35,7 +35,7 @@ import logging
 import random
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 from .._exceptions import AckError, KimonoError, is_transient
@@ -45,6 +45,8 @@ from .._task_view import (
     MAX_UNACKABLE_KEPT,
     ConsumerStats,
     Outcome,
+    ReauthenticateTask,
+    RetryTask,
     TaskStatus,
     TaskView,
     outcome_of_error,
@@ -71,7 +73,8 @@ class AsyncTaskConsumer:
             and app id; any other return value is a mistake, acked like an exception
             (``error``, never ``success``); raising :class:`RetryTask` acks ``retry``,
             :class:`ReauthenticateTask` ``reauthenticate``, any other exception
-            ``error`` with the exception's message.
+            acks as ``on_exception`` says, with the exception's message; its traceback
+            is logged (WARNING, on the ``kimono_interop`` logger).
         tenant_id, driver, schema: Filters of ``GET /tasks``.
         stop_when_empty: Return when the queue answers an empty batch.
         max_tasks: Return after handling this many tasks.
@@ -83,6 +86,12 @@ class AsyncTaskConsumer:
         on_unackable: Called with the :class:`TaskView` of each item that has no id
             (so cannot be acknowledged, and stalls its tenant's queue), after the
             ERROR log line; to alert someone, or to remove the task by hand.
+        on_exception: How a task whose handler raised an unexpected exception (not
+            RetryTask/ReauthenticateTask) is acked: ``"error"`` (the default: the task
+            is done, and the service records the failure; a handler bug that fails every
+            time does not hold the queue) or ``"retry"`` (the service delivers it again:
+            nothing is lost to a passing outage in what the handler calls, but a task
+            that always fails comes back until someone fixes the handler).
     """
 
     def __init__(
@@ -101,6 +110,7 @@ class AsyncTaskConsumer:
         remember: int = 10_000,
         handle_signals: bool = True,
         on_unackable: Callable[[TaskView], Any] | None = None,
+        on_exception: Literal["error", "retry"] = "error",
     ) -> None:
         if not callable(handler):
             raise TypeError(f"handler must be callable, not {type(handler).__name__}")
@@ -114,6 +124,9 @@ class AsyncTaskConsumer:
             raise ValueError(f"remember must be an int >= 0, got {remember!r}")
         if on_unackable is not None and not callable(on_unackable):
             raise TypeError(f"on_unackable must be callable, not {type(on_unackable).__name__}")
+        if on_exception not in ("error", "retry"):
+            raise ValueError(f"on_exception must be 'error' or 'retry', got {on_exception!r}")
+        self._on_exception = TaskStatus(on_exception)
         self._tasks = tasks
         self._handler = handler
         self._filters: dict[str, Any] = {
@@ -289,8 +302,17 @@ class AsyncTaskConsumer:
             result = await self._runtime.call(self._handler, task, self._task_timeout)
             outcome = outcome_of_result(task.id, result)
         except Exception as exc:
-            outcome = outcome_of_error(task.id, exc)
-            log.warning("task %s failed (%s): %s", task.id, outcome.status.value, outcome.message)
+            outcome = outcome_of_error(task.id, exc, unexpected=self._on_exception)
+            # A RetryTask or ReauthenticateTask is the handler's answer; anything else is
+            # a bug or an outage in it, whose traceback the operator needs.
+            intended = isinstance(exc, (RetryTask, ReauthenticateTask))
+            log.warning(
+                "task %s failed (%s): %s",
+                task.id,
+                outcome.status.value,
+                outcome.message,
+                exc_info=None if intended else exc,
+            )
         self.stats.handled += 1
         if outcome.status is TaskStatus.SUCCESS:
             self.stats.succeeded += 1

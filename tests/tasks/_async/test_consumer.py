@@ -84,6 +84,70 @@ async def test_handler_outcomes_become_acks_with_messages() -> None:
     assert (stats.succeeded, stats.failed, stats.retried) == (1, 3, 1)
 
 
+async def test_a_handler_bug_logs_its_traceback_redacted_and_an_intended_retry_does_not(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An unexpected exception is logged at WARNING with its traceback (the frame of the
+    handler is in it), a secret in its text masked; RetryTask is the handler's answer and
+    logs no traceback."""
+    tasks = [make_task(n) for n in range(2)]
+    queue = FakeQueue(tasks)
+
+    def lookup_school(n: int) -> None:
+        raise KeyError(f"no school for n={n} with Authorization: Bearer tok-SECRET-42")
+
+    def handler(task: TaskView) -> None:
+        n = task.data["n"] if task.data else -1
+        if n == 0:
+            lookup_school(n)
+        raise RetryTask("target system busy")
+
+    caplog.set_level("WARNING", logger="kimono_interop")
+    async with queue_client(AsyncKimonoClient, queue) as kimono:
+        await kimono.tasks.run(handler, stop_when_empty=True)
+    failed = [r for r in caplog.records if "failed" in r.getMessage()]
+    assert [r.levelname for r in failed] == ["WARNING", "WARNING"]
+    bug, retry = failed
+    assert bug.exc_text is not None and "in lookup_school" in bug.exc_text
+    assert "KeyError" in bug.exc_text and "tok-SECRET-42" not in bug.exc_text
+    assert "tok-SECRET-42" not in caplog.text
+    assert retry.exc_info is None and retry.exc_text is None
+
+
+@pytest.mark.parametrize(
+    ("on_exception", "status"), [(None, "error"), ("error", "error"), ("retry", "retry")]
+)
+async def test_on_exception_decides_how_an_unexpected_exception_is_acked(
+    on_exception: Any, status: str
+) -> None:
+    """``on_exception`` ("error" by default, or "retry") sets the ack of a handler's
+    unexpected exception; RetryTask and ReauthenticateTask keep theirs whatever it is."""
+    tasks = [make_task(n) for n in range(3)]
+    queue = FakeQueue(tasks)
+
+    def handler(task: TaskView) -> None:
+        n = task.data["n"] if task.data else -1
+        if n == 0:
+            raise ConnectionError("the target system is down")
+        if n == 1:
+            raise ReauthenticateTask("token revoked")
+
+    options: dict[str, Any] = {} if on_exception is None else {"on_exception": on_exception}
+    async with queue_client(AsyncKimonoClient, queue) as kimono:
+        await kimono.tasks.run(handler, stop_when_empty=True, **options)
+    assert [(a["status"], a.get("message")) for a in queue.acks] == [
+        (status, "ConnectionError: the target system is down"),
+        ("reauthenticate", "token revoked"),
+        ("success", None),
+    ]
+
+
+async def test_an_unknown_on_exception_is_refused() -> None:
+    async with queue_client(AsyncKimonoClient, FakeQueue([])) as kimono:
+        with pytest.raises(ValueError, match="on_exception must be 'error' or 'retry'"):
+            kimono.tasks.consumer(lambda task: None, on_exception="success")  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
     ("returned", "status", "message"),
     [
