@@ -116,13 +116,26 @@ def operations_module(ops: list[Op]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _models_alias(api: str) -> str:
+    """The name the resources module gives an API's generated ``models`` package."""
+    return f"{api}_models"
+
+
+def _model_at_runtime(op: Op, name: str | None) -> str:
+    """How a method body names a model: through its package's lazily loading ``models``."""
+    assert name is not None
+    return f"{_models_alias(op.api)}.{name}"
+
+
 def resources_module(resources: dict[str, Resource]) -> str:
     imports: dict[str, set[str]] = {}
+    packages: dict[str, str] = {}  # generated package -> short API name
     behaviours: list[tuple[str, str]] = []
     for resource in resources.values():
         for op in resource.operations:
             if not op.custom:
                 imports.setdefault(op.package, set()).update(op.models)
+                packages[op.package] = op.api
         if resource.behaviour:
             module, _, cls = resource.behaviour.rpartition(".")
             behaviours.append((module, cls))
@@ -150,9 +163,15 @@ def resources_module(resources: dict[str, Resource]) -> str:
         "from uuid import UUID",
         "",
     ]
+    # The models are reached through their package's lazy `models` module at call time
+    # (`data_models.Person`), so importing the SDK loads no model until one is used;
+    # the names themselves are imported for the annotations only.
+    for package in sorted(imports):
+        out.append(f"from {package} import models as {_models_alias(packages[package])}")
+    out += ["", "if TYPE_CHECKING:"]
     for package in sorted(imports):
         names = sorted(imports[package])
-        out.append(f"from {package}.models import {', '.join(names)}")
+        out.append(f"    from {package}.models import {', '.join(names)}")
     out += [
         "",
         "from .._operations import OPERATIONS",
@@ -316,12 +335,13 @@ def _method(op: Op) -> list[str]:
         query_args.append(f"{param.wire!r}: {value}")
     call = [f"OPERATIONS[{op.id!r}]"]
     if op.shape == "list":
-        call.append(f"{op.model}.from_dict")
+        call.append(f"{_model_at_runtime(op, op.model)}.from_dict")
     elif op.shape == "one":
+        model = _model_at_runtime(op, op.model)
         reader = {
-            "enveloped": f"enveloped({op.model})",
-            "bare_or_enveloped": f"bare_or_enveloped({op.model})",
-            "plain": f"{op.model}.from_dict",
+            "enveloped": f"enveloped({model})",
+            "bare_or_enveloped": f"bare_or_enveloped({model})",
+            "plain": f"{model}.from_dict",
         }[op.read]
         call.append(reader)
     if path_args:
@@ -329,7 +349,8 @@ def _method(op: Op) -> list[str]:
     if query_args:
         call.append("params={" + ", ".join(query_args) + "}")
     if op.body_model is not None:
-        coerced = f"coerce({op.body_model}, {op.body_name}, {op.body_name!r})"
+        body_model = _model_at_runtime(op, op.body_model)
+        coerced = f"coerce({body_model}, {op.body_name}, {op.body_name!r})"
         if op.body_checks:
             coerced = f"check_fields({coerced}, {op.body_name!r}, {tuple(op.body_checks)!r})"
         if not op.body_required:

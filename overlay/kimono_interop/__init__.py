@@ -121,3 +121,11 @@ __all__ = [
     "__version__",
     "ref_id",
 ]
+
+# Public names show the module users import them from, as openai-python's do: a traceback
+# says kimono_interop.NotFoundError, not kimono_interop._exceptions.NotFoundError.
+for _name in __all__:
+    _value = globals()[_name]
+    if getattr(_value, "__module__", "").startswith(f"{__name__}._"):
+        _value.__module__ = __name__
+del _name, _value

@@ -152,3 +152,50 @@ def test_a_secret_in_a_paging_link_shows_nowhere_in_the_error(name: str) -> None
     shown += "".join(traceback.format_exception(error))
     assert "L1nk-S3cret" not in shown
     assert f"{name}=%2A%2A%2A" in str(error.url) or f"{name}=***" in str(error.url)
+
+
+def test_public_names_show_the_public_module() -> None:
+    """A traceback names kimono_interop.NotFoundError, the name users import, not the
+    private module it is defined in; every exported class and function does the same, and
+    an error still pickles (pickle finds it by that name)."""
+    import pickle
+    import traceback
+
+    import kimono_interop
+
+    error = kimono_interop.ConfigurationError("no client_id")
+    assert traceback.format_exception_only(error) == [
+        "kimono_interop.ConfigurationError: no client_id\n"
+    ]
+    private = [
+        name
+        for name in kimono_interop.__all__
+        if getattr(getattr(kimono_interop, name), "__module__", "").startswith("kimono_interop.")
+    ]
+    assert private == []
+    assert kimono_interop.NotFoundError.__module__ == "kimono_interop"
+    assert str(pickle.loads(pickle.dumps(error))) == "no client_id"
+
+
+def test_importing_the_sdk_loads_no_roster_model() -> None:
+    """The generated models load on first use: a fresh interpreter that imports the SDK
+    and makes a client has not imported the Person model; the first list call's parse
+    does."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from kimono_interop import KimonoClient\n"
+        "KimonoClient('a', 'b', base_url='http://127.0.0.1:9').close()\n"
+        "loaded = sorted(m for m in sys.modules if '.models.' in m)\n"
+        "print('kimono_interop_data_api.models.person' in loaded, len(loaded))\n"
+        "from kimono_interop_data_api.models import Person\n"
+        "print('kimono_interop_data_api.models.person' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    before, count, after = result.stdout.split()
+    assert (before, after) == ("False", "True")
+    assert int(count) < 60  # the task queue's models only (of some 180)

@@ -28,6 +28,7 @@ import pytest
 from openapi_python_client import Project
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
+from openapi_python_client.parser.openapi import import_string_from_class
 from openapi_python_client.parser.properties import LiteralEnumProperty
 from ruamel.yaml import YAML
 
@@ -148,6 +149,13 @@ CHANGES = (
     ),
     Change("types.py.jinja", "secrets hidden", defines=("secrets_hidden",)),
     Change(
+        "models_init.py.jinja",
+        "models loaded on first use",
+        added=r"from importlib import import_module|from typing import TYPE_CHECKING"
+        r"|if TYPE_CHECKING:",
+        defines=("_MODULES", "__getattr__", "__dir__"),
+    ),
+    Change(
         "property_templates/uuid_property.py.jinja",
         "parse_id",
         r"(?P<var>\w+) = UUID\((?P<source>.+)\)",
@@ -226,6 +234,16 @@ def _renderings(upstream: Project, ours: Project) -> Iterator[Rendering]:
     openapi = ours.openapi
     yield render("types.py.jinja", "types.py")
     yield render("client.py.jinja", "client.py")
+    # The generator's own arguments for models/__init__.py (Project._build_models).
+    classes = [model.class_info for model in openapi.models] + [
+        enum.class_info for enum in openapi.enums
+    ]
+    yield render(
+        "models_init.py.jinja",
+        "models/__init__.py",
+        imports=[import_string_from_class(info) for info in classes],
+        alls=[info.name for info in classes],
+    )
     for model in openapi.models:
         yield render("model.py.jinja", model.class_info.name, model=model)
     for enum in openapi.enums:

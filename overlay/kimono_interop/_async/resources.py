@@ -21,28 +21,40 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
-from kimono_interop_api.models import (
-    Actor,
-    Cloud,
-    Ingestion,
-    Integration,
-    IntegrationVersion,
-    Rollover,
-    RolloverRequest,
-    Schedule,
-    ScheduleCreate,
-    ScheduleRunRequest,
-    ScheduleUpdate,
-    ScopingCourse,
-    ScopingCoursesBulkRequest,
-    ScopingSchool,
-    ScopingSchoolsBulkRequest,
-    TenantApplication,
-    TenantApplicationUpdate,
-    TenantInfo,
-    TenantState,
-)
-from kimono_interop_data_api.models import Course, GradingCategory, Org, Person, Section, Task, Term
+from kimono_interop_api import models as interop_models
+from kimono_interop_data_api import models as data_models
+
+if TYPE_CHECKING:
+    from kimono_interop_api.models import (
+        Actor,
+        Cloud,
+        Ingestion,
+        Integration,
+        IntegrationVersion,
+        Rollover,
+        RolloverRequest,
+        Schedule,
+        ScheduleCreate,
+        ScheduleRunRequest,
+        ScheduleUpdate,
+        ScopingCourse,
+        ScopingCoursesBulkRequest,
+        ScopingSchool,
+        ScopingSchoolsBulkRequest,
+        TenantApplication,
+        TenantApplicationUpdate,
+        TenantInfo,
+        TenantState,
+    )
+    from kimono_interop_data_api.models import (
+        Course,
+        GradingCategory,
+        Org,
+        Person,
+        Section,
+        Task,
+        Term,
+    )
 
 from .._operations import OPERATIONS
 from .._pagination import AsyncPager
@@ -87,7 +99,7 @@ class AsyncRosteringOrgsResource(AsyncResource):
         """
         return self._list(
             OPERATIONS["listOrgs"],
-            Org.from_dict,
+            data_models.Org.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -114,7 +126,7 @@ class AsyncRosteringOrgsResource(AsyncResource):
         """
         return await self._one(
             OPERATIONS["findOrg"],
-            enveloped(Org),
+            enveloped(data_models.Org),
             path={"id": validate_id(org_id, "org_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -141,7 +153,7 @@ class AsyncRosteringOrgsResource(AsyncResource):
         """
         return self._list(
             OPERATIONS["listStudentsForOrg"],
-            Person.from_dict,
+            data_models.Person.from_dict,
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
@@ -170,7 +182,7 @@ class AsyncRosteringOrgsResource(AsyncResource):
         """
         return self._list(
             OPERATIONS["listTeachersForOrg"],
-            Person.from_dict,
+            data_models.Person.from_dict,
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
@@ -199,7 +211,7 @@ class AsyncRosteringOrgsResource(AsyncResource):
         """
         return self._list(
             OPERATIONS["listCoursesForOrg"],
-            Course.from_dict,
+            data_models.Course.from_dict,
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
@@ -228,7 +240,7 @@ class AsyncRosteringOrgsResource(AsyncResource):
         """
         return self._list(
             OPERATIONS["listSectionsForOrg"],
-            Section.from_dict,
+            data_models.Section.from_dict,
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
@@ -257,7 +269,7 @@ class AsyncRosteringOrgsResource(AsyncResource):
         """
         return self._list(
             OPERATIONS["listTermsForOrg"],
-            Term.from_dict,
+            data_models.Term.from_dict,
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
@@ -286,7 +298,7 @@ class AsyncRosteringLeasResource(AsyncResource):
         """
         return self._list(
             OPERATIONS["listLEAs"],
-            Org.from_dict,
+            data_models.Org.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -313,7 +325,7 @@ class AsyncRosteringLeasResource(AsyncResource):
         """
         return await self._one(
             OPERATIONS["findLEA"],
-            bare_or_enveloped(Org),
+            bare_or_enveloped(data_models.Org),
             path={"id": validate_id(lea_id, "lea_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -340,7 +352,7 @@ class AsyncRosteringSchoolsResource(AsyncResource):
         """
         return self._list(
             OPERATIONS["listSchools"],
-            Org.from_dict,
+            data_models.Org.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -368,7 +380,7 @@ class AsyncRosteringPersonsResource(AsyncResource):
         """
         return self._list(
             OPERATIONS["listPersons"],
-            Person.from_dict,
+            data_models.Person.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -395,7 +407,7 @@ class AsyncRosteringPersonsResource(AsyncResource):
         """
         return await self._one(
             OPERATIONS["findPerson"],
-            bare_or_enveloped(Person),
+            bare_or_enveloped(data_models.Person),
             path={"id": validate_id(person_id, "person_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -422,7 +434,7 @@ class AsyncRosteringStudentsResource(AsyncResource):
         """
         return self._list(
             OPERATIONS["listStudents"],
-            Person.from_dict,
+            data_models.Person.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -450,7 +462,7 @@ class AsyncRosteringTeachersResource(AsyncResource):
         """
         return self._list(
             OPERATIONS["listTeachers"],
-            Person.from_dict,
+            data_models.Person.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -478,7 +490,7 @@ class AsyncRosteringCoursesResource(AsyncResource):
         """
         return self._list(
             OPERATIONS["listCourses"],
-            Course.from_dict,
+            data_models.Course.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -505,7 +517,7 @@ class AsyncRosteringCoursesResource(AsyncResource):
         """
         return await self._one(
             OPERATIONS["findCourse"],
-            bare_or_enveloped(Course),
+            bare_or_enveloped(data_models.Course),
             path={"id": validate_id(course_id, "course_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -532,7 +544,7 @@ class AsyncRosteringSectionsResource(AsyncResource):
         """
         return self._list(
             OPERATIONS["listSections"],
-            Section.from_dict,
+            data_models.Section.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -559,7 +571,7 @@ class AsyncRosteringSectionsResource(AsyncResource):
         """
         return await self._one(
             OPERATIONS["findSection"],
-            bare_or_enveloped(Section),
+            bare_or_enveloped(data_models.Section),
             path={"id": validate_id(section_id, "section_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -586,7 +598,7 @@ class AsyncRosteringTermsResource(AsyncResource):
         """
         return self._list(
             OPERATIONS["listTerms"],
-            Term.from_dict,
+            data_models.Term.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -613,7 +625,7 @@ class AsyncRosteringTermsResource(AsyncResource):
         """
         return await self._one(
             OPERATIONS["findTerm"],
-            bare_or_enveloped(Term),
+            bare_or_enveloped(data_models.Term),
             path={"id": validate_id(term_id, "term_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -640,7 +652,7 @@ class AsyncGradesCategoriesResource(AsyncResource):
         """
         return self._list(
             OPERATIONS["listGradingCategories"],
-            GradingCategory.from_dict,
+            data_models.GradingCategory.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -675,7 +687,7 @@ class AsyncIntegrationsVersionsResource(AsyncIntegrationVersionsBehaviour):
         """
         return self._list(
             OPERATIONS["listIntegrationVersions"],
-            IntegrationVersion.from_dict,
+            interop_models.IntegrationVersion.from_dict,
             path={"id": validate_id(integration_id, "integration_id")},
             page_size=page_size,
             max_page_size=2000,
@@ -711,7 +723,9 @@ class AsyncIntegrationsVersionsResource(AsyncIntegrationVersionsBehaviour):
                 "id": validate_id(integration_id, "integration_id"),
                 "version": validate_path_value(version, "version"),
             },
-            body=coerce(IntegrationVersion, integration_version, "integration_version"),
+            body=coerce(
+                interop_models.IntegrationVersion, integration_version, "integration_version"
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -768,7 +782,7 @@ class AsyncScopingSchoolsResource(AsyncResource):
         """
         return self._list(
             OPERATIONS["listScopingSchools"],
-            ScopingSchool.from_dict,
+            interop_models.ScopingSchool.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -798,10 +812,10 @@ class AsyncScopingSchoolsResource(AsyncResource):
         """
         return await self._one(
             OPERATIONS["createScopingSchools"],
-            enveloped(ScopingSchool),
+            enveloped(interop_models.ScopingSchool),
             params={"replace": validate_bool(replace, "replace")},
             body=check_fields(
-                coerce(ScopingSchoolsBulkRequest, request, "request"),
+                coerce(interop_models.ScopingSchoolsBulkRequest, request, "request"),
                 "request",
                 (("data", "", None, None, True),),
             ),
@@ -849,7 +863,7 @@ class AsyncScopingSchoolsResource(AsyncResource):
         """
         return await self._one(
             OPERATIONS["findScopingSchool"],
-            enveloped(ScopingSchool),
+            enveloped(interop_models.ScopingSchool),
             path={"id": validate_id(school_id, "school_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -877,10 +891,10 @@ class AsyncScopingSchoolsResource(AsyncResource):
         """
         return await self._one(
             OPERATIONS["updateScopingSchool"],
-            enveloped(ScopingSchool),
+            enveloped(interop_models.ScopingSchool),
             path={"id": validate_id(school_id, "school_id")},
             body=check_fields(
-                coerce(ScopingSchool, school, "school"),
+                coerce(interop_models.ScopingSchool, school, "school"),
                 "school",
                 (("selected", "bool", None, None, False),),
             ),
@@ -934,7 +948,7 @@ class AsyncScopingCoursesResource(AsyncResource):
         """
         return self._list(
             OPERATIONS["listScopingCourses"],
-            ScopingCourse.from_dict,
+            interop_models.ScopingCourse.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -964,10 +978,10 @@ class AsyncScopingCoursesResource(AsyncResource):
         """
         return await self._one(
             OPERATIONS["createScopingCourses"],
-            enveloped(ScopingCourse),
+            enveloped(interop_models.ScopingCourse),
             params={"replace": validate_bool(replace, "replace")},
             body=check_fields(
-                coerce(ScopingCoursesBulkRequest, request, "request"),
+                coerce(interop_models.ScopingCoursesBulkRequest, request, "request"),
                 "request",
                 (("data", "", None, None, True),),
             ),
@@ -1015,7 +1029,7 @@ class AsyncScopingCoursesResource(AsyncResource):
         """
         return await self._one(
             OPERATIONS["findScopingCourse"],
-            enveloped(ScopingCourse),
+            enveloped(interop_models.ScopingCourse),
             path={"id": validate_id(course_id, "course_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1043,10 +1057,10 @@ class AsyncScopingCoursesResource(AsyncResource):
         """
         return await self._one(
             OPERATIONS["updateScopingCourse"],
-            enveloped(ScopingCourse),
+            enveloped(interop_models.ScopingCourse),
             path={"id": validate_id(course_id, "course_id")},
             body=check_fields(
-                coerce(ScopingCourse, course, "course"),
+                coerce(interop_models.ScopingCourse, course, "course"),
                 "course",
                 (("selected", "bool", None, None, False),),
             ),
@@ -1177,7 +1191,7 @@ class AsyncAdminTasksResource(AsyncAdminTasksBehaviour):
         """
         return self._list(
             OPERATIONS["listAdminTasks"],
-            Task.from_dict,
+            data_models.Task.from_dict,
             params={
                 "schema": None if schema is None else validate_str(schema, "schema"),
                 "driver": None if driver is None else validate_str(driver, "driver"),
@@ -1208,7 +1222,7 @@ class AsyncAdminTasksResource(AsyncAdminTasksBehaviour):
         """
         return await self._one(
             OPERATIONS["findAdminTask"],
-            enveloped(Task),
+            enveloped(data_models.Task),
             path={"id": validate_path_value(task_id, "task_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1263,7 +1277,7 @@ class AsyncActorsResource(AsyncResource):
         """
         return self._list(
             OPERATIONS["listActors"],
-            Actor.from_dict,
+            interop_models.Actor.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -1291,7 +1305,7 @@ class AsyncCloudsResource(AsyncResource):
         """
         return self._list(
             OPERATIONS["listClouds"],
-            Cloud.from_dict,
+            interop_models.Cloud.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -1318,9 +1332,11 @@ class AsyncCloudsResource(AsyncResource):
         """
         return await self._one(
             OPERATIONS["createCloud"],
-            enveloped(Cloud),
+            enveloped(interop_models.Cloud),
             body=check_fields(
-                coerce(Cloud, cloud, "cloud"), "cloud", (("generation", "int", None, None, False),)
+                coerce(interop_models.Cloud, cloud, "cloud"),
+                "cloud",
+                (("generation", "int", None, None, False),),
             ),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1351,7 +1367,7 @@ class AsyncCloudsResource(AsyncResource):
         """
         return self._list(
             OPERATIONS["searchClouds"],
-            Cloud.from_dict,
+            interop_models.Cloud.from_dict,
             params={
                 "generation": None
                 if generation is None
@@ -1385,7 +1401,7 @@ class AsyncCloudsResource(AsyncResource):
         """
         return await self._one(
             OPERATIONS["findCloud"],
-            enveloped(Cloud),
+            enveloped(interop_models.Cloud),
             path={"id": validate_id(cloud_id, "cloud_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1439,7 +1455,7 @@ class AsyncCloudsResource(AsyncResource):
         """
         return self._list(
             OPERATIONS["listActorsByCloud"],
-            Actor.from_dict,
+            interop_models.Actor.from_dict,
             path={"id": validate_id(cloud_id, "cloud_id")},
             params={
                 "credentials": None
@@ -1484,7 +1500,7 @@ class AsyncIntegrationsResource(AsyncResource):
         """
         return self._list(
             OPERATIONS["listIntegrations"],
-            Integration.from_dict,
+            interop_models.Integration.from_dict,
             params={"name": None if name is None else validate_str(name, "name")},
             page_size=page_size,
             max_page_size=2000,
@@ -1512,8 +1528,8 @@ class AsyncIntegrationsResource(AsyncResource):
         """
         return await self._one(
             OPERATIONS["createIntegration"],
-            enveloped(Integration),
-            body=coerce(Integration, integration, "integration"),
+            enveloped(interop_models.Integration),
+            body=coerce(interop_models.Integration, integration, "integration"),
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -1538,7 +1554,7 @@ class AsyncIntegrationsResource(AsyncResource):
         """
         return await self._one(
             OPERATIONS["findIntegration"],
-            enveloped(Integration),
+            enveloped(interop_models.Integration),
             path={"id": validate_id(integration_id, "integration_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1567,7 +1583,7 @@ class AsyncIntegrationsResource(AsyncResource):
         return await self._none(
             OPERATIONS["updateIntegration"],
             path={"id": validate_id(integration_id, "integration_id")},
-            body=coerce(Integration, integration, "integration"),
+            body=coerce(interop_models.Integration, integration, "integration"),
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -1621,7 +1637,7 @@ class AsyncTenantsResource(AsyncTenantsBehaviour):
         """
         return await self._one(
             OPERATIONS["findInteropTenant"],
-            enveloped(TenantInfo),
+            enveloped(interop_models.TenantInfo),
             path={"id": validate_id(tenant_id, "tenant_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1643,7 +1659,7 @@ class AsyncTenantsResource(AsyncTenantsBehaviour):
         """
         return await self._one(
             OPERATIONS["findCurrentTenant"],
-            enveloped(TenantInfo),
+            enveloped(interop_models.TenantInfo),
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -1668,7 +1684,7 @@ class AsyncTenantStateResource(AsyncResource):
         """
         return await self._one(
             OPERATIONS["findTenantState"],
-            enveloped(TenantState),
+            enveloped(interop_models.TenantState),
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -1696,7 +1712,7 @@ class AsyncTenantApplicationResource(AsyncResource):
         """
         return await self._one(
             OPERATIONS["findTenantApplication"],
-            enveloped(TenantApplication),
+            enveloped(interop_models.TenantApplication),
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -1726,7 +1742,7 @@ class AsyncTenantApplicationResource(AsyncResource):
         """
         return await self._none(
             OPERATIONS["updateTenantApplication"],
-            body=coerce(TenantApplicationUpdate, update, "update"),
+            body=coerce(interop_models.TenantApplicationUpdate, update, "update"),
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -1771,7 +1787,7 @@ class AsyncRolloversResource(AsyncResource):
         """
         return self._list(
             OPERATIONS["listRollovers"],
-            Rollover.from_dict,
+            interop_models.Rollover.from_dict,
             params={"sort": None if sort is None else validate_str(sort, "sort")},
             page_size=page_size,
             max_page_size=2000,
@@ -1799,8 +1815,8 @@ class AsyncRolloversResource(AsyncResource):
         """
         return await self._one(
             OPERATIONS["createRollover"],
-            enveloped(Rollover),
-            body=coerce(RolloverRequest, request, "request"),
+            enveloped(interop_models.Rollover),
+            body=coerce(interop_models.RolloverRequest, request, "request"),
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -1847,7 +1863,7 @@ class AsyncRolloversResource(AsyncResource):
         """
         return await self._one(
             OPERATIONS["findRollover"],
-            enveloped(Rollover),
+            enveloped(interop_models.Rollover),
             path={"id": validate_id(rollover_id, "rollover_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1875,9 +1891,9 @@ class AsyncRolloversResource(AsyncResource):
         """
         return await self._one(
             OPERATIONS["updateRollover"],
-            enveloped(Rollover),
+            enveloped(interop_models.Rollover),
             path={"id": validate_id(rollover_id, "rollover_id")},
-            body=coerce(RolloverRequest, request, "request"),
+            body=coerce(interop_models.RolloverRequest, request, "request"),
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -1929,7 +1945,7 @@ class AsyncSchedulesResource(AsyncResource):
         """
         return self._list(
             OPERATIONS["listSchedules"],
-            Schedule.from_dict,
+            interop_models.Schedule.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -1958,9 +1974,9 @@ class AsyncSchedulesResource(AsyncResource):
         """
         return await self._one(
             OPERATIONS["createSchedule"],
-            enveloped(Schedule),
+            enveloped(interop_models.Schedule),
             body=check_fields(
-                coerce(ScheduleCreate, schedule, "schedule"),
+                coerce(interop_models.ScheduleCreate, schedule, "schedule"),
                 "schedule",
                 (("hour", "int", 0, 23, True),),
             ),
@@ -2009,7 +2025,7 @@ class AsyncSchedulesResource(AsyncResource):
         """
         return await self._one(
             OPERATIONS["findSchedule"],
-            enveloped(Schedule),
+            enveloped(interop_models.Schedule),
             path={"id": validate_id(schedule_id, "schedule_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -2039,7 +2055,7 @@ class AsyncSchedulesResource(AsyncResource):
             OPERATIONS["updateSchedule"],
             path={"id": validate_id(schedule_id, "schedule_id")},
             body=check_fields(
-                coerce(ScheduleUpdate, update, "update"),
+                coerce(interop_models.ScheduleUpdate, update, "update"),
                 "update",
                 (("enabled", "bool", None, None, True),),
             ),
@@ -2096,7 +2112,9 @@ class AsyncSchedulesResource(AsyncResource):
         return await self._none(
             OPERATIONS["runSchedule"],
             path={"id": validate_id(schedule_id, "schedule_id")},
-            body=None if request is None else coerce(ScheduleRunRequest, request, "request"),
+            body=None
+            if request is None
+            else coerce(interop_models.ScheduleRunRequest, request, "request"),
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -2122,7 +2140,7 @@ class AsyncIngestionsResource(AsyncResource):
         """
         return self._list(
             OPERATIONS["listIngestions"],
-            Ingestion.from_dict,
+            interop_models.Ingestion.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -2169,7 +2187,7 @@ class AsyncIngestionsResource(AsyncResource):
         """
         return await self._one(
             OPERATIONS["findIngestion"],
-            enveloped(Ingestion),
+            enveloped(interop_models.Ingestion),
             path={"id": validate_id(ingestion_id, "ingestion_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,

@@ -23,28 +23,40 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
-from kimono_interop_api.models import (
-    Actor,
-    Cloud,
-    Ingestion,
-    Integration,
-    IntegrationVersion,
-    Rollover,
-    RolloverRequest,
-    Schedule,
-    ScheduleCreate,
-    ScheduleRunRequest,
-    ScheduleUpdate,
-    ScopingCourse,
-    ScopingCoursesBulkRequest,
-    ScopingSchool,
-    ScopingSchoolsBulkRequest,
-    TenantApplication,
-    TenantApplicationUpdate,
-    TenantInfo,
-    TenantState,
-)
-from kimono_interop_data_api.models import Course, GradingCategory, Org, Person, Section, Task, Term
+from kimono_interop_api import models as interop_models
+from kimono_interop_data_api import models as data_models
+
+if TYPE_CHECKING:
+    from kimono_interop_api.models import (
+        Actor,
+        Cloud,
+        Ingestion,
+        Integration,
+        IntegrationVersion,
+        Rollover,
+        RolloverRequest,
+        Schedule,
+        ScheduleCreate,
+        ScheduleRunRequest,
+        ScheduleUpdate,
+        ScopingCourse,
+        ScopingCoursesBulkRequest,
+        ScopingSchool,
+        ScopingSchoolsBulkRequest,
+        TenantApplication,
+        TenantApplicationUpdate,
+        TenantInfo,
+        TenantState,
+    )
+    from kimono_interop_data_api.models import (
+        Course,
+        GradingCategory,
+        Org,
+        Person,
+        Section,
+        Task,
+        Term,
+    )
 
 from .._operations import OPERATIONS
 from .._pagination import SyncPager
@@ -89,7 +101,7 @@ class RosteringOrgsResource(Resource):
         """
         return self._list(
             OPERATIONS["listOrgs"],
-            Org.from_dict,
+            data_models.Org.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -116,7 +128,7 @@ class RosteringOrgsResource(Resource):
         """
         return self._one(
             OPERATIONS["findOrg"],
-            enveloped(Org),
+            enveloped(data_models.Org),
             path={"id": validate_id(org_id, "org_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -143,7 +155,7 @@ class RosteringOrgsResource(Resource):
         """
         return self._list(
             OPERATIONS["listStudentsForOrg"],
-            Person.from_dict,
+            data_models.Person.from_dict,
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
@@ -172,7 +184,7 @@ class RosteringOrgsResource(Resource):
         """
         return self._list(
             OPERATIONS["listTeachersForOrg"],
-            Person.from_dict,
+            data_models.Person.from_dict,
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
@@ -201,7 +213,7 @@ class RosteringOrgsResource(Resource):
         """
         return self._list(
             OPERATIONS["listCoursesForOrg"],
-            Course.from_dict,
+            data_models.Course.from_dict,
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
@@ -230,7 +242,7 @@ class RosteringOrgsResource(Resource):
         """
         return self._list(
             OPERATIONS["listSectionsForOrg"],
-            Section.from_dict,
+            data_models.Section.from_dict,
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
@@ -259,7 +271,7 @@ class RosteringOrgsResource(Resource):
         """
         return self._list(
             OPERATIONS["listTermsForOrg"],
-            Term.from_dict,
+            data_models.Term.from_dict,
             path={"id": validate_id(org_id, "org_id")},
             page_size=page_size,
             max_page_size=2000,
@@ -288,7 +300,7 @@ class RosteringLeasResource(Resource):
         """
         return self._list(
             OPERATIONS["listLEAs"],
-            Org.from_dict,
+            data_models.Org.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -315,7 +327,7 @@ class RosteringLeasResource(Resource):
         """
         return self._one(
             OPERATIONS["findLEA"],
-            bare_or_enveloped(Org),
+            bare_or_enveloped(data_models.Org),
             path={"id": validate_id(lea_id, "lea_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -342,7 +354,7 @@ class RosteringSchoolsResource(Resource):
         """
         return self._list(
             OPERATIONS["listSchools"],
-            Org.from_dict,
+            data_models.Org.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -370,7 +382,7 @@ class RosteringPersonsResource(Resource):
         """
         return self._list(
             OPERATIONS["listPersons"],
-            Person.from_dict,
+            data_models.Person.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -397,7 +409,7 @@ class RosteringPersonsResource(Resource):
         """
         return self._one(
             OPERATIONS["findPerson"],
-            bare_or_enveloped(Person),
+            bare_or_enveloped(data_models.Person),
             path={"id": validate_id(person_id, "person_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -424,7 +436,7 @@ class RosteringStudentsResource(Resource):
         """
         return self._list(
             OPERATIONS["listStudents"],
-            Person.from_dict,
+            data_models.Person.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -452,7 +464,7 @@ class RosteringTeachersResource(Resource):
         """
         return self._list(
             OPERATIONS["listTeachers"],
-            Person.from_dict,
+            data_models.Person.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -480,7 +492,7 @@ class RosteringCoursesResource(Resource):
         """
         return self._list(
             OPERATIONS["listCourses"],
-            Course.from_dict,
+            data_models.Course.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -507,7 +519,7 @@ class RosteringCoursesResource(Resource):
         """
         return self._one(
             OPERATIONS["findCourse"],
-            bare_or_enveloped(Course),
+            bare_or_enveloped(data_models.Course),
             path={"id": validate_id(course_id, "course_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -534,7 +546,7 @@ class RosteringSectionsResource(Resource):
         """
         return self._list(
             OPERATIONS["listSections"],
-            Section.from_dict,
+            data_models.Section.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -561,7 +573,7 @@ class RosteringSectionsResource(Resource):
         """
         return self._one(
             OPERATIONS["findSection"],
-            bare_or_enveloped(Section),
+            bare_or_enveloped(data_models.Section),
             path={"id": validate_id(section_id, "section_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -588,7 +600,7 @@ class RosteringTermsResource(Resource):
         """
         return self._list(
             OPERATIONS["listTerms"],
-            Term.from_dict,
+            data_models.Term.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -615,7 +627,7 @@ class RosteringTermsResource(Resource):
         """
         return self._one(
             OPERATIONS["findTerm"],
-            bare_or_enveloped(Term),
+            bare_or_enveloped(data_models.Term),
             path={"id": validate_id(term_id, "term_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -642,7 +654,7 @@ class GradesCategoriesResource(Resource):
         """
         return self._list(
             OPERATIONS["listGradingCategories"],
-            GradingCategory.from_dict,
+            data_models.GradingCategory.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -677,7 +689,7 @@ class IntegrationsVersionsResource(IntegrationVersionsBehaviour):
         """
         return self._list(
             OPERATIONS["listIntegrationVersions"],
-            IntegrationVersion.from_dict,
+            interop_models.IntegrationVersion.from_dict,
             path={"id": validate_id(integration_id, "integration_id")},
             page_size=page_size,
             max_page_size=2000,
@@ -713,7 +725,9 @@ class IntegrationsVersionsResource(IntegrationVersionsBehaviour):
                 "id": validate_id(integration_id, "integration_id"),
                 "version": validate_path_value(version, "version"),
             },
-            body=coerce(IntegrationVersion, integration_version, "integration_version"),
+            body=coerce(
+                interop_models.IntegrationVersion, integration_version, "integration_version"
+            ),
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -770,7 +784,7 @@ class ScopingSchoolsResource(Resource):
         """
         return self._list(
             OPERATIONS["listScopingSchools"],
-            ScopingSchool.from_dict,
+            interop_models.ScopingSchool.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -800,10 +814,10 @@ class ScopingSchoolsResource(Resource):
         """
         return self._one(
             OPERATIONS["createScopingSchools"],
-            enveloped(ScopingSchool),
+            enveloped(interop_models.ScopingSchool),
             params={"replace": validate_bool(replace, "replace")},
             body=check_fields(
-                coerce(ScopingSchoolsBulkRequest, request, "request"),
+                coerce(interop_models.ScopingSchoolsBulkRequest, request, "request"),
                 "request",
                 (("data", "", None, None, True),),
             ),
@@ -851,7 +865,7 @@ class ScopingSchoolsResource(Resource):
         """
         return self._one(
             OPERATIONS["findScopingSchool"],
-            enveloped(ScopingSchool),
+            enveloped(interop_models.ScopingSchool),
             path={"id": validate_id(school_id, "school_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -879,10 +893,10 @@ class ScopingSchoolsResource(Resource):
         """
         return self._one(
             OPERATIONS["updateScopingSchool"],
-            enveloped(ScopingSchool),
+            enveloped(interop_models.ScopingSchool),
             path={"id": validate_id(school_id, "school_id")},
             body=check_fields(
-                coerce(ScopingSchool, school, "school"),
+                coerce(interop_models.ScopingSchool, school, "school"),
                 "school",
                 (("selected", "bool", None, None, False),),
             ),
@@ -936,7 +950,7 @@ class ScopingCoursesResource(Resource):
         """
         return self._list(
             OPERATIONS["listScopingCourses"],
-            ScopingCourse.from_dict,
+            interop_models.ScopingCourse.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -966,10 +980,10 @@ class ScopingCoursesResource(Resource):
         """
         return self._one(
             OPERATIONS["createScopingCourses"],
-            enveloped(ScopingCourse),
+            enveloped(interop_models.ScopingCourse),
             params={"replace": validate_bool(replace, "replace")},
             body=check_fields(
-                coerce(ScopingCoursesBulkRequest, request, "request"),
+                coerce(interop_models.ScopingCoursesBulkRequest, request, "request"),
                 "request",
                 (("data", "", None, None, True),),
             ),
@@ -1017,7 +1031,7 @@ class ScopingCoursesResource(Resource):
         """
         return self._one(
             OPERATIONS["findScopingCourse"],
-            enveloped(ScopingCourse),
+            enveloped(interop_models.ScopingCourse),
             path={"id": validate_id(course_id, "course_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1045,10 +1059,10 @@ class ScopingCoursesResource(Resource):
         """
         return self._one(
             OPERATIONS["updateScopingCourse"],
-            enveloped(ScopingCourse),
+            enveloped(interop_models.ScopingCourse),
             path={"id": validate_id(course_id, "course_id")},
             body=check_fields(
-                coerce(ScopingCourse, course, "course"),
+                coerce(interop_models.ScopingCourse, course, "course"),
                 "course",
                 (("selected", "bool", None, None, False),),
             ),
@@ -1179,7 +1193,7 @@ class AdminTasksResource(AdminTasksBehaviour):
         """
         return self._list(
             OPERATIONS["listAdminTasks"],
-            Task.from_dict,
+            data_models.Task.from_dict,
             params={
                 "schema": None if schema is None else validate_str(schema, "schema"),
                 "driver": None if driver is None else validate_str(driver, "driver"),
@@ -1210,7 +1224,7 @@ class AdminTasksResource(AdminTasksBehaviour):
         """
         return self._one(
             OPERATIONS["findAdminTask"],
-            enveloped(Task),
+            enveloped(data_models.Task),
             path={"id": validate_path_value(task_id, "task_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1265,7 +1279,7 @@ class ActorsResource(Resource):
         """
         return self._list(
             OPERATIONS["listActors"],
-            Actor.from_dict,
+            interop_models.Actor.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -1293,7 +1307,7 @@ class CloudsResource(Resource):
         """
         return self._list(
             OPERATIONS["listClouds"],
-            Cloud.from_dict,
+            interop_models.Cloud.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -1320,9 +1334,11 @@ class CloudsResource(Resource):
         """
         return self._one(
             OPERATIONS["createCloud"],
-            enveloped(Cloud),
+            enveloped(interop_models.Cloud),
             body=check_fields(
-                coerce(Cloud, cloud, "cloud"), "cloud", (("generation", "int", None, None, False),)
+                coerce(interop_models.Cloud, cloud, "cloud"),
+                "cloud",
+                (("generation", "int", None, None, False),),
             ),
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1353,7 +1369,7 @@ class CloudsResource(Resource):
         """
         return self._list(
             OPERATIONS["searchClouds"],
-            Cloud.from_dict,
+            interop_models.Cloud.from_dict,
             params={
                 "generation": None
                 if generation is None
@@ -1387,7 +1403,7 @@ class CloudsResource(Resource):
         """
         return self._one(
             OPERATIONS["findCloud"],
-            enveloped(Cloud),
+            enveloped(interop_models.Cloud),
             path={"id": validate_id(cloud_id, "cloud_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1441,7 +1457,7 @@ class CloudsResource(Resource):
         """
         return self._list(
             OPERATIONS["listActorsByCloud"],
-            Actor.from_dict,
+            interop_models.Actor.from_dict,
             path={"id": validate_id(cloud_id, "cloud_id")},
             params={
                 "credentials": None
@@ -1486,7 +1502,7 @@ class IntegrationsResource(Resource):
         """
         return self._list(
             OPERATIONS["listIntegrations"],
-            Integration.from_dict,
+            interop_models.Integration.from_dict,
             params={"name": None if name is None else validate_str(name, "name")},
             page_size=page_size,
             max_page_size=2000,
@@ -1514,8 +1530,8 @@ class IntegrationsResource(Resource):
         """
         return self._one(
             OPERATIONS["createIntegration"],
-            enveloped(Integration),
-            body=coerce(Integration, integration, "integration"),
+            enveloped(interop_models.Integration),
+            body=coerce(interop_models.Integration, integration, "integration"),
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -1540,7 +1556,7 @@ class IntegrationsResource(Resource):
         """
         return self._one(
             OPERATIONS["findIntegration"],
-            enveloped(Integration),
+            enveloped(interop_models.Integration),
             path={"id": validate_id(integration_id, "integration_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1569,7 +1585,7 @@ class IntegrationsResource(Resource):
         return self._none(
             OPERATIONS["updateIntegration"],
             path={"id": validate_id(integration_id, "integration_id")},
-            body=coerce(Integration, integration, "integration"),
+            body=coerce(interop_models.Integration, integration, "integration"),
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -1623,7 +1639,7 @@ class TenantsResource(TenantsBehaviour):
         """
         return self._one(
             OPERATIONS["findInteropTenant"],
-            enveloped(TenantInfo),
+            enveloped(interop_models.TenantInfo),
             path={"id": validate_id(tenant_id, "tenant_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1645,7 +1661,7 @@ class TenantsResource(TenantsBehaviour):
         """
         return self._one(
             OPERATIONS["findCurrentTenant"],
-            enveloped(TenantInfo),
+            enveloped(interop_models.TenantInfo),
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -1670,7 +1686,7 @@ class TenantStateResource(Resource):
         """
         return self._one(
             OPERATIONS["findTenantState"],
-            enveloped(TenantState),
+            enveloped(interop_models.TenantState),
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -1698,7 +1714,7 @@ class TenantApplicationResource(Resource):
         """
         return self._one(
             OPERATIONS["findTenantApplication"],
-            enveloped(TenantApplication),
+            enveloped(interop_models.TenantApplication),
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -1728,7 +1744,7 @@ class TenantApplicationResource(Resource):
         """
         return self._none(
             OPERATIONS["updateTenantApplication"],
-            body=coerce(TenantApplicationUpdate, update, "update"),
+            body=coerce(interop_models.TenantApplicationUpdate, update, "update"),
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -1773,7 +1789,7 @@ class RolloversResource(Resource):
         """
         return self._list(
             OPERATIONS["listRollovers"],
-            Rollover.from_dict,
+            interop_models.Rollover.from_dict,
             params={"sort": None if sort is None else validate_str(sort, "sort")},
             page_size=page_size,
             max_page_size=2000,
@@ -1801,8 +1817,8 @@ class RolloversResource(Resource):
         """
         return self._one(
             OPERATIONS["createRollover"],
-            enveloped(Rollover),
-            body=coerce(RolloverRequest, request, "request"),
+            enveloped(interop_models.Rollover),
+            body=coerce(interop_models.RolloverRequest, request, "request"),
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -1849,7 +1865,7 @@ class RolloversResource(Resource):
         """
         return self._one(
             OPERATIONS["findRollover"],
-            enveloped(Rollover),
+            enveloped(interop_models.Rollover),
             path={"id": validate_id(rollover_id, "rollover_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -1877,9 +1893,9 @@ class RolloversResource(Resource):
         """
         return self._one(
             OPERATIONS["updateRollover"],
-            enveloped(Rollover),
+            enveloped(interop_models.Rollover),
             path={"id": validate_id(rollover_id, "rollover_id")},
-            body=coerce(RolloverRequest, request, "request"),
+            body=coerce(interop_models.RolloverRequest, request, "request"),
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -1931,7 +1947,7 @@ class SchedulesResource(Resource):
         """
         return self._list(
             OPERATIONS["listSchedules"],
-            Schedule.from_dict,
+            interop_models.Schedule.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -1960,9 +1976,9 @@ class SchedulesResource(Resource):
         """
         return self._one(
             OPERATIONS["createSchedule"],
-            enveloped(Schedule),
+            enveloped(interop_models.Schedule),
             body=check_fields(
-                coerce(ScheduleCreate, schedule, "schedule"),
+                coerce(interop_models.ScheduleCreate, schedule, "schedule"),
                 "schedule",
                 (("hour", "int", 0, 23, True),),
             ),
@@ -2011,7 +2027,7 @@ class SchedulesResource(Resource):
         """
         return self._one(
             OPERATIONS["findSchedule"],
-            enveloped(Schedule),
+            enveloped(interop_models.Schedule),
             path={"id": validate_id(schedule_id, "schedule_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -2041,7 +2057,7 @@ class SchedulesResource(Resource):
             OPERATIONS["updateSchedule"],
             path={"id": validate_id(schedule_id, "schedule_id")},
             body=check_fields(
-                coerce(ScheduleUpdate, update, "update"),
+                coerce(interop_models.ScheduleUpdate, update, "update"),
                 "update",
                 (("enabled", "bool", None, None, True),),
             ),
@@ -2098,7 +2114,9 @@ class SchedulesResource(Resource):
         return self._none(
             OPERATIONS["runSchedule"],
             path={"id": validate_id(schedule_id, "schedule_id")},
-            body=None if request is None else coerce(ScheduleRunRequest, request, "request"),
+            body=None
+            if request is None
+            else coerce(interop_models.ScheduleRunRequest, request, "request"),
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -2124,7 +2142,7 @@ class IngestionsResource(Resource):
         """
         return self._list(
             OPERATIONS["listIngestions"],
-            Ingestion.from_dict,
+            interop_models.Ingestion.from_dict,
             page_size=page_size,
             max_page_size=2000,
             extra_headers=extra_headers,
@@ -2171,7 +2189,7 @@ class IngestionsResource(Resource):
         """
         return self._one(
             OPERATIONS["findIngestion"],
-            enveloped(Ingestion),
+            enveloped(interop_models.Ingestion),
             path={"id": validate_id(ingestion_id, "ingestion_id")},
             extra_headers=extra_headers,
             extra_query=extra_query,
