@@ -108,3 +108,16 @@ def test_wheel_installs_and_imports_in_a_fresh_venv(
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == kimono_interop.__version__
+
+
+def test_the_long_description_is_for_people_installing_it(wheel: Path) -> None:
+    """The wheel's description (the README) opens with pip install and a first call, not
+    with the repository's make targets, and the project links to the API reference."""
+    (metadata,) = [n for n in zipfile.ZipFile(wheel).namelist() if n.endswith("/METADATA")]
+    text = zipfile.ZipFile(wheel).read(metadata).decode()
+    headers, _, description = text.partition("\n\n")
+    assert "Project-URL: API reference, https://developerdocs.instructure.com/" in headers
+    assert "Description-Content-Type: text/markdown" in headers
+    opening = description[: description.index("## ")]
+    assert opening.index("pip install kimono-interop") < opening.index("make test")
+    assert "with KimonoClient() as kimono:" in opening
