@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import os
+import re
 import signal
 import subprocess
 import sys
-import time
 from dataclasses import fields
+from types import SimpleNamespace
+from typing import Any
 
 import click
-import httpx
 import pytest
 
 import kimono_interop.sandbox
 from kimono_interop import KimonoClient
-from kimono_interop.cli import EXIT_CONFIG, EXIT_ERROR, EXIT_USAGE
+from kimono_interop.cli import EXIT_CONFIG, EXIT_USAGE
 from kimono_interop.cli.sandbox import SANDBOX_HINT, config_options
 from kimono_interop.sandbox import Sandbox, SandboxConfig
 from kimono_interop.sandbox.config import SETTING, Setting
-from tests.support.cli import free_port, run
+from tests.support.cli import cli_process, read_until, run
 
 #: The module's sandbox (the ``sandbox`` fixture of tests/conftest.py).
 SANDBOX = {"students": 30}
@@ -124,9 +124,12 @@ def test_flag_limits_are_the_configs_own() -> None:
 def test_flags_reach_the_config(monkeypatch: pytest.MonkeyPatch) -> None:
     """The command serves exactly the SandboxConfig its flags describe (defaults included)."""
     served: list[SandboxConfig] = []
-    monkeypatch.setattr(
-        kimono_interop.sandbox, "serve", lambda config, **where: served.append(config)
-    )
+
+    def serve(config: SandboxConfig, *, ready: Any, **where: Any) -> None:
+        served.append(config)
+        ready(SimpleNamespace(port=8080))  # what a running sandbox tells the banner
+
+    monkeypatch.setattr(kimono_interop.sandbox, "serve", serve)
     assert run("sandbox").exit_code == 0
     flags = ["--students", "5", "--no-initial-sync", "--references", "flat"]
     result = run("sandbox", *flags, "--task-schema", "1.0", "--fault-token")
@@ -166,51 +169,36 @@ def test_sandbox_without_its_extra_says_what_to_install(monkeypatch: pytest.Monk
 
 # -- the sandbox command, for real ---------------------------------------------------------------
 def test_sandbox_command_serves_and_prints_how_to_use_it() -> None:
-    """The sandbox command serves its data and prints the variables to use it."""
-    port = free_port()
-    command = [sys.executable, "-m", "kimono_interop.cli", "sandbox", "--port", str(port)]
-    proc = subprocess.Popen(
-        [*command, "--students", "5", "--seed", "3"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "COLUMNS": "120"},
-    )
+    """With --port 0 the sandbox listens on a free port and its banner, printed once it
+    listens, names that port: the client connects at once, without waiting."""
+    proc = cli_process("sandbox", "--port", "0", "--students", "5", "--seed", "3")
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
-                break
-            except httpx.TransportError:
-                assert proc.poll() is None, "the sandbox command exited"
-                assert time.monotonic() < deadline, "the sandbox did not start"
-                time.sleep(0.1)
-        with KimonoClient(
-            "sandbox-client", "sandbox-secret", base_url=f"http://127.0.0.1:{port}"
-        ) as kimono:
+        banner = read_until(proc, "KIMONO_CLIENT_SECRET=")
+        url = next(line.split("=", 1)[1].strip() for line in banner if "KIMONO_BASE_URL=" in line)
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+", url) and not url.endswith(":0"), url
+        with KimonoClient("sandbox-client", "sandbox-secret", base_url=url) as kimono:
             assert len(list(kimono.rostering.students.list())) == 5
     finally:
         proc.send_signal(signal.SIGINT)
-        output, _ = proc.communicate(timeout=20)
-    assert proc.returncode == 0, output
-    assert f"KIMONO_BASE_URL=http://127.0.0.1:{port}" in output
-    assert "KIMONO_CLIENT_ID=sandbox-client" in output
-    assert "KIMONO_CLIENT_SECRET=sandbox-secret" in output
+        stdout, stderr = proc.communicate(timeout=20)
+    assert proc.returncode == 0, stdout + stderr
+    assert "KIMONO_CLIENT_ID=sandbox-client" in "".join(banner)
+    assert "KIMONO_CLIENT_SECRET=sandbox-secret" in "".join(banner)
+    assert "GET /v2/interop/data/rostering/students" in stderr  # the access log: stderr
+    assert "GET /v2/interop/data/rostering/students" not in stdout
 
 
-def test_sandbox_command_on_a_taken_port_exits_1(sandbox: Sandbox) -> None:
-    """A port already taken ends the sandbox command with exit 1 and says why."""
-    port = sandbox.url.rsplit(":", 1)[1]
-    done = subprocess.run(
-        [sys.executable, "-m", "kimono_interop.cli", "sandbox", "--port", port, "--students", "1"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-    assert done.returncode == EXIT_ERROR, done.stdout + done.stderr
-    assert f"could not serve on 127.0.0.1:{port}" in done.stderr
+def test_sandbox_command_on_a_taken_port_is_a_usage_error(sandbox: Sandbox) -> None:
+    """A port already taken: exit 2 with a message naming the port and --port 0, and no
+    banner (nothing is announced before the port is bound)."""
+    port = str(sandbox.port)
+    proc = cli_process("sandbox", "--port", port, "--students", "1")
+    stdout, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == EXIT_USAGE, stdout + stderr
+    assert f"Invalid value for '--port': port {port} is already in use" in stderr
+    assert "--port 0" in stderr
+    assert stdout == ""
+    assert "Traceback" not in stderr
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "sandbox.example.test"])

@@ -3,6 +3,8 @@ against the contract, the queue's rules, auth, and the fault knobs."""
 
 from __future__ import annotations
 
+import errno
+import socket
 import time
 from typing import Any
 
@@ -220,6 +222,35 @@ def test_latency_knob_slows_each_answer() -> None:
         started = time.perf_counter()
         list(kimono.rostering.leas.list())
         assert time.perf_counter() - started >= 0.1
+
+
+# -- where it listens ----------------------------------------------------------------------------
+def test_a_taken_port_fails_at_start_with_eaddrinuse() -> None:
+    """The port is bound before the server starts: one already taken fails at once."""
+    with Sandbox(students=1) as first:
+        second = Sandbox(students=1, port=first.port)
+        with pytest.raises(OSError) as taken:
+            second.start()
+        assert taken.value.errno == errno.EADDRINUSE
+        with _client(first) as kimono:  # the first one is untouched
+            assert len(list(kimono.rostering.students.list())) == 1
+
+
+def _has_ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _has_ipv6_loopback(), reason="no IPv6 loopback on this machine")
+def test_it_serves_on_the_ipv6_loopback() -> None:
+    """host="::1" serves over IPv6, and its URL has the address in brackets."""
+    with Sandbox(students=2, host="::1") as sb, _client(sb) as kimono:
+        assert sb.url == f"http://[::1]:{sb.port}"
+        assert len(list(kimono.rostering.students.list())) == 2
 
 
 # -- the shapes the public sources disagree on -------------------------------------------------

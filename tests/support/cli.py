@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import queue
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 
@@ -72,3 +74,36 @@ def wait_for(condition: Callable[[], bool], proc: subprocess.Popen[str], what: s
             proc.kill()
             raise AssertionError(f"{what} did not happen within 20 s: {proc.communicate()}")
         time.sleep(0.01)
+
+
+def read_until(proc: subprocess.Popen[str], marker: str, timeout: float = 20) -> list[str]:
+    """The lines ``proc`` writes to stdout up to the first one holding ``marker``, that one
+    included; fails if ``proc`` ends, or ``timeout`` seconds pass, before it comes.
+
+    The lines are read in a thread, so a process that writes nothing cannot hang the test.
+    """
+    assert proc.stdout is not None, "start the process with stdout=subprocess.PIPE"
+    lines: queue.Queue[str] = queue.Queue()
+    stdout = proc.stdout
+
+    def pump() -> None:
+        for line in stdout:
+            lines.put(line)
+            if marker in line:
+                return
+        lines.put("")  # end of output
+
+    threading.Thread(target=pump, daemon=True).start()
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            proc.kill()
+            raise AssertionError(f"no line with {marker!r} within {timeout} s: {seen}") from None
+        if not line:
+            raise AssertionError(f"the command ended before printing {marker!r}: {seen}")
+        seen.append(line)
+        if marker in line:
+            return seen
