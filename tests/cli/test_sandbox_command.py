@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import click
+import httpx
 import pytest
 
 import kimono_interop.sandbox
@@ -199,6 +200,32 @@ def test_sandbox_command_on_a_taken_port_is_a_usage_error(sandbox: Sandbox) -> N
     assert "--port 0" in stderr
     assert stdout == ""
     assert "Traceback" not in stderr
+
+
+def test_injected_faults_are_one_line_each_not_a_traceback() -> None:
+    """A connection the sandbox drops on purpose (--drop-rate) is one line on stderr, not
+    uvicorn's "Exception in ASGI application" and its traceback."""
+    proc = cli_process("sandbox", "--port", "0", "--students", "1", "--drop-rate", "1")
+    try:
+        banner = read_until(proc, "KIMONO_BASE_URL=")
+        url = banner[-1].split("=", 1)[1].strip()
+        for _ in range(2):
+            with pytest.raises(httpx.TransportError):
+                httpx.get(
+                    f"{url}/v2/interop/data/rostering/students",
+                    auth=("sandbox-client", "sandbox-secret"),
+                )
+    finally:
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=20)
+    assert proc.returncode == 0, stdout + stderr
+    assert "Traceback" not in stderr and "Exception in ASGI application" not in stderr, stderr
+    drops = [line for line in stderr.splitlines() if "dropped connection (fault injection)" in line]
+    assert (
+        drops
+        == ["INFO    GET /v2/interop/data/rostering/students: dropped connection (fault injection)"]
+        * 2
+    )
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "sandbox.example.test"])

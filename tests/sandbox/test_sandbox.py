@@ -4,7 +4,10 @@ against the contract, the queue's rules, auth, and the fault knobs."""
 from __future__ import annotations
 
 import errno
+import os
 import socket
+import subprocess
+import sys
 import time
 from typing import Any
 
@@ -251,6 +254,46 @@ def test_it_serves_on_the_ipv6_loopback() -> None:
     with Sandbox(students=2, host="::1") as sb, _client(sb) as kimono:
         assert sb.url == f"http://[::1]:{sb.port}"
         assert len(list(kimono.rostering.students.list())) == 2
+
+
+#: A script serving an app whose route raises, on the project's loopback server.
+RAISING_ROUTE = """
+import httpx
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from kimono_interop.sandbox.loopback import LoopbackServer
+
+async def broken(request):
+    raise RuntimeError("broken on purpose")
+
+with LoopbackServer(Starlette(routes=[Route("/broken", broken)])) as server:
+    print(httpx.get(server.url + "/broken").status_code)
+"""
+
+
+@pytest.mark.parametrize("log", ["", "debug"])
+def test_a_route_that_raises_is_one_line_on_stderr_not_a_traceback(log: str) -> None:
+    """An exception in an app (a process with no logging set up, as a script's) answers 500
+    and prints one line naming the request and the error, not uvicorn's traceback; the
+    traceback is there at DEBUG level (KIMONO_LOG=debug)."""
+    env = {k: v for k, v in os.environ.items() if k != "KIMONO_LOG"}
+    done = subprocess.run(
+        [sys.executable, "-c", RAISING_ROUTE],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**env, "KIMONO_LOG": log} if log else env,
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "500"), done.stderr
+    assert "Exception in ASGI application" not in done.stderr
+    line = "GET /broken: RuntimeError: broken on purpose (the traceback is logged at DEBUG level)"
+    if not log:
+        assert done.stderr.splitlines() == [line]
+    else:
+        assert line in done.stderr and "Traceback" in done.stderr
+        assert done.stderr.count("Traceback") == 1
 
 
 # -- the shapes the public sources disagree on -------------------------------------------------

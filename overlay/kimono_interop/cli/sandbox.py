@@ -20,12 +20,14 @@ import errno
 import logging
 import sys
 import typing
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from .common import EXIT_CONFIG, err, fail, is_loopback, out
+from .common import EXIT_CONFIG, Settings, err, fail, is_loopback, out
 from .options import KimonoCommand
 
 if TYPE_CHECKING:
@@ -168,10 +170,11 @@ def sandbox(host: str, port: int, allow_remote: bool, **settings: Any) -> None:
             markup=False,
             style="bold yellow",
         )
-    _log_requests()
+    shared = click.get_current_context().find_object(Settings)  # the global options
     listening: list[Sandbox] = []  # the running sandbox, once it listens
     try:
-        serve(config, host=host, port=port, ready=partial(_banner, config, host, listening))
+        with _logging_to_stderr(debug=shared is not None and shared.log_level == "debug"):
+            serve(config, host=host, port=port, ready=partial(_banner, config, host, listening))
     except OSError as exc:
         if listening:  # not a bind error: the port was bound and announced
             raise
@@ -198,13 +201,28 @@ def _banner(config: SandboxConfig, host: str, listening: list[Sandbox], running:
     console.print("Ctrl-C stops it; its state (tokens, acks, queues) lives in memory.")
 
 
-def _log_requests() -> None:
-    """A line per request on stderr (stdout has the banner alone)."""
+@contextmanager
+def _logging_to_stderr(debug: bool) -> Iterator[None]:
+    """A line per request, and per fault injected or error met, on stderr (stdout has the
+    banner alone); an error's traceback only with ``debug`` (``--log-level debug``).
+
+    For as long as the command serves: the loggers are as they were afterwards.
+    """
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    access = logging.getLogger("uvicorn.access")
-    access.addHandler(handler)
-    access.propagate = False
+    handler.setFormatter(logging.Formatter("%(levelname)-7s %(message)s"))
+    loggers = [logging.getLogger(name) for name in ("uvicorn.access", "kimono_interop.sandbox")]
+    before = [(logger.propagate, logger.level) for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.propagate = False  # printed once, here, whatever else logs to stderr
+    loggers[1].setLevel(logging.DEBUG if debug else logging.INFO)
+    try:
+        yield
+    finally:
+        for logger, (propagate, level) in zip(loggers, before, strict=True):
+            logger.removeHandler(handler)
+            logger.propagate = propagate
+            logger.setLevel(level)
 
 
 def _bind_error(exc: OSError, host: str, port: int) -> click.BadParameter:

@@ -6,11 +6,14 @@ use :class:`LoopbackServer`. Only loopback: the servers here hold well-known cre
 
 The port is bound before uvicorn starts (:func:`bound_socket`), so a port that is
 taken fails at once, with an OSError, and port 0 gives a free port known before the
-first request.
+first request. An exception of the app is logged as one line on the
+``kimono_interop.sandbox`` logger (its traceback at DEBUG level), not as uvicorn's
+traceback on stderr.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import threading
@@ -21,6 +24,8 @@ from typing import Any, TypeVar
 import uvicorn
 
 _Server = TypeVar("_Server", bound="LoopbackServer")
+
+log = logging.getLogger("kimono_interop.sandbox")
 
 
 def bound_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
@@ -44,6 +49,55 @@ def bound_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
         sock.close()
         raise
     return sock
+
+
+class DroppedConnection(ConnectionAbortedError):
+    """Raised by an app to break off its answer on purpose (a fault it injects).
+
+    The connection is closed as for any exception, and logged at INFO level only.
+    """
+
+
+class _Logged(Exception):
+    """An exception of the app, already logged in one line; uvicorn must not log it again."""
+
+
+class _SkipLogged(logging.Filter):
+    """Drops uvicorn's "Exception in ASGI application" record (and traceback) for ``_Logged``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], _Logged))
+
+
+_SKIP_LOGGED = _SkipLogged()
+
+
+class _OneLineErrors:
+    """ASGI middleware: an exception of ``app`` is logged in one line, then handed on.
+
+    uvicorn still answers 500 (or closes the connection if the answer had begun), but
+    finds the exception wrapped in ``_Logged`` and, through ``_SkipLogged``, logs nothing.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await self.app(scope, receive, send)
+        except Exception as exc:
+            where = f"{scope.get('method', scope['type'])} {scope.get('path', '')}"
+            if isinstance(exc, DroppedConnection):
+                log.info("%s: %s", where, exc)
+            else:
+                log.warning(
+                    "%s: %s: %s (the traceback is logged at DEBUG level)",
+                    where,
+                    type(exc).__name__,
+                    exc,
+                )
+                log.debug("%s failed", where, exc_info=exc)
+            raise _Logged(str(exc)) from exc
 
 
 class LoopbackServer:
@@ -93,8 +147,9 @@ class LoopbackServer:
     def start(self: _Server) -> _Server:
         """Bind the port (OSError if taken), then serve; return once it accepts connections."""
         self._socket = bound_socket(self.host, self._port)
+        logging.getLogger("uvicorn.error").addFilter(_SKIP_LOGGED)  # once: a set of filters
         config = uvicorn.Config(
-            self.app,
+            _OneLineErrors(self.app),
             http="h11",
             lifespan="off",
             access_log=self._access_log,
