@@ -20,7 +20,7 @@ from kimono_interop.cli import EXIT_CONFIG, EXIT_USAGE
 from kimono_interop.cli.sandbox import SANDBOX_HINT, config_options
 from kimono_interop.sandbox import Sandbox, SandboxConfig
 from kimono_interop.sandbox.config import SETTING, Setting
-from tests.support.cli import cli_process, read_until, run
+from tests.support.cli import cli_process, cli_without, python_without, read_until, run
 
 #: The module's sandbox (the ``sandbox`` fixture of tests/conftest.py).
 SANDBOX = {"students": 30}
@@ -158,14 +158,36 @@ def test_building_the_cli_does_not_import_the_sandbox() -> None:
     assert (done.returncode, done.stdout.strip()) == (0, "False"), done.stderr
 
 
-def test_sandbox_without_its_extra_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without the sandbox's extra the command exits 3 naming it; the others still work."""
-    monkeypatch.setitem(sys.modules, "kimono_interop.sandbox", None)  # import -> ImportError
-    result = run("sandbox", "--students", "5")
-    assert result.exit_code == EXIT_CONFIG, result.output
-    assert "pip install 'kimono-interop[sandbox]'" in result.stderr
-    assert SANDBOX_HINT in result.stderr
-    assert run("--help").exit_code == 0
+# -- without the sandbox's extra (a process where starlette or uvicorn is not installed) --------
+@pytest.mark.parametrize("missing", ["starlette", "uvicorn"])
+def test_importing_the_sandbox_without_its_extra_names_it(missing: str) -> None:
+    """``import kimono_interop.sandbox`` without starlette (or uvicorn) raises an ImportError
+    that names the missing module and the extra to install."""
+    code = (
+        "try:\n"
+        "    import kimono_interop.sandbox\n"
+        "except ImportError as exc:\n"
+        "    print(type(exc).__name__, exc.name, exc, sep='|')\n"
+    )
+    done = subprocess.run(
+        python_without([missing], code), capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    kind, name, message = done.stdout.strip().split("|")
+    assert (kind, name) == ("ModuleNotFoundError", missing)
+    assert "pip install 'kimono-interop[sandbox]'" in message and repr(missing) in message
+
+
+@pytest.mark.parametrize("args", [["sandbox", "--port", "0"], ["sandbox", "--help"]])
+def test_the_sandbox_command_without_its_extra_says_what_to_install(args: list[str]) -> None:
+    """Without starlette the sandbox command exits 3 with the extra to install and what is
+    missing, and no traceback; the other commands work as ever."""
+    done = cli_without(["starlette"], *args)
+    assert done.returncode == EXIT_CONFIG, done.stdout + done.stderr
+    assert SANDBOX_HINT in done.stderr and "No module named 'starlette'" in done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    for other in (["--help"], ["tenants", "--help"]):
+        assert cli_without(["starlette"], *other).returncode == 0
 
 
 # -- the sandbox command, for real ---------------------------------------------------------------

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from click.testing import CliRunner, Result
 
@@ -107,3 +107,40 @@ def read_until(proc: subprocess.Popen[str], marker: str, timeout: float = 20) ->
         seen.append(line)
         if marker in line:
             return seen
+
+
+#: Code that makes importing the modules named in ``MISSING`` fail as if not installed.
+_BLOCKER = """
+import sys
+
+class _NotInstalled:
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in MISSING:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+sys.meta_path.insert(0, _NotInstalled())
+"""
+
+
+def python_without(missing: Sequence[str], code: str) -> list[str]:
+    """The command line of a Python process running ``code`` where the packages ``missing``
+    (top-level names, e.g. ``starlette``) cannot be imported, as if not installed."""
+    return [sys.executable, "-c", f"MISSING = {tuple(missing)!r}\n{_BLOCKER}\n{code}"]
+
+
+def cli_without(missing: Sequence[str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``kimono-interop ARGS`` run to its end where the packages ``missing`` are not installed."""
+    code = (
+        "import runpy, sys\n"
+        f"sys.argv = ['kimono-interop', *{list(args)!r}]\n"
+        "runpy.run_module('kimono_interop.cli', run_name='__main__', alter_sys=True)\n"
+    )
+    return subprocess.run(
+        python_without(missing, code),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, **{k: v for k, v in CLEAN_ENV.items() if v is not None}},
+    )

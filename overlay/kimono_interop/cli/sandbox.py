@@ -121,11 +121,12 @@ def _check(
 
 
 def _require_sandbox() -> None:
-    """End with the install hint (exit 3) if the sandbox's extra is missing."""
+    """End with the install hint and what is missing (exit 3) if the sandbox's extra is."""
     try:
         import kimono_interop.sandbox  # noqa: F401  (imported for the ImportError alone)
-    except ImportError:
-        fail(SANDBOX_HINT, EXIT_CONFIG)
+    except ImportError as exc:
+        missing = exc.__cause__ if isinstance(exc.__cause__, ImportError) else exc
+        fail(f"{SANDBOX_HINT} ({missing})", EXIT_CONFIG)
 
 
 @click.command(cls=SandboxCommand)
