@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from click.testing import CliRunner, Result
 
@@ -144,3 +144,53 @@ def cli_without(missing: Sequence[str], *args: str) -> subprocess.CompletedProce
         check=False,
         env={**os.environ, **{k: v for k, v in CLEAN_ENV.items() if v is not None}},
     )
+
+
+#: What ``--help`` must not import: the generated packages, httpx, the client, the sandbox.
+HEAVY_MODULES = (
+    "kimono_interop_data_api",
+    "kimono_interop_api",
+    "httpx",
+    "starlette",
+    "uvicorn",
+    "kimono_interop._client",
+    "kimono_interop.sandbox",
+)
+
+#: Code that puts an empty ``kimono_interop`` package in place of the real one's
+#: ``__init__`` (which imports the whole SDK), so that what the command line itself
+#: imports can be told apart from what the package root does.
+EMPTY_PACKAGE_ROOT = """
+import importlib.util, sys, types
+_spec = importlib.util.find_spec("kimono_interop")
+_root = types.ModuleType("kimono_interop")
+_root.__path__ = list(_spec.submodule_search_locations)
+sys.modules["kimono_interop"] = _root
+"""
+
+
+def heavy(modules: Iterable[str]) -> list[str]:
+    """Those of ``modules`` that are, or are inside, one of :data:`HEAVY_MODULES`."""
+    return sorted(
+        name
+        for name in modules
+        if any(name == h or name.startswith(h + ".") for h in HEAVY_MODULES)
+    )
+
+
+def imported_by_cli(*args: str) -> set[str]:
+    """Every module ``python -X importtime -m kimono_interop.cli ARGS`` imports (it must end 0)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "kimono_interop.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, **{k: v for k, v in CLEAN_ENV.items() if v is not None}},
+    )
+    assert done.returncode == 0, done.stderr
+    return {
+        line.rsplit("|", 1)[1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and not line.rstrip().endswith("| imported package")
+    }
