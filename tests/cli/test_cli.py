@@ -156,10 +156,10 @@ def test_tenants_json_hides_secrets_unless_asked(sandbox: Sandbox) -> None:
 
 
 # -- errors and exit codes ----------------------------------------------------------------------
-def test_wrong_secret_exits_3_without_echoing_it(sandbox: Sandbox) -> None:
+def test_wrong_secret_exits_3_without_echoing_it(sandbox: Sandbox, tmp_path: Path) -> None:
     """A refused secret is a credentials error (exit 3) that never prints the secret."""
     secret = "not-the-secret-4f9c"
-    for command in (["tenants"], ["tasks"], ["export", "--out", "unused"]):
+    for command in (["tenants"], ["tasks"], ["export", "--out", str(tmp_path / "out")]):
         result = run(*flags(sandbox, client_secret=secret), *command)
         assert result.exit_code == EXIT_CONFIG, result.output
         assert "Could not get a Kimono access token" in result.stderr
