@@ -19,7 +19,6 @@ import click
 from click.core import ParameterSource
 
 from .._constants import DEFAULT_BASE_URL
-from .._logging import setup_logging
 from .common import EXIT_INTERRUPTED, Settings
 
 #: Each global option: its flag, then the keyword arguments of its ``click.Option``.
@@ -82,6 +81,13 @@ def _apply(after_command: bool, ctx: click.Context, param: click.Parameter, valu
     if name == "log_level" and value and not ctx.resilient_parsing:
         setup_logging(value.lower())
     return value
+
+
+def setup_logging(level: str) -> None:
+    """The SDK's logging to stderr at ``level`` (its module imports httpx: only when asked)."""
+    from .._logging import setup_logging as setup
+
+    setup(level)
 
 
 class KimonoCommand(click.Command):
