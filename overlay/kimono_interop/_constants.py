@@ -37,6 +37,8 @@ DEFAULT_MAX_RESPONSE_SIZE = 64 * 1024 * 1024
 MAX_TOKEN_RESPONSE_SIZE = 64 * 1024
 #: One exchange's deadline, as a multiple of the read timeout when none is given.
 DEADLINE_PER_READ_TIMEOUT = 3
+#: Headers that carry the service's (or a gateway's) id of a request, in order of preference.
+REQUEST_ID_HEADERS = ("x-request-id", "x-amzn-requestid", "x-correlation-id", "request-id")
 #: The environment variables a client (and the command line) reads for settings not given.
 ENV_BASE_URL = "KIMONO_BASE_URL"
 ENV_CLIENT_ID = "KIMONO_CLIENT_ID"

@@ -99,11 +99,6 @@ def test_help_imports_neither_the_client_nor_the_generated_packages_nor_the_sand
     assert heavy(modules) == []
 
 
-@pytest.mark.xfail(
-    reason="kimono_interop/__init__.py imports the client and the generated models eagerly; "
-    "the command line's own imports are checked by the test above",
-    strict=True,
-)
 def test_help_as_installed_imports_neither_the_generated_packages_nor_the_sandbox() -> None:
     """``kimono-interop --help``, package root included, imports neither the generated
     packages nor starlette and uvicorn (``-X importtime`` lists what it imports)."""
