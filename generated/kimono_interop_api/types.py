@@ -5,8 +5,13 @@ from http import HTTPStatus
 from typing import IO, BinaryIO, Generic, TypeVar
 
 from attrs import define
+from kimono_interop_data_api.types import LAZY as LAZY
 from kimono_interop_data_api.types import UNSET as UNSET
+from kimono_interop_data_api.types import LazyParseError as LazyParseError
 from kimono_interop_data_api.types import Unset as Unset
+from kimono_interop_data_api.types import lazy_fields as lazy_fields
+from kimono_interop_data_api.types import on_lazy_parse_error as on_lazy_parse_error
+from kimono_interop_data_api.types import parse_each as parse_each
 from kimono_interop_data_api.types import parse_enum as parse_enum
 from kimono_interop_data_api.types import parse_id as parse_id
 from kimono_interop_data_api.types import secrets_hidden as secrets_hidden

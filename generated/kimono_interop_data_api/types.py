@@ -1,10 +1,10 @@
 """Contains some shared types for properties"""
 
 import re
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from enum import Enum
 from http import HTTPStatus
-from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, Any, BinaryIO, Generic, Literal, NoReturn, TypeVar
 from uuid import UUID
 
 from attrs import define
@@ -66,6 +66,86 @@ def secrets_hidden(members: dict[str, Any]) -> str:
     from kimono_interop._secrets import redact_mapping  # noqa: PLC0415
 
     return repr(redact_mapping(members))
+
+
+class LazyParseError(ValueError):
+    """A nested object or list of objects that does not fit its model, found at its first read.
+
+    ``from_dict()`` keeps each nested object and list of objects as the JSON it was given,
+    and the first read of the attribute parses it (``lazy_fields``). A parse that fails
+    raises this, chained to the parser's own ``KeyError``, ``ValueError``, ``TypeError``
+    or ``AttributeError``, at that read and at every later one (nothing is stored). The
+    SDK raises its ``ResponseValidationError`` subclass instead (``on_lazy_parse_error``).
+    """
+
+
+def _raise_lazy_parse_error(where: str, error: Exception) -> NoReturn:
+    message = f"{where} does not fit its model ({type(error).__name__}: {error})"
+    raise LazyParseError(message) from error
+
+
+_ON_LAZY_PARSE_ERROR: Callable[[str, Exception], NoReturn] = _raise_lazy_parse_error
+_PARSE_ERRORS = (KeyError, ValueError, TypeError, AttributeError)
+
+
+def on_lazy_parse_error(handler: Callable[[str, Exception], NoReturn]) -> None:
+    """Have ``handler(where, error)`` raise the error of a lazy parse (the SDK calls this).
+
+    ``where`` is ``"Model.field"``, ``error`` what the parser raised. The handler must raise
+    a ``LazyParseError``, from ``error``.
+    """
+    global _ON_LAZY_PARSE_ERROR
+    _ON_LAZY_PARSE_ERROR = handler
+
+
+class _Lazy:
+    def __repr__(self) -> str:
+        return "LAZY"
+
+
+#: A nested field holding ``(LAZY, json)`` parses ``json`` at its first read.
+LAZY: Any = _Lazy()
+
+
+def lazy_fields(model: type, /, **parsers: Callable[[Any], Any]) -> None:
+    """Make each named field of ``model`` (an attrs class with slots) parse at its first read.
+
+    ``from_dict()`` passes each nested object or list of objects to the class as
+    ``(LAZY, json)``. The field keeps its attrs slot, and its class attribute becomes a
+    property over that slot: a read that finds ``(LAZY, json)`` there parses ``json`` with
+    the field's parser, stores the result and returns it; any other value (a model given
+    to the constructor or assigned) is returned as it is. Threads that read first at once
+    may each parse: each gets an equal, complete value, and the last one stored stays.
+    """
+    for name, parse in parsers.items():
+        setattr(model, name, _lazy_property(model, name, parse))
+
+
+def parse_each(parse: Callable[[Any], Any]) -> Callable[[Any], list[Any]]:
+    """The parser of a list of objects: ``parse`` applied to each item, in order."""
+
+    def parse_list(data: Any) -> list[Any]:
+        return [parse(item) for item in data]
+
+    return parse_list
+
+
+def _lazy_property(model: type, name: str, parse: Callable[[Any], Any]) -> property:
+    slot = model.__dict__[name]  # attrs' slot of the field: a member descriptor
+    get, put = slot.__get__, slot.__set__
+    where = f"{model.__name__}.{name}"
+
+    def read(self: Any) -> Any:
+        value = get(self)
+        if type(value) is tuple and len(value) == 2 and value[0] is LAZY:
+            try:
+                value = parse(value[1])
+            except _PARSE_ERRORS as error:
+                _ON_LAZY_PARSE_ERROR(where, error)
+            put(self, value)  # a complete value: a thread never sees a half-parsed one
+        return value
+
+    return property(read, put, slot.__delete__, f"{where}, parsed at its first read.")
 
 
 # The types that `httpx.Client(files=)` can accept, copied from that library.

@@ -12,6 +12,7 @@ from typing import Any
 
 from kimono_interop_data_api.models import TaskAck, TaskAckStatus, TaskAckSys
 
+from ._parsing import parse_nested
 from ._validation import validate_task_id
 
 #: The statuses the ack endpoints take.
@@ -45,7 +46,7 @@ def checked_acks(acks: Iterable[TaskAck | Mapping[str, Any]]) -> list[TaskAck]:
         name = f"acks[{index}]"
         if isinstance(ack, Mapping):
             try:
-                ack = TaskAck.from_dict(dict(ack))
+                ack = parse_nested(TaskAck.from_dict(dict(ack)))
             except (KeyError, ValueError, TypeError, AttributeError) as exc:
                 raise ValueError(
                     f"{name} is not a valid TaskAck: {type(exc).__name__}: {exc}"

@@ -1,23 +1,59 @@
-"""Reading successful answers into models: one envelope rule, one error for a misfit body."""
+"""Reading successful answers into models: one envelope rule, one error for a misfit body.
+
+The generated models parse a nested object or list at its first read, not in
+``from_dict()`` (spec/templates/README.md, "lazy nested models"); a nested value that
+does not fit raises :class:`NestedValidationError` there, a ``ResponseValidationError``.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol, TypeVar
+from typing import Any, NoReturn, Protocol, TypeVar
 
 import httpx
+
+from kimono_interop_data_api.types import LazyParseError, on_lazy_parse_error
 
 from ._exceptions import ResponseValidationError
 
 T = TypeVar("T")
 M = TypeVar("M", covariant=True)
+D = TypeVar("D", bound="_Serialisable")
 
 
 class Model(Protocol[M]):
     """A generated model class: anything with ``from_dict``."""
 
     def from_dict(self, src_dict: Mapping[str, Any], /) -> M: ...
+
+
+class NestedValidationError(ResponseValidationError, LazyParseError):
+    """A model's nested object or list does not match the contract, found at its first read.
+
+    It has no ``response``: the model does not keep the answer it came from.
+    """
+
+
+def _raise_nested(where: str, error: Exception) -> NoReturn:
+    """How a model's lazy parse fails: ``where`` is ``"Model.field"``."""
+    raise NestedValidationError(
+        f"{where} does not match the contract ({type(error).__name__}: {error})", response=None
+    ) from error
+
+
+on_lazy_parse_error(_raise_nested)
+
+
+class _Serialisable(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+def parse_nested(model: D) -> D:
+    """``model`` with its nested objects and lists parsed now, so one that does not fit raises
+    here and not at its first read (for what the caller gave: a body, a tenant)."""
+    model.to_dict()
+    return model
 
 
 def read_json(response: httpx.Response, what: str = "The response") -> Any:

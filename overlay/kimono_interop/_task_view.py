@@ -45,6 +45,7 @@ from kimono_interop_data_api.models import (
 
 from ._acks import make_ack
 from ._ids import canonical_id
+from ._parsing import parse_nested
 
 #: The acknowledgement statuses: success, error, retry, reauthenticate.
 TaskStatus = TaskAckStatus
@@ -182,7 +183,7 @@ class TaskView:
         if self.kind is not TaskKind.GRADES_QUERY or self.data is None:
             return None
         try:
-            return GradesQueryData.from_dict(dict(self.data))
+            return parse_nested(GradesQueryData.from_dict(dict(self.data)))
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
             raise ValueError(
                 f"the grades query of task {self.id} does not have the published shape "

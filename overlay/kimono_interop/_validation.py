@@ -15,6 +15,7 @@ from kimono_interop_data_api.types import parse_id
 
 from ._constants import MAX_PAGE_SIZE
 from ._ids import canonical_id
+from ._parsing import parse_nested
 
 T = TypeVar("T")
 
@@ -168,7 +169,7 @@ def coerce(model: type[T], value: T | Mapping[str, Any], name: str) -> T:
         return value
     if isinstance(value, Mapping):
         try:
-            return model.from_dict(dict(value))  # type: ignore[attr-defined,no-any-return]
+            return parse_nested(model.from_dict(dict(value)))  # type: ignore[attr-defined,no-any-return]
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
             raise ValueError(
                 f"{name} is not a valid {model.__name__} object: {type(exc).__name__}: {exc}"

@@ -85,6 +85,36 @@ CHANGES = (
         r"(?P<before>.*(?::|\[| \|) )?UUID(?P<after>(?:\]| \|).*)?",
         r"(?!.*_attrs_field\(repr=False)(?P<before>.*(?::|\[| \|) )?str(?P<after>(?:\]| \|).*)?",
     ),
+    # After "ids as strings" (its UUID lines would match the declarations below), before
+    # "secret fields out of the repr" (whose removed pattern matches any declaration).
+    Change(
+        "model.py.jinja",
+        "lazy nested models",
+        added=r"from \.\.types import LAZY, lazy_fields, parse_each",
+    ),
+    Change(
+        "model.py.jinja",
+        "lazy nested models",
+        r"(?P<field>\w+): (?:list\[)?[A-Z]\w*\]? \| Unset(?: = UNSET)?",
+        r"(?P<field>\w+): Any(?: = UNSET)?",
+    ),
+    Change(
+        "model.py.jinja",
+        "lazy nested models",
+        r"(?P<field>\w+?)(?:_item)? = [A-Z]\w*\.from_dict\(.+\)",
+        r"(?P<field>\w+)(?:: Any)? = \(LAZY, .+\)",
+    ),
+    Change(
+        "model.py.jinja",
+        "lazy nested models",
+        r"\w+ = \[\]|for \w+_item_data in \(?_\w+\)?:|\w+\.append\(\w+_item\)"
+        r'|_\w+ = d\.pop\("[^"]*"\)',
+    ),
+    Change(
+        "model.py.jinja",
+        "lazy nested models",
+        added=r"lazy_fields\(\w+(?:, \w+=(?:parse_each\(\w+\.from_dict\)|\w+\.from_dict))+\)",
+    ),
     Change(
         "model.py.jinja",
         "secret fields out of the repr",
@@ -148,6 +178,25 @@ CHANGES = (
         drops=("Unset", "Unset.*", "UNSET"),
     ),
     Change("types.py.jinja", "secrets hidden", defines=("secrets_hidden",)),
+    Change(
+        "types.py.jinja",
+        "lazy nested models",
+        added=r"from collections\.abc import Callable",
+        defines=(
+            "LazyParseError",
+            "LazyParseError.*",
+            "_raise_lazy_parse_error",
+            "_ON_LAZY_PARSE_ERROR",
+            "_PARSE_ERRORS",
+            "on_lazy_parse_error",
+            "_Lazy",
+            "_Lazy.*",
+            "LAZY",
+            "lazy_fields",
+            "parse_each",
+            "_lazy_property",
+        ),
+    ),
     Change(
         "models_init.py.jinja",
         "models loaded on first use",

@@ -8,7 +8,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.actor_kind import ActorKind
-from ..types import UNSET, Unset, parse_enum, parse_id, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_enum,
+    parse_id,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="Actor")
 
@@ -135,11 +143,11 @@ class Actor:
         connector_type = d.pop("connector_type", UNSET)
 
         _auth = d.pop("auth", UNSET)
-        auth: AuthType | Unset
+        auth: Any
         if _auth is UNSET:
             auth = UNSET
         else:
-            auth = AuthType.from_dict(_auth)
+            auth = (LAZY, _auth)
 
         actor = cls(
             id,
@@ -173,3 +181,5 @@ class Actor:
 
 
 from ..models.auth_type import AuthType  # noqa: E402
+
+lazy_fields(Actor, auth=AuthType.from_dict)

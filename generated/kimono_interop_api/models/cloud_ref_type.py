@@ -6,7 +6,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_id, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_id,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="CloudRefType")
 
@@ -69,11 +76,11 @@ class CloudRefType:
         generation = d.pop("generation", UNSET)
 
         _env = d.pop("env", UNSET)
-        env: CloudEnvRefType | Unset
+        env: Any
         if _env is UNSET:
             env = UNSET
         else:
-            env = CloudEnvRefType.from_dict(_env)
+            env = (LAZY, _env)
 
         cloud_ref_type = cls(
             id,
@@ -103,3 +110,5 @@ class CloudRefType:
 
 
 from ..models.cloud_env_ref_type import CloudEnvRefType  # noqa: E402
+
+lazy_fields(CloudRefType, env=CloudEnvRefType.from_dict)

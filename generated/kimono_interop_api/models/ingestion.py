@@ -9,7 +9,16 @@ from attrs import field as _attrs_field
 
 from ..models.ingestion_state import IngestionState
 from ..models.ingestion_type import IngestionType
-from ..types import UNSET, Unset, parse_enum, parse_id, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_each,
+    parse_enum,
+    parse_id,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="Ingestion")
 
@@ -228,15 +237,9 @@ class Ingestion:
         has_pending_task = d.pop("has_pending_task", UNSET)
 
         _mass_change_details = d.pop("mass_change_details", UNSET)
-        mass_change_details: list[MassChangeDetail] | Unset = UNSET
+        mass_change_details: Any = UNSET
         if _mass_change_details is not UNSET:
-            mass_change_details = []
-            for mass_change_details_item_data in _mass_change_details:
-                mass_change_details_item = MassChangeDetail.from_dict(
-                    mass_change_details_item_data
-                )
-
-                mass_change_details.append(mass_change_details_item)
+            mass_change_details = (LAZY, _mass_change_details)
 
         def _parse_metadata(data: object) -> IngestionMetadata | None | Unset:
             if data is None:
@@ -298,3 +301,5 @@ class Ingestion:
 
 from ..models.ingestion_metadata import IngestionMetadata  # noqa: E402
 from ..models.mass_change_detail import MassChangeDetail  # noqa: E402
+
+lazy_fields(Ingestion, mass_change_details=parse_each(MassChangeDetail.from_dict))

@@ -6,7 +6,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import secrets_hidden
+from ..types import (
+    LAZY,
+    lazy_fields,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="IngestionResponse")
 
@@ -37,7 +41,7 @@ class IngestionResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        data = Ingestion.from_dict(d.pop("data"))
+        data: Any = (LAZY, d.pop("data"))
 
         ingestion_response = cls(
             data,
@@ -64,3 +68,5 @@ class IngestionResponse:
 
 
 from ..models.ingestion import Ingestion  # noqa: E402
+
+lazy_fields(IngestionResponse, data=Ingestion.from_dict)

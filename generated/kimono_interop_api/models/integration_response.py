@@ -6,7 +6,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import secrets_hidden
+from ..types import (
+    LAZY,
+    lazy_fields,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="IntegrationResponse")
 
@@ -37,7 +41,7 @@ class IntegrationResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        data = Integration.from_dict(d.pop("data"))
+        data: Any = (LAZY, d.pop("data"))
 
         integration_response = cls(
             data,
@@ -64,3 +68,5 @@ class IntegrationResponse:
 
 
 from ..models.integration import Integration  # noqa: E402
+
+lazy_fields(IntegrationResponse, data=Integration.from_dict)

@@ -6,7 +6,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_each,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="IntegrationVersionsResponse")
 
@@ -48,19 +55,14 @@ class IntegrationVersionsResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = IntegrationVersion.from_dict(data_item_data)
-
-            data.append(data_item)
+        data: Any = (LAZY, d.pop("data"))
 
         _paging = d.pop("paging", UNSET)
-        paging: Paging | Unset
+        paging: Any
         if _paging is UNSET:
             paging = UNSET
         else:
-            paging = Paging.from_dict(_paging)
+            paging = (LAZY, _paging)
 
         integration_versions_response = cls(
             data,
@@ -89,3 +91,9 @@ class IntegrationVersionsResponse:
 
 from ..models.integration_version import IntegrationVersion  # noqa: E402
 from ..models.paging import Paging  # noqa: E402
+
+lazy_fields(
+    IntegrationVersionsResponse,
+    data=parse_each(IntegrationVersion.from_dict),
+    paging=Paging.from_dict,
+)

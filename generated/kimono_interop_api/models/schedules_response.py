@@ -6,7 +6,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_each,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="SchedulesResponse")
 
@@ -48,19 +55,14 @@ class SchedulesResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = Schedule.from_dict(data_item_data)
-
-            data.append(data_item)
+        data: Any = (LAZY, d.pop("data"))
 
         _paging = d.pop("paging", UNSET)
-        paging: Paging | Unset
+        paging: Any
         if _paging is UNSET:
             paging = UNSET
         else:
-            paging = Paging.from_dict(_paging)
+            paging = (LAZY, _paging)
 
         schedules_response = cls(
             data,
@@ -89,3 +91,7 @@ class SchedulesResponse:
 
 from ..models.paging import Paging  # noqa: E402
 from ..models.schedule import Schedule  # noqa: E402
+
+lazy_fields(
+    SchedulesResponse, data=parse_each(Schedule.from_dict), paging=Paging.from_dict
+)

@@ -6,7 +6,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import secrets_hidden
+from ..types import (
+    LAZY,
+    lazy_fields,
+    parse_each,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="ScopingSchoolsBulkRequest")
 
@@ -40,12 +45,7 @@ class ScopingSchoolsBulkRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = ScopingSchool.from_dict(data_item_data)
-
-            data.append(data_item)
+        data: Any = (LAZY, d.pop("data"))
 
         scoping_schools_bulk_request = cls(
             data,
@@ -72,3 +72,5 @@ class ScopingSchoolsBulkRequest:
 
 
 from ..models.scoping_school import ScopingSchool  # noqa: E402
+
+lazy_fields(ScopingSchoolsBulkRequest, data=parse_each(ScopingSchool.from_dict))

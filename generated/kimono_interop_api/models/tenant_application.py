@@ -8,7 +8,15 @@ from attrs import field as _attrs_field
 
 from ..models.tenant_application_auth_state import TenantApplicationAuthState
 from ..models.tenant_application_auth_type import TenantApplicationAuthType
-from ..types import UNSET, Unset, parse_enum, parse_id, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_enum,
+    parse_id,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="TenantApplication")
 
@@ -158,18 +166,18 @@ class TenantApplication:
             auth_state = parse_enum(TenantApplicationAuthState, _auth_state)
 
         _options = d.pop("options", UNSET)
-        options: StringMap | Unset
+        options: Any
         if _options is UNSET:
             options = UNSET
         else:
-            options = StringMap.from_dict(_options)
+            options = (LAZY, _options)
 
         _auth_props = d.pop("auth_props", UNSET)
-        auth_props: StringMap | Unset
+        auth_props: Any
         if _auth_props is UNSET:
             auth_props = UNSET
         else:
-            auth_props = StringMap.from_dict(_auth_props)
+            auth_props = (LAZY, _auth_props)
 
         _auth_session_id_pending = d.pop("auth_session_id_pending", UNSET)
         auth_session_id_pending: str | Unset
@@ -181,11 +189,11 @@ class TenantApplication:
         auth_message = d.pop("auth_message", UNSET)
 
         _auth_props_pending = d.pop("auth_props_pending", UNSET)
-        auth_props_pending: StringMap | Unset
+        auth_props_pending: Any
         if _auth_props_pending is UNSET:
             auth_props_pending = UNSET
         else:
-            auth_props_pending = StringMap.from_dict(_auth_props_pending)
+            auth_props_pending = (LAZY, _auth_props_pending)
 
         _auth_state_pending = d.pop("auth_state_pending", UNSET)
         auth_state_pending: TenantApplicationAuthState | Unset
@@ -232,3 +240,10 @@ class TenantApplication:
 
 
 from ..models.string_map import StringMap  # noqa: E402
+
+lazy_fields(
+    TenantApplication,
+    options=StringMap.from_dict,
+    auth_props=StringMap.from_dict,
+    auth_props_pending=StringMap.from_dict,
+)

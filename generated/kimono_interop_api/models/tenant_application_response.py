@@ -6,7 +6,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import secrets_hidden
+from ..types import (
+    LAZY,
+    lazy_fields,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="TenantApplicationResponse")
 
@@ -37,7 +41,7 @@ class TenantApplicationResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        data = TenantApplication.from_dict(d.pop("data"))
+        data: Any = (LAZY, d.pop("data"))
 
         tenant_application_response = cls(
             data,
@@ -64,3 +68,5 @@ class TenantApplicationResponse:
 
 
 from ..models.tenant_application import TenantApplication  # noqa: E402
+
+lazy_fields(TenantApplicationResponse, data=TenantApplication.from_dict)

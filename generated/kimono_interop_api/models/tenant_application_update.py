@@ -7,7 +7,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.tenant_application_auth_state import TenantApplicationAuthState
-from ..types import UNSET, Unset, parse_enum, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_enum,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="TenantApplicationUpdate")
 
@@ -57,11 +64,11 @@ class TenantApplicationUpdate:
         auth_message = d.pop("auth_message", UNSET)
 
         _auth_props_pending = d.pop("auth_props_pending", UNSET)
-        auth_props_pending: StringMap | Unset
+        auth_props_pending: Any
         if _auth_props_pending is UNSET:
             auth_props_pending = UNSET
         else:
-            auth_props_pending = StringMap.from_dict(_auth_props_pending)
+            auth_props_pending = (LAZY, _auth_props_pending)
 
         _auth_state_pending = d.pop("auth_state_pending", UNSET)
         auth_state_pending: TenantApplicationAuthState | Unset
@@ -99,3 +106,5 @@ class TenantApplicationUpdate:
 
 
 from ..models.string_map import StringMap  # noqa: E402
+
+lazy_fields(TenantApplicationUpdate, auth_props_pending=StringMap.from_dict)

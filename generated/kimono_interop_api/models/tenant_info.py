@@ -6,7 +6,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_id, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_id,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="TenantInfo")
 
@@ -203,39 +210,39 @@ class TenantInfo:
         integration = _parse_integration(d.pop("integration", UNSET))
 
         _license_ = d.pop("license", UNSET)
-        license_: TenantLicense | Unset
+        license_: Any
         if _license_ is UNSET:
             license_ = UNSET
         else:
-            license_ = TenantLicense.from_dict(_license_)
+            license_ = (LAZY, _license_)
 
         _status = d.pop("status", UNSET)
-        status: IntegrationStatusType | Unset
+        status: Any
         if _status is UNSET:
             status = UNSET
         else:
-            status = IntegrationStatusType.from_dict(_status)
+            status = (LAZY, _status)
 
         _sis_status = d.pop("sis_status", UNSET)
-        sis_status: IntegrationStatusType | Unset
+        sis_status: Any
         if _sis_status is UNSET:
             sis_status = UNSET
         else:
-            sis_status = IntegrationStatusType.from_dict(_sis_status)
+            sis_status = (LAZY, _sis_status)
 
         _auth = d.pop("auth", UNSET)
-        auth: AuthType | Unset
+        auth: Any
         if _auth is UNSET:
             auth = UNSET
         else:
-            auth = AuthType.from_dict(_auth)
+            auth = (LAZY, _auth)
 
         _app_auth = d.pop("app_auth", UNSET)
-        app_auth: AppAuth | Unset
+        app_auth: Any
         if _app_auth is UNSET:
             app_auth = UNSET
         else:
-            app_auth = AppAuth.from_dict(_app_auth)
+            app_auth = (LAZY, _app_auth)
 
         lti_developer_id = d.pop("lti_developer_id", UNSET)
 
@@ -281,3 +288,12 @@ from ..models.cloud_ref_type import CloudRefType  # noqa: E402
 from ..models.integration_ref_type import IntegrationRefType  # noqa: E402
 from ..models.integration_status_type import IntegrationStatusType  # noqa: E402
 from ..models.tenant_license import TenantLicense  # noqa: E402
+
+lazy_fields(
+    TenantInfo,
+    license_=TenantLicense.from_dict,
+    status=IntegrationStatusType.from_dict,
+    sis_status=IntegrationStatusType.from_dict,
+    auth=AuthType.from_dict,
+    app_auth=AppAuth.from_dict,
+)

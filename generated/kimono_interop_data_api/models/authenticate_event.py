@@ -8,7 +8,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.task_action import TaskAction
-from ..types import UNSET, Unset, parse_enum, parse_id, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_enum,
+    parse_id,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="AuthenticateEvent")
 
@@ -210,11 +218,11 @@ class AuthenticateEvent:
         label = d.pop("label", UNSET)
 
         _data = d.pop("data", UNSET)
-        data: AuthenticateEventData | Unset
+        data: Any
         if _data is UNSET:
             data = UNSET
         else:
-            data = AuthenticateEventData.from_dict(_data)
+            data = (LAZY, _data)
 
         authenticate_event = cls(
             id,
@@ -254,3 +262,5 @@ class AuthenticateEvent:
 
 
 from ..models.authenticate_event_data import AuthenticateEventData  # noqa: E402
+
+lazy_fields(AuthenticateEvent, data=AuthenticateEventData.from_dict)

@@ -6,7 +6,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_each,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="Course")
 
@@ -89,18 +96,18 @@ class Course:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _sys = d.pop("$sys", UNSET)
-        sys: SysType | Unset
+        sys: Any
         if _sys is UNSET:
             sys = UNSET
         else:
-            sys = SysType.from_dict(_sys)
+            sys = (LAZY, _sys)
 
         _ext = d.pop("$ext", UNSET)
-        ext: ExtensionData | Unset
+        ext: Any
         if _ext is UNSET:
             ext = UNSET
         else:
-            ext = ExtensionData.from_dict(_ext)
+            ext = (LAZY, _ext)
 
         local_id = d.pop("local_id", UNSET)
 
@@ -109,22 +116,14 @@ class Course:
         description = d.pop("description", UNSET)
 
         _orgs = d.pop("$orgs", UNSET)
-        orgs: list[OrgRefType] | Unset = UNSET
+        orgs: Any = UNSET
         if _orgs is not UNSET:
-            orgs = []
-            for orgs_item_data in _orgs:
-                orgs_item = OrgRefType.from_dict(orgs_item_data)
-
-                orgs.append(orgs_item)
+            orgs = (LAZY, _orgs)
 
         _sections = d.pop("$sections", UNSET)
-        sections: list[RefType] | Unset = UNSET
+        sections: Any = UNSET
         if _sections is not UNSET:
-            sections = []
-            for sections_item_data in _sections:
-                sections_item = RefType.from_dict(sections_item_data)
-
-                sections.append(sections_item)
+            sections = (LAZY, _sections)
 
         course = cls(
             sys,
@@ -160,3 +159,11 @@ from ..models.extension_data import ExtensionData  # noqa: E402
 from ..models.org_ref_type import OrgRefType  # noqa: E402
 from ..models.ref_type import RefType  # noqa: E402
 from ..models.sys_type import SysType  # noqa: E402
+
+lazy_fields(
+    Course,
+    sys=SysType.from_dict,
+    ext=ExtensionData.from_dict,
+    orgs=parse_each(OrgRefType.from_dict),
+    sections=parse_each(RefType.from_dict),
+)

@@ -6,7 +6,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import secrets_hidden
+from ..types import (
+    LAZY,
+    lazy_fields,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="CourseResponse")
 
@@ -39,7 +43,7 @@ class CourseResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        data = Course.from_dict(d.pop("data"))
+        data: Any = (LAZY, d.pop("data"))
 
         course_response = cls(
             data,
@@ -66,3 +70,5 @@ class CourseResponse:
 
 
 from ..models.course import Course  # noqa: E402
+
+lazy_fields(CourseResponse, data=Course.from_dict)

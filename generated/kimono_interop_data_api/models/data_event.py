@@ -8,7 +8,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.task_action import TaskAction
-from ..types import UNSET, Unset, parse_enum, parse_id, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_enum,
+    parse_id,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="DataEvent")
 
@@ -211,18 +219,18 @@ class DataEvent:
         label = d.pop("label", UNSET)
 
         _data = d.pop("data", UNSET)
-        data: DataEventData | Unset
+        data: Any
         if _data is UNSET:
             data = UNSET
         else:
-            data = DataEventData.from_dict(_data)
+            data = (LAZY, _data)
 
         _changes = d.pop("changes", UNSET)
-        changes: DataEventChanges | Unset
+        changes: Any
         if _changes is UNSET:
             changes = UNSET
         else:
-            changes = DataEventChanges.from_dict(_changes)
+            changes = (LAZY, _changes)
 
         data_event = cls(
             id,
@@ -264,3 +272,5 @@ class DataEvent:
 
 from ..models.data_event_changes import DataEventChanges  # noqa: E402
 from ..models.data_event_data import DataEventData  # noqa: E402
+
+lazy_fields(DataEvent, data=DataEventData.from_dict, changes=DataEventChanges.from_dict)

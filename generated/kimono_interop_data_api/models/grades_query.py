@@ -7,7 +7,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.grades_query_type import GradesQueryType
-from ..types import UNSET, Unset, parse_enum, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_each,
+    parse_enum,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="GradesQuery")
 
@@ -57,13 +65,9 @@ class GradesQuery:
             type_ = parse_enum(GradesQueryType, _type_)
 
         _conditions = d.pop("conditions", UNSET)
-        conditions: list[GradesQueryCondition] | Unset = UNSET
+        conditions: Any = UNSET
         if _conditions is not UNSET:
-            conditions = []
-            for conditions_item_data in _conditions:
-                conditions_item = GradesQueryCondition.from_dict(conditions_item_data)
-
-                conditions.append(conditions_item)
+            conditions = (LAZY, _conditions)
 
         grades_query = cls(
             type_,
@@ -91,3 +95,5 @@ class GradesQuery:
 
 
 from ..models.grades_query_condition import GradesQueryCondition  # noqa: E402
+
+lazy_fields(GradesQuery, conditions=parse_each(GradesQueryCondition.from_dict))

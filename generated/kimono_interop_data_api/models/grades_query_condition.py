@@ -10,7 +10,14 @@ from attrs import field as _attrs_field
 from ..models.grades_query_scope import GradesQueryScope
 from ..models.grades_query_scope_by import GradesQueryScopeBy
 from ..models.grades_summary_type import GradesSummaryType
-from ..types import UNSET, Unset, parse_enum, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_enum,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="GradesQueryCondition")
 
@@ -98,11 +105,11 @@ class GradesQueryCondition:
             scope_by = parse_enum(GradesQueryScopeBy, _scope_by)
 
         _scope_id = d.pop("scope_id", UNSET)
-        scope_id: GradesRef | Unset
+        scope_id: Any
         if _scope_id is UNSET:
             scope_id = UNSET
         else:
-            scope_id = GradesRef.from_dict(_scope_id)
+            scope_id = (LAZY, _scope_id)
 
         _graded_after = d.pop("graded_after", UNSET)
         graded_after: datetime.datetime | Unset
@@ -152,3 +159,5 @@ class GradesQueryCondition:
 
 
 from ..models.grades_ref import GradesRef  # noqa: E402
+
+lazy_fields(GradesQueryCondition, scope_id=GradesRef.from_dict)

@@ -6,7 +6,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_id, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_id,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="GradesQueryData")
 
@@ -65,11 +72,11 @@ class GradesQueryData:
         max_data_content_length = d.pop("max_data_content_length", UNSET)
 
         _query = d.pop("query", UNSET)
-        query: GradesQuery | Unset
+        query: Any
         if _query is UNSET:
             query = UNSET
         else:
-            query = GradesQuery.from_dict(_query)
+            query = (LAZY, _query)
 
         grades_query_data = cls(
             exchange_id,
@@ -98,3 +105,5 @@ class GradesQueryData:
 
 
 from ..models.grades_query import GradesQuery  # noqa: E402
+
+lazy_fields(GradesQueryData, query=GradesQuery.from_dict)

@@ -8,7 +8,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.task_action import TaskAction
-from ..types import UNSET, Unset, parse_enum, parse_id, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_enum,
+    parse_id,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="GradesQueryEvent")
 
@@ -212,11 +220,11 @@ class GradesQueryEvent:
         label = d.pop("label", UNSET)
 
         _data = d.pop("data", UNSET)
-        data: GradesQueryData | Unset
+        data: Any
         if _data is UNSET:
             data = UNSET
         else:
-            data = GradesQueryData.from_dict(_data)
+            data = (LAZY, _data)
 
         grades_query_event = cls(
             id,
@@ -256,3 +264,5 @@ class GradesQueryEvent:
 
 
 from ..models.grades_query_data import GradesQueryData  # noqa: E402
+
+lazy_fields(GradesQueryEvent, data=GradesQueryData.from_dict)

@@ -6,7 +6,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="GradesRef")
 
@@ -58,11 +64,11 @@ class GradesRef:
         name = d.pop("name", UNSET)
 
         _sys = d.pop("$sys", UNSET)
-        sys: RefSys | Unset
+        sys: Any
         if _sys is UNSET:
             sys = UNSET
         else:
-            sys = RefSys.from_dict(_sys)
+            sys = (LAZY, _sys)
 
         grades_ref = cls(
             name,
@@ -90,3 +96,5 @@ class GradesRef:
 
 
 from ..models.ref_sys import RefSys  # noqa: E402
+
+lazy_fields(GradesRef, sys=RefSys.from_dict)

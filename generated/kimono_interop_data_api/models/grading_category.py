@@ -6,7 +6,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="GradingCategory")
 
@@ -108,34 +114,34 @@ class GradingCategory:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _sys = d.pop("$sys", UNSET)
-        sys: SysType | Unset
+        sys: Any
         if _sys is UNSET:
             sys = UNSET
         else:
-            sys = SysType.from_dict(_sys)
+            sys = (LAZY, _sys)
 
         _ext = d.pop("$ext", UNSET)
-        ext: ExtensionData | Unset
+        ext: Any
         if _ext is UNSET:
             ext = UNSET
         else:
-            ext = ExtensionData.from_dict(_ext)
+            ext = (LAZY, _ext)
 
         name = d.pop("name", UNSET)
 
         _term = d.pop("$term", UNSET)
-        term: TermRefType | Unset
+        term: Any
         if _term is UNSET:
             term = UNSET
         else:
-            term = TermRefType.from_dict(_term)
+            term = (LAZY, _term)
 
         _section = d.pop("$section", UNSET)
-        section: RefType | Unset
+        section: Any
         if _section is UNSET:
             section = UNSET
         else:
-            section = RefType.from_dict(_section)
+            section = (LAZY, _section)
 
         def _parse_schools(
             data: object,
@@ -218,3 +224,11 @@ from ..models.org_ref_type import OrgRefType  # noqa: E402
 from ..models.ref_type import RefType  # noqa: E402
 from ..models.sys_type import SysType  # noqa: E402
 from ..models.term_ref_type import TermRefType  # noqa: E402
+
+lazy_fields(
+    GradingCategory,
+    sys=SysType.from_dict,
+    ext=ExtensionData.from_dict,
+    term=TermRefType.from_dict,
+    section=RefType.from_dict,
+)

@@ -8,7 +8,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.task_action import TaskAction
-from ..types import UNSET, Unset, parse_enum, parse_id, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_enum,
+    parse_id,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="LifecycleEvent")
 
@@ -203,11 +211,11 @@ class LifecycleEvent:
         label = d.pop("label", UNSET)
 
         _data = d.pop("data", UNSET)
-        data: LifecycleEventData | Unset
+        data: Any
         if _data is UNSET:
             data = UNSET
         else:
-            data = LifecycleEventData.from_dict(_data)
+            data = (LAZY, _data)
 
         lifecycle_event = cls(
             id,
@@ -247,3 +255,5 @@ class LifecycleEvent:
 
 
 from ..models.lifecycle_event_data import LifecycleEventData  # noqa: E402
+
+lazy_fields(LifecycleEvent, data=LifecycleEventData.from_dict)

@@ -7,7 +7,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_id, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_id,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="MembershipRefSys")
 
@@ -111,18 +118,18 @@ class MembershipRefSys:
         label = d.pop("label", UNSET)
 
         _source_id = d.pop("source_id", UNSET)
-        source_id: IdMap | Unset
+        source_id: Any
         if _source_id is UNSET:
             source_id = UNSET
         else:
-            source_id = IdMap.from_dict(_source_id)
+            source_id = (LAZY, _source_id)
 
         _app_id = d.pop("app_id", UNSET)
-        app_id: IdMap | Unset
+        app_id: Any
         if _app_id is UNSET:
             app_id = UNSET
         else:
-            app_id = IdMap.from_dict(_app_id)
+            app_id = (LAZY, _app_id)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
@@ -143,11 +150,11 @@ class MembershipRefSys:
             )
 
         _membership = d.pop("$membership", UNSET)
-        membership: MembershipType | Unset
+        membership: Any
         if _membership is UNSET:
             membership = UNSET
         else:
-            membership = MembershipType.from_dict(_membership)
+            membership = (LAZY, _membership)
 
         membership_ref_sys = cls(
             id,
@@ -182,3 +189,10 @@ class MembershipRefSys:
 
 from ..models.id_map import IdMap  # noqa: E402
 from ..models.membership_type import MembershipType  # noqa: E402
+
+lazy_fields(
+    MembershipRefSys,
+    source_id=IdMap.from_dict,
+    app_id=IdMap.from_dict,
+    membership=MembershipType.from_dict,
+)

@@ -6,7 +6,15 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_id, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_each,
+    parse_id,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="Org")
 
@@ -114,11 +122,11 @@ class Org:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _sys = d.pop("$sys", UNSET)
-        sys: OrgSysType | Unset
+        sys: Any
         if _sys is UNSET:
             sys = UNSET
         else:
-            sys = OrgSysType.from_dict(_sys)
+            sys = (LAZY, _sys)
 
         _id = d.pop("id", UNSET)
         id: str | Unset
@@ -128,49 +136,37 @@ class Org:
             id = parse_id(_id)
 
         _ext = d.pop("$ext", UNSET)
-        ext: ExtensionData | Unset
+        ext: Any
         if _ext is UNSET:
             ext = UNSET
         else:
-            ext = ExtensionData.from_dict(_ext)
+            ext = (LAZY, _ext)
 
         local_id = d.pop("local_id", UNSET)
 
         name = d.pop("name", UNSET)
 
         _parent = d.pop("$parent", UNSET)
-        parent: OrgRefType | Unset
+        parent: Any
         if _parent is UNSET:
             parent = UNSET
         else:
-            parent = OrgRefType.from_dict(_parent)
+            parent = (LAZY, _parent)
 
         _children = d.pop("$children", UNSET)
-        children: list[OrgRefType] | Unset = UNSET
+        children: Any = UNSET
         if _children is not UNSET:
-            children = []
-            for children_item_data in _children:
-                children_item = OrgRefType.from_dict(children_item_data)
-
-                children.append(children_item)
+            children = (LAZY, _children)
 
         _students = d.pop("$students", UNSET)
-        students: list[PersonMembershipRefType] | Unset = UNSET
+        students: Any = UNSET
         if _students is not UNSET:
-            students = []
-            for students_item_data in _students:
-                students_item = PersonMembershipRefType.from_dict(students_item_data)
-
-                students.append(students_item)
+            students = (LAZY, _students)
 
         _teachers = d.pop("$teachers", UNSET)
-        teachers: list[PersonMembershipRefType] | Unset = UNSET
+        teachers: Any = UNSET
         if _teachers is not UNSET:
-            teachers = []
-            for teachers_item_data in _teachers:
-                teachers_item = PersonMembershipRefType.from_dict(teachers_item_data)
-
-                teachers.append(teachers_item)
+            teachers = (LAZY, _teachers)
 
         org = cls(
             sys,
@@ -208,3 +204,13 @@ from ..models.extension_data import ExtensionData  # noqa: E402
 from ..models.org_ref_type import OrgRefType  # noqa: E402
 from ..models.org_sys_type import OrgSysType  # noqa: E402
 from ..models.person_membership_ref_type import PersonMembershipRefType  # noqa: E402
+
+lazy_fields(
+    Org,
+    sys=OrgSysType.from_dict,
+    ext=ExtensionData.from_dict,
+    parent=OrgRefType.from_dict,
+    children=parse_each(OrgRefType.from_dict),
+    students=parse_each(PersonMembershipRefType.from_dict),
+    teachers=parse_each(PersonMembershipRefType.from_dict),
+)

@@ -8,7 +8,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.org_type import OrgType
-from ..types import UNSET, Unset, parse_enum, parse_id, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_enum,
+    parse_id,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="OrgMembershipRefType")
 
@@ -129,18 +137,18 @@ class OrgMembershipRefType:
         label = d.pop("label", UNSET)
 
         _source_id = d.pop("source_id", UNSET)
-        source_id: IdMap | Unset
+        source_id: Any
         if _source_id is UNSET:
             source_id = UNSET
         else:
-            source_id = IdMap.from_dict(_source_id)
+            source_id = (LAZY, _source_id)
 
         _app_id = d.pop("app_id", UNSET)
-        app_id: IdMap | Unset
+        app_id: Any
         if _app_id is UNSET:
             app_id = UNSET
         else:
-            app_id = IdMap.from_dict(_app_id)
+            app_id = (LAZY, _app_id)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
@@ -161,11 +169,11 @@ class OrgMembershipRefType:
             )
 
         _membership = d.pop("$membership", UNSET)
-        membership: MembershipType | Unset
+        membership: Any
         if _membership is UNSET:
             membership = UNSET
         else:
-            membership = MembershipType.from_dict(_membership)
+            membership = (LAZY, _membership)
 
         _org_type = d.pop("org_type", UNSET)
         org_type: OrgType | Unset
@@ -175,11 +183,11 @@ class OrgMembershipRefType:
             org_type = parse_enum(OrgType, _org_type)
 
         _sys = d.pop("$sys", UNSET)
-        sys: OrgMembershipRefSys | Unset
+        sys: Any
         if _sys is UNSET:
             sys = UNSET
         else:
-            sys = OrgMembershipRefSys.from_dict(_sys)
+            sys = (LAZY, _sys)
 
         org_membership_ref_type = cls(
             id,
@@ -217,3 +225,11 @@ class OrgMembershipRefType:
 from ..models.id_map import IdMap  # noqa: E402
 from ..models.membership_type import MembershipType  # noqa: E402
 from ..models.org_membership_ref_sys import OrgMembershipRefSys  # noqa: E402
+
+lazy_fields(
+    OrgMembershipRefType,
+    source_id=IdMap.from_dict,
+    app_id=IdMap.from_dict,
+    membership=MembershipType.from_dict,
+    sys=OrgMembershipRefSys.from_dict,
+)

@@ -8,7 +8,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.org_type import OrgType
-from ..types import UNSET, Unset, parse_enum, parse_id, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_enum,
+    parse_id,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="OrgRefType")
 
@@ -117,18 +125,18 @@ class OrgRefType:
         label = d.pop("label", UNSET)
 
         _source_id = d.pop("source_id", UNSET)
-        source_id: IdMap | Unset
+        source_id: Any
         if _source_id is UNSET:
             source_id = UNSET
         else:
-            source_id = IdMap.from_dict(_source_id)
+            source_id = (LAZY, _source_id)
 
         _app_id = d.pop("app_id", UNSET)
-        app_id: IdMap | Unset
+        app_id: Any
         if _app_id is UNSET:
             app_id = UNSET
         else:
-            app_id = IdMap.from_dict(_app_id)
+            app_id = (LAZY, _app_id)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
@@ -156,11 +164,11 @@ class OrgRefType:
             org_type = parse_enum(OrgType, _org_type)
 
         _sys = d.pop("$sys", UNSET)
-        sys: OrgRefSys | Unset
+        sys: Any
         if _sys is UNSET:
             sys = UNSET
         else:
-            sys = OrgRefSys.from_dict(_sys)
+            sys = (LAZY, _sys)
 
         org_ref_type = cls(
             id,
@@ -196,3 +204,10 @@ class OrgRefType:
 
 from ..models.id_map import IdMap  # noqa: E402
 from ..models.org_ref_sys import OrgRefSys  # noqa: E402
+
+lazy_fields(
+    OrgRefType,
+    source_id=IdMap.from_dict,
+    app_id=IdMap.from_dict,
+    sys=OrgRefSys.from_dict,
+)

@@ -6,7 +6,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import secrets_hidden
+from ..types import (
+    LAZY,
+    lazy_fields,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="OrgResponse")
 
@@ -41,7 +45,7 @@ class OrgResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        data = Org.from_dict(d.pop("data"))
+        data: Any = (LAZY, d.pop("data"))
 
         org_response = cls(
             data,
@@ -68,3 +72,5 @@ class OrgResponse:
 
 
 from ..models.org import Org  # noqa: E402
+
+lazy_fields(OrgResponse, data=Org.from_dict)

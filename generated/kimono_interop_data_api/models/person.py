@@ -7,7 +7,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_each,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="Person")
 
@@ -140,32 +147,32 @@ class Person:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        sys = PersonSysType.from_dict(d.pop("$sys"))
+        sys: Any = (LAZY, d.pop("$sys"))
 
         _ext = d.pop("$ext", UNSET)
-        ext: ExtensionData | Unset
+        ext: Any
         if _ext is UNSET:
             ext = UNSET
         else:
-            ext = ExtensionData.from_dict(_ext)
+            ext = (LAZY, _ext)
 
         local_id = d.pop("local_id", UNSET)
 
         state_id = d.pop("state_id", UNSET)
 
         _name = d.pop("name", UNSET)
-        name: NameType | Unset
+        name: Any
         if _name is UNSET:
             name = UNSET
         else:
-            name = NameType.from_dict(_name)
+            name = (LAZY, _name)
 
         _address = d.pop("address", UNSET)
-        address: AddressType | Unset
+        address: Any
         if _address is UNSET:
             address = UNSET
         else:
-            address = AddressType.from_dict(_address)
+            address = (LAZY, _address)
 
         phone = d.pop("phone", UNSET)
 
@@ -185,22 +192,14 @@ class Person:
         grad_year = d.pop("grad_year", UNSET)
 
         _schools = d.pop("$schools", UNSET)
-        schools: list[OrgMembershipRefType] | Unset = UNSET
+        schools: Any = UNSET
         if _schools is not UNSET:
-            schools = []
-            for schools_item_data in _schools:
-                schools_item = OrgMembershipRefType.from_dict(schools_item_data)
-
-                schools.append(schools_item)
+            schools = (LAZY, _schools)
 
         _sections = d.pop("$sections", UNSET)
-        sections: list[MembershipRefType] | Unset = UNSET
+        sections: Any = UNSET
         if _sections is not UNSET:
-            sections = []
-            for sections_item_data in _sections:
-                sections_item = MembershipRefType.from_dict(sections_item_data)
-
-                sections.append(sections_item)
+            sections = (LAZY, _sections)
 
         person = cls(
             sys,
@@ -245,3 +244,13 @@ from ..models.membership_ref_type import MembershipRefType  # noqa: E402
 from ..models.name_type import NameType  # noqa: E402
 from ..models.org_membership_ref_type import OrgMembershipRefType  # noqa: E402
 from ..models.person_sys_type import PersonSysType  # noqa: E402
+
+lazy_fields(
+    Person,
+    sys=PersonSysType.from_dict,
+    ext=ExtensionData.from_dict,
+    name=NameType.from_dict,
+    address=AddressType.from_dict,
+    schools=parse_each(OrgMembershipRefType.from_dict),
+    sections=parse_each(MembershipRefType.from_dict),
+)

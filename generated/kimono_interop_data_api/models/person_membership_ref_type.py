@@ -8,7 +8,15 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.person_type import PersonType
-from ..types import UNSET, Unset, parse_enum, parse_id, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_enum,
+    parse_id,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="PersonMembershipRefType")
 
@@ -130,18 +138,18 @@ class PersonMembershipRefType:
         label = d.pop("label", UNSET)
 
         _source_id = d.pop("source_id", UNSET)
-        source_id: IdMap | Unset
+        source_id: Any
         if _source_id is UNSET:
             source_id = UNSET
         else:
-            source_id = IdMap.from_dict(_source_id)
+            source_id = (LAZY, _source_id)
 
         _app_id = d.pop("app_id", UNSET)
-        app_id: IdMap | Unset
+        app_id: Any
         if _app_id is UNSET:
             app_id = UNSET
         else:
-            app_id = IdMap.from_dict(_app_id)
+            app_id = (LAZY, _app_id)
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset
@@ -162,11 +170,11 @@ class PersonMembershipRefType:
             )
 
         _membership = d.pop("$membership", UNSET)
-        membership: MembershipType | Unset
+        membership: Any
         if _membership is UNSET:
             membership = UNSET
         else:
-            membership = MembershipType.from_dict(_membership)
+            membership = (LAZY, _membership)
 
         _person_type = d.pop("person_type", UNSET)
         person_type: PersonType | Unset
@@ -176,11 +184,11 @@ class PersonMembershipRefType:
             person_type = parse_enum(PersonType, _person_type)
 
         _sys = d.pop("$sys", UNSET)
-        sys: PersonMembershipRefSys | Unset
+        sys: Any
         if _sys is UNSET:
             sys = UNSET
         else:
-            sys = PersonMembershipRefSys.from_dict(_sys)
+            sys = (LAZY, _sys)
 
         person_membership_ref_type = cls(
             id,
@@ -218,3 +226,11 @@ class PersonMembershipRefType:
 from ..models.id_map import IdMap  # noqa: E402
 from ..models.membership_type import MembershipType  # noqa: E402
 from ..models.person_membership_ref_sys import PersonMembershipRefSys  # noqa: E402
+
+lazy_fields(
+    PersonMembershipRefType,
+    source_id=IdMap.from_dict,
+    app_id=IdMap.from_dict,
+    membership=MembershipType.from_dict,
+    sys=PersonMembershipRefSys.from_dict,
+)

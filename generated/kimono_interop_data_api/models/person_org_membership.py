@@ -8,7 +8,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.membership_status import MembershipStatus
-from ..types import UNSET, Unset, parse_enum, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_enum,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="PersonOrgMembership")
 
@@ -97,25 +104,25 @@ class PersonOrgMembership:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _sys = d.pop("$sys", UNSET)
-        sys: MembershipSysType | Unset
+        sys: Any
         if _sys is UNSET:
             sys = UNSET
         else:
-            sys = MembershipSysType.from_dict(_sys)
+            sys = (LAZY, _sys)
 
         _org = d.pop("$org", UNSET)
-        org: OrgRefType | Unset
+        org: Any
         if _org is UNSET:
             org = UNSET
         else:
-            org = OrgRefType.from_dict(_org)
+            org = (LAZY, _org)
 
         _person = d.pop("$person", UNSET)
-        person: PersonRefType | Unset
+        person: Any
         if _person is UNSET:
             person = UNSET
         else:
-            person = PersonRefType.from_dict(_person)
+            person = (LAZY, _person)
 
         _status = d.pop("status", UNSET)
         status: MembershipStatus | Unset
@@ -176,3 +183,10 @@ class PersonOrgMembership:
 from ..models.membership_sys_type import MembershipSysType  # noqa: E402
 from ..models.org_ref_type import OrgRefType  # noqa: E402
 from ..models.person_ref_type import PersonRefType  # noqa: E402
+
+lazy_fields(
+    PersonOrgMembership,
+    sys=MembershipSysType.from_dict,
+    org=OrgRefType.from_dict,
+    person=PersonRefType.from_dict,
+)

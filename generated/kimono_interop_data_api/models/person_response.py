@@ -6,7 +6,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import secrets_hidden
+from ..types import (
+    LAZY,
+    lazy_fields,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="PersonResponse")
 
@@ -40,7 +44,7 @@ class PersonResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        data = Person.from_dict(d.pop("data"))
+        data: Any = (LAZY, d.pop("data"))
 
         person_response = cls(
             data,
@@ -67,3 +71,5 @@ class PersonResponse:
 
 
 from ..models.person import Person  # noqa: E402
+
+lazy_fields(PersonResponse, data=Person.from_dict)

@@ -8,7 +8,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.membership_status import MembershipStatus
-from ..types import UNSET, Unset, parse_enum, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_enum,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="PersonSectionMembership")
 
@@ -101,25 +108,25 @@ class PersonSectionMembership:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _sys = d.pop("$sys", UNSET)
-        sys: MembershipSysType | Unset
+        sys: Any
         if _sys is UNSET:
             sys = UNSET
         else:
-            sys = MembershipSysType.from_dict(_sys)
+            sys = (LAZY, _sys)
 
         _section = d.pop("$section", UNSET)
-        section: RefType | Unset
+        section: Any
         if _section is UNSET:
             section = UNSET
         else:
-            section = RefType.from_dict(_section)
+            section = (LAZY, _section)
 
         _person = d.pop("$person", UNSET)
-        person: PersonRefType | Unset
+        person: Any
         if _person is UNSET:
             person = UNSET
         else:
-            person = PersonRefType.from_dict(_person)
+            person = (LAZY, _person)
 
         _status = d.pop("status", UNSET)
         status: MembershipStatus | Unset
@@ -180,3 +187,10 @@ class PersonSectionMembership:
 from ..models.membership_sys_type import MembershipSysType  # noqa: E402
 from ..models.person_ref_type import PersonRefType  # noqa: E402
 from ..models.ref_type import RefType  # noqa: E402
+
+lazy_fields(
+    PersonSectionMembership,
+    sys=MembershipSysType.from_dict,
+    section=RefType.from_dict,
+    person=PersonRefType.from_dict,
+)

@@ -6,7 +6,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_each,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="Section")
 
@@ -120,18 +127,18 @@ class Section:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _sys = d.pop("$sys", UNSET)
-        sys: SysType | Unset
+        sys: Any
         if _sys is UNSET:
             sys = UNSET
         else:
-            sys = SysType.from_dict(_sys)
+            sys = (LAZY, _sys)
 
         _ext = d.pop("$ext", UNSET)
-        ext: ExtensionData | Unset
+        ext: Any
         if _ext is UNSET:
             ext = UNSET
         else:
-            ext = ExtensionData.from_dict(_ext)
+            ext = (LAZY, _ext)
 
         local_id = d.pop("local_id", UNSET)
 
@@ -140,45 +147,33 @@ class Section:
         description = d.pop("description", UNSET)
 
         _terms = d.pop("$terms", UNSET)
-        terms: list[TermRefType] | Unset = UNSET
+        terms: Any = UNSET
         if _terms is not UNSET:
-            terms = []
-            for terms_item_data in _terms:
-                terms_item = TermRefType.from_dict(terms_item_data)
-
-                terms.append(terms_item)
+            terms = (LAZY, _terms)
 
         _course = d.pop("$course", UNSET)
-        course: RefType | Unset
+        course: Any
         if _course is UNSET:
             course = UNSET
         else:
-            course = RefType.from_dict(_course)
+            course = (LAZY, _course)
 
         _org = d.pop("$org", UNSET)
-        org: OrgRefType | Unset
+        org: Any
         if _org is UNSET:
             org = UNSET
         else:
-            org = OrgRefType.from_dict(_org)
+            org = (LAZY, _org)
 
         _teachers = d.pop("$teachers", UNSET)
-        teachers: list[PersonMembershipRefType] | Unset = UNSET
+        teachers: Any = UNSET
         if _teachers is not UNSET:
-            teachers = []
-            for teachers_item_data in _teachers:
-                teachers_item = PersonMembershipRefType.from_dict(teachers_item_data)
-
-                teachers.append(teachers_item)
+            teachers = (LAZY, _teachers)
 
         _students = d.pop("$students", UNSET)
-        students: list[PersonMembershipRefType] | Unset = UNSET
+        students: Any = UNSET
         if _students is not UNSET:
-            students = []
-            for students_item_data in _students:
-                students_item = PersonMembershipRefType.from_dict(students_item_data)
-
-                students.append(students_item)
+            students = (LAZY, _students)
 
         section = cls(
             sys,
@@ -219,3 +214,14 @@ from ..models.person_membership_ref_type import PersonMembershipRefType  # noqa:
 from ..models.ref_type import RefType  # noqa: E402
 from ..models.sys_type import SysType  # noqa: E402
 from ..models.term_ref_type import TermRefType  # noqa: E402
+
+lazy_fields(
+    Section,
+    sys=SysType.from_dict,
+    ext=ExtensionData.from_dict,
+    terms=parse_each(TermRefType.from_dict),
+    course=RefType.from_dict,
+    org=OrgRefType.from_dict,
+    teachers=parse_each(PersonMembershipRefType.from_dict),
+    students=parse_each(PersonMembershipRefType.from_dict),
+)

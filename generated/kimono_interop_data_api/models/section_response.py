@@ -6,7 +6,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import secrets_hidden
+from ..types import (
+    LAZY,
+    lazy_fields,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="SectionResponse")
 
@@ -39,7 +43,7 @@ class SectionResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        data = Section.from_dict(d.pop("data"))
+        data: Any = (LAZY, d.pop("data"))
 
         section_response = cls(
             data,
@@ -66,3 +70,5 @@ class SectionResponse:
 
 
 from ..models.section import Section  # noqa: E402
+
+lazy_fields(SectionResponse, data=Section.from_dict)

@@ -7,7 +7,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_id, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_id,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="SysType")
 
@@ -119,18 +126,18 @@ class SysType:
             )
 
         _source_id = d.pop("source_id", UNSET)
-        source_id: IdMap | Unset
+        source_id: Any
         if _source_id is UNSET:
             source_id = UNSET
         else:
-            source_id = IdMap.from_dict(_source_id)
+            source_id = (LAZY, _source_id)
 
         _app_id = d.pop("app_id", UNSET)
-        app_id: IdMap | Unset
+        app_id: Any
         if _app_id is UNSET:
             app_id = UNSET
         else:
-            app_id = IdMap.from_dict(_app_id)
+            app_id = (LAZY, _app_id)
 
         sys_type = cls(
             id,
@@ -164,3 +171,5 @@ class SysType:
 
 
 from ..models.id_map import IdMap  # noqa: E402
+
+lazy_fields(SysType, source_id=IdMap.from_dict, app_id=IdMap.from_dict)

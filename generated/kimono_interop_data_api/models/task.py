@@ -10,7 +10,15 @@ from attrs import field as _attrs_field
 from ..models.sync_origin import SyncOrigin
 from ..models.task_action import TaskAction
 from ..models.task_event_type import TaskEventType
-from ..types import UNSET, Unset, parse_enum, parse_id, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_enum,
+    parse_id,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="Task")
 
@@ -362,18 +370,18 @@ class Task:
             type_ = parse_enum(TaskEventType, _type_)
 
         _data = d.pop("data", UNSET)
-        data: TaskData | Unset
+        data: Any
         if _data is UNSET:
             data = UNSET
         else:
-            data = TaskData.from_dict(_data)
+            data = (LAZY, _data)
 
         _changes = d.pop("changes", UNSET)
-        changes: TaskChanges | Unset
+        changes: Any
         if _changes is UNSET:
             changes = UNSET
         else:
-            changes = TaskChanges.from_dict(_changes)
+            changes = (LAZY, _changes)
 
         _origin = d.pop("origin", UNSET)
         origin: SyncOrigin | Unset
@@ -383,67 +391,67 @@ class Task:
             origin = parse_enum(SyncOrigin, _origin)
 
         _dataEvent = d.pop("dataEvent", UNSET)
-        dataEvent: TaskEventV1 | Unset
+        dataEvent: Any
         if _dataEvent is UNSET:
             dataEvent = UNSET
         else:
-            dataEvent = TaskEventV1.from_dict(_dataEvent)
+            dataEvent = (LAZY, _dataEvent)
 
         _syncEvent = d.pop("syncEvent", UNSET)
-        syncEvent: TaskEventV1 | Unset
+        syncEvent: Any
         if _syncEvent is UNSET:
             syncEvent = UNSET
         else:
-            syncEvent = TaskEventV1.from_dict(_syncEvent)
+            syncEvent = (LAZY, _syncEvent)
 
         _lifecycleEvent = d.pop("lifecycleEvent", UNSET)
-        lifecycleEvent: TaskEventV1 | Unset
+        lifecycleEvent: Any
         if _lifecycleEvent is UNSET:
             lifecycleEvent = UNSET
         else:
-            lifecycleEvent = TaskEventV1.from_dict(_lifecycleEvent)
+            lifecycleEvent = (LAZY, _lifecycleEvent)
 
         _gradesQuery = d.pop("gradesQuery", UNSET)
-        gradesQuery: TaskEventV1 | Unset
+        gradesQuery: Any
         if _gradesQuery is UNSET:
             gradesQuery = UNSET
         else:
-            gradesQuery = TaskEventV1.from_dict(_gradesQuery)
+            gradesQuery = (LAZY, _gradesQuery)
 
         _data_event = d.pop("data_event", UNSET)
-        data_event: DataEvent | Unset
+        data_event: Any
         if _data_event is UNSET:
             data_event = UNSET
         else:
-            data_event = DataEvent.from_dict(_data_event)
+            data_event = (LAZY, _data_event)
 
         _sync_event = d.pop("sync_event", UNSET)
-        sync_event: SyncEvent | Unset
+        sync_event: Any
         if _sync_event is UNSET:
             sync_event = UNSET
         else:
-            sync_event = SyncEvent.from_dict(_sync_event)
+            sync_event = (LAZY, _sync_event)
 
         _lifecycle_event = d.pop("lifecycle_event", UNSET)
-        lifecycle_event: LifecycleEvent | Unset
+        lifecycle_event: Any
         if _lifecycle_event is UNSET:
             lifecycle_event = UNSET
         else:
-            lifecycle_event = LifecycleEvent.from_dict(_lifecycle_event)
+            lifecycle_event = (LAZY, _lifecycle_event)
 
         _grades_query = d.pop("grades_query", UNSET)
-        grades_query: GradesQueryEvent | Unset
+        grades_query: Any
         if _grades_query is UNSET:
             grades_query = UNSET
         else:
-            grades_query = GradesQueryEvent.from_dict(_grades_query)
+            grades_query = (LAZY, _grades_query)
 
         _authenticate = d.pop("authenticate", UNSET)
-        authenticate: AuthenticateEvent | Unset
+        authenticate: Any
         if _authenticate is UNSET:
             authenticate = UNSET
         else:
-            authenticate = AuthenticateEvent.from_dict(_authenticate)
+            authenticate = (LAZY, _authenticate)
 
         task = cls(
             id,
@@ -502,3 +510,18 @@ from ..models.sync_event import SyncEvent  # noqa: E402
 from ..models.task_changes import TaskChanges  # noqa: E402
 from ..models.task_data import TaskData  # noqa: E402
 from ..models.task_event_v1 import TaskEventV1  # noqa: E402
+
+lazy_fields(
+    Task,
+    data=TaskData.from_dict,
+    changes=TaskChanges.from_dict,
+    dataEvent=TaskEventV1.from_dict,
+    syncEvent=TaskEventV1.from_dict,
+    lifecycleEvent=TaskEventV1.from_dict,
+    gradesQuery=TaskEventV1.from_dict,
+    data_event=DataEvent.from_dict,
+    sync_event=SyncEvent.from_dict,
+    lifecycle_event=LifecycleEvent.from_dict,
+    grades_query=GradesQueryEvent.from_dict,
+    authenticate=AuthenticateEvent.from_dict,
+)

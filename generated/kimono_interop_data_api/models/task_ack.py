@@ -7,7 +7,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.task_ack_status import TaskAckStatus
-from ..types import UNSET, Unset, parse_enum, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_enum,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="TaskAck")
 
@@ -102,27 +109,27 @@ class TaskAck:
         message = d.pop("message", UNSET)
 
         _error = d.pop("error", UNSET)
-        error: ErrorType | Unset
+        error: Any
         if _error is UNSET:
             error = UNSET
         else:
-            error = ErrorType.from_dict(_error)
+            error = (LAZY, _error)
 
         _params = d.pop("params", UNSET)
-        params: TaskAckParams | Unset
+        params: Any
         if _params is UNSET:
             params = UNSET
         else:
-            params = TaskAckParams.from_dict(_params)
+            params = (LAZY, _params)
 
         app_id = d.pop("app_id", UNSET)
 
         _sys = d.pop("$sys", UNSET)
-        sys: TaskAckSys | Unset
+        sys: Any
         if _sys is UNSET:
             sys = UNSET
         else:
-            sys = TaskAckSys.from_dict(_sys)
+            sys = (LAZY, _sys)
 
         task_ack = cls(
             task_id,
@@ -157,3 +164,10 @@ class TaskAck:
 from ..models.error_type import ErrorType  # noqa: E402
 from ..models.task_ack_params import TaskAckParams  # noqa: E402
 from ..models.task_ack_sys import TaskAckSys  # noqa: E402
+
+lazy_fields(
+    TaskAck,
+    error=ErrorType.from_dict,
+    params=TaskAckParams.from_dict,
+    sys=TaskAckSys.from_dict,
+)

@@ -9,7 +9,15 @@ from attrs import field as _attrs_field
 
 from ..models.sync_origin import SyncOrigin
 from ..models.task_action import TaskAction
-from ..types import UNSET, Unset, parse_enum, parse_id, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_enum,
+    parse_id,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="TaskEventV1")
 
@@ -192,18 +200,18 @@ class TaskEventV1:
             origin = parse_enum(SyncOrigin, _origin)
 
         _data = d.pop("data", UNSET)
-        data: TaskEventV1Data | Unset
+        data: Any
         if _data is UNSET:
             data = UNSET
         else:
-            data = TaskEventV1Data.from_dict(_data)
+            data = (LAZY, _data)
 
         _changes = d.pop("changes", UNSET)
-        changes: TaskEventV1Changes | Unset
+        changes: Any
         if _changes is UNSET:
             changes = UNSET
         else:
-            changes = TaskEventV1Changes.from_dict(_changes)
+            changes = (LAZY, _changes)
 
         task_event_v1 = cls(
             id,
@@ -244,3 +252,7 @@ class TaskEventV1:
 
 from ..models.task_event_v1_changes import TaskEventV1Changes  # noqa: E402
 from ..models.task_event_v1_data import TaskEventV1Data  # noqa: E402
+
+lazy_fields(
+    TaskEventV1, data=TaskEventV1Data.from_dict, changes=TaskEventV1Changes.from_dict
+)

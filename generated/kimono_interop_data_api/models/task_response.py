@@ -6,7 +6,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import secrets_hidden
+from ..types import (
+    LAZY,
+    lazy_fields,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="TaskResponse")
 
@@ -45,7 +49,7 @@ class TaskResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        data = Task.from_dict(d.pop("data"))
+        data: Any = (LAZY, d.pop("data"))
 
         task_response = cls(
             data,
@@ -72,3 +76,5 @@ class TaskResponse:
 
 
 from ..models.task import Task  # noqa: E402
+
+lazy_fields(TaskResponse, data=Task.from_dict)

@@ -7,7 +7,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_each,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="Term")
 
@@ -103,18 +110,18 @@ class Term:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         _sys = d.pop("$sys", UNSET)
-        sys: TermSysType | Unset
+        sys: Any
         if _sys is UNSET:
             sys = UNSET
         else:
-            sys = TermSysType.from_dict(_sys)
+            sys = (LAZY, _sys)
 
         _ext = d.pop("$ext", UNSET)
-        ext: ExtensionData | Unset
+        ext: Any
         if _ext is UNSET:
             ext = UNSET
         else:
-            ext = ExtensionData.from_dict(_ext)
+            ext = (LAZY, _ext)
 
         name = d.pop("name", UNSET)
 
@@ -137,20 +144,16 @@ class Term:
         status = d.pop("status", UNSET)
 
         _parent = d.pop("$parent", UNSET)
-        parent: TermRefType | Unset
+        parent: Any
         if _parent is UNSET:
             parent = UNSET
         else:
-            parent = TermRefType.from_dict(_parent)
+            parent = (LAZY, _parent)
 
         _children = d.pop("$children", UNSET)
-        children: list[TermRefType] | Unset = UNSET
+        children: Any = UNSET
         if _children is not UNSET:
-            children = []
-            for children_item_data in _children:
-                children_item = TermRefType.from_dict(children_item_data)
-
-                children.append(children_item)
+            children = (LAZY, _children)
 
         term = cls(
             sys,
@@ -187,3 +190,11 @@ class Term:
 from ..models.extension_data import ExtensionData  # noqa: E402
 from ..models.term_ref_type import TermRefType  # noqa: E402
 from ..models.term_sys_type import TermSysType  # noqa: E402
+
+lazy_fields(
+    Term,
+    sys=TermSysType.from_dict,
+    ext=ExtensionData.from_dict,
+    parent=TermRefType.from_dict,
+    children=parse_each(TermRefType.from_dict),
+)

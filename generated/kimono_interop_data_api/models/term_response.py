@@ -6,7 +6,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import secrets_hidden
+from ..types import (
+    LAZY,
+    lazy_fields,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="TermResponse")
 
@@ -39,7 +43,7 @@ class TermResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        data = Term.from_dict(d.pop("data"))
+        data: Any = (LAZY, d.pop("data"))
 
         term_response = cls(
             data,
@@ -66,3 +70,5 @@ class TermResponse:
 
 
 from ..models.term import Term  # noqa: E402
+
+lazy_fields(TermResponse, data=Term.from_dict)

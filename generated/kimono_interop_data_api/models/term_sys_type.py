@@ -7,7 +7,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset, parse_id, secrets_hidden
+from ..types import (
+    LAZY,
+    UNSET,
+    Unset,
+    lazy_fields,
+    parse_id,
+    secrets_hidden,
+)
 
 T = TypeVar("T", bound="TermSysType")
 
@@ -125,18 +132,18 @@ class TermSysType:
             )
 
         _source_id = d.pop("source_id", UNSET)
-        source_id: IdMap | Unset
+        source_id: Any
         if _source_id is UNSET:
             source_id = UNSET
         else:
-            source_id = IdMap.from_dict(_source_id)
+            source_id = (LAZY, _source_id)
 
         _app_id = d.pop("app_id", UNSET)
-        app_id: IdMap | Unset
+        app_id: Any
         if _app_id is UNSET:
             app_id = UNSET
         else:
-            app_id = IdMap.from_dict(_app_id)
+            app_id = (LAZY, _app_id)
 
         term_type = d.pop("term_type", UNSET)
 
@@ -173,3 +180,5 @@ class TermSysType:
 
 
 from ..models.id_map import IdMap  # noqa: E402
+
+lazy_fields(TermSysType, source_id=IdMap.from_dict, app_id=IdMap.from_dict)

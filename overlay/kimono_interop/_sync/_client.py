@@ -35,6 +35,7 @@ from .._constants import (
     INTEROP_API_PATH,
 )
 from .._exceptions import ConfigurationError
+from .._parsing import parse_nested
 from .._retry import RetryPolicy
 from .._secrets import redact_url
 from .._transports import SharedTransport, new_transport
@@ -310,7 +311,7 @@ def _tenant_info(tenant: Mapping[str, Any]) -> TenantInfo:
     if not isinstance(tenant.get("auth", {}), Mapping):
         raise ConfigurationError("The tenant's `auth` is not an object; it holds no credentials.")
     try:
-        return TenantInfo.from_dict(dict(tenant))
+        return parse_nested(TenantInfo.from_dict(dict(tenant)))
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise ConfigurationError(f"Not a TenantInfo: {type(exc).__name__}: {exc}") from exc
 
