@@ -1,8 +1,16 @@
-"""The service's fixed facts the SDK, its sandbox and its tools share: one definition each."""
+"""The service's fixed facts the SDK, its sandbox and its tools share: one definition each.
+
+Importing it imports nothing else: the command line reads it for its ``--help``, which
+must not wait for httpx. ``DEFAULT_TIMEOUT``, an ``httpx.Timeout``, is made when first
+asked for (by :func:`__getattr__`).
+"""
 
 from __future__ import annotations
 
-import httpx
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import httpx
 
 #: The vendor's US production origin; ``base_url`` (or ``KIMONO_BASE_URL``) replaces it.
 DEFAULT_BASE_URL = "https://api.us2.kimonocloud.com"
@@ -19,15 +27,30 @@ MAX_PAGE_SIZE = 2000
 TASK_BATCH = 100
 #: Read timeout a little above 30 s: the vendor's own clients read for 30 s, and its example
 #: code says the service gives up then (no reference states it), so a 504 would reach us first.
-DEFAULT_TIMEOUT = httpx.Timeout(35.0, connect=10.0)
+#: (Seconds: read, then connect. ``DEFAULT_TIMEOUT`` is the ``httpx.Timeout`` of them.)
+_READ_TIMEOUT, _CONNECT_TIMEOUT = 35.0, 10.0
+if TYPE_CHECKING:
+    DEFAULT_TIMEOUT: httpx.Timeout
 #: Most bytes an answer may have once decoded (a page of 2,000 rich persons is ~3 MB).
 DEFAULT_MAX_RESPONSE_SIZE = 64 * 1024 * 1024
 #: Most bytes a token answer may have (a token is a few kB).
 MAX_TOKEN_RESPONSE_SIZE = 64 * 1024
 #: One exchange's deadline, as a multiple of the read timeout when none is given.
 DEADLINE_PER_READ_TIMEOUT = 3
+#: Headers that carry the service's (or a gateway's) id of a request, in order of preference.
+REQUEST_ID_HEADERS = ("x-request-id", "x-amzn-requestid", "x-correlation-id", "request-id")
 #: The environment variables a client (and the command line) reads for settings not given.
 ENV_BASE_URL = "KIMONO_BASE_URL"
 ENV_CLIENT_ID = "KIMONO_CLIENT_ID"
 ENV_CLIENT_SECRET = "KIMONO_CLIENT_SECRET"
 ENV_TOKEN_URL = "KIMONO_TOKEN_URL"
+
+
+def __getattr__(name: str) -> httpx.Timeout:
+    """``DEFAULT_TIMEOUT``, made (with httpx imported) the first time it is asked for."""
+    if name != "DEFAULT_TIMEOUT":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import httpx
+
+    timeout = globals()[name] = httpx.Timeout(_READ_TIMEOUT, connect=_CONNECT_TIMEOUT)
+    return timeout

@@ -44,6 +44,7 @@ from typing import Any
 
 import httpx
 
+from ._constants import REQUEST_ID_HEADERS
 from ._secrets import redact_url
 
 __all__ = [
@@ -73,8 +74,6 @@ __all__ = [
     "is_transient",
     "transport_error",
 ]
-
-REQUEST_ID_HEADERS = ("x-request-id", "x-amzn-requestid", "x-correlation-id", "request-id")
 
 
 class KimonoError(Exception):

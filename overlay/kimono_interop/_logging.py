@@ -18,12 +18,13 @@ from __future__ import annotations
 import logging
 import os
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-
-from ._exceptions import REQUEST_ID_HEADERS
+from ._constants import REQUEST_ID_HEADERS
 from ._secrets import redact_text, redact_url
+
+if TYPE_CHECKING:
+    import httpx
 
 logger = logging.getLogger("kimono_interop")
 

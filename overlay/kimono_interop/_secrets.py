@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 #: What a secret's name ends with (``-`` and ``_`` both separate words).
 SECRET_WORDS = (
@@ -72,6 +73,8 @@ def redact_text(text: str) -> str:
 
 def redact_url(url: str | httpx.URL) -> str:
     """The URL without userinfo, with the values of secret-named query parameters masked."""
+    import httpx  # here, so that the logging filter (which needs this module) loads fast
+
     parsed = httpx.URL(url)
     if parsed.userinfo:
         parsed = parsed.copy_with(username=None, password=None)

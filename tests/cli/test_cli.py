@@ -13,7 +13,15 @@ from click.testing import CliRunner
 
 from kimono_interop.cli import EXIT_CONFIG, EXIT_ERROR, EXIT_USAGE, build_cli, main, options
 from kimono_interop.sandbox import Sandbox
-from tests.support.cli import CLEAN_ENV, flags, free_port, run
+from tests.support.cli import (
+    CLEAN_ENV,
+    EMPTY_PACKAGE_ROOT,
+    flags,
+    free_port,
+    heavy,
+    imported_by_cli,
+    run,
+)
 
 #: The module's sandbox (the ``sandbox`` fixture of tests/conftest.py).
 SANDBOX = {"students": 30}
@@ -62,6 +70,47 @@ def test_console_script_runs() -> None:
         assert name in done.stdout
 
 
+#: Each ``--help`` that must start fast (the sandbox's imports the sandbox, for its flags).
+FAST_HELP = (["--help"], ["export", "--help"], ["tasks", "--help"], ["tenants", "--help"])
+
+
+def test_help_imports_neither_the_client_nor_the_generated_packages_nor_the_sandbox() -> None:
+    """The command line's own modules import the client, httpx, the generated packages and
+    the sandbox inside the commands that use them, never for ``--help``.
+
+    Checked with the package root's ``__init__`` (which imports the whole SDK) replaced by
+    an empty one: what is left is what the command line imports itself."""
+    code = (
+        f"{EMPTY_PACKAGE_ROOT}\n"
+        "from kimono_interop.cli import main\n"
+        f"for args in {FAST_HELP!r}:\n"
+        "    try:\n"
+        "        main(list(args))\n"
+        "    except SystemExit as exc:\n"
+        "        assert exc.code == 0, (args, exc.code)\n"
+        "print(*sys.modules)  # a line after the help texts\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    modules = done.stdout.splitlines()[-1].split()
+    assert "kimono_interop.cli.tasks" in modules  # the commands were loaded
+    assert heavy(modules) == []
+
+
+def test_help_as_installed_imports_neither_the_generated_packages_nor_the_sandbox() -> None:
+    """``kimono-interop --help``, package root included, imports neither the generated
+    packages nor starlette and uvicorn (``-X importtime`` lists what it imports)."""
+    imported = imported_by_cli("--help")
+    assert "kimono_interop.cli.tasks" in imported
+    packages = {name.split(".")[0] for name in imported}
+    assert (
+        packages & {"kimono_interop_data_api", "kimono_interop_api", "starlette", "uvicorn"}
+        == set()
+    )
+
+
 def test_main_without_click_says_what_to_install(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -102,10 +151,10 @@ def test_tenants_json_hides_secrets_unless_asked(sandbox: Sandbox) -> None:
 
 
 # -- errors and exit codes ----------------------------------------------------------------------
-def test_wrong_secret_exits_3_without_echoing_it(sandbox: Sandbox) -> None:
+def test_wrong_secret_exits_3_without_echoing_it(sandbox: Sandbox, tmp_path: Path) -> None:
     """A refused secret is a credentials error (exit 3) that never prints the secret."""
     secret = "not-the-secret-4f9c"
-    for command in (["tenants"], ["tasks"], ["export", "--out", "unused"]):
+    for command in (["tenants"], ["tasks"], ["export", "--out", str(tmp_path / "out")]):
         result = run(*flags(sandbox, client_secret=secret), *command)
         assert result.exit_code == EXIT_CONFIG, result.output
         assert "Could not get a Kimono access token" in result.stderr

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
+import re
 import signal
 import subprocess
 import sys
-import time
 from dataclasses import fields
+from types import SimpleNamespace
+from typing import Any
 
 import click
 import httpx
@@ -15,11 +16,11 @@ import pytest
 
 import kimono_interop.sandbox
 from kimono_interop import KimonoClient
-from kimono_interop.cli import EXIT_CONFIG, EXIT_ERROR, EXIT_USAGE
+from kimono_interop.cli import EXIT_CONFIG, EXIT_USAGE
 from kimono_interop.cli.sandbox import SANDBOX_HINT, config_options
 from kimono_interop.sandbox import Sandbox, SandboxConfig
 from kimono_interop.sandbox.config import SETTING, Setting
-from tests.support.cli import free_port, run
+from tests.support.cli import cli_process, cli_without, python_without, read_until, run
 
 #: The module's sandbox (the ``sandbox`` fixture of tests/conftest.py).
 SANDBOX = {"students": 30}
@@ -124,9 +125,12 @@ def test_flag_limits_are_the_configs_own() -> None:
 def test_flags_reach_the_config(monkeypatch: pytest.MonkeyPatch) -> None:
     """The command serves exactly the SandboxConfig its flags describe (defaults included)."""
     served: list[SandboxConfig] = []
-    monkeypatch.setattr(
-        kimono_interop.sandbox, "serve", lambda config, **where: served.append(config)
-    )
+
+    def serve(config: SandboxConfig, *, ready: Any, **where: Any) -> None:
+        served.append(config)
+        ready(SimpleNamespace(port=8080))  # what a running sandbox tells the banner
+
+    monkeypatch.setattr(kimono_interop.sandbox, "serve", serve)
     assert run("sandbox").exit_code == 0
     flags = ["--students", "5", "--no-initial-sync", "--references", "flat"]
     result = run("sandbox", *flags, "--task-schema", "1.0", "--fault-token")
@@ -154,63 +158,96 @@ def test_building_the_cli_does_not_import_the_sandbox() -> None:
     assert (done.returncode, done.stdout.strip()) == (0, "False"), done.stderr
 
 
-def test_sandbox_without_its_extra_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without the sandbox's extra the command exits 3 naming it; the others still work."""
-    monkeypatch.setitem(sys.modules, "kimono_interop.sandbox", None)  # import -> ImportError
-    result = run("sandbox", "--students", "5")
-    assert result.exit_code == EXIT_CONFIG, result.output
-    assert "pip install 'kimono-interop[sandbox]'" in result.stderr
-    assert SANDBOX_HINT in result.stderr
-    assert run("--help").exit_code == 0
+# -- without the sandbox's extra (a process where starlette or uvicorn is not installed) --------
+@pytest.mark.parametrize("missing", ["starlette", "uvicorn"])
+def test_importing_the_sandbox_without_its_extra_names_it(missing: str) -> None:
+    """``import kimono_interop.sandbox`` without starlette (or uvicorn) raises an ImportError
+    that names the missing module and the extra to install."""
+    code = (
+        "try:\n"
+        "    import kimono_interop.sandbox\n"
+        "except ImportError as exc:\n"
+        "    print(type(exc).__name__, exc.name, exc, sep='|')\n"
+    )
+    done = subprocess.run(
+        python_without([missing], code), capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    kind, name, message = done.stdout.strip().split("|")
+    assert (kind, name) == ("ModuleNotFoundError", missing)
+    assert "pip install 'kimono-interop[sandbox]'" in message and repr(missing) in message
+
+
+@pytest.mark.parametrize("args", [["sandbox", "--port", "0"], ["sandbox", "--help"]])
+def test_the_sandbox_command_without_its_extra_says_what_to_install(args: list[str]) -> None:
+    """Without starlette the sandbox command exits 3 with the extra to install and what is
+    missing, and no traceback; the other commands work as ever."""
+    done = cli_without(["starlette"], *args)
+    assert done.returncode == EXIT_CONFIG, done.stdout + done.stderr
+    assert SANDBOX_HINT in done.stderr and "No module named 'starlette'" in done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    for other in (["--help"], ["tenants", "--help"]):
+        assert cli_without(["starlette"], *other).returncode == 0
 
 
 # -- the sandbox command, for real ---------------------------------------------------------------
 def test_sandbox_command_serves_and_prints_how_to_use_it() -> None:
-    """The sandbox command serves its data and prints the variables to use it."""
-    port = free_port()
-    command = [sys.executable, "-m", "kimono_interop.cli", "sandbox", "--port", str(port)]
-    proc = subprocess.Popen(
-        [*command, "--students", "5", "--seed", "3"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "COLUMNS": "120"},
-    )
+    """With --port 0 the sandbox listens on a free port and its banner, printed once it
+    listens, names that port: the client connects at once, without waiting."""
+    proc = cli_process("sandbox", "--port", "0", "--students", "5", "--seed", "3")
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
-                break
-            except httpx.TransportError:
-                assert proc.poll() is None, "the sandbox command exited"
-                assert time.monotonic() < deadline, "the sandbox did not start"
-                time.sleep(0.1)
-        with KimonoClient(
-            "sandbox-client", "sandbox-secret", base_url=f"http://127.0.0.1:{port}"
-        ) as kimono:
+        banner = read_until(proc, "KIMONO_CLIENT_SECRET=")
+        url = next(line.split("=", 1)[1].strip() for line in banner if "KIMONO_BASE_URL=" in line)
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+", url) and not url.endswith(":0"), url
+        with KimonoClient("sandbox-client", "sandbox-secret", base_url=url) as kimono:
             assert len(list(kimono.rostering.students.list())) == 5
     finally:
         proc.send_signal(signal.SIGINT)
-        output, _ = proc.communicate(timeout=20)
-    assert proc.returncode == 0, output
-    assert f"KIMONO_BASE_URL=http://127.0.0.1:{port}" in output
-    assert "KIMONO_CLIENT_ID=sandbox-client" in output
-    assert "KIMONO_CLIENT_SECRET=sandbox-secret" in output
+        stdout, stderr = proc.communicate(timeout=20)
+    assert proc.returncode == 0, stdout + stderr
+    assert "KIMONO_CLIENT_ID=sandbox-client" in "".join(banner)
+    assert "KIMONO_CLIENT_SECRET=sandbox-secret" in "".join(banner)
+    assert "GET /v2/interop/data/rostering/students" in stderr  # the access log: stderr
+    assert "GET /v2/interop/data/rostering/students" not in stdout
 
 
-def test_sandbox_command_on_a_taken_port_exits_1(sandbox: Sandbox) -> None:
-    """A port already taken ends the sandbox command with exit 1 and says why."""
-    port = sandbox.url.rsplit(":", 1)[1]
-    done = subprocess.run(
-        [sys.executable, "-m", "kimono_interop.cli", "sandbox", "--port", port, "--students", "1"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
+def test_sandbox_command_on_a_taken_port_is_a_usage_error(sandbox: Sandbox) -> None:
+    """A port already taken: exit 2 with a message naming the port and --port 0, and no
+    banner (nothing is announced before the port is bound)."""
+    port = str(sandbox.port)
+    proc = cli_process("sandbox", "--port", port, "--students", "1")
+    stdout, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == EXIT_USAGE, stdout + stderr
+    assert f"Invalid value for '--port': port {port} is already in use" in stderr
+    assert "--port 0" in stderr
+    assert stdout == ""
+    assert "Traceback" not in stderr
+
+
+def test_injected_faults_are_one_line_each_not_a_traceback() -> None:
+    """A connection the sandbox drops on purpose (--drop-rate) is one line on stderr, not
+    uvicorn's "Exception in ASGI application" and its traceback."""
+    proc = cli_process("sandbox", "--port", "0", "--students", "1", "--drop-rate", "1")
+    try:
+        banner = read_until(proc, "KIMONO_BASE_URL=")
+        url = banner[-1].split("=", 1)[1].strip()
+        for _ in range(2):
+            with pytest.raises(httpx.TransportError):
+                httpx.get(
+                    f"{url}/v2/interop/data/rostering/students",
+                    auth=("sandbox-client", "sandbox-secret"),
+                )
+    finally:
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=20)
+    assert proc.returncode == 0, stdout + stderr
+    assert "Traceback" not in stderr and "Exception in ASGI application" not in stderr, stderr
+    drops = [line for line in stderr.splitlines() if "dropped connection (fault injection)" in line]
+    assert (
+        drops
+        == ["INFO    GET /v2/interop/data/rostering/students: dropped connection (fault injection)"]
+        * 2
     )
-    assert done.returncode == EXIT_ERROR, done.stdout + done.stderr
-    assert f"could not serve on 127.0.0.1:{port}" in done.stderr
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "sandbox.example.test"])

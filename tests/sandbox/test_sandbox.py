@@ -3,6 +3,11 @@ against the contract, the queue's rules, auth, and the fault knobs."""
 
 from __future__ import annotations
 
+import errno
+import os
+import socket
+import subprocess
+import sys
 import time
 from typing import Any
 
@@ -220,6 +225,75 @@ def test_latency_knob_slows_each_answer() -> None:
         started = time.perf_counter()
         list(kimono.rostering.leas.list())
         assert time.perf_counter() - started >= 0.1
+
+
+# -- where it listens ----------------------------------------------------------------------------
+def test_a_taken_port_fails_at_start_with_eaddrinuse() -> None:
+    """The port is bound before the server starts: one already taken fails at once."""
+    with Sandbox(students=1) as first:
+        second = Sandbox(students=1, port=first.port)
+        with pytest.raises(OSError) as taken:
+            second.start()
+        assert taken.value.errno == errno.EADDRINUSE
+        with _client(first) as kimono:  # the first one is untouched
+            assert len(list(kimono.rostering.students.list())) == 1
+
+
+def _has_ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _has_ipv6_loopback(), reason="no IPv6 loopback on this machine")
+def test_it_serves_on_the_ipv6_loopback() -> None:
+    """host="::1" serves over IPv6, and its URL has the address in brackets."""
+    with Sandbox(students=2, host="::1") as sb, _client(sb) as kimono:
+        assert sb.url == f"http://[::1]:{sb.port}"
+        assert len(list(kimono.rostering.students.list())) == 2
+
+
+#: A script serving an app whose route raises, on the project's loopback server.
+RAISING_ROUTE = """
+import httpx
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from kimono_interop.sandbox.loopback import LoopbackServer
+
+async def broken(request):
+    raise RuntimeError("broken on purpose")
+
+with LoopbackServer(Starlette(routes=[Route("/broken", broken)])) as server:
+    print(httpx.get(server.url + "/broken").status_code)
+"""
+
+
+@pytest.mark.parametrize("log", ["", "debug"])
+def test_a_route_that_raises_is_one_line_on_stderr_not_a_traceback(log: str) -> None:
+    """An exception in an app (a process with no logging set up, as a script's) answers 500
+    and prints one line naming the request and the error, not uvicorn's traceback; the
+    traceback is there at DEBUG level (KIMONO_LOG=debug)."""
+    env = {k: v for k, v in os.environ.items() if k != "KIMONO_LOG"}
+    done = subprocess.run(
+        [sys.executable, "-c", RAISING_ROUTE],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**env, "KIMONO_LOG": log} if log else env,
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "500"), done.stderr
+    assert "Exception in ASGI application" not in done.stderr
+    line = "GET /broken: RuntimeError: broken on purpose (the traceback is logged at DEBUG level)"
+    if not log:
+        assert done.stderr.splitlines() == [line]
+    else:
+        assert line in done.stderr and "Traceback" in done.stderr
+        assert done.stderr.count("Traceback") == 1
 
 
 # -- the shapes the public sources disagree on -------------------------------------------------

@@ -21,8 +21,10 @@ refused client id/secret, a bad base URL, or click/rich not installed); 130 inte
 
 One module per command (:mod:`.sandbox`, :mod:`.export`, :mod:`.tasks`,
 :mod:`.tenants`) and :mod:`.common` for what they share. The command modules import
-click and rich, so this one imports them only in :func:`build_cli`: :func:`main`
-must be able to say they are missing.
+click, so this one imports them only in :func:`build_cli`: :func:`main` must be able
+to say it is missing. They import rich, the client (with httpx and the generated
+packages) and the sandbox only inside the functions that use them, so that
+``kimono-interop --help`` does not wait for any of those.
 """
 
 from __future__ import annotations

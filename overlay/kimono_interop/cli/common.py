@@ -6,7 +6,10 @@ errors a user can act on into a message and an exit code; :func:`out` and :func:
 are the consoles for results (stdout) and progress or errors (stderr).
 
 This module imports click and rich only inside its functions: :func:`main
-<kimono_interop.cli.main>` imports it, and must still run to say they are missing.
+<kimono_interop.cli.main>` imports it, and must still run to say they are missing. It
+imports the client and its errors (httpx, the generated packages) only inside them too,
+so that ``kimono-interop --help`` does not wait for them: no command module imports
+them at its top.
 """
 
 from __future__ import annotations
@@ -19,19 +22,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import urlsplit
 
-from .._client import KimonoClient
 from .._constants import DEFAULT_BASE_URL
-from .._exceptions import (
-    AuthenticationError,
-    ConfigurationError,
-    KimonoError,
-    PermissionDeniedError,
-    UnauthorizedError,
-)
 
 if TYPE_CHECKING:
     import click
     from rich.console import Console
+
+    from .._client import KimonoClient
 
 EXIT_OK = 0
 EXIT_ERROR = 1  #: the API answered an error, the connection failed, a file could not be written
@@ -43,13 +40,17 @@ INSTALL_HINT = (
     "The kimono-interop command line needs click and rich: pip install 'kimono-interop[cli]'"
 )
 
-#: Errors that mean "fix your configuration or credentials" (exit code 3).
-CREDENTIAL_ERRORS = (
-    ConfigurationError,
-    AuthenticationError,
-    UnauthorizedError,
-    PermissionDeniedError,
-)
+
+def credential_errors() -> tuple[type[Exception], ...]:
+    """The errors that mean "fix your configuration or credentials" (exit code 3)."""
+    from .._exceptions import (
+        AuthenticationError,
+        ConfigurationError,
+        PermissionDeniedError,
+        UnauthorizedError,
+    )
+
+    return (ConfigurationError, AuthenticationError, UnauthorizedError, PermissionDeniedError)
 
 
 @dataclass
@@ -66,6 +67,9 @@ class Settings:
 
     def client(self) -> KimonoClient:
         """A client for these settings; ConfigurationError if credentials are missing."""
+        from .._client import KimonoClient
+        from .._exceptions import ConfigurationError
+
         if not self.client_id or not self.client_secret:
             raise ConfigurationError(
                 "Give --client-id and --client-secret (or set KIMONO_CLIENT_ID and "
@@ -138,10 +142,12 @@ def fail(message: str, code: int) -> NoReturn:
 @contextmanager
 def expected_errors(settings: Settings | None) -> Iterator[None]:
     """Turn the errors a user can act on into a message and an exit code, never a traceback."""
+    from .._exceptions import KimonoError
+
     scrub = settings.scrub if settings is not None else str
     try:
         yield
-    except CREDENTIAL_ERRORS as exc:
+    except credential_errors() as exc:
         fail(scrub(str(exc)), EXIT_CONFIG)
     except KimonoError as exc:
         fail(scrub(str(exc)), EXIT_ERROR)

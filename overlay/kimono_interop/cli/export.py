@@ -10,21 +10,22 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import click
-from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from .._client import KimonoClient
-from .._pagination import SyncPager
 from .common import EXIT_INTERRUPTED, Settings, err, expected_errors, out
 from .files import write_collection
 from .options import KimonoCommand
 
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from .._client import KimonoClient
+    from .._pagination import SyncPager
+
 #: Every roster collection ``export`` writes: file name -> the pager of plain dicts.
-Lister = Callable[[KimonoClient, int], SyncPager[dict[str, Any]]]
+Lister: TypeAlias = "Callable[[KimonoClient, int], SyncPager[dict[str, Any]]]"
 COLLECTIONS: dict[str, Lister] = {
     "orgs": lambda c, n: c.rostering.orgs.list(page_size=n).as_dicts(),
     "persons": lambda c, n: c.rostering.persons.list(page_size=n).as_dicts(),
@@ -81,6 +82,8 @@ def export(
     (name.first, $sys.id) and writes lists as JSON text; a cell a spreadsheet would
     run as a formula gets a ' in front (--keep-formulas to keep it as sent).
     """
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     fmt = fmt.lower()
     names = [name for name in COLLECTIONS if not only or name in only]
     results: list[tuple[str, int, float, Path]] = []
@@ -148,6 +151,9 @@ def _summary(
 
     ``interrupted_of``: how many collections the export was to write, if it was interrupted.
     """
+    from rich.markup import escape
+    from rich.table import Table
+
     title = f"Exported to {out_dir}"
     if interrupted_of is not None:
         title += f" (interrupted: {len(results)} of {interrupted_of} collections)"

@@ -18,9 +18,10 @@ import json
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .._pagination import SyncPager
+if TYPE_CHECKING:
+    from .._pagination import SyncPager
 
 
 def flatten(obj: Mapping[str, Any], prefix: str = "") -> dict[str, str]:

@@ -18,8 +18,7 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from .._constants import DEFAULT_BASE_URL
-from .._logging import setup_logging
+from .._constants import DEFAULT_BASE_URL, ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET
 from .common import EXIT_INTERRUPTED, Settings
 
 #: Each global option: its flag, then the keyword arguments of its ``click.Option``.
@@ -27,7 +26,7 @@ GLOBAL_OPTIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "base_url": (
         "--base-url",
         {
-            "envvar": "KIMONO_BASE_URL",
+            "envvar": ENV_BASE_URL,
             "default": DEFAULT_BASE_URL,
             "show_default": True,
             "show_envvar": True,
@@ -36,12 +35,12 @@ GLOBAL_OPTIONS: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "client_id": (
         "--client-id",
-        {"envvar": "KIMONO_CLIENT_ID", "show_envvar": True, "help": "OAuth2 client id."},
+        {"envvar": ENV_CLIENT_ID, "show_envvar": True, "help": "OAuth2 client id."},
     ),
     "client_secret": (
         "--client-secret",
         {
-            "envvar": "KIMONO_CLIENT_SECRET",
+            "envvar": ENV_CLIENT_SECRET,
             "show_envvar": True,
             "help": "OAuth2 client secret (prefer the environment variable; it is never printed).",
         },
@@ -82,6 +81,13 @@ def _apply(after_command: bool, ctx: click.Context, param: click.Parameter, valu
     if name == "log_level" and value and not ctx.resilient_parsing:
         setup_logging(value.lower())
     return value
+
+
+def setup_logging(level: str) -> None:
+    """The SDK's logging to stderr at ``level`` (its module imports httpx: only when asked)."""
+    from .._logging import setup_logging as setup
+
+    setup(level)
 
 
 class KimonoCommand(click.Command):

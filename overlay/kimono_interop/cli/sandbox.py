@@ -16,17 +16,22 @@ what to install (exit 3).
 from __future__ import annotations
 
 import dataclasses
+import errno
+import logging
+import sys
 import typing
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from .common import EXIT_CONFIG, EXIT_ERROR, err, fail, is_loopback, out
+from .common import EXIT_CONFIG, Settings, err, fail, is_loopback, out
 from .options import KimonoCommand
 
 if TYPE_CHECKING:
-    from ..sandbox import SandboxConfig
+    from ..sandbox import Sandbox, SandboxConfig
     from ..sandbox.config import Setting
 
 SANDBOX_HINT = "The sandbox needs starlette and uvicorn: pip install 'kimono-interop[sandbox]'"
@@ -116,17 +121,22 @@ def _check(
 
 
 def _require_sandbox() -> None:
-    """End with the install hint (exit 3) if the sandbox's extra is missing."""
+    """End with the install hint and what is missing (exit 3) if the sandbox's extra is."""
     try:
         import kimono_interop.sandbox  # noqa: F401  (imported for the ImportError alone)
-    except ImportError:
-        fail(SANDBOX_HINT, EXIT_CONFIG)
+    except ImportError as exc:
+        missing = exc.__cause__ if isinstance(exc.__cause__, ImportError) else exc
+        fail(f"{SANDBOX_HINT} ({missing})", EXIT_CONFIG)
 
 
 @click.command(cls=SandboxCommand)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option(
-    "--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="TCP port."
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8080,
+    show_default=True,
+    help="TCP port; 0 for a free one (the banner shows which).",
 )
 @click.option(
     "--allow-remote",
@@ -138,8 +148,8 @@ def sandbox(host: str, port: int, allow_remote: bool, **settings: Any) -> None:
     """Serve the local sandbox in the foreground (Ctrl-C stops it).
 
     Both Interop APIs and the token endpoint, over HTTP, with a seeded district
-    and a task queue holding its initial sync. Prints the base URL and the
-    vendor credentials to use.
+    and a task queue holding its initial sync. Once it listens, prints the base
+    URL and the vendor credentials to use; then a line per request, on stderr.
     """
     _require_sandbox()
     from ..sandbox import SandboxConfig, serve
@@ -161,10 +171,24 @@ def sandbox(host: str, port: int, allow_remote: bool, **settings: Any) -> None:
             markup=False,
             style="bold yellow",
         )
+    shared = click.get_current_context().find_object(Settings)  # the global options
+    listening: list[Sandbox] = []  # the running sandbox, once it listens
+    try:
+        with _logging_to_stderr(debug=shared is not None and shared.log_level == "debug"):
+            serve(config, host=host, port=port, ready=partial(_banner, config, host, listening))
+    except OSError as exc:
+        if listening:  # not a bind error: the port was bound and announced
+            raise
+        raise _bind_error(exc, host, port) from None
+
+
+def _banner(config: SandboxConfig, host: str, listening: list[Sandbox], running: Sandbox) -> None:
+    """What to set to use the sandbox, printed once it listens (on the port it got)."""
+    listening.append(running)
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     if ":" in shown_host:
-        shown_host = f"[{shown_host}]"
-    url = f"http://{shown_host}:{port}"
+        shown_host = f"[{shown_host.strip('[]')}]"
+    url = f"http://{shown_host}:{running.port}"
     console = out()
     console.print(
         f"[bold]Kimono sandbox[/]: {config.students} students, {config.schools} schools, "
@@ -176,8 +200,45 @@ def sandbox(host: str, port: int, allow_remote: bool, **settings: Any) -> None:
     console.print(f"  export KIMONO_CLIENT_ID={config.client_id}", markup=False)
     console.print(f"  export KIMONO_CLIENT_SECRET={config.client_secret}", markup=False)
     console.print("Ctrl-C stops it; its state (tokens, acks, queues) lives in memory.")
+
+
+@contextmanager
+def _logging_to_stderr(debug: bool) -> Iterator[None]:
+    """A line per request, and per fault injected or error met, on stderr (stdout has the
+    banner alone); an error's traceback only with ``debug`` (``--log-level debug``).
+
+    For as long as the command serves: the loggers are as they were afterwards.
+    """
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s %(message)s"))
+    loggers = [logging.getLogger(name) for name in ("uvicorn.access", "kimono_interop.sandbox")]
+    before = [(logger.propagate, logger.level) for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.propagate = False  # printed once, here, whatever else logs to stderr
+    loggers[1].setLevel(logging.DEBUG if debug else logging.INFO)
     try:
-        serve(config, host=host, port=port)
-    except SystemExit as exc:  # uvicorn's own exit, e.g. the port is taken (logged above)
-        if exc.code not in (0, None):
-            fail(f"the sandbox could not serve on {host}:{port}", EXIT_ERROR)
+        yield
+    finally:
+        for logger, (propagate, level) in zip(loggers, before, strict=True):
+            logger.removeHandler(handler)
+            logger.propagate = propagate
+            logger.setLevel(level)
+
+
+def _bind_error(exc: OSError, host: str, port: int) -> click.BadParameter:
+    """The usage error (exit 2) of a port or address the sandbox could not listen on."""
+    if exc.errno == errno.EADDRINUSE:
+        message = (
+            f"port {port} is already in use on {host}; pick another, or --port 0 for a free one"
+        )
+        return click.BadParameter(message, param_hint="'--port'")
+    if exc.errno == errno.EACCES:
+        message = (
+            f"not allowed to listen on {host}:{port} (ports below 1024 need privileges); "
+            "pick another, or --port 0 for a free one"
+        )
+        return click.BadParameter(message, param_hint="'--port'")
+    reason = exc.strerror or str(exc)
+    message = f"cannot listen on {host}: {reason}; use an address of this machine"
+    return click.BadParameter(message, param_hint="'--host'")

@@ -10,8 +10,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import click
-from rich.markup import escape
-from rich.table import Table
 
 from .common import Settings, expected_errors, out
 from .options import KimonoCommand
@@ -30,6 +28,9 @@ _PUBLIC_AUTH_KEYS = frozenset({"type", "scheme", "client_id", "username"})
 @click.pass_obj
 def tenants(settings: Settings, as_json: bool, show_secrets: bool) -> None:
     """List the tenants these credentials may serve (GET /tenants)."""
+    from rich.markup import escape
+    from rich.table import Table
+
     with expected_errors(settings), settings.client() as client:
         found = list(client.tenants.list().as_dicts())
     if as_json:

@@ -25,6 +25,7 @@ from .._operations import OPERATIONS
 from . import routes_data
 from .api import ApiError, Handler, bounded_body, error_response, sandbox_state
 from .interop import actors, ingestions, integrations, rollovers, schedules, scoping, tenants
+from .loopback import DroppedConnection
 from .state import SandboxState
 
 #: Each route module's handlers by operationId.
@@ -124,7 +125,7 @@ class Faults:
                 if draw < config.drop_rate:
                     # Start an answer and break off: the client sees the connection drop.
                     await send({"type": "http.response.start", "status": 200, "headers": []})
-                    raise ConnectionAbortedError("sandbox: dropped connection (fault injection)")
+                    raise DroppedConnection("dropped connection (fault injection)")
                 draw -= config.drop_rate
                 if draw < config.error_rate:
                     status = self.rng.choice((500, 502, 503))

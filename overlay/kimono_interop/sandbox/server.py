@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypedDict
-
-import uvicorn
 
 from .app import create_app
 from .config import SandboxConfig
@@ -39,11 +38,18 @@ class Sandbox(LoopbackServer):
         *,
         host: str = "127.0.0.1",
         port: int = 0,
+        access_log: bool = False,
         **settings: Any,
     ) -> None:
         self.config = config or SandboxConfig(**settings)
         self.state = SandboxState.create(self.config)
-        super().__init__(create_app(self.state), host=host, port=port, name="kimono-sandbox")
+        super().__init__(
+            create_app(self.state),
+            host=host,
+            port=port,
+            name="kimono-sandbox",
+            access_log=access_log,
+        )
 
     @property
     def credentials(self) -> Credentials:
@@ -55,7 +61,24 @@ class Sandbox(LoopbackServer):
         }
 
 
-def serve(config: SandboxConfig, *, host: str = "127.0.0.1", port: int = 8080) -> None:
-    """Run the sandbox in the foreground until interrupted (the ``sandbox`` command)."""
-    state = SandboxState.create(config)
-    uvicorn.run(create_app(state), host=host, port=port, log_level="info", lifespan="off")
+def serve(
+    config: SandboxConfig,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    ready: Callable[[Sandbox], object] | None = None,
+) -> None:
+    """Run the sandbox in the foreground until Ctrl-C (the ``sandbox`` command).
+
+    The port is bound first: OSError if it is taken (``errno.EADDRINUSE``), before
+    anything is announced. ``ready(sandbox)`` is called once it accepts connections;
+    ``sandbox.port`` is the port it listens on (the one the system chose, for port 0).
+    Each request is logged on the ``uvicorn.access`` logger. Ctrl-C stops it and returns.
+    """
+    try:
+        with Sandbox(config, host=host, port=port, access_log=True) as sandbox:
+            if ready is not None:
+                ready(sandbox)
+            sandbox.wait()
+    except KeyboardInterrupt:
+        pass
