@@ -275,3 +275,52 @@ def test_a_run_of_the_threshold_is_set_per_mirror(store_url: str) -> None:
         assert len(list(mirror.objects("persons"))) == 5
     with pytest.raises(ValueError):
         Mirror.open(store_url, sweep_threshold=2)
+
+
+def test_several_tasks_of_one_object_in_one_batch_end_in_its_last_state(mirror: Mirror) -> None:
+    pid, other, s1, s2 = new_id(), new_id(), new_id(), new_id()
+    outcomes = mirror.apply(
+        [
+            data_task("ADD", "persons", person(pid, sections=[s1]), 1),
+            data_task("UPDATE", "persons", person(pid, sections=[s1, s2], name="B"), 2),
+            data_task("ADD", "persons", person(other), 3),
+            data_task("DELETE", "persons", None, 4, object_id=other),
+            data_task("ADD", "persons", person(other, name="Again"), 5),
+            data_task("UPDATE", "persons", person(pid, sections=[s2], name="C"), 6),
+        ]
+    )
+    assert {o.result for o in outcomes} == {Result.APPLIED}
+    assert _data(mirror, "persons", pid) == person(pid, sections=[s2], name="C")
+    assert _data(mirror, "persons", other)["name"]["first"] == "Again"
+    with mirror.engine.connect() as connection:
+        links = connection.execute(
+            sa.text("SELECT object_id, target_id FROM mirror_links ORDER BY object_id")
+        ).all()
+    assert [tuple(row) for row in links] == [(pid, s2)]
+    assert [c.sequence for c in mirror.changes()] == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_write_the_database_refuses_is_isolated_to_its_task(
+    mirror: Mirror, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kimono_interop.mirror import _apply
+
+    bad, good = new_id(), new_id()
+    real = _apply.person_type
+
+    def refused(data: Any) -> Any:
+        # not a value any driver can bind: the batched write of the chunk fails
+        return object() if data["$sys"]["id"] == bad else real(data)
+
+    monkeypatch.setattr(_apply, "person_type", refused)
+    outcomes = mirror.apply(
+        [
+            data_task("ADD", "persons", person(good), 1),
+            data_task("ADD", "persons", person(bad), 2),
+            data_task("ADD", "persons", person(new_id()), 3),
+        ]
+    )
+    assert [o.result for o in outcomes] == [Result.APPLIED, Result.RETRY, Result.APPLIED]
+    assert mirror.get(TENANT, "persons", bad) is None
+    assert len(list(mirror.objects("persons"))) == 2
+    assert [c.sequence for c in mirror.changes()] == [1, 3]

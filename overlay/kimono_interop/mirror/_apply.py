@@ -22,6 +22,7 @@ from .._task_view import TaskKind, TaskView, outcome_of_error, outcome_of_result
 from . import _schema as t
 from ._model import FINAL_RESULTS, Change, Result, TaskOutcome
 from ._store import lock
+from ._writes import INSERT_CHANGE, Key, Writes
 
 log = logging.getLogger("kimono_interop.mirror")
 
@@ -213,6 +214,10 @@ class Applier:
                 tries[attempt.task_id] = attempt.attempts
         done: dict[str, TaskOutcome] = {}
         context = _Context(connection, out.held_sweeps)
+        if not isolate:
+            context.writes.prefetch(
+                key for key in (self._key(task) for task in tasks) if key is not None
+            )
         for index, task in enumerate(tasks):
             out.consumed = index + 1
             if task.id is None:
@@ -230,6 +235,12 @@ class Applier:
                 out.outcomes.append(outcome)
             if deadline is not None and index + 1 >= minimum and time.monotonic() >= deadline:
                 break
+        if not isolate:
+            try:
+                context.writes.flush()
+            except Exception as exc:
+                raise _Isolate(out.consumed) from exc
+        context.writes.flush_inbox()
         return out
 
     def _one(
@@ -254,14 +265,20 @@ class Applier:
             )
         try:
             if isolate:
-                with connection.begin_nested():
-                    outcome = self._dispatch(context, task)
+                try:
+                    with connection.begin_nested():
+                        outcome = self._dispatch(context, task)
+                        context.writes.flush()
+                except Exception:
+                    context.writes.discard()
+                    context.forget_all()
+                    raise
             else:
                 outcome = self._dispatch(context, task)
         except PermanentError as exc:
             if key is not None:
                 failed.add(key)
-            return self._park(connection, task, tried + 1, str(exc))
+            return self._park(context, task, tried + 1, str(exc))
         except Exception as exc:
             if not isolate:
                 raise _Isolate(index + 1) from exc
@@ -270,11 +287,11 @@ class Applier:
             error = f"{type(exc).__name__}: {exc}"
             log.warning("task %s failed (attempt %d): %s", task.id, tried + 1, error)
             if replay or tried + 1 >= self.max_attempts:
-                return self._park(connection, task, tried + 1, error)
+                return self._park(context, task, tried + 1, error)
             self._count_attempt(connection, task.id, tried, error)
             return TaskOutcome(task.id, Result.RETRY, "retry", _clip(error))
         if outcome.result in FINAL_RESULTS:
-            self._record(connection, task, outcome)
+            self._record(context.writes, task, outcome)
             if tried:
                 connection.execute(sa.delete(t.attempts).where(t.attempts.c.task_id == task.id))
         return outcome
@@ -289,20 +306,20 @@ class Applier:
         )
 
     # -- bookkeeping -----------------------------------------------------------------------
-    def _record(self, connection: sa.Connection, task: TaskView, outcome: TaskOutcome) -> None:
-        connection.execute(
-            sa.insert(t.inbox).values(
-                task_id=task.id,
-                tenant_id=task.tenant_id or self.default_tenant,
-                sequence=task.sequence,
-                action=task.action.value[:32] if task.action is not None else None,
-                object_type=object_type_of(task.object_type)[:64] if task.object_type else None,
-                object_id=task.object_id[:128] if task.object_id else None,
-                result=outcome.result,
-                status=outcome.status,
-                message=outcome.message,
-                recorded_at=now(),
-            )
+    def _record(self, writes: Writes, task: TaskView, outcome: TaskOutcome) -> None:
+        writes.inbox.append(
+            {
+                "task_id": task.id,
+                "tenant_id": task.tenant_id or self.default_tenant,
+                "sequence": task.sequence,
+                "action": task.action.value[:32] if task.action is not None else None,
+                "object_type": object_type_of(task.object_type)[:64] if task.object_type else None,
+                "object_id": task.object_id[:128] if task.object_id else None,
+                "result": outcome.result,
+                "status": outcome.status,
+                "message": outcome.message,
+                "recorded_at": now(),
+            }
         )
 
     def _count_attempt(
@@ -316,10 +333,9 @@ class Applier:
         else:
             connection.execute(sa.insert(t.attempts).values(task_id=task_id, **values))
 
-    def _park(
-        self, connection: sa.Connection, task: TaskView, attempts: int, error: str
-    ) -> TaskOutcome:
+    def _park(self, context: _Context, task: TaskView, attempts: int, error: str) -> TaskOutcome:
         assert task.id is not None
+        connection = context.connection
         log.error("task %s parked after %d attempt(s): %s", task.id, attempts, error)
         connection.execute(sa.delete(t.parked).where(t.parked.c.task_id == task.id))
         connection.execute(sa.delete(t.attempts).where(t.attempts.c.task_id == task.id))
@@ -340,7 +356,7 @@ class Applier:
         outcome = TaskOutcome(
             task.id, Result.PARKED, "error", _clip(f"parked after {attempts} attempt(s): {error}")
         )
-        self._record(connection, task, outcome)
+        self._record(context.writes, task, outcome)
         return outcome
 
     # -- the changes ---------------------------------------------------------------------
@@ -374,32 +390,28 @@ class Applier:
         object_type = object_type_of(task.object_type)
         if len(tenant) > 64 or len(object_type) > 64 or len(task.object_id) > 128:
             raise PermanentError("an id or type name longer than the mirror stores")
-        connection = context.connection
-        where = _key_clause(tenant, object_type, task.object_id)
-        row = connection.execute(
-            sa.select(t.objects.c.sequence, t.objects.c.generation, t.objects.c.deleted).where(
-                where
-            )
-        ).first()
+        key = (tenant, object_type, task.object_id)
+        writes = context.writes
+        state = writes.state(key)
         generation = context.generation(tenant)
-        stored = row.sequence if row is not None else None
+        stored = state.sequence if state is not None else None
         if stored is not None and task.sequence is not None and stored >= task.sequence:
+            assert state is not None
             if (
                 generation is not None
                 and action != "DELETE"
-                and row is not None
-                and row.generation != generation
-                and not row.deleted
+                and state.generation != generation
+                and not state.deleted
             ):
-                connection.execute(sa.update(t.objects).where(where).values(generation=generation))
+                writes.write_object(key, {"generation": generation}, exists=True)
             return TaskOutcome(task.id, Result.STALE, "success", None)
         sequence = task.sequence if task.sequence is not None else stored
         if action == "DELETE":
             values: dict[str, Any] = {"deleted": True, "sequence": sequence, "updated_at": now()}
             if task.data is not None:
                 values["data"] = dict(task.data)
-            self._write(connection, row is not None, where, tenant, object_type, task, values)
-            connection.execute(sa.delete(t.links).where(_link_clause(tenant, object_type, task)))
+            writes.write_object(key, values, exists=state is not None)
+            writes.set_links(key, set())
             op = "delete"
         else:
             assert task.data is not None
@@ -413,73 +425,45 @@ class Applier:
             }
             if generation is not None:
                 values["generation"] = generation
-            self._write(connection, row is not None, where, tenant, object_type, task, values)
-            set_links(
-                connection, tenant, object_type, task.object_id, data, replace=row is not None
-            )
+            writes.write_object(key, values, exists=state is not None)
+            writes.set_links(key, references(data))
             op = "upsert"
-        self.changed(
-            connection,
-            tenant,
-            object_type,
-            task.object_id,
-            op,
-            action,
-            task.sequence,
-            task.id,
-            generation,
-        )
+        self.changed(writes, key, op, action, task.sequence, task.id, generation)
         return TaskOutcome(task.id, Result.APPLIED, "success", None)
-
-    @staticmethod
-    def _write(
-        connection: sa.Connection,
-        exists: bool,
-        where: sa.ColumnElement[bool],
-        tenant: str,
-        object_type: str,
-        task: TaskView,
-        values: dict[str, Any],
-    ) -> None:
-        if exists:
-            connection.execute(sa.update(t.objects).where(where).values(**values))
-        else:
-            values.setdefault("data", None)
-            connection.execute(
-                sa.insert(t.objects).values(
-                    tenant_id=tenant, object_type=object_type, object_id=task.object_id, **values
-                )
-            )
 
     def changed(
         self,
-        connection: sa.Connection,
-        tenant: str,
-        object_type: str,
-        object_id: str,
+        writes: Writes,
+        key: Key,
         op: str,
         action: str | None,
         sequence: int | None,
         task_id: str | None,
         generation: int | None,
     ) -> None:
-        """Add a change to the feed and run the ``on_change`` hook (same transaction)."""
-        at = now()
+        """Add a change to the feed and run the ``on_change`` hook (same transaction).
+
+        Without a hook the change waits in ``writes``; with one, the buffered writes go
+        first (so the hook sees the object as changed) and the change is inserted at once.
+        """
         values = {
-            "tenant_id": tenant,
-            "object_type": object_type,
-            "object_id": object_id,
+            "tenant_id": key[0],
+            "object_type": key[1],
+            "object_id": key[2],
             "op": op,
             "action": action[:32] if action else None,
             "sequence": sequence,
             "task_id": task_id,
             "generation": generation,
-            "at": at,
+            "at": now(),
         }
-        result = connection.execute(sa.insert(t.changes).values(**values))
-        if self.on_change is not None:
-            cursor = result.inserted_primary_key[0] if result.inserted_primary_key else 0
-            self.on_change(connection, Change(cursor=int(cursor), **values))  # type: ignore[arg-type]
+        if self.on_change is None:
+            writes.changes.append(values)
+            return
+        writes.flush()
+        result = writes.connection.execute(INSERT_CHANGE, values)
+        cursor = result.inserted_primary_key[0] if result.inserted_primary_key else 0
+        self.on_change(writes.connection, Change(cursor=int(cursor), **values))  # type: ignore[arg-type]
 
     # -- full syncs ------------------------------------------------------------------------
     def _sync(self, context: _Context, task: TaskView) -> TaskOutcome:
@@ -487,6 +471,7 @@ class Applier:
         action = task.action.value.upper() if task.action is not None else None
         tenant = task.tenant_id or self.default_tenant
         connection = context.connection
+        context.writes.flush()  # a sync reads the objects as they are
         if action == "SYNC_START":
             self.open_sync(connection, tenant, task.origin.value if task.origin else None, task.id)
             context.forget(tenant)
@@ -496,7 +481,8 @@ class Applier:
             context.forget(tenant)
             if generation is None:
                 return TaskOutcome(task.id, Result.IGNORED, "success", "no sync was open")
-            held = self.end_sync(connection, tenant, generation, task.sequence, types=None)
+            held = self.end_sync(context.writes, tenant, generation, task.sequence, types=None)
+            context.writes.states.clear()  # the sweep tombstoned objects behind their backs
             if held:
                 context.held_sweeps.append(generation)
             return TaskOutcome(task.id, Result.APPLIED, "success", None)
@@ -534,7 +520,7 @@ class Applier:
 
     def end_sync(
         self,
-        connection: sa.Connection,
+        writes: Writes,
         tenant: str,
         generation: int,
         end_sequence: int | None,
@@ -543,6 +529,8 @@ class Applier:
     ) -> bool:
         """Close a generation and sweep what it did not see; True if the sweep is held."""
         o = t.objects
+        connection = writes.connection
+        writes.flush()
         if types is None:
             kinds = sorted(
                 connection.scalars(
@@ -595,7 +583,7 @@ class Applier:
             )
         else:
             values["status"] = "done"
-            values["swept"] = self.sweep(connection, tenant, generation, kinds, end_sequence)
+            values["swept"] = self.sweep(writes, tenant, generation, kinds, end_sequence)
         connection.execute(
             sa.update(t.syncs).where(t.syncs.c.generation == generation).values(**values)
         )
@@ -603,7 +591,7 @@ class Applier:
 
     def sweep(
         self,
-        connection: sa.Connection,
+        writes: Writes,
         tenant: str,
         generation: int,
         kinds: list[str],
@@ -613,32 +601,20 @@ class Applier:
         if not kinds:
             return 0
         o = t.objects
-        rows = connection.execute(
+        writes.flush()
+        rows = writes.connection.execute(
             sa.select(o.c.object_type, o.c.object_id).where(
                 _unseen(tenant, kinds, generation, end_sequence)
             )
         ).all()
+        stamp = now()
         for row in rows:
-            where = _key_clause(tenant, row.object_type, row.object_id)
-            connection.execute(sa.update(o).where(where).values(deleted=True, updated_at=now()))
-            connection.execute(
-                sa.delete(t.links).where(
-                    t.links.c.tenant_id == tenant,
-                    t.links.c.object_type == row.object_type,
-                    t.links.c.object_id == row.object_id,
-                )
-            )
-            self.changed(
-                connection,
-                tenant,
-                row.object_type,
-                row.object_id,
-                "sweep",
-                None,
-                None,
-                None,
-                generation,
-            )
+            key = (tenant, row.object_type, row.object_id)
+            writes.write_object(key, {"deleted": True, "updated_at": stamp}, exists=True)
+            writes.set_links(key, set())
+            self.changed(writes, key, "sweep", None, None, None, generation)
+        writes.flush()
+        writes.states.clear()
         return len(rows)
 
 
@@ -648,7 +624,11 @@ class _Context:
     def __init__(self, connection: sa.Connection, held_sweeps: list[int]) -> None:
         self.connection = connection
         self.held_sweeps = held_sweeps
+        self.writes = Writes(connection)
         self._generations: dict[str, int | None] = {}
+
+    def forget_all(self) -> None:
+        self._generations.clear()
 
     def generation(self, tenant: str) -> int | None:
         if tenant not in self._generations:
@@ -657,21 +637,6 @@ class _Context:
 
     def forget(self, tenant: str) -> None:
         self._generations.pop(tenant, None)
-
-
-def _key_clause(tenant: str, object_type: str, object_id: str) -> sa.ColumnElement[bool]:
-    o = t.objects
-    return sa.and_(
-        o.c.tenant_id == tenant, o.c.object_type == object_type, o.c.object_id == object_id
-    )
-
-
-def _link_clause(tenant: str, object_type: str, task: TaskView) -> sa.ColumnElement[bool]:
-    return sa.and_(
-        t.links.c.tenant_id == tenant,
-        t.links.c.object_type == object_type,
-        t.links.c.object_id == task.object_id,
-    )
 
 
 def _unseen(
@@ -688,38 +653,3 @@ def _unseen(
     if end_sequence is not None:
         clause = sa.and_(clause, sa.or_(o.c.sequence.is_(None), o.c.sequence <= end_sequence))
     return clause
-
-
-def set_links(
-    connection: sa.Connection,
-    tenant: str,
-    object_type: str,
-    object_id: str,
-    data: Mapping[str, Any],
-    *,
-    replace: bool,
-) -> None:
-    """Write the references of an object into ``mirror_links`` (replacing its old ones)."""
-    if replace:
-        connection.execute(
-            sa.delete(t.links).where(
-                t.links.c.tenant_id == tenant,
-                t.links.c.object_type == object_type,
-                t.links.c.object_id == object_id,
-            )
-        )
-    found = references(data)
-    if found:
-        connection.execute(
-            sa.insert(t.links),
-            [
-                {
-                    "tenant_id": tenant,
-                    "object_type": object_type,
-                    "object_id": object_id,
-                    "rel": rel,
-                    "target_id": target,
-                }
-                for rel, target in sorted(found)
-            ],
-        )

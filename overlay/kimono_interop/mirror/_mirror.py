@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from .._exceptions import KimonoError, is_transient
 from .._task_view import TaskView
 from . import _schema as t
-from ._apply import Applier, OnChange, OnOther, now, object_type_of, set_links
+from ._apply import Applier, OnChange, OnOther, now, object_type_of, person_type, references
 from ._model import (
     Change,
     Difference,
@@ -26,6 +26,7 @@ from ._model import (
     VerifyReport,
 )
 from ._store import create_engine, database_url, lock, migrate
+from ._writes import Writes
 
 if TYPE_CHECKING:
     from .._client import KimonoClient
@@ -416,7 +417,11 @@ class Mirror:
             lock(connection)
             row = self._held(connection, generation)
             swept = self._applier.sweep(
-                connection, row.tenant_id, generation, list(row.types or []), row.end_sequence
+                Writes(connection),
+                row.tenant_id,
+                generation,
+                list(row.types or []),
+                row.end_sequence,
             )
             connection.execute(
                 sa.update(t.syncs)
@@ -461,6 +466,7 @@ class Mirror:
         with self.engine.begin() as connection:
             lock(connection)
             generation = applier.open_sync(connection, tenant_id, "snapshot", None)
+            writes = Writes(connection)
             o = t.objects
             for object_type, items in lists.items():
                 stored = {
@@ -472,49 +478,23 @@ class Mirror:
                     )
                 }
                 for object_id, data in items.items():
-                    where = sa.and_(
-                        o.c.tenant_id == tenant_id,
-                        o.c.object_type == object_type,
-                        o.c.object_id == object_id,
-                    )
+                    key = (tenant_id, object_type, object_id)
                     row = stored.get(object_id)
                     if row is not None and not row.deleted and row.data == data:
-                        connection.execute(sa.update(o).where(where).values(generation=generation))
+                        writes.write_object(key, {"generation": generation}, exists=True)
                         continue
                     values = {
                         "data": data,
                         "deleted": False,
                         "generation": generation,
-                        "person_type": _person_type(data),
+                        "person_type": person_type(data),
                         "updated_at": now(),
                     }
-                    if row is None:
-                        connection.execute(
-                            sa.insert(o).values(
-                                tenant_id=tenant_id,
-                                object_type=object_type,
-                                object_id=object_id,
-                                sequence=None,
-                                **values,
-                            )
-                        )
-                    else:
-                        connection.execute(sa.update(o).where(where).values(**values))
-                    set_links(
-                        connection, tenant_id, object_type, object_id, data, replace=row is not None
-                    )
-                    applier.changed(
-                        connection,
-                        tenant_id,
-                        object_type,
-                        object_id,
-                        "upsert",
-                        None,
-                        None,
-                        None,
-                        generation,
-                    )
-            applier.end_sync(connection, tenant_id, generation, None, types=list(lists))
+                    writes.write_object(key, values, exists=row is not None)
+                    writes.set_links(key, references(data))
+                    applier.changed(writes, key, "upsert", None, None, None, generation)
+            writes.flush()
+            applier.end_sync(writes, tenant_id, generation, None, types=list(lists))
         return next(s for s in self.syncs() if s.generation == generation)
 
     def verify(self, client: KimonoClient, *, tenant_id: str) -> VerifyReport:
@@ -545,12 +525,6 @@ class Mirror:
                         Difference(object_type, object_id, "different", fields)
                     )
         return report
-
-
-def _person_type(data: Mapping[str, Any]) -> str | None:
-    from ._apply import person_type
-
-    return person_type(data)
 
 
 def _rest_lists(client: KimonoClient) -> dict[str, dict[str, dict[str, Any]]]:
