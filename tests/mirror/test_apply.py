@@ -324,3 +324,27 @@ def test_a_write_the_database_refuses_is_isolated_to_its_task(
     assert mirror.get(TENANT, "persons", bad) is None
     assert len(list(mirror.objects("persons"))) == 2
     assert [c.sequence for c in mirror.changes()] == [1, 3]
+
+
+def test_two_processes_applying_the_same_batch_apply_each_task_once(store_url: str) -> None:
+    """Two mirrors on one database (as two processes or machines would be), the same tasks
+    at the same moment: writers take turns, and the second finds every task recorded."""
+    import threading
+
+    tasks = [data_task("ADD", "persons", person(new_id()), n) for n in range(1, 51)]
+    results: list[list[str]] = []
+    barrier = threading.Barrier(2)
+
+    def worker() -> None:
+        with Mirror.open(store_url) as mirror:
+            barrier.wait()
+            results.append([o.result for o in mirror.apply(tasks)])
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted("/".join(sorted(set(r))) for r in results) == [Result.APPLIED, Result.DUPLICATE]
+    with Mirror.open(store_url) as mirror:
+        assert len(mirror.changes()) == 50
