@@ -348,3 +348,14 @@ def test_two_processes_applying_the_same_batch_apply_each_task_once(store_url: s
     assert sorted("/".join(sorted(set(r))) for r in results) == [Result.APPLIED, Result.DUPLICATE]
     with Mirror.open(store_url) as mirror:
         assert len(mirror.changes()) == 50
+
+
+def test_a_tombstone_of_an_object_never_seen_has_no_data(mirror: Mirror) -> None:
+    ghost = new_id()
+    mirror.apply([data_task("DELETE", "persons", None, 1, object_id=ghost)])
+    with mirror.engine.connect() as connection:
+        row = connection.execute(
+            sa.text("SELECT data IS NULL, deleted FROM mirror_objects WHERE object_id = :i"),
+            {"i": ghost},
+        ).one()
+    assert tuple(row) == (True, True)
