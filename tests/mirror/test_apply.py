@@ -359,3 +359,18 @@ def test_a_tombstone_of_an_object_never_seen_has_no_data(mirror: Mirror) -> None
             {"i": ghost},
         ).one()
     assert tuple(row) == (True, True)
+
+
+def test_prune_removes_old_records_and_read_changes(mirror: Mirror) -> None:
+    import datetime
+
+    pid = new_id()
+    add = data_task("ADD", "persons", person(pid), 1)
+    mirror.apply([add, data_task("UPDATE", "persons", person(pid, name="B"), 2)])
+    assert mirror.prune(inbox_older_than=datetime.timedelta(days=1)) == {"inbox": 0, "changes": 0}
+    cursor = mirror.changes()[0].cursor
+    removed = mirror.prune(inbox_older_than=datetime.timedelta(0), changes_through=cursor)
+    assert removed == {"inbox": 2, "changes": 1}
+    assert [c.sequence for c in mirror.changes()] == [2]
+    # delivered again after its record is gone: the sequence still refuses it
+    assert mirror.apply([add])[0].result == Result.STALE
