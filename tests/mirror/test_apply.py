@@ -202,6 +202,7 @@ def test_the_change_feed_is_ordered_and_resumable(mirror: Mirror) -> None:
     assert [c.sequence for c in feed] == [1, 2, 3, 4, 5, 9]
     assert [c.cursor for c in feed] == sorted(c.cursor for c in feed)
     assert mirror.changes(since=feed[-1].cursor) == []
+    assert all(c.at.tzinfo is not None for c in feed)  # aware on every store
 
 
 def test_tasks_that_are_not_roster_changes_are_acked_and_recorded(store_url: str) -> None:
