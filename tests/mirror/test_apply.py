@@ -375,3 +375,25 @@ def test_prune_removes_old_records_and_read_changes(mirror: Mirror) -> None:
     assert [c.sequence for c in mirror.changes()] == [2]
     # delivered again after its record is gone: the sequence still refuses it
     assert mirror.apply([add])[0].result == Result.STALE
+
+
+def test_on_other_may_ask_for_a_retry_or_fail(store_url: str) -> None:
+    from kimono_interop import RetryTask
+
+    grades = {"schema": "3.0", "type": "grades_query", "id": new_id(), "action": "NOT_APPLICABLE"}
+    auth = {"schema": "3.0", "type": "authenticate", "id": new_id()}
+
+    def other(task: Any) -> None:
+        if task.id == grades["id"]:
+            raise RetryTask("the grades service is down")
+        raise ValueError("cannot authenticate")
+
+    with Mirror.open(store_url, on_other=other, max_attempts=2) as mirror:
+        first = mirror.apply([grades, auth])
+        assert [(o.result, o.status) for o in first] == [
+            (Result.RETRY, "retry"),
+            (Result.IGNORED, "error"),
+        ]
+        assert "cannot authenticate" in (first[1].message or "")
+        (again,) = mirror.apply([grades])
+        assert again.result == Result.PARKED
