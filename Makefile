@@ -20,7 +20,7 @@ export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 .PHONY: help install demo test generate check-generated check-cassettes lint lint-spec lint-python typecheck pytest bench reliability record lock clean drift
 
 help:
-	@echo "make demo             run the example driver (examples/driver.py) against a local sandbox"
+	@echo "make demo             run the example driver (examples/driver.py) and the mirror demo against a local sandbox"
 	@echo "make test             everything CI runs: generated code check, lint, type check, tests"
 	@echo "make generate         regenerate generated/ and the SDK's resources from spec/, and _sync/ from _async/"
 	@echo "make check-generated  fail if generated/ differs from what spec/ produces"
@@ -44,6 +44,7 @@ install: $(STAMP) $(NODE_STAMP)
 
 demo: $(STAMP)
 	$(PY) examples/driver.py --sandbox
+	$(PY) examples/mirror_demo.py --sandbox
 
 test: check-generated lint typecheck check-cassettes pytest
 

@@ -54,12 +54,13 @@ def build_cli() -> click.Group:
     """The ``kimono-interop`` click group (imports click and rich; see :func:`main`)."""
     from .common import root_group
     from .export import export
+    from .mirror import mirror
     from .sandbox import sandbox
     from .tasks import tasks
     from .tenants import tenants
 
     cli = root_group()
-    for command in (sandbox, export, tasks, tenants):
+    for command in (sandbox, export, tasks, tenants, mirror):
         cli.add_command(command)
     return cli
 

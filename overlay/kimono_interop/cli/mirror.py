@@ -1,0 +1,400 @@
+"""The ``mirror`` commands: keep a roster mirror current from the task queue, and look after it.
+
+``mirror run`` drains (``--follow``: follows) the queue into the mirror; ``status``,
+``changes``, ``parked``, ``replay``, ``approve-sweep`` and ``verify`` read and tend it.
+The mirror is ``--db`` (or ``KIMONO_MIRROR_DB``): a SQLite file path (the default,
+``kimono-mirror.db``) or a database URL (``postgresql://user:password@host/db``). They
+need ``pip install 'kimono-interop[mirror]'``; the mirror itself is imported only inside
+the commands, so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from .common import EXIT_CONFIG, EXIT_ERROR, EXIT_USAGE, Settings, err, expected_errors, fail, out
+from .options import KimonoCommand
+
+if TYPE_CHECKING:
+    from ..mirror import Mirror, MirrorStats, TaskOutcome
+
+F = TypeVar("F", bound=Callable[..., Any])
+ENV_DB = "KIMONO_MIRROR_DB"
+DEFAULT_DB = "kimono-mirror.db"
+
+
+class LocalCommand(KimonoCommand):
+    """A command that reads the mirror alone: of the global options it takes the log level."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, global_options=("log_level",), **kwargs)
+
+
+def db_option(command: F) -> F:
+    return click.option(
+        "--db",
+        default=DEFAULT_DB,
+        envvar=ENV_DB,
+        show_default=True,
+        show_envvar=True,
+        help="The mirror: a SQLite file, or a database URL (postgresql://user:pass@host/db).",
+    )(command)
+
+
+@contextmanager
+def opened(db: str, **options: Any) -> Iterator[Mirror]:
+    """The mirror at ``db``; what can go wrong opening or using it becomes a message."""
+    try:
+        from ..mirror import Mirror
+    except ImportError as exc:
+        fail(
+            f"the mirror needs its extra: pip install 'kimono-interop[mirror]' ({exc})",
+            EXIT_CONFIG,
+        )
+    import sqlalchemy.exc
+
+    try:
+        with Mirror.open(db, **options) as mirror:
+            yield mirror
+    except sqlalchemy.exc.SQLAlchemyError as exc:
+        fail(f"the mirror's database ({_shown(db)}): {_first_line(exc)}", EXIT_ERROR)
+    except ValueError as exc:
+        fail(str(exc), EXIT_USAGE)
+
+
+@click.group()
+def mirror() -> None:
+    """A durable local copy of the roster, kept current from the task queue.
+
+    \b
+    Each task is applied once, in a transaction with its recorded outcome, and
+    acknowledged after the commit; a task delivered again is acknowledged with
+    its outcome and never applied twice. docs/mirror.md has the details.
+    """
+
+
+@mirror.command("run", cls=KimonoCommand)
+@db_option
+@click.option("--follow", is_flag=True, help="Keep waiting for new tasks (until Ctrl-C).")
+@click.option("--tenant-id", default=None, help="Only tasks of this tenant.")
+@click.option("--max-tasks", type=click.IntRange(min=1), default=None, help="Stop after N tasks.")
+@click.option(
+    "--ack-every",
+    type=click.IntRange(1, 100),
+    default=100,
+    show_default=True,
+    help="Commit and acknowledge every N tasks.",
+)
+@click.option(
+    "--ack-interval",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="...or every N seconds, whichever comes first.",
+)
+@click.option(
+    "--sweep-threshold",
+    type=click.FloatRange(0, 1),
+    default=0.10,
+    show_default=True,
+    help="Share of a type a full sync may tombstone without approval.",
+)
+@click.option(
+    "--max-attempts",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="Failures after which a task is parked.",
+)
+@click.pass_obj
+def run(
+    settings: Settings,
+    db: str,
+    follow: bool,
+    tenant_id: str | None,
+    max_tasks: int | None,
+    ack_every: int,
+    ack_interval: float,
+    sweep_threshold: float,
+    max_attempts: int,
+) -> None:
+    """Apply the task queue to the mirror, acknowledging each task after its commit.
+
+    Until the queue is empty, or with --follow until Ctrl-C (the chunk in hand is
+    rolled back and comes back; nothing committed is lost). Exits 1 if a task had
+    no id (its tenant's queue is then stalled) or an ack was refused.
+    """
+    counter = _Counter()
+    started = time.monotonic()
+    with (
+        expected_errors(settings),
+        settings.client() as client,
+        opened(db, sweep_threshold=sweep_threshold, max_attempts=max_attempts) as store,
+    ):
+        stats = store.run(
+            client,
+            tenant_id=tenant_id,
+            stop_when_empty=not follow,
+            max_tasks=max_tasks,
+            ack_every=ack_every,
+            ack_interval=ack_interval,
+            on_commit=counter,
+        )
+        held = store.syncs(status="held")
+    counter.done()
+    _summary(stats, time.monotonic() - started)
+    for sync in held:
+        err().print(
+            f"[yellow]held sweep[/] {sync.generation} (tenant {sync.tenant_id}): would "
+            f"tombstone {sync.to_sweep} of {sync.live} {', '.join(sync.types)}; "
+            f"`kimono-interop mirror approve-sweep {sync.generation}` to carry it out"
+        )
+    if stats.unackable or stats.ack_failures:
+        fail(
+            f"{stats.unackable} task(s) without an id, {len(stats.ack_failures)} ack(s) refused",
+            EXIT_ERROR,
+        )
+
+
+class _Counter:
+    """A live count of applied tasks on stderr (a terminal only)."""
+
+    def __init__(self) -> None:
+        self.console = err()
+        self.tasks = 0
+
+    def __call__(self, outcomes: Sequence[TaskOutcome]) -> None:
+        self.tasks += len(outcomes)
+        if self.console.is_terminal:
+            self.console.print(f"\r{self.tasks} task(s) applied", end="")
+
+    def done(self) -> None:
+        if self.console.is_terminal and self.tasks:
+            self.console.print()
+
+
+def _summary(stats: MirrorStats, seconds: float) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"mirror run: {stats.received} task(s) in {seconds:.1f} s")
+    table.add_column("result")
+    table.add_column("tasks", justify="right")
+    for name in ("applied", "stale", "ignored", "duplicates", "retried", "held", "parked"):
+        table.add_row(name, str(getattr(stats, name)))
+    table.add_row("acknowledged", str(stats.acknowledged))
+    err().print(table)
+
+
+@mirror.command("status", cls=LocalCommand)
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+def status(db: str, as_json: bool) -> None:
+    """Objects per type (live and tombstoned), parked tasks, held sweeps, the feed's cursor."""
+    with opened(db) as store:
+        found = store.status()
+        held = store.syncs(status="held")
+    found["held"] = [
+        {"generation": s.generation, "tenant_id": s.tenant_id, "to_sweep": s.to_sweep} for s in held
+    ]
+    if as_json:
+        click.echo(json.dumps(found, indent=2))
+        return
+    from rich.table import Table
+
+    table = Table(title=f"mirror {_shown(db)}")
+    table.add_column("type")
+    table.add_column("live", justify="right")
+    table.add_column("deleted", justify="right")
+    for name, counts in sorted(found["objects"].items()):
+        table.add_row(name, str(counts["live"]), str(counts["deleted"]))
+    out().print(table)
+    out().print(
+        f"tasks recorded: {found['tasks_recorded']}  parked: {found['parked']}  "
+        f"held sweeps: {found['held_sweeps']}  last change: {found['last_cursor']}"
+    )
+    for sync in held:
+        out().print(f"held sweep {sync.generation}: {sync.to_sweep} of {sync.live} objects")
+
+
+@mirror.command("changes", cls=LocalCommand)
+@db_option
+@click.option("--since", type=click.IntRange(min=0), default=0, help="After this cursor.")
+@click.option("--limit", type=click.IntRange(min=1), default=1000, show_default=True)
+def changes(db: str, since: int, limit: int) -> None:
+    """The change feed after --since, as JSON lines (keep the last cursor for the next call)."""
+    with opened(db) as store:
+        found = store.changes(since=since, limit=limit)
+    for change in found:
+        click.echo(
+            json.dumps(
+                {
+                    "cursor": change.cursor,
+                    "tenant_id": change.tenant_id,
+                    "object_type": change.object_type,
+                    "object_id": change.object_id,
+                    "op": change.op,
+                    "action": change.action,
+                    "sequence": change.sequence,
+                    "task_id": change.task_id,
+                    "generation": change.generation,
+                    "at": change.at.isoformat() if change.at else None,
+                }
+            )
+        )
+
+
+@mirror.command("parked", cls=LocalCommand)
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines, with each raw task.")
+def parked(db: str, as_json: bool) -> None:
+    """Tasks that failed for good or too often (replay them with `mirror replay`)."""
+    with opened(db) as store:
+        found = store.parked()
+    if as_json:
+        for task in found:
+            click.echo(
+                json.dumps(
+                    {
+                        "task_id": task.task_id,
+                        "tenant_id": task.tenant_id,
+                        "object_type": task.object_type,
+                        "object_id": task.object_id,
+                        "sequence": task.sequence,
+                        "attempts": task.attempts,
+                        "error": task.error,
+                        "raw": task.raw,
+                    },
+                    default=str,
+                )
+            )
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=f"{len(found)} parked task(s)")
+    for column in ("task", "object", "attempts", "error"):
+        table.add_column(column, overflow="fold")
+    for task in found:
+        table.add_row(
+            task.task_id,
+            escape(f"{task.object_type or ''} {task.object_id or ''}"),
+            str(task.attempts),
+            escape(task.error or ""),
+        )
+    out().print(table)
+
+
+@mirror.command("replay", cls=LocalCommand)
+@db_option
+@click.argument("task_ids", nargs=-1, required=True)
+def replay(db: str, task_ids: tuple[str, ...]) -> None:
+    """Apply parked tasks again (after fixing what failed them). Exits 1 if one fails again."""
+    again = 0
+    with opened(db) as store:
+        for task_id in task_ids:
+            try:
+                outcome = store.replay(task_id)
+            except KeyError:
+                fail(f"no parked task {task_id}", EXIT_USAGE)
+            again += outcome.result == "parked"
+            click.echo(
+                f"{task_id}: {outcome.result}"
+                + (f" ({outcome.message})" if outcome.message else "")
+            )
+    if again:
+        fail(f"{again} task(s) failed again and stay parked", EXIT_ERROR)
+
+
+@mirror.command("approve-sweep", cls=LocalCommand)
+@db_option
+@click.argument("generation", type=int)
+@click.option("--reject", is_flag=True, help="Drop the sweep instead: nothing is tombstoned.")
+def approve_sweep(db: str, generation: int, reject: bool) -> None:
+    """Carry out (or --reject) the held sweep of a full sync (see `mirror status`)."""
+    with opened(db) as store:
+        try:
+            if reject:
+                store.reject_sweep(generation)
+                click.echo(f"sweep {generation} rejected: nothing tombstoned")
+                return
+            swept = store.approve_sweep(generation)
+        except ValueError as exc:
+            fail(str(exc), EXIT_USAGE)
+    click.echo(f"sweep {generation} approved: {swept} object(s) tombstoned")
+
+
+@mirror.command("verify", cls=KimonoCommand)
+@db_option
+@click.option(
+    "--tenant-id",
+    default=None,
+    help="The tenant to compare (default: the mirror's only tenant).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print each difference as a JSON line.")
+@click.pass_obj
+def verify(settings: Settings, db: str, tenant_id: str | None, as_json: bool) -> None:
+    """Compare the mirror with a fresh REST snapshot; report every difference (exit 1 if any)."""
+    with opened(db) as store:
+        tenant = _tenant(store, tenant_id)
+        with expected_errors(settings), settings.client() as client:
+            report = store.verify(client, tenant_id=tenant)
+    for difference in report.differences:
+        if as_json:
+            click.echo(json.dumps(difference.__dict__, default=list))
+        else:
+            fields = f" ({', '.join(difference.fields)})" if difference.fields else ""
+            click.echo(
+                f"{difference.kind}: {difference.object_type} {difference.object_id}{fields}"
+            )
+    compared = sum(report.compared.values())
+    if not report.ok:
+        fail(f"{len(report.differences)} difference(s) in {compared} object(s)", EXIT_ERROR)
+    err().print(f"the mirror equals the service: {compared} object(s) compared")
+
+
+@mirror.command("snapshot", cls=KimonoCommand)
+@db_option
+@click.option("--tenant-id", required=True, help="The tenant whose roster the lists are.")
+@click.pass_obj
+def snapshot(settings: Settings, db: str, tenant_id: str) -> None:
+    """Seed the mirror from the REST lists (for a queue that holds no initial sync)."""
+    with opened(db) as store, expected_errors(settings), settings.client() as client:
+        sync = store.snapshot(client, tenant_id=tenant_id)
+    err().print(
+        f"snapshot {sync.generation}: {sync.live} live object(s) of {', '.join(sync.types)}; "
+        f"sweep {sync.status}" + (f" ({sync.to_sweep} to tombstone)" if sync.to_sweep else "")
+    )
+
+
+def _tenant(store: Mirror, given: str | None) -> str:
+    if given:
+        return given
+    tenants = store.tenants()
+    if len(tenants) != 1:
+        fail(
+            f"the mirror holds {len(tenants)} tenants: give --tenant-id "
+            f"({', '.join(tenants) or 'none yet'})",
+            EXIT_USAGE,
+        )
+    return tenants[0]
+
+
+def _shown(db: str) -> str:
+    """``db`` without a password (a URL's ``user:password@``)."""
+    if "://" in db and "@" in db:
+        scheme, _, rest = db.partition("://")
+        credentials, _, host = rest.rpartition("@")
+        user = credentials.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}" if ":" in credentials else db
+    return db
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

@@ -1,0 +1,670 @@
+"""Applying tasks to the store: one transaction per chunk, the inbox, guards, syncs, failures.
+
+A chunk of tasks is applied in one transaction. If a task fails, the transaction is
+rolled back and the chunk applied again with one savepoint per task, so the bad task
+is isolated and the others commit. Each task's final outcome goes to the inbox in the
+same transaction; a task already in the inbox is not applied again. See docs/mirror.md.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from .._references import ref_id
+from .._task_view import TaskKind, TaskView, outcome_of_error, outcome_of_result
+from . import _schema as t
+from ._model import FINAL_RESULTS, Change, Result, TaskOutcome
+from ._store import lock
+from ._writes import INSERT_CHANGE, Key, Writes
+
+log = logging.getLogger("kimono_interop.mirror")
+
+#: A hook run inside the apply transaction for each change: ``on_change(connection, change)``.
+OnChange = Callable[[sa.Connection, Change], None]
+#: What handles tasks that are not roster changes; its return value is the ack, as a
+#: consumer handler's is (None: success).
+OnOther = Callable[[TaskView], object]
+
+#: Actions whose task carries the object as it now is (``data``): it replaces the stored one.
+UPSERTS = frozenset({"ADD", "UPDATE", "CHANGE", "SET", "UNSET"})
+
+#: Singular object type names, and the plural the sandbox and the REST paths use.
+_TYPE_NAMES = {
+    "person": "persons",
+    "org": "orgs",
+    "course": "courses",
+    "section": "sections",
+    "term": "terms",
+    "grading_category": "grading_categories",
+    "gradingcategory": "grading_categories",
+    "gradingcategories": "grading_categories",
+}
+
+
+def object_type_of(name: str) -> str:
+    """The mirror's name of an object type: lower case, plural (``Person`` -> ``persons``)."""
+    lowered = name.strip().lower()
+    return _TYPE_NAMES.get(lowered, lowered)
+
+
+def now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+class PermanentError(Exception):
+    """A task that can never be applied as it is (no object, an unknown action): parked at once."""
+
+
+class _Isolate(Exception):
+    """A task failed in a chunk applied without savepoints: apply the first ``count`` again."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(count)
+        self.count = count
+
+
+def person_type(data: Mapping[str, Any]) -> str | None:
+    sys = data.get("$sys")
+    value = sys.get("person_type") if isinstance(sys, Mapping) else None
+    if value is None:
+        value = data.get("person_type")
+    return value.lower()[:64] if isinstance(value, str) else None
+
+
+_CANONICAL = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _target(ref: Mapping[str, Any]) -> str | None:
+    """``ref_id(ref)``, with a shortcut for an id already in the canonical UUID form."""
+    sys = ref.get("$sys")
+    value = sys.get("id") if isinstance(sys, Mapping) else None
+    if value is None:
+        value = ref.get("id")
+    if isinstance(value, str) and _CANONICAL.fullmatch(value):
+        return value
+    return ref_id(ref)
+
+
+def references(data: Mapping[str, Any]) -> set[tuple[str, str]]:
+    """(relationship, target id) of every reference of an object (``$schools``, ``$course``...)."""
+    found: set[tuple[str, str]] = set()
+    for key, value in data.items():
+        if not isinstance(key, str) or not key.startswith("$") or key == "$sys":
+            continue
+        rel = key[1:].lower()[:64]
+        for ref in value if isinstance(value, list) else [value]:
+            if isinstance(ref, Mapping):
+                target = _target(ref)
+                if target and len(target) <= 128:
+                    found.add((rel, target))
+    return found
+
+
+def _clip(text: str, limit: int = 1000) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass
+class ChunkResult:
+    outcomes: list[TaskOutcome] = field(default_factory=list)
+    consumed: int = 0
+    held_sweeps: list[int] = field(default_factory=list)
+
+
+class Applier:
+    """Writes tasks into a mirror database (see the module's docstring)."""
+
+    def __init__(
+        self,
+        engine: sa.Engine,
+        *,
+        sweep_threshold: float,
+        max_attempts: int,
+        on_change: OnChange | None,
+        on_other: OnOther | None,
+        default_tenant: str,
+    ) -> None:
+        self.engine = engine
+        self.sweep_threshold = sweep_threshold
+        self.max_attempts = max_attempts
+        self.on_change = on_change
+        self.on_other = on_other
+        self.default_tenant = default_tenant
+
+    # -- chunks --------------------------------------------------------------------------
+    def apply(
+        self,
+        tasks: Sequence[TaskView],
+        *,
+        deadline: float | None = None,
+        failed: set[tuple[str, str, str]] | None = None,
+    ) -> ChunkResult:
+        """Apply tasks in one transaction, stopping after the first task that ends past
+        ``deadline`` (``time.monotonic()``); ``consumed`` says how many were taken.
+
+        ``failed``: the objects (tenant, type, id) whose task failed earlier in the batch;
+        their later tasks are held (acked ``retry``). Failures of this chunk are added.
+        """
+        failed = set() if failed is None else failed
+        with self.engine.connect() as connection:
+            trial = set(failed)
+            try:
+                with connection.begin():
+                    lock(connection)
+                    result = self._chunk(
+                        connection, tasks, isolate=False, deadline=deadline, failed=trial
+                    )
+                failed.update(trial)
+                return result
+            except _Isolate as isolate:
+                count = isolate.count
+            with connection.begin():
+                lock(connection)
+                result = self._chunk(
+                    connection,
+                    tasks,
+                    isolate=True,
+                    deadline=deadline,
+                    failed=failed,
+                    minimum=count,
+                )
+            return result
+
+    def replay(self, task: TaskView) -> TaskOutcome:
+        """Apply a parked task again, now, in its own transaction (a failure parks it again)."""
+        assert task.id is not None
+        with self.engine.begin() as connection:
+            lock(connection)
+            connection.execute(sa.delete(t.inbox).where(t.inbox.c.task_id == task.id))
+            connection.execute(sa.delete(t.attempts).where(t.attempts.c.task_id == task.id))
+            result = self._chunk(
+                connection, [task], isolate=True, deadline=None, failed=set(), replay=True
+            )
+            outcome = result.outcomes[0]
+            if outcome.result != Result.PARKED:
+                connection.execute(
+                    sa.update(t.parked)
+                    .where(t.parked.c.task_id == task.id)
+                    .values(replayed_at=now())
+                )
+        return outcome
+
+    def _chunk(
+        self,
+        connection: sa.Connection,
+        tasks: Sequence[TaskView],
+        *,
+        isolate: bool,
+        deadline: float | None,
+        failed: set[tuple[str, str, str]],
+        minimum: int = 0,
+        replay: bool = False,
+    ) -> ChunkResult:
+        out = ChunkResult()
+        ids = [task.id for task in tasks if task.id is not None]
+        recorded: dict[str, TaskOutcome] = {}
+        tries: dict[str, int] = {}
+        if ids:
+            for row in connection.execute(
+                sa.select(t.inbox.c.task_id, t.inbox.c.status, t.inbox.c.message).where(
+                    t.inbox.c.task_id.in_(ids)
+                )
+            ):
+                recorded[row.task_id] = TaskOutcome(
+                    row.task_id, Result.DUPLICATE, row.status, row.message
+                )
+            for attempt in connection.execute(
+                sa.select(t.attempts.c.task_id, t.attempts.c.attempts).where(
+                    t.attempts.c.task_id.in_(ids)
+                )
+            ):
+                tries[attempt.task_id] = attempt.attempts
+        done: dict[str, TaskOutcome] = {}
+        context = _Context(connection, out.held_sweeps)
+        if not isolate:
+            context.writes.prefetch(
+                key for key in (self._key(task) for task in tasks) if key is not None
+            )
+        for index, task in enumerate(tasks):
+            out.consumed = index + 1
+            if task.id is None:
+                continue
+            if task.id in recorded or task.id in done:
+                previous = recorded.get(task.id) or done[task.id]
+                out.outcomes.append(
+                    TaskOutcome(task.id, Result.DUPLICATE, previous.status, previous.message)
+                )
+            else:
+                outcome = self._one(
+                    context, task, tries.get(task.id, 0), failed, isolate, index, replay
+                )
+                done[task.id] = outcome
+                out.outcomes.append(outcome)
+            if deadline is not None and index + 1 >= minimum and time.monotonic() >= deadline:
+                break
+        if not isolate:
+            try:
+                context.writes.flush()
+            except Exception as exc:
+                raise _Isolate(out.consumed) from exc
+        context.writes.flush_inbox()
+        return out
+
+    def _one(
+        self,
+        context: _Context,
+        task: TaskView,
+        tried: int,
+        failed: set[tuple[str, str, str]],
+        isolate: bool,
+        index: int,
+        replay: bool,
+    ) -> TaskOutcome:
+        assert task.id is not None
+        connection = context.connection
+        key = self._key(task)
+        if key is not None and key in failed:
+            return TaskOutcome(
+                task.id,
+                Result.HELD,
+                "retry",
+                "held: an earlier task of the same object failed in this batch",
+            )
+        try:
+            if isolate:
+                try:
+                    with connection.begin_nested():
+                        outcome = self._dispatch(context, task)
+                        context.writes.flush()
+                except Exception:
+                    context.writes.discard()
+                    context.forget_all()
+                    raise
+            else:
+                outcome = self._dispatch(context, task)
+        except PermanentError as exc:
+            if key is not None:
+                failed.add(key)
+            return self._park(context, task, tried + 1, str(exc))
+        except Exception as exc:
+            if not isolate:
+                raise _Isolate(index + 1) from exc
+            if key is not None:
+                failed.add(key)
+            error = f"{type(exc).__name__}: {exc}"
+            log.warning("task %s failed (attempt %d): %s", task.id, tried + 1, error)
+            if replay or tried + 1 >= self.max_attempts:
+                return self._park(context, task, tried + 1, error)
+            self._count_attempt(connection, task.id, tried, error)
+            return TaskOutcome(task.id, Result.RETRY, "retry", _clip(error))
+        if outcome.result in FINAL_RESULTS:
+            self._record(context.writes, task, outcome)
+            if tried:
+                connection.execute(sa.delete(t.attempts).where(t.attempts.c.task_id == task.id))
+        return outcome
+
+    def _key(self, task: TaskView) -> tuple[str, str, str] | None:
+        if task.kind is not TaskKind.DATA or not task.object_type or not task.object_id:
+            return None
+        return (
+            task.tenant_id or self.default_tenant,
+            object_type_of(task.object_type),
+            task.object_id,
+        )
+
+    # -- bookkeeping -----------------------------------------------------------------------
+    def _record(self, writes: Writes, task: TaskView, outcome: TaskOutcome) -> None:
+        writes.inbox.append(
+            {
+                "task_id": task.id,
+                "tenant_id": task.tenant_id or self.default_tenant,
+                "sequence": task.sequence,
+                "action": task.action.value[:32] if task.action is not None else None,
+                "object_type": object_type_of(task.object_type)[:64] if task.object_type else None,
+                "object_id": task.object_id[:128] if task.object_id else None,
+                "result": outcome.result,
+                "status": outcome.status,
+                "message": outcome.message,
+                "recorded_at": now(),
+            }
+        )
+
+    def _count_attempt(
+        self, connection: sa.Connection, task_id: str, tried: int, error: str
+    ) -> None:
+        values = {"attempts": tried + 1, "last_error": _clip(error), "updated_at": now()}
+        if tried:
+            connection.execute(
+                sa.update(t.attempts).where(t.attempts.c.task_id == task_id).values(**values)
+            )
+        else:
+            connection.execute(sa.insert(t.attempts).values(task_id=task_id, **values))
+
+    def _park(self, context: _Context, task: TaskView, attempts: int, error: str) -> TaskOutcome:
+        assert task.id is not None
+        connection = context.connection
+        log.error("task %s parked after %d attempt(s): %s", task.id, attempts, error)
+        connection.execute(sa.delete(t.parked).where(t.parked.c.task_id == task.id))
+        connection.execute(sa.delete(t.attempts).where(t.attempts.c.task_id == task.id))
+        connection.execute(
+            sa.insert(t.parked).values(
+                task_id=task.id,
+                tenant_id=task.tenant_id or self.default_tenant,
+                object_type=object_type_of(task.object_type)[:64] if task.object_type else None,
+                object_id=task.object_id[:128] if task.object_id else None,
+                sequence=task.sequence,
+                raw=task.raw,
+                error=_clip(error, 4000),
+                attempts=attempts,
+                parked_at=now(),
+                replayed_at=None,
+            )
+        )
+        outcome = TaskOutcome(
+            task.id, Result.PARKED, "error", _clip(f"parked after {attempts} attempt(s): {error}")
+        )
+        self._record(context.writes, task, outcome)
+        return outcome
+
+    # -- the changes ---------------------------------------------------------------------
+    def _dispatch(self, context: _Context, task: TaskView) -> TaskOutcome:
+        assert task.id is not None
+        if task.kind is TaskKind.DATA:
+            return self._data(context, task)
+        if task.kind is TaskKind.SYNC:
+            return self._sync(context, task)
+        if self.on_other is None:
+            return TaskOutcome(task.id, Result.IGNORED, "success", None)
+        try:
+            ack = outcome_of_result(task.id, self.on_other(task))
+        except Exception as exc:
+            ack = outcome_of_error(task.id, exc)
+        status = ack.status.value
+        if status == "retry":
+            raise RuntimeError(ack.message or "on_other asked for a retry")
+        return TaskOutcome(task.id, Result.IGNORED, status, ack.message)
+
+    def _data(self, context: _Context, task: TaskView) -> TaskOutcome:
+        assert task.id is not None
+        action = task.action.value.upper() if task.action is not None else None
+        if not task.object_type or not task.object_id:
+            raise PermanentError("a data task without object_type or object_id")
+        if action != "DELETE" and action not in UPSERTS:
+            raise PermanentError(f"the action {action!r} is not one the mirror applies")
+        if action != "DELETE" and task.data is None:
+            raise PermanentError(f"{action} without the object (`data`)")
+        tenant = task.tenant_id or self.default_tenant
+        object_type = object_type_of(task.object_type)
+        if len(tenant) > 64 or len(object_type) > 64 or len(task.object_id) > 128:
+            raise PermanentError("an id or type name longer than the mirror stores")
+        key = (tenant, object_type, task.object_id)
+        writes = context.writes
+        state = writes.state(key)
+        generation = context.generation(tenant)
+        stored = state.sequence if state is not None else None
+        if stored is not None and task.sequence is not None and stored >= task.sequence:
+            assert state is not None
+            if (
+                generation is not None
+                and action != "DELETE"
+                and state.generation != generation
+                and not state.deleted
+            ):
+                writes.write_object(key, {"generation": generation}, exists=True)
+            return TaskOutcome(task.id, Result.STALE, "success", None)
+        sequence = task.sequence if task.sequence is not None else stored
+        if action == "DELETE":
+            values: dict[str, Any] = {"deleted": True, "sequence": sequence, "updated_at": now()}
+            if task.data is not None:
+                values["data"] = dict(task.data)
+            writes.write_object(key, values, exists=state is not None)
+            writes.set_links(key, set())
+            op = "delete"
+        else:
+            assert task.data is not None
+            data = dict(task.data)
+            values = {
+                "data": data,
+                "deleted": False,
+                "sequence": sequence,
+                "person_type": person_type(data),
+                "updated_at": now(),
+            }
+            if generation is not None:
+                values["generation"] = generation
+            writes.write_object(key, values, exists=state is not None)
+            writes.set_links(key, references(data))
+            op = "upsert"
+        self.changed(writes, key, op, action, task.sequence, task.id, generation)
+        return TaskOutcome(task.id, Result.APPLIED, "success", None)
+
+    def changed(
+        self,
+        writes: Writes,
+        key: Key,
+        op: str,
+        action: str | None,
+        sequence: int | None,
+        task_id: str | None,
+        generation: int | None,
+    ) -> None:
+        """Add a change to the feed and run the ``on_change`` hook (same transaction).
+
+        Without a hook the change waits in ``writes``; with one, the buffered writes go
+        first (so the hook sees the object as changed) and the change is inserted at once.
+        """
+        values = {
+            "tenant_id": key[0],
+            "object_type": key[1],
+            "object_id": key[2],
+            "op": op,
+            "action": action[:32] if action else None,
+            "sequence": sequence,
+            "task_id": task_id,
+            "generation": generation,
+            "at": now(),
+        }
+        if self.on_change is None:
+            writes.changes.append(values)
+            return
+        writes.flush()
+        result = writes.connection.execute(INSERT_CHANGE, values)
+        cursor = result.inserted_primary_key[0] if result.inserted_primary_key else 0
+        self.on_change(writes.connection, Change(cursor=int(cursor), **values))  # type: ignore[arg-type]
+
+    # -- full syncs ------------------------------------------------------------------------
+    def _sync(self, context: _Context, task: TaskView) -> TaskOutcome:
+        assert task.id is not None
+        action = task.action.value.upper() if task.action is not None else None
+        tenant = task.tenant_id or self.default_tenant
+        connection = context.connection
+        context.writes.flush()  # a sync reads the objects as they are
+        if action == "SYNC_START":
+            self.open_sync(connection, tenant, task.origin.value if task.origin else None, task.id)
+            context.forget(tenant)
+            return TaskOutcome(task.id, Result.APPLIED, "success", None)
+        if action == "SYNC_END":
+            generation = context.generation(tenant)
+            context.forget(tenant)
+            if generation is None:
+                return TaskOutcome(task.id, Result.IGNORED, "success", "no sync was open")
+            held = self.end_sync(context.writes, tenant, generation, task.sequence, types=None)
+            context.writes.states.clear()  # the sweep tombstoned objects behind their backs
+            if held:
+                context.held_sweeps.append(generation)
+            return TaskOutcome(task.id, Result.APPLIED, "success", None)
+        raise PermanentError(f"the sync action {action!r} is not one the mirror applies")
+
+    @staticmethod
+    def open_generation(connection: sa.Connection, tenant: str) -> int | None:
+        row = connection.execute(
+            sa.select(t.syncs.c.generation).where(
+                t.syncs.c.tenant_id == tenant, t.syncs.c.status == "open"
+            )
+        ).first()
+        return None if row is None else int(row.generation)
+
+    @staticmethod
+    def open_sync(
+        connection: sa.Connection, tenant: str, origin: str | None, task_id: str | None
+    ) -> int:
+        stamp = now()
+        connection.execute(
+            sa.update(t.syncs)
+            .where(t.syncs.c.tenant_id == tenant, t.syncs.c.status == "open")
+            .values(status="abandoned", ended_at=stamp)
+        )
+        result = connection.execute(
+            sa.insert(t.syncs).values(
+                tenant_id=tenant,
+                origin=origin,
+                status="open",
+                start_task_id=task_id,
+                started_at=stamp,
+            )
+        )
+        return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    def end_sync(
+        self,
+        writes: Writes,
+        tenant: str,
+        generation: int,
+        end_sequence: int | None,
+        *,
+        types: Iterable[str] | None,
+    ) -> bool:
+        """Close a generation and sweep what it did not see; True if the sweep is held."""
+        o = t.objects
+        connection = writes.connection
+        writes.flush()
+        if types is None:
+            kinds = sorted(
+                connection.scalars(
+                    sa.select(o.c.object_type)
+                    .where(o.c.tenant_id == tenant, o.c.generation == generation)
+                    .distinct()
+                )
+            )
+        else:
+            kinds = sorted(set(types))
+        live = 0
+        doomed = 0
+        if kinds:
+            live = (
+                connection.scalar(
+                    sa.select(sa.func.count()).where(
+                        o.c.tenant_id == tenant, o.c.object_type.in_(kinds), o.c.deleted.is_(False)
+                    )
+                )
+                or 0
+            )
+            doomed = (
+                connection.scalar(
+                    sa.select(sa.func.count()).where(
+                        _unseen(tenant, kinds, generation, end_sequence)
+                    )
+                )
+                or 0
+            )
+        held = bool(doomed) and doomed > self.sweep_threshold * live
+        values: dict[str, Any] = {
+            "types": kinds,
+            "live": live,
+            "to_sweep": doomed,
+            "end_sequence": end_sequence,
+            "ended_at": now(),
+        }
+        if held:
+            values["status"] = "held"
+            log.warning(
+                "the sweep of sync %d (tenant %s) is held: it would tombstone %d of %d objects "
+                "(%s), more than %.0f%%; approve it with approve_sweep(%d)",
+                generation,
+                tenant,
+                doomed,
+                live,
+                ", ".join(kinds),
+                self.sweep_threshold * 100,
+                generation,
+            )
+        else:
+            values["status"] = "done"
+            values["swept"] = self.sweep(writes, tenant, generation, kinds, end_sequence)
+        connection.execute(
+            sa.update(t.syncs).where(t.syncs.c.generation == generation).values(**values)
+        )
+        return held
+
+    def sweep(
+        self,
+        writes: Writes,
+        tenant: str,
+        generation: int,
+        kinds: list[str],
+        end_sequence: int | None,
+    ) -> int:
+        """Tombstone the objects of ``kinds`` that ``generation`` did not see; their count."""
+        if not kinds:
+            return 0
+        o = t.objects
+        writes.flush()
+        rows = writes.connection.execute(
+            sa.select(o.c.object_type, o.c.object_id).where(
+                _unseen(tenant, kinds, generation, end_sequence)
+            )
+        ).all()
+        stamp = now()
+        for row in rows:
+            key = (tenant, row.object_type, row.object_id)
+            writes.write_object(key, {"deleted": True, "updated_at": stamp}, exists=True)
+            writes.set_links(key, set())
+            self.changed(writes, key, "sweep", None, None, None, generation)
+        writes.flush()
+        writes.states.clear()
+        return len(rows)
+
+
+class _Context:
+    """What one chunk's transaction knows: the open generation of each tenant, held sweeps."""
+
+    def __init__(self, connection: sa.Connection, held_sweeps: list[int]) -> None:
+        self.connection = connection
+        self.held_sweeps = held_sweeps
+        self.writes = Writes(connection)
+        self._generations: dict[str, int | None] = {}
+
+    def forget_all(self) -> None:
+        self._generations.clear()
+
+    def generation(self, tenant: str) -> int | None:
+        if tenant not in self._generations:
+            self._generations[tenant] = Applier.open_generation(self.connection, tenant)
+        return self._generations[tenant]
+
+    def forget(self, tenant: str) -> None:
+        self._generations.pop(tenant, None)
+
+
+def _unseen(
+    tenant: str, kinds: list[str], generation: int, end_sequence: int | None
+) -> sa.ColumnElement[bool]:
+    """Live objects of ``kinds`` the generation did not see, and no task wrote after its end."""
+    o = t.objects
+    clause = sa.and_(
+        o.c.tenant_id == tenant,
+        o.c.object_type.in_(kinds),
+        o.c.deleted.is_(False),
+        sa.or_(o.c.generation.is_(None), o.c.generation != generation),
+    )
+    if end_sequence is not None:
+        clause = sa.and_(clause, sa.or_(o.c.sequence.is_(None), o.c.sequence <= end_sequence))
+    return clause

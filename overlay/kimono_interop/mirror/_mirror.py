@@ -1,0 +1,595 @@
+"""``Mirror``: a durable local copy of each district's roster, kept current from the task queue."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from .._exceptions import KimonoError, is_transient
+from .._task_view import TaskView
+from . import _schema as t
+from ._apply import Applier, OnChange, OnOther, now, object_type_of, person_type, references
+from ._model import (
+    Change,
+    Difference,
+    MirrorStats,
+    ParkedTask,
+    StoredObject,
+    Sync,
+    TaskOutcome,
+    VerifyReport,
+)
+from ._store import create_engine, database_url, lock, migrate
+from ._writes import Writes
+
+if TYPE_CHECKING:
+    from .._client import KimonoClient
+
+log = logging.getLogger("kimono_interop.mirror")
+
+#: The collections a snapshot reads and ``verify`` compares, by the mirror's type name.
+COLLECTIONS = ("orgs", "terms", "courses", "sections", "persons")
+
+#: Called after each commit, before its acks are sent, with the chunk's outcomes.
+OnCommit = Callable[[Sequence[TaskOutcome]], None]
+
+
+class Mirror:
+    """A roster mirror in a SQLite file or a PostgreSQL database. See docs/mirror.md.
+
+    ``Mirror.open(url)`` creates or upgrades the schema. ``mirror.run(client)`` drains the
+    task queue into it; ``mirror.apply(tasks)`` applies tasks you received yourself.
+    """
+
+    def __init__(
+        self,
+        engine: sa.Engine,
+        *,
+        sweep_threshold: float = 0.10,
+        max_attempts: int = 5,
+        on_change: OnChange | None = None,
+        on_other: OnOther | None = None,
+        default_tenant: str = "",
+    ) -> None:
+        if not 0 <= sweep_threshold <= 1:
+            raise ValueError("sweep_threshold is a share of the objects: 0 to 1")
+        if max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        self.engine = engine
+        self._applier = Applier(
+            engine,
+            sweep_threshold=sweep_threshold,
+            max_attempts=max_attempts,
+            on_change=on_change,
+            on_other=on_other,
+            default_tenant=default_tenant,
+        )
+        self._stopping = False
+
+    @classmethod
+    def open(
+        cls,
+        url: str | Path = "kimono-mirror.db",
+        *,
+        sweep_threshold: float = 0.10,
+        max_attempts: int = 5,
+        on_change: OnChange | None = None,
+        on_other: OnOther | None = None,
+        default_tenant: str = "",
+    ) -> Mirror:
+        """Open (creating or upgrading its schema) the mirror at ``url``.
+
+        ``url``: a file path (SQLite) or a SQLAlchemy URL (``sqlite:///...``,
+        ``postgresql://user:pass@host/db``: psycopg 3 is used). ``sweep_threshold``: the
+        share of a synced type's live objects a full sync may tombstone without approval.
+        ``max_attempts``: failures after which a task is parked. ``on_change(connection,
+        change)`` runs inside the apply transaction for every change. ``on_other(task)``
+        handles tasks that are not roster changes (default: acked success, ignored).
+        ``default_tenant``: the tenant of tasks that name none.
+        """
+        engine = create_engine(database_url(url))
+        migrate(engine)
+        return cls(
+            engine,
+            sweep_threshold=sweep_threshold,
+            max_attempts=max_attempts,
+            on_change=on_change,
+            on_other=on_other,
+            default_tenant=default_tenant,
+        )
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Mirror:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- applying --------------------------------------------------------------------------
+    def apply(self, tasks: Iterable[TaskView | Mapping[str, Any]]) -> list[TaskOutcome]:
+        """Apply tasks (views or raw tasks) in one transaction; acknowledge nothing.
+
+        Returns each task's outcome, whose ``status`` is the ack to send once this
+        returned (the commit is done). Tasks without an id are left out.
+        """
+        views = [task if isinstance(task, TaskView) else TaskView.from_raw(task) for task in tasks]
+        outcomes: list[TaskOutcome] = []
+        failed: set[tuple[str, str, str]] = set()
+        while views:
+            result = self._applier.apply(views, failed=failed)
+            outcomes.extend(result.outcomes)
+            views = views[result.consumed :]
+        return outcomes
+
+    def stop(self) -> None:
+        """Make ``run`` return after the chunk in hand is committed and acknowledged."""
+        self._stopping = True
+
+    def run(
+        self,
+        client: KimonoClient,
+        *,
+        tenant_id: str | None = None,
+        schema: str | None = None,
+        driver: str | None = None,
+        stop_when_empty: bool = False,
+        max_tasks: int | None = None,
+        ack_every: int = 100,
+        ack_interval: float = 10.0,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 30.0,
+        on_commit: OnCommit | None = None,
+    ) -> MirrorStats:
+        """Drain the task queue into the mirror, acknowledging each task after its commit.
+
+        Each batch is applied in chunks of at most ``ack_every`` tasks, or fewer when a
+        chunk has taken ``ack_interval`` seconds; each chunk is one transaction, and its
+        acks go out right after it commits. ``stop_when_empty``: return when the queue
+        answers an empty batch. ``max_tasks``: return after that many tasks. Outages
+        (no answer, 429, 5xx) are waited out, doubling the wait up to
+        ``max_poll_interval``; acks of a committed chunk are retried until they go
+        through. ``on_commit(outcomes)`` runs after each commit, before its acks.
+        """
+        if ack_every < 1 or ack_interval <= 0:
+            raise ValueError("ack_every must be at least 1 and ack_interval positive")
+        stats = MirrorStats()
+        self._stopping = False
+        delay = poll_interval
+        outage = poll_interval
+        while not self._stopping:
+            if max_tasks is not None and stats.received >= max_tasks:
+                stats.stopped_by = "max_tasks"
+                break
+            try:
+                batch = client.tasks.receive(tenant_id=tenant_id, schema=schema, driver=driver)
+            except KimonoError as exc:
+                if not is_transient(exc):
+                    raise
+                stats.outages += 1
+                log.warning("GET /tasks failed (%s); trying again in %.1f s", exc, outage)
+                time.sleep(random.uniform(outage / 2, outage))
+                outage = min(outage * 2, max_poll_interval)
+                continue
+            outage = poll_interval
+            tasks = [task for task in batch if task.id is not None]
+            if len(tasks) < len(batch):
+                stats.unackable += len(batch) - len(tasks)
+                log.error(
+                    "the batch holds %d task(s) without an id: they cannot be acknowledged, "
+                    "and Kimono withholds the tenant's later tasks until they are removed",
+                    len(batch) - len(tasks),
+                )
+            if not tasks:
+                if stop_when_empty:
+                    stats.stopped_by = "stalled" if batch else "empty"
+                    break
+                time.sleep(random.uniform(delay / 2, delay))
+                delay = min(delay * 2, max_poll_interval)
+                continue
+            delay = poll_interval
+            stats.batches += 1
+            if max_tasks is not None:
+                tasks = tasks[: max_tasks - stats.received]
+            stats.received += len(tasks)
+            failed: set[tuple[str, str, str]] = set()
+            while tasks and not self._stopping:
+                chunk = tasks[:ack_every]
+                result = self._applier.apply(
+                    chunk, deadline=time.monotonic() + ack_interval, failed=failed
+                )
+                tasks = tasks[result.consumed :]
+                stats.commits += 1
+                stats.held_sweeps.extend(result.held_sweeps)
+                for outcome in result.outcomes:
+                    stats.count(outcome)
+                if on_commit is not None:
+                    on_commit(result.outcomes)
+                self._acknowledge(client, result.outcomes, stats, poll_interval, max_poll_interval)
+            if self._stopping and not stats.stopped_by:
+                stats.stopped_by = "stop()"
+        if not stats.stopped_by:
+            stats.stopped_by = "stop()"
+        return stats
+
+    def _acknowledge(
+        self,
+        client: KimonoClient,
+        outcomes: Sequence[TaskOutcome],
+        stats: MirrorStats,
+        poll_interval: float,
+        max_poll_interval: float,
+    ) -> None:
+        if not outcomes:
+            return
+        acks: list[dict[str, Any]] = []
+        for outcome in outcomes:
+            ack: dict[str, Any] = {"task_id": outcome.task_id, "status": outcome.status}
+            if outcome.message is not None:
+                ack["message"] = outcome.message
+            acks.append(ack)
+        wait = poll_interval
+        while True:
+            try:
+                result = client.tasks.ack_many(acks)
+                break
+            except KimonoError as exc:
+                if not is_transient(exc):
+                    raise
+                stats.outages += 1
+                log.warning("sending acks failed (%s); trying again in %.1f s", exc, wait)
+                time.sleep(random.uniform(wait / 2, wait))
+                wait = min(wait * 2, max_poll_interval)
+        stats.acknowledged += len(result.acknowledged)
+        stats.ack_failures.update(result.failed)
+
+    # -- reading ---------------------------------------------------------------------------
+    def get(self, tenant_id: str, object_type: str, object_id: str) -> StoredObject | None:
+        """One stored object (a tombstone too), or None."""
+        o = t.objects
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                sa.select(o).where(
+                    o.c.tenant_id == tenant_id,
+                    o.c.object_type == object_type_of(object_type),
+                    o.c.object_id == object_id,
+                )
+            ).first()
+        return None if row is None else _stored(row)
+
+    def objects(
+        self,
+        object_type: str,
+        *,
+        tenant_id: str | None = None,
+        include_deleted: bool = False,
+    ) -> Iterator[StoredObject]:
+        """The stored objects of a type (of one tenant, or all), live ones unless asked."""
+        o = t.objects
+        query = sa.select(o).where(o.c.object_type == object_type_of(object_type))
+        if tenant_id is not None:
+            query = query.where(o.c.tenant_id == tenant_id)
+        if not include_deleted:
+            query = query.where(o.c.deleted.is_(False))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query.order_by(o.c.object_id)).all()
+        for row in rows:
+            yield _stored(row)
+
+    def tenants(self) -> list[str]:
+        """The tenants the mirror holds objects of."""
+        with self.engine.connect() as connection:
+            return sorted(connection.scalars(sa.select(t.objects.c.tenant_id).distinct()))
+
+    def changes(self, since: int = 0, *, limit: int = 1000) -> list[Change]:
+        """The change feed after ``since`` (a ``Change.cursor``; 0: from the start), in order.
+
+        Keep the last cursor you processed and pass it back: each change comes once.
+        """
+        c = t.changes
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(c).where(c.c.cursor > since).order_by(c.c.cursor).limit(limit)
+            ).all()
+        return [
+            Change(
+                cursor=int(row.cursor),
+                tenant_id=row.tenant_id,
+                object_type=row.object_type,
+                object_id=row.object_id,
+                op=row.op,
+                action=row.action,
+                sequence=row.sequence,
+                task_id=row.task_id,
+                generation=row.generation,
+                at=row.at,
+            )
+            for row in rows
+        ]
+
+    def status(self) -> dict[str, Any]:
+        """Counts for a dashboard: live and deleted objects per type, parked tasks, held
+        sweeps, tasks recorded, the last change's cursor."""
+        o = t.objects
+        with self.engine.connect() as connection:
+            per_type: dict[str, dict[str, int]] = {}
+            for row in connection.execute(
+                sa.select(o.c.object_type, o.c.deleted, sa.func.count()).group_by(
+                    o.c.object_type, o.c.deleted
+                )
+            ):
+                entry = per_type.setdefault(row[0], {"live": 0, "deleted": 0})
+                entry["deleted" if row[1] else "live"] += int(row[2])
+            parked = connection.scalar(
+                sa.select(sa.func.count()).where(t.parked.c.replayed_at.is_(None))
+            )
+            held = connection.scalar(sa.select(sa.func.count()).where(t.syncs.c.status == "held"))
+            recorded = connection.scalar(sa.select(sa.func.count()).select_from(t.inbox))
+            cursor = connection.scalar(sa.select(sa.func.max(t.changes.c.cursor)))
+        return {
+            "objects": per_type,
+            "parked": int(parked or 0),
+            "held_sweeps": int(held or 0),
+            "tasks_recorded": int(recorded or 0),
+            "last_cursor": int(cursor or 0),
+        }
+
+    def prune(
+        self,
+        *,
+        inbox_older_than: datetime.timedelta | None = None,
+        changes_through: int | None = None,
+    ) -> dict[str, int]:
+        """Remove old bookkeeping; returns how many rows went from each table.
+
+        ``inbox_older_than``: task records older than that (a task delivered again after
+        its record is gone is guarded by its sequence alone, so keep far more than the
+        service's redelivery timeout: days, not minutes). ``changes_through``: the
+        change feed up to and including that cursor (once every consumer has read it).
+        """
+        removed = {"inbox": 0, "changes": 0}
+        with self.engine.begin() as connection:
+            lock(connection)
+            if inbox_older_than is not None:
+                cutoff = now() - inbox_older_than
+                removed["inbox"] = connection.execute(
+                    sa.delete(t.inbox).where(t.inbox.c.recorded_at < cutoff)
+                ).rowcount
+            if changes_through is not None:
+                removed["changes"] = connection.execute(
+                    sa.delete(t.changes).where(t.changes.c.cursor <= changes_through)
+                ).rowcount
+        return removed
+
+    # -- failures ----------------------------------------------------------------------------
+    def parked(self, *, include_replayed: bool = False) -> list[ParkedTask]:
+        """The dead-letter table: tasks that failed for good or too often."""
+        p = t.parked
+        query = sa.select(p).order_by(p.c.parked_at, p.c.task_id)
+        if not include_replayed:
+            query = query.where(p.c.replayed_at.is_(None))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return [
+            ParkedTask(
+                task_id=row.task_id,
+                tenant_id=row.tenant_id,
+                object_type=row.object_type,
+                object_id=row.object_id,
+                sequence=row.sequence,
+                error=row.error,
+                attempts=row.attempts,
+                parked_at=row.parked_at,
+                replayed_at=row.replayed_at,
+                raw=row.raw,
+            )
+            for row in rows
+        ]
+
+    def replay(self, task_id: str) -> TaskOutcome:
+        """Apply a parked task again (after fixing what failed it); KeyError if not parked.
+
+        It is applied with the usual guards (an older event never overwrites a newer
+        one); a failure parks it again. Its ack was sent when it was parked (``error``):
+        a replay changes only the mirror.
+        """
+        with self.engine.connect() as connection:
+            raw = connection.scalar(sa.select(t.parked.c.raw).where(t.parked.c.task_id == task_id))
+        if raw is None:
+            raise KeyError(f"no parked task {task_id!r}")
+        view = TaskView.from_raw(raw)
+        if view.id != task_id:
+            view = TaskView.from_raw({**raw, "id": task_id}) if isinstance(raw, dict) else view
+        return self._applier.replay(view)
+
+    # -- full syncs --------------------------------------------------------------------------
+    def syncs(self, *, status: str | None = None) -> list[Sync]:
+        """Full syncs (generations), newest first; ``status="held"``: sweeps awaiting approval."""
+        s = t.syncs
+        query = sa.select(s).order_by(s.c.generation.desc())
+        if status is not None:
+            query = query.where(s.c.status == status)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return [
+            Sync(
+                generation=row.generation,
+                tenant_id=row.tenant_id,
+                origin=row.origin,
+                status=row.status,
+                types=list(row.types or []),
+                live=row.live,
+                to_sweep=row.to_sweep,
+                swept=row.swept,
+                started_at=row.started_at,
+                ended_at=row.ended_at,
+            )
+            for row in rows
+        ]
+
+    def approve_sweep(self, generation: int) -> int:
+        """Carry out a held sweep; returns how many objects it tombstoned.
+
+        Objects written by a task after that sync ended are spared. ValueError if the
+        sweep is not held.
+        """
+        with self.engine.begin() as connection:
+            lock(connection)
+            row = self._held(connection, generation)
+            swept = self._applier.sweep(
+                Writes(connection),
+                row.tenant_id,
+                generation,
+                list(row.types or []),
+                row.end_sequence,
+            )
+            connection.execute(
+                sa.update(t.syncs)
+                .where(t.syncs.c.generation == generation)
+                .values(status="approved", swept=swept)
+            )
+        return swept
+
+    def reject_sweep(self, generation: int) -> None:
+        """Drop a held sweep: nothing is tombstoned. ValueError if it is not held."""
+        with self.engine.begin() as connection:
+            lock(connection)
+            self._held(connection, generation)
+            connection.execute(
+                sa.update(t.syncs)
+                .where(t.syncs.c.generation == generation)
+                .values(status="rejected", swept=0)
+            )
+
+    @staticmethod
+    def _held(connection: sa.Connection, generation: int) -> sa.Row[Any]:
+        row = connection.execute(
+            sa.select(t.syncs).where(t.syncs.c.generation == generation)
+        ).first()
+        if row is None or row.status != "held":
+            state = "unknown" if row is None else row.status
+            raise ValueError(f"sync {generation} has no held sweep (it is {state})")
+        return row
+
+    # -- snapshot and verify ---------------------------------------------------------------
+    def snapshot(self, client: KimonoClient, *, tenant_id: str) -> Sync:
+        """Seed (or re-seed) a tenant from the REST lists, as a full sync would.
+
+        ``client`` must read that tenant's roster. Every listed object is stored (a
+        tombstoned one comes back); at the end, live objects of the listed types that
+        the lists did not hold are swept, under the same threshold as a full sync (a
+        larger sweep is held). Objects keep the sequence of the last task that wrote
+        them, so a queued task older than that is still refused.
+        """
+        lists = _rest_lists(client)
+        applier = self._applier
+        with self.engine.begin() as connection:
+            lock(connection)
+            generation = applier.open_sync(connection, tenant_id, "snapshot", None)
+            writes = Writes(connection)
+            o = t.objects
+            for object_type, items in lists.items():
+                stored = {
+                    row.object_id: row
+                    for row in connection.execute(
+                        sa.select(o.c.object_id, o.c.data, o.c.deleted).where(
+                            o.c.tenant_id == tenant_id, o.c.object_type == object_type
+                        )
+                    )
+                }
+                for object_id, data in items.items():
+                    key = (tenant_id, object_type, object_id)
+                    row = stored.get(object_id)
+                    if row is not None and not row.deleted and row.data == data:
+                        writes.write_object(key, {"generation": generation}, exists=True)
+                        continue
+                    values = {
+                        "data": data,
+                        "deleted": False,
+                        "generation": generation,
+                        "person_type": person_type(data),
+                        "updated_at": now(),
+                    }
+                    writes.write_object(key, values, exists=row is not None)
+                    writes.set_links(key, references(data))
+                    applier.changed(writes, key, "upsert", None, None, None, generation)
+            writes.flush()
+            applier.end_sync(writes, tenant_id, generation, None, types=list(lists))
+        return next(s for s in self.syncs() if s.generation == generation)
+
+    def verify(self, client: KimonoClient, *, tenant_id: str) -> VerifyReport:
+        """Compare a tenant's live objects with a fresh REST snapshot; report every difference."""
+        lists = _rest_lists(client)
+        report = VerifyReport(tenant_id)
+        for object_type, items in lists.items():
+            mine = {
+                stored.object_id: stored.data
+                for stored in self.objects(object_type, tenant_id=tenant_id)
+            }
+            report.compared[object_type] = len(set(mine) | set(items))
+            for object_id in sorted(set(items) - set(mine)):
+                report.differences.append(Difference(object_type, object_id, "missing"))
+            for object_id in sorted(set(mine) - set(items)):
+                report.differences.append(Difference(object_type, object_id, "extra"))
+            for object_id in sorted(set(mine) & set(items)):
+                theirs, ours = items[object_id], mine[object_id] or {}
+                if theirs != ours:
+                    fields = tuple(
+                        sorted(
+                            key
+                            for key in set(theirs) | set(ours)
+                            if theirs.get(key) != ours.get(key)
+                        )
+                    )
+                    report.differences.append(
+                        Difference(object_type, object_id, "different", fields)
+                    )
+        return report
+
+
+def _rest_lists(client: KimonoClient) -> dict[str, dict[str, dict[str, Any]]]:
+    """Every object of the synced collections, by type and id, as the REST lists give them."""
+    rostering = client.rostering
+    pagers: dict[str, Any] = {
+        "orgs": rostering.orgs.list(page_size=2000),
+        "terms": rostering.terms.list(page_size=2000),
+        "courses": rostering.courses.list(page_size=2000),
+        "sections": rostering.sections.list(page_size=2000),
+        "persons": rostering.persons.list(page_size=2000),
+    }
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for object_type, pager in pagers.items():
+        items: dict[str, dict[str, Any]] = {}
+        for item in pager.as_dicts():
+            object_id = _object_id(item)
+            if object_id is not None:
+                items[object_id] = item
+        out[object_type] = items
+    return out
+
+
+def _object_id(item: Mapping[str, Any]) -> str | None:
+    from .._references import ref_id
+
+    return ref_id(item)
+
+
+def _stored(row: sa.Row[Any]) -> StoredObject:
+    return StoredObject(
+        tenant_id=row.tenant_id,
+        object_type=row.object_type,
+        object_id=row.object_id,
+        data=row.data,
+        sequence=row.sequence,
+        generation=row.generation,
+        deleted=bool(row.deleted),
+        updated_at=row.updated_at,
+    )

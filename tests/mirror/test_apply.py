@@ -1,0 +1,399 @@
+"""Apply semantics on both stores: guards, tombstones, the inbox, isolation, failures, the feed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from kimono_interop.mirror import Change, Mirror, Result
+
+from .builders import TENANT, data_task, new_id, person, section, sync_task
+
+
+@pytest.fixture
+def mirror(store_url: str) -> Iterator[Mirror]:
+    with Mirror.open(store_url) as opened:
+        yield opened
+
+
+def _data(mirror: Mirror, object_type: str, object_id: str) -> Any:
+    stored = mirror.get(TENANT, object_type, object_id)
+    assert stored is not None
+    return stored.data
+
+
+def test_an_add_is_stored_with_its_sequence_and_queried_through_the_views(
+    mirror: Mirror,
+) -> None:
+    school, teacher, student, sec = new_id(), new_id(), new_id(), new_id()
+    outcomes = mirror.apply(
+        [
+            data_task("ADD", "persons", person(teacher, "teacher", schools=[school]), 1),
+            data_task("ADD", "persons", person(student, schools=[school], sections=[sec]), 2),
+            data_task("ADD", "sections", section(sec, teachers=[teacher]), 3),
+        ]
+    )
+    assert [o.result for o in outcomes] == [Result.APPLIED] * 3
+    assert all(o.status == "success" for o in outcomes)
+    stored = mirror.get(TENANT, "Person", student)  # type names are normalised
+    assert stored is not None and stored.sequence == 2 and not stored.deleted
+    assert stored.data == person(student, schools=[school], sections=[sec])
+    with mirror.engine.connect() as connection:
+        students = connection.execute(
+            sa.text("SELECT person_id FROM mirror_persons WHERE person_type = 'student'")
+        ).all()
+        enrolled = connection.execute(
+            sa.text(
+                "SELECT person_id, person_type FROM mirror_enrollments "
+                "WHERE section_id = :s ORDER BY person_type"
+            ),
+            {"s": sec},
+        ).all()
+        schools = connection.execute(
+            sa.text("SELECT school_id FROM mirror_person_schools WHERE person_id = :p"),
+            {"p": teacher},
+        ).all()
+    assert [row[0] for row in students] == [student]
+    # the section lists its teacher, the student lists the section (flat reference)
+    assert sorted(map(tuple, enrolled)) == sorted([(student, "student"), (teacher, "teacher")])
+    assert [row[0] for row in schools] == [school]
+
+
+def test_an_older_event_never_overwrites_a_newer_one(mirror: Mirror) -> None:
+    pid = new_id()
+    mirror.apply([data_task("UPDATE", "persons", person(pid, name="New"), 10)])
+    (outcome,) = mirror.apply([data_task("UPDATE", "persons", person(pid, name="Old"), 7)])
+    assert outcome.result == Result.STALE and outcome.status == "success"
+    assert _data(mirror, "persons", pid)["name"]["first"] == "New"
+    (outcome,) = mirror.apply([data_task("DELETE", "persons", person(pid), 8)])
+    assert outcome.result == Result.STALE
+    assert not mirror.get(TENANT, "persons", pid).deleted  # type: ignore[union-attr]
+
+
+def test_delete_leaves_a_tombstone_and_a_newer_add_brings_the_object_back(
+    mirror: Mirror,
+) -> None:
+    pid, school = new_id(), new_id()
+    mirror.apply([data_task("ADD", "persons", person(pid, schools=[school]), 1)])
+    mirror.apply([data_task("DELETE", "persons", None, 2, object_id=pid)])
+    stored = mirror.get(TENANT, "persons", pid)
+    assert stored is not None and stored.deleted and stored.sequence == 2
+    assert stored.data == person(pid, schools=[school])  # the object as it was
+    assert list(mirror.objects("persons")) == []
+    assert [o.object_id for o in mirror.objects("persons", include_deleted=True)] == [pid]
+    with mirror.engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM mirror_links")).scalar() == 0
+    mirror.apply([data_task("ADD", "persons", person(pid, name="Back"), 3)])
+    stored = mirror.get(TENANT, "persons", pid)
+    assert stored is not None and not stored.deleted and stored.data["name"]["first"] == "Back"
+    # A DELETE of an object never seen is kept as a tombstone too (a later, older ADD is refused)
+    ghost = new_id()
+    mirror.apply([data_task("DELETE", "persons", person(ghost), 5)])
+    (late,) = mirror.apply([data_task("ADD", "persons", person(ghost), 4)])
+    assert late.result == Result.STALE
+    assert mirror.get(TENANT, "persons", ghost).deleted  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("action", ["ADD", "UPDATE", "CHANGE", "SET", "UNSET"])
+def test_every_upsert_action_replaces_the_object_with_its_data(mirror: Mirror, action: str) -> None:
+    pid, sec = new_id(), new_id()
+    mirror.apply([data_task("ADD", "persons", person(pid, sections=[sec]), 1)])
+    now = person(pid, name="Grace")  # e.g. UNSET of the section: the object without it
+    (outcome,) = mirror.apply(
+        [data_task(action, "persons", now, 2, changes={"$sections": [{"id": sec}]})]
+    )
+    assert outcome.result == Result.APPLIED
+    assert _data(mirror, "persons", pid) == now
+    with mirror.engine.connect() as connection:
+        links = connection.execute(sa.text("SELECT rel FROM mirror_links")).scalars().all()
+    assert links == []
+
+
+def test_a_redelivered_task_is_acked_with_its_outcome_and_never_applied_again(
+    store_url: str,
+) -> None:
+    pid = new_id()
+    add = data_task("ADD", "persons", person(pid), 1)
+    bad = data_task("UPDATE", "persons", None, 2, object_id=pid)  # no data: parked
+    with Mirror.open(store_url) as mirror:
+        first = mirror.apply([add, bad, add])  # the same task twice in one batch
+        assert [o.result for o in first] == [Result.APPLIED, Result.PARKED, Result.DUPLICATE]
+        assert first[2].status == "success"
+    with Mirror.open(store_url) as again:  # after a restart, or from another process
+        outcomes = again.apply([add, bad])
+        assert [o.result for o in outcomes] == [Result.DUPLICATE, Result.DUPLICATE]
+        assert [o.status for o in outcomes] == ["success", "error"]
+        assert outcomes[1].message == first[1].message
+        assert len(again.changes()) == 1
+
+
+def test_a_failing_task_is_isolated_retried_then_parked_and_replayed(store_url: str) -> None:
+    bad_id, good_id = new_id(), new_id()
+    broken = {"on": True}
+    bad = data_task("ADD", "persons", person(bad_id), 1)
+
+    def hook(connection: sa.Connection, change: Change) -> None:
+        connection.execute(
+            sa.text("INSERT INTO audit (object_id) VALUES (:o)"), {"o": change.object_id}
+        )
+        if broken["on"] and change.task_id == bad["id"]:
+            raise RuntimeError("the application's table refused it")
+
+    with Mirror.open(store_url, max_attempts=2, on_change=hook) as mirror:
+        with mirror.engine.begin() as connection:
+            connection.execute(sa.text("CREATE TABLE audit (object_id VARCHAR(64))"))
+        later = data_task("UPDATE", "persons", person(bad_id, name="Later"), 3)
+        good = data_task("ADD", "persons", person(good_id), 2)
+        outcomes = mirror.apply([bad, good, later])
+        assert [o.result for o in outcomes] == [Result.RETRY, Result.APPLIED, Result.HELD]
+        assert [o.status for o in outcomes] == ["retry", "success", "retry"]
+        assert "refused it" in (outcomes[0].message or "")
+        assert mirror.get(TENANT, "persons", bad_id) is None
+        assert _data(mirror, "persons", good_id) == person(good_id)
+        with mirror.engine.connect() as connection:  # the hook's write rolled back with it
+            audit = connection.execute(sa.text("SELECT object_id FROM audit")).scalars().all()
+        assert audit == [good_id]
+        # Delivered again (the retry): the second failure parks it, the later one applies.
+        outcomes = mirror.apply([bad, later])
+        assert [o.result for o in outcomes] == [Result.PARKED, Result.HELD]
+        outcomes = mirror.apply([later])
+        assert [o.result for o in outcomes] == [Result.APPLIED]
+        (parked,) = mirror.parked()
+        assert parked.task_id == bad["id"] and parked.attempts == 2
+        assert parked.raw == bad and "refused it" in (parked.error or "")
+        broken["on"] = False
+        replayed = mirror.replay(bad["id"])
+        assert replayed.result == Result.STALE  # seq 1 is older than the applied seq 3
+        assert mirror.parked() == []
+        assert mirror.parked(include_replayed=True)[0].replayed_at is not None
+        with pytest.raises(KeyError):
+            mirror.replay("nope")
+
+
+def test_a_task_that_can_never_apply_is_parked_at_once(mirror: Mirror) -> None:
+    pid = new_id()
+    outcomes = mirror.apply(
+        [
+            data_task("UPDATE", "persons", None, 1, object_id=pid),
+            data_task("MERGE", "persons", person(new_id()), 2),
+        ]
+    )
+    assert [o.result for o in outcomes] == [Result.PARKED, Result.PARKED]
+    assert [o.status for o in outcomes] == ["error", "error"]
+    assert "without the object" in (outcomes[0].message or "")
+    assert {p.task_id for p in mirror.parked()} == {o.task_id for o in outcomes}
+    again = mirror.replay(outcomes[0].task_id)
+    assert again.result == Result.PARKED
+    assert mirror.status()["parked"] == 2
+
+
+def test_the_change_feed_is_ordered_and_resumable(mirror: Mirror) -> None:
+    ids = [new_id() for _ in range(5)]
+    mirror.apply([data_task("ADD", "persons", person(i), n) for n, i in enumerate(ids, 1)])
+    mirror.apply([data_task("DELETE", "persons", None, 9, object_id=ids[0])])
+    first = mirror.changes(limit=3)
+    rest = mirror.changes(since=first[-1].cursor)
+    feed = first + rest
+    assert [c.object_id for c in feed] == [*ids, ids[0]]
+    assert [c.op for c in feed] == ["upsert"] * 5 + ["delete"]
+    assert [c.sequence for c in feed] == [1, 2, 3, 4, 5, 9]
+    assert [c.cursor for c in feed] == sorted(c.cursor for c in feed)
+    assert mirror.changes(since=feed[-1].cursor) == []
+    assert all(c.at.tzinfo is not None for c in feed)  # aware on every store
+
+
+def test_tasks_that_are_not_roster_changes_are_acked_and_recorded(store_url: str) -> None:
+    grades = {"schema": "3.0", "type": "grades_query", "id": new_id(), "action": "NOT_APPLICABLE"}
+    auth = {"schema": "3.0", "type": "authenticate", "id": new_id()}
+    with Mirror.open(store_url) as mirror:
+        assert [o.result for o in mirror.apply([grades])] == [Result.IGNORED]
+    seen: list[str] = []
+
+    def other(task: Any) -> str:
+        seen.append(task.id)
+        return "error"
+
+    with Mirror.open(store_url, on_other=other) as mirror:
+        (outcome,) = mirror.apply([auth])
+        assert (outcome.result, outcome.status) == (Result.IGNORED, "error")
+        assert mirror.apply([auth])[0].result == Result.DUPLICATE
+    assert seen == [auth["id"]]
+
+
+def _full_sync(mirror: Mirror, objects: list[dict[str, Any]], start: int) -> None:
+    tasks = [sync_task("SYNC_START", start)]
+    tasks += [data_task("ADD", "persons", obj, start + n) for n, obj in enumerate(objects, 1)]
+    tasks.append(sync_task("SYNC_END", start + len(objects) + 1))
+    mirror.apply(tasks)
+
+
+def test_a_full_sync_tombstones_what_it_did_not_see(mirror: Mirror) -> None:
+    people = [person(new_id()) for _ in range(20)]
+    _full_sync(mirror, people, 0)
+    (first,) = mirror.syncs()
+    assert (first.status, first.types, first.live, first.to_sweep) == ("done", ["persons"], 20, 0)
+    _full_sync(mirror, people[:-2], 100)  # 2 of 20 go: 10%, not more than the threshold
+    latest = mirror.syncs()[0]
+    assert (latest.status, latest.to_sweep, latest.swept) == ("done", 2, 2)
+    assert len(list(mirror.objects("persons"))) == 18
+    sweeps = [c for c in mirror.changes() if c.op == "sweep"]
+    assert sorted(c.object_id for c in sweeps) == sorted(p["$sys"]["id"] for p in people[-2:])
+    assert {c.generation for c in sweeps} == {latest.generation}
+
+
+def test_a_mass_deletion_is_held_until_approved(mirror: Mirror) -> None:
+    people = [person(new_id()) for _ in range(20)]
+    _full_sync(mirror, people, 0)
+    _full_sync(mirror, people[:10], 100)  # half would go
+    (held,) = mirror.syncs(status="held")
+    assert (held.to_sweep, held.live) == (10, 20)
+    assert len(list(mirror.objects("persons"))) == 20  # nothing tombstoned yet
+    assert mirror.status()["held_sweeps"] == 1
+    # A change after the sync ended is not swept when the sweep is approved.
+    spared = people[15]
+    mirror.apply([data_task("UPDATE", "persons", spared, 500)])
+    assert mirror.approve_sweep(held.generation) == 9
+    live = {o.object_id for o in mirror.objects("persons")}
+    assert live == {p["$sys"]["id"] for p in [*people[:10], spared]}
+    with pytest.raises(ValueError, match="no held sweep"):
+        mirror.approve_sweep(held.generation)
+    # A rejected sweep tombstones nothing.
+    _full_sync(mirror, people[:2], 1000)
+    (again,) = mirror.syncs(status="held")
+    mirror.reject_sweep(again.generation)
+    assert len(list(mirror.objects("persons"))) == 11
+
+
+def test_a_run_of_the_threshold_is_set_per_mirror(store_url: str) -> None:
+    with Mirror.open(store_url, sweep_threshold=0.6) as mirror:
+        people = [person(new_id()) for _ in range(10)]
+        _full_sync(mirror, people, 0)
+        _full_sync(mirror, people[:5], 100)
+        assert mirror.syncs()[0].status == "done"
+        assert len(list(mirror.objects("persons"))) == 5
+    with pytest.raises(ValueError):
+        Mirror.open(store_url, sweep_threshold=2)
+
+
+def test_several_tasks_of_one_object_in_one_batch_end_in_its_last_state(mirror: Mirror) -> None:
+    pid, other, s1, s2 = new_id(), new_id(), new_id(), new_id()
+    outcomes = mirror.apply(
+        [
+            data_task("ADD", "persons", person(pid, sections=[s1]), 1),
+            data_task("UPDATE", "persons", person(pid, sections=[s1, s2], name="B"), 2),
+            data_task("ADD", "persons", person(other), 3),
+            data_task("DELETE", "persons", None, 4, object_id=other),
+            data_task("ADD", "persons", person(other, name="Again"), 5),
+            data_task("UPDATE", "persons", person(pid, sections=[s2], name="C"), 6),
+        ]
+    )
+    assert {o.result for o in outcomes} == {Result.APPLIED}
+    assert _data(mirror, "persons", pid) == person(pid, sections=[s2], name="C")
+    assert _data(mirror, "persons", other)["name"]["first"] == "Again"
+    with mirror.engine.connect() as connection:
+        links = connection.execute(
+            sa.text("SELECT object_id, target_id FROM mirror_links ORDER BY object_id")
+        ).all()
+    assert [tuple(row) for row in links] == [(pid, s2)]
+    assert [c.sequence for c in mirror.changes()] == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_write_the_database_refuses_is_isolated_to_its_task(
+    mirror: Mirror, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kimono_interop.mirror import _apply
+
+    bad, good = new_id(), new_id()
+    real = _apply.person_type
+
+    def refused(data: Any) -> Any:
+        # not a value any driver can bind: the batched write of the chunk fails
+        return object() if data["$sys"]["id"] == bad else real(data)
+
+    monkeypatch.setattr(_apply, "person_type", refused)
+    outcomes = mirror.apply(
+        [
+            data_task("ADD", "persons", person(good), 1),
+            data_task("ADD", "persons", person(bad), 2),
+            data_task("ADD", "persons", person(new_id()), 3),
+        ]
+    )
+    assert [o.result for o in outcomes] == [Result.APPLIED, Result.RETRY, Result.APPLIED]
+    assert mirror.get(TENANT, "persons", bad) is None
+    assert len(list(mirror.objects("persons"))) == 2
+    assert [c.sequence for c in mirror.changes()] == [1, 3]
+
+
+def test_two_processes_applying_the_same_batch_apply_each_task_once(store_url: str) -> None:
+    """Two mirrors on one database (as two processes or machines would be), the same tasks
+    at the same moment: writers take turns, and the second finds every task recorded."""
+    import threading
+
+    tasks = [data_task("ADD", "persons", person(new_id()), n) for n in range(1, 51)]
+    results: list[list[str]] = []
+    barrier = threading.Barrier(2)
+
+    def worker() -> None:
+        with Mirror.open(store_url) as mirror:
+            barrier.wait()
+            results.append([o.result for o in mirror.apply(tasks)])
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted("/".join(sorted(set(r))) for r in results) == [Result.APPLIED, Result.DUPLICATE]
+    with Mirror.open(store_url) as mirror:
+        assert len(mirror.changes()) == 50
+
+
+def test_a_tombstone_of_an_object_never_seen_has_no_data(mirror: Mirror) -> None:
+    ghost = new_id()
+    mirror.apply([data_task("DELETE", "persons", None, 1, object_id=ghost)])
+    with mirror.engine.connect() as connection:
+        row = connection.execute(
+            sa.text("SELECT data IS NULL, deleted FROM mirror_objects WHERE object_id = :i"),
+            {"i": ghost},
+        ).one()
+    assert tuple(row) == (True, True)
+
+
+def test_prune_removes_old_records_and_read_changes(mirror: Mirror) -> None:
+    import datetime
+
+    pid = new_id()
+    add = data_task("ADD", "persons", person(pid), 1)
+    mirror.apply([add, data_task("UPDATE", "persons", person(pid, name="B"), 2)])
+    assert mirror.prune(inbox_older_than=datetime.timedelta(days=1)) == {"inbox": 0, "changes": 0}
+    cursor = mirror.changes()[0].cursor
+    removed = mirror.prune(inbox_older_than=datetime.timedelta(0), changes_through=cursor)
+    assert removed == {"inbox": 2, "changes": 1}
+    assert [c.sequence for c in mirror.changes()] == [2]
+    # delivered again after its record is gone: the sequence still refuses it
+    assert mirror.apply([add])[0].result == Result.STALE
+
+
+def test_on_other_may_ask_for_a_retry_or_fail(store_url: str) -> None:
+    from kimono_interop import RetryTask
+
+    grades = {"schema": "3.0", "type": "grades_query", "id": new_id(), "action": "NOT_APPLICABLE"}
+    auth = {"schema": "3.0", "type": "authenticate", "id": new_id()}
+
+    def other(task: Any) -> None:
+        if task.id == grades["id"]:
+            raise RetryTask("the grades service is down")
+        raise ValueError("cannot authenticate")
+
+    with Mirror.open(store_url, on_other=other, max_attempts=2) as mirror:
+        first = mirror.apply([grades, auth])
+        assert [(o.result, o.status) for o in first] == [
+            (Result.RETRY, "retry"),
+            (Result.IGNORED, "error"),
+        ]
+        assert "cannot authenticate" in (first[1].message or "")
+        (again,) = mirror.apply([grades])
+        assert again.result == Result.PARKED

@@ -1,0 +1,129 @@
+"""``kimono-interop mirror``: run, status, changes, parked, replay, approve-sweep, verify."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kimono_interop.cli import EXIT_ERROR, EXIT_USAGE
+from kimono_interop.mirror import Mirror
+from kimono_interop.sandbox import Sandbox
+from tests.support.cli import flags, run
+
+from .builders import data_task, new_id
+
+#: The module's sandbox (the ``sandbox`` fixture): its queue is drained by the first test.
+SANDBOX = {"students": 20, "seed": 3, "ack_timeout": 1.0}
+
+
+@pytest.fixture(scope="module")
+def db(sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A mirror of the module's sandbox, filled by `mirror run`."""
+    path = str(tmp_path_factory.mktemp("cli") / "mirror.db")
+    result = run("mirror", "run", "--db", path, "--ack-every", "50", *flags(sandbox))
+    assert result.exit_code == 0, result.output
+    assert "mirror run:" in result.stderr and "applied" in result.stderr
+    return path
+
+
+def _tenant(sandbox: Sandbox) -> str:
+    return next(iter(sandbox.state.tenants))
+
+
+@pytest.mark.parametrize(
+    "command", ["run", "status", "changes", "parked", "replay", "approve-sweep", "verify"]
+)
+def test_help(command: str) -> None:
+    result = run("mirror", command, "--help")
+    assert result.exit_code == 0, result.output
+    assert "--db" in result.stdout and "KIMONO_MIRROR_DB" in result.stdout
+
+
+def test_run_then_verify_and_status(sandbox: Sandbox, db: str) -> None:
+    result = run("mirror", "verify", "--db", db, *flags(sandbox))
+    assert result.exit_code == 0, result.output
+    assert "the mirror equals the service" in result.stderr
+    result = run("mirror", "status", "--db", db, "--json")
+    assert result.exit_code == 0, result.output
+    status = json.loads(result.stdout)
+    assert status["objects"]["persons"]["live"] == len(sandbox.state.roster.persons)
+    assert status["parked"] == 0 and status["held"] == []
+    assert "persons" in run("mirror", "status", "--db", db).stdout
+    # nothing left: a second run applies nothing
+    again = run("mirror", "run", "--db", db, *flags(sandbox))
+    assert again.exit_code == 0 and "0 task(s)" in again.stderr
+
+
+def test_changes_are_json_lines_after_a_cursor(db: str) -> None:
+    first = run("mirror", "changes", "--db", db, "--limit", "3")
+    lines = [json.loads(line) for line in first.stdout.splitlines()]
+    assert [line["cursor"] for line in lines] == [1, 2, 3]
+    rest = run("mirror", "changes", "--db", db, "--since", "3", "--limit", "2")
+    assert [json.loads(line)["cursor"] for line in rest.stdout.splitlines()] == [4, 5]
+
+
+def test_verify_reports_differences_and_exits_1(sandbox: Sandbox, tmp_path: Path) -> None:
+    path = str(tmp_path / "other.db")
+    tenant = _tenant(sandbox)
+    with Mirror.open(path) as mirror:
+        mirror.apply([data_task("ADD", "terms", {"$sys": {"id": "x-term"}}, 1, tenant=tenant)])
+    result = run("mirror", "verify", "--db", path, *flags(sandbox))
+    assert result.exit_code == EXIT_ERROR
+    assert "extra: terms x-term" in result.stdout
+    assert "missing: persons" in result.stdout
+    assert "difference(s)" in result.stderr
+
+
+def test_parked_and_replay(tmp_path: Path) -> None:
+    path = str(tmp_path / "parked.db")
+    bad = data_task("UPDATE", "persons", None, 1, object_id=new_id())
+    with Mirror.open(path) as mirror:
+        mirror.apply([bad])
+    listed = run("mirror", "parked", "--db", path, "--json")
+    (line,) = [json.loads(x) for x in listed.stdout.splitlines()]
+    assert line["task_id"] == bad["id"] and line["raw"] == bad
+    assert bad["id"] in run("mirror", "parked", "--db", path).stdout
+    again = run("mirror", "replay", "--db", path, bad["id"])
+    assert again.exit_code == EXIT_ERROR and "parked" in again.stdout
+    assert run("mirror", "replay", "--db", path, "nope").exit_code == EXIT_USAGE
+
+
+def test_approve_and_reject_held_sweeps(tmp_path: Path) -> None:
+    path = str(tmp_path / "sweeps.db")
+    ids = [new_id() for _ in range(10)]
+
+    def sync(keep: list[str], start: int) -> list[dict[str, object]]:
+        tasks: list[dict[str, object]] = [
+            {"type": "sync_event", "id": new_id(), "action": "SYNC_START", "sequence": start}
+        ]
+        tasks += [
+            data_task("ADD", "terms", {"$sys": {"id": i}}, start + n, tenant="")
+            for n, i in enumerate(keep, 1)
+        ]
+        tasks.append(
+            {"type": "sync_event", "id": new_id(), "action": "SYNC_END", "sequence": start + 50}
+        )
+        return tasks
+
+    with Mirror.open(path) as mirror:
+        mirror.apply(sync(ids, 0))
+        mirror.apply(sync(ids[:5], 100))
+        mirror.apply(sync(ids[:2], 200))
+        held = [s.generation for s in mirror.syncs(status="held")]
+    assert len(held) == 2
+    status = json.loads(run("mirror", "status", "--db", path, "--json").stdout)
+    assert [h["generation"] for h in status["held"]] == held
+    result = run("mirror", "approve-sweep", "--db", path, str(held[1]))
+    assert result.exit_code == 0 and "5 object(s) tombstoned" in result.stdout
+    result = run("mirror", "approve-sweep", "--db", path, str(held[0]), "--reject")
+    assert result.exit_code == 0 and "rejected" in result.stdout
+    assert run("mirror", "approve-sweep", "--db", path, str(held[0])).exit_code == EXIT_USAGE
+
+
+def test_a_database_that_cannot_be_opened_is_a_message(tmp_path: Path) -> None:
+    result = run("mirror", "status", "--db", "postgresql://u:secret@127.0.0.1:1/x")
+    assert result.exit_code == EXIT_ERROR
+    assert "secret" not in result.output and "Traceback" not in result.output
+    assert "the mirror's database" in result.stderr
