@@ -112,7 +112,7 @@ FULL = Sizes(
     lookahead_page_size=10,
     latency_ms=20.0,
     prefetch=8,
-    lookahead_repeats=3,
+    lookahead_repeats=5,
     clients_made=20,
     clients_processes=3,
     rss_small=10_000,
@@ -196,7 +196,7 @@ class Report:
     interference: str = ""
     busy: bool = False  # others took more than BUSY_SHARE of a core
     machine: list[str] = field(default_factory=list)  # taken when the run starts
-    walked: dict[str, float] = field(default_factory=dict)  # µs per person, for the breakdown
+    walked: dict[str, float] = field(default_factory=dict)  # CPU µs a person, for the breakdown
 
     def add(self, row: Row) -> None:
         self.rows.append(row)
@@ -448,9 +448,9 @@ def measure_typed(server: BenchServer, sizes: Sizes, report: Report) -> None:
     leaves = {run["leaves"] for run in runs["raw all"] + runs["sdk all"]}
     if len(leaves) != 1:
         raise AssertionError(f"every-field walks read different numbers of values: {leaves}")
-    per = report.walked
+    per = report.walked  # client CPU per person, for the breakdown
     for name in ("raw count", "sdk count", "sdk dicts", "raw two", "sdk two", "raw all", "sdk all"):
-        per[name] = median(runs[name]) / real * 1e6
+        per[name] = median(runs[name], "cpu") / real * 1e6
     sdk, realistic_persons = "typed: SDK `Person`", f"{real:,} realistic persons"
     rows: list[tuple[str, str, str | None, float | None, int]] = [
         # (what, its runs, the raw runs it is compared with or None for a raw row, target, count)
@@ -980,20 +980,25 @@ def measure_breakdown(server: BenchServer, sizes: Sizes, report: Report) -> None
     every = timed_on_fresh(read_all) * us
     walk_raw = _best_cpu(lambda: [count_raw(item) for item in items]) * us
     free = freeing() * us
-    rows: list[tuple[str, float | None]] = []
+    rows: list[tuple[str, float]] = []
     walked = report.walked
     if walked:
-        rows.append(("raw walk, end to end (wall, median of the typed runs)", walked["raw count"]))
+        rows.append(
+            ("raw walk, counting, end to end (the typed runs' median)", walked["raw count"])
+        )
     rows += [
         ("↳ `json.loads` of the page", loads),
         ("↳ ↳ of which the cyclic collector (GC on minus GC off)", loads - loads_no_gc),
     ]
     if walked:
-        rows.append(
-            ("↳ HTTP and the rest (end to end minus `json.loads`)", walked["raw count"] - loads)
-        )
-        rows.append(("SDK typed walk, counting, end to end (wall)", walked["sdk count"]))
-        rows.append(("↳ SDK's cost over the raw walk", walked["sdk count"] - walked["raw count"]))
+        rows += [
+            (
+                "↳ HTTP, and walking the items (end to end minus `json.loads`)",
+                walked["raw count"] - loads,
+            ),
+            ("SDK typed walk, counting, end to end (the typed runs' median)", walked["sdk count"]),
+            ("↳ the SDK's cost over the raw walk", walked["sdk count"] - walked["raw count"]),
+        ]
     rows.append(("`Person.from_dict`, all of it (as the pager builds items)", from_dict))
     for label, run in parts:
         rows.append((f"↳ {label}, alone", _best_cpu(run) * us))
@@ -1006,18 +1011,21 @@ def measure_breakdown(server: BenchServer, sizes: Sizes, report: Report) -> None
     ]
     if walked:
         rows += [
-            (f"SDK walk reading {TWO_FIELDS}, end to end (wall)", walked["sdk two"]),
-            ("SDK walk reading every field, end to end (wall)", walked["sdk all"]),
-            ("SDK `.as_dicts()` walk, end to end (wall)", walked["sdk dicts"]),
+            (f"SDK walk reading {TWO_FIELDS}, end to end", walked["sdk two"]),
+            ("SDK walk reading every field, end to end", walked["sdk all"]),
+            ("(raw walk reading every value, end to end)", walked["raw all"]),
+            ("SDK `.as_dicts()` walk, end to end", walked["sdk dicts"]),
         ]
     report.breakdown = [
-        f"Per realistic person (about {len(body) / n / 1000:.1f} kB of JSON), in µs: the parts "
-        f"timed alone on one page of {n:,} (CPU time, best of 5, in this process), and the "
-        "walks end to end from the typed workload (wall time, medians of fresh processes).",
+        f"Per realistic person (about {len(body) / n / 1000:.1f} kB of JSON), in µs of CPU: "
+        f"the parts timed alone on one page of {n:,} (best of 5, in the benchmark's "
+        "process), and the walks end to end from the typed workload (the walk processes' "
+        "CPU time, medians; wall time includes waiting for the server and, on a busy "
+        "machine, for a core).",
         "",
         "| part | µs per person |",
         "| --- | ---: |",
-        *[f"| {label} | {value:.1f} |" for label, value in rows if value is not None],
+        *[f"| {label} | {value:.1f} |" for label, value in rows],
     ]
     print("\n".join(report.breakdown))
 
@@ -1086,8 +1094,10 @@ def how_to_read(sizes: Sizes) -> list[str]:
         "- **Every walk in its own process.** Each run of a walk is a fresh `python -m "
         "scripts.bench_walks` process (`scripts/bench_walks.py`), so no walk inherits "
         "another's heap, collector state, imports or connections; a raw walk's process "
-        "never imports the SDK. The time of a run is the walk itself: client construction "
-        "and the token request included, interpreter start and imports not. The walks of a "
+        "never imports the SDK. The time of a run is the walk itself, never interpreter "
+        "start or imports: walks of a list or the queue start on a client that already holds "
+        "its token and a connection (what a client costs to make is *clients*' figure), an "
+        "export is the whole command, client and token included, on both sides. The walks of a "
         f"workload run round-robin, {s.repeats} rounds (each starting one walk later), and "
         "each row gives the median of its runs. *ratio* is the SDK's median over the raw "
         "walk's (wall time; the ratio of the processes' CPU time follows in brackets).",
@@ -1145,7 +1155,8 @@ def how_to_read(sizes: Sizes) -> list[str]:
         f"{s.rss_large // s.rss_small}x more persons must not cost memory.",
         f"- **sandbox**: `kimono_interop.sandbox.Sandbox` with {s.sandbox_students:,} students "
         "in a process of its own; the persons list is walked in pages of "
-        f"{s.page_size:,} and the server process's CPU time (`/proc/<pid>/stat`) divided by "
+        f"{s.page_size:,} and the server process's CPU time (its threads' "
+        "`/proc/<pid>/task/*/schedstat`) divided by "
         "the persons served: the first walk, the second, and "
         f"{s.sandbox_warm_walks} more; then {s.sandbox_requests} requests of one person give "
         "the cost of a request. Once with the standard library's json (the sandbox keeps "
