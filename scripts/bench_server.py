@@ -1,4 +1,4 @@
-"""A fake Kimono Interop Data API for the benchmarks: OAuth2 token plus a paged persons list.
+"""A fake Kimono Interop Data API for the benchmarks: token, a paged persons list, a task queue.
 
 Run by ``python -m scripts.bench`` in a subprocess (so the server never competes with
 the client being measured for the GIL); it binds 127.0.0.1 on a free port, prints
@@ -9,24 +9,44 @@ the client being measured for the GIL); it binds 127.0.0.1 on a free port, print
 * ``GET /v2/interop/data/rostering/persons?page=N&page_size=M`` -> the Kimono envelope
   ``{"data": [...], "paging": {"next": "<absolute URL of page N+1>" | null}}``, with a
   bearer token required
-* ``POST /_bench/config`` (JSON ``{"total": int, "latency_ms": float}``): how many persons
-  the list holds and how long each list request waits before answering (``asyncio.sleep``).
+* ``GET /v2/interop/data/tasks`` -> the next batch of at most 100 tasks (schema 3.0
+  ``data_event`` ADDs of realistic persons), or an empty batch while the batch handed
+  out before is not acknowledged (as the service withholds it), or when none are left;
+  ``PUT /v2/interop/data/tasks/ack`` with a JSON list of TaskAcks acknowledges them (404
+  and nothing recorded when an id is not one handed out)
+* ``POST /_bench/config`` (JSON, every member optional): ``total`` persons in the list,
+  ``latency_ms`` each list request waits before answering (``asyncio.sleep``), ``shape``
+  of the persons (``realistic`` or ``small``), ``prerender``: page sizes whose templates
+  to render now rather than during a measured walk, ``tasks``: refill the task queue
+  with this many (its templates rendered now). Answers the settings and the queue's
+  counts (``tasks_left``, ``acked``).
 
 The server must never be the bottleneck, and it must serve a million persons
-without holding them. A page body is therefore rendered once per (item count,
-variant) as a *template*: realistic, seeded persons (the shape of the spec's
-``Person`` and its ``PersonsPage`` example) in which only the per-person number
-(the last group of ``$sys.id``, ``local_id``, ``source_id.sis``, the email) and
-``paging.next`` are holes. Serving page N fills the holes with the numbers
-``N*page_size ...`` by one ``bytes.join``: about a millisecond for 2,000 persons.
-Every person id is unique across the whole list; four variants of each template
-rotate by page number, so neighbouring pages differ in names, schools and sections.
+without holding them. A page body is therefore rendered once per (shape, item
+count, variant) as a *template*: seeded persons (the shape of the spec's ``Person``
+and its ``PersonsPage`` example) in which only the per-person number (the last group
+of ``$sys.id``, ``local_id``, ``source_id.sis``, the email) and ``paging.next`` are
+holes. Serving page N fills the holes with the numbers ``N*page_size ...`` by one
+``bytes.join``: about a millisecond for 2,000 persons. Every person id is unique
+across the whole list; four variants of each template rotate by page number, so
+neighbouring pages differ in names, schools and sections. Task batches are templates
+the same way (the task id, its sequence and the person's ids are the holes).
+
+*realistic* persons are a K-12 district's students and about 8% teachers, about
+1.3 kB of JSON each; *small* ones carry ``$sys`` (id, type, label, person_type),
+``local_id``, a name and an email, about 250 bytes.
 
     python -m scripts.bench_server [--prerender 2000,100]
+    python -m scripts.bench_server --sandbox 10000 [--renderer json]   # the SDK's sandbox
 
 The benchmark imports this module for the names both sides must agree on (paths,
 credentials), in processes whose memory it measures: the server's own imports (uvicorn,
 the sandbox's loopback socket) are therefore made in :func:`main` only.
+
+Accepted connections have TCP_NODELAY set (asyncio sets it on the TCP sockets it
+accepts; :func:`listening_socket` also sets it on the listening socket, which Linux
+copies to each accepted one): an answer written in two sends (headers, then body)
+otherwise waits for the client's delayed ACK, 40 ms, on a reused connection.
 """
 
 from __future__ import annotations
@@ -37,12 +57,14 @@ import contextlib
 import json
 import random
 import re
+import signal
 import socket
+import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qs
 
-from kimono_interop._constants import MAX_PAGE_SIZE, TOKEN_PATH
+from kimono_interop._constants import MAX_PAGE_SIZE, TASK_BATCH, TOKEN_PATH
 from scripts.service import path_of
 
 Scope = MutableMapping[str, Any]
@@ -51,18 +73,26 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 PERSONS_PATH = path_of("listPersons")
+TASKS_PATH = path_of("listTasks")
+ACK_PATH = path_of("acknowledgeTasks")
 CONFIG_PATH = "/_bench/config"
 CLIENT_ID = "bench-client"
 CLIENT_SECRET = "bench-secret"
 ACCESS_TOKEN = "bench-access-token-0123456789abcdef"
 VARIANTS = 4
 SEED = 20251116
+SHAPES = ("realistic", "small")
+#: The tenant every task belongs to.
+TENANT_ID = "7e5a1c3e-0b1d-4c57-9a55-2f4c8d1e6b20"
 
-# Holes in a template: the person's number as 12 digits (a valid last uuid group) or plain.
+# Holes in a template, all filled with the item's number: as 12 digits (a valid last uuid
+# group; _HOLE_SLOT marks the first hole of each item), plain, or a JSON number.
+_HOLE_SLOT = "@@S@@"
 _HOLE_UUID = "@@U@@"
 _HOLE_NUM = "@@N@@"
+_HOLE_INT = '"@@I@@"'
 _HOLE_NEXT = '"@@NEXT@@"'
-_HOLES = re.compile(rb"(@@U@@|@@N@@)")
+_HOLES = re.compile(rb'(@@S@@|@@U@@|@@N@@|"@@I@@")')
 
 FIRST = [
     "Ada", "Grace", "Alan", "Katherine", "Edsger", "Barbara", "Donald", "Frances", "John",
@@ -129,7 +159,7 @@ def make_person(rng: random.Random, roster: Roster) -> dict[str, Any]:
     if middle:
         name["middle"] = middle
     sys_: dict[str, Any] = {
-        "id": f"{_uuid(rng)[:24]}{_HOLE_UUID}",
+        "id": f"{_uuid(rng)[:24]}{_HOLE_SLOT}",
         "type": "persons",
         "label": f"{first} {last}",
         "person_type": "teacher" if teacher else "student",
@@ -205,39 +235,116 @@ def make_person(rng: random.Random, roster: Roster) -> dict[str, Any]:
     return person
 
 
-class PageTemplate:
-    """A rendered page body with holes for the person numbers and the next link."""
+def make_small_person(rng: random.Random) -> dict[str, Any]:
+    """A person with little more than it needs: ``$sys``, local id, name and email."""
+    first, last = rng.choice(FIRST), rng.choice(LAST)
+    return {
+        "$sys": {
+            "id": f"{_uuid(rng)[:24]}{_HOLE_SLOT}",
+            "type": "persons",
+            "label": f"{first} {last}",
+            "person_type": "student",
+        },
+        "local_id": _HOLE_NUM,
+        "name": {"first": first, "last": last},
+        "email": f"{first.lower()}.{last.lower().replace(' ', '')}.{_HOLE_NUM}@example.org",
+    }
 
-    def __init__(self, persons: list[dict[str, Any]]) -> None:
+
+def make_task(rng: random.Random, roster: Roster) -> dict[str, Any]:
+    """A schema 3.0 task: the ADD of one realistic person, as an initial sync sends it."""
+    person = make_person(rng, roster)
+    person_id = person["$sys"]["id"].replace(_HOLE_SLOT, _HOLE_UUID)
+    person["$sys"]["id"] = person_id
+    return {
+        "schema": "3.0",
+        "type": "data_event",
+        "id": task_id_prefix(rng) + _HOLE_SLOT,
+        "tenant_id": TENANT_ID,
+        "sequence": _HOLE_INT[1:-1],
+        "created_at": _stamp(rng, 2025),
+        "action": "ADD",
+        "object_type": "persons",
+        "object_id": person_id,
+        "label": person["$sys"]["label"],
+        "data": person,
+    }
+
+
+def task_id_prefix(rng: random.Random) -> str:
+    """The first 24 characters of a task id: the number fills the last uuid group."""
+    return _uuid(rng)[:24]
+
+
+class PageTemplate:
+    """A rendered page body with holes for the item numbers and the next link."""
+
+    def __init__(self, items: list[dict[str, Any]]) -> None:
         body = json.dumps(
-            {"data": persons, "paging": {"next": _HOLE_NEXT[1:-1]}},
+            {"data": items, "paging": {"next": _HOLE_NEXT[1:-1]}},
             separators=(",", ":"),
             ensure_ascii=False,
         ).encode()
         head, tail = body.split(_HOLE_NEXT.encode())
         pieces = _HOLES.split(head)
         self.parts = pieces[0::2]
-        kinds = pieces[1::2]
         self.tail = tail
-        # Which person (slot on the page) and which format each hole takes, in order.
-        self.holes: list[tuple[int, bool]] = []
-        slot, seen_uuid = -1, 0
-        for kind in kinds:
-            if kind == _HOLE_UUID.encode():
-                slot, seen_uuid = slot + 1, seen_uuid + 1
-            self.holes.append((slot, kind == _HOLE_UUID.encode()))
-        if seen_uuid != len(persons):
-            raise AssertionError("every person must have exactly one $sys.id hole")
+        # Which item (slot on the page) and which format each hole takes, in order.
+        self.holes: list[tuple[int, str]] = []
+        slot = -1
+        for kind in pieces[1::2]:
+            if kind == _HOLE_SLOT.encode():
+                slot += 1
+            padded = kind in (_HOLE_SLOT.encode(), _HOLE_UUID.encode())
+            self.holes.append((slot, "uuid" if padded else "plain"))
+        self.count = slot + 1
+        if self.count != len(items):
+            raise AssertionError("every item must start with exactly one slot hole")
 
     def render(self, first_number: int, next_url: str | None) -> bytes:
-        count = self.holes[-1][0] + 1 if self.holes else 0
-        plain = [str(first_number + slot).encode() for slot in range(count)]
+        plain = [str(first_number + slot).encode() for slot in range(self.count)]
         padded = [n.rjust(12, b"0") for n in plain]
         out: list[bytes] = [b""] * (2 * len(self.parts))
         out[0::2] = self.parts
-        out[1:-1:2] = [padded[slot] if is_uuid else plain[slot] for slot, is_uuid in self.holes]
+        out[1:-1:2] = [padded[slot] if kind == "uuid" else plain[slot] for slot, kind in self.holes]
         out[-1] = json.dumps(next_url).encode() + self.tail
         return b"".join(out)
+
+
+class TaskQueue:
+    """The queue behind ``GET /tasks``: numbered tasks, one batch out at a time."""
+
+    def __init__(self, app: BenchApp) -> None:
+        self.app = app
+        self.total = 0
+        self.next = 0  # the number of the next task to hand out
+        self.outstanding: set[str] = set()  # ids handed out, not acknowledged
+        self.acked = 0
+
+    def refill(self, total: int) -> None:
+        self.total, self.next, self.outstanding, self.acked = total, 0, set(), 0
+
+    def batch(self) -> bytes:
+        count = min(TASK_BATCH, self.total - self.next)
+        if self.outstanding or count <= 0:
+            return b'{"data":[],"paging":{"next":null}}'
+        variant = (self.next // TASK_BATCH) % VARIANTS
+        template, prefixes = self.app.task_template(count, variant)
+        first = self.next
+        self.outstanding = {f"{prefixes[i]}{first + i:012d}" for i in range(count)}
+        self.next += count
+        return template.render(first, None)
+
+    def ack(self, acks: Any) -> bool:
+        """Record the acks; False (nothing recorded) unless each names a task handed out."""
+        if not isinstance(acks, list):
+            return False
+        ids = [a.get("task_id") if isinstance(a, dict) else None for a in acks]
+        if not all(task_id in self.outstanding for task_id in ids):
+            return False
+        self.outstanding.difference_update(ids)
+        self.acked += len(set(ids))
+        return True
 
 
 class BenchApp:
@@ -247,17 +354,38 @@ class BenchApp:
         self.origin = f"http://127.0.0.1:{port}"
         self.seed = seed
         self.roster = Roster(seed)
-        self.templates: dict[tuple[int, int], PageTemplate] = {}
+        self.templates: dict[tuple[str, int, int], PageTemplate] = {}
+        self.task_templates: dict[tuple[int, int], tuple[PageTemplate, list[str]]] = {}
         self.total = 100_000
         self.latency = 0.0
+        self.shape = "realistic"
+        self.tasks = TaskQueue(self)
 
-    def template(self, count: int, variant: int) -> PageTemplate:
-        key = (count, variant)
+    def template(self, count: int, variant: int, shape: str = "realistic") -> PageTemplate:
+        key = (shape, count, variant)
         found = self.templates.get(key)
         if found is None:
-            rng = random.Random(self.seed * 7919 + count * VARIANTS + variant)
-            found = PageTemplate([make_person(rng, self.roster) for _ in range(count)])
+            # The realistic templates keep the seeds they always had (same data as before).
+            salt = 0 if shape == "realistic" else 104_729
+            rng = random.Random(self.seed * 7919 + count * VARIANTS + variant + salt)
+            if shape == "small":
+                items = [make_small_person(rng) for _ in range(count)]
+            else:
+                items = [make_person(rng, self.roster) for _ in range(count)]
+            found = PageTemplate(items)
             self.templates[key] = found
+        return found
+
+    def task_template(self, count: int, variant: int) -> tuple[PageTemplate, list[str]]:
+        """A batch of ``count`` tasks, and the fixed part of each task's id."""
+        key = (count, variant)
+        found = self.task_templates.get(key)
+        if found is None:
+            rng = random.Random(self.seed * 6271 + count * VARIANTS + variant)
+            tasks = [make_task(rng, self.roster) for _ in range(count)]
+            prefixes = [task["id"].removesuffix(_HOLE_SLOT) for task in tasks]
+            found = (PageTemplate(tasks), prefixes)
+            self.task_templates[key] = found
         return found
 
     def persons_page(self, page: int, page_size: int) -> bytes:
@@ -271,7 +399,31 @@ class BenchApp:
         )
         if count == 0:
             return json.dumps({"data": [], "paging": {"next": None}}).encode()
-        return self.template(count, page % VARIANTS).render(start, next_url)
+        return self.template(count, page % VARIANTS, self.shape).render(start, next_url)
+
+    def configure(self, settings: dict[str, Any]) -> dict[str, Any]:
+        self.total = int(settings.get("total", self.total))
+        self.latency = float(settings.get("latency_ms", self.latency * 1000)) / 1000
+        shape = settings.get("shape", self.shape)
+        if shape not in SHAPES:
+            raise ValueError(f"shape must be one of {SHAPES}, got {shape!r}")
+        self.shape = shape
+        for count in settings.get("prerender", ()):
+            for variant in range(VARIANTS):
+                self.template(int(count), variant, self.shape)
+        if "tasks" in settings:
+            total = int(settings["tasks"])
+            for count in {TASK_BATCH, total % TASK_BATCH} - {0}:
+                for variant in range(VARIANTS):
+                    self.task_template(count, variant)
+            self.tasks.refill(total)
+        return {
+            "total": self.total,
+            "latency_ms": self.latency * 1000,
+            "shape": self.shape,
+            "tasks_left": self.tasks.total - self.tasks.acked,
+            "acked": self.tasks.acked,
+        }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -282,20 +434,38 @@ class BenchApp:
         method, path = scope["method"], scope["path"]
         if path == PERSONS_PATH and method == "GET":
             await self._persons(scope, send)
+        elif path == TASKS_PATH and method == "GET":
+            if await self._authorized(scope, send):
+                await _respond(send, 200, self.tasks.batch())
+        elif path == ACK_PATH and method == "PUT":
+            if await self._authorized(scope, send):
+                if self.tasks.ack(json.loads(await _body(receive) or b"null")):
+                    await _respond(send, 200, b"")
+                else:
+                    await _json(send, 404, {"status": 404, "code": "NOT_FOUND", "message": "id"})
         elif path == TOKEN_PATH and method == "POST":
             await self._token(receive, send)
         elif path == CONFIG_PATH and method == "POST":
-            settings = json.loads(await _body(receive) or b"{}")
-            self.total = int(settings.get("total", self.total))
-            self.latency = float(settings.get("latency_ms", self.latency * 1000)) / 1000
-            await _json(send, 200, {"total": self.total, "latency_ms": self.latency * 1000})
+            try:
+                answer = self.configure(json.loads(await _body(receive) or b"{}"))
+            except (ValueError, TypeError) as exc:
+                await _json(send, 400, {"status": 400, "code": "BAD_REQUEST", "message": str(exc)})
+            else:
+                await _json(send, 200, answer)
         else:
             await _json(send, 404, {"status": 404, "code": "NOT_FOUND", "message": path})
 
+    async def _authorized(self, scope: Scope, send: Send) -> bool:
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                if value == f"Bearer {ACCESS_TOKEN}".encode():
+                    return True
+                break
+        await _json(send, 401, {"status": 401, "code": "UNAUTHORIZED", "message": "token"})
+        return False
+
     async def _persons(self, scope: Scope, send: Send) -> None:
-        headers = dict(scope["headers"])
-        if headers.get(b"authorization") != f"Bearer {ACCESS_TOKEN}".encode():
-            await _json(send, 401, {"status": 401, "code": "UNAUTHORIZED", "message": "token"})
+        if not await self._authorized(scope, send):
             return
         query = parse_qs(scope["query_string"].decode())
         try:
@@ -358,27 +528,24 @@ async def _respond(send: Send, status: int, body: bytes) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--prerender",
-        default="2000,100",
-        help="page sizes whose templates to render before listening (comma-separated)",
-    )
-    args = parser.parse_args(argv)
-    import uvicorn
+def listening_socket() -> socket.socket:
+    """A TCP socket on 127.0.0.1 (a free port), with TCP_NODELAY for every connection.
 
+    The sandbox's loopback socket: IPPROTO_TCP, or asyncio leaves Nagle on for accepted
+    connections, and a small body written after its headers then waits for the client's
+    delayed ACK.
+    """
     from kimono_interop.sandbox.loopback import bound_socket
 
-    # A TCP socket (IPPROTO_TCP), or asyncio leaves Nagle on for accepted connections, and
-    # a small body written after its headers then waits for the client's delayed ACK.
     sock = bound_socket()
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    port = sock.getsockname()[1]
-    app = BenchApp(port)
-    for size in filter(None, args.prerender.split(",")):
-        for variant in range(VARIANTS):
-            app.template(int(size), variant)
+    return sock
+
+
+def make_server(app: BenchApp) -> Any:
+    """A uvicorn server for ``app`` (h11, asyncio, quiet); run it on :func:`listening_socket`."""
+    import uvicorn
+
     config = uvicorn.Config(
         app,
         log_level="warning",
@@ -388,7 +555,56 @@ def main(argv: list[str] | None = None) -> None:
         loop="asyncio",
         timeout_graceful_shutdown=2,
     )
-    server = uvicorn.Server(config)
+    return uvicorn.Server(config)
+
+
+def serve_sandbox(students: int, renderer: str | None = None) -> None:
+    """Serve the SDK's own sandbox (``Sandbox``, as tests and the demo run it) until SIGINT.
+
+    ``renderer`` (``json`` or ``orjson``) says how its lists are rendered; by default as
+    the sandbox chooses. The renderer is told on stdout after the port.
+    """
+    from kimono_interop.sandbox import Sandbox
+
+    with Sandbox(students=students) as sandbox:
+        fragments = getattr(sandbox.state, "fragments", None)  # the sandbox's list renderer
+        if renderer is not None and fragments is not None:
+            fragments.renderer = renderer
+        print(f"PORT {sandbox.port}", flush=True)
+        print(f"RENDERER {getattr(fragments, 'renderer', 'JSONResponse')}", flush=True)
+        stop = threading.Event()
+        signal.signal(signal.SIGINT, lambda *_: stop.set())
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        stop.wait()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--prerender",
+        default="2000,100",
+        help="page sizes whose realistic templates to render before listening (comma-separated)",
+    )
+    parser.add_argument(
+        "--sandbox",
+        type=int,
+        metavar="STUDENTS",
+        help="serve kimono_interop.sandbox.Sandbox with this many students instead",
+    )
+    parser.add_argument(
+        "--renderer", choices=("json", "orjson"), help="--sandbox: how its lists are rendered"
+    )
+    args = parser.parse_args(argv)
+    if args.sandbox is not None:
+        serve_sandbox(args.sandbox, args.renderer)
+        return
+    sock = listening_socket()
+    port = sock.getsockname()[1]
+    app = BenchApp(port)
+    for size in filter(None, args.prerender.split(",")):
+        for variant in range(VARIANTS):
+            app.template(int(size), variant)
+    server = make_server(app)
     # Told only once the socket is bound; uvicorn starts accepting right after.
     print(f"PORT {port}", flush=True)
     # uvicorn shuts down gracefully on SIGINT, then re-raises it: that is the normal way out.

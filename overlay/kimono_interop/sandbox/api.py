@@ -87,15 +87,20 @@ def page_params(request: Request, maximum: int = MAX_PAGE_SIZE) -> tuple[int, in
     return page, size
 
 
-def paged(request: Request, items: Sequence[Any], maximum: int = MAX_PAGE_SIZE) -> JSONResponse:
-    """One page of ``items`` with ``paging.next`` as an absolute URL (null on the last page)."""
+def paged(request: Request, items: Sequence[Any], maximum: int = MAX_PAGE_SIZE) -> Response:
+    """One page of ``items`` with ``paging.next`` as an absolute URL (null on the last page).
+
+    The body is what ``JSONResponse`` would render, joined from the JSON text of each
+    item that the state's :class:`~.fragments.Fragments` keeps for the roster's objects.
+    """
     page, size = page_params(request, maximum)
     start = page * size
-    chunk = list(items[start : start + size])
+    chunk = items[start : start + size]
     nxt = None
     if start + size < len(items):
         nxt = str(request.url.include_query_params(page=page + 1, page_size=size))
-    return JSONResponse({"data": chunk, "paging": {"next": nxt}})
+    body = sandbox_state(request).fragments.page(chunk, nxt)
+    return Response(body, media_type="application/json")
 
 
 #: The largest request body the sandbox reads (the service's own limit is not published).

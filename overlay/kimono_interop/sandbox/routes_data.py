@@ -51,7 +51,9 @@ def _id(request: Request) -> str:
 
 def _persons(state: SandboxState, kind: str | None) -> list[dict[str, Any]]:
     persons = state.roster.persons.values()
-    return [p for p in persons if kind is None or p["$sys"]["person_type"] == kind]
+    if kind is None:
+        return list(persons)
+    return [p for p in persons if p["$sys"]["person_type"] == kind]
 
 
 def _orgs(state: SandboxState, kind: str | None) -> list[dict[str, Any]]:

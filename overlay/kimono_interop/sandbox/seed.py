@@ -131,6 +131,28 @@ class Roster:
     terms: dict[str, dict[str, Any]] = field(default_factory=dict)
     grading_categories: dict[str, dict[str, Any]] = field(default_factory=dict)
 
+    def collections(self) -> tuple[dict[str, dict[str, Any]], ...]:
+        return (
+            self.orgs,
+            self.persons,
+            self.courses,
+            self.sections,
+            self.terms,
+            self.grading_categories,
+        )
+
+    def holds(self, obj: Any) -> bool:
+        """Whether ``obj`` itself (not an equal copy) is one of the roster's objects."""
+        system = obj.get("$sys") if isinstance(obj, dict) else None
+        object_id = system.get("id") if isinstance(system, dict) else None
+        if not isinstance(object_id, str):
+            return False
+        return any(collection.get(object_id) is obj for collection in self.collections())
+
+    def size(self) -> int:
+        """How many objects the roster holds."""
+        return sum(len(collection) for collection in self.collections())
+
     def counts(self) -> dict[str, int]:
         persons = list(self.persons.values())
         students = sum(1 for p in persons if p["$sys"]["person_type"] == "student")

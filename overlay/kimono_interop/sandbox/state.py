@@ -20,6 +20,7 @@ from typing import Any
 from kimono_interop_api.models import AuthKind
 
 from .config import SandboxConfig
+from .fragments import Fragments
 from .interop.seeding import seed_interop
 from .queue import TaskQueue
 from .seed import Roster, seed_roster
@@ -63,6 +64,11 @@ class SandboxState:
     #: The latest requests (LOG_LIMIT), as (method, path, status), for tests and summaries.
     log: deque[tuple[str, str, int]] = field(default_factory=lambda: deque(maxlen=LOG_LIMIT))
     lock: threading.RLock = field(default_factory=threading.RLock)
+    #: The JSON text of the roster's objects, for the lists (kept while they are unchanged).
+    fragments: Fragments = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.fragments = Fragments(self.roster.holds, self.roster.size)
 
     @classmethod
     def create(

@@ -36,7 +36,7 @@ def no_content() -> Response:
     return Response(status_code=204)
 
 
-def page(request: Request, items: Iterable[dict[str, Any]]) -> JSONResponse:
+def page(request: Request, items: Iterable[dict[str, Any]]) -> Response:
     """``paged()`` over public objects; without ``page_size`` a page holds the maximum (2000)."""
     if "page_size" not in request.query_params:
         query = request.url.include_query_params(page_size=MAX_PAGE_SIZE).query
