@@ -35,7 +35,7 @@ from kimono_interop_data_api.models import (
     PersonSysType,
 )
 from kimono_interop_data_api.types import LAZY, UNSET, LazyParseError, lazy_fields
-from scripts.bench_server import Roster, make_person
+from scripts.bench_server import PageTemplate, Roster, make_person
 from tests.support import ROOT
 
 PERSON_ID = "0e6a5f0c-58e1-4c4e-9f0a-2b4b2a1d3c4e"
@@ -298,7 +298,7 @@ def test_threads_reading_a_field_first_at_once_all_get_it_whole(field: str) -> N
 
     rng, roster = random.Random(5), Roster(5)
     raws = [
-        json.loads(json.dumps(make_person(rng, roster)).replace("@@U@@", f"{n:012d}"))
+        json.loads(PageTemplate([make_person(rng, roster)]).render(n, None))["data"][0]
         for n in range(300)
     ]
     persons = [Person.from_dict(raw) for raw in raws]
