@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
 
 import httpx
 
+from . import _json
 from ._exceptions import ResponseValidationError
 
 T = TypeVar("T")
@@ -23,7 +23,7 @@ class Model(Protocol[M]):
 def read_json(response: httpx.Response, what: str = "The response") -> Any:
     """The JSON body of ``response``; ResponseValidationError if it is not JSON."""
     try:
-        return json.loads(response.content)
+        return _json.loads(response.content)
     except (ValueError, RecursionError):  # RecursionError: JSON nested absurdly deep
         raise ResponseValidationError(f"{what} is not valid JSON", response=response) from None
 

@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from .._json import dumps_line
 from .._pagination import SyncPager
 
 
@@ -68,12 +69,8 @@ def _cell(value: Any) -> str:
 
 
 def _json_line(item: Any) -> str:
-    line = json.dumps(item, ensure_ascii=False, separators=(",", ":"))
-    try:
-        line.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate: the same JSON, \u-escaped
-        line = json.dumps(item, separators=(",", ":"))
-    return line + "\n"
+    # A lone surrogate comes back \u-escaped; orjson writes the line when installed.
+    return dumps_line(item) + "\n"
 
 
 def write_collection(
