@@ -1,14 +1,25 @@
-"""Reading successful answers into models: one envelope rule, one error for a misfit body."""
+"""Reading successful answers into models: one envelope rule, one error for a misfit body.
+
+A page of a list, or a batch of tasks, becomes tens of thousands of objects (the
+decoded JSON, then the models), none of them in reference cycles. Left on, the cyclic
+garbage collector would scan them again and again while they are made (half the time
+of typed iteration), so :func:`gc_paused` pauses it from the decoding of a page to its
+last model, and puts back the state it found.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import gc
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
 
 import httpx
 
 from . import _json
 from ._exceptions import ResponseValidationError
+from ._fork import reset_after_fork
 
 T = TypeVar("T")
 M = TypeVar("M", covariant=True)
@@ -18,6 +29,58 @@ class Model(Protocol[M]):
     """A generated model class: anything with ``from_dict``."""
 
     def from_dict(self, src_dict: Mapping[str, Any], /) -> M: ...
+
+
+class _GCPause:
+    """Who is inside :func:`gc_paused`, in every thread; the collector runs again when the
+    last one leaves, if it ran when the first one came in."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.depth = 0
+        self.was_enabled = False
+        reset_after_fork(self)
+
+    def enter(self) -> None:
+        with self.lock:
+            if self.depth == 0:
+                self.was_enabled = gc.isenabled()
+                gc.disable()
+            self.depth += 1
+
+    def leave(self) -> None:
+        with self.lock:
+            self.depth -= 1
+            if self.depth == 0 and self.was_enabled:
+                gc.enable()
+
+    def _after_fork(self) -> None:
+        # A fork while another thread was inside: that thread is not in the child, which
+        # would keep the collector off for good (and the lock perhaps held).
+        self.lock = threading.Lock()
+        if self.depth:
+            self.depth = 0
+            if self.was_enabled:
+                gc.enable()
+
+
+_PAUSE = _GCPause()
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector inside the block (see the module).
+
+    Nested blocks and blocks in several threads at once are one pause: the collector's
+    state from before the first is put back when the last one ends, whatever ends it.
+    Keep the block free of ``yield`` and ``await``: a pause must not outlive the code
+    that needs it.
+    """
+    _PAUSE.enter()
+    try:
+        yield
+    finally:
+        _PAUSE.leave()
 
 
 def read_json(response: httpx.Response, what: str = "The response") -> Any:
