@@ -174,7 +174,7 @@ class AsyncTasksBehaviour(AsyncResource):
         acknowledged alone, and the result says which ids failed and why.
         """
         return await self._send_acks(
-            checked_acks(acks),
+            [ack.to_dict() for ack in checked_acks(acks)],
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -182,7 +182,7 @@ class AsyncTasksBehaviour(AsyncResource):
 
     async def _send_acks(
         self,
-        acks: builtins.list[TaskAck],
+        acks: builtins.list[dict[str, Any]],
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

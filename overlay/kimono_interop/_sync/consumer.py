@@ -332,7 +332,7 @@ class TaskConsumer:
     def _acknowledge(self, outcomes: list[Outcome]) -> None:
         if not outcomes:
             return
-        acks = [o.as_ack() for o in outcomes]
+        acks = [o.as_json() for o in outcomes]
         while True:
             try:
                 result = self._tasks._send_acks(acks)
