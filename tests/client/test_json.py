@@ -60,6 +60,12 @@ BODIES: dict[str, bytes] = {
 }
 
 
+@pytest.fixture
+def with_orjson(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The orjson path callable by name, where orjson is installed (even with KIMONO_JSON=json)."""
+    monkeypatch.setattr(_json, "_orjson", pytest.importorskip("orjson"))
+
+
 def same(a: Any, b: Any) -> bool:
     """Equal values of the same types, NaN equal to NaN and -0.0 told from 0.0."""
     if type(a) is not type(b):
@@ -100,10 +106,10 @@ def test_the_sdk_reads_every_body_as_json_loads_does(name: str) -> None:
     assert_reads_like_json(_json.loads, name)
 
 
+@pytest.mark.usefixtures("with_orjson")
 @pytest.mark.parametrize("name", BODIES)
 def test_the_orjson_path_reads_every_body_as_json_loads_does(name: str) -> None:
     """orjson's reading, called by name: the same values and errors as json.loads."""
-    pytest.importorskip("orjson")
     assert_reads_like_json(_json._orjson_loads, name)
 
 
@@ -126,7 +132,7 @@ def test_a_body_that_is_not_json_is_the_same_sdk_error_with_either_library(
 ) -> None:
     """ResponseValidationError ("not valid JSON"), whichever library reads the body."""
     if loads == "orjson":
-        pytest.importorskip("orjson")
+        monkeypatch.setattr(_json, "_orjson", pytest.importorskip("orjson"))
     monkeypatch.setattr(
         _json, "loads", _json._stdlib_loads if loads == "json" else _json._orjson_loads
     )
@@ -164,12 +170,12 @@ def write_outcome(dump: Callable[[Any], Any], value: Any) -> tuple[str, Any]:
 @pytest.mark.parametrize("path", ["sdk", "orjson"])
 @pytest.mark.parametrize("name", VALUES)
 def test_request_bodies_and_json_lines_are_written_as_json_writes_them(
-    path: str, name: str
+    path: str, name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The same text (or the same exception) as json: NaN refused in a request body and
     written NaN in a line, big ints, lone surrogates escaped in a line, nulls."""
     if path == "orjson":
-        pytest.importorskip("orjson")
+        monkeypatch.setattr(_json, "_orjson", pytest.importorskip("orjson"))
         dumps, dumps_line = _json._orjson_dumps, _json._orjson_dumps_line
     else:
         dumps, dumps_line = _json.dumps, _json.dumps_line
@@ -196,9 +202,10 @@ def test_a_json_line_always_encodes_to_utf8() -> None:
 def run_python(code: str, **env: str) -> str:
     """``code`` in a fresh interpreter on this checkout; what it printed."""
     paths = [str(ROOT / "overlay"), str(ROOT / "generated"), os.environ.get("PYTHONPATH", "")]
+    inherited = {name: value for name, value in os.environ.items() if name != "KIMONO_JSON"}
     result = subprocess.run(
         [sys.executable, "-c", code],
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p), **env},
+        env={**inherited, "PYTHONPATH": os.pathsep.join(p for p in paths if p), **env},
         capture_output=True,
         text=True,
         check=True,
