@@ -13,7 +13,6 @@ secret or a token in its ``repr``, and token endpoint failures surface as
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import threading
@@ -25,6 +24,7 @@ from typing import Any
 import anyio
 import httpx
 
+from kimono_interop import _json
 from kimono_interop._constants import MAX_TOKEN_RESPONSE_SIZE
 from kimono_interop._exceptions import AuthenticationError, ConfigurationError, TokenServiceError
 from kimono_interop._fork import reset_after_fork
@@ -406,7 +406,7 @@ def _check_token_url(token_url: str) -> None:
 
 def _json_or_none(response: httpx.Response) -> Any:
     try:
-        return json.loads(response.content)
+        return _json.loads(response.content)
     except (ValueError, UnicodeDecodeError, RecursionError):
         # The body (which may hold a token) stays out of the error and its chain.
         return None

@@ -34,7 +34,6 @@ Hierarchy::
 
 from __future__ import annotations
 
-import json
 import re
 import socket
 import ssl
@@ -44,6 +43,7 @@ from typing import Any
 
 import httpx
 
+from . import _json
 from ._constants import REQUEST_ID_HEADERS
 from ._secrets import redact_url
 
@@ -450,7 +450,7 @@ def _request_id(headers: httpx.Headers) -> str | None:
 
 def _json_or_none(response: httpx.Response) -> Any:
     try:
-        return json.loads(response.content) if response.content else None
+        return _json.loads(response.content) if response.content else None
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None
 

@@ -15,12 +15,12 @@ or :func:`raw_response` (sync), which only retype it.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any, Generic, ParamSpec, TypeVar
 
 import httpx
 
+from . import _json
 from ._exceptions import _request_id
 from ._secrets import redact_url
 
@@ -85,7 +85,7 @@ class APIResponse(Generic[T]):
 
     def json(self) -> Any:
         """The body as JSON (``json.JSONDecodeError`` if it is not)."""
-        return json.loads(self.http_response.content)
+        return _json.loads(self.http_response.content)
 
     def parse(self) -> T:
         """What the plain call returns (a model, a count or None), read on the first call.

@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any, NamedTuple
 
 from kimono_interop_data_api.models import (
     GradesQueryData,
@@ -85,6 +85,22 @@ _KINDS = {
     "authevent": TaskKind.AUTHENTICATE,
 }
 
+#: The kind of each event name met so far, as sent (bounded: names come from the service).
+_KIND_OF: dict[str, TaskKind] = {}
+
+
+def _kind_of(event_type: str | None) -> TaskKind:
+    """The kind an event name (a member name, or a 3.x ``type``) stands for."""
+    if not event_type:
+        return TaskKind.UNKNOWN
+    kind = _KIND_OF.get(event_type)
+    if kind is None:
+        kind = _KINDS.get(_norm(event_type), TaskKind.UNKNOWN)
+        if len(_KIND_OF) < 256:
+            _KIND_OF[event_type] = kind
+    return kind
+
+
 #: Event fields whose 1.x name is camelCase (every other one is a single word).
 _CAMEL = {
     "object_type": "objectType",
@@ -121,35 +137,28 @@ class TaskView:
 
     @classmethod
     def from_raw(cls, raw: Any) -> TaskView:
-        """Read a task of schema 1.x, 2.x or 3.x; anything else gives kind UNKNOWN, never raises."""
-        if not isinstance(raw, Mapping):
+        """Read a task of schema 1.x, 2.x or 3.x; anything else gives kind UNKNOWN, never raises.
+
+        Only ``id``, ``kind`` and ``event_type`` are read here; every other field is read
+        from ``raw`` when it is first asked for (a consumer that only acknowledges reads
+        no more), and is then kept.
+        """
+        if type(raw) is not dict and not isinstance(raw, Mapping):
             return cls.unreadable(raw)
         event_type, event = _event_of(raw)
-        kind = _KINDS.get(_norm(event_type), TaskKind.UNKNOWN) if event_type else TaskKind.UNKNOWN
-        action = _get(event, "action")
-        origin = _get(event, "origin")
-        sequence = _get(event, "sequence")
-        return cls(
-            id=_id(event.get("id")) or _id(raw.get("id")),
-            kind=kind,
-            event_type=event_type,
-            action=TaskAction(action.upper()) if isinstance(action, str) else None,
-            object_type=_str(_get(event, "object_type")),
-            object_id=_id(_get(event, "object_id")),
-            tenant_id=_id(_get(event, "tenant_id")) or _id(_get(raw, "tenant_id")),
-            sequence=sequence
-            if isinstance(sequence, int) and not isinstance(sequence, bool)
-            else None,
-            schema=_str(raw.get("schema")) or _str(event.get("schema")),
-            data=_mapping(event.get("data")),
-            changes=_mapping(event.get("changes")),
-            origin=SyncOrigin(origin.lower()) if isinstance(origin, str) else None,
-            created_at=_time(_get(event, "created_at")),
-            group_id=_id(_get(event, "group_id")),
-            app_id=_id(_get(event, "app_id")),
-            label=_str(event.get("label")),
-            raw=raw,
+        view = cls.__new__(cls)
+        # The dataclass is frozen: its fields go straight into the instance's dict. The
+        # fields left out are _LazyField descriptors of the class (see below the class).
+        vars(view).update(
+            {
+                "id": _id(event.get("id")) or _id(raw.get("id")),
+                "kind": _kind_of(event_type),
+                "event_type": event_type,
+                "raw": raw,
+                "_event": event,
+            }
         )
+        return view
 
     @classmethod
     def unreadable(cls, raw: Any) -> TaskView:
@@ -195,6 +204,63 @@ class TaskView:
         if not isinstance(self.raw, Mapping):
             raise ValueError(f"the task is not a JSON object: {type(self.raw).__name__}")
         return Task.from_dict(dict(self.raw))
+
+
+class _LazyField:
+    """A field of a view made by :meth:`TaskView.from_raw`, read from the task on first use.
+
+    A non-data descriptor: once read, the value sits in the instance's dict, which
+    Python looks in first, so the descriptor is not asked again. A view made by the
+    constructor has every field in its dict and never asks it.
+    """
+
+    def __init__(self, name: str, read: Callable[[Mapping[str, Any], Mapping[str, Any]], Any]):
+        self.name = name
+        self.read = read
+
+    def __get__(self, view: TaskView | None, owner: type[TaskView]) -> Any:
+        if view is None:
+            return self
+        members = vars(view)
+        value = members[self.name] = self.read(members["raw"], members["_event"])
+        return value
+
+
+def _action(raw: Mapping[str, Any], event: Mapping[str, Any]) -> TaskAction | None:
+    action = _get(event, "action")
+    return TaskAction(action.upper()) if isinstance(action, str) else None
+
+
+def _sequence(raw: Mapping[str, Any], event: Mapping[str, Any]) -> int | None:
+    sequence = _get(event, "sequence")
+    return sequence if isinstance(sequence, int) and not isinstance(sequence, bool) else None
+
+
+def _origin(raw: Mapping[str, Any], event: Mapping[str, Any]) -> SyncOrigin | None:
+    origin = _get(event, "origin")
+    return SyncOrigin(origin.lower()) if isinstance(origin, str) else None
+
+
+#: How each field but id, kind, event_type and raw is read: (the task, its event member).
+_LAZY_READERS: dict[str, Callable[[Mapping[str, Any], Mapping[str, Any]], Any]] = {
+    "action": _action,
+    "object_type": lambda raw, event: _str(_get(event, "object_type")),
+    "object_id": lambda raw, event: _id(_get(event, "object_id")),
+    "tenant_id": lambda raw, event: _id(_get(event, "tenant_id")) or _id(_get(raw, "tenant_id")),
+    "sequence": _sequence,
+    "schema": lambda raw, event: _str(raw.get("schema")) or _str(event.get("schema")),
+    "data": lambda raw, event: _mapping(event.get("data")),
+    "changes": lambda raw, event: _mapping(event.get("changes")),
+    "origin": _origin,
+    "created_at": lambda raw, event: _time(_get(event, "created_at")),
+    "group_id": lambda raw, event: _id(_get(event, "group_id")),
+    "app_id": lambda raw, event: _id(_get(event, "app_id")),
+    "label": lambda raw, event: _str(event.get("label")),
+}
+assert {f.name for f in fields(TaskView)} == {"id", "kind", "event_type", "raw", *_LAZY_READERS}
+for _name, _read in _LAZY_READERS.items():
+    setattr(TaskView, _name, _LazyField(_name, _read))
+del _name, _read
 
 
 def _event_of(raw: Mapping[str, Any]) -> tuple[str | None, Mapping[str, Any]]:
@@ -279,9 +345,12 @@ class TaskResult:
     app_id: str | None = None
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """How one handled task is acknowledged."""
+#: Each status as the ack endpoints take it (a plain str; ``.value`` costs more).
+_WIRE_STATUS: dict[TaskStatus, str] = {member: member.value for member in TaskStatus}
+
+
+class Outcome(NamedTuple):
+    """How one handled task is acknowledged (a tuple: one is made for every task)."""
 
     task_id: str
     status: TaskStatus
@@ -289,8 +358,20 @@ class Outcome:
     app_id: str | None = None
 
     def as_ack(self) -> TaskAck:
-        """The acknowledgement as the ack endpoints take it."""
+        """The acknowledgement as the generated ``TaskAck`` model."""
         return make_ack(self.task_id, self.status, self.message, app_id=self.app_id)
+
+    def as_json(self) -> dict[str, Any]:
+        """The acknowledgement as the ack endpoints take it: ``as_ack().to_dict()``, made
+        directly (the outcome's status was checked when it was made)."""
+        status = _WIRE_STATUS.get(self.status) or self.status.value
+        ack: dict[str, Any] = {"task_id": self.task_id, "status": status}
+        if self.message is not None:
+            ack["message"] = self.message
+        if self.app_id is not None:
+            # `$sys.app_id`, as the vendor's current reference lists it (spec/: TaskAckSys).
+            ack["$sys"] = {"app_id": self.app_id}
+        return ack
 
 
 def status_of(value: object) -> TaskStatus | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import ssl
+import threading
 import time
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
@@ -14,7 +16,7 @@ import httpcore
 import httpx
 
 from ._exceptions import ConfigurationError, ResponseTooLargeError
-from ._fork import generation
+from ._fork import generation, reset_after_fork
 
 _T = TypeVar("_T")
 
@@ -149,9 +151,52 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         self._backend.sleep(seconds)
 
 
+# -- one TLS context per process -----------------------------------------------------------------
+class _SharedTLS:
+    """The TLS context of every transport the clients make for themselves, made once.
+
+    httpx makes one per transport, and reading the CA bundle into it is slow: a process
+    that makes a client per tenant (or per test) paid that for each. The context is httpx's
+    default (``httpx.create_ssl_context()``: certifi's bundle, or ``SSL_CERT_FILE`` /
+    ``SSL_CERT_DIR``), made when the first client that makes its own transport is built
+    (a client given ``transport=`` makes none), and made again when those variables
+    change. Sharing it is safe: an SSLContext holds settings and trusted certificates,
+    no connection, and handshakes in several threads may use it at once; a forked child
+    keeps it (its connections are its own, see ``_fork``).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._made: tuple[tuple[str | None, str | None], ssl.SSLContext] | None = None
+        reset_after_fork(self)
+
+    def context(self) -> ssl.SSLContext:
+        """The process's context for the CA settings now in the environment."""
+        key = (os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+        made = self._made
+        if made is not None and made[0] == key:
+            return made[1]
+        with self._lock:
+            if self._made is None or self._made[0] != key:
+                self._made = (key, httpx.create_ssl_context())
+            return self._made[1]
+
+    def _after_fork(self) -> None:
+        self._lock = threading.Lock()  # another thread of the parent may have held it
+
+
+_TLS = _SharedTLS()
+
+
+def tls_context() -> ssl.SSLContext:
+    """The one TLS context the clients' own transports share (see :class:`_SharedTLS`)."""
+    return _TLS.context()
+
+
 def new_transport() -> httpx.HTTPTransport:
-    """The transport a sync client makes for itself: httpx's, with deadline-aware sockets."""
-    transport = httpx.HTTPTransport()
+    """The transport a sync client makes for itself: httpx's, with deadline-aware sockets,
+    on the process's one TLS context."""
+    transport = httpx.HTTPTransport(verify=tls_context())
     # httpx builds the connection pool inside its transport and offers no way to pass a
     # network backend; the pool keeps it in `_network_backend` (httpcore 1.x). Without
     # it (another httpcore), the deadline still bounds the body read.
@@ -163,8 +208,9 @@ def new_transport() -> httpx.HTTPTransport:
 
 
 def new_async_transport() -> httpx.AsyncHTTPTransport:
-    """The transport an async client makes for itself (its deadline is a cancel scope)."""
-    return httpx.AsyncHTTPTransport()
+    """The transport an async client makes for itself (its deadline is a cancel scope), on
+    the process's one TLS context."""
+    return httpx.AsyncHTTPTransport(verify=tls_context())
 
 
 class Deadline:

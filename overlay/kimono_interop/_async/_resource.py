@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 import httpx
 
+from .. import _json
 from .._constants import MAX_PAGE_SIZE
 from .._exceptions import ConfigurationError
 from .._operations import Operation
@@ -42,8 +43,9 @@ class _Model(Protocol):
     def to_dict(self) -> dict[str, Any]: ...
 
 
-#: A request body: a generated model, or a list of them (the bulk acks).
-Body = _Model | Sequence[_Model]
+#: A request body: a generated model, or a list of them (the bulk acks); or the JSON object
+#: of one, or a list of those (the acks a consumer builds from its outcomes).
+Body = _Model | dict[str, Any] | Sequence[_Model] | Sequence[dict[str, Any]]
 #: The query parameters a pager sets itself, which a list's ``extra_query`` may not.
 PAGING = frozenset({"page", "page_size"})
 
@@ -63,12 +65,15 @@ def _headers(headers: Headers | None, extra: Headers | None) -> httpx.Headers | 
     return merged
 
 
-def _json(body: Body | None) -> Any:
-    if body is None:
-        return None
+def _json_value(item: _Model | dict[str, Any]) -> dict[str, Any]:
+    return item if isinstance(item, dict) else item.to_dict()
+
+
+def _encoded(body: Body) -> bytes:
+    """The body as JSON, written by the SDK's one JSON writer (see ``_json``)."""
     if isinstance(body, Sequence):
-        return [item.to_dict() for item in body]
-    return body.to_dict()
+        return _json.dumps([_json_value(item) for item in body])
+    return _json.dumps(_json_value(body))
 
 
 class AsyncResource:
@@ -150,11 +155,13 @@ class AsyncResource:
         timeout: Timeout = NOT_GIVEN,
     ) -> httpx.Response:
         """Send the operation's request; a 2xx response, or the SDK's error."""
+        if body is not None:
+            content = _encoded(body)
+            headers = {**(headers or {}), "Content-Type": "application/json"}
         return await self._sender(operation).send(
             operation.method,
             self._url(operation, path),
             params=_query(params, extra_query) or None,
-            json=_json(body),
             content=content,
             headers=_headers(headers, extra_headers),
             timeout=timeout,

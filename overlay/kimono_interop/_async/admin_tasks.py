@@ -60,7 +60,7 @@ class AsyncAdminTasksBehaviour(AsyncResource):
             self,
             OPERATIONS["acknowledgeAdminTasks"],
             OPERATIONS["acknowledgeAdminTask"],
-            checked_acks(acks),
+            [ack.to_dict() for ack in checked_acks(acks)],
             timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,

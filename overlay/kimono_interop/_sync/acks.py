@@ -9,8 +9,7 @@ so on a 404 each task is acknowledged alone to learn which ids the service refus
 from __future__ import annotations
 
 import logging
-
-from kimono_interop_data_api.models import TaskAck
+from typing import Any
 
 from .._exceptions import NotFoundError
 from .._operations import Operation
@@ -25,7 +24,7 @@ def send_acks(
     resource: Resource,
     bulk: Operation,
     single: Operation,
-    acks: list[TaskAck],
+    acks: list[dict[str, Any]],
     timeout: Timeout,
     *,
     extra_headers: Headers | None = None,
@@ -33,11 +32,14 @@ def send_acks(
 ) -> AckResult:
     """Acknowledge ``acks`` through ``bulk``; after a 404, each alone through ``single``.
 
+    Each ack is the JSON object the endpoints take (``TaskAck.to_dict()``, or
+    ``Outcome.as_json()``), with its ``task_id``.
+
     A 404 that follows an attempt whose answer was lost means the service applied
     that attempt and has forgotten the tasks since: those acks succeeded, and are
     counted so (``AckResult.lost_answers`` names them).
     """
-    ids = [str(ack.task_id) for ack in acks]
+    ids = [str(ack["task_id"]) for ack in acks]
     extras = {"extra_headers": extra_headers, "extra_query": extra_query}
     try:
         resource._none(bulk, body=acks, timeout=timeout, **extras)

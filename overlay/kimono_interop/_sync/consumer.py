@@ -61,6 +61,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("kimono_interop")
 
+_SUCCESS, _RETRY = TaskStatus.SUCCESS, TaskStatus.RETRY
+
 #: How many distinct unackable items the consumer remembers, to count each once.
 MAX_UNACKABLE_SEEN = 1000
 
@@ -240,25 +242,27 @@ class TaskConsumer:
         self._acknowledge(outcomes)
 
     def _handle_batch(self, batch: list[TaskView], outcomes: dict[str, Outcome]) -> None:
+        runtime, stats, recent, max_tasks = self._runtime, self.stats, self._recent, self._max_tasks
         for task in batch:
-            if self._runtime.stopped:
+            if runtime.stopped:
                 break
-            if self._max_tasks is not None and self.stats.handled >= self._max_tasks:
+            if max_tasks is not None and stats.handled >= max_tasks:
                 break
-            if task.id is None:
+            task_id = task.id
+            if task_id is None:
                 # Not handled, since it cannot be acknowledged; the rest of the batch goes on.
                 self._unackable(task)
                 continue
-            if task.id in outcomes:
-                self.stats.duplicates += 1
+            if task_id in outcomes:
+                stats.duplicates += 1
                 continue
-            previous = self._recent.get(task.id)
+            previous = recent.get(task_id)
             if previous is not None and previous.status in FINAL_STATUSES:
-                self.stats.duplicates += 1
-                log.info("task %s delivered again; acknowledging it again", task.id)
-                outcomes[task.id] = previous
+                stats.duplicates += 1
+                log.info("task %s delivered again; acknowledging it again", task_id)
+                outcomes[task_id] = previous
                 continue
-            outcomes[task.id] = self._handle(task)
+            outcomes[task_id] = self._handle(task, task_id)
 
     def _outage(self, what: str, exc: KimonoError) -> None:
         """Wait out a transient failure: capped, jittered backoff; logged each time."""
@@ -298,41 +302,44 @@ class TaskConsumer:
             except Exception:
                 log.exception("on_unackable raised; the consumer goes on")
 
-    def _handle(self, task: TaskView) -> Outcome:
-        assert task.id is not None
+    def _handle(self, task: TaskView, task_id: str) -> Outcome:
         try:
             result = self._runtime.call(self._handler, task, self._task_timeout)
-            outcome = outcome_of_result(task.id, result)
+            outcome = outcome_of_result(task_id, result)
         except Exception as exc:
-            outcome = outcome_of_error(task.id, exc, unexpected=self._on_exception)
+            outcome = outcome_of_error(task_id, exc, unexpected=self._on_exception)
             # A RetryTask or ReauthenticateTask is the handler's answer; anything else is
             # a bug or an outage in it, whose traceback the operator needs.
             intended = isinstance(exc, (RetryTask, ReauthenticateTask))
             log.warning(
                 "task %s failed (%s): %s",
-                task.id,
+                task_id,
                 outcome.status.value,
                 outcome.message,
                 exc_info=None if intended else exc,
             )
-        self.stats.handled += 1
-        if outcome.status is TaskStatus.SUCCESS:
-            self.stats.succeeded += 1
-        elif outcome.status is TaskStatus.RETRY:
-            self.stats.retried += 1
+        stats = self.stats
+        stats.handled += 1
+        status = outcome.status
+        if status is _SUCCESS:
+            stats.succeeded += 1
+        elif status is _RETRY:
+            stats.retried += 1
         else:
-            self.stats.failed += 1
+            stats.failed += 1
         if self._remember:
-            self._recent[task.id] = outcome
-            self._recent.move_to_end(task.id)
-            while len(self._recent) > self._remember:
-                self._recent.popitem(last=False)
+            recent = self._recent
+            if task_id in recent:
+                recent.move_to_end(task_id)
+            recent[task_id] = outcome
+            if len(recent) > self._remember:
+                recent.popitem(last=False)
         return outcome
 
     def _acknowledge(self, outcomes: list[Outcome]) -> None:
         if not outcomes:
             return
-        acks = [o.as_ack() for o in outcomes]
+        acks = [o.as_json() for o in outcomes]
         while True:
             try:
                 result = self._tasks._send_acks(acks)

@@ -26,7 +26,7 @@ from .._acks import checked_acks, make_ack
 from .._exceptions import InvalidItemsError
 from .._operations import OPERATIONS
 from .._pagination import OnInvalid, read_items
-from .._parsing import parse_model
+from .._parsing import gc_paused, parse_model
 from .._task_view import AckResult, ConsumerStats, TaskView
 from .._types import (
     NOT_GIVEN,
@@ -59,20 +59,20 @@ class TasksBehaviour(Resource):
         extra_headers: Headers | None,
         extra_query: Query | None,
         timeout: Timeout,
-    ) -> tuple[builtins.list[Any], httpx.Response]:
+    ) -> httpx.Response:
+        """The answer of ``GET /tasks`` (read it with :func:`_items`, under gc_paused)."""
         params: dict[str, Any] = {"page": 0, "schema": schema, "driver": driver}
         if tenant_id is not None:
             params["tenant_id"] = validate_id(tenant_id, "tenant_id")
         if page_size is not None:
             params["page_size"] = validate_page_size(page_size)
-        response = self._call(
+        return self._call(
             OPERATIONS["listTasks"],
             params=params,
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
         )
-        return parse_model(response, _items), response
 
     def next_batch(
         self,
@@ -99,10 +99,11 @@ class TasksBehaviour(Resource):
             page_size: At most this many tasks.
             on_invalid: Receives each task that cannot be read.
         """
-        raw, response = self._batch(
+        response = self._batch(
             tenant_id, schema, driver, page_size, extra_headers, extra_query, timeout
         )
-        tasks, invalid = read_items(raw, Task.from_dict, 0)
+        with gc_paused():  # from the bytes to the last model, as for a page of a list
+            tasks, invalid = read_items(parse_model(response, _items), Task.from_dict, 0)
         if invalid and on_invalid is None:
             raise InvalidItemsError(invalid, len(invalid), "Task", response)
         for item in invalid:
@@ -126,10 +127,11 @@ class TasksBehaviour(Resource):
         kinds, actions and fields this SDK does not know reach you intact (``raw``);
         an item that is not even a task becomes a view without an id.
         """
-        raw, _ = self._batch(
+        response = self._batch(
             tenant_id, schema, driver, page_size, extra_headers, extra_query, timeout
         )
-        return [TaskView.from_raw(item) for item in raw]
+        with gc_paused():  # from the bytes to the last view, as for a page of a list
+            return [TaskView.from_raw(item) for item in parse_model(response, _items)]
 
     def ack(
         self,
@@ -174,7 +176,7 @@ class TasksBehaviour(Resource):
         acknowledged alone, and the result says which ids failed and why.
         """
         return self._send_acks(
-            checked_acks(acks),
+            [ack.to_dict() for ack in checked_acks(acks)],
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -182,7 +184,7 @@ class TasksBehaviour(Resource):
 
     def _send_acks(
         self,
-        acks: builtins.list[TaskAck],
+        acks: builtins.list[dict[str, Any]],
         *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

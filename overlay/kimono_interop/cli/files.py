@@ -20,6 +20,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._json import dumps_line
+
 if TYPE_CHECKING:
     from .._pagination import SyncPager
 
@@ -69,12 +71,8 @@ def _cell(value: Any) -> str:
 
 
 def _json_line(item: Any) -> str:
-    line = json.dumps(item, ensure_ascii=False, separators=(",", ":"))
-    try:
-        line.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate: the same JSON, \u-escaped
-        line = json.dumps(item, separators=(",", ":"))
-    return line + "\n"
+    # A lone surrogate comes back \u-escaped; orjson writes the line when installed.
+    return dumps_line(item) + "\n"
 
 
 def write_collection(
