@@ -24,7 +24,11 @@ VERSION_TABLE = "fleet_alembic_version"
 
 
 def create_engine(
-    url: str | Path, *, pool_size: int = 10, idle_in_transaction: float = 30.0
+    url: str | Path,
+    *,
+    pool_size: int = 10,
+    idle_in_transaction: float = 30.0,
+    application_name: str = "kimono-fleet",
 ) -> sa.Engine:
     """A PostgreSQL engine for a fleet (ValueError for any other database)."""
     full = database_url(url)
@@ -36,7 +40,10 @@ def create_engine(
         pool_pre_ping=True,
         pool_size=pool_size,
         max_overflow=pool_size,
-        connect_args={"options": f"-c idle_in_transaction_session_timeout={timeout_ms}"},
+        connect_args={
+            "options": f"-c idle_in_transaction_session_timeout={timeout_ms}",
+            "application_name": application_name[:63],
+        },
     )
 
 

@@ -34,6 +34,7 @@ from .._task_view import TaskKind, TaskView
 from .._transports import new_async_transport
 from ..mirror._apply import Applier, ChunkResult
 from ..mirror._model import Result, TaskOutcome
+from ._health import HealthServer
 from ._leases import Lease, LeaseLost, Leases
 from ._store import create_engine, migrate
 from ._telemetry import Telemetry, request_id
@@ -228,6 +229,8 @@ class Worker:
         max_attempts: int = 5,
         stuck_after: float = 120.0,
         ready_window: float = 120.0,
+        health_port: int | None = None,
+        health_host: str = "127.0.0.1",
         tracer_provider: trace.TracerProvider | None = None,
         meter_provider: metrics.MeterProvider | None = None,
         **client_settings: Any,
@@ -246,6 +249,9 @@ class Worker:
         self.max_poll_interval = max_poll_interval
         self.stuck_after = stuck_after
         self.ready_window = ready_window
+        self.health_port = health_port
+        self.health_host = health_host
+        self.health_server: HealthServer | None = None
         self.apply_options = {
             "sweep_threshold": sweep_threshold,
             "max_attempts": max_attempts,
@@ -253,7 +259,10 @@ class Worker:
             "on_other": self._on_other,
         }
         self.engine = create_engine(
-            db, pool_size=concurrency + 2, idle_in_transaction=max(1.0, lease_ttl)
+            db,
+            pool_size=concurrency + 2,
+            idle_in_transaction=max(1.0, lease_ttl),
+            application_name=f"kimono-fleet {self.worker_id}",
         )
         self.leases = Leases(self.engine, self.worker_id, ttl=lease_ttl)
         self.stats = FleetStats(worker_id=self.worker_id)
@@ -273,6 +282,7 @@ class Worker:
         self._to_release: dict[str, int] = {}
         self._pool = anyio.CapacityLimiter(concurrency)
         self._db = anyio.CapacityLimiter(concurrency)
+        self._lease_limiter = anyio.CapacityLimiter(1)
         self._stopping = False
         self._stop_event: anyio.Event | None = None
         self.discovered = False
@@ -294,6 +304,8 @@ class Worker:
         """Serve until :meth:`stop` (or ``until()`` is true); returns the counts."""
         await anyio.to_thread.run_sync(migrate, self.engine)
         self._stop_event = anyio.Event()
+        if self.health_port is not None:
+            self.health_server = HealthServer(self, self.health_host, self.health_port).start()
         try:
             async with anyio.create_task_group() as group:
                 self._group = group
@@ -311,6 +323,8 @@ class Worker:
                     await client.aclose()
                 await self.client.aclose()
                 self.engine.dispose()
+                if self.health_server is not None:
+                    self.health_server.stop()
         return self.stats
 
     # -- discovery -------------------------------------------------------------------------
@@ -350,6 +364,7 @@ class Worker:
                 self.stop()
                 break
             self.loop_beat = time.monotonic()
+            self.update_gauges()
             if self.discovered:
                 await self._lease_round()
             await self._sleep(period)
@@ -388,7 +403,8 @@ class Worker:
                     polled=polled,
                     claim=not self._stopping,
                 ),
-                limiter=self._db,
+                # Not the apply's limiter: renewals never wait behind busy tenants.
+                limiter=self._lease_limiter,
             )
         except sa.exc.SQLAlchemyError as exc:
             self.stats.db_errors += 1
@@ -490,7 +506,9 @@ class Worker:
         run.oldest_unacked = received
         self.stats.batches += 1
         failed: set[tuple[str, str, str]] = set()
-        while tasks and not run.stopping:
+        # A batch in hand is applied even when the tenant is being stopped: the fence, in
+        # the transaction, is what decides whether this worker may still write.
+        while tasks:
             chunk = tasks[: self.ack_every]
             with self.telemetry.span(
                 "kimono.apply",
