@@ -571,6 +571,7 @@ class Worker:
                 tlog.error("task parked", extra={"task_id": outcome.task_id})
             else:
                 self.stats.applied += 1
+            tlog.debug("task %s", outcome.result, extra={"task_id": outcome.task_id})
             self.telemetry.add("kimono.fleet.tasks.handled", **attributes)
             if task is not None:
                 with self.telemetry.span(
