@@ -202,6 +202,7 @@ def test_the_change_feed_is_ordered_and_resumable(mirror: Mirror) -> None:
     assert [c.sequence for c in feed] == [1, 2, 3, 4, 5, 9]
     assert [c.cursor for c in feed] == sorted(c.cursor for c in feed)
     assert mirror.changes(since=feed[-1].cursor) == []
+    assert all(c.at.tzinfo is not None for c in feed)  # aware on every store
 
 
 def test_tasks_that_are_not_roster_changes_are_acked_and_recorded(store_url: str) -> None:
@@ -348,3 +349,51 @@ def test_two_processes_applying_the_same_batch_apply_each_task_once(store_url: s
     assert sorted("/".join(sorted(set(r))) for r in results) == [Result.APPLIED, Result.DUPLICATE]
     with Mirror.open(store_url) as mirror:
         assert len(mirror.changes()) == 50
+
+
+def test_a_tombstone_of_an_object_never_seen_has_no_data(mirror: Mirror) -> None:
+    ghost = new_id()
+    mirror.apply([data_task("DELETE", "persons", None, 1, object_id=ghost)])
+    with mirror.engine.connect() as connection:
+        row = connection.execute(
+            sa.text("SELECT data IS NULL, deleted FROM mirror_objects WHERE object_id = :i"),
+            {"i": ghost},
+        ).one()
+    assert tuple(row) == (True, True)
+
+
+def test_prune_removes_old_records_and_read_changes(mirror: Mirror) -> None:
+    import datetime
+
+    pid = new_id()
+    add = data_task("ADD", "persons", person(pid), 1)
+    mirror.apply([add, data_task("UPDATE", "persons", person(pid, name="B"), 2)])
+    assert mirror.prune(inbox_older_than=datetime.timedelta(days=1)) == {"inbox": 0, "changes": 0}
+    cursor = mirror.changes()[0].cursor
+    removed = mirror.prune(inbox_older_than=datetime.timedelta(0), changes_through=cursor)
+    assert removed == {"inbox": 2, "changes": 1}
+    assert [c.sequence for c in mirror.changes()] == [2]
+    # delivered again after its record is gone: the sequence still refuses it
+    assert mirror.apply([add])[0].result == Result.STALE
+
+
+def test_on_other_may_ask_for_a_retry_or_fail(store_url: str) -> None:
+    from kimono_interop import RetryTask
+
+    grades = {"schema": "3.0", "type": "grades_query", "id": new_id(), "action": "NOT_APPLICABLE"}
+    auth = {"schema": "3.0", "type": "authenticate", "id": new_id()}
+
+    def other(task: Any) -> None:
+        if task.id == grades["id"]:
+            raise RetryTask("the grades service is down")
+        raise ValueError("cannot authenticate")
+
+    with Mirror.open(store_url, on_other=other, max_attempts=2) as mirror:
+        first = mirror.apply([grades, auth])
+        assert [(o.result, o.status) for o in first] == [
+            (Result.RETRY, "retry"),
+            (Result.IGNORED, "error"),
+        ]
+        assert "cannot authenticate" in (first[1].message or "")
+        (again,) = mirror.apply([grades])
+        assert again.result == Result.PARKED

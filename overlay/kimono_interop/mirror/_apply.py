@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -78,6 +79,20 @@ def person_type(data: Mapping[str, Any]) -> str | None:
     return value.lower()[:64] if isinstance(value, str) else None
 
 
+_CANONICAL = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _target(ref: Mapping[str, Any]) -> str | None:
+    """``ref_id(ref)``, with a shortcut for an id already in the canonical UUID form."""
+    sys = ref.get("$sys")
+    value = sys.get("id") if isinstance(sys, Mapping) else None
+    if value is None:
+        value = ref.get("id")
+    if isinstance(value, str) and _CANONICAL.fullmatch(value):
+        return value
+    return ref_id(ref)
+
+
 def references(data: Mapping[str, Any]) -> set[tuple[str, str]]:
     """(relationship, target id) of every reference of an object (``$schools``, ``$course``...)."""
     found: set[tuple[str, str]] = set()
@@ -87,7 +102,7 @@ def references(data: Mapping[str, Any]) -> set[tuple[str, str]]:
         rel = key[1:].lower()[:64]
         for ref in value if isinstance(value, list) else [value]:
             if isinstance(ref, Mapping):
-                target = ref_id(ref)
+                target = _target(ref)
                 if target and len(target) <= 128:
                     found.add((rel, target))
     return found

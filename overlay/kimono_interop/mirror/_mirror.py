@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import random
 import time
@@ -340,6 +341,33 @@ class Mirror:
             "tasks_recorded": int(recorded or 0),
             "last_cursor": int(cursor or 0),
         }
+
+    def prune(
+        self,
+        *,
+        inbox_older_than: datetime.timedelta | None = None,
+        changes_through: int | None = None,
+    ) -> dict[str, int]:
+        """Remove old bookkeeping; returns how many rows went from each table.
+
+        ``inbox_older_than``: task records older than that (a task delivered again after
+        its record is gone is guarded by its sequence alone, so keep far more than the
+        service's redelivery timeout: days, not minutes). ``changes_through``: the
+        change feed up to and including that cursor (once every consumer has read it).
+        """
+        removed = {"inbox": 0, "changes": 0}
+        with self.engine.begin() as connection:
+            lock(connection)
+            if inbox_older_than is not None:
+                cutoff = now() - inbox_older_than
+                removed["inbox"] = connection.execute(
+                    sa.delete(t.inbox).where(t.inbox.c.recorded_at < cutoff)
+                ).rowcount
+            if changes_through is not None:
+                removed["changes"] = connection.execute(
+                    sa.delete(t.changes).where(t.changes.c.cursor <= changes_through)
+                ).rowcount
+        return removed
 
     # -- failures ----------------------------------------------------------------------------
     def parked(self, *, include_replayed: bool = False) -> list[ParkedTask]:

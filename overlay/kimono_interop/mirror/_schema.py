@@ -6,11 +6,33 @@ migrations, which a test compares with these tables.
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
-TIME = sa.DateTime(timezone=True)
+JSON = sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True), "postgresql")
+
+
+class UTCDateTime(sa.TypeDecorator[datetime.datetime]):
+    """A timestamp in UTC, read back timezone-aware on every store (SQLite keeps no offset)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: sa.Dialect) -> Any:
+        if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+            return value.astimezone(datetime.timezone.utc)
+        return value
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> Any:
+        if isinstance(value, datetime.datetime) and value.tzinfo is None:
+            return value.replace(tzinfo=datetime.timezone.utc)
+        return value
+
+
+TIME = UTCDateTime()
 
 metadata = sa.MetaData()
 

@@ -10,7 +10,9 @@ transaction (or savepoint) decides.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime
+import json
+from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -60,6 +62,64 @@ def update_objects(columns: tuple[str, ...]) -> sa.Update:
     return statement
 
 
+#: The PostgreSQL type of each column written in bulk (the others are text).
+_PG_TYPES = {
+    "data": "jsonb",
+    "sequence": "bigint",
+    "generation": "integer",
+    "deleted": "boolean",
+    "updated_at": "timestamptz",
+    "at": "timestamptz",
+    "recorded_at": "timestamptz",
+}
+_pg_statements: dict[tuple[str, str, tuple[str, ...]], sa.TextClause] = {}
+
+
+def _recordset(columns: Sequence[str]) -> str:
+    """``jsonb_to_recordset(:rows) AS x(<column> <type>, ...)``: a JSON array as rows."""
+    names = ", ".join(f'"{c}" {_PG_TYPES.get(c.removeprefix("v_"), "text")}' for c in columns)
+    return f"jsonb_to_recordset(CAST(:rows AS jsonb)) AS x({names})"
+
+
+def pg_statement(kind: str, table: str, columns: tuple[str, ...]) -> sa.TextClause:
+    """One PostgreSQL statement that inserts, updates or deletes every row of a JSON array.
+
+    psycopg sends an executemany as one statement per row; these send a chunk's rows of a
+    table in one statement, whatever their number.
+    """
+    cache = (kind, table, columns)
+    statement = _pg_statements.get(cache)
+    if statement is None:
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        key = "t.tenant_id = x.k_tenant AND t.object_type = x.k_type AND t.object_id = x.k_id"
+        keys = ("k_tenant", "k_type", "k_id")
+        if kind == "insert":
+            chosen = ", ".join(_value(f'x."{c}"', c) for c in columns)
+            text = f"INSERT INTO {table} ({quoted}) SELECT {chosen} FROM {_recordset(columns)}"
+        elif kind == "update":
+            sets = ", ".join(f'"{c}" = {_value(f"x.v_{c}", c)}' for c in columns)
+            values = tuple(f"v_{c}" for c in columns)
+            text = f"UPDATE {table} AS t SET {sets} FROM {_recordset(keys + values)} WHERE {key}"
+        else:
+            text = f"DELETE FROM {table} AS t USING {_recordset(keys)} WHERE {key}"
+        statement = sa.text(text).bindparams(sa.bindparam("rows", type_=sa.Text()))
+        _pg_statements[cache] = statement
+    return statement
+
+
+def _value(expression: str, column: str) -> str:
+    """A recordset column as stored: JSON ``null`` in a jsonb column is SQL NULL."""
+    if _PG_TYPES.get(column) == "jsonb":
+        return f"NULLIF({expression}, 'null'::jsonb)"
+    return expression
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a value the mirror stores")
+
+
 class State(NamedTuple):
     """What the applier needs to know of a stored object."""
 
@@ -77,6 +137,7 @@ class Writes:
 
     def __init__(self, connection: sa.Connection) -> None:
         self.connection = connection
+        self._bulk = connection.dialect.name == "postgresql"
         #: Known states (None: no such object), as of the buffered writes.
         self.states: dict[Key, State | None] = {}
         self._new: dict[Key, dict[str, Any]] = {}
@@ -145,9 +206,8 @@ class Writes:
 
     def flush(self) -> None:
         """Send the buffered objects, links and changes (the inbox waits for flush_inbox)."""
-        connection = self.connection
         if self._new:
-            connection.execute(INSERT_OBJECTS, list(self._new.values()))
+            self._insert(INSERT_OBJECTS, list(self._new.values()))
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for key, values in self._updated.items():
             columns = tuple(c for c in _COLUMNS if c in values)
@@ -155,27 +215,46 @@ class Writes:
             params.update({f"v_{c}": values[c] for c in columns})
             groups.setdefault(columns, []).append(params)
         for columns, rows in groups.items():
-            connection.execute(update_objects(columns), rows)
+            if self._bulk:
+                self._send(pg_statement("update", "mirror_objects", columns), rows)
+            else:
+                self.connection.execute(update_objects(columns), rows)
         if self._links_cleared:
-            connection.execute(DELETE_LINKS, [_key_params(key) for key in self._links_cleared])
+            rows = [_key_params(key) for key in self._links_cleared]
+            if self._bulk:
+                self._send(pg_statement("delete", "mirror_links", ()), rows)
+            else:
+                self.connection.execute(DELETE_LINKS, rows)
         links = [
             {"tenant_id": k[0], "object_type": k[1], "object_id": k[2], "rel": r, "target_id": i}
             for k, found in self._links.items()
             for r, i in sorted(found)
         ]
         if links:
-            connection.execute(INSERT_LINKS, links)
+            self._insert(INSERT_LINKS, links)
         if self.changes:
-            connection.execute(INSERT_CHANGE, self.changes)
+            self._insert(INSERT_CHANGE, self.changes)
         self._new.clear()
         self._updated.clear()
         self._links.clear()
         self._links_cleared.clear()
         self.changes.clear()
 
+    def _insert(self, statement: sa.Insert, rows: list[dict[str, Any]]) -> None:
+        if self._bulk:
+            table = statement.table.name
+            self._send(pg_statement("insert", table, tuple(rows[0])), rows)
+        else:
+            self.connection.execute(statement, rows)
+
+    def _send(self, statement: sa.TextClause, rows: list[dict[str, Any]]) -> None:
+        self.connection.execute(
+            statement, {"rows": json.dumps(rows, default=_json_default, ensure_ascii=False)}
+        )
+
     def flush_inbox(self) -> None:
         if self.inbox:
-            self.connection.execute(INSERT_INBOX, self.inbox)
+            self._insert(INSERT_INBOX, self.inbox)
             self.inbox.clear()
 
     def discard(self) -> None:
