@@ -188,6 +188,7 @@ class TenantRun:
     lease: Lease
     applier: FencedApplier
     stopping: bool = False
+    lost: bool = False
     release: bool = True
     done: bool = False
     wake: anyio.Event = field(default_factory=anyio.Event)
@@ -384,7 +385,8 @@ class Worker:
                 if run.release:
                     self._to_release[tenant] = run.lease.epoch
         tenants = [tenant for tenant in self.tenants if tenant not in self._uninstalled]
-        held = {tenant: run.lease.epoch for tenant, run in runs.items() if not run.stopping}
+        # Tenants winding down keep their lease renewed until their batch in hand is done.
+        held = {tenant: run.lease.epoch for tenant, run in runs.items() if not run.lost}
         polled = []
         for tenant, run in runs.items():
             if (run.polled_at, run.caught_up_at) != run.reported:
@@ -416,6 +418,7 @@ class Worker:
         for tenant in tick.lost:
             self.stats.lost += 1
             log.warning("lost the lease of tenant %s: stopping it", tenant)
+            runs[tenant].lost = True
             runs[tenant].stop(release=False)
         for tenant, epoch in tick.claimed.items():
             self.stats.claimed += 1
@@ -423,15 +426,15 @@ class Worker:
             run = TenantRun(lease, FencedApplier(self.engine, lease, **self.apply_options))
             runs[tenant] = run
             self._group.start_soon(self._serve, run)
-        if tick.surplus:
-            # Give back the most recently claimed tenants beyond the fair share.
-            active = sorted(
-                (run for run in runs.values() if not run.stopping),
-                key=lambda run: run.lease.tenant_id,
-                reverse=True,
-            )
-            for run in active[: tick.surplus]:
-                run.stop(release=True)
+        active = sorted(
+            (run for run in runs.values() if not run.stopping),
+            key=lambda run: run.lease.tenant_id,
+            reverse=True,
+        )
+        surplus = len(active) - tick.share
+        # Beyond the fair share (another worker joined): give tenants back.
+        for run in active[: max(0, surplus)]:
+            run.stop(release=True)
         self.telemetry.gauge(
             "kimono.fleet.leases.held", sum(1 for run in runs.values() if not run.stopping)
         )
@@ -465,6 +468,10 @@ class Worker:
                     run.busy_since = time.monotonic()
                     try:
                         got = await self._cycle(run, tlog)
+                    except (KimonoError, sa.exc.SQLAlchemyError, OSError) as exc:
+                        # Not transient (the cycle waits those out): log it, try later.
+                        tlog.error("the cycle failed: %s", type(exc).__name__)
+                        got = False
                     finally:
                         run.busy_since = None
                 if got:
@@ -528,6 +535,7 @@ class Worker:
                     self.stats.writes_refused += 1
                     self.telemetry.add("kimono.fleet.fence.refused", kind="write")
                     tlog.warning("write refused: the lease (epoch %d) is lost", run.lease.epoch)
+                    run.lost = True
                     run.stop(release=False)
                     return True
                 except sa.exc.SQLAlchemyError as exc:
@@ -611,6 +619,7 @@ class Worker:
                 self.stats.acks_refused += len(acks)
                 self.telemetry.add("kimono.fleet.fence.refused", len(acks), kind="ack")
                 tlog.warning("%d ack(s) not sent: the lease is lost", len(acks))
+                run.lost = True
                 run.stop(release=False)
                 return False
             started = time.monotonic()
