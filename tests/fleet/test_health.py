@@ -74,6 +74,7 @@ def _worker(url: str, sandbox: Sandbox, **options: object) -> Worker:
 
 
 def test_an_unreachable_service_is_not_ready_but_healthy(fleet_url: str) -> None:
+    """Every answer an error, the token endpoint too: /healthz 200, /readyz 503."""
     with Sandbox(tenants=2, students=3, error_rate=1.0, fault_token=True) as sandbox:
         worker = _worker(fleet_url, sandbox)
         with running(worker) as get:
@@ -89,6 +90,7 @@ def test_an_unreachable_service_is_not_ready_but_healthy(fleet_url: str) -> None
 
 
 def test_a_stuck_cycle_fails_healthz_and_a_serving_worker_is_ready(fleet_url: str) -> None:
+    """Serving: /readyz 200, metrics and status agree; a poll past stuck_after: /healthz 503."""
     with Sandbox(tenants=2, students=3, ack_timeout=30) as sandbox:
         worker = _worker(fleet_url, sandbox, stuck_after=0.5)
         with running(worker) as get:

@@ -15,6 +15,7 @@ TENANTS = [f"t{i:02d}" for i in range(10)]
 
 
 def test_the_fleet_keeps_its_own_version_table(fleet_engine: sa.Engine) -> None:
+    """The fleet's tables come with their own Alembic version table, next to the mirror's."""
     migrate(fleet_engine)  # again: nothing to do
     with fleet_engine.connect() as connection:
         names = set(sa.inspect(connection).get_table_names())
@@ -25,11 +26,13 @@ def test_the_fleet_keeps_its_own_version_table(fleet_engine: sa.Engine) -> None:
 
 
 def test_a_fleet_needs_postgresql(tmp_path: object) -> None:
+    """SQLite has no SKIP LOCKED and no session timeouts: a fleet refuses it."""
     with pytest.raises(ValueError, match="PostgreSQL"):
         create_engine("sqlite:///x.db")
 
 
 def test_workers_share_the_tenants_fairly_and_rebalance(fleet_engine: sa.Engine) -> None:
+    """Shares are ceil(tenants / live workers); a newcomer gets what others give back."""
     a = Leases(fleet_engine, "a", ttl=30)
     b = Leases(fleet_engine, "b", ttl=30)
     first = a.tick(TENANTS, {})
@@ -57,6 +60,8 @@ def test_workers_share_the_tenants_fairly_and_rebalance(fleet_engine: sa.Engine)
 
 
 def test_a_lost_lease_refuses_writes_and_acks(fleet_engine: sa.Engine) -> None:
+    """After a takeover the old owner's write is rolled back, its ack check fails, and its
+    renewal reports the lease lost; only its earlier write is in the log."""
     a = Leases(fleet_engine, "a", ttl=0.5)
     b = Leases(fleet_engine, "b", ttl=30)
     epoch = a.tick(["t1"], {}).claimed["t1"]
@@ -97,6 +102,7 @@ def test_a_write_in_progress_holds_off_the_takeover(fleet_engine: sa.Engine) -> 
 
 
 def test_concurrent_claims_never_take_the_same_tenant(fleet_engine: sa.Engine) -> None:
+    """Three workers claiming at the same instant get disjoint, equal shares."""
     tenants = [f"t{i:03d}" for i in range(60)]
     Leases(fleet_engine, "seed", ttl=30).leave({})
     workers = [Leases(fleet_engine, f"w{i}", ttl=30) for i in range(3)]

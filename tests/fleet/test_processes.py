@@ -124,6 +124,7 @@ class Injector(threading.Thread):
 
 
 def test_three_workers_one_killed_one_frozen(fleet_url: str, tmp_path: Path) -> None:
+    """The scenario of the module's docstring, checked from the database and the sandbox."""
     engine = create_engine(fleet_url)
 
     def query(sql: str, **params: Any) -> list[Any]:

@@ -23,6 +23,8 @@ from kimono_interop.sandbox import Sandbox
 def test_spans_metrics_and_logs_carry_context_and_no_secret(
     fleet_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """Spans for each exchange and step carry tenant, task, action and object type; the
+    metrics count what the worker did; log records carry tenant and task; no secret."""
     caplog.set_level(logging.DEBUG, "kimono_interop")
     exporter = InMemorySpanExporter()
     tracer_provider = TracerProvider()
@@ -117,6 +119,8 @@ def test_spans_metrics_and_logs_carry_context_and_no_secret(
 
 
 def test_an_http_span_carries_the_request_id() -> None:
+    """An exchange's span names its request id and path (never the query); a 429 sets
+    the shared backoff."""
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))

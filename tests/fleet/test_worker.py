@@ -51,6 +51,8 @@ def _run(worker: Worker, until: Callable[[], bool], timeout: float = 60) -> Flee
 
 
 def test_one_worker_drains_every_tenant_and_releases_them(fleet_url: str) -> None:
+    """Every tenant's initial sync lands in the mirror; on the way out the leases are
+    released and the status shows each tenant's progress."""
     with Sandbox(students=10, tenants=6, ack_timeout=3) as sandbox:
         objects = sum(len(c) for c in sandbox.state.sync_collections().values())
         worker = _worker(fleet_url, sandbox)
@@ -75,6 +77,7 @@ def test_one_worker_drains_every_tenant_and_releases_them(fleet_url: str) -> Non
 def test_a_tenant_no_longer_listed_is_released(
     fleet_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """A tenant that GET /tenants no longer lists (uninstalled) is stopped and released."""
     caplog.set_level(logging.INFO, "kimono_interop.fleet")
     with Sandbox(students=5, tenants=3, ack_timeout=3) as sandbox:
         worker = _worker(fleet_url, sandbox)
@@ -95,6 +98,7 @@ def test_a_tenant_no_longer_listed_is_released(
 
 
 def test_429_answers_make_every_tenant_wait(fleet_url: str) -> None:
+    """429 answers are counted (and wait out) while the worker still drains every tenant."""
     with Sandbox(
         students=5, tenants=4, ack_timeout=3, rate_limit_rate=0.3, retry_after=0.2, seed=3
     ) as sandbox:
