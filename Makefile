@@ -17,7 +17,7 @@ SPECS := spec/interop-data.yaml spec/interop.yaml
 export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
-.PHONY: help install demo test generate check-generated check-cassettes lint lint-spec lint-python typecheck pytest bench reliability record lock clean drift
+.PHONY: help install demo test generate check-generated check-cassettes lint lint-spec lint-python typecheck pytest bench bench-fleet reliability record lock clean drift
 
 help:
 	@echo "make demo             run the example driver (examples/driver.py) and the mirror demo against a local sandbox"
@@ -26,6 +26,7 @@ help:
 	@echo "make check-generated  fail if generated/ differs from what spec/ produces"
 	@echo "make lint             ruff on overlay/scripts/tests, spec lint"
 	@echo "make bench            benchmark list iteration over loopback HTTP; writes docs/benchmarks.md"
+	@echo "make bench-fleet      the fleet at scale: 1,000 tenants, 3 workers, PostgreSQL; writes docs/scaling.md"
 	@echo "make reliability      fault injection and secret scans against the sandbox; writes docs/reliability.md"
 	@echo "make record           re-record tests/cassettes (sandbox; a real tenant with KIMONO_*)"
 	@echo "make drift            contract drift: spec lint, generated code, cassettes and real payloads vs spec, spec vs DRIFT_BASE"
@@ -100,6 +101,9 @@ drift: lint-spec check-generated
 
 bench: $(STAMP)
 	$(PY) -m scripts.bench
+
+bench-fleet: $(STAMP)
+	$(PY) -m scripts.fleet_bench
 
 reliability: $(STAMP)
 	$(PY) -m scripts.reliability

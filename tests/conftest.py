@@ -56,3 +56,13 @@ def sandbox(request: pytest.FixtureRequest) -> Iterator[Sandbox]:
     settings: dict[str, Any] = getattr(request.module, "SANDBOX", {})
     with Sandbox(**settings) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """The URL of a throwaway PostgreSQL server's ``postgres`` database, for the session
+    (tests/support/postgres.py); the tests that need it skip without PostgreSQL binaries."""
+    from tests.support.postgres import server
+
+    with server() as url:
+        yield url

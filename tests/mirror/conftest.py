@@ -1,114 +1,21 @@
 """Fixtures of the mirror's tests: a store per test, on SQLite and on PostgreSQL.
 
-PostgreSQL is real: a throwaway cluster started from the machine's binaries (initdb and
-pg_ctl, as the ``postgres`` user when the tests run as root) for the session, in a
-temporary directory, on a free port of 127.0.0.1, stopped at the end; or the server of
+PostgreSQL is real: the session's throwaway cluster (``postgres_server`` in
+tests/conftest.py, tests/support/postgres.py), or the server of
 ``KIMONO_TEST_DATABASE_URL`` when it is set. Each test gets a database of its own.
 Without binaries the PostgreSQL tests skip, except under CI (``CI=true``), where they fail.
 """
 
 from __future__ import annotations
 
-import contextlib
-import glob
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.support.postgres import database as postgres_database
+
 STORES = ["sqlite", "postgresql"]
-
-
-def _binary(name: str) -> str | None:
-    found = shutil.which(name)
-    if found:
-        return found
-    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    return candidates[-1] if candidates else None
-
-
-def _free_port() -> int:
-    with contextlib.closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[str]:
-    """The URL of a PostgreSQL server's ``postgres`` database, for creating test databases."""
-    given = os.environ.get("KIMONO_TEST_DATABASE_URL")
-    if given:
-        yield given
-        return
-    initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
-    if not initdb or not pg_ctl:
-        reason = "no PostgreSQL binaries (initdb, pg_ctl) and no KIMONO_TEST_DATABASE_URL"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{reason}: CI must test the PostgreSQL store")
-        pytest.skip(reason)
-    root = Path(tempfile.mkdtemp(prefix="kimono-pg-"))
-    as_user: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        as_user = ["runuser", "-u", "postgres", "--"]
-        shutil.chown(root, "postgres")
-    data = root / "data"
-    subprocess.run(
-        [
-            *as_user,
-            initdb,
-            "-D",
-            str(data),
-            "-A",
-            "trust",
-            "-U",
-            "postgres",
-            "-E",
-            "UTF8",
-            "--no-sync",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    port = _free_port()
-    options = (
-        f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={root} "
-        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    )
-    subprocess.run(
-        [*as_user, pg_ctl, "-D", str(data), "-l", str(root / "log"), "-w", "-o", options, "start"],
-        check=True,
-        capture_output=True,
-    )
-    try:
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(
-            [*as_user, pg_ctl, "-D", str(data), "-m", "immediate", "stop"],
-            check=False,
-            capture_output=True,
-        )
-        shutil.rmtree(root, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def postgres_database(server: str) -> Iterator[str]:
-    """A new, empty database on ``server``; dropped afterwards."""
-    import psycopg
-
-    name = f"kimono_mirror_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield server.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=STORES)

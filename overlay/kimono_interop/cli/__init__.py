@@ -54,13 +54,15 @@ def build_cli() -> click.Group:
     """The ``kimono-interop`` click group (imports click and rich; see :func:`main`)."""
     from .common import root_group
     from .export import export
+    from .fleet import fleet
     from .mirror import mirror
     from .sandbox import sandbox
+    from .status import status
     from .tasks import tasks
     from .tenants import tenants
 
     cli = root_group()
-    for command in (sandbox, export, tasks, tenants, mirror):
+    for command in (sandbox, export, tasks, tenants, mirror, fleet, status):
         cli.add_command(command)
     return cli
 

@@ -1,0 +1,146 @@
+"""The ``fleet`` commands: run one worker of a fleet sharing tenants through PostgreSQL leases.
+
+``fleet run --db URL`` serves this worker's fair share of the tenants (``GET /tenants``
+with the vendor account's credentials) into the mirror's PostgreSQL database, until
+SIGTERM or Ctrl-C; then it releases its leases and prints its counts as JSON on
+stdout. ``--health-port`` serves ``/healthz``, ``/readyz`` and ``/metrics``. Needs
+``pip install 'kimono-interop[fleet]'``; the fleet is imported only inside the command.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+from typing import Any
+
+import click
+
+from .common import EXIT_CONFIG, EXIT_ERROR, EXIT_USAGE, Settings, err, expected_errors, fail
+from .options import KimonoCommand
+
+ENV_DB = "KIMONO_FLEET_DB"
+
+
+@click.group()
+def fleet() -> None:
+    """Workers sharing tenants through PostgreSQL leases (docs/fleet.md).
+
+    \b
+    Each worker claims its fair share of the tenants, renews its leases, and
+    never writes or acknowledges for a tenant whose lease it lost.
+    """
+
+
+@fleet.command("run", cls=KimonoCommand)
+@click.option(
+    "--db",
+    required=True,
+    envvar=ENV_DB,
+    show_envvar=True,
+    help="The mirror's PostgreSQL database (postgresql://user:pass@host/db).",
+)
+@click.option("--worker-id", default=None, help="This worker's name (default: host-pid-random).")
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    default=16,
+    show_default=True,
+    help="Tenants polled, applied and acknowledged at once.",
+)
+@click.option(
+    "--lease-ttl",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Seconds a lease lasts unrenewed (renewed every third of it).",
+)
+@click.option(
+    "--discover-interval",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds between two listings of the tenants.",
+)
+@click.option(
+    "--poll-interval",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="First wait after an empty batch (it doubles up to --max-poll-interval).",
+)
+@click.option(
+    "--max-poll-interval",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Longest wait between two polls of an idle tenant.",
+)
+@click.option(
+    "--ack-every", type=click.IntRange(1, 100), default=100, show_default=True, help="Chunk size."
+)
+@click.option(
+    "--health-port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="Serve /healthz, /readyz and /metrics on this port (0: a free one).",
+)
+@click.option("--health-host", default="127.0.0.1", show_default=True, help="Its address.")
+@click.option(
+    "--stuck-after",
+    type=click.FloatRange(min=0, min_open=True),
+    default=120.0,
+    show_default=True,
+    help="Seconds one tenant's cycle may take before /healthz fails.",
+)
+@click.pass_obj
+def run(settings: Settings, /, db: str, **options: Any) -> None:
+    """Serve this worker's share of the tenants until SIGTERM or Ctrl-C."""
+    try:
+        import anyio
+
+        from ..fleet import Worker
+    except ImportError as exc:
+        fail(f"the fleet needs its extra: pip install 'kimono-interop[fleet]' ({exc})", EXIT_CONFIG)
+    import sqlalchemy.exc
+
+    if not settings.client_id or not settings.client_secret:
+        fail("give --client-id and --client-secret (or KIMONO_CLIENT_ID/SECRET)", EXIT_CONFIG)
+    try:
+        worker = Worker(
+            db,
+            client_id=settings.client_id,
+            client_secret=settings.client_secret,
+            base_url=settings.base_url,
+            **options,
+        )
+    except ValueError as exc:
+        fail(str(exc), EXIT_USAGE)
+
+    async def main() -> None:
+        async with anyio.create_task_group() as group:
+
+            async def on_signal() -> None:
+                with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as received:
+                    async for _ in received:
+                        worker.stop()
+
+            group.start_soon(on_signal)
+            if worker.health_port is not None:
+                group.start_soon(_announce, worker)
+            await worker.run()
+            group.cancel_scope.cancel()
+
+    with expected_errors(settings):
+        try:
+            anyio.run(main)
+        except sqlalchemy.exc.SQLAlchemyError as exc:
+            fail(f"the fleet's database: {str(exc).splitlines()[0]}", EXIT_ERROR)
+    click.echo(json.dumps(worker.stats.as_dict()))
+
+
+async def _announce(worker: Any) -> None:
+    import anyio
+
+    while worker.health_server is None:
+        await anyio.sleep(0.05)
+    err().print(f"health: {worker.health_server.url}/healthz")

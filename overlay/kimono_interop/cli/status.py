@@ -1,0 +1,77 @@
+"""The ``status`` command: each tenant of a fleet, its owner, epoch and progress.
+
+Exit codes for probes: 0 every tenant is held by a live lease (and, with ``--max-lag``,
+none lags more); 1 some tenant is not (or its lag is too large), or there are no
+tenants; 3 the database cannot be read.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from .common import EXIT_CONFIG, EXIT_ERROR, out
+from .fleet import ENV_DB
+from .options import KimonoCommand
+
+
+@click.command(cls=KimonoCommand, global_options=("log_level",))
+@click.option(
+    "--db",
+    required=True,
+    envvar=ENV_DB,
+    show_envvar=True,
+    help="The fleet's PostgreSQL database (postgresql://user:pass@host/db).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
+@click.option(
+    "--max-lag",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Exit 1 when a tenant lags more than this many seconds.",
+)
+def status(db: str, as_json: bool, max_lag: float | None) -> None:
+    """Each tenant's owner, epoch, last sequence, sync in progress, parked tasks and lag."""
+    try:
+        import sqlalchemy.exc
+
+        from ..fleet import create_engine, fleet_status
+    except ImportError as exc:
+        click.echo(
+            f"error: the fleet needs its extra: pip install 'kimono-interop[fleet]' ({exc})",
+            err=True,
+        )
+        raise click.exceptions.Exit(EXIT_CONFIG) from None
+    try:
+        engine = create_engine(db)
+        try:
+            rows = fleet_status(engine)
+        finally:
+            engine.dispose()
+    except (sqlalchemy.exc.SQLAlchemyError, ValueError) as exc:
+        click.echo(f"error: the fleet's database: {str(exc).splitlines()[0]}", err=True)
+        raise click.exceptions.Exit(EXIT_CONFIG) from None
+    if as_json:
+        click.echo(json.dumps([row.as_json() for row in rows], indent=2))
+    else:
+        from rich.table import Table
+
+        table = Table(title=f"{len(rows)} tenant(s)")
+        for column in ("tenant", "owner", "epoch", "last sequence", "syncing", "parked", "lag s"):
+            table.add_column(column, no_wrap=column == "tenant")
+        for row in rows:
+            table.add_row(
+                row.tenant_id,
+                (row.owner or "-") + ("" if row.held else " (expired)" if row.owner else ""),
+                str(row.epoch),
+                "-" if row.last_sequence is None else str(row.last_sequence),
+                "yes" if row.sync_in_progress else "",
+                str(row.parked) if row.parked else "",
+                "-" if row.lag is None else f"{row.lag:.1f}",
+            )
+        out().print(table)
+    unheld = [row for row in rows if not row.held]
+    lagging = [row for row in rows if max_lag is not None and (row.lag or 0) > max_lag]
+    if not rows or unheld or lagging:
+        raise click.exceptions.Exit(EXIT_ERROR)

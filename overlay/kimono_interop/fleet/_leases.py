@@ -1,0 +1,249 @@
+"""Tenant leases on PostgreSQL: claiming a fair share, renewing, releasing, fencing.
+
+A lease is a row of ``fleet_leases``: ``owner`` serves ``tenant_id`` under ``epoch``
+until ``lease_until`` (the database's clock, ``clock_timestamp()``, never a worker's).
+Each change of owner raises the epoch. A worker's writes for a tenant check, inside
+their own transaction, that the lease is still theirs, under that epoch, and unexpired,
+and hold it ``FOR SHARE`` until they commit (see :meth:`Leases.fence`); a new owner can
+only take the row once that transaction is over. So once another worker holds a
+tenant, nothing the previous owner does commits, whatever it was doing when it froze.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import socket
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from . import _schema as t
+
+
+class LeaseLost(Exception):
+    """The worker no longer holds this tenant's lease (another owner, a new epoch, expired)."""
+
+
+@dataclass(frozen=True)
+class Lease:
+    tenant_id: str
+    owner: str
+    epoch: int
+
+
+@dataclass
+class Tick:
+    """What one round of :meth:`Leases.tick` found."""
+
+    renewed: dict[str, int] = field(default_factory=dict)
+    lost: set[str] = field(default_factory=set)
+    claimed: dict[str, int] = field(default_factory=dict)
+    live_workers: int = 1
+    share: int = 0
+    surplus: int = 0
+
+
+_RENEW = sa.text(
+    "UPDATE fleet_leases SET lease_until = clock_timestamp() + make_interval(secs => :ttl) "
+    "WHERE owner = :me AND tenant_id = ANY(:ids) AND lease_until > clock_timestamp() "
+    "RETURNING tenant_id, epoch"
+)
+_CANDIDATES = sa.text(
+    "SELECT tenant_id FROM fleet_leases WHERE tenant_id = ANY(:ids) "
+    "AND NOT (tenant_id = ANY(:busy)) "
+    "AND (owner IS NULL OR lease_until IS NULL OR lease_until <= clock_timestamp()) "
+    "ORDER BY lease_until NULLS FIRST, tenant_id LIMIT :want FOR UPDATE SKIP LOCKED"
+)
+_CLAIM = sa.text(
+    "UPDATE fleet_leases AS l SET owner = :me, epoch = l.epoch + 1, "
+    "lease_until = clock_timestamp() + make_interval(secs => :ttl), "
+    "acquired_at = clock_timestamp() "
+    "FROM (SELECT tenant_id, owner AS previous FROM fleet_leases WHERE tenant_id = ANY(:ids)) p "
+    "WHERE l.tenant_id = p.tenant_id RETURNING l.tenant_id, l.epoch, p.previous"
+)
+_FENCE = sa.text(
+    "SELECT epoch FROM fleet_leases WHERE tenant_id = :tenant AND owner = :owner "
+    "AND epoch = :epoch AND lease_until > clock_timestamp() FOR SHARE"
+)
+_CHECK = sa.text(
+    "SELECT 1 FROM fleet_leases WHERE tenant_id = :tenant AND owner = :owner "
+    "AND epoch = :epoch AND lease_until > clock_timestamp() + make_interval(secs => :margin)"
+)
+
+
+class Leases:
+    """One worker's view of the lease table (blocking calls: run them in a thread)."""
+
+    def __init__(self, engine: sa.Engine, worker_id: str, *, ttl: float) -> None:
+        if ttl <= 0:
+            raise ValueError("the lease TTL must be positive")
+        self.engine = engine
+        self.worker_id = worker_id
+        self.ttl = ttl
+        self._registered: frozenset[str] = frozenset()
+
+    def tick(
+        self,
+        tenants: Collection[str],
+        held: Mapping[str, int],
+        *,
+        busy: Collection[str] = (),
+        release: Mapping[str, int] | None = None,
+        polled: Sequence[Mapping[str, object]] = (),
+        claim: bool = True,
+    ) -> Tick:
+        """One round, in one transaction: heartbeat, register new tenants, renew what is
+        ``held`` (tenant -> epoch), release ``release``, and claim up to the fair share
+        (``ceil(tenants / live workers)``) of the tenants nobody holds or whose lease
+        expired, skipping rows another worker is claiming (``FOR UPDATE SKIP LOCKED``)
+        and the ``busy`` ones (still winding down here)."""
+        me = self.worker_id
+        tick = Tick()
+        with self.engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO fleet_workers "
+                    "(worker_id, host, pid, started_at, heartbeat_at, tenants) "
+                    "VALUES (:me, :host, :pid, clock_timestamp(), clock_timestamp(), :n) "
+                    "ON CONFLICT (worker_id) DO UPDATE SET heartbeat_at = clock_timestamp(), "
+                    "tenants = excluded.tenants"
+                ),
+                {"me": me, "host": socket.gethostname()[:255], "pid": os.getpid(), "n": len(held)},
+            )
+            known = frozenset(tenants)
+            new = known - self._registered
+            if new:
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO fleet_leases (tenant_id, epoch) "
+                        "SELECT unnest(CAST(:ids AS varchar[])), 0 ON CONFLICT DO NOTHING"
+                    ),
+                    {"ids": sorted(new)},
+                )
+            if release:
+                connection.execute(
+                    sa.text(
+                        "UPDATE fleet_leases SET owner = NULL, lease_until = NULL "
+                        "WHERE owner = :me AND tenant_id = :tenant AND epoch = :epoch"
+                    ),
+                    [{"me": me, "tenant": k, "epoch": v} for k, v in release.items()],
+                )
+            if held:
+                rows = connection.execute(
+                    _RENEW, {"ttl": self.ttl, "me": me, "ids": sorted(held)}
+                ).all()
+                for row in rows:
+                    if held.get(row.tenant_id) == row.epoch:
+                        tick.renewed[row.tenant_id] = int(row.epoch)
+                tick.lost = set(held) - set(tick.renewed)
+            if polled:
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO fleet_progress (tenant_id, polled_at, caught_up_at) "
+                        "VALUES (:tenant, :polled_at, :caught_up_at) "
+                        "ON CONFLICT (tenant_id) DO UPDATE SET polled_at = excluded.polled_at, "
+                        "caught_up_at = COALESCE(excluded.caught_up_at, "
+                        "fleet_progress.caught_up_at)"
+                    ),
+                    list(polled),
+                )
+            live = connection.scalar(
+                sa.text(
+                    "SELECT count(*) FROM fleet_workers "
+                    "WHERE heartbeat_at > clock_timestamp() - make_interval(secs => :ttl)"
+                ),
+                {"ttl": self.ttl},
+            )
+            tick.live_workers = max(1, int(live or 0))
+            tick.share = math.ceil(len(known) / tick.live_workers) if known else 0
+            mine = len(tick.renewed)
+            want = tick.share - mine
+            if claim and want > 0 and known:
+                ids = list(
+                    connection.scalars(
+                        _CANDIDATES,
+                        {
+                            "ids": sorted(known),
+                            "busy": sorted(set(busy) | set(tick.renewed)),
+                            "want": want,
+                        },
+                    )
+                )
+                if ids:
+                    for row in connection.execute(_CLAIM, {"me": me, "ttl": self.ttl, "ids": ids}):
+                        tick.claimed[row.tenant_id] = int(row.epoch)
+                        connection.execute(
+                            sa.insert(t.lease_log).values(
+                                tenant_id=row.tenant_id,
+                                owner=me,
+                                epoch=row.epoch,
+                                previous_owner=row.previous,
+                                at=sa.func.clock_timestamp(),
+                            )
+                        )
+            tick.surplus = max(0, mine - tick.share)
+            connection.execute(
+                sa.text(
+                    "DELETE FROM fleet_workers "
+                    "WHERE heartbeat_at < clock_timestamp() - make_interval(secs => :old)"
+                ),
+                {"old": max(self.ttl * 10, 60.0)},
+            )
+        self._registered = known
+        return tick
+
+    def leave(self, held: Mapping[str, int]) -> None:
+        """Release every lease in ``held`` and remove this worker's heartbeat."""
+        with self.engine.begin() as connection:
+            if held:
+                connection.execute(
+                    sa.text(
+                        "UPDATE fleet_leases SET owner = NULL, lease_until = NULL "
+                        "WHERE owner = :me AND tenant_id = :tenant AND epoch = :epoch"
+                    ),
+                    [{"me": self.worker_id, "tenant": k, "epoch": v} for k, v in held.items()],
+                )
+            connection.execute(sa.delete(t.workers).where(t.workers.c.worker_id == self.worker_id))
+
+    @staticmethod
+    def fence(
+        connection: sa.Connection, lease: Lease, tasks: int, last_sequence: int | None
+    ) -> None:
+        """Inside a write transaction: LeaseLost unless ``lease`` is still held and
+        unexpired. The lease row stays locked ``FOR SHARE`` until the transaction ends, so
+        no other worker can take it over before this commit; the write is logged in
+        ``fleet_writes`` with its epoch, in the same transaction."""
+        values = {"tenant": lease.tenant_id, "owner": lease.owner, "epoch": lease.epoch}
+        if connection.execute(_FENCE, values).first() is None:
+            raise LeaseLost(f"tenant {lease.tenant_id}: lease epoch {lease.epoch} lost")
+        connection.execute(
+            sa.insert(t.writes).values(
+                tenant_id=lease.tenant_id,
+                owner=lease.owner,
+                epoch=lease.epoch,
+                tasks=tasks,
+                at=sa.func.clock_timestamp(),
+            )
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO fleet_progress (tenant_id, last_sequence, committed_at) "
+                "VALUES (:tenant, :sequence, clock_timestamp()) "
+                "ON CONFLICT (tenant_id) DO UPDATE SET committed_at = excluded.committed_at, "
+                "last_sequence = GREATEST(fleet_progress.last_sequence, excluded.last_sequence)"
+            ),
+            {"tenant": lease.tenant_id, "sequence": last_sequence},
+        )
+
+    def check(self, lease: Lease, *, margin: float = 0.0) -> bool:
+        """Whether ``lease`` is still held, for at least ``margin`` more seconds (before acks)."""
+        values = {
+            "tenant": lease.tenant_id,
+            "owner": lease.owner,
+            "epoch": lease.epoch,
+            "margin": margin,
+        }
+        with self.engine.connect() as connection:
+            return connection.execute(_CHECK, values).first() is not None

@@ -1,0 +1,670 @@
+"""``Worker``: one process serving its fair share of the tenants, many at once, on asyncio.
+
+One async task per held tenant polls its queue; at most ``concurrency`` of them poll,
+apply and acknowledge at the same time (the rest wait, or sleep while their queue is
+empty). Database work runs in worker threads, bounded the same way. The lease loop
+heartbeats, renews (every third of the TTL), claims and gives back tenants; the
+discovery loop lists the tenants (``GET /tenants``) every ``discover_interval``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import logging
+import os
+import random
+import socket
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+import sqlalchemy as sa
+from opentelemetry import metrics, trace
+
+from .._async._client import AsyncKimonoClient
+from .._exceptions import KimonoError, is_transient
+from .._task_view import TaskKind, TaskView
+from .._transports import new_async_transport
+from ..mirror._apply import Applier, ChunkResult
+from ..mirror._model import Result, TaskOutcome
+from ._health import HealthServer
+from ._leases import Lease, LeaseLost, Leases
+from ._store import create_engine, migrate
+from ._telemetry import Telemetry, request_id
+
+log = logging.getLogger("kimono_interop.fleet")
+
+
+class TenantLog(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """Log records of one tenant: ``record.tenant_id`` (and ``task_id`` when given)."""
+
+    def process(self, msg: Any, kwargs: Any) -> tuple[Any, Any]:
+        extra = dict(self.extra or {})
+        extra.update(kwargs.pop("extra", None) or {})
+        kwargs["extra"] = extra
+        return f"[tenant {extra.get('tenant_id')}] {msg}", kwargs
+
+
+@dataclass
+class FleetStats:
+    """What a worker did (``Worker.stats``), for a summary and the tests."""
+
+    worker_id: str = ""
+    claimed: int = 0
+    lost: int = 0
+    released: int = 0
+    polls: int = 0
+    poll_errors: int = 0
+    batches: int = 0
+    commits: int = 0
+    applied: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    parked: int = 0
+    acked: int = 0
+    writes_refused: int = 0
+    acks_refused: int = 0
+    db_errors: int = 0
+    rate_limited: int = 0
+    tenants_discovered: int = 0
+    tenants_removed: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+class RateGate:
+    """One backoff shared by every tenant of a worker: after a 429, nobody sends until
+    its ``Retry-After`` (or a second) has passed."""
+
+    def __init__(self) -> None:
+        self.not_before = 0.0
+
+    def hit(self, retry_after: float) -> None:
+        self.not_before = max(self.not_before, time.monotonic() + min(max(retry_after, 0.1), 60))
+
+    async def wait(self) -> None:
+        pause = self.not_before - time.monotonic()
+        if pause > 0:
+            await anyio.sleep(pause)
+
+
+class FleetTransport(httpx.AsyncBaseTransport):
+    """The worker's transport: the shared 429 backoff, and a span per HTTP exchange."""
+
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport,
+        gate: RateGate,
+        telemetry: Telemetry,
+        stats: FleetStats,
+    ) -> None:
+        self.inner = inner
+        self.gate = gate
+        self.telemetry = telemetry
+        self.stats = stats
+        #: When an answer last came back from the service, any status (for /readyz).
+        self.last_answer = 0.0
+        self.last_token = 0.0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await self.gate.wait()
+        with self.telemetry.span(
+            f"HTTP {request.method}",
+            **{
+                "http.request.method": request.method,
+                "url.path": request.url.path,
+                "server.address": request.url.host,
+            },
+        ) as span:
+            response = await self.inner.handle_async_request(request)
+            span.set_attribute("http.response.status_code", response.status_code)
+            rid = request_id(response.headers)
+            if rid:
+                span.set_attribute("kimono.request_id", rid)
+        status = response.status_code
+        if status < 500 and status != 429:
+            self.last_answer = time.monotonic()
+            if request.url.path.endswith("/token") and status == 200:
+                self.last_token = self.last_answer
+        if status == 429:
+            self.stats.rate_limited += 1
+            self.telemetry.add("kimono.fleet.http.rate_limited")
+            self.telemetry.add("kimono.fleet.http.retries", reason="429")
+            try:
+                self.gate.hit(float(response.headers.get("retry-after", "1")))
+            except ValueError:
+                self.gate.hit(1.0)
+        elif status in (500, 502, 503, 504):
+            self.telemetry.add("kimono.fleet.http.retries", reason=str(status))
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+class FencedApplier(Applier):
+    """The mirror's applier, with the lease checked inside each apply transaction."""
+
+    def __init__(self, engine: sa.Engine, lease: Lease, **options: Any) -> None:
+        super().__init__(engine, default_tenant=lease.tenant_id, **options)
+        self.lease = lease
+
+    def _chunk(
+        self,
+        connection: sa.Connection,
+        tasks: Sequence[TaskView],
+        *,
+        isolate: bool,
+        deadline: float | None,
+        failed: set[tuple[str, str, str]],
+        minimum: int = 0,
+        replay: bool = False,
+    ) -> ChunkResult:
+        sequences = [task.sequence for task in tasks if task.sequence is not None]
+        Leases.fence(connection, self.lease, len(tasks), max(sequences) if sequences else None)
+        return super()._chunk(
+            connection,
+            tasks,
+            isolate=isolate,
+            deadline=deadline,
+            failed=failed,
+            minimum=minimum,
+            replay=replay,
+        )
+
+
+@dataclass
+class TenantRun:
+    """One held tenant: its lease, and the state of its async task."""
+
+    lease: Lease
+    applier: FencedApplier
+    stopping: bool = False
+    lost: bool = False
+    release: bool = True
+    done: bool = False
+    wake: anyio.Event = field(default_factory=anyio.Event)
+    #: monotonic time the current cycle (poll, apply, ack) started; None between cycles
+    busy_since: float | None = None
+    polled_at: datetime | None = None
+    caught_up_at: datetime | None = None
+    reported: tuple[datetime | None, datetime | None] = (None, None)
+    oldest_unacked: float | None = None
+
+    def stop(self, *, release: bool) -> None:
+        self.stopping = True
+        self.release = self.release and release
+        self.wake.set()
+
+
+class Worker:
+    """A fleet worker: serves its share of the tenants from the mirror's PostgreSQL database.
+
+    ``db``: the PostgreSQL URL (the mirror's database; the fleet's tables are added).
+    The vendor account's credentials come as for :class:`AsyncKimonoClient`
+    (``client_id``, ``client_secret``, ``base_url``, else the ``KIMONO_*`` variables).
+    See docs/fleet.md.
+    """
+
+    def __init__(
+        self,
+        db: str | Path,
+        *,
+        worker_id: str | None = None,
+        concurrency: int = 16,
+        lease_ttl: float = 30.0,
+        discover_interval: float = 60.0,
+        ack_every: int = 100,
+        ack_interval: float = 10.0,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 30.0,
+        sweep_threshold: float = 0.10,
+        max_attempts: int = 5,
+        stuck_after: float = 120.0,
+        ready_window: float = 120.0,
+        health_port: int | None = None,
+        health_host: str = "127.0.0.1",
+        tracer_provider: trace.TracerProvider | None = None,
+        meter_provider: metrics.MeterProvider | None = None,
+        **client_settings: Any,
+    ) -> None:
+        if concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
+        if lease_ttl <= 0 or discover_interval <= 0:
+            raise ValueError("lease_ttl and discover_interval must be positive")
+        self.worker_id = worker_id or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self.concurrency = concurrency
+        self.lease_ttl = lease_ttl
+        self.discover_interval = discover_interval
+        self.ack_every = ack_every
+        self.ack_interval = min(ack_interval, lease_ttl / 2)
+        self.poll_interval = poll_interval
+        self.max_poll_interval = max_poll_interval
+        self.stuck_after = stuck_after
+        self.ready_window = ready_window
+        self.health_port = health_port
+        self.health_host = health_host
+        self.health_server: HealthServer | None = None
+        self.apply_options = {
+            "sweep_threshold": sweep_threshold,
+            "max_attempts": max_attempts,
+            "on_change": None,
+            "on_other": self._on_other,
+        }
+        self.engine = create_engine(
+            db,
+            pool_size=concurrency + 2,
+            idle_in_transaction=max(1.0, lease_ttl),
+            application_name=f"kimono-fleet {self.worker_id}",
+        )
+        self.leases = Leases(self.engine, self.worker_id, ttl=lease_ttl)
+        self.stats = FleetStats(worker_id=self.worker_id)
+        self.telemetry = Telemetry(tracer_provider, meter_provider)
+        self.gate = RateGate()
+        self.transport = FleetTransport(
+            client_settings.pop("transport", None) or new_async_transport(),
+            self.gate,
+            self.telemetry,
+            self.stats,
+        )
+        self.client = AsyncKimonoClient(transport=self.transport, **client_settings)
+        self.tenants: dict[str, Any] = {}  # tenant id -> TenantInfo
+        self.runs: dict[str, TenantRun] = {}
+        self._clients: dict[str, AsyncKimonoClient] = {}
+        self._uninstalled: set[str] = set()
+        self._to_release: dict[str, int] = {}
+        self._pool = anyio.CapacityLimiter(concurrency)
+        self._db = anyio.CapacityLimiter(concurrency)
+        self._lease_limiter = anyio.CapacityLimiter(1)
+        self._stopping = False
+        self._stop_event: anyio.Event | None = None
+        self.discovered = False
+        #: monotonic time of the lease loop's last round (the worker's own progress)
+        self.loop_beat = time.monotonic()
+        self.last_poll_ok = 0.0
+        self.started = time.monotonic()
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def stop(self) -> None:
+        """Stop after the cycles in hand; leases are released."""
+        self._stopping = True
+        if self._stop_event is not None:
+            self._stop_event.set()
+        for run in self.runs.values():
+            run.stop(release=True)
+
+    async def run(self, *, until: Callable[[], bool] | None = None) -> FleetStats:
+        """Serve until :meth:`stop` (or ``until()`` is true); returns the counts."""
+        await anyio.to_thread.run_sync(migrate, self.engine)
+        self._stop_event = anyio.Event()
+        if self.health_port is not None:
+            self.health_server = HealthServer(self, self.health_host, self.health_port).start()
+        try:
+            async with anyio.create_task_group() as group:
+                self._group = group
+                group.start_soon(self._discover_loop)
+                group.start_soon(self._lease_loop, until)
+        finally:
+            with anyio.CancelScope(shield=True):
+                held = {tenant: run.lease.epoch for tenant, run in self.runs.items() if run.release}
+                held.update(self._to_release)
+                try:
+                    await anyio.to_thread.run_sync(self.leases.leave, held)
+                except sa.exc.SQLAlchemyError as exc:
+                    log.warning("could not release the leases on the way out: %s", exc)
+                for client in self._clients.values():
+                    await client.aclose()
+                await self.client.aclose()
+                self.engine.dispose()
+                if self.health_server is not None:
+                    self.health_server.stop()
+        return self.stats
+
+    # -- discovery -------------------------------------------------------------------------
+    async def _discover_loop(self) -> None:
+        while not self._stopping:
+            try:
+                found = {}
+                async for info in self.client.tenants.list():
+                    if info.id:
+                        found[str(info.id)] = info
+            except KimonoError as exc:
+                log.warning("listing the tenants failed (%s); trying again", type(exc).__name__)
+                await self._sleep(min(self.discover_interval, 5.0))
+                continue
+            for tenant in set(self.tenants) - set(found):
+                self.stats.tenants_removed += 1
+                log.info("tenant %s is no longer listed: releasing it", tenant)
+                if tenant in self.runs:
+                    self.runs[tenant].stop(release=True)
+            self.stats.tenants_discovered += len(set(found) - set(self.tenants))
+            self.tenants = found
+            self.discovered = True
+            await self._sleep(self.discover_interval)
+
+    async def _sleep(self, seconds: float) -> None:
+        if self._stop_event is None:
+            await anyio.sleep(seconds)
+            return
+        with anyio.move_on_after(seconds):
+            await self._stop_event.wait()
+
+    # -- leases ----------------------------------------------------------------------------
+    async def _lease_loop(self, until: Callable[[], bool] | None) -> None:
+        period = self.lease_ttl / 3
+        while not self._stopping:
+            if until is not None and until():
+                self.stop()
+                break
+            self.loop_beat = time.monotonic()
+            self.update_gauges()
+            if self.discovered:
+                await self._lease_round()
+            await self._sleep(period)
+        for run in self.runs.values():
+            run.stop(release=True)
+        with anyio.move_on_after(max(5.0, self.ack_interval)):
+            while any(not run.done for run in self.runs.values()):
+                await anyio.sleep(0.05)
+        self._group.cancel_scope.cancel()
+
+    async def _lease_round(self) -> None:
+        runs = self.runs
+        for tenant in list(runs):
+            run = runs[tenant]
+            if run.done:
+                del runs[tenant]
+                if run.release:
+                    self._to_release[tenant] = run.lease.epoch
+        tenants = [tenant for tenant in self.tenants if tenant not in self._uninstalled]
+        # Tenants winding down keep their lease renewed until their batch in hand is done.
+        held = {tenant: run.lease.epoch for tenant, run in runs.items() if not run.lost}
+        polled = []
+        for tenant, run in runs.items():
+            if (run.polled_at, run.caught_up_at) != run.reported:
+                polled.append(
+                    {"tenant": tenant, "polled_at": run.polled_at, "caught_up_at": run.caught_up_at}
+                )
+                run.reported = (run.polled_at, run.caught_up_at)
+        release = dict(self._to_release)
+        try:
+            tick = await anyio.to_thread.run_sync(
+                lambda: self.leases.tick(
+                    tenants,
+                    held,
+                    busy=set(runs) | set(release),
+                    release=release,
+                    polled=polled,
+                    claim=not self._stopping,
+                ),
+                # Not the apply's limiter: renewals never wait behind busy tenants.
+                limiter=self._lease_limiter,
+            )
+        except sa.exc.SQLAlchemyError as exc:
+            self.stats.db_errors += 1
+            log.warning("the lease round failed (%s); trying again", type(exc).__name__)
+            return
+        for tenant in release:
+            self._to_release.pop(tenant, None)
+            self.stats.released += 1
+        for tenant in tick.lost:
+            self.stats.lost += 1
+            log.warning("lost the lease of tenant %s: stopping it", tenant)
+            runs[tenant].lost = True
+            runs[tenant].stop(release=False)
+        for tenant, epoch in tick.claimed.items():
+            self.stats.claimed += 1
+            lease = Lease(tenant, self.worker_id, epoch)
+            run = TenantRun(lease, FencedApplier(self.engine, lease, **self.apply_options))
+            runs[tenant] = run
+            self._group.start_soon(self._serve, run)
+        active = sorted(
+            (run for run in runs.values() if not run.stopping),
+            key=lambda run: run.lease.tenant_id,
+            reverse=True,
+        )
+        surplus = len(active) - tick.share
+        # Beyond the fair share (another worker joined): give tenants back.
+        for run in active[: max(0, surplus)]:
+            run.stop(release=True)
+        self.telemetry.gauge(
+            "kimono.fleet.leases.held", sum(1 for run in runs.values() if not run.stopping)
+        )
+
+    # -- one tenant ------------------------------------------------------------------------
+    def _tenant_client(self, tenant: str) -> AsyncKimonoClient:
+        client = self._clients.get(tenant)
+        if client is None:
+            client = self.client.for_tenant(self.tenants[tenant])
+            self._clients[tenant] = client
+        return client
+
+    def _on_other(self, task: TaskView) -> object:
+        action = str(task.event_type or (task.action.value if task.action else "")).upper()
+        if task.kind == TaskKind.LIFECYCLE and "UNINSTALL" in action and task.tenant_id:
+            self._uninstalled.add(task.tenant_id)
+        return None
+
+    async def _serve(self, run: TenantRun) -> None:
+        tenant = run.lease.tenant_id
+        tlog = TenantLog(log, {"tenant_id": tenant})
+        delay = self.poll_interval
+        try:
+            while not run.stopping:
+                if tenant not in self.tenants or tenant in self._uninstalled:
+                    run.stop(release=True)
+                    break
+                async with self._pool:
+                    if run.stopping:
+                        break
+                    run.busy_since = time.monotonic()
+                    try:
+                        got = await self._cycle(run, tlog)
+                    except (KimonoError, sa.exc.SQLAlchemyError, OSError) as exc:
+                        # Not transient (the cycle waits those out): log it, try later.
+                        tlog.error("the cycle failed: %s", type(exc).__name__)
+                        got = False
+                    finally:
+                        run.busy_since = None
+                if got:
+                    delay = self.poll_interval
+                    continue
+                with anyio.move_on_after(random.uniform(delay / 2, delay)):
+                    await run.wake.wait()
+                delay = min(delay * 2, self.max_poll_interval)
+        finally:
+            run.done = True
+            self.telemetry.counters.set("kimono.fleet.tenant.lag", 0.0, {"tenant": tenant})
+
+    async def _cycle(self, run: TenantRun, tlog: TenantLog) -> bool:
+        """Poll once; apply and acknowledge what came. True when a batch was handled."""
+        tenant = run.lease.tenant_id
+        client = self._tenant_client(tenant)
+        with self.telemetry.span("kimono.poll", **{"kimono.tenant_id": tenant}) as span:
+            self.stats.polls += 1
+            try:
+                batch = await client.tasks.receive()
+            except KimonoError as exc:
+                if not is_transient(exc):
+                    tlog.error("receiving tasks failed: %s", type(exc).__name__)
+                self.stats.poll_errors += 1
+                return False
+            span.set_attribute("kimono.batch.size", len(batch))
+        self.last_poll_ok = time.monotonic()
+        run.polled_at = datetime.now(timezone.utc)
+        tasks = [task for task in batch if task.id is not None]
+        if not tasks:
+            run.caught_up_at = run.polled_at
+            run.oldest_unacked = None
+            self.telemetry.gauge("kimono.fleet.tenant.lag", 0.0, tenant=tenant)
+            return False
+        if run.caught_up_at is not None:
+            lag = (run.polled_at - run.caught_up_at).total_seconds()
+            self.telemetry.gauge("kimono.fleet.tenant.lag", lag, tenant=tenant)
+        received = time.monotonic()
+        run.oldest_unacked = received
+        self.stats.batches += 1
+        failed: set[tuple[str, str, str]] = set()
+        # A batch in hand is applied even when the tenant is being stopped: the fence, in
+        # the transaction, is what decides whether this worker may still write.
+        while tasks:
+            chunk = tasks[: self.ack_every]
+            with self.telemetry.span(
+                "kimono.apply",
+                **{"kimono.tenant_id": tenant, "kimono.batch.size": len(chunk)},
+            ) as span:
+                try:
+                    result = await anyio.to_thread.run_sync(
+                        functools.partial(
+                            run.applier.apply,
+                            chunk,
+                            deadline=time.monotonic() + self.ack_interval,
+                            failed=failed,
+                        ),
+                        limiter=self._db,
+                    )
+                except LeaseLost:
+                    self.stats.writes_refused += 1
+                    self.telemetry.add("kimono.fleet.fence.refused", kind="write")
+                    tlog.warning("write refused: the lease (epoch %d) is lost", run.lease.epoch)
+                    run.lost = True
+                    run.stop(release=False)
+                    return True
+                except sa.exc.SQLAlchemyError as exc:
+                    self.stats.db_errors += 1
+                    tlog.warning("applying failed (%s); the batch comes back", type(exc).__name__)
+                    return False
+                span.set_attribute("kimono.tasks.consumed", result.consumed)
+            self.stats.commits += 1
+            with self.telemetry.span("kimono.commit", **{"kimono.tenant_id": tenant}):
+                self._count(result.outcomes, chunk, tlog)
+            tasks = tasks[result.consumed :]
+            if not await self._ack(run, result.outcomes, tlog):
+                return True
+        self.telemetry.record("kimono.fleet.batch.duration", time.monotonic() - received)
+        run.oldest_unacked = None
+        return True
+
+    def _count(
+        self, outcomes: Sequence[TaskOutcome], chunk: Sequence[TaskView], tlog: TenantLog
+    ) -> None:
+        views = {task.id: task for task in chunk}
+        for outcome in outcomes:
+            task = views.get(outcome.task_id)
+            attributes: dict[str, str] = {
+                "tenant": str(tlog.extra["tenant_id"]) if tlog.extra else "",
+                "result": outcome.result,
+            }
+            if outcome.result == Result.DUPLICATE:
+                self.stats.duplicates += 1
+            elif outcome.result in (Result.RETRY, Result.HELD):
+                self.stats.failed += 1
+                self.telemetry.add("kimono.fleet.tasks.failed", **attributes)
+                tlog.warning(
+                    "task failed, it comes back: %s",
+                    outcome.result,
+                    extra={"task_id": outcome.task_id},
+                )
+            elif outcome.result == Result.PARKED:
+                self.stats.parked += 1
+                self.telemetry.add("kimono.fleet.tasks.parked", **attributes)
+                tlog.error("task parked", extra={"task_id": outcome.task_id})
+            else:
+                self.stats.applied += 1
+            tlog.debug("task %s", outcome.result, extra={"task_id": outcome.task_id})
+            self.telemetry.add("kimono.fleet.tasks.handled", **attributes)
+            if task is not None:
+                with self.telemetry.span(
+                    "kimono.handle",
+                    **{
+                        "kimono.tenant_id": attributes["tenant"],
+                        "kimono.task_id": outcome.task_id,
+                        "kimono.task.action": task.action.value if task.action else None,
+                        "kimono.task.kind": task.kind.value,
+                        "kimono.object_type": task.object_type,
+                        "kimono.task.result": outcome.result,
+                    },
+                ):
+                    pass
+
+    async def _ack(self, run: TenantRun, outcomes: Sequence[TaskOutcome], tlog: TenantLog) -> bool:
+        """Send the acks of a committed chunk if the lease still holds; False if it does not."""
+        if not outcomes:
+            return True
+        tenant = run.lease.tenant_id
+        acks: list[dict[str, Any]] = []
+        for outcome in outcomes:
+            ack: dict[str, Any] = {"task_id": outcome.task_id, "status": outcome.status}
+            if outcome.message is not None:
+                ack["message"] = outcome.message
+            acks.append(ack)
+        wait = self.poll_interval
+        while True:
+            try:
+                held = await anyio.to_thread.run_sync(
+                    lambda: self.leases.check(run.lease, margin=min(1.0, self.lease_ttl / 4)),
+                    limiter=self._db,
+                )
+            except sa.exc.SQLAlchemyError:
+                held = False
+            if not held:
+                self.stats.acks_refused += len(acks)
+                self.telemetry.add("kimono.fleet.fence.refused", len(acks), kind="ack")
+                tlog.warning("%d ack(s) not sent: the lease is lost", len(acks))
+                run.lost = True
+                run.stop(release=False)
+                return False
+            started = time.monotonic()
+            with self.telemetry.span(
+                "kimono.ack", **{"kimono.tenant_id": tenant, "kimono.acks": len(acks)}
+            ):
+                try:
+                    result = await self._tenant_client(tenant).tasks.ack_many(acks)
+                except KimonoError as exc:
+                    if not is_transient(exc):
+                        raise
+                    tlog.warning("sending acks failed (%s); trying again", type(exc).__name__)
+                    await anyio.sleep(random.uniform(wait / 2, wait))
+                    wait = min(wait * 2, self.max_poll_interval)
+                    continue
+            self.telemetry.record("kimono.fleet.ack.duration", time.monotonic() - started)
+            self.stats.acked += len(result.acknowledged)
+            return True
+
+    # -- health ----------------------------------------------------------------------------
+    def health(self) -> tuple[bool, dict[str, Any]]:
+        """Whether the worker's own loop progresses (never depends on Kimono)."""
+        now = time.monotonic()
+        beat = now - self.loop_beat
+        stuck = [
+            tenant
+            for tenant, run in self.runs.items()
+            if run.busy_since is not None and now - run.busy_since > self.stuck_after
+        ]
+        ok = beat < max(self.lease_ttl, 5.0) * 2 and not stuck
+        return ok, {"loop_age": round(beat, 3), "stuck_tenants": stuck}
+
+    def readiness(self) -> tuple[bool, dict[str, Any]]:
+        """Whether Kimono answered lately: a successful poll or token within the window."""
+        now = time.monotonic()
+        last = max(self.last_poll_ok, self.transport.last_token)
+        ok = last > 0 and now - last < self.ready_window
+        return ok, {
+            "last_success_age": None if not last else round(now - last, 3),
+            "tenants": len(self.runs),
+        }
+
+    def update_gauges(self) -> None:
+        now = time.monotonic()
+        oldest = [run.oldest_unacked for run in self.runs.values() if run.oldest_unacked]
+        self.telemetry.gauge(
+            "kimono.fleet.oldest_unacked.age", now - min(oldest) if oldest else 0.0
+        )

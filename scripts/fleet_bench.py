@@ -1,0 +1,380 @@
+"""The fleet at scale on one machine: many tenants, three worker processes, loopback.
+
+``python -m scripts.fleet_bench`` starts a throwaway PostgreSQL cluster (as the tests do:
+initdb and pg_ctl; or ``--db URL``), a sandbox with ``--tenants`` tenants (1,000) in
+this process, and three ``kimono-interop fleet run`` processes. It measures:
+
+- the time to drain the initial sync of every tenant (the sandbox queues one per
+  tenant: its orgs, terms, courses, sections and persons, then grades queries and an
+  authentication request);
+- tenants per worker once drained;
+- memory per tenant: each worker's RSS once drained, less its RSS when it made its first
+  claim (imports done, no tenant served yet), divided by the tenants it holds;
+- CPU seconds of each worker, and of the rest of the machine (the sandbox, PostgreSQL);
+- takeover: with a change injected for every tenant every 5 s, one worker is killed
+  (SIGKILL); the time until each of its tenants is written again by another worker.
+
+It rewrites ``docs/scaling.md`` with the figures and the reasoning that extrapolates
+them (``--no-write``: print only). It is a report: it exits 0 unless it cannot run.
+
+    python -m scripts.fleet_bench                    # 1,000 tenants (a few minutes)
+    python -m scripts.fleet_bench --tenants 100 --no-write   # a smoke run
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import json
+import os
+import platform
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "scaling.md"
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def machine_cpu_seconds() -> float:
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    busy = sum(int(v) for i, v in enumerate(fields) if i not in (3, 4))  # not idle, iowait
+    return busy / TICK
+
+
+@contextlib.contextmanager
+def database(given: str | None) -> Iterator[str]:
+    if given:
+        yield given
+        return
+    from tests.support.postgres import database as new_database
+    from tests.support.postgres import server
+
+    with server() as url, new_database(url) as db:
+        yield db
+
+
+def wait_for(what: str, predicate: Any, timeout: float) -> float:
+    started = time.monotonic()
+    while not predicate():
+        if time.monotonic() - started > timeout:
+            raise SystemExit(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(0.1)
+    return time.monotonic() - started
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tenants", type=int, default=1000)
+    parser.add_argument("--students", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--lease-ttl", type=float, default=10.0)
+    parser.add_argument("--redelivery", type=float, default=10.0)
+    parser.add_argument("--db", default=None, help="an empty PostgreSQL database to use")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args(argv)
+
+    from kimono_interop.fleet import create_engine, migrate
+    from kimono_interop.sandbox import Sandbox
+
+    started_all = time.monotonic()
+    machine_before = machine_cpu_seconds()
+    own_before = cpu_seconds(os.getpid())
+    with (
+        database(args.db) as url,
+        Sandbox(
+            tenants=args.tenants, students=args.students, ack_timeout=args.redelivery, seed=1
+        ) as sandbox,
+    ):
+        engine = create_engine(url)
+        migrate(engine)
+
+        def query(sql: str, **params: Any) -> list[Any]:
+            with engine.connect() as connection:
+                return list(connection.execute(sa.text(sql), params).all())
+
+        tasks = sandbox.state.queue.pending()
+        objects = sum(len(c) for c in sandbox.state.sync_collections().values())
+        env = {
+            **os.environ,
+            "KIMONO_BASE_URL": sandbox.url,
+            "KIMONO_CLIENT_ID": sandbox.config.client_id,
+            "KIMONO_CLIENT_SECRET": sandbox.config.client_secret,
+        }
+        names = [f"w{n + 1}" for n in range(args.workers)]
+        processes: dict[str, subprocess.Popen[str]] = {}
+        logs = Path(os.environ.get("TMPDIR", "/tmp"))
+        t0 = time.monotonic()
+        for name in names:
+            processes[name] = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "kimono_interop.cli",
+                    "fleet",
+                    "run",
+                    "--db",
+                    url,
+                    "--worker-id",
+                    name,
+                    "--lease-ttl",
+                    str(args.lease_ttl),
+                    "--concurrency",
+                    str(args.concurrency),
+                    "--discover-interval",
+                    "30",
+                    "--poll-interval",
+                    "0.2",
+                    "--max-poll-interval",
+                    "2",
+                ],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=(logs / f"kimono-fleet-bench-{name}.log").open("w"),
+                text=True,
+            )
+        baseline: dict[str, float] = {}
+
+        def first_claims() -> bool:
+            for name in names:
+                if name not in baseline and query(
+                    "SELECT 1 FROM fleet_lease_log WHERE owner = :n LIMIT 1", n=name
+                ):
+                    baseline[name] = rss_mb(processes[name].pid)
+            return len(baseline) == len(names)
+
+        wait_for("every worker's first claim", first_claims, 120)
+        wait_for("the initial syncs drained", lambda: sandbox.state.queue.pending() == 0, 3600)
+        drain = time.monotonic() - t0  # from the workers' start
+        held = {
+            row[0]: int(row[1])
+            for row in query(
+                "SELECT owner, count(*) FROM fleet_leases "
+                "WHERE lease_until > clock_timestamp() GROUP BY owner"
+            )
+        }
+        rss = {name: rss_mb(processes[name].pid) for name in names}
+        cpu = {name: cpu_seconds(processes[name].pid) for name in names}
+        stored = query("SELECT count(*) FROM mirror_objects")[0][0]
+
+        # Takeover: a change for every tenant every 5 s (well under the drain rate, so
+        # that queueing does not hide the takeover); kill one worker.
+        running = threading.Event()
+        running.set()
+        person = dict(next(iter(sandbox.state.roster.persons.values())))
+
+        def inject() -> None:
+            count = 0
+            while running.is_set():
+                count += 1
+                sandbox.state.inject("UPDATE", "persons", {**person, "email": f"u{count}@x.edu"})
+                time.sleep(5.0)
+
+        injector = threading.Thread(target=inject, daemon=True)
+        injector.start()
+        time.sleep(6.0)
+        victim = names[0]
+        victims = [
+            row[0]
+            for row in query(
+                "SELECT tenant_id FROM fleet_leases WHERE owner = :v "
+                "AND lease_until > clock_timestamp()",
+                v=victim,
+            )
+        ]
+        killed_at = query("SELECT clock_timestamp()")[0][0]
+        processes[victim].kill()
+        processes[victim].wait()
+
+        def rewritten() -> list[float]:
+            rows = query(
+                "SELECT tenant_id, min(at) FROM fleet_writes WHERE tenant_id = ANY(:ids) "
+                "AND owner <> :v AND at > :t GROUP BY tenant_id",
+                ids=victims,
+                v=victim,
+                t=killed_at,
+            )
+            return [(row[1] - killed_at).total_seconds() for row in rows]
+
+        wait_for(
+            "the killed worker's tenants written again",
+            lambda: len(rewritten()) == len(victims),
+            args.lease_ttl + args.redelivery + 600,
+        )
+        takeover = sorted(rewritten())
+        running.clear()
+        injector.join()
+        wait_for("the queue drained again", lambda: sandbox.state.queue.pending() == 0, 600)
+        stats = {}
+        for name in names[1:]:
+            processes[name].send_signal(signal.SIGTERM)
+            out, _ = processes[name].communicate(timeout=120)
+            stats[name] = json.loads(out.strip().splitlines()[-1])
+        engine.dispose()
+    elapsed = time.monotonic() - started_all
+    machine_total = machine_cpu_seconds() - machine_before
+    own = cpu_seconds(os.getpid()) - own_before
+    workers_cpu = sum(cpu.values())
+    per_tenant = [
+        (rss[name] - baseline[name]) * 1024 / held[name] for name in names if held.get(name)
+    ]
+    figures = {
+        "tenants": args.tenants,
+        "tasks": tasks,
+        "objects_per_tenant": objects,
+        "drain_s": drain,
+        "held": held,
+        "rss_mb": rss,
+        "baseline_mb": baseline,
+        "kb_per_tenant": statistics.mean(per_tenant) if per_tenant else 0.0,
+        "cpu_s": cpu,
+        "sandbox_cpu_s": own,
+        "machine_cpu_s": machine_total,
+        "rest_cpu_s": machine_total - workers_cpu - own,
+        "takeover_max_s": takeover[-1],
+        "takeover_median_s": statistics.median(takeover),
+        "victims": len(victims),
+        "stored_objects": stored,
+        "elapsed_s": elapsed,
+        "args": vars(args),
+        "refused": {n: s["writes_refused"] + s["acks_refused"] for n, s in stats.items()},
+    }
+    print(json.dumps(figures, indent=2, default=str))
+    if not args.no_write:
+        DOC.write_text(render(figures))
+        print(f"wrote {DOC.relative_to(ROOT)}")
+
+
+def render(f: dict[str, Any]) -> str:
+    a = f["args"]
+    rate = f["tasks"] / f["drain_s"]
+    worker_cpu = sum(f["cpu_s"].values())
+    held = ", ".join(f"{k}: {v}" for k, v in sorted(f["held"].items()))
+    rss = ", ".join(f"{k}: {v:.0f} MB" for k, v in sorted(f["rss_mb"].items()))
+    cpu = ", ".join(f"{k}: {v:.0f} s" for k, v in sorted(f["cpu_s"].items()))
+    cores = os.cpu_count() or 1
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    drained = f"{f['drain_s']:.1f} s ({rate:,.0f} tasks/s, {f['stored_objects']:,} objects stored)"
+    takeover = (
+        f"median {f['takeover_median_s']:.1f} s, max {f['takeover_max_s']:.1f} s "
+        f"(TTL {a['lease_ttl']:g} s + redelivery {a['redelivery']:g} s)"
+    )
+    growth = "; ".join(
+        f"{k}: {f['rss_mb'][k] - f['baseline_mb'][k]:+.0f} MB for {f['held'].get(k, 0)} tenants"
+        for k in sorted(f["rss_mb"])
+    )
+    refused = ", ".join(f"{k}: {v}" for k, v in sorted(f["refused"].items()))
+    bound = a["lease_ttl"] + a["redelivery"]
+    late = f["takeover_max_s"] - bound
+    verdict = (
+        f"the run above stays within TTL + redelivery ({bound:g} s)."
+        if late <= 0
+        else f"the slowest tenant of the run above came {late:.1f} s past TTL + redelivery "
+        f"({bound:g} s): a tenant is written again only once it has a task again (a change "
+        "every 5 s here, or its batch redelivered), after the lease round that claims it "
+        "(every third of the TTL), and once a surviving worker has reached it through its "
+        f"bounded pool (a token and a poll for each of {f['victims']} more tenants, on a "
+        "machine already busy)."
+    )
+    tasks_10k = f["tasks"] * 10_000 // max(f["tenants"], 1)
+    minutes_10k = tasks_10k / rate / 60
+    return f"""# Scaling the fleet
+
+Written by `python -m scripts.fleet_bench` (the fleet's scale run); rerun it rather than
+editing the figures. docs/fleet.md describes the fleet itself.
+
+## The run
+
+- date: {now}; {cores} CPUs; Python {platform.python_version()}, {platform.system()}
+- {f["tenants"]:,} tenants of {f["objects_per_tenant"]} roster objects each (a sandbox of
+  {a["students"]} students per district), {f["tasks"]:,} tasks queued for their initial syncs
+- {a["workers"]} worker processes (`kimono-interop fleet run --concurrency {a["concurrency"]}
+  --lease-ttl {a["lease_ttl"]:g}`), the sandbox (redelivery after {a["redelivery"]:g} s) and
+  PostgreSQL on the same machine, over loopback
+- {f["elapsed_s"]:.0f} s in all
+
+| what | result |
+| --- | --- |
+| initial syncs of every tenant drained | {drained} |
+| tenants per worker, once drained | {held} |
+| worker RSS once drained | {rss} |
+| memory per tenant held | {f["kb_per_tenant"]:.0f} KiB on average ({growth}) |
+| CPU of the workers | {cpu} ({worker_cpu:.0f} s in all) |
+| CPU of the sandbox (this process) | {f["sandbox_cpu_s"]:.0f} s |
+| CPU of the rest (PostgreSQL, the system, anything else running) | {f["rest_cpu_s"]:.0f} s |
+| takeover after kill -9 of one worker ({f["victims"]} tenants) | {takeover} |
+| writes and acks refused by the fence (survivors) | {refused} |
+
+## Where the time goes, and what 10,000 tenants would take
+
+**The database writes are the limit, not the workers.** The mirror takes one
+transaction-level advisory lock per apply transaction, so that its change feed's cursors
+follow commit order (docs/mirror.md): every worker's transactions run one at a time, and
+the drain rate above ({rate:,.0f} tasks/s) is one PostgreSQL backend's rate of applying
+chunks, whatever the number of workers. On this machine PostgreSQL, the sandbox and the
+workers also share {cores} CPUs, so the figure is a floor.
+
+- **10,000 tenants of this size** hold {tasks_10k:,} tasks for their initial syncs:
+  about {minutes_10k:,.0f} minutes at this rate. Real districts are larger (thousands of
+  students: hundreds of times more tasks), so an initial sync of many districts at once
+  is hours of serialised writes.
+  More workers do not shorten it; a faster database host does, and so would a lock per
+  tenant instead of one per database (the change feed's cursors would then follow commit
+  order per tenant only), which is the change to make before going past one database's
+  single-writer rate.
+- **Steady state is small.** After the initial syncs, a district sends a few changes an
+  hour to a few a minute; 10,000 tenants at one change a minute are about 170 tasks/s,
+  within the rate above.
+- **Memory**: {f["kb_per_tenant"]:.0f} KiB per tenant held on average, measured as each
+  worker's RSS growth from its first claim to the end of the drain, divided by the
+  tenants it holds. That growth mixes the per-tenant state (a client with its token, an
+  async task, an applier) with what a worker grows by for the work it did (its share of
+  the initial syncs, caches, the allocator's high-water mark), so it is an upper bound;
+ 10,000 tenants on 4 hosts (2,500 each) would need
+  about {f["kb_per_tenant"] * 2500 / 1024:.0f} MB above the base per worker.
+- **Polling and the service's rate limits.** An idle tenant is polled at most every
+  `--max-poll-interval` (30 s by default): 10,000 idle tenants are about 330 requests/s
+  across the fleet, plus one token request per tenant per token lifetime. The service's
+  rate limits are per account or per tenant; the fleet answers a 429 by making every
+  tenant of the worker wait its `Retry-After`, so a limit slows the whole worker rather
+  than failing tenants. Raise `--max-poll-interval` to trade latency for fewer requests.
+- **PostgreSQL connections**: each worker opens up to `2 x (concurrency + 2)`; 10 workers
+  at 32 are about 700: put PgBouncer (transaction mode) in front, or lower concurrency.
+- **The lease table** is one row per tenant, renewed by its owner every third of the TTL:
+  10,000 tenants with a 30 s TTL are about 1,000 row updates/s, batched into one
+  statement per worker per round: negligible next to the apply transactions.
+- **Takeover** is bounded by the lease TTL plus the service's redelivery delay (a batch
+  handed to a dead worker comes back only after it), plus one lease round, plus the time
+  the new owners take to get a token for each tenant and poll it: {verdict} A shorter
+  TTL speeds takeover up and costs renewals.
+- **The network** matters little: a task is a few kB, so {rate:,.0f} tasks/s are a few
+  MB/s; the latency of each exchange with the service is what bounds one tenant's rate
+  (one batch in flight per tenant), which is why a worker serves many tenants at once.
+"""
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""One worker in this process against a sandbox: it drains every tenant into the mirror,
+follows the tenant list, and backs off together on 429."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import anyio
+import pytest
+import sqlalchemy as sa
+
+from kimono_interop.fleet import FleetStats, Worker, create_engine, fleet_status
+from kimono_interop.sandbox import Sandbox
+
+
+def _counts(url: str) -> dict[str, int]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                sa.text(
+                    "SELECT tenant_id, count(*) FROM mirror_objects "
+                    "WHERE deleted = false GROUP BY tenant_id"
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    return {row[0]: int(row[1]) for row in rows}
+
+
+def _worker(url: str, sandbox: Sandbox, **options: object) -> Worker:
+    settings: dict[str, object] = {
+        "lease_ttl": 2.0,
+        "discover_interval": 0.5,
+        "poll_interval": 0.05,
+        "max_poll_interval": 0.3,
+        "concurrency": 4,
+        **sandbox.credentials,
+    }
+    settings.update(options)
+    return Worker(url, **settings)  # type: ignore[arg-type]
+
+
+def _run(worker: Worker, until: Callable[[], bool], timeout: float = 60) -> FleetStats:
+    async def main() -> FleetStats:
+        with anyio.fail_after(timeout):
+            return await worker.run(until=until)
+
+    return anyio.run(main)
+
+
+def test_one_worker_drains_every_tenant_and_releases_them(fleet_url: str) -> None:
+    """Every tenant's initial sync lands in the mirror; on the way out the leases are
+    released and the status shows each tenant's progress."""
+    with Sandbox(students=10, tenants=6, ack_timeout=3) as sandbox:
+        objects = sum(len(c) for c in sandbox.state.sync_collections().values())
+        worker = _worker(fleet_url, sandbox)
+
+        def drained() -> bool:
+            return worker.discovered and sandbox.state.queue.pending() == 0
+
+        stats = _run(worker, drained)
+    assert stats.claimed == 6 and stats.writes_refused == 0 and stats.acks_refused == 0
+    assert stats.acked >= stats.applied > 0
+    assert _counts(fleet_url) == {tenant: objects for tenant in sandbox.state.tenants}
+    engine = create_engine(fleet_url)
+    try:
+        status = fleet_status(engine)
+    finally:
+        engine.dispose()
+    assert len(status) == 6
+    assert all(not row.held and row.owner is None and row.epoch == 1 for row in status)
+    assert all(row.last_sequence is not None and not row.sync_in_progress for row in status)
+
+
+def test_a_tenant_no_longer_listed_is_released(
+    fleet_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A tenant that GET /tenants no longer lists (uninstalled) is stopped and released."""
+    caplog.set_level(logging.INFO, "kimono_interop.fleet")
+    with Sandbox(students=5, tenants=3, ack_timeout=3) as sandbox:
+        worker = _worker(fleet_url, sandbox)
+        gone = sorted(sandbox.state.tenants)[0]
+        removed = False
+
+        def step() -> bool:
+            nonlocal removed
+            if not removed and sandbox.state.queue.pending() == 0 and worker.discovered:
+                del sandbox.state.tenants[gone]  # uninstalled: GET /tenants no longer lists it
+                removed = True
+                return False
+            return removed and gone not in worker.runs and worker.stats.released >= 1
+
+        stats = _run(worker, step)
+    assert stats.tenants_removed == 1 and stats.released >= 1
+    assert any("no longer listed" in record.getMessage() for record in caplog.records)
+
+
+def test_429_answers_make_every_tenant_wait(fleet_url: str) -> None:
+    """429 answers are counted (and wait out) while the worker still drains every tenant."""
+    with Sandbox(
+        students=5, tenants=4, ack_timeout=3, rate_limit_rate=0.3, retry_after=0.2, seed=3
+    ) as sandbox:
+        worker = _worker(fleet_url, sandbox)
+
+        def drained() -> bool:
+            return worker.discovered and sandbox.state.queue.pending() == 0
+
+        stats = _run(worker, drained)
+    assert stats.rate_limited > 0
+    assert worker.telemetry.counters.total("kimono.fleet.http.rate_limited") == stats.rate_limited
+    assert stats.writes_refused == 0
