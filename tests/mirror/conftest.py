@@ -10,33 +10,15 @@ Without binaries the PostgreSQL tests skip, except under CI (``CI=true``), where
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from .postgres import Unavailable, cluster, database
+
 STORES = ["sqlite", "postgresql"]
-
-
-def _binary(name: str) -> str | None:
-    found = shutil.which(name)
-    if found:
-        return found
-    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    return candidates[-1] if candidates else None
-
-
-def _free_port() -> int:
-    with contextlib.closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -46,69 +28,15 @@ def postgres_server() -> Iterator[str]:
     if given:
         yield given
         return
-    initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
-    if not initdb or not pg_ctl:
-        reason = "no PostgreSQL binaries (initdb, pg_ctl) and no KIMONO_TEST_DATABASE_URL"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{reason}: CI must test the PostgreSQL store")
-        pytest.skip(reason)
-    root = Path(tempfile.mkdtemp(prefix="kimono-pg-"))
-    as_user: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        as_user = ["runuser", "-u", "postgres", "--"]
-        shutil.chown(root, "postgres")
-    data = root / "data"
-    subprocess.run(
-        [
-            *as_user,
-            initdb,
-            "-D",
-            str(data),
-            "-A",
-            "trust",
-            "-U",
-            "postgres",
-            "-E",
-            "UTF8",
-            "--no-sync",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    port = _free_port()
-    options = (
-        f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={root} "
-        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    )
-    subprocess.run(
-        [*as_user, pg_ctl, "-D", str(data), "-l", str(root / "log"), "-w", "-o", options, "start"],
-        check=True,
-        capture_output=True,
-    )
-    try:
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(
-            [*as_user, pg_ctl, "-D", str(data), "-m", "immediate", "stop"],
-            check=False,
-            capture_output=True,
-        )
-        shutil.rmtree(root, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def postgres_database(server: str) -> Iterator[str]:
-    """A new, empty database on ``server``; dropped afterwards."""
-    import psycopg
-
-    name = f"kimono_mirror_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield server.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with contextlib.ExitStack() as stack:
+        try:
+            url = stack.enter_context(cluster())
+        except Unavailable as exc:
+            reason = f"{exc} and no KIMONO_TEST_DATABASE_URL"
+            if os.environ.get("CI", "").lower() == "true":
+                pytest.fail(f"{reason}: CI must test the PostgreSQL store")
+            pytest.skip(reason)
+        yield url
 
 
 @pytest.fixture(params=STORES)
@@ -118,5 +46,5 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'mirror.db'}"
         return
     server = request.getfixturevalue("postgres_server")
-    with postgres_database(server) as url:
+    with database(server) as url:
         yield url
