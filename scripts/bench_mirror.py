@@ -122,7 +122,12 @@ def measure(store: str | Path, tasks: int = 5000) -> dict[str, float]:
     with Mirror.open(store) as mirror:
         add = _rate(mirror, adds)
         update = _rate(mirror, updates)
-    return {"tasks": tasks, "add": add, "update": update, "per_s": 2 * tasks / (tasks / add + tasks / update)}
+    return {
+        "tasks": tasks,
+        "add": add,
+        "update": update,
+        "per_s": 2 * tasks / (tasks / add + tasks / update),
+    }
 
 
 def drain(store: str | Path, students: int = 400) -> dict[str, float]:

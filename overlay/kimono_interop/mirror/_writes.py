@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import operator
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
@@ -42,6 +43,7 @@ _CHANGE_COLUMNS = tuple(c.name for c in t.changes.c if c.name != "cursor")
 _INBOX_COLUMNS = tuple(c.name for c in t.inbox.c)
 _KEY = "tenant_id = ? AND object_type = ? AND object_id = ?"
 _TIMES = frozenset({"updated_at", "at", "recorded_at"})
+assert _CHANGE_COLUMNS[-1] == "at" and _INBOX_COLUMNS[-1] == "recorded_at"
 
 
 def _sqlite_insert(table: str, columns: Sequence[str]) -> str:
@@ -152,7 +154,8 @@ class Writes:
         #: The time of this transaction's writes (``updated_at``, ``at``, ``recorded_at``).
         self.stamp = datetime.datetime.now(datetime.timezone.utc)
         self._times: dict[datetime.datetime, Any] = {}
-        processor = None if self._bulk else t.TIME.bind_processor(connection.dialect)
+        dialect = connection.dialect
+        processor = None if self._bulk else t.TIME.dialect_impl(dialect).bind_processor(dialect)
         self._time_processor = processor or (lambda value: value)
 
     # -- reading ---------------------------------------------------------------------------
@@ -260,7 +263,7 @@ class Writes:
         if self._new:
             run(
                 _sqlite_insert("mirror_objects", _OBJECT_COLUMNS),
-                self._values(self._new.values(), _OBJECT_COLUMNS),
+                self._object_rows(self._new.values()),
             )
         groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
         for key, values in self._updated.items():
@@ -282,13 +285,35 @@ class Writes:
     def _values(
         self, rows: Iterable[dict[str, Any]], columns: Sequence[str]
     ) -> list[tuple[Any, ...]]:
-        return [self._value_row(row, columns) for row in rows]
+        """Rows of the change feed or the inbox as SQLite stores them (the timestamp last)."""
+        get = operator.itemgetter(*columns[:-1])
+        last = columns[-1]
+        time = self._time
+        return [(*get(row), time(row[last])) for row in rows]
+
+    def _object_rows(self, rows: Iterable[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        """New objects as SQLite stores them (the JSON and timestamps SQLAlchemy writes)."""
+        time = self._time
+        return [
+            (
+                row["tenant_id"],
+                row["object_type"],
+                row["object_id"],
+                None if row["data"] is None else dumps(row["data"]),
+                row["sequence"],
+                row["generation"],
+                int(row["deleted"]),
+                row["person_type"],
+                time(row["updated_at"]),
+            )
+            for row in rows
+        ]
 
     def _value_row(self, row: dict[str, Any], columns: Sequence[str]) -> tuple[Any, ...]:
-        """A row's values as SQLite stores them (the JSON and timestamps SQLAlchemy writes)."""
+        """Some columns of an object as SQLite stores them."""
         values = []
         for column in columns:
-            value = row.get(column)
+            value = row[column]
             if value is not None:
                 if column == "data":
                     value = dumps(value)
