@@ -23,7 +23,7 @@ from .._task_view import TaskKind, TaskView, outcome_of_error, outcome_of_result
 from . import _schema as t
 from ._model import FINAL_RESULTS, Change, Result, TaskOutcome
 from ._store import lock
-from ._writes import INSERT_CHANGE, Key, Writes
+from ._writes import INSERT_CHANGE, SELECT_ATTEMPTS, SELECT_INBOX, Key, Writes
 
 log = logging.getLogger("kimono_interop.mirror")
 
@@ -214,19 +214,12 @@ class Applier:
         recorded: dict[str, TaskOutcome] = {}
         tries: dict[str, int] = {}
         if ids:
-            for row in connection.execute(
-                sa.select(t.inbox.c.task_id, t.inbox.c.status, t.inbox.c.message).where(
-                    t.inbox.c.task_id.in_(ids)
-                )
-            ):
+            bulk = connection.dialect.name == "postgresql"
+            for row in connection.execute(SELECT_INBOX[bulk], {"ids": ids}):
                 recorded[row.task_id] = TaskOutcome(
                     row.task_id, Result.DUPLICATE, row.status, row.message
                 )
-            for attempt in connection.execute(
-                sa.select(t.attempts.c.task_id, t.attempts.c.attempts).where(
-                    t.attempts.c.task_id.in_(ids)
-                )
-            ):
+            for attempt in connection.execute(SELECT_ATTEMPTS[bulk], {"ids": ids}):
                 tries[attempt.task_id] = attempt.attempts
         done: dict[str, TaskOutcome] = {}
         context = _Context(connection, out.held_sweeps)

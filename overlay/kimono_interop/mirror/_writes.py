@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime
 import json
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg
 
 from . import _schema as t
 
@@ -26,13 +27,38 @@ Key = tuple[str, str, str]
 _o = t.objects
 _l = t.links
 
-#: By the whole primary key: without ``object_type`` the query would read every object
-#: of the tenant.
-SELECT_STATES = sa.select(_o.c.object_id, _o.c.sequence, _o.c.generation, _o.c.deleted).where(
-    _o.c.tenant_id == sa.bindparam("tenant"),
-    _o.c.object_type == sa.bindparam("type"),
-    _o.c.object_id.in_(sa.bindparam("ids", expanding=True)),
-)
+
+def _among(column: sa.ColumnElement[str], postgresql: bool) -> sa.ColumnElement[bool]:
+    """``column IN (:ids)``: one array parameter on PostgreSQL (a list of 100 parameters
+    costs it more to parse and plan than the lookup), an expanding list elsewhere."""
+    if postgresql:
+        return column == sa.any_(sa.bindparam("ids", type_=pg.ARRAY(sa.String())))
+    return column.in_(sa.bindparam("ids", expanding=True))
+
+
+#: The state of some objects of one type, by the whole primary key (without
+#: ``object_type`` the query would read every object of the tenant).
+SELECT_STATES = {
+    bulk: sa.select(_o.c.object_id, _o.c.sequence, _o.c.generation, _o.c.deleted).where(
+        _o.c.tenant_id == sa.bindparam("tenant"),
+        _o.c.object_type == sa.bindparam("type"),
+        _among(_o.c.object_id, bulk),
+    )
+    for bulk in (False, True)
+}
+#: The recorded outcomes, and the failure counts, of some tasks.
+SELECT_INBOX = {
+    bulk: sa.select(t.inbox.c.task_id, t.inbox.c.status, t.inbox.c.message).where(
+        _among(t.inbox.c.task_id, bulk)
+    )
+    for bulk in (False, True)
+}
+SELECT_ATTEMPTS = {
+    bulk: sa.select(t.attempts.c.task_id, t.attempts.c.attempts).where(
+        _among(t.attempts.c.task_id, bulk)
+    )
+    for bulk in (False, True)
+}
 INSERT_CHANGE = sa.insert(t.changes)
 
 _COLUMNS = ("data", "sequence", "generation", "deleted", "person_type", "updated_at")
@@ -60,6 +86,10 @@ def _sqlite_update(columns: tuple[str, ...]) -> str:
         sets = ", ".join(f"{c} = ?" for c in columns)
         text = _sqlite_updates[columns] = f"UPDATE mirror_objects SET {sets} WHERE {_KEY}"
     return text
+
+
+def _unchanged(value: Any) -> Any:
+    return value
 
 
 def dumps(value: Any) -> str:
@@ -156,7 +186,7 @@ class Writes:
         self._times: dict[datetime.datetime, Any] = {}
         dialect = connection.dialect
         processor = None if self._bulk else t.TIME.dialect_impl(dialect).bind_processor(dialect)
-        self._time_processor = processor or (lambda value: value)
+        self._time_processor: Callable[[Any], Any] = processor or _unchanged
 
     # -- reading ---------------------------------------------------------------------------
     def prefetch(self, keys: Iterable[Key]) -> None:
@@ -169,7 +199,7 @@ class Writes:
         for (tenant, object_type), ids in wanted.items():
             for start in range(0, len(ids), 500):
                 for row in self.connection.execute(
-                    SELECT_STATES,
+                    SELECT_STATES[self._bulk],
                     {"tenant": tenant, "type": object_type, "ids": ids[start : start + 500]},
                 ):
                     key = (tenant, object_type, row.object_id)
