@@ -130,7 +130,7 @@ def measure(store: str | Path, tasks: int = 5000) -> dict[str, float]:
     }
 
 
-def drain(store: str | Path, students: int = 400) -> dict[str, float]:
+def drain(store: str | Path, students: int = 1500) -> dict[str, float]:
     """Tasks/s draining a sandbox's initial sync with a no-op handler, and into a mirror."""
 
     def sandbox() -> Sandbox:
@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL cluster")
     parser.add_argument("--tasks", type=int, default=3000, help="tasks per apply-only round")
-    parser.add_argument("--students", type=int, default=400, help="sandbox size for the drain")
+    parser.add_argument("--students", type=int, default=1500, help="sandbox size for the drain")
     parser.add_argument("--rounds", type=int, default=3, help="rounds (medians are printed)")
     args = parser.parse_args(argv)
     applied: list[dict[str, float]] = []
