@@ -23,7 +23,7 @@ from .._task_view import TaskKind, TaskView, outcome_of_error, outcome_of_result
 from . import _schema as t
 from ._model import FINAL_RESULTS, Change, Result, TaskOutcome
 from ._store import lock
-from ._writes import INSERT_CHANGE, SELECT_ATTEMPTS, SELECT_INBOX, Key, Writes
+from ._writes import INSERT_CHANGE, SELECT_RECORDS, Key, Writes
 
 log = logging.getLogger("kimono_interop.mirror")
 
@@ -215,12 +215,13 @@ class Applier:
         tries: dict[str, int] = {}
         if ids:
             bulk = connection.dialect.name == "postgresql"
-            for row in connection.execute(SELECT_INBOX[bulk], {"ids": ids}):
-                recorded[row.task_id] = TaskOutcome(
-                    row.task_id, Result.DUPLICATE, row.status, row.message
-                )
-            for attempt in connection.execute(SELECT_ATTEMPTS[bulk], {"ids": ids}):
-                tries[attempt.task_id] = attempt.attempts
+            for row in connection.execute(SELECT_RECORDS[bulk], {"ids": ids}):
+                if row.status is not None:
+                    recorded[row.task_id] = TaskOutcome(
+                        row.task_id, Result.DUPLICATE, row.status, row.message
+                    )
+                else:
+                    tries[row.task_id] = row.attempts
         done: dict[str, TaskOutcome] = {}
         context = _Context(connection, out.held_sweeps)
         if not isolate:
@@ -246,7 +247,7 @@ class Applier:
                 break
         if not isolate:
             try:
-                context.writes.flush()
+                context.writes.flush(inbox=True)
             except Exception as exc:
                 raise _Isolate(out.consumed) from exc
         context.writes.flush_inbox()
