@@ -1,10 +1,12 @@
-"""A throwaway PostgreSQL for the tests: a cluster from the machine's binaries, or a given server.
+"""A throwaway PostgreSQL for the tests and the mirror's and fleet's benchmarks: one helper.
 
-``server()`` starts a cluster (initdb and pg_ctl, as the ``postgres`` user when the tests
-run as root) in a temporary directory, on a free port of 127.0.0.1, and stops it at the
-end; with ``KIMONO_TEST_DATABASE_URL`` set it uses that server instead. ``database()``
-gives a new, empty database on a server, dropped afterwards. The session fixture
-``postgres_server`` (tests/conftest.py) is the one cluster every folder shares.
+The cluster is started from the machine's binaries (initdb and pg_ctl, as the
+``postgres`` user when run as root) in a temporary directory, on a free port of
+127.0.0.1, and removed when the context ends. ``server()`` is what the tests use: the
+server of ``KIMONO_TEST_DATABASE_URL`` when set, else a cluster; without binaries the
+tests skip, except under CI (``CI=true``), which must prove the PostgreSQL store.
+``database()`` gives a new, empty database on a server, dropped afterwards. The session
+fixture ``postgres_server`` (tests/conftest.py) is the one cluster every folder shares.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
+
+class Unavailable(RuntimeError):
+    """The machine has no PostgreSQL binaries to start a cluster with."""
 
 
-def _binary(name: str) -> str | None:
+def binary(name: str) -> str | None:
     found = shutil.which(name)
     if found:
         return found
@@ -31,66 +35,75 @@ def _binary(name: str) -> str | None:
     return candidates[-1] if candidates else None
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with contextlib.closing(socket.socket()) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
 @contextlib.contextmanager
-def server() -> Iterator[str]:
-    """The URL of a PostgreSQL server's ``postgres`` database, for creating test databases."""
-    given = os.environ.get("KIMONO_TEST_DATABASE_URL")
-    if given:
-        yield given
-        return
-    initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
+def cluster(*, durable: bool = False) -> Iterator[str]:
+    """A new cluster; yields the URL of its ``postgres`` database.
+
+    ``durable``: keep ``fsync`` and ``synchronous_commit`` on, as a production server
+    has them (the tests turn them off: they check behaviour, not speed).
+    """
+    initdb, pg_ctl = binary("initdb"), binary("pg_ctl")
     if not initdb or not pg_ctl:
-        reason = "no PostgreSQL binaries (initdb, pg_ctl) and no KIMONO_TEST_DATABASE_URL"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{reason}: CI must test the PostgreSQL store")
-        pytest.skip(reason)
+        raise Unavailable("no PostgreSQL binaries (initdb, pg_ctl)")
     root = Path(tempfile.mkdtemp(prefix="kimono-pg-"))
     as_user: list[str] = []
     if os.geteuid() == 0:  # initdb refuses to run as root
         as_user = ["runuser", "-u", "postgres", "--"]
         shutil.chown(root, "postgres")
     data = root / "data"
-    subprocess.run(
-        [
-            *as_user,
-            initdb,
-            "-D",
-            str(data),
-            "-A",
-            "trust",
-            "-U",
-            "postgres",
-            "-E",
-            "UTF8",
-            "--no-sync",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    port = _free_port()
-    options = (
-        f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={root} "
-        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    )
-    subprocess.run(
-        [*as_user, pg_ctl, "-D", str(data), "-l", str(root / "log"), "-w", "-o", options, "start"],
-        check=True,
-        capture_output=True,
-    )
     try:
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    finally:
         subprocess.run(
-            [*as_user, pg_ctl, "-D", str(data), "-m", "immediate", "stop"],
-            check=False,
+            [
+                *as_user,
+                initdb,
+                "-D",
+                str(data),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ],
+            check=True,
             capture_output=True,
         )
+        port = free_port()
+        options = f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={root}"
+        if not durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        subprocess.run(
+            [
+                *as_user,
+                pg_ctl,
+                "-D",
+                str(data),
+                "-l",
+                str(root / "log"),
+                "-w",
+                "-o",
+                options,
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        try:
+            yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+        finally:
+            subprocess.run(
+                [*as_user, pg_ctl, "-D", str(data), "-m", "immediate", "stop"],
+                check=False,
+                capture_output=True,
+            )
+    finally:
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -107,3 +120,23 @@ def database(server: str) -> Iterator[str]:
     finally:
         with psycopg.connect(server, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def server() -> Iterator[str]:
+    """The URL of a PostgreSQL server's ``postgres`` database, for creating test databases."""
+    import pytest
+
+    given = os.environ.get("KIMONO_TEST_DATABASE_URL")
+    if given:
+        yield given
+        return
+    with contextlib.ExitStack() as stack:
+        try:
+            url = stack.enter_context(cluster())
+        except Unavailable as exc:
+            reason = f"{exc} and no KIMONO_TEST_DATABASE_URL"
+            if os.environ.get("CI", "").lower() == "true":
+                pytest.fail(f"{reason}: CI must test the PostgreSQL store")
+            pytest.skip(reason)
+        yield url

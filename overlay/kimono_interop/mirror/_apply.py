@@ -23,7 +23,7 @@ from .._task_view import TaskKind, TaskView, outcome_of_error, outcome_of_result
 from . import _schema as t
 from ._model import FINAL_RESULTS, Change, Result, TaskOutcome
 from ._store import lock
-from ._writes import INSERT_CHANGE, Key, Writes
+from ._writes import INSERT_CHANGE, SELECT_RECORDS, Key, Writes
 
 log = logging.getLogger("kimono_interop.mirror")
 
@@ -85,7 +85,8 @@ _CANONICAL = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-
 def _target(ref: Mapping[str, Any]) -> str | None:
     """``ref_id(ref)``, with a shortcut for an id already in the canonical UUID form."""
     sys = ref.get("$sys")
-    value = sys.get("id") if isinstance(sys, Mapping) else None
+    # type() first: isinstance() of an ABC is slow, and the objects are plain dicts.
+    value = sys.get("id") if type(sys) is dict or isinstance(sys, Mapping) else None
     if value is None:
         value = ref.get("id")
     if isinstance(value, str) and _CANONICAL.fullmatch(value):
@@ -97,11 +98,11 @@ def references(data: Mapping[str, Any]) -> set[tuple[str, str]]:
     """(relationship, target id) of every reference of an object (``$schools``, ``$course``...)."""
     found: set[tuple[str, str]] = set()
     for key, value in data.items():
-        if not isinstance(key, str) or not key.startswith("$") or key == "$sys":
+        if not (type(key) is str or isinstance(key, str)) or key[:1] != "$" or key == "$sys":
             continue
         rel = key[1:].lower()[:64]
         for ref in value if isinstance(value, list) else [value]:
-            if isinstance(ref, Mapping):
+            if type(ref) is dict or isinstance(ref, Mapping):
                 target = _target(ref)
                 if target and len(target) <= 128:
                     found.add((rel, target))
@@ -213,20 +214,14 @@ class Applier:
         recorded: dict[str, TaskOutcome] = {}
         tries: dict[str, int] = {}
         if ids:
-            for row in connection.execute(
-                sa.select(t.inbox.c.task_id, t.inbox.c.status, t.inbox.c.message).where(
-                    t.inbox.c.task_id.in_(ids)
-                )
-            ):
-                recorded[row.task_id] = TaskOutcome(
-                    row.task_id, Result.DUPLICATE, row.status, row.message
-                )
-            for attempt in connection.execute(
-                sa.select(t.attempts.c.task_id, t.attempts.c.attempts).where(
-                    t.attempts.c.task_id.in_(ids)
-                )
-            ):
-                tries[attempt.task_id] = attempt.attempts
+            bulk = connection.dialect.name == "postgresql"
+            for row in connection.execute(SELECT_RECORDS[bulk], {"ids": ids}):
+                if row.status is not None:
+                    recorded[row.task_id] = TaskOutcome(
+                        row.task_id, Result.DUPLICATE, row.status, row.message
+                    )
+                else:
+                    tries[row.task_id] = row.attempts
         done: dict[str, TaskOutcome] = {}
         context = _Context(connection, out.held_sweeps)
         if not isolate:
@@ -252,7 +247,7 @@ class Applier:
                 break
         if not isolate:
             try:
-                context.writes.flush()
+                context.writes.flush(inbox=True)
             except Exception as exc:
                 raise _Isolate(out.consumed) from exc
         context.writes.flush_inbox()
@@ -333,7 +328,7 @@ class Applier:
                 "result": outcome.result,
                 "status": outcome.status,
                 "message": outcome.message,
-                "recorded_at": now(),
+                "recorded_at": writes.stamp,
             }
         )
 
@@ -422,7 +417,11 @@ class Applier:
             return TaskOutcome(task.id, Result.STALE, "success", None)
         sequence = task.sequence if task.sequence is not None else stored
         if action == "DELETE":
-            values: dict[str, Any] = {"deleted": True, "sequence": sequence, "updated_at": now()}
+            values: dict[str, Any] = {
+                "deleted": True,
+                "sequence": sequence,
+                "updated_at": writes.stamp,
+            }
             if task.data is not None:
                 values["data"] = dict(task.data)
             writes.write_object(key, values, exists=state is not None)
@@ -436,7 +435,7 @@ class Applier:
                 "deleted": False,
                 "sequence": sequence,
                 "person_type": person_type(data),
-                "updated_at": now(),
+                "updated_at": writes.stamp,
             }
             if generation is not None:
                 values["generation"] = generation
@@ -470,7 +469,7 @@ class Applier:
             "sequence": sequence,
             "task_id": task_id,
             "generation": generation,
-            "at": now(),
+            "at": writes.stamp,
         }
         if self.on_change is None:
             writes.changes.append(values)

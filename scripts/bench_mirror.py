@@ -1,0 +1,215 @@
+"""How fast the roster mirror applies tasks: apply alone, and draining the sandbox into it.
+
+    ./dev .venv/bin/python -m scripts.bench_mirror [--postgres] [--tasks N] [--rounds N]
+
+``measure(store, tasks=N)`` applies N synthetic DATA tasks carrying person-sized objects
+(as the sandbox shapes them: references to schools and sections) through
+``Mirror.apply`` in batches of 100, with no HTTP: first as ADDs of new objects, then as
+UPDATEs of the same objects (newer sequences), and returns tasks/s of each. ``drain``
+empties a local sandbox's queue (its initial sync) with a no-op handler, then another
+sandbox's identical queue into a mirror, and returns the ratio of the two rates.
+
+With ``--postgres`` a throwaway cluster is started as the mirror's tests start theirs
+(tests/support/postgres.py), with ``fsync`` on, as a production server has it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from kimono_interop import KimonoClient
+from kimono_interop._task_view import TaskView
+from kimono_interop.mirror import Mirror
+from kimono_interop.sandbox import Sandbox
+
+BATCH = 100
+TENANT = "5b1f3c52-7a0e-4c0d-9a57-1c1d2f3e4a5b"
+
+
+def _ref(kind: str, label: str, membership: str) -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid4()),
+        "type": kind,
+        "label": label,
+        "$membership": {
+            "id": str(uuid.uuid4()),
+            "type": membership,
+            "status": "Active",
+            "primary": True,
+            "start_date": "2025-08-20",
+        },
+    }
+
+
+def person(n: int, object_id: str, schools: list[str], sections: list[str]) -> dict[str, Any]:
+    """A person as the sandbox gives one (about 1.5 kB of JSON, four references)."""
+    school = {"$sys": _ref("orgs", "Springfield High School", "student")}
+    school["$sys"]["id"] = schools[n % len(schools)]
+    refs = []
+    for i in range(3):
+        ref = _ref("sections", f"Section {i}", "student")
+        ref["id"] = sections[(n + i) % len(sections)]
+        refs.append(ref)
+    return {
+        "$sys": {
+            "id": object_id,
+            "type": "persons",
+            "label": f"Student {n}",
+            "school_year": 2026,
+            "created_at": "2025-07-01T08:00:00Z",
+            "updated_at": "2025-07-01T08:00:00Z",
+            "person_type": "student",
+        },
+        "local_id": f"S{n:06d}",
+        "name": {"first": "Student", "last": f"Number {n}"},
+        "email": f"student.{n}@example.edu",
+        "address": {
+            "line1": f"{n} Main St",
+            "city": "Springfield",
+            "state": "OR",
+            "postal_code": "97134",
+            "country": "US",
+        },
+        "$schools": [school],
+        "$sections": refs,
+    }
+
+
+def tasks_of(count: int, action: str, ids: list[str], first_sequence: int) -> list[TaskView]:
+    schools = [str(uuid.uuid4()) for _ in range(3)]
+    sections = [str(uuid.uuid4()) for _ in range(60)]
+    views = []
+    for n in range(count):
+        views.append(
+            TaskView.from_raw(
+                {
+                    "schema": "3.0",
+                    "type": "data_event",
+                    "id": str(uuid.uuid4()),
+                    "tenant_id": TENANT,
+                    "sequence": first_sequence + n,
+                    "action": action,
+                    "object_type": "persons",
+                    "object_id": ids[n],
+                    "data": person(n, ids[n], schools, sections),
+                }
+            )
+        )
+    return views
+
+
+def _rate(mirror: Mirror, views: list[TaskView]) -> float:
+    started = time.perf_counter()
+    for start in range(0, len(views), BATCH):
+        outcomes = mirror.apply(views[start : start + BATCH])
+        assert all(o.result == "applied" for o in outcomes), outcomes[:3]
+    return len(views) / (time.perf_counter() - started)
+
+
+def measure(store: str | Path, tasks: int = 5000) -> dict[str, float]:
+    """Tasks/s of ``Mirror.apply`` in batches of 100: ADDs of new persons, then UPDATEs."""
+    ids = [str(uuid.uuid4()) for _ in range(tasks)]
+    adds = tasks_of(tasks, "ADD", ids, 1)
+    updates = tasks_of(tasks, "UPDATE", ids, tasks + 1)
+    with Mirror.open(store) as mirror:
+        add = _rate(mirror, adds)
+        update = _rate(mirror, updates)
+    return {
+        "tasks": tasks,
+        "add": add,
+        "update": update,
+        "per_s": 2 * tasks / (tasks / add + tasks / update),
+    }
+
+
+def drain(store: str | Path, students: int = 1500) -> dict[str, float]:
+    """Tasks/s draining a sandbox's initial sync with a no-op handler, and into a mirror."""
+
+    def sandbox() -> Sandbox:
+        return Sandbox(students=students, seed=11, grades_queries=0, authenticate_requests=0)
+
+    with sandbox() as box, KimonoClient(**box.credentials) as kimono:
+        count = box.state.queue.pending()
+        started = time.perf_counter()
+        kimono.tasks.run(lambda task: None, stop_when_empty=True, handle_signals=False)
+        alone = count / (time.perf_counter() - started)
+    with (
+        sandbox() as box,
+        KimonoClient(**box.credentials) as kimono,
+        Mirror.open(store) as mirror,
+    ):
+        count = box.state.queue.pending()
+        started = time.perf_counter()
+        stats = mirror.run(kimono, stop_when_empty=True)
+        into = count / (time.perf_counter() - started)
+        assert stats.received == count and not stats.parked, stats
+    return {"tasks": count, "drain": alone, "drain_apply": into, "ratio": into / alone}
+
+
+@contextlib.contextmanager
+def _stores(postgres: bool) -> Iterator[Iterator[str]]:
+    """Yields an endless supply of fresh, empty mirror stores."""
+    with tempfile.TemporaryDirectory(prefix="bench-mirror-") as root:
+        if not postgres:
+
+            def files() -> Iterator[str]:
+                n = 0
+                while True:
+                    n += 1
+                    yield str(Path(root) / f"mirror{n}.db")
+
+            yield files()
+            return
+        from tests.support.postgres import cluster, database
+
+        with cluster(durable=True) as server, contextlib.ExitStack() as stack:
+
+            def databases() -> Iterator[str]:
+                while True:
+                    yield stack.enter_context(database(server))
+
+            yield databases()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL cluster")
+    parser.add_argument("--tasks", type=int, default=3000, help="tasks per apply-only round")
+    parser.add_argument("--students", type=int, default=1500, help="sandbox size for the drain")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds (medians are printed)")
+    args = parser.parse_args(argv)
+    applied: list[dict[str, float]] = []
+    drained: list[dict[str, float]] = []
+    with _stores(args.postgres) as stores:
+        for _ in range(args.rounds):
+            applied.append(measure(next(stores), tasks=args.tasks))
+            drained.append(drain(next(stores), students=args.students))
+
+    def median(rows: list[dict[str, float]], key: str) -> float:
+        return statistics.median(row[key] for row in rows)
+
+    store = "postgresql (fsync on)" if args.postgres else "sqlite (WAL, synchronous=FULL)"
+    print(f"store: {store}; medians of {args.rounds} rounds")
+    print(f"{'measure':<44}{'value':>12}")
+    rows = [
+        (f"apply ADD, batches of {BATCH} (tasks/s)", median(applied, "add")),
+        (f"apply UPDATE, batches of {BATCH} (tasks/s)", median(applied, "update")),
+        (f"drain alone, {int(drained[0]['tasks'])} tasks (tasks/s)", median(drained, "drain")),
+        ("drain into the mirror (tasks/s)", median(drained, "drain_apply")),
+        ("drain+apply / drain", median(drained, "ratio")),
+    ]
+    for name, value in rows:
+        shown = f"{value:.0%}" if name.endswith("/ drain") else f"{value:,.0f}"
+        print(f"{name:<44}{shown:>12}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""The bulk writes of a chunk, on both stores: what they send, and that the guards still hold."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from kimono_interop.mirror import Mirror, Result
+
+from .builders import TENANT, data_task, new_id, person, section
+
+
+@pytest.fixture
+def mirror(store_url: str) -> Iterator[Mirror]:
+    with Mirror.open(store_url) as opened:
+        yield opened
+
+
+@pytest.fixture
+def statements(mirror: Mirror) -> Iterator[list[str]]:
+    """The SQL statements the mirror's engine sends (an executemany counts once)."""
+    sent: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sent.append(" ".join(statement.split()))
+
+    sa.event.listen(mirror.engine, "before_cursor_execute", record)
+    yield sent
+    sa.event.remove(mirror.engine, "before_cursor_execute", record)
+
+
+def _reads(sent: list[str], table: str) -> list[str]:
+    return [s for s in sent if s.upper().startswith("SELECT") and f"FROM {table}" in s]
+
+
+def _writes(sent: list[str], verb: str, table: str) -> list[str]:
+    """The statements that write ``table`` (PostgreSQL may put two tables' in one)."""
+    return [s for s in sent if f"{verb} {table}" in s and not s.upper().startswith("SELECT")]
+
+
+def test_a_chunk_reads_the_inbox_and_the_objects_once_and_writes_each_table_once(
+    mirror: Mirror, statements: list[str]
+) -> None:
+    ids = [new_id() for _ in range(100)]
+    tasks = [
+        data_task("ADD", "persons", person(i, sections=[new_id()]), n + 1)
+        for n, i in enumerate(ids)
+    ]
+    assert {o.result for o in mirror.apply(tasks)} == {Result.APPLIED}
+    assert len(_reads(statements, "mirror_inbox")) == 1
+    assert len(_reads(statements, "mirror_objects")) == 1
+    # objects, links, changes, inbox: one statement each, whatever the number of tasks
+    for table in ("mirror_objects", "mirror_links", "mirror_changes", "mirror_inbox"):
+        assert len(_writes(statements, "INSERT INTO", table)) == 1, (table, statements)
+    assert not _writes(statements, "UPDATE", "mirror_objects")
+    statements.clear()
+    updates = [
+        data_task("UPDATE", "persons", person(i, schools=[i], name="B"), 200 + n)
+        for n, i in enumerate(ids)
+    ]
+    assert {o.result for o in mirror.apply(updates)} == {Result.APPLIED}
+    assert len(_reads(statements, "mirror_inbox")) == 1
+    assert len(_reads(statements, "mirror_objects")) == 1
+    assert len(_writes(statements, "UPDATE", "mirror_objects")) == 1
+    assert len(_writes(statements, "DELETE FROM", "mirror_links")) == 1
+    for table in ("mirror_links", "mirror_changes", "mirror_inbox"):
+        assert len(_writes(statements, "INSERT INTO", table)) == 1, (table, statements)
+    assert not _writes(statements, "INSERT INTO", "mirror_objects")
+    assert all(
+        s.data is not None and s.data["name"]["first"] == "B" for s in mirror.objects("persons")
+    )
+
+
+def test_the_sequence_guard_holds_within_one_chunk(mirror: Mirror) -> None:
+    pid, s1, s2 = new_id(), new_id(), new_id()
+    outcomes = mirror.apply(
+        [
+            data_task("ADD", "persons", person(pid, sections=[s1], name="Old"), 5),
+            data_task("UPDATE", "persons", person(pid, sections=[s2], name="New"), 9),
+            data_task("UPDATE", "persons", person(pid, sections=[s1], name="Older"), 7),
+            data_task("DELETE", "persons", None, 8, object_id=pid),
+        ]
+    )
+    assert [o.result for o in outcomes] == [
+        Result.APPLIED,
+        Result.APPLIED,
+        Result.STALE,
+        Result.STALE,
+    ]
+    stored = mirror.get(TENANT, "persons", pid)
+    assert stored is not None and stored.sequence == 9 and not stored.deleted
+    assert stored.data == person(pid, sections=[s2], name="New")
+    with mirror.engine.connect() as connection:
+        targets = connection.scalars(sa.text("SELECT target_id FROM mirror_links")).all()
+    assert targets == [s2]
+    assert [c.sequence for c in mirror.changes()] == [5, 9]
+
+
+def test_objects_of_two_types_with_one_id_are_guarded_apart(mirror: Mirror) -> None:
+    shared = new_id()
+    mirror.apply([data_task("ADD", "persons", person(shared), 10)])
+    outcomes = mirror.apply(
+        [
+            data_task("ADD", "sections", section(shared), 3),
+            data_task("UPDATE", "persons", person(shared, name="B"), 4),
+        ]
+    )
+    assert [o.result for o in outcomes] == [Result.APPLIED, Result.STALE]
+    stored = mirror.get(TENANT, "sections", shared)
+    assert stored is not None and stored.sequence == 3
+
+
+def test_sqlite_stores_timestamps_and_json_as_sqlalchemy_reads_them(tmp_path: Any) -> None:
+    with Mirror.open(tmp_path / "mirror.db") as mirror:
+        pid = new_id()
+        data = person(pid, name="Zoë")
+        mirror.apply([data_task("ADD", "persons", data, 1)])
+        with mirror.engine.connect() as connection:
+            row = connection.execute(
+                sa.text("SELECT updated_at, data FROM mirror_objects WHERE object_id = :id"),
+                {"id": pid},
+            ).one()
+            recorded = connection.scalar(sa.text("SELECT recorded_at FROM mirror_inbox"))
+            at = connection.scalar(sa.text("SELECT at FROM mirror_changes"))
+        pattern = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}"
+        assert all(re.fullmatch(pattern, value) for value in (row.updated_at, recorded, at))
+        assert "Zoë" in row.data
+        stored = mirror.get(TENANT, "persons", pid)
+        assert stored is not None and stored.data == data
+        assert stored.updated_at.tzinfo is not None
