@@ -72,7 +72,17 @@ MB = 1_000_000
 R = TypeVar("R")
 
 #: Every workload, in the order they run.
-WORKLOADS = ("typed", "export", "tasks", "lookahead", "clients", "memory", "sandbox", "breakdown")
+WORKLOADS = (
+    "typed",
+    "export",
+    "tasks",
+    "lookahead",
+    "clients",
+    "memory",
+    "sandbox",
+    "mirror",
+    "breakdown",
+)
 
 
 @dataclass(frozen=True)
@@ -839,6 +849,57 @@ def measure_sandbox(sizes: Sizes, report: Report) -> None:
             )
 
 
+#: The roster mirror's apply targets (tasks/s) per store, and drain+apply against drain alone.
+MIRROR_TARGETS = {"sqlite": 20_000, "postgresql": 10_000}
+MIRROR_DRAIN_SHARE = 0.70
+
+
+def measure_mirror(sizes: Sizes, report: Report) -> None:
+    """Tasks/s the roster mirror applies (batches of 100, person-sized objects), on SQLite
+    and on a throwaway PostgreSQL with fsync on, and draining the sandbox into it against
+    draining it with a no-op handler (scripts/bench_mirror.py; medians of the rounds)."""
+    from scripts import bench_mirror
+    from tests.support.postgres import Unavailable
+
+    rounds = 1 if sizes.repeats == 1 else 3
+    tasks, students = (500, 200) if sizes.repeats == 1 else (3000, 1500)
+    for store in MIRROR_TARGETS:
+        label = "sqlite (WAL, synchronous=FULL)" if store == "sqlite" else "postgresql (fsync on)"
+        print(f"mirror: {label}, {rounds} round(s) of {tasks:,} tasks and a drain")
+        try:
+            with bench_mirror._stores(store == "postgresql") as stores:
+                applied = [bench_mirror.measure(next(stores), tasks=tasks) for _ in range(rounds)]
+                drained = [
+                    bench_mirror.drain(next(stores), students=students) for _ in range(rounds)
+                ]
+        except Unavailable as exc:
+            report.add(Row(f"mirror ({label})", f"not measured: {exc}", "", "", None))
+            continue
+        add = statistics.median(row["add"] for row in applied)
+        update = statistics.median(row["update"] for row in applied)
+        share = statistics.median(row["ratio"] for row in drained)
+        target = MIRROR_TARGETS[store]
+        report.add(
+            Row(
+                f"mirror ({label}): apply, batches of {bench_mirror.BATCH}, person-sized objects",
+                f"{add:,.0f} ADDs/s, {update:,.0f} UPDATEs/s",
+                f"{min(add, update):,.0f}/s",
+                f">= {target:,}/s",
+                min(add, update) >= target,
+            )
+        )
+        report.add(
+            Row(
+                f"mirror ({label}): draining the sandbox into the mirror vs a no-op handler",
+                f"{statistics.median(row['drain_apply'] for row in drained):,.0f} tasks/s "
+                f"against {statistics.median(row['drain'] for row in drained):,.0f}",
+                f"{share:.0%}",
+                f">= {MIRROR_DRAIN_SHARE:.0%}",
+                share >= MIRROR_DRAIN_SHARE,
+            )
+        )
+
+
 def _sandbox_walk(http: httpx.Client, sandbox: ServerProcess, page_size: int) -> tuple[int, float]:
     """Walk every person once; (persons served, server CPU seconds it took)."""
     count, page = 0, 0
@@ -1164,6 +1225,12 @@ def how_to_read(sizes: Sizes) -> list[str]:
         "second takes a snapshot of it, and every later one compares the person with its "
         "snapshot; see `kimono_interop/sandbox/fragments.py`) and, when installed, with "
         "orjson (each page rendered by one call).",
+        "- **mirror**: the roster mirror (`scripts/bench_mirror.py`): synthetic DATA tasks "
+        "carrying person-sized objects (with school and section references) applied through "
+        "`Mirror.apply` in batches of 100, no HTTP, first as ADDs then as UPDATEs, on a "
+        "SQLite file (WAL, `synchronous=FULL`) and on a throwaway PostgreSQL cluster with "
+        "`fsync` on (medians of 3 rounds of 3,000 tasks); then a sandbox of 1,500 students "
+        "drained with a no-op handler against the same queue drained into a mirror.",
         "- **breakdown**: the parts of a realistic person's walk, each timed alone on one "
         "page in the benchmark's own process (CPU time, best of 5), next to the walks end to "
         "end from *typed*.",
@@ -1266,6 +1333,7 @@ def run(args: argparse.Namespace) -> Report:
             "clients": lambda: measure_clients(server, sizes, report),
             "memory": lambda: measure_memory(server, sizes, report),
             "sandbox": lambda: measure_sandbox(sizes, report),
+            "mirror": lambda: measure_mirror(sizes, report),
             "breakdown": lambda: measure_breakdown(server, sizes, report),
         }
         for name in workloads(args):

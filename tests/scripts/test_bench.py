@@ -27,7 +27,10 @@ from scripts.bench_walks import count_raw, count_typed, unset_value
 from scripts.machine import CpuWatch, threads_cpu_seconds
 
 #: A ratio: ``1.23x``, with the CPU ratio or not; an amount: ``+1.2 MB``, ``0.40 ms``, ``3.1 µs``.
-RATIO = re.compile(r"^(\d+\.\d\dx( \(CPU \d+\.\d\dx\))?|[+-]\d+\.\d MB|\d+\.\d\d ms|\d+\.\d µs)$")
+RATIO = re.compile(
+    r"^(\d+\.\d\dx( \(CPU \d+\.\d\dx\))?|[+-]\d+\.\d MB|\d+\.\d\d ms|\d+\.\d µs"
+    r"|\d[\d,]*/s|\d+%)$"
+)
 
 
 # -- the bench server -------------------------------------------------------------------------
@@ -208,6 +211,7 @@ def test_a_quick_run_reports_every_workload(
         "clients": 2,
         "memory": 2,
         "sandbox": 5 if bench.orjson_version() else 3,
+        "mirror": 4,
     }
     for prefix, count in prefixes.items():
         found = [row for row in report.rows if re.match(rf"{prefix}( \(|:)", row.what)]
@@ -224,6 +228,13 @@ def test_a_quick_run_reports_every_workload(
     doc = (tmp_path / "benchmarks.md").read_text(encoding="utf-8")
     for heading in ("## Machine and command", "## Results", "## Where a person's time goes"):
         assert heading in doc
-    for workload in ("**typed**", "**export**", "**tasks**", "**look-ahead**", "**sandbox**"):
+    for workload in (
+        "**typed**",
+        "**export**",
+        "**tasks**",
+        "**look-ahead**",
+        "**sandbox**",
+        "**mirror**",
+    ):
         assert workload in doc
     assert "other load" in doc
