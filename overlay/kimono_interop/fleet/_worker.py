@@ -32,7 +32,7 @@ from .._async._client import AsyncKimonoClient
 from .._exceptions import KimonoError, is_transient
 from .._task_view import TaskKind, TaskView
 from .._transports import new_async_transport
-from ..mirror._apply import Applier, ChunkResult
+from ..mirror._apply import Applier
 from ..mirror._model import Result, TaskOutcome
 from ._health import HealthServer
 from ._leases import Lease, LeaseLost, Leases
@@ -150,35 +150,14 @@ class FleetTransport(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
-class FencedApplier(Applier):
-    """The mirror's applier, with the lease checked inside each apply transaction."""
+def fenced_applier(engine: sa.Engine, lease: Lease, **options: Any) -> Applier:
+    """The mirror's applier, with the lease checked first in each apply transaction."""
 
-    def __init__(self, engine: sa.Engine, lease: Lease, **options: Any) -> None:
-        super().__init__(engine, default_tenant=lease.tenant_id, **options)
-        self.lease = lease
-
-    def _chunk(
-        self,
-        connection: sa.Connection,
-        tasks: Sequence[TaskView],
-        *,
-        isolate: bool,
-        deadline: float | None,
-        failed: set[tuple[str, str, str]],
-        minimum: int = 0,
-        replay: bool = False,
-    ) -> ChunkResult:
+    def fence(connection: sa.Connection, tasks: Sequence[TaskView]) -> None:
         sequences = [task.sequence for task in tasks if task.sequence is not None]
-        Leases.fence(connection, self.lease, len(tasks), max(sequences) if sequences else None)
-        return super()._chunk(
-            connection,
-            tasks,
-            isolate=isolate,
-            deadline=deadline,
-            failed=failed,
-            minimum=minimum,
-            replay=replay,
-        )
+        Leases.fence(connection, lease, len(tasks), max(sequences) if sequences else None)
+
+    return Applier(engine, default_tenant=lease.tenant_id, fence=fence, **options)
 
 
 @dataclass
@@ -186,7 +165,7 @@ class TenantRun:
     """One held tenant: its lease, and the state of its async task."""
 
     lease: Lease
-    applier: FencedApplier
+    applier: Applier
     stopping: bool = False
     lost: bool = False
     release: bool = True
@@ -423,7 +402,7 @@ class Worker:
         for tenant, epoch in tick.claimed.items():
             self.stats.claimed += 1
             lease = Lease(tenant, self.worker_id, epoch)
-            run = TenantRun(lease, FencedApplier(self.engine, lease, **self.apply_options))
+            run = TenantRun(lease, fenced_applier(self.engine, lease, **self.apply_options))
             runs[tenant] = run
             self._group.start_soon(self._serve, run)
         active = sorted(

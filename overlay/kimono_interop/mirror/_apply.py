@@ -32,6 +32,9 @@ OnChange = Callable[[sa.Connection, Change], None]
 #: What handles tasks that are not roster changes; its return value is the ack, as a
 #: consumer handler's is (None: success).
 OnOther = Callable[[TaskView], object]
+#: Called first in every apply transaction, with its connection and the tasks it is about to
+#: apply; raising refuses the whole transaction (the fleet checks its tenant lease here).
+Fence = Callable[[sa.Connection, Sequence[TaskView]], None]
 
 #: Actions whose task carries the object as it now is (``data``): it replaces the stored one.
 UPSERTS = frozenset({"ADD", "UPDATE", "CHANGE", "SET", "UNSET"})
@@ -132,8 +135,10 @@ class Applier:
         on_change: OnChange | None,
         on_other: OnOther | None,
         default_tenant: str,
+        fence: Fence | None = None,
     ) -> None:
         self.engine = engine
+        self.fence = fence
         self.sweep_threshold = sweep_threshold
         self.max_attempts = max_attempts
         self.on_change = on_change
@@ -209,6 +214,8 @@ class Applier:
         minimum: int = 0,
         replay: bool = False,
     ) -> ChunkResult:
+        if self.fence is not None:
+            self.fence(connection, tasks)
         out = ChunkResult()
         ids = [task.id for task in tasks if task.id is not None]
         recorded: dict[str, TaskOutcome] = {}
