@@ -5,10 +5,7 @@ a timeout (a smaller page only where there are pages)."""
 from __future__ import annotations
 
 import asyncio
-import shutil
 import socket
-import ssl
-import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +16,7 @@ import pytest
 from kimono_interop import APIConnectionError, APITimeoutError, AsyncKimonoClient, KimonoClient
 from kimono_interop._exceptions import transport_error
 from tests.support.cli import free_port
+from tests.support.tls import self_signed_context
 
 
 def failure(base_url: str, *, use_async: bool) -> APIConnectionError:
@@ -65,20 +63,7 @@ def plain_server() -> Iterator[int]:
 @pytest.fixture
 def self_signed_server(tmp_path: Path) -> Iterator[int]:
     """A TLS port whose certificate (made with the openssl command) no one trusts."""
-    openssl = shutil.which("openssl")
-    if openssl is None:  # pragma: no cover - the machines have it
-        pytest.skip("the openssl command is not installed")
-    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(
-        [
-            *(openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
-            *("-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert, key)
+    context, _ = self_signed_context(tmp_path)
     with socket.create_server(("127.0.0.1", 0)) as server:
         server.settimeout(10)
         port = server.getsockname()[1]

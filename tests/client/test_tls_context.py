@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import shutil
 import socket
 import ssl
-import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +22,7 @@ import pytest
 
 from kimono_interop import APIConnectionError, AsyncKimonoClient, BearerToken, KimonoClient
 from kimono_interop._transports import tls_context
+from tests.support.tls import self_signed_context
 
 TENANT_ID = "2a4a2e06-7755-43bb-9766-4f398079ef8c"
 TENANT = b'{"data": {"id": "%s", "name": "Tenant"}}' % TENANT_ID.encode()
@@ -91,21 +90,7 @@ def test_a_client_given_a_transport_makes_no_tls_context() -> None:
 def trusted_server(tmp_path: Path) -> Iterator[tuple[int, Path]]:
     """A TLS port for 127.0.0.1 with a self-signed certificate (in the returned file) that
     answers every request with a tenant."""
-    openssl = shutil.which("openssl")
-    if openssl is None:  # pragma: no cover - the machines have it
-        pytest.skip("the openssl command is not installed")
-    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(
-        [
-            *(openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
-            *("-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"),
-            *("-keyout", str(key), "-out", str(cert)),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert, key)
+    context, cert = self_signed_context(tmp_path)
     answer = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n"
     answer += b"content-length: %d\r\n\r\n%s" % (len(TENANT), TENANT)
     with socket.create_server(("127.0.0.1", 0)) as server:
