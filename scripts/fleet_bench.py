@@ -27,12 +27,12 @@ import argparse
 import contextlib
 import datetime
 import json
+import math
 import os
 import platform
 import signal
 import statistics
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -41,9 +41,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tests.support.fleet import fleet_run_command, sandbox_env
+
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "scaling.md"
 TICK = os.sysconf("SC_CLK_TCK")
+INJECT_EVERY = 5.0  # seconds between two changes for every tenant, during the takeover
+POLL_INTERVAL = 0.2
+MAX_POLL_INTERVAL = 2.0
 
 
 def rss_mb(pid: int) -> float:
@@ -85,6 +90,108 @@ def wait_for(what: str, predicate: Any, timeout: float) -> float:
     return time.monotonic() - started
 
 
+class PollLog:
+    """Every poll the sandbox answers, timed (wall clock): which tenant, how many tasks."""
+
+    def __init__(self, queue: Any) -> None:
+        self.queue = queue
+        self.calls: list[tuple[float, tuple[str, ...], int]] = []
+        self.inner = queue.next_batch
+        queue.next_batch = self.next_batch
+        self.offset = time.time() - time.monotonic()  # the queue's clock is monotonic
+
+    def next_batch(self, tenant_ids: list[str], limit: int = 100) -> list[Any]:
+        out = self.inner(tenant_ids, limit)
+        self.calls.append((time.time(), tuple(tenant_ids), len(out)))
+        return list(out)
+
+    def ready_at(
+        self, tenants: list[str], redelivery: float, killed: float, injected: list[float]
+    ) -> dict[str, float]:
+        """When each tenant next has a task to hand out: its batch in flight at the kill
+        comes back after the redelivery delay; else a task already queued; else the
+        next injection."""
+        queue = self.queue
+        out = {}
+        with queue._lock:
+            for tenant in tenants:
+                times = [
+                    item.delivered_at
+                    for item in queue._outstanding.get(tenant, {}).values()
+                    if item.delivered_at is not None
+                ]
+                if times:
+                    out[tenant] = max(times) + redelivery + self.offset
+                elif queue._queues.get(tenant):
+                    out[tenant] = killed
+                else:
+                    out[tenant] = math.inf
+        nxt = min((t for t in injected if t > killed), default=killed + INJECT_EVERY)
+        return {k: (nxt if v == math.inf else v) for k, v in out.items()}
+
+    def first(self, tenant: str, after: float, *, delivered: bool) -> float:
+        for at, ids, count in self.calls:
+            if at >= after and tenant in ids and (count > 0 or not delivered):
+                return at
+        return math.nan
+
+
+def takeover_phases(
+    killed: float,
+    victims: list[str],
+    expiry: dict[str, float],
+    claimed: dict[str, float],
+    ready: dict[str, float],
+    polls: PollLog,
+    written: dict[str, float],
+) -> dict[str, list[float]]:
+    """Per victim tenant, seconds: when its lease expired, was claimed, polled by the new
+    owner, had a task handed to the new owner, was written (all from the kill); and the
+    waits between (claim after expiry, first poll after claim, delivery once both claimed
+    and a task is there, write after delivery)."""
+    out: dict[str, list[float]] = {
+        k: []
+        for k in (
+            "expired",
+            "ready",
+            "claimed",
+            "polled",
+            "delivered",
+            "written",
+            "claim_after_expiry",
+            "poll_after_claim",
+            "delivery_after_claim_and_ready",
+            "write_after_delivery",
+        )
+    }
+    for tenant in victims:
+        claim = claimed.get(tenant, math.nan)
+        poll = polls.first(tenant, claim, delivered=False)
+        delivery = polls.first(tenant, killed, delivered=True)
+        out["expired"].append(expiry[tenant] - killed)
+        out["ready"].append(ready[tenant] - killed)
+        out["claimed"].append(claim - killed)
+        out["polled"].append(poll - killed)
+        out["delivered"].append(delivery - killed)
+        out["written"].append(written[tenant] - killed)
+        out["claim_after_expiry"].append(claim - expiry[tenant])
+        out["poll_after_claim"].append(poll - claim)
+        out["delivery_after_claim_and_ready"].append(delivery - max(claim, ready[tenant]))
+        out["write_after_delivery"].append(written[tenant] - delivery)
+    return out
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    known = sorted(v for v in values if not math.isnan(v))
+    if not known:
+        return {"median": math.nan, "p95": math.nan, "max": math.nan}
+    return {
+        "median": round(statistics.median(known), 2),
+        "p95": round(known[min(len(known) - 1, int(len(known) * 0.95))], 2),
+        "max": round(known[-1], 2),
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tenants", type=int, default=1000)
@@ -118,39 +225,22 @@ def main(argv: list[str] | None = None) -> None:
 
         tasks = sandbox.state.queue.pending()
         objects = sum(len(c) for c in sandbox.state.sync_collections().values())
-        env = {
-            **os.environ,
-            "KIMONO_BASE_URL": sandbox.url,
-            "KIMONO_CLIENT_ID": sandbox.config.client_id,
-            "KIMONO_CLIENT_SECRET": sandbox.config.client_secret,
-        }
+        env = sandbox_env(sandbox)
         names = [f"w{n + 1}" for n in range(args.workers)]
         processes: dict[str, subprocess.Popen[str]] = {}
         logs = Path(os.environ.get("TMPDIR", "/tmp"))
         t0 = time.monotonic()
         for name in names:
             processes[name] = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "kimono_interop.cli",
-                    "fleet",
-                    "run",
-                    "--db",
+                fleet_run_command(
                     url,
-                    "--worker-id",
                     name,
-                    "--lease-ttl",
-                    str(args.lease_ttl),
-                    "--concurrency",
-                    str(args.concurrency),
-                    "--discover-interval",
-                    "30",
-                    "--poll-interval",
-                    "0.2",
-                    "--max-poll-interval",
-                    "2",
-                ],
+                    lease_ttl=args.lease_ttl,
+                    concurrency=args.concurrency,
+                    discover_interval=30.0,
+                    poll_interval=POLL_INTERVAL,
+                    max_poll_interval=MAX_POLL_INTERVAL,
+                ),
                 env=env,
                 stdout=subprocess.PIPE,
                 stderr=(logs / f"kimono-fleet-bench-{name}.log").open("w"),
@@ -185,31 +275,38 @@ def main(argv: list[str] | None = None) -> None:
         running = threading.Event()
         running.set()
         person = dict(next(iter(sandbox.state.roster.persons.values())))
+        injected: list[float] = []  # wall-clock times of the injections
 
         def inject() -> None:
             count = 0
             while running.is_set():
                 count += 1
+                injected.append(time.time())
                 sandbox.state.inject("UPDATE", "persons", {**person, "email": f"u{count}@x.edu"})
-                time.sleep(5.0)
+                time.sleep(INJECT_EVERY)
 
         injector = threading.Thread(target=inject, daemon=True)
         injector.start()
         time.sleep(6.0)
         victim = names[0]
-        victims = [
-            row[0]
-            for row in query(
-                "SELECT tenant_id FROM fleet_leases WHERE owner = :v "
-                "AND lease_until > clock_timestamp()",
-                v=victim,
-            )
-        ]
+        polls = PollLog(sandbox.state.queue)
         killed_at = query("SELECT clock_timestamp()")[0][0]
         processes[victim].kill()
         processes[victim].wait()
+        # The dead worker renews nothing more: its leases' expiry is fixed from here on.
+        expiry = {
+            row[0]: row[1].timestamp()
+            for row in query(
+                "SELECT tenant_id, lease_until FROM fleet_leases WHERE owner = :v "
+                "AND lease_until > :t",
+                v=victim,
+                t=killed_at,
+            )
+        }
+        victims = sorted(expiry)
+        ready = polls.ready_at(victims, args.redelivery, killed_at.timestamp(), injected)
 
-        def rewritten() -> list[float]:
+        def rewritten() -> dict[str, float]:
             rows = query(
                 "SELECT tenant_id, min(at) FROM fleet_writes WHERE tenant_id = ANY(:ids) "
                 "AND owner <> :v AND at > :t GROUP BY tenant_id",
@@ -217,14 +314,41 @@ def main(argv: list[str] | None = None) -> None:
                 v=victim,
                 t=killed_at,
             )
-            return [(row[1] - killed_at).total_seconds() for row in rows]
+            return {row[0]: row[1].timestamp() for row in rows}
 
         wait_for(
             "the killed worker's tenants written again",
             lambda: len(rewritten()) == len(victims),
             args.lease_ttl + args.redelivery + 600,
         )
-        takeover = sorted(rewritten())
+        written = rewritten()
+        claimed = {
+            row[0]: row[1].timestamp()
+            for row in query(
+                "SELECT tenant_id, min(at) FROM fleet_lease_log WHERE tenant_id = ANY(:ids) "
+                "AND owner <> :v AND at > :t GROUP BY tenant_id",
+                ids=victims,
+                v=victim,
+                t=killed_at,
+            )
+        }
+        phases = takeover_phases(
+            killed_at.timestamp(), victims, expiry, claimed, ready, polls, written
+        )
+        takeover = sorted(phases["written"])
+        # The control: how long the survivors' own tenants take, meanwhile, from the
+        # first change injected after the kill to its write (the queueing every tenant
+        # sees at this load, takeover or not).
+        first_change = min(t for t in injected if t > killed_at.timestamp())
+        phases["control_change_to_write"] = [
+            float(row[0])
+            for row in query(
+                "SELECT EXTRACT(EPOCH FROM min(at)) - :c FROM fleet_writes "
+                "WHERE NOT (tenant_id = ANY(:ids)) AND at > to_timestamp(:c) GROUP BY tenant_id",
+                ids=victims,
+                c=first_change,
+            )
+        ]
         running.clear()
         injector.join()
         wait_for("the queue drained again", lambda: sandbox.state.queue.pending() == 0, 600)
@@ -255,6 +379,7 @@ def main(argv: list[str] | None = None) -> None:
         "machine_cpu_s": machine_total,
         "rest_cpu_s": machine_total - workers_cpu - own,
         "takeover_max_s": takeover[-1],
+        "phases": {k: summary(v) for k, v in phases.items()},
         "takeover_median_s": statistics.median(takeover),
         "victims": len(victims),
         "stored_objects": stored,

@@ -8,7 +8,16 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from kimono_interop.fleet import Lease, LeaseLost, Leases, create_engine, migrate, migration_sql
+from kimono_interop.fleet import (
+    Lease,
+    LeaseLost,
+    Leases,
+    create_engine,
+    fleet_status,
+    head,
+    migrate,
+    migration_sql,
+)
 from kimono_interop.fleet._store import VERSION_TABLE
 
 TENANTS = [f"t{i:02d}" for i in range(10)]
@@ -21,7 +30,7 @@ def test_the_fleet_keeps_its_own_version_table(fleet_engine: sa.Engine) -> None:
         names = set(sa.inspect(connection).get_table_names())
         assert {"fleet_leases", "fleet_workers", "fleet_writes", "fleet_progress"} <= names
         assert {VERSION_TABLE, "mirror_alembic_version", "mirror_objects"} <= names
-        assert connection.scalar(sa.text(f"SELECT version_num FROM {VERSION_TABLE}")) == "f0001"
+        assert connection.scalar(sa.text(f"SELECT version_num FROM {VERSION_TABLE}")) == head()
     assert "CREATE TABLE fleet_leases" in migration_sql()
 
 
@@ -123,3 +132,83 @@ def test_concurrent_claims_never_take_the_same_tenant(fleet_engine: sa.Engine) -
     everyone = [tenant for got in claimed.values() for tenant in got]
     assert len(everyone) == len(set(everyone)) == 60
     assert sorted(len(got) for got in claimed.values()) == [20, 20, 20]
+
+
+def test_a_dead_owners_expiry_is_reported_so_the_claim_comes_right_then(
+    fleet_engine: sa.Engine,
+) -> None:
+    """A round reports when the first lease another worker holds expires; claiming at
+    that moment takes it, with no round to wait for."""
+    a = Leases(fleet_engine, "a", ttl=1.0)
+    b = Leases(fleet_engine, "b", ttl=1.0)
+    epoch = a.tick(["t1", "t2"], {}).claimed["t1"]
+    first = b.tick(["t1", "t2"], {})
+    assert not first.claimed and first.next_expiry is not None
+    assert 0 < first.next_expiry <= 1.0
+    time.sleep(first.next_expiry + 0.05)
+    second = b.tick(["t1", "t2"], {})
+    assert second.live_workers == 1  # a's heartbeat expired with its leases
+    assert second.claimed == {"t1": epoch + 1, "t2": epoch + 1}
+    assert second.next_expiry is None  # nobody else holds anything now
+
+
+def _log_rows(engine: sa.Engine, table: str) -> list[tuple[str, int]]:
+    with engine.connect() as connection:
+        rows = connection.execute(sa.text(f"SELECT tenant_id, epoch FROM {table} ORDER BY id"))
+        return [(row[0], int(row[1])) for row in rows]
+
+
+def test_old_write_and_claim_records_are_pruned_but_each_tenants_newest(
+    fleet_engine: sa.Engine,
+) -> None:
+    """Rows of fleet_writes and fleet_lease_log past the retention go, except the newest
+    of each tenant: the tables stay bounded, and each tenant keeps its last epoch."""
+    a = Leases(fleet_engine, "a", ttl=30)
+    held = a.tick(["t1", "t2"], {}).claimed
+    for epoch in (1, 2, 3):
+        with fleet_engine.begin() as connection:
+            connection.execute(sa.text("UPDATE fleet_leases SET epoch = :e"), {"e": epoch})
+            for tenant in ("t1", "t2") if epoch == 1 else ("t1",):
+                Leases.fence(connection, Lease(tenant, "a", epoch), 1, None)
+    with fleet_engine.begin() as connection:  # all of them an hour old but t1's newest
+        connection.execute(
+            sa.text("UPDATE fleet_writes SET at = at - interval '1 hour' WHERE epoch < 3")
+        )
+        connection.execute(sa.text("UPDATE fleet_lease_log SET at = at - interval '1 hour'"))
+        connection.execute(
+            sa.text(
+                "INSERT INTO fleet_lease_log (tenant_id, owner, epoch, at) VALUES "
+                "('t1', 'a', 3, clock_timestamp())"
+            )
+        )
+    assert a.prune(7200) == 0  # nothing is older than two hours
+    assert a.prune(60) == 3  # t1's writes of epochs 1 and 2, and t1's first claim
+    assert _log_rows(fleet_engine, "fleet_writes") == [("t2", 1), ("t1", 3)]
+    assert _log_rows(fleet_engine, "fleet_lease_log") == [("t2", 1), ("t1", 3)]
+    assert a.prune(60) == 0
+    assert set(held) == {"t1", "t2"}
+
+
+def test_an_uninstalled_tenant_is_never_claimed_again(fleet_engine: sa.Engine) -> None:
+    """The transaction that applies TENANT_UNINSTALLED marks the tenant: released, it is
+    claimed by nobody, a restarted worker included, while GET /tenants still lists it;
+    once no longer listed and listed again (installed anew), it is claimed again."""
+    tenants = ["t1", "t2"]
+    a = Leases(fleet_engine, "a", ttl=30)
+    held = a.tick(tenants, {}).claimed
+    with fleet_engine.begin() as connection:
+        lease = Lease("t1", "a", held["t1"])
+        Leases.fence(connection, lease, 1, None)
+        Leases.mark_uninstalled(connection, lease)
+    a.leave(held)
+    restarted = Leases(fleet_engine, "a2", ttl=30)
+    assert set(restarted.tick(tenants, {}).claimed) == {"t2"}
+    states = {row.tenant_id: row.state for row in fleet_status(fleet_engine)}
+    assert states == {"t1": "uninstalled", "t2": "active"}
+    # No longer listed: gone (so is t2 when its listing stops too).
+    restarted.tick(["t2"], {"t2": 1}, gone=["t1"])
+    assert {row.tenant_id: row.state for row in fleet_status(fleet_engine)}["t1"] == "gone"
+    # Listed again: active, and claimed.
+    again = Leases(fleet_engine, "b", ttl=30)
+    assert set(again.tick(tenants, {}).claimed) == {"t1"}
+    assert {row.state for row in fleet_status(fleet_engine)} == {"active"}

@@ -6,8 +6,10 @@ worker 3 has taken its tenants over, then thawed (SIGCONT). Checked afterwards:
 
 - every tenant is drained, and each one's mirror holds the last injected change;
 - each task's change is in the mirror's change feed exactly once;
-- the killed worker's tenants are written again within the lease TTL plus the
-  sandbox's redelivery delay (a batch handed to the dead worker comes back only then);
+- each of the killed worker's tenants is claimed once, only after its lease expired,
+  under the next epoch, and written by the new owner after that claim, within the
+  lease TTL plus the sandbox's redelivery delay (a batch handed to the dead worker
+  comes back only then), plus one renew interval and one idle poll interval;
 - per tenant, every committed write carries an epoch no smaller than the one before
   it, and each epoch belongs to one worker: no two workers ever held it at once;
 - the frozen worker, thawed, had writes and acks refused, and none of them committed.
@@ -19,7 +21,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -32,10 +33,17 @@ import sqlalchemy as sa
 
 from kimono_interop.fleet import create_engine
 from kimono_interop.sandbox import Sandbox
+from tests.support.fleet import fleet_run_command, sandbox_env
 
 TENANTS = 50
 TTL = 2.0
 REDELIVERY = 3.0  # the sandbox's ack_timeout
+POLL_INTERVAL = 0.05
+MAX_POLL_INTERVAL = 0.25
+#: The takeover's bound: the lease expires at most a TTL after the kill, and a batch in
+#: flight comes back at most the redelivery delay after it; on top, one renew interval
+#: (a third of the TTL: the lease round) and the longest wait between two polls.
+TAKEOVER_BOUND = TTL + REDELIVERY + TTL / 3 + MAX_POLL_INTERVAL
 
 
 def wait_for(what: str, predicate: Callable[[], bool], timeout: float = 30.0) -> float:
@@ -50,38 +58,19 @@ def wait_for(what: str, predicate: Callable[[], bool], timeout: float = 30.0) ->
 
 @contextmanager
 def worker(url: str, sandbox: Sandbox, name: str, logs: Path) -> Iterator[subprocess.Popen[str]]:
-    command = [
-        sys.executable,
-        "-m",
-        "kimono_interop.cli",
-        "fleet",
-        "run",
-        "--db",
+    command = fleet_run_command(
         url,
-        "--worker-id",
         name,
-        "--lease-ttl",
-        str(TTL),
-        "--concurrency",
-        "8",
-        "--discover-interval",
-        "1",
-        "--poll-interval",
-        "0.05",
-        "--max-poll-interval",
-        "0.25",
-        "--ack-every",
-        "25",
-    ]
-    env = {
-        **os.environ,
-        "KIMONO_BASE_URL": sandbox.url,
-        "KIMONO_CLIENT_ID": sandbox.config.client_id,
-        "KIMONO_CLIENT_SECRET": sandbox.config.client_secret,
-    }
+        lease_ttl=TTL,
+        concurrency=8,
+        discover_interval=1.0,
+        poll_interval=POLL_INTERVAL,
+        max_poll_interval=MAX_POLL_INTERVAL,
+        ack_every=25,
+    )
     with (logs / f"{name}.log").open("w") as stderr:
         process = subprocess.Popen(
-            command, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True
+            command, env=sandbox_env(sandbox), stdout=subprocess.PIPE, stderr=stderr, text=True
         )
     try:
         yield process
@@ -170,29 +159,56 @@ def test_three_workers_one_killed_one_frozen(fleet_url: str, tmp_path: Path) -> 
             assert victims
             killed_at = db_now()
             w1.kill()
+            w1.wait()
+            # w1 renews nothing more: when each of its leases expires is fixed from here.
+            expiry = dict(
+                query(
+                    "SELECT tenant_id, lease_until FROM fleet_leases "
+                    "WHERE owner = 'w1' AND tenant_id = ANY(:ids)",
+                    ids=sorted(victims),
+                )
+            )
+            assert set(expiry) == set(victims)
             wait_for(
                 "the killed worker's tenants taken over",
                 lambda: all(owners()[t][0] in ("w2", "w3") for t in victims),
                 timeout=TTL * 4,
             )
 
-            def rewritten() -> dict[str, float]:
-                rows = query(
-                    "SELECT tenant_id, min(at) FROM fleet_writes "
-                    "WHERE tenant_id = ANY(:ids) AND owner <> 'w1' AND at > :t "
-                    "GROUP BY tenant_id",
+            def takeovers() -> list[Any]:
+                """Per tenant of w1: the claim that took it from w1, and the first write
+                of the new owner under that claim's epoch."""
+                return query(
+                    "SELECT c.tenant_id, c.owner, c.epoch, c.at AS claimed_at, "
+                    "(SELECT min(w.at) FROM fleet_writes w WHERE w.tenant_id = c.tenant_id "
+                    " AND w.epoch = c.epoch AND w.owner = c.owner) AS written_at "
+                    "FROM fleet_lease_log c WHERE c.tenant_id = ANY(:ids) "
+                    "AND c.previous_owner = 'w1' AND c.at > :t",
                     ids=sorted(victims),
                     t=killed_at,
                 )
-                return {row[0]: (row[1] - killed_at).total_seconds() for row in rows}
 
             wait_for(
                 "the killed worker's tenants written again",
-                lambda: len(rewritten()) == len(victims),
-                timeout=TTL + REDELIVERY + 10,
+                lambda: (
+                    all(row.written_at is not None for row in takeovers())
+                    and len(takeovers()) == len(victims)
+                ),
+                timeout=TAKEOVER_BOUND * 4,
             )
-            takeover = max(rewritten().values())
-            assert takeover <= TTL + REDELIVERY + 2.0, takeover
+            # Each tenant was claimed once, only after w1's lease had expired, under the
+            # next epoch, and written by its new owner under that epoch after the claim.
+            rows = takeovers()
+            assert sorted(row.tenant_id for row in rows) == sorted(victims)
+            for row in rows:
+                assert row.claimed_at >= expiry[row.tenant_id], row
+                assert row.epoch == victims[row.tenant_id] + 1, row
+                assert row.claimed_at < row.written_at, row
+            takeover = max((row.written_at - killed_at).total_seconds() for row in rows)
+            claim_lag = max(
+                (row.claimed_at - expiry[row.tenant_id]).total_seconds() for row in rows
+            )
+            assert takeover <= TAKEOVER_BOUND, (takeover, TAKEOVER_BOUND)
 
             # SIGSTOP another: worker 3 takes its tenants over; then SIGCONT.
             wait_for("two workers sharing the tenants", lambda: len(held_by("w2")) >= 20)
@@ -269,7 +285,9 @@ def test_three_workers_one_killed_one_frozen(fleet_url: str, tmp_path: Path) -> 
     assert stats3["writes_refused"] == 0, stats3
     engine.dispose()
     print(
-        f"takeover {takeover:.2f} s; thawed worker refused {stats2['writes_refused']} write(s), "
-        f"{stats2['acks_refused']} ack(s); {injector.count} injected changes; "
+        f"takeover {takeover:.2f} s (bound {TAKEOVER_BOUND:.2f} s), claims at most "
+        f"{claim_lag:.2f} s after expiry; thawed worker refused "
+        f"{stats2['writes_refused']} write(s), {stats2['acks_refused']} ack(s); "
+        f"{injector.count} injected changes; "
         f"initial syncs of {TENANTS} tenants drained in {initial:.1f} s"
     )

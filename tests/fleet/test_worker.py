@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from kimono_interop.fleet import FleetStats, Worker, create_engine, fleet_status
+from kimono_interop.fleet._worker import Pool
 from kimono_interop.sandbox import Sandbox
 
 
@@ -111,3 +112,73 @@ def test_429_answers_make_every_tenant_wait(fleet_url: str) -> None:
     assert stats.rate_limited > 0
     assert worker.telemetry.counters.total("kimono.fleet.http.rate_limited") == stats.rate_limited
     assert stats.writes_refused == 0
+
+
+def test_an_uninstalled_tenant_stays_released_after_a_restart(fleet_url: str) -> None:
+    """TENANT_UNINSTALLED stops the tenant and marks it in the lease table, in the
+    transaction that applies it: a worker started afterwards never claims it, although
+    GET /tenants still lists it."""
+    with Sandbox(students=5, tenants=3, ack_timeout=3) as sandbox:
+        worker = _worker(fleet_url, sandbox)
+        target = sorted(sandbox.state.tenants)[0]
+        pushed = False
+
+        def step() -> bool:
+            nonlocal pushed
+            if not pushed and worker.discovered and sandbox.state.queue.pending() == 0:
+                sandbox.state.queue.push(target, "lifecycle_event", "TENANT_UNINSTALLED")
+                pushed = True
+                return False
+            return (
+                pushed
+                and sandbox.state.queue.pending() == 0
+                and target not in worker.runs
+                and worker.stats.released >= 1
+            )
+
+        _run(worker, step)
+        engine = create_engine(fleet_url)
+        try:
+            states = {row.tenant_id: row.state for row in fleet_status(engine)}
+        finally:
+            engine.dispose()
+        assert states.pop(target) == "uninstalled"
+        assert set(states.values()) == {"active"}
+
+        restarted = _worker(fleet_url, sandbox)
+        rounds = 0
+
+        def settled() -> bool:
+            nonlocal rounds
+            rounds += 1  # the lease loop asks once per round
+            return restarted.stats.claimed >= 2 and rounds > 4
+
+        stats = _run(restarted, settled)
+    assert stats.claimed == 2 and target in sandbox.state.tenants
+
+
+def test_the_pool_lets_a_just_claimed_tenant_go_first() -> None:
+    """Waiters take free slots in order, except urgent ones (a tenant just claimed),
+    which go first; a waiter cancelled leaves no slot taken."""
+
+    async def main() -> tuple[list[str], int]:
+        pool = Pool(1)
+        order: list[str] = []
+
+        async def take(name: str, urgent: bool) -> None:
+            async with pool.slot(urgent=urgent):
+                order.append(name)
+                await anyio.sleep(0.01)
+
+        async with anyio.create_task_group() as group, pool.slot():
+            group.start_soon(take, "a", False)
+            group.start_soon(take, "b", False)
+            await anyio.sleep(0.02)
+            with anyio.move_on_after(0.01):
+                await take("cancelled", False)
+            group.start_soon(take, "claimed", True)
+            await anyio.sleep(0.02)
+        return order, pool.used
+
+    order, used = anyio.run(main)
+    assert order == ["claimed", "a", "b"] and used == 0

@@ -92,6 +92,13 @@ def fleet() -> None:
     show_default=True,
     help="Seconds one tenant's cycle may take before /healthz fails.",
 )
+@click.option(
+    "--writes-retention",
+    type=click.FloatRange(min=0, min_open=True),
+    default=3600.0,
+    show_default=True,
+    help="Seconds the logs of writes and claims are kept (each tenant's newest always).",
+)
 @click.pass_obj
 def run(settings: Settings, /, db: str, **options: Any) -> None:
     """Serve this worker's share of the tenants until SIGTERM or Ctrl-C."""

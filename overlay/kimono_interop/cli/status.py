@@ -1,7 +1,8 @@
 """The ``status`` command: each tenant of a fleet, its owner, epoch and progress.
 
-Exit codes for probes: 0 every tenant is held by a live lease (and, with ``--max-lag``,
-none lags more); 1 some tenant is not (or its lag is too large), or there are no
+Exit codes for probes: 0 every active tenant is held by a live lease (and, with
+``--max-lag``, none lags more; uninstalled tenants and those GET /tenants no longer lists
+are shown, not counted); 1 some tenant is not (or its lag is too large), or there are no
 tenants; 3 the database cannot be read.
 """
 
@@ -63,7 +64,9 @@ def status(db: str, as_json: bool, max_lag: float | None) -> None:
         for row in rows:
             table.add_row(
                 row.tenant_id,
-                (row.owner or "-") + ("" if row.held else " (expired)" if row.owner else ""),
+                (row.owner or "-")
+                + ("" if row.held else " (expired)" if row.owner else "")
+                + ("" if row.state == "active" else f" ({row.state})"),
                 str(row.epoch),
                 "-" if row.last_sequence is None else str(row.last_sequence),
                 "yes" if row.sync_in_progress else "",
@@ -71,7 +74,7 @@ def status(db: str, as_json: bool, max_lag: float | None) -> None:
                 "-" if row.lag is None else f"{row.lag:.1f}",
             )
         out().print(table)
-    unheld = [row for row in rows if not row.held]
+    unheld = [row for row in rows if not row.held and row.state == "active"]
     lagging = [row for row in rows if max_lag is not None and (row.lag or 0) > max_lag]
     if not rows or unheld or lagging:
         raise click.exceptions.Exit(EXIT_ERROR)

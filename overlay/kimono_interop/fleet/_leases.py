@@ -43,6 +43,9 @@ class Tick:
     live_workers: int = 1
     share: int = 0
     surplus: int = 0
+    #: seconds until the first lease another worker holds (of these tenants) expires;
+    #: None when there is none
+    next_expiry: float | None = None
 
 
 _RENEW = sa.text(
@@ -52,7 +55,7 @@ _RENEW = sa.text(
 )
 _CANDIDATES = sa.text(
     "SELECT tenant_id FROM fleet_leases WHERE tenant_id = ANY(:ids) "
-    "AND NOT (tenant_id = ANY(:busy)) "
+    "AND NOT (tenant_id = ANY(:busy)) AND state = 'active' "
     "AND (owner IS NULL OR lease_until IS NULL OR lease_until <= clock_timestamp()) "
     "ORDER BY lease_until NULLS FIRST, tenant_id LIMIT :want FOR UPDATE SKIP LOCKED"
 )
@@ -62,6 +65,11 @@ _CLAIM = sa.text(
     "acquired_at = clock_timestamp() "
     "FROM (SELECT tenant_id, owner AS previous FROM fleet_leases WHERE tenant_id = ANY(:ids)) p "
     "WHERE l.tenant_id = p.tenant_id RETURNING l.tenant_id, l.epoch, p.previous"
+)
+_NEXT_EXPIRY = sa.text(
+    "SELECT EXTRACT(EPOCH FROM min(lease_until) - clock_timestamp()) FROM fleet_leases "
+    "WHERE tenant_id = ANY(:ids) AND owner <> :me AND lease_until > clock_timestamp() "
+    "AND state = 'active'"
 )
 _FENCE = sa.text(
     "SELECT epoch FROM fleet_leases WHERE tenant_id = :tenant AND owner = :owner "
@@ -93,12 +101,15 @@ class Leases:
         release: Mapping[str, int] | None = None,
         polled: Sequence[Mapping[str, object]] = (),
         claim: bool = True,
+        gone: Collection[str] = (),
     ) -> Tick:
         """One round, in one transaction: heartbeat, register new tenants, renew what is
         ``held`` (tenant -> epoch), release ``release``, and claim up to the fair share
         (``ceil(tenants / live workers)``) of the tenants nobody holds or whose lease
         expired, skipping rows another worker is claiming (``FOR UPDATE SKIP LOCKED``)
-        and the ``busy`` ones (still winding down here)."""
+        and the ``busy`` ones (still winding down here), and any tenant whose state is not
+        ``active``. ``gone``: tenants GET /tenants stopped listing (state ``gone``, until
+        listed again)."""
         me = self.worker_id
         tick = Tick()
         with self.engine.begin() as connection:
@@ -121,6 +132,24 @@ class Leases:
                         "SELECT unnest(CAST(:ids AS varchar[])), 0 ON CONFLICT DO NOTHING"
                     ),
                     {"ids": sorted(new)},
+                )
+                # Listed again after it was gone: active again (an uninstalled one is not).
+                # Not ON CONFLICT DO UPDATE: that locks every row, even one a write holds.
+                connection.execute(
+                    sa.text(
+                        "UPDATE fleet_leases SET state = 'active', state_at = clock_timestamp() "
+                        "WHERE tenant_id = ANY(:ids) AND state = 'gone'"
+                    ),
+                    {"ids": sorted(new)},
+                )
+            gone = sorted(set(gone) - known)
+            if gone:
+                connection.execute(
+                    sa.text(
+                        "UPDATE fleet_leases SET state = 'gone', state_at = clock_timestamp() "
+                        "WHERE tenant_id = ANY(:ids) AND state <> 'gone'"
+                    ),
+                    {"ids": gone},
                 )
             if release:
                 connection.execute(
@@ -184,6 +213,13 @@ class Leases:
                             )
                         )
             tick.surplus = max(0, mine - tick.share)
+            # A live owner renews every third of the TTL, so its leases keep at least two
+            # thirds of it: one due within the next round is a dead or frozen owner's,
+            # and the caller comes back right when it expires rather than a round later.
+            if claim and known:
+                due = connection.scalar(_NEXT_EXPIRY, {"ids": sorted(known), "me": me})
+                if due is not None:
+                    tick.next_expiry = max(0.0, float(due))
             connection.execute(
                 sa.text(
                     "DELETE FROM fleet_workers "
@@ -236,6 +272,40 @@ class Leases:
             ),
             {"tenant": lease.tenant_id, "sequence": last_sequence},
         )
+
+    @staticmethod
+    def mark_uninstalled(connection: sa.Connection, lease: Lease) -> None:
+        """Inside the transaction that applies a ``TENANT_UNINSTALLED`` task (after
+        :meth:`fence`): the tenant is never claimed again, by any worker, restarted or
+        not, unless GET /tenants stops listing it and then lists it again."""
+        connection.execute(
+            sa.text(
+                "UPDATE fleet_leases SET state = 'uninstalled', state_at = clock_timestamp() "
+                "WHERE tenant_id = :tenant AND owner = :owner AND epoch = :epoch"
+            ),
+            {"tenant": lease.tenant_id, "owner": lease.owner, "epoch": lease.epoch},
+        )
+
+    def prune(self, retention: float, *, limit: int = 10_000) -> int:
+        """Delete rows of ``fleet_writes`` and ``fleet_lease_log`` older than ``retention``
+        seconds, except each tenant's newest (at most ``limit`` of each per call, skipping
+        rows another worker is deleting); returns how many went. The fence never reads
+        these logs: they are the audit trail, and a bounded one."""
+        deleted = 0
+        with self.engine.begin() as connection:
+            for table in ("fleet_writes", "fleet_lease_log"):
+                result = connection.execute(
+                    sa.text(
+                        f"DELETE FROM {table} WHERE id IN (SELECT o.id FROM {table} o "
+                        "WHERE o.at < clock_timestamp() - make_interval(secs => :keep) "
+                        f"AND EXISTS (SELECT 1 FROM {table} n "
+                        "WHERE n.tenant_id = o.tenant_id AND n.id > o.id) "
+                        "ORDER BY o.at LIMIT :limit FOR UPDATE SKIP LOCKED)"
+                    ),
+                    {"keep": retention, "limit": limit},
+                )
+                deleted += max(0, result.rowcount)
+        return deleted
 
     def check(self, lease: Lease, *, margin: float = 0.0) -> bool:
         """Whether ``lease`` is still held, for at least ``margin`` more seconds (before acks)."""

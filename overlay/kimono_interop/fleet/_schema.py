@@ -1,9 +1,12 @@
 """The fleet's tables as SQLAlchemy Core objects (``migrations/`` creates them).
 
 ``fleet_leases``: who serves each tenant (``owner``), under which ``epoch`` (raised at
-every change of owner), until when. ``fleet_workers``: each worker's heartbeat.
+every change of owner), until when, and its ``state`` (``active``; ``uninstalled``:
+never claimed again; ``gone``: no longer listed by GET /tenants). ``fleet_workers``:
+each worker's heartbeat.
 ``fleet_writes``: one row per committed apply transaction, with the lease it was made
-under (the audit trail of the fencing). ``fleet_lease_log``: every claim.
+under (the audit trail of the fencing). ``fleet_lease_log``: every claim. Rows of
+these two older than the retention are pruned, except each tenant's newest.
 ``fleet_progress``: per tenant, what the status command shows.
 """
 
@@ -23,6 +26,8 @@ leases = sa.Table(
     sa.Column("epoch", sa.BigInteger, nullable=False),
     sa.Column("lease_until", TIME),
     sa.Column("acquired_at", TIME),
+    sa.Column("state", sa.String(16), nullable=False, server_default="active"),
+    sa.Column("state_at", TIME),
 )
 
 workers = sa.Table(

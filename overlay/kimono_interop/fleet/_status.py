@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 _QUERY = sa.text(
     """
-    SELECT l.tenant_id, l.owner, l.epoch, l.lease_until,
+    SELECT l.tenant_id, l.owner, l.epoch, l.lease_until, l.state,
            (l.owner IS NOT NULL AND l.lease_until > clock_timestamp()) AS held,
            p.last_sequence, p.polled_at, p.caught_up_at, p.committed_at,
            EXISTS (SELECT 1 FROM mirror_syncs s
@@ -31,7 +31,9 @@ _QUERY = sa.text(
 @dataclass(frozen=True)
 class TenantStatus:
     """One tenant as the fleet sees it. ``lag``: seconds since its queue was last seen
-    empty (0: caught up at the last poll; None: never polled)."""
+    empty (0: caught up at the last poll; None: never polled). ``state``: ``active``,
+    ``uninstalled`` or ``gone`` (no longer listed by GET /tenants); only an active tenant
+    is claimed."""
 
     tenant_id: str
     owner: str | None
@@ -44,6 +46,7 @@ class TenantStatus:
     lag: float | None
     polled_at: datetime | None
     committed_at: datetime | None
+    state: str = "active"
 
     def as_json(self) -> dict[str, Any]:
         out = asdict(self)
@@ -70,6 +73,7 @@ def fleet_status(engine: sa.Engine) -> list[TenantStatus]:
             lag=None if row.lag is None else round(float(row.lag), 3),
             polled_at=row.polled_at,
             committed_at=row.committed_at,
+            state=str(row.state),
         )
         for row in rows
     ]

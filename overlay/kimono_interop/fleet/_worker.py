@@ -9,6 +9,7 @@ discovery loop lists the tenants (``GET /tenants``) every ``discover_interval``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import logging
@@ -17,7 +18,8 @@ import random
 import socket
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -40,6 +42,9 @@ from ._store import create_engine, migrate
 from ._telemetry import Telemetry, request_id
 
 log = logging.getLogger("kimono_interop.fleet")
+
+#: Seconds after another worker's lease expires that the lease loop comes back to claim it.
+EXPIRY_MARGIN = 0.05
 
 
 class TenantLog(logging.LoggerAdapter):  # type: ignore[type-arg]
@@ -75,6 +80,7 @@ class FleetStats:
     rate_limited: int = 0
     tenants_discovered: int = 0
     tenants_removed: int = 0
+    pruned: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -94,6 +100,47 @@ class RateGate:
         pause = self.not_before - time.monotonic()
         if pause > 0:
             await anyio.sleep(pause)
+
+
+class Pool:
+    """At most ``capacity`` tenants in a cycle at once. Waiters take the free slots in
+    order of arrival, except that urgent ones (a tenant just claimed, until its first
+    batch) go before every other: a tenant taken over from a dead worker has waited a
+    whole lease TTL already, and must not wait for a round of every other tenant too."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.used = 0
+        self._urgent: deque[anyio.Event] = deque()
+        self._waiting: deque[anyio.Event] = deque()
+
+    @contextlib.asynccontextmanager
+    async def slot(self, *, urgent: bool = False) -> AsyncIterator[None]:
+        if self.used < self.capacity and not self._urgent and not self._waiting:
+            self.used += 1
+        else:
+            turn = anyio.Event()
+            queue = self._urgent if urgent else self._waiting
+            queue.append(turn)
+            try:
+                await turn.wait()
+            except BaseException:
+                if turn.is_set():  # handed a slot while being cancelled: pass it on
+                    self._release()
+                else:
+                    queue.remove(turn)
+                raise
+        try:
+            yield
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        queue = self._urgent or self._waiting
+        if queue:
+            queue.popleft().set()  # the slot goes to the next waiter, still in use
+        else:
+            self.used -= 1
 
 
 class FleetTransport(httpx.AsyncBaseTransport):
@@ -150,12 +197,23 @@ class FleetTransport(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
+def is_uninstall(task: TaskView) -> bool:
+    """Whether ``task`` says the tenant was uninstalled (``TENANT_UNINSTALLED``)."""
+    if task.kind != TaskKind.LIFECYCLE:
+        return False
+    names = (task.action.value if task.action else "", task.event_type or "")
+    return any("UNINSTALL" in str(name).upper() for name in names)
+
+
 def fenced_applier(engine: sa.Engine, lease: Lease, **options: Any) -> Applier:
-    """The mirror's applier, with the lease checked first in each apply transaction."""
+    """The mirror's applier, with the lease checked first in each apply transaction; a
+    ``TENANT_UNINSTALLED`` task marks the tenant uninstalled in that same transaction."""
 
     def fence(connection: sa.Connection, tasks: Sequence[TaskView]) -> None:
         sequences = [task.sequence for task in tasks if task.sequence is not None]
         Leases.fence(connection, lease, len(tasks), max(sequences) if sequences else None)
+        if any(is_uninstall(task) for task in tasks):
+            Leases.mark_uninstalled(connection, lease)
 
     return Applier(engine, default_tenant=lease.tenant_id, fence=fence, **options)
 
@@ -177,6 +235,8 @@ class TenantRun:
     caught_up_at: datetime | None = None
     reported: tuple[datetime | None, datetime | None] = (None, None)
     oldest_unacked: float | None = None
+    #: just claimed, no batch handled yet: goes first in the pool
+    urgent: bool = True
 
     def stop(self, *, release: bool) -> None:
         self.stopping = True
@@ -209,6 +269,7 @@ class Worker:
         max_attempts: int = 5,
         stuck_after: float = 120.0,
         ready_window: float = 120.0,
+        writes_retention: float = 3600.0,
         health_port: int | None = None,
         health_host: str = "127.0.0.1",
         tracer_provider: trace.TracerProvider | None = None,
@@ -217,8 +278,8 @@ class Worker:
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
-        if lease_ttl <= 0 or discover_interval <= 0:
-            raise ValueError("lease_ttl and discover_interval must be positive")
+        if lease_ttl <= 0 or discover_interval <= 0 or writes_retention <= 0:
+            raise ValueError("lease_ttl, discover_interval and writes_retention must be positive")
         self.worker_id = worker_id or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.concurrency = concurrency
         self.lease_ttl = lease_ttl
@@ -229,6 +290,9 @@ class Worker:
         self.max_poll_interval = max_poll_interval
         self.stuck_after = stuck_after
         self.ready_window = ready_window
+        self.writes_retention = writes_retention
+        #: seconds between two prunings of the writes and claims logs
+        self.prune_interval = min(60.0, writes_retention / 2)
         self.health_port = health_port
         self.health_host = health_host
         self.health_server: HealthServer | None = None
@@ -259,8 +323,9 @@ class Worker:
         self.runs: dict[str, TenantRun] = {}
         self._clients: dict[str, AsyncKimonoClient] = {}
         self._uninstalled: set[str] = set()
+        self._gone: set[str] = set()  # no longer listed, not yet recorded as such
         self._to_release: dict[str, int] = {}
-        self._pool = anyio.CapacityLimiter(concurrency)
+        self._pool = Pool(concurrency)
         self._db = anyio.CapacityLimiter(concurrency)
         self._lease_limiter = anyio.CapacityLimiter(1)
         self._stopping = False
@@ -270,6 +335,8 @@ class Worker:
         self.loop_beat = time.monotonic()
         self.last_poll_ok = 0.0
         self.started = time.monotonic()
+        self._pruning = False
+        self._pruned_at = 0.0
 
     # -- lifecycle -------------------------------------------------------------------------
     def stop(self) -> None:
@@ -321,6 +388,7 @@ class Worker:
                 continue
             for tenant in set(self.tenants) - set(found):
                 self.stats.tenants_removed += 1
+                self._gone.add(tenant)
                 log.info("tenant %s is no longer listed: releasing it", tenant)
                 if tenant in self.runs:
                     self.runs[tenant].stop(release=True)
@@ -345,9 +413,16 @@ class Worker:
                 break
             self.loop_beat = time.monotonic()
             self.update_gauges()
+            wait = period
             if self.discovered:
-                await self._lease_round()
-            await self._sleep(period)
+                expiry = await self._lease_round()
+                if expiry is not None:
+                    # Another worker's lease expires before the next round: claim it then.
+                    wait = min(period, expiry + EXPIRY_MARGIN)
+                if not self._pruning and time.monotonic() - self._pruned_at >= self.prune_interval:
+                    self._pruning = True
+                    self._group.start_soon(self._prune)
+            await self._sleep(wait)
         for run in self.runs.values():
             run.stop(release=True)
         with anyio.move_on_after(max(5.0, self.ack_interval)):
@@ -355,7 +430,8 @@ class Worker:
                 await anyio.sleep(0.05)
         self._group.cancel_scope.cancel()
 
-    async def _lease_round(self) -> None:
+    async def _lease_round(self) -> float | None:
+        """One lease round; returns the seconds until another worker's lease expires."""
         runs = self.runs
         for tenant in list(runs):
             run = runs[tenant]
@@ -374,6 +450,7 @@ class Worker:
                 )
                 run.reported = (run.polled_at, run.caught_up_at)
         release = dict(self._to_release)
+        gone = set(self._gone)
         try:
             tick = await anyio.to_thread.run_sync(
                 lambda: self.leases.tick(
@@ -383,6 +460,7 @@ class Worker:
                     release=release,
                     polled=polled,
                     claim=not self._stopping,
+                    gone=gone,
                 ),
                 # Not the apply's limiter: renewals never wait behind busy tenants.
                 limiter=self._lease_limiter,
@@ -390,7 +468,8 @@ class Worker:
         except sa.exc.SQLAlchemyError as exc:
             self.stats.db_errors += 1
             log.warning("the lease round failed (%s); trying again", type(exc).__name__)
-            return
+            return None
+        self._gone -= gone
         for tenant in release:
             self._to_release.pop(tenant, None)
             self.stats.released += 1
@@ -417,6 +496,21 @@ class Worker:
         self.telemetry.gauge(
             "kimono.fleet.leases.held", sum(1 for run in runs.values() if not run.stopping)
         )
+        return tick.next_expiry
+
+    async def _prune(self) -> None:
+        """Delete what the writes and claims logs hold beyond the retention (in the
+        background: renewals never wait for it)."""
+        try:
+            self.stats.pruned += await anyio.to_thread.run_sync(
+                self.leases.prune, self.writes_retention
+            )
+        except sa.exc.SQLAlchemyError as exc:
+            self.stats.db_errors += 1
+            log.warning("pruning the fleet's logs failed (%s)", type(exc).__name__)
+        finally:
+            self._pruning = False
+            self._pruned_at = time.monotonic()
 
     # -- one tenant ------------------------------------------------------------------------
     def _tenant_client(self, tenant: str) -> AsyncKimonoClient:
@@ -427,8 +521,7 @@ class Worker:
         return client
 
     def _on_other(self, task: TaskView) -> object:
-        action = str(task.event_type or (task.action.value if task.action else "")).upper()
-        if task.kind == TaskKind.LIFECYCLE and "UNINSTALL" in action and task.tenant_id:
+        if is_uninstall(task) and task.tenant_id:
             self._uninstalled.add(task.tenant_id)
         return None
 
@@ -441,7 +534,7 @@ class Worker:
                 if tenant not in self.tenants or tenant in self._uninstalled:
                     run.stop(release=True)
                     break
-                async with self._pool:
+                async with self._pool.slot(urgent=run.urgent):
                     if run.stopping:
                         break
                     run.busy_since = time.monotonic()
@@ -530,6 +623,7 @@ class Worker:
                 return True
         self.telemetry.record("kimono.fleet.batch.duration", time.monotonic() - received)
         run.oldest_unacked = None
+        run.urgent = False
         return True
 
     def _count(
