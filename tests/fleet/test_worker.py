@@ -78,7 +78,8 @@ def test_one_worker_drains_every_tenant_and_releases_them(fleet_url: str) -> Non
 def test_a_tenant_no_longer_listed_is_released(
     fleet_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """A tenant that GET /tenants no longer lists (uninstalled) is stopped and released."""
+    """A tenant that GET /tenants no longer lists (uninstalled) is stopped and released,
+    and marked gone in the lease table."""
     caplog.set_level(logging.INFO, "kimono_interop.fleet")
     with Sandbox(students=5, tenants=3, ack_timeout=3) as sandbox:
         worker = _worker(fleet_url, sandbox)
@@ -96,6 +97,12 @@ def test_a_tenant_no_longer_listed_is_released(
         stats = _run(worker, step)
     assert stats.tenants_removed == 1 and stats.released >= 1
     assert any("no longer listed" in record.getMessage() for record in caplog.records)
+    engine = create_engine(fleet_url)
+    try:
+        states = {row.tenant_id: row.state for row in fleet_status(engine)}
+    finally:
+        engine.dispose()
+    assert states.pop(gone) == "gone" and set(states.values()) == {"active"}
 
 
 def test_429_answers_make_every_tenant_wait(fleet_url: str) -> None:

@@ -1,9 +1,10 @@
 """``Worker``: one process serving its fair share of the tenants, many at once, on asyncio.
 
 One async task per held tenant polls its queue; at most ``concurrency`` of them poll,
-apply and acknowledge at the same time (the rest wait, or sleep while their queue is
-empty). Database work runs in worker threads, bounded the same way. The lease loop
-heartbeats, renews (every third of the TTL), claims and gives back tenants; the
+apply and acknowledge at the same time (the rest wait, a tenant just claimed first, or
+sleep while their queue is empty). Database work runs in worker threads, bounded the
+same way. The lease loop heartbeats, renews (every third of the TTL), claims and gives
+back tenants, and comes back early when another worker's lease is about to expire; the
 discovery loop lists the tenants (``GET /tenants``) every ``discover_interval``.
 """
 
@@ -389,6 +390,7 @@ class Worker:
             for tenant in set(self.tenants) - set(found):
                 self.stats.tenants_removed += 1
                 self._gone.add(tenant)
+                self._uninstalled.discard(tenant)  # listed again later: installed anew
                 log.info("tenant %s is no longer listed: releasing it", tenant)
                 if tenant in self.runs:
                     self.runs[tenant].stop(release=True)
