@@ -651,7 +651,7 @@ def measure_lookahead(server: BenchServer, sizes: Sizes, report: Report) -> None
     medians = {name: median(found, "walk_seconds") for name, found in runs.items()}
     best = min(medians[name] for name in medians if name.startswith("raw"))
     labels = {
-        "raw window": f"raw httpx.AsyncClient, page 0 then {ahead} ahead (as the SDK)",
+        "raw window": f"raw httpx.AsyncClient, page 0 then {ahead} ahead",
         "raw eager": f"raw, pages 0-{ahead - 1} at once, then {ahead} ahead",
         "raw workers": f"raw, {ahead} workers taking page numbers",
     }
@@ -1198,9 +1198,12 @@ def how_to_read(sizes: Sizes) -> list[str]:
         f"persons, the server waiting {s.latency_ms:.0f} ms before each page, with "
         f"{s.prefetch} requests in flight: `async for p in pager.prefetch({s.prefetch})` on an "
         "`AsyncKimonoClient`, against three raw `httpx.AsyncClient` look-aheads (page 0, then "
-        f"the next {s.prefetch} as the SDK does; pages 0-{s.prefetch - 1} at once, since raw "
-        f"code knows how pages are numbered; {s.prefetch} workers taking page numbers), each "
-        "checking that items arrive in order. Each process walks twice and times the second "
+        f"the next {s.prefetch} topped up as the loop moves on; pages 0-{s.prefetch - 1} at "
+        f"once, since raw code knows how pages are numbered; {s.prefetch} workers taking page "
+        "numbers, with no bound on the pages held), each checking that items arrive in order. "
+        f"The SDK schedules like the workers, but asks for no page past the one in hand plus "
+        f"{s.prefetch}, so it holds at most {s.prefetch + 1} pages. "
+        "Each process walks twice and times the second "
         f"walk (the first warms up the token and the connections); {s.lookahead_repeats} "
         "rounds. The target is on the best raw look-ahead; the same walk with "
         "`.as_dicts()` tells the look-ahead's own cost from the models'.",
