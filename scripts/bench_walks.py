@@ -428,7 +428,7 @@ async def raw_ahead(server: Server, page_size: int, prefetch: int, how: str, wal
     """Raw look-ahead with ``prefetch`` requests in flight while a page is walked.
 
     ``how``: ``window`` fetches page 0, then keeps the next ``prefetch`` pages under way
-    (what the SDK does); ``eager`` also starts pages 1..prefetch-1 with page 0, since it
+    (what the SDK once did); ``eager`` also starts pages 1..prefetch-1 with page 0, since it
     knows how pages are numbered; ``workers`` runs ``prefetch`` tasks that each take the
     next page number, fetch it and hand it over in order. Items are walked in order and
     checked. The first walk warms up (token, connections); the last is timed.

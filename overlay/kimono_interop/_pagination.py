@@ -26,12 +26,17 @@ every other item of every page is, and after the last page the walk raises
 given to :meth:`SyncPager.on_invalid` receives each bad item instead, and nothing
 is raised. ``as_dicts()`` checks nothing but that an item is a JSON object.
 
-:class:`AsyncPager` can also look ahead (:meth:`AsyncPager.prefetch`): while the
-caller works through page *k*, pages *k+1 .. k+n* are already on their way. The
-pager predicts their URLs from the service's own ``next`` link (which numbers
-pages with ``page``), checks each prediction against the link that actually
-arrives, and falls back to plain link-following when they disagree, so the
-items, and their order, are exactly those of the sequential walk.
+:class:`AsyncPager` can also look ahead (:meth:`AsyncPager.prefetch`): up to *n*
+requests are in flight, each for the next page number not yet asked for, started as
+soon as another ends; while the caller works through page *k*, nothing past page
+*k+n* is asked for, so at most *n+1* pages are held. The pager predicts the pages'
+requests from the walk's own: its first request when that names its ``page`` (the
+SDK's lists do, so the first *n* pages go out at once), then the service's ``next``
+link (which numbers pages with ``page``). Each prediction is checked against the
+request the walk actually makes (a page asked for by number before its link came:
+against the URL the answer came from), and the pager falls back to plain
+link-following when they disagree, so the items, and their order, are exactly those
+of the sequential walk.
 
 About 600 lines: the walk (``_Walk``), its checks and checkpoints, and the
 two pagers that drive it are one piece; apart, each would import the others' privates.
@@ -41,9 +46,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 import httpx
@@ -444,7 +449,12 @@ class AsyncPager(_BasePager[T, AsyncFetch]):
     def prefetch(self, pages: int) -> AsyncPager[T]:
         """The same list, fetching up to ``pages`` pages ahead of the caller, in order.
 
-        Holds up to ``pages + 1`` pages in memory. ``prefetch(0)`` is the plain walk.
+        Up to ``pages`` requests are in flight, each started as soon as another ends;
+        nothing past the page in hand plus ``pages`` is asked for, so the walk holds up
+        to ``pages + 1`` pages in memory. The items, their order, the checkpoints and
+        the errors (raised at the page they belong to, after the items before it) are
+        those of the plain walk; leaving the walk early cancels every fetch ahead and
+        waits for them to end. ``prefetch(0)`` is the plain walk.
         The pages ahead are fetched by asyncio tasks: look-ahead needs asyncio (an
         async generator cannot hold an anyio task group open across its ``yield``).
         """
@@ -478,56 +488,19 @@ class AsyncPager(_BasePager[T, AsyncFetch]):
             walk.finish()
             return
         _require_asyncio()
-        # Look-ahead: ahead holds (predicted URL, fetch) for the pages after the current one;
-        # dropped the fetches cancelled since, awaited before the walk goes on, so that a
-        # walk never has more than prefetch + 1 requests (and connections) under way.
-        ahead: deque[tuple[str, asyncio.Future[httpx.Response]]] = deque()
-        dropped: list[asyncio.Future[httpx.Response]] = []
+        ahead = _LookAhead(self._fetch, self._prefetch)
+        await ahead.predict_from(walk.number, request)
         try:
             while request is not None:
                 if isinstance(request, KimonoError):
                     raise request
-                if ahead and request[1] is None and ahead[0][0] == request[0]:
-                    response = await ahead.popleft()[1]
-                else:
-                    _cancel(ahead, dropped)
-                    await _settle(dropped)
-                    response = await self._fetch(*request)
+                response = await ahead.take(walk.number, request)
                 page, request = walk.advance(response)
-                if isinstance(request, tuple):
-                    self._top_up(ahead, dropped, request, page.number + 1)
-                else:
-                    _cancel(ahead, dropped)
-                await _settle(dropped)
+                await ahead.predict_from(walk.number, request)
                 yield page
             walk.finish()
         finally:
-            _cancel(ahead, dropped)
-            await _settle(dropped)
-
-    def _top_up(
-        self,
-        ahead: deque[tuple[str, asyncio.Future[httpx.Response]]],
-        dropped: list[asyncio.Future[httpx.Response]],
-        request: Request,
-        number: int,
-    ) -> None:
-        """Start fetches for pages ``number .. number+prefetch-1`` that are not yet under way."""
-        target, query = request
-        if query is not None:
-            return  # no link to predict from: walk one page at a time
-        link = httpx.URL(target)
-        if link.params.get("page") != str(number):
-            _cancel(ahead, dropped)
-            return  # the service's links do not number pages: follow them one by one
-        if ahead and ahead[0][0] != target:
-            _cancel(ahead, dropped)  # a prediction was wrong; start again from the real link
-        while len(ahead) < self._prefetch:
-            page_number = number + len(ahead)
-            url = target if not ahead else str(link.copy_set_param("page", str(page_number)))
-            future = asyncio.ensure_future(self._fetch(url, None))
-            future.add_done_callback(_consume_error)
-            ahead.append((url, future))
+            await ahead.close()
 
 
 def _require_asyncio() -> None:
@@ -539,29 +512,144 @@ def _require_asyncio() -> None:
         ) from None
 
 
-def _cancel(
-    ahead: deque[tuple[str, asyncio.Future[httpx.Response]]],
-    dropped: list[asyncio.Future[httpx.Response]],
-) -> None:
-    """Cancel every fetch ahead; they go to ``dropped`` until they have ended."""
-    while ahead:
-        future = ahead.popleft()[1]
-        future.cancel()
-        dropped.append(future)
+class _LookAhead:
+    """The pages of a walk fetched ahead: up to ``workers`` requests in flight, each for
+    the next page number not yet asked for, as soon as another ends.
+
+    The consumer takes pages in order (:meth:`take`); while it waits for, or holds, page
+    *c*, no page after *c + workers* is asked for, so a walk holds at most ``workers + 1``
+    pages. Requests are predictions (:meth:`predict_from`): page *m* is the request of the
+    page the walk asks for next with ``page=m``. A prediction is used only when it is
+    the request the walk makes; otherwise every fetch ahead is cancelled and the walk
+    fetches its own request.
+    """
+
+    def __init__(self, fetch: AsyncFetch, workers: int) -> None:
+        self._fetch = fetch
+        self._workers = workers
+        #: Fetches under way or done, not yet taken: page number -> (request, fetch).
+        self._slots: dict[int, tuple[Request, asyncio.Task[httpx.Response]]] = {}
+        self._dropped: list[asyncio.Task[httpx.Response]] = []
+        self._in_flight = 0
+        self._next = 0  # the next page number to ask for
+        self._limit = -1  # no page after this one is asked for
+        self._failed_at: int | None = None  # a fetch ahead failed: nothing after it is asked
+        self._base: tuple[int, Request] | None = None  # what predictions derive from
+        self._closed = False
+
+    def predict_from(self, number: int, step: Step) -> Awaitable[None]:
+        """The walk's next page is ``number``, asked for with ``step``: predict the pages
+        after it from that request, when it numbers pages with ``page``."""
+        base: tuple[int, Request] | None = None
+        if isinstance(step, tuple):
+            target, query = step
+            page = httpx.URL(target).params.get("page") if query is None else query.get("page")
+            if page is not None and str(page) == str(number):
+                base = (number, step)
+        self._base = base
+        if base is None or self._next < number:
+            # No prediction (the walk ends, or its links do not number pages: they are
+            # followed one by one), or a fresh one: what is ahead is of no use.
+            self._cancel()
+            self._next = number
+        self._start()
+        return self._settle()
+
+    async def take(self, number: int, request: Request) -> httpx.Response:
+        """The response to ``request``, the walk's page ``number``: fetched ahead if it was
+        predicted right, else fetched now (after every fetch ahead is cancelled)."""
+        self._limit = number + self._workers
+        self._start()
+        slot = self._slots.pop(number, None)
+        if slot is not None:
+            predicted, task = slot
+            self._dropped.append(task)  # until it is awaited: close() waits for it
+            if predicted == request or (
+                predicted[1] is None and request[1] is None and _same_url(predicted[0], request[0])
+            ):
+                response = await task
+                self._dropped.remove(task)
+                return response
+            if predicted[1] is not None and request[1] is None:
+                # Asked for by number before the link to it came: the same page if the
+                # request went to the link's URL (an error, then, is not the link's).
+                await asyncio.wait((task,))
+                if not task.cancelled() and task.exception() is None:
+                    response = task.result()
+                    if _same_url(response.request.url, request[0]):
+                        self._dropped.remove(task)
+                        return response
+        self._cancel()
+        self._base = None
+        self._next = number + 1
+        await self._settle()
+        return await self._fetch(*request)
+
+    async def close(self) -> None:
+        """Cancel every fetch ahead and wait until they have ended (connections closed)."""
+        self._closed = True
+        self._cancel()
+        await self._settle()
+
+    def _start(self) -> None:
+        """Ask for the next pages while fewer than ``workers`` requests are in flight."""
+        if self._base is None or self._closed:
+            return
+        last = self._limit if self._failed_at is None else min(self._limit, self._failed_at)
+        while self._in_flight < self._workers and self._next <= last:
+            number = self._next
+            request = self._predicted(number)
+            task = asyncio.ensure_future(self._fetch(*request))
+            self._in_flight += 1
+            task.add_done_callback(partial(self._ended, number))
+            self._slots[number] = (request, task)
+            self._next += 1
+
+    def _predicted(self, number: int) -> Request:
+        assert self._base is not None
+        base, (target, query) = self._base
+        if number == base:
+            return target, query
+        if query is None:
+            return str(httpx.URL(target).copy_set_param("page", str(number))), None
+        return target, {**query, "page": number}
+
+    def _ended(self, number: int, task: asyncio.Task[httpx.Response]) -> None:
+        self._in_flight -= 1
+        # task.exception() marks the error as seen: a page past the last one may fail,
+        # and then nobody awaits it. The walk raises it if it needs the page, and needs
+        # none after it: nothing past it is asked for.
+        if (
+            not task.cancelled()
+            and task.exception() is not None
+            and (self._failed_at is None or number < self._failed_at)
+        ):
+            self._failed_at = number
+        self._start()
+
+    def _cancel(self) -> None:
+        """Cancel every fetch ahead; they stay in ``_dropped`` until they have ended."""
+        self._dropped.extend(task for _, task in self._slots.values())
+        self._slots.clear()
+        for task in self._dropped:
+            task.cancel()
+        self._failed_at = None
+
+    async def _settle(self) -> None:
+        """Wait until the cancelled fetches have ended (and closed their connections)."""
+        while self._dropped:
+            dropped, self._dropped = self._dropped, []
+            await asyncio.gather(*dropped, return_exceptions=True)
 
 
-async def _settle(dropped: list[asyncio.Future[httpx.Response]]) -> None:
-    """Wait until the cancelled fetches have ended (and closed their connections)."""
-    if dropped:
-        await asyncio.gather(*dropped, return_exceptions=True)
-        dropped.clear()
-
-
-def _consume_error(future: asyncio.Future[httpx.Response]) -> None:
-    # A page fetched ahead and then not needed may fail (e.g. past the last page);
-    # mark its error as seen. A page that is needed re-raises when awaited.
-    if not future.cancelled():
-        future.exception()
+def _same_url(a: str | httpx.URL, b: str | httpx.URL) -> bool:
+    """Whether two URLs name the same resource, their query parameters in any order."""
+    if str(a) == str(b):
+        return True
+    x, y = httpx.URL(a), httpx.URL(b)
+    return (x.scheme, x.host, x.port, x.path) == (y.scheme, y.host, y.port, y.path) and sorted(
+        x.params.multi_items()
+    ) == sorted(y.params.multi_items())
 
 
 def _as_dict(raw: Any) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, NamedTuple
@@ -88,6 +89,13 @@ _KINDS = {
 #: The kind of each event name met so far, as sent (bounded: names come from the service).
 _KIND_OF: dict[str, TaskKind] = {}
 
+#: Whether a string of 36 characters is a UUID in the canonical form (lowercase, hyphens).
+_is_canonical = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+).fullmatch
+_new = object.__new__
+_set = object.__setattr__
+
 
 def _kind_of(event_type: str | None) -> TaskKind:
     """The kind an event name (a member name, or a 3.x ``type``) stands for."""
@@ -145,18 +153,30 @@ class TaskView:
         """
         if type(raw) is not dict and not isinstance(raw, Mapping):
             return cls.unreadable(raw)
-        event_type, event = _event_of(raw)
-        view = cls.__new__(cls)
+        event_type = raw.get("type")
+        if type(event_type) is str:  # 3.x: flat (what _event_of says first, without a call)
+            event = raw
+        else:
+            event_type, event = _event_of(raw)
+        task_id = event.get("id")
+        # An id in the canonical UUID form, as the service sends them, is kept as it is
+        # without a call (what _id would do); anything else goes through _id.
+        if type(task_id) is not str or len(task_id) != 36 or not _is_canonical(task_id):
+            task_id = _id(task_id) or _id(raw.get("id"))
+        kind = _KIND_OF.get(event_type) if event_type is not None else None
+        view = _new(cls)
         # The dataclass is frozen: its fields go straight into the instance's dict. The
         # fields left out are _LazyField descriptors of the class (see below the class).
-        vars(view).update(
+        _set(
+            view,
+            "__dict__",
             {
-                "id": _id(event.get("id")) or _id(raw.get("id")),
-                "kind": _kind_of(event_type),
+                "id": task_id,
+                "kind": kind if kind is not None else _kind_of(event_type),
                 "event_type": event_type,
                 "raw": raw,
                 "_event": event,
-            }
+            },
         )
         return view
 
@@ -364,13 +384,16 @@ class Outcome(NamedTuple):
     def as_json(self) -> dict[str, Any]:
         """The acknowledgement as the ack endpoints take it: ``as_ack().to_dict()``, made
         directly (the outcome's status was checked when it was made)."""
-        status = _WIRE_STATUS.get(self.status) or self.status.value
-        ack: dict[str, Any] = {"task_id": self.task_id, "status": status}
-        if self.message is not None:
-            ack["message"] = self.message
-        if self.app_id is not None:
+        task_id, status, message, app_id = self
+        ack: dict[str, Any] = {
+            "task_id": task_id,
+            "status": _WIRE_STATUS.get(status) or status.value,
+        }
+        if message is not None:
+            ack["message"] = message
+        if app_id is not None:
             # `$sys.app_id`, as the vendor's current reference lists it (spec/: TaskAckSys).
-            ack["$sys"] = {"app_id": self.app_id}
+            ack["$sys"] = {"app_id": app_id}
         return ack
 
 

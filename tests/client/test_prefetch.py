@@ -298,3 +298,164 @@ def test_malformed_page_raises() -> None:
     )
     with pytest.raises(ResponseValidationError, match="not valid JSON"):
         asyncio.run(_collect(pager.prefetch(2)))
+
+
+class Uneven(Service):
+    """Pages answer out of order: each page's delay is given by ``delays`` (page -> s)."""
+
+    def __init__(self, total: int, size: int, delays: Callable[[int], float]) -> None:
+        super().__init__(total, size)
+        self.delays = delays
+        self.answered: list[int] = []  # page numbers, in the order their answers came
+
+    async def handle(self, request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params.get("page", "0"))
+        self.delay = self.delays(page)
+        response = await super().handle(request)
+        self.answered.append(page)
+        return response
+
+
+def test_pages_that_answer_out_of_order_are_yielded_in_order() -> None:
+    """Later pages answering first (odd pages fast, even ones slow, and page 0 slowest)
+    change nothing: every item once, in order; the answers did come out of order."""
+    service = Uneven(200, 10, lambda page: 0.05 if page == 0 else 0.02 * (1 - page % 2))
+    pager = service.pager({"page": 0, "page_size": 10})
+    assert asyncio.run(_collect(pager.prefetch(4))) == list(range(200))
+    assert service.answered != sorted(service.answered)
+
+
+def test_the_first_pages_are_asked_for_at_once_when_the_walk_numbers_them() -> None:
+    """A walk whose first request names its `page` (as every SDK list does) asks for the
+    first `prefetch` pages at once, before the first answer; without it (a service whose
+    paging is unknown yet) the first page goes alone."""
+    numbered = Uneven(95, 10, lambda page: 0.05 if page == 0 else 0.0)
+    assert asyncio.run(_collect(numbered.pager({"page": 0, "page_size": 10}).prefetch(4))) == list(
+        range(95)
+    )
+    assert numbered.answered[:3] == [1, 2, 3]  # fetched while page 0 was still on its way
+    unnumbered = Uneven(95, 10, lambda page: 0.05 if page == 0 else 0.0)
+    assert asyncio.run(_collect(unnumbered.pager().prefetch(4))) == list(range(95))
+    assert unnumbered.answered[0] == 0
+
+
+def test_pages_in_memory_never_exceed_prefetch_plus_one() -> None:
+    """However slow the caller and fast the service, no page past the one in hand plus
+    `prefetch` is asked for: at most prefetch + 1 pages are held, and at most prefetch
+    requests are in flight."""
+    service = Uneven(300, 10, lambda page: 0.001 * (page % 3))
+    worst: list[int] = []
+
+    async def slow_reader() -> list[int]:
+        got: list[int] = []
+        async for page in service.pager({"page": 0, "page_size": 10}).prefetch(3).pages():
+            await asyncio.sleep(0.01)  # the service has time to answer everything asked
+            answered_ahead = {n for n in service.answered if n > page.number}
+            worst.append(len(answered_ahead))
+            assert max(int(r.url.params["page"]) for r in service.requests) <= page.number + 3
+            got.extend(item["n"] for item in page.items)
+        return got
+
+    assert asyncio.run(slow_reader()) == list(range(300))
+    assert max(worst) == 3  # held: the page in hand and 3 ahead
+    assert service.max_in_flight <= 3
+
+
+def _strict_run(main: Callable[[], Any]) -> list[dict[str, Any]]:
+    """Run ``main()`` on a fresh loop; what the loop reported (e.g. "Task was destroyed
+    but it is pending", an exception nobody retrieved)."""
+    reports: list[dict[str, Any]] = []
+
+    async def wrapped() -> Any:
+        asyncio.get_running_loop().set_exception_handler(lambda loop, ctx: reports.append(ctx))
+        await main()
+        assert asyncio.all_tasks() == {asyncio.current_task()}  # nothing left running
+
+    asyncio.run(wrapped())
+    import gc
+
+    gc.collect()
+    return reports
+
+
+@pytest.mark.parametrize("how", ["break", "aclose", "cancel"])
+def test_leaving_early_ends_every_fetch_ahead(how: str) -> None:
+    """Breaking out of `async for` (the generator is closed when collected), closing it, or
+    cancelling the task that walks: every fetch ahead has ended, no task is left pending,
+    and the loop reports nothing."""
+    service = Uneven(1000, 10, lambda page: 0.01 + 0.005 * (page % 4))
+
+    async def main() -> None:
+        pager = service.pager({"page": 0, "page_size": 10}).prefetch(6)
+        if how == "break":
+            async for item in pager:
+                if item["n"] == 25:
+                    break
+            await asyncio.sleep(0.05)  # asyncio closes the abandoned generator in a task
+        elif how == "aclose":
+            pages = pager.pages()
+            async for _ in pages:
+                break
+            await pages.aclose()  # type: ignore[attr-defined]
+        else:
+            walking = asyncio.ensure_future(_collect(pager))
+            await asyncio.sleep(0.03)
+            walking.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await walking
+        assert service.in_flight == 0
+
+    assert _strict_run(main) == []
+    if how != "cancel":  # pages 0-2 taken at most: nothing past page 2 + 6 asked for
+        assert len(service.requests) <= 3 + 6
+
+
+def test_an_error_mid_walk_is_raised_after_the_pages_before_it() -> None:
+    """Page 3 fails at once while pages 0-2 are still on their way: the items of pages
+    0-2 come first, then the error; nothing after page 3 is asked for once it failed,
+    and no fetch is left running."""
+    service = Uneven(200, 10, lambda page: 0.0 if page == 3 else 0.03)
+    original = service.handle
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("page") == "3":
+            service.requests.append(request)
+            return httpx.Response(404, json={"code": "gone"})
+        return await original(request)
+
+    service.handle = handle  # type: ignore[method-assign]
+    seen: list[int] = []
+
+    async def main() -> None:
+        with pytest.raises(NotFoundError):
+            async for item in service.pager({"page": 0, "page_size": 10}).prefetch(5):
+                seen.append(item["n"])
+        assert service.in_flight == 0
+
+    assert _strict_run(main) == []
+    assert seen == list(range(30))
+    assert max(int(r.url.params["page"]) for r in service.requests) <= 3 + 5
+
+
+def test_pages_asked_for_by_number_are_dropped_when_the_links_are_cursors() -> None:
+    """The first pages are asked for by number at once; when the first page's link turns
+    out to be a cursor, those answers are not used (they went to other URLs): the walk
+    follows the links one by one and yields the items of the sequential walk."""
+    cursors = Service(35, 10, link=lambda page, size: f"{BASE}{PATH}?cursor=c{page}")
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        page = request.url.params.get("cursor", "c0")[1:]
+        rewritten = request.url.copy_set_param("page", page)
+        return await Service.handle(cursors, request.__class__("GET", rewritten))
+
+    client = httpx.AsyncClient(base_url=BASE, transport=httpx.MockTransport(handle))
+
+    async def fetch(target: str, query: Mapping[str, Any] | None) -> httpx.Response:
+        return await client.get(target, params=query)
+
+    pager: AsyncPager[Any] = AsyncPager(
+        fetch=fetch, path=PATH, params={"page": 0}, parse_item=lambda raw: raw, origin=ORIGIN
+    )
+    assert asyncio.run(_collect(pager.prefetch(4))) == list(range(35))
+    cursor_requests = [r for r in cursors.requests if "cursor" in r.url.params]
+    assert [r.url.params["cursor"] for r in cursor_requests] == ["c1", "c2", "c3"]

@@ -206,3 +206,55 @@ def test_an_object_marshal_cannot_write_is_kept_by_its_snapshot() -> None:
             assert fragments.page([odd], None) == expected([dict(odd)], None)
         assert fragments.page([odd], None) == expected([dict(odd)], None)
     assert len(fragments) == 1
+
+
+def test_a_warmed_roster_is_served_without_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the json renderer every roster object is rendered when the renderer is chosen
+    (or when inject adds it): serving a page renders none of them, and the bytes are
+    JSONResponse's; an object changed in place since is rendered again, and only it."""
+    from kimono_interop.sandbox import fragments as module
+
+    state = SandboxState.create(SandboxConfig(students=30, seed=4))
+    fragments = state.fragments
+    fragments.renderer = "json"
+    assert len(fragments) == state.roster.size()
+    rendered: list[Any] = []
+    real_render = module.render
+
+    def counting(obj: Any) -> bytes:
+        if isinstance(obj, dict):
+            rendered.append(obj)
+        return real_render(obj)
+
+    monkeypatch.setattr(module, "render", counting)
+    for collection in state.roster.collections():
+        objects = list(collection.values())
+        for start in range(0, len(objects), 7):
+            chunk = objects[start : start + 7]
+            assert fragments.page(chunk, "next") == expected(chunk, "next")
+    assert rendered == []
+    persons = list(state.roster.persons.values())
+    persons[3]["name"]["first"] = "Changed in place"
+    assert fragments.page(persons, None) == expected(persons, None)
+    assert [obj["$sys"]["id"] for obj in rendered] == [persons[3]["$sys"]["id"]]
+    rendered.clear()
+    replacement = {**persons[5], "email": "injected@example.edu"}
+    state.inject("UPDATE", "persons", replacement)
+    assert rendered == [replacement]  # rendered by inject (its snapshot), not by a page
+    rendered.clear()
+    persons = list(state.roster.persons.values())
+    assert fragments.page(persons, None) == expected(persons, None)
+    assert rendered == []
+
+
+def test_orjson_warms_nothing_and_a_sandbox_without_objects_warms_nothing() -> None:
+    """orjson renders whole pages: nothing is kept; a Fragments told no objects keeps none
+    until pages are served."""
+    state = SandboxState.create(SandboxConfig(students=5, seed=4))
+    if RENDERER == "orjson":
+        state.fragments.renderer = "orjson"
+        state.fragments.clear()
+        state.fragments.warm(state.roster.objects())
+        assert len(state.fragments) == 0
+    bare = Fragments(state.roster.holds, state.roster.size, renderer="json")
+    assert len(bare) == 0

@@ -127,3 +127,33 @@ def test_an_outcome_is_sent_as_its_task_ack_model_would_be(
     assert outcome.as_json() == outcome.as_ack().to_dict()
     assert list(outcome.as_json()) == list(outcome.as_ack().to_dict())
     assert all(type(value) in (str, dict) for value in outcome.as_json().values())
+
+
+@pytest.mark.parametrize(
+    ("event_id", "top_id", "expected"),
+    [
+        ("306926d0-1089-4f26-8d38-000000000000", None, "306926d0-1089-4f26-8d38-000000000000"),
+        ("306926D0-1089-4F26-8D38-00000000000A", None, "306926d0-1089-4f26-8d38-00000000000a"),
+        ("{306926d0-1089-4f26-8d38-000000000000}", None, "306926d0-1089-4f26-8d38-000000000000"),
+        ("not-a-uuid-but-thirty-six-characters", None, "not-a-uuid-but-thirty-six-characters"),
+        (42, None, "42"),
+        ("   ", "306926d0-1089-4f26-8d38-000000000001", "306926d0-1089-4f26-8d38-000000000001"),
+        (None, 7, "7"),
+        (True, None, None),
+    ],
+)
+def test_the_id_of_a_view_whatever_its_spelling(event_id: Any, top_id: Any, expected: Any) -> None:
+    """The id in its canonical form when it is a UUID in any spelling, any other string or
+    number as sent, the task's own id when the event has none; the same in 2.x and 3.x."""
+    flat: dict[str, Any] = {"schema": "3.0", "type": "data_event", "action": "ADD"}
+    nested: dict[str, Any] = {"schema": "2.0", "data_event": {"action": "ADD"}}
+    if event_id is not None:
+        flat["id"] = event_id
+        nested["data_event"]["id"] = event_id
+    if top_id is not None:
+        nested["id"] = top_id
+        if event_id is None:
+            flat["id"] = top_id
+    assert TaskView.from_raw(nested).id == expected
+    if event_id != "   ":
+        assert TaskView.from_raw(flat).id == expected

@@ -303,7 +303,10 @@ class AsyncTaskConsumer:
     async def _handle(self, task: TaskView, task_id: str) -> Outcome:
         try:
             result = await self._runtime.call(self._handler, task, self._task_timeout)
-            outcome = outcome_of_result(task_id, result)
+            # None, the usual answer, without a call: what outcome_of_result makes of it.
+            outcome = (
+                Outcome(task_id, _SUCCESS) if result is None else outcome_of_result(task_id, result)
+            )
         except Exception as exc:
             outcome = outcome_of_error(task_id, exc, unexpected=self._on_exception)
             # A RetryTask or ReauthenticateTask is the handler's answer; anything else is

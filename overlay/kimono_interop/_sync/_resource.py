@@ -74,6 +74,8 @@ def _json_value(item: _Model | dict[str, Any]) -> dict[str, Any]:
 def _encoded(body: Body) -> bytes:
     """The body as JSON, written by the SDK's one JSON writer (see ``_json``)."""
     if isinstance(body, Sequence):
+        if type(body) is list and all(type(item) is dict for item in body):
+            return _json.dumps(body)  # acks as the consumer makes them: nothing to convert
         return _json.dumps([_json_value(item) for item in body])
     return _json.dumps(_json_value(body))
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,6 +149,11 @@ class Roster:
         if not isinstance(object_id, str):
             return False
         return any(collection.get(object_id) is obj for collection in self.collections())
+
+    def objects(self) -> Iterator[dict[str, Any]]:
+        """Every object the roster holds."""
+        for collection in self.collections():
+            yield from collection.values()
 
     def size(self) -> int:
         """How many objects the roster holds."""

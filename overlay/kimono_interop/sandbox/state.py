@@ -68,7 +68,7 @@ class SandboxState:
     fragments: Fragments = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self.fragments = Fragments(self.roster.holds, self.roster.size)
+        self.fragments = Fragments(self.roster.holds, self.roster.size, objects=self.roster.objects)
 
     @classmethod
     def create(
@@ -195,6 +195,7 @@ class SandboxState:
                 collection.pop(object_id, None)
             else:
                 collection[object_id] = obj
+                self.fragments.warm((obj,))  # rendered now, not by the next list that holds it
         for tenant_id in self.tenants:
             self.queue.push(
                 tenant_id, "data_event", action, object_type=object_type, obj=obj, changes=changes
