@@ -34,7 +34,12 @@ def statements(mirror: Mirror) -> Iterator[list[str]]:
 
 
 def _reads(sent: list[str], table: str) -> list[str]:
-    return [s for s in sent if s.upper().startswith("SELECT") and f"FROM {table}" in s]
+    """The reads of ``table`` (PostgreSQL joins it to the array of keys looked up)."""
+    return [
+        s
+        for s in sent
+        if s.upper().startswith("SELECT") and (f"FROM {table}" in s or f"JOIN {table}" in s)
+    ]
 
 
 def _writes(sent: list[str], verb: str, table: str) -> list[str]:

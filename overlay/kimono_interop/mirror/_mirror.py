@@ -26,7 +26,7 @@ from ._model import (
     TaskOutcome,
     VerifyReport,
 )
-from ._store import create_engine, database_url, lock, migrate
+from ._store import create_engine, database_url, lock, lock_tenants, migrate
 from ._writes import Writes
 
 if TYPE_CHECKING:
@@ -295,10 +295,17 @@ class Mirror:
         Keep the last cursor you processed and pass it back: each change comes once.
         """
         c = t.changes
+        query = sa.select(c).where(c.c.cursor > since).order_by(c.c.cursor).limit(limit)
         with self.engine.connect() as connection:
-            rows = connection.execute(
-                sa.select(c).where(c.c.cursor > since).order_by(c.c.cursor).limit(limit)
-            ).all()
+            if connection.dialect.name == "postgresql":
+                # Wait until no write transaction is in flight: tenants' writers run side
+                # by side, and one that began earlier may commit a smaller cursor than
+                # one already committed.
+                with connection.begin():
+                    lock(connection)
+                    rows = connection.execute(query).all()
+            else:
+                rows = connection.execute(query).all()
         return [
             Change(
                 cursor=int(row.cursor),
@@ -442,7 +449,7 @@ class Mirror:
         sweep is not held.
         """
         with self.engine.begin() as connection:
-            lock(connection)
+            self._lock_sync(connection, generation)
             row = self._held(connection, generation)
             swept = self._applier.sweep(
                 Writes(connection),
@@ -461,13 +468,24 @@ class Mirror:
     def reject_sweep(self, generation: int) -> None:
         """Drop a held sweep: nothing is tombstoned. ValueError if it is not held."""
         with self.engine.begin() as connection:
-            lock(connection)
+            self._lock_sync(connection, generation)
             self._held(connection, generation)
             connection.execute(
                 sa.update(t.syncs)
                 .where(t.syncs.c.generation == generation)
                 .values(status="rejected", swept=0)
             )
+
+    @staticmethod
+    def _lock_sync(connection: sa.Connection, generation: int) -> None:
+        """Take the writer lock of the tenant of a sync (the database's if it is unknown)."""
+        tenant = connection.scalar(
+            sa.select(t.syncs.c.tenant_id).where(t.syncs.c.generation == generation)
+        )
+        if tenant is None:
+            lock(connection)
+        else:
+            lock_tenants(connection, [tenant])
 
     @staticmethod
     def _held(connection: sa.Connection, generation: int) -> sa.Row[Any]:
@@ -492,7 +510,7 @@ class Mirror:
         lists = _rest_lists(client)
         applier = self._applier
         with self.engine.begin() as connection:
-            lock(connection)
+            lock_tenants(connection, [tenant_id])
             generation = applier.open_sync(connection, tenant_id, "snapshot", None)
             writes = Writes(connection)
             o = t.objects
