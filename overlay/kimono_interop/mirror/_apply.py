@@ -112,6 +112,11 @@ def references(data: Mapping[str, Any]) -> set[tuple[str, str]]:
     return found
 
 
+_OPEN_GENERATION = "SELECT generation FROM mirror_syncs WHERE tenant_id = {} AND status = 'open'"
+_OPEN_GENERATION_SQLITE = _OPEN_GENERATION.format("?")
+_OPEN_GENERATION_PG = _OPEN_GENERATION.format("%(tenant)s")
+
+
 def _clip(text: str, limit: int = 1000) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -519,12 +524,12 @@ class Applier:
 
     @staticmethod
     def open_generation(connection: sa.Connection, tenant: str) -> int | None:
-        row = connection.execute(
-            sa.select(t.syncs.c.generation).where(
-                t.syncs.c.tenant_id == tenant, t.syncs.c.status == "open"
-            )
-        ).first()
-        return None if row is None else int(row.generation)
+        # Once per tenant and chunk: plain SQL, not compiled each time.
+        if connection.dialect.name == "postgresql":
+            row = connection.exec_driver_sql(_OPEN_GENERATION_PG, {"tenant": tenant}).first()
+        else:
+            row = connection.exec_driver_sql(_OPEN_GENERATION_SQLITE, (tenant,)).first()
+        return None if row is None else int(row[0])
 
     @staticmethod
     def open_sync(
