@@ -110,3 +110,23 @@ def test_tenant_keys_are_stable_32_bit_integers() -> None:
     assert tenant_key(TENANT_A) != tenant_key(TENANT_B)
     for tenant in (TENANT_A, TENANT_B, "", "x" * 64):
         assert -(2**31) <= tenant_key(tenant) < 2**31
+
+
+def test_what_spans_tenants_waits_for_every_writer(pg_url: str) -> None:
+    """``prune`` takes the database-wide lock exclusive: it waits for a tenant's writer."""
+    engine = sa.create_engine(pg_url)
+    gate = Gate(TENANT_A)
+    applier = _applier(engine, gate)
+    try:
+        with Mirror(engine) as mirror, ThreadPoolExecutor(2) as pool:
+            writer = pool.submit(_apply, applier, TENANT_A)
+            assert gate.entered.wait(30)
+            pruning = pool.submit(mirror.prune, changes_through=10**9)
+            with pytest.raises(TimeoutError):
+                pruning.result(timeout=1.0)
+            gate.open.set()
+            assert writer.result(timeout=30) == [Result.APPLIED]
+            assert pruning.result(timeout=30) == {"inbox": 0, "changes": 1}
+    finally:
+        gate.open.set()
+        engine.dispose()
