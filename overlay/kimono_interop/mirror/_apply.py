@@ -22,7 +22,7 @@ from .._references import ref_id
 from .._task_view import TaskKind, TaskView, outcome_of_error, outcome_of_result
 from . import _schema as t
 from ._model import FINAL_RESULTS, Change, Result, TaskOutcome
-from ._store import lock_tenants
+from ._store import lock_tenants, refresh_statistics
 from ._writes import INSERT_CHANGE, Key, Writes
 
 log = logging.getLogger("kimono_interop.mirror")
@@ -175,20 +175,22 @@ class Applier:
                         connection, tasks, isolate=False, deadline=deadline, failed=trial
                     )
                 failed.update(trial)
-                return result
+                count = None
             except _Isolate as isolate:
                 count = isolate.count
-            with connection.begin():
-                lock_tenants(connection, tenants)
-                result = self._chunk(
-                    connection,
-                    tasks,
-                    isolate=True,
-                    deadline=deadline,
-                    failed=failed,
-                    minimum=count,
-                )
-            return result
+            if count is not None:
+                with connection.begin():
+                    lock_tenants(connection, tenants)
+                    result = self._chunk(
+                        connection,
+                        tasks,
+                        isolate=True,
+                        deadline=deadline,
+                        failed=failed,
+                        minimum=count,
+                    )
+        refresh_statistics(self.engine, result.consumed)
+        return result
 
     def replay(self, task: TaskView) -> TaskOutcome:
         """Apply a parked task again, now, in its own transaction (a failure parks it again)."""
