@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import anyio
 import pytest
 import sqlalchemy as sa
 
@@ -244,7 +245,7 @@ async def test_run_async_drains_the_queue_with_acks_after_each_commit(
         seen.append((len(outcomes), len(fresh.state.queue.acks)))
 
     async with AsyncKimonoClient(**fresh.credentials) as kimono:
-        with Mirror.open(store_url) as mirror:
+        with Mirror.open(store_url) as mirror, anyio.fail_after(120):
             stats = await mirror.run_async(
                 kimono, stop_when_empty=True, ack_every=40, on_commit=on_commit
             )
@@ -265,7 +266,8 @@ async def test_run_async_drains_the_queue_with_acks_after_each_commit(
 @pytest.mark.anyio
 async def test_run_async_stops_and_counts_as_run_does(fresh: Sandbox, store_url: str) -> None:
     async with AsyncKimonoClient(**fresh.credentials) as kimono:
-        with Mirror.open(store_url) as mirror:
+        with Mirror.open(store_url) as mirror, anyio.fail_after(120):
+            assert fresh.state.queue.pending() > 30  # the second run finds the rest
             stats = await mirror.run_async(kimono, max_tasks=30, ack_every=10)
             assert (stats.stopped_by, stats.received, stats.acknowledged) == ("max_tasks", 30, 30)
             assert stats.commits == 3
