@@ -9,10 +9,11 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import anyio
 import pytest
 import sqlalchemy as sa
 
-from kimono_interop import KimonoClient
+from kimono_interop import AsyncKimonoClient, KimonoClient
 from kimono_interop.mirror import Mirror, TaskOutcome
 from kimono_interop.sandbox import Sandbox
 
@@ -231,3 +232,48 @@ def test_verify_reports_each_difference(sandbox: Sandbox, store_url: str) -> Non
         ("persons", persons[1], "missing", ()),
         ("terms", "extra-term", "extra", ()),
     }
+
+
+@pytest.mark.anyio
+async def test_run_async_drains_the_queue_with_acks_after_each_commit(
+    fresh: Sandbox, store_url: str
+) -> None:
+    _inject(fresh)
+    seen: list[tuple[int, int]] = []
+
+    def on_commit(outcomes: Sequence[TaskOutcome]) -> None:
+        seen.append((len(outcomes), len(fresh.state.queue.acks)))
+
+    async with AsyncKimonoClient(**fresh.credentials) as kimono:
+        with Mirror.open(store_url) as mirror, anyio.fail_after(120):
+            stats = await mirror.run_async(
+                kimono, stop_when_empty=True, ack_every=40, on_commit=on_commit
+            )
+            assert stats.stopped_by == "empty"
+            assert stats.parked == stats.retried == stats.unackable == 0
+            assert stats.acknowledged == stats.received == len(fresh.state.queue.acks)
+            assert stats.commits == len(seen) >= stats.batches
+            acked = 0
+            for size, before in seen:
+                assert size <= 40 and before == acked  # committed, then acknowledged
+                acked += size
+            assert set(_changes_per_task(mirror).values()) == {1}
+            assert set(_changes_per_task(mirror)) == _data_tasks(fresh)
+    with KimonoClient(**fresh.credentials) as sync_client, Mirror.open(store_url) as mirror:
+        assert mirror.verify(sync_client, tenant_id=_tenant(fresh)).ok
+
+
+@pytest.mark.anyio
+async def test_run_async_stops_and_counts_as_run_does(fresh: Sandbox, store_url: str) -> None:
+    async with AsyncKimonoClient(**fresh.credentials) as kimono:
+        with Mirror.open(store_url) as mirror, anyio.fail_after(120):
+            assert fresh.state.queue.pending() > 30  # the second run finds the rest
+            stats = await mirror.run_async(kimono, max_tasks=30, ack_every=10)
+            assert (stats.stopped_by, stats.received, stats.acknowledged) == ("max_tasks", 30, 30)
+            assert stats.commits == 3
+
+            def stop_after_commit(outcomes: Sequence[TaskOutcome]) -> None:
+                mirror.stop()
+
+            stats = await mirror.run_async(kimono, on_commit=stop_after_commit, ack_every=10)
+            assert (stats.stopped_by, stats.commits, stats.acknowledged) == ("stop()", 1, 10)

@@ -22,8 +22,8 @@ from .._references import ref_id
 from .._task_view import TaskKind, TaskView, outcome_of_error, outcome_of_result
 from . import _schema as t
 from ._model import FINAL_RESULTS, Change, Result, TaskOutcome
-from ._store import lock
-from ._writes import INSERT_CHANGE, SELECT_RECORDS, Key, Writes
+from ._store import lock_tenants, refresh_statistics
+from ._writes import INSERT_CHANGE, Key, Writes
 
 log = logging.getLogger("kimono_interop.mirror")
 
@@ -112,6 +112,11 @@ def references(data: Mapping[str, Any]) -> set[tuple[str, str]]:
     return found
 
 
+_OPEN_GENERATION = "SELECT generation FROM mirror_syncs WHERE tenant_id = {} AND status = 'open'"
+_OPEN_GENERATION_SQLITE = _OPEN_GENERATION.format("?")
+_OPEN_GENERATION_PG = _OPEN_GENERATION.format("%(tenant)s")
+
+
 def _clip(text: str, limit: int = 1000) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -160,35 +165,38 @@ class Applier:
         their later tasks are held (acked ``retry``). Failures of this chunk are added.
         """
         failed = set() if failed is None else failed
+        tenants = {task.tenant_id or self.default_tenant for task in tasks}
         with self.engine.connect() as connection:
             trial = set(failed)
             try:
                 with connection.begin():
-                    lock(connection)
+                    lock_tenants(connection, tenants)
                     result = self._chunk(
                         connection, tasks, isolate=False, deadline=deadline, failed=trial
                     )
                 failed.update(trial)
-                return result
+                count = None
             except _Isolate as isolate:
                 count = isolate.count
-            with connection.begin():
-                lock(connection)
-                result = self._chunk(
-                    connection,
-                    tasks,
-                    isolate=True,
-                    deadline=deadline,
-                    failed=failed,
-                    minimum=count,
-                )
-            return result
+            if count is not None:
+                with connection.begin():
+                    lock_tenants(connection, tenants)
+                    result = self._chunk(
+                        connection,
+                        tasks,
+                        isolate=True,
+                        deadline=deadline,
+                        failed=failed,
+                        minimum=count,
+                    )
+        refresh_statistics(self.engine, result.consumed)
+        return result
 
     def replay(self, task: TaskView) -> TaskOutcome:
         """Apply a parked task again, now, in its own transaction (a failure parks it again)."""
         assert task.id is not None
         with self.engine.begin() as connection:
-            lock(connection)
+            lock_tenants(connection, [task.tenant_id or self.default_tenant])
             connection.execute(sa.delete(t.inbox).where(t.inbox.c.task_id == task.id))
             connection.execute(sa.delete(t.attempts).where(t.attempts.c.task_id == task.id))
             result = self._chunk(
@@ -217,36 +225,40 @@ class Applier:
         if self.fence is not None:
             self.fence(connection, tasks)
         out = ChunkResult()
-        ids = [task.id for task in tasks if task.id is not None]
+        context = _Context(connection, out.held_sweeps)
+        writes = context.writes
         recorded: dict[str, TaskOutcome] = {}
         tries: dict[str, int] = {}
+        ids = [task.id for task in tasks if task.id is not None]
         if ids:
-            bulk = connection.dialect.name == "postgresql"
-            for row in connection.execute(SELECT_RECORDS[bulk], {"ids": ids}):
-                if row.status is not None:
-                    recorded[row.task_id] = TaskOutcome(
-                        row.task_id, Result.DUPLICATE, row.status, row.message
-                    )
+            for row in writes.records(ids):
+                if row[1] is not None:
+                    recorded[row[0]] = TaskOutcome(row[0], Result.DUPLICATE, row[1], row[2])
                 else:
-                    tries[row.task_id] = row.attempts
-        done: dict[str, TaskOutcome] = {}
-        context = _Context(connection, out.held_sweeps)
+                    tries[row[0]] = row[3]
+        keys = [self._key(task) for task in tasks]
         if not isolate:
-            context.writes.prefetch(
-                key for key in (self._key(task) for task in tasks) if key is not None
-            )
+            writes.prefetch(key for key in keys if key is not None)
+        done: dict[str, TaskOutcome] = {}
         for index, task in enumerate(tasks):
             out.consumed = index + 1
             if task.id is None:
                 continue
-            if task.id in recorded or task.id in done:
-                previous = recorded.get(task.id) or done[task.id]
+            previous = recorded.get(task.id) or done.get(task.id)
+            if previous is not None:
                 out.outcomes.append(
                     TaskOutcome(task.id, Result.DUPLICATE, previous.status, previous.message)
                 )
             else:
                 outcome = self._one(
-                    context, task, tries.get(task.id, 0), failed, isolate, index, replay
+                    context,
+                    task,
+                    keys[index],
+                    tries.get(task.id, 0),
+                    failed,
+                    isolate,
+                    index,
+                    replay,
                 )
                 done[task.id] = outcome
                 out.outcomes.append(outcome)
@@ -264,6 +276,7 @@ class Applier:
         self,
         context: _Context,
         task: TaskView,
+        key: Key | None,
         tried: int,
         failed: set[tuple[str, str, str]],
         isolate: bool,
@@ -272,7 +285,6 @@ class Applier:
     ) -> TaskOutcome:
         assert task.id is not None
         connection = context.connection
-        key = self._key(task)
         if key is not None and key in failed:
             return TaskOutcome(
                 task.id,
@@ -284,14 +296,14 @@ class Applier:
             if isolate:
                 try:
                     with connection.begin_nested():
-                        outcome = self._dispatch(context, task)
+                        outcome = self._dispatch(context, task, key)
                         context.writes.flush()
                 except Exception:
                     context.writes.discard()
                     context.forget_all()
                     raise
             else:
-                outcome = self._dispatch(context, task)
+                outcome = self._dispatch(context, task, key)
         except PermanentError as exc:
             if key is not None:
                 failed.add(key)
@@ -313,30 +325,33 @@ class Applier:
                 connection.execute(sa.delete(t.attempts).where(t.attempts.c.task_id == task.id))
         return outcome
 
-    def _key(self, task: TaskView) -> tuple[str, str, str] | None:
-        if task.kind is not TaskKind.DATA or not task.object_type or not task.object_id:
+    def _key(self, task: TaskView) -> Key | None:
+        if task.kind is not TaskKind.DATA:
             return None
-        return (
-            task.tenant_id or self.default_tenant,
-            object_type_of(task.object_type),
-            task.object_id,
-        )
+        object_type, object_id = task.object_type, task.object_id
+        if not object_type or not object_id:
+            return None
+        return (task.tenant_id or self.default_tenant, object_type_of(object_type), object_id)
 
     # -- bookkeeping -----------------------------------------------------------------------
     def _record(self, writes: Writes, task: TaskView, outcome: TaskOutcome) -> None:
+        # The columns of mirror_inbox, in order (Writes sends them as they are).
+        action = task.action
+        object_type = task.object_type
+        object_id = task.object_id
         writes.inbox.append(
-            {
-                "task_id": task.id,
-                "tenant_id": task.tenant_id or self.default_tenant,
-                "sequence": task.sequence,
-                "action": task.action.value[:32] if task.action is not None else None,
-                "object_type": object_type_of(task.object_type)[:64] if task.object_type else None,
-                "object_id": task.object_id[:128] if task.object_id else None,
-                "result": outcome.result,
-                "status": outcome.status,
-                "message": outcome.message,
-                "recorded_at": writes.stamp,
-            }
+            (
+                task.id,
+                task.tenant_id or self.default_tenant,
+                task.sequence,
+                action.value[:32] if action is not None else None,
+                object_type_of(object_type)[:64] if object_type else None,
+                object_id[:128] if object_id else None,
+                outcome.result,
+                outcome.status,
+                outcome.message,
+                writes.stamp,
+            )
         )
 
     def _count_attempt(
@@ -377,10 +392,10 @@ class Applier:
         return outcome
 
     # -- the changes ---------------------------------------------------------------------
-    def _dispatch(self, context: _Context, task: TaskView) -> TaskOutcome:
+    def _dispatch(self, context: _Context, task: TaskView, key: Key | None) -> TaskOutcome:
         assert task.id is not None
         if task.kind is TaskKind.DATA:
-            return self._data(context, task)
+            return self._data(context, task, key)
         if task.kind is TaskKind.SYNC:
             return self._sync(context, task)
         if self.on_other is None:
@@ -394,25 +409,25 @@ class Applier:
             raise RuntimeError(ack.message or "on_other asked for a retry")
         return TaskOutcome(task.id, Result.IGNORED, status, ack.message)
 
-    def _data(self, context: _Context, task: TaskView) -> TaskOutcome:
+    def _data(self, context: _Context, task: TaskView, key: Key | None) -> TaskOutcome:
         assert task.id is not None
         action = task.action.value.upper() if task.action is not None else None
-        if not task.object_type or not task.object_id:
+        if key is None:
             raise PermanentError("a data task without object_type or object_id")
         if action != "DELETE" and action not in UPSERTS:
             raise PermanentError(f"the action {action!r} is not one the mirror applies")
-        if action != "DELETE" and task.data is None:
+        data = task.data
+        if action != "DELETE" and data is None:
             raise PermanentError(f"{action} without the object (`data`)")
-        tenant = task.tenant_id or self.default_tenant
-        object_type = object_type_of(task.object_type)
-        if len(tenant) > 64 or len(object_type) > 64 or len(task.object_id) > 128:
+        tenant = key[0]
+        if len(tenant) > 64 or len(key[1]) > 64 or len(key[2]) > 128:
             raise PermanentError("an id or type name longer than the mirror stores")
-        key = (tenant, object_type, task.object_id)
         writes = context.writes
         state = writes.state(key)
         generation = context.generation(tenant)
         stored = state.sequence if state is not None else None
-        if stored is not None and task.sequence is not None and stored >= task.sequence:
+        sequence = task.sequence
+        if stored is not None and sequence is not None and stored >= sequence:
             assert state is not None
             if (
                 generation is not None
@@ -422,25 +437,25 @@ class Applier:
             ):
                 writes.write_object(key, {"generation": generation}, exists=True)
             return TaskOutcome(task.id, Result.STALE, "success", None)
-        sequence = task.sequence if task.sequence is not None else stored
         if action == "DELETE":
             values: dict[str, Any] = {
                 "deleted": True,
-                "sequence": sequence,
+                "sequence": sequence if sequence is not None else stored,
                 "updated_at": writes.stamp,
             }
-            if task.data is not None:
-                values["data"] = dict(task.data)
+            if data is not None:
+                values["data"] = data if type(data) is dict else dict(data)
             writes.write_object(key, values, exists=state is not None)
             writes.set_links(key, set())
             op = "delete"
         else:
-            assert task.data is not None
-            data = dict(task.data)
+            assert data is not None
+            if type(data) is not dict:
+                data = dict(data)
             values = {
                 "data": data,
                 "deleted": False,
-                "sequence": sequence,
+                "sequence": sequence if sequence is not None else stored,
                 "person_type": person_type(data),
                 "updated_at": writes.stamp,
             }
@@ -449,7 +464,7 @@ class Applier:
             writes.write_object(key, values, exists=state is not None)
             writes.set_links(key, references(data))
             op = "upsert"
-        self.changed(writes, key, op, action, task.sequence, task.id, generation)
+        self.changed(writes, key, op, action, sequence, task.id, generation)
         return TaskOutcome(task.id, Result.APPLIED, "success", None)
 
     def changed(
@@ -511,12 +526,12 @@ class Applier:
 
     @staticmethod
     def open_generation(connection: sa.Connection, tenant: str) -> int | None:
-        row = connection.execute(
-            sa.select(t.syncs.c.generation).where(
-                t.syncs.c.tenant_id == tenant, t.syncs.c.status == "open"
-            )
-        ).first()
-        return None if row is None else int(row.generation)
+        # Once per tenant and chunk: plain SQL, not compiled each time.
+        if connection.dialect.name == "postgresql":
+            row = connection.exec_driver_sql(_OPEN_GENERATION_PG, {"tenant": tenant}).first()
+        else:
+            row = connection.exec_driver_sql(_OPEN_GENERATION_SQLITE, (tenant,)).first()
+        return None if row is None else int(row[0])
 
     @staticmethod
     def open_sync(

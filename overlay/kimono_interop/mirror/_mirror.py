@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import random
 import time
@@ -10,12 +11,23 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import anyio
+import anyio.to_thread
 import sqlalchemy as sa
 
 from .._exceptions import KimonoError, is_transient
-from .._task_view import TaskView
+from .._task_view import AckResult, TaskView
 from . import _schema as t
-from ._apply import Applier, OnChange, OnOther, now, object_type_of, person_type, references
+from ._apply import (
+    Applier,
+    ChunkResult,
+    OnChange,
+    OnOther,
+    now,
+    object_type_of,
+    person_type,
+    references,
+)
 from ._model import (
     Change,
     Difference,
@@ -26,11 +38,11 @@ from ._model import (
     TaskOutcome,
     VerifyReport,
 )
-from ._store import create_engine, database_url, lock, migrate
+from ._store import create_engine, database_url, lock, lock_tenants, migrate
 from ._writes import Writes
 
 if TYPE_CHECKING:
-    from .._client import KimonoClient
+    from .._client import AsyncKimonoClient, KimonoClient
 
 log = logging.getLogger("kimono_interop.mirror")
 
@@ -159,97 +171,94 @@ class Mirror:
         ``max_poll_interval``; acks of a committed chunk are retried until they go
         through. ``on_commit(outcomes)`` runs after each commit, before its acks.
         """
-        if ack_every < 1 or ack_interval <= 0:
-            raise ValueError("ack_every must be at least 1 and ack_interval positive")
-        stats = MirrorStats()
-        self._stopping = False
-        delay = poll_interval
-        outage = poll_interval
-        while not self._stopping:
-            if max_tasks is not None and stats.received >= max_tasks:
-                stats.stopped_by = "max_tasks"
-                break
+        loop = _RunLoop(self, ack_every, ack_interval, poll_interval, max_poll_interval)
+        while loop.running(max_tasks):
             try:
                 batch = client.tasks.receive(tenant_id=tenant_id, schema=schema, driver=driver)
             except KimonoError as exc:
-                if not is_transient(exc):
-                    raise
-                stats.outages += 1
-                log.warning("GET /tasks failed (%s); trying again in %.1f s", exc, outage)
-                time.sleep(random.uniform(outage / 2, outage))
-                outage = min(outage * 2, max_poll_interval)
+                time.sleep(loop.outage("GET /tasks", exc))
                 continue
-            outage = poll_interval
-            tasks = [task for task in batch if task.id is not None]
-            if len(tasks) < len(batch):
-                stats.unackable += len(batch) - len(tasks)
-                log.error(
-                    "the batch holds %d task(s) without an id: they cannot be acknowledged, "
-                    "and Kimono withholds the tenant's later tasks until they are removed",
-                    len(batch) - len(tasks),
-                )
+            tasks = loop.take(batch, max_tasks)
             if not tasks:
                 if stop_when_empty:
-                    stats.stopped_by = "stalled" if batch else "empty"
+                    loop.stats.stopped_by = "stalled" if batch else "empty"
                     break
-                time.sleep(random.uniform(delay / 2, delay))
-                delay = min(delay * 2, max_poll_interval)
+                time.sleep(loop.idle())
                 continue
-            delay = poll_interval
-            stats.batches += 1
-            if max_tasks is not None:
-                tasks = tasks[: max_tasks - stats.received]
-            stats.received += len(tasks)
             failed: set[tuple[str, str, str]] = set()
             while tasks and not self._stopping:
-                chunk = tasks[:ack_every]
                 result = self._applier.apply(
-                    chunk, deadline=time.monotonic() + ack_interval, failed=failed
+                    tasks[:ack_every], deadline=time.monotonic() + ack_interval, failed=failed
                 )
                 tasks = tasks[result.consumed :]
-                stats.commits += 1
-                stats.held_sweeps.extend(result.held_sweeps)
-                for outcome in result.outcomes:
-                    stats.count(outcome)
-                if on_commit is not None:
-                    on_commit(result.outcomes)
-                self._acknowledge(client, result.outcomes, stats, poll_interval, max_poll_interval)
-            if self._stopping and not stats.stopped_by:
-                stats.stopped_by = "stop()"
-        if not stats.stopped_by:
-            stats.stopped_by = "stop()"
-        return stats
+                acks = loop.committed(result, on_commit)
+                while acks:
+                    try:
+                        # The acks are built here, valid: sent as they are, as the consumer
+                        # sends its own (ack_many would check and copy each one first).
+                        loop.acknowledged(client.tasks._send_acks(acks))
+                        break
+                    except KimonoError as exc:
+                        time.sleep(loop.outage("sending acks", exc))
+        return loop.finish()
 
-    def _acknowledge(
+    async def run_async(
         self,
-        client: KimonoClient,
-        outcomes: Sequence[TaskOutcome],
-        stats: MirrorStats,
-        poll_interval: float,
-        max_poll_interval: float,
-    ) -> None:
-        if not outcomes:
-            return
-        acks: list[dict[str, Any]] = []
-        for outcome in outcomes:
-            ack: dict[str, Any] = {"task_id": outcome.task_id, "status": outcome.status}
-            if outcome.message is not None:
-                ack["message"] = outcome.message
-            acks.append(ack)
-        wait = poll_interval
-        while True:
+        client: AsyncKimonoClient,
+        *,
+        tenant_id: str | None = None,
+        schema: str | None = None,
+        driver: str | None = None,
+        stop_when_empty: bool = False,
+        max_tasks: int | None = None,
+        ack_every: int = 100,
+        ack_interval: float = 10.0,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 30.0,
+        on_commit: OnCommit | None = None,
+    ) -> MirrorStats:
+        """:meth:`run` with the async client: ``await mirror.run_async(async_client)``.
+
+        The same options and guarantees. The HTTP requests are awaited; each chunk's
+        transaction runs in a worker thread (the database drivers are blocking), so the
+        event loop serves other work meanwhile. Cancelled while a chunk is applied, it
+        waits for that chunk's commit (or rollback) first: its tasks are then delivered
+        again and acknowledged from the inbox, not applied twice.
+        """
+        loop = _RunLoop(self, ack_every, ack_interval, poll_interval, max_poll_interval)
+        while loop.running(max_tasks):
             try:
-                result = client.tasks.ack_many(acks)
-                break
+                batch = await client.tasks.receive(
+                    tenant_id=tenant_id, schema=schema, driver=driver
+                )
             except KimonoError as exc:
-                if not is_transient(exc):
-                    raise
-                stats.outages += 1
-                log.warning("sending acks failed (%s); trying again in %.1f s", exc, wait)
-                time.sleep(random.uniform(wait / 2, wait))
-                wait = min(wait * 2, max_poll_interval)
-        stats.acknowledged += len(result.acknowledged)
-        stats.ack_failures.update(result.failed)
+                await anyio.sleep(loop.outage("GET /tasks", exc))
+                continue
+            tasks = loop.take(batch, max_tasks)
+            if not tasks:
+                if stop_when_empty:
+                    loop.stats.stopped_by = "stalled" if batch else "empty"
+                    break
+                await anyio.sleep(loop.idle())
+                continue
+            failed: set[tuple[str, str, str]] = set()
+            while tasks and not self._stopping:
+                apply = functools.partial(
+                    self._applier.apply,
+                    tasks[:ack_every],
+                    deadline=time.monotonic() + ack_interval,
+                    failed=failed,
+                )
+                result = await anyio.to_thread.run_sync(apply)
+                tasks = tasks[result.consumed :]
+                acks = loop.committed(result, on_commit)
+                while acks:
+                    try:
+                        loop.acknowledged(await client.tasks._send_acks(acks))
+                        break
+                    except KimonoError as exc:
+                        await anyio.sleep(loop.outage("sending acks", exc))
+        return loop.finish()
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, tenant_id: str, object_type: str, object_id: str) -> StoredObject | None:
@@ -295,10 +304,17 @@ class Mirror:
         Keep the last cursor you processed and pass it back: each change comes once.
         """
         c = t.changes
+        query = sa.select(c).where(c.c.cursor > since).order_by(c.c.cursor).limit(limit)
         with self.engine.connect() as connection:
-            rows = connection.execute(
-                sa.select(c).where(c.c.cursor > since).order_by(c.c.cursor).limit(limit)
-            ).all()
+            if connection.dialect.name == "postgresql":
+                # Wait until no write transaction is in flight: tenants' writers run side
+                # by side, and one that began earlier may commit a smaller cursor than
+                # one already committed.
+                with connection.begin():
+                    lock(connection)
+                    rows = connection.execute(query).all()
+            else:
+                rows = connection.execute(query).all()
         return [
             Change(
                 cursor=int(row.cursor),
@@ -442,7 +458,7 @@ class Mirror:
         sweep is not held.
         """
         with self.engine.begin() as connection:
-            lock(connection)
+            self._lock_sync(connection, generation)
             row = self._held(connection, generation)
             swept = self._applier.sweep(
                 Writes(connection),
@@ -461,13 +477,24 @@ class Mirror:
     def reject_sweep(self, generation: int) -> None:
         """Drop a held sweep: nothing is tombstoned. ValueError if it is not held."""
         with self.engine.begin() as connection:
-            lock(connection)
+            self._lock_sync(connection, generation)
             self._held(connection, generation)
             connection.execute(
                 sa.update(t.syncs)
                 .where(t.syncs.c.generation == generation)
                 .values(status="rejected", swept=0)
             )
+
+    @staticmethod
+    def _lock_sync(connection: sa.Connection, generation: int) -> None:
+        """Take the writer lock of the tenant of a sync (the database's if it is unknown)."""
+        tenant = connection.scalar(
+            sa.select(t.syncs.c.tenant_id).where(t.syncs.c.generation == generation)
+        )
+        if tenant is None:
+            lock(connection)
+        else:
+            lock_tenants(connection, [tenant])
 
     @staticmethod
     def _held(connection: sa.Connection, generation: int) -> sa.Row[Any]:
@@ -492,7 +519,7 @@ class Mirror:
         lists = _rest_lists(client)
         applier = self._applier
         with self.engine.begin() as connection:
-            lock(connection)
+            lock_tenants(connection, [tenant_id])
             generation = applier.open_sync(connection, tenant_id, "snapshot", None)
             writes = Writes(connection)
             o = t.objects
@@ -553,6 +580,99 @@ class Mirror:
                         Difference(object_type, object_id, "different", fields)
                     )
         return report
+
+
+class _RunLoop:
+    """The bookkeeping of ``run`` and ``run_async`` (they differ only in how they wait)."""
+
+    def __init__(
+        self,
+        mirror: Mirror,
+        ack_every: int,
+        ack_interval: float,
+        poll_interval: float,
+        max_poll_interval: float,
+    ) -> None:
+        if ack_every < 1 or ack_interval <= 0:
+            raise ValueError("ack_every must be at least 1 and ack_interval positive")
+        self.mirror = mirror
+        self.stats = MirrorStats()
+        self.poll_interval = poll_interval
+        self.max_poll_interval = max_poll_interval
+        self.delay = poll_interval
+        self.wait = poll_interval
+        mirror._stopping = False
+
+    def running(self, max_tasks: int | None) -> bool:
+        if self.mirror._stopping:
+            return False
+        if max_tasks is not None and self.stats.received >= max_tasks:
+            self.stats.stopped_by = "max_tasks"
+            return False
+        return True
+
+    def outage(self, what: str, exc: KimonoError) -> float:
+        """How long to wait after a failed request (raised again unless transient)."""
+        if not is_transient(exc):
+            raise exc
+        self.stats.outages += 1
+        wait = self.wait
+        log.warning("%s failed (%s); trying again in %.1f s", what, exc, wait)
+        self.wait = min(wait * 2, self.max_poll_interval)
+        return random.uniform(wait / 2, wait)
+
+    def idle(self) -> float:
+        """How long to wait after an empty batch."""
+        delay = self.delay
+        self.delay = min(delay * 2, self.max_poll_interval)
+        return random.uniform(delay / 2, delay)
+
+    def take(self, batch: Sequence[TaskView], max_tasks: int | None) -> list[TaskView]:
+        """The tasks of a batch to apply (those with an id, up to ``max_tasks``)."""
+        self.wait = self.poll_interval
+        stats = self.stats
+        tasks = [task for task in batch if task.id is not None]
+        if len(tasks) < len(batch):
+            stats.unackable += len(batch) - len(tasks)
+            log.error(
+                "the batch holds %d task(s) without an id: they cannot be acknowledged, "
+                "and Kimono withholds the tenant's later tasks until they are removed",
+                len(batch) - len(tasks),
+            )
+        if tasks:
+            self.delay = self.poll_interval
+            stats.batches += 1
+            if max_tasks is not None:
+                tasks = tasks[: max_tasks - stats.received]
+            stats.received += len(tasks)
+        return tasks
+
+    def committed(self, result: ChunkResult, on_commit: OnCommit | None) -> list[dict[str, Any]]:
+        """Count a committed chunk; the acks to send for it."""
+        stats = self.stats
+        stats.commits += 1
+        stats.held_sweeps.extend(result.held_sweeps)
+        for outcome in result.outcomes:
+            stats.count(outcome)
+        if on_commit is not None:
+            on_commit(result.outcomes)
+        self.wait = self.poll_interval
+        acks: list[dict[str, Any]] = []
+        for outcome in result.outcomes:
+            ack: dict[str, Any] = {"task_id": outcome.task_id, "status": outcome.status}
+            if outcome.message is not None:
+                ack["message"] = outcome.message
+            acks.append(ack)
+        return acks
+
+    def acknowledged(self, result: AckResult) -> None:
+        self.stats.acknowledged += len(result.acknowledged)
+        self.stats.ack_failures.update(result.failed)
+
+    def finish(self) -> MirrorStats:
+        if not self.stats.stopped_by:
+            self.stats.stopped_by = "stop()"
+        return self.stats
 
 
 def _rest_lists(client: KimonoClient) -> dict[str, dict[str, dict[str, Any]]]:

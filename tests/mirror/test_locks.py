@@ -1,0 +1,132 @@
+"""PostgreSQL's writer locks: one per tenant, so tenants' writers run side by side."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+
+import pytest
+import sqlalchemy as sa
+
+from kimono_interop._task_view import TaskView
+from kimono_interop.mirror import Mirror, Result
+from kimono_interop.mirror._apply import Applier
+from kimono_interop.mirror._store import tenant_key
+from tests.support.postgres import database as postgres_database
+
+from .builders import data_task, new_id, person
+
+TENANT_A = "0a0a0a0a-0000-4000-8000-00000000000a"
+TENANT_B = "0b0b0b0b-0000-4000-8000-00000000000b"
+
+
+@pytest.fixture
+def pg_url(postgres_server: str) -> Iterator[str]:
+    with postgres_database(postgres_server) as url:
+        with Mirror.open(url):  # the schema
+            pass
+        yield url
+
+
+class Gate:
+    """A fence that holds the apply transactions of one tenant until it is opened."""
+
+    def __init__(self, tenant: str) -> None:
+        self.tenant = tenant
+        self.entered = threading.Event()
+        self.open = threading.Event()
+
+    def __call__(self, _connection: sa.Connection, tasks: Sequence[TaskView]) -> None:
+        if any(task.tenant_id == self.tenant for task in tasks) and not self.open.is_set():
+            self.entered.set()
+            assert self.open.wait(30), "the gate was never opened"
+
+
+def _applier(engine: sa.Engine, gate: Gate) -> Applier:
+    return Applier(
+        engine,
+        sweep_threshold=0.1,
+        max_attempts=5,
+        on_change=None,
+        on_other=None,
+        default_tenant="",
+        fence=gate,
+    )
+
+
+def _apply(applier: Applier, tenant: str) -> list[str]:
+    task = TaskView.from_raw(data_task("ADD", "persons", person(new_id()), 1, tenant=tenant))
+    return [outcome.result for outcome in applier.apply([task]).outcomes]
+
+
+def test_two_tenants_apply_side_by_side_one_tenant_in_turn(pg_url: str) -> None:
+    engine = sa.create_engine(pg_url)
+    gate = Gate(TENANT_A)
+    applier = _applier(engine, gate)
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            first: Future[list[str]] = pool.submit(_apply, applier, TENANT_A)
+            assert gate.entered.wait(30)
+            # Tenant A's transaction holds its lock: tenant B's commits meanwhile.
+            assert _apply(applier, TENANT_B) == [Result.APPLIED]
+            assert not first.done()
+            # A second writer of tenant A waits for the first (past the gate: it is
+            # the lock that holds it).
+            second: Future[list[str]] = pool.submit(_apply, applier, TENANT_A)
+            with pytest.raises(TimeoutError):
+                second.result(timeout=1.0)
+            gate.open.set()
+            assert first.result(timeout=30) == [Result.APPLIED]
+            assert second.result(timeout=30) == [Result.APPLIED]
+    finally:
+        gate.open.set()
+        engine.dispose()
+
+
+def test_the_change_feed_is_read_once_no_writer_is_in_flight(pg_url: str) -> None:
+    """A reader of the feed waits for write transactions in flight: a cursor it has read
+    past is never committed after it read."""
+    engine = sa.create_engine(pg_url)
+    gate = Gate(TENANT_A)
+    applier = _applier(engine, gate)
+    try:
+        with Mirror(engine) as mirror, ThreadPoolExecutor(2) as pool:
+            writer = pool.submit(_apply, applier, TENANT_A)
+            assert gate.entered.wait(30)
+            reader = pool.submit(mirror.changes)
+            with pytest.raises(TimeoutError):
+                reader.result(timeout=1.0)
+            gate.open.set()
+            assert writer.result(timeout=30) == [Result.APPLIED]
+            assert [change.tenant_id for change in reader.result(timeout=30)] == [TENANT_A]
+    finally:
+        gate.open.set()
+        engine.dispose()
+
+
+def test_tenant_keys_are_stable_32_bit_integers() -> None:
+    assert tenant_key(TENANT_A) == tenant_key(TENANT_A)
+    assert tenant_key(TENANT_A) != tenant_key(TENANT_B)
+    for tenant in (TENANT_A, TENANT_B, "", "x" * 64):
+        assert -(2**31) <= tenant_key(tenant) < 2**31
+
+
+def test_what_spans_tenants_waits_for_every_writer(pg_url: str) -> None:
+    """``prune`` takes the database-wide lock exclusive: it waits for a tenant's writer."""
+    engine = sa.create_engine(pg_url)
+    gate = Gate(TENANT_A)
+    applier = _applier(engine, gate)
+    try:
+        with Mirror(engine) as mirror, ThreadPoolExecutor(2) as pool:
+            writer = pool.submit(_apply, applier, TENANT_A)
+            assert gate.entered.wait(30)
+            pruning = pool.submit(mirror.prune, changes_through=10**9)
+            with pytest.raises(TimeoutError):
+                pruning.result(timeout=1.0)
+            gate.open.set()
+            assert writer.result(timeout=30) == [Result.APPLIED]
+            assert pruning.result(timeout=30) == {"inbox": 0, "changes": 1}
+    finally:
+        gate.open.set()
+        engine.dispose()
