@@ -64,3 +64,33 @@ def test_urls(tmp_path: Path) -> None:
     assert database_url("sqlite:///x.db") == "sqlite:///x.db"
     with pytest.raises(ValueError, match="SQLite file"):
         Mirror.open("sqlite://")
+
+
+def _open_at_once(url: str, openers: int) -> list[BaseException]:
+    """Open the mirror at ``url`` from ``openers`` threads released together."""
+    import threading
+
+    barrier = threading.Barrier(openers)
+    errors: list[BaseException] = []
+
+    def opener() -> None:
+        barrier.wait()
+        try:
+            with Mirror.open(url) as mirror, mirror.engine.connect() as connection:
+                assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=opener) for _ in range(openers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return errors
+
+
+def test_openers_of_one_new_sqlite_file_at_once_all_open_it(tmp_path: Path) -> None:
+    """The first opener switches a new file to WAL; SQLite refuses that switch at once
+    (no busy wait) while another opener holds the file, so it is retried."""
+    for round_ in range(10):
+        assert _open_at_once(database_url(tmp_path / f"new-{round_}.db"), 4) == []

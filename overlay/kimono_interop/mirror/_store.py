@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import io
 import logging
+import sqlite3
 import threading
+import time
 import weakref
 import zlib
 from collections.abc import Iterable
@@ -32,6 +34,8 @@ from alembic.script import ScriptDirectory
 #: locks are the two-key ones (ADVISORY_LOCK, a hash of the tenant), a separate key space.
 ADVISORY_LOCK = 0x6B696D6F  # "kimo"
 VERSION_TABLE = "mirror_alembic_version"
+#: How long a SQLite connection waits for another writer, in seconds.
+SQLITE_BUSY_TIMEOUT = 30.0
 
 log = logging.getLogger("kimono_interop.mirror")
 
@@ -55,15 +59,15 @@ def create_engine(url: str) -> sa.Engine:
     if url.startswith("sqlite"):
         if url in ("sqlite://", "sqlite:///:memory:"):
             raise ValueError("a mirror needs a SQLite file (an in-memory database has no WAL)")
-        engine = sa.create_engine(url, connect_args={"timeout": 30})
+        engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT})
 
         @sa.event.listens_for(engine, "connect")
         def _connect(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT * 1000)}")
+            _use_wal(cursor)
             cursor.execute("PRAGMA synchronous=FULL")
-            cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
         @sa.event.listens_for(engine, "begin")
@@ -72,6 +76,25 @@ def create_engine(url: str) -> sa.Engine:
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _use_wal(cursor: Any) -> None:
+    """Put the file in WAL mode (it stays so: later openers only check).
+
+    Switching needs the file to itself, and SQLite answers "database is locked" at once,
+    without waiting out the busy timeout, while another connection opening the same new
+    file holds it: so the switch is retried until the busy timeout has passed.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
 
 
 def lock(connection: sa.Connection) -> None:
