@@ -18,7 +18,7 @@ from kimono_interop.fleet import (
     migrate,
     migration_sql,
 )
-from kimono_interop.fleet._store import VERSION_TABLE
+from kimono_interop.mirror._migrations import FLEET
 
 TENANTS = [f"t{i:02d}" for i in range(10)]
 
@@ -29,8 +29,10 @@ def test_the_fleet_keeps_its_own_version_table(fleet_engine: sa.Engine) -> None:
     with fleet_engine.connect() as connection:
         names = set(sa.inspect(connection).get_table_names())
         assert {"fleet_leases", "fleet_workers", "fleet_writes", "fleet_progress"} <= names
-        assert {VERSION_TABLE, "mirror_alembic_version", "mirror_objects"} <= names
-        assert connection.scalar(sa.text(f"SELECT version_num FROM {VERSION_TABLE}")) == head()
+        assert {FLEET.version_table, "mirror_alembic_version", "mirror_objects"} <= names
+        assert (
+            connection.scalar(sa.text(f"SELECT version_num FROM {FLEET.version_table}")) == head()
+        )
     assert "CREATE TABLE fleet_leases" in migration_sql()
 
 

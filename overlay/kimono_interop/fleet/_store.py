@@ -8,19 +8,13 @@ lock it held, instead of blocking the others for as long as it is frozen.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 
+from ..mirror._migrations import FLEET
 from ..mirror._store import database_url, lock
 from ..mirror._store import migrate as migrate_mirror
-
-VERSION_TABLE = "fleet_alembic_version"
 
 
 def create_engine(
@@ -47,15 +41,9 @@ def create_engine(
     )
 
 
-def _config() -> Config:
-    config = Config()
-    config.set_main_option("script_location", "kimono_interop.fleet:migrations")
-    return config
-
-
 def head() -> str | None:
     """The newest revision of the fleet's schema."""
-    return ScriptDirectory.from_config(_config()).get_current_head()
+    return FLEET.head()
 
 
 def migrate(engine: sa.Engine) -> None:
@@ -63,18 +51,9 @@ def migrate(engine: sa.Engine) -> None:
     migrate_mirror(engine)
     with engine.begin() as connection:
         lock(connection)
-        context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
-        if context.get_current_revision() == head():
-            return
-        config = _config()
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        FLEET.upgrade(connection)
 
 
 def migration_sql() -> str:
     """The SQL that creates the fleet's tables (PostgreSQL), for a DBA to run."""
-    buffer = io.StringIO()
-    config = Config(output_buffer=buffer)
-    config.set_main_option("script_location", "kimono_interop.fleet:migrations")
-    command.upgrade(config, "head", sql=True)
-    return buffer.getvalue()
+    return FLEET.sql()

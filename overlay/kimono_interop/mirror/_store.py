@@ -13,7 +13,6 @@ write transaction is in flight, so a cursor they read past is never filled in be
 
 from __future__ import annotations
 
-import io
 import logging
 import sqlite3
 import threading
@@ -25,15 +24,12 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+
+from ._migrations import MIRROR
 
 #: The key of the database-wide advisory lock (any constant: one per database). Tenants'
 #: locks are the two-key ones (ADVISORY_LOCK, a hash of the tenant), a separate key space.
 ADVISORY_LOCK = 0x6B696D6F  # "kimo"
-VERSION_TABLE = "mirror_alembic_version"
 #: How long a SQLite connection waits for another writer, in seconds.
 SQLITE_BUSY_TIMEOUT = 30.0
 
@@ -191,32 +187,16 @@ def refresh_statistics(engine: sa.Engine, applied: int) -> None:
         log.warning("could not refresh the mirror's table statistics: %s", exc)
 
 
-def _config() -> Config:
-    config = Config()
-    config.set_main_option("script_location", "kimono_interop.mirror:migrations")
-    return config
-
-
 def head() -> str | None:
     """The newest revision of the schema the package ships."""
-    return ScriptDirectory.from_config(_config()).get_current_head()
-
-
-def current(connection: sa.Connection) -> str | None:
-    """The revision a database is at (None: no mirror schema yet)."""
-    context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
-    return context.get_current_revision()
+    return MIRROR.head()
 
 
 def migrate(engine: sa.Engine) -> None:
     """Create or upgrade the schema to the newest revision, in one transaction."""
     with engine.begin() as connection:
         lock(connection)
-        if current(connection) == head():
-            return
-        config = _config()
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        MIRROR.upgrade(connection)
 
 
 def migration_sql(dialect: str = "postgresql", *, start: str | None = None) -> str:
@@ -224,9 +204,4 @@ def migration_sql(dialect: str = "postgresql", *, start: str | None = None) -> s
 
     ``dialect``: ``postgresql`` or ``sqlite``. Nothing is connected to.
     """
-    buffer = io.StringIO()
-    config = Config(output_buffer=buffer)
-    config.set_main_option("script_location", "kimono_interop.mirror:migrations")
-    config.attributes["dialect"] = dialect
-    command.upgrade(config, f"{start}:head" if start else "head", sql=True)
-    return buffer.getvalue()
+    return MIRROR.sql(dialect, start=start)
