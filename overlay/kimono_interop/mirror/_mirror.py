@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import logging
@@ -9,7 +10,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 import anyio.to_thread
@@ -40,6 +41,8 @@ from ._model import (
 )
 from ._store import create_engine, database_url, lock, lock_tenants, migrate
 from ._writes import Writes
+
+_Record = TypeVar("_Record")
 
 if TYPE_CHECKING:
     from .._client import AsyncKimonoClient, KimonoClient
@@ -315,21 +318,7 @@ class Mirror:
                     rows = connection.execute(query).all()
             else:
                 rows = connection.execute(query).all()
-        return [
-            Change(
-                cursor=int(row.cursor),
-                tenant_id=row.tenant_id,
-                object_type=row.object_type,
-                object_id=row.object_id,
-                op=row.op,
-                action=row.action,
-                sequence=row.sequence,
-                task_id=row.task_id,
-                generation=row.generation,
-                at=row.at,
-            )
-            for row in rows
-        ]
+        return _records(Change, rows, cursor=int)
 
     def status(self) -> dict[str, Any]:
         """Counts for a dashboard: live and deleted objects per type, parked tasks, held
@@ -394,21 +383,7 @@ class Mirror:
             query = query.where(p.c.replayed_at.is_(None))
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
-        return [
-            ParkedTask(
-                task_id=row.task_id,
-                tenant_id=row.tenant_id,
-                object_type=row.object_type,
-                object_id=row.object_id,
-                sequence=row.sequence,
-                error=row.error,
-                attempts=row.attempts,
-                parked_at=row.parked_at,
-                replayed_at=row.replayed_at,
-                raw=row.raw,
-            )
-            for row in rows
-        ]
+        return _records(ParkedTask, rows)
 
     def replay(self, task_id: str) -> TaskOutcome:
         """Apply a parked task again (after fixing what failed it); KeyError if not parked.
@@ -435,21 +410,7 @@ class Mirror:
             query = query.where(s.c.status == status)
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
-        return [
-            Sync(
-                generation=row.generation,
-                tenant_id=row.tenant_id,
-                origin=row.origin,
-                status=row.status,
-                types=list(row.types or []),
-                live=row.live,
-                to_sweep=row.to_sweep,
-                swept=row.swept,
-                started_at=row.started_at,
-                ended_at=row.ended_at,
-            )
-            for row in rows
-        ]
+        return _records(Sync, rows, types=lambda types: list(types or []))
 
     def approve_sweep(self, generation: int) -> int:
         """Carry out a held sweep; returns how many objects it tombstoned.
@@ -702,14 +663,21 @@ def _object_id(item: Mapping[str, Any]) -> str | None:
     return ref_id(item)
 
 
+def _records(
+    kind: type[_Record], rows: Iterable[sa.Row[Any]], **convert: Callable[[Any], Any]
+) -> list[_Record]:
+    """Rows as ``kind`` dataclasses: each field from the column of its name, through
+    ``convert[field]`` where one is given (a SQLite integer to a bool, say)."""
+    names = [f.name for f in dataclasses.fields(kind)]  # type: ignore[arg-type]
+    records = []
+    for row in rows:
+        values = row._mapping
+        fields = {name: values[name] for name in names}
+        for name, converter in convert.items():
+            fields[name] = converter(fields[name])
+        records.append(kind(**fields))
+    return records
+
+
 def _stored(row: sa.Row[Any]) -> StoredObject:
-    return StoredObject(
-        tenant_id=row.tenant_id,
-        object_type=row.object_type,
-        object_id=row.object_id,
-        data=row.data,
-        sequence=row.sequence,
-        generation=row.generation,
-        deleted=bool(row.deleted),
-        updated_at=row.updated_at,
-    )
+    return _records(StoredObject, [row], deleted=bool)[0]
