@@ -10,7 +10,9 @@ this process, and three ``kimono-interop fleet run`` processes. It measures:
 - tenants per worker once drained;
 - memory per tenant: each worker's RSS once drained, less its RSS when it made its first
   claim (imports done, no tenant served yet), divided by the tenants it holds;
-- CPU seconds of each worker, and of the rest of the machine (the sandbox, PostgreSQL);
+- CPU seconds during the drain, and from the kill to the last takeover write: of each
+  worker, of PostgreSQL (the server's processes, when this run started it), of the
+  sandbox (this process) and of the rest of the machine (other work);
 - takeover: with a change injected for every tenant every 5 s, one worker is killed
   (SIGKILL); the time until each of its tenants is written again by another worker,
   and its parts: when the lease expired, when a survivor claimed it, when the new
@@ -66,10 +68,45 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds of a process, its children that exited (reaped) and those still running:
+    for PostgreSQL's postmaster, every backend's."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    total = sum(int(v) for v in fields[11:15]) / TICK  # utime, stime, cutime, cstime
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        with contextlib.suppress(OSError):
+            total += cpu_seconds(int(child))
+    return total
+
+
 def machine_cpu_seconds() -> float:
     fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
     busy = sum(int(v) for i, v in enumerate(fields) if i not in (3, 4))  # not idle, iowait
     return busy / TICK
+
+
+def cpu_snapshot(
+    processes: dict[str, subprocess.Popen[str]], postmaster: int | None
+) -> dict[str, float]:
+    """CPU seconds so far of each live worker, PostgreSQL (when this run started it),
+    this process (the sandbox) and the whole machine; and the monotonic time."""
+    out = {name: cpu_seconds(p.pid) for name, p in processes.items() if p.poll() is None}
+    out["postgres"] = tree_cpu_seconds(postmaster) if postmaster else math.nan
+    out["sandbox"] = cpu_seconds(os.getpid())
+    out["machine"] = machine_cpu_seconds()
+    out["wall"] = time.monotonic()
+    return out
+
+
+def cpu_spent(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    """CPU seconds between two snapshots: per worker, ``workers`` in all, ``postgres``,
+    ``sandbox``, ``other`` (the rest of the machine: the system, other work), ``wall``."""
+    out = {k: round(v - before.get(k, 0.0), 2) for k, v in after.items()}
+    workers = [k for k in out if k not in ("postgres", "sandbox", "machine", "wall")]
+    out["workers"] = round(sum(out[k] for k in workers), 2)
+    pg = 0.0 if math.isnan(out["postgres"]) else out["postgres"]
+    out["other"] = round(out["machine"] - out["workers"] - pg - out["sandbox"], 2)
+    return out
 
 
 @contextlib.contextmanager
@@ -170,7 +207,9 @@ def takeover_phases(
     for tenant in victims:
         claim = claimed.get(tenant, math.nan)
         poll = polls.first(tenant, claim, delivered=False)
-        delivery = polls.first(tenant, killed, delivered=True)
+        # From the claim: a poll of the dead worker's still in flight at the kill may be
+        # answered (with a batch nobody will apply) after it.
+        delivery = polls.first(tenant, claim, delivered=True)
         out["expired"].append(expiry[tenant] - killed)
         out["ready"].append(ready[tenant] - killed)
         out["claimed"].append(claim - killed)
@@ -212,8 +251,6 @@ def main(argv: list[str] | None = None) -> None:
 
     started_all = time.monotonic()
     load = {"start": os.getloadavg()[0]}
-    machine_before = machine_cpu_seconds()
-    own_before = cpu_seconds(os.getpid())
     with (
         database(args.db) as url,
         Sandbox(
@@ -227,12 +264,20 @@ def main(argv: list[str] | None = None) -> None:
             with engine.connect() as connection:
                 return list(connection.execute(sa.text(sql), params).all())
 
+        # A cluster this run started is on this machine: its CPU can be read.
+        postmaster = None
+        if args.db is None and not os.environ.get("KIMONO_TEST_DATABASE_URL"):
+            backend = query("SELECT pg_backend_pid()")[0][0]
+            status = Path(f"/proc/{backend}/status").read_text().splitlines()
+            postmaster = int(next(line for line in status if line.startswith("PPid:")).split()[1])
+
         tasks = sandbox.state.queue.pending()
         objects = sum(len(c) for c in sandbox.state.sync_collections().values())
         env = sandbox_env(sandbox)
         names = [f"w{n + 1}" for n in range(args.workers)]
         processes: dict[str, subprocess.Popen[str]] = {}
         logs = Path(os.environ.get("TMPDIR", "/tmp"))
+        cpu_start = cpu_snapshot(processes, postmaster)
         t0 = time.monotonic()
         for name in names:
             processes[name] = subprocess.Popen(
@@ -271,8 +316,11 @@ def main(argv: list[str] | None = None) -> None:
             )
         }
         rss = {name: rss_mb(processes[name].pid) for name in names}
-        cpu = {name: cpu_seconds(processes[name].pid) for name in names}
+        cpu_drain = cpu_spent(cpu_start, cpu_snapshot(processes, postmaster))
         stored = query("SELECT count(*) FROM mirror_objects")[0][0]
+        durability = query(
+            "SELECT current_setting('fsync'), current_setting('synchronous_commit')"
+        )[0]
 
         # Takeover: a change for every tenant every 5 s, so that every tenant has work
         # when its new owner gets to it; kill one worker. (Each change is a transaction
@@ -300,6 +348,7 @@ def main(argv: list[str] | None = None) -> None:
         killed_at = query("SELECT clock_timestamp()")[0][0]
         processes[victim].kill()
         processes[victim].wait()
+        cpu_kill = cpu_snapshot(processes, postmaster)
         # The dead worker renews nothing more: its leases' expiry is fixed from here on.
         expiry = {
             row[0]: row[1].timestamp()
@@ -329,6 +378,7 @@ def main(argv: list[str] | None = None) -> None:
             args.lease_ttl + args.redelivery + 600,
         )
         written = rewritten()
+        cpu_takeover = cpu_spent(cpu_kill, cpu_snapshot(processes, postmaster))
         claimed = {
             row[0]: row[1].timestamp()
             for row in query(
@@ -366,13 +416,11 @@ def main(argv: list[str] | None = None) -> None:
             stats[name] = json.loads(out.strip().splitlines()[-1])
         engine.dispose()
     elapsed = time.monotonic() - started_all
-    machine_total = machine_cpu_seconds() - machine_before
-    own = cpu_seconds(os.getpid()) - own_before
-    workers_cpu = sum(cpu.values())
     per_tenant = [
         (rss[name] - baseline[name]) * 1024 / held[name] for name in names if held.get(name)
     ]
     figures = {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "tenants": args.tenants,
         "tasks": tasks,
         "objects_per_tenant": objects,
@@ -381,15 +429,15 @@ def main(argv: list[str] | None = None) -> None:
         "rss_mb": rss,
         "baseline_mb": baseline,
         "kb_per_tenant": statistics.mean(per_tenant) if per_tenant else 0.0,
-        "cpu_s": cpu,
-        "sandbox_cpu_s": own,
-        "machine_cpu_s": machine_total,
-        "rest_cpu_s": machine_total - workers_cpu - own,
+        "cpu_drain": cpu_drain,
+        "cpu_takeover": cpu_takeover,
         "takeover_max_s": takeover[-1],
         "phases": {k: summary(v) for k, v in phases.items()},
         "takeover_median_s": statistics.median(takeover),
         "victims": len(victims),
         "stored_objects": stored,
+        "fsync": durability[0],
+        "synchronous_commit": durability[1],
         "elapsed_s": elapsed,
         "load": {k: round(v, 1) for k, v in {**load, "end": os.getloadavg()[0]}.items()},
         "args": vars(args),
@@ -404,12 +452,28 @@ def main(argv: list[str] | None = None) -> None:
 def render(f: dict[str, Any]) -> str:
     a = f["args"]
     rate = f["tasks"] / f["drain_s"]
-    worker_cpu = sum(f["cpu_s"].values())
     held = ", ".join(f"{k}: {v}" for k, v in sorted(f["held"].items()))
     rss = ", ".join(f"{k}: {v:.0f} MB" for k, v in sorted(f["rss_mb"].items()))
-    cpu = ", ".join(f"{k}: {v:.0f} s" for k, v in sorted(f["cpu_s"].items()))
     cores = os.cpu_count() or 1
-    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+    def cpu_row(c: dict[str, float]) -> str:
+        each = ", ".join(
+            f"{k} {c[k]:.0f}"
+            for k in sorted(c)
+            if k not in ("postgres", "sandbox", "machine", "wall", "workers", "other")
+        )
+        pg = (
+            "not measured (not started by this run)"
+            if math.isnan(c["postgres"])
+            else (f"{c['postgres']:.0f} s")
+        )
+        return (
+            f"workers {c['workers']:.0f} s ({each}); PostgreSQL {pg}; sandbox "
+            f"{c['sandbox']:.0f} s; other work on the machine {c['other']:.0f} s; "
+            f"of {c['wall'] * cores:.0f} s ({c['wall']:.0f} s x {cores} CPUs)"
+        )
+
+    now = f["date"]
     drained = f"{f['drain_s']:.1f} s ({rate:,.0f} tasks/s, {f['stored_objects']:,} objects stored)"
     takeover = (
         f"median {f['takeover_median_s']:.1f} s, max {f['takeover_max_s']:.1f} s "
@@ -457,7 +521,7 @@ def render(f: dict[str, Any]) -> str:
             row("*wait:* claim after expiry", "claim_after_expiry"),
             row("*wait:* first poll after the claim", "poll_after_claim"),
             row("*wait:* batch once claimed and a task there", "delivery_after_claim_and_ready"),
-            row("*wait:* write after the batch (the serialised apply)", "write_after_delivery"),
+            row("*wait:* write after the batch (the apply)", "write_after_delivery"),
             row(
                 "*control:* the survivors' own tenants, first change after the kill to its write",
                 "control_change_to_write",
@@ -466,6 +530,52 @@ def render(f: dict[str, Any]) -> str:
     )
     tasks_10k = f["tasks"] * 10_000 // max(f["tenants"], 1)
     minutes_10k = tasks_10k / rate / 60
+    sync = f["synchronous_commit"]
+    durable_note = (
+        " (the tests' cluster):\n  a commit does not wait for the disk as on a production server"
+        if f["fsync"] == "off" or f["synchronous_commit"] == "off"
+        else ""
+    )
+    drain_cpu = f["cpu_drain"]
+    takeover_busy = f["cpu_takeover"]["machine"] / max(f["cpu_takeover"]["wall"] * cores, 0.01)
+    tk_workers, tk_pg = f["cpu_takeover"]["workers"], f["cpu_takeover"]["postgres"]
+    tk_pg = "" if math.isnan(tk_pg) else f" and PostgreSQL {tk_pg:.0f} s"
+    busy = drain_cpu["machine"] / max(drain_cpu["wall"] * cores, 0.01)
+    pg_ms = drain_cpu["postgres"] * 1000 / f["tasks"]
+    worker_ms = drain_cpu["workers"] * 1000 / f["tasks"]
+    sandbox_ms = drain_cpu["sandbox"] * 1000 / f["tasks"]
+    if math.isnan(pg_ms):
+        cpu_split = (
+            f"the workers {drain_cpu['workers']:.0f} s ({worker_ms:.2f} ms of CPU a task); "
+            "PostgreSQL's CPU was not measured (a server this run did not start)"
+        )
+        hosts = ""
+    else:
+        pg_rate = 1000 / pg_ms
+        worker_rate = 1000 / worker_ms
+        heavier = (
+            f"the workers spend {worker_ms / pg_ms:.1f} times PostgreSQL's CPU per task"
+            if worker_ms >= pg_ms
+            else f"PostgreSQL spends {pg_ms / worker_ms:.1f} times the workers' CPU per task"
+        )
+        pg_rate, worker_rate = round(pg_rate, -2), round(worker_rate, -2)
+        four = min(4 * pg_rate, 4 * worker_rate)
+        cpu_split = (
+            f"PostgreSQL {drain_cpu['postgres']:.0f} s ({pg_ms:.2f} ms of CPU a task),\n"
+            f"the workers {drain_cpu['workers']:.0f} s ({worker_ms:.2f} ms), the sandbox "
+            f"{drain_cpu['sandbox']:.0f} s ({sandbox_ms:.2f} ms) and other work "
+            f"{drain_cpu['other']:.0f} s:\n{heavier}"
+        )
+        hosts = f"""
+  With the workers and the database on hosts of their own, the rate is the lower of the
+  database's and the workers': at the CPU per task above, about {pg_rate:,.0f} tasks/s
+  per core of the database host, and {worker_rate:,.0f} tasks/s per worker process (a
+  worker is one Python process: its event loop and its apply threads share about one
+  core). Four workers and a 4-core database host would apply about {four:,.0f} tasks/s,
+  the 10,000 tenants' initial syncs in about {tasks_10k / four / 60:,.0f} minutes. That is
+  CPU only: PostgreSQL here does not wait for the disk at commit (above), and what a
+  busier server contends on (its WAL, the commits' flushes, the indexes' hot pages) is
+  not measured at this rate."""
     return f"""# Scaling the fleet
 
 Written by `python -m scripts.fleet_bench` (the fleet's scale run); rerun it rather than
@@ -479,6 +589,7 @@ editing the figures. docs/fleet.md describes the fleet itself.
 - {a["workers"]} worker processes (`kimono-interop fleet run --concurrency {a["concurrency"]}
   --lease-ttl {a["lease_ttl"]:g}`), the sandbox (redelivery after {a["redelivery"]:g} s) and
   PostgreSQL on the same machine, over loopback
+- PostgreSQL with `fsync` {f["fsync"]} and `synchronous_commit` {sync}{durable_note}
 - {f["elapsed_s"]:.0f} s in all; load average (1 min) {f["load"]["start"]:g} at the start,
   {f["load"]["kill"]:g} at the kill, {f["load"]["end"]:g} at the end (the run's own
   workers, sandbox and PostgreSQL are part of it; the rest is other work on the machine)
@@ -489,9 +600,8 @@ editing the figures. docs/fleet.md describes the fleet itself.
 | tenants per worker, once drained | {held} |
 | worker RSS once drained | {rss} |
 | memory per tenant held | {f["kb_per_tenant"]:.0f} KiB on average ({growth}) |
-| CPU of the workers | {cpu} ({worker_cpu:.0f} s in all) |
-| CPU of the sandbox (this process) | {f["sandbox_cpu_s"]:.0f} s |
-| CPU of the rest (PostgreSQL, the system, anything else running) | {f["rest_cpu_s"]:.0f} s |
+| CPU during the drain | {cpu_row(f["cpu_drain"])} |
+| CPU from the kill to the last takeover write | {cpu_row(f["cpu_takeover"])} |
 | takeover after kill -9 of one worker ({f["victims"]} tenants; below) | {takeover} |
 | writes and acks refused by the fence (survivors) | {refused} |
 
@@ -515,35 +625,53 @@ How each part comes about:
   claim all of its tenants at once.
 - **First poll.** A tenant just claimed goes before every other in the worker's pool of
   `--concurrency` slots until it has handled a batch; what is left is the new tenants'
-  own turns (a token and a poll each) while the slots are busy with applies. It used to
-  queue behind a round of every tenant the worker already held.
+  own turns (a token and a poll each, then the apply and the ack that free the slot),
+  on the survivors' share of a busy machine: from the kill to the last takeover write
+  its {cores} CPUs were {takeover_busy:.0%} busy, the survivors using {tk_workers:.0f} s{tk_pg}
+  of them (above). It used to queue behind a round of every
+  tenant the worker already held.
 - **Batch.** A tenant whose batch was in flight at the kill gets nothing until the
   redelivery delay has passed since that batch was handed out; its new owner polls it
   meanwhile, backing off up to `--max-poll-interval` ({MAX_POLL_INTERVAL:g} s here).
-- **Write.** The apply waits for the mirror's database-wide lock behind every other
-  apply transaction: the control row is that wait for tenants nobody took over, at this
-  load (a change for every tenant every {INJECT_EVERY:g} s, each its own transaction).
+- **Write.** The apply takes its tenant's lock and the mirror's database-wide lock,
+  shared (docs/mirror.md): the tenant's old owner writes no more (its transactions ended
+  with its connections) and nothing in the fleet takes the database-wide lock exclusive,
+  so the apply waits for no other tenant's writes. This row is the apply's own time:
+  PostgreSQL's work for the chunk and the apply thread's turns in a busy worker. (With
+  one database-wide lock for every write, applies queued behind every other tenant's:
+  0.95 s median and 1.35 s at most in the last run before the change.)
+- **Control.** A change for a tenant nobody took over waits for the tenant's next poll
+  (an idle tenant backs off up to {MAX_POLL_INTERVAL:g} s), a free slot (the tenants
+  just claimed go first) and the apply, at this load: a change for every tenant every
+  {INJECT_EVERY:g} s, each its own transaction, while the survivors take over the dead
+  worker's tenants.
 
 ## Where the time goes, and what 10,000 tenants would take
 
-**The database writes are the limit, not the workers.** The mirror takes one
-transaction-level advisory lock per apply transaction, so that its change feed's cursors
-follow commit order (docs/mirror.md): every worker's transactions run one at a time, and
-the drain rate above ({rate:,.0f} tasks/s) is one PostgreSQL backend's rate of applying
-chunks, whatever the number of workers. On this machine PostgreSQL, the sandbox and the
-workers also share {cores} CPUs, so the figure is a floor.
+**The CPU is the limit here, not a lock.** Each apply transaction takes the advisory
+lock of its tenant and the database-wide lock shared (docs/mirror.md): the workers'
+transactions for different tenants run side by side, and only one tenant's writes run
+one at a time. During the drain the machine's {cores} CPUs were {busy:.0%} busy:
+{cpu_split}.
+The drain rate above ({rate:,.0f} tasks/s) is what this machine's CPUs give PostgreSQL,
+the workers and the sandbox together, so it is a floor: more workers on more CPUs raise
+it, up to what the database host can apply.
 
 - **10,000 tenants of this size** hold {tasks_10k:,} tasks for their initial syncs:
-  about {minutes_10k:,.0f} minutes at this rate. Real districts are larger (thousands of
-  students: hundreds of times more tasks), so an initial sync of many districts at once
-  is hours of serialised writes.
-  More workers do not shorten it; a faster database host does, and so would a lock per
-  tenant instead of one per database (the change feed's cursors would then follow commit
-  order per tenant only), which is the change to make before going past one database's
-  single-writer rate.
+  about {minutes_10k:,.0f} minutes at this rate, on this machine.{hosts}
+  Real districts are larger (thousands of students: hundreds of times more tasks), so
+  an initial sync of many districts at once is hours, which more workers and a larger
+  database host now shorten; one district's own sync still runs one batch at a time
+  (one batch in flight per tenant, its writes one after the other).
+- **What stops every writer.** A reader of the change feed (`mirror.changes()`) and the
+  mirror's `prune` take the database-wide lock exclusive: each waits for the apply
+  transactions in flight and holds new ones back until it is done. This run reads no
+  feed; a consumer on a busy fleet should read it in batches at an interval rather than
+  in a tight loop, or per tenant with its own SQL (docs/mirror.md).
 - **Steady state is small.** After the initial syncs, a district sends a few changes an
   hour to a few a minute; 10,000 tenants at one change a minute are about 170 tasks/s,
-  within the rate above.
+  each its own transaction, within the rate above (the takeover above ran with
+  {f["tenants"] / INJECT_EVERY:,.0f} such transactions a second).
 - **Memory**: {f["kb_per_tenant"]:.0f} KiB per tenant held on average, measured as each
   worker's RSS growth from its first claim to the end of the drain, divided by the
   tenants it holds. That growth mixes the per-tenant state (a client with its token, an
@@ -559,6 +687,8 @@ workers also share {cores} CPUs, so the figure is a floor.
   than failing tenants. Raise `--max-poll-interval` to trade latency for fewer requests.
 - **PostgreSQL connections**: each worker opens up to `2 x (concurrency + 2)`; 10 workers
   at 32 are about 700: put PgBouncer (transaction mode) in front, or lower concurrency.
+  Up to `concurrency` apply transactions of each worker now run in the server at once:
+  past the database host's cores they only queue there.
 - **The lease table** is one row per tenant, renewed by its owner every third of the TTL:
   10,000 tenants with a 30 s TTL are about 1,000 row updates/s, batched into one
   statement per worker per round: negligible next to the apply transactions.
