@@ -130,3 +130,23 @@ def test_what_spans_tenants_waits_for_every_writer(pg_url: str) -> None:
     finally:
         gate.open.set()
         engine.dispose()
+
+
+def test_opening_a_mirror_at_the_newest_schema_does_not_wait_for_writers(pg_url: str) -> None:
+    """Every worker opens the mirror when it starts: at the newest revision that is a
+    read, not the database-wide lock that would wait for (and stop) every writer."""
+    engine = sa.create_engine(pg_url)
+    gate = Gate(TENANT_A)
+    applier = _applier(engine, gate)
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            writing: Future[list[str]] = pool.submit(_apply, applier, TENANT_A)
+            assert gate.entered.wait(30)
+            opening: Future[None] = pool.submit(lambda: Mirror.open(pg_url).close())
+            try:
+                assert opening.result(timeout=10) is None
+            finally:
+                gate.open.set()
+            assert writing.result(timeout=30) == [Result.APPLIED]
+    finally:
+        engine.dispose()

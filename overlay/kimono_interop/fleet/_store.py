@@ -13,8 +13,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from ..mirror._migrations import FLEET
-from ..mirror._store import database_url, lock
-from ..mirror._store import migrate as migrate_mirror
+from ..mirror._store import database_url
+from ..mirror._store import migrate as migrate_schema
 
 
 def create_engine(
@@ -48,10 +48,8 @@ def head() -> str | None:
 
 def migrate(engine: sa.Engine) -> None:
     """Create or upgrade the mirror's schema, then the fleet's, each in one transaction."""
-    migrate_mirror(engine)
-    with engine.begin() as connection:
-        lock(connection)
-        FLEET.upgrade(connection)
+    migrate_schema(engine)
+    migrate_schema(engine, FLEET)
 
 
 def migration_sql() -> str:

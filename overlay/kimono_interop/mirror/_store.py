@@ -25,7 +25,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ._migrations import MIRROR
+from ._migrations import MIRROR, History
 
 #: The key of the database-wide advisory lock (any constant: one per database). Tenants'
 #: locks are the two-key ones (ADVISORY_LOCK, a hash of the tenant), a separate key space.
@@ -192,11 +192,18 @@ def head() -> str | None:
     return MIRROR.head()
 
 
-def migrate(engine: sa.Engine) -> None:
-    """Create or upgrade the schema to the newest revision, in one transaction."""
+def migrate(engine: sa.Engine, history: History = MIRROR) -> None:
+    """Create or upgrade the schema to the newest revision, in one transaction.
+
+    A database already at the newest revision is only read: the database-wide lock, which
+    waits for every writer and stops them meanwhile, is taken only to change the schema.
+    """
+    with engine.connect() as connection:
+        if history.current(connection) == history.head():
+            return
     with engine.begin() as connection:
         lock(connection)
-        MIRROR.upgrade(connection)
+        history.upgrade(connection)
 
 
 def migration_sql(dialect: str = "postgresql", *, start: str | None = None) -> str:
