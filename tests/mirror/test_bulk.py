@@ -174,3 +174,46 @@ def test_postgresql_statistics_are_refreshed_as_the_tables_grow(
     assert analyzed() == 1
     add(20)
     assert analyzed() == 2
+
+
+def test_an_update_writes_only_the_links_that_changed(mirror: Mirror) -> None:
+    """An update leaves the links it keeps, deletes the ones dropped and inserts the new
+    ones; a DELETE removes them all. On SQLite a link kept is not written again (the same
+    row, not a new one); PostgreSQL rewrites them (a diff did not pay there)."""
+    pid, school, s1, s2, s3 = new_id(), new_id(), new_id(), new_id(), new_id()
+    with mirror.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+    row_id = "rowid" if sqlite else "NULL"
+
+    def links() -> dict[str, str]:
+        with mirror.engine.connect() as connection:
+            rows = connection.execute(sa.text(f"SELECT target_id, {row_id} FROM mirror_links"))
+            return {target: str(where) for target, where in rows}
+
+    other = new_id()  # links stored after pid's: a rewritten row would get a new rowid
+    mirror.apply(
+        [
+            data_task("ADD", "persons", person(pid, schools=[school], sections=[s1, s2]), 1),
+            data_task("ADD", "persons", person(new_id(), sections=[other]), 1),
+        ]
+    )
+    added = links()
+    assert set(added) == {school, s1, s2, other}
+    renamed = person(pid, schools=[school], sections=[s2, s1], name="Bea")
+    assert [o.result for o in mirror.apply([data_task("UPDATE", "persons", renamed, 2)])] == [
+        Result.APPLIED
+    ]
+    assert links() == added or not sqlite
+    assert set(links()) == set(added)
+    moved = person(pid, schools=[school], sections=[s2, s3], name="Bea")
+    mirror.apply([data_task("UPDATE", "persons", moved, 3)])
+    after = links()
+    assert set(after) == {school, s2, s3, other}
+    assert (after[school], after[s2]) == (added[school], added[s2]) or not sqlite
+    with mirror.engine.connect() as connection:
+        sections = connection.scalars(
+            sa.text("SELECT section_id FROM mirror_enrollments WHERE person_id = :p"), {"p": pid}
+        ).all()
+    assert sorted(sections) == sorted([s2, s3])
+    mirror.apply([data_task("DELETE", "persons", None, 4, object_id=pid)])
+    assert set(links()) == {other}

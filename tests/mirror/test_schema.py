@@ -55,6 +55,9 @@ def test_the_migrations_can_be_written_as_sql_for_a_dba(dialect: str) -> None:
     assert "CREATE VIEW mirror_enrollments" in sql
     assert "INSERT INTO mirror_alembic_version" in sql
     assert ("JSONB" in sql) is (dialect == "postgresql")
+    upgrade = migration_sql(dialect, start="0001")
+    assert "DROP INDEX ix_mirror_changes_object" in upgrade
+    assert "CREATE TABLE" not in upgrade
 
 
 def test_urls(tmp_path: Path) -> None:
@@ -94,3 +97,102 @@ def test_openers_of_one_new_sqlite_file_at_once_all_open_it(tmp_path: Path) -> N
     (no busy wait) while another opener holds the file, so it is retried."""
     for round_ in range(10):
         assert _open_at_once(database_url(tmp_path / f"new-{round_}.db"), 4) == []
+
+
+def test_a_database_of_the_first_revision_is_upgraded_with_its_data(store_url: str) -> None:
+    """A mirror written at revision 0001 (objects, links, inbox, changes) opens at head:
+    the rows survive, the views answer, and the mirror goes on applying onto them."""
+    from alembic import command
+
+    from kimono_interop.mirror._migrations import MIRROR
+    from kimono_interop.mirror._store import create_engine
+
+    tenant, person, section = "t-1", "p-1", "s-1"
+    rows = {
+        "mirror_objects": (
+            "INSERT INTO mirror_objects (tenant_id, object_type, object_id, data, sequence,"
+            " deleted, person_type, updated_at) VALUES (:t, 'persons', :p, :data, 4, :no,"
+            " 'student', :at)"
+        ),
+        "mirror_links": (
+            "INSERT INTO mirror_links VALUES (:t, 'persons', :p, 'sections', :s),"
+            " (:t, 'persons', :p, 'schools', 'school-1')"
+        ),
+        "mirror_inbox": (
+            "INSERT INTO mirror_inbox (task_id, tenant_id, sequence, action, object_type,"
+            " object_id, result, status, recorded_at) VALUES ('task-4', :t, 4, 'ADD',"
+            " 'persons', :p, 'applied', 'success', :at)"
+        ),
+        "mirror_changes": (
+            "INSERT INTO mirror_changes (tenant_id, object_type, object_id, op, action,"
+            " sequence, task_id, at) VALUES (:t, 'persons', :p, 'upsert', 'ADD', 4,"
+            " 'task-4', :at)"
+        ),
+    }
+    data = '{"$sys": {"person_type": "student"}, "$sections": [{"id": "s-1"}], "name": "A"}'
+    engine = create_engine(database_url(store_url))
+    try:
+        with engine.begin() as connection:
+            command.upgrade(MIRROR._config(connection=connection), "0001")
+            for statement in rows.values():
+                connection.execute(
+                    sa.text(statement),
+                    {
+                        "t": tenant,
+                        "p": person,
+                        "s": section,
+                        "data": data,
+                        "no": False,
+                        "at": "2026-11-30 09:00:00+00:00",
+                    },
+                )
+        with engine.connect() as connection:
+            assert MIRROR.current(connection) == "0001"
+    finally:
+        engine.dispose()
+    with Mirror.open(store_url) as mirror:
+        with mirror.engine.connect() as connection:
+            assert MIRROR.current(connection) == head()
+            for table in rows:
+                count = connection.scalar(sa.text(f"SELECT count(*) FROM {table}"))
+                assert count == (2 if table == "mirror_links" else 1), table
+            assert connection.execute(
+                sa.text("SELECT person_id, person_type FROM mirror_enrollments")
+            ).all() == [(person, "student")]
+            assert connection.scalars(
+                sa.text("SELECT school_id FROM mirror_person_schools")
+            ).all() == ["school-1"]
+            assert connection.scalars(sa.text("SELECT person_id FROM mirror_persons")).all() == [
+                person
+            ]
+            indexes = {i["name"] for i in sa.inspect(connection).get_indexes("mirror_changes")}
+            assert "ix_mirror_changes_object" not in indexes
+        stored = mirror.get(tenant, "persons", person)
+        assert stored is not None and stored.sequence == 4 and stored.data is not None
+        assert stored.data["name"] == "A"
+        assert [(c.cursor, c.task_id) for c in mirror.changes()] == [(1, "task-4")]
+        # a redelivery of the recorded task is not applied again; a newer update is
+        redelivered = {
+            "type": "data_event",
+            "id": "task-4",
+            "tenant_id": tenant,
+            "sequence": 4,
+            "action": "ADD",
+            "object_type": "persons",
+            "object_id": person,
+            "data": {"name": "again"},
+        }
+        update = {
+            **redelivered,
+            "id": "task-5",
+            "sequence": 5,
+            "action": "UPDATE",
+            "data": {"$sys": {"person_type": "student"}, "$sections": [{"id": "s-2"}], "name": "B"},
+        }
+        assert [o.result for o in mirror.apply([redelivered, update])] == ["duplicate", "applied"]
+        stored = mirror.get(tenant, "persons", person)
+        assert stored is not None and stored.data is not None and stored.data["name"] == "B"
+        with mirror.engine.connect() as connection:
+            assert connection.scalars(
+                sa.text("SELECT section_id FROM mirror_enrollments")
+            ).all() == ["s-2"]
