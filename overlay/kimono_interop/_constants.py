@@ -46,6 +46,13 @@ ENV_CLIENT_SECRET = "KIMONO_CLIENT_SECRET"
 ENV_TOKEN_URL = "KIMONO_TOKEN_URL"
 
 
+#: A fleet worker's retention, in seconds, of its logs of writes and claims (an hour), and
+#: of the mirror's record of each task (a week: a task delivered again after its record
+#: is gone is guarded by its sequence alone; docs/mirror.md, pruning).
+FLEET_WRITES_RETENTION = 3600.0
+FLEET_INBOX_RETENTION = 7 * 24 * 3600.0
+
+
 def __getattr__(name: str) -> httpx.Timeout:
     """``DEFAULT_TIMEOUT``, made (with httpx imported) the first time it is asked for."""
     if name != "DEFAULT_TIMEOUT":

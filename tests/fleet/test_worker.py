@@ -164,6 +164,35 @@ def test_an_uninstalled_tenant_stays_released_after_a_restart(fleet_url: str) ->
     assert stats.claimed == 2 and target in sandbox.state.tenants
 
 
+def test_a_worker_prunes_the_mirrors_task_records_past_their_retention(fleet_url: str) -> None:
+    """The mirror's inbox would grow by a row a task for as long as the fleet runs: a
+    worker deletes the records older than ``inbox_retention`` and keeps the rest."""
+    with Sandbox(students=5, tenants=2, ack_timeout=3) as sandbox:
+        worker = _worker(fleet_url, sandbox)
+        _run(worker, lambda: worker.discovered and sandbox.state.queue.pending() == 0)
+        engine = create_engine(fleet_url)
+        try:
+            with engine.begin() as connection:
+                recorded = connection.scalar(sa.text("SELECT count(*) FROM mirror_inbox"))
+                aged = connection.execute(
+                    sa.text(
+                        "UPDATE mirror_inbox SET recorded_at = recorded_at - interval '2 days' "
+                        "WHERE task_id IN (SELECT task_id FROM mirror_inbox "
+                        "ORDER BY task_id LIMIT 7)"
+                    )
+                ).rowcount
+            assert recorded > aged == 7
+
+            again = _worker(fleet_url, sandbox, inbox_retention=86400.0)
+            stats = _run(again, lambda: again.stats.inbox_pruned > 0)
+            with engine.connect() as connection:
+                left = connection.scalar(sa.text("SELECT count(*) FROM mirror_inbox"))
+        finally:
+            engine.dispose()
+    assert stats.inbox_pruned == 7
+    assert left == recorded - 7
+
+
 def test_the_pool_lets_a_just_claimed_tenant_go_first() -> None:
     """Waiters take free slots in order, except urgent ones (a tenant just claimed),
     which go first; a waiter cancelled leaves no slot taken."""

@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from .._constants import FLEET_INBOX_RETENTION, FLEET_WRITES_RETENTION
 from .common import EXIT_CONFIG, EXIT_ERROR, EXIT_USAGE, Settings, err, expected_errors, fail
 from .options import KimonoCommand
 
@@ -95,9 +96,16 @@ def fleet() -> None:
 @click.option(
     "--writes-retention",
     type=click.FloatRange(min=0, min_open=True),
-    default=3600.0,
+    default=FLEET_WRITES_RETENTION,
     show_default=True,
     help="Seconds the logs of writes and claims are kept (each tenant's newest always).",
+)
+@click.option(
+    "--inbox-retention",
+    type=click.FloatRange(min=0, min_open=True),
+    default=FLEET_INBOX_RETENTION,
+    show_default=True,
+    help="Seconds the mirror's record of each task is kept (pruned about hourly).",
 )
 @click.pass_obj
 def run(settings: Settings, /, db: str, **options: Any) -> None:

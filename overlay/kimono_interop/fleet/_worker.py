@@ -22,7 +22,7 @@ import uuid
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +32,12 @@ import sqlalchemy as sa
 from opentelemetry import metrics, trace
 
 from .._async._client import AsyncKimonoClient
+from .._constants import FLEET_INBOX_RETENTION, FLEET_WRITES_RETENTION
 from .._exceptions import KimonoError, is_transient
 from .._task_view import TaskKind, TaskView
 from .._transports import new_async_transport
 from ..mirror._apply import Applier
+from ..mirror._mirror import prune as prune_mirror
 from ..mirror._model import Result, TaskOutcome
 from ._health import HealthServer
 from ._leases import Lease, LeaseLost, Leases
@@ -82,6 +84,7 @@ class FleetStats:
     tenants_discovered: int = 0
     tenants_removed: int = 0
     pruned: int = 0
+    inbox_pruned: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -270,7 +273,8 @@ class Worker:
         max_attempts: int = 5,
         stuck_after: float = 120.0,
         ready_window: float = 120.0,
-        writes_retention: float = 3600.0,
+        writes_retention: float = FLEET_WRITES_RETENTION,
+        inbox_retention: float = FLEET_INBOX_RETENTION,
         health_port: int | None = None,
         health_host: str = "127.0.0.1",
         tracer_provider: trace.TracerProvider | None = None,
@@ -279,8 +283,11 @@ class Worker:
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
-        if lease_ttl <= 0 or discover_interval <= 0 or writes_retention <= 0:
-            raise ValueError("lease_ttl, discover_interval and writes_retention must be positive")
+        if min(lease_ttl, discover_interval, writes_retention, inbox_retention) <= 0:
+            raise ValueError(
+                "lease_ttl, discover_interval, writes_retention and inbox_retention must be"
+                " positive"
+            )
         self.worker_id = worker_id or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.concurrency = concurrency
         self.lease_ttl = lease_ttl
@@ -294,6 +301,10 @@ class Worker:
         self.writes_retention = writes_retention
         #: seconds between two prunings of the writes and claims logs
         self.prune_interval = min(60.0, writes_retention / 2)
+        self.inbox_retention = inbox_retention
+        #: seconds between two prunings of the mirror's inbox (they stop every writer of
+        #: the database for a moment: the mirror's database-wide lock, exclusive)
+        self.inbox_prune_interval = min(3600.0, inbox_retention / 2)
         self.health_port = health_port
         self.health_host = health_host
         self.health_server: HealthServer | None = None
@@ -338,6 +349,7 @@ class Worker:
         self.started = time.monotonic()
         self._pruning = False
         self._pruned_at = 0.0
+        self._inbox_pruned_at = 0.0
 
     # -- lifecycle -------------------------------------------------------------------------
     def stop(self) -> None:
@@ -501,12 +513,23 @@ class Worker:
         return tick.next_expiry
 
     async def _prune(self) -> None:
-        """Delete what the writes and claims logs hold beyond the retention (in the
-        background: renewals never wait for it)."""
+        """Delete what the writes and claims logs hold beyond their retention, and now and
+        then the mirror's task records beyond theirs (in the background: renewals never
+        wait for it)."""
         try:
             self.stats.pruned += await anyio.to_thread.run_sync(
                 self.leases.prune, self.writes_retention
             )
+            if time.monotonic() - self._inbox_pruned_at >= self.inbox_prune_interval:
+                removed = await anyio.to_thread.run_sync(
+                    functools.partial(
+                        prune_mirror,
+                        self.engine,
+                        inbox_older_than=timedelta(seconds=self.inbox_retention),
+                    )
+                )
+                self._inbox_pruned_at = time.monotonic()
+                self.stats.inbox_pruned += removed["inbox"]
         except sa.exc.SQLAlchemyError as exc:
             self.stats.db_errors += 1
             log.warning("pruning the fleet's logs failed (%s)", type(exc).__name__)

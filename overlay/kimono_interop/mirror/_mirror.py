@@ -360,19 +360,9 @@ class Mirror:
         service's redelivery timeout: days, not minutes). ``changes_through``: the
         change feed up to and including that cursor (once every consumer has read it).
         """
-        removed = {"inbox": 0, "changes": 0}
-        with self.engine.begin() as connection:
-            lock(connection)
-            if inbox_older_than is not None:
-                cutoff = now() - inbox_older_than
-                removed["inbox"] = connection.execute(
-                    sa.delete(t.inbox).where(t.inbox.c.recorded_at < cutoff)
-                ).rowcount
-            if changes_through is not None:
-                removed["changes"] = connection.execute(
-                    sa.delete(t.changes).where(t.changes.c.cursor <= changes_through)
-                ).rowcount
-        return removed
+        return prune(
+            self.engine, inbox_older_than=inbox_older_than, changes_through=changes_through
+        )
 
     # -- failures ----------------------------------------------------------------------------
     def parked(self, *, include_replayed: bool = False) -> list[ParkedTask]:
@@ -661,6 +651,28 @@ def _object_id(item: Mapping[str, Any]) -> str | None:
     from .._references import ref_id
 
     return ref_id(item)
+
+
+def prune(
+    engine: sa.Engine,
+    *,
+    inbox_older_than: datetime.timedelta | None = None,
+    changes_through: int | None = None,
+) -> dict[str, int]:
+    """:meth:`Mirror.prune` on a mirror's engine (a fleet worker prunes the inbox so)."""
+    removed = {"inbox": 0, "changes": 0}
+    with engine.begin() as connection:
+        lock(connection)
+        if inbox_older_than is not None:
+            cutoff = now() - inbox_older_than
+            removed["inbox"] = connection.execute(
+                sa.delete(t.inbox).where(t.inbox.c.recorded_at < cutoff)
+            ).rowcount
+        if changes_through is not None:
+            removed["changes"] = connection.execute(
+                sa.delete(t.changes).where(t.changes.c.cursor <= changes_through)
+            ).rowcount
+    return removed
 
 
 def _records(
