@@ -214,3 +214,42 @@ def test_an_uninstalled_tenant_is_never_claimed_again(fleet_engine: sa.Engine) -
     again = Leases(fleet_engine, "b", ttl=30)
     assert set(again.tick(tenants, {}).claimed) == {"t1"}
     assert {row.state for row in fleet_status(fleet_engine)} == {"active"}
+
+
+def test_an_uninstall_marks_the_tenant_only_in_the_transaction_that_handles_it(
+    fleet_engine: sa.Engine,
+) -> None:
+    """A chunk cut short by its deadline leaves the uninstall for the next one: the tenant
+    must stay claimable until then, or its remaining tasks would never be applied."""
+    from kimono_interop._task_view import TaskView
+    from kimono_interop.fleet._worker import fenced_applier
+    from tests.mirror.builders import data_task, new_id, person, task_id
+
+    leases = Leases(fleet_engine, "a", ttl=30)
+    tenant = TENANTS[0]
+    lease = Lease(tenant, "a", leases.tick([tenant], {}).claimed[tenant])
+    applier = fenced_applier(
+        fleet_engine, lease, on_other=None, on_change=None, sweep_threshold=0.5, max_attempts=5
+    )
+    uninstall = TaskView.from_raw(
+        {
+            "schema": "3.0",
+            "type": "lifecycle_event",
+            "id": task_id(),
+            "tenant_id": tenant,
+            "action": "TENANT_UNINSTALLED",
+        }
+    )
+    adds = [
+        TaskView.from_raw(data_task("ADD", "persons", person(new_id()), n, tenant=tenant))
+        for n in (1, 2)
+    ]
+
+    def state() -> str:
+        return {row.tenant_id: row.state for row in fleet_status(fleet_engine)}[tenant]
+
+    cut = applier.apply([*adds, uninstall], deadline=time.monotonic() - 1)
+    assert cut.consumed == 1 and state() == "active"
+    rest = applier.apply([*adds[cut.consumed :], uninstall])
+    assert [o.status for o in rest.outcomes] == ["success", "success"]
+    assert state() == "uninstalled"

@@ -211,15 +211,22 @@ def is_uninstall(task: TaskView) -> bool:
 
 def fenced_applier(engine: sa.Engine, lease: Lease, **options: Any) -> Applier:
     """The mirror's applier, with the lease checked first in each apply transaction; a
-    ``TENANT_UNINSTALLED`` task marks the tenant uninstalled in that same transaction."""
+    ``TENANT_UNINSTALLED`` task taken and handled in it (acked ``success``) marks the
+    tenant uninstalled in that same transaction. One left for the next transaction (past
+    a deadline), or failed, marks nothing: the tenant stays claimable until it is applied."""
 
     def fence(connection: sa.Connection, tasks: Sequence[TaskView]) -> None:
         sequences = [task.sequence for task in tasks if task.sequence is not None]
         Leases.fence(connection, lease, len(tasks), max(sequences) if sequences else None)
-        if any(is_uninstall(task) for task in tasks):
+
+    def applied(
+        connection: sa.Connection, tasks: Sequence[TaskView], outcomes: Sequence[TaskOutcome]
+    ) -> None:
+        handled = {outcome.task_id for outcome in outcomes if outcome.status == "success"}
+        if any(is_uninstall(task) and task.id in handled for task in tasks):
             Leases.mark_uninstalled(connection, lease)
 
-    return Applier(engine, default_tenant=lease.tenant_id, fence=fence, **options)
+    return Applier(engine, default_tenant=lease.tenant_id, fence=fence, applied=applied, **options)
 
 
 @dataclass

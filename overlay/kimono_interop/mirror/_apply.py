@@ -35,6 +35,9 @@ OnOther = Callable[[TaskView], object]
 #: Called first in every apply transaction, with its connection and the tasks it is about to
 #: apply; raising refuses the whole transaction (the fleet checks its tenant lease here).
 Fence = Callable[[sa.Connection, Sequence[TaskView]], None]
+#: Called last in every apply transaction, with its connection, the tasks it took (those
+#: after a deadline are left for the next one) and their outcomes; raising rolls it back.
+Applied = Callable[[sa.Connection, Sequence[TaskView], Sequence["TaskOutcome"]], None]
 
 #: Actions whose task carries the object as it now is (``data``): it replaces the stored one.
 UPSERTS = frozenset({"ADD", "UPDATE", "CHANGE", "SET", "UNSET"})
@@ -141,9 +144,11 @@ class Applier:
         on_other: OnOther | None,
         default_tenant: str,
         fence: Fence | None = None,
+        applied: Applied | None = None,
     ) -> None:
         self.engine = engine
         self.fence = fence
+        self.applied = applied
         self.sweep_threshold = sweep_threshold
         self.max_attempts = max_attempts
         self.on_change = on_change
@@ -270,6 +275,8 @@ class Applier:
             except Exception as exc:
                 raise _Isolate(out.consumed) from exc
         context.writes.flush_inbox()
+        if self.applied is not None:
+            self.applied(connection, tasks[: out.consumed], out.outcomes)
         return out
 
     def _one(
