@@ -45,8 +45,9 @@ two pagers that drive it are one piece; apart, each would import the others' pri
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, Generic, TypeVar
@@ -431,12 +432,16 @@ class AsyncPager(_BasePager[T, AsyncFetch]):
         self._prefetch = prefetch
 
     async def __aiter__(self) -> AsyncIterator[T]:
-        async for page in self.pages():
-            items = page.items
-            del page  # hold one page, not two, while the next one is fetched
-            for item in items:
-                yield item
-            del items
+        # aclosing: a caller leaving the items early closes the page walk at once, which
+        # cancels (and waits for) the fetches ahead, rather than when the loop's
+        # async-generator hook gets to it.
+        async with contextlib.aclosing(self.pages()) as pages:
+            async for page in pages:
+                items = page.items
+                del page  # hold one page, not two, while the next one is fetched
+                for item in items:
+                    yield item
+                del items
 
     def as_dicts(self) -> AsyncPager[dict[str, Any]]:
         """The same list as plain dicts, skipping model parsing (fastest for bulk exports)."""
@@ -474,7 +479,7 @@ class AsyncPager(_BasePager[T, AsyncFetch]):
         copy._prefetch = prefetch
         return copy
 
-    async def pages(self) -> AsyncIterator[Page[T]]:
+    async def pages(self) -> AsyncGenerator[Page[T], None]:
         """Yield each page in order until the last one."""
         walk = _Walk(self._listing)
         request: Step = walk.first()

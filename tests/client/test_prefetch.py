@@ -378,7 +378,7 @@ def _strict_run(main: Callable[[], Any]) -> list[dict[str, Any]]:
     return reports
 
 
-@pytest.mark.parametrize("how", ["break", "aclose", "cancel"])
+@pytest.mark.parametrize("how", ["break", "aclose", "items-aclose", "cancel"])
 def test_leaving_early_ends_every_fetch_ahead(how: str) -> None:
     """Breaking out of `async for` (the generator is closed when collected), closing it, or
     cancelling the task that walks: every fetch ahead has ended, no task is left pending,
@@ -392,6 +392,12 @@ def test_leaving_early_ends_every_fetch_ahead(how: str) -> None:
                 if item["n"] == 25:
                     break
             await asyncio.sleep(0.05)  # asyncio closes the abandoned generator in a task
+        elif how == "items-aclose":
+            # closing the item iterator closes the page walk at once: no sleep needed
+            items = aiter(pager)
+            while (await anext(items))["n"] < 25:
+                pass
+            await items.aclose()  # type: ignore[attr-defined]
         elif how == "aclose":
             pages = pager.pages()
             async for _ in pages:
