@@ -20,3 +20,46 @@ def test_status_says_when_the_database_cannot_be_read() -> None:
     result = run("status", "--db", "sqlite:///fleet.db")
     assert result.exit_code == 3 and "PostgreSQL" in result.output
     assert "owner, epoch" in run("status", "--help").output
+
+
+def test_status_max_lag_counts_active_tenants_only(fleet_url: str) -> None:
+    """An uninstalled tenant's lag grows for ever (nothing polls it): shown, not counted,
+    so a probe with --max-lag passes while every active tenant is current."""
+    import sqlalchemy as sa
+
+    from kimono_interop.fleet import create_engine
+
+    engine = create_engine(fleet_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO fleet_leases (tenant_id, epoch, owner, lease_until, state) "
+                    "VALUES ('live', 1, 'w', clock_timestamp() + interval '1 hour', 'active'), "
+                    "('old', 1, NULL, NULL, 'uninstalled')"
+                )
+            )
+            connection.execute(
+                sa.text(
+                    "INSERT INTO fleet_progress (tenant_id, polled_at, caught_up_at) VALUES "
+                    "('live', clock_timestamp(), clock_timestamp()), "
+                    "('old', clock_timestamp() - interval '1 hour', "
+                    "clock_timestamp() - interval '2 hours')"
+                )
+            )
+    finally:
+        engine.dispose()
+    assert run("status", "--db", fleet_url, "--max-lag", "60").exit_code == 0
+    engine = create_engine(fleet_url)
+    try:
+        with engine.begin() as connection:  # held and active: now its lag counts
+            connection.execute(
+                sa.text(
+                    "UPDATE fleet_leases SET state = 'active', owner = 'w', "
+                    "lease_until = clock_timestamp() + interval '1 hour' WHERE tenant_id = 'old'"
+                )
+            )
+    finally:
+        engine.dispose()
+    assert run("status", "--db", fleet_url, "--max-lag", "60").exit_code == 1
+    assert run("status", "--db", fleet_url).exit_code == 0

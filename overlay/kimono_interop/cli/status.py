@@ -75,6 +75,10 @@ def status(db: str, as_json: bool, max_lag: float | None) -> None:
             )
         out().print(table)
     unheld = [row for row in rows if not row.held and row.state == "active"]
-    lagging = [row for row in rows if max_lag is not None and (row.lag or 0) > max_lag]
+    lagging = [
+        row
+        for row in rows
+        if max_lag is not None and row.state == "active" and (row.lag or 0) > max_lag
+    ]
     if not rows or unheld or lagging:
         raise click.exceptions.Exit(EXIT_ERROR)
