@@ -109,7 +109,8 @@ class RateGate:
 class Pool:
     """At most ``capacity`` tenants in a cycle at once. Waiters take the free slots in
     order of arrival, except that urgent ones (a tenant just claimed, until its first
-    batch) go before every other: a tenant taken over from a dead worker has waited a
+    batch or for a lease TTL and a poll interval, whichever ends first) go before every
+    other: a tenant taken over from a dead worker has waited a
     whole lease TTL already, and must not wait for a round of every other tenant too."""
 
     def __init__(self, capacity: int) -> None:
@@ -246,8 +247,10 @@ class TenantRun:
     caught_up_at: datetime | None = None
     reported: tuple[datetime | None, datetime | None] = (None, None)
     oldest_unacked: float | None = None
-    #: just claimed, no batch handled yet: goes first in the pool
+    #: just claimed, no batch handled yet: goes first in the pool, until ``urgent_until``
+    #: (``time.monotonic()``; an idle tenant must not keep going before busy ones)
     urgent: bool = True
+    urgent_until: float = float("inf")
 
     def stop(self, *, release: bool) -> None:
         self.stopping = True
@@ -503,6 +506,9 @@ class Worker:
             self.stats.claimed += 1
             lease = Lease(tenant, self.worker_id, epoch)
             run = TenantRun(lease, fenced_applier(self.engine, lease, **self.apply_options))
+            # A takeover's batch in flight comes back after the service's redelivery delay,
+            # about a TTL after the claim: its polls go first that long, and no longer.
+            run.urgent_until = time.monotonic() + self.lease_ttl + self.max_poll_interval
             runs[tenant] = run
             self._group.start_soon(self._serve, run)
         active = sorted(
@@ -566,6 +572,8 @@ class Worker:
                 if tenant not in self.tenants or tenant in self._uninstalled:
                     run.stop(release=True)
                     break
+                if run.urgent and time.monotonic() >= run.urgent_until:
+                    run.urgent = False
                 async with self._pool.slot(urgent=run.urgent):
                     if run.stopping:
                         break
