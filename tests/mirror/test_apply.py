@@ -397,3 +397,20 @@ def test_on_other_may_ask_for_a_retry_or_fail(store_url: str) -> None:
         assert "cannot authenticate" in (first[1].message or "")
         (again,) = mirror.apply([grades])
         assert again.result == Result.PARKED
+
+
+def test_prune_deletes_task_records_oldest_first_in_batches(
+    mirror: Mirror, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records go a batch to a transaction until none is older than asked: all of them,
+    whatever the batch size, and only those."""
+    import datetime
+
+    from kimono_interop.mirror import _mirror
+
+    monkeypatch.setattr(_mirror, "PRUNE_BATCH", 2)
+    mirror.apply([data_task("ADD", "persons", person(new_id()), n) for n in range(1, 6)])
+    assert mirror.prune(inbox_older_than=datetime.timedelta(days=1))["inbox"] == 0
+    assert mirror.prune(inbox_older_than=datetime.timedelta(0))["inbox"] == 5
+    with mirror.engine.connect() as connection:
+        assert connection.scalar(sa.text("SELECT count(*) FROM mirror_inbox")) == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -113,7 +114,8 @@ def test_tenant_keys_are_stable_32_bit_integers() -> None:
 
 
 def test_what_spans_tenants_waits_for_every_writer(pg_url: str) -> None:
-    """``prune`` takes the database-wide lock exclusive: it waits for a tenant's writer."""
+    """Pruning the change feed takes the database-wide lock exclusive: it waits for a
+    tenant's writer. Pruning task records does not: it goes on while the writer waits."""
     engine = sa.create_engine(pg_url)
     gate = Gate(TENANT_A)
     applier = _applier(engine, gate)
@@ -121,6 +123,8 @@ def test_what_spans_tenants_waits_for_every_writer(pg_url: str) -> None:
         with Mirror(engine) as mirror, ThreadPoolExecutor(2) as pool:
             writer = pool.submit(_apply, applier, TENANT_A)
             assert gate.entered.wait(30)
+            records = mirror.prune(inbox_older_than=datetime.timedelta(0))
+            assert records == {"inbox": 0, "changes": 0}
             pruning = pool.submit(mirror.prune, changes_through=10**9)
             with pytest.raises(TimeoutError):
                 pruning.result(timeout=1.0)

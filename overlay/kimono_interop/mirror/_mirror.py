@@ -44,6 +44,9 @@ from ._writes import Writes
 
 _Record = TypeVar("_Record")
 
+#: Task records deleted per transaction when the inbox is pruned.
+PRUNE_BATCH = 5000
+
 if TYPE_CHECKING:
     from .._client import AsyncKimonoClient, KimonoClient
 
@@ -659,16 +662,33 @@ def prune(
     inbox_older_than: datetime.timedelta | None = None,
     changes_through: int | None = None,
 ) -> dict[str, int]:
-    """:meth:`Mirror.prune` on a mirror's engine (a fleet worker prunes the inbox so)."""
+    """:meth:`Mirror.prune` on a mirror's engine (a fleet worker prunes the inbox so).
+
+    Task records go oldest first, ``PRUNE_BATCH`` to a transaction, through the index on
+    their time, and without the database-wide lock: no writer waits for them. The change
+    feed's rows go under that lock (exclusive), since a reader's cursor must never move
+    past a change still being written.
+    """
     removed = {"inbox": 0, "changes": 0}
-    with engine.begin() as connection:
-        lock(connection)
-        if inbox_older_than is not None:
-            cutoff = now() - inbox_older_than
-            removed["inbox"] = connection.execute(
-                sa.delete(t.inbox).where(t.inbox.c.recorded_at < cutoff)
-            ).rowcount
-        if changes_through is not None:
+    if inbox_older_than is not None:
+        cutoff = now() - inbox_older_than
+        oldest = (
+            sa.select(t.inbox.c.task_id)
+            .where(t.inbox.c.recorded_at < cutoff)
+            .order_by(t.inbox.c.recorded_at)
+            .limit(PRUNE_BATCH)
+        )
+        while True:
+            with engine.begin() as connection:
+                count = connection.execute(
+                    sa.delete(t.inbox).where(t.inbox.c.task_id.in_(oldest.scalar_subquery()))
+                ).rowcount
+            removed["inbox"] += count
+            if count < PRUNE_BATCH:
+                break
+    if changes_through is not None:
+        with engine.begin() as connection:
+            lock(connection)
             removed["changes"] = connection.execute(
                 sa.delete(t.changes).where(t.changes.c.cursor <= changes_through)
             ).rowcount

@@ -6,9 +6,10 @@ IMMEDIATE``, so one writer at a time holds the file and a second process waits f
 PostgreSQL goes through psycopg 3. There each write transaction takes transaction-level
 advisory locks: one per tenant it writes (writers of one tenant are serialised, writers of
 different tenants run side by side) and the database-wide lock, shared; what spans tenants
-(migrations, pruning) takes the database-wide lock alone, exclusive, and so waits for every
-writer. Readers of the change feed take it exclusive too, for a moment: they read once no
-write transaction is in flight, so a cursor they read past is never filled in behind them.
+(migrations, pruning the change feed) takes the database-wide lock alone, exclusive, and
+so waits for every writer. Readers of the change feed take it exclusive too, for a
+moment: they read once no write transaction is in flight, so a cursor they read past is
+never filled in behind them.
 """
 
 from __future__ import annotations
