@@ -253,3 +253,18 @@ def test_an_uninstall_marks_the_tenant_only_in_the_transaction_that_handles_it(
     rest = applier.apply([*adds[cut.consumed :], uninstall])
     assert [o.status for o in rest.outcomes] == ["success", "success"]
     assert state() == "uninstalled"
+
+
+def test_a_tenant_one_worker_saw_gone_is_active_once_another_lists_it(
+    fleet_engine: sa.Engine,
+) -> None:
+    """Worker a's listing missed t1 for a moment; worker b listed it all along, so t1 is
+    never new to b: b's next round still makes it active (and claimable) again."""
+    a = Leases(fleet_engine, "a", ttl=30)
+    b = Leases(fleet_engine, "b", ttl=30)
+    b.tick(["t1", "t2"], {}, claim=False)
+    a.tick(["t2"], {}, gone=["t1"], claim=False)
+    assert {row.tenant_id: row.state for row in fleet_status(fleet_engine)}["t1"] == "gone"
+    a.leave({})
+    assert "t1" in b.tick(["t1", "t2"], {}).claimed
+    assert {row.state for row in fleet_status(fleet_engine)} == {"active"}

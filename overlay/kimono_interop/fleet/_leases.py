@@ -133,14 +133,17 @@ class Leases:
                     ),
                     {"ids": sorted(new)},
                 )
-                # Listed again after it was gone: active again (an uninstalled one is not).
-                # Not ON CONFLICT DO UPDATE: that locks every row, even one a write holds.
+            if known:
+                # Listed, after it was gone (here or by another worker's listing, which
+                # may be this one's only memory of it): active again. An uninstalled one
+                # is not. Gone rows are never written, so this waits for no writer; not
+                # ON CONFLICT DO UPDATE above, which would lock every row it meets.
                 connection.execute(
                     sa.text(
                         "UPDATE fleet_leases SET state = 'active', state_at = clock_timestamp() "
-                        "WHERE tenant_id = ANY(:ids) AND state = 'gone'"
+                        "WHERE state = 'gone' AND tenant_id = ANY(:ids)"
                     ),
-                    {"ids": sorted(new)},
+                    {"ids": sorted(known)},
                 )
             gone = sorted(set(gone) - known)
             if gone:
