@@ -12,7 +12,8 @@ worker 3 has taken its tenants over, then thawed (SIGCONT). Checked afterwards:
   comes back only then), plus one renew interval and one idle poll interval;
 - per tenant, every committed write carries an epoch no smaller than the one before
   it, and each epoch belongs to one worker: no two workers ever held it at once;
-- the frozen worker, thawed, had writes and acks refused, and none of them committed.
+- the frozen worker, thawed, finds its leases lost, and none of its writes under them
+  committed (any it tried was refused).
 """
 
 from __future__ import annotations
@@ -274,10 +275,11 @@ def test_three_workers_one_killed_one_frozen(fleet_url: str, tmp_path: Path) -> 
     assert not query(
         "SELECT tenant_id, epoch FROM fleet_lease_log GROUP BY tenant_id, epoch HAVING count(*) > 1"
     )
-    # The thawed worker's writes and acks under its lost leases were refused, and none of
-    # its writes under an old epoch committed once the new owner had written.
-    refused = stats2["writes_refused"] + stats2["acks_refused"]
-    assert refused >= 1, stats2
+    # The thawed worker learnt it had lost its leases, and none of its writes under an old
+    # epoch committed once the new owner had written. Whether it tried one first depends
+    # on where SIGSTOP caught it (in a cycle, or between two): its refusals are reported
+    # below, not required; the fence's refusal itself is test_leases' to prove.
+    assert stats2["lost"] >= 1, stats2
     assert not query(
         "SELECT 1 FROM fleet_writes old JOIN fleet_writes new "
         "ON old.tenant_id = new.tenant_id AND new.epoch > old.epoch AND new.id < old.id"
