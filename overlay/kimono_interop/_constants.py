@@ -46,6 +46,25 @@ ENV_CLIENT_SECRET = "KIMONO_CLIENT_SECRET"
 ENV_TOKEN_URL = "KIMONO_TOKEN_URL"
 
 
+#: How a task-queue loop (the consumer, the mirror's run, a fleet worker) waits after an
+#: empty batch: ``POLL_INTERVAL`` seconds, doubling up to ``MAX_POLL_INTERVAL``.
+POLL_INTERVAL = 1.0
+MAX_POLL_INTERVAL = 30.0
+#: The mirror's apply: a chunk is committed and acknowledged after ``TASK_BATCH`` tasks
+#: or ``ACK_INTERVAL`` seconds; a full sync may tombstone ``SWEEP_THRESHOLD`` of a type
+#: without approval; a task failing ``MAX_ATTEMPTS`` times is parked.
+ACK_INTERVAL = 10.0
+SWEEP_THRESHOLD = 0.10
+MAX_ATTEMPTS = 5
+
+#: A fleet worker's defaults: tenants at work at once, seconds a lease lasts unrenewed,
+#: seconds between two listings of the tenants, seconds a tenant's cycle may take before
+#: the worker reports itself unhealthy.
+FLEET_CONCURRENCY = 16
+FLEET_LEASE_TTL = 30.0
+FLEET_DISCOVER_INTERVAL = 60.0
+FLEET_STUCK_AFTER = 120.0
+
 #: A fleet worker's retention, in seconds, of its logs of writes and claims (an hour), and
 #: of the mirror's record of each task (a week: a task delivered again after its record
 #: is gone is guarded by its sequence alone; docs/mirror.md, pruning).

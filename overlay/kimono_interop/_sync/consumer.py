@@ -40,6 +40,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
+from .._constants import MAX_POLL_INTERVAL, POLL_INTERVAL
 from .._exceptions import AckError, KimonoError, is_transient
 from .._runtime import HandlerInterrupted, Runtime
 from .._task_view import (
@@ -108,8 +109,8 @@ class TaskConsumer:
         schema: str | None = None,
         stop_when_empty: bool = False,
         max_tasks: int | None = None,
-        poll_interval: float = 1.0,
-        max_poll_interval: float = 30.0,
+        poll_interval: float = POLL_INTERVAL,
+        max_poll_interval: float = MAX_POLL_INTERVAL,
         task_timeout: float | None = None,
         remember: int = 10_000,
         handle_signals: bool = True,

@@ -15,8 +15,16 @@ from typing import Any
 
 import click
 
-from .._constants import FLEET_INBOX_RETENTION, FLEET_WRITES_RETENTION
+from .._constants import (
+    FLEET_CONCURRENCY,
+    FLEET_DISCOVER_INTERVAL,
+    FLEET_INBOX_RETENTION,
+    FLEET_LEASE_TTL,
+    FLEET_STUCK_AFTER,
+    FLEET_WRITES_RETENTION,
+)
 from .common import EXIT_CONFIG, EXIT_ERROR, EXIT_USAGE, Settings, err, expected_errors, fail
+from .mirror import F, apply_options
 from .options import KimonoCommand
 
 ENV_DB = "KIMONO_FLEET_DB"
@@ -32,53 +40,42 @@ def fleet() -> None:
     """
 
 
+def db_option(command: F) -> F:
+    """``--db``, required: the PostgreSQL database of the mirror and the fleet's tables."""
+    return click.option(
+        "--db",
+        required=True,
+        envvar=ENV_DB,
+        show_envvar=True,
+        help="The mirror's and the fleet's PostgreSQL database (postgresql://user:pass@host/db).",
+    )(command)
+
+
 @fleet.command("run", cls=KimonoCommand)
-@click.option(
-    "--db",
-    required=True,
-    envvar=ENV_DB,
-    show_envvar=True,
-    help="The mirror's PostgreSQL database (postgresql://user:pass@host/db).",
-)
+@db_option
 @click.option("--worker-id", default=None, help="This worker's name (default: host-pid-random).")
 @click.option(
     "--concurrency",
     type=click.IntRange(min=1),
-    default=16,
+    default=FLEET_CONCURRENCY,
     show_default=True,
     help="Tenants polled, applied and acknowledged at once.",
 )
 @click.option(
     "--lease-ttl",
     type=click.FloatRange(min=0, min_open=True),
-    default=30.0,
+    default=FLEET_LEASE_TTL,
     show_default=True,
     help="Seconds a lease lasts unrenewed (renewed every third of it).",
 )
 @click.option(
     "--discover-interval",
     type=click.FloatRange(min=0, min_open=True),
-    default=60.0,
+    default=FLEET_DISCOVER_INTERVAL,
     show_default=True,
     help="Seconds between two listings of the tenants.",
 )
-@click.option(
-    "--poll-interval",
-    type=click.FloatRange(min=0, min_open=True),
-    default=1.0,
-    show_default=True,
-    help="First wait after an empty batch (it doubles up to --max-poll-interval).",
-)
-@click.option(
-    "--max-poll-interval",
-    type=click.FloatRange(min=0, min_open=True),
-    default=30.0,
-    show_default=True,
-    help="Longest wait between two polls of an idle tenant.",
-)
-@click.option(
-    "--ack-every", type=click.IntRange(1, 100), default=100, show_default=True, help="Chunk size."
-)
+@apply_options
 @click.option(
     "--health-port",
     type=click.IntRange(0, 65535),
@@ -89,7 +86,7 @@ def fleet() -> None:
 @click.option(
     "--stuck-after",
     type=click.FloatRange(min=0, min_open=True),
-    default=120.0,
+    default=FLEET_STUCK_AFTER,
     show_default=True,
     help="Seconds one tenant's cycle may take before /healthz fails.",
 )

@@ -18,6 +18,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from .._constants import (
+    ACK_INTERVAL,
+    MAX_ATTEMPTS,
+    MAX_POLL_INTERVAL,
+    POLL_INTERVAL,
+    SWEEP_THRESHOLD,
+    TASK_BATCH,
+)
 from .common import EXIT_CONFIG, EXIT_ERROR, EXIT_USAGE, Settings, err, expected_errors, fail, out
 from .options import KimonoCommand
 
@@ -45,6 +53,58 @@ def db_option(command: F) -> F:
         show_envvar=True,
         help="The mirror: a SQLite file, or a database URL (postgresql://user:pass@host/db).",
     )(command)
+
+
+def apply_options(command: F) -> F:
+    """The options of a loop that applies the task queue to the mirror (``mirror run`` and
+    ``fleet run``), with the library's defaults."""
+    options = [
+        click.option(
+            "--ack-every",
+            type=click.IntRange(1, TASK_BATCH),
+            default=TASK_BATCH,
+            show_default=True,
+            help="Commit and acknowledge every N tasks.",
+        ),
+        click.option(
+            "--ack-interval",
+            type=click.FloatRange(min=0, min_open=True),
+            default=ACK_INTERVAL,
+            show_default=True,
+            help="...or every N seconds, whichever comes first.",
+        ),
+        click.option(
+            "--poll-interval",
+            type=click.FloatRange(min=0, min_open=True),
+            default=POLL_INTERVAL,
+            show_default=True,
+            help="First wait after an empty batch (it doubles up to --max-poll-interval).",
+        ),
+        click.option(
+            "--max-poll-interval",
+            type=click.FloatRange(min=0, min_open=True),
+            default=MAX_POLL_INTERVAL,
+            show_default=True,
+            help="Longest wait between two polls of an idle queue.",
+        ),
+        click.option(
+            "--sweep-threshold",
+            type=click.FloatRange(0, 1),
+            default=SWEEP_THRESHOLD,
+            show_default=True,
+            help="Share of a type a full sync may tombstone without approval.",
+        ),
+        click.option(
+            "--max-attempts",
+            type=click.IntRange(min=1),
+            default=MAX_ATTEMPTS,
+            show_default=True,
+            help="Failures after which a task is parked.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 @contextmanager
@@ -84,34 +144,7 @@ def mirror() -> None:
 @click.option("--follow", is_flag=True, help="Keep waiting for new tasks (until Ctrl-C).")
 @click.option("--tenant-id", default=None, help="Only tasks of this tenant.")
 @click.option("--max-tasks", type=click.IntRange(min=1), default=None, help="Stop after N tasks.")
-@click.option(
-    "--ack-every",
-    type=click.IntRange(1, 100),
-    default=100,
-    show_default=True,
-    help="Commit and acknowledge every N tasks.",
-)
-@click.option(
-    "--ack-interval",
-    type=click.FloatRange(min=0, min_open=True),
-    default=10.0,
-    show_default=True,
-    help="...or every N seconds, whichever comes first.",
-)
-@click.option(
-    "--sweep-threshold",
-    type=click.FloatRange(0, 1),
-    default=0.10,
-    show_default=True,
-    help="Share of a type a full sync may tombstone without approval.",
-)
-@click.option(
-    "--max-attempts",
-    type=click.IntRange(min=1),
-    default=5,
-    show_default=True,
-    help="Failures after which a task is parked.",
-)
+@apply_options
 @click.pass_obj
 def run(
     settings: Settings,
@@ -121,6 +154,8 @@ def run(
     max_tasks: int | None,
     ack_every: int,
     ack_interval: float,
+    poll_interval: float,
+    max_poll_interval: float,
     sweep_threshold: float,
     max_attempts: int,
 ) -> None:
@@ -144,6 +179,8 @@ def run(
             max_tasks=max_tasks,
             ack_every=ack_every,
             ack_interval=ack_interval,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
             on_commit=counter,
         )
         held = store.syncs(status="held")

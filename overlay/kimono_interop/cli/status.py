@@ -13,18 +13,12 @@ import json
 import click
 
 from .common import EXIT_CONFIG, EXIT_ERROR, out
-from .fleet import ENV_DB
+from .fleet import db_option
 from .options import KimonoCommand
 
 
 @click.command(cls=KimonoCommand, global_options=("log_level",))
-@click.option(
-    "--db",
-    required=True,
-    envvar=ENV_DB,
-    show_envvar=True,
-    help="The fleet's PostgreSQL database (postgresql://user:pass@host/db).",
-)
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
 @click.option(
     "--max-lag",

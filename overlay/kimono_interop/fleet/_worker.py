@@ -32,7 +32,20 @@ import sqlalchemy as sa
 from opentelemetry import metrics, trace
 
 from .._async._client import AsyncKimonoClient
-from .._constants import FLEET_INBOX_RETENTION, FLEET_WRITES_RETENTION
+from .._constants import (
+    ACK_INTERVAL,
+    FLEET_CONCURRENCY,
+    FLEET_DISCOVER_INTERVAL,
+    FLEET_INBOX_RETENTION,
+    FLEET_LEASE_TTL,
+    FLEET_STUCK_AFTER,
+    FLEET_WRITES_RETENTION,
+    MAX_ATTEMPTS,
+    MAX_POLL_INTERVAL,
+    POLL_INTERVAL,
+    SWEEP_THRESHOLD,
+    TASK_BATCH,
+)
 from .._exceptions import KimonoError, is_transient
 from .._task_view import TaskKind, TaskView
 from .._transports import new_async_transport
@@ -272,16 +285,16 @@ class Worker:
         db: str | Path,
         *,
         worker_id: str | None = None,
-        concurrency: int = 16,
-        lease_ttl: float = 30.0,
-        discover_interval: float = 60.0,
-        ack_every: int = 100,
-        ack_interval: float = 10.0,
-        poll_interval: float = 1.0,
-        max_poll_interval: float = 30.0,
-        sweep_threshold: float = 0.10,
-        max_attempts: int = 5,
-        stuck_after: float = 120.0,
+        concurrency: int = FLEET_CONCURRENCY,
+        lease_ttl: float = FLEET_LEASE_TTL,
+        discover_interval: float = FLEET_DISCOVER_INTERVAL,
+        ack_every: int = TASK_BATCH,
+        ack_interval: float = ACK_INTERVAL,
+        poll_interval: float = POLL_INTERVAL,
+        max_poll_interval: float = MAX_POLL_INTERVAL,
+        sweep_threshold: float = SWEEP_THRESHOLD,
+        max_attempts: int = MAX_ATTEMPTS,
+        stuck_after: float = FLEET_STUCK_AFTER,
         ready_window: float = 120.0,
         writes_retention: float = FLEET_WRITES_RETENTION,
         inbox_retention: float = FLEET_INBOX_RETENTION,

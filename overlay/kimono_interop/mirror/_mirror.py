@@ -16,6 +16,14 @@ import anyio
 import anyio.to_thread
 import sqlalchemy as sa
 
+from .._constants import (
+    ACK_INTERVAL,
+    MAX_ATTEMPTS,
+    MAX_POLL_INTERVAL,
+    POLL_INTERVAL,
+    SWEEP_THRESHOLD,
+    TASK_BATCH,
+)
 from .._exceptions import KimonoError, is_transient
 from .._task_view import AckResult, TaskView
 from . import _schema as t
@@ -70,8 +78,8 @@ class Mirror:
         self,
         engine: sa.Engine,
         *,
-        sweep_threshold: float = 0.10,
-        max_attempts: int = 5,
+        sweep_threshold: float = SWEEP_THRESHOLD,
+        max_attempts: int = MAX_ATTEMPTS,
         on_change: OnChange | None = None,
         on_other: OnOther | None = None,
         default_tenant: str = "",
@@ -96,8 +104,8 @@ class Mirror:
         cls,
         url: str | Path = "kimono-mirror.db",
         *,
-        sweep_threshold: float = 0.10,
-        max_attempts: int = 5,
+        sweep_threshold: float = SWEEP_THRESHOLD,
+        max_attempts: int = MAX_ATTEMPTS,
         on_change: OnChange | None = None,
         on_other: OnOther | None = None,
         default_tenant: str = "",
@@ -161,10 +169,10 @@ class Mirror:
         driver: str | None = None,
         stop_when_empty: bool = False,
         max_tasks: int | None = None,
-        ack_every: int = 100,
-        ack_interval: float = 10.0,
-        poll_interval: float = 1.0,
-        max_poll_interval: float = 30.0,
+        ack_every: int = TASK_BATCH,
+        ack_interval: float = ACK_INTERVAL,
+        poll_interval: float = POLL_INTERVAL,
+        max_poll_interval: float = MAX_POLL_INTERVAL,
         on_commit: OnCommit | None = None,
     ) -> MirrorStats:
         """Drain the task queue into the mirror, acknowledging each task after its commit.
@@ -217,10 +225,10 @@ class Mirror:
         driver: str | None = None,
         stop_when_empty: bool = False,
         max_tasks: int | None = None,
-        ack_every: int = 100,
-        ack_interval: float = 10.0,
-        poll_interval: float = 1.0,
-        max_poll_interval: float = 30.0,
+        ack_every: int = TASK_BATCH,
+        ack_interval: float = ACK_INTERVAL,
+        poll_interval: float = POLL_INTERVAL,
+        max_poll_interval: float = MAX_POLL_INTERVAL,
         on_commit: OnCommit | None = None,
     ) -> MirrorStats:
         """:meth:`run` with the async client: ``await mirror.run_async(async_client)``.
