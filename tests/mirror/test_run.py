@@ -17,6 +17,8 @@ from kimono_interop import AsyncKimonoClient, KimonoClient
 from kimono_interop.mirror import Mirror, TaskOutcome
 from kimono_interop.sandbox import Sandbox
 
+from .builders import data_task, sync_task
+
 #: For the snapshot and verify tests: a sandbox whose queue is not read.
 SANDBOX = {"students": 20, "seed": 11, "initial_sync": False}
 
@@ -186,6 +188,34 @@ def test_snapshot_seeds_a_mirror_that_verify_finds_equal(sandbox: Sandbox, store
         before = mirror.status()["last_cursor"]
         mirror.snapshot(kimono, tenant_id=tenant)
         assert mirror.status()["last_cursor"] == before
+
+
+def test_approving_an_old_held_sweep_spares_what_a_later_snapshot_saw(
+    sandbox: Sandbox, store_url: str
+) -> None:
+    """A sweep held at a full sync's end, approved after a later snapshot listed the
+    roster again, tombstones nothing that snapshot saw: its objects carry no newer
+    sequence, only the later generation."""
+    tenant = _tenant(sandbox)
+    persons = list(sandbox.state.roster.persons.values())
+    with KimonoClient(**sandbox.credentials) as kimono, Mirror.open(store_url) as mirror:
+        mirror.snapshot(kimono, tenant_id=tenant)
+        # a full sync that sends two persons: the others would go, so the sweep is held
+        sent = persons[:2]
+        tasks = [sync_task("SYNC_START", 1, tenant=tenant)]
+        tasks += [
+            data_task("UPDATE", "persons", obj, n, tenant=tenant) for n, obj in enumerate(sent, 2)
+        ]
+        tasks.append(sync_task("SYNC_END", 10, tenant=tenant))
+        mirror.apply(tasks)
+        (held,) = mirror.syncs(status="held")
+        assert held.to_sweep == len(persons) - 2
+        # the roster is listed again, whole, before anyone approves
+        later = mirror.snapshot(kimono, tenant_id=tenant)
+        assert later.generation > held.generation and later.status == "done"
+        assert mirror.approve_sweep(held.generation) == 0
+        assert len(list(mirror.objects("persons", tenant_id=tenant))) == len(persons)
+        assert mirror.verify(kimono, tenant_id=tenant).ok
 
 
 def test_verify_reports_each_difference(sandbox: Sandbox, store_url: str) -> None:

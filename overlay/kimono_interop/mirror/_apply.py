@@ -685,13 +685,16 @@ class _Context:
 def _unseen(
     tenant: str, kinds: list[str], generation: int, end_sequence: int | None
 ) -> sa.ColumnElement[bool]:
-    """Live objects of ``kinds`` the generation did not see, and no task wrote after its end."""
+    """Live objects of ``kinds`` that neither the generation nor a later one saw, and that
+    no task wrote after its end. (Generations grow: a later one, as a snapshot taken
+    before an older held sweep is approved, stamps what it saw with a greater number and
+    writes no sequence.)"""
     o = t.objects
     clause = sa.and_(
         o.c.tenant_id == tenant,
         o.c.object_type.in_(kinds),
         o.c.deleted.is_(False),
-        sa.or_(o.c.generation.is_(None), o.c.generation != generation),
+        sa.or_(o.c.generation.is_(None), o.c.generation < generation),
     )
     if end_sequence is not None:
         clause = sa.and_(clause, sa.or_(o.c.sequence.is_(None), o.c.sequence <= end_sequence))

@@ -416,8 +416,8 @@ class Mirror:
     def approve_sweep(self, generation: int) -> int:
         """Carry out a held sweep; returns how many objects it tombstoned.
 
-        Objects written by a task after that sync ended are spared. ValueError if the
-        sweep is not held.
+        Objects written by a task after that sync ended are spared, and so are those a
+        later full sync or snapshot saw. ValueError if the sweep is not held.
         """
         with self.engine.begin() as connection:
             self._lock_sync(connection, generation)
