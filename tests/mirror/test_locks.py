@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -101,6 +102,70 @@ def test_the_change_feed_is_read_once_no_writer_is_in_flight(pg_url: str) -> Non
             gate.open.set()
             assert writer.result(timeout=30) == [Result.APPLIED]
             assert [change.tenant_id for change in reader.result(timeout=30)] == [TENANT_A]
+    finally:
+        gate.open.set()
+        engine.dispose()
+
+
+def test_a_reader_of_the_feed_does_not_hold_back_other_tenants_writers(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a reader waits for a writer in flight, other tenants' writers go on: it does
+    not queue for the lock ahead of them (PostgreSQL would make every new writer wait
+    behind it) until its patience runs out."""
+    from kimono_interop.mirror import _store
+
+    monkeypatch.setattr(_store, "FEED_LOCK_PATIENCE", 60.0)
+    engine = sa.create_engine(pg_url)
+    gate = Gate(TENANT_A)
+    applier = _applier(engine, gate)
+    try:
+        with Mirror(engine) as mirror, ThreadPoolExecutor(2) as pool:
+            writer = pool.submit(_apply, applier, TENANT_A)
+            assert gate.entered.wait(30)
+            reader = pool.submit(mirror.changes)
+            with pytest.raises(TimeoutError):
+                reader.result(timeout=0.5)
+            # the reader is waiting: tenant B's writer commits all the same
+            other = threading.Thread(target=_apply, args=(applier, TENANT_B), daemon=True)
+            other.start()
+            other.join(timeout=10)
+            assert not other.is_alive(), "tenant B's writer waited behind the feed's reader"
+            assert not reader.done()
+            gate.open.set()
+            assert writer.result(timeout=30) == [Result.APPLIED]
+            feed = reader.result(timeout=30)
+            assert [change.tenant_id for change in feed] == [TENANT_B, TENANT_A]
+    finally:
+        gate.open.set()
+        engine.dispose()
+
+
+def test_a_reader_of_the_feed_out_of_patience_waits_in_line(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writers that never pause do not starve the reader: past its patience it queues."""
+    from kimono_interop.mirror import _store
+
+    monkeypatch.setattr(_store, "FEED_LOCK_PATIENCE", 0.2)
+    engine = sa.create_engine(pg_url)
+    gate = Gate(TENANT_A)
+    applier = _applier(engine, gate)
+    try:
+        with Mirror(engine) as mirror, ThreadPoolExecutor(2) as pool:
+            writer = pool.submit(_apply, applier, TENANT_A)
+            assert gate.entered.wait(30)
+            reader = pool.submit(mirror.changes)
+            time.sleep(1.0)  # past its patience: it has queued for the lock
+            other = threading.Thread(target=_apply, args=(applier, TENANT_B), daemon=True)
+            other.start()
+            other.join(timeout=1.0)
+            assert other.is_alive(), "tenant B's writer went ahead of the queued reader"
+            gate.open.set()
+            assert writer.result(timeout=30) == [Result.APPLIED]
+            assert [change.tenant_id for change in reader.result(timeout=30)] == [TENANT_A]
+            other.join(timeout=30)
+            assert not other.is_alive()
     finally:
         gate.open.set()
         engine.dispose()

@@ -47,7 +47,14 @@ from ._model import (
     TaskOutcome,
     VerifyReport,
 )
-from ._store import create_engine, database_url, lock, lock_tenants, migrate
+from ._store import (
+    create_engine,
+    database_url,
+    lock,
+    lock_between_writes,
+    lock_tenants,
+    migrate,
+)
 from ._writes import Writes
 
 _Record = TypeVar("_Record")
@@ -325,7 +332,7 @@ class Mirror:
                 # by side, and one that began earlier may commit a smaller cursor than
                 # one already committed.
                 with connection.begin():
-                    lock(connection)
+                    lock_between_writes(connection)
                     rows = connection.execute(query).all()
             else:
                 rows = connection.execute(query).all()

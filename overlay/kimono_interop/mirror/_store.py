@@ -9,7 +9,8 @@ different tenants run side by side) and the database-wide lock, shared; what spa
 (migrations, pruning the change feed) takes the database-wide lock alone, exclusive, and
 so waits for every writer. Readers of the change feed take it exclusive too, for a
 moment: they read once no write transaction is in flight, so a cursor they read past is
-never filled in behind them.
+never filled in behind them; they look for that moment without queueing for the lock,
+which would hold new writers back (see ``lock_between_writes``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ from ._migrations import MIRROR, History
 ADVISORY_LOCK = 0x6B696D6F  # "kimo"
 #: How long a SQLite connection waits for another writer, in seconds.
 SQLITE_BUSY_TIMEOUT = 30.0
+#: How long a reader of the change feed looks for a moment without writers (PostgreSQL)
+#: before it queues for the database-wide lock, and so holds new writers back.
+FEED_LOCK_PATIENCE = 5.0
 
 log = logging.getLogger("kimono_interop.mirror")
 
@@ -101,6 +105,30 @@ def lock(connection: sa.Connection) -> None:
         connection.exec_driver_sql(
             "SELECT pg_advisory_xact_lock(%(key)s::bigint)", {"key": ADVISORY_LOCK}
         )
+
+
+def lock_between_writes(connection: sa.Connection) -> None:
+    """Take the database-wide lock exclusive at a moment no write transaction is in
+    flight, without queueing for it (PostgreSQL; SQLite has its own).
+
+    A queued request would hold back every writer that comes after it until the oldest
+    in flight commits: PostgreSQL lets no new shared holder past a waiting exclusive one.
+    So the lock is tried, at growing intervals up to 50 ms, for ``FEED_LOCK_PATIENCE``
+    seconds; writers that never pause then make it queue like :func:`lock`.
+    """
+    if connection.dialect.name != "postgresql":
+        return
+    deadline = time.monotonic() + FEED_LOCK_PATIENCE
+    delay = 0.001
+    while time.monotonic() < deadline:
+        taken = connection.exec_driver_sql(
+            "SELECT pg_try_advisory_xact_lock(%(key)s::bigint)", {"key": ADVISORY_LOCK}
+        ).scalar()
+        if taken:
+            return
+        time.sleep(delay)
+        delay = min(delay * 2, 0.05)
+    lock(connection)
 
 
 def tenant_key(tenant: str) -> int:
