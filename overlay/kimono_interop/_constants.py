@@ -65,11 +65,14 @@ FLEET_LEASE_TTL = 30.0
 FLEET_DISCOVER_INTERVAL = 60.0
 FLEET_STUCK_AFTER = 120.0
 
-#: A fleet worker's retention, in seconds, of its logs of writes and claims (an hour), and
-#: of the mirror's record of each task (a week: a task delivered again after its record
-#: is gone is guarded by its sequence alone; docs/mirror.md, pruning).
+#: A fleet worker's retention, in seconds, of its logs of writes and claims (an hour).
 FLEET_WRITES_RETENTION = 3600.0
-FLEET_INBOX_RETENTION = 7 * 24 * 3600.0
+#: How long a long-running loop (``Mirror.run``, a fleet worker) keeps the mirror's record
+#: of each task, in seconds (a week: a task delivered again after its record is gone is
+#: guarded by its sequence alone; docs/mirror.md, pruning), and how often it prunes older
+#: ones (hourly, or twice per retention if that is shorter).
+INBOX_RETENTION = 7 * 24 * 3600.0
+INBOX_PRUNE_INTERVAL = 3600.0
 
 
 def __getattr__(name: str) -> httpx.Timeout:

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import cast
 
 import anyio
 import pytest
 import sqlalchemy as sa
 
 from kimono_interop.fleet import FleetStats, Worker, create_engine, fleet_status
-from kimono_interop.fleet._worker import Pool
+from kimono_interop.fleet._leases import Lease
+from kimono_interop.fleet._worker import Pool, TenantRun
+from kimono_interop.mirror._apply import Applier
 from kimono_interop.sandbox import Sandbox
 
 
@@ -119,6 +122,18 @@ def test_429_answers_make_every_tenant_wait(fleet_url: str) -> None:
     assert stats.rate_limited > 0
     assert worker.telemetry.counters.total("kimono.fleet.http.rate_limited") == stats.rate_limited
     assert stats.writes_refused == 0
+
+
+def test_a_lease_is_counted_lost_once_however_the_worker_learns_it() -> None:
+    """A renewal, a refused write and a refused ack all stop the tenant and count it in
+    ``stats.lost``, once: a tenant taken over while the worker was frozen is often
+    first found lost by its next write."""
+    worker = Worker("postgresql://fleet@127.0.0.1:1/none", client_id="id", client_secret="secret")
+    run = TenantRun(Lease("t-1", worker.worker_id, 3), cast(Applier, None))
+    worker._lose(run)
+    worker._lose(run)  # a refused ack after the refused write
+    assert worker.stats.lost == 1
+    assert run.lost and run.stopping and not run.release
 
 
 def test_an_uninstalled_tenant_stays_released_after_a_restart(fleet_url: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import datetime
 import time
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -83,6 +84,46 @@ def test_run_drains_the_queue_into_a_mirror_equal_to_the_rest_snapshot(
         assert set(_changes_per_task(mirror)) == _data_tasks(fresh)
         assert mirror.status()["objects"]["persons"]["deleted"] == 1
     assert {ack.status for ack in fresh.state.queue.acks} == {"success"}
+
+
+def _age_records(mirror: Mirror, count: int, days: int) -> int:
+    """Make ``count`` task records ``days`` old; how many records there are."""
+    inbox = sa.table("mirror_inbox", sa.column("task_id"), sa.column("recorded_at"))
+    with mirror.engine.begin() as connection:
+        ids = connection.scalars(
+            sa.select(inbox.c.task_id).order_by(inbox.c.task_id).limit(count)
+        ).all()
+        old = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=days)
+        connection.execute(sa.update(inbox).where(inbox.c.task_id.in_(ids)).values(recorded_at=old))
+        return int(connection.scalar(sa.select(sa.func.count()).select_from(inbox)) or 0)
+
+
+def test_a_run_prunes_task_records_past_their_retention(fresh: Sandbox, store_url: str) -> None:
+    """A mirror run for months would keep a record of every task: a run deletes those
+    older than ``inbox_retention`` (a week by default) when it starts, then hourly."""
+    with KimonoClient(**fresh.credentials) as kimono, Mirror.open(store_url) as mirror:
+        first = mirror.run(kimono, stop_when_empty=True)
+        assert first.inbox_pruned == 0 and first.received > 20
+        recorded = _age_records(mirror, 7, days=3)
+        # records 3 days old are within the default week, and None keeps every record
+        assert mirror.run(kimono, stop_when_empty=True).inbox_pruned == 0
+        assert mirror.run(kimono, stop_when_empty=True, inbox_retention=None).inbox_pruned == 0
+        later = mirror.run(kimono, stop_when_empty=True, inbox_retention=2 * 86400.0)
+        assert later.inbox_pruned == 7
+        assert mirror.status()["tasks_recorded"] == recorded - 7
+        with pytest.raises(ValueError, match="inbox_retention"):
+            mirror.run(kimono, stop_when_empty=True, inbox_retention=0)
+
+
+@pytest.mark.anyio
+async def test_run_async_prunes_task_records_too(fresh: Sandbox, store_url: str) -> None:
+    async with AsyncKimonoClient(**fresh.credentials) as kimono:
+        with Mirror.open(store_url) as mirror:
+            await mirror.run_async(kimono, stop_when_empty=True)
+            recorded = _age_records(mirror, 5, days=10)
+            stats = await mirror.run_async(kimono, stop_when_empty=True)
+            assert stats.inbox_pruned == 5
+            assert mirror.status()["tasks_recorded"] == recorded - 5
 
 
 def test_acks_go_out_after_each_commit_in_chunks(fresh: Sandbox, store_url: str) -> None:

@@ -18,7 +18,6 @@ import click
 from .._constants import (
     FLEET_CONCURRENCY,
     FLEET_DISCOVER_INTERVAL,
-    FLEET_INBOX_RETENTION,
     FLEET_LEASE_TTL,
     FLEET_STUCK_AFTER,
     FLEET_WRITES_RETENTION,
@@ -96,13 +95,6 @@ def db_option(command: F) -> F:
     default=FLEET_WRITES_RETENTION,
     show_default=True,
     help="Seconds the logs of writes and claims are kept (each tenant's newest always).",
-)
-@click.option(
-    "--inbox-retention",
-    type=click.FloatRange(min=0, min_open=True),
-    default=FLEET_INBOX_RETENTION,
-    show_default=True,
-    help="Seconds the mirror's record of each task is kept (pruned about hourly).",
 )
 @click.pass_obj
 def run(settings: Settings, /, db: str, **options: Any) -> None:

@@ -20,6 +20,7 @@ import click
 
 from .._constants import (
     ACK_INTERVAL,
+    INBOX_RETENTION,
     MAX_ATTEMPTS,
     MAX_POLL_INTERVAL,
     POLL_INTERVAL,
@@ -101,6 +102,13 @@ def apply_options(command: F) -> F:
             show_default=True,
             help="Failures after which a task is parked.",
         ),
+        click.option(
+            "--inbox-retention",
+            type=click.FloatRange(min=0, min_open=True),
+            default=INBOX_RETENTION,
+            show_default=True,
+            help="Seconds the mirror's record of each task is kept (pruned about hourly).",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -158,6 +166,7 @@ def run(
     max_poll_interval: float,
     sweep_threshold: float,
     max_attempts: int,
+    inbox_retention: float,
 ) -> None:
     """Apply the task queue to the mirror, acknowledging each task after its commit.
 
@@ -182,6 +191,7 @@ def run(
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
             on_commit=counter,
+            inbox_retention=inbox_retention,
         )
         held = store.syncs(status="held")
     counter.done()

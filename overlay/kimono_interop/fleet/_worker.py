@@ -36,10 +36,10 @@ from .._constants import (
     ACK_INTERVAL,
     FLEET_CONCURRENCY,
     FLEET_DISCOVER_INTERVAL,
-    FLEET_INBOX_RETENTION,
     FLEET_LEASE_TTL,
     FLEET_STUCK_AFTER,
     FLEET_WRITES_RETENTION,
+    INBOX_RETENTION,
     MAX_ATTEMPTS,
     MAX_POLL_INTERVAL,
     POLL_INTERVAL,
@@ -50,6 +50,7 @@ from .._exceptions import KimonoError, is_transient
 from .._task_view import TaskKind, TaskView
 from .._transports import new_async_transport
 from ..mirror._apply import Applier
+from ..mirror._mirror import inbox_prune_interval
 from ..mirror._mirror import prune as prune_mirror
 from ..mirror._model import Result, TaskOutcome
 from ._health import HealthServer
@@ -79,6 +80,7 @@ class FleetStats:
 
     worker_id: str = ""
     claimed: int = 0
+    #: Leases found lost: by a renewal, or by a write or an ack the fence refused.
     lost: int = 0
     released: int = 0
     polls: int = 0
@@ -297,7 +299,7 @@ class Worker:
         stuck_after: float = FLEET_STUCK_AFTER,
         ready_window: float = 120.0,
         writes_retention: float = FLEET_WRITES_RETENTION,
-        inbox_retention: float = FLEET_INBOX_RETENTION,
+        inbox_retention: float = INBOX_RETENTION,
         health_port: int | None = None,
         health_host: str = "127.0.0.1",
         tracer_provider: trace.TracerProvider | None = None,
@@ -327,7 +329,7 @@ class Worker:
         self.inbox_retention = inbox_retention
         #: seconds between two prunings of the mirror's inbox (they stop every writer of
         #: the database for a moment: the mirror's database-wide lock, exclusive)
-        self.inbox_prune_interval = min(3600.0, inbox_retention / 2)
+        self.inbox_prune_interval = inbox_prune_interval(inbox_retention)
         self.health_port = health_port
         self.health_host = health_host
         self.health_server: HealthServer | None = None
@@ -467,6 +469,14 @@ class Worker:
                 await anyio.sleep(0.05)
         self._group.cancel_scope.cancel()
 
+    def _lose(self, run: TenantRun) -> None:
+        """Stop a tenant whose lease is lost, however this worker learnt it (a renewal,
+        a refused write or ack), and count it once."""
+        if not run.lost:
+            self.stats.lost += 1
+            run.lost = True
+        run.stop(release=False)
+
     async def _lease_round(self) -> float | None:
         """One lease round; returns the seconds until another worker's lease expires."""
         runs = self.runs
@@ -511,10 +521,8 @@ class Worker:
             self._to_release.pop(tenant, None)
             self.stats.released += 1
         for tenant in tick.lost:
-            self.stats.lost += 1
             log.warning("lost the lease of tenant %s: stopping it", tenant)
-            runs[tenant].lost = True
-            runs[tenant].stop(release=False)
+            self._lose(runs[tenant])
         for tenant, epoch in tick.claimed.items():
             self.stats.claimed += 1
             lease = Lease(tenant, self.worker_id, epoch)
@@ -660,8 +668,7 @@ class Worker:
                     self.stats.writes_refused += 1
                     self.telemetry.add("kimono.fleet.fence.refused", kind="write")
                     tlog.warning("write refused: the lease (epoch %d) is lost", run.lease.epoch)
-                    run.lost = True
-                    run.stop(release=False)
+                    self._lose(run)
                     return True
                 except sa.exc.SQLAlchemyError as exc:
                     self.stats.db_errors += 1
@@ -745,8 +752,7 @@ class Worker:
                 self.stats.acks_refused += len(acks)
                 self.telemetry.add("kimono.fleet.fence.refused", len(acks), kind="ack")
                 tlog.warning("%d ack(s) not sent: the lease is lost", len(acks))
-                run.lost = True
-                run.stop(release=False)
+                self._lose(run)
                 return False
             started = time.monotonic()
             with self.telemetry.span(

@@ -18,6 +18,8 @@ import sqlalchemy as sa
 
 from .._constants import (
     ACK_INTERVAL,
+    INBOX_PRUNE_INTERVAL,
+    INBOX_RETENTION,
     MAX_ATTEMPTS,
     MAX_POLL_INTERVAL,
     POLL_INTERVAL,
@@ -181,6 +183,7 @@ class Mirror:
         poll_interval: float = POLL_INTERVAL,
         max_poll_interval: float = MAX_POLL_INTERVAL,
         on_commit: OnCommit | None = None,
+        inbox_retention: float | None = INBOX_RETENTION,
     ) -> MirrorStats:
         """Drain the task queue into the mirror, acknowledging each task after its commit.
 
@@ -191,9 +194,15 @@ class Mirror:
         (no answer, 429, 5xx) are waited out, doubling the wait up to
         ``max_poll_interval``; acks of a committed chunk are retried until they go
         through. ``on_commit(outcomes)`` runs after each commit, before its acks.
+        ``inbox_retention``: seconds each task's record is kept (default a week); older
+        ones are pruned when the run starts and then hourly (``None``: never).
         """
-        loop = _RunLoop(self, ack_every, ack_interval, poll_interval, max_poll_interval)
+        loop = _RunLoop(
+            self, ack_every, ack_interval, poll_interval, max_poll_interval, inbox_retention
+        )
         while loop.running(max_tasks):
+            if loop.prune_due():
+                loop.pruned(self._prune_inbox(loop.inbox_retention))
             try:
                 batch = client.tasks.receive(tenant_id=tenant_id, schema=schema, driver=driver)
             except KimonoError as exc:
@@ -237,6 +246,7 @@ class Mirror:
         poll_interval: float = POLL_INTERVAL,
         max_poll_interval: float = MAX_POLL_INTERVAL,
         on_commit: OnCommit | None = None,
+        inbox_retention: float | None = INBOX_RETENTION,
     ) -> MirrorStats:
         """:meth:`run` with the async client: ``await mirror.run_async(async_client)``.
 
@@ -246,8 +256,13 @@ class Mirror:
         waits for that chunk's commit (or rollback) first: its tasks are then delivered
         again and acknowledged from the inbox, not applied twice.
         """
-        loop = _RunLoop(self, ack_every, ack_interval, poll_interval, max_poll_interval)
+        loop = _RunLoop(
+            self, ack_every, ack_interval, poll_interval, max_poll_interval, inbox_retention
+        )
         while loop.running(max_tasks):
+            if loop.prune_due():
+                prune_inbox = functools.partial(self._prune_inbox, loop.inbox_retention)
+                loop.pruned(await anyio.to_thread.run_sync(prune_inbox))
             try:
                 batch = await client.tasks.receive(
                     tenant_id=tenant_id, schema=schema, driver=driver
@@ -280,6 +295,18 @@ class Mirror:
                     except KimonoError as exc:
                         await anyio.sleep(loop.outage("sending acks", exc))
         return loop.finish()
+
+    def _prune_inbox(self, retention: float | None) -> int:
+        """Prune task records older than ``retention`` seconds for a run; how many went.
+        A failure is logged, not raised: the run goes on, and tries again later."""
+        if retention is None:
+            return 0
+        try:
+            older = datetime.timedelta(seconds=retention)
+            return prune(self.engine, inbox_older_than=older)["inbox"]
+        except sa.exc.SQLAlchemyError as exc:
+            log.warning("pruning the mirror's task records failed (%s)", type(exc).__name__)
+            return 0
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, tenant_id: str, object_type: str, object_id: str) -> StoredObject | None:
@@ -561,10 +588,18 @@ class _RunLoop:
         ack_interval: float,
         poll_interval: float,
         max_poll_interval: float,
+        inbox_retention: float | None,
     ) -> None:
         if ack_every < 1 or ack_interval <= 0:
             raise ValueError("ack_every must be at least 1 and ack_interval positive")
+        if inbox_retention is not None and inbox_retention <= 0:
+            raise ValueError("inbox_retention must be positive (or None: keep every record)")
         self.mirror = mirror
+        self.inbox_retention = inbox_retention
+        self.prune_interval = (
+            0.0 if inbox_retention is None else inbox_prune_interval(inbox_retention)
+        )
+        self.pruned_at: float | None = None
         self.stats = MirrorStats()
         self.poll_interval = poll_interval
         self.max_poll_interval = max_poll_interval
@@ -579,6 +614,16 @@ class _RunLoop:
             self.stats.stopped_by = "max_tasks"
             return False
         return True
+
+    def prune_due(self) -> bool:
+        """Whether to prune the task records now: at the start, then every interval."""
+        if self.inbox_retention is None:
+            return False
+        return self.pruned_at is None or time.monotonic() - self.pruned_at >= self.prune_interval
+
+    def pruned(self, removed: int) -> None:
+        self.pruned_at = time.monotonic()
+        self.stats.inbox_pruned += removed
 
     def outage(self, what: str, exc: KimonoError) -> float:
         """How long to wait after a failed request (raised again unless transient)."""
@@ -669,6 +714,11 @@ def _object_id(item: Mapping[str, Any]) -> str | None:
     from .._references import ref_id
 
     return ref_id(item)
+
+
+def inbox_prune_interval(retention: float) -> float:
+    """How often a long run prunes task records kept ``retention`` seconds."""
+    return min(INBOX_PRUNE_INTERVAL, retention / 2)
 
 
 def prune(
