@@ -10,6 +10,11 @@ UPDATEs of the same objects (newer sequences) referencing other schools and sect
 then as UPDATEs that change a name and keep the references, and returns tasks/s of each. ``drain``
 empties a local sandbox's queue (its initial sync) with a no-op handler, then another
 sandbox's identical queue into a mirror, and returns the ratio of the two rates.
+``floor`` (SQLite) writes the same ADDs' rows by plain ``sqlite3``, in the same
+transactions: first each object alone into a one-table upsert, then every row the
+mirror writes (object, links, task record, change) into the mirror's own tables and
+indexes, with none of its reads or logic; what the mirror's ADDs reach against the
+second is the part of the rate its code decides, the rest its schema.
 
 With ``--postgres`` a throwaway cluster is started as the mirror's tests start theirs
 (tests/support/postgres.py), with ``fsync`` on, as a production server has it.
@@ -19,6 +24,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
+import sqlite3
 import statistics
 import tempfile
 import time
@@ -28,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from kimono_interop import KimonoClient
+from kimono_interop._json import dumps_line
 from kimono_interop._task_view import TaskView
 from kimono_interop.mirror import Mirror
 from kimono_interop.sandbox import Sandbox
@@ -152,6 +160,81 @@ def measure(store: str | Path, tasks: int = 5000) -> dict[str, float]:
     }
 
 
+def floor(path: str | Path, tasks: int = 5000) -> dict[str, float]:
+    """Tasks/s of plain ``sqlite3`` writing the rows of ``tasks`` ADDs in batches of 100
+    (see the module's docstring): ``upsert`` into one table, ``schema`` into the mirror's
+    tables (a fresh mirror file at ``path``: its schema, WAL and ``synchronous=FULL``)."""
+    schools, sections = targets()
+    ids = [str(uuid.uuid4()) for _ in range(tasks)]
+    objects = [person(n, ids[n], schools, sections) for n in range(tasks)]
+    task_ids = [str(uuid.uuid4()) for _ in range(tasks)]
+    at = datetime.datetime.now(datetime.timezone.utc).isoformat(sep=" ")
+
+    def connect(file: str | Path) -> sqlite3.Connection:
+        connection = sqlite3.connect(file, isolation_level=None)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=FULL")
+        return connection
+
+    upsert = connect(Path(path).with_suffix(".upsert.db"))
+    upsert.execute(
+        "CREATE TABLE objects (tenant_id TEXT, object_type TEXT, object_id TEXT, data TEXT, "
+        "sequence INTEGER, PRIMARY KEY (tenant_id, object_type, object_id))"
+    )
+    started = time.perf_counter()
+    for start in range(0, tasks, BATCH):
+        upsert.execute("BEGIN IMMEDIATE")
+        upsert.executemany(
+            "INSERT INTO objects VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+            "data = excluded.data, sequence = excluded.sequence "
+            "WHERE excluded.sequence > objects.sequence",
+            [
+                (TENANT, "persons", ids[n], dumps_line(objects[n]), n + 1)
+                for n in range(start, min(start + BATCH, tasks))
+            ],
+        )
+        upsert.execute("COMMIT")
+    one_table = tasks / (time.perf_counter() - started)
+    upsert.close()
+
+    with Mirror.open(path):  # the schema
+        pass
+    mirror = connect(path)
+    started = time.perf_counter()
+    for start in range(0, tasks, BATCH):
+        chunk = range(start, min(start + BATCH, tasks))
+        mirror.execute("BEGIN IMMEDIATE")
+        mirror.executemany(
+            "INSERT INTO mirror_objects (tenant_id, object_type, object_id, data, sequence, "
+            "deleted, person_type, updated_at) VALUES (?, 'persons', ?, ?, ?, 0, 'student', ?)",
+            [(TENANT, ids[n], dumps_line(objects[n]), n + 1, at) for n in chunk],
+        )
+        mirror.executemany(
+            "INSERT INTO mirror_links VALUES (?, 'persons', ?, ?, ?)",
+            [
+                (TENANT, ids[n], rel[1:], ref.get("id") or ref["$sys"]["id"])
+                for n in chunk
+                for rel in ("$schools", "$sections")
+                for ref in objects[n][rel]
+            ],
+        )
+        mirror.executemany(
+            "INSERT INTO mirror_inbox VALUES (?, ?, ?, 'ADD', 'persons', ?, 'applied', "
+            "'success', NULL, ?)",
+            [(task_ids[n], TENANT, n + 1, ids[n], at) for n in chunk],
+        )
+        mirror.executemany(
+            "INSERT INTO mirror_changes (tenant_id, object_type, object_id, op, action, "
+            "sequence, task_id, generation, at) VALUES (?, 'persons', ?, 'upsert', 'ADD', ?, "
+            "?, NULL, ?)",
+            [(TENANT, ids[n], n + 1, task_ids[n], at) for n in chunk],
+        )
+        mirror.execute("COMMIT")
+    schema = tasks / (time.perf_counter() - started)
+    mirror.close()
+    return {"upsert": one_table, "schema": schema}
+
+
 def drain(store: str | Path, students: int = 1500) -> dict[str, float]:
     """Tasks/s draining a sandbox's initial sync with a no-op handler, and into a mirror."""
 
@@ -211,9 +294,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     applied: list[dict[str, float]] = []
     drained: list[dict[str, float]] = []
+    floors: list[dict[str, float]] = []
     with _stores(args.postgres) as stores:
         for _ in range(args.rounds):
             applied.append(measure(next(stores), tasks=args.tasks))
+            if not args.postgres:
+                floors.append(floor(next(stores), tasks=args.tasks))
             if not args.no_drain:
                 drained.append(drain(next(stores), students=args.students))
 
@@ -228,6 +314,11 @@ def main(argv: list[str] | None = None) -> None:
         (f"apply UPDATE, batches of {BATCH} (tasks/s)", median(applied, "update")),
         ("apply UPDATE keeping the links (tasks/s)", median(applied, "rename")),
     ]
+    if floors:
+        rows += [
+            ("plain sqlite3, one upsert table (tasks/s)", median(floors, "upsert")),
+            ("plain sqlite3, the mirror's rows (tasks/s)", median(floors, "schema")),
+        ]
     if drained:
         rows += [
             (f"drain alone, {int(drained[0]['tasks'])} tasks (tasks/s)", median(drained, "drain")),
