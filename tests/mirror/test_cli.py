@@ -51,9 +51,12 @@ def test_run_then_verify_and_status(sandbox: Sandbox, db: str) -> None:
     assert status["objects"]["persons"]["live"] == len(sandbox.state.roster.persons)
     assert status["parked"] == 0 and status["held"] == []
     assert "persons" in run("mirror", "status", "--db", db).stdout
-    # nothing left: a second run applies nothing
-    again = run("mirror", "run", "--db", db, *flags(sandbox))
+    # nothing left: a second run applies nothing (and, with 0, keeps every task record)
+    recorded = status["tasks_recorded"]
+    again = run("mirror", "run", "--db", db, "--inbox-retention", "0", *flags(sandbox))
     assert again.exit_code == 0 and "0 task(s)" in again.stderr
+    kept = json.loads(run("mirror", "status", "--db", db, "--json").stdout)["tasks_recorded"]
+    assert kept == recorded > 0
 
 
 def test_changes_are_json_lines_after_a_cursor(db: str) -> None:

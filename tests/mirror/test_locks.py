@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout  # not the builtin on 3.10
 
 import pytest
 import sqlalchemy as sa
@@ -76,7 +77,7 @@ def test_two_tenants_apply_side_by_side_one_tenant_in_turn(pg_url: str) -> None:
             # A second writer of tenant A waits for the first (past the gate: it is
             # the lock that holds it).
             second: Future[list[str]] = pool.submit(_apply, applier, TENANT_A)
-            with pytest.raises(TimeoutError):
+            with pytest.raises(FutureTimeout):
                 second.result(timeout=1.0)
             gate.open.set()
             assert first.result(timeout=30) == [Result.APPLIED]
@@ -97,7 +98,7 @@ def test_the_change_feed_is_read_once_no_writer_is_in_flight(pg_url: str) -> Non
             writer = pool.submit(_apply, applier, TENANT_A)
             assert gate.entered.wait(30)
             reader = pool.submit(mirror.changes)
-            with pytest.raises(TimeoutError):
+            with pytest.raises(FutureTimeout):
                 reader.result(timeout=1.0)
             gate.open.set()
             assert writer.result(timeout=30) == [Result.APPLIED]
@@ -124,7 +125,7 @@ def test_a_reader_of_the_feed_does_not_hold_back_other_tenants_writers(
             writer = pool.submit(_apply, applier, TENANT_A)
             assert gate.entered.wait(30)
             reader = pool.submit(mirror.changes)
-            with pytest.raises(TimeoutError):
+            with pytest.raises(FutureTimeout):
                 reader.result(timeout=0.5)
             # the reader is waiting: tenant B's writer commits all the same
             other = threading.Thread(target=_apply, args=(applier, TENANT_B), daemon=True)
@@ -139,6 +140,18 @@ def test_a_reader_of_the_feed_does_not_hold_back_other_tenants_writers(
     finally:
         gate.open.set()
         engine.dispose()
+
+
+def _wait_for_a_queued_lock(engine: sa.Engine, timeout: float = 30) -> None:
+    """Until a session waits for an advisory lock (PostgreSQL's lock table says so)."""
+    deadline = time.monotonic() + timeout
+    with engine.connect() as connection:
+        while not connection.scalar(
+            sa.text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        ):
+            assert time.monotonic() < deadline, "no session ever queued for the lock"
+            time.sleep(0.01)
+            connection.rollback()
 
 
 def test_a_reader_of_the_feed_out_of_patience_waits_in_line(
@@ -156,7 +169,7 @@ def test_a_reader_of_the_feed_out_of_patience_waits_in_line(
             writer = pool.submit(_apply, applier, TENANT_A)
             assert gate.entered.wait(30)
             reader = pool.submit(mirror.changes)
-            time.sleep(1.0)  # past its patience: it has queued for the lock
+            _wait_for_a_queued_lock(engine)  # past its patience, the reader queued
             other = threading.Thread(target=_apply, args=(applier, TENANT_B), daemon=True)
             other.start()
             other.join(timeout=1.0)
@@ -191,7 +204,7 @@ def test_what_spans_tenants_waits_for_every_writer(pg_url: str) -> None:
             records = mirror.prune(inbox_older_than=datetime.timedelta(0))
             assert records == {"inbox": 0, "changes": 0}
             pruning = pool.submit(mirror.prune, changes_through=10**9)
-            with pytest.raises(TimeoutError):
+            with pytest.raises(FutureTimeout):
                 pruning.result(timeout=1.0)
             gate.open.set()
             assert writer.result(timeout=30) == [Result.APPLIED]

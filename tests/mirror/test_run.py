@@ -4,10 +4,15 @@ snapshot and verify."""
 from __future__ import annotations
 
 import collections
+import contextlib
 import dataclasses
 import datetime
+import sqlite3
+import threading
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -124,6 +129,120 @@ async def test_run_async_prunes_task_records_too(fresh: Sandbox, store_url: str)
             stats = await mirror.run_async(kimono, stop_when_empty=True)
             assert stats.inbox_pruned == 5
             assert mirror.status()["tasks_recorded"] == recorded - 5
+
+
+def _logged(caplog: pytest.LogCaptureFixture, text: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not any(text in record.getMessage() for record in caplog.records):
+        assert time.monotonic() < deadline, f"never logged: {text}"
+        time.sleep(0.01)
+
+
+def test_a_chunk_the_database_refuses_is_applied_once_it_can_be(
+    fresh: Sandbox,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Another writer holds the SQLite file past the busy timeout: the chunk fails, the run
+    waits and applies it again instead of ending, and every task's effect lands once."""
+    from kimono_interop.mirror import _store
+
+    monkeypatch.setattr(_store, "SQLITE_BUSY_TIMEOUT", 0.2)
+    path = tmp_path / "mirror.db"
+    with KimonoClient(**fresh.credentials) as kimono, Mirror.open(path) as mirror:
+        blocker = sqlite3.connect(path, isolation_level=None, timeout=0)
+        blocker.execute("BEGIN IMMEDIATE")  # the write lock, as another process would hold it
+        with ThreadPoolExecutor(1) as pool:
+            running = pool.submit(
+                mirror.run, kimono, stop_when_empty=True, poll_interval=0.05, max_poll_interval=0.2
+            )
+            try:
+                _logged(caplog, "failed in the database")
+            finally:
+                blocker.execute("ROLLBACK")
+                blocker.close()
+            stats = running.result(timeout=60)
+        assert stats.db_errors >= 1 and stats.stopped_by == "empty"
+        assert stats.acknowledged == stats.received > 20
+        assert mirror.verify(kimono, tenant_id=_tenant(fresh)).ok
+        assert set(_changes_per_task(mirror).values()) == {1}
+        assert set(_changes_per_task(mirror)) == _data_tasks(fresh)
+    # the prune at the run's start met the lock too: logged, and the run went on
+    _logged(caplog, "pruning the mirror's task records failed", timeout=0)
+
+
+def test_a_long_run_prunes_again_each_interval(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Task records are pruned when a run starts, then each hour (or half the retention,
+    if shorter); a huge retention prunes nothing and fails nothing."""
+    import types
+
+    from kimono_interop.mirror import _mirror
+
+    clock = [1000.0]
+    monkeypatch.setattr(_mirror, "time", types.SimpleNamespace(monotonic=lambda: clock[0]))
+    with Mirror.open(tmp_path / "mirror.db") as mirror:
+        loop = _mirror._RunLoop(mirror, 100, 10.0, 1.0, 30.0, 7 * 86400.0)
+        assert loop.prune_due()
+        loop.pruned(3)
+        clock[0] += 3599
+        assert not loop.prune_due()
+        clock[0] += 1
+        assert loop.prune_due() and loop.stats.inbox_pruned == 3
+        short = _mirror._RunLoop(mirror, 100, 10.0, 1.0, 30.0, 600.0)
+        short.pruned(0)
+        clock[0] += 300
+        assert short.prune_due()
+        assert not _mirror._RunLoop(mirror, 100, 10.0, 1.0, 30.0, None).prune_due()
+        assert mirror._prune_inbox(1e300) == 0 and mirror._prune_inbox(1e11) == 0
+
+
+def test_a_run_waits_out_a_postgresql_server_that_went_away(
+    fresh: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The PostgreSQL server stops (as for a restart or a failover) after the first
+    commit: the run waits, applies the chunk in hand once the server is back, and every
+    task's effect lands once."""
+    from tests.support.postgres import Unavailable, controlled_cluster, skip_or_fail
+    from tests.support.postgres import database as postgres_database
+
+    with contextlib.ExitStack() as stack:
+        try:
+            server = stack.enter_context(controlled_cluster())
+        except Unavailable as exc:
+            skip_or_fail(str(exc))
+        url = stack.enter_context(postgres_database(server.url))
+        kimono = stack.enter_context(KimonoClient(**fresh.credentials))
+        mirror = stack.enter_context(Mirror.open(url))
+        stopped = threading.Event()
+
+        def on_commit(outcomes: Sequence[TaskOutcome]) -> None:
+            if not stopped.is_set():
+                server.stop("fast")
+                stopped.set()
+
+        with ThreadPoolExecutor(1) as pool:
+            running = pool.submit(
+                mirror.run,
+                kimono,
+                stop_when_empty=True,
+                ack_every=10,
+                poll_interval=0.05,
+                max_poll_interval=0.2,
+                on_commit=on_commit,
+            )
+            try:
+                _logged(caplog, "failed in the database")
+            finally:
+                server.start()
+            stats = running.result(timeout=60)
+        assert stopped.is_set() and stats.db_errors >= 1 and stats.stopped_by == "empty"
+        assert stats.acknowledged == stats.received > 20
+        assert mirror.verify(kimono, tenant_id=_tenant(fresh)).ok
+        assert set(_changes_per_task(mirror).values()) == {1}
+        assert set(_changes_per_task(mirror)) == _data_tasks(fresh)
 
 
 def test_acks_go_out_after_each_commit_in_chunks(fresh: Sandbox, store_url: str) -> None:

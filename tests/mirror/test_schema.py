@@ -196,3 +196,41 @@ def test_a_database_of_the_first_revision_is_upgraded_with_its_data(store_url: s
             assert connection.scalars(
                 sa.text("SELECT section_id FROM mirror_enrollments")
             ).all() == ["s-2"]
+
+
+def test_a_view_of_yours_on_the_enrollments_survives_the_upgrade(store_url: str) -> None:
+    """Revision 0004 replaces the enrollments view: a view built on it (PostgreSQL refuses
+    to drop a view others depend on) still answers afterwards."""
+    from alembic import command
+
+    from kimono_interop.mirror._migrations import MIRROR
+    from kimono_interop.mirror._store import create_engine
+
+    engine = create_engine(database_url(store_url))
+    try:
+        with engine.begin() as connection:
+            command.upgrade(MIRROR._config(connection=connection), "0003")
+            connection.exec_driver_sql(
+                "CREATE VIEW my_rosters AS SELECT tenant_id, section_id, count(*) AS persons "
+                "FROM mirror_enrollments GROUP BY tenant_id, section_id"
+            )
+    finally:
+        engine.dispose()
+    with Mirror.open(store_url) as mirror:
+        mirror.apply(
+            [
+                {
+                    "type": "data_event",
+                    "id": "t-1",
+                    "tenant_id": "x",
+                    "action": "ADD",
+                    "object_type": "sections",
+                    "object_id": "s-1",
+                    "data": {"$students": [{"id": "p-1"}, {"id": "p-2"}]},
+                }
+            ]
+        )
+        with mirror.engine.connect() as connection:
+            assert MIRROR.current(connection) == head()
+            rows = connection.exec_driver_sql("SELECT * FROM my_rosters").all()
+    assert [tuple(row) for row in rows] == [("x", "s-1", 2)]

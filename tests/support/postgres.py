@@ -21,6 +21,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 
 class Unavailable(RuntimeError):
@@ -41,6 +42,29 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class Cluster:
+    """A throwaway cluster's server, which a test may stop and start again (same port)."""
+
+    def __init__(self, root: Path, port: int, options: str, as_user: list[str], pg_ctl: str):
+        self.root, self.port, self.options = root, port, options
+        self._as_user, self._pg_ctl = as_user, pg_ctl
+        self.url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+
+    def _ctl(self, *args: str, check: bool = True) -> None:
+        subprocess.run(
+            [*self._as_user, self._pg_ctl, "-D", str(self.root / "data"), *args],
+            check=check,
+            capture_output=True,
+        )
+
+    def start(self) -> None:
+        self._ctl("-l", str(self.root / "log"), "-w", "-o", self.options, "start")
+
+    def stop(self, mode: str = "fast", *, check: bool = True) -> None:
+        """``fast``: clients are disconnected; ``immediate``: as a crash."""
+        self._ctl("-m", mode, "stop", check=check)
+
+
 @contextlib.contextmanager
 def cluster(*, durable: bool = False) -> Iterator[str]:
     """A new cluster; yields the URL of its ``postgres`` database.
@@ -48,6 +72,13 @@ def cluster(*, durable: bool = False) -> Iterator[str]:
     ``durable``: keep ``fsync`` and ``synchronous_commit`` on, as a production server
     has them (the tests turn them off: they check behaviour, not speed).
     """
+    with controlled_cluster(durable=durable) as server:
+        yield server.url
+
+
+@contextlib.contextmanager
+def controlled_cluster(*, durable: bool = False) -> Iterator[Cluster]:
+    """A new cluster, as :func:`cluster`, yielding its :class:`Cluster` to stop and start."""
     initdb, pg_ctl = binary("initdb"), binary("pg_ctl")
     if not initdb or not pg_ctl:
         raise Unavailable("no PostgreSQL binaries (initdb, pg_ctl)")
@@ -79,30 +110,12 @@ def cluster(*, durable: bool = False) -> Iterator[str]:
         options = f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={root}"
         if not durable:
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        subprocess.run(
-            [
-                *as_user,
-                pg_ctl,
-                "-D",
-                str(data),
-                "-l",
-                str(root / "log"),
-                "-w",
-                "-o",
-                options,
-                "start",
-            ],
-            check=True,
-            capture_output=True,
-        )
+        server = Cluster(root, port, options, as_user, pg_ctl)
+        server.start()
         try:
-            yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+            yield server
         finally:
-            subprocess.run(
-                [*as_user, pg_ctl, "-D", str(data), "-m", "immediate", "stop"],
-                check=False,
-                capture_output=True,
-            )
+            server.stop("immediate", check=False)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -125,8 +138,6 @@ def database(server: str) -> Iterator[str]:
 @contextlib.contextmanager
 def server() -> Iterator[str]:
     """The URL of a PostgreSQL server's ``postgres`` database, for creating test databases."""
-    import pytest
-
     given = os.environ.get("KIMONO_TEST_DATABASE_URL")
     if given:
         yield given
@@ -135,8 +146,15 @@ def server() -> Iterator[str]:
         try:
             url = stack.enter_context(cluster())
         except Unavailable as exc:
-            reason = f"{exc} and no KIMONO_TEST_DATABASE_URL"
-            if os.environ.get("CI", "").lower() == "true":
-                pytest.fail(f"{reason}: CI must test the PostgreSQL store")
-            pytest.skip(reason)
+            skip_or_fail(f"{exc} and no KIMONO_TEST_DATABASE_URL")
         yield url
+
+
+def skip_or_fail(reason: str) -> NoReturn:
+    """Skip a test that needs a PostgreSQL cluster the machine cannot start, except under
+    CI (``CI=true``), which must prove the PostgreSQL store: there it fails."""
+    import pytest
+
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason}: CI must test the PostgreSQL store")
+    pytest.skip(reason)

@@ -104,10 +104,12 @@ def apply_options(command: F) -> F:
         ),
         click.option(
             "--inbox-retention",
-            type=click.FloatRange(min=0, min_open=True),
+            type=click.FloatRange(min=0),
             default=INBOX_RETENTION,
             show_default=True,
-            help="Seconds the mirror's record of each task is kept (pruned about hourly).",
+            callback=lambda _ctx, _param, value: value or None,
+            help="Seconds the mirror's record of each task is kept (pruned about hourly; "
+            "0: kept for ever).",
         ),
     ]
     for option in reversed(options):
@@ -166,7 +168,7 @@ def run(
     max_poll_interval: float,
     sweep_threshold: float,
     max_attempts: int,
-    inbox_retention: float,
+    inbox_retention: float | None,
 ) -> None:
     """Apply the task queue to the mirror, acknowledging each task after its commit.
 

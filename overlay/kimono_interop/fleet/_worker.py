@@ -14,6 +14,7 @@ import contextlib
 import dataclasses
 import functools
 import logging
+import math
 import os
 import random
 import socket
@@ -22,7 +23,7 @@ import uuid
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ from .._exceptions import KimonoError, is_transient
 from .._task_view import TaskKind, TaskView
 from .._transports import new_async_transport
 from ..mirror._apply import Applier
-from ..mirror._mirror import inbox_prune_interval
+from ..mirror._mirror import inbox_prune_interval, retention_period
 from ..mirror._mirror import prune as prune_mirror
 from ..mirror._model import Result, TaskOutcome
 from ._health import HealthServer
@@ -299,7 +300,7 @@ class Worker:
         stuck_after: float = FLEET_STUCK_AFTER,
         ready_window: float = 120.0,
         writes_retention: float = FLEET_WRITES_RETENTION,
-        inbox_retention: float = INBOX_RETENTION,
+        inbox_retention: float | None = INBOX_RETENTION,
         health_port: int | None = None,
         health_host: str = "127.0.0.1",
         tracer_provider: trace.TracerProvider | None = None,
@@ -308,10 +309,10 @@ class Worker:
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
-        if min(lease_ttl, discover_interval, writes_retention, inbox_retention) <= 0:
+        if min(lease_ttl, discover_interval, writes_retention, inbox_retention or 1) <= 0:
             raise ValueError(
                 "lease_ttl, discover_interval, writes_retention and inbox_retention must be"
-                " positive"
+                " positive (inbox_retention None: keep every task record)"
             )
         self.worker_id = worker_id or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.concurrency = concurrency
@@ -327,9 +328,10 @@ class Worker:
         #: seconds between two prunings of the writes and claims logs
         self.prune_interval = min(60.0, writes_retention / 2)
         self.inbox_retention = inbox_retention
-        #: seconds between two prunings of the mirror's inbox (they stop every writer of
-        #: the database for a moment: the mirror's database-wide lock, exclusive)
-        self.inbox_prune_interval = inbox_prune_interval(inbox_retention)
+        #: seconds between two prunings of the mirror's inbox
+        self.inbox_prune_interval = (
+            math.inf if inbox_retention is None else inbox_prune_interval(inbox_retention)
+        )
         self.health_port = health_port
         self.health_host = health_host
         self.health_server: HealthServer | None = None
@@ -559,7 +561,7 @@ class Worker:
                     functools.partial(
                         prune_mirror,
                         self.engine,
-                        inbox_older_than=timedelta(seconds=self.inbox_retention),
+                        inbox_older_than=retention_period(self.inbox_retention),
                     )
                 )
                 self._inbox_pruned_at = time.monotonic()

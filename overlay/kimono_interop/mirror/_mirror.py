@@ -193,9 +193,13 @@ class Mirror:
         answers an empty batch. ``max_tasks``: return after that many tasks. Outages
         (no answer, 429, 5xx) are waited out, doubling the wait up to
         ``max_poll_interval``; acks of a committed chunk are retried until they go
-        through. ``on_commit(outcomes)`` runs after each commit, before its acks.
-        ``inbox_retention``: seconds each task's record is kept (default a week); older
-        ones are pruned when the run starts and then hourly (``None``: never).
+        through. So is a chunk whose transaction the database failed (a connection lost,
+        a lock not granted in time, a full disk: ``is_transient_db_error``), the tasks
+        still in hand: one it committed before the connection dropped is recognised by
+        its records and not applied twice. ``on_commit(outcomes)`` runs after each
+        commit, before its acks. ``inbox_retention``: seconds each task's record is kept
+        (default a week); older ones are pruned when the run starts and then hourly
+        (``None``: never).
         """
         loop = _RunLoop(
             self, ack_every, ack_interval, poll_interval, max_poll_interval, inbox_retention
@@ -217,9 +221,13 @@ class Mirror:
                 continue
             failed: set[tuple[str, str, str]] = set()
             while tasks and not self._stopping:
-                result = self._applier.apply(
-                    tasks[:ack_every], deadline=time.monotonic() + ack_interval, failed=failed
-                )
+                try:
+                    result = self._applier.apply(
+                        tasks[:ack_every], deadline=time.monotonic() + ack_interval, failed=failed
+                    )
+                except sa.exc.DBAPIError as exc:
+                    time.sleep(loop.db_outage(exc))
+                    continue
                 tasks = tasks[result.consumed :]
                 acks = loop.committed(result, on_commit)
                 while acks:
@@ -285,7 +293,11 @@ class Mirror:
                     deadline=time.monotonic() + ack_interval,
                     failed=failed,
                 )
-                result = await anyio.to_thread.run_sync(apply)
+                try:
+                    result = await anyio.to_thread.run_sync(apply)
+                except sa.exc.DBAPIError as exc:
+                    await anyio.sleep(loop.db_outage(exc))
+                    continue
                 tasks = tasks[result.consumed :]
                 acks = loop.committed(result, on_commit)
                 while acks:
@@ -299,10 +311,10 @@ class Mirror:
     def _prune_inbox(self, retention: float | None) -> int:
         """Prune task records older than ``retention`` seconds for a run; how many went.
         A failure is logged, not raised: the run goes on, and tries again later."""
-        if retention is None:
+        older = retention_period(retention)
+        if older is None:
             return 0
         try:
-            older = datetime.timedelta(seconds=retention)
             return prune(self.engine, inbox_older_than=older)["inbox"]
         except sa.exc.SQLAlchemyError as exc:
             log.warning("pruning the mirror's task records failed (%s)", type(exc).__name__)
@@ -625,6 +637,21 @@ class _RunLoop:
         self.pruned_at = time.monotonic()
         self.stats.inbox_pruned += removed
 
+    def db_outage(self, exc: sa.exc.DBAPIError) -> float:
+        """How long to wait after the database failed a chunk (raised again unless the
+        failure is the database's, not the statement's)."""
+        if not is_transient_db_error(exc):
+            raise exc
+        self.stats.db_errors += 1
+        wait = self.wait
+        log.warning(
+            "applying a chunk failed in the database (%s); trying it again in %.1f s",
+            _first_line(exc),
+            wait,
+        )
+        self.wait = min(wait * 2, self.max_poll_interval)
+        return random.uniform(wait / 2, wait)
+
     def outage(self, what: str, exc: KimonoError) -> float:
         """How long to wait after a failed request (raised again unless transient)."""
         if not is_transient(exc):
@@ -716,6 +743,30 @@ def _object_id(item: Mapping[str, Any]) -> str | None:
     return ref_id(item)
 
 
+def is_transient_db_error(exc: BaseException) -> bool:
+    """Whether a database error is the database's state, not the statement's: a
+    connection lost or refused, a lock not granted in time, a full disk. A run waits
+    those out; an integrity or programming error it raises."""
+    if isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, (sa.exc.OperationalError, sa.exc.InterfaceError))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def retention_period(seconds: float | None) -> datetime.timedelta | None:
+    """A retention in seconds as a period; None for None or one past any date."""
+    if seconds is None:
+        return None
+    try:
+        return datetime.timedelta(seconds=seconds)
+    except OverflowError:
+        return None
+
+
 def inbox_prune_interval(retention: float) -> float:
     """How often a long run prunes task records kept ``retention`` seconds."""
     return min(INBOX_PRUNE_INTERVAL, retention / 2)
@@ -735,8 +786,13 @@ def prune(
     past a change still being written.
     """
     removed = {"inbox": 0, "changes": 0}
+    cutoff: datetime.datetime | None = None
     if inbox_older_than is not None:
-        cutoff = now() - inbox_older_than
+        try:
+            cutoff = now() - inbox_older_than
+        except OverflowError:  # older than the calendar: no record is
+            cutoff = None
+    if cutoff is not None:
         oldest = (
             sa.select(t.inbox.c.task_id)
             .where(t.inbox.c.recorded_at < cutoff)

@@ -127,6 +127,9 @@ class MirrorStats:
     #: Generations whose sweep was held (see ``Mirror.syncs(status="held")``).
     held_sweeps: list[int] = field(default_factory=list)
     outages: int = 0
+    #: Chunks the database failed (a connection lost, a lock not granted, a full disk),
+    #: applied again after a wait.
+    db_errors: int = 0
     #: Task records older than the run's ``inbox_retention`` it deleted.
     inbox_pruned: int = 0
     stopped_by: str = ""

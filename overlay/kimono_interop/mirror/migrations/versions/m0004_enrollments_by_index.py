@@ -13,7 +13,8 @@ as selective as one on all four of the target index, and looked a school's perso
 a section's listed persons up through every link of the tenant's type. The figures
 written (``sqlite_stat1``) say what holds in any district, that an object has a few
 links and a target a few dozen referrers while a tenant's type has thousands; an
-``ANALYZE`` run later replaces them with measured ones. PostgreSQL keeps its own.
+``ANALYZE`` run later replaces them with measured ones, and measured ones already
+there are kept. PostgreSQL keeps its own.
 
 Revision ID: 0004
 Revises: 0003
@@ -70,22 +71,32 @@ LINK_STATISTICS = {
 }
 
 
+def _replace_view(body: str) -> None:
+    """Put ``body`` in place as mirror_enrollments (on PostgreSQL in place: a view of yours
+    built on it would stop a drop)."""
+    if op.get_context().dialect.name == "postgresql":
+        op.execute(f"CREATE OR REPLACE VIEW mirror_enrollments AS {body}")
+    else:
+        op.execute("DROP VIEW mirror_enrollments")
+        op.execute(f"CREATE VIEW mirror_enrollments AS {body}")
+
+
 def upgrade() -> None:
-    op.execute("DROP VIEW mirror_enrollments")
-    op.execute(f"CREATE VIEW mirror_enrollments AS {ENROLLMENTS}")
+    _replace_view(ENROLLMENTS)
     if op.get_context().dialect.name == "sqlite":
         op.execute("ANALYZE sqlite_master")  # creates sqlite_stat1, reads no mirror table
-        op.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'mirror_links'")
         for index, stat in LINK_STATISTICS.items():
+            # statistics an ANALYZE of yours measured are kept
             op.execute(
                 "INSERT INTO sqlite_stat1 (tbl, idx, stat) "
-                f"VALUES ('mirror_links', '{index}', '{stat}')"
+                f"SELECT 'mirror_links', '{index}', '{stat}' WHERE NOT EXISTS "
+                f"(SELECT 1 FROM sqlite_stat1 WHERE tbl = 'mirror_links' AND idx = '{index}')"
             )
         op.execute("ANALYZE sqlite_master")  # and this connection reads them now
 
 
 def downgrade() -> None:
-    op.execute("DROP VIEW mirror_enrollments")
-    op.execute(f"CREATE VIEW mirror_enrollments AS {VIEWS['mirror_enrollments']}")
+    _replace_view(VIEWS["mirror_enrollments"])
     if op.get_context().dialect.name == "sqlite":
         op.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'mirror_links'")
+        op.execute("ANALYZE sqlite_master")
