@@ -235,11 +235,27 @@ def floor(path: str | Path, tasks: int = 5000) -> dict[str, float]:
     return {"upsert": one_table, "schema": schema}
 
 
-def drain(store: str | Path, students: int = 1500) -> dict[str, float]:
-    """Tasks/s draining a sandbox's initial sync with a no-op handler, and into a mirror."""
+#: Seconds the sandbox adds to each answer for the drain "across a network".
+NETWORK_LATENCY = 0.020
+
+
+def drain(store: str | Path, students: int = 1500, latency: float = 0.0) -> dict[str, float]:
+    """Tasks/s draining a sandbox's initial sync with a no-op handler, and into a mirror.
+
+    ``latency``: seconds the sandbox adds to each answer. At 0 (in the same process,
+    answering in well under a millisecond) the service costs least, so the mirror's
+    share of the time is the largest it can be; a real service answers across a
+    network, as ``NETWORK_LATENCY`` models.
+    """
 
     def sandbox() -> Sandbox:
-        return Sandbox(students=students, seed=11, grades_queries=0, authenticate_requests=0)
+        return Sandbox(
+            students=students,
+            seed=11,
+            grades_queries=0,
+            authenticate_requests=0,
+            latency=latency,
+        )
 
     with sandbox() as box, KimonoClient(**box.credentials) as kimono:
         count = box.state.queue.pending()
@@ -291,6 +307,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--students", type=int, default=1500, help="sandbox size for the drain")
     parser.add_argument("--rounds", type=int, default=3, help="rounds (medians are printed)")
     parser.add_argument("--no-drain", action="store_true", help="apply rounds only")
+    parser.add_argument(
+        "--latency",
+        type=float,
+        default=0.0,
+        help=f"seconds added to each of the sandbox's answers (e.g. {NETWORK_LATENCY})",
+    )
     args = parser.parse_args(argv)
     applied: list[dict[str, float]] = []
     drained: list[dict[str, float]] = []
@@ -301,13 +323,13 @@ def main(argv: list[str] | None = None) -> None:
             if not args.postgres:
                 floors.append(floor(next(stores), tasks=args.tasks))
             if not args.no_drain:
-                drained.append(drain(next(stores), students=args.students))
+                drained.append(drain(next(stores), students=args.students, latency=args.latency))
 
     def median(rows: list[dict[str, float]], key: str) -> float:
         return statistics.median(row[key] for row in rows)
 
     store = "postgresql (fsync on)" if args.postgres else "sqlite (WAL, synchronous=FULL)"
-    print(f"store: {store}; medians of {args.rounds} rounds")
+    print(f"store: {store}; medians of {args.rounds} rounds; {args.latency * 1000:g} ms latency")
     print(f"{'measure':<44}{'value':>12}")
     rows = [
         (f"apply ADD, batches of {BATCH} (tasks/s)", median(applied, "add")),
