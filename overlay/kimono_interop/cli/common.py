@@ -35,6 +35,8 @@ EXIT_ERROR = 1  #: the API answered an error, the connection failed, a file coul
 EXIT_USAGE = 2  #: click's usage errors (unknown option, bad value), a confirmation refused
 EXIT_CONFIG = 3  #: missing or refused credentials, a bad base URL, missing extras
 EXIT_INTERRUPTED = 130  #: Ctrl-C (SIGINT), the shell's convention: 128 + the signal's number
+#: The exit code of a queue run stopped by a signal (its ``stopped_by``): 128 + its number.
+SIGNAL_EXITS = {"SIGINT": EXIT_INTERRUPTED, "interrupted": EXIT_INTERRUPTED, "SIGTERM": 143}
 
 INSTALL_HINT = (
     "The kimono-interop command line needs click and rich: pip install 'kimono-interop[cli]'"

@@ -27,7 +27,17 @@ from .._constants import (
     SWEEP_THRESHOLD,
     TASK_BATCH,
 )
-from .common import EXIT_CONFIG, EXIT_ERROR, EXIT_USAGE, Settings, err, expected_errors, fail, out
+from .common import (
+    EXIT_CONFIG,
+    EXIT_ERROR,
+    EXIT_USAGE,
+    SIGNAL_EXITS,
+    Settings,
+    err,
+    expected_errors,
+    fail,
+    out,
+)
 from .options import KimonoCommand
 
 if TYPE_CHECKING:
@@ -172,9 +182,10 @@ def run(
 ) -> None:
     """Apply the task queue to the mirror, acknowledging each task after its commit.
 
-    Until the queue is empty, or with --follow until Ctrl-C (the chunk in hand is
-    rolled back and comes back; nothing committed is lost). Exits 1 if a task had
-    no id (its tenant's queue is then stalled) or an ack was refused.
+    Until the queue is empty, or with --follow until Ctrl-C or SIGTERM: the batch in
+    hand is then applied and acknowledged before the exit (130 or 143); a second
+    signal rolls its chunk in hand back (it comes back; nothing committed is lost). Exits 1 if a
+    task had no id (its tenant's queue is then stalled) or an ack was refused.
     """
     counter = _Counter()
     started = time.monotonic()
@@ -209,6 +220,9 @@ def run(
             f"{stats.unackable} task(s) without an id, {len(stats.ack_failures)} ack(s) refused",
             EXIT_ERROR,
         )
+    if stats.stopped_by in SIGNAL_EXITS:
+        # What was committed was acknowledged (an interrupted chunk comes back).
+        raise click.exceptions.Exit(SIGNAL_EXITS[stats.stopped_by])
 
 
 class _Counter:

@@ -32,8 +32,8 @@ import click
 from .._constants import TASK_BATCH
 from .common import (
     EXIT_ERROR,
-    EXIT_INTERRUPTED,
     EXIT_USAGE,
+    SIGNAL_EXITS,
     Settings,
     err,
     expected_errors,
@@ -58,8 +58,6 @@ _STOPPED_EARLY = {
     "interrupted": "a second signal",
     "stop()": "stdout closed",
 }
-#: The exit code of a run stopped by a signal: 128 + its number, the shell's convention.
-_SIGNAL_EXITS = {"SIGINT": EXIT_INTERRUPTED, "interrupted": EXIT_INTERRUPTED, "SIGTERM": 143}
 
 _WITHHELD = (
     "they are withheld, with the later tasks of their tenant, until the service's ack "
@@ -333,9 +331,9 @@ def _report(
             f"{first[1]}",
             EXIT_ERROR,
         )
-    if stats.stopped_by in _SIGNAL_EXITS:
+    if stats.stopped_by in SIGNAL_EXITS:
         # The tasks handled were acknowledged; the summary above says how many.
-        raise click.exceptions.Exit(_SIGNAL_EXITS[stats.stopped_by])
+        raise click.exceptions.Exit(SIGNAL_EXITS[stats.stopped_by])
 
 
 def _fail_stalled(count: int, first: TaskView) -> None:

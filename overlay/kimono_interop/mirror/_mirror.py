@@ -27,6 +27,7 @@ from .._constants import (
     TASK_BATCH,
 )
 from .._exceptions import KimonoError, is_transient
+from .._runtime import HandlerInterrupted, Runtime
 from .._task_view import AckResult, TaskView
 from . import _schema as t
 from ._apply import (
@@ -106,7 +107,11 @@ class Mirror:
             on_other=on_other,
             default_tenant=default_tenant,
         )
-        self._stopping = False
+        self._runtime = Runtime()
+
+    @property
+    def _stopping(self) -> bool:
+        return self._runtime.stopped
 
     @classmethod
     def open(
@@ -166,8 +171,9 @@ class Mirror:
         return outcomes
 
     def stop(self) -> None:
-        """Make ``run`` return after the chunk in hand is committed and acknowledged."""
-        self._stopping = True
+        """Make ``run`` return once the batch in hand is applied and acknowledged (a wait
+        between polls ends at once). Safe from any thread."""
+        self._runtime.request_stop()
 
     def run(
         self,
@@ -184,6 +190,7 @@ class Mirror:
         max_poll_interval: float = MAX_POLL_INTERVAL,
         on_commit: OnCommit | None = None,
         inbox_retention: float | None = INBOX_RETENTION,
+        handle_signals: bool = True,
     ) -> MirrorStats:
         """Drain the task queue into the mirror, acknowledging each task after its commit.
 
@@ -199,45 +206,69 @@ class Mirror:
         its records and not applied twice. ``on_commit(outcomes)`` runs after each
         commit, before its acks. ``inbox_retention``: seconds each task's record is kept
         (default a week); older ones are pruned when the run starts and then hourly
-        (``None``: never).
+        (``None``: never). ``handle_signals`` (the main thread only): the first SIGINT or
+        SIGTERM makes the run return once the batch in hand is applied and acknowledged
+        (``stopped_by`` names the signal), so a restart leaves no batch for the service
+        to time out; a second one interrupts it (the chunk in hand is rolled back, and
+        its tasks are delivered again; ``stopped_by="interrupted"``).
         """
         loop = _RunLoop(
             self, ack_every, ack_interval, poll_interval, max_poll_interval, inbox_retention
         )
-        while loop.running(max_tasks):
-            if loop.prune_due():
-                loop.pruned(self._prune_inbox(loop.inbox_retention))
+        sleep = self._runtime.sleep
+        with self._runtime.signals(handle_signals):
             try:
-                batch = client.tasks.receive(tenant_id=tenant_id, schema=schema, driver=driver)
-            except KimonoError as exc:
-                time.sleep(loop.outage("GET /tasks", exc))
-                continue
-            tasks = loop.take(batch, max_tasks)
-            if not tasks:
-                if stop_when_empty:
-                    loop.stats.stopped_by = "stalled" if batch else "empty"
-                    break
-                time.sleep(loop.idle())
-                continue
-            failed: set[tuple[str, str, str]] = set()
-            while tasks and not self._stopping:
-                try:
-                    result = self._applier.apply(
-                        tasks[:ack_every], deadline=time.monotonic() + ack_interval, failed=failed
-                    )
-                except sa.exc.DBAPIError as exc:
-                    time.sleep(loop.db_outage(exc))
-                    continue
-                tasks = tasks[result.consumed :]
-                acks = loop.committed(result, on_commit)
-                while acks:
+                while loop.running(max_tasks):
+                    if loop.prune_due():
+                        loop.pruned(self._prune_inbox(loop.inbox_retention))
                     try:
-                        # The acks are built here, valid: sent as they are, as the consumer
-                        # sends its own (ack_many would check and copy each one first).
-                        loop.acknowledged(client.tasks._send_acks(acks))
-                        break
+                        batch = client.tasks.receive(
+                            tenant_id=tenant_id, schema=schema, driver=driver
+                        )
                     except KimonoError as exc:
-                        time.sleep(loop.outage("sending acks", exc))
+                        sleep(loop.outage("GET /tasks", exc))
+                        continue
+                    tasks = loop.take(batch, max_tasks)
+                    if not tasks:
+                        if stop_when_empty:
+                            loop.stats.stopped_by = "stalled" if batch else "empty"
+                            break
+                        sleep(loop.idle())
+                        continue
+                    failed: set[tuple[str, str, str]] = set()
+                    # The batch in hand is applied and acknowledged whole, even after a stop
+                    # request: tasks delivered and not acknowledged would hold the
+                    # tenant's queue until the service's ack timeout.
+                    while tasks:
+                        try:
+                            result = self._applier.apply(
+                                tasks[:ack_every],
+                                deadline=time.monotonic() + ack_interval,
+                                failed=failed,
+                            )
+                        except sa.exc.DBAPIError as exc:
+                            wait = loop.db_outage(exc)
+                            if self._stopping:
+                                break  # the rest comes back after the service's timeout
+                            sleep(wait)
+                            continue
+                        tasks = tasks[result.consumed :]
+                        acks = loop.committed(result, on_commit)
+                        # Acks of a committed chunk go out even after a stop request.
+                        while acks:
+                            try:
+                                # The acks are built here, valid: sent as they are, as the
+                                # consumer sends its own (ack_many would check and copy
+                                # each one first).
+                                loop.acknowledged(client.tasks._send_acks(acks))
+                                break
+                            except KimonoError as exc:
+                                time.sleep(loop.outage("sending acks", exc))
+            except HandlerInterrupted:
+                log.warning(
+                    "interrupted: the chunk in hand was rolled back, or its acks not sent; "
+                    "its tasks come back and are not applied twice"
+                )
         return loop.finish()
 
     async def run_async(
@@ -286,7 +317,7 @@ class Mirror:
                 await anyio.sleep(loop.idle())
                 continue
             failed: set[tuple[str, str, str]] = set()
-            while tasks and not self._stopping:
+            while tasks:
                 apply = functools.partial(
                     self._applier.apply,
                     tasks[:ack_every],
@@ -296,7 +327,10 @@ class Mirror:
                 try:
                     result = await anyio.to_thread.run_sync(apply)
                 except sa.exc.DBAPIError as exc:
-                    await anyio.sleep(loop.db_outage(exc))
+                    wait = loop.db_outage(exc)
+                    if self._stopping:
+                        break
+                    await anyio.sleep(wait)
                     continue
                 tasks = tasks[result.consumed :]
                 acks = loop.committed(result, on_commit)
@@ -617,7 +651,7 @@ class _RunLoop:
         self.max_poll_interval = max_poll_interval
         self.delay = poll_interval
         self.wait = poll_interval
-        mirror._stopping = False
+        mirror._runtime.reset()
 
     def running(self, max_tasks: int | None) -> bool:
         if self.mirror._stopping:
@@ -711,8 +745,9 @@ class _RunLoop:
         self.stats.ack_failures.update(result.failed)
 
     def finish(self) -> MirrorStats:
-        if not self.stats.stopped_by:
-            self.stats.stopped_by = "stop()"
+        reason = self.mirror._runtime.stop_reason
+        if reason == "interrupted" or not self.stats.stopped_by:
+            self.stats.stopped_by = reason or "stop()"
         return self.stats
 
 

@@ -1,0 +1,82 @@
+"""`mirror run --follow` in its own process, stopped by SIGTERM as a service manager stops
+it: the batch in hand is applied and acknowledged before the exit, so the tenant's queue
+holds nothing delivered and unacknowledged (which the service would withhold until its
+ack timeout)."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from kimono_interop import KimonoClient
+from kimono_interop.mirror import Mirror
+from kimono_interop.sandbox import Sandbox
+from tests.support.fleet import sandbox_env
+
+
+def _outstanding(sandbox: Sandbox) -> int:
+    """Tasks the sandbox handed out that are not acknowledged yet."""
+    return sum(len(tasks) for tasks in sandbox.state.queue._outstanding.values())
+
+
+def test_sigterm_ends_a_following_run_once_its_batch_is_acknowledged(tmp_path: Path) -> None:
+    # 50 ms an answer: the drain takes seconds, and the signal lands mid-drain
+    with Sandbox(
+        students=400, latency=0.05, ack_timeout=300, grades_queries=0, authenticate_requests=0
+    ) as sandbox:
+        total = sandbox.state.queue.pending()
+        db = tmp_path / "mirror.db"
+        command = [sys.executable, "-m", "kimono_interop.cli", "mirror", "run", "--follow"]
+        child = subprocess.Popen(
+            [*command, "--db", str(db)],
+            env=sandbox_env(sandbox),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while len(sandbox.state.queue.acks) < 200:
+                assert child.poll() is None, child.communicate()
+                assert time.monotonic() < deadline, "the run acknowledged nothing in 60 s"
+                time.sleep(0.01)
+            child.send_signal(signal.SIGTERM)
+            _, stderr = child.communicate(timeout=30)
+        finally:
+            if child.poll() is None:
+                child.kill()
+        acked = len(sandbox.state.queue.acks)
+        left = sandbox.state.queue.pending()
+        assert child.returncode == 143, stderr
+        assert _outstanding(sandbox) == 0  # nothing delivered is left unacknowledged
+        assert 200 <= acked < total and left == total - acked  # it stopped mid-drain
+    with Mirror.open(db) as mirror:
+        assert mirror.status()["tasks_recorded"] == acked
+
+
+def test_stop_ends_a_run_waiting_on_an_idle_queue_at_once(tmp_path: Path) -> None:
+    """``mirror.stop()`` from another thread wakes a run out of its wait between polls
+    (here up to 30 s) instead of letting it sleep it out."""
+    with (
+        Sandbox(students=5, ack_timeout=300) as sandbox,
+        KimonoClient(**sandbox.credentials) as kimono,
+        Mirror.open(tmp_path / "m.db") as mirror,
+    ):
+        mirror.run(kimono, stop_when_empty=True)  # drained: the queue is idle now
+        done: list[float] = []
+
+        def follow() -> None:
+            mirror.run(kimono, poll_interval=30, max_poll_interval=30)
+            done.append(time.monotonic())
+
+        thread = threading.Thread(target=follow)
+        thread.start()
+        time.sleep(0.3)  # in its wait after the empty batch
+        stopped_at = time.monotonic()
+        mirror.stop()
+        thread.join(timeout=10)
+        assert not thread.is_alive() and done[0] - stopped_at < 5
