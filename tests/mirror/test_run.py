@@ -172,6 +172,64 @@ def test_a_chunk_the_database_refuses_is_applied_once_it_can_be(
     _logged(caplog, "pruning the mirror's task records failed", timeout=0)
 
 
+def test_a_chunk_committed_whose_answer_was_lost_is_acked_not_applied_again(
+    fresh: Sandbox, store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The commit went through but its answer never came (the connection dropped after
+    COMMIT): the run applies the chunk again, finds every task recorded, and acknowledges
+    them with their outcomes; no effect is applied twice."""
+    from kimono_interop.mirror._apply import Applier
+
+    real = Applier.apply
+    calls = []
+
+    def commit_then_fail(self: Applier, *args: Any, **kwargs: Any) -> Any:
+        result = real(self, *args, **kwargs)
+        calls.append(len(result.outcomes))
+        if len(calls) == 1:
+            raise sa.exc.OperationalError("COMMIT", {}, Exception("server closed the connection"))
+        return result
+
+    monkeypatch.setattr(Applier, "apply", commit_then_fail)
+    with KimonoClient(**fresh.credentials) as kimono, Mirror.open(store_url) as mirror:
+        stats = mirror.run(kimono, stop_when_empty=True, ack_every=25, poll_interval=0.01)
+        assert stats.db_errors == 1 and stats.duplicates == calls[0] == 25
+        assert stats.acknowledged == stats.received
+        assert mirror.verify(kimono, tenant_id=_tenant(fresh)).ok
+        assert set(_changes_per_task(mirror).values()) == {1}
+        assert set(_changes_per_task(mirror)) == _data_tasks(fresh)
+
+
+def test_only_the_databases_own_failures_are_waited_out() -> None:
+    """A lost connection, a lock, a full disk: waited out. A missing table or a read-only
+    file (SQLite says OperationalError for those too), or a broken constraint: raised."""
+    from kimono_interop.mirror._store import is_transient_db_error
+
+    def error(kind: type[sa.exc.DBAPIError], orig: Exception) -> sa.exc.DBAPIError:
+        return kind("SELECT 1", {}, orig)
+
+    assert is_transient_db_error(
+        error(sa.exc.OperationalError, sqlite3.OperationalError("database is locked"))
+    )
+    assert is_transient_db_error(
+        error(sa.exc.OperationalError, sqlite3.OperationalError("database or disk is full"))
+    )
+    assert not is_transient_db_error(
+        error(sa.exc.OperationalError, sqlite3.OperationalError("no such table: mirror_objects"))
+    )
+    assert not is_transient_db_error(
+        error(
+            sa.exc.OperationalError,
+            sqlite3.OperationalError("attempt to write a readonly database"),
+        )
+    )
+    assert not is_transient_db_error(
+        error(sa.exc.IntegrityError, sqlite3.IntegrityError("UNIQUE constraint failed"))
+    )
+    assert is_transient_db_error(error(sa.exc.OperationalError, Exception("connection refused")))
+    assert not is_transient_db_error(ValueError("not a database error"))
+
+
 def test_a_long_run_prunes_again_each_interval(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

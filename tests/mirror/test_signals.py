@@ -12,7 +12,10 @@ import threading
 import time
 from pathlib import Path
 
-from kimono_interop import KimonoClient
+import anyio
+import pytest
+
+from kimono_interop import AsyncKimonoClient, KimonoClient
 from kimono_interop.mirror import Mirror
 from kimono_interop.sandbox import Sandbox
 from tests.support.fleet import sandbox_env
@@ -73,10 +76,27 @@ def test_stop_ends_a_run_waiting_on_an_idle_queue_at_once(tmp_path: Path) -> Non
             mirror.run(kimono, poll_interval=30, max_poll_interval=30)
             done.append(time.monotonic())
 
-        thread = threading.Thread(target=follow)
+        thread = threading.Thread(target=follow, daemon=True)
         thread.start()
         time.sleep(0.3)  # in its wait after the empty batch
         stopped_at = time.monotonic()
         mirror.stop()
         thread.join(timeout=10)
         assert not thread.is_alive() and done[0] - stopped_at < 5
+
+
+@pytest.mark.anyio
+async def test_stop_ends_run_async_waiting_on_an_idle_queue_at_once(tmp_path: Path) -> None:
+    with Sandbox(students=5, ack_timeout=300) as sandbox:
+        async with AsyncKimonoClient(**sandbox.credentials) as kimono:
+            with Mirror.open(tmp_path / "m.db") as mirror, anyio.fail_after(10):
+                await mirror.run_async(kimono, stop_when_empty=True)
+                async with anyio.create_task_group() as group:
+
+                    async def stop_soon() -> None:
+                        await anyio.sleep(0.3)  # the run is in its 15-30 s wait by now
+                        mirror.stop()
+
+                    group.start_soon(stop_soon)
+                    stats = await mirror.run_async(kimono, poll_interval=30, max_poll_interval=30)
+                assert stats.stopped_by == "stop()"

@@ -22,7 +22,7 @@ from .._references import ref_id
 from .._task_view import TaskKind, TaskView, outcome_of_error, outcome_of_result
 from . import _schema as t
 from ._model import FINAL_RESULTS, Change, Result, TaskOutcome
-from ._store import lock_tenants, refresh_statistics
+from ._store import is_transient_db_error, lock_tenants, refresh_statistics
 from ._writes import INSERT_CHANGE, Key, Writes
 
 log = logging.getLogger("kimono_interop.mirror")
@@ -184,6 +184,7 @@ class Applier:
             except _Isolate as isolate:
                 count = isolate.count
             if count is not None:
+                trial = set(failed)
                 with connection.begin():
                     lock_tenants(connection, tenants)
                     result = self._chunk(
@@ -191,9 +192,10 @@ class Applier:
                         tasks,
                         isolate=True,
                         deadline=deadline,
-                        failed=failed,
+                        failed=trial,
                         minimum=count,
                     )
+                failed.update(trial)
         refresh_statistics(self.engine, result.consumed)
         return result
 
@@ -273,6 +275,8 @@ class Applier:
             try:
                 context.writes.flush(inbox=True)
             except Exception as exc:
+                if is_transient_db_error(exc):
+                    raise
                 raise _Isolate(out.consumed) from exc
         context.writes.flush_inbox()
         if self.applied is not None:
@@ -316,6 +320,8 @@ class Applier:
                 failed.add(key)
             return self._park(context, task, tried + 1, str(exc))
         except Exception as exc:
+            if is_transient_db_error(exc):
+                raise  # the database's failure, not the task's: the whole chunk waits
             if not isolate:
                 raise _Isolate(index + 1) from exc
             if key is not None:

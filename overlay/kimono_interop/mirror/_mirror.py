@@ -53,6 +53,7 @@ from ._model import (
 from ._store import (
     create_engine,
     database_url,
+    is_transient_db_error,
     lock,
     lock_between_writes,
     lock_tenants,
@@ -171,8 +172,9 @@ class Mirror:
         return outcomes
 
     def stop(self) -> None:
-        """Make ``run`` return once the batch in hand is applied and acknowledged (a wait
-        between polls ends at once). Safe from any thread."""
+        """Make ``run`` (or ``run_async``) return once the batch in hand is applied and
+        acknowledged; a wait between polls ends at once. Safe from any thread; asked
+        between two runs, it ends the next one before its first poll."""
         self._runtime.request_stop()
 
     def run(
@@ -215,61 +217,64 @@ class Mirror:
         loop = _RunLoop(
             self, ack_every, ack_interval, poll_interval, max_poll_interval, inbox_retention
         )
-        sleep = self._runtime.sleep
-        with self._runtime.signals(handle_signals):
-            try:
-                while loop.running(max_tasks):
-                    if loop.prune_due():
-                        loop.pruned(self._prune_inbox(loop.inbox_retention))
-                    try:
-                        batch = client.tasks.receive(
-                            tenant_id=tenant_id, schema=schema, driver=driver
-                        )
-                    except KimonoError as exc:
-                        sleep(loop.outage("GET /tasks", exc))
-                        continue
-                    tasks = loop.take(batch, max_tasks)
-                    if not tasks:
-                        if stop_when_empty:
-                            loop.stats.stopped_by = "stalled" if batch else "empty"
-                            break
-                        sleep(loop.idle())
-                        continue
-                    failed: set[tuple[str, str, str]] = set()
-                    # The batch in hand is applied and acknowledged whole, even after a stop
-                    # request: tasks delivered and not acknowledged would hold the
-                    # tenant's queue until the service's ack timeout.
-                    while tasks:
+        try:
+            sleep = self._runtime.sleep
+            with self._runtime.signals(handle_signals):
+                try:
+                    while loop.running(max_tasks):
+                        if loop.prune_due():
+                            loop.pruned(self._prune_inbox(loop.inbox_retention))
                         try:
-                            result = self._applier.apply(
-                                tasks[:ack_every],
-                                deadline=time.monotonic() + ack_interval,
-                                failed=failed,
+                            batch = client.tasks.receive(
+                                tenant_id=tenant_id, schema=schema, driver=driver
                             )
-                        except sa.exc.DBAPIError as exc:
-                            wait = loop.db_outage(exc)
-                            if self._stopping:
-                                break  # the rest comes back after the service's timeout
-                            sleep(wait)
+                        except KimonoError as exc:
+                            sleep(loop.outage("GET /tasks", exc))
                             continue
-                        tasks = tasks[result.consumed :]
-                        acks = loop.committed(result, on_commit)
-                        # Acks of a committed chunk go out even after a stop request.
-                        while acks:
-                            try:
-                                # The acks are built here, valid: sent as they are, as the
-                                # consumer sends its own (ack_many would check and copy
-                                # each one first).
-                                loop.acknowledged(client.tasks._send_acks(acks))
+                        tasks = loop.take(batch, max_tasks)
+                        if not tasks:
+                            if stop_when_empty:
+                                loop.stats.stopped_by = "stalled" if batch else "empty"
                                 break
-                            except KimonoError as exc:
-                                time.sleep(loop.outage("sending acks", exc))
-            except HandlerInterrupted:
-                log.warning(
-                    "interrupted: the chunk in hand was rolled back, or its acks not sent; "
-                    "its tasks come back and are not applied twice"
-                )
-        return loop.finish()
+                            sleep(loop.idle())
+                            continue
+                        failed: set[tuple[str, str, str]] = set()
+                        # The batch in hand is applied and acknowledged whole, even after a stop
+                        # request: tasks delivered and not acknowledged would hold the
+                        # tenant's queue until the service's ack timeout.
+                        while tasks:
+                            try:
+                                result = self._applier.apply(
+                                    tasks[:ack_every],
+                                    deadline=time.monotonic() + ack_interval,
+                                    failed=failed,
+                                )
+                            except sa.exc.DBAPIError as exc:
+                                wait = loop.db_outage(exc)
+                                if self._stopping:
+                                    break  # the rest comes back after the service's timeout
+                                sleep(wait)
+                                continue
+                            tasks = tasks[result.consumed :]
+                            acks = loop.committed(result, on_commit)
+                            # Acks of a committed chunk go out even after a stop request.
+                            while acks:
+                                try:
+                                    # The acks are built here, valid: sent as they are, as the
+                                    # consumer sends its own (ack_many would check and copy
+                                    # each one first).
+                                    loop.acknowledged(client.tasks._send_acks(acks))
+                                    break
+                                except KimonoError as exc:
+                                    time.sleep(loop.outage("sending acks", exc))
+                except HandlerInterrupted:
+                    log.warning(
+                        "interrupted: the chunk in hand was rolled back, or its acks not sent; "
+                        "its tasks come back and are not applied twice"
+                    )
+            return loop.finish()
+        finally:
+            self._runtime.reset()  # a stop request ends one run, not the next
 
     async def run_async(
         self,
@@ -298,49 +303,61 @@ class Mirror:
         loop = _RunLoop(
             self, ack_every, ack_interval, poll_interval, max_poll_interval, inbox_retention
         )
-        while loop.running(max_tasks):
-            if loop.prune_due():
-                prune_inbox = functools.partial(self._prune_inbox, loop.inbox_retention)
-                loop.pruned(await anyio.to_thread.run_sync(prune_inbox))
-            try:
-                batch = await client.tasks.receive(
-                    tenant_id=tenant_id, schema=schema, driver=driver
-                )
-            except KimonoError as exc:
-                await anyio.sleep(loop.outage("GET /tasks", exc))
-                continue
-            tasks = loop.take(batch, max_tasks)
-            if not tasks:
-                if stop_when_empty:
-                    loop.stats.stopped_by = "stalled" if batch else "empty"
-                    break
-                await anyio.sleep(loop.idle())
-                continue
-            failed: set[tuple[str, str, str]] = set()
-            while tasks:
-                apply = functools.partial(
-                    self._applier.apply,
-                    tasks[:ack_every],
-                    deadline=time.monotonic() + ack_interval,
-                    failed=failed,
-                )
+        try:
+            while loop.running(max_tasks):
+                if loop.prune_due():
+                    prune_inbox = functools.partial(self._prune_inbox, loop.inbox_retention)
+                    loop.pruned(await anyio.to_thread.run_sync(prune_inbox))
                 try:
-                    result = await anyio.to_thread.run_sync(apply)
-                except sa.exc.DBAPIError as exc:
-                    wait = loop.db_outage(exc)
-                    if self._stopping:
-                        break
-                    await anyio.sleep(wait)
+                    batch = await client.tasks.receive(
+                        tenant_id=tenant_id, schema=schema, driver=driver
+                    )
+                except KimonoError as exc:
+                    await self._wait(loop.outage("GET /tasks", exc))
                     continue
-                tasks = tasks[result.consumed :]
-                acks = loop.committed(result, on_commit)
-                while acks:
-                    try:
-                        loop.acknowledged(await client.tasks._send_acks(acks))
+                tasks = loop.take(batch, max_tasks)
+                if not tasks:
+                    if stop_when_empty:
+                        loop.stats.stopped_by = "stalled" if batch else "empty"
                         break
-                    except KimonoError as exc:
-                        await anyio.sleep(loop.outage("sending acks", exc))
-        return loop.finish()
+                    await self._wait(loop.idle())
+                    continue
+                failed: set[tuple[str, str, str]] = set()
+                while tasks:
+                    apply = functools.partial(
+                        self._applier.apply,
+                        tasks[:ack_every],
+                        deadline=time.monotonic() + ack_interval,
+                        failed=failed,
+                    )
+                    try:
+                        result = await anyio.to_thread.run_sync(apply)
+                    except sa.exc.DBAPIError as exc:
+                        wait = loop.db_outage(exc)
+                        if self._stopping:
+                            break
+                        await self._wait(wait)
+                        continue
+                    tasks = tasks[result.consumed :]
+                    acks = loop.committed(result, on_commit)
+                    while acks:
+                        try:
+                            loop.acknowledged(await client.tasks._send_acks(acks))
+                            break
+                        except KimonoError as exc:
+                            await anyio.sleep(loop.outage("sending acks", exc))
+            return loop.finish()
+        finally:
+            self._runtime.reset()
+
+    async def _wait(self, seconds: float) -> None:
+        """``anyio.sleep``, ended early by :meth:`stop` (checked every tenth of a second)."""
+        deadline = time.monotonic() + seconds
+        while not self._stopping:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            await anyio.sleep(min(left, 0.1))
 
     def _prune_inbox(self, retention: float | None) -> int:
         """Prune task records older than ``retention`` seconds for a run; how many went.
@@ -651,7 +668,6 @@ class _RunLoop:
         self.max_poll_interval = max_poll_interval
         self.delay = poll_interval
         self.wait = poll_interval
-        mirror._runtime.reset()
 
     def running(self, max_tasks: int | None) -> bool:
         if self.mirror._stopping:
@@ -776,15 +792,6 @@ def _object_id(item: Mapping[str, Any]) -> str | None:
     from .._references import ref_id
 
     return ref_id(item)
-
-
-def is_transient_db_error(exc: BaseException) -> bool:
-    """Whether a database error is the database's state, not the statement's: a
-    connection lost or refused, a lock not granted in time, a full disk. A run waits
-    those out; an integrity or programming error it raises."""
-    if isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated:
-        return True
-    return isinstance(exc, (sa.exc.OperationalError, sa.exc.InterfaceError))
 
 
 def _first_line(exc: BaseException) -> str:

@@ -98,6 +98,34 @@ def _use_wal(cursor: Any) -> None:
             time.sleep(0.01)
 
 
+#: SQLite's own words for a failure of the database's state rather than of the statement
+#: (``sqlite3.OperationalError`` also covers a missing table or a syntax error).
+_SQLITE_TRANSIENT = (
+    "database is locked",
+    "database table is locked",
+    "database or disk is full",
+    "disk i/o error",
+    "unable to open database file",
+)
+
+
+def is_transient_db_error(exc: BaseException) -> bool:
+    """Whether a database error is the database's state, not the statement's: a
+    connection lost or refused, a lock not granted in time, a full disk. A run waits
+    those out; an integrity or programming error (a missing table, a read-only file)
+    it raises."""
+    if not isinstance(exc, sa.exc.DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    if not isinstance(exc, (sa.exc.OperationalError, sa.exc.InterfaceError)):
+        return False
+    if isinstance(exc.orig, sqlite3.Error):
+        message = str(exc.orig).lower()
+        return any(words in message for words in _SQLITE_TRANSIENT)
+    return True  # psycopg: a connection, lock, timeout, resource or serialization failure
+
+
 def lock(connection: sa.Connection) -> None:
     """Take the database-wide writer lock for this transaction, exclusive (PostgreSQL;
     SQLite has its own): for what spans tenants. It waits for every tenant's writers."""
