@@ -55,6 +55,7 @@ def test_sigterm_ends_a_following_run_once_its_batch_is_acknowledged(tmp_path: P
         acked = len(sandbox.state.queue.acks)
         left = sandbox.state.queue.pending()
         assert child.returncode == 143, stderr
+        assert "mirror run:" in stderr  # the summary, as after a drain
         assert _outstanding(sandbox) == 0  # nothing delivered is left unacknowledged
         assert 200 <= acked < total and left == total - acked  # it stopped mid-drain
     with Mirror.open(db) as mirror:
@@ -100,3 +101,72 @@ async def test_stop_ends_run_async_waiting_on_an_idle_queue_at_once(tmp_path: Pa
                     group.start_soon(stop_soon)
                     stats = await mirror.run_async(kimono, poll_interval=30, max_poll_interval=30)
                 assert stats.stopped_by == "stop()"
+
+
+#: A child that mirrors the sandbox's queue with a slow hook (50 ms a change, so a chunk of
+#: 100 takes 5 s) noting each change in a file: argv is URL, client id, secret, db, file.
+SLOW_CHILD = """
+import sys, time
+from kimono_interop import KimonoClient
+from kimono_interop.mirror import Mirror
+
+url, client_id, secret, db, notes = sys.argv[1:]
+
+def slow(connection, change):
+    with open(notes, "a") as out:
+        out.write(change.object_id + "\\n")
+    time.sleep(0.05)
+
+with KimonoClient(base_url=url, client_id=client_id, client_secret=secret) as kimono:
+    with Mirror.open(db, on_change=slow) as mirror:
+        stats = mirror.run(kimono)
+print("stopped_by", stats.stopped_by, "commits", stats.commits, flush=True)
+"""
+
+
+def test_a_second_signal_rolls_the_chunk_in_hand_back(tmp_path: Path) -> None:
+    """SIGTERM, then SIGTERM again while the first chunk is still being applied: the run
+    returns at once, "interrupted", with that chunk rolled back and nothing acknowledged
+    (its tasks come back), instead of finishing the batch."""
+    db, notes = tmp_path / "mirror.db", tmp_path / "changes.txt"
+    with Sandbox(students=50, ack_timeout=300, grades_queries=0) as sandbox:
+        credentials = sandbox.credentials
+        child = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                SLOW_CHILD,
+                str(credentials["base_url"]),
+                str(credentials["client_id"]),
+                str(credentials["client_secret"]),
+                str(db),
+                str(notes),
+            ],
+            env=sandbox_env(sandbox),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while not notes.exists() or len(notes.read_text().split()) < 3:
+                assert child.poll() is None, child.communicate()
+                assert time.monotonic() < deadline, "the child applied nothing in 60 s"
+                time.sleep(0.01)
+            child.send_signal(signal.SIGTERM)
+            time.sleep(0.3)
+            assert child.poll() is None  # the first signal waits for the batch in hand
+            interrupted_at = time.monotonic()
+            child.send_signal(signal.SIGTERM)
+            stdout, stderr = child.communicate(timeout=30)
+            took = time.monotonic() - interrupted_at
+        finally:
+            if child.poll() is None:
+                child.kill()
+        acked = len(sandbox.state.queue.acks)
+    assert child.returncode == 0, stderr
+    assert "stopped_by interrupted commits 0" in stdout, stdout
+    assert took < 4  # the 100 changes of the chunk would have taken 5 s
+    assert acked == 0
+    with Mirror.open(db) as mirror:
+        assert mirror.status()["tasks_recorded"] == 0 and mirror.changes() == []

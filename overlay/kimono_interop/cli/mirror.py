@@ -251,6 +251,14 @@ def _summary(stats: MirrorStats, seconds: float) -> None:
     for name in ("applied", "stale", "ignored", "duplicates", "retried", "held", "parked"):
         table.add_row(name, str(getattr(stats, name)))
     table.add_row("acknowledged", str(stats.acknowledged))
+    # What the run waited out or tidied, shown when it happened.
+    for label, count in (
+        ("service outages waited out", stats.outages),
+        ("database failures waited out", stats.db_errors),
+        ("old task records pruned", stats.inbox_pruned),
+    ):
+        if count:
+            table.add_row(label, str(count))
     err().print(table)
 
 
