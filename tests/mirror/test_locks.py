@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout  # not the builtin on 3.10
+from typing import NamedTuple
 
 import pytest
 import sqlalchemy as sa
@@ -46,6 +47,25 @@ class Gate:
             assert self.open.wait(30), "the gate was never opened"
 
 
+class Gated(NamedTuple):
+    """An engine on a mirror database, a gate on tenant A, and an applier behind it."""
+
+    engine: sa.Engine
+    gate: Gate
+    applier: Applier
+
+
+@pytest.fixture
+def gated(pg_url: str) -> Iterator[Gated]:
+    engine = sa.create_engine(pg_url)
+    gate = Gate(TENANT_A)
+    try:
+        yield Gated(engine, gate, _applier(engine, gate))
+    finally:
+        gate.open.set()  # a writer still held must not outlive the test
+        engine.dispose()
+
+
 def _applier(engine: sa.Engine, gate: Gate) -> Applier:
     return Applier(
         engine,
@@ -63,53 +83,41 @@ def _apply(applier: Applier, tenant: str) -> list[str]:
     return [outcome.result for outcome in applier.apply([task]).outcomes]
 
 
-def test_two_tenants_apply_side_by_side_one_tenant_in_turn(pg_url: str) -> None:
-    engine = sa.create_engine(pg_url)
-    gate = Gate(TENANT_A)
-    applier = _applier(engine, gate)
-    try:
-        with ThreadPoolExecutor(2) as pool:
-            first: Future[list[str]] = pool.submit(_apply, applier, TENANT_A)
-            assert gate.entered.wait(30)
-            # Tenant A's transaction holds its lock: tenant B's commits meanwhile.
-            assert _apply(applier, TENANT_B) == [Result.APPLIED]
-            assert not first.done()
-            # A second writer of tenant A waits for the first (past the gate: it is
-            # the lock that holds it).
-            second: Future[list[str]] = pool.submit(_apply, applier, TENANT_A)
-            with pytest.raises(FutureTimeout):
-                second.result(timeout=1.0)
-            gate.open.set()
-            assert first.result(timeout=30) == [Result.APPLIED]
-            assert second.result(timeout=30) == [Result.APPLIED]
-    finally:
+def test_two_tenants_apply_side_by_side_one_tenant_in_turn(gated: Gated) -> None:
+    _, gate, applier = gated
+    with ThreadPoolExecutor(2) as pool:
+        first: Future[list[str]] = pool.submit(_apply, applier, TENANT_A)
+        assert gate.entered.wait(30)
+        # Tenant A's transaction holds its lock: tenant B's commits meanwhile.
+        assert _apply(applier, TENANT_B) == [Result.APPLIED]
+        assert not first.done()
+        # A second writer of tenant A waits for the first (past the gate: it is
+        # the lock that holds it).
+        second: Future[list[str]] = pool.submit(_apply, applier, TENANT_A)
+        with pytest.raises(FutureTimeout):
+            second.result(timeout=1.0)
         gate.open.set()
-        engine.dispose()
+        assert first.result(timeout=30) == [Result.APPLIED]
+        assert second.result(timeout=30) == [Result.APPLIED]
 
 
-def test_the_change_feed_is_read_once_no_writer_is_in_flight(pg_url: str) -> None:
+def test_the_change_feed_is_read_once_no_writer_is_in_flight(gated: Gated) -> None:
     """A reader of the feed waits for write transactions in flight: a cursor it has read
     past is never committed after it read."""
-    engine = sa.create_engine(pg_url)
-    gate = Gate(TENANT_A)
-    applier = _applier(engine, gate)
-    try:
-        with Mirror(engine) as mirror, ThreadPoolExecutor(2) as pool:
-            writer = pool.submit(_apply, applier, TENANT_A)
-            assert gate.entered.wait(30)
-            reader = pool.submit(mirror.changes)
-            with pytest.raises(FutureTimeout):
-                reader.result(timeout=1.0)
-            gate.open.set()
-            assert writer.result(timeout=30) == [Result.APPLIED]
-            assert [change.tenant_id for change in reader.result(timeout=30)] == [TENANT_A]
-    finally:
+    engine, gate, applier = gated
+    with Mirror(engine) as mirror, ThreadPoolExecutor(2) as pool:
+        writer = pool.submit(_apply, applier, TENANT_A)
+        assert gate.entered.wait(30)
+        reader = pool.submit(mirror.changes)
+        with pytest.raises(FutureTimeout):
+            reader.result(timeout=1.0)
         gate.open.set()
-        engine.dispose()
+        assert writer.result(timeout=30) == [Result.APPLIED]
+        assert [change.tenant_id for change in reader.result(timeout=30)] == [TENANT_A]
 
 
 def test_a_reader_of_the_feed_does_not_hold_back_other_tenants_writers(
-    pg_url: str, monkeypatch: pytest.MonkeyPatch
+    gated: Gated, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """While a reader waits for a writer in flight, other tenants' writers go on: it does
     not queue for the lock ahead of them (PostgreSQL would make every new writer wait
@@ -117,29 +125,23 @@ def test_a_reader_of_the_feed_does_not_hold_back_other_tenants_writers(
     from kimono_interop.mirror import _store
 
     monkeypatch.setattr(_store, "FEED_LOCK_PATIENCE", 60.0)
-    engine = sa.create_engine(pg_url)
-    gate = Gate(TENANT_A)
-    applier = _applier(engine, gate)
-    try:
-        with Mirror(engine) as mirror, ThreadPoolExecutor(2) as pool:
-            writer = pool.submit(_apply, applier, TENANT_A)
-            assert gate.entered.wait(30)
-            reader = pool.submit(mirror.changes)
-            with pytest.raises(FutureTimeout):
-                reader.result(timeout=0.5)
-            # the reader is waiting: tenant B's writer commits all the same
-            other = threading.Thread(target=_apply, args=(applier, TENANT_B), daemon=True)
-            other.start()
-            other.join(timeout=10)
-            assert not other.is_alive(), "tenant B's writer waited behind the feed's reader"
-            assert not reader.done()
-            gate.open.set()
-            assert writer.result(timeout=30) == [Result.APPLIED]
-            feed = reader.result(timeout=30)
-            assert [change.tenant_id for change in feed] == [TENANT_B, TENANT_A]
-    finally:
+    engine, gate, applier = gated
+    with Mirror(engine) as mirror, ThreadPoolExecutor(2) as pool:
+        writer = pool.submit(_apply, applier, TENANT_A)
+        assert gate.entered.wait(30)
+        reader = pool.submit(mirror.changes)
+        with pytest.raises(FutureTimeout):
+            reader.result(timeout=0.5)
+        # the reader is waiting: tenant B's writer commits all the same
+        other = threading.Thread(target=_apply, args=(applier, TENANT_B), daemon=True)
+        other.start()
+        other.join(timeout=10)
+        assert not other.is_alive(), "tenant B's writer waited behind the feed's reader"
+        assert not reader.done()
         gate.open.set()
-        engine.dispose()
+        assert writer.result(timeout=30) == [Result.APPLIED]
+        feed = reader.result(timeout=30)
+        assert [change.tenant_id for change in feed] == [TENANT_B, TENANT_A]
 
 
 def _wait_for_a_queued_lock(engine: sa.Engine, timeout: float = 30) -> None:
@@ -155,33 +157,27 @@ def _wait_for_a_queued_lock(engine: sa.Engine, timeout: float = 30) -> None:
 
 
 def test_a_reader_of_the_feed_out_of_patience_waits_in_line(
-    pg_url: str, monkeypatch: pytest.MonkeyPatch
+    gated: Gated, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Writers that never pause do not starve the reader: past its patience it queues."""
     from kimono_interop.mirror import _store
 
     monkeypatch.setattr(_store, "FEED_LOCK_PATIENCE", 0.2)
-    engine = sa.create_engine(pg_url)
-    gate = Gate(TENANT_A)
-    applier = _applier(engine, gate)
-    try:
-        with Mirror(engine) as mirror, ThreadPoolExecutor(2) as pool:
-            writer = pool.submit(_apply, applier, TENANT_A)
-            assert gate.entered.wait(30)
-            reader = pool.submit(mirror.changes)
-            _wait_for_a_queued_lock(engine)  # past its patience, the reader queued
-            other = threading.Thread(target=_apply, args=(applier, TENANT_B), daemon=True)
-            other.start()
-            other.join(timeout=1.0)
-            assert other.is_alive(), "tenant B's writer went ahead of the queued reader"
-            gate.open.set()
-            assert writer.result(timeout=30) == [Result.APPLIED]
-            assert [change.tenant_id for change in reader.result(timeout=30)] == [TENANT_A]
-            other.join(timeout=30)
-            assert not other.is_alive()
-    finally:
+    engine, gate, applier = gated
+    with Mirror(engine) as mirror, ThreadPoolExecutor(2) as pool:
+        writer = pool.submit(_apply, applier, TENANT_A)
+        assert gate.entered.wait(30)
+        reader = pool.submit(mirror.changes)
+        _wait_for_a_queued_lock(engine)  # past its patience, the reader queued
+        other = threading.Thread(target=_apply, args=(applier, TENANT_B), daemon=True)
+        other.start()
+        other.join(timeout=1.0)
+        assert other.is_alive(), "tenant B's writer went ahead of the queued reader"
         gate.open.set()
-        engine.dispose()
+        assert writer.result(timeout=30) == [Result.APPLIED]
+        assert [change.tenant_id for change in reader.result(timeout=30)] == [TENANT_A]
+        other.join(timeout=30)
+        assert not other.is_alive()
 
 
 def test_tenant_keys_are_stable_32_bit_integers() -> None:
@@ -191,44 +187,35 @@ def test_tenant_keys_are_stable_32_bit_integers() -> None:
         assert -(2**31) <= tenant_key(tenant) < 2**31
 
 
-def test_what_spans_tenants_waits_for_every_writer(pg_url: str) -> None:
+def test_what_spans_tenants_waits_for_every_writer(gated: Gated) -> None:
     """Pruning the change feed takes the database-wide lock exclusive: it waits for a
     tenant's writer. Pruning task records does not: it goes on while the writer waits."""
-    engine = sa.create_engine(pg_url)
-    gate = Gate(TENANT_A)
-    applier = _applier(engine, gate)
-    try:
-        with Mirror(engine) as mirror, ThreadPoolExecutor(2) as pool:
-            writer = pool.submit(_apply, applier, TENANT_A)
-            assert gate.entered.wait(30)
-            records = mirror.prune(inbox_older_than=datetime.timedelta(0))
-            assert records == {"inbox": 0, "changes": 0}
-            pruning = pool.submit(mirror.prune, changes_through=10**9)
-            with pytest.raises(FutureTimeout):
-                pruning.result(timeout=1.0)
-            gate.open.set()
-            assert writer.result(timeout=30) == [Result.APPLIED]
-            assert pruning.result(timeout=30) == {"inbox": 0, "changes": 1}
-    finally:
+    engine, gate, applier = gated
+    with Mirror(engine) as mirror, ThreadPoolExecutor(2) as pool:
+        writer = pool.submit(_apply, applier, TENANT_A)
+        assert gate.entered.wait(30)
+        records = mirror.prune(inbox_older_than=datetime.timedelta(0))
+        assert records == {"inbox": 0, "changes": 0}
+        pruning = pool.submit(mirror.prune, changes_through=10**9)
+        with pytest.raises(FutureTimeout):
+            pruning.result(timeout=1.0)
         gate.open.set()
-        engine.dispose()
+        assert writer.result(timeout=30) == [Result.APPLIED]
+        assert pruning.result(timeout=30) == {"inbox": 0, "changes": 1}
 
 
-def test_opening_a_mirror_at_the_newest_schema_does_not_wait_for_writers(pg_url: str) -> None:
+def test_opening_a_mirror_at_the_newest_schema_does_not_wait_for_writers(
+    pg_url: str, gated: Gated
+) -> None:
     """Every worker opens the mirror when it starts: at the newest revision that is a
     read, not the database-wide lock that would wait for (and stop) every writer."""
-    engine = sa.create_engine(pg_url)
-    gate = Gate(TENANT_A)
-    applier = _applier(engine, gate)
-    try:
-        with ThreadPoolExecutor(2) as pool:
-            writing: Future[list[str]] = pool.submit(_apply, applier, TENANT_A)
-            assert gate.entered.wait(30)
-            opening: Future[None] = pool.submit(lambda: Mirror.open(pg_url).close())
-            try:
-                assert opening.result(timeout=10) is None
-            finally:
-                gate.open.set()
-            assert writing.result(timeout=30) == [Result.APPLIED]
-    finally:
-        engine.dispose()
+    _, gate, applier = gated
+    with ThreadPoolExecutor(2) as pool:
+        writing: Future[list[str]] = pool.submit(_apply, applier, TENANT_A)
+        assert gate.entered.wait(30)
+        opening: Future[None] = pool.submit(lambda: Mirror.open(pg_url).close())
+        try:
+            assert opening.result(timeout=10) is None
+        finally:
+            gate.open.set()
+        assert writing.result(timeout=30) == [Result.APPLIED]

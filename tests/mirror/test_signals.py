@@ -5,11 +5,13 @@ ack timeout)."""
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import anyio
@@ -26,6 +28,28 @@ def _outstanding(sandbox: Sandbox) -> int:
     return sum(len(tasks) for tasks in sandbox.state.queue._outstanding.values())
 
 
+@contextlib.contextmanager
+def _child(argv: list[str], sandbox: Sandbox) -> Iterator[subprocess.Popen[str]]:
+    """A process run with the sandbox's URL and credentials in its environment."""
+    child = subprocess.Popen(
+        argv, env=sandbox_env(sandbox), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        yield child
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.communicate()
+
+
+def _until(condition: Callable[[], bool], child: subprocess.Popen[str], what: str) -> None:
+    deadline = time.monotonic() + 60
+    while not condition():
+        assert child.poll() is None, child.communicate()
+        assert time.monotonic() < deadline, f"not in 60 s: {what}"
+        time.sleep(0.01)
+
+
 def test_sigterm_ends_a_following_run_once_its_batch_is_acknowledged(tmp_path: Path) -> None:
     # 50 ms an answer: the drain takes seconds, and the signal lands mid-drain
     with Sandbox(
@@ -34,24 +58,10 @@ def test_sigterm_ends_a_following_run_once_its_batch_is_acknowledged(tmp_path: P
         total = sandbox.state.queue.pending()
         db = tmp_path / "mirror.db"
         command = [sys.executable, "-m", "kimono_interop.cli", "mirror", "run", "--follow"]
-        child = subprocess.Popen(
-            [*command, "--db", str(db)],
-            env=sandbox_env(sandbox),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while len(sandbox.state.queue.acks) < 200:
-                assert child.poll() is None, child.communicate()
-                assert time.monotonic() < deadline, "the run acknowledged nothing in 60 s"
-                time.sleep(0.01)
+        with _child([*command, "--db", str(db)], sandbox) as child:
+            _until(lambda: len(sandbox.state.queue.acks) >= 200, child, "200 tasks acked")
             child.send_signal(signal.SIGTERM)
             _, stderr = child.communicate(timeout=30)
-        finally:
-            if child.poll() is None:
-                child.kill()
         acked = len(sandbox.state.queue.acks)
         left = sandbox.state.queue.pending()
         assert child.returncode == 143, stderr
@@ -104,20 +114,20 @@ async def test_stop_ends_run_async_waiting_on_an_idle_queue_at_once(tmp_path: Pa
 
 
 #: A child that mirrors the sandbox's queue with a slow hook (50 ms a change, so a chunk of
-#: 100 takes 5 s) noting each change in a file: argv is URL, client id, secret, db, file.
+#: 100 takes 5 s) noting each change in a file: argv is the db and the file.
 SLOW_CHILD = """
 import sys, time
 from kimono_interop import KimonoClient
 from kimono_interop.mirror import Mirror
 
-url, client_id, secret, db, notes = sys.argv[1:]
+db, notes = sys.argv[1:]
 
 def slow(connection, change):
     with open(notes, "a") as out:
         out.write(change.object_id + "\\n")
     time.sleep(0.05)
 
-with KimonoClient(base_url=url, client_id=client_id, client_secret=secret) as kimono:
+with KimonoClient() as kimono:  # the KIMONO_* variables
     with Mirror.open(db, on_change=slow) as mirror:
         stats = mirror.run(kimono)
 print("stopped_by", stats.stopped_by, "commits", stats.commits, flush=True)
@@ -130,29 +140,12 @@ def test_a_second_signal_rolls_the_chunk_in_hand_back(tmp_path: Path) -> None:
     (its tasks come back), instead of finishing the batch."""
     db, notes = tmp_path / "mirror.db", tmp_path / "changes.txt"
     with Sandbox(students=50, ack_timeout=300, grades_queries=0) as sandbox:
-        credentials = sandbox.credentials
-        child = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                SLOW_CHILD,
-                str(credentials["base_url"]),
-                str(credentials["client_id"]),
-                str(credentials["client_secret"]),
-                str(db),
-                str(notes),
-            ],
-            env=sandbox_env(sandbox),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while not notes.exists() or len(notes.read_text().split()) < 3:
-                assert child.poll() is None, child.communicate()
-                assert time.monotonic() < deadline, "the child applied nothing in 60 s"
-                time.sleep(0.01)
+        with _child([sys.executable, "-c", SLOW_CHILD, str(db), str(notes)], sandbox) as child:
+            _until(
+                lambda: notes.exists() and len(notes.read_text().split()) >= 3,
+                child,
+                "3 changes applied",
+            )
             child.send_signal(signal.SIGTERM)
             time.sleep(0.3)
             assert child.poll() is None  # the first signal waits for the batch in hand
@@ -160,9 +153,6 @@ def test_a_second_signal_rolls_the_chunk_in_hand_back(tmp_path: Path) -> None:
             child.send_signal(signal.SIGTERM)
             stdout, stderr = child.communicate(timeout=30)
             took = time.monotonic() - interrupted_at
-        finally:
-            if child.poll() is None:
-                child.kill()
         acked = len(sandbox.state.queue.acks)
     assert child.returncode == 0, stderr
     assert "stopped_by interrupted commits 0" in stdout, stdout
