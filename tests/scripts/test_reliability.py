@@ -135,7 +135,11 @@ def test_no_hang_on_dripping_servers_endless_pages_stuck_handlers_or_outages(run
     result = scenarios.hangs.hangs(run)
     passed(result)
     assert result.data["drips"] == ["APITimeoutError"] * 5
-    assert result.data["endless_requests"] == [1, 1, 1, 10, 10]
+    sync, plain, ahead, *nulls = result.data["endless_requests"]
+    assert (sync, plain, nulls) == (1, 1, [10, 10])
+    # with prefetch(4) the first four pages go out together: how many of them reach the
+    # server before the empty first page cancels the rest is the scheduler's to decide
+    assert 1 <= ahead <= 1 + 4
     assert result.data["stuck_acked"] == [5, 5, 5]
     assert result.data["outage_handled"] == [SIZES.outage_tasks] * 2
 
