@@ -215,66 +215,90 @@ class Mirror:
         its tasks are delivered again; ``stopped_by="interrupted"``).
         """
         loop = _RunLoop(
-            self, ack_every, ack_interval, poll_interval, max_poll_interval, inbox_retention
+            self,
+            ack_every,
+            ack_interval,
+            poll_interval,
+            max_poll_interval,
+            inbox_retention,
+            on_commit,
         )
+
+        def receive() -> list[TaskView]:
+            return client.tasks.receive(tenant_id=tenant_id, schema=schema, driver=driver)
+
         try:
-            sleep = self._runtime.sleep
-            with self._runtime.signals(handle_signals):
-                try:
-                    while loop.running(max_tasks):
-                        if loop.prune_due():
-                            loop.pruned(self._prune_inbox(loop.inbox_retention))
-                        try:
-                            batch = client.tasks.receive(
-                                tenant_id=tenant_id, schema=schema, driver=driver
-                            )
-                        except KimonoError as exc:
-                            sleep(loop.outage("GET /tasks", exc))
-                            continue
-                        tasks = loop.take(batch, max_tasks)
-                        if not tasks:
-                            if stop_when_empty:
-                                loop.stats.stopped_by = "stalled" if batch else "empty"
-                                break
-                            sleep(loop.idle())
-                            continue
-                        failed: set[tuple[str, str, str]] = set()
-                        # The batch in hand is applied and acknowledged whole, even after a stop
-                        # request: tasks delivered and not acknowledged would hold the
-                        # tenant's queue until the service's ack timeout.
-                        while tasks:
-                            try:
-                                result = self._applier.apply(
-                                    tasks[:ack_every],
-                                    deadline=time.monotonic() + ack_interval,
-                                    failed=failed,
-                                )
-                            except sa.exc.DBAPIError as exc:
-                                wait = loop.db_outage(exc)
-                                if self._stopping:
-                                    break  # the rest comes back after the service's timeout
-                                sleep(wait)
-                                continue
-                            tasks = tasks[result.consumed :]
-                            acks = loop.committed(result, on_commit)
-                            # Acks of a committed chunk go out even after a stop request.
-                            while acks:
-                                try:
-                                    # The acks are built here, valid: sent as they are, as the
-                                    # consumer sends its own (ack_many would check and copy
-                                    # each one first).
-                                    loop.acknowledged(client.tasks._send_acks(acks))
-                                    break
-                                except KimonoError as exc:
-                                    time.sleep(loop.outage("sending acks", exc))
-                except HandlerInterrupted:
-                    log.warning(
-                        "interrupted: the chunk in hand was rolled back, or its acks not sent; "
-                        "its tasks come back and are not applied twice"
-                    )
+            self._drain(client, loop, handle_signals, max_tasks, stop_when_empty, receive)
             return loop.finish()
         finally:
             self._runtime.reset()  # a stop request ends one run, not the next
+
+    def _drain(
+        self,
+        client: KimonoClient,
+        loop: _RunLoop,
+        handle_signals: bool,
+        max_tasks: int | None,
+        stop_when_empty: bool,
+        receive: Callable[[], list[TaskView]],
+    ) -> None:
+        """``run``'s loop: poll, apply each batch, wait when idle, until told to stop."""
+        sleep = self._runtime.sleep
+        try:
+            with self._runtime.signals(handle_signals):
+                while loop.running(max_tasks):
+                    if loop.prune_due():
+                        loop.pruned(self._prune_inbox(loop.inbox_retention))
+                    try:
+                        batch = receive()
+                    except KimonoError as exc:
+                        sleep(loop.outage("GET /tasks", exc))
+                        continue
+                    tasks = loop.take(batch, max_tasks)
+                    if tasks:
+                        self._apply_batch(client, loop, tasks)
+                    elif stop_when_empty:
+                        loop.stats.stopped_by = "stalled" if batch else "empty"
+                        return
+                    else:
+                        sleep(loop.idle())
+        except HandlerInterrupted:
+            log.warning(
+                "interrupted: the chunk in hand was rolled back, or its acks not sent; "
+                "its tasks come back and are not applied twice"
+            )
+
+    def _apply_batch(self, client: KimonoClient, loop: _RunLoop, tasks: list[TaskView]) -> None:
+        """Apply a batch in chunks, acknowledging each after its commit (``run``).
+
+        The batch is applied whole even after a stop request: tasks delivered and not
+        acknowledged would hold the tenant's queue until the service's ack timeout.
+        """
+        failed: set[tuple[str, str, str]] = set()
+        while tasks:
+            try:
+                result = self._applier.apply(
+                    tasks[: loop.ack_every],
+                    deadline=time.monotonic() + loop.ack_interval,
+                    failed=failed,
+                )
+            except sa.exc.DBAPIError as exc:
+                wait = loop.db_outage(exc)
+                if self._stopping:
+                    return  # the rest comes back after the service's timeout
+                self._runtime.sleep(wait)
+                continue
+            tasks = tasks[result.consumed :]
+            acks = loop.committed(result)
+            # Acks of a committed chunk go out even after a stop request.
+            while acks:
+                try:
+                    # The acks are built here, valid: sent as they are, as the consumer
+                    # sends its own (ack_many would check and copy each one first).
+                    loop.acknowledged(client.tasks._send_acks(acks))
+                    break
+                except KimonoError as exc:
+                    time.sleep(loop.outage("sending acks", exc))
 
     async def run_async(
         self,
@@ -301,7 +325,13 @@ class Mirror:
         again and acknowledged from the inbox, not applied twice.
         """
         loop = _RunLoop(
-            self, ack_every, ack_interval, poll_interval, max_poll_interval, inbox_retention
+            self,
+            ack_every,
+            ack_interval,
+            poll_interval,
+            max_poll_interval,
+            inbox_retention,
+            on_commit,
         )
         try:
             while loop.running(max_tasks):
@@ -326,8 +356,8 @@ class Mirror:
                 while tasks:
                     apply = functools.partial(
                         self._applier.apply,
-                        tasks[:ack_every],
-                        deadline=time.monotonic() + ack_interval,
+                        tasks[: loop.ack_every],
+                        deadline=time.monotonic() + loop.ack_interval,
                         failed=failed,
                     )
                     try:
@@ -339,7 +369,7 @@ class Mirror:
                         await self._wait(wait)
                         continue
                     tasks = tasks[result.consumed :]
-                    acks = loop.committed(result, on_commit)
+                    acks = loop.committed(result)
                     while acks:
                         try:
                             loop.acknowledged(await client.tasks._send_acks(acks))
@@ -652,12 +682,16 @@ class _RunLoop:
         poll_interval: float,
         max_poll_interval: float,
         inbox_retention: float | None,
+        on_commit: OnCommit | None = None,
     ) -> None:
         if ack_every < 1 or ack_interval <= 0:
             raise ValueError("ack_every must be at least 1 and ack_interval positive")
         if inbox_retention is not None and inbox_retention <= 0:
             raise ValueError("inbox_retention must be positive (or None: keep every record)")
         self.mirror = mirror
+        self.ack_every = ack_every
+        self.ack_interval = ack_interval
+        self.on_commit = on_commit
         self.inbox_retention = inbox_retention
         self.prune_interval = (
             0.0 if inbox_retention is None else inbox_prune_interval(inbox_retention)
@@ -693,22 +727,20 @@ class _RunLoop:
         if not is_transient_db_error(exc):
             raise exc
         self.stats.db_errors += 1
-        wait = self.wait
-        log.warning(
-            "applying a chunk failed in the database (%s); trying it again in %.1f s",
-            _first_line(exc),
-            wait,
-        )
-        self.wait = min(wait * 2, self.max_poll_interval)
-        return random.uniform(wait / 2, wait)
+        return self._backoff("applying a chunk failed in the database", _first_line(exc))
 
     def outage(self, what: str, exc: KimonoError) -> float:
         """How long to wait after a failed request (raised again unless transient)."""
         if not is_transient(exc):
             raise exc
         self.stats.outages += 1
+        return self._backoff(f"{what} failed", str(exc))
+
+    def _backoff(self, what: str, why: str) -> float:
+        """Log a failure and the wait before trying again; the wait (jittered, doubling
+        up to ``max_poll_interval`` until something succeeds)."""
         wait = self.wait
-        log.warning("%s failed (%s); trying again in %.1f s", what, exc, wait)
+        log.warning("%s (%s); trying again in %.1f s", what, why, wait)
         self.wait = min(wait * 2, self.max_poll_interval)
         return random.uniform(wait / 2, wait)
 
@@ -738,15 +770,15 @@ class _RunLoop:
             stats.received += len(tasks)
         return tasks
 
-    def committed(self, result: ChunkResult, on_commit: OnCommit | None) -> list[dict[str, Any]]:
+    def committed(self, result: ChunkResult) -> list[dict[str, Any]]:
         """Count a committed chunk; the acks to send for it."""
         stats = self.stats
         stats.commits += 1
         stats.held_sweeps.extend(result.held_sweeps)
         for outcome in result.outcomes:
             stats.count(outcome)
-        if on_commit is not None:
-            on_commit(result.outcomes)
+        if self.on_commit is not None:
+            self.on_commit(result.outcomes)
         self.wait = self.poll_interval
         acks: list[dict[str, Any]] = []
         for outcome in result.outcomes:
