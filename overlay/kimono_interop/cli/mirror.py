@@ -184,8 +184,9 @@ def run(
 
     Until the queue is empty, or with --follow until Ctrl-C or SIGTERM: the batch in
     hand is then applied and acknowledged before the exit (130 or 143); a second
-    signal rolls its chunk in hand back (it comes back; nothing committed is lost). Exits 1 if a
-    task had no id (its tenant's queue is then stalled) or an ack was refused.
+    signal rolls its chunk in hand back (it comes back; nothing committed is lost).
+    Exits 1 if a task had no id (its tenant's queue is then stalled) or an ack was
+    refused.
     """
     counter = _Counter()
     started = time.monotonic()
