@@ -23,7 +23,7 @@ import signal
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from types import FrameType
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio
 import anyio.to_thread
@@ -32,6 +32,7 @@ from ._exceptions import ConfigurationError
 from ._task_view import RetryTask, TaskView
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
+T = TypeVar("T")
 
 
 class TaskTimeoutError(RetryTask):
@@ -71,6 +72,11 @@ class _StopState:
     @property
     def stopped(self) -> bool:
         return self._stop.is_set()
+
+    @property
+    def interrupted(self) -> bool:
+        """Whether a second signal (or :meth:`interrupt`) ended the run."""
+        return self.stop_reason == "interrupted"
 
     def _mark_stopped(self, reason: str) -> None:
         # An interruption says more than the stop before it: it is what the run ends with.
@@ -124,6 +130,12 @@ class Runtime(_StopState):
                 "task_timeout with the sync client needs the main thread of a Unix process "
                 "(it uses SIGALRM); use AsyncKimonoClient, or leave task_timeout unset."
             )
+
+    @staticmethod
+    def blocking(call: Callable[[], T]) -> T:
+        """Make a blocking call (a database transaction): here, in the calling thread,
+        where a second signal interrupts it (HandlerInterrupted is raised inside it)."""
+        return call()
 
     @contextlib.contextmanager
     def shielded(self) -> Iterator[None]:
@@ -282,6 +294,26 @@ class AsyncRuntime(_StopState):
                 "(its effect could land after the task was acked `retry`). Make the handler "
                 "async, or use KimonoClient, whose timeout interrupts the handler."
             )
+
+    async def blocking(self, call: Callable[[], T]) -> T:
+        """Make a blocking call (a database transaction) in a worker thread, so that the
+        event loop serves other work meanwhile.
+
+        The call runs its course whatever happens to the caller (a transaction ends in
+        the thread that began it): cancelled, the caller waits for it first. A second
+        signal (:meth:`interrupt`) meanwhile raises HandlerInterrupted once it is done,
+        and what it returned is dropped.
+        """
+        result: T
+        with anyio.CancelScope() as scope:
+            self._handler_scope = scope
+            try:
+                result = await anyio.to_thread.run_sync(call)
+            finally:
+                self._handler_scope = None
+        if scope.cancel_called:
+            raise HandlerInterrupted
+        return result
 
     @contextlib.asynccontextmanager
     async def shielded(self) -> AsyncIterator[None]:

@@ -133,6 +133,82 @@ with KimonoClient() as kimono:  # the KIMONO_* variables
 print("stopped_by", stats.stopped_by, "commits", stats.commits, flush=True)
 """
 
+#: The same with ``run_async`` under asyncio (argv: the db, the file, the hook's delay).
+ASYNC_CHILD = """
+import asyncio, sys, time
+from kimono_interop import AsyncKimonoClient
+from kimono_interop.mirror import Mirror
+
+db, notes, delay = sys.argv[1:]
+
+def slow(connection, change):
+    with open(notes, "a") as out:
+        out.write(change.object_id + "\\n")
+    time.sleep(float(delay))
+
+async def main():
+    async with AsyncKimonoClient() as kimono:  # the KIMONO_* variables
+        with Mirror.open(db, on_change=slow) as mirror:
+            return await mirror.run_async(kimono)
+
+stats = asyncio.run(main())
+print("stopped_by", stats.stopped_by, "commits", stats.commits, flush=True)
+"""
+
+
+def _changes_noted(notes: Path, count: int) -> Callable[[], bool]:
+    return lambda: notes.exists() and len(notes.read_text().split()) >= count
+
+
+def test_sigterm_ends_run_async_once_its_batch_is_acknowledged(tmp_path: Path) -> None:
+    """run_async takes the signals as run does: the first one ends the run once the batch
+    in hand is applied and acknowledged."""
+    db, notes = tmp_path / "mirror.db", tmp_path / "changes.txt"
+    with Sandbox(students=400, ack_timeout=300, grades_queries=0) as sandbox:
+        total = sandbox.state.queue.pending()
+        argv = [sys.executable, "-c", ASYNC_CHILD, str(db), str(notes), "0.001"]
+        with _child(argv, sandbox) as child:
+            _until(_changes_noted(notes, 150), child, "150 changes applied")
+            child.send_signal(signal.SIGTERM)
+            stdout, stderr = child.communicate(timeout=60)
+        acked = len(sandbox.state.queue.acks)
+        assert child.returncode == 0, stderr
+        assert "stopped_by SIGTERM" in stdout, stdout
+        assert _outstanding(sandbox) == 0  # the batch in hand was finished and acked
+        assert 150 <= acked < total  # it stopped mid-drain
+    with Mirror.open(db) as mirror:
+        assert mirror.status()["tasks_recorded"] == acked
+
+
+def test_a_second_signal_ends_run_async_once_the_chunk_in_hand_is_done(tmp_path: Path) -> None:
+    """SIGTERM twice while run_async's first chunk is applied in its worker thread: the
+    chunk runs its course there (committed here), the run returns "interrupted" with no
+    ack sent, and the tasks, delivered again, are acknowledged from their records
+    without being applied twice."""
+    db, notes = tmp_path / "mirror.db", tmp_path / "changes.txt"
+    with Sandbox(students=50, ack_timeout=300, grades_queries=0) as sandbox:
+        argv = [sys.executable, "-c", ASYNC_CHILD, str(db), str(notes), "0.02"]
+        with _child(argv, sandbox) as child:
+            _until(_changes_noted(notes, 3), child, "3 changes applied")
+            child.send_signal(signal.SIGTERM)
+            time.sleep(0.3)
+            assert child.poll() is None  # the first signal waits for the batch in hand
+            child.send_signal(signal.SIGTERM)
+            stdout, stderr = child.communicate(timeout=30)
+        assert child.returncode == 0, stderr
+        assert "stopped_by interrupted commits 0" in stdout, stdout
+        assert len(sandbox.state.queue.acks) == 0
+        with Mirror.open(db) as mirror:
+            recorded = mirror.status()["tasks_recorded"]
+            before = mirror.changes(limit=10_000)
+            assert recorded > 0 and before  # the chunk in hand committed in its thread
+            sandbox.state.queue.ack_timeout = 0  # what the child left out comes back now
+            with KimonoClient(**sandbox.credentials) as kimono:
+                stats = mirror.run(kimono, stop_when_empty=True, handle_signals=False)
+            assert stats.duplicates == recorded  # acked from their records...
+            after = mirror.changes(before[-1].cursor, limit=10_000)
+            assert after and not {c.task_id for c in after} & {c.task_id for c in before}
+
 
 def test_a_second_signal_rolls_the_chunk_in_hand_back(tmp_path: Path) -> None:
     """SIGTERM, then SIGTERM again while the first chunk is still being applied: the run

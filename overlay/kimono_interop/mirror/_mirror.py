@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import datetime
-import functools
 import logging
 import random
 import time
@@ -12,10 +13,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import anyio
-import anyio.to_thread
 import sqlalchemy as sa
 
+from .._async import mirror_run as async_run
 from .._constants import (
     ACK_INTERVAL,
     INBOX_PRUNE_INTERVAL,
@@ -27,7 +27,8 @@ from .._constants import (
     TASK_BATCH,
 )
 from .._exceptions import KimonoError, is_transient
-from .._runtime import HandlerInterrupted, Runtime
+from .._runtime import AsyncRuntime, Runtime
+from .._sync import mirror_run as sync_run
 from .._task_view import AckResult, TaskView
 from . import _schema as t
 from ._apply import (
@@ -108,7 +109,9 @@ class Mirror:
             on_other=on_other,
             default_tenant=default_tenant,
         )
-        self._runtime = Runtime()
+        self._runtime: Runtime | AsyncRuntime = Runtime()
+        #: The event loop of the run_async in progress (asyncio), to stop it from afar.
+        self._event_loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def _stopping(self) -> bool:
@@ -175,7 +178,13 @@ class Mirror:
         """Make ``run`` (or ``run_async``) return once the batch in hand is applied and
         acknowledged; a wait between polls ends at once. Safe from any thread; asked
         between two runs, it ends the next one before its first poll."""
-        self._runtime.request_stop()
+        runtime, event_loop = self._runtime, self._event_loop
+        if event_loop is not None and _running_asyncio_loop() is not event_loop:
+            # run_async's waits are the event loop's: woken from its own thread only
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                event_loop.call_soon_threadsafe(runtime.request_stop)
+                return
+        runtime.request_stop()
 
     def run(
         self,
@@ -223,82 +232,25 @@ class Mirror:
             inbox_retention,
             on_commit,
         )
-
-        def receive() -> list[TaskView]:
-            return client.tasks.receive(tenant_id=tenant_id, schema=schema, driver=driver)
-
+        runtime = self._runtime
+        if not isinstance(runtime, Runtime):
+            raise RuntimeError("this mirror's run_async is in progress: one run at a time")
         try:
-            self._drain(client, loop, handle_signals, max_tasks, stop_when_empty, receive)
+            sync_run.drain(
+                self,
+                client,
+                loop,
+                runtime,
+                tenant_id=tenant_id,
+                schema=schema,
+                driver=driver,
+                max_tasks=max_tasks,
+                stop_when_empty=stop_when_empty,
+                handle_signals=handle_signals,
+            )
             return loop.finish()
         finally:
-            self._runtime.reset()  # a stop request ends one run, not the next
-
-    def _drain(
-        self,
-        client: KimonoClient,
-        loop: _RunLoop,
-        handle_signals: bool,
-        max_tasks: int | None,
-        stop_when_empty: bool,
-        receive: Callable[[], list[TaskView]],
-    ) -> None:
-        """``run``'s loop: poll, apply each batch, wait when idle, until told to stop."""
-        sleep = self._runtime.sleep
-        try:
-            with self._runtime.signals(handle_signals):
-                while loop.running(max_tasks):
-                    if loop.prune_due():
-                        loop.pruned(self._prune_inbox(loop.inbox_retention))
-                    try:
-                        batch = receive()
-                    except KimonoError as exc:
-                        sleep(loop.outage("GET /tasks", exc))
-                        continue
-                    tasks = loop.take(batch, max_tasks)
-                    if tasks:
-                        self._apply_batch(client, loop, tasks)
-                    elif stop_when_empty:
-                        loop.stats.stopped_by = "stalled" if batch else "empty"
-                        return
-                    else:
-                        sleep(loop.idle())
-        except HandlerInterrupted:
-            log.warning(
-                "interrupted: the chunk in hand was rolled back, or its acks not sent; "
-                "its tasks come back and are not applied twice"
-            )
-
-    def _apply_batch(self, client: KimonoClient, loop: _RunLoop, tasks: list[TaskView]) -> None:
-        """Apply a batch in chunks, acknowledging each after its commit (``run``).
-
-        The batch is applied whole even after a stop request: tasks delivered and not
-        acknowledged would hold the tenant's queue until the service's ack timeout.
-        """
-        failed: set[tuple[str, str, str]] = set()
-        while tasks:
-            try:
-                result = self._applier.apply(
-                    tasks[: loop.ack_every],
-                    deadline=time.monotonic() + loop.ack_interval,
-                    failed=failed,
-                )
-            except sa.exc.DBAPIError as exc:
-                wait = loop.db_outage(exc)
-                if self._stopping:
-                    return  # the rest comes back after the service's timeout
-                self._runtime.sleep(wait)
-                continue
-            tasks = tasks[result.consumed :]
-            acks = loop.committed(result)
-            # Acks of a committed chunk go out even after a stop request.
-            while acks:
-                try:
-                    # The acks are built here, valid: sent as they are, as the consumer
-                    # sends its own (ack_many would check and copy each one first).
-                    loop.acknowledged(client.tasks._send_acks(acks))
-                    break
-                except KimonoError as exc:
-                    time.sleep(loop.outage("sending acks", exc))
+            runtime.reset()  # a stop request ends one run, not the next
 
     async def run_async(
         self,
@@ -315,6 +267,7 @@ class Mirror:
         max_poll_interval: float = MAX_POLL_INTERVAL,
         on_commit: OnCommit | None = None,
         inbox_retention: float | None = INBOX_RETENTION,
+        handle_signals: bool = True,
     ) -> MirrorStats:
         """:meth:`run` with the async client: ``await mirror.run_async(async_client)``.
 
@@ -322,7 +275,11 @@ class Mirror:
         transaction runs in a worker thread (the database drivers are blocking), so the
         event loop serves other work meanwhile. Cancelled while a chunk is applied, it
         waits for that chunk's commit (or rollback) first: its tasks are then delivered
-        again and acknowledged from the inbox, not applied twice.
+        again and acknowledged from the inbox, not applied twice. ``handle_signals``
+        (asyncio in the main thread): the first SIGINT or SIGTERM stops the run as in
+        :meth:`run`; a second one ends it once the chunk in hand is committed or rolled
+        back in its thread (a transaction cannot be stopped from outside it), with its
+        acks unsent (``stopped_by="interrupted"``).
         """
         loop = _RunLoop(
             self,
@@ -333,61 +290,29 @@ class Mirror:
             inbox_retention,
             on_commit,
         )
+        runtime = AsyncRuntime()
+        if self._runtime.stopped:  # stop() asked between two runs ends this one
+            runtime.request_stop(self._runtime.stop_reason)
+        self._runtime, sync_runtime = runtime, self._runtime
         try:
-            while loop.running(max_tasks):
-                if loop.prune_due():
-                    prune_inbox = functools.partial(self._prune_inbox, loop.inbox_retention)
-                    loop.pruned(await anyio.to_thread.run_sync(prune_inbox))
-                try:
-                    batch = await client.tasks.receive(
-                        tenant_id=tenant_id, schema=schema, driver=driver
-                    )
-                except KimonoError as exc:
-                    await self._wait(loop.outage("GET /tasks", exc))
-                    continue
-                tasks = loop.take(batch, max_tasks)
-                if not tasks:
-                    if stop_when_empty:
-                        loop.stats.stopped_by = "stalled" if batch else "empty"
-                        break
-                    await self._wait(loop.idle())
-                    continue
-                failed: set[tuple[str, str, str]] = set()
-                while tasks:
-                    apply = functools.partial(
-                        self._applier.apply,
-                        tasks[: loop.ack_every],
-                        deadline=time.monotonic() + loop.ack_interval,
-                        failed=failed,
-                    )
-                    try:
-                        result = await anyio.to_thread.run_sync(apply)
-                    except sa.exc.DBAPIError as exc:
-                        wait = loop.db_outage(exc)
-                        if self._stopping:
-                            break
-                        await self._wait(wait)
-                        continue
-                    tasks = tasks[result.consumed :]
-                    acks = loop.committed(result)
-                    while acks:
-                        try:
-                            loop.acknowledged(await client.tasks._send_acks(acks))
-                            break
-                        except KimonoError as exc:
-                            await anyio.sleep(loop.outage("sending acks", exc))
+            self._event_loop = _running_asyncio_loop()
+            await async_run.drain(
+                self,
+                client,
+                loop,
+                runtime,
+                tenant_id=tenant_id,
+                schema=schema,
+                driver=driver,
+                max_tasks=max_tasks,
+                stop_when_empty=stop_when_empty,
+                handle_signals=handle_signals,
+            )
             return loop.finish()
         finally:
-            self._runtime.reset()
-
-    async def _wait(self, seconds: float) -> None:
-        """``anyio.sleep``, ended early by :meth:`stop` (checked every tenth of a second)."""
-        deadline = time.monotonic() + seconds
-        while not self._stopping:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return
-            await anyio.sleep(min(left, 0.1))
+            self._event_loop = None
+            self._runtime = sync_runtime
+            sync_runtime.reset()
 
     def _prune_inbox(self, retention: float | None) -> int:
         """Prune task records older than ``retention`` seconds for a run; how many went.
@@ -797,6 +722,14 @@ class _RunLoop:
         if reason == "interrupted" or not self.stats.stopped_by:
             self.stats.stopped_by = reason or "stop()"
         return self.stats
+
+
+def _running_asyncio_loop() -> asyncio.AbstractEventLoop | None:
+    """The asyncio event loop running in this thread, if any."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 def _rest_lists(client: KimonoClient) -> dict[str, dict[str, dict[str, Any]]]:

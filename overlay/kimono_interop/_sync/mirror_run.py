@@ -1,0 +1,114 @@
+# Written by scripts/unasync.py from kimono_interop/_async/mirror_run.py: edit that file,
+# then run `make generate`.
+"""The mirror's run loop: poll the queue, apply each batch in chunks, acknowledge each chunk
+after its commit, wait out outages, until told to stop (``Mirror.run_async``).
+
+Written once, here, for asyncio; ``Mirror.run`` runs its sync twin. What the two do
+differently is the runtime's (``_runtime.py``): how they wait, where a chunk's
+transaction runs (a worker thread here, the calling thread in the twin) and how a
+second signal interrupts it. The counts, waits and acks to send are ``_RunLoop``'s
+(``mirror/_mirror.py``). Only the mirror imports this module (it needs SQLAlchemy).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from .._exceptions import KimonoError
+from .._runtime import HandlerInterrupted, Runtime
+from .._task_view import TaskView
+
+if TYPE_CHECKING:
+    from ..mirror._mirror import Mirror, _RunLoop
+    from ._client import KimonoClient
+
+log = logging.getLogger("kimono_interop.mirror")
+
+
+def drain(
+    mirror: Mirror,
+    client: KimonoClient,
+    loop: _RunLoop,
+    runtime: Runtime,
+    *,
+    tenant_id: str | None,
+    schema: str | None,
+    driver: str | None,
+    max_tasks: int | None,
+    stop_when_empty: bool,
+    handle_signals: bool,
+) -> None:
+    """Poll, apply each batch, wait when idle, until told to stop (or interrupted)."""
+    try:
+        with runtime.signals(handle_signals):
+            while loop.running(max_tasks):
+                if loop.prune_due():
+                    prune = functools.partial(mirror._prune_inbox, loop.inbox_retention)
+                    loop.pruned(runtime.blocking(prune))
+                try:
+                    batch = client.tasks.receive(tenant_id=tenant_id, schema=schema, driver=driver)
+                except KimonoError as exc:
+                    runtime.sleep(loop.outage("GET /tasks", exc))
+                    continue
+                tasks = loop.take(batch, max_tasks)
+                if tasks:
+                    _apply_batch(mirror, client, loop, runtime, tasks)
+                elif stop_when_empty:
+                    loop.stats.stopped_by = "stalled" if batch else "empty"
+                    return
+                else:
+                    runtime.sleep(loop.idle())
+    except HandlerInterrupted:
+        log.warning(
+            "interrupted: the chunk in hand was rolled back, or its acks not sent; "
+            "its tasks come back and are not applied twice"
+        )
+
+
+def _apply_batch(
+    mirror: Mirror,
+    client: KimonoClient,
+    loop: _RunLoop,
+    runtime: Runtime,
+    tasks: list[TaskView],
+) -> None:
+    """Apply a batch in chunks, acknowledging each after its commit.
+
+    The batch is applied whole even after a stop request: tasks delivered and not
+    acknowledged would hold the tenant's queue until the service's ack timeout. An
+    interruption (a second signal) ends it at once.
+    """
+    failed: set[tuple[str, str, str]] = set()
+    while tasks:
+        if runtime.interrupted:
+            raise HandlerInterrupted
+        apply = functools.partial(
+            mirror._applier.apply,
+            tasks[: loop.ack_every],
+            deadline=time.monotonic() + loop.ack_interval,
+            failed=failed,
+        )
+        try:
+            result = runtime.blocking(apply)
+        except sa.exc.DBAPIError as exc:
+            wait = loop.db_outage(exc)
+            if runtime.stopped:
+                return  # the rest comes back after the service's timeout
+            runtime.sleep(wait)
+            continue
+        tasks = tasks[result.consumed :]
+        acks = loop.committed(result)
+        # Acks of a committed chunk go out even after a stop request, retried until they
+        # do. They are built here, valid: sent as they are, as the consumer sends its
+        # own (ack_many would check and copy each one first).
+        while acks:
+            try:
+                loop.acknowledged(client.tasks._send_acks(acks))
+                break
+            except KimonoError as exc:
+                time.sleep(loop.outage("sending acks", exc))
