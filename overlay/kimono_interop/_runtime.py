@@ -47,6 +47,13 @@ class HandlerInterrupted(BaseException):
     """
 
 
+class _SignalInterrupt(HandlerInterrupted, KeyboardInterrupt):
+    """How the sync runtime's second signal interrupts the main thread: a
+    HandlerInterrupted that is also a KeyboardInterrupt, so that what a library does on
+    Ctrl-C it does here (psycopg cancels the query the server is running, which would
+    otherwise go on holding its locks after the client gave up on it)."""
+
+
 def _in_main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
@@ -169,7 +176,7 @@ class Runtime(_StopState):
         def on_signal(signum: int, frame: FrameType | None) -> None:
             if self.stopped:
                 self.interrupt()
-                raise HandlerInterrupted  # in the main thread: where the handler runs
+                raise _SignalInterrupt  # in the main thread: where the handler runs
             self.request_stop(signal.Signals(signum).name)
 
         previous = {sig: signal.signal(sig, on_signal) for sig in _SIGNALS}

@@ -21,6 +21,7 @@ from kimono_interop import AsyncKimonoClient, KimonoClient
 from kimono_interop.mirror import Mirror
 from kimono_interop.sandbox import Sandbox
 from tests.support.fleet import sandbox_env
+from tests.support.postgres import database as postgres_database
 
 
 def _outstanding(sandbox: Sandbox) -> int:
@@ -236,3 +237,60 @@ def test_a_second_signal_rolls_the_chunk_in_hand_back(tmp_path: Path) -> None:
     assert acked == 0
     with Mirror.open(db) as mirror:
         assert mirror.status()["tasks_recorded"] == 0 and mirror.changes() == []
+
+
+#: A child whose first change runs a minute-long query on PostgreSQL (argv: the URL and a
+#: file it writes when the query starts).
+STUCK_QUERY_CHILD = """
+import sys
+from kimono_interop import KimonoClient
+from kimono_interop.mirror import Mirror
+
+url, started = sys.argv[1:]
+
+def stuck(connection, change):
+    open(started, "w").close()
+    connection.exec_driver_sql("SELECT pg_sleep(60) -- stuck")
+
+with KimonoClient() as kimono:
+    with Mirror.open(url, on_change=stuck) as mirror:
+        stats = mirror.run(kimono)
+print("stopped_by", stats.stopped_by, flush=True)
+"""
+
+
+def test_a_second_signal_cancels_the_query_the_server_is_running(
+    tmp_path: Path, postgres_server: str
+) -> None:
+    """Interrupted inside a PostgreSQL query, the run has the server cancel it: a query
+    left running would hold its transaction's locks (the tenant's writer lock among
+    them) long after the process is gone."""
+    import psycopg
+
+    started = tmp_path / "started"
+
+    def stuck_queries() -> int:
+        with psycopg.connect(postgres_server, autocommit=True) as admin:
+            row = admin.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE state = 'active' AND query LIKE '%%-- stuck'"
+            ).fetchone()
+        return int(row[0]) if row else 0
+
+    with (
+        postgres_database(postgres_server) as url,
+        Sandbox(students=5, ack_timeout=300, grades_queries=0) as sandbox,
+        _child([sys.executable, "-c", STUCK_QUERY_CHILD, url, str(started)], sandbox) as child,
+    ):
+        _until(lambda: started.exists() and stuck_queries() == 1, child, "the query running")
+        child.send_signal(signal.SIGTERM)
+        time.sleep(0.3)
+        assert child.poll() is None  # the first signal waits for the batch in hand
+        child.send_signal(signal.SIGTERM)
+        stdout, stderr = child.communicate(timeout=30)
+        assert "stopped_by interrupted" in stdout, stderr
+        deadline = time.monotonic() + 10
+        while stuck_queries() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert stuck_queries() == 0  # cancelled, not left to run its minute out
+        assert len(sandbox.state.queue.acks) == 0
