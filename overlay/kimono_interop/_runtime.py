@@ -54,6 +54,15 @@ class _SignalInterrupt(HandlerInterrupted, KeyboardInterrupt):
     otherwise go on holding its locks after the client gave up on it)."""
 
 
+def _is_event_loop_handler(handler: Any) -> bool:
+    """Whether ``handler`` is what asyncio installs for a handler on an event loop
+    (``loop.add_signal_handler``): the real one is the loop's, out of reach."""
+    return (
+        getattr(handler, "__module__", None) == "asyncio.unix_events"
+        and getattr(handler, "__name__", None) == "_sighandler_noop"
+    )
+
+
 def _in_main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
@@ -143,6 +152,11 @@ class Runtime(_StopState):
         """Make a blocking call (a database transaction): here, in the calling thread,
         where a second signal interrupts it (HandlerInterrupted is raised inside it)."""
         return call()
+
+    @contextlib.contextmanager
+    def interruptible(self) -> Iterator[None]:
+        """A block that a second signal ends: here the signal handler raises inside it."""
+        yield
 
     @contextlib.contextmanager
     def shielded(self) -> Iterator[None]:
@@ -237,6 +251,7 @@ class AsyncRuntime(_StopState):
         super().__init__()
         self._wakeup: anyio.Event | None = None
         self._handler_scope: anyio.CancelScope | None = None
+        self._interruptible: anyio.CancelScope | None = None
         self._worker: _DaemonWorker | None = None
 
     def request_stop(self, reason: str = "stop()") -> None:
@@ -250,15 +265,30 @@ class AsyncRuntime(_StopState):
         self.request_stop("interrupted")
         if self._handler_scope is not None:
             self._handler_scope.cancel()
+        if self._interruptible is not None:
+            self._interruptible.cancel()
+
+    def request_stop_threadsafe(self, reason: str = "stop()") -> None:
+        """Ask the loop to stop from any thread (or a signal handler of another library):
+        only the flag is set, which :meth:`sleep` looks at every tenth of a second."""
+        self._mark_stopped(reason)
 
     async def sleep(self, seconds: float) -> None:
-        """Wait ``seconds``, or less if a stop is requested."""
+        """Wait ``seconds``, or less if a stop is requested (from this event loop at once;
+        by :meth:`request_stop_threadsafe` within a tenth of a second)."""
         if self.stopped:
             return
-        self._wakeup = anyio.Event()
-        with anyio.move_on_after(seconds):
-            await self._wakeup.wait()
-        self._wakeup = None
+        deadline = anyio.current_time() + seconds
+        self._wakeup = wakeup = anyio.Event()
+        try:
+            while not self.stopped:
+                left = deadline - anyio.current_time()
+                if left <= 0:
+                    return
+                with anyio.move_on_after(min(left, 0.1)):
+                    await wakeup.wait()
+        finally:
+            self._wakeup = None
 
     async def call(
         self, handler: Callable[[TaskView], Any], task: TaskView, limit: float | None
@@ -302,25 +332,26 @@ class AsyncRuntime(_StopState):
                 "async, or use KimonoClient, whose timeout interrupts the handler."
             )
 
-    async def blocking(self, call: Callable[[], T]) -> T:
+    @staticmethod
+    async def blocking(call: Callable[[], T]) -> T:
         """Make a blocking call (a database transaction) in a worker thread, so that the
-        event loop serves other work meanwhile.
+        event loop serves other work meanwhile. The call runs its course whatever happens
+        to the caller (a transaction ends in the thread that began it): cancelled, or
+        interrupted, the caller waits for it first, and is cancelled at its next await."""
+        return await anyio.to_thread.run_sync(call)
 
-        The call runs its course whatever happens to the caller (a transaction ends in
-        the thread that began it): cancelled, the caller waits for it first. A second
-        signal (:meth:`interrupt`) meanwhile raises HandlerInterrupted once it is done,
-        and what it returned is dropped.
-        """
-        result: T
+    @contextlib.asynccontextmanager
+    async def interruptible(self) -> AsyncIterator[None]:
+        """A block that a second signal (:meth:`interrupt`) cancels, wherever it is
+        waiting (a request, a retry, a wait); it then raises HandlerInterrupted."""
         with anyio.CancelScope() as scope:
-            self._handler_scope = scope
+            self._interruptible = scope
             try:
-                result = await anyio.to_thread.run_sync(call)
+                yield
             finally:
-                self._handler_scope = None
+                self._interruptible = None
         if scope.cancel_called:
             raise HandlerInterrupted
-        return result
 
     @contextlib.asynccontextmanager
     async def shielded(self) -> AsyncIterator[None]:
@@ -337,7 +368,11 @@ class AsyncRuntime(_StopState):
 
     @contextlib.asynccontextmanager
     async def signals(self, enabled: bool) -> AsyncIterator[None]:
-        """SIGINT and SIGTERM: the first stops after the task in hand, the second interrupts."""
+        """SIGINT and SIGTERM: the first stops after the task in hand, the second interrupts.
+
+        A signal the application already handles on this event loop is left to it; the
+        handlers found are put back afterwards (asyncio.run's own for SIGINT among them).
+        """
         loop: asyncio.AbstractEventLoop | None
         try:
             loop = asyncio.get_running_loop()
@@ -353,15 +388,20 @@ class AsyncRuntime(_StopState):
             else:
                 self.request_stop(name)
 
-        installed = []
+        installed: dict[signal.Signals, Any] = {}
         for sig in _SIGNALS:
+            previous = signal.getsignal(sig)
+            if _is_event_loop_handler(previous):
+                continue  # the application handles it on this loop: its handler stays
             try:
                 loop.add_signal_handler(sig, on_signal, sig.name)
-                installed.append(sig)
+                installed[sig] = previous
             except (NotImplementedError, RuntimeError):  # pragma: no cover - Windows
                 pass
         try:
             yield
         finally:
-            for sig in installed:
-                loop.remove_signal_handler(sig)
+            for sig, previous in installed.items():
+                loop.remove_signal_handler(sig)  # which leaves the default handler...
+                if previous is not None:
+                    signal.signal(sig, previous)  # ...so put back the one found (asyncio.run's)

@@ -114,6 +114,115 @@ async def test_stop_ends_run_async_waiting_on_an_idle_queue_at_once(tmp_path: Pa
                 assert stats.stopped_by == "stop()"
 
 
+def test_stop_from_another_thread_ends_run_async_at_once(tmp_path: Path) -> None:
+    """run_async in an event loop of its own thread, stop() from this one: its wait ends,
+    and the mirror runs again afterwards."""
+    with (
+        Sandbox(students=5, ack_timeout=300) as sandbox,
+        Mirror.open(tmp_path / "m.db") as mirror,
+    ):
+        stopped: list[tuple[str, float]] = []
+
+        async def follow() -> None:
+            async with AsyncKimonoClient(**sandbox.credentials) as kimono:
+                await mirror.run_async(kimono, stop_when_empty=True)
+                stats = await mirror.run_async(kimono, poll_interval=30, max_poll_interval=30)
+            stopped.append((stats.stopped_by, time.monotonic()))
+
+        thread = threading.Thread(target=anyio.run, args=(follow,), daemon=True)
+        thread.start()
+        time.sleep(1)  # in its 15-30 s wait after the empty batch
+        asked = time.monotonic()
+        mirror.stop()
+        thread.join(timeout=10)
+        assert not thread.is_alive() and stopped[0][0] == "stop()"
+        assert stopped[0][1] - asked < 2
+        with KimonoClient(**sandbox.credentials) as kimono:
+            assert mirror.run(kimono, stop_when_empty=True).stopped_by == "empty"
+
+
+@pytest.mark.anyio
+async def test_stop_from_a_signal_handler_of_the_application_ends_run_async(
+    tmp_path: Path,
+) -> None:
+    """The application handles SIGUSR1 itself (signal.signal) and calls stop() there,
+    in the event loop's thread while the loop waits on its selector."""
+    with Sandbox(students=5, ack_timeout=300) as sandbox:
+        async with AsyncKimonoClient(**sandbox.credentials) as kimono:
+            with Mirror.open(tmp_path / "m.db") as mirror, anyio.fail_after(20):
+                await mirror.run_async(kimono, stop_when_empty=True)
+                previous = signal.signal(signal.SIGUSR1, lambda *_: mirror.stop())
+                timer = threading.Timer(0.5, signal.raise_signal, (signal.SIGUSR1,))
+                try:
+                    timer.start()
+                    started = time.monotonic()
+                    stats = await mirror.run_async(
+                        kimono, poll_interval=30, max_poll_interval=30, handle_signals=False
+                    )
+                finally:
+                    timer.cancel()
+                    signal.signal(signal.SIGUSR1, previous)
+    assert stats.stopped_by == "stop()"
+    assert time.monotonic() - started < 3  # not the 15-30 s wait
+
+
+@pytest.mark.anyio
+async def test_stop_ends_every_run_async_in_progress(tmp_path: Path) -> None:
+    """Two runs of one mirror at once (a tenant each, say): stop() ends both, and the
+    mirror is none the worse for it."""
+    with Sandbox(students=5, ack_timeout=300) as sandbox:
+        async with AsyncKimonoClient(**sandbox.credentials) as kimono:
+            with Mirror.open(tmp_path / "m.db") as mirror, anyio.fail_after(20):
+                await mirror.run_async(kimono, stop_when_empty=True)
+                ended: list[str] = []
+
+                async def follow() -> None:
+                    stats = await mirror.run_async(kimono, poll_interval=30, max_poll_interval=30)
+                    ended.append(stats.stopped_by)
+
+                async with anyio.create_task_group() as group:
+                    group.start_soon(follow)
+                    group.start_soon(follow)
+                    await anyio.sleep(0.5)
+                    mirror.stop()
+                assert ended == ["stop()", "stop()"]
+                stats = await mirror.run_async(kimono, stop_when_empty=True)
+                assert stats.stopped_by == "empty"  # the stop ended those runs, not this one
+        with KimonoClient(**sandbox.credentials) as sync_kimono:
+            assert mirror.run(sync_kimono, stop_when_empty=True).stopped_by == "empty"
+
+
+@pytest.mark.anyio
+async def test_run_async_leaves_the_signal_handlers_as_it_found_them(tmp_path: Path) -> None:
+    """Handlers found for SIGINT and SIGTERM are put back after the run, and one the
+    application keeps on the event loop is not taken over during it."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    heard: list[str] = []
+    loop.add_signal_handler(signal.SIGTERM, heard.append, "application")
+    sigint = signal.getsignal(signal.SIGINT)
+    try:
+        with Sandbox(students=5, ack_timeout=300) as sandbox:
+            async with AsyncKimonoClient(**sandbox.credentials) as kimono:
+                with Mirror.open(tmp_path / "m.db") as mirror, anyio.fail_after(20):
+
+                    def terminate(outcomes: object) -> None:
+                        signal.raise_signal(signal.SIGTERM)  # during the run
+
+                    stats = await mirror.run_async(
+                        kimono, stop_when_empty=True, on_commit=terminate
+                    )
+        assert stats.stopped_by == "empty"  # the application's handler heard it, not the run
+        assert signal.getsignal(signal.SIGINT) is sigint
+        heard.clear()
+        signal.raise_signal(signal.SIGTERM)
+        await anyio.sleep(0.1)
+        assert heard == ["application"]  # still the application's
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
+
+
 #: A child that mirrors the sandbox's queue with a slow hook (50 ms a change, so a chunk of
 #: 100 takes 5 s) noting each change in a file: argv is the db and the file.
 SLOW_CHILD = """
@@ -167,7 +276,7 @@ def test_sigterm_ends_run_async_once_its_batch_is_acknowledged(tmp_path: Path) -
     db, notes = tmp_path / "mirror.db", tmp_path / "changes.txt"
     with Sandbox(students=400, ack_timeout=300, grades_queries=0) as sandbox:
         total = sandbox.state.queue.pending()
-        argv = [sys.executable, "-c", ASYNC_CHILD, str(db), str(notes), "0.001"]
+        argv = [sys.executable, "-c", ASYNC_CHILD, str(db), str(notes), "0.005"]  # 0.5 s a chunk
         with _child(argv, sandbox) as child:
             _until(_changes_noted(notes, 150), child, "150 changes applied")
             child.send_signal(signal.SIGTERM)
@@ -197,7 +306,7 @@ def test_a_second_signal_ends_run_async_once_the_chunk_in_hand_is_done(tmp_path:
             child.send_signal(signal.SIGTERM)
             stdout, stderr = child.communicate(timeout=30)
         assert child.returncode == 0, stderr
-        assert "stopped_by interrupted commits 0" in stdout, stdout
+        assert "stopped_by interrupted commits 1" in stdout, stdout  # committed, unacked
         assert len(sandbox.state.queue.acks) == 0
         with Mirror.open(db) as mirror:
             recorded = mirror.status()["tasks_recorded"]
@@ -237,6 +346,31 @@ def test_a_second_signal_rolls_the_chunk_in_hand_back(tmp_path: Path) -> None:
     assert acked == 0
     with Mirror.open(db) as mirror:
         assert mirror.status()["tasks_recorded"] == 0 and mirror.changes() == []
+
+
+def test_a_second_signal_ends_run_async_retrying_its_acks(tmp_path: Path) -> None:
+    """The service fails every request once the first chunk is applied: run_async
+    retries that chunk's acks (and would for ever), and a second signal ends it."""
+    db, notes = tmp_path / "mirror.db", tmp_path / "changes.txt"
+    with Sandbox(students=50, ack_timeout=300, grades_queries=0) as sandbox:
+        argv = [sys.executable, "-c", ASYNC_CHILD, str(db), str(notes), "0.001"]
+        with _child(argv, sandbox) as child:
+            _until(_changes_noted(notes, 3), child, "3 changes applied")
+            sandbox.state.config.error_rate = 1.0  # every answer a 5xx from now on
+            with Mirror.open(db) as mirror:
+                _until(lambda: mirror.status()["tasks_recorded"] > 0, child, "a commit")
+            time.sleep(1)  # its acks failing, retried
+            child.send_signal(signal.SIGTERM)
+            time.sleep(0.3)
+            assert child.poll() is None  # the first signal waits for the acks
+            interrupted_at = time.monotonic()
+            child.send_signal(signal.SIGTERM)
+            stdout, stderr = child.communicate(timeout=30)
+            took = time.monotonic() - interrupted_at
+        assert child.returncode == 0, stderr
+        assert "stopped_by interrupted" in stdout, stdout
+        assert took < 5
+        assert len(sandbox.state.queue.acks) == 0
 
 
 #: A child whose first change runs a minute-long query on PostgreSQL (argv: the URL and a

@@ -6,6 +6,11 @@ differently is the runtime's (``_runtime.py``): how they wait, where a chunk's
 transaction runs (a worker thread here, the calling thread in the twin) and how a
 second signal interrupts it. The counts, waits and acks to send are ``_RunLoop``'s
 (``mirror/_mirror.py``). Only the mirror imports this module (it needs SQLAlchemy).
+
+A second signal ends the run wherever it is. Here the chunk in hand, whose transaction
+runs in a worker thread, is committed or rolled back there first and the run ends at
+its next await (a committed chunk's acks are then not sent); in the twin the signal
+handler raises inside the transaction, which is rolled back.
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ async def drain(
 ) -> None:
     """Poll, apply each batch, wait when idle, until told to stop (or interrupted)."""
     try:
-        async with runtime.signals(handle_signals):
+        async with runtime.signals(handle_signals), runtime.interruptible():
             while loop.running(max_tasks):
                 if loop.prune_due():
                     prune = functools.partial(mirror._prune_inbox, loop.inbox_retention)
@@ -81,8 +86,7 @@ async def _apply_batch(
     """Apply a batch in chunks, acknowledging each after its commit.
 
     The batch is applied whole even after a stop request: tasks delivered and not
-    acknowledged would hold the tenant's queue until the service's ack timeout. An
-    interruption (a second signal) ends it at once.
+    acknowledged would hold the tenant's queue until the service's ack timeout.
     """
     failed: set[tuple[str, str, str]] = set()
     while tasks:

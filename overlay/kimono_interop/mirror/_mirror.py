@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import dataclasses
 import datetime
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -109,13 +108,13 @@ class Mirror:
             on_other=on_other,
             default_tenant=default_tenant,
         )
-        self._runtime: Runtime | AsyncRuntime = Runtime()
-        #: The event loop of the run_async in progress (asyncio), to stop it from afar.
-        self._event_loop: asyncio.AbstractEventLoop | None = None
-
-    @property
-    def _stopping(self) -> bool:
-        return self._runtime.stopped
+        #: The runs in progress, and how stop() reaches them: the sync runs share one
+        #: runtime, each run_async has its own. With no run in progress, a stop() marks
+        #: the shared runtime, and the next run (either kind) ends at once.
+        self._runs_lock = threading.Lock()
+        self._runtime = Runtime()
+        self._sync_runs = 0
+        self._async_runtimes: list[AsyncRuntime] = []
 
     @classmethod
     def open(
@@ -175,16 +174,15 @@ class Mirror:
         return outcomes
 
     def stop(self) -> None:
-        """Make ``run`` (or ``run_async``) return once the batch in hand is applied and
-        acknowledged; a wait between polls ends at once. Safe from any thread; asked
-        between two runs, it ends the next one before its first poll."""
-        runtime, event_loop = self._runtime, self._event_loop
-        if event_loop is not None and _running_asyncio_loop() is not event_loop:
-            # run_async's waits are the event loop's: woken from its own thread only
-            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
-                event_loop.call_soon_threadsafe(runtime.request_stop)
-                return
-        runtime.request_stop()
+        """Make every ``run`` and ``run_async`` in progress return once the batch in hand
+        is applied and acknowledged; a wait between polls ends at once (within a tenth
+        of a second for ``run_async``). Safe from any thread and from a signal handler;
+        asked when no run is in progress, it ends the next one before its first poll."""
+        with self._runs_lock:
+            if self._sync_runs or not self._async_runtimes:
+                self._runtime.request_stop()
+            for runtime in self._async_runtimes:
+                runtime.request_stop_threadsafe()
 
     def run(
         self,
@@ -223,8 +221,9 @@ class Mirror:
         to time out; a second one interrupts it (the chunk in hand is rolled back, and
         its tasks are delivered again; ``stopped_by="interrupted"``).
         """
+        runtime = self._runtime
         loop = _RunLoop(
-            self,
+            runtime,
             ack_every,
             ack_interval,
             poll_interval,
@@ -232,9 +231,8 @@ class Mirror:
             inbox_retention,
             on_commit,
         )
-        runtime = self._runtime
-        if not isinstance(runtime, Runtime):
-            raise RuntimeError("this mirror's run_async is in progress: one run at a time")
+        with self._runs_lock:
+            self._sync_runs += 1
         try:
             sync_run.drain(
                 self,
@@ -250,7 +248,10 @@ class Mirror:
             )
             return loop.finish()
         finally:
-            runtime.reset()  # a stop request ends one run, not the next
+            with self._runs_lock:
+                self._sync_runs -= 1
+                if not self._sync_runs:
+                    runtime.reset()  # a stop request ends the runs it found, not the next
 
     async def run_async(
         self,
@@ -277,12 +278,15 @@ class Mirror:
         waits for that chunk's commit (or rollback) first: its tasks are then delivered
         again and acknowledged from the inbox, not applied twice. ``handle_signals``
         (asyncio in the main thread): the first SIGINT or SIGTERM stops the run as in
-        :meth:`run`; a second one ends it once the chunk in hand is committed or rolled
-        back in its thread (a transaction cannot be stopped from outside it), with its
-        acks unsent (``stopped_by="interrupted"``).
+        :meth:`run`; a second one ends it at once, wherever it waits, but for the chunk
+        in hand, which is committed or rolled back in its thread first (a transaction
+        cannot be stopped from outside it), its acks then unsent
+        (``stopped_by="interrupted"``). A signal the application already handles on the
+        event loop is left to it, and the handlers found are put back afterwards.
         """
+        runtime = AsyncRuntime()
         loop = _RunLoop(
-            self,
+            runtime,
             ack_every,
             ack_interval,
             poll_interval,
@@ -290,12 +294,12 @@ class Mirror:
             inbox_retention,
             on_commit,
         )
-        runtime = AsyncRuntime()
-        if self._runtime.stopped:  # stop() asked between two runs ends this one
-            runtime.request_stop(self._runtime.stop_reason)
-        self._runtime, sync_runtime = runtime, self._runtime
+        with self._runs_lock:
+            if not self._sync_runs and self._runtime.stopped:  # asked before this run
+                runtime.request_stop_threadsafe(self._runtime.stop_reason)
+                self._runtime.reset()
+            self._async_runtimes.append(runtime)
         try:
-            self._event_loop = _running_asyncio_loop()
             await async_run.drain(
                 self,
                 client,
@@ -310,9 +314,8 @@ class Mirror:
             )
             return loop.finish()
         finally:
-            self._event_loop = None
-            self._runtime = sync_runtime
-            sync_runtime.reset()
+            with self._runs_lock:
+                self._async_runtimes.remove(runtime)
 
     def _prune_inbox(self, retention: float | None) -> int:
         """Prune task records older than ``retention`` seconds for a run; how many went.
@@ -597,11 +600,12 @@ class Mirror:
 
 
 class _RunLoop:
-    """The bookkeeping of ``run`` and ``run_async`` (they differ only in how they wait)."""
+    """The bookkeeping of a run: its counts, waits and acks (the loop itself is
+    ``_async/mirror_run.py``); ``runtime`` says when it was asked to stop."""
 
     def __init__(
         self,
-        mirror: Mirror,
+        runtime: Runtime | AsyncRuntime,
         ack_every: int,
         ack_interval: float,
         poll_interval: float,
@@ -613,7 +617,7 @@ class _RunLoop:
             raise ValueError("ack_every must be at least 1 and ack_interval positive")
         if inbox_retention is not None and inbox_retention <= 0:
             raise ValueError("inbox_retention must be positive (or None: keep every record)")
-        self.mirror = mirror
+        self.runtime = runtime
         self.ack_every = ack_every
         self.ack_interval = ack_interval
         self.on_commit = on_commit
@@ -629,7 +633,7 @@ class _RunLoop:
         self.wait = poll_interval
 
     def running(self, max_tasks: int | None) -> bool:
-        if self.mirror._stopping:
+        if self.runtime.stopped:
             return False
         if max_tasks is not None and self.stats.received >= max_tasks:
             self.stats.stopped_by = "max_tasks"
@@ -718,18 +722,10 @@ class _RunLoop:
         self.stats.ack_failures.update(result.failed)
 
     def finish(self) -> MirrorStats:
-        reason = self.mirror._runtime.stop_reason
+        reason = self.runtime.stop_reason
         if reason == "interrupted" or not self.stats.stopped_by:
             self.stats.stopped_by = reason or "stop()"
         return self.stats
-
-
-def _running_asyncio_loop() -> asyncio.AbstractEventLoop | None:
-    """The asyncio event loop running in this thread, if any."""
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return None
 
 
 def _rest_lists(client: KimonoClient) -> dict[str, dict[str, dict[str, Any]]]:
