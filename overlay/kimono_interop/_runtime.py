@@ -21,6 +21,7 @@ import inspect
 import queue
 import signal
 import threading
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from types import FrameType
 from typing import Any, TypeVar
@@ -247,8 +248,12 @@ def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | Non
 class AsyncRuntime(_StopState):
     """Cancellable waits, cancel-scope time limits and interrupts, loop signal handlers."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, stop_from_threads: bool = False) -> None:
+        """``stop_from_threads``: :meth:`sleep` also looks every tenth of a second for a
+        stop asked by :meth:`request_stop_threadsafe` (from another thread or a signal
+        handler), which cannot wake it."""
         super().__init__()
+        self._poll = 0.1 if stop_from_threads else None
         self._wakeup: anyio.Event | None = None
         self._handler_scope: anyio.CancelScope | None = None
         self._interruptible: anyio.CancelScope | None = None
@@ -269,13 +274,14 @@ class AsyncRuntime(_StopState):
             self._interruptible.cancel()
 
     def request_stop_threadsafe(self, reason: str = "stop()") -> None:
-        """Ask the loop to stop from any thread (or a signal handler of another library):
-        only the flag is set, which :meth:`sleep` looks at every tenth of a second."""
+        """Ask the loop to stop from any thread or signal handler: only the flag is set,
+        which :meth:`sleep` looks at every tenth of a second (``stop_from_threads``)."""
         self._mark_stopped(reason)
 
     async def sleep(self, seconds: float) -> None:
         """Wait ``seconds``, or less if a stop is requested (from this event loop at once;
-        by :meth:`request_stop_threadsafe` within a tenth of a second)."""
+        by :meth:`request_stop_threadsafe`, with ``stop_from_threads``, within a tenth of
+        a second)."""
         if self.stopped:
             return
         deadline = anyio.current_time() + seconds
@@ -285,7 +291,7 @@ class AsyncRuntime(_StopState):
                 left = deadline - anyio.current_time()
                 if left <= 0:
                     return
-                with anyio.move_on_after(min(left, 0.1)):
+                with anyio.move_on_after(left if self._poll is None else min(left, self._poll)):
                     await wakeup.wait()
         finally:
             self._wakeup = None
@@ -381,27 +387,69 @@ class AsyncRuntime(_StopState):
         if not enabled or loop is None or not _in_main_thread():
             yield
             return
-
-        def on_signal(name: str) -> None:
-            if self.stopped:
-                self.interrupt()
-            else:
-                self.request_stop(name)
-
-        installed: dict[signal.Signals, Any] = {}
-        for sig in _SIGNALS:
-            previous = signal.getsignal(sig)
-            if _is_event_loop_handler(previous):
-                continue  # the application handles it on this loop: its handler stays
-            try:
-                loop.add_signal_handler(sig, on_signal, sig.name)
-                installed[sig] = previous
-            except (NotImplementedError, RuntimeError):  # pragma: no cover - Windows
-                pass
+        shared = _LOOP_SIGNALS.get(loop)
+        if shared is None:
+            shared = _LOOP_SIGNALS[loop] = _LoopSignals(loop)
+        shared.enter(self)
         try:
             yield
         finally:
-            for sig, previous in installed.items():
-                loop.remove_signal_handler(sig)  # which leaves the default handler...
-                if previous is not None:
-                    signal.signal(sig, previous)  # ...so put back the one found (asyncio.run's)
+            if shared.leave(self):
+                _LOOP_SIGNALS.pop(loop, None)
+
+    def on_signal(self, name: str) -> None:
+        """A SIGINT or SIGTERM: the first stops, the second interrupts."""
+        if self.stopped:
+            self.interrupt()
+        else:
+            self.request_stop(name)
+
+
+class _LoopSignals:
+    """SIGINT and SIGTERM on one event loop, for every runtime that handles them there.
+
+    asyncio keeps one handler per signal and loop: the first runtime to come installs one
+    that tells each runtime present (each stops, or is interrupted, as its own count of
+    signals says), and the last to leave removes it and puts back the handlers it found
+    (asyncio.run's own for SIGINT among them). A signal the application already handles
+    on the loop, or whose handler is not Python's, is left as it is.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.runtimes: list[AsyncRuntime] = []
+        self.found: dict[signal.Signals, Any] = {}
+
+    def enter(self, runtime: AsyncRuntime) -> None:
+        if not self.runtimes:
+            for sig in _SIGNALS:
+                previous = signal.getsignal(sig)
+                if previous is None or _is_event_loop_handler(previous):
+                    continue  # the application's (or not Python's): it stays
+                try:
+                    self.loop.add_signal_handler(sig, self.dispatch, sig.name)
+                except (NotImplementedError, RuntimeError):  # pragma: no cover - Windows
+                    continue
+                self.found[sig] = previous
+        self.runtimes.append(runtime)
+
+    def leave(self, runtime: AsyncRuntime) -> bool:
+        """Whether it was the last runtime (the handlers found are then back)."""
+        self.runtimes.remove(runtime)
+        if self.runtimes:
+            return False
+        for sig, previous in self.found.items():
+            self.loop.remove_signal_handler(sig)  # which leaves the default handler...
+            signal.signal(sig, previous)  # ...so put back the one found
+        self.found.clear()
+        return True
+
+    def dispatch(self, name: str) -> None:
+        for runtime in list(self.runtimes):
+            runtime.on_signal(name)
+
+
+#: The signal handling of each event loop with a runtime handling signals on it.
+_LOOP_SIGNALS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopSignals] = (
+    weakref.WeakKeyDictionary()
+)

@@ -201,7 +201,11 @@ async def test_run_async_leaves_the_signal_handlers_as_it_found_them(tmp_path: P
     loop = asyncio.get_running_loop()
     heard: list[str] = []
     loop.add_signal_handler(signal.SIGTERM, heard.append, "application")
-    sigint = signal.getsignal(signal.SIGINT)
+
+    def sigint(signum: int, frame: object) -> None:
+        heard.append("SIGINT")
+
+    found = signal.signal(signal.SIGINT, sigint)
     try:
         with Sandbox(students=5, ack_timeout=300) as sandbox:
             async with AsyncKimonoClient(**sandbox.credentials) as kimono:
@@ -214,13 +218,75 @@ async def test_run_async_leaves_the_signal_handlers_as_it_found_them(tmp_path: P
                         kimono, stop_when_empty=True, on_commit=terminate
                     )
         assert stats.stopped_by == "empty"  # the application's handler heard it, not the run
-        assert signal.getsignal(signal.SIGINT) is sigint
+        assert signal.getsignal(signal.SIGINT) is sigint  # put back
         heard.clear()
         signal.raise_signal(signal.SIGTERM)
         await anyio.sleep(0.1)
         assert heard == ["application"]  # still the application's
     finally:
         loop.remove_signal_handler(signal.SIGTERM)
+        signal.signal(signal.SIGINT, found)
+
+
+#: Two run_async of one mirror at once, following the queue (argv: the db).
+TWO_RUNS_CHILD = """
+import asyncio, sys
+from kimono_interop import AsyncKimonoClient
+from kimono_interop.mirror import Mirror
+
+async def main():
+    async with AsyncKimonoClient() as kimono:
+        with Mirror.open(sys.argv[1]) as mirror:
+            await mirror.run_async(kimono, stop_when_empty=True)
+            print("following", flush=True)
+            runs = [
+                mirror.run_async(kimono, poll_interval=30, max_poll_interval=30)
+                for _ in range(2)
+            ]
+            return await asyncio.gather(*runs)
+
+for stats in asyncio.run(main()):
+    print("stopped_by", stats.stopped_by, flush=True)
+"""
+
+
+def test_one_sigterm_stops_every_run_async_of_the_process(tmp_path: Path) -> None:
+    """asyncio keeps one handler per signal and loop: both runs hear the signal."""
+    with Sandbox(students=5, ack_timeout=300) as sandbox:
+        argv = [sys.executable, "-c", TWO_RUNS_CHILD, str(tmp_path / "m.db")]
+        with _child(argv, sandbox) as child:
+            assert child.stdout is not None
+            assert child.stdout.readline().strip() == "following"
+            time.sleep(0.5)  # both in their wait after an empty batch
+            child.send_signal(signal.SIGTERM)
+            stdout, stderr = child.communicate(timeout=20)
+    assert child.returncode == 0, stderr
+    assert stdout.split("\n")[:2] == ["stopped_by SIGTERM"] * 2, stdout
+
+
+#: stop() from a signal handler that lands while the mirror's own bookkeeping holds its
+#: lock (as a run starting or ending does): argv is the db.
+REENTRANT_STOP_CHILD = """
+import signal, sys
+from kimono_interop.mirror import Mirror
+
+with Mirror.open(sys.argv[1]) as mirror:
+    signal.signal(signal.SIGUSR1, lambda *_: mirror.stop())
+    with mirror._runs_lock:
+        signal.raise_signal(signal.SIGUSR1)  # the handler runs here, in this thread
+    print("stopped", flush=True)
+"""
+
+
+def test_stop_from_a_signal_handler_never_waits_on_the_mirror_itself(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", REENTRANT_STOP_CHILD, str(tmp_path / "m.db")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stdout == "stopped\n", done.stderr
 
 
 #: A child that mirrors the sandbox's queue with a slow hook (50 ms a change, so a chunk of

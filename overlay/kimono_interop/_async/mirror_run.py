@@ -3,14 +3,14 @@ after its commit, wait out outages, until told to stop (``Mirror.run_async``).
 
 Written once, here, for asyncio; ``Mirror.run`` runs its sync twin. What the two do
 differently is the runtime's (``_runtime.py``): how they wait, where a chunk's
-transaction runs (a worker thread here, the calling thread in the twin) and how a
-second signal interrupts it. The counts, waits and acks to send are ``_RunLoop``'s
+transaction runs (a worker thread for ``run_async``, the calling thread for ``run``)
+and how a second signal interrupts it. The counts, waits and acks to send are ``_RunLoop``'s
 (``mirror/_mirror.py``). Only the mirror imports this module (it needs SQLAlchemy).
 
-A second signal ends the run wherever it is. Here the chunk in hand, whose transaction
-runs in a worker thread, is committed or rolled back there first and the run ends at
-its next await (a committed chunk's acks are then not sent); in the twin the signal
-handler raises inside the transaction, which is rolled back.
+A second signal ends the run wherever it is. In ``run_async`` the chunk in hand, whose
+transaction runs in a worker thread, is committed or rolled back there first, and the
+run ends right after it (a committed chunk's acks are then not sent); in ``run`` the
+signal handler raises inside the transaction, which is rolled back.
 """
 
 from __future__ import annotations

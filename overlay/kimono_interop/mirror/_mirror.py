@@ -111,7 +111,7 @@ class Mirror:
         #: The runs in progress, and how stop() reaches them: the sync runs share one
         #: runtime, each run_async has its own. With no run in progress, a stop() marks
         #: the shared runtime, and the next run (either kind) ends at once.
-        self._runs_lock = threading.Lock()
+        self._runs_lock = threading.RLock()  # re-entered by a stop() from a signal handler
         self._runtime = Runtime()
         self._sync_runs = 0
         self._async_runtimes: list[AsyncRuntime] = []
@@ -181,7 +181,7 @@ class Mirror:
         with self._runs_lock:
             if self._sync_runs or not self._async_runtimes:
                 self._runtime.request_stop()
-            for runtime in self._async_runtimes:
+            for runtime in tuple(self._async_runtimes):
                 runtime.request_stop_threadsafe()
 
     def run(
@@ -284,7 +284,7 @@ class Mirror:
         (``stopped_by="interrupted"``). A signal the application already handles on the
         event loop is left to it, and the handlers found are put back afterwards.
         """
-        runtime = AsyncRuntime()
+        runtime = AsyncRuntime(stop_from_threads=True)
         loop = _RunLoop(
             runtime,
             ack_every,
@@ -295,10 +295,10 @@ class Mirror:
             on_commit,
         )
         with self._runs_lock:
+            self._async_runtimes.append(runtime)  # first: a stop() from now on reaches it
             if not self._sync_runs and self._runtime.stopped:  # asked before this run
                 runtime.request_stop_threadsafe(self._runtime.stop_reason)
                 self._runtime.reset()
-            self._async_runtimes.append(runtime)
         try:
             await async_run.drain(
                 self,
