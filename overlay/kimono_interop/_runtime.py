@@ -81,14 +81,18 @@ class _StopState:
     """A stop request, its reason, and what else to stop with it (shared by both runtimes)."""
 
     def __init__(self) -> None:
-        self._stop = threading.Event()
+        self._stopped = False
+        #: What wakes :meth:`Runtime.sleep` on a stop: a token put here. A signal handler
+        #: may interrupt the very thread that sleeps, at any bytecode: SimpleQueue.put is
+        #: safe there, where a threading.Event's lock, held by that thread, deadlocks.
+        self._wake: queue.SimpleQueue[None] = queue.SimpleQueue()
         self.stop_reason = ""
         #: Called on a stop request (e.g. to stop the consumers of a run_tenants).
         self.on_stop: Callable[[], None] | None = None
 
     @property
     def stopped(self) -> bool:
-        return self._stop.is_set()
+        return self._stopped
 
     @property
     def interrupted(self) -> bool:
@@ -97,16 +101,20 @@ class _StopState:
 
     def _mark_stopped(self, reason: str) -> None:
         # An interruption says more than the stop before it: it is what the run ends with.
-        if not self._stop.is_set() or reason == "interrupted":
+        if not self._stopped or reason == "interrupted":
             self.stop_reason = reason
-        self._stop.set()
+        self._stopped = True
+        self._wake.put(None)
         if self.on_stop is not None:
             self.on_stop()
 
     def reset(self) -> None:
         """Forget a stop, so that the next run starts afresh."""
-        self._stop.clear()
+        self._stopped = False
         self.stop_reason = ""
+        with contextlib.suppress(queue.Empty):
+            while True:
+                self._wake.get_nowait()
 
 
 class Runtime(_StopState):
@@ -122,7 +130,13 @@ class Runtime(_StopState):
 
     def sleep(self, seconds: float) -> None:
         """Wait ``seconds``, or less if a stop is requested."""
-        self._stop.wait(seconds)
+        if self._stopped:
+            return
+        try:
+            self._wake.get(timeout=max(seconds, 0))
+        except queue.Empty:
+            return
+        self._wake.put(None)  # for the next thread waiting here, if any: each one wakes
 
     def call(self, handler: Callable[[TaskView], Any], task: TaskView, limit: float | None) -> Any:
         """Run the handler, interrupting it with TaskTimeoutError after ``limit`` seconds."""
@@ -390,7 +404,12 @@ class AsyncRuntime(_StopState):
         shared = _LOOP_SIGNALS.get(loop)
         if shared is None:
             shared = _LOOP_SIGNALS[loop] = _LoopSignals(loop)
-        shared.enter(self)
+        try:
+            shared.enter(self)
+        except BaseException:
+            if not shared.runtimes:
+                _LOOP_SIGNALS.pop(loop, None)
+            raise
         try:
             yield
         finally:
@@ -422,15 +441,19 @@ class _LoopSignals:
 
     def enter(self, runtime: AsyncRuntime) -> None:
         if not self.runtimes:
-            for sig in _SIGNALS:
-                previous = signal.getsignal(sig)
-                if previous is None or _is_event_loop_handler(previous):
-                    continue  # the application's (or not Python's): it stays
-                try:
-                    self.loop.add_signal_handler(sig, self.dispatch, sig.name)
-                except (NotImplementedError, RuntimeError):  # pragma: no cover - Windows
-                    continue
-                self.found[sig] = previous
+            try:
+                for sig in _SIGNALS:
+                    previous = signal.getsignal(sig)
+                    if previous is None or _is_event_loop_handler(previous):
+                        continue  # the application's (or not Python's): it stays
+                    try:
+                        self.loop.add_signal_handler(sig, self.dispatch, sig.name)
+                    except (NotImplementedError, RuntimeError):  # pragma: no cover - Windows
+                        continue
+                    self.found[sig] = previous
+            except BaseException:
+                self._put_back()  # none of ours left behind, half installed
+                raise
         self.runtimes.append(runtime)
 
     def leave(self, runtime: AsyncRuntime) -> bool:
@@ -438,15 +461,36 @@ class _LoopSignals:
         self.runtimes.remove(runtime)
         if self.runtimes:
             return False
+        self._put_back()
+        return True
+
+    def _put_back(self) -> None:
+        """Remove the loop's handlers that are still ours and put back those found."""
         for sig, previous in self.found.items():
+            if not self._ours(sig):
+                continue  # the application installed its own since: it stays
             self.loop.remove_signal_handler(sig)  # which leaves the default handler...
             signal.signal(sig, previous)  # ...so put back the one found
         self.found.clear()
-        return True
+
+    def _ours(self, sig: signal.Signals) -> bool:
+        # asyncio has no public way to read a loop's handler: its table, where it is.
+        handlers = getattr(self.loop, "_signal_handlers", None)
+        if not isinstance(handlers, dict):
+            return True
+        handle = handlers.get(sig)
+        return handle is not None and getattr(handle, "_callback", None) == self.dispatch
 
     def dispatch(self, name: str) -> None:
+        """Tell every runtime on the loop; one that fails does not keep it from the rest."""
+        failed: BaseException | None = None
         for runtime in list(self.runtimes):
-            runtime.on_signal(name)
+            try:
+                runtime.on_signal(name)
+            except Exception as exc:  # an on_stop callback's, say: raised after the others
+                failed = failed or exc
+        if failed is not None:
+            raise failed
 
 
 #: The signal handling of each event loop with a runtime handling signals on it.

@@ -228,6 +228,31 @@ async def test_run_async_leaves_the_signal_handlers_as_it_found_them(tmp_path: P
         signal.signal(signal.SIGINT, found)
 
 
+@pytest.mark.anyio
+async def test_a_handler_the_application_installs_during_run_async_stays(tmp_path: Path) -> None:
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    heard: list[str] = []
+
+    def install(outcomes: object) -> None:  # during the run, after its own handler
+        loop.add_signal_handler(signal.SIGTERM, heard.append, "application")
+
+    # What the run finds, and would wrongly put back: harmless, and telling.
+    found = signal.signal(signal.SIGTERM, lambda *_: heard.append("found"))
+    try:
+        with Sandbox(students=5, ack_timeout=300) as sandbox:
+            async with AsyncKimonoClient(**sandbox.credentials) as kimono:
+                with Mirror.open(tmp_path / "m.db") as mirror, anyio.fail_after(20):
+                    await mirror.run_async(kimono, stop_when_empty=True, on_commit=install)
+        signal.raise_signal(signal.SIGTERM)
+        await anyio.sleep(0.1)
+        assert heard == ["application"]
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
+        signal.signal(signal.SIGTERM, found)
+
+
 #: Two run_async of one mirror at once, following the queue (argv: the db).
 TWO_RUNS_CHILD = """
 import asyncio, sys
@@ -494,3 +519,46 @@ def test_a_second_signal_cancels_the_query_the_server_is_running(
             time.sleep(0.1)
         assert stuck_queries() == 0  # cancelled, not left to run its minute out
         assert len(sandbox.state.queue.acks) == 0
+
+
+#: The main thread waits and resets as a run does, over and over, while SIGUSR1 comes
+#: every millisecond and its handler calls stop() (argv: the db): the handler lands
+#: wherever the thread is, the stop's own bookkeeping included.
+SIGNAL_STORM_CHILD = """
+import signal, sys, time
+from kimono_interop.mirror import Mirror
+
+with Mirror.open(sys.argv[1]) as mirror:
+    signal.signal(signal.SIGUSR1, lambda *_: mirror.stop())
+    print("ready", flush=True)
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:
+        mirror._runtime.sleep(0)
+        mirror._runtime.reset()
+    signal.signal(signal.SIGUSR1, signal.SIG_IGN)  # the storm is not over yet
+    print("done", flush=True)
+"""
+
+
+def test_stop_from_a_signal_handler_never_deadlocks_the_thread_it_interrupts(
+    tmp_path: Path,
+) -> None:
+    child = subprocess.Popen(
+        [sys.executable, "-c", SIGNAL_STORM_CHILD, str(tmp_path / "m.db")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline() == "ready\n"
+        deadline = time.monotonic() + 20
+        while child.poll() is None and time.monotonic() < deadline:
+            child.send_signal(signal.SIGUSR1)
+            time.sleep(0.0002)
+        assert child.poll() is not None, "the child hangs: a stop() deadlocked"
+        stdout, stderr = child.communicate()
+        assert child.returncode == 0 and stdout == "done\n", stderr
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.communicate()

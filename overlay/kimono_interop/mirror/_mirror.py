@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import logging
@@ -231,9 +232,9 @@ class Mirror:
             inbox_retention,
             on_commit,
         )
-        with self._runs_lock:
-            self._sync_runs += 1
         try:
+            with self._runs_lock:
+                self._sync_runs += 1
             sync_run.drain(
                 self,
                 client,
@@ -294,12 +295,12 @@ class Mirror:
             inbox_retention,
             on_commit,
         )
-        with self._runs_lock:
-            self._async_runtimes.append(runtime)  # first: a stop() from now on reaches it
-            if not self._sync_runs and self._runtime.stopped:  # asked before this run
-                runtime.request_stop_threadsafe(self._runtime.stop_reason)
-                self._runtime.reset()
         try:
+            with self._runs_lock:
+                self._async_runtimes.append(runtime)  # first: a stop() from now on reaches it
+                if not self._sync_runs and self._runtime.stopped:  # asked before this run
+                    runtime.request_stop_threadsafe(self._runtime.stop_reason)
+                    self._runtime.reset()
             await async_run.drain(
                 self,
                 client,
@@ -314,7 +315,7 @@ class Mirror:
             )
             return loop.finish()
         finally:
-            with self._runs_lock:
+            with self._runs_lock, contextlib.suppress(ValueError):  # never registered
                 self._async_runtimes.remove(runtime)
 
     def _prune_inbox(self, retention: float | None) -> int:
