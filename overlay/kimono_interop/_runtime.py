@@ -21,6 +21,7 @@ import inspect
 import queue
 import signal
 import threading
+import time
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from types import FrameType
@@ -130,13 +131,15 @@ class Runtime(_StopState):
 
     def sleep(self, seconds: float) -> None:
         """Wait ``seconds``, or less if a stop is requested."""
-        if self._stopped:
-            return
-        try:
-            self._wake.get(timeout=max(seconds, 0))
-        except queue.Empty:
-            return
-        self._wake.put(None)  # for the next thread waiting here, if any: each one wakes
+        deadline = time.monotonic() + seconds
+        while not self._stopped:
+            try:
+                self._wake.get(timeout=max(deadline - time.monotonic(), 0))
+            except queue.Empty:
+                return
+        # A token with the flag set: put back, for the next thread waiting here, if any
+        # (each one wakes). One left over by a stop that a reset since undid is dropped.
+        self._wake.put(None)
 
     def call(self, handler: Callable[[TaskView], Any], task: TaskView, limit: float | None) -> Any:
         """Run the handler, interrupting it with TaskTimeoutError after ``limit`` seconds."""

@@ -562,3 +562,21 @@ def test_stop_from_a_signal_handler_never_deadlocks_the_thread_it_interrupts(
         if child.poll() is None:
             child.kill()
             child.communicate()
+
+
+def test_a_stop_undone_by_a_reset_does_not_cut_later_waits_short() -> None:
+    """A wake-up token that outlived its stop (a reset came between) is dropped, not
+    taken as a stop: the wait runs its time, and a real stop still ends it at once."""
+    from kimono_interop._runtime import Runtime
+
+    runtime = Runtime()
+    runtime._wake.put(None)  # as if a stop's token were left behind by a reset
+    started = time.monotonic()
+    runtime.sleep(0.3)
+    assert time.monotonic() - started >= 0.25
+    threading.Timer(0.1, runtime.request_stop).start()
+    started = time.monotonic()
+    runtime.sleep(30)
+    assert time.monotonic() - started < 5
+    runtime.sleep(30)  # stopped: no wait
+    assert time.monotonic() - started < 5

@@ -232,9 +232,11 @@ class Mirror:
             inbox_retention,
             on_commit,
         )
+        registered = False
         try:
             with self._runs_lock:
                 self._sync_runs += 1
+                registered = True
             sync_run.drain(
                 self,
                 client,
@@ -250,7 +252,8 @@ class Mirror:
             return loop.finish()
         finally:
             with self._runs_lock:
-                self._sync_runs -= 1
+                if registered:
+                    self._sync_runs -= 1
                 if not self._sync_runs:
                     runtime.reset()  # a stop request ends the runs it found, not the next
 
