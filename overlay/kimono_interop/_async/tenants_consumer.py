@@ -70,7 +70,9 @@ class AsyncTenantsConsumer:
 
     def _stop_all(self) -> None:
         reason = self._runtime.stop_reason
-        for consumer in self._consumers.values():
+        # A copy taken at once: a signal handler may run this while the workers of the
+        # sync twin add consumers (iterating the dict itself could then raise).
+        for consumer in tuple(self._consumers.values()):
             if reason == "interrupted":
                 consumer.interrupt()
             else:
