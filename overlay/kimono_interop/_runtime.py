@@ -272,15 +272,26 @@ class AsyncRuntime(_StopState):
         super().__init__()
         self._poll = 0.1 if stop_from_threads else None
         self._wakeup: anyio.Event | None = None
+        #: The asyncio loop of the wait in progress (None under trio), to wake it from afar.
+        self._sleeping_on: asyncio.AbstractEventLoop | None = None
         self._handler_scope: anyio.CancelScope | None = None
         self._interruptible: anyio.CancelScope | None = None
         self._worker: _DaemonWorker | None = None
 
     def request_stop(self, reason: str = "stop()") -> None:
-        """Ask the loop to stop. Call it from the consumer's event loop (or a signal handler)."""
+        """Ask the loop to stop, from any thread or signal handler under asyncio (a wait
+        between polls ends at once); under trio, from the loop's own tasks."""
         self._mark_stopped(reason)
-        if self._wakeup is not None:
-            self._wakeup.set()
+        wakeup, loop = self._wakeup, self._sleeping_on
+        if wakeup is None:
+            return
+        if loop is None:
+            wakeup.set()
+            return
+        # Through the loop's own queue, which also wakes its selector: from another thread
+        # or a signal handler, a plain set would wait for the loop's next wake-up.
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            loop.call_soon_threadsafe(wakeup.set)
 
     def interrupt(self) -> None:
         """Cancel the handler in hand (from the consumer's event loop); then stop."""
@@ -291,9 +302,13 @@ class AsyncRuntime(_StopState):
             self._interruptible.cancel()
 
     def request_stop_threadsafe(self, reason: str = "stop()") -> None:
-        """Ask the loop to stop from any thread or signal handler: only the flag is set,
-        which :meth:`sleep` looks at every tenth of a second (``stop_from_threads``)."""
-        self._mark_stopped(reason)
+        """Ask the loop to stop from any thread or signal handler, whatever the backend:
+        under asyncio as :meth:`request_stop`; under trio only the flag is set, which
+        :meth:`sleep` looks at every tenth of a second (``stop_from_threads``)."""
+        if self._sleeping_on is not None:
+            self.request_stop(reason)
+        else:
+            self._mark_stopped(reason)
 
     async def sleep(self, seconds: float) -> None:
         """Wait ``seconds``, or less if a stop is requested (from this event loop at once;
@@ -302,6 +317,10 @@ class AsyncRuntime(_StopState):
         if self.stopped:
             return
         deadline = anyio.current_time() + seconds
+        try:
+            self._sleeping_on = asyncio.get_running_loop()
+        except RuntimeError:  # another backend (trio)
+            self._sleeping_on = None
         self._wakeup = wakeup = anyio.Event()
         try:
             while not self.stopped:
@@ -312,6 +331,7 @@ class AsyncRuntime(_StopState):
                     await wakeup.wait()
         finally:
             self._wakeup = None
+            self._sleeping_on = None
 
     async def call(
         self, handler: Callable[[TaskView], Any], task: TaskView, limit: float | None

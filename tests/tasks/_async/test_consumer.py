@@ -7,6 +7,8 @@ a batch, a thread left running past its time limit) in ``tests/tasks/test_consum
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
 from typing import Any
 
@@ -228,6 +230,34 @@ async def test_max_tasks_and_stop_leave_the_rest_unacknowledged() -> None:
         stats = await consumer.run()
     assert [a["task_id"] for a in queue.acks] == task_ids(tasks[:5])
     assert stats.stopped_by == "stop()"
+
+
+@pytest.mark.parametrize("caller", ["thread", "signal handler"])
+async def test_stop_from_off_the_consumers_loop_ends_its_wait_at_once(caller: str) -> None:
+    """stop() from another thread, or from a signal handler of the application (which
+    runs while the loop waits on its selector), ends the wait between polls at once
+    instead of when the wait runs out."""
+    async with queue_client(AsyncKimonoClient, FakeQueue([])) as kimono:
+        consumer = kimono.tasks.consumer(
+            lambda t: None, poll_interval=30, max_poll_interval=30, handle_signals=False
+        )
+        if caller == "thread":
+            timer = threading.Timer(0.3, consumer.stop)
+        else:
+            previous = signal.signal(signal.SIGUSR1, lambda *_: consumer.stop())
+            main = threading.main_thread().ident
+            assert main is not None
+            timer = threading.Timer(0.3, signal.pthread_kill, (main, signal.SIGUSR1))
+        started = time.monotonic()
+        timer.start()
+        try:
+            stats = await consumer.run()  # a broken stop: 15-30 s, and the check below fails
+        finally:
+            timer.cancel()
+            if caller != "thread":
+                signal.signal(signal.SIGUSR1, previous)
+    assert stats.stopped_by == "stop()"
+    assert time.monotonic() - started < 5  # not the 15-30 s wait
 
 
 async def test_unknown_kinds_and_actions_reach_the_handler_intact() -> None:
