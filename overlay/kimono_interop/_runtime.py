@@ -267,8 +267,8 @@ class AsyncRuntime(_StopState):
 
     def __init__(self, *, stop_from_threads: bool = False) -> None:
         """``stop_from_threads``: :meth:`sleep` also looks every tenth of a second for a
-        stop asked by :meth:`request_stop_threadsafe` (from another thread or a signal
-        handler), which cannot wake it."""
+        stop asked by :meth:`request_stop_threadsafe` under trio, where a stop from
+        another thread or a signal handler cannot wake it (under asyncio it does)."""
         super().__init__()
         self._poll = 0.1 if stop_from_threads else None
         self._wakeup: anyio.Event | None = None
@@ -311,9 +311,9 @@ class AsyncRuntime(_StopState):
             self._mark_stopped(reason)
 
     async def sleep(self, seconds: float) -> None:
-        """Wait ``seconds``, or less if a stop is requested (from this event loop at once;
-        by :meth:`request_stop_threadsafe`, with ``stop_from_threads``, within a tenth of
-        a second)."""
+        """Wait ``seconds``, or less if a stop is requested: at once under asyncio; under
+        trio at once from the loop, and within a tenth of a second by
+        :meth:`request_stop_threadsafe` with ``stop_from_threads``."""
         if self.stopped:
             return
         deadline = anyio.current_time() + seconds

@@ -176,9 +176,10 @@ class Mirror:
 
     def stop(self) -> None:
         """Make every ``run`` and ``run_async`` in progress return once the batch in hand
-        is applied and acknowledged; a wait between polls ends at once (within a tenth
-        of a second for ``run_async``). Safe from any thread and from a signal handler;
-        asked when no run is in progress, it ends the next one before its first poll."""
+        is applied and acknowledged; a wait between polls ends at once (for ``run_async``
+        under trio, within a tenth of a second). Safe from any thread and from a signal
+        handler; asked when no run is in progress, it ends the next one before its first
+        poll."""
         with self._runs_lock:
             if self._sync_runs or not self._async_runtimes:
                 self._runtime.request_stop()
