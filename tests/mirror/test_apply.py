@@ -295,7 +295,10 @@ def test_several_tasks_of_one_object_in_one_batch_end_in_its_last_state(mirror: 
     assert _data(mirror, "persons", other)["name"]["first"] == "Again"
     with mirror.engine.connect() as connection:
         links = connection.execute(
-            sa.text("SELECT object_id, target_id FROM mirror_links ORDER BY object_id")
+            sa.text(
+                "SELECT o.object_id, l.target_id FROM mirror_links l "
+                "JOIN mirror_objects o ON o.object_key = l.object_key ORDER BY o.object_id"
+            )
         ).all()
     assert [tuple(row) for row in links] == [(pid, s2)]
     assert [c.sequence for c in mirror.changes()] == [1, 2, 3, 4, 5, 6]

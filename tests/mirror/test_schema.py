@@ -57,7 +57,11 @@ def test_the_migrations_can_be_written_as_sql_for_a_dba(dialect: str) -> None:
     assert ("JSONB" in sql) is (dialect == "postgresql")
     upgrade = migration_sql(dialect, start="0001")
     assert "DROP INDEX ix_mirror_changes_object" in upgrade
-    assert "CREATE TABLE" not in upgrade
+    assert "CREATE TABLE mirror_inbox" not in upgrade
+    # revision 0005 rebuilds the objects and links, keeping their rows
+    keys = migration_sql(dialect, start="0004")
+    assert "CREATE TABLE mirror_links" in keys and "INSERT INTO mirror_links" in keys
+    assert "DROP TABLE mirror_objects_old" in keys
 
 
 def test_urls(tmp_path: Path) -> None:
@@ -234,3 +238,69 @@ def test_a_view_of_yours_on_the_enrollments_survives_the_upgrade(store_url: str)
             assert MIRROR.current(connection) == head()
             rows = connection.exec_driver_sql("SELECT * FROM my_rosters").all()
     assert [tuple(row) for row in rows] == [("x", "s-1", 2)]
+
+
+def test_revision_0005_goes_down_and_up_again_with_the_links(store_url: str) -> None:
+    """Objects keyed by integer and links by that key (0005) go back to links keyed by
+    tenant, type and id (0004) and forward again; the views give the same rows."""
+    from alembic import command
+
+    from kimono_interop.mirror._migrations import MIRROR
+
+    pid, sid, school = "p-1", "s-1", "school-1"
+    tasks = [
+        {
+            "type": "data_event",
+            "id": f"t-{n}",
+            "tenant_id": "x",
+            "sequence": n,
+            "action": "ADD",
+            "object_type": kind,
+            "object_id": object_id,
+            "data": data,
+        }
+        for n, (kind, object_id, data) in enumerate(
+            [
+                ("persons", pid, {"$schools": [{"id": school}], "$sections": [{"id": "s-2"}]}),
+                ("sections", sid, {"$students": [{"id": pid}], "$teachers": [{"id": "p-2"}]}),
+            ],
+            start=1,
+        )
+    ]
+    views = (
+        "SELECT tenant_id, section_id, person_id, person_type FROM mirror_enrollments",
+        "SELECT tenant_id, person_id, school_id FROM mirror_person_schools",
+    )
+
+    def answers(connection: sa.Connection) -> list[list[tuple[object, ...]]]:
+        return [sorted(map(tuple, connection.exec_driver_sql(view).all())) for view in views]
+
+    with Mirror.open(store_url) as mirror:
+        assert [o.result for o in mirror.apply(tasks)] == ["applied", "applied"]
+        with mirror.engine.connect() as connection:
+            before = answers(connection)
+        assert before == [
+            [("x", "s-1", "p-1", None), ("x", "s-1", "p-2", None), ("x", "s-2", "p-1", None)],
+            [("x", "p-1", school)],
+        ]
+        with mirror.engine.begin() as connection:
+            command.downgrade(MIRROR._config(connection=connection), "0004")
+        with mirror.engine.connect() as connection:
+            assert MIRROR.current(connection) == "0004"
+            assert answers(connection) == before
+            links = connection.exec_driver_sql(
+                "SELECT object_id, rel, target_id FROM mirror_links"
+            ).all()
+            assert sorted(map(tuple, links)) == [
+                ("p-1", "schools", school),
+                ("p-1", "sections", "s-2"),
+                ("s-1", "students", pid),
+                ("s-1", "teachers", "p-2"),
+            ]
+        with mirror.engine.begin() as connection:
+            command.upgrade(MIRROR._config(connection=connection), "head")
+        with mirror.engine.connect() as connection:
+            assert MIRROR.current(connection) == head()
+            assert answers(connection) == before
+        stored = mirror.get("x", "persons", pid)
+        assert stored is not None and stored.data == tasks[0]["data"]

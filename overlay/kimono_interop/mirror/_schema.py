@@ -36,28 +36,32 @@ TIME = UTCDateTime()
 
 metadata = sa.MetaData()
 
+#: An object's integer key (SQLite's rowid): what its links name it by.
+KEY = sa.BigInteger().with_variant(sa.Integer, "sqlite")
+
 objects = sa.Table(
     "mirror_objects",
     metadata,
-    sa.Column("tenant_id", sa.String(64), primary_key=True),
-    sa.Column("object_type", sa.String(64), primary_key=True),
-    sa.Column("object_id", sa.String(128), primary_key=True),
+    sa.Column("object_key", KEY, primary_key=True, autoincrement=True),
+    sa.Column("tenant_id", sa.String(64), nullable=False),
+    sa.Column("object_type", sa.String(64), nullable=False),
+    sa.Column("object_id", sa.String(128), nullable=False),
     sa.Column("data", JSON),
     sa.Column("sequence", sa.BigInteger),
     sa.Column("generation", sa.Integer),
     sa.Column("deleted", sa.Boolean, nullable=False),
     sa.Column("person_type", sa.String(64)),
     sa.Column("updated_at", TIME, nullable=False),
+    sa.UniqueConstraint("tenant_id", "object_type", "object_id", name="uq_mirror_objects_object"),
 )
 
 links = sa.Table(
     "mirror_links",
     metadata,
-    sa.Column("tenant_id", sa.String(64), primary_key=True),
-    sa.Column("object_type", sa.String(64), primary_key=True),
-    sa.Column("object_id", sa.String(128), primary_key=True),
+    sa.Column("object_key", KEY, primary_key=True, autoincrement=False),
     sa.Column("rel", sa.String(64), primary_key=True),
     sa.Column("target_id", sa.String(128), primary_key=True),
+    sqlite_with_rowid=False,
 )
 
 inbox = sa.Table(

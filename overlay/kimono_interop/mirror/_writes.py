@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 import operator
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -35,7 +35,9 @@ INSERT_CHANGE = sa.insert(t.changes)
 _COLUMNS = ("data", "sequence", "generation", "deleted", "person_type", "updated_at")
 #: The columns of the rows the bulk paths send, in the order of their statements.
 _OBJECT_COLUMNS = ("tenant_id", "object_type", "object_id", *_COLUMNS)
-_LINK_COLUMNS = ("tenant_id", "object_type", "object_id", "rel", "target_id")
+_LINK_COLUMNS = ("object_key", "rel", "target_id")
+#: What an insert of objects returns: each one's key (their links name them by it).
+_RETURNING_KEYS = "RETURNING tenant_id, object_type, object_id, object_key"
 _CHANGE_COLUMNS = tuple(c.name for c in t.changes.c if c.name != "cursor")
 _INBOX_COLUMNS = tuple(c.name for c in t.inbox.c)
 _KEY = "tenant_id = ? AND object_type = ? AND object_id = ?"
@@ -53,8 +55,26 @@ def _sqlite_insert(table: str, columns: Sequence[str]) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
 
 
-_SQLITE_DELETE_LINKS = f"DELETE FROM mirror_links WHERE {_KEY}"
-_SQLITE_DELETE_LINK = f"DELETE FROM mirror_links WHERE {_KEY} AND rel = ? AND target_id = ?"
+_SQLITE_DELETE_LINKS = "DELETE FROM mirror_links WHERE object_key = ?"
+_SQLITE_DELETE_LINK = "DELETE FROM mirror_links WHERE object_key = ? AND rel = ? AND target_id = ?"
+_SQLITE_INSERT_LINK = "INSERT INTO mirror_links (object_key, rel, target_id) VALUES (?, ?, ?)"
+#: New objects per statement on SQLite (9 parameters each: well under its limit of 32,766).
+_SQLITE_OBJECTS_PER_INSERT = 500
+_sqlite_object_inserts: dict[int, str] = {}
+
+
+def _sqlite_insert_objects(count: int) -> str:
+    """An insert of ``count`` new objects that returns the keys they were given."""
+    text = _sqlite_object_inserts.get(count)
+    if text is None:
+        row = f"({', '.join('?' * len(_OBJECT_COLUMNS))})"
+        text = _sqlite_object_inserts[count] = (
+            f"INSERT INTO mirror_objects ({', '.join(_OBJECT_COLUMNS)}) "
+            f"VALUES {', '.join([row] * count)} {_RETURNING_KEYS}"
+        )
+    return text
+
+
 _sqlite_updates: dict[tuple[str, ...], str] = {}
 _sqlite_selects: dict[tuple[str, int], str] = {}
 
@@ -74,13 +94,12 @@ def _sqlite_select(kind: str, count: int) -> str:
         marks = ", ".join("?" * count)
         if kind == "states":
             text = (
-                "SELECT object_id, sequence, generation, deleted FROM mirror_objects "
+                "SELECT object_id, sequence, generation, deleted, object_key FROM mirror_objects "
                 f"WHERE tenant_id = ? AND object_type = ? AND object_id IN ({marks})"
             )
         elif kind == "links":
             text = (
-                "SELECT object_id, rel, target_id FROM mirror_links "
-                f"WHERE tenant_id = ? AND object_type = ? AND object_id IN ({marks})"
+                f"SELECT object_key, rel, target_id FROM mirror_links WHERE object_key IN ({marks})"
             )
         else:
             text = (
@@ -98,6 +117,7 @@ def _sqlite_select(kind: str, count: int) -> str:
 _PG_ARRAYS = {
     "data": "text[]::jsonb[]",
     "sequence": "bigint[]",
+    "object_key": "bigint[]",
     "generation": "integer[]",
     "deleted": "boolean[]",
     "attempts": "integer[]",
@@ -126,7 +146,7 @@ def _pg_insert(table: str, columns: Sequence[str], prefix: str) -> str:
 _PG_KEY = "t.tenant_id = k.k0 AND t.object_type = k.k1 AND t.object_id = k.k2"
 _PG_KEYS = ("k0", "k1", "k2")
 PG_SELECT_STATES = (
-    "SELECT object_id, sequence, generation, deleted FROM mirror_objects "
+    "SELECT object_id, sequence, generation, deleted, object_key FROM mirror_objects "
     "WHERE tenant_id = %(tenant)s AND object_type = %(type)s AND object_id = ANY(%(ids)b::text[])"
 )
 PG_SELECT_RECORDS = (
@@ -135,7 +155,7 @@ PG_SELECT_RECORDS = (
     "UNION ALL SELECT task_id, NULL, NULL, attempts FROM mirror_attempts "
     "WHERE task_id = ANY(%(ids)b::text[])"
 )
-_PG_INSERT_OBJECTS = _pg_insert("mirror_objects", _OBJECT_COLUMNS, "o")
+_PG_INSERT_OBJECTS = f"{_pg_insert('mirror_objects', _OBJECT_COLUMNS, 'o')} {_RETURNING_KEYS}"
 _PG_INSERT_LINKS = _pg_insert("mirror_links", _LINK_COLUMNS, "l")
 _PG_INSERT_CHANGES = _pg_insert("mirror_changes", _CHANGE_COLUMNS, "c")
 _PG_INSERT_INBOX = _pg_insert("mirror_inbox", _INBOX_COLUMNS, "i")
@@ -143,8 +163,8 @@ _PG_INSERT_INBOX = _pg_insert("mirror_inbox", _INBOX_COLUMNS, "i")
 #: end of each chunk): the first insert as a data-modifying CTE.
 _PG_INSERT_CHANGES_AND_INBOX = f"WITH feed AS ({_PG_INSERT_CHANGES}) {_PG_INSERT_INBOX}"
 _PG_DELETE_LINKS = (
-    "DELETE FROM mirror_links WHERE tenant_id = %(tenant)s AND object_type = %(type)s "
-    "AND object_id = ANY(%(ids)b::text[])"
+    "DELETE FROM mirror_links l USING unnest(%(keys)b::bigint[]) AS k(object_key) "
+    "WHERE l.object_key = k.object_key"
 )
 _pg_updates: dict[tuple[str, ...], str] = {}
 
@@ -196,6 +216,8 @@ class Writes:
         self._bulk = connection.dialect.name == "postgresql"
         #: Known states (None: no such object), as of the buffered writes.
         self.states: dict[Key, State | None] = {}
+        #: The integer keys of the stored objects read (what their links name them by).
+        self._object_keys: dict[Key, int] = {}
         self._new: dict[Key, dict[str, Any]] = {}
         self._updated: dict[Key, dict[str, Any]] = {}
         self._links: dict[Key, set[tuple[str, str]]] = {}
@@ -232,8 +254,15 @@ class Writes:
             return
         for key in wanted:
             states[key] = None
+        for key, row in self._stored(wanted):
+            states[key] = State(row[1], row[2], bool(row[3]))
+            self._object_keys[key] = row[4]
+
+    def _stored(self, keys: list[Key]) -> Iterator[tuple[Key, Any]]:
+        """The stored rows (object id, sequence, generation, deleted, object key) of
+        ``keys``, read in one query per tenant, type and 500 ids."""
         run = self.connection.exec_driver_sql
-        for (tenant, object_type), ids in _by_type(wanted).items():
+        for (tenant, object_type), ids in _by_type(keys).items():
             for start in range(0, len(ids), 500):
                 part = ids[start : start + 500]
                 if self._bulk:
@@ -242,7 +271,7 @@ class Writes:
                 else:
                     rows = run(_sqlite_select("states", len(part)), (tenant, object_type, *part))
                 for row in rows:
-                    states[(tenant, object_type, row[0])] = State(row[1], row[2], bool(row[3]))
+                    yield (tenant, object_type, row[0]), row
 
     def state(self, key: Key) -> State | None:
         if key not in self.states:
@@ -305,13 +334,21 @@ class Writes:
         self._links_cleared.clear()
         self.changes.clear()
 
-    def _link_rows(self, keys: Iterable[Key]) -> list[tuple[str, str, str, str, str]]:
+    def _link_rows(self, keys: Iterable[Key]) -> list[tuple[int, str, str]]:
+        """Rows of ``_LINK_COLUMNS``: the links of ``keys``, objects stored by now."""
         links = self._links
-        return [(*key, rel, target) for key in keys for rel, target in links[key]]
+        numbers = self._stored_keys(keys)
+        return [(numbers[key], rel, target) for key in numbers for rel, target in links[key]]
 
-    def _new_links(self) -> list[tuple[str, str, str, str, str]]:
+    def _new_links(self) -> list[tuple[int, str, str]]:
         """The link rows of objects whose links were never stored (inserted as they are)."""
         return self._link_rows(k for k in self._links if k not in self._links_cleared)
+
+    def _keep_keys(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Note the keys an insert of objects returned (``_RETURNING_KEYS``)."""
+        known = self._object_keys
+        for tenant, object_type, object_id, number in rows:
+            known[(tenant, object_type, object_id)] = number
 
     def _object_rows(self) -> list[tuple[Any, ...]]:
         """The new objects as rows of ``_OBJECT_COLUMNS`` as the store takes them."""
@@ -357,7 +394,8 @@ class Writes:
     def _flush_postgresql(self, inbox: bool) -> None:
         run = self.connection.exec_driver_sql
         if self._new:
-            run(_PG_INSERT_OBJECTS, _pg_arrays(self._object_rows(), len(_OBJECT_COLUMNS), "o"))
+            params = _pg_arrays(self._object_rows(), len(_OBJECT_COLUMNS), "o")
+            self._keep_keys(run(_PG_INSERT_OBJECTS, params))
         for columns, rows in self._update_groups().items():
             # (values..., key) rows: the statement's arrays are (key, values...)
             width = len(columns)
@@ -365,8 +403,8 @@ class Writes:
             run(_pg_update(columns), _pg_arrays(reordered, width + 3, "u"))
         # All the links of the updated objects are deleted and inserted again: here a
         # diff (as on SQLite) did not pay for its extra read (see docs/mirror.md).
-        for (tenant, object_type), ids in _by_type(self._links_cleared).items():
-            run(_PG_DELETE_LINKS, {"tenant": tenant, "type": object_type, "ids": ids})
+        if self._links_cleared:
+            run(_PG_DELETE_LINKS, {"keys": list(self._stored_keys(self._links_cleared).values())})
         links = self._link_rows(self._links)
         if links:
             run(_PG_INSERT_LINKS, _pg_arrays(links, len(_LINK_COLUMNS), "l"))
@@ -383,7 +421,11 @@ class Writes:
     def _flush_sqlite(self) -> None:
         run = self.connection.exec_driver_sql
         if self._new:
-            run(_sqlite_insert("mirror_objects", _OBJECT_COLUMNS), self._object_rows())
+            rows = self._object_rows()
+            for start in range(0, len(rows), _SQLITE_OBJECTS_PER_INSERT):
+                part = rows[start : start + _SQLITE_OBJECTS_PER_INSERT]
+                flat = tuple(value for row in part for value in row)
+                self._keep_keys(run(_sqlite_insert_objects(len(part)), flat))
         for columns, rows in self._update_groups().items():
             run(_sqlite_update(columns), rows)
         links = self._new_links()
@@ -394,7 +436,7 @@ class Writes:
             if gone:
                 run(_SQLITE_DELETE_LINK, gone)
         if links:
-            run(_sqlite_insert("mirror_links", _LINK_COLUMNS), links)
+            run(_SQLITE_INSERT_LINK, links)
         if self.changes:
             run(
                 _sqlite_insert("mirror_changes", _CHANGE_COLUMNS),
@@ -402,33 +444,48 @@ class Writes:
             )
 
     def _diff_links(
-        self, inserts: list[tuple[str, str, str, str, str]]
-    ) -> tuple[list[Key], list[tuple[str, str, str, str, str]]]:
-        """Diff the new links of stored objects with the ones stored (SQLite; read in one
-        query per tenant, type and 500 ids). Returns the objects to delete all the links
-        of (none kept) and the other rows to delete; the rows to add are appended to
-        ``inserts``. A link kept is not written again: each row written dirties a page
-        of its own (the keys are random), and an update seldom changes an object's links."""
+        self, inserts: list[tuple[int, str, str]]
+    ) -> tuple[list[tuple[int]], list[tuple[int, str, str]]]:
+        """Diff the new links of stored objects with the ones stored (SQLite; read by the
+        objects' keys, 500 a query). Returns the keys of the objects to delete all the
+        links of (none kept) and the other rows to delete; the rows to add are appended
+        to ``inserts``. A link kept is not written again: an updated object's links sit
+        on a page of their own (its key is old), and its target index entries on others,
+        and an update seldom changes an object's links."""
         run = self.connection.exec_driver_sql
-        stored: dict[Key, set[tuple[str, str]]] = {key: set() for key in self._links_cleared}
-        for (tenant, object_type), ids in _by_type(self._links_cleared).items():
-            for start in range(0, len(ids), 500):
-                part = ids[start : start + 500]
-                rows = run(_sqlite_select("links", len(part)), (tenant, object_type, *part))
-                for object_id, rel, target in rows:
-                    stored[(tenant, object_type, object_id)].add((rel, target))
-        cleared: list[Key] = []
-        gone: list[tuple[str, str, str, str, str]] = []
-        for key, before in stored.items():
-            after = self._links[key]
+        keys = self._stored_keys(self._links_cleared)
+        stored: dict[int, set[tuple[str, str]]] = {number: set() for number in keys.values()}
+        numbers = list(stored)
+        for start in range(0, len(numbers), 500):
+            part = numbers[start : start + 500]
+            for number, rel, target in run(_sqlite_select("links", len(part)), tuple(part)):
+                stored[number].add((rel, target))
+        cleared: list[tuple[int]] = []
+        gone: list[tuple[int, str, str]] = []
+        for key, number in keys.items():
+            before, after = stored[number], self._links[key]
             if before == after:
                 continue
             if before and before.isdisjoint(after):
-                cleared.append(key)
+                cleared.append((number,))
             else:
-                gone.extend((*key, rel, target) for rel, target in before - after)
-            inserts.extend((*key, rel, target) for rel, target in after - before)
+                gone.extend((number, rel, target) for rel, target in before - after)
+            inserts.extend((number, rel, target) for rel, target in after - before)
         return cleared, gone
+
+    def _stored_keys(self, keys: Iterable[Key]) -> dict[Key, int]:
+        """The integer keys of objects stored by now (read with their states, returned by
+        their insert, or asked for here)."""
+        wanted = list(keys)
+        known = self._object_keys
+        missing = [key for key in wanted if key not in known]
+        if missing:  # stored by an earlier flush of this transaction
+            for key, row in self._stored(missing):
+                known[key] = row[4]
+            unknown = [key for key in missing if key not in known]
+            if unknown:  # links never name an object that is not stored
+                raise RuntimeError(f"links of objects not stored: {unknown[:3]}")
+        return {key: known[key] for key in wanted}
 
     def _values(
         self, rows: Iterable[dict[str, Any]], columns: Sequence[str]
@@ -462,6 +519,7 @@ class Writes:
     def discard(self) -> None:
         """Forget the buffered writes and the states (after a rollback to a savepoint)."""
         self.states.clear()
+        self._object_keys.clear()
         self._new.clear()
         self._updated.clear()
         self._links.clear()
