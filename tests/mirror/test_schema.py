@@ -58,10 +58,16 @@ def test_the_migrations_can_be_written_as_sql_for_a_dba(dialect: str) -> None:
     upgrade = migration_sql(dialect, start="0001")
     assert "DROP INDEX ix_mirror_changes_object" in upgrade
     assert "CREATE TABLE mirror_inbox" not in upgrade
-    # revision 0005 rebuilds the objects and links, keeping their rows
+    # revision 0005 rebuilds the objects and links on SQLite, keeping their rows, and
+    # alters them in place on PostgreSQL
     keys = migration_sql(dialect, start="0004")
-    assert "CREATE TABLE mirror_links" in keys and "INSERT INTO mirror_links" in keys
-    assert "DROP TABLE mirror_objects_old" in keys
+    if dialect == "sqlite":
+        assert "CREATE TABLE mirror_links" in keys and "INSERT INTO mirror_links" in keys
+        assert "DROP TABLE mirror_objects_old" in keys
+    else:
+        assert "CREATE TABLE" not in keys
+        assert "ALTER TABLE mirror_objects ADD COLUMN object_key BIGSERIAL" in keys
+        assert "DROP COLUMN tenant_id" in keys and "ANALYZE mirror_objects" in keys
 
 
 def test_urls(tmp_path: Path) -> None:
@@ -302,5 +308,89 @@ def test_revision_0005_goes_down_and_up_again_with_the_links(store_url: str) -> 
         with mirror.engine.connect() as connection:
             assert MIRROR.current(connection) == head()
             assert answers(connection) == before
+            if connection.dialect.name == "postgresql":
+                # the tables altered have statistics at once (-1: never analyzed)
+                analyzed = connection.exec_driver_sql(
+                    "SELECT relname, reltuples FROM pg_class "
+                    "WHERE relname IN ('mirror_objects', 'mirror_links') ORDER BY relname"
+                ).all()
+                assert [tuple(row) for row in analyzed] == [
+                    ("mirror_links", 4),
+                    ("mirror_objects", 2),
+                ]
         stored = mirror.get("x", "persons", pid)
         assert stored is not None and stored.data == tasks[0]["data"]
+
+
+def _at_revision(store_url: str, revision: str, *statements: str) -> None:
+    """A new mirror database at ``revision``, with ``statements`` run on it."""
+    from alembic import command
+
+    from kimono_interop.mirror._migrations import MIRROR
+    from kimono_interop.mirror._store import create_engine
+
+    engine = create_engine(database_url(store_url))
+    try:
+        with engine.begin() as connection:
+            command.upgrade(MIRROR._config(connection=connection), revision)
+            for statement in statements:
+                connection.exec_driver_sql(statement)
+    finally:
+        engine.dispose()
+
+
+def test_views_of_yours_on_the_tables_survive_revision_0005(store_url: str) -> None:
+    """Revision 0005 rebuilds (SQLite) or alters (PostgreSQL, where a view on a table
+    dropped would stop the upgrade) the objects and links: views of yours that use
+    columns which stay answer afterwards."""
+    _at_revision(
+        store_url,
+        "0004",
+        "CREATE VIEW my_people AS SELECT tenant_id, object_id FROM mirror_objects "
+        "WHERE object_type = 'persons'",
+        "CREATE VIEW my_targets AS SELECT DISTINCT rel, target_id FROM mirror_links",
+    )
+    with Mirror.open(store_url) as mirror:
+        data = {"$sections": [{"id": "s-1"}]}
+        task = {
+            "type": "data_event",
+            "id": "t-1",
+            "tenant_id": "x",
+            "action": "ADD",
+            "object_type": "persons",
+            "object_id": "p-1",
+            "data": data,
+        }
+        assert [o.result for o in mirror.apply([task])] == ["applied"]
+        with mirror.engine.connect() as connection:
+            people = connection.exec_driver_sql("SELECT * FROM my_people").all()
+            targets = connection.exec_driver_sql("SELECT * FROM my_targets").all()
+    assert [tuple(row) for row in people] == [("x", "p-1")]
+    assert [tuple(row) for row in targets] == [("sections", "s-1")]
+
+
+def test_a_failed_upgrade_leaves_sqlites_rename_setting_as_it_was(tmp_path: Path) -> None:
+    """Revision 0005 renames with ``legacy_alter_table`` on, a setting of the connection
+    that a rollback does not undo: it is turned off again when a rename fails."""
+    from alembic import command
+
+    from kimono_interop.mirror._migrations import MIRROR
+    from kimono_interop.mirror._store import create_engine
+
+    url = str(tmp_path / "mirror.db")
+    # a table in the way of the rename
+    _at_revision(url, "0004", "CREATE TABLE mirror_objects_old (x INTEGER)")
+    with pytest.raises(sa.exc.OperationalError, match="mirror_objects_old"):
+        Mirror.open(url)
+    engine = create_engine(database_url(url))
+    try:
+        with engine.connect() as connection:
+            with (
+                pytest.raises(sa.exc.OperationalError, match="mirror_objects_old"),
+                connection.begin(),
+            ):
+                command.upgrade(MIRROR._config(connection=connection), "head")
+            assert MIRROR.current(connection) == "0004"
+            assert connection.exec_driver_sql("PRAGMA legacy_alter_table").scalar() == 0
+    finally:
+        engine.dispose()

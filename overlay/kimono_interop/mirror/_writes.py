@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import operator
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
@@ -58,6 +59,9 @@ def _sqlite_insert(table: str, columns: Sequence[str]) -> str:
 _SQLITE_DELETE_LINKS = "DELETE FROM mirror_links WHERE object_key = ?"
 _SQLITE_DELETE_LINK = "DELETE FROM mirror_links WHERE object_key = ? AND rel = ? AND target_id = ?"
 _SQLITE_INSERT_LINK = "INSERT INTO mirror_links (object_key, rel, target_id) VALUES (?, ?, ?)"
+#: Whether this SQLite returns rows from an insert (3.35 and later). Before, the keys of
+#: new objects are read back with one more query.
+SQLITE_RETURNING = sqlite3.sqlite_version_info >= (3, 35)
 #: New objects per statement on SQLite (9 parameters each: well under its limit of 32,766).
 _SQLITE_OBJECTS_PER_INSERT = 500
 _sqlite_object_inserts: dict[int, str] = {}
@@ -420,7 +424,9 @@ class Writes:
     # -- SQLite: each table's rows in one executemany of a plain statement ------------------
     def _flush_sqlite(self) -> None:
         run = self.connection.exec_driver_sql
-        if self._new:
+        if self._new and not SQLITE_RETURNING:
+            run(_sqlite_insert("mirror_objects", _OBJECT_COLUMNS), self._object_rows())
+        elif self._new:
             rows = self._object_rows()
             for start in range(0, len(rows), _SQLITE_OBJECTS_PER_INSERT):
                 part = rows[start : start + _SQLITE_OBJECTS_PER_INSERT]

@@ -2,17 +2,19 @@
 objects then writes its links in order, at the end of the links' primary key, where the
 random UUIDs of (tenant, type, object id) put each object's links on a page of their own.
 
-``mirror_objects`` gains ``object_key`` (SQLite's rowid, PostgreSQL's identity), its primary key;
-(tenant, type, object id) stays unique. ``mirror_links`` becomes (``object_key``, ``rel``,
-``target_id``), its primary key in that order (on SQLite the table itself, ``WITHOUT
-ROWID``), and its target index (``target_id``, ``rel``). An entry of either is about a
-third of its size before, and the links of a chunk's new objects fill a few pages at the
-end instead of one page each. Written by plain ``sqlite3`` in the mirror's transactions,
-a chunk of 100 person ADDs went from about 500 WAL pages to about 270, and the rate from
-11,000-12,000 to 20,000 tasks/s (5,000 persons; 7,400 to 12,000-15,000 at 20,000).
+``mirror_objects`` gains ``object_key`` (SQLite's rowid, a ``BIGSERIAL`` on PostgreSQL),
+its primary key; (tenant, type, object id) stays unique. ``mirror_links`` becomes
+(``object_key``, ``rel``, ``target_id``), its primary key in that order (on SQLite the
+table itself, ``WITHOUT ROWID``), and its target index (``target_id``, ``rel``). An entry
+of either is about a third of its size before, and the links of a chunk's new objects
+fill a few pages at the end instead of one page each. Written by plain ``sqlite3`` in
+the mirror's transactions, a chunk of 100 person ADDs went from about 500 WAL pages to
+about 270, and the rate from 11,000-12,000 to 20,000 tasks/s (5,000 persons; 7,400 to
+12,000-15,000 at 20,000).
 
-The rows are copied; the three views are written again over the new tables (on
-PostgreSQL in place, so a view of yours built on them stays).
+On SQLite the two tables are rebuilt and their rows copied; on PostgreSQL they are
+altered in place. The three views are written again (on PostgreSQL in place, so a view of
+yours built on them, or on the tables, stays).
 
 Revision ID: 0005
 Revises: 0004
@@ -20,6 +22,9 @@ Create Date: 2026-11-30
 """
 
 from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
 
 import sqlalchemy as sa
 from alembic import op
@@ -124,27 +129,6 @@ def _object_columns() -> list[sa.Column[object]]:
     ]
 
 
-def _object_indexes() -> None:
-    op.create_index(
-        "ix_mirror_objects_type", "mirror_objects", ["tenant_id", "object_type", "deleted"]
-    )
-    op.create_index(
-        "ix_mirror_objects_person_type",
-        "mirror_objects",
-        ["tenant_id", "object_type", "person_type"],
-    )
-
-
-def _set_aside(table: str, *indexes: str) -> None:
-    """Rename ``table`` to ``<table>_old`` and drop its indexes and primary key name, so
-    that the new table can take them (PostgreSQL's index names are the schema's)."""
-    for index in indexes:
-        op.drop_index(index, table_name=table)
-    op.rename_table(table, f"{table}_old")
-    if _postgresql():
-        op.execute(f"ALTER TABLE {table}_old RENAME CONSTRAINT {table}_pkey TO {table}_old_pkey")
-
-
 def _postgresql() -> bool:
     return op.get_context().dialect.name == "postgresql"
 
@@ -161,50 +145,102 @@ def _replace_views(views: dict[str, str]) -> None:
             op.execute(f"CREATE VIEW {name} AS {text}")
 
 
-def _statistics(links: dict[str, str], objects: dict[str, str]) -> None:
-    """Replace SQLite's statistics of the links' indexes by ``links``, and write those of
-    the objects' from ``objects`` where none were measured (see revision 0004)."""
-    if _postgresql():
-        return
-    op.execute("ANALYZE sqlite_master")  # sqlite_stat1 exists from here on
-    op.execute("DELETE FROM sqlite_stat1 WHERE tbl IN ('mirror_links', 'mirror_links_old')")
-    op.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'mirror_objects_old'")
-    rows = [("mirror_links", i, s, False) for i, s in links.items()]
-    rows += [("mirror_objects", i, s, True) for i, s in objects.items()]
-    for table, index, stat, keep in rows:
-        kept = (
-            f" AND NOT EXISTS (SELECT 1 FROM sqlite_stat1 WHERE tbl = '{table}' "
-            f"AND idx = '{index}')"
-            if keep
-            else ""
-        )
-        op.execute(
-            f"INSERT INTO sqlite_stat1 (tbl, idx, stat) SELECT '{table}', '{index}', '{stat}' "
-            f"WHERE 1 = 1{kept}"
-        )
-    op.execute("ANALYZE sqlite_master")  # and this connection reads them now
-
-
-def _drop_views() -> None:
-    if not _postgresql():
-        # ours go, and come back once the tables are in place; a view of yours on them
-        # would stop SQLite's check of every view when a table is renamed, so the
-        # renames skip it (the legacy rename: no view refers to the tables by then)
-        for name in VIEWS:
-            op.execute(f"DROP VIEW IF EXISTS {name}")
-        op.execute("PRAGMA legacy_alter_table = ON")
-
-
-def _end_renames() -> None:
-    if not _postgresql():
-        op.execute("PRAGMA legacy_alter_table = OFF")
-
-
 def upgrade() -> None:
-    _drop_views()
-    _set_aside("mirror_objects", "ix_mirror_objects_type", "ix_mirror_objects_person_type")
-    _set_aside("mirror_links", "ix_mirror_links_target")
-    _end_renames()
+    if _postgresql():
+        _upgrade_postgresql()
+    else:
+        _upgrade_sqlite()
+
+
+def downgrade() -> None:
+    if _postgresql():
+        _downgrade_postgresql()
+    else:
+        _downgrade_sqlite()
+
+
+# -- PostgreSQL: the tables altered in place --------------------------------------------------
+# Views of yours on the tables stay, as long as they use no column that goes: a view on the
+# links' tenant_id, object_type or object_id stops the upgrade, and PostgreSQL names it.
+# The rows written get statistics at once (as the mirror would after 5,000 tasks): without
+# them the planner reads a school's persons by joining every person of the tenant.
+
+
+def _upgrade_postgresql() -> None:
+    op.execute("ALTER TABLE mirror_objects ADD COLUMN object_key BIGSERIAL NOT NULL")
+    op.execute(
+        "ALTER TABLE mirror_objects DROP CONSTRAINT mirror_objects_pkey, "
+        "ADD CONSTRAINT mirror_objects_pkey PRIMARY KEY (object_key), "
+        "ADD CONSTRAINT uq_mirror_objects_object UNIQUE (tenant_id, object_type, object_id)"
+    )
+    op.execute("ALTER TABLE mirror_links ADD COLUMN object_key BIGINT")
+    op.execute(
+        "UPDATE mirror_links l SET object_key = o.object_key FROM mirror_objects o "
+        "WHERE o.tenant_id = l.tenant_id AND o.object_type = l.object_type "
+        "AND o.object_id = l.object_id"
+    )
+    op.execute(_DROP_ORPHANS)
+    _replace_views(VIEWS)
+    op.execute("DROP INDEX IF EXISTS ix_mirror_links_target")
+    op.execute(
+        "ALTER TABLE mirror_links DROP CONSTRAINT mirror_links_pkey, "
+        "DROP COLUMN tenant_id, DROP COLUMN object_type, DROP COLUMN object_id, "
+        "ALTER COLUMN object_key SET NOT NULL, "
+        "ADD CONSTRAINT mirror_links_pkey PRIMARY KEY (object_key, rel, target_id)"
+    )
+    op.create_index("ix_mirror_links_target", "mirror_links", ["target_id", "rel"])
+    op.execute(_ANALYZE)
+
+
+def _downgrade_postgresql() -> None:
+    op.execute(
+        "ALTER TABLE mirror_links ADD COLUMN tenant_id VARCHAR(64), "
+        "ADD COLUMN object_type VARCHAR(64), ADD COLUMN object_id VARCHAR(128)"
+    )
+    op.execute(
+        "UPDATE mirror_links l SET tenant_id = o.tenant_id, object_type = o.object_type, "
+        "object_id = o.object_id FROM mirror_objects o WHERE o.object_key = l.object_key"
+    )
+    op.execute("DELETE FROM mirror_links WHERE tenant_id IS NULL")
+    _replace_views(VIEWS_0004)
+    op.execute("DROP INDEX IF EXISTS ix_mirror_links_target")
+    op.execute(
+        "ALTER TABLE mirror_links DROP CONSTRAINT mirror_links_pkey, DROP COLUMN object_key, "
+        "ALTER COLUMN tenant_id SET NOT NULL, ALTER COLUMN object_type SET NOT NULL, "
+        "ALTER COLUMN object_id SET NOT NULL, ADD CONSTRAINT mirror_links_pkey "
+        "PRIMARY KEY (tenant_id, object_type, object_id, rel, target_id)"
+    )
+    op.create_index(
+        "ix_mirror_links_target", "mirror_links", ["tenant_id", "object_type", "rel", "target_id"]
+    )
+    op.execute(
+        "ALTER TABLE mirror_objects DROP CONSTRAINT uq_mirror_objects_object, "
+        "DROP CONSTRAINT mirror_objects_pkey, DROP COLUMN object_key, "
+        "ADD CONSTRAINT mirror_objects_pkey PRIMARY KEY (tenant_id, object_type, object_id)"
+    )
+    op.execute(_ANALYZE)
+
+
+#: Statistics for the tables altered, if they hold rows (a new database's stay unset).
+_ANALYZE = (
+    "DO $$ BEGIN IF EXISTS (SELECT FROM mirror_objects) THEN "
+    "ANALYZE mirror_objects, mirror_links; END IF; END $$"
+)
+#: Links whose object is not stored: the mirror never writes one, but SQL of yours might;
+#: with no key to name their object by, they go (and so do the rows of the enrollments
+#: and schools views that they gave).
+_DROP_ORPHANS = "DELETE FROM mirror_links WHERE object_key IS NULL"
+
+
+# -- SQLite: the tables rebuilt and their rows copied -------------------------------------
+# SQLite cannot change a primary key in place. The new tables take the names of the old
+# ones, set aside as ``<name>_old``, and views of yours stay as views do on SQLite: by name.
+
+
+def _upgrade_sqlite() -> None:
+    with _renames():
+        _set_aside("mirror_objects", "ix_mirror_objects_type", "ix_mirror_objects_person_type")
+        _set_aside("mirror_links", "ix_mirror_links_target")
     op.create_table(
         "mirror_objects",
         sa.Column("object_key", KEY, primary_key=True, autoincrement=True),
@@ -223,11 +259,12 @@ def upgrade() -> None:
         sqlite_with_rowid=False,
     )
     op.create_index("ix_mirror_links_target", "mirror_links", ["target_id", "rel"])
+    # in the order they were stored: a new object's key comes after every one copied
     op.execute(
         f"INSERT INTO mirror_objects ({_OBJECT_COLUMNS}) SELECT {_OBJECT_COLUMNS} "
-        "FROM mirror_objects_old ORDER BY tenant_id, object_type, object_id"
+        "FROM mirror_objects_old ORDER BY rowid"
     )
-    op.execute(
+    op.execute(  # the inner join leaves the orphans out (see _DROP_ORPHANS)
         "INSERT INTO mirror_links (object_key, rel, target_id) "
         "SELECT o.object_key, l.rel, l.target_id FROM mirror_links_old l JOIN mirror_objects o "
         "ON o.tenant_id = l.tenant_id AND o.object_type = l.object_type "
@@ -239,11 +276,10 @@ def upgrade() -> None:
     _statistics(LINK_STATISTICS, OBJECT_STATISTICS)
 
 
-def downgrade() -> None:
-    _drop_views()
-    _set_aside("mirror_links", "ix_mirror_links_target")
-    _set_aside("mirror_objects", "ix_mirror_objects_type", "ix_mirror_objects_person_type")
-    _end_renames()
+def _downgrade_sqlite() -> None:
+    with _renames():
+        _set_aside("mirror_links", "ix_mirror_links_target")
+        _set_aside("mirror_objects", "ix_mirror_objects_type", "ix_mirror_objects_person_type")
     op.create_table(
         "mirror_objects",
         *_object_columns(),
@@ -264,7 +300,7 @@ def downgrade() -> None:
     )
     op.execute(
         f"INSERT INTO mirror_objects ({_OBJECT_COLUMNS}) SELECT {_OBJECT_COLUMNS} "
-        "FROM mirror_objects_old"
+        "FROM mirror_objects_old ORDER BY object_key"
     )
     op.execute(
         "INSERT INTO mirror_links (tenant_id, object_type, object_id, rel, target_id) "
@@ -275,3 +311,59 @@ def downgrade() -> None:
     op.drop_table("mirror_links_old")
     op.drop_table("mirror_objects_old")
     _statistics(LINK_STATISTICS_0004, {})
+
+
+def _object_indexes() -> None:
+    op.create_index(
+        "ix_mirror_objects_type", "mirror_objects", ["tenant_id", "object_type", "deleted"]
+    )
+    op.create_index(
+        "ix_mirror_objects_person_type",
+        "mirror_objects",
+        ["tenant_id", "object_type", "person_type"],
+    )
+
+
+@contextlib.contextmanager
+def _renames() -> Iterator[None]:
+    """Our views go first, and come back once the new tables are in place. A view of yours
+    on them would stop SQLite's check of every view when a table is renamed, so the renames
+    skip it (``legacy_alter_table``: no view refers to the tables by then), and the
+    setting is put back even if a rename fails (it outlives the transaction)."""
+    for name in VIEWS:
+        op.execute(f"DROP VIEW IF EXISTS {name}")
+    op.execute("PRAGMA legacy_alter_table = ON")
+    try:
+        yield
+    finally:
+        op.execute("PRAGMA legacy_alter_table = OFF")
+
+
+def _set_aside(table: str, *indexes: str) -> None:
+    """Rename ``table`` to ``<table>_old`` and drop its indexes, whose names the new table
+    takes (one dropped by hand is no matter)."""
+    for index in indexes:
+        op.execute(f"DROP INDEX IF EXISTS {index}")
+    op.rename_table(table, f"{table}_old")
+
+
+def _statistics(links: dict[str, str], objects: dict[str, str]) -> None:
+    """Replace SQLite's statistics of the links' indexes by ``links``, and write those of
+    the objects' from ``objects`` where none were measured (measured ones stay: SQLite
+    keeps them by table and index name, and the new indexes have the old ones' columns)."""
+    op.execute("ANALYZE sqlite_master")  # sqlite_stat1 exists from here on
+    op.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'mirror_links'")
+    rows = [("mirror_links", i, s, False) for i, s in links.items()]
+    rows += [("mirror_objects", i, s, True) for i, s in objects.items()]
+    for table, index, stat, keep in rows:
+        kept = (
+            f" AND NOT EXISTS (SELECT 1 FROM sqlite_stat1 WHERE tbl = '{table}' "
+            f"AND idx = '{index}')"
+            if keep
+            else ""
+        )
+        op.execute(
+            f"INSERT INTO sqlite_stat1 (tbl, idx, stat) SELECT '{table}', '{index}', '{stat}' "
+            f"WHERE 1 = 1{kept}"
+        )
+    op.execute("ANALYZE sqlite_master")  # and this connection reads them now
