@@ -212,7 +212,7 @@ def floor(path: str | Path, tasks: int = 5000) -> dict[str, float]:
             [(n + 1, TENANT, ids[n], dumps_line(objects[n]), n + 1, at) for n in chunk],
         )
         mirror.executemany(
-            "INSERT INTO mirror_links VALUES (?, ?, ?)",
+            "INSERT INTO mirror_links (object_key, rel, target_id) VALUES (?, ?, ?)",
             [
                 (n + 1, rel[1:], ref.get("id") or ref["$sys"]["id"])
                 for n in chunk
