@@ -12,6 +12,8 @@ from alembic.runtime.migration import MigrationContext
 from kimono_interop.mirror import Mirror, database_url, head, migration_sql
 from kimono_interop.mirror._schema import metadata
 
+from .builders import new_id
+
 
 def test_the_migrations_create_the_tables_the_code_queries(store_url: str) -> None:
     with Mirror.open(store_url) as mirror, mirror.engine.connect() as connection:
@@ -61,14 +63,13 @@ def test_the_migrations_can_be_written_as_sql_for_a_dba(dialect: str) -> None:
     # revision 0005 rebuilds the objects and links on SQLite, keeping their rows, and
     # alters them in place on PostgreSQL
     keys = migration_sql(dialect, start="0004")
-    assert "CREATE TABLE mirror_links" in keys and "INSERT INTO mirror_links" in keys
-    assert "DROP TABLE mirror_links_old" in keys
     if dialect == "sqlite":
-        assert "DROP TABLE mirror_objects_old" in keys
+        assert "CREATE TABLE mirror_links" in keys and "INSERT INTO mirror_links" in keys
+        assert "DROP TABLE mirror_objects_old" in keys and "BEGIN" in keys
     else:
-        assert "CREATE TABLE mirror_objects" not in keys
+        assert "CREATE TABLE" not in keys
         assert "ALTER TABLE mirror_objects ADD COLUMN object_key BIGSERIAL" in keys
-        assert "ANALYZE mirror_objects, mirror_links" in keys
+        assert "CLUSTER mirror_links" in keys and "ANALYZE mirror_objects, mirror_links" in keys
 
 
 def test_urls(tmp_path: Path) -> None:
@@ -375,7 +376,7 @@ def test_a_view_of_yours_on_the_links_stops_revision_0005_by_name(store_url: str
         "INSERT INTO mirror_links VALUES ('x', 'persons', 'p-1', 'sections', 's-1')",
         "CREATE VIEW my_links AS SELECT tenant_id, object_id, target_id FROM mirror_links",
     )
-    with pytest.raises(RuntimeError, match=r"my_links read mirror_links.*drop them"):
+    with pytest.raises(RuntimeError, match=r"my_links read\(s\) mirror_links.*drop it"):
         Mirror.open(store_url)
     engine = create_engine(database_url(store_url))
     try:
@@ -432,3 +433,27 @@ def test_a_failed_upgrade_leaves_sqlites_rename_setting_as_it_was(tmp_path: Path
             assert connection.exec_driver_sql("PRAGMA legacy_alter_table").scalar() == 0
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
+def test_revision_0005_keeps_what_is_attached_to_postgresqls_tables(store_url: str) -> None:
+    """PostgreSQL's objects and links are altered in place: a grant and a comment of yours
+    on them stay (a rebuilt table would have lost both)."""
+    role = f"reader_{new_id().replace('-', '')[:12]}"
+    _at_revision(
+        store_url,
+        "0004",
+        f"CREATE ROLE {role}",
+        f"GRANT SELECT ON mirror_objects, mirror_links TO {role}",
+        "COMMENT ON TABLE mirror_links IS 'the links'",
+    )
+    try:
+        with Mirror.open(store_url) as mirror, mirror.engine.connect() as connection:
+            granted = connection.exec_driver_sql(
+                f"SELECT has_table_privilege('{role}', 'mirror_links', 'SELECT'), "
+                f"has_table_privilege('{role}', 'mirror_objects', 'SELECT'), "
+                "obj_description('mirror_links'::regclass, 'pg_class')"
+            ).one()
+    finally:
+        _at_revision(store_url, "head", f"DROP OWNED BY {role}", f"DROP ROLE {role}")
+    assert tuple(granted) == (True, True, "the links")

@@ -74,6 +74,9 @@ def run_environment() -> None:
             literal_binds=True,
             version_table=version_table,
             render_as_batch=dialect == "sqlite",
+            # one transaction on SQLite as well (Alembic's default there is none): with
+            # ``sqlite3 -bail``, a failure part-way leaves the file as it was
+            transactional_ddl=True,
         )
     else:
         connection = config.attributes["connection"]

@@ -12,12 +12,11 @@ the mirror's transactions, a chunk of 100 person ADDs went from about 500 WAL pa
 about 270, and the rate from 11,000-12,000 to 20,000 tasks/s (5,000 persons; 7,400 to
 12,000-15,000 at 20,000).
 
-``mirror_links`` is rebuilt and its rows copied; so is ``mirror_objects`` on SQLite, which
-cannot change a primary key, while PostgreSQL alters it in place (its new column comes
-last there). The three views are written again (on PostgreSQL in place). Views of yours
-on them or on the objects stay; one on the links stops the upgrade before it changes
-anything (on SQLite: once one no longer answers), naming it and saying what to do.
-Indexes and triggers of yours on a rebuilt table go with it.
+On SQLite, which cannot change a primary key, both tables are rebuilt and their rows
+copied; on PostgreSQL they are altered in place (grants, publications, policies stay), and
+analyzed. The three views are written again (on PostgreSQL in place). Views of yours on
+them or on the objects stay; one that reads the links stops the upgrade before it changes
+anything, naming it and saying what to do.
 
 Revision ID: 0005
 Revises: 0004
@@ -152,36 +151,129 @@ def _replace_views(views: dict[str, str]) -> None:
 
 
 def upgrade() -> None:
-    broken = _broken_views()
+    _stop_for_views_on_links()
+    orphans = _upgrade_postgresql() if _postgresql() else _upgrade_sqlite()
+    if orphans:
+        log.warning(
+            "mirror schema 0005: %d link(s) of objects the mirror does not hold were dropped",
+            orphans,
+        )
+
+
+def downgrade() -> None:
+    _stop_for_views_on_links()
     if _postgresql():
-        _stop_for_views_on_links()
-        op.execute(_ANALYZE)  # the join that copies the links is planned on statistics
-        # in place: views of yours on the objects stay (the new column comes last here)
-        op.execute("ALTER TABLE mirror_objects ADD COLUMN object_key BIGSERIAL NOT NULL")
-        op.execute(
-            "ALTER TABLE mirror_objects DROP CONSTRAINT mirror_objects_pkey, "
-            "ADD CONSTRAINT mirror_objects_pkey PRIMARY KEY (object_key), "
-            "ADD CONSTRAINT uq_mirror_objects_object UNIQUE (tenant_id, object_type, object_id)"
-        )
-        _set_aside("mirror_links", "ix_mirror_links_target")
+        _downgrade_postgresql()
     else:
-        with _renames():
-            _set_aside("mirror_objects", *_OBJECT_INDEXES)
-            _set_aside("mirror_links", "ix_mirror_links_target")
-        op.create_table(
-            "mirror_objects",
-            sa.Column("object_key", KEY, primary_key=True, autoincrement=True),
-            *_object_columns(),
-            sa.UniqueConstraint(
-                "tenant_id", "object_type", "object_id", name="uq_mirror_objects_object"
-            ),
-        )
-        # in the order they were stored: a new object's key comes after every one copied
-        op.execute(
-            f"INSERT INTO mirror_objects ({_OBJECT_COLUMNS}) SELECT {_OBJECT_COLUMNS} "
-            "FROM mirror_objects_old ORDER BY rowid"
-        )
-        _object_indexes()
+        _downgrade_sqlite()
+
+
+# -- PostgreSQL: the tables altered in place --------------------------------------------------
+# So that what else is attached to them stays: grants, publications, policies, comments.
+# The new columns come last, and the links are rewritten at the end (CLUSTER), which
+# leaves them as compact as new ones (the update and the dropped columns would double
+# them).
+
+
+def _upgrade_postgresql() -> int:
+    op.execute(_ANALYZE)  # the update that keys the links joins the objects on these
+    op.execute("ALTER TABLE mirror_objects ADD COLUMN object_key BIGSERIAL NOT NULL")
+    op.execute(
+        "ALTER TABLE mirror_objects DROP CONSTRAINT mirror_objects_pkey, "
+        "ADD CONSTRAINT mirror_objects_pkey PRIMARY KEY (object_key), "
+        "ADD CONSTRAINT uq_mirror_objects_object UNIQUE (tenant_id, object_type, object_id)"
+    )
+    op.execute("ALTER TABLE mirror_links ADD COLUMN object_key BIGINT")
+    op.execute(
+        "UPDATE mirror_links l SET object_key = o.object_key FROM mirror_objects o "
+        "WHERE o.tenant_id = l.tenant_id AND o.object_type = l.object_type "
+        "AND o.object_id = l.object_id"
+    )
+    orphans = _count("SELECT count(*) FROM mirror_links WHERE object_key IS NULL")
+    op.execute("DELETE FROM mirror_links WHERE object_key IS NULL")
+    _replace_views(VIEWS)
+    op.execute("DROP INDEX IF EXISTS ix_mirror_links_target")
+    op.execute(
+        "ALTER TABLE mirror_links DROP CONSTRAINT mirror_links_pkey, "
+        "DROP COLUMN tenant_id, DROP COLUMN object_type, DROP COLUMN object_id, "
+        "ALTER COLUMN object_key SET NOT NULL, "
+        "ADD CONSTRAINT mirror_links_pkey PRIMARY KEY (object_key, rel, target_id)"
+    )
+    op.create_index("ix_mirror_links_target", "mirror_links", ["target_id", "rel"])
+    _rewrite_links()
+    return orphans
+
+
+def _downgrade_postgresql() -> None:
+    op.execute(
+        "ALTER TABLE mirror_links ADD COLUMN tenant_id VARCHAR(64), "
+        "ADD COLUMN object_type VARCHAR(64), ADD COLUMN object_id VARCHAR(128)"
+    )
+    op.execute(
+        "UPDATE mirror_links l SET tenant_id = o.tenant_id, object_type = o.object_type, "
+        "object_id = o.object_id FROM mirror_objects o WHERE o.object_key = l.object_key"
+    )
+    op.execute("DELETE FROM mirror_links WHERE tenant_id IS NULL")
+    _replace_views(VIEWS_0004)
+    op.execute("DROP INDEX IF EXISTS ix_mirror_links_target")
+    op.execute(
+        "ALTER TABLE mirror_links DROP CONSTRAINT mirror_links_pkey, DROP COLUMN object_key, "
+        "ALTER COLUMN tenant_id SET NOT NULL, ALTER COLUMN object_type SET NOT NULL, "
+        "ALTER COLUMN object_id SET NOT NULL, ADD CONSTRAINT mirror_links_pkey "
+        "PRIMARY KEY (tenant_id, object_type, object_id, rel, target_id)"
+    )
+    op.create_index(
+        "ix_mirror_links_target", "mirror_links", ["tenant_id", "object_type", "rel", "target_id"]
+    )
+    op.execute(
+        "ALTER TABLE mirror_objects DROP CONSTRAINT uq_mirror_objects_object, "
+        "DROP CONSTRAINT mirror_objects_pkey, DROP COLUMN object_key, "
+        "ADD CONSTRAINT mirror_objects_pkey PRIMARY KEY (tenant_id, object_type, object_id)"
+    )
+    _rewrite_links()
+
+
+def _rewrite_links() -> None:
+    """Rewrite the links compactly (CLUSTER may run in a transaction, VACUUM FULL not),
+    leave no clustering behind, and give both tables statistics."""
+    op.execute("CLUSTER mirror_links USING mirror_links_pkey")
+    op.execute("ALTER TABLE mirror_links SET WITHOUT CLUSTER")
+    op.execute(_ANALYZE)
+
+
+#: PostgreSQL: statistics for the objects and links, if they hold rows (a new database's
+#: stay unset): the update that keys the links joins them (without statistics, a nested
+#: loop over every person of the tenant for each link: minutes at 200,000 links), and
+#: lookups after the upgrade are planned on them at once, not after autovacuum's round.
+_ANALYZE = (
+    "DO $$ BEGIN IF EXISTS (SELECT FROM mirror_objects) THEN "
+    "ANALYZE mirror_objects, mirror_links; END IF; END $$"
+)
+
+
+# -- SQLite: the tables rebuilt and their rows copied -------------------------------------
+# SQLite cannot change a primary key in place. The new tables take the names of the old
+# ones, set aside as ``<name>_old``; indexes and triggers of yours on them go with them.
+
+
+def _upgrade_sqlite() -> int:
+    with _renames():
+        _set_aside("mirror_objects", *_OBJECT_INDEXES)
+        _set_aside("mirror_links", "ix_mirror_links_target")
+    op.create_table(
+        "mirror_objects",
+        sa.Column("object_key", KEY, primary_key=True, autoincrement=True),
+        *_object_columns(),
+        sa.UniqueConstraint(
+            "tenant_id", "object_type", "object_id", name="uq_mirror_objects_object"
+        ),
+    )
+    # in the order they were stored: a new object's key comes after every one copied
+    op.execute(
+        f"INSERT INTO mirror_objects ({_OBJECT_COLUMNS}) SELECT {_OBJECT_COLUMNS} "
+        "FROM mirror_objects_old ORDER BY rowid"
+    )
+    _object_indexes()
     op.create_table(
         "mirror_links",
         sa.Column("object_key", KEY, nullable=False),
@@ -190,39 +282,37 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("object_key", "rel", "target_id"),
         sqlite_with_rowid=False,
     )
-    _report_orphans()
+    keyed = (
+        "FROM mirror_links_old l JOIN mirror_objects o ON o.tenant_id = l.tenant_id "
+        "AND o.object_type = l.object_type AND o.object_id = l.object_id"
+    )
+    orphans = _count("SELECT count(*) FROM mirror_links_old") - _count(f"SELECT count(*) {keyed}")
     op.execute(  # the inner join leaves the orphans out
-        "INSERT INTO mirror_links (object_key, rel, target_id) "
-        "SELECT o.object_key, l.rel, l.target_id FROM mirror_links_old l JOIN mirror_objects o "
-        "ON o.tenant_id = l.tenant_id AND o.object_type = l.object_type "
-        "AND o.object_id = l.object_id"
+        f"INSERT INTO mirror_links (object_key, rel, target_id) "
+        f"SELECT o.object_key, l.rel, l.target_id {keyed}"
     )
     op.create_index("ix_mirror_links_target", "mirror_links", ["target_id", "rel"])
     _replace_views(VIEWS)
-    op.drop_table("mirror_links_old")  # PostgreSQL names a view of yours still on it
-    if not _postgresql():
-        op.drop_table("mirror_objects_old")
-    _after(broken, LINK_STATISTICS, OBJECT_STATISTICS)
+    op.drop_table("mirror_links_old")
+    op.drop_table("mirror_objects_old")
+    _statistics(LINK_STATISTICS, OBJECT_STATISTICS)
+    return orphans
 
 
-def downgrade() -> None:
-    broken = _broken_views()
-    if _postgresql():
+def _downgrade_sqlite() -> None:
+    with _renames():
         _set_aside("mirror_links", "ix_mirror_links_target")
-    else:
-        with _renames():
-            _set_aside("mirror_links", "ix_mirror_links_target")
-            _set_aside("mirror_objects", *_OBJECT_INDEXES)
-        op.create_table(
-            "mirror_objects",
-            *_object_columns(),
-            sa.PrimaryKeyConstraint("tenant_id", "object_type", "object_id"),
-        )
-        op.execute(
-            f"INSERT INTO mirror_objects ({_OBJECT_COLUMNS}) SELECT {_OBJECT_COLUMNS} "
-            "FROM mirror_objects_old ORDER BY object_key"
-        )
-        _object_indexes()
+        _set_aside("mirror_objects", *_OBJECT_INDEXES)
+    op.create_table(
+        "mirror_objects",
+        *_object_columns(),
+        sa.PrimaryKeyConstraint("tenant_id", "object_type", "object_id"),
+    )
+    op.execute(
+        f"INSERT INTO mirror_objects ({_OBJECT_COLUMNS}) SELECT {_OBJECT_COLUMNS} "
+        "FROM mirror_objects_old ORDER BY object_key"
+    )
+    _object_indexes()
     op.create_table(
         "mirror_links",
         sa.Column("tenant_id", sa.String(64), nullable=False),
@@ -232,26 +322,18 @@ def downgrade() -> None:
         sa.Column("target_id", sa.String(128), nullable=False),
         sa.PrimaryKeyConstraint("tenant_id", "object_type", "object_id", "rel", "target_id"),
     )
-    objects = "mirror_objects" if _postgresql() else "mirror_objects_old"
     op.execute(
         "INSERT INTO mirror_links (tenant_id, object_type, object_id, rel, target_id) "
         "SELECT o.tenant_id, o.object_type, o.object_id, l.rel, l.target_id "
-        f"FROM mirror_links_old l JOIN {objects} o ON o.object_key = l.object_key"
+        "FROM mirror_links_old l JOIN mirror_objects_old o ON o.object_key = l.object_key"
     )
     op.create_index(
         "ix_mirror_links_target", "mirror_links", ["tenant_id", "object_type", "rel", "target_id"]
     )
     _replace_views(VIEWS_0004)
     op.drop_table("mirror_links_old")
-    if _postgresql():
-        op.execute(
-            "ALTER TABLE mirror_objects DROP CONSTRAINT uq_mirror_objects_object, "
-            "DROP CONSTRAINT mirror_objects_pkey, DROP COLUMN object_key, "
-            "ADD CONSTRAINT mirror_objects_pkey PRIMARY KEY (tenant_id, object_type, object_id)"
-        )
-    else:
-        op.drop_table("mirror_objects_old")
-    _after(broken, LINK_STATISTICS_0004, {})
+    op.drop_table("mirror_objects_old")
+    _statistics(LINK_STATISTICS_0004, {})
 
 
 _OBJECT_INDEXES = ("ix_mirror_objects_type", "ix_mirror_objects_person_type")
@@ -269,21 +351,18 @@ def _object_indexes() -> None:
 
 
 def _set_aside(table: str, *indexes: str) -> None:
-    """Rename ``table`` to ``<table>_old`` and drop its indexes and (PostgreSQL) rename its
-    primary key, whose names the new table takes (an index dropped by hand is no matter).
-    The rebuilt tables leave behind indexes and triggers of yours on the old ones."""
+    """Rename ``table`` to ``<table>_old`` and drop its indexes, whose names the new table
+    takes (an index dropped by hand is no matter)."""
     for index in indexes:
         op.execute(f"DROP INDEX IF EXISTS {index}")
     op.rename_table(table, f"{table}_old")
-    if _postgresql():
-        op.execute(f"ALTER TABLE {table}_old RENAME CONSTRAINT {table}_pkey TO {table}_old_pkey")
 
 
 @contextlib.contextmanager
 def _renames() -> Iterator[None]:
     """SQLite: our views go first, and come back once the new tables are in place. A view
-    of yours on them would stop SQLite's check of every view when a table is renamed, so
-    the renames skip it (``legacy_alter_table``: no view refers to the tables by then);
+    of yours on our views would stop SQLite's check of every view when a table is renamed,
+    so the renames skip it (``legacy_alter_table``: no view refers to the tables by then);
     the setting, which the mirror never uses and which outlives the transaction, is
     turned off again even if a rename fails."""
     for name in VIEWS:
@@ -295,93 +374,56 @@ def _renames() -> Iterator[None]:
         op.execute("PRAGMA legacy_alter_table = OFF")
 
 
-#: PostgreSQL: statistics for the objects and links, if they hold rows (a new database's
-#: stay unset): the copy of the links joins them (without statistics, a nested loop over
-#: every person of the tenant for each link: minutes at 200,000 links), and lookups after
-#: the upgrade are planned on them at once, not after autovacuum's next round.
-_ANALYZE = (
-    "DO $$ BEGIN IF EXISTS (SELECT FROM mirror_objects) THEN "
-    "ANALYZE mirror_objects, mirror_links; END IF; END $$"
-)
-
-
 def _online() -> sa.Connection | None:
     """The connection, when the migration runs on one (not when it writes SQL)."""
     return None if op.get_context().as_sql else op.get_bind()
 
 
-def _report_orphans() -> None:
-    """Log the links whose object is not stored: the mirror never writes one, but SQL of
-    yours might; with no key to name their object by, they are not copied."""
+def _count(query: str) -> int:
     connection = _online()
-    if connection is None:
-        return
-    orphans = connection.exec_driver_sql(
-        "SELECT count(*) FROM mirror_links_old l WHERE NOT EXISTS (SELECT 1 FROM "
-        "mirror_objects o WHERE o.tenant_id = l.tenant_id AND o.object_type = l.object_type "
-        "AND o.object_id = l.object_id)"
-    ).scalar_one()
-    if orphans:
-        log.warning(
-            "mirror schema 0005: %d link(s) of objects the mirror does not hold were dropped",
-            orphans,
-        )
+    return 0 if connection is None else int(connection.exec_driver_sql(query).scalar_one())
 
 
 def _stop_for_views_on_links() -> None:
-    """PostgreSQL: stop before anything changes if a view of yours reads ``mirror_links``,
-    which is rebuilt (its drop would fail at the end, naming the old table)."""
+    """Stop before anything changes if a view (or rule) of yours reads ``mirror_links``,
+    whose columns change: on SQLite it would stay, answering other columns or none, and
+    then stop every later rename of a table; on PostgreSQL a column it reads could not be
+    dropped. Views of yours on the mirror's views, or on the objects, are no matter."""
     connection = _online()
     if connection is None:
         return
-    views = connection.exec_driver_sql(
-        "SELECT DISTINCT v.relname FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid "
-        "JOIN pg_class v ON v.oid = r.ev_class WHERE d.refobjid = 'mirror_links'::regclass "
-        "AND v.relname <> 'mirror_links'"
-    ).scalars()
-    _stop(sorted(set(views) - set(VIEWS)))
-
-
-def _stop(views: list[str]) -> None:
+    ours = ", ".join(f"'{name}'" for name in VIEWS)
+    if _postgresql():
+        query = (
+            "SELECT DISTINCT n.nspname || '.' || v.relname FROM pg_depend d "
+            "JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class "
+            "JOIN pg_namespace n ON n.oid = v.relnamespace "
+            "WHERE d.refobjid = 'mirror_links'::regclass AND v.oid <> 'mirror_links'::regclass "
+            f"AND NOT (v.relname IN ({ours}) AND v.relnamespace = "
+            "(SELECT relnamespace FROM pg_class WHERE oid = 'mirror_links'::regclass))"
+        )
+    else:
+        query = (
+            "SELECT name FROM sqlite_master WHERE type IN ('view', 'trigger') "
+            "AND sql LIKE '%mirror_links%' AND tbl_name <> 'mirror_links' "
+            f"AND name NOT IN ({ours})"
+        )
+    views = sorted(connection.exec_driver_sql(query).scalars())
     if views:
         raise RuntimeError(
-            f"the view(s) {', '.join(views)} read mirror_links, whose columns mirror "
-            "schema 0005 changes (a link names its object by object_key: join "
-            "mirror_objects on it): drop them, open the mirror, and create them again"
+            f"{', '.join(views)} read(s) mirror_links, whose columns this mirror schema "
+            "upgrade changes (0004 names a link's object by tenant_id, object_type and "
+            "object_id; 0005 by object_key: join mirror_objects on it): drop it, open the "
+            "mirror, and create it again over the new columns"
         )
-
-
-def _broken_views() -> set[str]:
-    """SQLite: the views that no longer answer (SQLite keeps a view whose table or column
-    went, and then refuses to rename any table)."""
-    connection = _online()
-    if connection is None or _postgresql():
-        return set()
-    broken = set()
-    names = connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'view'")
-    for (name,) in names.all():
-        try:
-            connection.exec_driver_sql(f'SELECT * FROM "{name}" LIMIT 0').all()
-        except sa.exc.OperationalError:
-            broken.add(name)
-    return broken
-
-
-def _after(broken: set[str], links: dict[str, str], objects: dict[str, str]) -> None:
-    """Statistics for the new tables; on SQLite, a stop if a view of yours no longer
-    answers (the transaction is rolled back; SQLite has no dependencies to ask first)."""
-    if _postgresql():
-        op.execute(_ANALYZE)
-        return
-    _stop(sorted(_broken_views() - broken))
-    _statistics(links, objects)
 
 
 def _statistics(links: dict[str, str], objects: dict[str, str]) -> None:
     """SQLite: write the statistics of the links' indexes from ``links``, and those of the
-    objects' from ``objects`` where none are kept (see revision 0004). The rebuilt
-    tables' indexes are new, so measured figures of the old ones are gone; an ANALYZE of
-    yours measures them again."""
+    objects' from ``objects`` where the index has none (see revision 0004). Measured ones
+    of the unique index on (tenant, type, id) stay (SQLite keeps them by name, and the
+    rebuilt index has the same columns); those of the objects' other indexes went with
+    them, and an ANALYZE of yours measures them again."""
     op.execute("ANALYZE sqlite_master")  # sqlite_stat1 exists from here on
     op.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'mirror_links'")
     rows = [("mirror_links", i, s, False) for i, s in links.items()]
