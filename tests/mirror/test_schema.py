@@ -10,6 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from kimono_interop.mirror import Mirror, database_url, head, migration_sql
+from kimono_interop.mirror._migrations import MIRROR
 from kimono_interop.mirror._schema import metadata
 
 from .builders import new_id
@@ -69,7 +70,7 @@ def test_the_migrations_can_be_written_as_sql_for_a_dba(dialect: str) -> None:
     else:
         assert "CREATE TABLE" not in keys
         assert "ALTER TABLE mirror_objects ADD COLUMN object_key BIGSERIAL" in keys
-        assert "CLUSTER mirror_links" in keys and "ANALYZE mirror_objects, mirror_links" in keys
+        assert "ANALYZE mirror_objects, mirror_links" in keys
 
 
 def test_urls(tmp_path: Path) -> None:
@@ -444,7 +445,7 @@ def test_revision_0005_keeps_what_is_attached_to_postgresqls_tables(store_url: s
         store_url,
         "0004",
         f"CREATE ROLE {role}",
-        f"GRANT SELECT ON mirror_objects, mirror_links TO {role}",
+        f"GRANT SELECT, INSERT ON mirror_objects, mirror_links TO {role}",
         "COMMENT ON TABLE mirror_links IS 'the links'",
     )
     try:
@@ -452,8 +453,58 @@ def test_revision_0005_keeps_what_is_attached_to_postgresqls_tables(store_url: s
             granted = connection.exec_driver_sql(
                 f"SELECT has_table_privilege('{role}', 'mirror_links', 'SELECT'), "
                 f"has_table_privilege('{role}', 'mirror_objects', 'SELECT'), "
-                "obj_description('mirror_links'::regclass, 'pg_class')"
+                "obj_description('mirror_links'::regclass, 'pg_class'), "
+                # and a role that inserts objects may use their new key's sequence
+                f"has_sequence_privilege('{role}', 'mirror_objects_object_key_seq', 'USAGE')"
             ).one()
     finally:
         _at_revision(store_url, "head", f"DROP OWNED BY {role}", f"DROP ROLE {role}")
-    assert tuple(granted) == (True, True, "the links")
+    assert tuple(granted) == (True, True, "the links", True)
+
+
+@pytest.mark.parametrize(
+    ("statement", "stops"),
+    [
+        # a trigger on the links would fail at their next write
+        (
+            "CREATE TRIGGER my_audit AFTER INSERT ON mirror_links BEGIN SELECT new.tenant_id; END",
+            True,
+        ),
+        # the name in a comment, a string or a longer name is not a read of the links
+        (
+            "CREATE VIEW mirror_links_per_section AS SELECT section_id, count(*) AS n "
+            "FROM mirror_enrollments GROUP BY section_id -- built on mirror_links",
+            False,
+        ),
+        (
+            "CREATE VIEW my_sources AS SELECT 'mirror_links' AS source, object_id "
+            "FROM mirror_objects /* not mirror_links */",
+            False,
+        ),
+    ],
+)
+def test_what_of_yours_reads_the_links_on_sqlite(
+    tmp_path: Path, statement: str, stops: bool
+) -> None:
+    url = str(tmp_path / "mirror.db")
+    _at_revision(url, "0004", statement)
+    if stops:
+        with pytest.raises(RuntimeError, match="read\\(s\\) mirror_links"):
+            Mirror.open(url)
+    else:
+        with Mirror.open(url) as mirror, mirror.engine.connect() as connection:
+            assert MIRROR.current(connection) == head()
+
+
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
+def test_a_trigger_of_yours_on_postgresqls_links_stops_revision_0005(store_url: str) -> None:
+    _at_revision(
+        store_url,
+        "0004",
+        "CREATE FUNCTION my_audit() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN PERFORM NEW.tenant_id; RETURN NEW; END $$",
+        "CREATE TRIGGER my_audit AFTER INSERT ON mirror_links "
+        "FOR EACH ROW EXECUTE FUNCTION my_audit()",
+    )
+    with pytest.raises(RuntimeError, match="trigger my_audit read\\(s\\) mirror_links"):
+        Mirror.open(store_url)
