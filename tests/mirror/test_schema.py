@@ -445,8 +445,15 @@ def test_revision_0005_keeps_what_is_attached_to_postgresqls_tables(store_url: s
         store_url,
         "0004",
         f"CREATE ROLE {role}",
-        f"GRANT SELECT, INSERT ON mirror_objects, mirror_links TO {role}",
+        f"GRANT SELECT ON mirror_objects, mirror_links TO {role}",
+        # column grants count too
+        f"GRANT INSERT (tenant_id, object_type, object_id) ON mirror_objects TO {role}",
         "COMMENT ON TABLE mirror_links IS 'the links'",
+        # a publication: the links keep a replica identity while their rows are keyed
+        f"CREATE PUBLICATION {role} FOR TABLE mirror_objects, mirror_links",
+        "INSERT INTO mirror_objects (tenant_id, object_type, object_id, deleted, updated_at) "
+        "VALUES ('x', 'persons', 'p-1', false, now())",
+        "INSERT INTO mirror_links VALUES ('x', 'persons', 'p-1', 'sections', 's-1')",
     )
     try:
         with Mirror.open(store_url) as mirror, mirror.engine.connect() as connection:
@@ -457,8 +464,20 @@ def test_revision_0005_keeps_what_is_attached_to_postgresqls_tables(store_url: s
                 # and a role that inserts objects may use their new key's sequence
                 f"has_sequence_privilege('{role}', 'mirror_objects_object_key_seq', 'USAGE')"
             ).one()
+            published = connection.exec_driver_sql(
+                f"SELECT tablename FROM pg_publication_tables WHERE pubname = '{role}' "
+                "ORDER BY tablename"
+            ).scalars()
+            assert list(published) == ["mirror_links", "mirror_objects"]
+            assert connection.exec_driver_sql("SELECT count(*) FROM mirror_links").scalar() == 1
     finally:
-        _at_revision(store_url, "head", f"DROP OWNED BY {role}", f"DROP ROLE {role}")
+        _at_revision(
+            store_url,
+            "head",
+            f"DROP PUBLICATION IF EXISTS {role}",
+            f"DROP OWNED BY {role}",
+            f"DROP ROLE {role}",
+        )
     assert tuple(granted) == (True, True, "the links", True)
 
 
@@ -470,6 +489,13 @@ def test_revision_0005_keeps_what_is_attached_to_postgresqls_tables(store_url: s
             "CREATE TRIGGER my_audit AFTER INSERT ON mirror_links BEGIN SELECT new.tenant_id; END",
             True,
         ),
+        # a quote or dashes inside a quoted name hide nothing
+        (
+            'CREATE VIEW my_odd AS SELECT 1 AS "it\'s", 2 AS "a--b", tenant_id FROM mirror_links',
+            True,
+        ),
+        # a trigger on the links that happens to share a name with one of the mirror's views
+        ("CREATE TRIGGER mirror_persons AFTER INSERT ON mirror_links BEGIN SELECT 1; END", True),
         # the name in a comment, a string or a longer name is not a read of the links
         (
             "CREATE VIEW mirror_links_per_section AS SELECT section_id, count(*) AS n "
@@ -497,14 +523,27 @@ def test_what_of_yours_reads_the_links_on_sqlite(
 
 
 @pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
-def test_a_trigger_of_yours_on_postgresqls_links_stops_revision_0005(store_url: str) -> None:
-    _at_revision(
-        store_url,
-        "0004",
-        "CREATE FUNCTION my_audit() RETURNS trigger LANGUAGE plpgsql AS "
-        "$$ BEGIN PERFORM NEW.tenant_id; RETURN NEW; END $$",
-        "CREATE TRIGGER my_audit AFTER INSERT ON mirror_links "
-        "FOR EACH ROW EXECUTE FUNCTION my_audit()",
-    )
-    with pytest.raises(RuntimeError, match="trigger my_audit read\\(s\\) mirror_links"):
+@pytest.mark.parametrize(
+    ("statements", "named"),
+    [
+        (
+            [
+                "CREATE FUNCTION my_audit() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN PERFORM NEW.tenant_id; RETURN NEW; END $$",
+                "CREATE TRIGGER my_audit AFTER INSERT ON mirror_links "
+                "FOR EACH ROW EXECUTE FUNCTION my_audit()",
+            ],
+            "trigger my_audit",
+        ),
+        (
+            ["CREATE RULE my_rule AS ON INSERT TO mirror_links DO ALSO NOTIFY my_channel"],
+            "rule my_rule on mirror_links",
+        ),
+    ],
+)
+def test_a_trigger_or_rule_of_yours_on_postgresqls_links_stops_revision_0005(
+    store_url: str, statements: list[str], named: str
+) -> None:
+    _at_revision(store_url, "0004", *statements)
+    with pytest.raises(RuntimeError, match=f"{named} read\\(s\\) mirror_links"):
         Mirror.open(store_url)

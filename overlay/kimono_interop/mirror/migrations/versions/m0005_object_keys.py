@@ -172,9 +172,9 @@ def downgrade() -> None:
 # -- PostgreSQL: the tables altered in place --------------------------------------------------
 # So that what else is attached to them stays: grants (those that let a role insert objects
 # are extended to the new key's sequence), publications, comments. The new columns come
-# last. The links' keys and indexes go before their rows are keyed, which would otherwise
-# keep both up to date for every row (3.7 s against 0.45 s at 240,000 links); the update
-# leaves a dead version of each row until the next vacuum.
+# last. The links' target index goes before their rows are keyed (it would be kept up to
+# date for every row); their primary key stays until after, as a publication's replica
+# identity. The update leaves a dead version of each row until the next vacuum.
 
 
 def _upgrade_postgresql() -> int:
@@ -187,9 +187,7 @@ def _upgrade_postgresql() -> int:
     )
     op.execute(_SEQUENCE_GRANTS)
     op.execute("DROP INDEX IF EXISTS ix_mirror_links_target")
-    op.execute(
-        "ALTER TABLE mirror_links DROP CONSTRAINT mirror_links_pkey, ADD COLUMN object_key BIGINT"
-    )
+    op.execute("ALTER TABLE mirror_links ADD COLUMN object_key BIGINT")
     op.execute(
         "UPDATE mirror_links l SET object_key = o.object_key FROM mirror_objects o "
         "WHERE o.tenant_id = l.tenant_id AND o.object_type = l.object_type "
@@ -199,7 +197,7 @@ def _upgrade_postgresql() -> int:
     op.execute("DELETE FROM mirror_links WHERE object_key IS NULL")
     _replace_views(VIEWS)
     op.execute(
-        "ALTER TABLE mirror_links "
+        "ALTER TABLE mirror_links DROP CONSTRAINT mirror_links_pkey, "
         "DROP COLUMN tenant_id, DROP COLUMN object_type, DROP COLUMN object_id, "
         "ALTER COLUMN object_key SET NOT NULL, "
         "ADD CONSTRAINT mirror_links_pkey PRIMARY KEY (object_key, rel, target_id)"
@@ -212,9 +210,8 @@ def _upgrade_postgresql() -> int:
 def _downgrade_postgresql() -> None:
     op.execute("DROP INDEX IF EXISTS ix_mirror_links_target")
     op.execute(
-        "ALTER TABLE mirror_links DROP CONSTRAINT mirror_links_pkey, "
-        "ADD COLUMN tenant_id VARCHAR(64), ADD COLUMN object_type VARCHAR(64), "
-        "ADD COLUMN object_id VARCHAR(128)"
+        "ALTER TABLE mirror_links ADD COLUMN tenant_id VARCHAR(64), "
+        "ADD COLUMN object_type VARCHAR(64), ADD COLUMN object_id VARCHAR(128)"
     )
     op.execute(
         "UPDATE mirror_links l SET tenant_id = o.tenant_id, object_type = o.object_type, "
@@ -223,7 +220,7 @@ def _downgrade_postgresql() -> None:
     op.execute("DELETE FROM mirror_links WHERE tenant_id IS NULL")
     _replace_views(VIEWS_0004)
     op.execute(
-        "ALTER TABLE mirror_links DROP COLUMN object_key, "
+        "ALTER TABLE mirror_links DROP CONSTRAINT mirror_links_pkey, DROP COLUMN object_key, "
         "ALTER COLUMN tenant_id SET NOT NULL, ALTER COLUMN object_type SET NOT NULL, "
         "ALTER COLUMN object_id SET NOT NULL, ADD CONSTRAINT mirror_links_pkey "
         "PRIMARY KEY (tenant_id, object_type, object_id, rel, target_id)"
@@ -239,14 +236,17 @@ def _downgrade_postgresql() -> None:
     op.execute(_ANALYZE)
 
 
-#: Roles that may insert objects may use the sequence of their new key (PUBLIC too).
-_SEQUENCE_GRANTS = """DO $$ DECLARE grantee text; BEGIN
-    FOR grantee IN SELECT DISTINCT g.grantee FROM information_schema.role_table_grants g
-        WHERE g.table_name = 'mirror_objects' AND g.privilege_type = 'INSERT'
-        AND g.table_schema = current_schema() AND g.grantee <> current_user
+#: Roles that may insert objects (the table's grants or its columns', whoever gave them)
+#: may use the sequence of their new key; PUBLIC (role 0) too.
+_SEQUENCE_GRANTS = """DO $$ DECLARE grantee oid; BEGIN
+    FOR grantee IN
+        SELECT a.grantee FROM pg_class c, aclexplode(c.relacl) a
+            WHERE c.oid = 'mirror_objects'::regclass AND a.privilege_type = 'INSERT'
+        UNION SELECT a.grantee FROM pg_attribute t, aclexplode(t.attacl) a
+            WHERE t.attrelid = 'mirror_objects'::regclass AND a.privilege_type = 'INSERT'
     LOOP
         EXECUTE 'GRANT USAGE ON SEQUENCE mirror_objects_object_key_seq TO '
-            || CASE WHEN grantee = 'PUBLIC' THEN 'PUBLIC' ELSE quote_ident(grantee) END;
+            || CASE WHEN grantee = 0 THEN 'PUBLIC' ELSE grantee::regrole::text END;
     END LOOP;
 END $$"""
 
@@ -412,7 +412,8 @@ def _stop_for_views_on_links(then: str) -> None:
             "SELECT type, name, sql FROM sqlite_master WHERE type IN ('view', 'trigger')"
         )
         for kind, name, text in rows.all():
-            if name not in VIEWS and _SQLITE_LINKS.search(_SQLITE_NOISE.sub(" ", text or "")):
+            ours = kind == "view" and name in VIEWS
+            if not ours and _SQLITE_LINKS.search(_sqlite_code(text or "")):
                 found.add(f"{kind} {name}")
     if found:
         raise RuntimeError(
@@ -432,19 +433,34 @@ _PG_USERS_OF_LINKS = """
         WHERE c.relname IN ({views})
         AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = links.oid)
     )
-    SELECT 'view ' || r.ev_class::regclass::text FROM pg_depend d
-        JOIN pg_rewrite r ON r.oid = d.objid AND d.classid = 'pg_rewrite'::regclass, links
-        WHERE d.refobjid = links.oid AND r.ev_class <> links.oid
-        AND r.ev_class NOT IN (SELECT oid FROM mine)
+    SELECT CASE WHEN v.relkind IN ('v', 'm') THEN 'view ' || v.oid::regclass::text
+        ELSE 'rule ' || r.rulename || ' on ' || v.oid::regclass::text END
+        FROM pg_depend d
+        JOIN pg_rewrite r ON r.oid = d.objid AND d.classid = 'pg_rewrite'::regclass
+        JOIN pg_class v ON v.oid = r.ev_class, links
+        WHERE d.refobjid = links.oid AND r.ev_class NOT IN (SELECT oid FROM mine)
     UNION SELECT 'trigger ' || t.tgname FROM pg_trigger t, links
         WHERE t.tgrelid = links.oid AND NOT t.tgisinternal
     UNION SELECT 'policy ' || p.polname FROM pg_policy p, links WHERE p.polrelid = links.oid
+    UNION SELECT 'policy ' || p.polname FROM pg_depend d
+        JOIN pg_policy p ON p.oid = d.objid AND d.classid = 'pg_policy'::regclass, links
+        WHERE d.refobjid = links.oid
     UNION SELECT 'function ' || d.objid::regprocedure::text FROM pg_depend d, links
         WHERE d.classid = 'pg_proc'::regclass AND d.refobjid = links.oid
 """.format(views=", ".join(f"'{name}'" for name in VIEWS))
-#: SQLite: the name as a word, once comments and string literals are blanked out.
+#: SQLite: the name as a word, once comments and string literals are blanked out
+#: (quoted names are read as tokens of their own, so a quote or dashes in one start
+#: neither a string nor a comment).
 _SQLITE_LINKS = re.compile(r"(?<![\w$])mirror_links(?![\w$])", re.IGNORECASE)
-_SQLITE_NOISE = re.compile(r"--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'", re.DOTALL)
+_SQLITE_TOKENS = re.compile(
+    r'"(?:[^"]|"")*"|\[[^\]]*\]|`(?:[^`]|``)*`|--[^\n]*|/\*.*?(?:\*/|$)|\'(?:[^\']|\'\')*\'',
+    re.DOTALL,
+)
+
+
+def _sqlite_code(text: str) -> str:
+    """``text`` with its comments and string literals blanked out."""
+    return _SQLITE_TOKENS.sub(lambda m: m[0] if m[0][0] in '"[`' else " ", text)
 
 
 def _statistics(links: dict[str, str], objects: dict[str, str]) -> None:
