@@ -503,10 +503,12 @@ def test_revision_0005_keeps_what_is_attached_to_postgresqls_tables(store_url: s
             False,
         ),
         (
-            "CREATE VIEW my_sources AS SELECT 'mirror_links' AS source, object_id "
-            "FROM mirror_objects /* not mirror_links */",
+            "CREATE VIEW my_sources AS SELECT 'links of mirror_links' AS source, object_id, "
+            '1 AS "mirror_links-count" FROM mirror_objects /* not mirror_links */',
             False,
         ),
+        # a string where a table name belongs is a table name to SQLite
+        ("CREATE VIEW my_quoted AS SELECT object_id FROM 'mirror_links'", True),
     ],
 )
 def test_what_of_yours_reads_the_links_on_sqlite(
@@ -538,6 +540,15 @@ def test_what_of_yours_reads_the_links_on_sqlite(
         (
             ["CREATE RULE my_rule AS ON INSERT TO mirror_links DO ALSO NOTIFY my_channel"],
             "rule my_rule on mirror_links",
+        ),
+        # a rule of yours on one of the mirror's views that writes the links
+        (
+            [
+                "CREATE RULE my_insert AS ON INSERT TO mirror_person_schools DO INSTEAD "
+                "INSERT INTO mirror_links (tenant_id, object_type, object_id, rel, target_id) "
+                "VALUES (NEW.tenant_id, 'persons', NEW.person_id, 'schools', NEW.school_id)"
+            ],
+            "rule my_insert on mirror_person_schools",
         ),
     ],
 )

@@ -413,7 +413,7 @@ def _stop_for_views_on_links(then: str) -> None:
         )
         for kind, name, text in rows.all():
             ours = kind == "view" and name in VIEWS
-            if not ours and _SQLITE_LINKS.search(_sqlite_code(text or "")):
+            if not ours and _sqlite_reads_links(text or ""):
                 found.add(f"{kind} {name}")
     if found:
         raise RuntimeError(
@@ -433,12 +433,13 @@ _PG_USERS_OF_LINKS = """
         WHERE c.relname IN ({views})
         AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = links.oid)
     )
-    SELECT CASE WHEN v.relkind IN ('v', 'm') THEN 'view ' || v.oid::regclass::text
+    SELECT CASE WHEN r.rulename = '_RETURN' THEN 'view ' || v.oid::regclass::text
         ELSE 'rule ' || r.rulename || ' on ' || v.oid::regclass::text END
         FROM pg_depend d
         JOIN pg_rewrite r ON r.oid = d.objid AND d.classid = 'pg_rewrite'::regclass
         JOIN pg_class v ON v.oid = r.ev_class, links
-        WHERE d.refobjid = links.oid AND r.ev_class NOT IN (SELECT oid FROM mine)
+        WHERE d.refobjid = links.oid
+        AND NOT (r.ev_class IN (SELECT oid FROM mine) AND r.rulename = '_RETURN')
     UNION SELECT 'trigger ' || t.tgname FROM pg_trigger t, links
         WHERE t.tgrelid = links.oid AND NOT t.tgisinternal
     UNION SELECT 'policy ' || p.polname FROM pg_policy p, links WHERE p.polrelid = links.oid
@@ -448,19 +449,28 @@ _PG_USERS_OF_LINKS = """
     UNION SELECT 'function ' || d.objid::regprocedure::text FROM pg_depend d, links
         WHERE d.classid = 'pg_proc'::regclass AND d.refobjid = links.oid
 """.format(views=", ".join(f"'{name}'" for name in VIEWS))
-#: SQLite: the name as a word, once comments and string literals are blanked out
-#: (quoted names are read as tokens of their own, so a quote or dashes in one start
-#: neither a string nor a comment).
+#: SQLite: the name as a word in the text outside quotes and comments, or as the whole of
+#: a quoted name or string (SQLite takes a string where a name belongs, and a quote or
+#: dashes inside a quoted name start neither a string nor a comment).
 _SQLITE_LINKS = re.compile(r"(?<![\w$])mirror_links(?![\w$])", re.IGNORECASE)
 _SQLITE_TOKENS = re.compile(
-    r'"(?:[^"]|"")*"|\[[^\]]*\]|`(?:[^`]|``)*`|--[^\n]*|/\*.*?(?:\*/|$)|\'(?:[^\']|\'\')*\'',
+    r'"((?:[^"]|"")*)"|\[([^\]]*)\]|`((?:[^`]|``)*)`|\'((?:[^\']|\'\')*)\''
+    r"|--[^\n]*|/\*.*?(?:\*/|$)",
     re.DOTALL,
 )
 
 
-def _sqlite_code(text: str) -> str:
-    """``text`` with its comments and string literals blanked out."""
-    return _SQLITE_TOKENS.sub(lambda m: m[0] if m[0][0] in '"[`' else " ", text)
+def _sqlite_reads_links(text: str) -> bool:
+    """Whether the SQL ``text`` of a view or trigger names ``mirror_links``."""
+    position = 0
+    for match in _SQLITE_TOKENS.finditer(text):
+        if _SQLITE_LINKS.search(text, position, match.start()):
+            return True
+        quoted = next((group for group in match.groups() if group is not None), None)
+        if quoted is not None and quoted.lower() == "mirror_links":
+            return True
+        position = match.end()
+    return _SQLITE_LINKS.search(text, position) is not None
 
 
 def _statistics(links: dict[str, str], objects: dict[str, str]) -> None:
