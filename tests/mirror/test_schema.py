@@ -558,3 +558,101 @@ def test_a_trigger_or_rule_of_yours_on_postgresqls_links_stops_revision_0005(
     _at_revision(store_url, "0004", *statements)
     with pytest.raises(RuntimeError, match=f"{named} read\\(s\\) mirror_links"):
         Mirror.open(store_url)
+
+
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
+def test_a_foreign_key_of_yours_to_the_objects_stops_revision_0005_by_name(
+    store_url: str,
+) -> None:
+    """PostgreSQL drops no key a foreign key rests on: one of yours to the objects' 0004
+    key stops the upgrade by name with what to do, the database left at 0004; once it is
+    dropped, the upgrade goes through, and the same foreign key can be made again on the
+    three columns, which stay unique."""
+    from kimono_interop.mirror._store import create_engine
+
+    make = (
+        "ALTER TABLE my_grades ADD CONSTRAINT my_person FOREIGN KEY "
+        "(tenant_id, object_type, object_id) "
+        "REFERENCES mirror_objects (tenant_id, object_type, object_id)"
+    )
+    _at_revision(
+        store_url,
+        "0004",
+        "CREATE TABLE my_grades (tenant_id varchar(64), object_type varchar(64), "
+        "object_id varchar(128), grade text)",
+        make,
+    )
+    with pytest.raises(
+        RuntimeError, match=r"^foreign key my_person on my_grades: .*drop it, open the mirror"
+    ):
+        Mirror.open(store_url)
+    engine = create_engine(database_url(store_url))
+    try:
+        with engine.begin() as connection:
+            assert MIRROR.current(connection) == "0004"
+            connection.exec_driver_sql("ALTER TABLE my_grades DROP CONSTRAINT my_person")
+        with Mirror.open(store_url) as mirror, mirror.engine.begin() as connection:
+            assert MIRROR.current(connection) == head()
+            connection.exec_driver_sql(make)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
+def test_a_foreign_key_of_yours_to_an_object_key_stops_the_downgrade_by_name(
+    store_url: str,
+) -> None:
+    from alembic import command
+
+    with Mirror.open(store_url) as mirror:
+        with mirror.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "CREATE TABLE my_notes (object_key bigint REFERENCES mirror_objects, note text)"
+            )
+        stopped = pytest.raises(RuntimeError, match=r"^foreign key my_notes_object_key_fkey on")
+        with stopped, mirror.engine.begin() as connection:
+            command.downgrade(MIRROR._config(connection=connection), "0004")
+        with mirror.engine.connect() as connection:
+            assert MIRROR.current(connection) == head()
+
+
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
+@pytest.mark.parametrize(
+    ("statement", "named"),
+    [
+        (
+            "CREATE TABLE my_grades (tenant_id varchar(64), object_type varchar(64), "
+            "object_id varchar(128), CONSTRAINT my_person FOREIGN KEY "
+            "(tenant_id, object_type, object_id) REFERENCES mirror_objects)",
+            "foreign key my_person on my_grades: .*drop it, open the mirror",
+        ),
+        (
+            "CREATE VIEW my_links AS SELECT object_id, target_id FROM mirror_links",
+            r"view my_links read\(s\) mirror_links, .* link's object .*drop it",
+        ),
+    ],
+)
+def test_the_sql_for_a_dba_makes_postgresqls_checks_in_the_server(
+    store_url: str, statement: str, named: str
+) -> None:
+    """The SQL written for a DBA cannot ask the database before it is run, so on
+    PostgreSQL it carries revision 0005's checks: run with something of yours in the
+    way, it stops in the server with the same words, and changes nothing; once that is
+    dropped, the same script upgrades."""
+    import psycopg
+
+    _at_revision(store_url, "0004", statement)
+    script = migration_sql("postgresql", start="0004")
+    plain = sa.make_url(store_url).set(drivername="postgresql")
+    with psycopg.connect(plain.render_as_string(hide_password=False), autocommit=True) as db:
+        with pytest.raises(psycopg.errors.RaiseException, match=f"^{named}"):
+            db.execute(script.encode())  # as psql -v ON_ERROR_STOP=1 -f would
+        db.execute("ROLLBACK")  # the script's own transaction (psql would end the session)
+        assert db.execute("SELECT version_num FROM mirror_alembic_version").fetchall() == [
+            ("0004",)
+        ]
+        db.execute("DROP TABLE my_grades" if "my_grades" in statement else "DROP VIEW my_links")
+        db.execute(script.encode())
+        assert db.execute("SELECT version_num FROM mirror_alembic_version").fetchall() == [
+            (head(),)
+        ]

@@ -153,6 +153,10 @@ def _replace_views(views: dict[str, str]) -> None:
 
 def upgrade() -> None:
     _stop_for_views_on_links("open the mirror, and create it again over object_key")
+    _stop_for_foreign_keys(
+        "open the mirror, and create it again on mirror_objects (tenant_id, object_type, "
+        "object_id), which stays unique, or on its object_key"
+    )
     orphans = _upgrade_postgresql() if _postgresql() else _upgrade_sqlite()
     if orphans:
         log.warning(
@@ -163,6 +167,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     _stop_for_views_on_links("downgrade, and create it again over the links' old columns")
+    _stop_for_foreign_keys(
+        "downgrade, and create it again on mirror_objects (tenant_id, object_type, object_id)"
+    )
     if _postgresql():
         _downgrade_postgresql()
     else:
@@ -401,27 +408,72 @@ def _stop_for_views_on_links(then: str) -> None:
     and then refuse every later rename of a table; PostgreSQL could not drop a column it
     reads, and a trigger would fail on the next write. ``then``: what to do after the
     drop. Views of yours on the mirror's views, or on the objects, are no matter."""
+    message = (
+        "{} read(s) mirror_links, whose columns this mirror schema change alters (0004 "
+        "names a link's object by tenant_id, object_type and object_id; 0005 by "
+        f"object_key: join mirror_objects on it): drop it, {then}"
+    )
+    if _postgresql():
+        _stop_if_found(_PG_USERS_OF_LINKS, message)
+        return
     connection = _online()
     if connection is None:
         return
-    if _postgresql():
-        found = set(connection.exec_driver_sql(_PG_USERS_OF_LINKS).scalars())
-    else:
-        found = set()
-        rows = connection.exec_driver_sql(
-            "SELECT type, name, sql FROM sqlite_master WHERE type IN ('view', 'trigger')"
-        )
-        for kind, name, text in rows.all():
-            ours = kind == "view" and name in VIEWS
-            if not ours and _sqlite_reads_links(text or ""):
-                found.add(f"{kind} {name}")
+    found = set()
+    rows = connection.exec_driver_sql(
+        "SELECT type, name, sql FROM sqlite_master WHERE type IN ('view', 'trigger')"
+    )
+    for kind, name, text in rows.all():
+        ours = kind == "view" and name in VIEWS
+        if not ours and _sqlite_reads_links(text or ""):
+            found.add(f"{kind} {name}")
     if found:
-        raise RuntimeError(
-            f"{', '.join(sorted(found))} read(s) mirror_links, whose columns this mirror "
-            "schema change alters (0004 names a link's object by tenant_id, object_type and "
-            "object_id; 0005 by object_key: join mirror_objects on it): drop it, "
-            f"{then}"
+        raise RuntimeError(message.format(", ".join(sorted(found))))
+
+
+def _stop_for_foreign_keys(then: str) -> None:
+    """Stop before anything changes if a foreign key of yours (PostgreSQL) references the
+    objects or the links, whose keys this revision replaces, or is declared on the links,
+    whose columns change: PostgreSQL would refuse to drop the key it rests on, with its
+    own words. ``then``: what to do after the drop. (SQLite enforces no foreign key
+    unless asked, and one names its columns: those that stay unique still answer it.)"""
+    if _postgresql():
+        _stop_if_found(
+            _PG_FOREIGN_KEYS,
+            "{}: this mirror schema change replaces the primary keys of mirror_objects and "
+            "mirror_links (0004 keys an object by tenant_id, object_type and object_id; "
+            "0005 by object_key, the three staying unique), and PostgreSQL drops no key a "
+            f"foreign key rests on: drop it, {then}",
         )
+
+
+def _stop_if_found(query: str, message: str) -> None:
+    """PostgreSQL: stop if ``query`` names anything, with ``message`` (``{}``: the names).
+    Online the migration raises; the SQL written for a DBA carries the same check, which
+    raises in the server when the script runs there."""
+    connection = _online()
+    if connection is not None:
+        found = sorted(connection.exec_driver_sql(query).scalars())
+        if found:
+            raise RuntimeError(message.format(", ".join(found)))
+        return
+    before, after = (part.replace("'", "''") for part in message.split("{}"))
+    op.execute(  # no % in it: the SQL written doubles each one
+        "DO $$ DECLARE found text; BEGIN "
+        f"SELECT string_agg(name, ', ' ORDER BY name) INTO found FROM ({query}) AS q(name); "
+        "IF found IS NOT NULL THEN "
+        f"RAISE EXCEPTION USING MESSAGE = '{before}' || found || '{after}'; END IF; END $$"
+    )
+
+
+#: PostgreSQL: foreign keys on the links, or that reference the objects or the links.
+_PG_FOREIGN_KEYS = """
+    SELECT 'foreign key ' || c.conname || ' on ' || c.conrelid::regclass::text
+        FROM pg_constraint c
+        WHERE c.contype = 'f'
+        AND (c.confrelid IN ('mirror_objects'::regclass, 'mirror_links'::regclass)
+            OR c.conrelid = 'mirror_links'::regclass)
+"""
 
 
 #: PostgreSQL: views and rules (through their rewrite rules), triggers, policies and
