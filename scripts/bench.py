@@ -910,7 +910,7 @@ def measure_mirror(sizes: Sizes, report: Report) -> None:
             )
         )
         schema = statistics.median(row["schema"] for row in floors)
-        plain = "sqlite3" if store == "sqlite" else "psycopg (`COPY` into the mirror's tables)"
+        plain = "sqlite3" if store == "sqlite" else "psycopg (the mirror's tables by `COPY`)"
         report.add(
             Row(
                 f"mirror ({label}): the same ADDs' rows written by plain {plain}, "

@@ -167,7 +167,7 @@ def floor(store: str | Path, tasks: int = 5000) -> dict[str, float]:
     database), each object's key given with it, so that its links name it with no lookup.
     SQLite's rows go through ``sqlite3``'s ``executemany``, PostgreSQL's through psycopg:
     ``executemany`` for the upserts, ``COPY`` (its fastest way in) for the mirror's rows."""
-    if "://" in str(store):
+    if str(store).startswith("postgresql"):
         return _floor_postgres(str(store), tasks)
     return _floor_sqlite(store, tasks)
 
@@ -325,6 +325,10 @@ def _floor_postgres(url: str, tasks: int) -> dict[str, float]:
                             for row in rows_of(n):
                                 copy.write_row(row)
         schema = tasks / (time.perf_counter() - started)
+        for table, rows_of in copies.items():  # every row landed
+            expected = sum(len(rows_of(n)) for n in range(tasks))
+            counted = connection.execute(f"SELECT count(*) FROM {table.split()[0]}").fetchone()
+            assert counted == (expected,), (table, counted, expected)
     return {"upsert": one_table, "schema": schema}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -582,9 +584,8 @@ def test_a_foreign_key_of_yours_to_the_objects_stops_revision_0005_by_name(
         "object_id varchar(128), grade text)",
         make,
     )
-    with pytest.raises(
-        RuntimeError, match=r"^foreign key my_person on my_grades: .*drop it, open the mirror"
-    ):
+    stopped = r"^foreign key my_person on my_grades rest\(s\) on a key .*drop it, upgrade again"
+    with pytest.raises(RuntimeError, match=stopped):
         Mirror.open(store_url)
     engine = create_engine(database_url(store_url))
     try:
@@ -624,7 +625,7 @@ def test_a_foreign_key_of_yours_to_an_object_key_stops_the_downgrade_by_name(
             "CREATE TABLE my_grades (tenant_id varchar(64), object_type varchar(64), "
             "object_id varchar(128), CONSTRAINT my_person FOREIGN KEY "
             "(tenant_id, object_type, object_id) REFERENCES mirror_objects)",
-            "foreign key my_person on my_grades: .*drop it, open the mirror",
+            r"foreign key my_person on my_grades rest\(s\) on a key .*drop it, upgrade again",
         ),
         (
             "CREATE VIEW my_links AS SELECT object_id, target_id FROM mirror_links",
@@ -656,3 +657,121 @@ def test_the_sql_for_a_dba_makes_postgresqls_checks_in_the_server(
         assert db.execute("SELECT version_num FROM mirror_alembic_version").fetchall() == [
             (head(),)
         ]
+
+
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
+@pytest.mark.parametrize(
+    ("statements", "named"),
+    [
+        # a partitioned table's foreign key, named once (its partitions' copies cannot be
+        # dropped alone), and a name that needs quotes, quoted
+        (
+            [
+                'CREATE TABLE "My Grades" (tenant_id varchar(64), object_type varchar(64), '
+                'object_id varchar(128), CONSTRAINT "My Person" FOREIGN KEY '
+                "(tenant_id, object_type, object_id) REFERENCES mirror_objects) "
+                "PARTITION BY LIST (tenant_id)",
+                "CREATE TABLE my_grades_x PARTITION OF \"My Grades\" FOR VALUES IN ('x')",
+                "CREATE TABLE my_grades_y PARTITION OF \"My Grades\" FOR VALUES IN ('y')",
+            ],
+            'foreign key "My Person" on "My Grades"',
+        ),
+        # on a column of the links that goes
+        (
+            [
+                "CREATE TABLE my_tenants (id varchar(64) PRIMARY KEY)",
+                "ALTER TABLE mirror_links ADD CONSTRAINT my_tenant FOREIGN KEY (tenant_id) "
+                "REFERENCES my_tenants NOT VALID",
+            ],
+            "foreign key my_tenant on mirror_links",
+        ),
+        # a view that rests on the objects' key (grouped by it), with no foreign key
+        (
+            [
+                "CREATE VIEW my_counts AS SELECT o.tenant_id, o.object_type, o.object_id, "
+                "o.person_type, count(*) AS n FROM mirror_objects o "
+                "GROUP BY o.tenant_id, o.object_type, o.object_id"
+            ],
+            "view my_counts",
+        ),
+    ],
+)
+def test_what_rests_on_postgresqls_keys_stops_revision_0005_named_once(
+    store_url: str, statements: list[str], named: str
+) -> None:
+    _at_revision(store_url, "0004", *statements)
+    with pytest.raises(RuntimeError) as stopped:
+        Mirror.open(store_url)
+    assert str(stopped.value).startswith(f"{named} rest(s) on a key or column"), stopped.value
+
+
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
+def test_a_foreign_key_of_yours_on_a_column_that_stays_is_no_matter(store_url: str) -> None:
+    """Foreign keys on the links' target and on the objects' tenant, which stay, neither
+    stop revision 0005 nor go."""
+    _at_revision(
+        store_url,
+        "0004",
+        "CREATE TABLE my_targets (id varchar(128) PRIMARY KEY)",
+        "ALTER TABLE mirror_links ADD CONSTRAINT my_target FOREIGN KEY (target_id) "
+        "REFERENCES my_targets NOT VALID",
+        "CREATE TABLE my_tenants (id varchar(64) PRIMARY KEY)",
+        "ALTER TABLE mirror_objects ADD CONSTRAINT my_tenant FOREIGN KEY (tenant_id) "
+        "REFERENCES my_tenants NOT VALID",
+    )
+    with Mirror.open(store_url) as mirror, mirror.engine.connect() as connection:
+        assert MIRROR.current(connection) == head()
+        kept = connection.exec_driver_sql(
+            "SELECT conrelid::regclass::text, conname FROM pg_constraint "
+            "WHERE conrelid IN ('mirror_links'::regclass, 'mirror_objects'::regclass) "
+            "AND contype = 'f' ORDER BY conname"
+        ).all()
+        assert [tuple(row) for row in kept] == [
+            ("mirror_links", "my_target"),
+            ("mirror_objects", "my_tenant"),
+        ]
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("references", "stops"),
+    [
+        ("REFERENCES mirror_objects", True),  # its primary key: object_key after 0005
+        ("REFERENCES mirror_links", True),
+        ("REFERENCES mirror_objects (tenant_id, object_type, object_id)", False),  # unique
+    ],
+)
+def test_a_foreign_key_of_yours_on_sqlite_that_revision_0005_would_break_stops_it(
+    store_url: str, references: str, stops: bool
+) -> None:
+    """SQLite checks a foreign key's parent key when it is used, not when a table is
+    rebuilt: one that would no longer match a unique key stops the upgrade; one that
+    names the object's tenant, type and id, which stay unique, still answers after it."""
+    _at_revision(
+        store_url,
+        "0004",
+        "CREATE TABLE my_grades (tenant_id TEXT, object_type TEXT, object_id TEXT, "
+        f"FOREIGN KEY (tenant_id, object_type, object_id) {references})",
+    )
+    if stops:
+        with pytest.raises(RuntimeError, match=r"^a foreign key of table my_grades to mirror_"):
+            Mirror.open(store_url)
+        return
+    with Mirror.open(store_url) as mirror:
+        task = {
+            "type": "data_event",
+            "id": "t-1",
+            "tenant_id": "x",
+            "action": "ADD",
+            "object_type": "persons",
+            "object_id": "p-1",
+            "data": {},
+        }
+        assert [o.result for o in mirror.apply([task])] == ["applied"]
+    path = sa.make_url(database_url(store_url)).database
+    assert path
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as connection:
+        connection.execute("PRAGMA foreign_keys=ON")  # outside a transaction, or ignored
+        connection.execute("INSERT INTO my_grades VALUES ('x', 'persons', 'p-1')")
+        with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY constraint failed"):
+            connection.execute("INSERT INTO my_grades VALUES ('x', 'persons', 'p-2')")

@@ -211,8 +211,8 @@ def test_a_quick_run_reports_every_workload(
         "clients": 2,
         "memory": 2,
         "sandbox": 6 if bench.orjson_version() else 4,  # json: the roster rendered at start
-        # per store: apply, drain, drain with latency; on SQLite the plain writes too
-        "mirror": 7,
+        # per store: apply, the plain writes, drain, drain with latency
+        "mirror": 8,
     }
     for prefix, count in prefixes.items():
         found = [row for row in report.rows if re.match(rf"{prefix}( \(|:)", row.what)]

@@ -152,10 +152,13 @@ def _replace_views(views: dict[str, str]) -> None:
 
 
 def upgrade() -> None:
-    _stop_for_views_on_links("open the mirror, and create it again over object_key")
-    _stop_for_foreign_keys(
-        "open the mirror, and create it again on mirror_objects (tenant_id, object_type, "
-        "object_id), which stays unique, or on its object_key"
+    _stop_for_views_on_links("upgrade again, and create it again over object_key")
+    _stop_for_keys(
+        [("mirror_links", column) for column in ("tenant_id", "object_type", "object_id")],
+        "0005 keys objects and links by object_key, and the links lose tenant_id, "
+        "object_type and object_id, which stay unique in mirror_objects",
+        "upgrade again, and create it again on mirror_objects (tenant_id, object_type, "
+        "object_id), which stays unique, or on its object_key",
     )
     orphans = _upgrade_postgresql() if _postgresql() else _upgrade_sqlite()
     if orphans:
@@ -167,8 +170,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     _stop_for_views_on_links("downgrade, and create it again over the links' old columns")
-    _stop_for_foreign_keys(
-        "downgrade, and create it again on mirror_objects (tenant_id, object_type, object_id)"
+    _stop_for_keys(
+        [("mirror_objects", "object_key"), ("mirror_links", "object_key")],
+        "0004 keys objects by tenant_id, object_type and object_id again, and links by "
+        "those, rel and target_id, with no object_key",
+        "downgrade, and create it again on mirror_objects (tenant_id, object_type, object_id)",
     )
     if _postgresql():
         _downgrade_postgresql()
@@ -431,20 +437,45 @@ def _stop_for_views_on_links(then: str) -> None:
         raise RuntimeError(message.format(", ".join(sorted(found))))
 
 
-def _stop_for_foreign_keys(then: str) -> None:
-    """Stop before anything changes if a foreign key of yours (PostgreSQL) references the
-    objects or the links, whose keys this revision replaces, or is declared on the links,
-    whose columns change: PostgreSQL would refuse to drop the key it rests on, with its
-    own words. ``then``: what to do after the drop. (SQLite enforces no foreign key
-    unless asked, and one names its columns: those that stay unique still answer it.)"""
+def _stop_for_keys(dropped: list[tuple[str, str]], change: str, then: str) -> None:
+    """Stop before anything changes if something of yours rests on a key this revision
+    replaces (the primary keys of the objects and links, and on the way down the objects'
+    unique tenant, type and id) or on a column it drops (``dropped``: table, column):
+    a foreign key to either table or on one of those columns, or a view grouped by a key.
+    PostgreSQL would refuse to drop a key with its own words, and drop a foreign key on a
+    dropped column without a word. On SQLite, a foreign key to either table that would no
+    longer match a unique key of it. ``change``: what changes, in words; ``then``: what to
+    do after the drop."""
+    message = (
+        "{} rest(s) on a key or column of mirror_objects or mirror_links that this mirror "
+        f"schema change replaces or drops ({change}): drop it, {then}"
+    )
     if _postgresql():
-        _stop_if_found(
-            _PG_FOREIGN_KEYS,
-            "{}: this mirror schema change replaces the primary keys of mirror_objects and "
-            "mirror_links (0004 keys an object by tenant_id, object_type and object_id; "
-            "0005 by object_key, the three staying unique), and PostgreSQL drops no key a "
-            f"foreign key rests on: drop it, {then}",
-        )
+        columns = ", ".join(f"('{table}', '{column}')" for table, column in dropped)
+        _stop_if_found(_PG_ON_KEYS.format(views=_OUR_VIEWS, columns=columns), message)
+        return
+    connection = _online()
+    if connection is None:
+        return
+    found = []
+    tables = connection.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'table' "
+        "AND name NOT IN ('mirror_objects', 'mirror_links')"
+    ).scalars()
+    for table in tables.all():
+        keys: dict[int, list[tuple[str, str | None]]] = {}
+        quoted = table.replace('"', '""')
+        for row in connection.exec_driver_sql(f'PRAGMA foreign_key_list("{quoted}")'):
+            keys.setdefault(row[0], []).append((row[2], row[4]))
+        for references in keys.values():
+            parent = references[0][0].lower()
+            names = {str(column).lower() for _, column in references}
+            if parent == "mirror_links" or (
+                parent == "mirror_objects" and names != {"tenant_id", "object_type", "object_id"}
+            ):
+                found.append(f"a foreign key of table {table} to {parent}")
+    if found:
+        raise RuntimeError(message.format(", ".join(found)))
 
 
 def _stop_if_found(query: str, message: str) -> None:
@@ -466,14 +497,41 @@ def _stop_if_found(query: str, message: str) -> None:
     )
 
 
-#: PostgreSQL: foreign keys on the links, or that reference the objects or the links.
-_PG_FOREIGN_KEYS = """
-    SELECT 'foreign key ' || c.conname || ' on ' || c.conrelid::regclass::text
+#: PostgreSQL: foreign keys to the objects or links, or on a column of theirs that goes
+#: (``{columns}``: table and column), but the copies a partition inherits; views and
+#: rules that rest on a key of either (a view grouped by one), the mirror's own views aside.
+_PG_ON_KEYS = """
+    WITH tables AS (
+        SELECT 'mirror_objects'::regclass AS oid UNION SELECT 'mirror_links'::regclass
+    ),
+    keys AS (
+        SELECT k.oid, k.conindid FROM pg_constraint k
+        WHERE k.conrelid IN (SELECT oid FROM tables) AND k.contype IN ('p', 'u')
+    ),
+    mine AS (
+        SELECT c.oid FROM pg_class c
+        WHERE c.relname IN ({views})
+        AND c.relnamespace = (
+            SELECT relnamespace FROM pg_class WHERE oid = 'mirror_links'::regclass
+        )
+    )
+    SELECT 'foreign key ' || quote_ident(c.conname) || ' on ' || c.conrelid::regclass::text
         FROM pg_constraint c
-        WHERE c.contype = 'f'
-        AND (c.confrelid IN ('mirror_objects'::regclass, 'mirror_links'::regclass)
-            OR c.conrelid = 'mirror_links'::regclass)
+        WHERE c.contype = 'f' AND c.conparentid = 0
+        AND (c.confrelid IN (SELECT oid FROM tables)
+            OR c.conrelid IN (SELECT oid FROM tables) AND EXISTS (
+                SELECT FROM pg_attribute a WHERE a.attrelid = c.conrelid
+                AND a.attnum = ANY (c.conkey)
+                AND (a.attrelid::regclass::text, a.attname::text) IN ({columns})))
+    UNION SELECT CASE WHEN r.rulename = '_RETURN' THEN 'view ' || r.ev_class::regclass::text
+        ELSE 'rule ' || quote_ident(r.rulename) || ' on ' || r.ev_class::regclass::text END
+        FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid, keys
+        WHERE d.classid = 'pg_rewrite'::regclass
+        AND (d.refclassid = 'pg_constraint'::regclass AND d.refobjid = keys.oid
+            OR d.refclassid = 'pg_class'::regclass AND d.refobjid = keys.conindid)
+        AND NOT (r.ev_class IN (SELECT oid FROM mine) AND r.rulename = '_RETURN')
 """
+_OUR_VIEWS = ", ".join(f"'{name}'" for name in VIEWS)
 
 
 #: PostgreSQL: views and rules (through their rewrite rules), triggers, policies and
@@ -486,16 +544,17 @@ _PG_USERS_OF_LINKS = """
         AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = links.oid)
     )
     SELECT CASE WHEN r.rulename = '_RETURN' THEN 'view ' || v.oid::regclass::text
-        ELSE 'rule ' || r.rulename || ' on ' || v.oid::regclass::text END
+        ELSE 'rule ' || quote_ident(r.rulename) || ' on ' || v.oid::regclass::text END
         FROM pg_depend d
         JOIN pg_rewrite r ON r.oid = d.objid AND d.classid = 'pg_rewrite'::regclass
         JOIN pg_class v ON v.oid = r.ev_class, links
         WHERE d.refobjid = links.oid
         AND NOT (r.ev_class IN (SELECT oid FROM mine) AND r.rulename = '_RETURN')
-    UNION SELECT 'trigger ' || t.tgname FROM pg_trigger t, links
+    UNION SELECT 'trigger ' || quote_ident(t.tgname) FROM pg_trigger t, links
         WHERE t.tgrelid = links.oid AND NOT t.tgisinternal
-    UNION SELECT 'policy ' || p.polname FROM pg_policy p, links WHERE p.polrelid = links.oid
-    UNION SELECT 'policy ' || p.polname FROM pg_depend d
+    UNION SELECT 'policy ' || quote_ident(p.polname) FROM pg_policy p, links
+        WHERE p.polrelid = links.oid
+    UNION SELECT 'policy ' || quote_ident(p.polname) FROM pg_depend d
         JOIN pg_policy p ON p.oid = d.objid AND d.classid = 'pg_policy'::regclass, links
         WHERE d.refobjid = links.oid
     UNION SELECT 'function ' || d.objid::regprocedure::text FROM pg_depend d, links
