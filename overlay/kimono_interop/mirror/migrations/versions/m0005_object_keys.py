@@ -536,11 +536,11 @@ _OUR_VIEWS = ", ".join(f"'{name}'" for name in VIEWS)
 
 #: PostgreSQL: views and rules (through their rewrite rules), triggers, policies and
 #: SQL-standard functions that depend on mirror_links, the mirror's own views aside.
-_PG_USERS_OF_LINKS = """
+_PG_USERS_OF_LINKS = f"""
     WITH links AS (SELECT 'mirror_links'::regclass AS oid),
     mine AS (
         SELECT c.oid FROM pg_class c, links
-        WHERE c.relname IN ({views})
+        WHERE c.relname IN ({_OUR_VIEWS})
         AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = links.oid)
     )
     SELECT CASE WHEN r.rulename = '_RETURN' THEN 'view ' || v.oid::regclass::text
@@ -559,7 +559,7 @@ _PG_USERS_OF_LINKS = """
         WHERE d.refobjid = links.oid
     UNION SELECT 'function ' || d.objid::regprocedure::text FROM pg_depend d, links
         WHERE d.classid = 'pg_proc'::regclass AND d.refobjid = links.oid
-""".format(views=", ".join(f"'{name}'" for name in VIEWS))
+"""
 #: SQLite: the name as a word in the text outside quotes and comments, or as the whole of
 #: a quoted name or string (SQLite takes a string where a name belongs, and a quote or
 #: dashes inside a quoted name start neither a string nor a comment).
