@@ -411,6 +411,33 @@ def test_links_of_objects_not_stored_are_dropped_and_logged(
     assert "1 link(s) of objects the mirror does not hold were dropped" in caplog.text
 
 
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
+def test_the_sql_for_a_dba_says_how_many_links_it_drops(store_url: str) -> None:
+    """Run by a DBA, revision 0005's SQL counts the links it drops in the server and
+    says so in a WARNING, as the upgrade of a mirror that opens does in its log."""
+    import psycopg
+
+    _at_revision(
+        store_url,
+        "0004",
+        "INSERT INTO mirror_links VALUES ('x', 'persons', 'gone', 'sections', 's-1'), "
+        "('x', 'persons', 'gone', 'orgs', 'o-1')",
+    )
+    script = migration_sql("postgresql", start="0004")
+    plain = sa.make_url(store_url).set(drivername="postgresql")
+    notices: list[tuple[str | None, str | None]] = []
+    with psycopg.connect(plain.render_as_string(hide_password=False), autocommit=True) as db:
+        db.add_notice_handler(
+            lambda d: notices.append((d.severity_nonlocalized, d.message_primary))
+        )
+        db.execute(script.encode())
+        assert db.execute("SELECT count(*) FROM mirror_links").fetchone() == (0,)
+    assert (
+        "WARNING",
+        "mirror schema 0005: 2 link(s) of objects the mirror does not hold were dropped",
+    ) in notices
+
+
 def test_a_failed_upgrade_leaves_sqlites_rename_setting_as_it_was(tmp_path: Path) -> None:
     """Revision 0005 renames with ``legacy_alter_table`` on, a setting of the connection
     that a rollback does not undo: it is turned off again when a rename fails."""
