@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 from pathlib import Path
 
@@ -660,21 +661,86 @@ def test_a_foreign_key_of_yours_to_the_objects_stops_revision_0005_by_name(
 
 
 @pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
-def test_a_foreign_key_of_yours_to_an_object_key_stops_the_downgrade_by_name(
-    store_url: str,
+@pytest.mark.parametrize(
+    ("statements", "named", "drop"),
+    [
+        (
+            ["CREATE TABLE my_notes (object_key bigint REFERENCES mirror_objects, note text)"],
+            "foreign key my_notes_object_key_fkey on my_notes",
+            "DROP TABLE my_notes",
+        ),
+        # what reads the objects' key, which goes on the way down (PostgreSQL would
+        # refuse to drop the column with its bare "other objects depend on it")
+        (
+            ["CREATE VIEW my_keys AS SELECT object_key, object_id FROM mirror_objects"],
+            "view my_keys",
+            "DROP VIEW my_keys",
+        ),
+        (
+            [
+                "CREATE FUNCTION my_check() RETURNS trigger LANGUAGE plpgsql "
+                "AS 'BEGIN RETURN NEW; END'",
+                'CREATE TRIGGER "My Check" BEFORE UPDATE ON mirror_objects FOR EACH ROW '
+                "WHEN (NEW.object_key > 0) EXECUTE FUNCTION my_check()",
+            ],
+            'trigger "My Check" on mirror_objects',
+            'DROP TRIGGER "My Check" ON mirror_objects',
+        ),
+    ],
+)
+def test_what_of_yours_uses_an_object_key_stops_the_downgrade_by_name(
+    store_url: str, statements: list[str], named: str, drop: str
 ) -> None:
     from alembic import command
 
     with Mirror.open(store_url) as mirror:
         with mirror.engine.begin() as connection:
-            connection.exec_driver_sql(
-                "CREATE TABLE my_notes (object_key bigint REFERENCES mirror_objects, note text)"
-            )
-        stopped = pytest.raises(RuntimeError, match=r"^foreign key my_notes_object_key_fkey on")
+            for statement in statements:
+                connection.exec_driver_sql(statement)
+        stopped = pytest.raises(RuntimeError, match=f"^{re.escape(named)} rest")
         with stopped, mirror.engine.begin() as connection:
             command.downgrade(MIRROR._config(connection=connection), "0004")
-        with mirror.engine.connect() as connection:
+        with mirror.engine.begin() as connection:
             assert MIRROR.current(connection) == head()
+            connection.exec_driver_sql(drop)
+        with mirror.engine.begin() as connection:
+            command.downgrade(MIRROR._config(connection=connection), "0004")
+            assert MIRROR.current(connection) == "0004"
+
+
+@pytest.mark.parametrize(
+    ("statement", "named"),
+    [
+        (
+            "CREATE VIEW my_keys AS SELECT object_key, object_id FROM mirror_objects",
+            "view my_keys",
+        ),
+        (
+            'CREATE TRIGGER my_check AFTER UPDATE ON "mirror_objects" '
+            "WHEN NEW.object_key > 0 BEGIN SELECT 1; END",
+            "trigger my_check",
+        ),
+    ],
+)
+def test_what_of_yours_reads_an_object_key_on_sqlite_stops_the_downgrade_by_name(
+    tmp_path: Path, statement: str, named: str
+) -> None:
+    """SQLite keeps a view or trigger whose column is gone, and fails it from then on:
+    the way down stops first, names it, and goes once it is dropped."""
+    from alembic import command
+
+    with Mirror.open(tmp_path / "m.db") as mirror:
+        with mirror.engine.begin() as connection:
+            connection.exec_driver_sql(statement)
+        stopped = pytest.raises(RuntimeError, match=f"^{named} rest")
+        with stopped, mirror.engine.begin() as connection:
+            command.downgrade(MIRROR._config(connection=connection), "0004")
+        with mirror.engine.begin() as connection:
+            assert MIRROR.current(connection) == head()
+            connection.exec_driver_sql(f"DROP {named.upper().split()[0]} {named.split()[1]}")
+        with mirror.engine.begin() as connection:
+            command.downgrade(MIRROR._config(connection=connection), "0004")
+            assert MIRROR.current(connection) == "0004"
 
 
 @pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)

@@ -440,7 +440,7 @@ def _stop_for_views_on_links(then: str) -> None:
     )
     for kind, name, text in rows.all():
         ours = kind == "view" and name in VIEWS
-        if not ours and _sqlite_reads_links(text or ""):
+        if not ours and _sqlite_names(text or "", "mirror_links"):
             found.add(f"{kind} {name}")
     if found:
         raise RuntimeError(message.format(", ".join(sorted(found))))
@@ -450,7 +450,9 @@ def _stop_for_keys(dropped: list[tuple[str, str]], change: str, then: str) -> No
     """Stop before anything changes if something of yours rests on a key this revision
     replaces (the primary keys of the objects and links, and on the way down the objects'
     unique tenant, type and id) or on a column it drops (``dropped``: table, column):
-    a foreign key to either table or on one of those columns, or a view grouped by a key.
+    a foreign key to either table or on one of those columns, a view grouped by a key,
+    or a view, rule, trigger, policy or function (SQLite: view or trigger) that reads
+    such a column.
     PostgreSQL would refuse to drop a key with its own words, and drop a foreign key on a
     dropped column without a word. On SQLite, a foreign key to either table that would no
     longer match a unique key of it. ``change``: what changes, in words; ``then``: what to
@@ -483,6 +485,17 @@ def _stop_for_keys(dropped: list[tuple[str, str]], change: str, then: str) -> No
                 parent == "mirror_objects" and names != {"tenant_id", "object_type", "object_id"}
             ):
                 found.append(f"a foreign key of table {table} to {parent}")
+    if ("mirror_objects", "object_key") in dropped:
+        # SQLite would keep a view or trigger that reads the objects' key, failing from then
+        # on: one of yours whose text names both (a column of that name of another table
+        # of yours is taken for it)
+        rows = connection.exec_driver_sql(
+            "SELECT type, name, sql FROM sqlite_master WHERE type IN ('view', 'trigger')"
+        )
+        for kind, name, text in rows.all():
+            ours = kind == "view" and name in VIEWS
+            if not ours and all(_sqlite_names(text or "", w) for w in _OBJECT_KEY_WORDS):
+                found.append(f"{kind} {name}")
     if found:
         raise RuntimeError(message.format(", ".join(found)))
 
@@ -508,7 +521,9 @@ def _stop_if_found(query: str, message: str) -> None:
 
 #: PostgreSQL: foreign keys to the objects or links, or on a column of theirs that goes
 #: (``{columns}``: table and column), but the copies a partition inherits; views and
-#: rules that rest on a key of either (a view grouped by one), the mirror's own views aside.
+#: rules that rest on a key of either (a view grouped by one); views, rules, triggers,
+#: policies and SQL-standard functions that read a column that goes (on the way down, the
+#: objects' ``object_key``). The mirror's own views aside.
 _PG_ON_KEYS = """
     WITH tables AS (
         SELECT 'mirror_objects'::regclass AS oid UNION SELECT 'mirror_links'::regclass
@@ -539,6 +554,26 @@ _PG_ON_KEYS = """
         AND (d.refclassid = 'pg_constraint'::regclass AND d.refobjid = keys.oid
             OR d.refclassid = 'pg_class'::regclass AND d.refobjid = keys.conindid)
         AND NOT (r.ev_class IN (SELECT oid FROM mine) AND r.rulename = '_RETURN')
+    UNION SELECT name FROM (
+        SELECT CASE d.classid
+            WHEN 'pg_rewrite'::regclass THEN (
+                SELECT CASE WHEN r.rulename = '_RETURN' THEN 'view ' || r.ev_class::regclass::text
+                    ELSE 'rule ' || quote_ident(r.rulename) || ' on ' || r.ev_class::regclass::text
+                    END
+                FROM pg_rewrite r WHERE r.oid = d.objid
+                AND NOT (r.ev_class IN (SELECT oid FROM mine) AND r.rulename = '_RETURN'))
+            WHEN 'pg_trigger'::regclass THEN (
+                SELECT 'trigger ' || quote_ident(t.tgname) || ' on ' || t.tgrelid::regclass::text
+                FROM pg_trigger t WHERE t.oid = d.objid AND NOT t.tgisinternal)
+            WHEN 'pg_policy'::regclass THEN (
+                SELECT 'policy ' || quote_ident(p.polname) || ' on ' || p.polrelid::regclass::text
+                FROM pg_policy p WHERE p.oid = d.objid)
+            WHEN 'pg_proc'::regclass THEN 'function ' || d.objid::regprocedure::text
+            END AS name
+        FROM pg_depend d JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+        WHERE d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0
+        AND (a.attrelid::regclass::text, a.attname::text) IN ({columns})
+    ) AS readers WHERE name IS NOT NULL
 """
 _OUR_VIEWS = ", ".join(f"'{name}'" for name in VIEWS)
 
@@ -572,25 +607,27 @@ _PG_USERS_OF_LINKS = f"""
 #: SQLite: the name as a word in the text outside quotes and comments, or as the whole of
 #: a quoted name or string (SQLite takes a string where a name belongs, and a quote or
 #: dashes inside a quoted name start neither a string nor a comment).
-_SQLITE_LINKS = re.compile(r"(?<![\w$])mirror_links(?![\w$])", re.IGNORECASE)
 _SQLITE_TOKENS = re.compile(
     r'"((?:[^"]|"")*)"|\[([^\]]*)\]|`((?:[^`]|``)*)`|\'((?:[^\']|\'\')*)\''
     r"|--[^\n]*|/\*.*?(?:\*/|$)",
     re.DOTALL,
 )
+#: The words of a view or trigger that reads the objects' key, on SQLite.
+_OBJECT_KEY_WORDS = ("mirror_objects", "object_key")
 
 
-def _sqlite_reads_links(text: str) -> bool:
-    """Whether the SQL ``text`` of a view or trigger names ``mirror_links``."""
+def _sqlite_names(text: str, name: str) -> bool:
+    """Whether the SQL ``text`` of a view or trigger names ``name`` (a table or column)."""
+    word = re.compile(rf"(?<![\w$]){re.escape(name)}(?![\w$])", re.IGNORECASE)
     position = 0
     for match in _SQLITE_TOKENS.finditer(text):
-        if _SQLITE_LINKS.search(text, position, match.start()):
+        if word.search(text, position, match.start()):
             return True
         quoted = next((group for group in match.groups() if group is not None), None)
-        if quoted is not None and quoted.lower() == "mirror_links":
+        if quoted is not None and quoted.lower() == name:
             return True
         position = match.end()
-    return _SQLITE_LINKS.search(text, position) is not None
+    return word.search(text, position) is not None
 
 
 def _statistics(links: dict[str, str], objects: dict[str, str]) -> None:
