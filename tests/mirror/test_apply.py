@@ -171,6 +171,10 @@ def test_a_failing_task_is_isolated_retried_then_parked_and_replayed(store_url: 
         assert mirror.parked(include_replayed=True)[0].replayed_at is not None
         with pytest.raises(KeyError):
             mirror.replay("nope")
+        changes = mirror.changes()
+        with pytest.raises(KeyError, match="not replayed yet"):  # once: it is not parked now
+            mirror.replay(bad["id"])
+        assert mirror.changes() == changes
 
 
 def test_a_task_that_can_never_apply_is_parked_at_once(mirror: Mirror) -> None:
@@ -328,6 +332,60 @@ def test_a_write_the_database_refuses_is_isolated_to_its_task(
     assert mirror.get(TENANT, "persons", bad) is None
     assert len(list(mirror.objects("persons"))) == 2
     assert [c.sequence for c in mirror.changes()] == [1, 3]
+
+
+def _unstorable(kind: str) -> dict[str, Any]:
+    """A task with a value a store cannot hold as it is (see the test below)."""
+    pid = new_id()
+    if kind == "task id too long":
+        return data_task("ADD", "persons", person(pid), 2, id="t" * 200)
+    if kind == "task id with a NUL":
+        return data_task("ADD", "persons", person(pid), 2, id="t\x00-1")
+    if kind == "tenant too long":
+        return data_task("ADD", "persons", person(pid), 2, tenant="x" * 70)
+    if kind == "object id with a NUL":
+        return data_task("ADD", "persons", person("a\x00b"), 2)
+    if kind == "sequence beyond 64 bits":
+        return data_task("ADD", "persons", person(pid), 2**64)
+    assert kind == "data with a NUL"
+    return data_task("ADD", "persons", person(pid, name="A\x00da"), 2)
+
+
+@pytest.mark.parametrize(
+    ("kind", "result"),
+    [
+        ("task id too long", Result.APPLIED),  # recorded by a digest of its id
+        ("task id with a NUL", Result.APPLIED),
+        ("tenant too long", Result.PARKED),
+        ("object id with a NUL", Result.PARKED),
+        ("sequence beyond 64 bits", Result.PARKED),
+        ("data with a NUL", None),  # SQLite holds it; PostgreSQL's JSONB cannot
+    ],
+)
+def test_a_value_the_store_cannot_hold_fails_its_task_alone(
+    store_url: str, kind: str, result: Result | None
+) -> None:
+    """Every store column has its limits (PostgreSQL enforces them): a task that breaks
+    one is applied, or parked, alone; its record never fails the tasks around it, and a
+    redelivery finds it."""
+    bad = _unstorable(kind)
+    if result is None:
+        result = Result.APPLIED if store_url.startswith("sqlite") else Result.PARKED
+    good = [data_task("ADD", "persons", person(new_id()), n) for n in (1, 3)]
+    with Mirror.open(store_url, max_attempts=1) as mirror:
+        outcomes = mirror.apply([good[0], bad, good[1]])
+        assert [o.result for o in outcomes] == [Result.APPLIED, result, Result.APPLIED]
+        assert outcomes[1].task_id == bad["id"]  # acked by its own id
+        (again,) = mirror.apply([bad])
+        assert (again.result, again.status) == (Result.DUPLICATE, outcomes[1].status)
+        parked = mirror.parked()
+        if result is Result.PARKED:
+            assert [p.raw for p in parked] == [bad]
+            (replayed,) = [mirror.replay(parked[0].task_id)]
+            assert replayed.result == Result.PARKED and replayed.task_id == bad["id"]
+        else:
+            assert parked == []
+        assert len(list(mirror.objects("persons"))) == (3 if result is Result.APPLIED else 2)
 
 
 def test_two_processes_applying_the_same_batch_apply_each_task_once(store_url: str) -> None:

@@ -9,6 +9,7 @@ same transaction; a task already in the inbox is not applied again. See docs/mir
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 import re
 import time
@@ -18,6 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from .._json import dumps_line
 from .._references import ref_id
 from .._task_view import TaskKind, TaskView, outcome_of_error, outcome_of_result
 from . import _schema as t
@@ -121,7 +123,48 @@ _OPEN_GENERATION_PG = _OPEN_GENERATION.format("%(tenant)s")
 
 
 def _clip(text: str, limit: int = 1000) -> str:
+    """``text`` as a text column takes it: at most ``limit`` characters, no NUL (which
+    PostgreSQL refuses in text; U+FFFD stands for it)."""
+    text = text.replace("\x00", "\ufffd")
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _column(text: str | None, limit: int) -> str | None:
+    """A name or id written to a record (inbox, parked) as its column takes it: at most
+    ``limit`` characters, no NUL."""
+    return None if text is None else text[:limit].replace("\x00", "\ufffd")
+
+
+#: Longest task id the inbox, failure counts and parked tasks are keyed by.
+_TASK_ID_LENGTH: int = t.inbox.c.task_id.type.length  # type: ignore[attr-defined]
+#: The range of a stored sequence (a 64-bit integer on both stores).
+_SEQUENCES = range(-(2**63), 2**63)
+
+
+def record_id(task_id: str) -> str:
+    """The id a task is recorded by (inbox, failure counts, parked, change feed): its
+    own, or, for one longer than the column or holding a NUL, a digest of it (the same
+    each time it is delivered, so a redelivery is still found)."""
+    if len(task_id) <= _TASK_ID_LENGTH and "\x00" not in task_id:
+        return task_id
+    digest = hashlib.sha256(task_id.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"sha256:{digest}"
+
+
+def _sequence(value: int | None) -> int | None:
+    """A task's sequence as a record stores it: None if it is beyond 64 bits."""
+    return value if value is None or value in _SEQUENCES else None
+
+
+def unstorable(key: Key) -> str | None:
+    """Why the object ``key`` cannot be stored (an id or name too long, or holding a
+    NUL); None if it can."""
+    tenant, object_type, object_id = key
+    if len(tenant) > 64 or len(object_type) > 64 or len(object_id) > 128:
+        return "an id or type name longer than the mirror stores"
+    if "\x00" in tenant or "\x00" in object_type or "\x00" in object_id:
+        return "an id or type name holding a NUL character"
+    return None
 
 
 @dataclass
@@ -202,10 +245,18 @@ class Applier:
     def replay(self, task: TaskView) -> TaskOutcome:
         """Apply a parked task again, now, in its own transaction (a failure parks it again)."""
         assert task.id is not None
+        recorded = record_id(task.id)
         with self.engine.begin() as connection:
             lock_tenants(connection, [task.tenant_id or self.default_tenant])
-            connection.execute(sa.delete(t.inbox).where(t.inbox.c.task_id == task.id))
-            connection.execute(sa.delete(t.attempts).where(t.attempts.c.task_id == task.id))
+            parked = connection.scalar(
+                sa.select(sa.func.count())
+                .select_from(t.parked)
+                .where(t.parked.c.task_id == recorded, t.parked.c.replayed_at.is_(None))
+            )
+            if not parked:  # replayed meanwhile (by another process), or never parked
+                raise KeyError(f"no parked task {recorded!r} (not replayed yet)")
+            connection.execute(sa.delete(t.inbox).where(t.inbox.c.task_id == recorded))
+            connection.execute(sa.delete(t.attempts).where(t.attempts.c.task_id == recorded))
             result = self._chunk(
                 connection, [task], isolate=True, deadline=None, failed=set(), replay=True
             )
@@ -213,7 +264,7 @@ class Applier:
             if outcome.result != Result.PARKED:
                 connection.execute(
                     sa.update(t.parked)
-                    .where(t.parked.c.task_id == task.id)
+                    .where(t.parked.c.task_id == recorded)
                     .values(replayed_at=now())
                 )
         return outcome
@@ -236,7 +287,7 @@ class Applier:
         writes = context.writes
         recorded: dict[str, TaskOutcome] = {}
         tries: dict[str, int] = {}
-        ids = [task.id for task in tasks if task.id is not None]
+        ids = [record_id(task.id) for task in tasks if task.id is not None]
         if ids:
             for row in writes.records(ids):
                 if row[1] is not None:
@@ -245,13 +296,13 @@ class Applier:
                     tries[row[0]] = row[3]
         keys = [self._key(task) for task in tasks]
         if not isolate:
-            writes.prefetch(key for key in keys if key is not None)
+            writes.prefetch(key for key in keys if key is not None and unstorable(key) is None)
         done: dict[str, TaskOutcome] = {}
         for index, task in enumerate(tasks):
             out.consumed = index + 1
             if task.id is None:
                 continue
-            previous = recorded.get(task.id) or done.get(task.id)
+            previous = recorded.get(record_id(task.id)) or done.get(task.id)
             if previous is not None:
                 out.outcomes.append(
                     TaskOutcome(task.id, Result.DUPLICATE, previous.status, previous.message)
@@ -261,7 +312,7 @@ class Applier:
                     context,
                     task,
                     keys[index],
-                    tries.get(task.id, 0),
+                    tries.get(record_id(task.id), 0),
                     failed,
                     isolate,
                     index,
@@ -330,12 +381,14 @@ class Applier:
             log.warning("task %s failed (attempt %d): %s", task.id, tried + 1, error)
             if replay or tried + 1 >= self.max_attempts:
                 return self._park(context, task, tried + 1, error)
-            self._count_attempt(connection, task.id, tried, error)
+            self._count_attempt(connection, record_id(task.id), tried, error)
             return TaskOutcome(task.id, Result.RETRY, "retry", _clip(error))
         if outcome.result in FINAL_RESULTS:
             self._record(context.writes, task, outcome)
             if tried:
-                connection.execute(sa.delete(t.attempts).where(t.attempts.c.task_id == task.id))
+                connection.execute(
+                    sa.delete(t.attempts).where(t.attempts.c.task_id == record_id(task.id))
+                )
         return outcome
 
     def _key(self, task: TaskView) -> Key | None:
@@ -352,14 +405,15 @@ class Applier:
         action = task.action
         object_type = task.object_type
         object_id = task.object_id
+        assert task.id is not None
         writes.inbox.append(
             (
-                task.id,
-                task.tenant_id or self.default_tenant,
-                task.sequence,
-                action.value[:32] if action is not None else None,
-                object_type_of(object_type)[:64] if object_type else None,
-                object_id[:128] if object_id else None,
+                record_id(task.id),
+                _column(task.tenant_id or self.default_tenant, 64),
+                _sequence(task.sequence),
+                _column(action.value, 32) if action is not None else None,
+                _column(object_type_of(object_type), 64) if object_type else None,
+                _column(object_id, 128) if object_id else None,
                 outcome.result,
                 outcome.status,
                 outcome.message,
@@ -382,22 +436,33 @@ class Applier:
         assert task.id is not None
         connection = context.connection
         log.error("task %s parked after %d attempt(s): %s", task.id, attempts, error)
-        connection.execute(sa.delete(t.parked).where(t.parked.c.task_id == task.id))
-        connection.execute(sa.delete(t.attempts).where(t.attempts.c.task_id == task.id))
-        connection.execute(
-            sa.insert(t.parked).values(
-                task_id=task.id,
-                tenant_id=task.tenant_id or self.default_tenant,
-                object_type=object_type_of(task.object_type)[:64] if task.object_type else None,
-                object_id=task.object_id[:128] if task.object_id else None,
-                sequence=task.sequence,
-                raw=task.raw,
-                error=_clip(error, 4000),
-                attempts=attempts,
-                parked_at=now(),
-                replayed_at=None,
-            )
-        )
+        recorded = record_id(task.id)
+        connection.execute(sa.delete(t.parked).where(t.parked.c.task_id == recorded))
+        connection.execute(sa.delete(t.attempts).where(t.attempts.c.task_id == recorded))
+        values = {
+            "task_id": recorded,
+            "tenant_id": _column(task.tenant_id or self.default_tenant, 64),
+            "object_type": _column(object_type_of(task.object_type), 64)
+            if task.object_type
+            else None,
+            "object_id": _column(task.object_id, 128) if task.object_id else None,
+            "sequence": _sequence(task.sequence),
+            "raw": task.raw,
+            "error": _clip(error, 4000),
+            "attempts": attempts,
+            "parked_at": now(),
+            "replayed_at": None,
+        }
+        try:
+            with connection.begin_nested():
+                connection.execute(sa.insert(t.parked).values(**values))
+        except sa.exc.DBAPIError as exc:
+            if is_transient_db_error(exc):
+                raise
+            # A task the store cannot hold as JSON (PostgreSQL's JSONB refuses U+0000,
+            # NaN and lone surrogates) is kept as its JSON text, which replay reads back.
+            values["raw"] = dumps_line(task.raw)
+            connection.execute(sa.insert(t.parked).values(**values))
         outcome = TaskOutcome(
             task.id, Result.PARKED, "error", _clip(f"parked after {attempts} attempt(s): {error}")
         )
@@ -433,8 +498,11 @@ class Applier:
         if action != "DELETE" and data is None:
             raise PermanentError(f"{action} without the object (`data`)")
         tenant = key[0]
-        if len(tenant) > 64 or len(key[1]) > 64 or len(key[2]) > 128:
-            raise PermanentError("an id or type name longer than the mirror stores")
+        reason = unstorable(key)
+        if reason is not None:
+            raise PermanentError(reason)
+        if _sequence(task.sequence) != task.sequence:
+            raise PermanentError(f"a sequence beyond 64-bit integers ({task.sequence})")
         writes = context.writes
         state = writes.state(key)
         generation = context.generation(tenant)
@@ -502,7 +570,7 @@ class Applier:
             "op": op,
             "action": action[:32] if action else None,
             "sequence": sequence,
-            "task_id": task_id,
+            "task_id": None if task_id is None else record_id(task_id),
             "generation": generation,
             "at": writes.stamp,
         }

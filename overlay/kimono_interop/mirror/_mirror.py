@@ -27,6 +27,7 @@ from .._constants import (
     TASK_BATCH,
 )
 from .._exceptions import KimonoError, is_transient
+from .._json import loads as json_loads
 from .._runtime import AsyncRuntime, Runtime
 from .._sync import mirror_run as sync_run
 from .._task_view import AckResult, TaskView
@@ -39,6 +40,7 @@ from ._apply import (
     now,
     object_type_of,
     person_type,
+    record_id,
     references,
 )
 from ._model import (
@@ -444,21 +446,26 @@ class Mirror:
             query = query.where(p.c.replayed_at.is_(None))
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
-        return _records(ParkedTask, rows)
+        return _records(ParkedTask, rows, raw=_parked_raw)
 
     def replay(self, task_id: str) -> TaskOutcome:
-        """Apply a parked task again (after fixing what failed it); KeyError if not parked.
+        """Apply a parked task again (after fixing what failed it); KeyError if it is not
+        parked, or was replayed already (``parked()`` lists the ones to replay).
 
         It is applied with the usual guards (an older event never overwrites a newer
         one); a failure parks it again. Its ack was sent when it was parked (``error``):
         a replay changes only the mirror.
         """
+        p = t.parked
         with self.engine.connect() as connection:
-            raw = connection.scalar(sa.select(t.parked.c.raw).where(t.parked.c.task_id == task_id))
+            raw = connection.scalar(
+                sa.select(p.c.raw).where(p.c.task_id == task_id, p.c.replayed_at.is_(None))
+            )
         if raw is None:
-            raise KeyError(f"no parked task {task_id!r}")
+            raise KeyError(f"no parked task {task_id!r} (not replayed yet)")
+        raw = _parked_raw(raw)
         view = TaskView.from_raw(raw)
-        if view.id != task_id:
+        if view.id is None or record_id(view.id) != task_id:
             view = TaskView.from_raw({**raw, "id": task_id}) if isinstance(raw, dict) else view
         return self._applier.replay(view)
 
@@ -822,6 +829,15 @@ def prune(
                 sa.delete(t.changes).where(t.changes.c.cursor <= changes_through)
             ).rowcount
     return removed
+
+
+def _parked_raw(raw: Any) -> Any:
+    """A parked task as received: one the store could not hold as JSON is kept as its
+    JSON text (see ``Applier._park``)."""
+    if isinstance(raw, str):
+        with contextlib.suppress(ValueError):
+            return json_loads(raw)
+    return raw
 
 
 def _records(
