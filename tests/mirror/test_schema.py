@@ -439,6 +439,44 @@ def test_the_sql_for_a_dba_says_how_many_links_it_drops(store_url: str) -> None:
     ) in notices
 
 
+def test_revision_0006_keeps_the_change_feed_and_goes_on_after_its_cursors(
+    store_url: str,
+) -> None:
+    """The feed's rows and cursors stay, a view of yours on it answers, and the next
+    change comes after the greatest cursor given since the upgrade (SQLite) or ever
+    (PostgreSQL, whose cursors never came back), on the way up and down."""
+    from alembic import command
+
+    change = (
+        "INSERT INTO mirror_changes (tenant_id, object_type, object_id, op, at) "
+        "VALUES ('x', 'persons', 'p-{}', 'upsert', '2026-11-30 00:00:00+00:00')"
+    )
+    _at_revision(
+        store_url,
+        "0005",
+        *(change.format(n) for n in (1, 2, 3)),
+        'DELETE FROM mirror_changes WHERE "cursor" = 3',
+        'CREATE VIEW my_feed AS SELECT "cursor", object_id FROM mirror_changes',
+    )
+
+    def feed(connection: sa.Connection) -> list[tuple[int, str]]:
+        rows = connection.exec_driver_sql('SELECT * FROM my_feed ORDER BY "cursor"')
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+    with Mirror.open(store_url) as mirror, mirror.engine.begin() as connection:
+        assert MIRROR.current(connection) == head()
+        assert feed(connection) == [(1, "p-1"), (2, "p-2")]
+        connection.exec_driver_sql('DELETE FROM mirror_changes WHERE "cursor" = 2')
+        connection.exec_driver_sql(change.format(4))
+        # 3 was given and deleted before the upgrade: SQLite did not keep that
+        given = 3 if store_url.startswith("sqlite") else 4
+        assert feed(connection) == [(1, "p-1"), (given, "p-4")]
+        command.downgrade(MIRROR._config(connection=connection), "0005")
+        assert feed(connection) == [(1, "p-1"), (given, "p-4")]
+        connection.exec_driver_sql(change.format(5))
+        assert feed(connection)[-1] == (given + 1, "p-5")
+
+
 def test_a_failed_upgrade_leaves_sqlites_rename_setting_as_it_was(tmp_path: Path) -> None:
     """Revision 0005 renames with ``legacy_alter_table`` on, a setting of the connection
     that a rollback does not undo: it is turned off again when a rename fails."""

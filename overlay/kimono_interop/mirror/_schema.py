@@ -121,6 +121,9 @@ changes = sa.Table(
     sa.Column("task_id", sa.String(128)),
     sa.Column("generation", sa.Integer),
     sa.Column("at", TIME, nullable=False),
+    # SQLite: a cursor is never given twice, even once the rows above it are pruned
+    # (revision 0006); PostgreSQL's BIGSERIAL never gives one twice
+    sqlite_autoincrement=True,
 )
 
 syncs = sa.Table(
