@@ -271,6 +271,64 @@ def test_a_mass_deletion_is_held_until_approved(mirror: Mirror) -> None:
     assert len(list(mirror.objects("persons"))) == 11
 
 
+def test_an_approved_sweep_spares_what_tasks_without_a_sequence_wrote_after_the_sync(
+    mirror: Mirror,
+) -> None:
+    """A task without a sequence keeps the stored one, which the sync's end sequence
+    does not exceed: what it wrote after the sync ended is spared all the same (stamped
+    with that sync's generation), in the same batch as the SYNC_END or later."""
+    people = [person(new_id()) for _ in range(10)]
+    _full_sync(mirror, people, 0)
+    newcomer = person(new_id())
+    mirror.apply(
+        [
+            sync_task("SYNC_START", 100),
+            *(data_task("UPDATE", "persons", p, 101 + n) for n, p in enumerate(people[:6])),
+            sync_task("SYNC_END", 200),
+            data_task("UPDATE", "persons", person(people[6]["$sys"]["id"], name="B"), None),
+        ]
+    )
+    (held,) = mirror.syncs(status="held")
+    assert held.to_sweep == 4
+    mirror.apply(
+        [
+            data_task("UPDATE", "persons", person(people[7]["$sys"]["id"], name="C"), None),
+            data_task("ADD", "persons", newcomer, None),
+        ]
+    )
+    assert mirror.approve_sweep(held.generation) == 2
+    live = {o.object_id for o in mirror.objects("persons")}
+    assert live == {p["$sys"]["id"] for p in [*people[:8], newcomer]}
+
+
+def test_a_failed_task_of_a_full_sync_keeps_its_object_from_the_sweep(store_url: str) -> None:
+    """The sync sent the object; its task failed (retried later, or parked): the sweep at
+    the sync's end, in the same batch, does not tombstone it, nor one approved later."""
+    people = [person(new_id()) for _ in range(4)]
+    refused = people[3]["$sys"]["id"]
+    refusing = {"on": False}
+
+    def hook(connection: sa.Connection, change: Change) -> None:
+        if refusing["on"] and change.object_id == refused:
+            raise RuntimeError("refused")
+
+    with Mirror.open(store_url, on_change=hook, max_attempts=1) as mirror:
+        _full_sync(mirror, people, 0)
+        refusing["on"] = True
+        outcomes = mirror.apply(
+            [
+                sync_task("SYNC_START", 100),
+                *(data_task("UPDATE", "persons", p, 101 + n) for n, p in enumerate(people)),
+                sync_task("SYNC_END", 200),
+            ]
+        )
+        assert [o.result for o in outcomes][-2:] == [Result.PARKED, Result.APPLIED]
+        assert mirror.syncs()[0].swept == 0
+        stored = mirror.get(TENANT, "persons", refused)
+        assert stored is not None and not stored.deleted
+        assert stored.generation == mirror.syncs()[0].generation
+
+
 def test_a_run_of_the_threshold_is_set_per_mirror(store_url: str) -> None:
     with Mirror.open(store_url, sweep_threshold=0.6) as mirror:
         people = [person(new_id()) for _ in range(10)]

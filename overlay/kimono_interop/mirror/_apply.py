@@ -117,9 +117,13 @@ def references(data: Mapping[str, Any]) -> set[tuple[str, str]]:
     return found
 
 
-_OPEN_GENERATION = "SELECT generation FROM mirror_syncs WHERE tenant_id = {} AND status = 'open'"
-_OPEN_GENERATION_SQLITE = _OPEN_GENERATION.format("?")
-_OPEN_GENERATION_PG = _OPEN_GENERATION.format("%(tenant)s")
+#: A tenant's latest full sync (only it can be open: a new one abandons the open one).
+_LATEST_SYNC = (
+    "SELECT generation, status FROM mirror_syncs WHERE tenant_id = {} "
+    "ORDER BY generation DESC LIMIT 1"
+)
+_LATEST_SYNC_SQLITE = _LATEST_SYNC.format("?")
+_LATEST_SYNC_PG = _LATEST_SYNC.format("%(tenant)s")
 
 
 def _clip(text: str, limit: int = 1000) -> str:
@@ -369,6 +373,7 @@ class Applier:
         except PermanentError as exc:
             if key is not None:
                 failed.add(key)
+            self._seen(context, task, key, isolate)
             return self._park(context, task, tried + 1, str(exc))
         except Exception as exc:
             if is_transient_db_error(exc):
@@ -377,6 +382,7 @@ class Applier:
                 raise _Isolate(index + 1) from exc
             if key is not None:
                 failed.add(key)
+            self._seen(context, task, key, isolate)
             error = f"{type(exc).__name__}: {exc}"
             log.warning("task %s failed (attempt %d): %s", task.id, tried + 1, error)
             if replay or tried + 1 >= self.max_attempts:
@@ -390,6 +396,27 @@ class Applier:
                     sa.delete(t.attempts).where(t.attempts.c.task_id == record_id(task.id))
                 )
         return outcome
+
+    def _seen(self, context: _Context, task: TaskView, key: Key | None, isolate: bool) -> None:
+        """A data task of an open full sync that failed still says the sync sent its
+        object: a stored one is stamped as seen, so that the sync's sweep (at its end, in
+        this batch or when approved) does not tombstone it while the task waits for a
+        retry or sits parked."""
+        if key is None or task.kind is not TaskKind.DATA or unstorable(key) is not None:
+            return
+        if task.action is not None and task.action.value.upper() == "DELETE":
+            return
+        generation = context.generation(key[0])
+        if generation is None:
+            return
+        writes = context.writes
+        state = writes.state(key)
+        if state is None or state.deleted or state.generation == generation:
+            return
+        writes.write_object(key, {"generation": generation}, exists=True)
+        if isolate:  # each task's writes go in its savepoint: this one's in its own
+            with context.connection.begin_nested():
+                writes.flush()
 
     def _key(self, task: TaskView) -> Key | None:
         if task.kind is not TaskKind.DATA:
@@ -540,8 +567,9 @@ class Applier:
                 "person_type": person_type(data),
                 "updated_at": writes.stamp,
             }
-            if generation is not None:
-                values["generation"] = generation
+            stamp = context.stamp(tenant)
+            if stamp is not None:
+                values["generation"] = stamp
             writes.write_object(key, values, exists=state is not None)
             writes.set_links(key, references(data))
             op = "upsert"
@@ -606,13 +634,15 @@ class Applier:
         raise PermanentError(f"the sync action {action!r} is not one the mirror applies")
 
     @staticmethod
-    def open_generation(connection: sa.Connection, tenant: str) -> int | None:
+    def latest_sync(connection: sa.Connection, tenant: str) -> tuple[int, bool] | None:
+        """The generation of a tenant's latest full sync, and whether it is open; None if
+        it never had one."""
         # Once per tenant and chunk: plain SQL, not compiled each time.
         if connection.dialect.name == "postgresql":
-            row = connection.exec_driver_sql(_OPEN_GENERATION_PG, {"tenant": tenant}).first()
+            row = connection.exec_driver_sql(_LATEST_SYNC_PG, {"tenant": tenant}).first()
         else:
-            row = connection.exec_driver_sql(_OPEN_GENERATION_SQLITE, (tenant,)).first()
-        return None if row is None else int(row[0])
+            row = connection.exec_driver_sql(_LATEST_SYNC_SQLITE, (tenant,)).first()
+        return None if row is None else (int(row[0]), row[1] == "open")
 
     @staticmethod
     def open_sync(
@@ -720,9 +750,9 @@ class Applier:
         o = t.objects
         writes.flush()
         rows = writes.connection.execute(
-            sa.select(o.c.object_type, o.c.object_id).where(
-                _unseen(tenant, kinds, generation, end_sequence)
-            )
+            sa.select(o.c.object_type, o.c.object_id)
+            .where(_unseen(tenant, kinds, generation, end_sequence))
+            .order_by(o.c.object_type, o.c.object_id)  # the feed's order, on either store
         ).all()
         stamp = now()
         for row in rows:
@@ -742,18 +772,31 @@ class _Context:
         self.connection = connection
         self.held_sweeps = held_sweeps
         self.writes = Writes(connection)
-        self._generations: dict[str, int | None] = {}
+        self._syncs: dict[str, tuple[int, bool] | None] = {}
 
     def forget_all(self) -> None:
-        self._generations.clear()
+        self._syncs.clear()
+
+    def _latest(self, tenant: str) -> tuple[int, bool] | None:
+        if tenant not in self._syncs:
+            self._syncs[tenant] = Applier.latest_sync(self.connection, tenant)
+        return self._syncs[tenant]
 
     def generation(self, tenant: str) -> int | None:
-        if tenant not in self._generations:
-            self._generations[tenant] = Applier.open_generation(self.connection, tenant)
-        return self._generations[tenant]
+        """The tenant's open full sync (None: none is open)."""
+        latest = self._latest(tenant)
+        return latest[0] if latest is not None and latest[1] else None
+
+    def stamp(self, tenant: str) -> int | None:
+        """The generation an upsert of the tenant's is stamped with: the open sync's, or,
+        with none open, the latest one's, so that a held sweep of that sync, approved
+        later, spares what a task wrote after it ended (its sweep takes generations
+        below its own); None if the tenant never had a full sync."""
+        latest = self._latest(tenant)
+        return None if latest is None else latest[0]
 
     def forget(self, tenant: str) -> None:
-        self._generations.pop(tenant, None)
+        self._syncs.pop(tenant, None)
 
 
 def _unseen(
