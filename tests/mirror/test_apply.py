@@ -508,6 +508,17 @@ def test_a_cursor_is_never_given_twice_even_after_the_feed_is_pruned(mirror: Mir
     assert later.sequence == 3 and later.cursor > cursor
 
 
+def test_a_uuid_in_any_spelling_finds_the_object(mirror: Mirror) -> None:
+    """Tasks' ids are stored in the canonical form: reads take any spelling of a UUID."""
+    pid = new_id()
+    mirror.apply([data_task("ADD", "persons", person(pid.upper()), 1)])
+    for spelling in (pid, pid.upper(), "{" + pid + "}", pid.replace("-", "")):
+        stored = mirror.get(TENANT.upper(), "Person", spelling)
+        assert stored is not None and stored.object_id == pid
+    assert [o.object_id for o in mirror.objects("persons", tenant_id=TENANT.upper())] == [pid]
+    assert mirror.get(TENANT, "persons", "not-a-uuid") is None
+
+
 def test_on_other_may_ask_for_a_retry_or_fail(store_url: str) -> None:
     from kimono_interop import RetryTask
 

@@ -27,6 +27,7 @@ from .._constants import (
     TASK_BATCH,
 )
 from .._exceptions import KimonoError, is_transient
+from .._ids import canonical_id
 from .._json import loads as json_loads
 from .._runtime import AsyncRuntime, Runtime
 from .._sync import mirror_run as sync_run
@@ -338,14 +339,16 @@ class Mirror:
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, tenant_id: str, object_type: str, object_id: str) -> StoredObject | None:
-        """One stored object (a tombstone too), or None."""
+        """One stored object (a tombstone too), or None. Ids are matched as the mirror
+        stores them: a UUID in any spelling finds the object (tasks' ids are stored in
+        the canonical form, lower case with hyphens)."""
         o = t.objects
         with self.engine.connect() as connection:
             row = connection.execute(
                 sa.select(o).where(
-                    o.c.tenant_id == tenant_id,
+                    o.c.tenant_id == canonical_id(tenant_id),
                     o.c.object_type == object_type_of(object_type),
-                    o.c.object_id == object_id,
+                    o.c.object_id == canonical_id(object_id),
                 )
             ).first()
         return None if row is None else _stored(row)
@@ -361,7 +364,7 @@ class Mirror:
         o = t.objects
         query = sa.select(o).where(o.c.object_type == object_type_of(object_type))
         if tenant_id is not None:
-            query = query.where(o.c.tenant_id == tenant_id)
+            query = query.where(o.c.tenant_id == canonical_id(tenant_id))
         if not include_deleted:
             query = query.where(o.c.deleted.is_(False))
         with self.engine.connect() as connection:
@@ -545,6 +548,7 @@ class Mirror:
         larger sweep is held). Objects keep the sequence of the last task that wrote
         them, so a queued task older than that is still refused.
         """
+        tenant_id = canonical_id(tenant_id)  # as tasks name it
         lists = _rest_lists(client)
         applier = self._applier
         with self.engine.begin() as connection:
@@ -583,6 +587,7 @@ class Mirror:
 
     def verify(self, client: KimonoClient, *, tenant_id: str) -> VerifyReport:
         """Compare a tenant's live objects with a fresh REST snapshot; report every difference."""
+        tenant_id = canonical_id(tenant_id)  # as tasks name it
         lists = _rest_lists(client)
         report = VerifyReport(tenant_id)
         for object_type, items in lists.items():
