@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout  # not the builtin on 3.10
+from pathlib import Path
 from typing import NamedTuple
 
 import pytest
@@ -19,7 +21,7 @@ from kimono_interop.mirror._apply import Applier
 from kimono_interop.mirror._store import tenant_key
 from tests.support.postgres import database as postgres_database
 
-from .builders import data_task, new_id, person
+from .builders import TENANT, data_task, new_id, person
 
 TENANT_A = "0a0a0a0a-0000-4000-8000-00000000000a"
 TENANT_B = "0b0b0b0b-0000-4000-8000-00000000000b"
@@ -219,3 +221,32 @@ def test_opening_a_mirror_at_the_newest_schema_does_not_wait_for_writers(
         finally:
             gate.open.set()
         assert writing.result(timeout=30) == [Result.APPLIED]
+
+
+def test_readers_of_a_sqlite_mirror_never_wait_for_its_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's writers take the write lock when they begin; reads (and opening a mirror
+    at the newest schema) read a snapshot meanwhile, as they would without the mirror."""
+    from kimono_interop.mirror import _store
+
+    monkeypatch.setattr(_store, "SQLITE_BUSY_TIMEOUT", 1.0)  # a wait fails fast
+    path = tmp_path / "m.db"
+    pid = new_id()
+    with Mirror.open(path) as mirror:
+        mirror.apply([data_task("ADD", "persons", person(pid), 1)])
+    writer = sqlite3.connect(path, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("DELETE FROM mirror_objects")  # not committed: readers see the object
+        with Mirror.open(path) as mirror:
+            assert mirror.get(TENANT, "persons", pid) is not None
+            assert [o.object_id for o in mirror.objects("persons")] == [pid]
+            assert mirror.status()["parked"] == 0
+            assert len(mirror.changes()) == 1
+            assert mirror.parked() == [] and mirror.syncs() == []
+            with pytest.raises(sa.exc.OperationalError, match="locked"):  # a writer waits
+                mirror.apply([data_task("ADD", "persons", person(new_id()), 2)])
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

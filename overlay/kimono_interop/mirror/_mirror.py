@@ -62,6 +62,7 @@ from ._store import (
     lock_between_writes,
     lock_tenants,
     migrate,
+    reading,
 )
 from ._writes import Writes
 
@@ -343,7 +344,7 @@ class Mirror:
         stores them: a UUID in any spelling finds the object (tasks' ids are stored in
         the canonical form, lower case with hyphens)."""
         o = t.objects
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             row = connection.execute(
                 sa.select(o).where(
                     o.c.tenant_id == canonical_id(tenant_id),
@@ -367,14 +368,14 @@ class Mirror:
             query = query.where(o.c.tenant_id == canonical_id(tenant_id))
         if not include_deleted:
             query = query.where(o.c.deleted.is_(False))
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             rows = connection.execute(query.order_by(o.c.object_id)).all()
         for row in rows:
             yield _stored(row)
 
     def tenants(self) -> list[str]:
         """The tenants the mirror holds objects of."""
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             return sorted(connection.scalars(sa.select(t.objects.c.tenant_id).distinct()))
 
     def changes(self, since: int = 0, *, limit: int = 1000) -> list[Change]:
@@ -384,7 +385,7 @@ class Mirror:
         """
         c = t.changes
         query = sa.select(c).where(c.c.cursor > since).order_by(c.c.cursor).limit(limit)
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             if connection.dialect.name == "postgresql":
                 # Wait until no write transaction is in flight: tenants' writers run side
                 # by side, and one that began earlier may commit a smaller cursor than
@@ -400,7 +401,7 @@ class Mirror:
         """Counts for a dashboard: live and deleted objects per type, parked tasks, held
         sweeps, tasks recorded, the last change's cursor."""
         o = t.objects
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             per_type: dict[str, dict[str, int]] = {}
             for row in connection.execute(
                 sa.select(o.c.object_type, o.c.deleted, sa.func.count()).group_by(
@@ -447,7 +448,7 @@ class Mirror:
         query = sa.select(p).order_by(p.c.parked_at, p.c.task_id)
         if not include_replayed:
             query = query.where(p.c.replayed_at.is_(None))
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             rows = connection.execute(query).all()
         return _records(ParkedTask, rows, raw=_parked_raw)
 
@@ -460,7 +461,7 @@ class Mirror:
         a replay changes only the mirror.
         """
         p = t.parked
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             raw = connection.scalar(
                 sa.select(p.c.raw).where(p.c.task_id == task_id, p.c.replayed_at.is_(None))
             )
@@ -479,7 +480,7 @@ class Mirror:
         query = sa.select(s).order_by(s.c.generation.desc())
         if status is not None:
             query = query.where(s.c.status == status)
-        with self.engine.connect() as connection:
+        with reading(self.engine) as connection:
             rows = connection.execute(query).all()
         return _records(Sync, rows, types=lambda types: list(types or []))
 

@@ -15,13 +15,14 @@ which would hold new writers back (see ``lock_between_writes``).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 import threading
 import time
 import weakref
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -73,10 +74,28 @@ def create_engine(url: str) -> sa.Engine:
 
         @sa.event.listens_for(engine, "begin")
         def _begin(connection: sa.Connection) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            # A writer takes the write lock at once (a deferred transaction that read
+            # first could not take it later, once another writer has committed); a
+            # reader (see reading()) reads its snapshot while a writer works.
+            read = connection.get_execution_options().get(_READ, False)
+            connection.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
+
+
+#: The execution option of a connection that only reads (see reading()).
+_READ = "kimono_mirror_read"
+
+
+@contextlib.contextmanager
+def reading(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A connection that only reads. On SQLite its transactions begin deferred, so that
+    it reads a snapshot and never waits for a writer, where every other transaction
+    begins ``IMMEDIATE``, taking the write lock."""
+    with engine.connect() as connection:
+        connection.execution_options(**{_READ: True})
+        yield connection
 
 
 def _use_wal(cursor: Any) -> None:
@@ -255,7 +274,7 @@ def migrate(engine: sa.Engine, history: History = MIRROR) -> None:
     A database already at the newest revision is only read: the database-wide lock, which
     waits for every writer and stops them meanwhile, is taken only to change the schema.
     """
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         if history.current(connection) == history.head():
             return
     with engine.begin() as connection:
