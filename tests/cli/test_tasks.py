@@ -113,13 +113,13 @@ def test_tasks_usage_errors(fresh: tuple[Sandbox, Clock], args: list[str], hint:
 
 
 # -- acknowledging --------------------------------------------------------------------------------
-def test_ack_success_max_tasks_says_the_rest_is_withheld_then_drains(
+def test_ack_success_max_tasks_leaves_nothing_withheld(
     fresh: tuple[Sandbox, Clock],
 ) -> None:
-    """--ack success --max-tasks stops early and says how many tasks of the batch are
-    withheld until the ack timeout; a run before it finds the queue empty and says they
-    are not gone; after it, the rest is delivered again and acknowledged."""
-    sandbox, clock = fresh
+    """--ack success --max-tasks stops early, having asked the service for no more than
+    it handles: nothing of the tenant is withheld, and the next run drains the rest at
+    once, without waiting for the ack timeout."""
+    sandbox, _ = fresh
     queue = sandbox.state.queue
     expected = queue.pending()
     extra = sandbox.config.grades_queries + sandbox.config.authenticate_requests
@@ -131,16 +131,8 @@ def test_ack_success_max_tasks_says_the_rest_is_withheld_then_drains(
     assert len(printed) == 10 and printed[0]["action"] == "SYNC_START"
     assert [a.task_id for a in queue.acks] == [t["id"] for t in printed]
     note = _one_line(first.stderr)  # the summary and the notes go to stderr with --print
-    assert "max_tasks" in note and "stopped by --max-tasks with" in note
-    withheld = min(expected, BATCH) - 10
-    assert f"{withheld:,} task(s)" in note and "withheld" in note and "ack timeout" in note
+    assert "max_tasks" in note and "withheld" not in note
 
-    empty = run(*flags(sandbox), "tasks", "--ack", "success")
-    assert empty.exit_code == 0, empty.output
-    assert "not gone" in _one_line(empty.stderr)
-    assert len(queue.acks) == 10
-
-    clock.pass_ack_timeout()
     rest = run(*flags(sandbox), "tasks", "--ack", "success")
     assert rest.exit_code == 0, rest.output
     assert len(queue.acks) == len({a.task_id for a in queue.acks}) == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -125,8 +126,35 @@ def test_approve_and_reject_held_sweeps(tmp_path: Path) -> None:
     assert run("mirror", "approve-sweep", "--db", path, str(held[0])).exit_code == EXIT_USAGE
 
 
-def test_a_database_that_cannot_be_opened_is_a_message(tmp_path: Path) -> None:
-    result = run("mirror", "status", "--db", "postgresql://u:secret@127.0.0.1:1/x")
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://u:secret@127.0.0.1:1/x",
+        "postgresql://127.0.0.1:1/x?password=secret&user=u",  # a password libpq takes there
+    ],
+)
+def test_a_database_that_cannot_be_opened_is_a_message(url: str) -> None:
+    result = run("mirror", "status", "--db", url)
     assert result.exit_code == EXIT_ERROR
     assert "secret" not in result.output and "Traceback" not in result.output
     assert "the mirror's database" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command", [["status"], ["changes"], ["parked"], ["replay", "x"], ["approve-sweep", "1"]]
+)
+def test_a_readers_command_on_no_mirror_makes_none(tmp_path: Path, command: list[str]) -> None:
+    """A mistyped path is not a new, empty, healthy-looking mirror: nothing is created,
+    and the message says what makes one."""
+    path = tmp_path / "typo.db"
+    result = run("mirror", *command, "--db", str(path))
+    assert result.exit_code == EXIT_USAGE
+    assert "no mirror at" in result.stderr and "mirror run" in result.stderr
+    assert not path.exists()
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE mine (x INTEGER)").connection.commit()
+    result = run("mirror", *command, "--db", str(other))
+    assert result.exit_code == EXIT_USAGE and "no mirror_alembic_version" in result.stderr
+    file = sqlite3.connect(other)
+    assert file.execute("SELECT name FROM sqlite_master").fetchall() == [("mine",)]
+    assert file.execute("PRAGMA journal_mode").fetchone() == ("delete",)  # not made WAL

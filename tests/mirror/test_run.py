@@ -333,6 +333,36 @@ def test_a_slow_chunk_is_cut_by_ack_interval(fresh: Sandbox, store_url: str) -> 
     assert stats.acknowledged == 100
 
 
+def test_max_tasks_asks_for_no_more_than_it_applies(fresh: Sandbox, store_url: str) -> None:
+    """A run that may take 15 more tasks asks the service for 15: the service would hold
+    the tenant's later tasks until its ack timeout behind any it handed out and got no
+    ack for, and the next run would find the queue empty."""
+    pending = fresh.state.queue.pending()
+    assert pending > 40
+    with KimonoClient(**fresh.credentials) as kimono, Mirror.open(store_url) as mirror:
+        stats = mirror.run(kimono, max_tasks=15)
+        assert (stats.stopped_by, stats.received, stats.acknowledged) == ("max_tasks", 15, 15)
+        assert stats.batches == 1
+        assert fresh.state.queue.pending() == pending - 15
+    # nothing was handed out without an ack: the service holds nothing back
+    assert len(fresh.state.queue.next_batch([_tenant(fresh)])) == min(100, pending - 15)
+
+
+def test_max_tasks_asks_past_items_without_an_id(store_url: str) -> None:
+    """Items that cannot be acknowledged come first in every batch: a run that may take
+    3 more tasks asks for them too, and more once a short batch holds nothing else."""
+    from tests.support.fake_queue import FakeQueue, make_task, queue_client, task_ids
+
+    good = [make_task(n) for n in range(4)]
+    queue = FakeQueue(good)
+    queue.pending = [good[0], None, good[1], {"schema": "3.0"}, *good[2:]]  # type: ignore[list-item]
+    with queue_client(KimonoClient, queue) as kimono, Mirror.open(store_url) as mirror:
+        stats = mirror.run(kimono, max_tasks=3)
+    assert (stats.stopped_by, stats.received) == ("max_tasks", 3)
+    assert [a["task_id"] for a in queue.acks] == task_ids(good[:3])
+    assert queue.page_sizes == [3, 2, 3]
+
+
 def test_redeliveries_and_faults_change_no_row(store_url: str) -> None:
     """Duplicates, 5xx answers and connections dropped mid-answer (a batch whose answer is
     lost is delivered again after the ack timeout; an ack whose answer is lost is sent

@@ -67,6 +67,8 @@ class FakeQueue:
         self.known = {task_id_of(t): t for t in tasks}
         self.acks: list[dict[str, Any]] = []
         self.requests: list[tuple[str, str]] = []
+        #: The page_size of each GET /tasks (None: not given).
+        self.page_sizes: list[int | None] = []
         self.fail_acks = 0
         self.fail_status = 503  # the status of the failed ack answers
         self.fail_gets = 0  # answer 503 to the next N GET /tasks
@@ -74,14 +76,18 @@ class FakeQueue:
         self.redeliver: dict[str, int] = {}  # task id -> times to deliver again after its ack
 
     # -- the service's behaviour -------------------------------------------------------
-    def handle(self, method: str, path: str, body: Any) -> tuple[int, Any]:
+    def handle(
+        self, method: str, path: str, body: Any, page_size: int | None = None
+    ) -> tuple[int, Any]:
         self.requests.append((method, path))
         path = path.removeprefix("/v2/interop/data")
         if method == "GET" and path == "/tasks":
+            self.page_sizes.append(page_size)
             if self.fail_gets:
                 self.fail_gets -= 1
                 return 503, {"code": "unavailable", "message": "try again"}
-            return 200, {"data": self.pending[:BATCH], "paging": {"next": None}}
+            size = BATCH if page_size is None else max(1, min(page_size, BATCH))
+            return 200, {"data": self.pending[:size], "paging": {"next": None}}
         if method == "PUT" and (path == "/tasks/ack" or path.endswith("/ack")):
             if self.fail_acks:
                 self.fail_acks -= 1
@@ -117,7 +123,10 @@ class FakeQueue:
             if request.url.path == "/oauth/token":
                 return httpx.Response(200, json={"access_token": "tok", "expires_in": 3600})
             body = json.loads(request.content) if request.content else None
-            status, answer = self.handle(request.method, request.url.path, body)
+            size = request.url.params.get("page_size")
+            status, answer = self.handle(
+                request.method, request.url.path, body, None if size is None else int(size)
+            )
             return (
                 httpx.Response(status, json=answer)
                 if answer is not None
@@ -137,8 +146,12 @@ class FakeQueue:
 
         async def api(request: Request) -> Response:
             raw = await request.body()
+            size = request.query_params.get("page_size")
             status, answer = self.handle(
-                request.method, request.url.path, json.loads(raw) if raw else None
+                request.method,
+                request.url.path,
+                json.loads(raw) if raw else None,
+                None if size is None else int(size),
             )
             return (
                 JSONResponse(answer, status) if answer is not None else Response(status_code=status)

@@ -38,7 +38,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
-from .._constants import MAX_POLL_INTERVAL, POLL_INTERVAL
+from .._constants import MAX_POLL_INTERVAL, POLL_INTERVAL, TASK_BATCH
 from .._exceptions import AckError, KimonoError, is_transient
 from .._runtime import AsyncRuntime, HandlerInterrupted
 from .._task_view import (
@@ -139,6 +139,8 @@ class AsyncTaskConsumer:
         }
         self._stop_when_empty = stop_when_empty
         self._max_tasks = max_tasks
+        #: Items without an id the last batch held (they come first in the next one).
+        self._headless = 0
         self._poll_interval = poll_interval
         self._max_poll_interval = max(max_poll_interval, poll_interval)
         self._task_timeout = task_timeout
@@ -179,6 +181,16 @@ class AsyncTaskConsumer:
         finally:
             self._runtime.reset()
 
+    def _wanted(self) -> int | None:
+        """The batch to ask for: no more than ``max_tasks`` leaves to handle (and the items
+        without an id the last batch began with, which come first again), when that is
+        less than a batch; None: the service's own size. Tasks handed out and not
+        acknowledged would hold the tenant's queue until the service's ack timeout."""
+        if self._max_tasks is None:
+            return None
+        wanted = self._max_tasks - self.stats.handled + self._headless
+        return wanted if 0 < wanted < TASK_BATCH else None
+
     async def _run(self) -> ConsumerStats:
         delay = self._poll_interval
         async with self._runtime.signals(self._handle_signals):
@@ -186,8 +198,9 @@ class AsyncTaskConsumer:
                 if self._max_tasks is not None and self.stats.handled >= self._max_tasks:
                     self._runtime.request_stop("max_tasks")
                     break
+                wanted = self._wanted()
                 try:
-                    batch = await self._tasks.receive(**self._filters)
+                    batch = await self._tasks.receive(**self._filters, page_size=wanted)
                 except KimonoError as exc:
                     if not is_transient(exc):
                         raise
@@ -199,6 +212,13 @@ class AsyncTaskConsumer:
                 if batch:
                     self.stats.batches += 1
                     self.stats.received += len(batch)
+                    self._headless = sum(task.id is None for task in batch)
+                    if self._headless == len(batch) == wanted:
+                        # a short batch of only what cannot be acknowledged: there may be
+                        # tasks behind it; ask again for more (up to a whole batch)
+                        for task in batch:
+                            await self._unackable(task)
+                        continue
                     if all(task.id is None for task in batch):
                         # Only what can never be acknowledged: nothing to do until someone
                         # removes it, so wait as on an empty queue instead of spinning.

@@ -54,9 +54,10 @@ async def drain(
                 if loop.prune_due():
                     prune = functools.partial(mirror._prune_inbox, loop.inbox_retention)
                     loop.pruned(await runtime.blocking(prune))
+                wanted = loop.wanted(max_tasks)
                 try:
                     batch = await client.tasks.receive(
-                        tenant_id=tenant_id, schema=schema, driver=driver
+                        tenant_id=tenant_id, schema=schema, driver=driver, page_size=wanted
                     )
                 except KimonoError as exc:
                     await runtime.sleep(loop.outage("GET /tasks", exc))
@@ -64,6 +65,8 @@ async def drain(
                 tasks = loop.take(batch, max_tasks)
                 if tasks:
                     await _apply_batch(mirror, client, loop, runtime, tasks)
+                elif batch and len(batch) == wanted:
+                    continue  # a short batch of items without an id: ask for more behind them
                 elif stop_when_empty:
                     loop.stats.stopped_by = "stalled" if batch else "empty"
                     return

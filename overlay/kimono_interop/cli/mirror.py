@@ -27,6 +27,7 @@ from .._constants import (
     SWEEP_THRESHOLD,
     TASK_BATCH,
 )
+from .._secrets import redact_text
 from .common import (
     EXIT_CONFIG,
     EXIT_ERROR,
@@ -139,11 +140,15 @@ def opened(db: str, **options: Any) -> Iterator[Mirror]:
         )
     import sqlalchemy.exc
 
+    from ..mirror import NoMirror
+
     try:
         with Mirror.open(db, **options) as mirror:
             yield mirror
     except sqlalchemy.exc.SQLAlchemyError as exc:
         fail(f"the mirror's database ({_shown(db)}): {_first_line(exc)}", EXIT_ERROR)
+    except NoMirror as exc:  # a reader's command, and no mirror there
+        fail(f"{exc}; `kimono-interop mirror run --db ...` makes (or upgrades) one", EXIT_USAGE)
     except ValueError as exc:
         fail(str(exc), EXIT_USAGE)
 
@@ -268,7 +273,7 @@ def _summary(stats: MirrorStats, seconds: float) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 def status(db: str, as_json: bool) -> None:
     """Objects per type (live and tombstoned), parked tasks, held sweeps, the feed's cursor."""
-    with opened(db) as store:
+    with opened(db, create=False) as store:
         found = store.status()
         held = store.syncs(status="held")
     found["held"] = [
@@ -300,7 +305,7 @@ def status(db: str, as_json: bool) -> None:
 @click.option("--limit", type=click.IntRange(min=1), default=1000, show_default=True)
 def changes(db: str, since: int, limit: int) -> None:
     """The change feed after --since, as JSON lines (keep the last cursor for the next call)."""
-    with opened(db) as store:
+    with opened(db, create=False) as store:
         found = store.changes(since=since, limit=limit)
     for change in found:
         click.echo(
@@ -326,7 +331,7 @@ def changes(db: str, since: int, limit: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines, with each raw task.")
 def parked(db: str, as_json: bool) -> None:
     """Tasks that failed for good or too often (replay them with `mirror replay`)."""
-    with opened(db) as store:
+    with opened(db, create=False) as store:
         found = store.parked()
     if as_json:
         for task in found:
@@ -368,7 +373,7 @@ def parked(db: str, as_json: bool) -> None:
 def replay(db: str, task_ids: tuple[str, ...]) -> None:
     """Apply parked tasks again (after fixing what failed them). Exits 1 if one fails again."""
     again = 0
-    with opened(db) as store:
+    with opened(db, create=False) as store:
         for task_id in task_ids:
             try:
                 outcome = store.replay(task_id)
@@ -389,7 +394,7 @@ def replay(db: str, task_ids: tuple[str, ...]) -> None:
 @click.option("--reject", is_flag=True, help="Drop the sweep instead: nothing is tombstoned.")
 def approve_sweep(db: str, generation: int, reject: bool) -> None:
     """Carry out (or --reject) the held sweep of a full sync (see `mirror status`)."""
-    with opened(db) as store:
+    with opened(db, create=False) as store:
         try:
             if reject:
                 store.reject_sweep(generation)
@@ -412,7 +417,7 @@ def approve_sweep(db: str, generation: int, reject: bool) -> None:
 @click.pass_obj
 def verify(settings: Settings, db: str, tenant_id: str | None, as_json: bool) -> None:
     """Compare the mirror with a fresh REST snapshot; report every difference (exit 1 if any)."""
-    with opened(db) as store:
+    with opened(db, create=False) as store:
         tenant = _tenant(store, tenant_id)
         with expected_errors(settings), settings.client() as client:
             report = store.verify(client, tenant_id=tenant)
@@ -458,15 +463,11 @@ def _tenant(store: Mirror, given: str | None) -> str:
 
 
 def _shown(db: str) -> str:
-    """``db`` without a password (a URL's ``user:password@``)."""
-    if "://" in db and "@" in db:
-        scheme, _, rest = db.partition("://")
-        credentials, _, host = rest.rpartition("@")
-        user = credentials.split(":", 1)[0]
-        return f"{scheme}://{user}:***@{host}" if ":" in credentials else db
-    return db
+    """``db`` without a password: a URL's ``user:password@`` and a ``password=`` (or any
+    secret-named) query parameter masked."""
+    return redact_text(db)
 
 
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+    return redact_text(text[0]) if text else type(exc).__name__

@@ -7,6 +7,7 @@ import dataclasses
 import datetime
 import logging
 import random
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -30,6 +31,7 @@ from .._exceptions import KimonoError, is_transient
 from .._ids import canonical_id
 from .._json import loads as json_loads
 from .._runtime import AsyncRuntime, Runtime
+from .._secrets import redact_text
 from .._sync import mirror_run as sync_run
 from .._task_view import AckResult, TaskView
 from . import _schema as t
@@ -44,10 +46,12 @@ from ._apply import (
     record_id,
     references,
 )
+from ._migrations import MIRROR
 from ._model import (
     Change,
     Difference,
     MirrorStats,
+    NoMirror,
     ParkedTask,
     StoredObject,
     Sync,
@@ -57,6 +61,7 @@ from ._model import (
 from ._store import (
     create_engine,
     database_url,
+    head,
     is_transient_db_error,
     lock,
     lock_between_writes,
@@ -131,6 +136,7 @@ class Mirror:
         on_change: OnChange | None = None,
         on_other: OnOther | None = None,
         default_tenant: str = "",
+        create: bool = True,
     ) -> Mirror:
         """Open (creating or upgrading its schema) the mirror at ``url``.
 
@@ -140,10 +146,23 @@ class Mirror:
         ``max_attempts``: failures after which a task is parked. ``on_change(connection,
         change)`` runs inside the apply transaction for every change. ``on_other(task)``
         handles tasks that are not roster changes (default: acked success, ignored).
-        ``default_tenant``: the tenant of tasks that name none.
+        ``default_tenant``: the tenant of tasks that name none. ``create=False``: only
+        open a mirror that is there, at this version's schema, creating or changing
+        nothing (a reader's way: a mistyped path is not a new, empty mirror); ``NoMirror``
+        (a LookupError) says what is there instead.
         """
-        engine = create_engine(database_url(url))
-        migrate(engine)
+        target = database_url(url)
+        if not create:
+            _must_exist(target)
+        engine = create_engine(target)
+        try:
+            if create:
+                migrate(engine)
+            else:
+                _must_be_current(engine, target)
+        except BaseException:
+            engine.dispose()
+            raise
         return cls(
             engine,
             sweep_threshold=sweep_threshold,
@@ -645,6 +664,8 @@ class _RunLoop:
         )
         self.pruned_at: float | None = None
         self.stats = MirrorStats()
+        #: Items without an id the last batch held (they come first in the next one).
+        self.headless = 0
         self.poll_interval = poll_interval
         self.max_poll_interval = max_poll_interval
         self.delay = poll_interval
@@ -697,11 +718,22 @@ class _RunLoop:
         self.delay = min(delay * 2, self.max_poll_interval)
         return random.uniform(delay / 2, delay)
 
+    def wanted(self, max_tasks: int | None) -> int | None:
+        """The batch to ask for: no more than ``max_tasks`` leaves (and the items without an
+        id the last batch held, which come first again), when that is less than a batch;
+        None: the service's own size. Tasks handed out and not acknowledged would hold
+        the tenant's queue until the service's ack timeout."""
+        if max_tasks is None:
+            return None
+        wanted = max_tasks - self.stats.received + self.headless
+        return wanted if 0 < wanted < TASK_BATCH else None
+
     def take(self, batch: Sequence[TaskView], max_tasks: int | None) -> list[TaskView]:
         """The tasks of a batch to apply (those with an id, up to ``max_tasks``)."""
         self.wait = self.poll_interval
         stats = self.stats
         tasks = [task for task in batch if task.id is not None]
+        self.headless = len(batch) - len(tasks)
         if len(tasks) < len(batch):
             stats.unackable += len(batch) - len(tasks)
             log.error(
@@ -835,6 +867,40 @@ def prune(
                 sa.delete(t.changes).where(t.changes.c.cursor <= changes_through)
             ).rowcount
     return removed
+
+
+def _must_exist(url: str) -> None:
+    """NoMirror if ``url`` names a SQLite file that is not there, or holds no mirror,
+    read without changing it (the mirror's engine would create the file, or put it in
+    WAL mode)."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return
+    path = Path(parsed.database)
+    if not path.is_file():
+        raise NoMirror(f"no mirror at {path}: the file does not exist")
+    read_only = f"{path.resolve().as_uri()}?mode=ro"
+    with contextlib.closing(sqlite3.connect(read_only, uri=True)) as file:
+        found = file.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+            (MIRROR.version_table,),
+        ).fetchone()
+    if found is None:
+        raise NoMirror(f"no mirror in {path}: it has no {MIRROR.version_table} table")
+
+
+def _must_be_current(engine: sa.Engine, url: str) -> None:
+    """NoMirror unless the database holds a mirror at the newest schema."""
+    with reading(engine) as connection:
+        revision = MIRROR.current(connection)
+    shown = redact_text(url)
+    if revision is None:
+        raise NoMirror(f"no mirror in {shown}: it has no {MIRROR.version_table} table")
+    if revision != head():
+        raise NoMirror(
+            f"the mirror in {shown} is at schema revision {revision}, this version uses "
+            f"{head()}: open it once to upgrade it (Mirror.open, or `mirror run`)"
+        )
 
 
 def _parked_raw(raw: Any) -> Any:

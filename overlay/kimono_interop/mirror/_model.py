@@ -173,3 +173,8 @@ class VerifyReport:
     @property
     def ok(self) -> bool:
         return not self.differences
+
+
+class NoMirror(LookupError):
+    """``Mirror.open(create=False)`` found no mirror to open: no such SQLite file, a
+    database without the mirror's tables, or a mirror at another schema revision."""

@@ -220,6 +220,9 @@ def test_max_tasks_and_stop_leave_the_rest_unacknowledged() -> None:
         stats = kimono.tasks.run(lambda t: None, max_tasks=12)
     assert [a["task_id"] for a in queue.acks] == task_ids(tasks[:12])
     assert stats.stopped_by == "max_tasks"
+    # no more asked for than it handles: a task handed out and not acknowledged would
+    # hold the tenant's later ones until the service's ack timeout
+    assert queue.page_sizes == [12]
 
     queue = FakeQueue(tasks)
     with queue_client(KimonoClient, queue) as kimono:
@@ -314,6 +317,8 @@ def test_items_without_an_id_are_reported_and_the_rest_of_the_batch_is_handled(
             lambda t: None, max_tasks=3, on_unackable=lambda t: hooked.append(t.raw)
         )
     assert [a["task_id"] for a in queue.acks] == task_ids(good)
+    # no more asked for than max_tasks leaves, and the unackable items ahead of them
+    assert queue.page_sizes == [3, 2, 3]
     assert (stats.handled, stats.unackable, stats.queue_stalled) == (3, 2, True)
     assert [t.raw for t in stats.unackable_tasks] == [None, no_id] == hooked
     stalls = [r for r in caplog.records if "queue is stalled" in r.getMessage()]
