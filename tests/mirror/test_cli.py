@@ -158,3 +158,47 @@ def test_a_readers_command_on_no_mirror_makes_none(tmp_path: Path, command: list
     file = sqlite3.connect(other)
     assert file.execute("SELECT name FROM sqlite_master").fetchall() == [("mine",)]
     assert file.execute("PRAGMA journal_mode").fetchone() == ("delete",)  # not made WAL
+
+
+def test_a_run_stopped_by_sigterm_in_a_database_outage_keeps_its_exit_code(
+    sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM while the run waits out a database outage: the run returns, and reading
+    the held sweeps afterwards fails too; the command still exits 143 with its summary,
+    naming the sweeps the run held."""
+    import sqlalchemy as sa
+
+    from kimono_interop.mirror import MirrorStats
+
+    def stopped(self: Mirror, *args: object, **kwargs: object) -> MirrorStats:
+        return MirrorStats(stopped_by="SIGTERM", held_sweeps=[7])
+
+    def down(self: Mirror, **kwargs: object) -> object:
+        raise sa.exc.OperationalError("SELECT", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(Mirror, "run", stopped)
+    monkeypatch.setattr(Mirror, "syncs", down)
+    result = run("mirror", "run", "--db", str(tmp_path / "m.db"), *flags(sandbox))
+    assert result.exit_code == 143, result.output
+    assert "mirror run:" in result.stderr + result.stdout
+    assert "held sweep(s) 7" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["status", "--db", "mysql://x/y"], "the mirror runs on SQLite and on PostgreSQL"),
+        (["status", "--db", "postgresql+psycopg2://h/x"], "No module named 'psycopg2'"),
+        (["status", "--db", "postgresql://u:pw@h:port/x"], "is not a file path or database URL"),
+        (["changes", "--since", str(2**64)], "is not in the range"),
+        (["changes", "--limit", str(2**64)], "is not in the range"),
+        (["approve-sweep", str(2**64)], "is not in the range"),
+        (["run", "--inbox-retention", "nan"], "nan is not a finite number"),
+        (["run", "--ack-interval", "inf"], "inf is not a finite number"),
+    ],
+)
+def test_bad_input_is_a_message_not_a_traceback(args: list[str], said: str) -> None:
+    result = run("mirror", *args)
+    assert result.exit_code == EXIT_USAGE, result.output
+    assert said in result.output and "Traceback" not in result.output
+    assert "pw" not in result.output

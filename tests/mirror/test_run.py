@@ -363,6 +363,25 @@ def test_max_tasks_asks_past_items_without_an_id(store_url: str) -> None:
     assert queue.page_sizes == [3, 2, 3]
 
 
+def test_a_stop_during_the_prune_takes_no_batch(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A prune may wait for the database long (SQLite's busy timeout): a stop asked
+    meanwhile ends the run before it takes a batch it would then have to acknowledge."""
+    from tests.support.fake_queue import FakeQueue, make_task, queue_client
+
+    queue = FakeQueue([make_task(n) for n in range(3)])
+    with queue_client(KimonoClient, queue) as kimono, Mirror.open(store_url) as mirror:
+
+        def pruning(retention: float | None) -> int:
+            mirror.stop()
+            return 0
+
+        monkeypatch.setattr(mirror, "_prune_inbox", pruning)
+        stats = mirror.run(kimono)
+    assert (stats.stopped_by, stats.received, queue.page_sizes) == ("stop()", 0, [])
+
+
 def test_redeliveries_and_faults_change_no_row(store_url: str) -> None:
     """Duplicates, 5xx answers and connections dropped mid-answer (a batch whose answer is
     lost is delivered again after the ack timeout; an ack whose answer is lost is sent

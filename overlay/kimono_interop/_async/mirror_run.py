@@ -54,6 +54,8 @@ async def drain(
                 if loop.prune_due():
                     prune = functools.partial(mirror._prune_inbox, loop.inbox_retention)
                     loop.pruned(await runtime.blocking(prune))
+                    if not loop.running(max_tasks):
+                        break  # stopped meanwhile: take no batch that would wait for acks
                 wanted = loop.wanted(max_tasks)
                 try:
                     batch = await client.tasks.receive(

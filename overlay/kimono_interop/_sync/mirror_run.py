@@ -55,6 +55,8 @@ def drain(
                 if loop.prune_due():
                     prune = functools.partial(mirror._prune_inbox, loop.inbox_retention)
                     loop.pruned(runtime.blocking(prune))
+                    if not loop.running(max_tasks):
+                        break  # stopped meanwhile: take no batch that would wait for acks
                 wanted = loop.wanted(max_tasks)
                 try:
                     batch = client.tasks.receive(

@@ -11,6 +11,7 @@ the commands, so ``--help`` stays fast.
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -42,11 +43,22 @@ from .common import (
 from .options import KimonoCommand
 
 if TYPE_CHECKING:
-    from ..mirror import Mirror, MirrorStats, TaskOutcome
+    from ..mirror import Mirror, MirrorStats, Sync, TaskOutcome
 
 F = TypeVar("F", bound=Callable[..., Any])
 ENV_DB = "KIMONO_MIRROR_DB"
 DEFAULT_DB = "kimono-mirror.db"
+
+
+#: The greatest cursor or generation a store holds (a 64-bit integer).
+_INT64 = 2**63 - 1
+
+
+def _finite(_ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """A number option's value, refused if it is NaN or infinite (FloatRange lets them by)."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a finite number", param=param)
+    return value
 
 
 class LocalCommand(KimonoCommand):
@@ -80,6 +92,7 @@ def apply_options(command: F) -> F:
         ),
         click.option(
             "--ack-interval",
+            callback=_finite,
             type=click.FloatRange(min=0, min_open=True),
             default=ACK_INTERVAL,
             show_default=True,
@@ -87,6 +100,7 @@ def apply_options(command: F) -> F:
         ),
         click.option(
             "--poll-interval",
+            callback=_finite,
             type=click.FloatRange(min=0, min_open=True),
             default=POLL_INTERVAL,
             show_default=True,
@@ -94,6 +108,7 @@ def apply_options(command: F) -> F:
         ),
         click.option(
             "--max-poll-interval",
+            callback=_finite,
             type=click.FloatRange(min=0, min_open=True),
             default=MAX_POLL_INTERVAL,
             show_default=True,
@@ -101,6 +116,7 @@ def apply_options(command: F) -> F:
         ),
         click.option(
             "--sweep-threshold",
+            callback=_finite,
             type=click.FloatRange(0, 1),
             default=SWEEP_THRESHOLD,
             show_default=True,
@@ -118,7 +134,7 @@ def apply_options(command: F) -> F:
             type=click.FloatRange(min=0),
             default=INBOX_RETENTION,
             show_default=True,
-            callback=lambda _ctx, _param, value: value or None,
+            callback=lambda ctx, param, value: _finite(ctx, param, value) or None,
             help="Seconds the mirror's record of each task is kept (pruned about hourly; "
             "0: kept for ever).",
         ),
@@ -140,11 +156,21 @@ def opened(db: str, **options: Any) -> Iterator[Mirror]:
         )
     import sqlalchemy.exc
 
-    from ..mirror import NoMirror
+    from ..mirror import NoMirror, database_url
 
+    try:
+        sqlalchemy.engine.make_url(database_url(db))
+    except (ValueError, sqlalchemy.exc.ArgumentError) as exc:
+        fail(f"--db {_shown(db)} is not a file path or database URL: {exc}", EXIT_USAGE)
     try:
         with Mirror.open(db, **options) as mirror:
             yield mirror
+    except ImportError as exc:  # a URL whose driver is not installed (mysql://, psycopg2)
+        fail(
+            f"the mirror's database ({_shown(db)}): {exc}; the mirror runs on SQLite and "
+            "on PostgreSQL through psycopg 3 (postgresql://...)",
+            EXIT_USAGE,
+        )
     except sqlalchemy.exc.SQLAlchemyError as exc:
         fail(f"the mirror's database ({_shown(db)}): {_first_line(exc)}", EXIT_ERROR)
     except NoMirror as exc:  # a reader's command, and no mirror there
@@ -212,10 +238,17 @@ def run(
             on_commit=counter,
             inbox_retention=inbox_retention,
         )
-        held = store.syncs(status="held")
+        held = _held_sweeps(store)
     counter.done()
     _summary(stats, time.monotonic() - started)
-    for sync in held:
+    if held is None:  # the database is down (the run ended waiting for it): name what it saw
+        held_here = ", ".join(str(generation) for generation in stats.held_sweeps)
+        if held_here:
+            err().print(
+                f"[yellow]held sweep(s)[/] {held_here}: `kimono-interop mirror status` "
+                "once the database answers"
+            )
+    for sync in held or []:
         err().print(
             f"[yellow]held sweep[/] {sync.generation} (tenant {sync.tenant_id}): would "
             f"tombstone {sync.to_sweep} of {sync.live} {', '.join(sync.types)}; "
@@ -229,6 +262,17 @@ def run(
     if stats.stopped_by in SIGNAL_EXITS:
         # What was committed was acknowledged (an interrupted chunk comes back).
         raise click.exceptions.Exit(SIGNAL_EXITS[stats.stopped_by])
+
+
+def _held_sweeps(store: Mirror) -> list[Sync] | None:
+    """The sweeps awaiting approval; None if the database does not answer (a run stopped
+    by a signal while it waited out an outage keeps the signal's exit code)."""
+    import sqlalchemy.exc
+
+    try:
+        return store.syncs(status="held")
+    except sqlalchemy.exc.SQLAlchemyError:
+        return None
 
 
 class _Counter:
@@ -301,8 +345,10 @@ def status(db: str, as_json: bool) -> None:
 
 @mirror.command("changes", cls=LocalCommand)
 @db_option
-@click.option("--since", type=click.IntRange(min=0), default=0, help="After this cursor.")
-@click.option("--limit", type=click.IntRange(min=1), default=1000, show_default=True)
+@click.option(
+    "--since", type=click.IntRange(min=0, max=_INT64), default=0, help="After this cursor."
+)
+@click.option("--limit", type=click.IntRange(min=1, max=_INT64), default=1000, show_default=True)
 def changes(db: str, since: int, limit: int) -> None:
     """The change feed after --since, as JSON lines (keep the last cursor for the next call)."""
     with opened(db, create=False) as store:
@@ -390,7 +436,7 @@ def replay(db: str, task_ids: tuple[str, ...]) -> None:
 
 @mirror.command("approve-sweep", cls=LocalCommand)
 @db_option
-@click.argument("generation", type=int)
+@click.argument("generation", type=click.IntRange(min=1, max=_INT64))
 @click.option("--reject", is_flag=True, help="Drop the sweep instead: nothing is tombstoned.")
 def approve_sweep(db: str, generation: int, reject: bool) -> None:
     """Carry out (or --reject) the held sweep of a full sync (see `mirror status`)."""
