@@ -477,6 +477,27 @@ def test_revision_0006_keeps_the_change_feed_and_goes_on_after_its_cursors(
         assert feed(connection)[-1] == (given + 1, "p-5")
 
 
+def test_revision_0006_keys_the_records_of_long_task_ids_by_their_digest(tmp_path: Path) -> None:
+    """SQLite held a task id of more than 128 characters as it was; from 0006 on, its
+    records are keyed by its digest: a redelivery is still found, not applied again."""
+    url = str(tmp_path / "m.db")
+    long_id = "t" * 200
+    task = data_task("ADD", "persons", None, 1, object_id=new_id(), id=long_id)
+    _at_revision(
+        url,
+        "0005",
+        "INSERT INTO mirror_inbox (task_id, tenant_id, result, status, recorded_at) "
+        f"VALUES ('{long_id}', 'x', 'parked', 'error', '2026-11-30 00:00:00+00:00')",
+        "INSERT INTO mirror_parked (task_id, tenant_id, attempts, parked_at) "
+        f"VALUES ('{long_id}', 'x', 1, '2026-11-30 00:00:00+00:00')",
+    )
+    with Mirror.open(url) as mirror:
+        (again,) = mirror.apply([task])
+        assert (again.result, again.status) == ("duplicate", "error")
+        (parked,) = mirror.parked()
+        assert parked.task_id.startswith("sha256:")
+
+
 def test_a_failed_upgrade_leaves_sqlites_rename_setting_as_it_was(tmp_path: Path) -> None:
     """Revision 0005 renames with ``legacy_alter_table`` on, a setting of the connection
     that a rollback does not undo: it is turned off again when a rename fails."""

@@ -126,17 +126,36 @@ _LATEST_SYNC_SQLITE = _LATEST_SYNC.format("?")
 _LATEST_SYNC_PG = _LATEST_SYNC.format("%(tenant)s")
 
 
+def _encodable(text: str) -> bool:
+    """Whether ``text`` is valid Unicode for a store: no NUL (PostgreSQL refuses it in
+    text), no lone UTF-16 surrogate (no driver can encode one; JSON may carry it)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _safe(text: str) -> str:
+    """``text`` with U+FFFD for each NUL and lone surrogate (see _encodable)."""
+    if _encodable(text):
+        return text
+    return "".join("\ufffd" if c == "\x00" or "\ud800" <= c <= "\udfff" else c for c in text)
+
+
 def _clip(text: str, limit: int = 1000) -> str:
-    """``text`` as a text column takes it: at most ``limit`` characters, no NUL (which
-    PostgreSQL refuses in text; U+FFFD stands for it)."""
-    text = text.replace("\x00", "\ufffd")
+    """``text`` as a text column takes it: at most ``limit`` characters, U+FFFD for what
+    a store cannot hold (see _safe)."""
+    text = _safe(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _column(text: str | None, limit: int) -> str | None:
     """A name or id written to a record (inbox, parked) as its column takes it: at most
-    ``limit`` characters, no NUL."""
-    return None if text is None else text[:limit].replace("\x00", "\ufffd")
+    ``limit`` characters, U+FFFD for what a store cannot hold."""
+    return None if text is None else _safe(text[:limit])
 
 
 #: Longest task id the inbox, failure counts and parked tasks are keyed by.
@@ -147,9 +166,10 @@ _SEQUENCES = range(-(2**63), 2**63)
 
 def record_id(task_id: str) -> str:
     """The id a task is recorded by (inbox, failure counts, parked, change feed): its
-    own, or, for one longer than the column or holding a NUL, a digest of it (the same
-    each time it is delivered, so a redelivery is still found)."""
-    if len(task_id) <= _TASK_ID_LENGTH and "\x00" not in task_id:
+    own, or, for one longer than the column or holding what a store cannot (a NUL, a
+    lone surrogate), a digest of it (the same each time it is delivered, so a
+    redelivery is still found). Schema revision 0006 re-keyed older records so."""
+    if len(task_id) <= _TASK_ID_LENGTH and _encodable(task_id):
         return task_id
     digest = hashlib.sha256(task_id.encode("utf-8", "surrogatepass")).hexdigest()
     return f"sha256:{digest}"
@@ -166,8 +186,8 @@ def unstorable(key: Key) -> str | None:
     tenant, object_type, object_id = key
     if len(tenant) > 64 or len(object_type) > 64 or len(object_id) > 128:
         return "an id or type name longer than the mirror stores"
-    if "\x00" in tenant or "\x00" in object_type or "\x00" in object_id:
-        return "an id or type name holding a NUL character"
+    if not (_encodable(tenant) and _encodable(object_type) and _encodable(object_id)):
+        return "an id or type name holding a NUL character or a lone UTF-16 surrogate"
     return None
 
 
@@ -258,7 +278,7 @@ class Applier:
                 .where(t.parked.c.task_id == recorded, t.parked.c.replayed_at.is_(None))
             )
             if not parked:  # replayed meanwhile (by another process), or never parked
-                raise KeyError(f"no parked task {recorded!r} (not replayed yet)")
+                raise KeyError(f"no parked task {recorded!r} awaiting a replay")
             connection.execute(sa.delete(t.inbox).where(t.inbox.c.task_id == recorded))
             connection.execute(sa.delete(t.attempts).where(t.attempts.c.task_id == recorded))
             result = self._chunk(
@@ -352,6 +372,7 @@ class Applier:
         assert task.id is not None
         connection = context.connection
         if key is not None and key in failed:
+            self._seen(context, task, key, isolate)  # the sync sent it all the same
             return TaskOutcome(
                 task.id,
                 Result.HELD,
@@ -615,10 +636,14 @@ class Applier:
         assert task.id is not None
         action = task.action.value.upper() if task.action is not None else None
         tenant = task.tenant_id or self.default_tenant
+        reason = unstorable((tenant, "", ""))
+        if reason is not None:
+            raise PermanentError(reason)
         connection = context.connection
         context.writes.flush()  # a sync reads the objects as they are
         if action == "SYNC_START":
-            self.open_sync(connection, tenant, task.origin.value if task.origin else None, task.id)
+            origin = task.origin.value if task.origin else None
+            self.open_sync(connection, tenant, origin, record_id(task.id))
             context.forget(tenant)
             return TaskOutcome(task.id, Result.APPLIED, "success", None)
         if action == "SYNC_END":
@@ -749,11 +774,13 @@ class Applier:
             return 0
         o = t.objects
         writes.flush()
-        rows = writes.connection.execute(
-            sa.select(o.c.object_type, o.c.object_id)
-            .where(_unseen(tenant, kinds, generation, end_sequence))
-            .order_by(o.c.object_type, o.c.object_id)  # the feed's order, on either store
-        ).all()
+        found = writes.connection.execute(
+            sa.select(o.c.object_type, o.c.object_id).where(
+                _unseen(tenant, kinds, generation, end_sequence)
+            )
+        )
+        # the feed's order, the same on either store (not the database's collation)
+        rows = sorted(found, key=lambda row: (row.object_type, row.object_id))
         stamp = now()
         for row in rows:
             key = (tenant, row.object_type, row.object_id)

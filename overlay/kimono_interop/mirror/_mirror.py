@@ -116,7 +116,8 @@ class Mirror:
             max_attempts=max_attempts,
             on_change=on_change,
             on_other=on_other,
-            default_tenant=default_tenant,
+            # as tasks name tenants (a UUID in the canonical form), which reads look up
+            default_tenant=canonical_id(default_tenant) if default_tenant else "",
         )
         #: The runs in progress, and how stop() reaches them: the sync runs share one
         #: runtime, each run_async has its own. With no run in progress, a stop() marks
@@ -485,7 +486,7 @@ class Mirror:
                 sa.select(p.c.raw).where(p.c.task_id == task_id, p.c.replayed_at.is_(None))
             )
         if raw is None:
-            raise KeyError(f"no parked task {task_id!r} (not replayed yet)")
+            raise KeyError(f"no parked task {task_id!r} awaiting a replay")
         raw = _parked_raw(raw)
         view = TaskView.from_raw(raw)
         if view.id is None or record_id(view.id) != task_id:

@@ -180,7 +180,7 @@ def lock_between_writes(connection: sa.Connection) -> None:
 
 def tenant_key(tenant: str) -> int:
     """The second key of a tenant's advisory lock: a stable 32-bit hash of its id."""
-    value = zlib.crc32(tenant.encode("utf-8"))
+    value = zlib.crc32(tenant.encode("utf-8", "surrogatepass"))  # a task's tenant may be bad
     return value - (1 << 32) if value >= 1 << 31 else value
 
 

@@ -12,12 +12,21 @@ Where the feed was pruned to empty before this revision, the greatest cursor giv
 known nowhere: numbering goes on after the greatest cursor kept. PostgreSQL's
 ``BIGSERIAL`` never gave a number twice: nothing changes there.
 
+The records of a task whose id is longer than 128 characters or holds a NUL (inbox,
+failure counts, parked tasks, the change feed, a sync's first task) are keyed by a
+digest of the id from this version on (``sha256:`` and its hex): SQLite held such ids as
+they were, and they are re-keyed so, so that a redelivery is still found. (PostgreSQL
+could not hold them.) The SQL written for a DBA cannot compute the digests: it leaves
+them, and such a task delivered again is then applied again.
+
 Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-30
 """
 
 from __future__ import annotations
+
+import hashlib
 
 import sqlalchemy as sa
 from alembic import op
@@ -36,6 +45,7 @@ _COLUMNS = (
 
 def upgrade() -> None:
     _rebuild(autoincrement=True)
+    _rekey_records()
 
 
 def downgrade() -> None:
@@ -73,3 +83,43 @@ def _rebuild(*, autoincrement: bool) -> None:
         'ORDER BY "cursor"'
     )
     op.drop_table("mirror_changes_old")
+
+
+#: Where task ids are kept, and whether each is the table's key.
+_RECORDS = (
+    ("mirror_inbox", "task_id", True),
+    ("mirror_attempts", "task_id", True),
+    ("mirror_parked", "task_id", True),
+    ("mirror_changes", "task_id", False),
+    ("mirror_syncs", "start_task_id", False),
+)
+
+
+def _digest(task_id: str) -> str:
+    """A long task id's key from this revision on (frozen: ``_apply.record_id``'s)."""
+    return "sha256:" + hashlib.sha256(task_id.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _rekey_records() -> None:
+    """SQLite: records of task ids over 128 characters or with a NUL, keyed by digest."""
+    if op.get_context().dialect.name != "sqlite" or op.get_context().as_sql:
+        return
+    connection = op.get_bind()
+    for table, column, key in _RECORDS:
+        found = connection.exec_driver_sql(
+            f"SELECT DISTINCT {column} FROM {table} "
+            f"WHERE length({column}) > 128 OR instr({column}, char(0)) > 0"
+        ).scalars()
+        for task_id in found.all():
+            digest = _digest(task_id)
+            if (
+                key
+                and connection.exec_driver_sql(
+                    f"SELECT 1 FROM {table} WHERE {column} = ?", (digest,)
+                ).first()
+            ):
+                connection.exec_driver_sql(f"DELETE FROM {table} WHERE {column} = ?", (task_id,))
+            else:
+                connection.exec_driver_sql(
+                    f"UPDATE {table} SET {column} = ? WHERE {column} = ?", (digest, task_id)
+                )
