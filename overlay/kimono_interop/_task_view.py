@@ -498,6 +498,9 @@ class ConsumerStats:
     unackable_tasks: list[TaskView] = field(default_factory=list)
     #: Transient failures (of GET /tasks or of sending acks) waited out.
     outages: int = 0
+    #: Tasks of the last batch the run did not get to (stopped, ``max_tasks``): handed
+    #: out and not acknowledged, they hold the tenant's queue until the ack timeout.
+    left_unacknowledged: int = 0
     stopped_by: str = ""
 
     @property

@@ -14,6 +14,7 @@ from kimono_interop.sandbox import Sandbox
 from tests.support.cli import flags, run
 
 from .builders import data_task, new_id
+from .test_schema import _at_revision
 
 #: The module's sandbox (the ``sandbox`` fixture): its queue is drained by the first test.
 SANDBOX = {"students": 20, "seed": 3, "ack_timeout": 1.0}
@@ -131,12 +132,15 @@ def test_approve_and_reject_held_sweeps(tmp_path: Path) -> None:
     [
         "postgresql://u:secret@127.0.0.1:1/x",
         "postgresql://127.0.0.1:1/x?password=secret&user=u",  # a password libpq takes there
+        "postgresql://u:se/cret@127.0.0.1:1/x",  # SQLAlchemy reads "se/cret" as the password
+        "postgresql://u:se#cret@127.0.0.1:1/x",
     ],
 )
 def test_a_database_that_cannot_be_opened_is_a_message(url: str) -> None:
     result = run("mirror", "status", "--db", url)
     assert result.exit_code == EXIT_ERROR
-    assert "secret" not in result.output and "Traceback" not in result.output
+    assert "secret" not in result.output and "cret" not in result.output
+    assert "Traceback" not in result.output
     assert "the mirror's database" in result.stderr
 
 
@@ -182,6 +186,32 @@ def test_a_run_stopped_by_sigterm_in_a_database_outage_keeps_its_exit_code(
     assert result.exit_code == 143, result.output
     assert "mirror run:" in result.stderr + result.stdout
     assert "held sweep(s) 7" in result.stderr
+
+
+def test_a_readers_command_changes_nothing_it_refuses(tmp_path: Path) -> None:
+    """A file that is no database, and a mirror at an older revision: refused, as they
+    are (an older mirror is upgraded by `mirror run`, not by a reader)."""
+    junk = tmp_path / "notes.txt"
+    junk.write_text("not a database")
+    result = run("mirror", "status", "--db", str(junk))
+    assert result.exit_code == EXIT_USAGE and "no mirror in" in result.stderr
+    assert "Traceback" not in result.output and junk.read_text() == "not a database"
+    old = tmp_path / "old.db"
+    _at_revision(str(old), "0005")
+    sqlite3.connect(old).execute("PRAGMA journal_mode=DELETE").connection.close()
+    result = run("mirror", "status", "--db", str(old))
+    assert result.exit_code == EXIT_USAGE and "at schema revision 0005" in result.stderr
+    file = sqlite3.connect(old)
+    assert file.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    assert file.execute("SELECT version_num FROM mirror_alembic_version").fetchall() == [("0005",)]
+    assert run("mirror", "run", "--db", str(old), "--help").exit_code == 0
+
+
+def test_a_sqlite_uri_opens_for_a_reader(tmp_path: Path) -> None:
+    path = tmp_path / "m.db"
+    Mirror.open(path).close()
+    with Mirror.open(f"sqlite:///file:{path}?mode=ro&uri=true", create=False) as mirror:
+        assert mirror.status()["parked"] == 0
 
 
 @pytest.mark.parametrize(

@@ -108,6 +108,36 @@ def _open_at_once(url: str, openers: int) -> list[BaseException]:
     return errors
 
 
+def test_a_postgresql_server_that_never_answers_is_given_up_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without a connect timeout in the URL, the mirror's engine gives up on a server
+    that accepts the connection and never answers (libpq would wait for good)."""
+    import socket
+    import threading
+
+    from kimono_interop.mirror import _store
+
+    monkeypatch.setattr(_store, "PG_CONNECT_TIMEOUT", 1)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"postgresql://u@127.0.0.1:{silent.getsockname()[1]}/x"
+        failed: list[BaseException] = []
+
+        def opening() -> None:
+            try:
+                Mirror.open(url)
+            except sa.exc.OperationalError as exc:
+                failed.append(exc)
+
+        thread = threading.Thread(target=opening, daemon=True)
+        thread.start()
+        thread.join(20)
+        assert not thread.is_alive() and len(failed) == 1
+        assert "timeout" in str(failed[0]).lower()
+
+
 def test_openers_of_one_new_sqlite_file_at_once_all_open_it(tmp_path: Path) -> None:
     """The first opener switches a new file to WAL; SQLite refuses that switch at once
     (no busy wait) while another opener holds the file, so it is retried."""

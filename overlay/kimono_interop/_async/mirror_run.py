@@ -56,10 +56,12 @@ async def drain(
                     loop.pruned(await runtime.blocking(prune))
                     if not loop.running(max_tasks):
                         break  # stopped meanwhile: take no batch that would wait for acks
-                wanted = loop.wanted(max_tasks)
                 try:
                     batch = await client.tasks.receive(
-                        tenant_id=tenant_id, schema=schema, driver=driver, page_size=wanted
+                        tenant_id=tenant_id,
+                        schema=schema,
+                        driver=driver,
+                        page_size=loop.wanted(max_tasks),
                     )
                 except KimonoError as exc:
                     await runtime.sleep(loop.outage("GET /tasks", exc))
@@ -67,8 +69,6 @@ async def drain(
                 tasks = loop.take(batch, max_tasks)
                 if tasks:
                     await _apply_batch(mirror, client, loop, runtime, tasks)
-                elif batch and len(batch) == wanted:
-                    continue  # a short batch of items without an id: ask for more behind them
                 elif stop_when_empty:
                     loop.stats.stopped_by = "stalled" if batch else "empty"
                     return

@@ -141,8 +141,6 @@ class TaskConsumer:
         }
         self._stop_when_empty = stop_when_empty
         self._max_tasks = max_tasks
-        #: Items without an id the last batch held (they come first in the next one).
-        self._headless = 0
         self._poll_interval = poll_interval
         self._max_poll_interval = max(max_poll_interval, poll_interval)
         self._task_timeout = task_timeout
@@ -184,14 +182,15 @@ class TaskConsumer:
             self._runtime.reset()
 
     def _wanted(self) -> int | None:
-        """The batch to ask for: no more than ``max_tasks`` leaves to handle (and the items
-        without an id the last batch began with, which come first again), when that is
+        """The batch to ask for: no more than ``max_tasks`` leaves to handle, when that is
         less than a batch; None: the service's own size. Tasks handed out and not
-        acknowledged would hold the tenant's queue until the service's ack timeout."""
+        acknowledged would hold the tenant's queue until the service's ack timeout. (An
+        item without an id takes a place in it: the tenant's queue is stalled behind
+        such an item anyway.)"""
         if self._max_tasks is None:
             return None
-        wanted = self._max_tasks - self.stats.handled + self._headless
-        return wanted if 0 < wanted < TASK_BATCH else None
+        left = self._max_tasks - self.stats.handled
+        return left if 0 < left < TASK_BATCH else None
 
     def _run(self) -> ConsumerStats:
         delay = self._poll_interval
@@ -200,9 +199,8 @@ class TaskConsumer:
                 if self._max_tasks is not None and self.stats.handled >= self._max_tasks:
                     self._runtime.request_stop("max_tasks")
                     break
-                wanted = self._wanted()
                 try:
-                    batch = self._tasks.receive(**self._filters, page_size=wanted)
+                    batch = self._tasks.receive(**self._filters, page_size=self._wanted())
                 except KimonoError as exc:
                     if not is_transient(exc):
                         raise
@@ -214,13 +212,6 @@ class TaskConsumer:
                 if batch:
                     self.stats.batches += 1
                     self.stats.received += len(batch)
-                    self._headless = sum(task.id is None for task in batch)
-                    if self._headless == len(batch) == wanted:
-                        # a short batch of only what cannot be acknowledged: there may be
-                        # tasks behind it; ask again for more (up to a whole batch)
-                        for task in batch:
-                            self._unackable(task)
-                        continue
                     if all(task.id is None for task in batch):
                         # Only what can never be acknowledged: nothing to do until someone
                         # removes it, so wait as on an empty queue instead of spinning.
@@ -248,6 +239,9 @@ class TaskConsumer:
             # A second signal: the task in hand stays unacknowledged (delivered again).
             log.warning("the handler was interrupted; its task stays unacknowledged")
         finally:
+            self.stats.left_unacknowledged = len(
+                {task.id for task in batch if task.id is not None} - outcomes.keys()
+            )
             # Even when interrupted, the tasks already handled get their acks.
             with self._runtime.shielded():
                 self._acknowledge(list(outcomes.values()))

@@ -57,10 +57,12 @@ def drain(
                     loop.pruned(runtime.blocking(prune))
                     if not loop.running(max_tasks):
                         break  # stopped meanwhile: take no batch that would wait for acks
-                wanted = loop.wanted(max_tasks)
                 try:
                     batch = client.tasks.receive(
-                        tenant_id=tenant_id, schema=schema, driver=driver, page_size=wanted
+                        tenant_id=tenant_id,
+                        schema=schema,
+                        driver=driver,
+                        page_size=loop.wanted(max_tasks),
                     )
                 except KimonoError as exc:
                     runtime.sleep(loop.outage("GET /tasks", exc))
@@ -68,8 +70,6 @@ def drain(
                 tasks = loop.take(batch, max_tasks)
                 if tasks:
                     _apply_batch(mirror, client, loop, runtime, tasks)
-                elif batch and len(batch) == wanted:
-                    continue  # a short batch of items without an id: ask for more behind them
                 elif stop_when_empty:
                     loop.stats.stopped_by = "stalled" if batch else "empty"
                     return

@@ -163,19 +163,25 @@ def opened(db: str, **options: Any) -> Iterator[Mirror]:
     except (ValueError, sqlalchemy.exc.ArgumentError) as exc:
         fail(f"--db {_shown(db)} is not a file path or database URL: {exc}", EXIT_USAGE)
     try:
-        with Mirror.open(db, **options) as mirror:
-            yield mirror
+        store = Mirror.open(db, **options)
     except ImportError as exc:  # a URL whose driver is not installed (mysql://, psycopg2)
         fail(
             f"the mirror's database ({_shown(db)}): {exc}; the mirror runs on SQLite and "
             "on PostgreSQL through psycopg 3 (postgresql://...)",
             EXIT_USAGE,
         )
-    except sqlalchemy.exc.SQLAlchemyError as exc:
-        fail(f"the mirror's database ({_shown(db)}): {_first_line(exc)}", EXIT_ERROR)
     except NoMirror as exc:  # a reader's command, and no mirror there
         fail(f"{exc}; `kimono-interop mirror run --db ...` makes (or upgrades) one", EXIT_USAGE)
+    except sqlalchemy.exc.SQLAlchemyError as exc:
+        fail(f"the mirror's database ({_shown(db)}): {_first_line(exc)}", EXIT_ERROR)
     except ValueError as exc:
+        fail(str(exc), EXIT_USAGE)
+    try:
+        with store:
+            yield store
+    except sqlalchemy.exc.SQLAlchemyError as exc:
+        fail(f"the mirror's database ({_shown(db)}): {_first_line(exc)}", EXIT_ERROR)
+    except ValueError as exc:  # a command's own refusal (a sweep that is not held...)
         fail(str(exc), EXIT_USAGE)
 
 
@@ -509,9 +515,10 @@ def _tenant(store: Mirror, given: str | None) -> str:
 
 
 def _shown(db: str) -> str:
-    """``db`` without a password: a URL's ``user:password@`` and a ``password=`` (or any
-    secret-named) query parameter masked."""
-    return redact_text(db)
+    """``db`` without a password (see ``mirror._store.shown``)."""
+    from ..mirror._store import shown
+
+    return shown(db)
 
 
 def _first_line(exc: BaseException) -> str:

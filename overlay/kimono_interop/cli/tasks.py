@@ -313,7 +313,7 @@ def _report(
     (err() if print_tasks else out()).print(
         _table("Task queue", rows, kinds, seconds, stopped_by or "-")
     )
-    left = stats.received - stats.handled - stats.duplicates - stats.unackable
+    left = stats.left_unacknowledged
     if stats.stopped_by in _STOPPED_EARLY and left > 0:
         _note(
             f"stopped by {_STOPPED_EARLY[stats.stopped_by]} with {left:,} task(s) of the "

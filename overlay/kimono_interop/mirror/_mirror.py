@@ -31,7 +31,6 @@ from .._exceptions import KimonoError, is_transient
 from .._ids import canonical_id
 from .._json import loads as json_loads
 from .._runtime import AsyncRuntime, Runtime
-from .._secrets import redact_text
 from .._sync import mirror_run as sync_run
 from .._task_view import AckResult, TaskView
 from . import _schema as t
@@ -68,6 +67,7 @@ from ._store import (
     lock_tenants,
     migrate,
     reading,
+    shown,
 )
 from ._writes import Writes
 
@@ -665,8 +665,6 @@ class _RunLoop:
         )
         self.pruned_at: float | None = None
         self.stats = MirrorStats()
-        #: Items without an id the last batch held (they come first in the next one).
-        self.headless = 0
         self.poll_interval = poll_interval
         self.max_poll_interval = max_poll_interval
         self.delay = poll_interval
@@ -720,21 +718,20 @@ class _RunLoop:
         return random.uniform(delay / 2, delay)
 
     def wanted(self, max_tasks: int | None) -> int | None:
-        """The batch to ask for: no more than ``max_tasks`` leaves (and the items without an
-        id the last batch held, which come first again), when that is less than a batch;
-        None: the service's own size. Tasks handed out and not acknowledged would hold
-        the tenant's queue until the service's ack timeout."""
+        """The batch to ask for: no more than ``max_tasks`` leaves, when that is less than
+        a batch; None: the service's own size. Tasks handed out and not acknowledged would
+        hold the tenant's queue until the service's ack timeout. (An item without an id
+        takes a place in it: the tenant's queue is stalled behind such an item anyway.)"""
         if max_tasks is None:
             return None
-        wanted = max_tasks - self.stats.received + self.headless
-        return wanted if 0 < wanted < TASK_BATCH else None
+        left = max_tasks - self.stats.received
+        return left if 0 < left < TASK_BATCH else None
 
     def take(self, batch: Sequence[TaskView], max_tasks: int | None) -> list[TaskView]:
         """The tasks of a batch to apply (those with an id, up to ``max_tasks``)."""
         self.wait = self.poll_interval
         stats = self.stats
         tasks = [task for task in batch if task.id is not None]
-        self.headless = len(batch) - len(tasks)
         if len(tasks) < len(batch):
             stats.unackable += len(batch) - len(tasks)
             log.error(
@@ -871,35 +868,44 @@ def prune(
 
 
 def _must_exist(url: str) -> None:
-    """NoMirror if ``url`` names a SQLite file that is not there, or holds no mirror,
-    read without changing it (the mirror's engine would create the file, or put it in
-    WAL mode)."""
+    """NoMirror if ``url`` names a SQLite file that is not there, is no database, holds
+    no mirror or one at another revision: read without changing it (the mirror's engine
+    would create the file, or put it in WAL mode)."""
     parsed = sa.engine.make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return
+    if parsed.query.get("uri"):  # a SQLite URI ("file:...?..."): the engine's to read
         return
     path = Path(parsed.database)
     if not path.is_file():
         raise NoMirror(f"no mirror at {path}: the file does not exist")
     read_only = f"{path.resolve().as_uri()}?mode=ro"
-    with contextlib.closing(sqlite3.connect(read_only, uri=True)) as file:
-        found = file.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-            (MIRROR.version_table,),
-        ).fetchone()
-    if found is None:
-        raise NoMirror(f"no mirror in {path}: it has no {MIRROR.version_table} table")
+    try:
+        with contextlib.closing(sqlite3.connect(read_only, uri=True)) as file:
+            found = file.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                (MIRROR.version_table,),
+            ).fetchone()
+            rows = file.execute(f"SELECT version_num FROM {MIRROR.version_table}") if found else []
+            revision = next((row[0] for row in rows), None)
+    except sqlite3.Error as exc:
+        raise NoMirror(f"no mirror in {path}: {exc}") from exc
+    _must_be(revision, str(path))
 
 
 def _must_be_current(engine: sa.Engine, url: str) -> None:
     """NoMirror unless the database holds a mirror at the newest schema."""
     with reading(engine) as connection:
         revision = MIRROR.current(connection)
-    shown = redact_text(url)
+    _must_be(revision, shown(url))
+
+
+def _must_be(revision: str | None, where: str) -> None:
     if revision is None:
-        raise NoMirror(f"no mirror in {shown}: it has no {MIRROR.version_table} table")
+        raise NoMirror(f"no mirror in {where}: it has no {MIRROR.version_table} table")
     if revision != head():
         raise NoMirror(
-            f"the mirror in {shown} is at schema revision {revision}, this version uses "
+            f"the mirror in {where} is at schema revision {revision}, this version uses "
             f"{head()}: open it once to upgrade it (Mirror.open, or `mirror run`)"
         )
 

@@ -28,6 +28,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from .._secrets import redact_text
 from ._migrations import MIRROR, History
 
 #: The key of the database-wide advisory lock (any constant: one per database). Tenants'
@@ -56,6 +57,27 @@ def database_url(target: str | Path) -> str:
     return text
 
 
+def shown(target: str | Path) -> str:
+    """A mirror's database as messages name it: a password masked, whether in the URL's
+    user part (``user:password@``, whatever it holds) or its query (``?password=``)."""
+    text = str(target)
+    if "://" in text:
+        try:
+            text = sa.engine.make_url(text).render_as_string(hide_password=True)
+        except (ValueError, sa.exc.ArgumentError):  # not a URL SQLAlchemy reads
+            scheme, _, rest = text.partition("://")
+            if "@" in rest:
+                rest = "***@" + rest.rpartition("@")[2]
+            text = f"{scheme}://{rest}"
+    return redact_text(text)
+
+
+#: Seconds PostgreSQL connections wait for the server (libpq's ``connect_timeout``) where
+#: the URL sets none: without one, a server that drops packets holds a connect (a
+#: worker's, or a command's) for minutes.
+PG_CONNECT_TIMEOUT = 10
+
+
 def create_engine(url: str) -> sa.Engine:
     """The engine of a mirror database, with the settings described above."""
     if url.startswith("sqlite"):
@@ -81,7 +103,10 @@ def create_engine(url: str) -> sa.Engine:
             connection.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    connect_args: dict[str, Any] = {}
+    if "connect_timeout" not in sa.engine.make_url(url).query:
+        connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT
+    return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
 #: The execution option of a connection that only reads (see reading()).

@@ -314,16 +314,28 @@ def test_items_without_an_id_are_reported_and_the_rest_of_the_batch_is_handled(
     hooked: list[Any] = []
     with queue_client(KimonoClient, queue) as kimono:
         stats = kimono.tasks.run(
-            lambda t: None, max_tasks=3, on_unackable=lambda t: hooked.append(t.raw)
+            lambda t: None, stop_when_empty=True, on_unackable=lambda t: hooked.append(t.raw)
         )
     assert [a["task_id"] for a in queue.acks] == task_ids(good)
-    # no more asked for than max_tasks leaves, and the unackable items ahead of them
-    assert queue.page_sizes == [3, 2, 3]
+    assert stats.stopped_by == "stalled"  # the next batch held only the unackable ones
     assert (stats.handled, stats.unackable, stats.queue_stalled) == (3, 2, True)
     assert [t.raw for t in stats.unackable_tasks] == [None, no_id] == hooked
     stalls = [r for r in caplog.records if "queue is stalled" in r.getMessage()]
     assert [r.levelname for r in stalls] == ["ERROR", "ERROR"]
     assert "members: authenticate, schema" in stalls[1].getMessage()
+
+
+def test_max_tasks_asks_for_what_it_will_handle_an_unackable_item_included() -> None:
+    """No more is asked for than max_tasks leaves, an item without an id taking a place
+    (the tenant's queue is stalled behind it anyway): nothing is left unacknowledged."""
+    good = [make_task(n) for n in range(3)]
+    queue = FakeQueue(good)
+    queue.pending = [good[0], None, good[1], good[2]]  # type: ignore[list-item]
+    with queue_client(KimonoClient, queue) as kimono:
+        stats = kimono.tasks.run(lambda t: None, max_tasks=3, stop_when_empty=True)
+    assert queue.page_sizes == [3, 1]
+    assert [a["task_id"] for a in queue.acks] == task_ids(good[:2])
+    assert (stats.stopped_by, stats.handled, stats.left_unacknowledged) == ("stalled", 2, 0)
 
 
 def test_a_handler_past_its_time_limit_is_acked_retry_and_the_run_goes_on() -> None:
