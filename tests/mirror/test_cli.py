@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kimono_interop.cli import EXIT_ERROR, EXIT_USAGE
-from kimono_interop.mirror import Mirror
+from kimono_interop.mirror import Mirror, NoMirror
 from kimono_interop.sandbox import Sandbox
 from tests.support.cli import flags, run
 
@@ -207,11 +207,23 @@ def test_a_readers_command_changes_nothing_it_refuses(tmp_path: Path) -> None:
     assert run("mirror", "run", "--db", str(old), "--help").exit_code == 0
 
 
-def test_a_sqlite_uri_opens_for_a_reader(tmp_path: Path) -> None:
+def test_a_sqlite_uri_opens_for_a_reader_and_is_checked_as_a_path(tmp_path: Path) -> None:
     path = tmp_path / "m.db"
     Mirror.open(path).close()
-    with Mirror.open(f"sqlite:///file:{path}?mode=ro&uri=true", create=False) as mirror:
-        assert mirror.status()["parked"] == 0
+    for url in (
+        f"sqlite:///file:{path}?mode=ro&uri=true",
+        f"sqlite:///file://{path}?uri=true",
+        f"sqlite:///file://localhost{path}?uri=true",
+    ):
+        with Mirror.open(url, create=False) as mirror:
+            assert mirror.status()["parked"] == 0
+    missing, other = tmp_path / "missing.db", tmp_path / "other.db"
+    sqlite3.connect(other).close()
+    for absent in (missing, other):
+        with pytest.raises(NoMirror):
+            Mirror.open(f"sqlite:///file:{absent}?uri=true", create=False)
+    assert not missing.exists()
+    assert sqlite3.connect(other).execute("PRAGMA journal_mode").fetchone() == ("delete",)
 
 
 @pytest.mark.parametrize(

@@ -348,9 +348,9 @@ def test_max_tasks_asks_for_no_more_than_it_applies(fresh: Sandbox, store_url: s
     assert len(fresh.state.queue.next_batch([_tenant(fresh)])) == min(100, pending - 15)
 
 
-def test_max_tasks_counts_an_item_without_an_id_in_what_it_asks_for(store_url: str) -> None:
-    """An item without an id takes a place in the batch asked for (the tenant's queue is
-    stalled behind it anyway): no task is handed out that the run will not apply."""
+def test_max_tasks_asks_past_a_short_batch_of_items_without_an_id(store_url: str) -> None:
+    """No more is asked for than max_tasks leaves; a short batch of only items without an
+    id makes the run ask once for a whole batch, so the tasks behind them are reached."""
     from tests.support.fake_queue import FakeQueue, make_task, queue_client, task_ids
 
     good = [make_task(n) for n in range(4)]
@@ -358,9 +358,9 @@ def test_max_tasks_counts_an_item_without_an_id_in_what_it_asks_for(store_url: s
     queue.pending = [good[0], None, *good[1:]]  # type: ignore[list-item]
     with queue_client(KimonoClient, queue) as kimono, Mirror.open(store_url) as mirror:
         stats = mirror.run(kimono, max_tasks=3, stop_when_empty=True)
-    assert (stats.stopped_by, stats.received) == ("stalled", 2)
-    assert [a["task_id"] for a in queue.acks] == task_ids(good[:2])
-    assert queue.page_sizes == [3, 1]
+    assert (stats.stopped_by, stats.received) == ("max_tasks", 3)
+    assert [a["task_id"] for a in queue.acks] == task_ids(good[:3])
+    assert queue.page_sizes == [3, 1, None]
 
 
 def test_a_stop_during_the_prune_takes_no_batch(

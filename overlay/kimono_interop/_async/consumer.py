@@ -151,6 +151,7 @@ class AsyncTaskConsumer:
         self._outage_delay = poll_interval
         #: The outcomes of the batch in hand, not yet acknowledged (see flush()).
         self._batch_outcomes: dict[str, Outcome] = {}
+        self._batch_flushed: set[str] = set()  # of the batch in hand, acked by flush()
         self._runtime = AsyncRuntime()
         self.stats = ConsumerStats()
 
@@ -192,13 +193,17 @@ class AsyncTaskConsumer:
 
     async def _run(self) -> ConsumerStats:
         delay = self._poll_interval
+        self.stats.left_unacknowledged = 0
+        whole = False  # ask for a whole batch next (see below)
         async with self._runtime.signals(self._handle_signals):
             while not self._runtime.stopped:
                 if self._max_tasks is not None and self.stats.handled >= self._max_tasks:
                     self._runtime.request_stop("max_tasks")
                     break
+                wanted = None if whole else self._wanted()
+                whole = False
                 try:
-                    batch = await self._tasks.receive(**self._filters, page_size=self._wanted())
+                    batch = await self._tasks.receive(**self._filters, page_size=wanted)
                 except KimonoError as exc:
                     if not is_transient(exc):
                         raise
@@ -207,6 +212,13 @@ class AsyncTaskConsumer:
                 self._outage_delay = self._poll_interval
                 self.stats.requests += 1
                 idle = "empty" if not batch else ""
+                if batch and wanted is not None and all(task.id is None for task in batch):
+                    # A short batch held only items without an id: tasks may lie behind
+                    # them. Ask once for a whole batch, which reports them (the tenant's
+                    # queue is stalled behind them, so what it hands out beyond max_tasks
+                    # waits either way).
+                    whole = True
+                    continue
                 if batch:
                     self.stats.batches += 1
                     self.stats.received += len(batch)
@@ -231,6 +243,7 @@ class AsyncTaskConsumer:
     async def _consume(self, batch: list[TaskView]) -> None:
         outcomes: dict[str, Outcome] = {}
         self._batch_outcomes = outcomes
+        self._batch_flushed = set()
         try:
             await self._handle_batch(batch, outcomes)
         except HandlerInterrupted:
@@ -238,7 +251,9 @@ class AsyncTaskConsumer:
             log.warning("the handler was interrupted; its task stays unacknowledged")
         finally:
             self.stats.left_unacknowledged = len(
-                {task.id for task in batch if task.id is not None} - outcomes.keys()
+                {task.id for task in batch if task.id is not None}
+                - outcomes.keys()
+                - self._batch_flushed
             )
             # Even when interrupted, the tasks already handled get their acks.
             async with self._runtime.shielded():
@@ -251,6 +266,7 @@ class AsyncTaskConsumer:
         (``run_tenants`` with the sync client): what was handled is still acked.
         """
         outcomes = list(self._batch_outcomes.values())
+        self._batch_flushed.update(self._batch_outcomes)
         self._batch_outcomes.clear()  # the consumer's own flush then sends nothing twice
         await self._acknowledge(outcomes)
 

@@ -51,21 +51,28 @@ def drain(
     """Poll, apply each batch, wait when idle, until told to stop (or interrupted)."""
     try:
         with runtime.signals(handle_signals), runtime.interruptible():
+            whole = False  # ask for a whole batch next (see below)
             while loop.running(max_tasks):
                 if loop.prune_due():
                     prune = functools.partial(mirror._prune_inbox, loop.inbox_retention)
                     loop.pruned(runtime.blocking(prune))
                     if not loop.running(max_tasks):
                         break  # stopped meanwhile: take no batch that would wait for acks
+                wanted = None if whole else loop.wanted(max_tasks)
+                whole = False
                 try:
                     batch = client.tasks.receive(
-                        tenant_id=tenant_id,
-                        schema=schema,
-                        driver=driver,
-                        page_size=loop.wanted(max_tasks),
+                        tenant_id=tenant_id, schema=schema, driver=driver, page_size=wanted
                     )
                 except KimonoError as exc:
                     runtime.sleep(loop.outage("GET /tasks", exc))
+                    continue
+                if batch and wanted is not None and all(task.id is None for task in batch):
+                    # A short batch held only items without an id: tasks may lie behind
+                    # them. Ask once for a whole batch, which reports them (the tenant's
+                    # queue is stalled behind them: what it hands out beyond max_tasks
+                    # waits either way).
+                    whole = True
                     continue
                 tasks = loop.take(batch, max_tasks)
                 if tasks:

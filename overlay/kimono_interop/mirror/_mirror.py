@@ -874,9 +874,12 @@ def _must_exist(url: str) -> None:
     parsed = sa.engine.make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
         return
-    if parsed.query.get("uri"):  # a SQLite URI ("file:...?..."): the engine's to read
-        return
-    path = Path(parsed.database)
+    database = parsed.database
+    if parsed.query.get("uri") and database.startswith("file:"):  # a SQLite URI: its path
+        database = database.removeprefix("file:").split("?", 1)[0]
+        if database.startswith("//"):  # file://host/path
+            database = "/" + database[2:].partition("/")[2]
+    path = Path(database)
     if not path.is_file():
         raise NoMirror(f"no mirror at {path}: the file does not exist")
     read_only = f"{path.resolve().as_uri()}?mode=ro"

@@ -326,17 +326,40 @@ async def test_items_without_an_id_are_reported_and_the_rest_of_the_batch_is_han
     assert "members: authenticate, schema" in stalls[1].getMessage()
 
 
-async def test_max_tasks_asks_for_what_it_will_handle_an_unackable_item_included() -> None:
-    """No more is asked for than max_tasks leaves, an item without an id taking a place
-    (the tenant's queue is stalled behind it anyway): nothing is left unacknowledged."""
+async def test_max_tasks_asks_for_what_it_will_handle_then_past_unackable_items() -> None:
+    """No more is asked for than max_tasks leaves; a short batch of only items without
+    an id makes it ask once for a whole batch, so the tasks behind them are reached."""
     good = [make_task(n) for n in range(3)]
     queue = FakeQueue(good)
     queue.pending = [good[0], None, good[1], good[2]]  # type: ignore[list-item]
     async with queue_client(AsyncKimonoClient, queue) as kimono:
         stats = await kimono.tasks.run(lambda t: None, max_tasks=3, stop_when_empty=True)
-    assert queue.page_sizes == [3, 1]
-    assert [a["task_id"] for a in queue.acks] == task_ids(good[:2])
-    assert (stats.stopped_by, stats.handled, stats.left_unacknowledged) == ("stalled", 2, 0)
+    assert queue.page_sizes == [3, 1, None]
+    assert [a["task_id"] for a in queue.acks] == task_ids(good)
+    assert (stats.stopped_by, stats.handled, stats.left_unacknowledged) == ("max_tasks", 3, 0)
+
+    queue = FakeQueue(good)
+    queue.pending = [None, *good]  # type: ignore[list-item]
+    async with queue_client(AsyncKimonoClient, queue) as kimono:
+        stats = await kimono.tasks.run(lambda t: None, max_tasks=1, stop_when_empty=True)
+    assert queue.page_sizes == [1, None]
+    assert (stats.handled, stats.unackable, stats.left_unacknowledged) == (1, 1, 2)
+
+
+async def test_left_unacknowledged_counts_what_a_flush_did_not_send() -> None:
+    tasks = [make_task(n) for n in range(3)]
+    queue = FakeQueue(tasks)
+    async with queue_client(AsyncKimonoClient, queue) as kimono:
+
+        async def handler(task: TaskView) -> None:
+            if task.data and task.data["n"] == 1:
+                await consumer.flush()  # as run_tenants does on a second signal
+                consumer.stop()
+
+        consumer = kimono.tasks.consumer(handler)
+        stats = await consumer.run()
+    assert [a["task_id"] for a in queue.acks] == task_ids(tasks[:2])
+    assert stats.left_unacknowledged == 1
 
 
 async def test_a_handler_past_its_time_limit_is_acked_retry_and_the_run_goes_on() -> None:
