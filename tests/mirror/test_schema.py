@@ -780,9 +780,15 @@ def test_a_foreign_key_of_yours_to_the_objects_stops_revision_0005_by_name(
 def test_what_of_yours_uses_an_object_key_stops_the_downgrade_by_name(
     store_url: str, statements: list[str], named: str, drop: str
 ) -> None:
+    _downgrade_stops_by_name(store_url, statements, named, drop)
+
+
+def _downgrade_stops_by_name(url: str, statements: list[str], named: str, drop: str) -> None:
+    """The way down to 0004 stops, naming what ``statements`` made, and changes nothing;
+    once ``drop`` has dropped it, the way down goes."""
     from alembic import command
 
-    with Mirror.open(store_url) as mirror:
+    with Mirror.open(url) as mirror:
         with mirror.engine.begin() as connection:
             for statement in statements:
                 connection.exec_driver_sql(statement)
@@ -816,20 +822,8 @@ def test_what_of_yours_reads_an_object_key_on_sqlite_stops_the_downgrade_by_name
 ) -> None:
     """SQLite keeps a view or trigger whose column is gone, and fails it from then on:
     the way down stops first, names it, and goes once it is dropped."""
-    from alembic import command
-
-    with Mirror.open(tmp_path / "m.db") as mirror:
-        with mirror.engine.begin() as connection:
-            connection.exec_driver_sql(statement)
-        stopped = pytest.raises(RuntimeError, match=f"^{named} rest")
-        with stopped, mirror.engine.begin() as connection:
-            command.downgrade(MIRROR._config(connection=connection), "0004")
-        with mirror.engine.begin() as connection:
-            assert MIRROR.current(connection) == head()
-            connection.exec_driver_sql(f"DROP {named.upper().split()[0]} {named.split()[1]}")
-        with mirror.engine.begin() as connection:
-            command.downgrade(MIRROR._config(connection=connection), "0004")
-            assert MIRROR.current(connection) == "0004"
+    kind, name = named.split()
+    _downgrade_stops_by_name(str(tmp_path / "m.db"), [statement], named, f"DROP {kind} {name}")
 
 
 @pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
