@@ -210,13 +210,19 @@ def test_a_readers_command_changes_nothing_it_refuses(tmp_path: Path) -> None:
 def test_a_sqlite_uri_opens_for_a_reader_and_is_checked_as_a_path(tmp_path: Path) -> None:
     path = tmp_path / "m.db"
     Mirror.open(path).close()
+    spaced = tmp_path / "my db.db"
+    Mirror.open(spaced).close()
     for url in (
         f"sqlite:///file:{path}?mode=ro&uri=true",
         f"sqlite:///file://{path}?uri=true",
         f"sqlite:///file://localhost{path}?uri=true",
+        f"sqlite:///file:{tmp_path}/my%2520db.db?uri=true",  # SQLite decodes %20
     ):
         with Mirror.open(url, create=False) as mirror:
             assert mirror.status()["parked"] == 0
+    with pytest.raises(NoMirror):  # not a URI: the name is taken as it is
+        Mirror.open(f"sqlite:///file:{path}?uri=false", create=False)
+    assert not Path("file:").exists()  # nothing made under the name taken as it is
     missing, other = tmp_path / "missing.db", tmp_path / "other.db"
     sqlite3.connect(other).close()
     for absent in (missing, other):

@@ -363,6 +363,21 @@ def test_max_tasks_asks_past_a_short_batch_of_items_without_an_id(store_url: str
     assert queue.page_sizes == [3, 1, None]
 
 
+def test_max_tasks_reports_an_item_without_an_id_the_service_holds_the_queue_behind(
+    store_url: str,
+) -> None:
+    """Nothing more is handed out while an item without an id goes unacknowledged: the
+    short batch's item is counted, and the run ends stalled, not empty."""
+    from tests.support.fake_queue import FakeQueue, make_task, queue_client
+
+    queue = FakeQueue([make_task(n) for n in range(3)], withhold=True)
+    queue.pending.insert(0, None)  # type: ignore[arg-type]
+    with queue_client(KimonoClient, queue) as kimono, Mirror.open(store_url) as mirror:
+        stats = mirror.run(kimono, max_tasks=1, stop_when_empty=True)
+    assert queue.page_sizes == [1, None]
+    assert (stats.stopped_by, stats.received, stats.unackable) == ("stalled", 0, 1)
+
+
 def test_a_stop_during_the_prune_takes_no_batch(
     store_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -62,8 +62,12 @@ def task_ids(tasks: list[Any]) -> list[str]:
 
 
 class FakeQueue:
-    def __init__(self, tasks: list[dict[str, Any]]) -> None:
+    def __init__(self, tasks: list[dict[str, Any]], *, withhold: bool = False) -> None:
         self.pending: list[dict[str, Any]] = list(tasks)
+        #: As the service: hand out nothing while an item handed out is not acknowledged
+        #: (an item without an id never is). Off: every GET answers the queue's head.
+        self.withhold = withhold
+        self._handed: list[Any] = []
         self.known = {task_id_of(t): t for t in tasks}
         self.acks: list[dict[str, Any]] = []
         self.requests: list[tuple[str, str]] = []
@@ -87,7 +91,11 @@ class FakeQueue:
                 self.fail_gets -= 1
                 return 503, {"code": "unavailable", "message": "try again"}
             size = BATCH if page_size is None else max(1, min(page_size, BATCH))
-            return 200, {"data": self.pending[:size], "paging": {"next": None}}
+            if self.withhold and self._handed:
+                return 200, {"data": [], "paging": {"next": None}}
+            batch = self.pending[:size]
+            self._handed = list(batch)
+            return 200, {"data": batch, "paging": {"next": None}}
         if method == "PUT" and (path == "/tasks/ack" or path.endswith("/ack")):
             if self.fail_acks:
                 self.fail_acks -= 1
@@ -109,6 +117,7 @@ class FakeQueue:
 
     def _remove(self, task_ids: set[str]) -> None:
         self.pending = [t for t in self.pending if task_id_of(t) not in task_ids]
+        self._handed = [t for t in self._handed if t is None or task_id_of(t) not in task_ids]
         again = [self.known[i] for i in task_ids if self.redeliver.get(i)]
         for task in again:
             self.redeliver[task_id_of(task)] -= 1

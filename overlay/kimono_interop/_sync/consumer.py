@@ -196,14 +196,16 @@ class TaskConsumer:
     def _run(self) -> ConsumerStats:
         delay = self._poll_interval
         self.stats.left_unacknowledged = 0
-        whole = False  # ask for a whole batch next (see below)
+        # After a short batch of only items without an id: ask once for a whole batch
+        # (tasks may lie behind them), and if it comes back empty (the service holds the
+        # tenant's queue back behind them), the queue is stalled, not empty.
+        whole = stalled = False
         with self._runtime.signals(self._handle_signals):
             while not self._runtime.stopped:
                 if self._max_tasks is not None and self.stats.handled >= self._max_tasks:
                     self._runtime.request_stop("max_tasks")
                     break
                 wanted = None if whole else self._wanted()
-                whole = False
                 try:
                     batch = self._tasks.receive(**self._filters, page_size=wanted)
                 except KimonoError as exc:
@@ -211,16 +213,12 @@ class TaskConsumer:
                         raise
                     self._outage("GET /tasks", exc)
                     continue
+                reasked, whole = whole, False
                 self._outage_delay = self._poll_interval
                 self.stats.requests += 1
-                idle = "empty" if not batch else ""
-                if batch and wanted is not None and all(task.id is None for task in batch):
-                    # A short batch held only items without an id: tasks may lie behind
-                    # them. Ask once for a whole batch, which reports them (the tenant's
-                    # queue is stalled behind them, so what it hands out beyond max_tasks
-                    # waits either way).
-                    whole = True
-                    continue
+                idle = "stalled" if not batch and reasked and stalled else ""
+                idle = idle or ("empty" if not batch else "")
+                stalled = False
                 if batch:
                     self.stats.batches += 1
                     self.stats.received += len(batch)
@@ -229,6 +227,9 @@ class TaskConsumer:
                         # removes it, so wait as on an empty queue instead of spinning.
                         for task in batch:
                             self._unackable(task)
+                        if wanted is not None:  # a short batch: see above
+                            whole = stalled = True
+                            continue
                         idle = "stalled"
                 if idle:
                     if self._stop_when_empty:
@@ -260,6 +261,7 @@ class TaskConsumer:
             # Even when interrupted, the tasks already handled get their acks.
             with self._runtime.shielded():
                 self._acknowledge(list(outcomes.values()))
+            self._batch_outcomes = {}  # sent: a flush() from now on sends nothing again
 
     def flush(self) -> None:
         """Send the acks of the tasks handled so far in the batch in hand.

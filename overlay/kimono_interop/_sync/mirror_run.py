@@ -51,7 +51,10 @@ def drain(
     """Poll, apply each batch, wait when idle, until told to stop (or interrupted)."""
     try:
         with runtime.signals(handle_signals), runtime.interruptible():
-            whole = False  # ask for a whole batch next (see below)
+            # After a short batch of only items without an id: ask once for a whole batch
+            # (tasks may lie behind them), and if it comes back empty (the service holds
+            # the tenant's queue back behind them), the queue is stalled, not empty.
+            whole = stalled = False
             while loop.running(max_tasks):
                 if loop.prune_due():
                     prune = functools.partial(mirror._prune_inbox, loop.inbox_retention)
@@ -59,7 +62,6 @@ def drain(
                     if not loop.running(max_tasks):
                         break  # stopped meanwhile: take no batch that would wait for acks
                 wanted = None if whole else loop.wanted(max_tasks)
-                whole = False
                 try:
                     batch = client.tasks.receive(
                         tenant_id=tenant_id, schema=schema, driver=driver, page_size=wanted
@@ -67,18 +69,16 @@ def drain(
                 except KimonoError as exc:
                     runtime.sleep(loop.outage("GET /tasks", exc))
                     continue
-                if batch and wanted is not None and all(task.id is None for task in batch):
-                    # A short batch held only items without an id: tasks may lie behind
-                    # them. Ask once for a whole batch, which reports them (the tenant's
-                    # queue is stalled behind them: what it hands out beyond max_tasks
-                    # waits either way).
-                    whole = True
-                    continue
-                tasks = loop.take(batch, max_tasks)
+                reasked, whole = whole, False
+                held_back = not batch and reasked and stalled
+                stalled = False
+                tasks = loop.take(batch, max_tasks)  # counts the items without an id
                 if tasks:
                     _apply_batch(mirror, client, loop, runtime, tasks)
+                elif batch and wanted is not None:  # a short batch: see above
+                    whole = stalled = True
                 elif stop_when_empty:
-                    loop.stats.stopped_by = "stalled" if batch else "empty"
+                    loop.stats.stopped_by = "stalled" if batch or held_back else "empty"
                     return
                 else:
                     runtime.sleep(loop.idle())

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 
@@ -875,16 +876,19 @@ def _must_exist(url: str) -> None:
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
         return
     database = parsed.database
-    if parsed.query.get("uri") and database.startswith("file:"):  # a SQLite URI: its path
-        database = database.removeprefix("file:").split("?", 1)[0]
-        if database.startswith("//"):  # file://host/path
-            database = "/" + database[2:].partition("/")[2]
-    path = Path(database)
-    if not path.is_file():
-        raise NoMirror(f"no mirror at {path}: the file does not exist")
-    read_only = f"{path.resolve().as_uri()}?mode=ro"
+    if sa.util.asbool(parsed.query.get("uri", False)) and database.startswith("file:"):
+        # A SQLite URI: SQLite reads it (escapes, host, parameters) as the engine will,
+        # made read-only.
+        params = {k: v for k, v in parsed.query.items() if k not in ("uri", "mode")}
+        target = f"{database}?{urlencode({**params, 'mode': 'ro'}, doseq=True)}"
+        where = database
+    else:
+        path = Path(database)
+        if not path.is_file():
+            raise NoMirror(f"no mirror at {path}: the file does not exist")
+        target, where = f"{path.resolve().as_uri()}?mode=ro", str(path)
     try:
-        with contextlib.closing(sqlite3.connect(read_only, uri=True)) as file:
+        with contextlib.closing(sqlite3.connect(target, uri=True)) as file:
             found = file.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                 (MIRROR.version_table,),
@@ -892,8 +896,8 @@ def _must_exist(url: str) -> None:
             rows = file.execute(f"SELECT version_num FROM {MIRROR.version_table}") if found else []
             revision = next((row[0] for row in rows), None)
     except sqlite3.Error as exc:
-        raise NoMirror(f"no mirror in {path}: {exc}") from exc
-    _must_be(revision, str(path))
+        raise NoMirror(f"no mirror in {where}: {exc}") from exc
+    _must_be(revision, where)
 
 
 def _must_be_current(engine: sa.Engine, url: str) -> None:

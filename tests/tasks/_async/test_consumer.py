@@ -346,6 +346,21 @@ async def test_max_tasks_asks_for_what_it_will_handle_then_past_unackable_items(
     assert (stats.handled, stats.unackable, stats.left_unacknowledged) == (1, 1, 2)
 
 
+async def test_max_tasks_reports_an_item_without_an_id_the_service_holds_the_queue_behind() -> None:
+    """As the service does: nothing more is handed out while an item handed out has no
+    ack, and one without an id never gets one. The short batch's item is reported, and
+    the run ends stalled, not empty."""
+    seen: list[Any] = []
+    queue = FakeQueue([make_task(n) for n in range(3)], withhold=True)
+    queue.pending.insert(0, None)  # type: ignore[arg-type]
+    async with queue_client(AsyncKimonoClient, queue) as kimono:
+        stats = await kimono.tasks.run(
+            lambda t: None, max_tasks=1, stop_when_empty=True, on_unackable=seen.append
+        )
+    assert queue.page_sizes == [1, None]
+    assert (stats.stopped_by, stats.handled, stats.unackable, len(seen)) == ("stalled", 0, 1, 1)
+
+
 async def test_left_unacknowledged_counts_what_a_flush_did_not_send() -> None:
     tasks = [make_task(n) for n in range(3)]
     queue = FakeQueue(tasks)
@@ -360,6 +375,8 @@ async def test_left_unacknowledged_counts_what_a_flush_did_not_send() -> None:
         stats = await consumer.run()
     assert [a["task_id"] for a in queue.acks] == task_ids(tasks[:2])
     assert stats.left_unacknowledged == 1
+    await consumer.flush()  # after the batch: its acks are not sent again
+    assert len(queue.acks) == 2 and not stats.ack_failures
 
 
 async def test_a_handler_past_its_time_limit_is_acked_retry_and_the_run_goes_on() -> None:
