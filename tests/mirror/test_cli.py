@@ -223,6 +223,10 @@ def test_a_sqlite_uri_opens_for_a_reader_and_is_checked_as_a_path(tmp_path: Path
     with pytest.raises(NoMirror):  # not a URI: the name is taken as it is
         Mirror.open(f"sqlite:///file:{path}?uri=false", create=False)
     assert not Path("file:").exists()  # nothing made under the name taken as it is
+    for escaped in ("a%3Fb.db", "c%23d.db"):  # "?" and "#" in the path: not read, refused
+        with pytest.raises(NoMirror, match="give its path"):
+            Mirror.open(f"sqlite:///file:{tmp_path}/{escaped}?uri=true", create=False)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name[0] in "ac") == []
     missing, other = tmp_path / "missing.db", tmp_path / "other.db"
     sqlite3.connect(other).close()
     for absent in (missing, other):

@@ -267,9 +267,10 @@ class AsyncTaskConsumer:
         For whoever interrupts a consumer whose handler is stuck in another thread
         (``run_tenants`` with the sync client): what was handled is still acked.
         """
-        outcomes = list(self._batch_outcomes.values())
-        self._batch_flushed.update(self._batch_outcomes)
-        self._batch_outcomes.clear()  # the consumer's own flush then sends nothing twice
+        batch = self._batch_outcomes  # read once: the worker may move on to a new batch
+        outcomes = list(batch.values())
+        self._batch_flushed.update(batch)
+        batch.clear()  # the consumer's own flush then sends nothing twice
         await self._acknowledge(outcomes)
 
     async def _handle_batch(self, batch: list[TaskView], outcomes: dict[str, Outcome]) -> None:

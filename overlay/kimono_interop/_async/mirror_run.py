@@ -54,6 +54,7 @@ async def drain(
             # (tasks may lie behind them), and if it comes back empty (the service holds
             # the tenant's queue back behind them), the queue is stalled, not empty.
             whole = stalled = False
+            short = 0  # items of that short batch
             while loop.running(max_tasks):
                 if loop.prune_due():
                     prune = functools.partial(mirror._prune_inbox, loop.inbox_retention)
@@ -71,11 +72,13 @@ async def drain(
                 reasked, whole = whole, False
                 held_back = not batch and reasked and stalled
                 stalled = False
-                tasks = loop.take(batch, max_tasks)  # counts the items without an id
+                # counts the items without an id, those of the short batch once
+                tasks = loop.take(batch, max_tasks, repeated=short if reasked else 0)
                 if tasks:
                     await _apply_batch(mirror, client, loop, runtime, tasks)
                 elif batch and wanted is not None:  # a short batch: see above
                     whole = stalled = True
+                    short = len(batch)
                 elif stop_when_empty:
                     loop.stats.stopped_by = "stalled" if batch or held_back else "empty"
                     return
