@@ -85,6 +85,19 @@ def test_urls(tmp_path: Path) -> None:
         Mirror.open("sqlite://")
 
 
+@pytest.mark.parametrize("name", ["a?b.db", "a%41b.db", "x#y.db", "my db.db"])
+def test_a_path_is_the_file_it_names(tmp_path: Path, name: str) -> None:
+    """A path is a path: "?", "#" and "%" in it are not a URL's query, fragment or
+    escapes (the mirror opened "a" for "a?b.db", "aAb.db" for "a%41b.db")."""
+    with Mirror.open(tmp_path / name):
+        pass
+    with Mirror.open(tmp_path / name, create=False) as mirror:
+        assert mirror.status()["parked"] == 0
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(("-wal", "-shm"))) == [
+        name
+    ]
+
+
 def _open_at_once(url: str, openers: int) -> list[BaseException]:
     """Open the mirror at ``url`` from ``openers`` threads released together."""
     import threading

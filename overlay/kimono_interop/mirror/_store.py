@@ -49,8 +49,9 @@ def database_url(target: str | Path) -> str:
     ``postgresql://`` and ``postgres://`` URLs get the psycopg 3 driver.
     """
     text = str(target)
-    if "://" not in text:
-        return f"sqlite:///{Path(text).expanduser().resolve()}"
+    if "://" not in text:  # a path: escaped, so that "?", "#" or "%" in it stay its own
+        path = str(Path(text).expanduser().resolve())
+        return sa.engine.URL.create("sqlite", database=path).render_as_string()
     for prefix in ("postgresql://", "postgres://"):
         if text.startswith(prefix):
             return "postgresql+psycopg://" + text[len(prefix) :]
