@@ -379,6 +379,18 @@ def test_max_tasks_reports_an_item_without_an_id_once(store_url: str, withhold: 
     assert (stats.stopped_by, stats.received, stats.unackable) == (stopped, received, 1)
 
 
+def test_an_empty_answer_behind_an_item_without_an_id_is_a_stalled_queue(
+    store_url: str,
+) -> None:
+    from tests.support.fake_queue import FakeQueue, make_task, queue_client
+
+    queue = FakeQueue([make_task(n) for n in range(2)], withhold=True)
+    queue.pending.insert(1, None)  # type: ignore[arg-type]
+    with queue_client(KimonoClient, queue) as kimono, Mirror.open(store_url) as mirror:
+        stats = mirror.run(kimono, stop_when_empty=True)
+    assert (stats.stopped_by, stats.received, stats.acknowledged) == ("stalled", 2, 2)
+
+
 def test_a_stop_during_the_prune_takes_no_batch(
     store_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -51,8 +51,8 @@ async def drain(
     try:
         async with runtime.signals(handle_signals), runtime.interruptible():
             # After a short batch of only items without an id: ask once for a whole batch
-            # (tasks may lie behind them), and if it comes back empty (the service holds
-            # the tenant's queue back behind them), the queue is stalled, not empty.
+            # (tasks may lie behind them). After any batch with such an item, an empty
+            # answer is the service holding the tenant's queue back behind it: stalled.
             whole = stalled = False
             short = 0  # items of that short batch
             while loop.running(max_tasks):
@@ -70,14 +70,15 @@ async def drain(
                     await runtime.sleep(loop.outage("GET /tasks", exc))
                     continue
                 reasked, whole = whole, False
-                held_back = not batch and reasked and stalled
-                stalled = False
+                held_back = not batch and stalled
+                if batch:
+                    stalled = any(task.id is None for task in batch)
                 # counts the items without an id, those of the short batch once
                 tasks = loop.take(batch, max_tasks, repeated=short if reasked else 0)
                 if tasks:
                     await _apply_batch(mirror, client, loop, runtime, tasks)
                 elif batch and wanted is not None:  # a short batch: see above
-                    whole = stalled = True
+                    whole = True
                     short = len(batch)
                 elif stop_when_empty:
                     loop.stats.stopped_by = "stalled" if batch or held_back else "empty"

@@ -197,8 +197,8 @@ class TaskConsumer:
         delay = self._poll_interval
         self.stats.left_unacknowledged = 0
         # After a short batch of only items without an id: ask once for a whole batch
-        # (tasks may lie behind them), and if it comes back empty (the service holds the
-        # tenant's queue back behind them), the queue is stalled, not empty.
+        # (tasks may lie behind them). After any batch with such an item, an empty answer
+        # is the service holding the tenant's queue back behind it: stalled, not empty.
         whole = stalled = False
         with self._runtime.signals(self._handle_signals):
             while not self._runtime.stopped:
@@ -213,22 +213,21 @@ class TaskConsumer:
                         raise
                     self._outage("GET /tasks", exc)
                     continue
-                reasked, whole = whole, False
+                whole = False
                 self._outage_delay = self._poll_interval
                 self.stats.requests += 1
-                idle = "stalled" if not batch and reasked and stalled else ""
-                idle = idle or ("empty" if not batch else "")
-                stalled = False
+                idle = "" if batch else "stalled" if stalled else "empty"
                 if batch:
                     self.stats.batches += 1
                     self.stats.received += len(batch)
+                    stalled = any(task.id is None for task in batch)
                     if all(task.id is None for task in batch):
                         # Only what can never be acknowledged: nothing to do until someone
                         # removes it, so wait as on an empty queue instead of spinning.
                         for task in batch:
                             self._unackable(task)
                         if wanted is not None:  # a short batch: see above
-                            whole = stalled = True
+                            whole = True
                             continue
                         idle = "stalled"
                 if idle:

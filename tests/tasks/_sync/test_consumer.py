@@ -360,6 +360,18 @@ def test_max_tasks_reports_an_item_without_an_id_the_service_holds_the_queue_beh
     assert (stats.stopped_by, stats.handled, stats.unackable, len(seen)) == ("stalled", 0, 1, 1)
 
 
+def test_an_empty_answer_behind_an_unackable_item_is_a_stalled_queue() -> None:
+    """The tasks around an item without an id are handled; then the service holds the
+    tenant's queue back behind the item: the run ends stalled, not empty."""
+    good = [make_task(n) for n in range(2)]
+    queue = FakeQueue(good, withhold=True)
+    queue.pending.insert(1, None)  # type: ignore[arg-type]
+    with queue_client(KimonoClient, queue) as kimono:
+        stats = kimono.tasks.run(lambda t: None, stop_when_empty=True)
+    assert queue.page_sizes == [None, None]
+    assert (stats.stopped_by, stats.handled, stats.unackable) == ("stalled", 2, 1)
+
+
 def test_left_unacknowledged_counts_what_a_flush_did_not_send() -> None:
     tasks = [make_task(n) for n in range(3)]
     queue = FakeQueue(tasks)
