@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import sqlite3
 from pathlib import Path
@@ -85,7 +86,9 @@ def test_urls(tmp_path: Path) -> None:
         Mirror.open("sqlite://")
 
 
-@pytest.mark.parametrize("name", ["a?b.db", "a%41b.db", "x#y.db", "my db.db"])
+@pytest.mark.parametrize(
+    "name", ["a?b.db", "a%41b.db", "x#y.db", "my db.db", os.fsdecode(b"not-utf-8-\xff.db")]
+)
 def test_a_path_is_the_file_it_names(tmp_path: Path, name: str) -> None:
     """A path is a path: "?", "#" and "%" in it are not a URL's query, fragment or
     escapes (the mirror opened "a" for "a?b.db", "aAb.db" for "a%41b.db")."""

@@ -51,7 +51,10 @@ def database_url(target: str | Path) -> str:
     text = str(target)
     if "://" not in text:  # a path: escaped, so that "?", "#" or "%" in it stay its own
         path = str(Path(text).expanduser().resolve())
-        return sa.engine.URL.create("sqlite", database=path).render_as_string()
+        try:
+            return sa.engine.URL.create("sqlite", database=path).render_as_string()
+        except UnicodeEncodeError:  # a name that is not UTF-8 (os.fsdecode): as it is
+            return f"sqlite:///{path}"
     for prefix in ("postgresql://", "postgres://"):
         if text.startswith(prefix):
             return "postgresql+psycopg://" + text[len(prefix) :]
