@@ -30,7 +30,9 @@ from __future__ import annotations
 
 import datetime
 import enum
+import json
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, NamedTuple
@@ -473,6 +475,28 @@ class AckResult:
 
 #: How many unackable tasks ``ConsumerStats.unackable_tasks`` keeps (the count goes on).
 MAX_UNACKABLE_KEPT = 20
+#: How many distinct unackable items a run remembers, to count each once.
+MAX_UNACKABLE_SEEN = 1000
+
+
+class UnackableSeen:
+    """The items without an id a run has met (the last ``MAX_UNACKABLE_SEEN``), by their
+    JSON: the service delivers one again and again (it is never acknowledged), and a
+    run counts, logs and reports it once."""
+
+    def __init__(self) -> None:
+        self._seen: OrderedDict[str, None] = OrderedDict()
+
+    def first(self, raw: Any) -> bool:
+        """Whether ``raw`` is met for the first time (it is remembered from now on)."""
+        fingerprint = json.dumps(raw, sort_keys=True, default=repr)
+        if fingerprint in self._seen:
+            self._seen.move_to_end(fingerprint)
+            return False
+        self._seen[fingerprint] = None
+        if len(self._seen) > MAX_UNACKABLE_SEEN:
+            self._seen.popitem(last=False)
+        return True
 
 
 @dataclass

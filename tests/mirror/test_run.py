@@ -391,6 +391,22 @@ def test_an_empty_answer_behind_an_item_without_an_id_is_a_stalled_queue(
     assert (stats.stopped_by, stats.received, stats.acknowledged) == ("stalled", 2, 2)
 
 
+def test_an_item_without_an_id_delivered_again_is_counted_once(store_url: str) -> None:
+    """As the consumer counts it: the service delivers such an item again and again."""
+    from tests.support.fake_queue import FakeQueue, make_task, queue_client
+
+    queue = FakeQueue([make_task(0)])
+    queue.pending.insert(0, None)  # type: ignore[arg-type]
+    with queue_client(KimonoClient, queue) as kimono, Mirror.open(store_url) as mirror:
+        stats = mirror.run(kimono, stop_when_empty=True)
+    assert (stats.stopped_by, stats.batches, stats.received, stats.unackable) == (
+        "stalled",
+        1,
+        1,
+        1,
+    )
+
+
 def test_a_stop_during_the_prune_takes_no_batch(
     store_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

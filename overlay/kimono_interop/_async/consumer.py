@@ -30,7 +30,6 @@ Rules, in the order they matter:
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 from collections import OrderedDict
@@ -50,6 +49,7 @@ from .._task_view import (
     RetryTask,
     TaskStatus,
     TaskView,
+    UnackableSeen,
     outcome_of_error,
     outcome_of_result,
 )
@@ -61,9 +61,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("kimono_interop")
 
 _SUCCESS, _RETRY = TaskStatus.SUCCESS, TaskStatus.RETRY
-
-#: How many distinct unackable items the consumer remembers, to count each once.
-MAX_UNACKABLE_SEEN = 1000
 
 
 class AsyncTaskConsumer:
@@ -147,7 +144,7 @@ class AsyncTaskConsumer:
         self._on_unackable = on_unackable
         self._recent: OrderedDict[str, Outcome] = OrderedDict()
         #: What the unackable items met so far look like (bounded), to count each once.
-        self._unackable_seen: OrderedDict[str, None] = OrderedDict()
+        self._unackable_seen = UnackableSeen()
         self._outage_delay = poll_interval
         #: The outcomes of the batch in hand, not yet acknowledged (see flush()).
         self._batch_outcomes: dict[str, Outcome] = {}
@@ -304,13 +301,8 @@ class AsyncTaskConsumer:
         self._outage_delay = min(self._outage_delay * 2, self._max_poll_interval)
 
     async def _unackable(self, task: TaskView) -> None:
-        fingerprint = json.dumps(task.raw, sort_keys=True, default=repr)
-        if fingerprint in self._unackable_seen:
-            self._unackable_seen.move_to_end(fingerprint)
+        if not self._unackable_seen.first(task.raw):
             return  # delivered again: counted, logged and passed on already
-        self._unackable_seen[fingerprint] = None
-        if len(self._unackable_seen) > MAX_UNACKABLE_SEEN:
-            self._unackable_seen.popitem(last=False)
         self.stats.unackable += 1
         if len(self.stats.unackable_tasks) < MAX_UNACKABLE_KEPT:
             self.stats.unackable_tasks.append(task)

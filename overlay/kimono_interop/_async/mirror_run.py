@@ -54,7 +54,6 @@ async def drain(
             # (tasks may lie behind them). After any batch with such an item, an empty
             # answer is the service holding the tenant's queue back behind it: stalled.
             whole = stalled = False
-            short = 0  # items of that short batch
             while loop.running(max_tasks):
                 if loop.prune_due():
                     prune = functools.partial(mirror._prune_inbox, loop.inbox_retention)
@@ -69,17 +68,15 @@ async def drain(
                 except KimonoError as exc:
                     await runtime.sleep(loop.outage("GET /tasks", exc))
                     continue
-                reasked, whole = whole, False
+                whole = False
                 held_back = not batch and stalled
                 if batch:
                     stalled = any(task.id is None for task in batch)
-                # counts the items without an id, those of the short batch once
-                tasks = loop.take(batch, max_tasks, repeated=short if reasked else 0)
+                tasks = loop.take(batch, max_tasks)  # reports items without an id, once
                 if tasks:
                     await _apply_batch(mirror, client, loop, runtime, tasks)
                 elif batch and wanted is not None:  # a short batch: see above
                     whole = True
-                    short = len(batch)
                 elif stop_when_empty:
                     loop.stats.stopped_by = "stalled" if batch or held_back else "empty"
                     return

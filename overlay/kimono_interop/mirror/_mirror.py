@@ -33,7 +33,7 @@ from .._ids import canonical_id
 from .._json import loads as json_loads
 from .._runtime import AsyncRuntime, Runtime
 from .._sync import mirror_run as sync_run
-from .._task_view import AckResult, TaskView
+from .._task_view import AckResult, TaskView, UnackableSeen
 from . import _schema as t
 from ._apply import (
     Applier,
@@ -666,6 +666,7 @@ class _RunLoop:
         )
         self.pruned_at: float | None = None
         self.stats = MirrorStats()
+        self.unackable = UnackableSeen()
         self.poll_interval = poll_interval
         self.max_poll_interval = max_poll_interval
         self.delay = poll_interval
@@ -728,17 +729,13 @@ class _RunLoop:
         left = max_tasks - self.stats.received
         return left if 0 < left < TASK_BATCH else None
 
-    def take(
-        self, batch: Sequence[TaskView], max_tasks: int | None, repeated: int = 0
-    ) -> list[TaskView]:
+    def take(self, batch: Sequence[TaskView], max_tasks: int | None) -> list[TaskView]:
         """The tasks of a batch to apply (those with an id, up to ``max_tasks``)."""
         self.wait = self.poll_interval
         stats = self.stats
         tasks = [task for task in batch if task.id is not None]
-        # ``repeated``: items without an id of a short batch taken just before, which come
-        # first again in this one (see _async/mirror_run.py): counted and logged once.
-        headless = len(batch) - len(tasks)
-        new = headless - min(headless, repeated)
+        # an item without an id is delivered again and again: counted and logged once
+        new = sum(1 for task in batch if task.id is None and self.unackable.first(task.raw))
         if new:
             stats.unackable += new
             log.error(

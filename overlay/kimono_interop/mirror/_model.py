@@ -123,6 +123,7 @@ class MirrorStats:
     #: Ids the service refused to acknowledge, with its reason (a redelivery is acked again).
     ack_failures: dict[str, str] = field(default_factory=dict)
     #: Tasks without an id: they cannot be acknowledged (the tenant's queue stalls).
+    #: Each is counted once, however often it is delivered (as the consumer counts).
     unackable: int = 0
     #: Generations whose sweep was held (see ``Mirror.syncs(status="held")``).
     held_sweeps: list[int] = field(default_factory=list)
