@@ -47,6 +47,7 @@ from kimono_interop_data_api.models import (
 )
 
 from ._acks import make_ack
+from ._constants import TASK_BATCH
 from ._ids import canonical_id
 from ._parsing import parse_nested
 
@@ -477,6 +478,45 @@ class AckResult:
 MAX_UNACKABLE_KEPT = 20
 #: How many distinct unackable items a run remembers, to count each once.
 MAX_UNACKABLE_SEEN = 1000
+
+
+class BatchAsks:
+    """What a task-queue loop (the consumer, the mirror's run) asks ``GET /tasks`` for,
+    and what an answer means.
+
+    With ``max_tasks``, no more than the tasks left to handle, when that is under a
+    batch: tasks handed out and not acknowledged hold the tenant's queue until the
+    service's ack timeout. A short batch of nothing but items without an id (they take
+    places in it) makes the loop ask once, at once, for a whole batch, as tasks may lie
+    behind them. After any batch holding such an item, an empty answer is the service
+    holding the tenant's queue back behind it: stalled, not empty.
+    """
+
+    def __init__(self) -> None:
+        self._whole = False
+        self._stalled = False
+
+    def page_size(self, max_tasks: int | None, done: int) -> int | None:
+        """The ``page_size`` to ask for, ``done`` tasks into the run (None: a whole batch)."""
+        if self._whole or max_tasks is None:
+            return None
+        left = max_tasks - done
+        return left if 0 < left < TASK_BATCH else None
+
+    def answered(self, batch: list[TaskView], asked: int | None) -> str:
+        """What the answer to a request for ``asked`` means: ``""`` (tasks to work on),
+        ``"again"`` (ask at once for a whole batch), ``"stalled"`` or ``"empty"`` (wait,
+        or end a run that stops when the queue is empty)."""
+        self._whole = False
+        if not batch:
+            return "stalled" if self._stalled else "empty"
+        self._stalled = any(task.id is None for task in batch)
+        if not all(task.id is None for task in batch):
+            return ""
+        if asked is not None:
+            self._whole = True
+            return "again"
+        return "stalled"
 
 
 class UnackableSeen:

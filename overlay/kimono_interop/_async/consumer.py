@@ -37,12 +37,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
-from .._constants import MAX_POLL_INTERVAL, POLL_INTERVAL, TASK_BATCH
+from .._constants import MAX_POLL_INTERVAL, POLL_INTERVAL
 from .._exceptions import AckError, KimonoError, is_transient
 from .._runtime import AsyncRuntime, HandlerInterrupted
 from .._task_view import (
     FINAL_STATUSES,
     MAX_UNACKABLE_KEPT,
+    BatchAsks,
     ConsumerStats,
     Outcome,
     ReauthenticateTask,
@@ -177,30 +178,16 @@ class AsyncTaskConsumer:
         finally:
             self._runtime.reset()
 
-    def _wanted(self) -> int | None:
-        """The batch to ask for: no more than ``max_tasks`` leaves to handle, when that is
-        less than a batch; None: the service's own size. Tasks handed out and not
-        acknowledged would hold the tenant's queue until the service's ack timeout. (An
-        item without an id takes a place in it: the tenant's queue is stalled behind
-        such an item anyway.)"""
-        if self._max_tasks is None:
-            return None
-        left = self._max_tasks - self.stats.handled
-        return left if 0 < left < TASK_BATCH else None
-
     async def _run(self) -> ConsumerStats:
         delay = self._poll_interval
         self.stats.left_unacknowledged = 0
-        # After a short batch of only items without an id: ask once for a whole batch
-        # (tasks may lie behind them). After any batch with such an item, an empty answer
-        # is the service holding the tenant's queue back behind it: stalled, not empty.
-        whole = stalled = False
+        asks = BatchAsks()
         async with self._runtime.signals(self._handle_signals):
             while not self._runtime.stopped:
                 if self._max_tasks is not None and self.stats.handled >= self._max_tasks:
                     self._runtime.request_stop("max_tasks")
                     break
-                wanted = None if whole else self._wanted()
+                wanted = asks.page_size(self._max_tasks, self.stats.handled)
                 try:
                     batch = await self._tasks.receive(**self._filters, page_size=wanted)
                 except KimonoError as exc:
@@ -208,23 +195,19 @@ class AsyncTaskConsumer:
                         raise
                     await self._outage("GET /tasks", exc)
                     continue
-                whole = False
                 self._outage_delay = self._poll_interval
                 self.stats.requests += 1
-                idle = "" if batch else "stalled" if stalled else "empty"
+                idle = asks.answered(batch, wanted)
                 if batch:
                     self.stats.batches += 1
                     self.stats.received += len(batch)
-                    stalled = any(task.id is None for task in batch)
-                    if all(task.id is None for task in batch):
-                        # Only what can never be acknowledged: nothing to do until someone
-                        # removes it, so wait as on an empty queue instead of spinning.
-                        for task in batch:
-                            await self._unackable(task)
-                        if wanted is not None:  # a short batch: see above
-                            whole = True
-                            continue
-                        idle = "stalled"
+                if idle in ("again", "stalled"):
+                    # Only what can never be acknowledged: nothing to do until someone
+                    # removes it, so wait as on an empty queue instead of spinning.
+                    for task in batch:
+                        await self._unackable(task)
+                if idle == "again":
+                    continue
                 if idle:
                     if self._stop_when_empty:
                         self._runtime.request_stop(idle)

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 
 from .._exceptions import KimonoError
 from .._runtime import AsyncRuntime, HandlerInterrupted
-from .._task_view import TaskView
+from .._task_view import BatchAsks, TaskView
 
 if TYPE_CHECKING:
     from ..mirror._mirror import Mirror, _RunLoop
@@ -50,17 +50,14 @@ async def drain(
     """Poll, apply each batch, wait when idle, until told to stop (or interrupted)."""
     try:
         async with runtime.signals(handle_signals), runtime.interruptible():
-            # After a short batch of only items without an id: ask once for a whole batch
-            # (tasks may lie behind them). After any batch with such an item, an empty
-            # answer is the service holding the tenant's queue back behind it: stalled.
-            whole = stalled = False
+            asks = BatchAsks()
             while loop.running(max_tasks):
                 if loop.prune_due():
                     prune = functools.partial(mirror._prune_inbox, loop.inbox_retention)
                     loop.pruned(await runtime.blocking(prune))
                     if not loop.running(max_tasks):
                         break  # stopped meanwhile: take no batch that would wait for acks
-                wanted = None if whole else loop.wanted(max_tasks)
+                wanted = asks.page_size(max_tasks, loop.stats.received)
                 try:
                     batch = await client.tasks.receive(
                         tenant_id=tenant_id, schema=schema, driver=driver, page_size=wanted
@@ -68,17 +65,14 @@ async def drain(
                 except KimonoError as exc:
                     await runtime.sleep(loop.outage("GET /tasks", exc))
                     continue
-                whole = False
-                held_back = not batch and stalled
-                if batch:
-                    stalled = any(task.id is None for task in batch)
+                idle = asks.answered(batch, wanted)
                 tasks = loop.take(batch, max_tasks)  # reports items without an id, once
                 if tasks:
                     await _apply_batch(mirror, client, loop, runtime, tasks)
-                elif batch and wanted is not None:  # a short batch: see above
-                    whole = True
+                elif idle == "again":
+                    continue
                 elif stop_when_empty:
-                    loop.stats.stopped_by = "stalled" if batch or held_back else "empty"
+                    loop.stats.stopped_by = idle or "empty"
                     return
                 else:
                     await runtime.sleep(loop.idle())

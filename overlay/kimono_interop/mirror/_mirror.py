@@ -154,13 +154,12 @@ class Mirror:
         (a LookupError) says what is there instead.
         """
         target = database_url(url)
-        if not create:
-            _must_exist(target)
+        checked = not create and _must_exist(target)
         engine = create_engine(target)
         try:
             if create:
                 migrate(engine)
-            else:
+            elif not checked:
                 _must_be_current(engine, target)
         except BaseException:
             engine.dispose()
@@ -719,16 +718,6 @@ class _RunLoop:
         self.delay = min(delay * 2, self.max_poll_interval)
         return random.uniform(delay / 2, delay)
 
-    def wanted(self, max_tasks: int | None) -> int | None:
-        """The batch to ask for: no more than ``max_tasks`` leaves, when that is less than
-        a batch; None: the service's own size. Tasks handed out and not acknowledged would
-        hold the tenant's queue until the service's ack timeout. (An item without an id
-        takes a place in it: the tenant's queue is stalled behind such an item anyway.)"""
-        if max_tasks is None:
-            return None
-        left = max_tasks - self.stats.received
-        return left if 0 < left < TASK_BATCH else None
-
     def take(self, batch: Sequence[TaskView], max_tasks: int | None) -> list[TaskView]:
         """The tasks of a batch to apply (those with an id, up to ``max_tasks``)."""
         self.wait = self.poll_interval
@@ -871,13 +860,13 @@ def prune(
     return removed
 
 
-def _must_exist(url: str) -> None:
+def _must_exist(url: str) -> bool:
     """NoMirror if ``url`` names a SQLite file that is not there, is no database, holds
     no mirror or one at another revision: read without changing it (the mirror's engine
-    would create the file, or put it in WAL mode)."""
+    would create the file, or put it in WAL mode). False: not a SQLite file, unchecked."""
     parsed = sa.engine.make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
-        return
+        return False
     database = parsed.database
     if sa.util.asbool(parsed.query.get("uri", False)) and database.startswith("file:"):
         # A SQLite URI: SQLite reads it (escapes, host, parameters) as the engine will,
@@ -904,6 +893,7 @@ def _must_exist(url: str) -> None:
     except sqlite3.Error as exc:
         raise NoMirror(f"no mirror in {where}: {exc}") from exc
     _must_be(revision, where)
+    return True
 
 
 def _must_be_current(engine: sa.Engine, url: str) -> None:
