@@ -250,3 +250,100 @@ def test_readers_of_a_sqlite_mirror_never_wait_for_its_writer(
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+def _hold_sqlite_write_lock(path: Path) -> sqlite3.Connection:
+    writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    writer.execute("BEGIN IMMEDIATE")
+    return writer
+
+
+def test_a_sqlite_writer_waits_for_the_write_lock_beyond_one_step(tmp_path: Path) -> None:
+    """The wait for another writer goes in steps (so that signals are taken between
+    them), but a lock freed after several steps is still taken, and the connection's busy
+    timeout is back at 30 s afterwards."""
+    path = tmp_path / "m.db"
+    with Mirror.open(path) as mirror:
+        writer = _hold_sqlite_write_lock(path)
+        release = threading.Timer(0.6, lambda: writer.execute("ROLLBACK"))  # six steps
+        release.start()
+        try:
+            started = time.monotonic()
+            outcomes = mirror.apply([data_task("ADD", "persons", person(new_id()), 1)])
+            assert [o.result for o in outcomes] == [Result.APPLIED]
+            assert time.monotonic() - started >= 0.5  # it did wait for the lock
+        finally:
+            release.join()
+            writer.close()
+        with mirror.engine.connect() as connection:
+            timeout = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+            assert timeout == 30_000
+
+
+def test_a_wait_for_sqlite_s_write_lock_ends_when_given_up(tmp_path: Path) -> None:
+    """``lock_wait_given_up`` (a run sets it to "interrupted") ends the wait at its next
+    step with the error a lock not granted raises, instead of after 30 s."""
+    from kimono_interop.mirror._store import lock_wait_given_up
+
+    path = tmp_path / "m.db"
+    with Mirror.open(path) as mirror:
+        writer = _hold_sqlite_write_lock(path)
+        give_up = threading.Event()
+        threading.Timer(0.3, give_up.set).start()
+        token = lock_wait_given_up.set(give_up.is_set)
+        try:
+            started = time.monotonic()
+            with pytest.raises(sa.exc.OperationalError, match="locked"):
+                mirror.apply([data_task("ADD", "persons", person(new_id()), 1)])
+            assert give_up.is_set()
+            assert writer.in_transaction  # it ended while the lock was still held
+            assert time.monotonic() - started < 20
+        finally:
+            lock_wait_given_up.reset(token)
+            writer.execute("ROLLBACK")
+            writer.close()
+        assert mirror.status()["tasks_recorded"] == 0
+
+
+def test_a_stop_ends_the_prune_s_wait_for_sqlite_s_write_lock(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A run prunes its task records first, and waits for the write lock to do it: a stop
+    ends that wait at its next step (the prune is logged as failed, and waits a turn), and
+    the run takes no batch, where it used to wait out SQLite's 30 s first."""
+    from kimono_interop import KimonoClient
+    from kimono_interop.sandbox import Sandbox
+
+    path = tmp_path / "m.db"
+    with (
+        Sandbox(students=5, ack_timeout=300) as sandbox,
+        KimonoClient(**sandbox.credentials) as kimono,
+        Mirror.open(path) as mirror,
+    ):
+        writer = _hold_sqlite_write_lock(path)
+        pruning = threading.Event()
+        prune = mirror._prune_inbox
+
+        def noted_prune(retention: float | None) -> int:
+            pruning.set()
+            return prune(retention)
+
+        mirror._prune_inbox = noted_prune  # type: ignore[method-assign]
+        runs: list[object] = []
+        thread = threading.Thread(target=lambda: runs.append(mirror.run(kimono)), daemon=True)
+        try:
+            thread.start()
+            assert pruning.wait(10)
+            time.sleep(0.3)  # in the wait for the lock now
+            mirror.stop()
+            thread.join(10)
+            assert not thread.is_alive(), "the stop did not end the prune's wait"
+            assert writer.in_transaction  # ended while the lock was still held
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()
+            thread.join(40)
+        (stats,) = runs
+        assert stats.received == 0 and stats.inbox_pruned == 0  # type: ignore[attr-defined]
+        assert "pruning the mirror's task records failed" in caplog.text
+        assert sandbox.state.queue.acks == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -580,3 +581,60 @@ def test_a_stop_undone_by_a_reset_does_not_cut_later_waits_short() -> None:
     assert time.monotonic() - started < 5
     runtime.sleep(30)  # stopped: no wait
     assert time.monotonic() - started < 5
+
+
+@contextlib.contextmanager
+def _write_lock_held(db: Path) -> Iterator[sqlite3.Connection]:
+    """A mirror file whose write lock another process (here: this one) holds."""
+    with Mirror.open(db):  # the schema, as the child will find it
+        pass
+    writer = sqlite3.connect(db, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        yield writer
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
+@pytest.mark.parametrize("runner", ["run", "run_async"])
+def test_a_second_signal_ends_a_run_waiting_for_sqlite_s_write_lock(
+    tmp_path: Path, runner: str
+) -> None:
+    """Another process holds the SQLite file's write lock while the run has a batch in
+    hand: the first SIGTERM waits for the lock (the batch is to be applied whole), the
+    second ends the run at once, while the lock is still held, where SQLite's own wait
+    (30 s, in C) used to hold the signal back until it ran out."""
+    db, notes = tmp_path / "mirror.db", tmp_path / "changes.txt"
+    with Sandbox(students=20, ack_timeout=300, grades_queries=0) as sandbox:
+        # no prune first (it would wait for the lock before the batch is taken)
+        if runner == "run":
+            argv = [sys.executable, "-m", "kimono_interop.cli", "mirror", "run", "--follow"]
+            argv += ["--db", str(db), "--inbox-retention", "0"]
+        else:
+            unpruned = "run_async(kimono, inbox_retention=None)"
+            child = ASYNC_CHILD.replace("run_async(kimono)", unpruned)
+            assert child != ASYNC_CHILD
+            argv = [sys.executable, "-c", child, str(db), str(notes), "0"]
+        with _write_lock_held(db) as writer, _child(argv, sandbox) as child:
+            _until(lambda: _outstanding(sandbox) > 0, child, "a batch delivered")
+            time.sleep(0.3)  # waiting for the lock now
+            child.send_signal(signal.SIGTERM)
+            time.sleep(0.3)
+            assert child.poll() is None  # the first signal waits for the batch in hand
+            child.send_signal(signal.SIGTERM)
+            try:
+                stdout, stderr = child.communicate(timeout=10)
+            except subprocess.TimeoutExpired:
+                pytest.fail("the second signal did not end the wait for the write lock")
+            assert writer.in_transaction  # ended while the lock was still held
+        assert len(sandbox.state.queue.acks) == 0
+    if runner == "run_async":
+        assert child.returncode == 0, stderr
+        assert "stopped_by interrupted commits 0" in stdout, stdout
+    else:
+        assert child.returncode == 130, stderr  # interrupted
+        assert "interrupted: the chunk in hand was rolled back" in stderr
+    assert not notes.exists()
+    with Mirror.open(db) as mirror:
+        assert mirror.status()["tasks_recorded"] == 0

@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from .._exceptions import KimonoError
 from .._runtime import AsyncRuntime, HandlerInterrupted
 from .._task_view import BatchAsks, TaskView
+from ..mirror._store import lock_wait_given_up
 
 if TYPE_CHECKING:
     from ..mirror._mirror import Mirror, _RunLoop
@@ -48,13 +49,20 @@ async def drain(
     handle_signals: bool,
 ) -> None:
     """Poll, apply each batch, wait when idle, until told to stop (or interrupted)."""
+    # an interrupted run waits for SQLite's write lock no longer (in its worker threads too)
+    given_up = lock_wait_given_up.set(lambda: runtime.interrupted)
     try:
         async with runtime.signals(handle_signals), runtime.interruptible():
             asks = BatchAsks()
             while loop.running(max_tasks):
                 if loop.prune_due():
                     prune = functools.partial(mirror._prune_inbox, loop.inbox_retention)
-                    loop.pruned(await runtime.blocking(prune))
+                    # a stop ends its wait for SQLite's write lock: the prune waits a turn
+                    stopped = lock_wait_given_up.set(lambda: runtime.stopped)
+                    try:
+                        loop.pruned(await runtime.blocking(prune))
+                    finally:
+                        lock_wait_given_up.reset(stopped)
                     if not loop.running(max_tasks):
                         break  # stopped meanwhile: take no batch that would wait for acks
                 wanted = asks.page_size(max_tasks, loop.stats.received)
@@ -81,6 +89,8 @@ async def drain(
             "interrupted: the chunk in hand was rolled back, or its acks not sent; "
             "its tasks come back and are not applied twice"
         )
+    finally:
+        lock_wait_given_up.reset(given_up)
 
 
 async def _apply_batch(

@@ -2,7 +2,9 @@
 
 SQLite is a file in WAL mode with ``synchronous=FULL`` (a commit survives a power loss,
 not only a crash) and a 30 s busy timeout; every transaction starts with ``BEGIN
-IMMEDIATE``, so one writer at a time holds the file and a second process waits for it.
+IMMEDIATE``, so one writer at a time holds the file and a second process waits for it
+(in steps of 100 ms, so that a signal, or a run's interruption, ends the wait between
+two: see ``_begin_immediate``).
 PostgreSQL goes through psycopg 3. There each write transaction takes transaction-level
 advisory locks: one per tenant it writes (writers of one tenant are serialised, writers of
 different tenants run side by side) and the database-wide lock, shared; what spans tenants
@@ -16,13 +18,14 @@ which would hold new writers back (see ``lock_between_writes``).
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import logging
 import sqlite3
 import threading
 import time
 import weakref
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +39,15 @@ from ._migrations import MIRROR, History
 ADVISORY_LOCK = 0x6B696D6F  # "kimo"
 #: How long a SQLite connection waits for another writer, in seconds.
 SQLITE_BUSY_TIMEOUT = 30.0
+#: How long SQLite itself waits for the write lock at a time, in seconds. Its wait runs in
+#: C, where Python's signal handlers do not run: between two steps they do, and
+#: ``lock_wait_given_up`` is asked.
+SQLITE_LOCK_STEP = 0.1
+#: Whether a wait for SQLite's write lock is to end now, for the transactions begun in
+#: this context (a run sets it: its worker threads copy the context).
+lock_wait_given_up: contextvars.ContextVar[Callable[[], bool] | None] = contextvars.ContextVar(
+    "kimono_mirror_lock_wait_given_up", default=None
+)
 #: How long a reader of the change feed looks for a moment without writers (PostgreSQL)
 #: before it queues for the database-wide lock, and so holds new writers back.
 FEED_LOCK_PATIENCE = 5.0
@@ -103,8 +115,10 @@ def create_engine(url: str) -> sa.Engine:
             # A writer takes the write lock at once (a deferred transaction that read
             # first could not take it later, once another writer has committed); a
             # reader (see reading()) reads its snapshot while a writer works.
-            read = connection.get_execution_options().get(_READ, False)
-            connection.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
+            if connection.get_execution_options().get(_READ, False):
+                connection.exec_driver_sql("BEGIN")
+            else:
+                _begin_immediate(connection)
 
         return engine
     connect_args: dict[str, Any] = {}
@@ -125,6 +139,39 @@ def reading(engine: sa.Engine) -> Iterator[sa.Connection]:
     with engine.connect() as connection:
         connection.execution_options(**{_READ: True})
         yield connection
+
+
+def _begin_immediate(connection: sa.Connection) -> None:
+    """``BEGIN IMMEDIATE``, waiting for another writer up to ``SQLITE_BUSY_TIMEOUT``.
+
+    SQLite waits in steps of ``SQLITE_LOCK_STEP``: between two, Python runs the signal
+    handlers (a second Ctrl-C ends a command at once, not after 30 s) and stops waiting
+    if ``lock_wait_given_up`` says so. The last attempt goes through SQLAlchemy, so that
+    a lock not granted fails as it always has (an ``OperationalError``, "database is
+    locked", which a run waits out as an outage).
+    """
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT
+    step = int(SQLITE_LOCK_STEP * 1000)
+    raw.execute(f"PRAGMA busy_timeout={step}")
+    try:
+        while time.monotonic() + SQLITE_LOCK_STEP < deadline:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error).lower():
+                    break  # raised below, as SQLAlchemy raises it
+            given_up = lock_wait_given_up.get()
+            if given_up is not None and given_up():
+                deadline = 0.0
+                break
+        left = max(0, int((deadline - time.monotonic()) * 1000))
+        raw.execute(f"PRAGMA busy_timeout={left}")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT * 1000)}")
 
 
 def _use_wal(cursor: Any) -> None:
