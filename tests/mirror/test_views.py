@@ -130,6 +130,36 @@ def test_a_sections_roster_and_a_persons_sections_are_looked_up_by_tenant(
     assert at_school == [ids["twice"]]
 
 
+def test_the_views_leave_out_what_the_mirror_holds_as_deleted(mirror: Mirror) -> None:
+    """A person, a section and a school deleted while live objects still name them: no
+    enrollment lists the deleted person or section, and no person the deleted school.
+    A person the mirror does not hold at all is still listed (revision 0007)."""
+    ids = _roster(mirror)
+    s1, s2, school = ids["s1"], ids["s2"], ids["school"]
+    tasks = [
+        data_task("ADD", "orgs", {"$sys": {"id": school, "type": "orgs"}}, 8),
+        data_task("DELETE", "persons", None, 9, object_id=ids["both"]),  # s1 names them
+        data_task("DELETE", "sections", None, 10, object_id=s2),  # persons name it
+        data_task("DELETE", "orgs", None, 11, object_id=school),  # "twice" names it
+    ]
+    assert all(o.status == "success" for o in mirror.apply(tasks))
+    with mirror.engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT tenant_id, section_id, person_id, person_type FROM mirror_enrollments")
+        ).all()
+        schools = connection.execute(
+            sa.text("SELECT tenant_id, person_id, school_id FROM mirror_person_schools")
+        ).all()
+    assert set(map(tuple, rows)) == {
+        (TENANT, s1, ids["twice"], "teacher"),
+        (TENANT, s1, ids["unknown"], None),
+        (TENANT, s1, ids["person_only"], "student"),
+        (OTHER, s1, ids["teacher"], None),
+    }
+    assert len(rows) == 4
+    assert schools == []
+
+
 #: What drivers ask the views, by tenant and one id.
 LOOKUPS = [
     "SELECT * FROM mirror_enrollments WHERE tenant_id = 't' AND section_id = 's'",
