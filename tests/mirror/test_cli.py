@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from kimono_interop import KimonoClient
 from kimono_interop.cli import EXIT_ERROR, EXIT_USAGE
 from kimono_interop.mirror import Mirror, NoMirror
 from kimono_interop.sandbox import Sandbox
@@ -79,6 +80,23 @@ def test_verify_reports_differences_and_exits_1(sandbox: Sandbox, tmp_path: Path
     assert "extra: terms x-term" in result.stdout
     assert "missing: persons" in result.stdout
     assert "difference(s)" in result.stderr
+
+
+def test_verify_names_what_no_rest_list_can_compare(sandbox: Sandbox, tmp_path: Path) -> None:
+    """Objects of a type the REST lists do not give (a blueprint's topic, from tasks) are
+    neither differences nor silently passed over: verify names them."""
+    path = str(tmp_path / "topics.db")
+    tenant = _tenant(sandbox)
+    with Mirror.open(path) as mirror, KimonoClient(**sandbox.credentials) as kimono:
+        mirror.snapshot(kimono, tenant_id=tenant)
+        topic = {"$sys": {"id": new_id(), "type": "student"}}
+        mirror.apply([data_task("ADD", "student", topic, 1, tenant=tenant)])
+        report = mirror.verify(kimono, tenant_id=tenant)
+        assert report.ok and report.uncompared == {"student": 1}
+    result = run("mirror", "verify", "--db", path, *flags(sandbox))
+    assert result.exit_code == 0, result.output
+    assert "not compared (no REST list gives them): 1 student" in result.stderr
+    assert "the mirror equals the service" in result.stderr
 
 
 def test_parked_and_replay(tmp_path: Path) -> None:

@@ -501,6 +501,42 @@ def test_snapshot_seeds_a_mirror_that_verify_finds_equal(sandbox: Sandbox, store
         assert mirror.status()["last_cursor"] == before
 
 
+def test_a_snapshot_leaves_what_tasks_wrote_while_it_read_the_lists(
+    sandbox: Sandbox, store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run applies an update, a delete and an add after the snapshot has read the REST
+    lists and before it writes: the snapshot overwrites none of them with the older
+    lists (the update stays, the deletion stays) and sweeps nothing a task just added,
+    so the mirror equals the service. It used to bring back the old email for good (the
+    task's sequence kept, a redelivery refused as stale) and sweep the added person."""
+    from kimono_interop.mirror import _mirror
+
+    tenant = _tenant(sandbox)
+    persons = list(sandbox.state.roster.persons)
+    read_lists = _mirror._rest_lists
+    with KimonoClient(**sandbox.credentials) as kimono, Mirror.open(store_url) as mirror:
+        mirror.snapshot(kimono, tenant_id=tenant)
+
+        def lists_then_tasks(client: KimonoClient) -> Any:
+            lists = read_lists(client)
+            _inject(sandbox)  # the district changes, and a run applies it
+            stats = mirror.run(kimono, stop_when_empty=True, handle_signals=False)
+            assert stats.applied == 3, stats
+            return lists
+
+        monkeypatch.setattr(_mirror, "_rest_lists", lists_then_tasks)
+        sync = mirror.snapshot(kimono, tenant_id=tenant)
+        monkeypatch.setattr(_mirror, "_rest_lists", read_lists)
+        assert (sync.status, sync.swept) == ("done", 0)
+        stored = mirror.get(tenant, "persons", persons[0])
+        assert stored is not None and stored.data["email"] == "changed@example.edu"
+        deleted = mirror.get(tenant, "persons", persons[1])
+        assert deleted is not None and deleted.deleted
+        added = mirror.get(tenant, "persons", "0d7f9e1e-8a51-4c33-9a4c-6f0e1d2c3b4a")
+        assert added is not None and not added.deleted
+        assert mirror.verify(kimono, tenant_id=tenant).ok
+
+
 def test_approving_an_old_held_sweep_spares_what_a_later_snapshot_saw(
     sandbox: Sandbox, store_url: str
 ) -> None:

@@ -568,8 +568,13 @@ class Mirror:
         the lists did not hold are swept, under the same threshold as a full sync (a
         larger sweep is held). Objects keep the sequence of the last task that wrote
         them, so a queued task older than that is still refused.
+
+        Tasks applied while the lists are read (a run of the same mirror) win: an object
+        a task wrote meanwhile is neither overwritten by the lists, which may have been
+        read before that change, nor swept because they lack it.
         """
         tenant_id = canonical_id(tenant_id)  # as tasks name it
+        before = self._writes_of(tenant_id, list(_COLLECTIONS))
         lists = _rest_lists(client)
         applier = self._applier
         with self.engine.begin() as connection:
@@ -581,12 +586,24 @@ class Mirror:
                 stored = {
                     row.object_id: row
                     for row in connection.execute(
-                        sa.select(o.c.object_id, o.c.data, o.c.deleted).where(
-                            o.c.tenant_id == tenant_id, o.c.object_type == object_type
-                        )
+                        sa.select(
+                            o.c.object_id, o.c.data, o.c.deleted, o.c.sequence, o.c.updated_at
+                        ).where(o.c.tenant_id == tenant_id, o.c.object_type == object_type)
                     )
                 }
+                # written since the lists began to be read: kept as they are, and seen
+                # (a sweep would otherwise take what a task just added)
+                kept = {
+                    object_id
+                    for object_id, row in stored.items()
+                    if before.get((object_type, object_id)) != _written(row)
+                }
+                for object_id in kept:
+                    key = (tenant_id, object_type, object_id)
+                    writes.write_object(key, {"generation": generation}, exists=True)
                 for object_id, data in items.items():
+                    if object_id in kept:
+                        continue
                     key = (tenant_id, object_type, object_id)
                     row = stored.get(object_id)
                     if row is not None and not row.deleted and row.data == data:
@@ -605,6 +622,18 @@ class Mirror:
             writes.flush()
             applier.end_sync(writes, tenant_id, generation, None, types=list(lists))
         return next(s for s in self.syncs() if s.generation == generation)
+
+    def _writes_of(
+        self, tenant_id: str, object_types: list[str]
+    ) -> dict[tuple[str, str], tuple[Any, ...]]:
+        """The last write of each stored object of a tenant's types (see ``_written``)."""
+        o = t.objects
+        query = sa.select(
+            o.c.object_type, o.c.object_id, o.c.deleted, o.c.sequence, o.c.updated_at
+        ).where(o.c.tenant_id == tenant_id, o.c.object_type.in_(object_types))
+        with reading(self.engine) as connection, connection.begin():
+            rows = connection.execute(query)
+            return {(row.object_type, row.object_id): _written(row) for row in rows}
 
     def verify(self, client: KimonoClient, *, tenant_id: str) -> VerifyReport:
         """Compare a tenant's live objects with a fresh REST snapshot; report every difference."""
@@ -634,6 +663,19 @@ class Mirror:
                     report.differences.append(
                         Difference(object_type, object_id, "different", fields)
                     )
+        o = t.objects
+        others = (
+            sa.select(o.c.object_type, sa.func.count())
+            .where(
+                o.c.tenant_id == tenant_id,
+                o.c.deleted == sa.false(),
+                o.c.object_type.not_in(list(lists)),
+            )
+            .group_by(o.c.object_type)
+            .order_by(o.c.object_type)
+        )
+        with reading(self.engine) as connection:
+            report.uncompared = {row[0]: row[1] for row in connection.execute(others)}
         return report
 
 
@@ -769,15 +811,21 @@ class _RunLoop:
         return self.stats
 
 
+#: The object types the REST lists give, which a snapshot stores and verify compares.
+_COLLECTIONS = ("orgs", "terms", "courses", "sections", "persons")
+
+
+def _written(row: Any) -> tuple[Any, ...]:
+    """What changes in a stored object whenever something writes it (its data, or that
+    it is deleted): a snapshot's generation stamp alone leaves it as it is."""
+    return (row.deleted, row.sequence, row.updated_at)
+
+
 def _rest_lists(client: KimonoClient) -> dict[str, dict[str, dict[str, Any]]]:
     """Every object of the synced collections, by type and id, as the REST lists give them."""
     rostering = client.rostering
     pagers: dict[str, Any] = {
-        "orgs": rostering.orgs.list(page_size=2000),
-        "terms": rostering.terms.list(page_size=2000),
-        "courses": rostering.courses.list(page_size=2000),
-        "sections": rostering.sections.list(page_size=2000),
-        "persons": rostering.persons.list(page_size=2000),
+        name: getattr(rostering, name).list(page_size=2000) for name in _COLLECTIONS
     }
     out: dict[str, dict[str, dict[str, Any]]] = {}
     for object_type, pager in pagers.items():

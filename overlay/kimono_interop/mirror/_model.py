@@ -165,11 +165,14 @@ class Difference:
 
 @dataclass
 class VerifyReport:
-    """What ``Mirror.verify`` found: the objects compared per type, and every difference."""
+    """What ``Mirror.verify`` found: the objects compared per type, every difference, and
+    the live objects of types no REST list gives (``uncompared``, per type: tasks may
+    bring them, and nothing here can say whether the service still has them)."""
 
     tenant_id: str
     compared: dict[str, int] = field(default_factory=dict)
     differences: list[Difference] = field(default_factory=list)
+    uncompared: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
