@@ -99,6 +99,18 @@ def test_verify_names_what_no_rest_list_can_compare(sandbox: Sandbox, tmp_path: 
     assert "the mirror equals the service" in result.stderr
 
 
+def test_snapshot_of_a_tenant_the_credentials_do_not_act_as_exits_2(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    path = str(tmp_path / "wrong.db")
+    other = "0b0b0b0b-0000-4000-8000-00000000000b"
+    result = run("mirror", "snapshot", "--db", path, "--tenant-id", other, *flags(sandbox))
+    assert result.exit_code == EXIT_USAGE, result.output
+    assert f"tenant {other} is not the one these credentials act as" in result.stderr
+    with Mirror.open(path) as mirror:
+        assert mirror.tenants() == []
+
+
 def test_parked_and_replay(tmp_path: Path) -> None:
     path = str(tmp_path / "parked.db")
     bad = data_task("UPDATE", "persons", None, 1, object_id=new_id())

@@ -537,6 +537,43 @@ def test_a_snapshot_leaves_what_tasks_wrote_while_it_read_the_lists(
         assert mirror.verify(kimono, tenant_id=tenant).ok
 
 
+def test_a_snapshot_refuses_a_tenant_the_credentials_do_not_act_as(
+    sandbox: Sandbox, store_url: str
+) -> None:
+    """The lists would be stored, and swept, as another tenant's roster: refused before
+    anything is read or written, and verify likewise."""
+    other = "0b0b0b0b-0000-4000-8000-00000000000b"
+    with KimonoClient(**sandbox.credentials) as kimono, Mirror.open(store_url) as mirror:
+        with pytest.raises(ValueError, match="not the one these credentials act as"):
+            mirror.snapshot(kimono, tenant_id=other)
+        with pytest.raises(ValueError, match="not the one these credentials act as"):
+            mirror.verify(kimono, tenant_id=other)
+        assert mirror.tenants() == [] and mirror.syncs() == []
+        # the tenant's own id, in another spelling, is the same tenant
+        assert mirror.snapshot(kimono, tenant_id=_tenant(sandbox).upper()).status == "done"
+
+
+@pytest.mark.parametrize("status", [403, 404])
+def test_credentials_of_no_one_tenant_snapshot_as_they_are(
+    sandbox: Sandbox, store_url: str, status: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where GET /tenant answers that the credentials are no one tenant's, the snapshot
+    cannot check the tenant, and goes on."""
+    import httpx
+
+    from kimono_interop import NotFoundError, PermissionDeniedError
+
+    error = {403: PermissionDeniedError, 404: NotFoundError}[status]
+    request = httpx.Request("GET", "https://kimono.example/tenant")
+
+    def no_tenant(**_: Any) -> Any:
+        raise error(httpx.Response(status, request=request))
+
+    with KimonoClient(**sandbox.credentials) as kimono, Mirror.open(store_url) as mirror:
+        monkeypatch.setattr(kimono.tenants, "current", no_tenant)
+        assert mirror.snapshot(kimono, tenant_id=_tenant(sandbox)).status == "done"
+
+
 def test_approving_an_old_held_sweep_spares_what_a_later_snapshot_saw(
     sandbox: Sandbox, store_url: str
 ) -> None:

@@ -28,7 +28,7 @@ from .._constants import (
     SWEEP_THRESHOLD,
     TASK_BATCH,
 )
-from .._exceptions import KimonoError, is_transient
+from .._exceptions import KimonoError, NotFoundError, PermissionDeniedError, is_transient
 from .._ids import canonical_id
 from .._json import loads as json_loads
 from .._runtime import AsyncRuntime, Runtime
@@ -574,6 +574,7 @@ class Mirror:
         read before that change, nor swept because they lack it.
         """
         tenant_id = canonical_id(tenant_id)  # as tasks name it
+        _check_tenant(client, tenant_id)
         before = self._writes_of(tenant_id, list(_COLLECTIONS))
         lists = _rest_lists(client)
         applier = self._applier
@@ -638,6 +639,7 @@ class Mirror:
     def verify(self, client: KimonoClient, *, tenant_id: str) -> VerifyReport:
         """Compare a tenant's live objects with a fresh REST snapshot; report every difference."""
         tenant_id = canonical_id(tenant_id)  # as tasks name it
+        _check_tenant(client, tenant_id)
         lists = _rest_lists(client)
         report = VerifyReport(tenant_id)
         for object_type, items in lists.items():
@@ -813,6 +815,21 @@ class _RunLoop:
 
 #: The object types the REST lists give, which a snapshot stores and verify compares.
 _COLLECTIONS = ("orgs", "terms", "courses", "sections", "persons")
+
+
+def _check_tenant(client: KimonoClient, tenant_id: str) -> None:
+    """Refuse ``tenant_id`` if the client's credentials act as another tenant (``GET
+    /tenant``): its lists would be stored, and swept, as that tenant's roster. Credentials
+    the service ties to no one tenant (404, 403) are taken as they are."""
+    try:
+        current = client.tenants.current().id
+    except (NotFoundError, PermissionDeniedError):
+        return
+    if current and canonical_id(str(current)) != tenant_id:
+        raise ValueError(
+            f"tenant {tenant_id} is not the one these credentials act as ({current}): "
+            "its roster would be stored as another tenant's; use that tenant's credentials"
+        )
 
 
 def _written(row: Any) -> tuple[Any, ...]:
