@@ -121,6 +121,12 @@ class _StopState:
 class Runtime(_StopState):
     """Blocking waits, a SIGALRM time limit, and signal handlers for the sync consumer."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        #: How deep in :meth:`shielded` blocks the main thread is: a second signal there
+        #: marks the run interrupted, and raises nothing.
+        self._shields = 0
+
     def request_stop(self, reason: str = "stop()") -> None:
         """Ask the loop to stop; safe from any thread and from a signal handler."""
         self._mark_stopped(reason)
@@ -178,8 +184,18 @@ class Runtime(_StopState):
 
     @contextlib.contextmanager
     def shielded(self) -> Iterator[None]:
-        """Nothing to shield from in blocking code."""
-        yield
+        """A block a second signal does not interrupt (the acks of handled tasks): it
+        marks the run interrupted, which ends it once the block is done."""
+        self._shields += 1
+        try:
+            yield
+        finally:
+            self._shields -= 1
+
+    @staticmethod
+    def is_cancellation(exc: BaseException) -> bool:
+        """Blocking code is not cancelled."""
+        return False
 
     @staticmethod
     def gather(jobs: list[Callable[[], Any]]) -> None:
@@ -208,7 +224,9 @@ class Runtime(_StopState):
         def on_signal(signum: int, frame: FrameType | None) -> None:
             if self.stopped:
                 self.interrupt()
-                raise _SignalInterrupt  # in the main thread: where the handler runs
+                if not self._shields:
+                    raise _SignalInterrupt  # in the main thread: where the handler runs
+                return
             self.request_stop(signal.Signals(signum).name)
 
         previous = {sig: signal.signal(sig, on_signal) for sig in _SIGNALS}
@@ -248,7 +266,14 @@ class _DaemonWorker:
         future: asyncio.Future[Any] = self.loop.create_future()
         self.busy = True
         self._jobs.put((handler, task, future))
-        result = await future  # if cancelled, the thread is left to finish (and stays busy)
+        try:
+            result = await future
+        except BaseException:
+            # The handler's own exception: the thread is free again. Cancelled, the
+            # thread is left to finish the handler, and stays busy.
+            if future.done() and not future.cancelled():
+                self.busy = False
+            raise
         self.busy = False
         return result
 
@@ -292,6 +317,11 @@ class AsyncRuntime(_StopState):
         # or a signal handler, a plain set would wait for the loop's next wake-up.
         with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
             loop.call_soon_threadsafe(wakeup.set)
+
+    @staticmethod
+    def is_cancellation(exc: BaseException) -> bool:
+        """Whether ``exc`` is the backend's cancellation (asyncio's or trio's)."""
+        return isinstance(exc, anyio.get_cancelled_exc_class())
 
     def interrupt(self) -> None:
         """Cancel the handler in hand (from the consumer's event loop); then stop."""

@@ -36,6 +36,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, NamedTuple
+from uuid import UUID
 
 from kimono_interop_data_api.models import (
     GradesQueryData,
@@ -50,6 +51,7 @@ from ._acks import make_ack
 from ._constants import TASK_BATCH
 from ._ids import canonical_id
 from ._parsing import parse_nested
+from ._secrets import redact_text
 
 #: The acknowledgement statuses: success, error, retry, reauthenticate.
 TaskStatus = TaskAckStatus
@@ -427,8 +429,16 @@ def outcome_of_result(task_id: str, result: object) -> Outcome:
         status = status_of(result.status)
         if status is None:
             raise TypeError(f"TaskResult.status must be one of {_STATUSES}, got {result.status!r}")
-        message = None if result.message is None else _clip(result.message)
-        return Outcome(task_id, status, message, result.app_id)
+        if result.message is not None and not isinstance(result.message, str):
+            raise TypeError(f"TaskResult.message must be a str or None, got {result.message!r}")
+        app_id = result.app_id
+        if isinstance(app_id, UUID):
+            app_id = str(app_id)
+        elif app_id is not None and not isinstance(app_id, str):
+            # checked here: found when the batch's acks are encoded, it would fail them all
+            raise TypeError(f"TaskResult.app_id must be a str or None, got {app_id!r}")
+        message = None if result.message is None else _message(result.message)
+        return Outcome(task_id, status, message, app_id)
     status = status_of(result)
     if status is None:
         raise TypeError(
@@ -448,10 +458,16 @@ def outcome_of_error(
     exception ``unexpected`` (error, or retry), with a message."""
     text = str(exc) or type(exc).__name__
     if isinstance(exc, RetryTask):
-        return Outcome(task_id, TaskStatus.RETRY, _clip(text))
+        return Outcome(task_id, TaskStatus.RETRY, _message(text))
     if isinstance(exc, ReauthenticateTask):
-        return Outcome(task_id, TaskStatus.REAUTHENTICATE, _clip(text))
-    return Outcome(task_id, unexpected, _clip(f"{type(exc).__name__}: {text}"))
+        return Outcome(task_id, TaskStatus.REAUTHENTICATE, _message(text))
+    return Outcome(task_id, unexpected, _message(f"{type(exc).__name__}: {text}"))
+
+
+def _message(text: str) -> str:
+    """An ack's message as the service is sent it (and its dashboard shows it): with no
+    credential in it (a handler's exception may quote a database URL or a token), clipped."""
+    return _clip(redact_text(text))
 
 
 def _clip(message: str) -> str:
@@ -468,6 +484,10 @@ class AckResult:
     #: Acknowledged ids whose ack was applied by an attempt whose answer was lost: a retry
     #: then found the tasks gone (404), which is how a done ack looks from here.
     lost_answers: list[str] = field(default_factory=list)
+    #: Ids not acknowledged yet: the service failed for a transient reason part-way
+    #: through the acks sent one by one (``unsent_error``). Send them again.
+    unsent: list[str] = field(default_factory=list)
+    unsent_error: Exception | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:

@@ -639,3 +639,25 @@ def test_prune_deletes_task_records_oldest_first_in_batches(
     assert mirror.prune(inbox_older_than=datetime.timedelta(0))["inbox"] == 5
     with mirror.engine.connect() as connection:
         assert connection.scalar(sa.text("SELECT count(*) FROM mirror_inbox")) == 0
+
+
+def test_a_failure_is_kept_and_acked_without_the_credentials_it_quotes(store_url: str) -> None:
+    """A hook's exception quoting a database URL and a token: the ack's message, the
+    failure count's last error and the parked task's error hold neither."""
+
+    def hook(connection: sa.Connection, change: Change) -> None:
+        raise ConnectionError("postgresql://app:hunter2@db/sis refused; Bearer tok-SECRET-42")
+
+    task = data_task("ADD", "persons", person(new_id()), 1)
+    with Mirror.open(store_url, on_change=hook, max_attempts=2) as mirror:
+        (retried,) = mirror.apply([task])
+        with mirror.engine.connect() as connection:
+            (last_error,) = connection.execute(
+                sa.text("SELECT last_error FROM mirror_attempts")
+            ).scalars()
+        (parked,) = mirror.apply([task])
+        (kept,) = mirror.parked()
+    assert (retried.result, parked.result) == (Result.RETRY, Result.PARKED)
+    for text in (retried.message, last_error, parked.message, kept.error):
+        assert text and "ConnectionError" in text
+        assert "hunter2" not in text and "tok-SECRET-42" not in text

@@ -7,7 +7,7 @@
   404 when some ids are unknown (and acks nothing), like the service.
 * Knobs: answer 503 to the next N ack requests; apply the next N ack requests but answer
   504 (the answer is lost on the way back); deliver given tasks again after they were
-  acknowledged (duplicates).
+  acknowledged (duplicates); answer given statuses to the acks of one task sent alone.
 
 ``mock_handler`` adapts it to ``httpx.MockTransport``; ``asgi_app`` to a Starlette app.
 """
@@ -78,6 +78,8 @@ class FakeQueue:
         self.fail_gets = 0  # answer 503 to the next N GET /tasks
         self.lose_acks = 0  # apply the next N ack requests, then answer 504
         self.redeliver: dict[str, int] = {}  # task id -> times to deliver again after its ack
+        #: task id -> the statuses to answer its next acks sent alone, one each, in order
+        self.fail_single: dict[str, list[int]] = {}
 
     # -- the service's behaviour -------------------------------------------------------
     def handle(
@@ -101,6 +103,9 @@ class FakeQueue:
                 self.fail_acks -= 1
                 return self.fail_status, {"code": "failed", "message": "ack not taken"}
             acks = body if path == "/tasks/ack" else [{**body, "task_id": path.split("/")[2]}]
+            failing = self.fail_single.get(acks[0]["task_id"]) if path != "/tasks/ack" else None
+            if failing:
+                return failing.pop(0), {"code": "failed", "message": "this ack not taken"}
             # Like the service, a task it no longer holds (never queued, or already
             # acknowledged and not delivered again) is unknown.
             holding = {task_id_of(t) for t in self.pending}

@@ -7,11 +7,15 @@ The behaviour both consumers share is tested once, in ``_async/test_consumer.py`
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import threading
 import time
 from typing import Any
+
+import httpx
+import pytest
 
 from kimono_interop import KimonoClient, TaskView
 from tests.support.fake_queue import FakeQueue, make_task, queue_client, task_ids
@@ -84,3 +88,80 @@ def test_the_typed_consumer_options_are_the_consumer_s_own() -> None:
 
     declared = {k: text(v) for k, v in ConsumerOptions.__annotations__.items()}
     assert declared == {k: text(parameters[k].annotation) for k in keywords}
+
+
+def test_a_second_signal_while_the_acks_are_in_flight_lets_them_go_out() -> None:
+    """SIGINT during the fourth task, then SIGINT again while the batch's ack request is
+    on its way: the request is not cut short, the run returns "interrupted" with the
+    handled tasks acknowledged (it used to raise out of run() with none sent)."""
+    tasks = [make_task(n) for n in range(10)]
+    queue = FakeQueue(tasks)
+    serve = queue.mock_handler()
+    handled: list[str] = []
+
+    def handler(task: TaskView) -> None:
+        handled.append(task.id or "")
+        if len(handled) == 4:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.01)
+
+    def transport(request: httpx.Request) -> httpx.Response:
+        if request.method == "PUT":
+            os.kill(os.getpid(), signal.SIGINT)  # the second: the ack is in flight
+            time.sleep(0.05)
+        return serve(request)
+
+    with KimonoClient(
+        "c",
+        "s",
+        base_url="https://api.us2.kimonocloud.com",
+        transport=httpx.MockTransport(transport),
+    ) as kimono:
+        try:
+            stats = kimono.tasks.run(handler)
+        except KeyboardInterrupt:  # what a second signal raised from the ack request
+            pytest.fail("the second signal cut the acks short and raised out of run()")
+    assert stats.stopped_by == "interrupted"
+    assert handled == task_ids(tasks[:4])
+    assert [a["task_id"] for a in queue.acks] == handled
+    assert stats.acknowledged == 4
+
+
+def test_a_flush_while_the_consumer_sends_its_acks_sends_nothing_twice() -> None:
+    """flush() (as run_tenants calls it on a second signal) from another thread while the
+    consumer's own ack request is in flight: the acks go out once, and none is reported
+    refused (the flush used to send them again, and a 404 then made them "refused")."""
+    tasks = [make_task(n) for n in range(3)]
+    queue = FakeQueue(tasks)
+    serve = queue.mock_handler()
+    in_flight, flushed = threading.Event(), threading.Event()
+    puts: list[int] = []
+
+    def transport(request: httpx.Request) -> httpx.Response:
+        if request.method == "PUT":
+            puts.append(
+                len(json.loads(request.content)) if request.url.path.endswith("/tasks/ack") else 1
+            )
+            if len(puts) == 1:
+                in_flight.set()
+                flushed.wait(5)
+        return serve(request)
+
+    with KimonoClient(
+        "c",
+        "s",
+        base_url="https://api.us2.kimonocloud.com",
+        transport=httpx.MockTransport(transport),
+    ) as kimono:
+        consumer = kimono.tasks.consumer(lambda t: None, stop_when_empty=True)
+        runs: list[Any] = []
+        worker = threading.Thread(target=lambda: runs.append(consumer.run()))
+        worker.start()
+        assert in_flight.wait(5)
+        consumer.flush()
+        flushed.set()
+        worker.join(10)
+    (stats,) = runs
+    assert puts == [3]
+    assert [a["task_id"] for a in queue.acks] == task_ids(tasks)
+    assert (stats.acknowledged, stats.ack_failures) == (3, {})

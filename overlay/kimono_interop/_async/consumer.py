@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
@@ -43,6 +44,7 @@ from .._runtime import AsyncRuntime, HandlerInterrupted
 from .._task_view import (
     FINAL_STATUSES,
     MAX_UNACKABLE_KEPT,
+    AckResult,
     BatchAsks,
     ConsumerStats,
     Outcome,
@@ -147,9 +149,11 @@ class AsyncTaskConsumer:
         #: What the unackable items met so far look like (bounded), to count each once.
         self._unackable_seen = UnackableSeen()
         self._outage_delay = poll_interval
-        #: The outcomes of the batch in hand, not yet acknowledged (see flush()).
+        #: The outcomes of the batch in hand, not yet acknowledged (see flush()); taken
+        #: under the lock, which a flush() from another thread also takes.
         self._batch_outcomes: dict[str, Outcome] = {}
         self._batch_flushed: set[str] = set()  # of the batch in hand, acked by flush()
+        self._outcomes_lock = threading.Lock()
         self._runtime = AsyncRuntime()
         self.stats = ConsumerStats()
 
@@ -180,65 +184,91 @@ class AsyncTaskConsumer:
 
     async def _run(self) -> ConsumerStats:
         delay = self._poll_interval
-        self.stats.left_unacknowledged = 0
+        # Each run counts its own (max_tasks among them); what it remembers of the tasks
+        # it finished stays, so a task delivered again is still not handled twice.
+        self.stats = ConsumerStats()
+        self._unackable_seen = UnackableSeen()
         asks = BatchAsks()
-        async with self._runtime.signals(self._handle_signals):
-            while not self._runtime.stopped:
-                if self._max_tasks is not None and self.stats.handled >= self._max_tasks:
-                    self._runtime.request_stop("max_tasks")
-                    break
-                wanted = asks.page_size(self._max_tasks, self.stats.handled)
-                try:
-                    batch = await self._tasks.receive(**self._filters, page_size=wanted)
-                except KimonoError as exc:
-                    if not is_transient(exc):
-                        raise
-                    await self._outage("GET /tasks", exc)
-                    continue
-                self._outage_delay = self._poll_interval
-                self.stats.requests += 1
-                idle = asks.answered(batch, wanted)
-                if batch:
-                    self.stats.batches += 1
-                    self.stats.received += len(batch)
-                if idle in ("again", "stalled"):
-                    # Only what can never be acknowledged: nothing to do until someone
-                    # removes it, so wait as on an empty queue instead of spinning.
-                    for task in batch:
-                        await self._unackable(task)
-                if idle == "again":
-                    continue
-                if idle:
-                    if self._stop_when_empty:
-                        self._runtime.request_stop(idle)
-                        break
-                    await self._runtime.sleep(random.uniform(delay / 2, delay))
-                    delay = min(delay * 2, self._max_poll_interval)
-                    continue
-                delay = self._poll_interval
-                await self._consume(batch)
+        try:
+            async with self._runtime.signals(self._handle_signals):
+                await self._poll(asks, delay)
+        except HandlerInterrupted:  # a second signal out of a handler (a poll, a wait)
+            log.warning("interrupted; the acks of the tasks handled went out first")
         self.stats.stopped_by = self._runtime.stop_reason
         return self.stats
 
+    async def _poll(self, asks: BatchAsks, delay: float) -> None:
+        """Ask for batches and consume them until stopped."""
+        while not self._runtime.stopped:
+            if self._max_tasks is not None and self.stats.handled >= self._max_tasks:
+                self._runtime.request_stop("max_tasks")
+                break
+            wanted = asks.page_size(self._max_tasks, self.stats.handled)
+            try:
+                batch = await self._tasks.receive(**self._filters, page_size=wanted)
+            except KimonoError as exc:
+                if not is_transient(exc):
+                    raise
+                await self._outage("GET /tasks", exc)
+                continue
+            self._outage_delay = self._poll_interval
+            self.stats.requests += 1
+            idle = asks.answered(batch, wanted)
+            if batch:
+                self.stats.batches += 1
+                self.stats.received += len(batch)
+            if idle in ("again", "stalled"):
+                # Only what can never be acknowledged: nothing to do until someone
+                # removes it, so wait as on an empty queue instead of spinning.
+                for task in batch:
+                    await self._unackable(task)
+            if idle == "again":
+                continue
+            if idle:
+                if self._stop_when_empty:
+                    self._runtime.request_stop(idle)
+                    break
+                await self._runtime.sleep(random.uniform(delay / 2, delay))
+                delay = min(delay * 2, self._max_poll_interval)
+                continue
+            delay = self._poll_interval
+            await self._consume(batch)
+
     async def _consume(self, batch: list[TaskView]) -> None:
         outcomes: dict[str, Outcome] = {}
-        self._batch_outcomes = outcomes
-        self._batch_flushed = set()
+        with self._outcomes_lock:
+            self._batch_outcomes = outcomes
+            self._batch_flushed = set()
+        cancelled = False
         try:
             await self._handle_batch(batch, outcomes)
         except HandlerInterrupted:
             # A second signal: the task in hand stays unacknowledged (delivered again).
             log.warning("the handler was interrupted; its task stays unacknowledged")
+        except BaseException as exc:
+            # Cancelled (async): the acks below are tried, not retried for ever.
+            cancelled = self._runtime.is_cancellation(exc)
+            if cancelled:
+                self._runtime.request_stop("cancelled")
+            raise
         finally:
-            self.stats.left_unacknowledged = len(
-                {task.id for task in batch if task.id is not None}
-                - outcomes.keys()
-                - self._batch_flushed
-            )
-            # Even when interrupted, the tasks already handled get their acks.
-            async with self._runtime.shielded():
-                await self._acknowledge(list(outcomes.values()))
-            self._batch_outcomes = {}  # sent: a flush() from now on sends nothing again
+            # Even when interrupted or cancelled, the tasks already handled get their acks
+            # (each request shielded; the waits between them are not).
+            with self._outcomes_lock:  # taken whole: a flush() now sends nothing again
+                self.stats.left_unacknowledged = len(
+                    {task.id for task in batch if task.id is not None}
+                    - outcomes.keys()
+                    - self._batch_flushed
+                )
+                pending = list(outcomes.values())
+                outcomes.clear()
+                self._batch_outcomes = {}
+            try:
+                await self._acknowledge(pending)
+            except AckError as exc:
+                if not cancelled:
+                    raise
+                log.warning("cancelled with acks unsent: %s", exc)
 
     async def flush(self) -> None:
         """Send the acks of the tasks handled so far in the batch in hand.
@@ -246,10 +276,11 @@ class AsyncTaskConsumer:
         For whoever interrupts a consumer whose handler is stuck in another thread
         (``run_tenants`` with the sync client): what was handled is still acked.
         """
-        batch = self._batch_outcomes  # read once: the worker may move on to a new batch
-        outcomes = list(batch.values())
-        self._batch_flushed.update(batch)
-        batch.clear()  # the consumer's own flush then sends nothing twice
+        with self._outcomes_lock:  # the consumer's own acks then send nothing twice
+            batch = self._batch_outcomes
+            outcomes = list(batch.values())
+            self._batch_flushed.update(batch)
+            batch.clear()
         await self._acknowledge(outcomes)
 
     async def _handle_batch(self, batch: list[TaskView], outcomes: dict[str, Outcome]) -> None:
@@ -271,9 +302,12 @@ class AsyncTaskConsumer:
             if previous is not None and previous.status in FINAL_STATUSES:
                 stats.duplicates += 1
                 log.info("task %s delivered again; acknowledging it again", task_id)
-                outcomes[task_id] = previous
+                with self._outcomes_lock:
+                    outcomes[task_id] = previous
                 continue
-            outcomes[task_id] = await self._handle(task, task_id)
+            outcome = await self._handle(task, task_id)
+            with self._outcomes_lock:  # not between a flush()'s copy and its clear
+                outcomes[task_id] = outcome
 
     async def _outage(self, what: str, exc: KimonoError) -> None:
         """Wait out a transient failure: capped, jittered backoff; logged each time."""
@@ -351,8 +385,10 @@ class AsyncTaskConsumer:
         acks = [o.as_json() for o in outcomes]
         while True:
             try:
-                result = await self._tasks._send_acks(acks)
-                break
+                # Shielded: a cancellation, or a second signal, does not cut a request
+                # short (the waits between attempts are not shielded: they end a retry).
+                async with self._runtime.shielded():
+                    result = await self._tasks._send_acks(acks)
             except KimonoError as exc:
                 # Handled tasks must not lose their acks to an outage: keep trying, unless
                 # the failure is terminal or the consumer is being stopped.
@@ -360,8 +396,23 @@ class AsyncTaskConsumer:
                     await self._outage("sending acks", exc)
                     continue
                 self._runtime.request_stop("ack failed")
-                raise AckError([o.task_id for o in outcomes], exc) from exc
+                raise AckError([str(ack["task_id"]) for ack in acks], exc) from exc
+            self._count_acks(result)
+            if not result.unsent:
+                break
+            # The service failed part-way through the acks sent one by one: only the
+            # rest go again (those applied would come back 404, refused).
+            error = result.unsent_error
+            assert isinstance(error, KimonoError)
+            if self._runtime.stopped:
+                self._runtime.request_stop("ack failed")
+                raise AckError(list(result.unsent), error) from error
+            unsent = set(result.unsent)
+            acks = [ack for ack in acks if str(ack["task_id"]) in unsent]
+            await self._outage("sending acks", error)
         self._outage_delay = self._poll_interval
+
+    def _count_acks(self, result: AckResult) -> None:
         self.stats.requests += result.requests
         self.stats.acknowledged += len(result.acknowledged)
         self.stats.lost_ack_answers += len(result.lost_answers)

@@ -130,7 +130,15 @@ async def _apply_batch(
         # own (ack_many would check and copy each one first).
         while acks:
             try:
-                loop.acknowledged(await client.tasks._send_acks(acks))
-                break
+                sent = await client.tasks._send_acks(acks)
             except KimonoError as exc:
                 await anyio.sleep(loop.outage("sending acks", exc))
+                continue
+            loop.acknowledged(sent)
+            if not sent.unsent:
+                break
+            # the service failed part-way through the acks sent one by one: the rest again
+            unsent = set(sent.unsent)
+            acks = [ack for ack in acks if str(ack["task_id"]) in unsent]
+            assert isinstance(sent.unsent_error, KimonoError)
+            await anyio.sleep(loop.outage("sending acks", sent.unsent_error))

@@ -173,11 +173,14 @@ class AsyncTasksBehaviour(AsyncResource):
         When the service answers 404 (some ids are unknown to it), each task is then
         acknowledged alone, and the result says which ids failed and why.
         """
-        return await self._send_acks(
+        return await send_acks(
+            self,
+            OPERATIONS["acknowledgeTasks"],
+            OPERATIONS["acknowledgeTask"],
             [ack.to_dict() for ack in checked_acks(acks)],
+            timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
-            timeout=timeout,
         )
 
     async def _send_acks(
@@ -196,6 +199,7 @@ class AsyncTasksBehaviour(AsyncResource):
             timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            partial=True,  # the consumer and the mirror send again only what is left
         )
 
     def consumer(

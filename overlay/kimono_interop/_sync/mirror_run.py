@@ -131,7 +131,15 @@ def _apply_batch(
         # own (ack_many would check and copy each one first).
         while acks:
             try:
-                loop.acknowledged(client.tasks._send_acks(acks))
-                break
+                sent = client.tasks._send_acks(acks)
             except KimonoError as exc:
                 time.sleep(loop.outage("sending acks", exc))
+                continue
+            loop.acknowledged(sent)
+            if not sent.unsent:
+                break
+            # the service failed part-way through the acks sent one by one: the rest again
+            unsent = set(sent.unsent)
+            acks = [ack for ack in acks if str(ack["task_id"]) in unsent]
+            assert isinstance(sent.unsent_error, KimonoError)
+            time.sleep(loop.outage("sending acks", sent.unsent_error))

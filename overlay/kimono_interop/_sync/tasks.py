@@ -175,11 +175,14 @@ class TasksBehaviour(Resource):
         When the service answers 404 (some ids are unknown to it), each task is then
         acknowledged alone, and the result says which ids failed and why.
         """
-        return self._send_acks(
+        return send_acks(
+            self,
+            OPERATIONS["acknowledgeTasks"],
+            OPERATIONS["acknowledgeTask"],
             [ack.to_dict() for ack in checked_acks(acks)],
+            timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
-            timeout=timeout,
         )
 
     def _send_acks(
@@ -198,6 +201,7 @@ class TasksBehaviour(Resource):
             timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            partial=True,  # the consumer and the mirror send again only what is left
         )
 
     def consumer(

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from .._json import dumps_line
 from .._references import ref_id
+from .._secrets import redact_text
 from .._task_view import TaskKind, TaskView, outcome_of_error, outcome_of_result
 from . import _schema as t
 from ._model import FINAL_RESULTS, Change, Result, TaskOutcome
@@ -404,7 +405,8 @@ class Applier:
             if key is not None:
                 failed.add(key)
             self._seen(context, task, key, isolate)
-            error = f"{type(exc).__name__}: {exc}"
+            # kept in the mirror and sent to the service: no credential an exception quotes
+            error = redact_text(f"{type(exc).__name__}: {exc}")
             log.warning("task %s failed (attempt %d): %s", task.id, tried + 1, error)
             if replay or tried + 1 >= self.max_attempts:
                 return self._park(context, task, tried + 1, error)

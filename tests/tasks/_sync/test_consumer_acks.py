@@ -12,7 +12,14 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from kimono_interop import AckError, KimonoClient, PermissionDeniedError, RetryPolicy
+from kimono_interop import (
+    AckError,
+    KimonoClient,
+    PermissionDeniedError,
+    RetryPolicy,
+    TaskResult,
+    TaskView,
+)
 from tests.support.fake_queue import FakeQueue, make_task, queue_client, task_id_of, task_ids
 
 BASE = "https://api.us2.kimonocloud.com"
@@ -154,3 +161,93 @@ def test_a_404_without_a_lost_answer_is_still_a_refusal() -> None:
         )
     assert (result.acknowledged, result.lost_answers) == ([], [])
     assert list(result.failed) == ["00000000-0000-4000-8000-0000000000aa"]
+
+
+def test_an_ack_refused_alone_leaves_the_others_going() -> None:
+    """After a bulk 404, an ack refused alone for another reason (400) is reported for its
+    task, and the acks after it are still sent (they used to be dropped with it)."""
+    tasks = [make_task(n) for n in range(4)]
+    queue = FakeQueue(tasks)
+    queue.fail_single[task_id_of(tasks[1])] = [400]
+    stranger = "99999999-9999-4999-8999-999999999999"
+    with queue_client(KimonoClient, queue) as kimono:
+        result = kimono.tasks.ack_many(
+            [{"task_id": stranger, "status": "success"}]
+            + [{"task_id": task_id_of(t), "status": "success"} for t in tasks]
+        )
+    assert sorted(result.failed) == sorted([stranger, task_id_of(tasks[1])])
+    assert result.failed[task_id_of(tasks[1])] == "this ack not taken"
+    assert result.acknowledged == task_ids([tasks[0], tasks[2], tasks[3]])
+    assert [a["task_id"] for a in queue.acks] == result.acknowledged
+
+
+def test_an_outage_part_way_through_single_acks_sends_only_the_rest_again() -> None:
+    """The handler of the first task acks it itself, so the consumer's bulk ack is refused
+    (404) and the acks go one by one; the third one meets an outage. Only the acks not
+    applied yet are sent again: the second, applied before the outage, is not reported
+    refused (as it was, sent again and found gone)."""
+    tasks = [make_task(n) for n in range(5)]
+    queue = FakeQueue(tasks)
+    queue.fail_single[task_id_of(tasks[2])] = [503, 503, 503]  # beyond the retries
+    with queue_client(KimonoClient, queue) as kimono:
+
+        def handle(task: TaskView) -> None:
+            if task.id == task_id_of(tasks[0]):
+                kimono.tasks.ack(task, "success")
+
+        stats = kimono.tasks.run(
+            handle, stop_when_empty=True, poll_interval=0.001, max_poll_interval=0.002
+        )
+    assert sorted(a["task_id"] for a in queue.acks) == sorted(task_ids(tasks))
+    assert len(queue.acks) == len(tasks)  # each once
+    assert list(stats.ack_failures) == [task_id_of(tasks[0])]  # acked by the handler
+    assert stats.acknowledged == 4 and stats.outages == 1
+
+
+def test_a_handler_result_with_an_app_id_that_is_no_string_fails_its_task_alone() -> None:
+    """An app id the ack's JSON cannot carry used to fail the encoding of the whole batch's
+    acks: none was sent, and every delivery of the batch failed again."""
+    tasks = [make_task(n) for n in range(5)]
+    queue = FakeQueue(tasks)
+    bad = task_id_of(tasks[2])
+
+    def handle(task: TaskView) -> TaskResult | None:
+        return TaskResult(app_id=b"row-2") if task.id == bad else None  # type: ignore[arg-type]
+
+    with queue_client(KimonoClient, queue) as kimono:
+        stats = kimono.tasks.run(handle, stop_when_empty=True)
+    statuses = {a["task_id"]: a["status"] for a in queue.acks}
+    assert statuses == {task_id_of(t): "error" if t is tasks[2] else "success" for t in tasks}
+    (message,) = [a["message"] for a in queue.acks if a["task_id"] == bad]
+    assert "app_id must be a str" in message
+    assert (stats.succeeded, stats.failed) == (4, 1)
+
+
+def test_a_handler_s_exception_reaches_the_service_without_its_credentials() -> None:
+    """The ack's message (which the vendor dashboard shows) is masked as the log is."""
+    queue = FakeQueue([make_task(0)])
+
+    def handle(task: TaskView) -> None:
+        raise ConnectionError("postgresql://app:hunter2@db/sis refused; Bearer tok-SECRET-42")
+
+    with queue_client(KimonoClient, queue) as kimono:
+        kimono.tasks.run(handle, stop_when_empty=True)
+    (ack,) = queue.acks
+    assert ack["status"] == "error" and "ConnectionError" in ack["message"]
+    assert "hunter2" not in ack["message"] and "tok-SECRET-42" not in ack["message"]
+
+
+def test_each_run_counts_its_own_so_max_tasks_applies_to_each() -> None:
+    """run() may be called again: with max_tasks, each run handles that many (the second
+    used to find the first one's count and handle nothing)."""
+    tasks = [make_task(n) for n in range(10)]
+    queue = FakeQueue(tasks)
+    handled: list[str] = []
+    with queue_client(KimonoClient, queue) as kimono:
+        consumer = kimono.tasks.consumer(lambda t: handled.append(t.id), max_tasks=3)
+        first = consumer.run()
+        second = consumer.run()
+    assert (first.handled, second.handled) == (3, 3)
+    assert first is not second and second.stopped_by == "max_tasks"
+    assert handled == task_ids(tasks[:6])
+    assert [a["task_id"] for a in queue.acks] == task_ids(tasks[:6])
