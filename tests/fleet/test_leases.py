@@ -112,6 +112,33 @@ def test_a_write_in_progress_holds_off_the_takeover(fleet_engine: sa.Engine) -> 
     assert b.tick(["t1"], {}).claimed == {"t1": epoch + 1}
 
 
+def test_the_owner_renews_its_leases_while_one_of_its_writes_is_in_flight(
+    fleet_engine: sa.Engine,
+) -> None:
+    """A write of tenant t1 holds its lease row until it commits: the owner's renewal of
+    all its leases (t1 among them) goes on meanwhile, where it used to wait for the
+    write, holding back its heartbeat while its other lease ran out for a taker."""
+    a = Leases(fleet_engine, "a", ttl=30)
+    held = a.tick(["t1", "t2"], {}).claimed
+    renewed: list[dict[str, int]] = []
+    with fleet_engine.begin() as connection:
+        Leases.fence(connection, Lease("t1", "a", held["t1"]), 1, None)
+        renewal = threading.Thread(
+            target=lambda: renewed.append(a.tick(["t1", "t2"], held).renewed), daemon=True
+        )
+        renewal.start()
+        renewal.join(10)
+        assert renewed == [held]  # done while the write's transaction is still open
+    # and the fence still keeps a claim off the row while the write is in flight
+    b = Leases(fleet_engine, "b", ttl=30)
+    short = Leases(fleet_engine, "a", ttl=0.3)
+    epoch = short.tick(["t3"], {}).claimed["t3"]
+    with fleet_engine.begin() as connection:
+        Leases.fence(connection, Lease("t3", "a", epoch), 1, None)
+        time.sleep(0.5)
+        assert b.tick(["t3"], {}).claimed == {}
+
+
 def test_concurrent_claims_never_take_the_same_tenant(fleet_engine: sa.Engine) -> None:
     """Three workers claiming at the same instant get disjoint, equal shares."""
     tenants = [f"t{i:03d}" for i in range(60)]
@@ -268,3 +295,21 @@ def test_a_tenant_one_worker_saw_gone_is_active_once_another_lists_it(
     a.leave({})
     assert "t1" in b.tick(["t1", "t2"], {}).claimed
     assert {row.state for row in fleet_status(fleet_engine)} == {"active"}
+
+
+def test_progress_is_stamped_on_the_database_s_clock(fleet_engine: sa.Engine) -> None:
+    """A worker reports how long ago it polled and last caught up, measured on its own
+    monotonic clock; the database stamps both on its own clock, so the lag the status
+    shows holds whatever the worker's wall clock says (it used to compare the worker's
+    times with the database's: 10 minutes off, a lag of 602 s, or of -598 s)."""
+    a = Leases(fleet_engine, "a", ttl=30)
+    held = a.tick(["t1"], {}).claimed
+    a.tick(["t1"], held, polled=[{"tenant": "t1", "polled_age": 0.0, "caught_up_age": 2.0}])
+    (row,) = fleet_status(fleet_engine)
+    assert row.lag is not None and 2.0 <= row.lag < 5.0
+    a.tick(["t1"], held, polled=[{"tenant": "t1", "polled_age": 0.0, "caught_up_age": None}])
+    (row,) = fleet_status(fleet_engine)  # caught up as before: the lag grows
+    assert row.lag is not None and 2.0 <= row.lag < 5.0
+    a.tick(["t1"], held, polled=[{"tenant": "t1", "polled_age": 0.5, "caught_up_age": 0.0}])
+    (row,) = fleet_status(fleet_engine)
+    assert row.lag == 0

@@ -3,7 +3,9 @@ follows the tenant list, and backs off together on 429."""
 
 from __future__ import annotations
 
+import copy
 import logging
+import time
 from collections.abc import Callable
 from typing import cast
 
@@ -233,3 +235,70 @@ def test_the_pool_lets_a_just_claimed_tenant_go_first() -> None:
 
     order, used = anyio.run(main)
     assert order == ["claimed", "a", "b"] and used == 0
+
+
+def test_a_worker_cut_off_from_its_database_stops_polling_its_tenants(fleet_url: str) -> None:
+    """Once no lease round has gone through for a TTL (less the ack margin), the worker's
+    leases may be another's: it stops polling (a batch it took would wait for the real
+    owner until the service's redelivery), counts them lost and is not ready; it used to
+    go on polling the tenants it no longer held."""
+    with Sandbox(students=5, tenants=2, ack_timeout=30) as sandbox:
+        worker = _worker(fleet_url, sandbox)
+        tick = worker.leases.tick
+        phase = {"at": 0.0, "n": 0}
+        ready: list[bool] = []
+        person = dict(next(iter(sandbox.state.roster.persons.values())))
+
+        def down(*args: object, **kwargs: object) -> object:
+            raise sa.exc.OperationalError("lease round", {}, Exception("database down"))
+
+        def step() -> bool:
+            now = time.monotonic()
+            if phase["n"] == 0 and worker.discovered and sandbox.state.queue.pending() == 0:
+                if len(worker.runs) == 2:
+                    worker.leases.tick = down  # type: ignore[method-assign]
+                    phase.update(n=1, at=now)
+            elif phase["n"] == 1 and now - phase["at"] > 2.5:
+                ready.append(worker.readiness()[0])
+                sandbox.state.inject("UPDATE", "persons", {**person, "email": "late@x.edu"})
+                phase.update(n=2, at=now)
+            elif phase["n"] == 2 and now - phase["at"] > 1.5:
+                return True
+            return False
+
+        stats = _run(worker, step)
+        worker.leases.tick = tick  # type: ignore[method-assign]
+        outstanding = sum(len(t) for t in sandbox.state.queue._outstanding.values())
+    assert outstanding == 0 and sandbox.state.queue.pending() >= 1  # not taken
+    assert stats.lost == 2 and ready == [False]
+
+
+def test_a_tenant_listed_again_with_new_credentials_is_served_with_them(fleet_url: str) -> None:
+    """A tenant uninstalled and installed again with a new secret: the worker serves it
+    on a client made from the new listing (it used to keep the first client, whose token
+    requests then failed for good, while it kept the lease)."""
+    with Sandbox(students=3, tenants=2, ack_timeout=3, token_lifetime=1) as sandbox:
+        worker = _worker(fleet_url, sandbox, discover_interval=0.3)
+        tenant = sorted(sandbox.state.tenants)[0]
+        info = copy.deepcopy(sandbox.state.tenants[tenant])
+        person = dict(next(iter(sandbox.state.roster.persons.values())))
+        phase = {"n": 0}
+
+        def step() -> bool:
+            n = phase["n"]
+            if n == 0 and worker.discovered and sandbox.state.queue.pending() == 0:
+                del sandbox.state.tenants[tenant]  # uninstalled
+                phase["n"] = 1
+            elif n == 1 and tenant not in worker.tenants and tenant not in worker.runs:
+                info["auth"]["client_secret"] = "rotated-on-reinstall"
+                sandbox.state.tenants[tenant] = info  # installed anew, a new secret
+                phase["n"] = 2
+            elif n == 2 and tenant in worker.runs:
+                sandbox.state.inject("UPDATE", "persons", {**person, "email": "after@x.edu"})
+                phase["n"] = 3
+            elif n == 3:
+                return sandbox.state.queue.pending() == 0
+            return False
+
+        stats = _run(worker, step, timeout=30)
+    assert stats.writes_refused == 0 and sandbox.state.queue.pending() == 0

@@ -4,9 +4,12 @@ A lease is a row of ``fleet_leases``: ``owner`` serves ``tenant_id`` under ``epo
 until ``lease_until`` (the database's clock, ``clock_timestamp()``, never a worker's).
 Each change of owner raises the epoch. A worker's writes for a tenant check, inside
 their own transaction, that the lease is still theirs, under that epoch, and unexpired,
-and hold it ``FOR SHARE`` until they commit (see :meth:`Leases.fence`); a new owner can
-only take the row once that transaction is over. So once another worker holds a
-tenant, nothing the previous owner does commits, whatever it was doing when it froze.
+and hold it ``FOR KEY SHARE`` until they commit (see :meth:`Leases.fence`); a new owner
+claims a row ``FOR UPDATE SKIP LOCKED``, so it can only take it once that transaction is
+over. So once another worker holds a tenant, nothing the previous owner does commits,
+whatever it was doing when it froze. ``KEY SHARE``, not ``SHARE``: the owner's own
+renewal (an update of no key) goes on while its writes are in flight, where it used to
+wait for each of them, its heartbeat with it, while its other leases ran out.
 """
 
 from __future__ import annotations
@@ -73,7 +76,7 @@ _NEXT_EXPIRY = sa.text(
 )
 _FENCE = sa.text(
     "SELECT epoch FROM fleet_leases WHERE tenant_id = :tenant AND owner = :owner "
-    "AND epoch = :epoch AND lease_until > clock_timestamp() FOR SHARE"
+    "AND epoch = :epoch AND lease_until > clock_timestamp() FOR KEY SHARE"
 )
 _CHECK = sa.text(
     "SELECT 1 FROM fleet_leases WHERE tenant_id = :tenant AND owner = :owner "
@@ -174,7 +177,8 @@ class Leases:
                 connection.execute(
                     sa.text(
                         "INSERT INTO fleet_progress (tenant_id, polled_at, caught_up_at) "
-                        "VALUES (:tenant, :polled_at, :caught_up_at) "
+                        "VALUES (:tenant, clock_timestamp() - make_interval(secs => :polled_age), "
+                        "clock_timestamp() - make_interval(secs => :caught_up_age)) "
                         "ON CONFLICT (tenant_id) DO UPDATE SET polled_at = excluded.polled_at, "
                         "caught_up_at = COALESCE(excluded.caught_up_at, "
                         "fleet_progress.caught_up_at)"
@@ -251,7 +255,7 @@ class Leases:
         connection: sa.Connection, lease: Lease, tasks: int, last_sequence: int | None
     ) -> None:
         """Inside a write transaction: LeaseLost unless ``lease`` is still held and
-        unexpired. The lease row stays locked ``FOR SHARE`` until the transaction ends, so
+        unexpired. The lease row stays locked ``FOR KEY SHARE`` until the transaction ends, so
         no other worker can take it over before this commit; the write is logged in
         ``fleet_writes`` with its epoch, in the same transaction."""
         values = {"tenant": lease.tenant_id, "owner": lease.owner, "epoch": lease.epoch}

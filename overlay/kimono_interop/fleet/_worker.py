@@ -23,7 +23,6 @@ import uuid
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +62,11 @@ log = logging.getLogger("kimono_interop.fleet")
 
 #: Seconds after another worker's lease expires that the lease loop comes back to claim it.
 EXPIRY_MARGIN = 0.05
+
+
+def _margin(ttl: float) -> float:
+    """The validity a lease must have left for acks (and polls) to go on under it."""
+    return min(1.0, ttl / 4)
 
 
 class TenantLog(logging.LoggerAdapter):  # type: ignore[type-arg]
@@ -259,9 +263,12 @@ class TenantRun:
     wake: anyio.Event = field(default_factory=anyio.Event)
     #: monotonic time the current cycle (poll, apply, ack) started; None between cycles
     busy_since: float | None = None
-    polled_at: datetime | None = None
-    caught_up_at: datetime | None = None
-    reported: tuple[datetime | None, datetime | None] = (None, None)
+    #: monotonic times of the last poll, and of the last one that found nothing to do:
+    #: the lease round stamps them on the database's clock (a worker's clock is never
+    #: compared with another's, or with the database's)
+    polled_at: float | None = None
+    caught_up_at: float | None = None
+    reported: tuple[float | None, float | None] = (None, None)
     oldest_unacked: float | None = None
     #: just claimed, no batch handled yet: goes first in the pool, until ``urgent_until``
     #: (``time.monotonic()``; an idle tenant must not keep going before busy ones)
@@ -372,6 +379,9 @@ class Worker:
         self.discovered = False
         #: monotonic time of the lease loop's last round (the worker's own progress)
         self.loop_beat = time.monotonic()
+        #: monotonic time the last lease round that went through began: the leases it
+        #: renewed or claimed run until at least a TTL after it
+        self.renewed_at = 0.0
         self.last_poll_ok = 0.0
         self.started = time.monotonic()
         self._pruning = False
@@ -433,6 +443,13 @@ class Worker:
                 log.info("tenant %s is no longer listed: releasing it", tenant)
                 if tenant in self.runs:
                     self.runs[tenant].stop(release=True)
+            for tenant, info in found.items():
+                known = self.tenants.get(tenant)
+                if tenant in self.runs and known is not None and info.auth != known.auth:
+                    # new credentials (a secret rotated, a reinstall): its client has the
+                    # old ones, so the tenant is served again, on a client made anew
+                    log.info("tenant %s has new credentials: serving it again", tenant)
+                    self.runs[tenant].stop(release=True)
             self.stats.tenants_discovered += len(set(found) - set(self.tenants))
             self.tenants = found
             self.discovered = True
@@ -492,14 +509,21 @@ class Worker:
         # Tenants winding down keep their lease renewed until their batch in hand is done.
         held = {tenant: run.lease.epoch for tenant, run in runs.items() if not run.lost}
         polled = []
+        now = time.monotonic()
         for tenant, run in runs.items():
-            if (run.polled_at, run.caught_up_at) != run.reported:
+            if run.polled_at is not None and (run.polled_at, run.caught_up_at) != run.reported:
+                caught_up = run.caught_up_at
                 polled.append(
-                    {"tenant": tenant, "polled_at": run.polled_at, "caught_up_at": run.caught_up_at}
+                    {
+                        "tenant": tenant,
+                        "polled_age": now - run.polled_at,
+                        "caught_up_age": None if caught_up is None else now - caught_up,
+                    }
                 )
                 run.reported = (run.polled_at, run.caught_up_at)
         release = dict(self._to_release)
         gone = set(self._gone)
+        started = time.monotonic()
         try:
             tick = await anyio.to_thread.run_sync(
                 lambda: self.leases.tick(
@@ -517,7 +541,11 @@ class Worker:
         except sa.exc.SQLAlchemyError as exc:
             self.stats.db_errors += 1
             log.warning("the lease round failed (%s); trying again", type(exc).__name__)
+            if not self.leases_valid():
+                for run in runs.values():
+                    self._lose(run)  # held by no one here, or soon another worker's
             return None
+        self.renewed_at = started
         self._gone -= gone
         for tenant in release:
             self._to_release.pop(tenant, None)
@@ -573,6 +601,12 @@ class Worker:
             self._pruning = False
             self._pruned_at = time.monotonic()
 
+    def leases_valid(self) -> bool:
+        """Whether the leases this worker holds are surely unexpired: a lease round went
+        through within a TTL, less the margin acks keep (else the database was out of
+        reach for that long, and another worker may hold them by now)."""
+        return time.monotonic() - self.renewed_at < self.lease_ttl - _margin(self.lease_ttl)
+
     # -- one tenant ------------------------------------------------------------------------
     def _tenant_client(self, tenant: str) -> AsyncKimonoClient:
         client = self._clients.get(tenant)
@@ -594,6 +628,12 @@ class Worker:
             while not run.stopping:
                 if tenant not in self.tenants or tenant in self._uninstalled:
                     run.stop(release=True)
+                    break
+                if not self.leases_valid():
+                    # No round went through for a TTL (the database out of reach): a
+                    # poll now could take a batch from the tenant's next owner.
+                    tlog.warning("the lease may have run out: stopping the tenant")
+                    self._lose(run)
                     break
                 if run.urgent and time.monotonic() >= run.urgent_until:
                     run.urgent = False
@@ -618,6 +658,12 @@ class Worker:
         finally:
             run.done = True
             self.telemetry.counters.set("kimono.fleet.tenant.lag", 0.0, {"tenant": tenant})
+            # A new lease gets a new client, from the tenant's listing then (its
+            # credentials may have changed meanwhile).
+            client = self._clients.pop(tenant, None)
+            if client is not None:
+                with anyio.CancelScope(shield=True):
+                    await client.aclose()
 
     async def _cycle(self, run: TenantRun, tlog: TenantLog) -> bool:
         """Poll once; apply and acknowledge what came. True when a batch was handled."""
@@ -633,8 +679,7 @@ class Worker:
                 self.stats.poll_errors += 1
                 return False
             span.set_attribute("kimono.batch.size", len(batch))
-        self.last_poll_ok = time.monotonic()
-        run.polled_at = datetime.now(timezone.utc)
+        self.last_poll_ok = run.polled_at = time.monotonic()
         tasks = [task for task in batch if task.id is not None]
         if not tasks:
             run.caught_up_at = run.polled_at
@@ -642,7 +687,7 @@ class Worker:
             self.telemetry.gauge("kimono.fleet.tenant.lag", 0.0, tenant=tenant)
             return False
         if run.caught_up_at is not None:
-            lag = (run.polled_at - run.caught_up_at).total_seconds()
+            lag = run.polled_at - run.caught_up_at
             self.telemetry.gauge("kimono.fleet.tenant.lag", lag, tenant=tenant)
         received = time.monotonic()
         run.oldest_unacked = received
@@ -745,7 +790,7 @@ class Worker:
         while True:
             try:
                 held = await anyio.to_thread.run_sync(
-                    lambda: self.leases.check(run.lease, margin=min(1.0, self.lease_ttl / 4)),
+                    lambda: self.leases.check(run.lease, margin=_margin(self.lease_ttl)),
                     limiter=self._db,
                 )
             except sa.exc.SQLAlchemyError:
@@ -787,12 +832,15 @@ class Worker:
         return ok, {"loop_age": round(beat, 3), "stuck_tenants": stuck}
 
     def readiness(self) -> tuple[bool, dict[str, Any]]:
-        """Whether Kimono answered lately: a successful poll or token within the window."""
+        """Whether Kimono answered lately (a successful poll or token within the window)
+        and the database did: the leases are surely held (see :meth:`leases_valid`)."""
         now = time.monotonic()
         last = max(self.last_poll_ok, self.transport.last_token)
-        ok = last > 0 and now - last < self.ready_window
+        leases = now - self.renewed_at if self.renewed_at else None
+        ok = last > 0 and now - last < self.ready_window and self.leases_valid()
         return ok, {
             "last_success_age": None if not last else round(now - last, 3),
+            "lease_round_age": None if leases is None else round(leases, 3),
             "tenants": len(self.runs),
         }
 
