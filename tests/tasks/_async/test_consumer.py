@@ -328,13 +328,14 @@ async def test_items_without_an_id_are_reported_and_the_rest_of_the_batch_is_han
 
 async def test_max_tasks_asks_for_what_it_will_handle_then_past_unackable_items() -> None:
     """No more is asked for than max_tasks leaves; a short batch of only items without
-    an id makes it ask once for a whole batch, so the tasks behind them are reached."""
+    an id makes it ask once past them (for the places they took, and no more tasks than
+    are left), so the tasks behind them are reached and none is left unacknowledged."""
     good = [make_task(n) for n in range(3)]
     queue = FakeQueue(good)
     queue.pending = [good[0], None, good[1], good[2]]  # type: ignore[list-item]
     async with queue_client(AsyncKimonoClient, queue) as kimono:
         stats = await kimono.tasks.run(lambda t: None, max_tasks=3, stop_when_empty=True)
-    assert queue.page_sizes == [3, 1, None]
+    assert queue.page_sizes == [3, 1, 2]
     assert [a["task_id"] for a in queue.acks] == task_ids(good)
     assert (stats.stopped_by, stats.handled, stats.left_unacknowledged) == ("max_tasks", 3, 0)
 
@@ -342,8 +343,8 @@ async def test_max_tasks_asks_for_what_it_will_handle_then_past_unackable_items(
     queue.pending = [None, *good]  # type: ignore[list-item]
     async with queue_client(AsyncKimonoClient, queue) as kimono:
         stats = await kimono.tasks.run(lambda t: None, max_tasks=1, stop_when_empty=True)
-    assert queue.page_sizes == [1, None]
-    assert (stats.handled, stats.unackable, stats.left_unacknowledged) == (1, 1, 2)
+    assert queue.page_sizes == [1, 2]  # a whole batch used to hand out 2 tasks unacked
+    assert (stats.handled, stats.unackable, stats.left_unacknowledged) == (1, 1, 0)
 
 
 async def test_max_tasks_reports_an_item_without_an_id_the_service_holds_the_queue_behind() -> None:
@@ -357,7 +358,7 @@ async def test_max_tasks_reports_an_item_without_an_id_the_service_holds_the_que
         stats = await kimono.tasks.run(
             lambda t: None, max_tasks=1, stop_when_empty=True, on_unackable=seen.append
         )
-    assert queue.page_sizes == [1, None]
+    assert queue.page_sizes == [1, 2]
     assert (stats.stopped_by, stats.handled, stats.unackable, len(seen)) == ("stalled", 0, 1, 1)
 
 
