@@ -544,18 +544,29 @@ class BatchAsks:
 class UnackableSeen:
     """The items without an id a run has met (the last ``MAX_UNACKABLE_SEEN``), by their
     JSON: the service delivers one again and again (it is never acknowledged), and a
-    run counts, logs and reports it once."""
+    run counts, logs and reports it once. Items alike (two ``null``) are told apart by
+    how many of them one batch holds: each is counted once too."""
 
     def __init__(self) -> None:
-        self._seen: OrderedDict[str, None] = OrderedDict()
+        #: fingerprint -> the most items of it one batch held
+        self._seen: OrderedDict[str, int] = OrderedDict()
+        self._batch: dict[str, int] = {}
+
+    def batch(self) -> None:
+        """A new batch begins: its items are counted afresh against what was seen."""
+        self._batch = {}
 
     def first(self, raw: Any) -> bool:
-        """Whether ``raw`` is met for the first time (it is remembered from now on)."""
+        """Whether ``raw`` is met for the first time: no batch before held as many items
+        like it as this one has so far (it is remembered from now on)."""
         fingerprint = json.dumps(raw, sort_keys=True, default=repr)
-        if fingerprint in self._seen:
+        count = self._batch[fingerprint] = self._batch.get(fingerprint, 0) + 1
+        seen = self._seen.get(fingerprint, 0)
+        if seen:
             self._seen.move_to_end(fingerprint)
+        if count <= seen:
             return False
-        self._seen[fingerprint] = None
+        self._seen[fingerprint] = count
         if len(self._seen) > MAX_UNACKABLE_SEEN:
             self._seen.popitem(last=False)
         return True

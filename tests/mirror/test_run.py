@@ -381,6 +381,19 @@ def test_max_tasks_reports_an_item_without_an_id_once(store_url: str, withhold: 
     assert len(queue.acks) == received
 
 
+def test_items_without_an_id_alike_are_each_counted_once(store_url: str) -> None:
+    """Two nulls in one batch are two items: counted as two, once each, however often the
+    batch comes back (they used to count as one)."""
+    from tests.support.fake_queue import FakeQueue, make_task, queue_client
+
+    good = make_task(0)
+    queue = FakeQueue([good])
+    queue.pending = [None, None, good]  # type: ignore[list-item]
+    with queue_client(KimonoClient, queue) as kimono, Mirror.open(store_url) as mirror:
+        stats = mirror.run(kimono, stop_when_empty=True, poll_interval=0.001)
+    assert (stats.unackable, stats.received, stats.stopped_by) == (2, 1, "stalled")
+
+
 def test_an_empty_answer_behind_an_item_without_an_id_is_a_stalled_queue(
     store_url: str,
 ) -> None:

@@ -215,6 +215,7 @@ class TaskConsumer:
                 continue
             self._outage_delay = self._poll_interval
             self.stats.requests += 1
+            self._unackable_seen.batch()
             idle = asks.answered(batch, wanted)
             if batch:
                 self.stats.batches += 1

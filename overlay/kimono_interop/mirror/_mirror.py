@@ -768,6 +768,7 @@ class _RunLoop:
         stats = self.stats
         tasks = [task for task in batch if task.id is not None]
         # an item without an id is delivered again and again: counted and logged once
+        self.unackable.batch()
         new = sum(1 for task in batch if task.id is None and self.unackable.first(task.raw))
         if new:
             stats.unackable += new

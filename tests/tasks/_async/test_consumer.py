@@ -477,3 +477,14 @@ async def test_one_consumer_per_tenant_and_a_failing_tenant_does_not_stop_the_ot
     assert isinstance(results[bad], Exception)
     assert len(queues[good].acks) == 5
     assert {tenant for tenant, _ in seen} == {good}
+
+
+async def test_items_without_an_id_alike_are_each_counted_once() -> None:
+    """Two items alike (two nulls) in one batch are two items, each counted once however
+    often the batch comes back (they used to count as one)."""
+    good = make_task(0)
+    queue = FakeQueue([good])
+    queue.pending = [None, None, good]  # type: ignore[list-item]
+    async with queue_client(AsyncKimonoClient, queue) as kimono:
+        stats = await kimono.tasks.run(lambda t: None, stop_when_empty=True, poll_interval=0.001)
+    assert (stats.unackable, stats.handled, stats.stopped_by) == (2, 1, "stalled")
