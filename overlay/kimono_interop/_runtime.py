@@ -123,9 +123,21 @@ class Runtime(_StopState):
 
     def __init__(self) -> None:
         super().__init__()
-        #: How deep in :meth:`shielded` blocks the main thread is: a second signal there
-        #: marks the run interrupted, and raises nothing.
+        #: How deep the main thread is in what a second signal interrupts (a handler, a
+        #: blocking call, an interruptible block, a wait for the tenants' threads); and in
+        #: :meth:`shielded` blocks, which it does not. Elsewhere (a poll, the acks) a
+        #: second signal marks the run interrupted, which ends it at its next step; a
+        #: third one raises wherever it lands.
+        self._raising = 0
         self._shields = 0
+
+    @contextlib.contextmanager
+    def _interrupted_here(self) -> Iterator[None]:
+        self._raising += 1
+        try:
+            yield
+        finally:
+            self._raising -= 1
 
     def request_stop(self, reason: str = "stop()") -> None:
         """Ask the loop to stop; safe from any thread and from a signal handler."""
@@ -149,6 +161,11 @@ class Runtime(_StopState):
 
     def call(self, handler: Callable[[TaskView], Any], task: TaskView, limit: float | None) -> Any:
         """Run the handler, interrupting it with TaskTimeoutError after ``limit`` seconds."""
+        with self._interrupted_here():
+            return self._call(handler, task, limit)
+
+    @staticmethod
+    def _call(handler: Callable[[TaskView], Any], task: TaskView, limit: float | None) -> Any:
         if limit is None:
             return handler(task)
 
@@ -171,16 +188,17 @@ class Runtime(_StopState):
                 "(it uses SIGALRM); use AsyncKimonoClient, or leave task_timeout unset."
             )
 
-    @staticmethod
-    def blocking(call: Callable[[], T]) -> T:
+    def blocking(self, call: Callable[[], T]) -> T:
         """Make a blocking call (a database transaction): here, in the calling thread,
         where a second signal interrupts it (HandlerInterrupted is raised inside it)."""
-        return call()
+        with self._interrupted_here():
+            return call()
 
     @contextlib.contextmanager
     def interruptible(self) -> Iterator[None]:
         """A block that a second signal ends: here the signal handler raises inside it."""
-        yield
+        with self._interrupted_here():
+            yield
 
     @contextlib.contextmanager
     def shielded(self) -> Iterator[None]:
@@ -197,9 +215,9 @@ class Runtime(_StopState):
         """Blocking code is not cancelled."""
         return False
 
-    @staticmethod
-    def gather(jobs: list[Callable[[], Any]]) -> None:
-        """Run the jobs in parallel daemon threads and wait for all of them.
+    def gather(self, jobs: list[Callable[[], Any]]) -> None:
+        """Run the jobs in parallel daemon threads and wait for all of them (a second
+        signal ends the wait).
 
         Daemon threads, so that a process told twice to stop can exit even while a
         handler in one of them is stuck (its task is then delivered again).
@@ -210,9 +228,10 @@ class Runtime(_StopState):
         ]
         for thread in threads:
             thread.start()
-        for thread in threads:
-            while thread.is_alive():  # a timed join lets the main thread take its signals
-                thread.join(0.2)
+        with self._interrupted_here():
+            for thread in threads:
+                while thread.is_alive():  # a timed join lets the main thread take signals
+                    thread.join(0.2)
 
     @contextlib.contextmanager
     def signals(self, enabled: bool) -> Iterator[None]:
@@ -223,8 +242,9 @@ class Runtime(_StopState):
 
         def on_signal(signum: int, frame: FrameType | None) -> None:
             if self.stopped:
+                again = self.interrupted
                 self.interrupt()
-                if not self._shields:
+                if again or (self._raising and not self._shields):
                     raise _SignalInterrupt  # in the main thread: where the handler runs
                 return
             self.request_stop(signal.Signals(signum).name)

@@ -165,3 +165,73 @@ def test_a_flush_while_the_consumer_sends_its_acks_sends_nothing_twice() -> None
     assert puts == [3]
     assert [a["task_id"] for a in queue.acks] == task_ids(tasks)
     assert (stats.acknowledged, stats.ack_failures) == (3, {})
+
+
+def test_a_third_signal_ends_a_run_whose_acks_hang() -> None:
+    """The acks go out after a second signal, but one that hangs (a 35 s read timeout,
+    retries) must not make the process deaf: a third signal ends the run at once."""
+    tasks = [make_task(n) for n in range(3)]
+    queue = FakeQueue(tasks)
+    serve = queue.mock_handler()
+
+    def handler(task: TaskView) -> None:
+        os.kill(os.getpid(), signal.SIGINT)  # the first: stop after this task
+        time.sleep(0.01)
+
+    def transport(request: httpx.Request) -> httpx.Response:
+        if request.method == "PUT":
+            os.kill(os.getpid(), signal.SIGINT)  # the second: the acks still go
+            time.sleep(0.01)
+            os.kill(os.getpid(), signal.SIGTERM)  # the third: now
+            for _ in range(500):  # an answer 5 s away
+                time.sleep(0.01)
+        return serve(request)
+
+    started = time.monotonic()
+    with KimonoClient(
+        "c",
+        "s",
+        base_url="https://api.us2.kimonocloud.com",
+        transport=httpx.MockTransport(transport),
+    ) as kimono:
+        try:
+            stats = kimono.tasks.run(handler)
+        except KeyboardInterrupt:
+            pytest.fail("the third signal raised out of run()")
+    assert time.monotonic() - started < 3
+    assert stats.stopped_by == "interrupted" and queue.acks == []
+
+
+def test_a_second_signal_out_of_a_handler_does_not_drop_the_acks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A second signal while the batch's acks are being put together (out of any
+    handler): they still go out; it used to raise there, and none was sent."""
+    from kimono_interop._task_view import Outcome
+
+    tasks = [make_task(n) for n in range(5)]
+    queue = FakeQueue(tasks)
+    as_json = Outcome.as_json
+    signalled: list[bool] = []
+
+    def signalling_as_json(self: Outcome) -> dict[str, Any]:
+        if not signalled:
+            signalled.append(True)
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.01)
+        return as_json(self)
+
+    monkeypatch.setattr(Outcome, "as_json", signalling_as_json)
+    handled: list[str] = []
+
+    def handler(task: TaskView) -> None:
+        handled.append(task.id or "")
+        if len(handled) == 3:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.01)
+
+    with queue_client(KimonoClient, queue) as kimono:
+        stats = kimono.tasks.run(handler)
+    assert signalled and stats.stopped_by == "interrupted"
+    assert [a["task_id"] for a in queue.acks] == handled == task_ids(tasks[:3])
+    assert stats.left_unacknowledged == 2

@@ -89,7 +89,7 @@ class AsyncTenantsConsumer:
         self.results = {}
         try:
             async with self._runtime.signals(self._handle_signals):
-                await AsyncRuntime.gather([self._job(tenant) for tenant in tenants])
+                await self._runtime.gather([self._job(tenant) for tenant in tenants])
         except HandlerInterrupted:
             # Handlers stuck in other threads cannot be stopped: send what they handled.
             for key, consumer in self._consumers.items():

@@ -91,7 +91,7 @@ class TenantsConsumer:
         self.results = {}
         try:
             with self._runtime.signals(self._handle_signals):
-                Runtime.gather([self._job(tenant) for tenant in tenants])
+                self._runtime.gather([self._job(tenant) for tenant in tenants])
         except HandlerInterrupted:
             # Handlers stuck in other threads cannot be stopped: send what they handled.
             for key, consumer in self._consumers.items():
