@@ -302,3 +302,47 @@ def test_a_tenant_listed_again_with_new_credentials_is_served_with_them(fleet_ur
 
         stats = _run(worker, step, timeout=30)
     assert stats.writes_refused == 0 and sandbox.state.queue.pending() == 0
+
+
+@pytest.mark.parametrize("failing", [[422], [503, 503, 503]])
+def test_a_worker_s_acks_count_what_the_service_refused_and_resend_only_the_rest(
+    failing: list[int], caplog: pytest.LogCaptureFixture
+) -> None:
+    """After a bulk 404 (an id the service does not know), each ack goes alone: one the
+    service refuses (422) is counted and logged, where it passed unseen; an outage
+    part-way (503 beyond the retries) sends again only what is left, where every ack went
+    again and those applied came back refused."""
+    from kimono_interop import AsyncKimonoClient
+    from kimono_interop.fleet._worker import TenantLog
+    from kimono_interop.mirror import TaskOutcome
+    from tests.support.fake_queue import FakeQueue, make_task, queue_client, task_id_of
+
+    tasks = [make_task(n) for n in range(3)]
+    ids = [task_id_of(t) for t in tasks]
+    queue = FakeQueue(tasks)
+    queue.fail_single = {ids[1]: list(failing)}
+    worker = Worker(
+        "postgresql://fleet@127.0.0.1:1/none",
+        client_id="id",
+        client_secret="secret",
+        poll_interval=0.001,
+    )
+    worker.leases.check = lambda *args, **kwargs: True  # type: ignore[method-assign]
+    tenant = "1c9e6f6a-2b7d-4c1e-8f3a-5d4c3b2a1f0e"
+    stranger = "00000000-0000-4000-8000-0000000000ff"
+    run = TenantRun(Lease(tenant, worker.worker_id, 1), cast(Applier, None))
+    outcomes = [TaskOutcome(i, "applied", "success") for i in [*ids, stranger]]
+    tlog = TenantLog(logging.getLogger("kimono_interop.fleet"), {"tenant_id": tenant})
+
+    async def main() -> bool:
+        async with queue_client(AsyncKimonoClient, queue) as client:
+            worker._clients[tenant] = client
+            return await worker._ack(run, outcomes, tlog)
+
+    assert anyio.run(main)
+    refused = {stranger} | ({ids[1]} if failing == [422] else set())
+    acked = [i for i in ids if i not in refused]
+    assert [a["task_id"] for a in queue.acks] == acked
+    assert (worker.stats.acked, worker.stats.ack_failures) == (len(acked), len(refused))
+    logged = [r.getMessage() for r in caplog.records if "was refused" in r.getMessage()]
+    assert len(logged) == len(refused)

@@ -35,6 +35,7 @@ METRICS: dict[str, tuple[str, str]] = {
     "kimono.fleet.http.retries": ("counter", "HTTP answers the client retries (429, 5xx)."),
     "kimono.fleet.http.rate_limited": ("counter", "HTTP 429 answers."),
     "kimono.fleet.fence.refused": ("counter", "Writes and acks refused: the lease was lost."),
+    "kimono.fleet.ack.refused": ("counter", "Acks the service refused (an unknown task, a 4xx)."),
     "kimono.fleet.leases.held": ("gauge", "Tenants this worker holds a lease on."),
     "kimono.fleet.oldest_unacked.age": ("gauge", "Seconds the oldest unacknowledged task waits."),
     "kimono.fleet.tenant.lag": ("gauge", "Seconds since a tenant's queue was last seen empty."),

@@ -99,6 +99,8 @@ class FleetStats:
     acked: int = 0
     writes_refused: int = 0
     acks_refused: int = 0
+    #: Acks the service refused (an unknown task, another 4xx), each logged.
+    ack_failures: int = 0
     db_errors: int = 0
     rate_limited: int = 0
     tenants_discovered: int = 0
@@ -806,7 +808,7 @@ class Worker:
                 "kimono.ack", **{"kimono.tenant_id": tenant, "kimono.acks": len(acks)}
             ):
                 try:
-                    result = await self._tenant_client(tenant).tasks.ack_many(acks)
+                    result = await self._tenant_client(tenant).tasks._send_acks(acks)
                 except KimonoError as exc:
                     if not is_transient(exc):
                         raise
@@ -816,7 +818,23 @@ class Worker:
                     continue
             self.telemetry.record("kimono.fleet.ack.duration", time.monotonic() - started)
             self.stats.acked += len(result.acknowledged)
-            return True
+            if result.failed:
+                self.stats.ack_failures += len(result.failed)
+                self.telemetry.add("kimono.fleet.ack.refused", len(result.failed))
+                for task_id, why in result.failed.items():
+                    tlog.warning("ack of task %s was refused: %s", task_id, why)
+            if not result.unsent:
+                return True
+            # The service failed part-way through the acks sent one by one: only the rest
+            # go again (those applied would come back 404, refused).
+            unsent = set(result.unsent)
+            acks = [ack for ack in acks if str(ack["task_id"]) in unsent]
+            tlog.warning(
+                "sending acks failed part-way (%s); trying again",
+                type(result.unsent_error).__name__,
+            )
+            await anyio.sleep(random.uniform(wait / 2, wait))
+            wait = min(wait * 2, self.max_poll_interval)
 
     # -- health ----------------------------------------------------------------------------
     def health(self) -> tuple[bool, dict[str, Any]]:
