@@ -235,3 +235,55 @@ def test_a_second_signal_out_of_a_handler_does_not_drop_the_acks(
     assert signalled and stats.stopped_by == "interrupted"
     assert [a["task_id"] for a in queue.acks] == handled == task_ids(tasks[:3])
     assert stats.left_unacknowledged == 2
+
+
+def test_a_second_signal_leaves_the_tenants_that_had_ended_as_they_ended() -> None:
+    """run_tenants, told twice to stop while one tenant's handler is stuck: that tenant
+    ends "interrupted", and one that had drained keeps "empty" (it was overwritten)."""
+    done, stuck = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa", "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb"
+    queues = {t: FakeQueue([make_task(n, tenant=t) for n in range(3)]) for t in (done, stuck)}
+    tenants = [
+        {"id": t, "auth": {"type": "oauth2", "client_id": t, "client_secret": "s"}}
+        for t in (done, stuck)
+    ]
+
+    def transport(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v2/interop/tenants":
+            return httpx.Response(200, json={"data": tenants, "paging": {"next": None}})
+        if request.url.path == "/oauth/token":
+            client_id = dict(p.split("=") for p in request.content.decode().split("&"))["client_id"]
+            return httpx.Response(200, json={"access_token": client_id, "expires_in": 3600})
+        token = request.headers["authorization"].removeprefix("Bearer ")
+        return queues[token].mock_handler()(request)
+
+    release = threading.Event()
+    results: dict[str, Any] = {}
+
+    def handler(tenant: Any, task: TaskView) -> None:
+        if str(tenant.id) == stuck:
+            release.wait(5)  # stuck until the test is done
+
+    def signals() -> None:
+        deadline = time.monotonic() + 5
+        while len(queues[done].acks) < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.1)  # the drained tenant's consumer has returned "empty"
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.1)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    sender = threading.Thread(target=signals, daemon=True)
+    with KimonoClient(
+        "vendor",
+        "v",
+        base_url="https://api.us2.kimonocloud.com",
+        transport=httpx.MockTransport(transport),
+    ) as kimono:
+        sender.start()
+        try:
+            results = kimono.tasks.run_tenants(handler, stop_when_empty=True)
+        finally:
+            release.set()
+            sender.join(5)
+    assert results[done].stopped_by == "empty"
+    assert results[stuck].stopped_by == "interrupted"

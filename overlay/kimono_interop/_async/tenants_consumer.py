@@ -92,13 +92,15 @@ class AsyncTenantsConsumer:
                 await self._runtime.gather([self._job(tenant) for tenant in tenants])
         except HandlerInterrupted:
             # Handlers stuck in other threads cannot be stopped: send what they handled.
-            for key, consumer in self._consumers.items():
+            # A copy: the workers of the sync twin may still be adding consumers.
+            for key, consumer in tuple(self._consumers.items()):
                 try:
                     await consumer.flush()
                 except Exception as exc:
                     log.error("acks of tenant %s could not be sent: %s", key, exc)
-                self.results.setdefault(key, consumer.stats)
-                consumer.stats.stopped_by = "interrupted"
+                if key not in self.results:  # one that had ended keeps what it ended with
+                    self.results[key] = consumer.stats
+                    consumer.stats.stopped_by = "interrupted"
         finally:
             self._runtime.reset()
         return self.results
