@@ -505,38 +505,37 @@ class BatchAsks:
     and what an answer means.
 
     With ``max_tasks``, no more than the tasks left to handle, when that is under a
-    batch: tasks handed out and not acknowledged hold the tenant's queue until the
-    service's ack timeout. A short batch of nothing but items without an id (they take
-    places in it) makes the loop ask once, at once, past them: for as many more places
-    as they took (still no more tasks than are left), as tasks may lie behind them.
-    After any batch holding such an item, an empty answer is the service holding the
-    tenant's queue back behind it: stalled, not empty.
+    batch, never more: tasks handed out and not acknowledged hold the tenant's queue
+    until the service's ack timeout. A short batch of nothing but items without an id
+    makes the loop ask once more at once (someone may have removed them); if it gets
+    them again, the queue is stalled behind them: the service withholds what lies
+    behind an item handed out and never acknowledged. After any batch holding such an
+    item, an empty answer is that too: stalled, not empty.
     """
 
     def __init__(self) -> None:
-        #: the places items without an id took in a short batch, to ask past once
-        self._past: int | None = None
+        self._asked_again = False
         self._stalled = False
 
     def page_size(self, max_tasks: int | None, done: int) -> int | None:
         """The ``page_size`` to ask for, ``done`` tasks into the run (None: a whole batch)."""
         if max_tasks is None:
             return None
-        wanted = max_tasks - done + (self._past or 0)
-        return wanted if 0 < wanted < TASK_BATCH else None
+        left = max_tasks - done
+        return left if 0 < left < TASK_BATCH else None
 
     def answered(self, batch: list[TaskView], asked: int | None) -> str:
         """What the answer to a request for ``asked`` means: ``""`` (tasks to work on),
-        ``"again"`` (ask at once, past what took the places), ``"stalled"`` or
-        ``"empty"`` (wait, or end a run that stops when the queue is empty)."""
-        asked_past, self._past = self._past is not None, None
+        ``"again"`` (ask once more at once), ``"stalled"`` or ``"empty"`` (wait, or end
+        a run that stops when the queue is empty)."""
+        again, self._asked_again = self._asked_again, False
         if not batch:
             return "stalled" if self._stalled else "empty"
         self._stalled = any(task.id is None for task in batch)
         if not all(task.id is None for task in batch):
             return ""
-        if asked is not None and not asked_past and len(batch) < TASK_BATCH:
-            self._past = len(batch)
+        if asked is not None and not again:
+            self._asked_again = True
             return "again"
         return "stalled"
 

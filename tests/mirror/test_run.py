@@ -348,10 +348,10 @@ def test_max_tasks_asks_for_no_more_than_it_applies(fresh: Sandbox, store_url: s
     assert len(fresh.state.queue.next_batch([_tenant(fresh)])) == min(100, pending - 15)
 
 
-def test_max_tasks_asks_past_a_short_batch_of_items_without_an_id(store_url: str) -> None:
-    """No more is asked for than max_tasks leaves; a short batch of only items without an
-    id makes the run ask once past them (for the places they took, and no more tasks
-    than are left), so the tasks behind them are reached and none is handed out unacked."""
+def test_max_tasks_never_asks_for_more_than_it_applies(store_url: str) -> None:
+    """No more is asked for than max_tasks leaves, even behind an item without an id: a
+    short batch of only that is asked for once more, then the queue is stalled behind
+    it; tasks handed out past it would never be acknowledged."""
     from tests.support.fake_queue import FakeQueue, make_task, queue_client, task_ids
 
     good = [make_task(n) for n in range(4)]
@@ -359,24 +359,24 @@ def test_max_tasks_asks_past_a_short_batch_of_items_without_an_id(store_url: str
     queue.pending = [good[0], None, *good[1:]]  # type: ignore[list-item]
     with queue_client(KimonoClient, queue) as kimono, Mirror.open(store_url) as mirror:
         stats = mirror.run(kimono, max_tasks=3, stop_when_empty=True)
-    assert (stats.stopped_by, stats.received) == ("max_tasks", 3)
-    assert [a["task_id"] for a in queue.acks] == task_ids(good[:3])
-    assert queue.page_sizes == [3, 1, 2]
+    assert (stats.stopped_by, stats.received) == ("stalled", 2)
+    assert [a["task_id"] for a in queue.acks] == task_ids(good[:2])
+    assert queue.page_sizes == [3, 1, 1]
 
 
 @pytest.mark.parametrize("withhold", [True, False])
 def test_max_tasks_reports_an_item_without_an_id_once(store_url: str, withhold: bool) -> None:
     """The short batch's item without an id is counted once: held back behind it (as the
-    service does), the run ends stalled, not empty; handed out again in the batch asked
-    for next (one place more than the task left), it is not counted again."""
+    service does, or handed out again when asked once more), the run ends stalled, not
+    empty, and the item is counted once."""
     from tests.support.fake_queue import FakeQueue, make_task, queue_client
 
     queue = FakeQueue([make_task(n) for n in range(3)], withhold=withhold)
     queue.pending.insert(0, None)  # type: ignore[arg-type]
     with queue_client(KimonoClient, queue) as kimono, Mirror.open(store_url) as mirror:
         stats = mirror.run(kimono, max_tasks=1, stop_when_empty=True)
-    assert queue.page_sizes == [1, 2]  # a whole batch used to hand out 2 tasks never acked
-    stopped, received = ("stalled", 0) if withhold else ("max_tasks", 1)
+    assert queue.page_sizes == [1, 1]  # a whole batch used to hand out tasks never acked
+    stopped, received = "stalled", 0
     assert (stats.stopped_by, stats.received, stats.unackable) == (stopped, received, 1)
     assert len(queue.acks) == received
 

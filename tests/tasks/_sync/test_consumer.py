@@ -325,25 +325,44 @@ def test_items_without_an_id_are_reported_and_the_rest_of_the_batch_is_handled(
     assert "members: authenticate, schema" in stalls[1].getMessage()
 
 
-def test_max_tasks_asks_for_what_it_will_handle_then_past_unackable_items() -> None:
-    """No more is asked for than max_tasks leaves; a short batch of only items without
-    an id makes it ask once past them (for the places they took, and no more tasks than
-    are left), so the tasks behind them are reached and none is left unacknowledged."""
+def test_max_tasks_never_asks_for_more_than_it_will_handle() -> None:
+    """No more is asked for than max_tasks leaves, even behind items without an id: a
+    short batch of only those is asked for once more (someone may have removed them),
+    then the queue is stalled behind them. Asking past them for a whole batch, or for
+    their places on top, would hand out tasks the run never acknowledges."""
     good = [make_task(n) for n in range(3)]
     queue = FakeQueue(good)
     queue.pending = [good[0], None, good[1], good[2]]  # type: ignore[list-item]
     with queue_client(KimonoClient, queue) as kimono:
         stats = kimono.tasks.run(lambda t: None, max_tasks=3, stop_when_empty=True)
-    assert queue.page_sizes == [3, 1, 2]
-    assert [a["task_id"] for a in queue.acks] == task_ids(good)
-    assert (stats.stopped_by, stats.handled, stats.left_unacknowledged) == ("max_tasks", 3, 0)
+    assert queue.page_sizes == [3, 1, 1]
+    assert [a["task_id"] for a in queue.acks] == task_ids(good[:2])
+    assert (stats.stopped_by, stats.handled, stats.left_unacknowledged) == ("stalled", 2, 0)
 
     queue = FakeQueue(good)
     queue.pending = [None, *good]  # type: ignore[list-item]
     with queue_client(KimonoClient, queue) as kimono:
         stats = kimono.tasks.run(lambda t: None, max_tasks=1, stop_when_empty=True)
-    assert queue.page_sizes == [1, 2]  # a whole batch used to hand out 2 tasks unacked
-    assert (stats.handled, stats.unackable, stats.left_unacknowledged) == (1, 1, 0)
+    assert queue.page_sizes == [1, 1]
+    assert (stats.handled, stats.unackable, stats.left_unacknowledged) == (0, 1, 0)
+
+    # held back behind the item, which is removed before the run asks again
+    queue = FakeQueue(good, withhold=True)
+    queue.pending.insert(0, None)  # type: ignore[arg-type]
+    serve = queue.mock_handler()
+
+    def removing(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and len(queue.page_sizes) == 1:
+            queue.pending.remove(None)  # type: ignore[arg-type]
+            queue._handed = []
+        return serve(request)
+
+    with KimonoClient("c", "s", base_url=BASE, transport=httpx.MockTransport(removing)) as kimono:
+        stats = kimono.tasks.run(lambda t: None, max_tasks=1, stop_when_empty=True)
+    assert queue.page_sizes == [1, 1]
+    assert (stats.handled, stats.stopped_by) == (1, "max_tasks")
+    assert [a["task_id"] for a in queue.acks] == task_ids(good[:1])
+    assert queue._handed == []  # nothing handed out and left unacknowledged
 
 
 def test_max_tasks_reports_an_item_without_an_id_the_service_holds_the_queue_behind() -> None:
@@ -357,7 +376,7 @@ def test_max_tasks_reports_an_item_without_an_id_the_service_holds_the_queue_beh
         stats = kimono.tasks.run(
             lambda t: None, max_tasks=1, stop_when_empty=True, on_unackable=seen.append
         )
-    assert queue.page_sizes == [1, 2]
+    assert queue.page_sizes == [1, 1]
     assert (stats.stopped_by, stats.handled, stats.unackable, len(seen)) == ("stalled", 0, 1, 1)
 
 
