@@ -252,8 +252,9 @@ def test_a_sqlite_uri_opens_for_a_reader_and_is_checked_as_a_path(tmp_path: Path
             assert mirror.status()["parked"] == 0
     with pytest.raises(NoMirror):  # not a URI: the name is taken as it is
         Mirror.open(f"sqlite:///file:{path}?uri=false", create=False)
-    with pytest.raises(NoMirror):  # an empty database in memory, not the file
-        Mirror.open(f"sqlite:///file:{path}?mode=memory&uri=true", create=False)
+    for memory in (f"file:{path}?mode=memory&uri=true", "file::memory:?uri=true"):
+        with pytest.raises(ValueError, match="needs a SQLite file"):  # not the file
+            Mirror.open(f"sqlite:///{memory}", create=False)
     assert not Path("file:").exists()  # nothing made under the name taken as it is
     for escaped in ("a%3Fb.db", "c%23d.db"):  # "?" and "#" in the path: not read, refused
         with pytest.raises(NoMirror, match="give its path"):

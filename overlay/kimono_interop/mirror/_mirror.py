@@ -940,7 +940,11 @@ def _must_exist(url: str) -> bool:
         if "?" in database or "#" in database:  # escaped in the URL: SQLite would read
             # them as the start of its parameters or fragment, and drop mode=ro
             raise NoMirror(f"cannot read {database} without changing it: give its path")
-        if parsed.query.get("mode", "ro") not in ("ro", "rw", "rwc") or "vfs" in parsed.query:
+        if (
+            parsed.query.get("mode", "ro") not in ("ro", "rw", "rwc")
+            or "vfs" in parsed.query
+            or database.startswith("file::memory:")
+        ):
             # not the file read here (mode=memory: an empty database; a VFS of its own):
             # the engine's own check finds what it opens
             return False
