@@ -226,9 +226,11 @@ class Runtime(_StopState):
             threading.Thread(target=job, name=f"kimono-{n}", daemon=True)
             for n, job in enumerate(jobs)
         ]
-        for thread in threads:
-            thread.start()
         with self._interrupted_here():
+            for thread in threads:
+                thread.start()
+            if self.interrupted:  # a second signal came before this wait began
+                raise _SignalInterrupt
             for thread in threads:
                 while thread.is_alive():  # a timed join lets the main thread take signals
                     thread.join(0.2)

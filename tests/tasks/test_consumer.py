@@ -287,3 +287,96 @@ def test_a_second_signal_leaves_the_tenants_that_had_ended_as_they_ended() -> No
             sender.join(5)
     assert results[done].stopped_by == "empty"
     assert results[stuck].stopped_by == "interrupted"
+
+
+def _tenants_transport(tenants: list[str], queues: dict[str, FakeQueue]) -> httpx.MockTransport:
+    """GET /tenants lists ``tenants``; each acts on its own queue (its token is its id)."""
+    listed = [
+        {"id": t, "auth": {"type": "oauth2", "client_id": t, "client_secret": "s"}} for t in tenants
+    ]
+
+    def transport(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v2/interop/tenants":
+            return httpx.Response(200, json={"data": listed, "paging": {"next": None}})
+        if request.url.path == "/oauth/token":
+            client_id = dict(p.split("=") for p in request.content.decode().split("&"))["client_id"]
+            return httpx.Response(200, json={"access_token": client_id, "expires_in": 3600})
+        token = request.headers["authorization"].removeprefix("Bearer ")
+        return queues[token].mock_handler()(request)
+
+    return httpx.MockTransport(transport)
+
+
+def test_run_tenants_told_twice_to_stop_waits_for_the_acks_on_their_way() -> None:
+    """The second signal lands while a tenant's thread sends its acks: run_tenants
+    returns once they are through (they were taken from what its flush sends, and the
+    thread, a daemon, died with the process)."""
+    tenant = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
+    queue = FakeQueue([make_task(n, tenant=tenant) for n in range(3)])
+    serve = queue.mock_handler()
+
+    def slow_acks(request: httpx.Request) -> httpx.Response:
+        if request.method == "PUT":
+            os.kill(os.getpid(), signal.SIGINT)  # the second, during the acks
+            time.sleep(0.5)
+        return serve(request)
+
+    queues = {tenant: FakeQueue([])}
+    queues[tenant].mock_handler = lambda: slow_acks  # type: ignore[method-assign]
+    handled: list[str] = []
+
+    def handler(tenant_info: Any, task: TaskView) -> None:
+        handled.append(task.id or "")
+        os.kill(os.getpid(), signal.SIGINT)  # the first: stop after this task
+        time.sleep(0.01)
+
+    with KimonoClient(
+        "vendor",
+        "v",
+        base_url="https://api.us2.kimonocloud.com",
+        transport=_tenants_transport([tenant], queues),
+    ) as kimono:
+        results = kimono.tasks.run_tenants(handler, stop_when_empty=True)
+        acked = [a["task_id"] for a in queue.acks]  # at once, as the process would exit
+    assert acked == handled and len(handled) == 1
+    assert results[tenant].stopped_by == "interrupted"
+
+
+def test_run_tenants_told_twice_to_stop_while_starting_its_threads_ends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Both signals land while the tenants' threads are being started (slow here, as with
+    many tenants): the run ends at once, where it waited for the stuck handler."""
+    one, two = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa", "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb"
+    queues = {t: FakeQueue([make_task(n, tenant=t) for n in range(2)]) for t in (one, two)}
+    start = threading.Thread.start
+
+    def slow_start(self: threading.Thread) -> None:
+        start(self)
+        if self.name == "kimono-0":
+            time.sleep(0.6)
+
+    monkeypatch.setattr(threading.Thread, "start", slow_start)
+    release, unstuck = threading.Event(), threading.Event()
+
+    def handler(tenant_info: Any, task: TaskView) -> None:
+        if str(tenant_info.id) == one:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)
+            os.kill(os.getpid(), signal.SIGINT)
+            release.wait(4)  # stuck
+            unstuck.set()
+
+    with KimonoClient(
+        "vendor",
+        "v",
+        base_url="https://api.us2.kimonocloud.com",
+        transport=_tenants_transport([one, two], queues),
+    ) as kimono:
+        try:
+            results = kimono.tasks.run_tenants(handler, stop_when_empty=True)
+            ended_while_stuck = not unstuck.is_set()
+        finally:
+            release.set()
+    assert ended_while_stuck
+    assert results[one].stopped_by == "interrupted"

@@ -154,6 +154,9 @@ class AsyncTaskConsumer:
         self._batch_outcomes: dict[str, Outcome] = {}
         self._batch_flushed: set[str] = set()  # of the batch in hand, acked by flush()
         self._outcomes_lock = threading.Lock()
+        #: Whether the batch's acks are being sent (run_tenants waits for them after a
+        #: second signal: they were taken, and a flush() has nothing left to send).
+        self.acking = False
         self._runtime = AsyncRuntime()
         self.stats = ConsumerStats()
 
@@ -255,6 +258,7 @@ class AsyncTaskConsumer:
         finally:
             # Even when interrupted or cancelled, the tasks already handled get their acks
             # (each request shielded; the waits between them are not).
+            self.acking = True
             with self._outcomes_lock:  # taken whole: a flush() now sends nothing again
                 self.stats.left_unacknowledged = len(
                     {task.id for task in batch if task.id is not None}
@@ -270,6 +274,8 @@ class AsyncTaskConsumer:
                 if not cancelled:
                     raise
                 log.warning("cancelled with acks unsent: %s", exc)
+            finally:
+                self.acking = False
 
     async def flush(self) -> None:
         """Send the acks of the tasks handled so far in the batch in hand.

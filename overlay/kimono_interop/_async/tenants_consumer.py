@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+import anyio
 
 from kimono_interop_api.models import TenantInfo
 
@@ -28,6 +31,9 @@ if TYPE_CHECKING:
     from ._client import AsyncKimonoClient
 
 log = logging.getLogger("kimono_interop")
+#: How long run_tenants, told twice to stop, waits for acks on their way in its
+#: consumers' threads before it returns (their tasks come back if it gives up).
+ACKS_PATIENCE = 60.0
 
 
 class AsyncTenantsConsumer:
@@ -101,6 +107,14 @@ class AsyncTenantsConsumer:
                 if key not in self.results:  # one that had ended keeps what it ended with
                     self.results[key] = consumer.stats
                     consumer.stats.stopped_by = "interrupted"
+            # Acks on their way in the consumers' threads were taken from what a flush
+            # sends: they go out before the run returns (for up to ACKS_PATIENCE seconds;
+            # a third signal ends the wait).
+            deadline = time.monotonic() + ACKS_PATIENCE
+            while time.monotonic() < deadline and any(
+                consumer.acking for consumer in tuple(self._consumers.values())
+            ):
+                await anyio.sleep(0.05)
         finally:
             self._runtime.reset()
         return self.results
