@@ -12,6 +12,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -19,6 +20,17 @@ import pytest
 
 from kimono_interop import KimonoClient, TaskView
 from tests.support.fake_queue import FakeQueue, make_task, queue_client, task_ids
+
+
+def _client(
+    transport: Callable[[httpx.Request], httpx.Response] | httpx.MockTransport, client_id: str = "c"
+) -> KimonoClient:
+    """A client whose requests ``transport`` answers (a function, or a MockTransport)."""
+    if not isinstance(transport, httpx.MockTransport):
+        transport = httpx.MockTransport(transport)
+    return KimonoClient(
+        client_id, "s", base_url="https://api.us2.kimonocloud.com", transport=transport
+    )
 
 
 def test_sigterm_mid_batch_finishes_the_task_in_hand_and_acks_only_handled_tasks() -> None:
@@ -111,12 +123,7 @@ def test_a_second_signal_while_the_acks_are_in_flight_lets_them_go_out() -> None
             time.sleep(0.05)
         return serve(request)
 
-    with KimonoClient(
-        "c",
-        "s",
-        base_url="https://api.us2.kimonocloud.com",
-        transport=httpx.MockTransport(transport),
-    ) as kimono:
+    with _client(transport) as kimono:
         try:
             stats = kimono.tasks.run(handler)
         except KeyboardInterrupt:  # what a second signal raised from the ack request
@@ -147,12 +154,7 @@ def test_a_flush_while_the_consumer_sends_its_acks_sends_nothing_twice() -> None
                 flushed.wait(5)
         return serve(request)
 
-    with KimonoClient(
-        "c",
-        "s",
-        base_url="https://api.us2.kimonocloud.com",
-        transport=httpx.MockTransport(transport),
-    ) as kimono:
+    with _client(transport) as kimono:
         consumer = kimono.tasks.consumer(lambda t: None, stop_when_empty=True)
         runs: list[Any] = []
         worker = threading.Thread(target=lambda: runs.append(consumer.run()))
@@ -188,12 +190,7 @@ def test_a_third_signal_ends_a_run_whose_acks_hang() -> None:
         return serve(request)
 
     started = time.monotonic()
-    with KimonoClient(
-        "c",
-        "s",
-        base_url="https://api.us2.kimonocloud.com",
-        transport=httpx.MockTransport(transport),
-    ) as kimono:
+    with _client(transport) as kimono:
         try:
             stats = kimono.tasks.run(handler)
         except KeyboardInterrupt:
@@ -242,19 +239,6 @@ def test_a_second_signal_leaves_the_tenants_that_had_ended_as_they_ended() -> No
     ends "interrupted", and one that had drained keeps "empty" (it was overwritten)."""
     done, stuck = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa", "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb"
     queues = {t: FakeQueue([make_task(n, tenant=t) for n in range(3)]) for t in (done, stuck)}
-    tenants = [
-        {"id": t, "auth": {"type": "oauth2", "client_id": t, "client_secret": "s"}}
-        for t in (done, stuck)
-    ]
-
-    def transport(request: httpx.Request) -> httpx.Response:
-        if request.url.path == "/v2/interop/tenants":
-            return httpx.Response(200, json={"data": tenants, "paging": {"next": None}})
-        if request.url.path == "/oauth/token":
-            client_id = dict(p.split("=") for p in request.content.decode().split("&"))["client_id"]
-            return httpx.Response(200, json={"access_token": client_id, "expires_in": 3600})
-        token = request.headers["authorization"].removeprefix("Bearer ")
-        return queues[token].mock_handler()(request)
 
     release = threading.Event()
     results: dict[str, Any] = {}
@@ -273,20 +257,15 @@ def test_a_second_signal_leaves_the_tenants_that_had_ended_as_they_ended() -> No
         os.kill(os.getpid(), signal.SIGINT)
 
     sender = threading.Thread(target=signals, daemon=True)
-    with KimonoClient(
-        "vendor",
-        "v",
-        base_url="https://api.us2.kimonocloud.com",
-        transport=httpx.MockTransport(transport),
-    ) as kimono:
+    with _client(_tenants_transport([done, stuck], queues), "vendor") as kimono:
         sender.start()
         try:
             results = kimono.tasks.run_tenants(handler, stop_when_empty=True)
         finally:
             release.set()
             sender.join(5)
-    assert results[done].stopped_by == "empty"
-    assert results[stuck].stopped_by == "interrupted"
+    assert results[done].stopped_by == "empty"  # type: ignore[union-attr]
+    assert results[stuck].stopped_by == "interrupted"  # type: ignore[union-attr]
 
 
 def _tenants_transport(tenants: list[str], queues: dict[str, FakeQueue]) -> httpx.MockTransport:
@@ -330,16 +309,11 @@ def test_run_tenants_told_twice_to_stop_waits_for_the_acks_on_their_way() -> Non
         os.kill(os.getpid(), signal.SIGINT)  # the first: stop after this task
         time.sleep(0.01)
 
-    with KimonoClient(
-        "vendor",
-        "v",
-        base_url="https://api.us2.kimonocloud.com",
-        transport=_tenants_transport([tenant], queues),
-    ) as kimono:
+    with _client(_tenants_transport([tenant], queues), "vendor") as kimono:
         results = kimono.tasks.run_tenants(handler, stop_when_empty=True)
         acked = [a["task_id"] for a in queue.acks]  # at once, as the process would exit
     assert acked == handled and len(handled) == 1
-    assert results[tenant].stopped_by == "interrupted"
+    assert results[tenant].stopped_by == "interrupted"  # type: ignore[union-attr]
 
 
 def test_run_tenants_told_twice_to_stop_while_starting_its_threads_ends(
@@ -367,16 +341,11 @@ def test_run_tenants_told_twice_to_stop_while_starting_its_threads_ends(
             release.wait(4)  # stuck
             unstuck.set()
 
-    with KimonoClient(
-        "vendor",
-        "v",
-        base_url="https://api.us2.kimonocloud.com",
-        transport=_tenants_transport([one, two], queues),
-    ) as kimono:
+    with _client(_tenants_transport([one, two], queues), "vendor") as kimono:
         try:
             results = kimono.tasks.run_tenants(handler, stop_when_empty=True)
             ended_while_stuck = not unstuck.is_set()
         finally:
             release.set()
     assert ended_while_stuck
-    assert results[one].stopped_by == "interrupted"
+    assert results[one].stopped_by == "interrupted"  # type: ignore[union-attr]
