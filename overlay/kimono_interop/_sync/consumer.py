@@ -198,7 +198,7 @@ class TaskConsumer:
             with self._runtime.signals(self._handle_signals):
                 self._poll(asks, delay)
         except HandlerInterrupted:  # a second signal out of a handler (a poll, a wait)
-            log.warning("interrupted; the acks of the tasks handled went out first")
+            log.warning("interrupted out of a handler: the run ends here")
         self.stats.stopped_by = self._runtime.stop_reason
         return self.stats
 
