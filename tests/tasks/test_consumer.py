@@ -316,6 +316,42 @@ def test_run_tenants_told_twice_to_stop_waits_for_the_acks_on_their_way() -> Non
     assert results[tenant].stopped_by == "interrupted"  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize("third", [signal.SIGINT, signal.SIGTERM])
+def test_a_third_signal_ends_run_tenants_waiting_for_acks_that_hang(third: int) -> None:
+    """Told twice to stop, run_tenants waits for the acks on their way; when they hang,
+    a third signal ends the wait and run_tenants returns its results (the wait ran
+    after the run's signal handlers were put back: the third signal raised out of it,
+    or killed the process)."""
+    tenant = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
+    queue = FakeQueue([make_task(n, tenant=tenant) for n in range(3)])
+    serve = queue.mock_handler()
+    answered = threading.Event()
+
+    def hanging_acks(request: httpx.Request) -> httpx.Response:
+        if request.method == "PUT":
+            os.kill(os.getpid(), signal.SIGINT)  # the second, during the acks
+            threading.Timer(0.3, os.kill, (os.getpid(), third)).start()
+            for _ in range(1000):  # an answer 10 s away
+                time.sleep(0.01)
+            answered.set()
+        return serve(request)
+
+    queues = {tenant: FakeQueue([])}
+    queues[tenant].mock_handler = lambda: hanging_acks  # type: ignore[method-assign]
+
+    def handler(tenant_info: Any, task: TaskView) -> None:
+        os.kill(os.getpid(), signal.SIGINT)  # the first: stop after this task
+        time.sleep(0.01)
+
+    with _client(_tenants_transport([tenant], queues), "vendor") as kimono:
+        try:
+            results = kimono.tasks.run_tenants(handler, stop_when_empty=True)
+        except KeyboardInterrupt:
+            pytest.fail("the third signal raised out of run_tenants()")
+    assert not answered.is_set()  # it returned while the acks still hung
+    assert results[tenant].stopped_by == "interrupted"  # type: ignore[union-attr]
+
+
 def test_run_tenants_told_twice_to_stop_while_starting_its_threads_ends(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

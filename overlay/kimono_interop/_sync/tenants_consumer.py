@@ -95,29 +95,37 @@ class TenantsConsumer:
         self.results = {}
         try:
             with self._runtime.signals(self._handle_signals):
-                self._runtime.gather([self._job(tenant) for tenant in tenants])
-        except HandlerInterrupted:
-            # Handlers stuck in other threads cannot be stopped: send what they handled.
-            # A copy: the workers of the sync twin may still be adding consumers.
-            for key, consumer in tuple(self._consumers.items()):
                 try:
-                    consumer.flush()
-                except Exception as exc:
-                    log.error("acks of tenant %s could not be sent: %s", key, exc)
-                if key not in self.results:  # one that had ended keeps what it ended with
-                    self.results[key] = consumer.stats
-                    consumer.stats.stopped_by = "interrupted"
-            # Acks on their way in the consumers' threads were taken from what a flush
-            # sends: they go out before the run returns (for up to ACKS_PATIENCE seconds;
-            # a third signal ends the wait).
-            deadline = time.monotonic() + ACKS_PATIENCE
-            while time.monotonic() < deadline and any(
-                consumer.acking for consumer in tuple(self._consumers.values())
-            ):
-                time.sleep(0.05)
+                    self._runtime.gather([self._job(tenant) for tenant in tenants])
+                except HandlerInterrupted:
+                    # Still under the run's signal handlers: a third signal ends this too.
+                    try:
+                        self._wind_down()
+                    except HandlerInterrupted:
+                        log.warning("interrupted again: acks still on their way are left")
         finally:
             self._runtime.reset()
         return self.results
+
+    def _wind_down(self) -> None:
+        """After a second signal: handlers stuck in other threads cannot be stopped, so
+        send what they handled, and let the acks on their way go out."""
+        # A copy: the workers of the sync twin may still be adding consumers.
+        consumers = tuple(self._consumers.items())
+        for key, consumer in consumers:
+            if key not in self.results:  # one that had ended keeps what it ended with
+                self.results[key] = consumer.stats
+                consumer.stats.stopped_by = "interrupted"
+        for key, consumer in consumers:
+            try:
+                consumer.flush()
+            except Exception as exc:
+                log.error("acks of tenant %s could not be sent: %s", key, exc)
+        # Acks on their way in the consumers' threads were taken from what a flush sends:
+        # they go out before the run returns (for up to ACKS_PATIENCE seconds).
+        deadline = time.monotonic() + ACKS_PATIENCE
+        while time.monotonic() < deadline and any(consumer.acking for _, consumer in consumers):
+            time.sleep(0.05)
 
     def _job(self, tenant: TenantInfo) -> Callable[[], Any]:
         key = tenant.id or "(no id)"
