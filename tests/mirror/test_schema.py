@@ -82,8 +82,22 @@ def test_urls(tmp_path: Path) -> None:
     assert database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
     assert database_url("sqlite:///x.db") == "sqlite:///x.db"
-    with pytest.raises(ValueError, match="SQLite file"):
-        Mirror.open("sqlite://")
+    for memory in (
+        "sqlite://",
+        "sqlite:///",
+        "sqlite+pysqlite://",
+        "sqlite+pysqlite:///:memory:",
+        "sqlite:///:memory:?uri=true",
+        "sqlite:///:memory:?timeout=5",
+        "sqlite:///file::memory:?uri=true",
+        f"sqlite:///file:{tmp_path / 'm.db'}?mode=memory&uri=true",
+    ):
+        with pytest.raises(ValueError, match="SQLite file"):  # in memory: no WAL, no file
+            Mirror.open(memory)
+    # a file, whatever its name, and "mode" where SQLite does not read it as a URI
+    for name in ("memory.db", "file::memory:"):
+        with Mirror.open(f"sqlite:///{tmp_path / name}") as mirror:
+            assert mirror.status()["parked"] == 0
 
 
 @pytest.mark.parametrize(

@@ -98,10 +98,10 @@ def create_engine(url: str) -> sa.Engine:
     """The engine of a mirror database, with the settings described above."""
     if url.startswith("sqlite"):
         parsed = sa.engine.make_url(url)
-        if (
-            url in ("sqlite://", "sqlite:///:memory:")
-            or parsed.query.get("mode") == "memory"
-            or (parsed.database or "").startswith("file::memory:")
+        database = parsed.database or ""
+        uri = sa.util.asbool(parsed.query.get("uri", False))
+        if database in ("", ":memory:") or (
+            uri and (parsed.query.get("mode") == "memory" or database.startswith("file::memory:"))
         ):
             raise ValueError("a mirror needs a SQLite file (an in-memory database has no WAL)")
         engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT})
