@@ -91,6 +91,8 @@ def test_urls(tmp_path: Path) -> None:
         "sqlite:///:memory:?timeout=5",
         "sqlite:///file::memory:?uri=true",
         f"sqlite:///file:{tmp_path / 'm.db'}?mode=memory&uri=true",
+        f"sqlite:///file:{tmp_path / 'm.db'}?vfs=memdb&uri=true",
+        "sqlite:///file:?uri=true",  # a private temporary database
     ):
         with pytest.raises(ValueError, match="SQLite file"):  # in memory: no WAL, no file
             Mirror.open(memory)

@@ -88,6 +88,8 @@ def shown(target: str | Path) -> str:
     return redact_text(text)
 
 
+_NO_FILE = "a mirror needs a SQLite file (a database in memory has no WAL, and is lost on closing)"
+
 #: Seconds PostgreSQL connections wait for the server (libpq's ``connect_timeout``) where
 #: the URL sets none: without one, a server that drops packets holds a connect (a
 #: worker's, or a command's) for minutes.
@@ -97,19 +99,28 @@ PG_CONNECT_TIMEOUT = 10
 def create_engine(url: str) -> sa.Engine:
     """The engine of a mirror database, with the settings described above."""
     if url.startswith("sqlite"):
-        parsed = sa.engine.make_url(url)
-        database = parsed.database or ""
-        uri = sa.util.asbool(parsed.query.get("uri", False))
-        if database in ("", ":memory:") or (
-            uri and (parsed.query.get("mode") == "memory" or database.startswith("file::memory:"))
-        ):
-            raise ValueError("a mirror needs a SQLite file (an in-memory database has no WAL)")
-        engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT})
+        if sa.engine.make_url(url).database in (None, "", ":memory:"):
+            raise ValueError(_NO_FILE)
+        engine = sa.create_engine(
+            url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT},
+            poolclass=sa.pool.QueuePool,  # a file's pool, whatever the URL's query says
+        )
 
         @sa.event.listens_for(engine, "connect")
         def _connect(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
             cursor = dbapi_connection.cursor()
+            # What SQLite opened, whatever the URL says (a URI's mode=memory, an empty
+            # file: name, the memdb vfs): a database with no file is lost when closed.
+            if (
+                not cursor.execute(
+                    "SELECT length(file) FROM pragma_database_list WHERE name = 'main'"
+                ).fetchone()[0]
+                or cursor.execute("PRAGMA journal_mode").fetchone()[0] == "memory"
+            ):
+                cursor.close()
+                raise ValueError(_NO_FILE)
             cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT * 1000)}")
             _use_wal(cursor)
             cursor.execute("PRAGMA synchronous=FULL")
