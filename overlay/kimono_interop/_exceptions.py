@@ -34,10 +34,12 @@ Hierarchy::
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import re
 import socket
 import ssl
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,7 +47,7 @@ import httpx
 
 from . import _json
 from ._constants import REQUEST_ID_HEADERS
-from ._secrets import redact_url
+from ._secrets import MASK, redact_text, redact_url
 
 __all__ = [
     "APIConnectionError",
@@ -347,11 +349,14 @@ class APIStatusError(KimonoError):
         self.request_id = _request_id(response.headers)
         self.body = _json_or_none(response)
         error = _error_object(self.body)
+        # What the service says may quote the request's credentials (a proxy echoing
+        # headers, a token "revoked"): masked in the message and these fields.
+        masked = _masker(response.request)
         self.code: str | None = _str_or_none(error.get("code"))
-        self.error_message: str | None = _str_or_none(error.get("message"))
-        self.ext_message: str | None = _str_or_none(error.get("ext_message"))
-        self.details: str | None = _str_or_none(error.get("details"))
-        super().__init__(self._format())
+        self.error_message: str | None = masked(_str_or_none(error.get("message")))
+        self.ext_message: str | None = masked(_str_or_none(error.get("ext_message")))
+        self.details: str | None = masked(_str_or_none(error.get("details")))
+        super().__init__(masked(self._format()))
 
     def _format(self) -> str:
         parts = []
@@ -368,6 +373,29 @@ class APIStatusError(KimonoError):
         if self.hint:
             parts.append(f"(HINT: {self.hint})")
         return " ".join(parts)
+
+
+def _masker(request: httpx.Request) -> Callable[[str | None], Any]:
+    """A function that masks, in a text, what looks like a credential and the
+    credentials ``request`` carried (its bearer token; a basic password)."""
+    secrets: list[str] = []
+    scheme, _, credential = request.headers.get("authorization", "").partition(" ")
+    if credential:
+        secrets.append(credential)
+        if scheme.lower() == "basic":
+            with contextlib.suppress(ValueError, UnicodeDecodeError):
+                password = base64.b64decode(credential).decode().partition(":")[2]
+                secrets.append(password)
+    secrets = [secret for secret in secrets if len(secret) >= 6]
+
+    def masked(text: str | None) -> Any:
+        if text is None:
+            return None
+        for secret in secrets:
+            text = text.replace(secret, MASK)
+        return redact_text(text)
+
+    return masked
 
 
 class BadRequestError(APIStatusError):

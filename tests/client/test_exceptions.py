@@ -111,6 +111,27 @@ def test_secrets_in_urls_are_redacted() -> None:
         assert "pa55word" not in text and "t0ken-VALUE" not in text
 
 
+@pytest.mark.parametrize(
+    ("authorization", "secret"),
+    [
+        ("Bearer SECRETTOKEN-abc123xyz", "SECRETTOKEN-abc123xyz"),
+        ("Basic dmVuZG9yOnMzY3IzdC1WQUxVRS14eXo=", "s3cr3t-VALUE-xyz"),  # vendor:<secret>
+    ],
+)
+def test_credentials_the_service_quotes_back_are_masked(authorization: str, secret: str) -> None:
+    """An error body that quotes the request's credentials (a proxy echoing its headers,
+    a token "revoked") shows them neither in the message nor in the fields."""
+    request = httpx.Request("GET", URL, headers={"Authorization": authorization})
+    quoted = f"used {secret} for {authorization}"
+    body = {"code": "internal", "message": quoted, "details": quoted, "ext_message": quoted}
+    error = error_from_response(httpx.Response(500, request=request, json=body))
+    assert isinstance(error, InternalServerError) and "used" in str(error)
+    for text in (str(error), error.error_message, error.details, error.ext_message):
+        assert text is not None and secret not in text
+    plain = error_from_response(httpx.Response(500, request=request, text=quoted))
+    assert secret not in str(plain)
+
+
 def test_timeout_is_a_connection_error() -> None:
     """Catching APIConnectionError also catches timeouts."""
     assert issubclass(APITimeoutError, APIConnectionError)

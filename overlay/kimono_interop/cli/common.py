@@ -81,10 +81,14 @@ class Settings:
         return KimonoClient(self.client_id, self.client_secret, base_url=self.base_url)
 
     def scrub(self, text: str) -> str:
-        """``text`` without the client secret (belt and braces: SDK messages never hold it)."""
+        """``text`` without the client secret or anything shaped like a credential (belt
+        and braces: SDK messages never hold them)."""
+        from .._secrets import redact_text
+
         secret = self.client_secret
         # (A secret this short would be a letter of every message; it is not one worth hiding.)
-        return text.replace(secret, "***") if secret and len(secret) >= 6 else text
+        text = text.replace(secret, "***") if secret and len(secret) >= 6 else text
+        return redact_text(text)
 
 
 def root_group() -> click.Group:
