@@ -159,6 +159,11 @@ class _Walk(Generic[T]):
         self._invalid_count = 0
         self._last_response: httpx.Response | None = None
         self._pages_without_items = 0
+        #: (length, first item, last item) of the last page, and how many pages in a row
+        #: repeated it: a service whose links go on while its items do not would be
+        #: followed for ever (each link a new URL), writing the same items again
+        self._last_items: tuple[int, Any, Any] | None = None
+        self._repeats = 0
 
     def first(self) -> Request:
         if self.listing.start is not None:
@@ -210,6 +215,8 @@ class _Walk(Generic[T]):
             if next_url is not None:
                 log.info("Stopped at an empty page of %s that links to another", listing.what)
             return page, None
+        if items:  # (pages of nothing readable end by the rule below)
+            self._repeated(data, response)
         self._pages_without_items = 0 if items else self._pages_without_items + 1
         if self._pages_without_items >= MAX_PAGES_WITHOUT_ITEMS:
             raise ResponseValidationError(
@@ -232,6 +239,21 @@ class _Walk(Generic[T]):
             return page, None
         self._last_digest = hash(response.content)
         return page, (listing.path, {**listing.params, "page": self.number})
+
+    def _repeated(self, data: list[Any], response: httpx.Response) -> None:
+        """ResponseValidationError once pages repeat the same items: one page twice in a
+        row (three times for pages of one item, where an item moved along by a change in
+        the list may come twice)."""
+        last = (len(data), data[0], data[-1])
+        self._repeats = self._repeats + 1 if last == self._last_items else 0
+        self._last_items = last
+        if self._repeats >= (1 if len(data) > 1 else 3):
+            raise ResponseValidationError(
+                f"Page {self.number - 1} of {self.listing.what} holds the same items as the "
+                "page before it; stopping to avoid a loop (its link leads on, its items do "
+                "not)",
+                response=response,
+            )
 
     def finish(self) -> None:
         """After the last page: raise for the items that could not be read, if nobody took them."""

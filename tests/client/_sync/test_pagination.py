@@ -258,12 +258,43 @@ def test_a_walk_whose_pages_hold_nothing_readable_stops_after_ten() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         page = int(request.url.params.get("page", "0"))
         nxt = f"{BASE}{PATH}?page={page + 1}"
-        return httpx.Response(200, json={"data": [None], "paging": {"next": nxt}})
+        unreadable = f"not an object ({page})"  # each page its own
+        return httpx.Response(200, json={"data": [unreadable], "paging": {"next": nxt}})
 
     skipping = pager(handler, seen=seen).as_dicts().on_invalid(lambda item: None)
     with pytest.raises(ResponseValidationError, match="10 pages in a row held no item"):
         collect(skipping)
     assert len(seen) == 10
+
+
+def test_a_walk_whose_links_go_on_while_its_items_repeat_stops() -> None:
+    """Each link is a new URL, but every page holds the same items: the walk stops at
+    the first repeat, where it followed the links for ever (an export growing without
+    end). Pages of one item may repeat it twice (an item moved along by a change)."""
+    seen: list[httpx.Request] = []
+    items = [{"$sys": {"id": "a"}}, {"$sys": {"id": "b"}}]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params.get("page", "0"))
+        nxt = f"{BASE}{PATH}?page={page + 1}"
+        return httpx.Response(200, json={"data": items, "paging": {"next": nxt}})
+
+    got: list[Any] = []
+    with pytest.raises(ResponseValidationError, match="holds the same items as the page"):
+        for item in pager(handler, seen=seen).as_dicts():
+            got.append(item)
+    assert len(seen) == 2 and got == items
+
+    singles = [["x"], ["x"], ["x"], ["y"], None]  # pages of one item, then the end
+
+    def one_each(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params.get("page", "0"))
+        data = [{"$sys": {"id": i}} for i in singles[page] or []]
+        nxt = f"{BASE}{PATH}?page={page + 1}" if singles[page] else None
+        return httpx.Response(200, json={"data": data, "paging": {"next": nxt}})
+
+    walked = [item for item in pager(one_each).as_dicts()]
+    assert [item["$sys"]["id"] for item in walked] == ["x", "x", "x", "y"]
 
 
 # --- resuming a walk -------------------------------------------------------------------------

@@ -122,7 +122,8 @@ async def test_admin_queue_list_get_delete_and_acks() -> None:
         if path == ADMIN and request.method == "GET":
             page = int(request.url.params.get("page", "0"))
             nxt = f"{ORIGIN}{path}?page=1&page_size=2000&driver=d" if page == 0 else None
-            return httpx.Response(200, json={"data": body["data"], "paging": {"next": nxt}})
+            data = body["data"] if page == 0 else body["data"][::-1]  # a page of its own
+            return httpx.Response(200, json={"data": data, "paging": {"next": nxt}})
         if path == f"{ADMIN}/{TASK_1}" and request.method == "GET":
             return httpx.Response(200, json={"data": first})
         if request.method in ("DELETE",) and path.endswith(TASK_2):
