@@ -183,8 +183,12 @@ class _Walk(Generic[T]):
         elif step is not None and page.next_url is not None:
             # A bad link: the walk raises after this page. Its checkpoint is that link, made
             # absolute, so that a resumed walk does not pass for a finished one: resuming at
-            # a link on another origin raises the same UnsafeRedirectError.
-            page.checkpoint = str(response.request.url.join(page.next_url))
+            # a link on another origin raises the same UnsafeRedirectError (one that is no
+            # URL at all is kept as it came).
+            try:
+                page.checkpoint = str(response.request.url.join(page.next_url))
+            except (httpx.InvalidURL, ValueError):
+                page.checkpoint = page.next_url
         return page, step
 
     def _advance(self, response: httpx.Response) -> tuple[Page[T], Step]:
@@ -263,7 +267,14 @@ class _Walk(Generic[T]):
             )
 
     def _checked_next(self, next_url: str, response: httpx.Response) -> str:
-        url = _checked_link(response.request.url.join(next_url), self.listing)
+        try:
+            joined = response.request.url.join(next_url)
+        except (httpx.InvalidURL, ValueError) as exc:
+            raise ResponseValidationError(
+                f"`paging.next` is not a URL ({exc}); stopping after this page",
+                response=response,
+            ) from exc
+        url = _checked_link(joined, self.listing)
         text = str(url)
         if text in self._seen or url == response.request.url:
             raise ResponseValidationError(

@@ -77,8 +77,8 @@ class _Pages:
         self._pages = pages
 
     def pages(self) -> Iterator[object]:
-        for items in self._pages:
-            yield type("Page", (), {"items": items})()
+        for number, items in enumerate(self._pages):
+            yield type("Page", (), {"items": items, "number": number, "response": None})()
 
 
 FORMULAS = {"$sys": {"id": "p-1"}, "name": '=HYPERLINK("http://x")', "note": "@SUM(A1)"}
@@ -146,6 +146,31 @@ def test_flatten() -> None:
     """flatten: dotted keys, JSON lists, empty cells for None, true/false for booleans."""
     row = flatten({"a": {"b": 1, "c": {"d": None}}, "e": [1, {"f": "é"}], "g": True, "h": {}})
     assert row == {"a.b": "1", "a.c.d": "", "e": '[1,{"f":"é"}]', "g": "true", "h": "{}"}
+
+
+def test_flatten_keeps_both_values_that_would_share_a_column() -> None:
+    """A key "a.b" next to {"a": {"b": ...}}: both are kept (the later in "a.b (2)"),
+    where the later one overwrote the first."""
+    row = flatten({"a.b": "dotted", "a": {"b": "nested", "c": 1}, "x": 2})
+    assert row == {"a.b": "dotted", "a.b (2)": "nested", "a.c": "1", "x": "2"}
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_an_item_nested_too_deep_to_write_is_an_error_with_a_message(
+    tmp_path: Path, fmt: str
+) -> None:
+    """The JSON reader takes nesting a few hundred levels deeper than the writer can
+    write: that fails the collection with ResponseValidationError (a message from the
+    CLI), not a RecursionError's traceback, and leaves no file."""
+    from kimono_interop import ResponseValidationError
+
+    deep: dict[str, object] = {"leaf": 1}
+    for _ in range(5000):
+        deep = {"d": deep}
+    path = tmp_path / f"persons.{fmt}"
+    with pytest.raises(ResponseValidationError, match="nested too deeply"):
+        write_collection(_Pages([{"id": "a"}], [deep]), path, fmt, lambda n: None)
+    assert list(tmp_path.iterdir()) == []
 
 
 # -- Ctrl-C ---------------------------------------------------------------------------------------

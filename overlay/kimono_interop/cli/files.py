@@ -30,16 +30,26 @@ def flatten(obj: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
     """One CSV row from a nested object: ``{"name": {"first": "A"}}`` -> ``{"name.first": "A"}``.
 
     Nested objects become dotted columns; lists (of references, say) are written as
-    JSON text; ``None`` is an empty cell and booleans are ``true``/``false``.
+    JSON text; ``None`` is an empty cell and booleans are ``true``/``false``. Two values
+    that would share a column (a key ``"a.b"`` next to ``{"a": {"b": ...}}``) are both
+    kept: the later one in ``a.b (2)``.
     """
     row: dict[str, str] = {}
+    _flatten_into(row, obj, prefix)
+    return row
+
+
+def _flatten_into(row: dict[str, str], obj: Mapping[str, Any], prefix: str) -> None:
     for key, value in obj.items():
         name = f"{prefix}{key}"
         if isinstance(value, Mapping) and value:
-            row.update(flatten(value, f"{name}."))
-        else:
-            row[name] = _cell(value)
-    return row
+            _flatten_into(row, value, f"{name}.")
+            continue
+        column, n = name, 1
+        while column in row:
+            n += 1
+            column = f"{name} ({n})"
+        row[column] = _cell(value)
 
 
 #: What a spreadsheet takes as the start of a formula.
@@ -75,6 +85,18 @@ def _json_line(item: Any) -> str:
     return dumps_line(item) + "\n"
 
 
+def _too_deep(page: Any) -> Exception:
+    """What an item nested deeper than Python can write (the JSON reader took it) fails
+    the export with: a message, not a RecursionError's traceback."""
+    from .._exceptions import ResponseValidationError  # (the CLI's --help imports no SDK)
+
+    return ResponseValidationError(
+        f"An item of page {page.number} is nested too deeply to be written; the rest of "
+        "the collection is not exported (the service's answer does not fit the contract)",
+        response=page.response,
+    )
+
+
 def write_collection(
     pager: SyncPager[dict[str, Any]],
     path: Path,
@@ -98,8 +120,11 @@ def write_collection(
         with part_file.open("w", encoding="utf-8", errors="backslashreplace", newline="") as out:
             if fmt == "jsonl":
                 for page in pager.pages():
-                    for item in page.items:
-                        out.write(_json_line(item))
+                    try:
+                        for item in page.items:
+                            out.write(_json_line(item))
+                    except RecursionError as exc:
+                        raise _too_deep(page) from exc
                     count += len(page.items)
                     on_page(len(page.items))
             else:
@@ -109,10 +134,13 @@ def write_collection(
                 # surrogatepass: the rows come back exactly as they went in.
                 with tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogatepass") as rows:
                     for page in pager.pages():
-                        for item in page.items:
-                            row = flatten(item)
-                            columns.update(dict.fromkeys(row))
-                            rows.write(json.dumps(row, ensure_ascii=False) + "\n")
+                        try:
+                            for item in page.items:
+                                row = flatten(item)
+                                columns.update(dict.fromkeys(row))
+                                rows.write(json.dumps(row, ensure_ascii=False) + "\n")
+                        except RecursionError as exc:
+                            raise _too_deep(page) from exc
                         count += len(page.items)
                         on_page(len(page.items))
                     rows.seek(0)

@@ -267,6 +267,21 @@ def test_a_walk_whose_pages_hold_nothing_readable_stops_after_ten() -> None:
     assert len(seen) == 10
 
 
+def test_a_next_link_that_is_no_url_ends_the_walk_with_a_message() -> None:
+    """``paging.next`` that httpx cannot read as a URL: the page's items are yielded,
+    then ResponseValidationError, where httpx.InvalidURL came out as a traceback."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        data = [{"$sys": {"id": "a"}}]
+        return httpx.Response(200, json={"data": data, "paging": {"next": "http://[::1"}})
+
+    got: list[Any] = []
+    with pytest.raises(ResponseValidationError, match=r"`paging\.next` is not a URL"):
+        for item in pager(handler).as_dicts():
+            got.append(item)
+    assert got == [{"$sys": {"id": "a"}}]
+
+
 def test_a_walk_whose_links_go_on_while_its_items_repeat_stops() -> None:
     """Each link is a new URL, but every page holds the same items: the walk stops at
     the first repeat, where it followed the links for ever (an export growing without
