@@ -12,7 +12,7 @@ import pytest
 from click.testing import Result
 
 import kimono_interop.cli.tasks as tasks_command
-from kimono_interop.cli import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE
+from kimono_interop.cli import EXIT_CONFIG, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE
 from kimono_interop.cli.common import Settings, is_loopback, is_loopback_url
 from kimono_interop.sandbox import Sandbox
 from tests.support.cli import cli_process, flags, run, wait_for
@@ -216,6 +216,29 @@ def test_tasks_counts_acks_whose_answer_was_lost_as_acknowledged(
     assert len(queue.acks) == 3 and queue.pending == []
     rows = _summary_rows(result.stdout)
     assert (rows["acknowledged"], rows["answer lost"], rows["ack refused"]) == ("3", "3", "0")
+
+
+def test_a_terminal_error_after_work_was_done_still_says_what_was_done(
+    serve: Callable[[Any], str],
+) -> None:
+    """The first batch is handled and acknowledged, then the service refuses the
+    credentials (403): the command exits 3 with the error, and first says how many tasks
+    were handled and acknowledged (it said nothing of them)."""
+    queue = FakeQueue([make_task(n) for n in range(150)])
+    handle = queue.handle
+
+    def revoked(method: str, path: str, body: Any, page_size: int | None = None) -> Any:
+        if method == "GET" and queue.acks:
+            return 403, {"code": "forbidden", "message": "credentials revoked"}
+        return handle(method, path, body, page_size)
+
+    queue.handle = revoked  # type: ignore[method-assign]
+    result = _tasks_against(serve, queue, "tasks", "--ack", "success")
+    assert result.exit_code == EXIT_CONFIG, result.output  # the credentials
+    assert len(queue.acks) == 100
+    rows = _summary_rows(result.stderr)
+    assert (rows["handled"], rows["acknowledged"], rows["stopped by"]) == ("100", "100", "error")
+    assert "credentials revoked" in result.stderr
 
 
 def test_tasks_with_an_unackable_item_exits_1_saying_the_queue_is_stalled(

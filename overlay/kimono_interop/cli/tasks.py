@@ -281,7 +281,16 @@ def _drain(
         consumer = client.tasks.consumer(
             handle, stop_when_empty=until_empty, max_tasks=max_tasks, **filters
         )
-        stats = consumer.run()
+        from .._exceptions import KimonoError  # (the CLI's --help imports no SDK)
+
+        try:
+            stats = consumer.run()
+        except KimonoError:
+            # A terminal error (credentials revoked, say) after work was done: what was
+            # handled and acknowledged is said before the error's own line.
+            if consumer.stats.handled:
+                err().print(_summary(consumer.stats, kinds, time.perf_counter() - started, "error"))
+            raise
     return stats, kinds, time.perf_counter() - started, printer.closed
 
 
@@ -294,6 +303,13 @@ def _report(
 ) -> None:
     """The summary of an acknowledging run, what it left withheld, and its exit code."""
     stopped_by = "stdout closed" if stdout_closed else stats.stopped_by
+    # With --print, stdout carries only the JSON lines.
+    (err() if print_tasks else out()).print(_summary(stats, kinds, seconds, stopped_by or "-"))
+    _notes_and_exit(stats)
+
+
+def _summary(stats: ConsumerStats, kinds: Counter[str], seconds: float, stopped_by: str) -> Any:
+    """The table of what a run did."""
     rows = [
         ("handled", stats.handled),
         ("acknowledged", stats.acknowledged),
@@ -309,10 +325,11 @@ def _report(
         ("batches", stats.batches),
         ("requests", stats.requests),
     ]
-    # With --print, stdout carries only the JSON lines.
-    (err() if print_tasks else out()).print(
-        _table("Task queue", rows, kinds, seconds, stopped_by or "-")
-    )
+    return _table("Task queue", rows, kinds, seconds, stopped_by)
+
+
+def _notes_and_exit(stats: ConsumerStats) -> None:
+    """What the run left withheld, and its exit code."""
     left = stats.left_unacknowledged
     if stats.stopped_by in _STOPPED_EARLY and left > 0:
         _note(
