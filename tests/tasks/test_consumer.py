@@ -356,15 +356,16 @@ def test_run_tenants_told_twice_to_stop_while_starting_its_threads_ends(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Both signals land while the tenants' threads are being started (slow here, as with
-    many tenants): the run ends at once, where it waited for the stuck handler."""
+    many tenants): the run ends at once, where it waited for the stuck handler, and the
+    tenant whose thread never started has a result too."""
     one, two = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa", "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb"
     queues = {t: FakeQueue([make_task(n, tenant=t) for n in range(2)]) for t in (one, two)}
     start = threading.Thread.start
 
     def slow_start(self: threading.Thread) -> None:
+        if self.name == "kimono-1":
+            time.sleep(0.6)  # the signals land here: tenant two never starts
         start(self)
-        if self.name == "kimono-0":
-            time.sleep(0.6)
 
     monkeypatch.setattr(threading.Thread, "start", slow_start)
     release, unstuck = threading.Event(), threading.Event()
@@ -385,3 +386,5 @@ def test_run_tenants_told_twice_to_stop_while_starting_its_threads_ends(
             release.set()
     assert ended_while_stuck
     assert results[one].stopped_by == "interrupted"  # type: ignore[union-attr]
+    # every tenant listed has a result, the one that never started too
+    assert results[two].stopped_by == "interrupted"  # type: ignore[union-attr]

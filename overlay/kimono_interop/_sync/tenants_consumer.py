@@ -100,22 +100,25 @@ class TenantsConsumer:
                 except HandlerInterrupted:
                     # Still under the run's signal handlers: a third signal ends this too.
                     try:
-                        self._wind_down()
+                        self._wind_down([tenant.id or "(no id)" for tenant in tenants])
                     except HandlerInterrupted:
                         log.warning("interrupted again: acks still on their way are left")
         finally:
             self._runtime.reset()
         return self.results
 
-    def _wind_down(self) -> None:
+    def _wind_down(self, keys: list[str]) -> None:
         """After a second signal: handlers stuck in other threads cannot be stopped, so
-        send what they handled, and let the acks on their way go out."""
+        send what they handled, and let the acks on their way go out. ``keys``: every
+        tenant listed, each of which gets a result."""
         # A copy: the workers of the sync twin may still be adding consumers.
         consumers = tuple(self._consumers.items())
         for key, consumer in consumers:
             if key not in self.results:  # one that had ended keeps what it ended with
-                self.results[key] = consumer.stats
                 consumer.stats.stopped_by = "interrupted"
+                self.results[key] = consumer.stats
+        for key in keys:  # a tenant whose consumer had not begun
+            self.results.setdefault(key, ConsumerStats(stopped_by="interrupted"))
         for key, consumer in consumers:
             try:
                 consumer.flush()
