@@ -7,6 +7,7 @@ import json
 import signal
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -197,3 +198,62 @@ def test_ctrl_c_during_export_exits_130_leaving_only_complete_files(tmp_path: Pa
     message = " ".join(stderr.split())
     assert "Interrupted" in message and "1 of 6 collections" in message
     assert "persons was cut short" in message and "Aborted" not in message
+
+
+def test_an_error_mid_export_says_what_was_written_and_which_files_are_older(
+    serve: Any, tmp_path: Path
+) -> None:
+    """persons fails (500) after orgs is written, over an earlier export: the command
+    exits 1 with the error, and first lists what it wrote and the files left from the
+    earlier export (it named only the error, the old files looking current)."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
+
+    async def token(request: Request) -> Response:
+        return JSONResponse({"access_token": "tok", "expires_in": 3600})
+
+    async def orgs(request: Request) -> Response:
+        data = [{"$sys": {"id": "o-1", "type": "orgs"}, "name": "District"}]
+        return JSONResponse({"data": data, "paging": {"next": None}})
+
+    async def persons(request: Request) -> Response:
+        return JSONResponse({"code": "boom", "message": "internal error"}, 500)
+
+    prefix = "/v2/interop/data/rostering"
+    origin = serve(
+        Starlette(
+            routes=[
+                Route("/oauth/token", token, methods=["POST"]),
+                Route(f"{prefix}/orgs", orgs),
+                Route(f"{prefix}/persons", persons),
+            ]
+        )
+    )
+    for name in ("persons", "terms"):
+        (tmp_path / f"{name}.jsonl").write_text("{}\n")  # from an earlier export
+    result = run(
+        "--base-url",
+        origin,
+        "--client-id",
+        "c",
+        "--client-secret",
+        "s",
+        "export",
+        "--out",
+        str(tmp_path),
+        "--only",
+        "orgs",
+        "--only",
+        "persons",
+        "--only",
+        "terms",
+    )
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.stderr.split())
+    assert "Stopped by an error: 1 of 3 collections written in full (orgs.jsonl)." in said
+    assert "(the persons.jsonl there is from an earlier export)" in said
+    assert "Not started: terms. From an earlier export: terms.jsonl." in said
+    assert "internal error" in said
+    assert "orgs" in result.stdout  # the summary of what was written

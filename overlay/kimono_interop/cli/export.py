@@ -120,28 +120,52 @@ def export(
                     progress.update(task, total=count, completed=count)
             except KeyboardInterrupt:
                 interrupted = True
+            except Exception:
+                # What was written, and which files there are older, before the error's
+                # own line (expected_errors says it, with its exit code).
+                out().print(_summary(out_dir, results, len(names)))
+                err().print(
+                    _stopped("Stopped by an error", names, results, in_hand, out_dir, fmt),
+                    markup=False,
+                    highlight=False,
+                )
+                raise
             else:
                 interrupted = False
     out().print(_summary(out_dir, results, len(names) if interrupted else None))
     if interrupted:
-        _report_interrupted(names, results, in_hand, out_dir / f"{in_hand}.{fmt}")
+        err().print(
+            _stopped("Interrupted", names, results, in_hand, out_dir, fmt),
+            markup=False,
+            highlight=False,
+        )
+        raise click.exceptions.Exit(EXIT_INTERRUPTED)
 
 
-def _report_interrupted(
-    names: list[str], results: list[tuple[str, int, float, Path]], in_hand: str | None, path: Path
-) -> None:
-    """Say which files are complete and which collections were not written; exit 130."""
+def _stopped(
+    why: str,
+    names: list[str],
+    results: list[tuple[str, int, float, Path]],
+    in_hand: str | None,
+    out_dir: Path,
+    fmt: str,
+) -> str:
+    """Which files are complete, and which collections were not written (and whether a
+    file of theirs is there from an earlier export)."""
     done = [name for name, *_ in results]
     files = ", ".join(p.name for *_, p in results) or "none"
-    message = f"Interrupted: {len(done)} of {len(names)} collections written in full ({files})."
+    message = f"{why}: {len(done)} of {len(names)} collections written in full ({files})."
     if in_hand is not None:
+        path = out_dir / f"{in_hand}.{fmt}"
         message += f" {in_hand} was cut short: no file of it was written"
         message += f" (the {path.name} there is from an earlier export)." if path.exists() else "."
     left = [name for name in names if name not in done and name != in_hand]
     if left:
         message += f" Not started: {', '.join(left)}."
-    err().print(message, markup=False, highlight=False)
-    raise click.exceptions.Exit(EXIT_INTERRUPTED)
+        older = [f"{name}.{fmt}" for name in left if (out_dir / f"{name}.{fmt}").exists()]
+        if older:
+            message += f" From an earlier export: {', '.join(older)}."
+    return message
 
 
 def _summary(
