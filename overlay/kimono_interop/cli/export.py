@@ -123,7 +123,7 @@ def export(
             except Exception:
                 # What was written, and which files there are older, before the error's
                 # own line (expected_errors says it, with its exit code).
-                out().print(_summary(out_dir, results, len(names)))
+                out().print(_summary(out_dir, results, len(names), "stopped by an error"))
                 err().print(
                     _stopped("Stopped by an error", names, results, in_hand, out_dir, fmt),
                     markup=False,
@@ -169,7 +169,10 @@ def _stopped(
 
 
 def _summary(
-    out_dir: Path, results: list[tuple[str, int, float, Path]], interrupted_of: int | None = None
+    out_dir: Path,
+    results: list[tuple[str, int, float, Path]],
+    interrupted_of: int | None = None,
+    why: str = "interrupted",
 ) -> Table:
     """The table of what was written: collection, records, seconds and file, with a total.
 
@@ -180,7 +183,7 @@ def _summary(
 
     title = f"Exported to {out_dir}"
     if interrupted_of is not None:
-        title += f" (interrupted: {len(results)} of {interrupted_of} collections)"
+        title += f" ({why}: {len(results)} of {interrupted_of} collections)"
     table = Table(title=escape(title))
     table.add_column("collection")
     table.add_column("records", justify="right")
