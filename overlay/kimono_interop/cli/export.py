@@ -122,7 +122,9 @@ def export(
                 interrupted = True
             except Exception:
                 # What was written, and which files there are older, before the error's
-                # own line (expected_errors says it, with its exit code).
+                # own line (expected_errors says it, with its exit code). The live display
+                # stops first: its last redraw would erase the lines printed under it.
+                progress.stop()
                 out().print(_summary(out_dir, results, len(names), "stopped by an error"))
                 err().print(
                     _stopped("Stopped by an error", names, results, in_hand, out_dir, fmt),
