@@ -301,3 +301,20 @@ def test_ctrl_c_anywhere_else_exits_130(monkeypatch: pytest.MonkeyPatch) -> None
     result = run("--client-id", "a", "--client-secret", "b", "tenants")
     assert result.exit_code == EXIT_INTERRUPTED, result.output
     assert "Interrupted" in result.stderr and "Aborted" not in result.output
+
+
+def test_a_reader_that_goes_away_leaves_the_exit_code_as_it_was(
+    fresh: tuple[Sandbox, Clock],
+) -> None:
+    """`tasks --ack success | head -0`: the summary cannot be written, yet every task was
+    handled and acknowledged: exit 0, with a note on stderr (it exited 1 with no word)."""
+    from tests.support.cli import cli_process
+
+    sandbox, _ = fresh
+    proc = cli_process(*flags(sandbox), "tasks", "--ack", "success")
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before anything is written
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=60) == 0, stderr
+    assert "stdout was closed" in stderr
+    assert sandbox.state.queue.pending() == 0  # every task acknowledged

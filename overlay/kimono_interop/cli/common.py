@@ -15,6 +15,7 @@ them at its top.
 from __future__ import annotations
 
 import ipaddress
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -120,10 +121,29 @@ def root_group() -> click.Group:
 
 
 def out() -> Console:
-    """The console for results: tables and JSON, on stdout."""
+    """The console for results: tables and JSON, on stdout.
+
+    A reader that went away (``| head``) is not an error of the command: what is left to
+    print is dropped, a note on stderr says so, and the exit code stays the command's
+    own (rich's default ends the process with 1, and no word).
+    """
     from rich.console import Console
 
-    return Console(highlight=False)
+    class Out(Console):
+        def on_broken_pipe(self) -> None:
+            silence_stdout()
+            err().print("[bold]note:[/] stdout was closed; what was left to print there is dropped")
+
+    return Out(highlight=False)
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null after its reader left, so exiting does not raise again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (tests), or already gone
+        pass
 
 
 def err() -> Console:

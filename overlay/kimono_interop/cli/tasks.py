@@ -18,7 +18,6 @@ away (``| head``) stops the run without acknowledging the task it did not see.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 import uuid
@@ -41,6 +40,7 @@ from .common import (
     interactive,
     is_loopback_url,
     out,
+    silence_stdout,
 )
 from .options import KimonoCommand
 
@@ -195,7 +195,7 @@ class _Printer:
             click.echo(json.dumps(task.raw, separators=(",", ":"), default=str))
         except BrokenPipeError:
             self.closed = True
-            _silence_stdout()
+            silence_stdout()
             return False
         return True
 
@@ -399,12 +399,3 @@ def _table(
     if stopped_by is not None:
         table.add_row("stopped by", escape(stopped_by))
     return table
-
-
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null after its reader left, so exiting does not raise again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):  # not a real file (tests), or already gone
-        pass
