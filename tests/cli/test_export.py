@@ -257,3 +257,39 @@ def test_an_error_mid_export_says_what_was_written_and_which_files_are_older(
     assert "Not started: terms. From an earlier export: terms.jsonl." in said
     assert "internal error" in said
     assert "orgs" in result.stdout  # the summary of what was written
+
+
+def test_an_item_that_cannot_be_read_is_left_out_and_the_rest_kept(
+    serve: Any, tmp_path: Path
+) -> None:
+    """A null among the orgs: the file holds the two others, and the command exits 1
+    naming what was left out (the whole collection used to fail, its file not kept)."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
+
+    async def token(request: Request) -> Response:
+        return JSONResponse({"access_token": "tok", "expires_in": 3600})
+
+    async def orgs(request: Request) -> Response:
+        data = [{"$sys": {"id": "o-1"}}, None, {"$sys": {"id": "o-2"}}]
+        return JSONResponse({"data": data, "paging": {"next": None}})
+
+    origin = serve(
+        Starlette(
+            routes=[
+                Route("/oauth/token", token, methods=["POST"]),
+                Route("/v2/interop/data/rostering/orgs", orgs),
+            ]
+        )
+    )
+    result = run(
+        "--base-url", origin, "--client-id", "c", "--client-secret", "s",
+        "export", "--out", str(tmp_path), "--only", "orgs",
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    lines = (tmp_path / "orgs.jsonl").read_text().splitlines()
+    assert [json.loads(line)["$sys"]["id"] for line in lines] == ["o-1", "o-2"]
+    said = " ".join(result.stderr.split())
+    assert "1 item(s) of orgs could not be read and are not in its file (page 0 item 1" in said

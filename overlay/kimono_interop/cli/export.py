@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import click
 
-from .common import EXIT_INTERRUPTED, Settings, err, expected_errors, out
+from .common import EXIT_ERROR, EXIT_INTERRUPTED, Settings, err, expected_errors, fail, out
 from .files import write_collection
 from .options import KimonoCommand
 
@@ -88,6 +88,8 @@ def export(
     names = [name for name in COLLECTIONS if not only or name in only]
     results: list[tuple[str, int, float, Path]] = []
     in_hand: str | None = None  # the collection being written when Ctrl-C came, if any
+    #: items that could not be read, by collection: left out of the file, the others kept
+    skipped: dict[str, list[Any]] = {}
     with expected_errors(settings):
         out_dir.mkdir(parents=True, exist_ok=True)
         with (
@@ -108,8 +110,9 @@ def export(
                     path = out_dir / f"{name}.{fmt}"
                     started = time.perf_counter()
                     # Interrupted, the writer removes its .part file: no partial file is left.
+                    left_out = skipped.setdefault(name, [])
                     count = write_collection(
-                        COLLECTIONS[name](client, page_size),
+                        COLLECTIONS[name](client, page_size).on_invalid(left_out.append),
                         path,
                         fmt,
                         partial(progress.advance, task),
@@ -135,6 +138,17 @@ def export(
             else:
                 interrupted = False
     out().print(_summary(out_dir, results, len(names) if interrupted else None))
+    unread = {name: items for name, items in skipped.items() if items}
+    if unread:
+        # The other items are in the files; these are not: an error, said item by item.
+        for name, items in unread.items():
+            first = "; ".join(str(item) for item in items[:3])
+            err().print(
+                f"{len(items)} item(s) of {name} could not be read and are not in its file "
+                f"({first}{'; ...' if len(items) > 3 else ''})",
+                markup=False,
+                highlight=False,
+            )
     if interrupted:
         err().print(
             _stopped("Interrupted", names, results, in_hand, out_dir, fmt),
@@ -142,6 +156,8 @@ def export(
             highlight=False,
         )
         raise click.exceptions.Exit(EXIT_INTERRUPTED)
+    if unread:
+        fail("items that could not be read were left out of the files (see above)", EXIT_ERROR)
 
 
 def _stopped(
