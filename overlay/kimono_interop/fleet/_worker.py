@@ -543,9 +543,6 @@ class Worker:
         except sa.exc.SQLAlchemyError as exc:
             self.stats.db_errors += 1
             log.warning("the lease round failed (%s); trying again", type(exc).__name__)
-            if not self.leases_valid():
-                for run in runs.values():
-                    self._lose(run)  # held by no one here, or soon another worker's
             return None
         self.renewed_at = started
         self._gone -= gone
@@ -632,11 +629,13 @@ class Worker:
                     run.stop(release=True)
                     break
                 if not self.leases_valid():
-                    # No round went through for a TTL (the database out of reach): a
-                    # poll now could take a batch from the tenant's next owner.
-                    tlog.warning("the lease may have run out: stopping the tenant")
-                    self._lose(run)
-                    break
+                    # No round went through for a TTL (the database out of reach, or
+                    # slow): the lease may be another worker's by now, and a poll could
+                    # take its batch. Poll nothing until a round goes through: it says
+                    # whether the lease is still this worker's.
+                    with anyio.move_on_after(0.1):
+                        await run.wake.wait()
+                    continue
                 if run.urgent and time.monotonic() >= run.urgent_until:
                     run.urgent = False
                 async with self._pool.slot(urgent=run.urgent):
