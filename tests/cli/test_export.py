@@ -276,11 +276,15 @@ def test_an_item_that_cannot_be_read_is_left_out_and_the_rest_kept(
         data = [{"$sys": {"id": "o-1"}}, None, {"$sys": {"id": "o-2"}}]
         return JSONResponse({"data": data, "paging": {"next": None}})
 
+    async def persons(request: Request) -> Response:
+        return JSONResponse({"code": "forbidden", "message": "not yours"}, 403)
+
     origin = serve(
         Starlette(
             routes=[
                 Route("/oauth/token", token, methods=["POST"]),
                 Route("/v2/interop/data/rostering/orgs", orgs),
+                Route("/v2/interop/data/rostering/persons", persons),
             ]
         )
     )
@@ -293,3 +297,12 @@ def test_an_item_that_cannot_be_read_is_left_out_and_the_rest_kept(
     assert [json.loads(line)["$sys"]["id"] for line in lines] == ["o-1", "o-2"]
     said = " ".join(result.stderr.split())
     assert "1 item(s) of orgs could not be read and are not in its file (page 0 item 1" in said
+    # and so when a later collection stops the export with an error
+    again = run(
+        "--base-url", origin, "--client-id", "c", "--client-secret", "s",
+        "export", "--out", str(tmp_path), "--only", "orgs", "--only", "persons",
+    )  # fmt: skip
+    assert again.exit_code == 3, again.output  # refused: the credentials
+    said = " ".join(again.stderr.split())
+    assert "1 item(s) of orgs could not be read and are not in its file" in said
+    assert "not yours" in said

@@ -318,3 +318,28 @@ def test_a_reader_that_goes_away_leaves_the_exit_code_as_it_was(
     assert proc.wait(timeout=60) == 0, stderr
     assert "stdout was closed" in stderr
     assert sandbox.state.queue.pending() == 0  # every task acknowledged
+
+
+def test_a_reader_of_both_streams_that_goes_away_leaves_the_exit_code_too(
+    fresh: tuple[Sandbox, Clock],
+) -> None:
+    """`tasks --ack success 2>&1 | head -0`: the note cannot be written either; the exit
+    code is still 0 (the second broken pipe exited 1)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.support.cli import CLEAN_ENV
+
+    sandbox, _ = fresh
+    env = {**os.environ, **{k: v for k, v in CLEAN_ENV.items() if v is not None}}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kimono_interop.cli", *flags(sandbox), "tasks", "--ack", "success"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()
+    assert proc.wait(timeout=60) == 0
+    assert sandbox.state.queue.pending() == 0

@@ -20,7 +20,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urlsplit
 
 from .._constants import DEFAULT_BASE_URL
@@ -132,25 +132,36 @@ def out() -> Console:
     class Out(Console):
         def on_broken_pipe(self) -> None:
             silence_stdout()
-            err().print("[bold]note:[/] stdout was closed; what was left to print there is dropped")
+            err().print("[bold]note:[/] stdout was closed; what was left to print is dropped")
 
     return Out(highlight=False)
 
 
 def silence_stdout() -> None:
     """Point stdout at /dev/null after its reader left, so exiting does not raise again."""
+    _silence(sys.stdout)
+
+
+def _silence(stream: Any) -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, stream.fileno())
     except (OSError, ValueError, AttributeError):  # not a real file (tests), or already gone
         pass
 
 
 def err() -> Console:
-    """The console for progress, live counts and summaries that must keep stdout clean."""
+    """The console for progress, live counts and summaries that must keep stdout clean.
+
+    Its reader gone too (``2>&1 | head``), what is left to say is dropped, and the exit
+    code stays the command's own."""
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False)
+    class Err(Console):
+        def on_broken_pipe(self) -> None:
+            _silence(sys.stderr)
+
+    return Err(stderr=True, highlight=False)
 
 
 def fail(message: str, code: int) -> NoReturn:

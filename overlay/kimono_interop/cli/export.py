@@ -129,6 +129,7 @@ def export(
                 # stops first: its last redraw would erase the lines printed under it.
                 progress.stop()
                 out().print(_summary(out_dir, results, len(names), "stopped by an error"))
+                _report_unread(skipped, in_hand)
                 err().print(
                     _stopped("Stopped by an error", names, results, in_hand, out_dir, fmt),
                     markup=False,
@@ -138,17 +139,7 @@ def export(
             else:
                 interrupted = False
     out().print(_summary(out_dir, results, len(names) if interrupted else None))
-    unread = {name: items for name, items in skipped.items() if items}
-    if unread:
-        # The other items are in the files; these are not: an error, said item by item.
-        for name, items in unread.items():
-            first = "; ".join(str(item) for item in items[:3])
-            err().print(
-                f"{len(items)} item(s) of {name} could not be read and are not in its file "
-                f"({first}{'; ...' if len(items) > 3 else ''})",
-                markup=False,
-                highlight=False,
-            )
+    unread = _report_unread(skipped, in_hand)
     if interrupted:
         err().print(
             _stopped("Interrupted", names, results, in_hand, out_dir, fmt),
@@ -158,6 +149,21 @@ def export(
         raise click.exceptions.Exit(EXIT_INTERRUPTED)
     if unread:
         fail("items that could not be read were left out of the files (see above)", EXIT_ERROR)
+
+
+def _report_unread(skipped: dict[str, list[Any]], in_hand: str | None) -> bool:
+    """Name the items left out of the files written (the others are in them; the
+    collection in hand, cut short, has no file); whether there were any."""
+    unread = {name: items for name, items in skipped.items() if items and name != in_hand}
+    for name, items in unread.items():
+        first = "; ".join(str(item) for item in items[:3])
+        err().print(
+            f"{len(items)} item(s) of {name} could not be read and are not in its file "
+            f"({first}{'; ...' if len(items) > 3 else ''})",
+            markup=False,
+            highlight=False,
+        )
+    return bool(unread)
 
 
 def _stopped(
