@@ -493,6 +493,11 @@ class AckResult:
     def ok(self) -> bool:
         return not self.failed
 
+    def still_to_send(self, acks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The acks of ``acks`` (as sent) that are in ``unsent``: what to send again."""
+        unsent = set(self.unsent)
+        return [ack for ack in acks if str(ack["task_id"]) in unsent]
+
 
 #: How many unackable tasks ``ConsumerStats.unackable_tasks`` keeps (the count goes on).
 MAX_UNACKABLE_KEPT = 20

@@ -414,8 +414,7 @@ class AsyncTaskConsumer:
             if self._runtime.stopped:
                 self._runtime.request_stop("ack failed")
                 raise AckError(list(result.unsent), error) from error
-            unsent = set(result.unsent)
-            acks = [ack for ack in acks if str(ack["task_id"]) in unsent]
+            acks = result.still_to_send(acks)
             await self._outage("sending acks", error)
         self._outage_delay = self._poll_interval
 

@@ -138,7 +138,6 @@ async def _apply_batch(
             if not sent.unsent:
                 break
             # the service failed part-way through the acks sent one by one: the rest again
-            unsent = set(sent.unsent)
-            acks = [ack for ack in acks if str(ack["task_id"]) in unsent]
+            acks = sent.still_to_send(acks)
             assert isinstance(sent.unsent_error, KimonoError)
             await anyio.sleep(loop.outage("sending acks", sent.unsent_error))

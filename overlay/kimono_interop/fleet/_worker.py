@@ -826,8 +826,7 @@ class Worker:
                 return True
             # The service failed part-way through the acks sent one by one: only the rest
             # go again (those applied would come back 404, refused).
-            unsent = set(result.unsent)
-            acks = [ack for ack in acks if str(ack["task_id"]) in unsent]
+            acks = result.still_to_send(acks)
             tlog.warning(
                 "sending acks failed part-way (%s); trying again",
                 type(result.unsent_error).__name__,
