@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
@@ -661,3 +662,37 @@ def test_a_failure_is_kept_and_acked_without_the_credentials_it_quotes(store_url
     for text in (retried.message, last_error, parked.message, kept.error):
         assert text and "ConnectionError" in text
         assert "hunter2" not in text and "tok-SECRET-42" not in text
+
+
+def test_a_hook_whose_own_statement_times_out_is_retried_then_parked(store_url: str) -> None:
+    """A hook's statement that fails the way a database under strain fails (PostgreSQL's
+    statement timeout; SQLite's "database is locked") is the task's failure, counted and
+    then parked: waited out as an outage, the same task failed the same way for ever and
+    the tenant's queue stood still. Only the tasks whose hook fails are touched."""
+    postgres = store_url.startswith("postgresql")
+    slow = new_id()
+
+    def hook(connection: sa.Connection, change: Change) -> None:
+        if change.object_id != slow:
+            return
+        if postgres:
+            connection.exec_driver_sql("SET LOCAL statement_timeout = 1")
+            connection.exec_driver_sql("SELECT pg_sleep(0.2)")
+        else:  # as SQLAlchemy raises it for a database file another process holds
+            refused = sqlite3.OperationalError("database is locked")
+            raise sa.exc.OperationalError("INSERT INTO elsewhere.audit", {}, refused)
+
+    fine = new_id()
+    tasks = [
+        data_task("ADD", "persons", person(slow), 1),
+        data_task("ADD", "persons", person(fine), 2),
+    ]
+    with Mirror.open(store_url, on_change=hook, max_attempts=2) as mirror:
+        first = mirror.apply(tasks)
+        assert [o.result for o in first] == [Result.RETRY, Result.APPLIED]
+        second = mirror.apply(tasks)
+        assert [o.result for o in second] == [Result.PARKED, Result.DUPLICATE]
+        (kept,) = mirror.parked()
+        assert kept.object_id == slow and kept.attempts == 2
+        assert mirror.get(TENANT, "persons", slow) is None
+        assert _data(mirror, "persons", fine) == person(fine)

@@ -72,6 +72,18 @@ class PermanentError(Exception):
     """A task that can never be applied as it is (no object, an unknown action): parked at once."""
 
 
+class _HookFailed(Exception):
+    """A database error the ``on_change`` hook's own statement met (its statement timeout,
+    a lock it could not get): the task's failure, counted and then parked like any the
+    hook raises. Left as the database's, it would be waited out as an outage, and a
+    hook that always fails so would hold its tenant's queue for ever. A connection lost
+    is still the database's."""
+
+    def __init__(self, error: sa.exc.DBAPIError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 class _Isolate(Exception):
     """A task failed in a chunk applied without savepoints: apply the first ``count`` again."""
 
@@ -405,8 +417,9 @@ class Applier:
             if key is not None:
                 failed.add(key)
             self._seen(context, task, key, isolate)
+            shown = exc.error if isinstance(exc, _HookFailed) else exc
             # kept in the mirror and sent to the service: no credential an exception quotes
-            error = redact_text(f"{type(exc).__name__}: {exc}")
+            error = redact_text(f"{type(shown).__name__}: {shown}")
             log.warning("task %s failed (attempt %d): %s", task.id, tried + 1, error)
             if replay or tried + 1 >= self.max_attempts:
                 return self._park(context, task, tried + 1, error)
@@ -631,7 +644,12 @@ class Applier:
         writes.flush()
         result = writes.connection.execute(INSERT_CHANGE, values)
         cursor = result.inserted_primary_key[0] if result.inserted_primary_key else 0
-        self.on_change(writes.connection, Change(cursor=int(cursor), **values))  # type: ignore[arg-type]
+        try:
+            self.on_change(writes.connection, Change(cursor=int(cursor), **values))  # type: ignore[arg-type]
+        except sa.exc.DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise
+            raise _HookFailed(exc) from exc
 
     # -- full syncs ------------------------------------------------------------------------
     def _sync(self, context: _Context, task: TaskView) -> TaskOutcome:
