@@ -282,11 +282,17 @@ class OAuth2ClientCredentials(httpx.Auth):
         body = _json_or_none(response)
         if status == 429 or status >= 500:
             # The token service is busy or failing: not a question of credentials. Its
-            # answer may echo the form we sent, so neither the text nor the body is kept.
-            error = TokenServiceError(response)
-            error.args = (self._scrub(str(error)),)
-            error.body = error.error_message = error.details = None
-            raise error
+            # answer may echo the form we sent (the secret, URL-encoded or not), and the
+            # request holds that form: the error keeps the status and headers of the
+            # answer, and a request without its body.
+            bodiless = ("content-length", "content-encoding", "content-type")
+            request = httpx.Request(
+                "POST",
+                self.token_url,
+                headers=[h for h in response.request.headers.multi_items() if h[0] not in bodiless],
+            )
+            headers = [h for h in response.headers.multi_items() if h[0] not in bodiless]
+            raise TokenServiceError(httpx.Response(status, headers=headers, request=request))
         if not response.is_success:
             code = _oauth_error_code(body)
             raise self._error(

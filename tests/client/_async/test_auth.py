@@ -391,6 +391,51 @@ async def test_a_busy_token_endpoint_is_retried_and_never_blamed_on_the_credenti
     assert "token service is busy or failing" in str(caught.value)
 
 
+async def test_a_token_endpoint_echoing_the_form_leaves_no_secret_in_the_error() -> None:
+    """A token endpoint answering 503 with the form it got quoted back, URL-encoded and as
+    it was, in its message and ext_message: TokenServiceError's message, fields and
+    response hold neither spelling of the secret (nor does its request's body)."""
+    secret = "p@ss w0rd!Zq9"
+    encoded = "p%40ss+w0rd%21Zq9"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = {
+            "error": {
+                "code": "upstream",
+                "message": f"upstream refused {request.content.decode()}",
+                "ext_message": f"client id secret {secret}",
+                "details": f"form: {encoded}",
+            }
+        }
+        return httpx.Response(503, json=body)
+
+    policy = RetryPolicy(max_retries=0)
+    transport = httpx.MockTransport(handler)
+    options: dict[str, Any] = {
+        "base_url": "https://api.example.test",
+        "transport": transport,
+        "retry": policy,
+    }
+    async with AsyncKimonoClient("c", secret, **options) as kimono:
+        with pytest.raises(TokenServiceError) as caught:
+            await kimono.tenants.current()
+    error = caught.value
+    shown = [
+        str(error),
+        repr(error),
+        "".join(traceback.format_exception(error)),
+        repr(error.args),
+        repr([error.error_message, error.ext_message, error.details, error.code, error.body]),
+        error.response.text,
+        error.response.request.content.decode(),
+        repr(error.response.request.url),
+    ]
+    for text in shown:
+        assert secret not in text and encoded not in text
+    assert error.status_code == 503
+    assert "token service is busy or failing" in str(error)
+
+
 # --- static tokens and redaction -------------------------------------------------------------
 
 
