@@ -264,6 +264,14 @@ def transport_error(exc: httpx.HTTPError, request: httpx.Request) -> APIConnecti
     host = request.url.host
     port = request.url.port or {"https": 443, "http": 80}.get(request.url.scheme)
     where = f"{request.method} {redact_url(str(request.url))}"
+    if isinstance(exc, httpx.LocalProtocolError):
+        # What h11 says quotes the offending header value, which may be a credential.
+        return APIConnectionError(
+            request,
+            f"{where}: the request is not valid HTTP, so it was not sent (a header name or "
+            "value holds a character HTTP does not allow; it is not shown). (HINT: check "
+            "the headers you set, and strip line breaks from values read from files.)",
+        )
     root = _root_cause(exc)
     detail = _redacted_detail(root if root is not None else exc)
     if isinstance(root, socket.gaierror):
@@ -327,7 +335,7 @@ def _root_cause(exc: BaseException) -> BaseException | None:
 def _redacted_detail(error: BaseException) -> str:
     """The error's text for a message (any URL in it without user and password), or its type."""
     text = " ".join(str(error).split()) or type(error).__name__
-    return _USERINFO.sub("://", text)
+    return redact_text(_USERINFO.sub("://", text))
 
 
 _USERINFO = re.compile(r"://[^/@\s]*@")

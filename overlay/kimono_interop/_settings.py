@@ -9,6 +9,7 @@ the setting, what it got and what to give instead, before any request is sent.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -140,7 +141,28 @@ def headers(value: object) -> dict[str, str]:
                 if isinstance(key, str)
                 else f"headers must map str to str; got a {type(key).__name__} key"
             )
+        if not _HEADER_NAME.fullmatch(key):
+            raise ConfigurationError(
+                f"header name {_shown_name(key)} is not an HTTP token: letters, digits and "
+                "!#$%&'*+-.^_`|~ only, no space or colon"
+            )
+        if _HEADER_VALUE_BAD.search(item):
+            # The value may be a credential: it is never quoted.
+            raise ConfigurationError(
+                f"the value of header {key!r} holds a line break or another control "
+                "character, which HTTP does not allow (the value is not shown); strip it "
+                "(a key read from a file often ends with a newline)"
+            )
     return dict(value)
+
+
+#: A header name (RFC 9110 token) and what no header value may hold (controls but tab).
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_HEADER_VALUE_BAD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def _shown_name(key: str) -> str:
+    return repr(key) if len(key) <= 60 else repr(key[:60]) + "..."
 
 
 def instance(value: Any, expected: type | tuple[type, ...], name: str, what: str) -> Any:

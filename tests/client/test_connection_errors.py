@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -140,3 +141,43 @@ def test_a_password_in_an_error_text_is_not_shown() -> None:
     request = httpx.Request("GET", "https://h/v2/interop/tenant")
     exc = httpx.UnsupportedProtocol("Request URL has an unsupported protocol 'x://u:pw123@h'")
     assert "pw123" not in str(transport_error(exc, request))
+
+
+def test_a_header_value_httpx_refuses_is_not_quoted() -> None:
+    """An invalid header that still reaches httpx (set by an auth of the caller's):
+    h11 quotes the value in its error; the SDK's message leaves it out and says why."""
+    request = httpx.Request("GET", "https://api.example.test/v2/interop/tenant")
+    exc = httpx.LocalProtocolError("Illegal header value b'k-SECRET-987\\n'")
+    error = transport_error(exc, request)
+    assert "k-SECRET-987" not in str(error)
+    assert "not valid HTTP" in str(error) and "strip line breaks" in str(error)
+
+
+@pytest.mark.parametrize("use_async", [False, True])
+def test_a_header_an_auth_sets_wrong_stays_out_of_the_traceback(use_async: bool) -> None:
+    """Through a client: an auth of the caller's sets a header value with a newline; the
+    error and its traceback (no chained h11 error) hold no trace of the value."""
+
+    class Broken(httpx.Auth):
+        def auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]
+            request.headers["X-Api-Key"] = "k-SECRET-987\n"
+            yield request
+
+    with socket.socket() as listener:  # connections complete in its backlog: h11 then refuses
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(4)
+        base_url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        if use_async:
+
+            async def call() -> None:
+                async with AsyncKimonoClient(auth=Broken(), base_url=base_url, max_retries=0) as k:
+                    await k.tenants.current()
+
+            with pytest.raises(APIConnectionError) as raised:
+                asyncio.run(call())
+        else:
+            kimono = KimonoClient(auth=Broken(), base_url=base_url, max_retries=0)
+            with kimono, pytest.raises(APIConnectionError) as raised:
+                kimono.tenants.current()
+    shown = "".join(traceback.format_exception(raised.value))
+    assert "k-SECRET-987" not in shown and "not valid HTTP" in shown

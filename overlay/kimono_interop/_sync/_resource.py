@@ -25,6 +25,7 @@ from urllib.parse import quote
 import httpx
 
 from .. import _json
+from .. import _settings as settings
 from .._constants import MAX_PAGE_SIZE
 from .._exceptions import ConfigurationError
 from .._operations import Operation
@@ -63,7 +64,7 @@ def _headers(headers: Headers | None, extra: Headers | None) -> httpx.Headers | 
     if not headers and not extra:
         return None
     merged = httpx.Headers(headers)
-    merged.update(extra or {})
+    merged.update(settings.headers(extra) if extra else {})
     return merged
 
 

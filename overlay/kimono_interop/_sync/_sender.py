@@ -105,7 +105,10 @@ class Sender:
                     self._wait(attempt, None, request, type(exc).__name__)
                     attempt += 1
                     continue
-                raise transport_error(exc, request) from exc
+                # h11's refusal of a header quotes its value, which may be a credential:
+                # not chained, so that no traceback shows it
+                cause = None if isinstance(exc, httpx.LocalProtocolError) else exc
+                raise transport_error(exc, request) from cause
             log_response(response, time.perf_counter() - started, attempt)
             if response.is_success:
                 return response

@@ -163,6 +163,28 @@ def test_bad_configuration_is_reported_before_any_request(
         assert "s3cr3t" not in repr(client)
 
 
+def test_a_header_value_with_a_line_break_is_refused_without_showing_it() -> None:
+    """A key read from a file keeps its newline: the client, with_options and a call's
+    extra_headers refuse it before sending, naming the header, never its value (h11's own
+    error quoted the value in the exception's message)."""
+    secret = "k-SECRET-987"
+    service = MockService(roster())
+    with pytest.raises(ConfigurationError, match="X-Api-Key") as caught:
+        KimonoClient("a", "b", headers={"X-Api-Key": f"{secret}\n"})
+    assert secret not in str(caught.value)
+    with pytest.raises(ConfigurationError, match="not an HTTP token"):
+        KimonoClient("a", "b", headers={"X-Api Key": "v"})
+    with service.client(KimonoClient) as kimono:
+        with pytest.raises(ConfigurationError, match="X-Api-Key") as caught:
+            kimono.with_options(headers={"X-Api-Key": f"{secret}\r\nX-Other: 1"})
+        assert secret not in str(caught.value)
+        with pytest.raises(ConfigurationError, match="Authorization") as caught:
+            kimono.rostering.orgs.get(ORG_ID, extra_headers={"Authorization": f"Bearer {secret}\n"})
+        assert secret not in str(caught.value)
+        kimono.rostering.orgs.get(ORG_ID, extra_headers={"X-Api-Key": f"{secret}\tok"})
+    assert service.calls[-1].headers["X-Api-Key"] == f"{secret}\tok"
+
+
 @pytest.mark.parametrize(
     ("tenant", "match"),
     [
