@@ -235,11 +235,13 @@ class _Walk(Generic[T]):
                 return page, exc
         if paging is not None:
             return page, None  # the service said this was the last page
-        # No `paging` member: count pages ourselves, and stop on a short or empty page.
-        # Without a page_size from the caller, the first page's length is the page size.
+        # No `paging` member: count pages ourselves, and stop on a short page (the empty
+        # one ended above). Without a page_size from the caller, the first page's length
+        # is the page size. Lengths are what the service sent: an item that could not be
+        # read does not make a page short (pages of nothing readable end by the rule above).
         if self._page_size is None:
-            self._page_size = len(items)
-        if not items or (isinstance(self._page_size, int) and len(items) < self._page_size):
+            self._page_size = len(data)
+        if isinstance(self._page_size, int) and len(data) < self._page_size:
             return page, None
         self._last_digest = hash(response.content)
         return page, (listing.path, {**listing.params, "page": self.number})

@@ -194,6 +194,31 @@ async def test_no_paging_without_page_size_uses_the_first_page_length() -> None:
     assert len(seen) == 3
 
 
+@pytest.mark.parametrize("params", [{"page_size": 3}, {}])
+async def test_no_paging_an_unreadable_item_does_not_make_a_page_short(
+    params: dict[str, Any],
+) -> None:
+    """Without `paging`, a page is short by what the service sent, not by what could be
+    read: a full page with an unreadable item (or nothing readable) goes on to the next
+    page, where the walk used to end without a word about the pages after it."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params.get("page", "0"))
+        data: list[Any] = [{"n": n} for n in range(page * 3, min(page * 3 + 3, 10))]
+        if page == 0:
+            data[1] = "unreadable"  # the first page, which sets the size when none is given
+        if page == 1:
+            data = ["unreadable"] * 3
+        return httpx.Response(200, json={"data": data})
+
+    skipped: list[InvalidItem] = []
+    walk = pager(handler, params, seen).as_dicts().on_invalid(skipped.append)
+    assert [i["n"] for i in await collect(walk)] == [0, 2, 6, 7, 8, 9]
+    assert [(item.page, item.index) for item in skipped] == [(0, 1), (1, 0), (1, 1), (1, 2)]
+    assert [r.url.params.get("page", "0") for r in seen] == ["0", "1", "2", "3"]
+
+
 async def test_no_paging_and_the_same_page_forever_stops_with_an_error() -> None:
     """A service that ignores `page` and repeats one full page does not loop forever."""
     seen: list[httpx.Request] = []
