@@ -174,6 +174,28 @@ def test_a_database_that_cannot_be_opened_is_a_message(url: str) -> None:
     assert "the mirror's database" in result.stderr
 
 
+@pytest.mark.parametrize("command", ["run", "status"])
+@pytest.mark.parametrize(
+    "url", ["postgresql:/u:s3cretpw@127.0.0.1/db", "postgresql:u:s3cretpw@127.0.0.1/db"]
+)
+def test_a_url_missing_its_slashes_is_refused_without_its_password(
+    command: str, url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database URL with a slash missing after its scheme was taken for a SQLite file
+    path, and its password printed in the error; it is now refused as a mistyped URL,
+    masked, and no file is made."""
+    monkeypatch.chdir(tmp_path)
+    credentials = ["--client-id", "c", "--client-secret", "s"] if command == "run" else []
+    result = run("mirror", command, "--db", url, *credentials)
+    assert result.exit_code == EXIT_USAGE, result.output
+    assert "s3cretpw" not in result.output
+    assert "postgresql://" in result.stderr and "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ValueError, match="postgresql://") as caught:
+        Mirror.open(url)
+    assert "s3cretpw" not in str(caught.value)
+
+
 @pytest.mark.parametrize(
     "command", [["status"], ["changes"], ["parked"], ["replay", "x"], ["approve-sweep", "1"]]
 )

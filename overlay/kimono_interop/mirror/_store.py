@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import logging
+import re
 import sqlite3
 import threading
 import time
@@ -61,6 +62,15 @@ def database_url(target: str | Path) -> str:
     ``postgresql://`` and ``postgres://`` URLs get the psycopg 3 driver.
     """
     text = str(target)
+    scheme = _SCHEME_ONLY.match(text)
+    if scheme is not None and not Path(text).exists():
+        # "postgresql:/u:pw@host/db": a URL with a slash missing, which would be taken for
+        # the path of a new SQLite file (and its password shown in messages about it)
+        name = scheme.group(1)
+        raise ValueError(
+            f"{shown(text)} looks like a database URL with its slashes missing: write "
+            f"{name}://..., or ./{name}:... for a file of that name"
+        )
     if "://" not in text:  # a path: escaped, so that "?", "#" or "%" in it stay its own
         path = str(Path(text).expanduser().resolve())
         try:
@@ -73,10 +83,18 @@ def database_url(target: str | Path) -> str:
     return text
 
 
+#: A scheme of two characters or more (not a Windows drive) and a colon, with no "//"
+#: after it: a URL mistyped, not a path.
+_SCHEME_ONLY = re.compile(r"([A-Za-z][A-Za-z0-9+.-]+):(?!//)")
+
+
 def shown(target: str | Path) -> str:
     """A mirror's database as messages name it: a password masked, whether in the URL's
     user part (``user:password@``, whatever it holds) or its query (``?password=``)."""
     text = str(target)
+    mistyped = _SCHEME_ONLY.match(text)
+    if mistyped is not None and "@" in text:  # "postgresql:/u:pw@host": all before the @
+        return redact_text(f"{mistyped.group(0)}***@{text.rpartition('@')[2]}")
     if "://" in text:
         try:
             text = sa.engine.make_url(text).render_as_string(hide_password=True)
