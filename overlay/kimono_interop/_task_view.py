@@ -31,7 +31,6 @@ from __future__ import annotations
 import datetime
 import enum
 import json
-import re
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -94,10 +93,6 @@ _KINDS = {
 #: The kind of each event name met so far, as sent (bounded: names come from the service).
 _KIND_OF: dict[str, TaskKind] = {}
 
-#: Whether a string of 36 characters is a UUID in the canonical form (lowercase, hyphens).
-_is_canonical = re.compile(
-    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-).fullmatch
 _new = object.__new__
 _set = object.__setattr__
 
@@ -164,10 +159,11 @@ class TaskView:
         else:
             event_type, event = _event_of(raw)
         task_id = event.get("id")
-        # An id in the canonical UUID form, as the service sends them, is kept as it is
-        # without a call (what _id would do); anything else goes through _id.
-        if type(task_id) is not str or len(task_id) != 36 or not _is_canonical(task_id):
-            task_id = _id(task_id) or _id(raw.get("id"))
+        # Kept as the service spelled it (a UUID in upper case too): the ack must name the
+        # task as the service does. A non-blank string, as the service sends them, without
+        # a call; anything else goes through _task_id.
+        if type(task_id) is not str or not task_id or task_id.isspace():
+            task_id = _task_id(task_id) or _task_id(raw.get("id"))
         kind = _KIND_OF.get(event_type) if event_type is not None else None
         view = _new(cls)
         # The dataclass is frozen: its fields go straight into the instance's dict. The
@@ -317,6 +313,15 @@ def _get(event: Mapping[str, Any], name: str) -> Any:
     if value is None and name in _CAMEL:
         value = event.get(_CAMEL[name])
     return value
+
+
+def _task_id(value: Any) -> str | None:
+    """A task's own id as a string, as sent: a non-blank string, or a number written as one."""
+    if isinstance(value, str):
+        return value if value.strip() else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
 
 
 def _id(value: Any) -> str | None:

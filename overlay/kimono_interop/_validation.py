@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 from kimono_interop_data_api.types import parse_id
 
 from ._constants import MAX_PAGE_SIZE
-from ._ids import canonical_id
 from ._parsing import parse_nested
 
 T = TypeVar("T")
@@ -37,11 +36,12 @@ def validate_id(value: object, name: str = "id") -> str:
 
 
 def validate_task_id(value: object, name: str = "task_id") -> str:
-    """A task id as sent back to the service: a non-blank string (or a UUID).
+    """A task id as sent back to the service: a non-blank string, as it is (or a UUID).
 
     Task ids are UUIDs in every published source, but a task is acknowledged with
-    whatever id the service gave it: refusing an id of another form would leave the
-    task unacknowledged, and the tenant's queue stalled behind it.
+    whatever id the service gave it, spelled as the service spelled it: refusing an id
+    of another form, or rewriting one (an upper-case UUID made lower case), would leave
+    the task unacknowledged, and the tenant's queue stalled behind it.
     """
     if isinstance(value, uuid.UUID):
         return str(value)
@@ -49,7 +49,7 @@ def validate_task_id(value: object, name: str = "task_id") -> str:
         raise TypeError(f"{name} must be a string, not {type(value).__name__}")
     if not value.strip():
         raise ValueError(f"{name} must not be empty; pass the task's id")
-    return canonical_id(value)
+    return value
 
 
 def validate_page_size(value: object, *, maximum: int = MAX_PAGE_SIZE) -> int:

@@ -87,11 +87,12 @@ def test_a_view_read_lazily_is_the_view_its_fields_make(name: str) -> None:
 
 
 def test_every_field_of_a_1x_task_is_read_from_its_camel_case_member() -> None:
-    """What the lazy fields read: ids made canonical, enums, the time, the mappings."""
+    """What the lazy fields read: ids made canonical (the task's own kept as sent), enums,
+    the time, the mappings."""
     view = TaskView.from_raw(SHAPES["1.x camelCase, every field"])
     assert view.kind is TaskKind.SYNC
     assert (view.id, view.tenant_id, view.object_id, view.group_id, view.app_id) == (
-        "4f0e1c1a-5b2d-4b1e-9a3c-1e2f3a4b5c6d",
+        "4F0E1C1A-5B2D-4B1E-9A3C-1E2F3A4B5C6D",
         "1c9e6f6a-2b7d-4c1e-8f3a-5d4c3b2a1f0e",
         "77",
         "g-1",
@@ -133,8 +134,8 @@ def test_an_outcome_is_sent_as_its_task_ack_model_would_be(
     ("event_id", "top_id", "expected"),
     [
         ("306926d0-1089-4f26-8d38-000000000000", None, "306926d0-1089-4f26-8d38-000000000000"),
-        ("306926D0-1089-4F26-8D38-00000000000A", None, "306926d0-1089-4f26-8d38-00000000000a"),
-        ("{306926d0-1089-4f26-8d38-000000000000}", None, "306926d0-1089-4f26-8d38-000000000000"),
+        ("306926D0-1089-4F26-8D38-00000000000A", None, "306926D0-1089-4F26-8D38-00000000000A"),
+        ("{306926d0-1089-4f26-8d38-000000000000}", None, "{306926d0-1089-4f26-8d38-000000000000}"),
         ("not-a-uuid-but-thirty-six-characters", None, "not-a-uuid-but-thirty-six-characters"),
         (42, None, "42"),
         ("   ", "306926d0-1089-4f26-8d38-000000000001", "306926d0-1089-4f26-8d38-000000000001"),
@@ -143,8 +144,9 @@ def test_an_outcome_is_sent_as_its_task_ack_model_would_be(
     ],
 )
 def test_the_id_of_a_view_whatever_its_spelling(event_id: Any, top_id: Any, expected: Any) -> None:
-    """The id in its canonical form when it is a UUID in any spelling, any other string or
-    number as sent, the task's own id when the event has none; the same in 2.x and 3.x."""
+    """The id as sent (a UUID in any spelling too: the ack must name the task so), a
+    number as a string, the task's own id when the event has none; the same in 2.x and
+    3.x."""
     flat: dict[str, Any] = {"schema": "3.0", "type": "data_event", "action": "ADD"}
     nested: dict[str, Any] = {"schema": "2.0", "data_event": {"action": "ADD"}}
     if event_id is not None:

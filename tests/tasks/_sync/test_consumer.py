@@ -299,6 +299,27 @@ def test_a_task_whose_id_is_not_a_uuid_is_handled_and_acknowledged_with_that_id(
     assert (stats.unackable, stats.acknowledged) == (0, 5)
 
 
+def test_a_task_id_is_acknowledged_exactly_as_the_service_spelled_it() -> None:
+    """A UUID in another spelling (upper case, braces, no hyphens) is acknowledged as
+    sent, not in the canonical form: a service that matches ids as text would refuse the
+    rewritten one, and withhold every later task of the tenant behind it."""
+    spellings = [
+        "306926D0-1089-4F26-8D38-00000000000A",
+        "{306926d0-1089-4f26-8d38-00000000000b}",
+        "306926d010894f268d3800000000000c",
+    ]
+    tasks = [{**make_task(n), "id": spelling} for n, spelling in enumerate(spellings)]
+    queue = FakeQueue(tasks)
+    handled: list[str | None] = []
+    with queue_client(KimonoClient, queue) as kimono:
+        # (max_tasks: refused acks would have the queue hand the batch out for ever)
+        stats = kimono.tasks.run(lambda t: handled.append(t.id), stop_when_empty=True, max_tasks=3)
+    assert handled == spellings
+    assert [a["task_id"] for a in queue.acks] == spellings
+    assert (stats.unackable, stats.acknowledged) == (0, 3)
+    assert queue.pending == []
+
+
 def test_items_without_an_id_are_reported_and_the_rest_of_the_batch_is_handled(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
