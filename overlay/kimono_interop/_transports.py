@@ -6,6 +6,7 @@ import os
 import ssl
 import threading
 import time
+import urllib.request
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from contextvars import ContextVar, Token
@@ -193,10 +194,27 @@ def tls_context() -> ssl.SSLContext:
     return _TLS.context()
 
 
-def new_transport() -> httpx.HTTPTransport:
+def new_transport() -> httpx.BaseTransport:
     """The transport a sync client makes for itself: httpx's, with deadline-aware sockets,
-    on the process's one TLS context."""
-    transport = httpx.HTTPTransport(verify=tls_context())
+    on the process's one TLS context; through the proxies the environment names, as
+    httpx's own clients go (see :func:`environment_proxies`)."""
+    proxies = environment_proxies()
+    if proxies:
+        return _ProxyRouter(_http_transport(None), proxies, _http_transport)
+    return _http_transport(None)
+
+
+def new_async_transport() -> httpx.AsyncBaseTransport:
+    """The transport an async client makes for itself (its deadline is a cancel scope), on
+    the process's one TLS context; through the environment's proxies, as the sync one."""
+    proxies = environment_proxies()
+    if proxies:
+        return _AsyncProxyRouter(_async_http_transport(None), proxies, _async_http_transport)
+    return _async_http_transport(None)
+
+
+def _http_transport(proxy: str | None) -> httpx.HTTPTransport:
+    transport = httpx.HTTPTransport(verify=tls_context(), proxy=proxy)
     # httpx builds the connection pool inside its transport and offers no way to pass a
     # network backend; the pool keeps it in `_network_backend` (httpcore 1.x). Without
     # it (another httpcore), the deadline still bounds the body read.
@@ -207,10 +225,117 @@ def new_transport() -> httpx.HTTPTransport:
     return transport
 
 
-def new_async_transport() -> httpx.AsyncHTTPTransport:
-    """The transport an async client makes for itself (its deadline is a cancel scope), on
-    the process's one TLS context."""
-    return httpx.AsyncHTTPTransport(verify=tls_context())
+def _async_http_transport(proxy: str | None) -> httpx.AsyncHTTPTransport:
+    return httpx.AsyncHTTPTransport(verify=tls_context(), proxy=proxy)
+
+
+def environment_proxies() -> dict[str, str]:
+    """The proxies the environment names, as httpx's clients read them when no transport
+    is given: ``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY`` (and their lower-case
+    spellings) by scheme, and ``NO_PROXY`` (``"no"``) for the hosts to reach directly.
+    Empty when none is set. A proxy URL without a scheme is taken as ``http://``."""
+    found = {
+        scheme: value if "://" in value else f"http://{value}"
+        for scheme, value in urllib.request.getproxies_environment().items()
+        if value and scheme in ("http", "https", "all")
+    }
+    if found:
+        no_proxy = urllib.request.getproxies_environment().get("no")
+        if no_proxy:
+            found["no"] = no_proxy
+    return found
+
+
+def _bypassed(host: str, no_proxy: str) -> bool:
+    """Whether ``NO_PROXY`` names ``host``: ``*``, the host itself, or a domain above it
+    (``example.com`` and ``.example.com`` both cover ``api.example.com``); an entry's
+    port is not compared."""
+    host = host.lower().strip("[]")
+    for entry in no_proxy.split(","):
+        entry = entry.strip().lower()
+        if entry.startswith("[") and "]" in entry:  # [::1]:8080
+            entry = entry[1 : entry.index("]")]
+        elif entry.count(":") == 1:  # host:port
+            entry = entry.partition(":")[0]
+        entry = entry.lstrip(".")
+        if entry == "*" or (entry and (host == entry or host.endswith("." + entry))):
+            return True
+    return False
+
+
+_Transport = TypeVar("_Transport", httpx.HTTPTransport, httpx.AsyncHTTPTransport)
+
+
+class _Routes(Generic[_Transport]):
+    """Which transport a request goes through: a proxy's for its scheme (or ``all``),
+    unless ``NO_PROXY`` names its host; else the direct one. Each proxy's transport is
+    made at its first request and kept."""
+
+    def __init__(
+        self,
+        direct: _Transport,
+        proxies: dict[str, str],
+        make: Callable[[str | None], _Transport],
+    ) -> None:
+        self.direct: _Transport = direct
+        self.proxies = proxies
+        self._make: Callable[[str | None], _Transport] = make
+        self._made: dict[str, _Transport] = {}
+        self._lock = threading.Lock()
+
+    def route(self, url: httpx.URL) -> _Transport:
+        proxy = self.proxies.get(url.scheme) or self.proxies.get("all")
+        if proxy is None or _bypassed(url.host, self.proxies.get("no", "")):
+            return self.direct
+        with self._lock:
+            made = self._made.get(proxy)
+            if made is None:
+                made = self._made[proxy] = self._make(proxy)
+        return made
+
+    def all(self) -> list[_Transport]:
+        with self._lock:
+            made = list(self._made.values())
+        made.insert(0, self.direct)
+        return made
+
+
+class _ProxyRouter(httpx.BaseTransport):
+    """A sync transport through the environment's proxies (see :class:`_Routes`)."""
+
+    def __init__(
+        self,
+        direct: httpx.HTTPTransport,
+        proxies: dict[str, str],
+        make: Callable[[str | None], httpx.HTTPTransport],
+    ) -> None:
+        self.routes = _Routes(direct, proxies, make)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self.routes.route(request.url).handle_request(request)
+
+    def close(self) -> None:
+        for transport in self.routes.all():
+            transport.close()
+
+
+class _AsyncProxyRouter(httpx.AsyncBaseTransport):
+    """The async twin of :class:`_ProxyRouter`."""
+
+    def __init__(
+        self,
+        direct: httpx.AsyncHTTPTransport,
+        proxies: dict[str, str],
+        make: Callable[[str | None], httpx.AsyncHTTPTransport],
+    ) -> None:
+        self.routes = _Routes(direct, proxies, make)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self.routes.route(request.url).handle_async_request(request)
+
+    async def aclose(self) -> None:
+        for transport in self.routes.all():
+            await transport.aclose()
 
 
 class Deadline:

@@ -1,0 +1,118 @@
+"""The clients go through the proxies the environment names (HTTP_PROXY, HTTPS_PROXY,
+ALL_PROXY, NO_PROXY), as httpx's own clients do: httpx reads them only when it makes its
+transport, and the SDK makes its own."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from kimono_interop import AsyncKimonoClient, KimonoClient
+from kimono_interop._auth import BearerToken
+from kimono_interop._transports import _bypassed, environment_proxies
+
+TENANT = "2a4a2e06-7755-43bb-9766-4f398079ef8c"
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    """Answers any GET with a tenant named after the server; records the request target
+    (absolute, as a client sends it to a proxy; a path, as it sends it to a server)."""
+
+    def do_GET(self) -> None:
+        self.server.targets.append(self.path)  # type: ignore[attr-defined]
+        body = json.dumps({"data": {"id": TENANT, "name": self.server.name}}).encode()  # type: ignore[attr-defined]
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def servers() -> Iterator[dict[str, ThreadingHTTPServer]]:
+    """A "proxy" and a "service", each on a free port of 127.0.0.1."""
+    made = {}
+    for name in ("proxy", "service"):
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+        server.name = name  # type: ignore[attr-defined]
+        server.targets = []  # type: ignore[attr-defined]
+        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+        made[name] = server
+    yield made
+    for server in made.values():
+        server.shutdown()
+        server.server_close()
+
+
+def _url(server: ThreadingHTTPServer) -> str:
+    return f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def _name(use_async: bool, base_url: str) -> str:
+    options = {"auth": BearerToken("t0ken"), "base_url": base_url, "max_retries": 0}
+    if use_async:
+
+        async def call() -> str:
+            async with AsyncKimonoClient(**options) as kimono:
+                return str((await kimono.tenants.current()).name)
+
+        return asyncio.run(call())
+    with KimonoClient(**options) as kimono:
+        return str(kimono.tenants.current().name)
+
+
+@pytest.fixture(autouse=True)
+def _no_proxies_of_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
+@pytest.mark.parametrize("use_async", [False, True])
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY"])
+def test_requests_go_through_the_proxy_the_environment_names(
+    servers: dict[str, ThreadingHTTPServer],
+    monkeypatch: pytest.MonkeyPatch,
+    use_async: bool,
+    variable: str,
+) -> None:
+    monkeypatch.setenv(variable, _url(servers["proxy"]))
+    service = _url(servers["service"])
+    assert _name(use_async, service) == "proxy"
+    assert servers["proxy"].targets == [f"{service}/v2/interop/tenant"]  # type: ignore[attr-defined]
+    assert servers["service"].targets == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("use_async", [False, True])
+def test_no_proxy_hosts_and_other_schemes_go_direct(
+    servers: dict[str, ThreadingHTTPServer], monkeypatch: pytest.MonkeyPatch, use_async: bool
+) -> None:
+    service = _url(servers["service"])
+    monkeypatch.setenv("HTTPS_PROXY", _url(servers["proxy"]))  # for https only
+    assert _name(use_async, service) == "service"
+    monkeypatch.setenv("HTTP_PROXY", _url(servers["proxy"]))
+    monkeypatch.setenv("NO_PROXY", "example.com, 127.0.0.1")
+    assert _name(use_async, service) == "service"
+    assert servers["proxy"].targets == []  # type: ignore[attr-defined]
+    assert servers["service"].targets == ["/v2/interop/tenant"] * 2  # type: ignore[attr-defined]
+
+
+def test_the_proxies_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert environment_proxies() == {}
+    monkeypatch.setenv("HTTPS_PROXY", "proxy.corp:3128")
+    monkeypatch.setenv("NO_PROXY", "localhost")
+    assert environment_proxies() == {"https": "http://proxy.corp:3128", "no": "localhost"}
+    assert _bypassed("api.example.com", "example.com")
+    assert _bypassed("api.example.com", ".example.com:443")
+    assert _bypassed("API.Example.com", "x, *")
+    assert _bypassed("::1", "[::1]:8080")
+    assert not _bypassed("badexample.com", "example.com")
+    assert not _bypassed("example.com", "")
