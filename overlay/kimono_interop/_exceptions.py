@@ -230,7 +230,8 @@ class APITimeoutError(APIConnectionError):
         super().__init__(
             request,
             f"{request.method} {redact_url(str(request.url))} {what}. "
-            f"(HINT: raise `timeout=` for this call{smaller}.)",
+            f"(HINT: raise `timeout=` for this call{smaller}; a `deadline=` given to the "
+            "client bounds the whole exchange whatever the timeout.)",
             cause="timeout",
         )
 

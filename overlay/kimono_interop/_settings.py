@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from ._constants import (
+    DEADLINE_PER_READ_TIMEOUT,
     DEFAULT_BASE_URL,
     ENV_BASE_URL,
     ENV_TOKEN_URL,
@@ -106,6 +107,12 @@ def timeout(value: object, name: str = "timeout") -> float | httpx.Timeout | Non
     if not value > 0:
         raise ConfigurationError(f"{name} must be > 0 seconds (or None for none), got {value!r}")
     return float(value)
+
+
+def default_deadline(timeout: float | httpx.Timeout | None) -> float | None:
+    """The deadline that follows a timeout: a few read timeouts (none when reads have none)."""
+    read = timeout.read if isinstance(timeout, httpx.Timeout) else timeout
+    return None if read is None else read * DEADLINE_PER_READ_TIMEOUT
 
 
 def deadline(value: object) -> float | None:

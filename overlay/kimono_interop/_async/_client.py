@@ -25,7 +25,6 @@ from .. import _settings as settings
 from .._auth import BasicAuth, OAuth2ClientCredentials
 from .._constants import (
     DATA_API_PATH,
-    DEADLINE_PER_READ_TIMEOUT,
     DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_TIMEOUT,
     ENV_CLIENT_ID,
@@ -134,7 +133,7 @@ class AsyncKimonoClient(AsyncResources):
         self.timeout = timeout
         self.retry = retry or RetryPolicy(max_retries=max_retries)
         self.deadline = (
-            _deadline_for(timeout)
+            settings.default_deadline(timeout)
             if isinstance(deadline, NotGiven)
             else settings.deadline(deadline)
         )
@@ -253,8 +252,8 @@ class AsyncKimonoClient(AsyncResources):
         elif max_retries is not None:
             raise ConfigurationError("Give max_retries or retry, not both")
         if isinstance(deadline, NotGiven):
-            follows_timeout = self.deadline == _deadline_for(self.timeout)
-            deadline = _deadline_for(new_timeout) if follows_timeout else self.deadline
+            follows_timeout = self.deadline == settings.default_deadline(self.timeout)
+            deadline = settings.default_deadline(new_timeout) if follows_timeout else self.deadline
         copy = type(self)(
             base_url=str(self.base_url),
             token_url=self.token_url,
@@ -316,12 +315,6 @@ def _tenant_info(tenant: Mapping[str, Any]) -> TenantInfo:
         return parse_nested(TenantInfo.from_dict(dict(tenant)))
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise ConfigurationError(f"Not a TenantInfo: {type(exc).__name__}: {exc}") from exc
-
-
-def _deadline_for(timeout: float | httpx.Timeout | None) -> float | None:
-    """The default deadline: a few read timeouts (none when reads have no timeout)."""
-    read = timeout.read if isinstance(timeout, httpx.Timeout) else timeout
-    return None if read is None else read * DEADLINE_PER_READ_TIMEOUT
 
 
 def _user_agent() -> str:

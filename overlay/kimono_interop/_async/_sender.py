@@ -82,10 +82,15 @@ class AsyncSender:
             json=json,
             content=content,
             headers=headers,
-            timeout=self.http.timeout
-            if isinstance(timeout, NotGiven)
-            else settings.timeout(timeout),
+            timeout=self.http.timeout if isinstance(timeout, NotGiven) else timeout,
         )
+        deadline = self.deadline
+        if not isinstance(timeout, NotGiven) and deadline == settings.default_deadline(
+            self.http.timeout
+        ):
+            # The default deadline follows the timeout: this call's, when it has its own
+            # (a deadline the client was given stays).
+            deadline = settings.default_deadline(timeout)
         given = "Authorization" in httpx.Headers(headers)
         auth = AS_GIVEN if given else httpx.USE_CLIENT_DEFAULT
         attempt = 0
@@ -95,9 +100,9 @@ class AsyncSender:
         while True:
             started = time.perf_counter()
             try:
-                async with AsyncDeadline(self.deadline) as deadline:
+                async with AsyncDeadline(deadline) as bound:
                     response = await self.http.send(request, stream=True, auth=auth)
-                    await self._read(response, deadline)
+                    await self._read(response, bound)
             except httpx.HTTPError as exc:
                 if self.retry.should_retry_error(method, exc, attempt):
                     unanswered = True

@@ -83,10 +83,15 @@ class Sender:
             json=json,
             content=content,
             headers=headers,
-            timeout=self.http.timeout
-            if isinstance(timeout, NotGiven)
-            else settings.timeout(timeout),
+            timeout=self.http.timeout if isinstance(timeout, NotGiven) else timeout,
         )
+        deadline = self.deadline
+        if not isinstance(timeout, NotGiven) and deadline == settings.default_deadline(
+            self.http.timeout
+        ):
+            # The default deadline follows the timeout: this call's, when it has its own
+            # (a deadline the client was given stays).
+            deadline = settings.default_deadline(timeout)
         given = "Authorization" in httpx.Headers(headers)
         auth = AS_GIVEN if given else httpx.USE_CLIENT_DEFAULT
         attempt = 0
@@ -96,9 +101,9 @@ class Sender:
         while True:
             started = time.perf_counter()
             try:
-                with Deadline(self.deadline) as deadline:
+                with Deadline(deadline) as bound:
                     response = self.http.send(request, stream=True, auth=auth)
-                    self._read(response, deadline)
+                    self._read(response, bound)
             except httpx.HTTPError as exc:
                 if self.retry.should_retry_error(method, exc, attempt):
                     unanswered = True

@@ -16,7 +16,13 @@ from typing import Any
 
 import pytest
 
-from kimono_interop import APITimeoutError, AsyncKimonoClient, BearerToken, ResponseTooLargeError
+from kimono_interop import (
+    APITimeoutError,
+    AsyncKimonoClient,
+    BearerToken,
+    ResponseTooLargeError,
+    ResponseValidationError,
+)
 from tests.support.fixtures import Serve
 from tests.support.hostile import (
     dripping_body,
@@ -66,6 +72,22 @@ async def test_the_default_deadline_is_three_read_timeouts() -> None:
         async with AsyncKimonoClient("c", "s", **options) as kimono:
             deadlines.append(kimono.deadline)
     assert deadlines == [105.0, 6.0, None, None]
+
+
+async def test_a_calls_timeout_moves_the_default_deadline_with_it(serve: Serve) -> None:
+    """The default deadline follows the call's ``timeout=`` (as with_options' does): a
+    call given a longer timeout is not cut off by the client's default deadline, which
+    the timeout error then told the caller to raise. A deadline the client was given
+    stays."""
+    url = serve(dripping_body(bytes_total=20, every=0.05))  # 1 s, a byte each 50 ms
+    async with client(url, timeout=0.2) as kimono:  # default deadline: 0.6 s
+        with pytest.raises(ResponseValidationError):  # whole, and not a person
+            await kimono.rostering.persons.get(PERSON, timeout=1.0)
+        with pytest.raises(APITimeoutError, match="deadline="):
+            await kimono.rostering.persons.get(PERSON)
+    async with client(url, timeout=0.2, deadline=0.6) as kimono:
+        with pytest.raises(APITimeoutError):
+            await kimono.rostering.persons.get(PERSON, timeout=1.0)
 
 
 async def test_a_small_gzip_body_that_inflates_past_the_limit_is_not_read(serve: Serve) -> None:
