@@ -186,6 +186,10 @@ class OAuth2ClientCredentials(httpx.Auth):
             response = yield request
             if not self._should_retry(response, token, attempt, request):
                 return
+            # Sent again: the refusal's body is not needed, and httpx would read it whole
+            # first, whatever its size (the limits apply to the answers the SDK reads).
+            response.close()
+            response._content = b""
 
     async def async_auth_flow(
         self, request: httpx.Request
@@ -214,6 +218,8 @@ class OAuth2ClientCredentials(httpx.Auth):
             response = yield request
             if not self._should_retry(response, token, attempt, request):
                 return
+            await response.aclose()  # (see sync_auth_flow)
+            response._content = b""
 
     def _transient(self, response: httpx.Response, retry: int) -> float | None:
         """Seconds to wait before asking again, for a 429/5xx the policy retries; else None.

@@ -140,3 +140,43 @@ def oversized_token(size: int) -> Any:
         await send({"type": "http.response.body", "body": body})
 
     return app
+
+
+def endless_refusal(limit_bytes: int, person: str) -> tuple[Any, dict[str, int]]:
+    """An ASGI app with a token endpoint whose first API answer is a 401 that goes on for
+    ``limit_bytes`` bytes (stopping once the client hangs up), and whose next is
+    ``person``; with what it counted (``sent``: bytes of that 401's body)."""
+    counts = {"api": 0, "sent": 0}
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        json = [(b"content-type", b"application/json")]
+        if scope["path"].endswith("/oauth/token"):
+            await receive()
+            await send({"type": "http.response.start", "status": 200, "headers": json})
+            await send({"type": "http.response.body", "body": b'{"access_token": "t"}'})
+            return
+        counts["api"] += 1
+        if counts["api"] > 1:
+            body = b'{"data": {"$sys": {"id": "%s"}}}' % person.encode()
+            await send({"type": "http.response.start", "status": 200, "headers": json})
+            await send({"type": "http.response.body", "body": body})
+            return
+        gone = asyncio.Event()
+
+        async def watch() -> None:  # stop once the client hung up
+            while (await receive())["type"] != "http.disconnect":
+                pass
+            gone.set()
+
+        watcher = asyncio.ensure_future(watch())
+        await send({"type": "http.response.start", "status": 401, "headers": json})
+        chunk = b" " * 65536
+        while counts["sent"] < limit_bytes and not gone.is_set():
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            counts["sent"] += len(chunk)
+            await asyncio.sleep(0)
+        watcher.cancel()
+        if not gone.is_set():
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    return app, counts

@@ -28,6 +28,7 @@ from tests.support.hostile import (
     dripping_body,
     dripping_headers,
     endless_chunks,
+    endless_refusal,
     gzip_bomb,
     json_answer,
     oversized_token,
@@ -126,6 +127,20 @@ async def test_a_token_answer_past_its_limit_is_refused(serve: Serve) -> None:
     async with AsyncKimonoClient("c", "s", base_url=url, max_retries=0) as kimono:
         with pytest.raises(ResponseTooLargeError, match="65,536"):
             await kimono.rostering.persons.get(PERSON)
+
+
+async def test_a_refusal_retried_with_a_new_token_is_not_read_whatever_its_size(
+    serve: Serve,
+) -> None:
+    """A 401 is retried once with a new token: its body is not needed, and httpx read it
+    whole before sending again, past max_response_size (a 401 that goes on, or a gzip
+    bomb, held the process's memory). It is dropped unread."""
+    app, counts = endless_refusal(256 * 1024 * 1024, PERSON)
+    url = serve(app)
+    async with AsyncKimonoClient("c", "s", base_url=url, max_retries=0) as kimono:
+        found = await kimono.rostering.persons.get(PERSON)
+    assert found.sys.id == PERSON and counts["api"] == 2
+    assert counts["sent"] < 32 * 1024 * 1024  # the client hung up early
 
 
 async def test_a_gzip_bomb_is_inflated_in_steps_never_a_whole_network_read_at_once(
