@@ -8,7 +8,9 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
+import uuid
 from typing import Any
 
 import httpx
@@ -460,3 +462,54 @@ def test_a_blueprint_or_token_form_over_16_mib_gets_a_413_like_any_other_body(
     assert all(
         len(v["_blueprint"]) < MAX_BODY for v in state.interop["integration_versions"].values()
     )
+
+
+def test_a_task_acked_twice_in_one_request_is_unknown_the_second_time(sandbox: Sandbox) -> None:
+    """The second ack of one id in a bulk ack is a 404 naming it, and nothing is recorded
+    (it was a 500, with the first ack applied)."""
+    token = {"Authorization": f"Bearer {_token(sandbox)}"}
+    tasks = httpx.get(f"{sandbox.url}/v2/interop/data/tasks", headers=token).json()["data"]
+    task_id = tasks[0]["id"]
+    acks_before = len(sandbox.state.queue.acks)
+    twice = [{"task_id": task_id, "status": "success"}] * 2
+    answer = httpx.put(f"{sandbox.url}/v2/interop/data/tasks/ack", json=twice, headers=token)
+    assert answer.status_code == 404, answer.text
+    assert task_id in answer.text
+    assert len(sandbox.state.queue.acks) == acks_before
+    once = [{"task_id": t["id"], "status": "success"} for t in tasks]
+    answer = httpx.put(f"{sandbox.url}/v2/interop/data/tasks/ack", json=once, headers=token)
+    assert answer.is_success, answer.text
+
+
+def test_lists_stay_whole_while_changes_are_injected() -> None:
+    """state.inject() from another thread while lists are served: every answer is 200
+    (a list read the roster while inject changed it: "dictionary changed size")."""
+    with Sandbox(students=3000) as box:
+        token = {"Authorization": f"Bearer {_token(box)}"}
+        done = threading.Event()
+
+        def inject() -> None:
+            n = 0
+            while not done.is_set() and n < 20_000:  # bounded
+                person = {"$sys": {"id": str(uuid.UUID(int=n + 1)), "person_type": "student"}}
+                box.state.inject("ADD", "persons", person)
+                n += 1
+
+        injecting = threading.Thread(target=inject)
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(1e-6)  # threads switch often: the window is hit every run
+        injecting.start()
+        try:
+            statuses = [
+                httpx.get(
+                    f"{box.url}/v2/interop/data/rostering/students",
+                    params={"page_size": 2000},
+                    headers=token,
+                ).status_code
+                for _ in range(15)
+            ]
+        finally:
+            done.set()
+            injecting.join()
+            sys.setswitchinterval(interval)
+    assert statuses == [200] * 15

@@ -219,11 +219,16 @@ class TaskQueue:
     def ack(
         self, acks: list[dict[str, Any]], *, tenant_ids: list[str], admin: bool = False
     ) -> list[str]:
-        """Record the acks; return the unknown ids (then nothing is recorded)."""
+        """Record the acks; return the unknown ids (then nothing is recorded). An id a
+        request acks twice is unknown the second time: the first ack settles it."""
         with self._lock:
-            unknown = [
-                a["task_id"] for a in acks if not self._known(a["task_id"], tenant_ids, admin)
-            ]
+            seen: set[str] = set()
+            unknown = []
+            for ack in acks:
+                task_id = ack["task_id"]
+                if task_id in seen or not self._known(task_id, tenant_ids, admin):
+                    unknown.append(task_id)
+                seen.add(task_id)
             if unknown:
                 return unknown
             for ack in acks:

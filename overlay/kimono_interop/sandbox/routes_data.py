@@ -80,7 +80,10 @@ def listing(items: Items) -> Handler:
 
     async def endpoint(request: Request) -> Response:
         principal(request)
-        return paged(request, items(sandbox_state(request)))
+        state = sandbox_state(request)
+        with state.lock:  # state.inject() may change the roster from another thread
+            found = items(state)
+        return paged(request, found)
 
     return endpoint
 
@@ -96,7 +99,8 @@ def finding(kind: str, lookup: Lookup, *, may_be_bare: bool = True) -> Handler:
         principal(request)
         object_id = _id(request)
         state = sandbox_state(request)
-        found = lookup(state, object_id)
+        with state.lock:
+            found = lookup(state, object_id)
         if found is None:
             raise not_found(kind, object_id)
         bare = may_be_bare and state.config.bare_single_reads
@@ -112,9 +116,11 @@ def for_org(items: OrgItems) -> Handler:
         principal(request)
         org_id = _id(request)
         state = sandbox_state(request)
-        if org_id not in state.roster.orgs:
+        with state.lock:
+            found = items(state, org_id) if org_id in state.roster.orgs else None
+        if found is None:
             raise not_found("Org", org_id)
-        return paged(request, items(state, org_id))
+        return paged(request, found)
 
     return endpoint
 
