@@ -91,6 +91,11 @@ def test_newer_settings_are_flags_in_the_help() -> None:
         ("--references", "sideways"),
         ("--task-schema", "9.0"),  # refused by SandboxConfig itself, not by a click type
         ("--seed", "seven"),
+        ("--token-lifetime", "inf"),  # a 500 at the token endpoint
+        ("--ack-timeout", "nan"),  # no ack timeout at all: nothing withheld
+        ("--latency", "inf"),
+        ("--school-year", "0"),  # terms dated "-1-08-20"
+        ("--school-year", "10000"),
     ],
 )
 def test_an_invalid_setting_exits_2_naming_its_flag(flag: str, value: str) -> None:

@@ -513,3 +513,18 @@ def test_lists_stay_whole_while_changes_are_injected() -> None:
             injecting.join()
             sys.setswitchinterval(interval)
     assert statuses == [200] * 15
+
+
+def test_a_token_lifetime_under_a_second_is_announced_as_a_second() -> None:
+    """expires_in was the lifetime cut to whole seconds: 0 for half a second, so a client
+    asked for a token before each request and never met an expired one."""
+    with Sandbox(students=1, token_lifetime=0.5) as box:
+        answer = httpx.post(
+            f"{box.url}/oauth/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": box.config.client_id,
+                "client_secret": box.config.client_secret,
+            },
+        )
+    assert answer.json()["expires_in"] == 1

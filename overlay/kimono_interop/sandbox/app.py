@@ -11,6 +11,7 @@ modules only say which handler serves which operationId.
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 from urllib.parse import parse_qs
 
@@ -92,7 +93,7 @@ async def token(request: Request) -> Response:
         return JSONResponse({"error": "invalid_client"}, 401)
     value, lifetime = state.issue_token(found)
     return JSONResponse(
-        {"access_token": value, "token_type": "bearer", "expires_in": int(lifetime)}
+        {"access_token": value, "token_type": "bearer", "expires_in": math.ceil(lifetime)}
     )
 
 

@@ -7,7 +7,8 @@ setting is a new flag with nothing to edit in the command line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, fields
 
 #: The key of a field's metadata that holds its :class:`Setting`.
 SETTING = "kimono_interop.setting"
@@ -164,7 +165,8 @@ class SandboxConfig:
         default=False, metadata=setting("Let the faults hit the token endpoint too.")
     )
     school_year: int = field(
-        default=2026, metadata=setting("The school year of the data (2026: 2025-2026).")
+        default=2026,
+        metadata=setting("The school year of the data (2026: 2025-2026).", low=2, high=9999),
     )
     extra: dict[str, object] = field(
         default_factory=dict,
@@ -172,6 +174,12 @@ class SandboxConfig:
     )
 
     def __post_init__(self) -> None:
+        for each in fields(self):
+            value = getattr(self, each.name)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValueError(f"{each.name} must be a finite number, got {value}")
+        if not 2 <= self.school_year <= 9999:  # its first year (school_year - 1) is a date's
+            raise ValueError(f"school_year must be between 2 and 9999, got {self.school_year}")
         if self.references not in ("nested", "flat"):
             raise ValueError(f"references must be 'nested' or 'flat', got {self.references!r}")
         if self.task_schema.split(".")[0] not in ("1", "2", "3"):
