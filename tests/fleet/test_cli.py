@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
+import pytest
+
+from kimono_interop.fleet import Worker
 from tests.support.cli import run
 
 
@@ -13,6 +18,28 @@ def test_fleet_run_needs_postgresql_and_credentials() -> None:
     bare = run("fleet", "run", "--db", "postgresql://nobody@127.0.0.1:1/none")
     assert bare.exit_code == 3 and "client-id" in bare.output
     assert run("fleet", "run").exit_code == 2  # --db is required
+
+
+@pytest.mark.parametrize(
+    "flag", ["--lease-ttl", "--discover-interval", "--stuck-after", "--writes-retention"]
+)
+@pytest.mark.parametrize("value", ["nan", "inf"])
+def test_fleet_run_refuses_durations_that_are_no_finite_number(flag: str, value: str) -> None:
+    """NaN and infinity passed FloatRange: a traceback (an exception group from anyio),
+    or a worker that logged a failure at every prune. A usage error (2) naming the flag."""
+    credentials = ["--client-id", "id", "--client-secret", "secret"]
+    result = run(
+        "fleet", "run", "--db", "postgresql://nobody@127.0.0.1:1/none", flag, value, *credentials
+    )
+    assert result.exit_code == 2, result.output
+    assert flag in result.stderr and "finite" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_worker_refuses_durations_that_are_no_finite_number() -> None:
+    for name in ("lease_ttl", "discover_interval", "stuck_after", "ready_window"):
+        with pytest.raises(ValueError, match="finite"):
+            Worker("postgresql://nobody@127.0.0.1:1/none", **{name: math.nan})
 
 
 def test_status_says_when_the_database_cannot_be_read() -> None:

@@ -15,6 +15,7 @@ them at its top.
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import sys
 from collections.abc import Iterator
@@ -214,3 +215,12 @@ def is_loopback_url(url: str) -> bool:
 def interactive() -> bool:
     """Whether someone is at a terminal to answer a question (stdin is one)."""
     return sys.stdin.isatty()
+
+
+def finite(_ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """A number option's value, refused if it is NaN or infinite (FloatRange lets them by)."""
+    import click  # (this module imports click only for its types)
+
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a finite number", param=param)
+    return value

@@ -22,7 +22,16 @@ from .._constants import (
     FLEET_STUCK_AFTER,
     FLEET_WRITES_RETENTION,
 )
-from .common import EXIT_CONFIG, EXIT_ERROR, EXIT_USAGE, Settings, err, expected_errors, fail
+from .common import (
+    EXIT_CONFIG,
+    EXIT_ERROR,
+    EXIT_USAGE,
+    Settings,
+    err,
+    expected_errors,
+    fail,
+    finite,
+)
 from .mirror import F, apply_options
 from .options import KimonoCommand
 
@@ -63,6 +72,7 @@ def db_option(command: F) -> F:
 @click.option(
     "--lease-ttl",
     type=click.FloatRange(min=0, min_open=True),
+    callback=finite,
     default=FLEET_LEASE_TTL,
     show_default=True,
     help="Seconds a lease lasts unrenewed (renewed every third of it).",
@@ -70,6 +80,7 @@ def db_option(command: F) -> F:
 @click.option(
     "--discover-interval",
     type=click.FloatRange(min=0, min_open=True),
+    callback=finite,
     default=FLEET_DISCOVER_INTERVAL,
     show_default=True,
     help="Seconds between two listings of the tenants.",
@@ -85,6 +96,7 @@ def db_option(command: F) -> F:
 @click.option(
     "--stuck-after",
     type=click.FloatRange(min=0, min_open=True),
+    callback=finite,
     default=FLEET_STUCK_AFTER,
     show_default=True,
     help="Seconds one tenant's cycle may take before /healthz fails.",
@@ -92,6 +104,7 @@ def db_option(command: F) -> F:
 @click.option(
     "--writes-retention",
     type=click.FloatRange(min=0, min_open=True),
+    callback=finite,
     default=FLEET_WRITES_RETENTION,
     show_default=True,
     help="Seconds the logs of writes and claims are kept (each tenant's newest always).",

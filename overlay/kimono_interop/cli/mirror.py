@@ -11,7 +11,6 @@ the commands, so ``--help`` stays fast.
 from __future__ import annotations
 
 import json
-import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -38,6 +37,7 @@ from .common import (
     err,
     expected_errors,
     fail,
+    finite,
     out,
 )
 from .options import KimonoCommand
@@ -52,13 +52,6 @@ DEFAULT_DB = "kimono-mirror.db"
 
 #: The greatest cursor or generation a store holds (a 64-bit integer).
 _INT64 = 2**63 - 1
-
-
-def _finite(_ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
-    """A number option's value, refused if it is NaN or infinite (FloatRange lets them by)."""
-    if value is not None and not math.isfinite(value):
-        raise click.BadParameter(f"{value} is not a finite number", param=param)
-    return value
 
 
 class LocalCommand(KimonoCommand):
@@ -92,7 +85,7 @@ def apply_options(command: F) -> F:
         ),
         click.option(
             "--ack-interval",
-            callback=_finite,
+            callback=finite,
             type=click.FloatRange(min=0, min_open=True),
             default=ACK_INTERVAL,
             show_default=True,
@@ -100,7 +93,7 @@ def apply_options(command: F) -> F:
         ),
         click.option(
             "--poll-interval",
-            callback=_finite,
+            callback=finite,
             type=click.FloatRange(min=0, min_open=True),
             default=POLL_INTERVAL,
             show_default=True,
@@ -108,7 +101,7 @@ def apply_options(command: F) -> F:
         ),
         click.option(
             "--max-poll-interval",
-            callback=_finite,
+            callback=finite,
             type=click.FloatRange(min=0, min_open=True),
             default=MAX_POLL_INTERVAL,
             show_default=True,
@@ -116,7 +109,7 @@ def apply_options(command: F) -> F:
         ),
         click.option(
             "--sweep-threshold",
-            callback=_finite,
+            callback=finite,
             type=click.FloatRange(0, 1),
             default=SWEEP_THRESHOLD,
             show_default=True,
@@ -134,7 +127,7 @@ def apply_options(command: F) -> F:
             type=click.FloatRange(min=0),
             default=INBOX_RETENTION,
             show_default=True,
-            callback=lambda ctx, param, value: _finite(ctx, param, value) or None,
+            callback=lambda ctx, param, value: finite(ctx, param, value) or None,
             help="Seconds the mirror's record of each task is kept (pruned about hourly; "
             "0: kept for ever).",
         ),

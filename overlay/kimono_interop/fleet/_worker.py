@@ -318,7 +318,13 @@ class Worker:
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
-        if min(lease_ttl, discover_interval, writes_retention, inbox_retention or 1) <= 0:
+        durations = (lease_ttl, discover_interval, writes_retention, inbox_retention or 1)
+        if not all(math.isfinite(d) for d in (*durations, stuck_after, ready_window)):
+            raise ValueError(
+                "lease_ttl, discover_interval, writes_retention, inbox_retention, "
+                "stuck_after and ready_window must be finite numbers of seconds"
+            )
+        if min(durations) <= 0:
             raise ValueError(
                 "lease_ttl, discover_interval, writes_retention and inbox_retention must be"
                 " positive (inbox_retention None: keep every task record)"
