@@ -343,3 +343,23 @@ def test_a_reader_of_both_streams_that_goes_away_leaves_the_exit_code_too(
     proc.stdout.close()
     assert proc.wait(timeout=60) == 0
     assert sandbox.state.queue.pending() == 0
+
+
+def test_a_reader_that_goes_away_leaves_the_unseen_task_where_it_was(
+    fresh: tuple[Sandbox, Clock],
+) -> None:
+    """`tasks --ack success --print | head -0`: the task that could not be printed is left
+    unacknowledged, so that it keeps its place in the queue; acked `retry`, it went to the
+    back, after the sync's end (a driver sweeping at SYNC_END would delete it)."""
+    sandbox, clock = fresh
+    queue, tenants = sandbox.state.queue, list(sandbox.state.tenants)
+    first = queue.next_batch(tenants, limit=1)[0]["id"]
+    clock.pass_ack_timeout()  # (handed out by this look: free again)
+    proc = cli_process(*flags(sandbox), "tasks", "--ack", "success", "--print")
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the first task is printed
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=60) == 0, stderr
+    assert [a.status for a in queue.acks] == []
+    clock.pass_ack_timeout()
+    assert queue.next_batch(tenants, limit=1)[0]["id"] == first

@@ -245,7 +245,7 @@ def _drain(
     """Consume the queue, acknowledging every task as success, with a live count on a terminal."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from .._task_view import RetryTask
+    from .._runtime import HandlerInterrupted
 
     kinds: Counter[str] = Counter()
     printer = _Printer(print_tasks)
@@ -271,10 +271,11 @@ def _drain(
 
         def handle(task: TaskView) -> None:
             if not printer.print(task):
-                # The reader went away (`| head`): stop, and have this task, which
-                # nobody saw, delivered again instead of acknowledged.
+                # The reader went away (`| head`): stop, and leave this task, which nobody
+                # saw, unacknowledged: delivered again where it is in the queue (acked
+                # `retry`, it would go to the back, after the end of its sync).
                 consumer.stop()
-                raise RetryTask("stdout closed before the task was printed")
+                raise HandlerInterrupted("stdout closed before the task was printed")
             kinds[_kind(task)] += 1
             progress.advance(counter)
 
