@@ -138,10 +138,19 @@ def _lazy_property(model: type, name: str, parse: Callable[[Any], Any]) -> prope
     def read(self: Any) -> Any:
         value = get(self)
         if type(value) is tuple and len(value) == 2 and value[0] is LAZY:
+            lazy = value
             try:
-                value = parse(value[1])
+                value = parse(lazy[1])
             except _PARSE_ERRORS as error:
                 _ON_LAZY_PARSE_ERROR(where, error)
+            # Stored only over the JSON it came from: what another thread assigned (or
+            # deleted) while this one parsed stays, and is what this read returns.
+            try:
+                now = get(self)
+            except AttributeError:
+                return value
+            if now is not lazy:
+                return read(self)
             put(self, value)  # a complete value: a thread never sees a half-parsed one
         return value
 

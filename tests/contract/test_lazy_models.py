@@ -332,3 +332,45 @@ def test_threads_reading_a_field_first_at_once_all_get_it_whole(field: str) -> N
 
 def _dump(value: Any) -> Any:
     return [item.to_dict() for item in value] if isinstance(value, list) else value.to_dict()
+
+
+class _Held(dict):  # type: ignore[type-arg]
+    """A nested object whose parse waits, inside, until the test lets it go on."""
+
+    def __init__(self, *args: Any, entered: threading.Event, go: threading.Event) -> None:
+        super().__init__(*args)
+        self.entered, self.go = entered, go
+
+    def keys(self) -> Any:  # what dict() of a dict subclass reads, once __iter__ is its own
+        self.entered.set()
+        assert self.go.wait(10)
+        return super().keys()
+
+    def __iter__(self) -> Any:
+        return iter(self.keys())
+
+
+@pytest.mark.parametrize("then", ["assign", "delete"])
+def test_a_first_read_does_not_undo_what_was_assigned_while_it_parsed(then: str) -> None:
+    """A thread parses the field while another assigns (or deletes) it: the parse's value
+    is not stored over what was assigned, as an eager model could never lose a write."""
+    entered, go = threading.Event(), threading.Event()
+    raw = person_json(name=_Held({"first": "Old"}, entered=entered, go=go))
+    person = Person.from_dict(raw)
+    got: list[Any] = []
+    reader = threading.Thread(target=lambda: got.append(person.name))
+    reader.start()
+    assert entered.wait(10)
+    new = NameType(first="New")
+    if then == "assign":
+        person.name = new
+    else:
+        del person.name
+    go.set()
+    reader.join(10)
+    assert got and got[0].first == ("New" if then == "assign" else "Old")
+    if then == "assign":
+        assert person.name is new
+    else:
+        with pytest.raises(AttributeError):
+            person.name  # noqa: B018
