@@ -94,3 +94,42 @@ def test_a_pooled_transport_passed_in_is_refused_in_the_child_with_a_clear_error
         os.waitpid(pid, 0)
         assert str(kimono.rostering.persons.get(PARENT).sys.id) == PARENT  # parent unharmed
     assert "made before os.fork()" in outcome
+
+
+def _pool(kimono: KimonoClient) -> Any:
+    """The transport a client's requests reach in this process, through its shared layers."""
+    transport: Any = kimono._shared
+    while hasattr(transport, "current"):
+        transport = transport.current()
+    return transport
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_tenant_client_uses_its_parents_pool_in_the_child_too(
+    serve: Callable[[Any], str],
+) -> None:
+    """A for_tenant() client made before the fork shares its parent's pool in the child
+    as in the parent: it made a pool of its own there, which no close() ever closed."""
+    url = serve(echo)
+    tenant = {"id": CHILD, "auth": {"type": "oauth2", "client_id": "a", "client_secret": "b"}}
+    with KimonoClient(base_url=url, auth=BearerToken("t")) as kimono:
+        child_client = kimono.for_tenant(tenant)
+        child_client.auth = BearerToken("t")  # (the echo server has no token endpoint)
+        assert _pool(child_client) is _pool(kimono)
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read)
+            try:
+                kimono.rostering.persons.get(CHILD)
+                shared = _pool(child_client) is _pool(kimono)
+                outcome = "shared" if shared else "a pool of its own"
+            except BaseException as exc:
+                outcome = repr(exc)
+            os.write(write, outcome.encode())
+            os._exit(0)
+        os.close(write)
+        outcome = os.read(read, 4096).decode()
+        os.close(read)
+        os.waitpid(pid, 0)
+    assert outcome == "shared"

@@ -212,13 +212,14 @@ class KimonoClient(Resources):
             auth=auth,
             timeout=self.timeout,
             retry=self.retry,
-            transport=self._shared.current(),
+            # The shared transport itself, as with_options() gives it: after a fork, the
+            # child uses the pool its parent makes for the new process, not one of its own.
+            transport=self._shared,
             headers=self._headers,
             deadline=self.deadline,
             max_response_size=self.max_response_size,
         )
         child._owns_transport = False
-        child._shared.remake = self._shared.remake
         return child
 
     def with_options(
