@@ -440,6 +440,12 @@ def _expires_in(value: Any) -> float:
             value = float(value)
         except ValueError:
             return DEFAULT_EXPIRES_IN
-    if isinstance(value, (int, float)) and math.isfinite(value) and value >= 0:
-        return float(value)
+    if isinstance(value, int) and value >= 0:
+        return float(min(value, _LONGEST_EXPIRES_IN))  # (an int of 400 digits is no float)
+    if isinstance(value, float) and math.isfinite(value) and value >= 0:
+        return min(value, _LONGEST_EXPIRES_IN)
     return DEFAULT_EXPIRES_IN
+
+
+#: The longest lifetime a token is taken to have (a year): past it, refreshing is moot.
+_LONGEST_EXPIRES_IN = 365 * 24 * 3600.0

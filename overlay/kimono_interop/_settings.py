@@ -48,7 +48,9 @@ def base_url(value: str | None) -> httpx.URL:
     try:
         url = httpx.URL(text.strip())
     except httpx.InvalidURL as exc:
-        raise ConfigurationError(f"{where} is not a URL ({exc}): {redact_url(text)!r}") from None
+        # (redact_url cannot read it either: the user part is cut by hand)
+        shown = re.sub(r"://[^/@\s]*@", "://", text)
+        raise ConfigurationError(f"{where} is not a URL ({exc}): {shown!r}") from None
     if url.scheme not in ("http", "https") or not url.host:
         raise ConfigurationError(
             f"{where} must be an absolute http(s) URL such as {DEFAULT_BASE_URL!r}, "

@@ -10,6 +10,7 @@ tests of one flow only (threads, event loops, a flow driven by hand) are in
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import traceback
@@ -432,6 +433,24 @@ def test_a_token_endpoint_echoing_the_form_leaves_no_secret_in_the_error() -> No
         assert secret not in text and encoded not in text
     assert error.status_code == 503
     assert "token service is busy or failing" in str(error)
+
+
+@pytest.mark.parametrize("expires_in", [10**400, "1e400", 10**12])
+def test_an_absurd_expires_in_is_taken_as_a_year(expires_in: Any) -> None:
+    """An ``expires_in`` of 400 digits raised OverflowError from the token flow; any value
+    past a year is taken as a year."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            body = '{"access_token": "t", "expires_in": %s}' % (
+                json.dumps(expires_in) if isinstance(expires_in, str) else expires_in
+            )
+            return httpx.Response(200, content=body.encode())
+        return httpx.Response(200, json={"data": {"id": ORG, "name": "Tenant"}})
+
+    transport = httpx.MockTransport(handler)
+    with KimonoClient("c", "s", base_url="https://api.example.test", transport=transport) as kimono:
+        assert (kimono.tenants.current()).name == "Tenant"
 
 
 # --- static tokens and redaction -------------------------------------------------------------

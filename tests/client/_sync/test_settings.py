@@ -116,6 +116,7 @@ BAD_SETTINGS: list[tuple[dict[str, Any], str]] = [
     ({"retry": 3}, "retry must be a RetryPolicy"),
     ({"auth": "token"}, "auth must be an httpx.Auth"),
     ({"base_url": 8080}, "base_url must be a str"),
+    ({"base_url": "https://user:12345678@[::1"}, r"base_url is not a URL .*'https://\[::1'"),
 ]
 
 
