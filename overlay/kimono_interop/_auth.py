@@ -31,7 +31,7 @@ from kimono_interop._fork import reset_after_fork
 from kimono_interop._logging import log_response
 from kimono_interop._retry import RetryPolicy
 from kimono_interop._secrets import redact_url
-from kimono_interop._transports import aread_capped, read_capped
+from kimono_interop._transports import aread_capped, deadline_left, read_capped
 
 __all__ = ["BasicAuth", "BearerToken", "OAuth2ClientCredentials"]
 
@@ -228,7 +228,11 @@ class OAuth2ClientCredentials(httpx.Auth):
         idempotent call; the last answer, retried or not, goes to :meth:`_accept`.
         """
         if self.retry.should_retry_response("GET", response, retry):
-            return self.retry.delay(retry, response)
+            delay = self.retry.delay(retry, response)
+            left = deadline_left()
+            # A wait past the exchange's deadline would end in a timeout that blames the
+            # call: the busy token service is said at once instead.
+            return delay if left is None or delay < left else None
         return None
 
     def _should_retry(

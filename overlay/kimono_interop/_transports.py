@@ -87,6 +87,12 @@ def _after_fork(transport: _T, remake: Callable[[], _T] | None) -> _T:
 _DEADLINE: ContextVar[float | None] = ContextVar("kimono_interop_deadline", default=None)
 
 
+def deadline_left() -> float | None:
+    """Seconds left before the deadline of the exchange in hand; None without one."""
+    end = _DEADLINE.get()
+    return None if end is None else end - time.monotonic()
+
+
 def _bounded(timeout: float | None) -> float | None:
     """``timeout`` shortened to what is left of the current deadline."""
     end = _DEADLINE.get()
@@ -372,15 +378,20 @@ class AsyncDeadline:
         self.seconds = seconds
         self._end: float | None = None
         self._scope: anyio.CancelScope | None = None
+        self._token: Token[float | None] | None = None
 
     async def __aenter__(self) -> AsyncDeadline:
         if self.seconds is not None:
             self._end = time.monotonic() + self.seconds
+            self._token = _DEADLINE.set(self._end)  # for deadline_left()
             self._scope = anyio.move_on_after(self.seconds)
             self._scope.__enter__()
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
+        if self._token is not None:
+            _DEADLINE.reset(self._token)
+            self._token = None
         if self._scope is not None:
             scope, self._scope = self._scope, None
             scope.__exit__(*exc_info)  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -451,6 +452,26 @@ def test_an_absurd_expires_in_is_taken_as_a_year(expires_in: Any) -> None:
     transport = httpx.MockTransport(handler)
     with KimonoClient("c", "s", base_url="https://api.example.test", transport=transport) as kimono:
         assert (kimono.tenants.current()).name == "Tenant"
+
+
+def test_a_busy_token_endpoint_whose_wait_would_pass_the_deadline_is_said_at_once() -> None:
+    """503 with Retry-After: 3 from /oauth/token under a 1.5 s deadline: TokenServiceError
+    at once, where the flow slept past the deadline (10 s) and then blamed the call's
+    timeout."""
+    asked: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(1)
+        return httpx.Response(503, headers={"Retry-After": "3"}, text="busy")
+
+    transport = httpx.MockTransport(handler)
+    options: dict[str, Any] = {"base_url": "https://api.example.test", "transport": transport}
+    with KimonoClient("c", "s", timeout=0.5, max_retries=2, **options) as kimono:
+        started = time.monotonic()
+        with pytest.raises(TokenServiceError):
+            kimono.tenants.current()
+    assert time.monotonic() - started < 1.0
+    assert len(asked) == 1
 
 
 # --- static tokens and redaction -------------------------------------------------------------
