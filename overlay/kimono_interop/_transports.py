@@ -31,11 +31,29 @@ class _PerProcess(Generic[_T]):
         self._generation = generation()
 
     def current(self) -> _T:
-        """The transport to use in this process (made again after a fork)."""
+        """The transport to use in this process (made again after a fork, once, whichever
+        threads of the child ask first)."""
         if self._generation != generation():
-            self.transport = _after_fork(self.transport, self.remake)
-            self._generation = generation()
+            with _REMAKING.lock:
+                if self._generation != generation():
+                    self.transport = _after_fork(self.transport, self.remake)
+                    self._generation = generation()
         return self.transport
+
+
+class _RemakeLock:
+    """The lock under which a child remakes a transport; new in each child (a thread of
+    the parent may have held it at the fork)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        reset_after_fork(self)
+
+    def _after_fork(self) -> None:
+        self.lock = threading.Lock()
+
+
+_REMAKING = _RemakeLock()
 
 
 class SharedTransport(_PerProcess[httpx.BaseTransport], httpx.BaseTransport):

@@ -133,3 +133,50 @@ def test_a_tenant_client_uses_its_parents_pool_in_the_child_too(
         os.close(read)
         os.waitpid(pid, 0)
     assert outcome == "shared"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_threads_of_a_child_asking_at_once_remake_the_transport_once() -> None:
+    """8 threads of a forked child make their first request together: one transport is
+    made for the child (each thread made its own, and all but one were never closed)."""
+    import threading
+    import time
+
+    from kimono_interop._transports import SharedTransport
+
+    made: list[int] = []
+
+    def remake() -> httpx.BaseTransport:
+        made.append(1)
+        time.sleep(0.05)  # a window wide enough for every thread to come in
+        return httpx.MockTransport(lambda request: httpx.Response(200))
+
+    shared = SharedTransport(remake(), remake=remake)
+    made.clear()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        try:
+            barrier = threading.Barrier(8)
+            seen: list[object] = []
+
+            def first() -> None:
+                barrier.wait()
+                seen.append(shared.current())
+
+            threads = [threading.Thread(target=first) for _ in range(8)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            outcome = f"{len(made)} {len({id(t) for t in seen})}"
+        except BaseException as exc:
+            outcome = repr(exc)
+        os.write(write, outcome.encode())
+        os._exit(0)
+    os.close(write)
+    outcome = os.read(read, 4096).decode()
+    os.close(read)
+    os.waitpid(pid, 0)
+    assert outcome == "1 1"
