@@ -696,3 +696,42 @@ def test_a_hook_whose_own_statement_times_out_is_retried_then_parked(store_url: 
         assert kept.object_id == slow and kept.attempts == 2
         assert mirror.get(TENANT, "persons", slow) is None
         assert _data(mirror, "persons", fine) == person(fine)
+
+
+def test_a_task_id_in_another_spelling_is_the_same_task(store_url: str) -> None:
+    """A task is acked with its id as sent, yet recorded by its canonical form: the same
+    task delivered in upper case (or recorded in lower case by an earlier version) is a
+    duplicate, not applied again (a full sync re-applied opened a second sync)."""
+    people = [person(new_id()) for _ in range(3)]
+    tasks = [sync_task("SYNC_START", 1)]
+    tasks += [data_task("ADD", "persons", p, 2 + n) for n, p in enumerate(people)]
+    tasks.append(sync_task("SYNC_END", 10))
+    with Mirror.open(store_url) as mirror:
+        mirror.apply(tasks)
+        shouted = [{**task, "id": task["id"].upper()} for task in tasks]
+        again = mirror.apply(shouted)
+        assert [o.result for o in again] == [Result.DUPLICATE] * len(tasks)
+        assert [o.task_id for o in again] == [task["id"] for task in shouted]
+        assert len(mirror.syncs()) == 1
+
+
+def test_a_hooks_database_error_in_an_approved_sweep_is_a_database_error(
+    store_url: str,
+) -> None:
+    """Outside a task (approving a held sweep), the error a hook's statement met stays a
+    database error (SQLAlchemy's DBAPIError), not the mirror's private wrapper."""
+    people = [person(new_id()) for _ in range(10)]
+    refusing = {"on": False}
+
+    def hook(connection: sa.Connection, change: Change) -> None:
+        if refusing["on"] and change.op == "sweep":
+            refused = sqlite3.OperationalError("database is locked")
+            raise sa.exc.OperationalError("INSERT INTO elsewhere.audit", {}, refused)
+
+    with Mirror.open(store_url, on_change=hook, sweep_threshold=0.1) as mirror:
+        _full_sync(mirror, people, 0)
+        _full_sync(mirror, people[:5], 100)
+        (held,) = mirror.syncs(status="held")
+        refusing["on"] = True
+        with pytest.raises(sa.exc.DBAPIError, match="database is locked"):
+            mirror.approve_sweep(held.generation)

@@ -19,6 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from .._ids import canonical_id
 from .._json import dumps_line
 from .._references import ref_id
 from .._secrets import redact_text
@@ -72,15 +73,17 @@ class PermanentError(Exception):
     """A task that can never be applied as it is (no object, an unknown action): parked at once."""
 
 
-class _HookFailed(Exception):
+class _HookFailed(sa.exc.DBAPIError):
     """A database error the ``on_change`` hook's own statement met (its statement timeout,
     a lock it could not get): the task's failure, counted and then parked like any the
     hook raises. Left as the database's, it would be waited out as an outage, and a
     hook that always fails so would hold its tenant's queue for ever. A connection lost
-    is still the database's."""
+    is still the database's. Outside a task (a sweep approved, a snapshot) it reaches the
+    caller as what it is, a ``DBAPIError``, ``error`` the one the statement raised."""
 
     def __init__(self, error: sa.exc.DBAPIError) -> None:
-        super().__init__(str(error))
+        orig = error.orig if error.orig is not None else error
+        super().__init__(error.statement, error.params, orig, hide_parameters=True)
         self.error = error
 
 
@@ -179,9 +182,15 @@ _SEQUENCES = range(-(2**63), 2**63)
 
 def record_id(task_id: str) -> str:
     """The id a task is recorded by (inbox, failure counts, parked, change feed): its
-    own, or, for one longer than the column or holding what a store cannot (a NUL, a
-    lone surrogate), a digest of it (the same each time it is delivered, so a
-    redelivery is still found). Schema revision 0006 re-keyed older records so."""
+    own, a UUID in its canonical spelling (the ack names the task as the service spelled
+    it; the record is the same whichever spelling a delivery used, as it was when the
+    SDK read every task id so), or, for one longer than the column or holding what a
+    store cannot (a NUL, a lone surrogate), a digest of it (the same each time it is
+    delivered, so a redelivery is still found). Schema revision 0006 re-keyed older
+    records so."""
+    if len(task_id) == 36 and _CANONICAL.fullmatch(task_id):  # as the service sends them
+        return task_id
+    task_id = canonical_id(task_id)
     if len(task_id) <= _TASK_ID_LENGTH and _encodable(task_id):
         return task_id
     digest = hashlib.sha256(task_id.encode("utf-8", "surrogatepass")).hexdigest()
