@@ -71,6 +71,16 @@ def redact_text(text: str) -> str:
     return text
 
 
+def redact_unread_url(text: str) -> str:
+    """A URL that could not be read (so :func:`redact_url` cannot either), for a message:
+    everything between ``://`` and the last ``@`` masked (a password may hold ``/``,
+    ``:`` or ``#``), then :func:`redact_text`."""
+    scheme, found, rest = text.partition("://")
+    if found and "@" in rest:
+        text = f"{scheme}://{MASK}@{rest.rpartition('@')[2]}"
+    return redact_text(text)
+
+
 def redact_url(url: str | httpx.URL) -> str:
     """The URL without userinfo, with the values of secret-named query parameters masked."""
     import httpx  # here, so that the logging filter (which needs this module) loads fast

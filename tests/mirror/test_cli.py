@@ -309,3 +309,16 @@ def test_bad_input_is_a_message_not_a_traceback(args: list[str], said: str) -> N
     assert result.exit_code == EXIT_USAGE, result.output
     assert said in result.output and "Traceback" not in result.output
     assert "pw" not in result.output
+
+
+def test_file_names_with_a_colon_are_still_paths(tmp_path: Path) -> None:
+    """Only a database scheme missing its slashes is refused: a file name with a colon
+    (given as a str or a Path) is a SQLite file, as it always was."""
+    from kimono_interop.mirror import database_url
+
+    for name in ("backup:2024-06.db", "nightly:1.db", "file:mirror.db"):
+        for given in (str(tmp_path / name), Path(name), name):
+            assert database_url(given).startswith("sqlite:///"), given
+    for mistyped in ("sqlite:mirror.db", "postgres:/db", "postgresql+psycopg:/u:pw@h/db"):
+        with pytest.raises(ValueError, match="slashes missing"):
+            database_url(mistyped)

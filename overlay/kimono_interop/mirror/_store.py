@@ -32,7 +32,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .._secrets import redact_text
+from .._secrets import redact_text, redact_unread_url
 from ._migrations import MIRROR, History
 
 #: The key of the database-wide advisory lock (any constant: one per database). Tenants'
@@ -62,14 +62,15 @@ def database_url(target: str | Path) -> str:
     ``postgresql://`` and ``postgres://`` URLs get the psycopg 3 driver.
     """
     text = str(target)
-    scheme = _SCHEME_ONLY.match(text)
+    scheme = None if isinstance(target, Path) else _SCHEME_ONLY.match(text)
     if scheme is not None and not Path(text).exists():
         # "postgresql:/u:pw@host/db": a URL with a slash missing, which would be taken for
         # the path of a new SQLite file (and its password shown in messages about it)
         name = scheme.group(1)
         raise ValueError(
             f"{shown(text)} looks like a database URL with its slashes missing: write "
-            f"{name}://..., or ./{name}:... for a file of that name"
+            f"{'sqlite:///' if name.lower().startswith('sqlite') else name + '://'}..., "
+            "or put ./ before a file's name that holds a colon"
         )
     if "://" not in text:  # a path: escaped, so that "?", "#" or "%" in it stay its own
         path = str(Path(text).expanduser().resolve())
@@ -83,9 +84,12 @@ def database_url(target: str | Path) -> str:
     return text
 
 
-#: A scheme of two characters or more (not a Windows drive) and a colon, with no "//"
-#: after it: a URL mistyped, not a path.
-_SCHEME_ONLY = re.compile(r"([A-Za-z][A-Za-z0-9+.-]+):(?!//)")
+#: A database's URL scheme (SQLAlchemy's names, a driver after a "+") and a colon with
+#: no "//" after it: a URL mistyped, not a path (any other name with a colon is a file).
+_SCHEME_ONLY = re.compile(
+    r"((?:postgres(?:ql)?|sqlite|mysql|mariadb|oracle|mssql)(?:\+[A-Za-z0-9_]+)?):(?!//)",
+    re.IGNORECASE,
+)
 
 
 def shown(target: str | Path) -> str:
@@ -99,10 +103,7 @@ def shown(target: str | Path) -> str:
         try:
             text = sa.engine.make_url(text).render_as_string(hide_password=True)
         except (ValueError, sa.exc.ArgumentError):  # not a URL SQLAlchemy reads
-            scheme, _, rest = text.partition("://")
-            if "@" in rest:
-                rest = "***@" + rest.rpartition("@")[2]
-            text = f"{scheme}://{rest}"
+            return redact_unread_url(text)
     return redact_text(text)
 
 
