@@ -23,7 +23,7 @@ from ._constants import (
     TOKEN_PATH,
 )
 from ._exceptions import ConfigurationError
-from ._secrets import redact_url
+from ._secrets import redact_unread_url, redact_url
 
 
 def from_environment(value: str | None, variable: str) -> str | None:
@@ -48,21 +48,22 @@ def base_url(value: str | None) -> httpx.URL:
     try:
         url = httpx.URL(text.strip())
     except httpx.InvalidURL as exc:
-        # (redact_url cannot read it either: the user part is cut by hand)
-        shown = re.sub(r"://[^/@\s]*@", "://", text)
-        raise ConfigurationError(f"{where} is not a URL ({exc}): {shown!r}") from None
+        shown = redact_unread_url(text)
+        reason = _unquoted(exc, text)
+        raise ConfigurationError(f"{where} is not a URL ({reason}): {shown!r}") from None
+    _check_user_info(url, text, where)
     if url.scheme not in ("http", "https") or not url.host:
         raise ConfigurationError(
             f"{where} must be an absolute http(s) URL such as {DEFAULT_BASE_URL!r}, "
-            f"got {redact_url(text)!r}"
+            f"got {redact_unread_url(text)!r}"
         )
     origin = url.copy_with(path="/", query=None, fragment=None)
     shown = str(origin).rstrip("/")
     if url.path.rstrip("/") or url.query or url.fragment:
         raise ConfigurationError(
-            f"{where} is the service's origin, without a path or query: use {redact_url(shown)!r}, "
-            f"not {redact_url(text)!r}. The SDK adds /v2/interop/data, /v2/interop "
-            f"and {TOKEN_PATH} itself."
+            f"{where} is the service's origin, without a path or query: use "
+            f"{redact_unread_url(shown)!r}, not {redact_unread_url(text)!r}. The SDK adds "
+            f"/v2/interop/data, /v2/interop and {TOKEN_PATH} itself."
         )
     return httpx.URL(shown)
 
@@ -75,13 +76,42 @@ def token_url(value: str | None, origin: httpx.URL) -> str:
         return str(origin).rstrip("/") + TOKEN_PATH
     if not isinstance(text, str):
         raise ConfigurationError(f"token_url must be a str, not {type(text).__name__}")
-    url = httpx.URL(text)
+    try:
+        url = httpx.URL(text)
+    except httpx.InvalidURL as exc:
+        shown = redact_unread_url(text)
+        raise ConfigurationError(
+            f"token_url is not a URL ({_unquoted(exc, text)}): {shown!r}"
+        ) from None
+    _check_user_info(url, text, "token_url")
     if url.scheme not in ("http", "https") or not url.host:
         raise ConfigurationError(
             f"token_url must be an absolute http(s) URL such as "
             f"'{DEFAULT_BASE_URL}{TOKEN_PATH}', got {redact_url(text)!r}"
         )
     return text
+
+
+def _check_user_info(url: httpx.URL, text: str, where: str) -> None:
+    """Refuse a URL with an ``@`` that httpx did not read as ending its user info: a
+    password holding ``/``, ``?`` or ``#`` (``https://u:pa/ss@host``) makes the part
+    before it the host and port, and messages that quote those would show the password."""
+    if "@" in text.partition("://")[2] and not url.userinfo:
+        raise ConfigurationError(
+            f"{where} holds an '@' that does not end its user info (a password with '/', "
+            f"'?' or '#' must be percent-encoded): {redact_unread_url(text)!r}"
+        )
+
+
+def _unquoted(error: Exception, text: str) -> str:
+    """httpx's reason a URL cannot be read, unless it quotes part of the user info (its
+    "invalid port" of ``https://user:pa/ss@host`` is the password's start)."""
+    reason = str(error)
+    user = text.partition("://")[2].rpartition("@")[0]
+    quoted = re.findall(r"'([^']*)'", reason)
+    if user and any(part and part in user for part in quoted):
+        return "its host, port or user info does not read as a URL's"
+    return reason
 
 
 def credential(value: object, name: str, variable: str) -> str | None:

@@ -116,7 +116,10 @@ BAD_SETTINGS: list[tuple[dict[str, Any], str]] = [
     ({"retry": 3}, "retry must be a RetryPolicy"),
     ({"auth": "token"}, "auth must be an httpx.Auth"),
     ({"base_url": 8080}, "base_url must be a str"),
-    ({"base_url": "https://user:12345678@[::1"}, r"base_url is not a URL .*'https://\[::1'"),
+    ({"base_url": "https://user:12345678@[::1"}, r"base_url is not a URL .*'https://\*\*\*@\[::1'"),
+    ({"base_url": "https://u:1234/5678@host:99999"}, r"base_url holds an '@'"),
+    ({"token_url": "https://u:1234/5678@host/token"}, r"token_url holds an '@'"),
+    ({"token_url": "https://u:1234@[::1/token"}, r"token_url is not a URL"),
 ]
 
 
@@ -133,6 +136,7 @@ def test_bad_settings_raise_configuration_error_at_construction(
     with pytest.raises(ConfigurationError, match=match) as raised:
         KimonoClient(**{**arguments, **settings})
     assert "12345678" not in str(raised.value)
+    assert "1234" not in str(raised.value) and "5678" not in str(raised.value)
 
 
 def test_a_bad_timeout_per_call_is_refused_before_sending() -> None:
