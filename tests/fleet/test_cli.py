@@ -37,9 +37,19 @@ def test_fleet_run_refuses_durations_that_are_no_finite_number(flag: str, value:
 
 
 def test_a_worker_refuses_durations_that_are_no_finite_number() -> None:
-    for name in ("lease_ttl", "discover_interval", "stuck_after", "ready_window"):
-        with pytest.raises(ValueError, match="finite"):
-            Worker("postgresql://nobody@127.0.0.1:1/none", **{name: math.nan})
+    names = (
+        "lease_ttl",
+        "discover_interval",
+        "stuck_after",
+        "ready_window",
+        "ack_interval",
+        "poll_interval",
+        "max_poll_interval",
+    )
+    for name in names:
+        for value in (math.nan, math.inf, -1.0):
+            with pytest.raises(ValueError, match=name):
+                Worker("postgresql://nobody@127.0.0.1:1/none", **{name: value})
 
 
 def test_status_says_when_the_database_cannot_be_read() -> None:

@@ -319,11 +319,20 @@ class Worker:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
         durations = (lease_ttl, discover_interval, writes_retention, inbox_retention or 1)
-        if not all(math.isfinite(d) for d in (*durations, stuck_after, ready_window)):
-            raise ValueError(
-                "lease_ttl, discover_interval, writes_retention, inbox_retention, "
-                "stuck_after and ready_window must be finite numbers of seconds"
-            )
+        seconds = {
+            "lease_ttl": lease_ttl,
+            "discover_interval": discover_interval,
+            "writes_retention": writes_retention,
+            "inbox_retention": inbox_retention or 1,
+            "stuck_after": stuck_after,
+            "ready_window": ready_window,
+            "ack_interval": ack_interval,
+            "poll_interval": poll_interval,
+            "max_poll_interval": max_poll_interval,
+        }
+        for name, value in seconds.items():
+            if not (math.isfinite(value) and value > 0):
+                raise ValueError(f"{name} must be a finite number of seconds > 0, got {value}")
         if min(durations) <= 0:
             raise ValueError(
                 "lease_ttl, discover_interval, writes_retention and inbox_retention must be"
