@@ -83,3 +83,8 @@ def __getattr__(name: str) -> httpx.Timeout:
 
     timeout = globals()[name] = httpx.Timeout(_READ_TIMEOUT, connect=_CONNECT_TIMEOUT)
     return timeout
+
+
+#: The request extension in which the SDK's transport names the proxy a request goes
+#: through (its errors then name the proxy, not the service's host).
+PROXY_EXTENSION = "kimono_interop.proxy"

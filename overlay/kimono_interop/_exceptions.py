@@ -46,7 +46,7 @@ from typing import Any
 import httpx
 
 from . import _json
-from ._constants import REQUEST_ID_HEADERS
+from ._constants import PROXY_EXTENSION, REQUEST_ID_HEADERS
 from ._secrets import MASK, redact_text, redact_url
 
 __all__ = [
@@ -265,6 +265,17 @@ def transport_error(exc: httpx.HTTPError, request: httpx.Request) -> APIConnecti
     host = request.url.host
     port = request.url.port or {"https": 443, "http": 80}.get(request.url.scheme)
     where = f"{request.method} {redact_url(str(request.url))}"
+    proxy = request.extensions.get(PROXY_EXTENSION)
+    if proxy is not None:
+        # Through a proxy the SDK connects to the proxy, never to the service's host.
+        with contextlib.suppress(httpx.InvalidURL):
+            proxy_url = httpx.URL(proxy)
+            host = proxy_url.host
+            port = proxy_url.port or {"https": 443, "http": 80}.get(proxy_url.scheme)
+        where += (
+            f" through the proxy {redact_url(proxy)} (from HTTP_PROXY, HTTPS_PROXY or "
+            "ALL_PROXY; NO_PROXY lists the hosts to reach directly)"
+        )
     if isinstance(exc, httpx.LocalProtocolError):
         # What h11 says quotes the offending header value, which may be a credential.
         return APIConnectionError(

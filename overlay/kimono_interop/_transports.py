@@ -16,6 +16,7 @@ import anyio
 import httpcore
 import httpx
 
+from ._constants import PROXY_EXTENSION
 from ._exceptions import ConfigurationError, ResponseTooLargeError
 from ._fork import generation, reset_after_fork
 
@@ -270,19 +271,37 @@ def environment_proxies() -> dict[str, str]:
     return found
 
 
-def _bypassed(host: str, no_proxy: str) -> bool:
-    """Whether ``NO_PROXY`` names ``host``: ``*``, the host itself, or a domain above it
-    (``example.com`` and ``.example.com`` both cover ``api.example.com``); an entry's
-    port is not compared."""
-    host = host.lower().strip("[]")
+def _no_proxy_entries(no_proxy: str) -> tuple[tuple[str | None, str], ...]:
+    """``NO_PROXY`` read once: ``(scheme or None, host or domain)`` for each entry; a
+    port is dropped, as is a leading dot."""
+    entries = []
     for entry in no_proxy.split(","):
         entry = entry.strip().lower()
+        scheme: str | None = None
+        if "://" in entry:  # http://example.com: that scheme only
+            scheme, _, entry = entry.partition("://")
+            entry = entry.split("/", 1)[0]
         if entry.startswith("[") and "]" in entry:  # [::1]:8080
             entry = entry[1 : entry.index("]")]
         elif entry.count(":") == 1:  # host:port
             entry = entry.partition(":")[0]
         entry = entry.lstrip(".")
-        if entry == "*" or (entry and (host == entry or host.endswith("." + entry))):
+        if entry:
+            entries.append((scheme, entry))
+    return tuple(entries)
+
+
+def _bypassed(url: httpx.URL, entries: tuple[tuple[str | None, str], ...]) -> bool:
+    """Whether ``url`` goes direct: a loopback host (``localhost``, ``127.x``, ``::1``:
+    never behind a proxy), or one ``NO_PROXY`` names (``*``, the host itself, or a domain
+    above it: ``example.com`` and ``.example.com`` both cover ``api.example.com``)."""
+    host = url.host.lower().strip("[]")
+    if host == "localhost" or host == "::1" or host.startswith("127."):
+        return True
+    for scheme, entry in entries:
+        if scheme is not None and scheme != url.scheme:
+            continue
+        if entry == "*" or host == entry or host.endswith("." + entry):
             return True
     return False
 
@@ -303,14 +322,17 @@ class _Routes(Generic[_Transport]):
     ) -> None:
         self.direct: _Transport = direct
         self.proxies = proxies
+        self._no_proxy = _no_proxy_entries(proxies.get("no", ""))
         self._make: Callable[[str | None], _Transport] = make
         self._made: dict[str, _Transport] = {}
         self._lock = threading.Lock()
 
-    def route(self, url: httpx.URL) -> _Transport:
+    def route(self, request: httpx.Request) -> _Transport:
+        url = request.url
         proxy = self.proxies.get(url.scheme) or self.proxies.get("all")
-        if proxy is None or _bypassed(url.host, self.proxies.get("no", "")):
+        if proxy is None or _bypassed(url, self._no_proxy):
             return self.direct
+        request.extensions[PROXY_EXTENSION] = proxy  # for the error, if it fails
         with self._lock:
             made = self._made.get(proxy)
             if made is None:
@@ -336,7 +358,7 @@ class _ProxyRouter(httpx.BaseTransport):
         self.routes = _Routes(direct, proxies, make)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        return self.routes.route(request.url).handle_request(request)
+        return self.routes.route(request).handle_request(request)
 
     def close(self) -> None:
         for transport in self.routes.all():
@@ -355,7 +377,7 @@ class _AsyncProxyRouter(httpx.AsyncBaseTransport):
         self.routes = _Routes(direct, proxies, make)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return await self.routes.route(request.url).handle_async_request(request)
+        return await self.routes.route(request).handle_async_request(request)
 
     async def aclose(self) -> None:
         for transport in self.routes.all():

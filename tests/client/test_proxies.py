@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
 import pytest
 
-from kimono_interop import AsyncKimonoClient, KimonoClient
+from kimono_interop import APIConnectionError, AsyncKimonoClient, KimonoClient
 from kimono_interop._auth import BearerToken
-from kimono_interop._transports import _bypassed, environment_proxies
+from kimono_interop._transports import _bypassed, _no_proxy_entries, environment_proxies
 
 TENANT = "2a4a2e06-7755-43bb-9766-4f398079ef8c"
 
@@ -84,22 +86,22 @@ def test_requests_go_through_the_proxy_the_environment_names(
     use_async: bool,
     variable: str,
 ) -> None:
+    """The service's host is never resolved here: the proxy is asked for its URL."""
     monkeypatch.setenv(variable, _url(servers["proxy"]))
-    service = _url(servers["service"])
-    assert _name(use_async, service) == "proxy"
-    assert servers["proxy"].targets == [f"{service}/v2/interop/tenant"]  # type: ignore[attr-defined]
-    assert servers["service"].targets == []  # type: ignore[attr-defined]
+    assert _name(use_async, "http://kimono.invalid") == "proxy"
+    assert servers["proxy"].targets == ["http://kimono.invalid/v2/interop/tenant"]  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("use_async", [False, True])
-def test_no_proxy_hosts_and_other_schemes_go_direct(
+def test_loopback_and_other_schemes_go_direct(
     servers: dict[str, ThreadingHTTPServer], monkeypatch: pytest.MonkeyPatch, use_async: bool
 ) -> None:
+    """A proxy for https only leaves http alone; a service on this machine (the sandbox)
+    is never reached through a proxy, NO_PROXY or not."""
     service = _url(servers["service"])
-    monkeypatch.setenv("HTTPS_PROXY", _url(servers["proxy"]))  # for https only
+    monkeypatch.setenv("HTTPS_PROXY", _url(servers["proxy"]))
     assert _name(use_async, service) == "service"
     monkeypatch.setenv("HTTP_PROXY", _url(servers["proxy"]))
-    monkeypatch.setenv("NO_PROXY", "example.com, 127.0.0.1")
     assert _name(use_async, service) == "service"
     assert servers["proxy"].targets == []  # type: ignore[attr-defined]
     assert servers["service"].targets == ["/v2/interop/tenant"] * 2  # type: ignore[attr-defined]
@@ -110,9 +112,41 @@ def test_the_proxies_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("HTTPS_PROXY", "proxy.corp:3128")
     monkeypatch.setenv("NO_PROXY", "localhost")
     assert environment_proxies() == {"https": "http://proxy.corp:3128", "no": "localhost"}
-    assert _bypassed("api.example.com", "example.com")
-    assert _bypassed("api.example.com", ".example.com:443")
-    assert _bypassed("API.Example.com", "x, *")
-    assert _bypassed("::1", "[::1]:8080")
-    assert not _bypassed("badexample.com", "example.com")
-    assert not _bypassed("example.com", "")
+
+
+@pytest.mark.parametrize(
+    ("url", "no_proxy", "direct"),
+    [
+        ("https://api.example.com/x", "example.com", True),
+        ("https://api.example.com/x", ".example.com:443", True),
+        ("https://API.Example.com/x", "x, *", True),
+        ("https://example.com/x", "http://example.com", False),  # that scheme only
+        ("http://example.com/x", "http://example.com", True),
+        ("https://badexample.com/x", "example.com", False),
+        ("https://example.com/x", "", False),
+        ("http://127.0.0.1:8080/x", "", True),  # loopback: always direct
+        ("http://localhost/x", "", True),
+        ("http://[::1]:8080/x", "", True),
+        ("http://[fe80::1]/x", "[fe80::1]:8080", True),
+    ],
+)
+def test_which_hosts_go_direct(url: str, no_proxy: str, direct: bool) -> None:
+    assert _bypassed(httpx.URL(url), _no_proxy_entries(no_proxy)) is direct
+
+
+@pytest.mark.parametrize("use_async", [False, True])
+def test_a_proxy_that_refuses_is_named_in_the_error(
+    monkeypatch: pytest.MonkeyPatch, use_async: bool
+) -> None:
+    """Through a proxy, the host and port that refused are the proxy's: the error names
+    them and the variable that set them, never the service's as if it had refused."""
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("HTTP_PROXY", f"http://user:pw-SECRET@127.0.0.1:{port}")
+    with pytest.raises(APIConnectionError) as raised:
+        _name(use_async, "http://kimono.invalid:8080")
+    message = str(raised.value)
+    assert f"connection refused by 127.0.0.1:{port}" in message
+    assert f"through the proxy http://127.0.0.1:{port}" in message and "HTTP_PROXY" in message
+    assert "pw-SECRET" not in message
