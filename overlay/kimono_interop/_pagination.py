@@ -203,7 +203,8 @@ class _Walk(Generic[T]):
         with gc_paused():  # from the bytes to the last model (see _parsing)
             data, paging, next_url = _read_page(response)
             items, invalid = read_items(data, listing.parse_item, self.number)
-        self._last_response = response
+        if invalid:  # (for InvalidItemsError; a walk keeps no other page's answer)
+            self._last_response = response
         for item in invalid:
             self._invalid_count += 1
             log.warning("Skipped an item of %s that could not be read: %s", listing.what, item)
@@ -538,6 +539,7 @@ class AsyncPager(_BasePager[T, AsyncFetch]):
                 page, request = walk.advance(response)
                 await ahead.predict_from(walk.number, request)
                 yield page
+                del page, response  # not held while the next page is awaited
             walk.finish()
         finally:
             await ahead.close()

@@ -465,3 +465,40 @@ def test_pages_asked_for_by_number_are_dropped_when_the_links_are_cursors() -> N
     assert asyncio.run(_collect(pager.prefetch(4))) == list(range(35))
     cursor_requests = [r for r in cursors.requests if "cursor" in r.url.params]
     assert [r.url.params["cursor"] for r in cursor_requests] == ["c1", "c2", "c3"]
+
+
+@pytest.mark.parametrize("prefetch", [0, 1, 3])
+def test_answers_alive_never_exceed_prefetch_plus_one(prefetch: int) -> None:
+    """A reader that lets each page go once read: when the next answer arrives, the
+    answers still alive (those fetched ahead and the new one) are at most prefetch + 1.
+    The page just yielded stayed bound in the look-ahead loop, and every walk kept the
+    last answer for an error it might never raise: one more."""
+    import gc
+    import weakref
+
+    service = Uneven(200, 10, lambda page: 0.002 * (page % 3))
+    alive: weakref.WeakSet[httpx.Response] = weakref.WeakSet()
+    worst = [0]
+    pager = service.pager({"page": 0, "page_size": 10})
+    fetch = pager._fetch
+
+    async def counting(target: str, query: Mapping[str, Any] | None) -> httpx.Response:
+        response = await fetch(target, query)
+        alive.add(response)
+        gc.collect()  # what only cycles keep is not held
+        worst[0] = max(worst[0], len(alive))
+        return response
+
+    pager._fetch = counting
+
+    async def walk() -> int:
+        count = 0
+        walked = pager.prefetch(prefetch) if prefetch else pager
+        async for page in walked.pages():
+            await asyncio.sleep(0.005)
+            count += len(page.items)
+            del page  # done with it: the walk must not keep it either
+        return count
+
+    assert asyncio.run(walk()) == 200
+    assert worst[0] <= prefetch + 1
