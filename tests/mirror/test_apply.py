@@ -706,6 +706,7 @@ def test_a_task_id_in_another_spelling_is_the_same_task(store_url: str) -> None:
     tasks = [sync_task("SYNC_START", 1)]
     tasks += [data_task("ADD", "persons", p, 2 + n) for n, p in enumerate(people)]
     tasks.append(sync_task("SYNC_END", 10))
+    tasks = [{**task, "id": new_id()} for task in tasks]  # ids with letters in them
     with Mirror.open(store_url) as mirror:
         mirror.apply(tasks)
         shouted = [{**task, "id": task["id"].upper()} for task in tasks]
@@ -735,3 +736,27 @@ def test_a_hooks_database_error_in_an_approved_sweep_is_a_database_error(
         refusing["on"] = True
         with pytest.raises(sa.exc.DBAPIError, match="database is locked"):
             mirror.approve_sweep(held.generation)
+
+
+def test_two_spellings_of_a_task_in_one_batch_and_a_replay_by_either(store_url: str) -> None:
+    """The same task twice in one batch, in two spellings: applied once, the second a
+    duplicate (the inbox refused a second row, and the run ended). A parked task is
+    replayed by the id as the logs and outcomes give it, in whatever spelling."""
+    pid = new_id()
+    task = {**data_task("ADD", "persons", person(pid), 1), "id": new_id()}  # with letters
+    shouted = {**task, "id": task["id"].upper()}
+
+    def hook(connection: sa.Connection, change: Change) -> None:
+        if change.object_id == bad:
+            raise RuntimeError("refused")
+
+    bad = new_id()
+    parked = data_task("ADD", "persons", person(bad), 2)
+    parked = {**parked, "id": new_id().upper()}
+    with Mirror.open(store_url, on_change=hook, max_attempts=1) as mirror:
+        outcomes = mirror.apply([task, shouted, parked])
+        assert [o.result for o in outcomes] == [Result.APPLIED, Result.DUPLICATE, Result.PARKED]
+        assert outcomes[2].task_id == parked["id"]
+        bad = "nobody"
+        assert mirror.replay(parked["id"]).result == Result.APPLIED
+        assert mirror.parked() == []

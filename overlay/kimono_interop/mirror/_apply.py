@@ -86,6 +86,9 @@ class _HookFailed(sa.exc.DBAPIError):
         super().__init__(error.statement, error.params, orig, hide_parameters=True)
         self.error = error
 
+    def __reduce__(self) -> Any:  # (DBAPIError's own passes its constructor's arguments)
+        return type(self), (self.error,)
+
 
 class _Isolate(Exception):
     """A task failed in a chunk applied without savepoints: apply the first ``count`` again."""
@@ -348,7 +351,8 @@ class Applier:
             out.consumed = index + 1
             if task.id is None:
                 continue
-            previous = recorded.get(record_id(task.id)) or done.get(task.id)
+            recorded_as = record_id(task.id)  # (two spellings of one id: one record)
+            previous = recorded.get(recorded_as) or done.get(recorded_as)
             if previous is not None:
                 out.outcomes.append(
                     TaskOutcome(task.id, Result.DUPLICATE, previous.status, previous.message)
@@ -364,7 +368,7 @@ class Applier:
                     index,
                     replay,
                 )
-                done[task.id] = outcome
+                done[recorded_as] = outcome
                 out.outcomes.append(outcome)
             if deadline is not None and index + 1 >= minimum and time.monotonic() >= deadline:
                 break

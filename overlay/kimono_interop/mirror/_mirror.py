@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import datetime
 import logging
+import math
 import random
 import sqlite3
 import threading
@@ -481,6 +482,7 @@ class Mirror:
         a replay changes only the mirror.
         """
         p = t.parked
+        task_id = record_id(task_id)  # the id in any spelling, or as parked() lists it
         with reading(self.engine) as connection:
             raw = connection.scalar(
                 sa.select(p.c.raw).where(p.c.task_id == task_id, p.c.replayed_at.is_(None))
@@ -699,6 +701,14 @@ class _RunLoop:
             raise ValueError("ack_every must be at least 1 and ack_interval positive")
         if inbox_retention is not None and inbox_retention <= 0:
             raise ValueError("inbox_retention must be positive (or None: keep every record)")
+        for name, value in {
+            "ack_interval": ack_interval,
+            "poll_interval": poll_interval,
+            "max_poll_interval": max_poll_interval,
+            "inbox_retention": 1.0 if inbox_retention is None else inbox_retention,
+        }.items():
+            if not (math.isfinite(value) and value > 0):
+                raise ValueError(f"{name} must be a finite number of seconds > 0, got {value}")
         self.runtime = runtime
         self.ack_every = ack_every
         self.ack_interval = ack_interval
@@ -939,7 +949,7 @@ def _must_exist(url: str) -> bool:
         # made read-only.
         if "?" in database or "#" in database:  # escaped in the URL: SQLite would read
             # them as the start of its parameters or fragment, and drop mode=ro
-            raise NoMirror(f"cannot read {database} without changing it: give its path")
+            raise NoMirror(f"cannot read {shown(database)} without changing it: give its path")
         if (
             parsed.query.get("mode", "ro") not in ("ro", "rw", "rwc")
             or "vfs" in parsed.query
@@ -954,7 +964,7 @@ def _must_exist(url: str) -> bool:
     else:
         path = Path(database)
         if not path.is_file():
-            raise NoMirror(f"no mirror at {path}: the file does not exist")
+            raise NoMirror(f"no mirror at {shown(path)}: the file does not exist")
         target, where = f"{path.resolve().as_uri()}?mode=ro", str(path)
     try:
         with contextlib.closing(sqlite3.connect(target, uri=True)) as file:
@@ -965,7 +975,7 @@ def _must_exist(url: str) -> bool:
             rows = file.execute(f"SELECT version_num FROM {MIRROR.version_table}") if found else []
             revision = next((row[0] for row in rows), None)
     except sqlite3.Error as exc:
-        raise NoMirror(f"no mirror in {where}: {exc}") from exc
+        raise NoMirror(f"no mirror in {shown(where)}: {exc}") from exc
     _must_be(revision, where)
     return True
 
@@ -979,10 +989,10 @@ def _must_be_current(engine: sa.Engine, url: str) -> None:
 
 def _must_be(revision: str | None, where: str) -> None:
     if revision is None:
-        raise NoMirror(f"no mirror in {where}: it has no {MIRROR.version_table} table")
+        raise NoMirror(f"no mirror in {shown(where)}: it has no {MIRROR.version_table} table")
     if revision != head():
         raise NoMirror(
-            f"the mirror in {where} is at schema revision {revision}, this version uses "
+            f"the mirror in {shown(where)} is at schema revision {revision}, this version uses "
             f"{head()}: open it once to upgrade it (Mirror.open, or `mirror run`)"
         )
 
