@@ -73,11 +73,14 @@ def redact_text(text: str) -> str:
 
 def redact_unread_url(text: str) -> str:
     """A URL that could not be read (so :func:`redact_url` cannot either), for a message:
-    everything between ``://`` and the last ``@`` masked (a password may hold ``/``,
-    ``:`` or ``#``), then :func:`redact_text`."""
-    scheme, found, rest = text.partition("://")
-    if found and "@" in rest:
-        text = f"{scheme}://{MASK}@{rest.rpartition('@')[2]}"
+    everything between ``//`` (or, with no slashes, the first ``:``) and the last ``@``
+    masked (a password may hold ``/``, ``:`` or ``#``), then :func:`redact_text`."""
+    at = text.rfind("@")
+    if at >= 0:
+        # from after "://" (or "//", or the first ":", for a scheme with slashes missing)
+        start = text.find("//")
+        start = start + 2 if 0 <= start < at else text.find(":") + 1
+        text = f"{text[:start]}{MASK}{text[at:]}"
     return redact_text(text)
 
 

@@ -23,7 +23,7 @@ from ._constants import (
     TOKEN_PATH,
 )
 from ._exceptions import ConfigurationError
-from ._secrets import redact_unread_url, redact_url
+from ._secrets import redact_unread_url
 
 
 def from_environment(value: str | None, variable: str) -> str | None:
@@ -51,7 +51,6 @@ def base_url(value: str | None) -> httpx.URL:
         shown = redact_unread_url(text)
         reason = _unquoted(exc, text)
         raise ConfigurationError(f"{where} is not a URL ({reason}): {shown!r}") from None
-    _check_user_info(url, text, where)
     if url.scheme not in ("http", "https") or not url.host:
         raise ConfigurationError(
             f"{where} must be an absolute http(s) URL such as {DEFAULT_BASE_URL!r}, "
@@ -60,9 +59,11 @@ def base_url(value: str | None) -> httpx.URL:
     origin = url.copy_with(path="/", query=None, fragment=None)
     shown = str(origin).rstrip("/")
     if url.path.rstrip("/") or url.query or url.fragment:
+        # (an "@" in it may end a password httpx read as a host and port: no origin shown)
+        use = "" if "@" in text else f"use {redact_unread_url(shown)!r}, not "
         raise ConfigurationError(
-            f"{where} is the service's origin, without a path or query: use "
-            f"{redact_unread_url(shown)!r}, not {redact_unread_url(text)!r}. The SDK adds "
+            f"{where} is the service's origin, without a path or query: "
+            f"{use}{redact_unread_url(text)!r}. The SDK adds "
             f"/v2/interop/data, /v2/interop and {TOKEN_PATH} itself."
         )
     return httpx.URL(shown)
@@ -83,24 +84,12 @@ def token_url(value: str | None, origin: httpx.URL) -> str:
         raise ConfigurationError(
             f"token_url is not a URL ({_unquoted(exc, text)}): {shown!r}"
         ) from None
-    _check_user_info(url, text, "token_url")
     if url.scheme not in ("http", "https") or not url.host:
         raise ConfigurationError(
             f"token_url must be an absolute http(s) URL such as "
-            f"'{DEFAULT_BASE_URL}{TOKEN_PATH}', got {redact_url(text)!r}"
+            f"'{DEFAULT_BASE_URL}{TOKEN_PATH}', got {redact_unread_url(text)!r}"
         )
     return text
-
-
-def _check_user_info(url: httpx.URL, text: str, where: str) -> None:
-    """Refuse a URL with an ``@`` that httpx did not read as ending its user info: a
-    password holding ``/``, ``?`` or ``#`` (``https://u:pa/ss@host``) makes the part
-    before it the host and port, and messages that quote those would show the password."""
-    if "@" in text.partition("://")[2] and not url.userinfo:
-        raise ConfigurationError(
-            f"{where} holds an '@' that does not end its user info (a password with '/', "
-            f"'?' or '#' must be percent-encoded): {redact_unread_url(text)!r}"
-        )
 
 
 def _unquoted(error: Exception, text: str) -> str:

@@ -322,3 +322,15 @@ def test_file_names_with_a_colon_are_still_paths(tmp_path: Path) -> None:
     for mistyped in ("sqlite:mirror.db", "postgres:/db", "postgresql+psycopg:/u:pw@h/db"):
         with pytest.raises(ValueError, match="slashes missing"):
             database_url(mistyped)
+
+
+@pytest.mark.parametrize("url", ["postgresq:/u:s3cretpw@h/db", "pg:/u:s3cretpw@h/db"])
+def test_a_scheme_mistyped_too_keeps_its_password_masked(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a database's scheme, so a file path; its messages still mask what looks like a
+    password."""
+    monkeypatch.chdir(tmp_path)
+    result = run("mirror", "status", "--db", url)
+    assert result.exit_code == EXIT_USAGE, result.output
+    assert "s3cretpw" not in result.output

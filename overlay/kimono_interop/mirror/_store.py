@@ -96,9 +96,8 @@ def shown(target: str | Path) -> str:
     """A mirror's database as messages name it: a password masked, whether in the URL's
     user part (``user:password@``, whatever it holds) or its query (``?password=``)."""
     text = str(target)
-    mistyped = _SCHEME_ONLY.match(text)
-    if mistyped is not None and "@" in text:  # "postgresql:/u:pw@host": all before the @
-        return redact_text(f"{mistyped.group(0)}***@{text.rpartition('@')[2]}")
+    if "://" not in text and "@" in text:  # "postgresql:/u:pw@host", "pg:u:pw@h": mistyped
+        return redact_unread_url(text)
     if "://" in text:
         try:
             text = sa.engine.make_url(text).render_as_string(hide_password=True)

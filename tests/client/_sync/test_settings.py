@@ -117,8 +117,10 @@ BAD_SETTINGS: list[tuple[dict[str, Any], str]] = [
     ({"auth": "token"}, "auth must be an httpx.Auth"),
     ({"base_url": 8080}, "base_url must be a str"),
     ({"base_url": "https://user:12345678@[::1"}, r"base_url is not a URL .*'https://\*\*\*@\[::1'"),
-    ({"base_url": "https://u:1234/5678@host:99999"}, r"base_url holds an '@'"),
-    ({"token_url": "https://u:1234/5678@host/token"}, r"token_url holds an '@'"),
+    ({"base_url": "https://u:1234/5678@host:99999"}, r"without a path"),
+    ({"base_url": "//user:12345678@kimono.example.com"}, r"absolute http\(s\) URL"),
+    ({"base_url": "https:user:12345678@h"}, r"absolute http\(s\) URL"),
+    ({"token_url": "https:/u:12345678@host/token"}, r"absolute http\(s\) URL"),
     ({"token_url": "https://u:1234@[::1/token"}, r"token_url is not a URL"),
 ]
 
@@ -154,3 +156,10 @@ def test_a_closed_client_raises_client_closed_error() -> None:
     with pytest.raises(ClientClosedError, match="closed"):
         kimono.tenants.current()
     assert isinstance(ClientClosedError(), RuntimeError)
+
+
+def test_a_token_url_with_an_at_sign_in_its_query_is_accepted() -> None:
+    """Only a URL httpx cannot read is refused: an '@' in the query is the URL's own."""
+    token_url = "https://login.example.com/oauth/token?login_hint=a@b.com"
+    with KimonoClient("a", "b", token_url=token_url) as kimono:
+        assert kimono.token_url == token_url
