@@ -297,7 +297,11 @@ def transport_error(exc: httpx.HTTPError, request: httpx.Request) -> APIConnecti
         return APIConnectionError(
             request,
             f"{where}: connection refused by {host}:{port} ({detail}). (HINT: nothing listens "
-            "there: check base_url's host and port, or start the sandbox.)",
+            + (
+                "there: check the proxy's address.)"
+                if proxy is not None
+                else "there: check base_url's host and port, or start the sandbox.)"
+            ),
             cause="refused",
         )
     if isinstance(root, ssl.SSLError):

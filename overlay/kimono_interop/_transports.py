@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import ssl
 import threading
@@ -19,6 +20,7 @@ import httpx
 from ._constants import PROXY_EXTENSION
 from ._exceptions import ConfigurationError, ResponseTooLargeError
 from ._fork import generation, reset_after_fork
+from ._secrets import redact_unread_url, redact_url
 
 _T = TypeVar("_T")
 
@@ -264,6 +266,19 @@ def environment_proxies() -> dict[str, str]:
         for scheme, value in urllib.request.getproxies_environment().items()
         if value and scheme in ("http", "https", "all")
     }
+    for scheme, value in found.items():
+        try:
+            url = httpx.URL(value)
+        except httpx.InvalidURL:
+            url = None
+        if url is None or not url.host:
+            # (httpx would refuse it at every request, quoting what it misread: with a
+            # password holding "/", part of the password)
+            raise ConfigurationError(
+                f"{scheme.upper()}_PROXY is not a URL httpx can read: "
+                f"{redact_unread_url(value)!r} (percent-encode '/', '?' and '#' in its "
+                "password)"
+            )
     if found:
         no_proxy = urllib.request.getproxies_environment().get("no")
         if no_proxy:
@@ -291,12 +306,21 @@ def _no_proxy_entries(no_proxy: str) -> tuple[tuple[str | None, str], ...]:
     return tuple(entries)
 
 
+def _loopback_address(host: str) -> bool:
+    """Whether ``host`` is a loopback address (127.0.0.0/8, ::1 in any spelling), not
+    a name that starts like one."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _bypassed(url: httpx.URL, entries: tuple[tuple[str | None, str], ...]) -> bool:
     """Whether ``url`` goes direct: a loopback host (``localhost``, ``127.x``, ``::1``:
     never behind a proxy), or one ``NO_PROXY`` names (``*``, the host itself, or a domain
     above it: ``example.com`` and ``.example.com`` both cover ``api.example.com``)."""
     host = url.host.lower().strip("[]")
-    if host == "localhost" or host == "::1" or host.startswith("127."):
+    if host == "localhost" or host.endswith(".localhost") or _loopback_address(host):
         return True
     for scheme, entry in entries:
         if scheme is not None and scheme != url.scheme:
@@ -332,7 +356,7 @@ class _Routes(Generic[_Transport]):
         proxy = self.proxies.get(url.scheme) or self.proxies.get("all")
         if proxy is None or _bypassed(url, self._no_proxy):
             return self.direct
-        request.extensions[PROXY_EXTENSION] = proxy  # for the error, if it fails
+        request.extensions[PROXY_EXTENSION] = redact_url(proxy)  # for its error, if any
         with self._lock:
             made = self._made.get(proxy)
             if made is None:

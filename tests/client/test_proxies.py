@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
-from kimono_interop import APIConnectionError, AsyncKimonoClient, KimonoClient
+from kimono_interop import APIConnectionError, AsyncKimonoClient, ConfigurationError, KimonoClient
 from kimono_interop._auth import BearerToken
 from kimono_interop._transports import _bypassed, _no_proxy_entries, environment_proxies
 
@@ -128,6 +128,10 @@ def test_the_proxies_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
         ("http://localhost/x", "", True),
         ("http://[::1]:8080/x", "", True),
         ("http://[fe80::1]/x", "[fe80::1]:8080", True),
+        ("http://127.corp.example.com/x", "", False),  # a name, not an address
+        ("http://127.0.0.1.nip.io/x", "", False),
+        ("http://[0:0:0:0:0:0:0:1]/x", "", True),
+        ("http://api.localhost/x", "", True),
     ],
 )
 def test_which_hosts_go_direct(url: str, no_proxy: str, direct: bool) -> None:
@@ -150,3 +154,15 @@ def test_a_proxy_that_refuses_is_named_in_the_error(
     assert f"connection refused by 127.0.0.1:{port}" in message
     assert f"through the proxy http://127.0.0.1:{port}" in message and "HTTP_PROXY" in message
     assert "pw-SECRET" not in message
+
+
+def test_a_proxy_url_that_cannot_be_read_is_a_configuration_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A password holding '/' made httpx read part of it as the proxy's port, and every
+    request raised httpx.InvalidURL quoting it; the client now refuses the variable when
+    it is made, masked."""
+    monkeypatch.setenv("HTTPS_PROXY", "http://user:pa/SECRET@127.0.0.1:9")
+    with pytest.raises(ConfigurationError, match="HTTPS_PROXY") as raised:
+        KimonoClient(auth=BearerToken("t"), base_url="https://kimono.invalid")
+    assert "SECRET" not in str(raised.value) and "pa/" not in str(raised.value)
