@@ -7,6 +7,7 @@ import collections
 import contextlib
 import dataclasses
 import datetime
+import math
 import sqlite3
 import threading
 import time
@@ -19,7 +20,8 @@ import anyio
 import pytest
 import sqlalchemy as sa
 
-from kimono_interop import AsyncKimonoClient, KimonoClient
+from kimono_interop import AsyncKimonoClient, BearerToken, KimonoClient
+from kimono_interop.fleet import Worker
 from kimono_interop.mirror import Mirror, TaskOutcome
 from kimono_interop.sandbox import Sandbox
 
@@ -709,3 +711,20 @@ async def test_run_async_stops_and_counts_as_run_does(fresh: Sandbox, store_url:
             assert (stats.stopped_by, stats.batches) == ("stop()", 1)
             assert stats.acknowledged == stats.received > 10
             assert stats.commits == -(-stats.received // 10)
+
+
+@pytest.mark.parametrize(
+    "option", ["ack_interval", "poll_interval", "max_poll_interval", "inbox_retention"]
+)
+@pytest.mark.parametrize("value", [math.nan, math.inf, 0.0, -1.0])
+def test_a_run_refuses_durations_that_are_no_finite_positive_number(
+    option: str, value: float, tmp_path: Path
+) -> None:
+    """A NaN poll interval went as far as a wait of "nan s" and a ValueError from the
+    sleep, mid-run; a Worker refuses the same values, inbox_retention 0 included."""
+    with Mirror.open(tmp_path / "m.db") as mirror, pytest.raises(ValueError, match=option):
+        mirror.run(
+            KimonoClient(auth=BearerToken("t"), base_url="http://127.0.0.1:9"), **{option: value}
+        )
+    with pytest.raises(ValueError, match=option):
+        Worker("postgresql://nobody@127.0.0.1:1/none", **{option: value})

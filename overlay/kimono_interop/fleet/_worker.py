@@ -323,7 +323,7 @@ class Worker:
             "lease_ttl": lease_ttl,
             "discover_interval": discover_interval,
             "writes_retention": writes_retention,
-            "inbox_retention": inbox_retention or 1,
+            "inbox_retention": 1 if inbox_retention is None else inbox_retention,
             "stuck_after": stuck_after,
             "ready_window": ready_window,
             "ack_interval": ack_interval,
