@@ -760,3 +760,28 @@ def test_two_spellings_of_a_task_in_one_batch_and_a_replay_by_either(store_url: 
         bad = "nobody"
         assert mirror.replay(parked["id"]).result == Result.APPLIED
         assert mirror.parked() == []
+
+
+def test_a_small_type_nearly_gone_holds_the_sweep_whatever_the_others(mirror: Mirror) -> None:
+    """The threshold is each type's: a sync that sends every person but 1 of 10 sections
+    would tombstone 90% of the sections, 8% of all objects; it is held (the objects were
+    counted together, and 9 of the 10 sections went at once)."""
+    sections = [section(new_id()) for _ in range(10)]
+    people = [person(new_id()) for _ in range(100)]
+
+    def full_sync(objects: list[tuple[str, dict[str, Any]]], start: int) -> None:
+        tasks = [sync_task("SYNC_START", start)]
+        tasks += [
+            data_task("ADD", kind, obj, start + n) for n, (kind, obj) in enumerate(objects, 1)
+        ]
+        tasks.append(sync_task("SYNC_END", start + len(objects) + 1))
+        mirror.apply(tasks)
+
+    everything = [("sections", s) for s in sections] + [("persons", p) for p in people]
+    full_sync(everything, 0)
+    full_sync([("sections", sections[0])] + [("persons", p) for p in people], 1000)
+    (held,) = mirror.syncs(status="held")
+    assert (held.to_sweep, held.live) == (9, 110)
+    assert len(list(mirror.objects("sections"))) == 10
+    full_sync(everything[:9] + [("persons", p) for p in people], 2000)  # 1 of 10 sections: 10%
+    assert mirror.syncs()[0].status == "done" and len(list(mirror.objects("sections"))) == 9

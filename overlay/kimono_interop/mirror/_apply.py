@@ -746,26 +746,33 @@ class Applier:
             )
         else:
             kinds = sorted(set(types))
-        live = 0
-        doomed = 0
+        live_of: dict[str, int] = {}
+        doomed_of: dict[str, int] = {}
         if kinds:
-            live = (
-                connection.scalar(
-                    sa.select(sa.func.count()).where(
+            counted = sa.select(o.c.object_type, sa.func.count()).group_by(o.c.object_type)
+            live_of = {
+                row[0]: row[1]
+                for row in connection.execute(
+                    counted.where(
                         o.c.tenant_id == tenant, o.c.object_type.in_(kinds), o.c.deleted.is_(False)
                     )
                 )
-                or 0
-            )
-            doomed = (
-                connection.scalar(
-                    sa.select(sa.func.count()).where(
-                        _unseen(tenant, kinds, generation, end_sequence)
-                    )
+            }
+            doomed_of = {
+                row[0]: row[1]
+                for row in connection.execute(
+                    counted.where(_unseen(tenant, kinds, generation, end_sequence))
                 )
-                or 0
-            )
-        held = bool(doomed) and doomed > self.sweep_threshold * live
+            }
+        live, doomed = sum(live_of.values()), sum(doomed_of.values())
+        # Each type on its own: a small type (orgs, terms) nearly gone is held, however
+        # large the others (a sync that lost its orgs, with every person, is 4% of all).
+        over = sorted(
+            kind
+            for kind, count in doomed_of.items()
+            if count > self.sweep_threshold * live_of.get(kind, 0)
+        )
+        held = bool(over)
         values: dict[str, Any] = {
             "types": kinds,
             "live": live,
@@ -776,13 +783,11 @@ class Applier:
         if held:
             values["status"] = "held"
             log.warning(
-                "the sweep of sync %d (tenant %s) is held: it would tombstone %d of %d objects "
-                "(%s), more than %.0f%%; approve it with approve_sweep(%d)",
+                "the sweep of sync %d (tenant %s) is held: it would tombstone %s, more than "
+                "%.0f%% of the type; approve it with approve_sweep(%d)",
                 generation,
                 tenant,
-                doomed,
-                live,
-                ", ".join(kinds),
+                ", ".join(f"{doomed_of[kind]} of {live_of.get(kind, 0)} {kind}" for kind in over),
                 self.sweep_threshold * 100,
                 generation,
             )
