@@ -100,3 +100,13 @@ def test_status_max_lag_counts_active_tenants_only(fleet_url: str) -> None:
         engine.dispose()
     assert run("status", "--db", fleet_url, "--max-lag", "60").exit_code == 1
     assert run("status", "--db", fleet_url).exit_code == 0
+
+
+def test_fleet_run_with_its_database_out_of_reach_says_so_in_one_line() -> None:
+    """The error came out of anyio's task group as an exception group: a traceback, not
+    the command's one line."""
+    credentials = ["--client-id", "id", "--client-secret", "secret"]
+    result = run("fleet", "run", "--db", "postgresql://nobody@127.0.0.1:1/none", *credentials)
+    assert result.exit_code == 1, result.output
+    assert "the fleet's database" in result.stderr
+    assert "Traceback" not in result.output and "ExceptionGroup" not in result.output

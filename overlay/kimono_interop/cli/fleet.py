@@ -133,6 +133,8 @@ def run(settings: Settings, /, db: str, **options: Any) -> None:
     except ValueError as exc:
         fail(str(exc), EXIT_USAGE)
 
+    failed: list[Exception] = []
+
     async def main() -> None:
         async with anyio.create_task_group() as group:
 
@@ -144,12 +146,17 @@ def run(settings: Settings, /, db: str, **options: Any) -> None:
             group.start_soon(on_signal)
             if worker.health_port is not None:
                 group.start_soon(_announce, worker)
-            await worker.run()
+            try:
+                await worker.run()
+            except Exception as exc:  # raised below, out of the task group's exception group
+                failed.append(exc)
             group.cancel_scope.cancel()
 
     with expected_errors(settings):
         try:
             anyio.run(main)
+            if failed:
+                raise failed[0]
         except sqlalchemy.exc.SQLAlchemyError as exc:
             fail(f"the fleet's database: {str(exc).splitlines()[0]}", EXIT_ERROR)
     click.echo(json.dumps(worker.stats.as_dict()))
