@@ -72,16 +72,41 @@ def redact_text(text: str) -> str:
 
 
 def redact_unread_url(text: str) -> str:
-    """A URL that could not be read (so :func:`redact_url` cannot either), for a message:
-    everything between ``//`` (or, with no slashes, the first ``:``) and the last ``@``
-    masked (a password may hold ``/``, ``:`` or ``#``), then :func:`redact_text`."""
-    at = text.rfind("@")
+    """A URL that may not read as one (so :func:`redact_url` cannot), for a message: its
+    user info masked, taken as everything from after the scheme (``https://``, or
+    ``https:`` with its slashes missing; or a leading ``//``) to the last ``@`` before
+    the query or fragment, since a password may hold ``/``, ``:`` or ``//``. Text with
+    no scheme's shape (a file path) keeps its ``@``. Then :func:`redact_text`."""
+    scheme = _SCHEME_SHAPE.match(text)
+    start = scheme.end() if scheme else (2 if text.startswith("//") else -1)
+    at = user_info_end(text, start) if start >= 0 else -1
     if at >= 0:
-        # from after "://" (or "//", or the first ":", for a scheme with slashes missing)
-        start = text.find("//")
-        start = start + 2 if 0 <= start < at else text.find(":") + 1
         text = f"{text[:start]}{MASK}{text[at:]}"
     return redact_text(text)
+
+
+def misread_user_info(url: httpx.URL, text: str) -> bool:
+    """Whether httpx read ``text`` as ``url`` with its user info taken for something
+    else: an ``@`` before the query with no user info read (``https://u:pa/ss@host``
+    is host ``u``, port ``pa``...). Such a URL would send to the wrong host, and its
+    messages show the password."""
+    start = text.find("://")
+    return start >= 0 and user_info_end(text, start + 3) >= 0 and not url.userinfo
+
+
+#: What a URL's scheme looks like, with the slashes after it (none to any).
+_SCHEME_SHAPE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:/*")
+
+
+def user_info_end(text: str, start: int) -> int:
+    """Where the user info of a URL whose authority starts at ``start`` ends: its last
+    ``@`` before the query or fragment (a password may hold ``/``); -1 with none."""
+    end = len(text)
+    for mark in "?#":
+        found = text.find(mark, start)
+        if found >= 0:
+            end = min(end, found)
+    return text.rfind("@", start, end)
 
 
 def redact_url(url: str | httpx.URL) -> str:

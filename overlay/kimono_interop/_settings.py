@@ -23,7 +23,7 @@ from ._constants import (
     TOKEN_PATH,
 )
 from ._exceptions import ConfigurationError
-from ._secrets import redact_unread_url
+from ._secrets import misread_user_info, redact_unread_url
 
 
 def from_environment(value: str | None, variable: str) -> str | None:
@@ -51,6 +51,7 @@ def base_url(value: str | None) -> httpx.URL:
         shown = redact_unread_url(text)
         reason = _unquoted(exc, text)
         raise ConfigurationError(f"{where} is not a URL ({reason}): {shown!r}") from None
+    _refuse_misread(url, text, where)
     if url.scheme not in ("http", "https") or not url.host:
         raise ConfigurationError(
             f"{where} must be an absolute http(s) URL such as {DEFAULT_BASE_URL!r}, "
@@ -84,12 +85,23 @@ def token_url(value: str | None, origin: httpx.URL) -> str:
         raise ConfigurationError(
             f"token_url is not a URL ({_unquoted(exc, text)}): {shown!r}"
         ) from None
+    _refuse_misread(url, text, "token_url")
     if url.scheme not in ("http", "https") or not url.host:
         raise ConfigurationError(
             f"token_url must be an absolute http(s) URL such as "
             f"'{DEFAULT_BASE_URL}{TOKEN_PATH}', got {redact_unread_url(text)!r}"
         )
     return text
+
+
+def _refuse_misread(url: httpx.URL, text: str, where: str) -> None:
+    """ConfigurationError for a URL whose password holds '/', '?' or '#' unencoded (see
+    ``misread_user_info``): the part before it would be taken for the host."""
+    if misread_user_info(url, text):
+        raise ConfigurationError(
+            f"{where} holds an '@' that does not end its user info (a password with '/', "
+            f"'?' or '#' must be percent-encoded): {redact_unread_url(text)!r}"
+        )
 
 
 def _unquoted(error: Exception, text: str) -> str:

@@ -20,7 +20,7 @@ import httpx
 from ._constants import PROXY_EXTENSION
 from ._exceptions import ConfigurationError, ResponseTooLargeError
 from ._fork import generation, reset_after_fork
-from ._secrets import redact_unread_url, redact_url
+from ._secrets import misread_user_info, redact_unread_url, redact_url
 
 _T = TypeVar("_T")
 
@@ -271,7 +271,7 @@ def environment_proxies() -> dict[str, str]:
             url = httpx.URL(value)
         except httpx.InvalidURL:
             url = None
-        if url is None or not url.host:
+        if url is None or not url.host or misread_user_info(url, value):
             # (httpx would refuse it at every request, quoting what it misread: with a
             # password holding "/", part of the password)
             raise ConfigurationError(

@@ -220,3 +220,21 @@ def test_importing_the_sdk_loads_no_roster_model() -> None:
     before, count, after = result.stdout.split()
     assert (before, after) == ("False", "True")
     assert int(count) < 60  # the task queue's models only (of some 180)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("https://u:pa/ss@host/x", "https://***@host/x"),
+        ("postgresql:/user:s3cret//pw@h/db", "postgresql:/***@h/db"),
+        ("https:user:s3cret//pw@h", "https:***@h"),
+        ("//user:s3cret@h", "//***@h"),
+        ("https://login.example.com/t?hint=a@b.com", "https://login.example.com/t?hint=a@b.com"),
+        ("/srv/mirrors/district@2024.db", "/srv/mirrors/district@2024.db"),
+        ("/path/to/db@x:s3cret", "/path/to/db@x:s3cret"),  # a path: no scheme's shape
+    ],
+)
+def test_a_url_that_does_not_read_is_shown_without_its_user_info(text: str, shown: str) -> None:
+    from kimono_interop._secrets import redact_unread_url
+
+    assert redact_unread_url(text) == shown

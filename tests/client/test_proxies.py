@@ -156,13 +156,17 @@ def test_a_proxy_that_refuses_is_named_in_the_error(
     assert "pw-SECRET" not in message
 
 
-def test_a_proxy_url_that_cannot_be_read_is_a_configuration_error(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize(
+    "proxy",
+    ["http://user:pa/SECRET@127.0.0.1:9", "http://localhost:9/pw-SECRET@proxy.example.com:8080"],
+)
+def test_a_proxy_url_that_does_not_read_is_a_configuration_error(
+    monkeypatch: pytest.MonkeyPatch, proxy: str
 ) -> None:
-    """A password holding '/' made httpx read part of it as the proxy's port, and every
-    request raised httpx.InvalidURL quoting it; the client now refuses the variable when
-    it is made, masked."""
-    monkeypatch.setenv("HTTPS_PROXY", "http://user:pa/SECRET@127.0.0.1:9")
+    """A password holding '/' made httpx read part of it as the proxy's host or port:
+    every request raised httpx.InvalidURL quoting it, or went to the wrong proxy with the
+    password in its errors. The client refuses the variable when it is made, masked."""
+    monkeypatch.setenv("HTTPS_PROXY", proxy)
     with pytest.raises(ConfigurationError, match="HTTPS_PROXY") as raised:
         KimonoClient(auth=BearerToken("t"), base_url="https://kimono.invalid")
     assert "SECRET" not in str(raised.value) and "pa/" not in str(raised.value)

@@ -334,3 +334,9 @@ def test_a_scheme_mistyped_too_keeps_its_password_masked(
     result = run("mirror", "status", "--db", url)
     assert result.exit_code == EXIT_USAGE, result.output
     assert "s3cretpw" not in result.output
+
+
+def test_a_file_path_with_an_at_sign_is_shown_as_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "district@2024.db"
+    result = run("mirror", "status", "--db", str(path))
+    assert result.exit_code == EXIT_USAGE and str(path) in result.stderr

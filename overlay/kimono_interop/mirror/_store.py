@@ -92,12 +92,18 @@ _SCHEME_ONLY = re.compile(
 )
 
 
+#: A scheme's shape (slashes missing or not) and what follows it to an "@".
+_MISTYPED_USER_INFO = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*:/*)[^@?#]*@")
+
+
 def shown(target: str | Path) -> str:
     """A mirror's database as messages name it: a password masked, whether in the URL's
     user part (``user:password@``, whatever it holds) or its query (``?password=``)."""
     text = str(target)
-    if "://" not in text and "@" in text:  # "postgresql:/u:pw@host", "pg:u:pw@h": mistyped
-        return redact_unread_url(text)
+    if "://" not in text and "@" in text:
+        # "postgresql:/u:pw@host", "pg:u:pw@h": a URL mistyped, maybe made a file's path
+        # (".../pg:/u:pw@h"): what looks like user info after a scheme is masked
+        return redact_text(_MISTYPED_USER_INFO.sub(r"\1***@", text, count=1))
     if "://" in text:
         try:
             text = sa.engine.make_url(text).render_as_string(hide_password=True)
