@@ -36,6 +36,25 @@ async def echo(scope: Any, receive: Any, send: Any) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def _in_child(work: Callable[[], str]) -> str:
+    """What ``work()`` returns in a child forked now (its exception's repr if it raises)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report through the pipe, then leave at once
+        os.close(read)
+        try:
+            outcome = work()
+        except BaseException as exc:
+            outcome = repr(exc)
+        os.write(write, outcome.encode())
+        os._exit(0)
+    os.close(write)
+    outcome = os.read(read, 4096).decode()
+    os.close(read)
+    os.waitpid(pid, 0)
+    return outcome
+
+
 def _mixups(kimono: KimonoClient, person: str) -> int:
     return sum(str(kimono.rostering.persons.get(person).sys.id) != person for _ in range(ROUNDS))
 
@@ -75,23 +94,15 @@ def test_a_pooled_transport_passed_in_is_refused_in_the_child_with_a_clear_error
     transport = httpx.HTTPTransport()
     with KimonoClient(base_url=url, auth=BearerToken("t"), transport=transport) as kimono:
         kimono.rostering.persons.get(PARENT)
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(read)
+
+        def in_child() -> str:
             try:
                 kimono.rostering.persons.get(CHILD)
-                outcome = "answered"
             except ConfigurationError as exc:
-                outcome = str(exc)
-            except BaseException as exc:
-                outcome = type(exc).__name__
-            os.write(write, outcome.encode())
-            os._exit(0)
-        os.close(write)
-        outcome = os.read(read, 4096).decode()
-        os.close(read)
-        os.waitpid(pid, 0)
+                return str(exc)
+            return "answered"
+
+        outcome = _in_child(in_child)
         assert str(kimono.rostering.persons.get(PARENT).sys.id) == PARENT  # parent unharmed
     assert "made before os.fork()" in outcome
 
@@ -116,22 +127,12 @@ def test_a_tenant_client_uses_its_parents_pool_in_the_child_too(
         child_client = kimono.for_tenant(tenant)
         child_client.auth = BearerToken("t")  # (the echo server has no token endpoint)
         assert _pool(child_client) is _pool(kimono)
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(read)
-            try:
-                kimono.rostering.persons.get(CHILD)
-                shared = _pool(child_client) is _pool(kimono)
-                outcome = "shared" if shared else "a pool of its own"
-            except BaseException as exc:
-                outcome = repr(exc)
-            os.write(write, outcome.encode())
-            os._exit(0)
-        os.close(write)
-        outcome = os.read(read, 4096).decode()
-        os.close(read)
-        os.waitpid(pid, 0)
+
+        def in_child() -> str:
+            kimono.rostering.persons.get(CHILD)
+            return "shared" if _pool(child_client) is _pool(kimono) else "a pool of its own"
+
+        outcome = _in_child(in_child)
     assert outcome == "shared"
 
 
@@ -153,30 +154,20 @@ def test_threads_of_a_child_asking_at_once_remake_the_transport_once() -> None:
 
     shared = SharedTransport(remake(), remake=remake)
     made.clear()
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read)
-        try:
-            barrier = threading.Barrier(8)
-            seen: list[object] = []
 
-            def first() -> None:
-                barrier.wait()
-                seen.append(shared.current())
+    def in_child() -> str:
+        barrier = threading.Barrier(8)
+        seen: list[object] = []
 
-            threads = [threading.Thread(target=first) for _ in range(8)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            outcome = f"{len(made)} {len({id(t) for t in seen})}"
-        except BaseException as exc:
-            outcome = repr(exc)
-        os.write(write, outcome.encode())
-        os._exit(0)
-    os.close(write)
-    outcome = os.read(read, 4096).decode()
-    os.close(read)
-    os.waitpid(pid, 0)
-    assert outcome == "1 1"
+        def first() -> None:
+            barrier.wait()
+            seen.append(shared.current())
+
+        threads = [threading.Thread(target=first) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return f"{len(made)} {len({id(t) for t in seen})}"
+
+    assert _in_child(in_child) == "1 1"
