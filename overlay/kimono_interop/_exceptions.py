@@ -290,7 +290,11 @@ def transport_error(exc: httpx.HTTPError, request: httpx.Request) -> APIConnecti
         return APIConnectionError(
             request,
             f"{where}: could not resolve host {host!r} ({detail}). (HINT: check the host name "
-            "in base_url, and the machine's DNS or proxy settings.)",
+            + (
+                "in the proxy's URL, and the machine's DNS.)"
+                if proxy is not None
+                else "in base_url, and the machine's DNS or proxy settings.)"
+            ),
             cause="dns",
         )
     if isinstance(root, ConnectionRefusedError):

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from kimono_interop import APIConnectionError, APITimeoutError, AsyncKimonoClient, KimonoClient
+from kimono_interop._constants import PROXY_EXTENSION
 from kimono_interop._exceptions import transport_error
 from tests.support.cli import free_port
 from tests.support.tls import self_signed_context
@@ -181,3 +182,15 @@ def test_a_header_an_auth_sets_wrong_stays_out_of_the_traceback(use_async: bool)
                 kimono.tenants.current()
     shown = "".join(traceback.format_exception(raised.value))
     assert "k-SECRET-987" not in shown and "not valid HTTP" in shown
+
+
+def test_a_proxy_whose_name_does_not_resolve_is_named_with_its_own_hint() -> None:
+    """Through a proxy, the name that did not resolve is the proxy's: the error names it
+    and points at the proxy's URL, not at base_url."""
+    request = httpx.Request("GET", "https://api.example.test/v2/interop/tenant")
+    request.extensions[PROXY_EXTENSION] = "http://proxy.corp.invalid:3128"
+    exc = httpx.ConnectError("name resolution failed")
+    exc.__cause__ = socket.gaierror(-2, "Name or service not known")
+    message = str(transport_error(exc, request))
+    assert "could not resolve host 'proxy.corp.invalid'" in message
+    assert "the proxy's URL" in message and "base_url" not in message
