@@ -785,3 +785,14 @@ def test_a_small_type_nearly_gone_holds_the_sweep_whatever_the_others(mirror: Mi
     assert len(list(mirror.objects("sections"))) == 10
     full_sync(everything[:9] + [("persons", p) for p in people], 2000)  # 1 of 10 sections: 10%
     assert mirror.syncs()[0].status == "done" and len(list(mirror.objects("sections"))) == 9
+
+
+def test_exactly_the_threshold_is_not_more_than_it(store_url: str) -> None:
+    """29 of 100 at a threshold of 0.29 is swept: the product is 28.999... in floats,
+    which held it."""
+    people = [person(new_id()) for _ in range(100)]
+    with Mirror.open(store_url, sweep_threshold=0.29) as mirror:
+        _full_sync(mirror, people, 0)
+        _full_sync(mirror, people[29:], 1000)
+        latest = mirror.syncs()[0]
+        assert (latest.status, latest.swept) == ("done", 29)

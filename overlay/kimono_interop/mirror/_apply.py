@@ -770,7 +770,8 @@ class Applier:
         over = sorted(
             kind
             for kind, count in doomed_of.items()
-            if count > self.sweep_threshold * live_of.get(kind, 0)
+            # (rounded: 0.29 * 100 is 28.999..., and 29 of 100 is not more than 29%)
+            if count > round(self.sweep_threshold * live_of.get(kind, 0), 9)
         )
         held = bool(over)
         values: dict[str, Any] = {
