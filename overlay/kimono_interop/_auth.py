@@ -25,7 +25,7 @@ import anyio
 import httpx
 
 from kimono_interop import _json
-from kimono_interop._constants import MAX_TOKEN_RESPONSE_SIZE
+from kimono_interop._constants import MAX_TOKEN_RESPONSE_SIZE, RETRY_EXTENSION
 from kimono_interop._exceptions import AuthenticationError, ConfigurationError, TokenServiceError
 from kimono_interop._fork import reset_after_fork
 from kimono_interop._logging import log_response
@@ -169,14 +169,15 @@ class OAuth2ClientCredentials(httpx.Auth):
                 with self._sync_fetch_lock:
                     # Whoever held the lock before us has most likely stored a token already.
                     token = self._cached()
-                    for retry in range(self.retry.max_retries + 1):
+                    policy = self._policy(request)
+                    for retry in range(policy.max_retries + 1):
                         if token is not None:
                             break
                         started = time.perf_counter()
                         token_response = yield self._token_request(request)
                         read_capped(token_response, MAX_TOKEN_RESPONSE_SIZE)
                         log_response(token_response, time.perf_counter() - started, retry)
-                        delay = self._transient(token_response, retry)
+                        delay = self._transient(token_response, retry, policy)
                         if delay is None:
                             token = self._accept(token_response)
                         else:
@@ -201,14 +202,15 @@ class OAuth2ClientCredentials(httpx.Auth):
                 async with self._async_fetch_lock():
                     # Whoever held the lock before us has most likely stored a token already.
                     token = self._cached()
-                    for retry in range(self.retry.max_retries + 1):
+                    policy = self._policy(request)
+                    for retry in range(policy.max_retries + 1):
                         if token is not None:
                             break
                         started = time.perf_counter()
                         token_response = yield self._token_request(request)
                         await aread_capped(token_response, MAX_TOKEN_RESPONSE_SIZE)
                         log_response(token_response, time.perf_counter() - started, retry)
-                        delay = self._transient(token_response, retry)
+                        delay = self._transient(token_response, retry, policy)
                         if delay is None:
                             token = self._accept(token_response)
                         else:
@@ -221,14 +223,20 @@ class OAuth2ClientCredentials(httpx.Auth):
             await response.aclose()  # (see sync_auth_flow)
             response._content = b""
 
-    def _transient(self, response: httpx.Response, retry: int) -> float | None:
+    def _policy(self, request: httpx.Request) -> RetryPolicy:
+        """How the token request is retried: by the policy of the client that sends
+        ``request`` (a ``with_options(max_retries=0)`` copy's too), else this auth's own."""
+        policy = request.extensions.get(RETRY_EXTENSION)
+        return policy if isinstance(policy, RetryPolicy) else self.retry
+
+    def _transient(self, response: httpx.Response, retry: int, policy: RetryPolicy) -> float | None:
         """Seconds to wait before asking again, for a 429/5xx the policy retries; else None.
 
         The token request changes nothing on the service, so it is retried like any
         idempotent call; the last answer, retried or not, goes to :meth:`_accept`.
         """
-        if self.retry.should_retry_response("GET", response, retry):
-            delay = self.retry.delay(retry, response)
+        if policy.should_retry_response("GET", response, retry):
+            delay = policy.delay(retry, response)
             left = deadline_left()
             # A wait past the exchange's deadline would end in a timeout that blames the
             # call: the busy token service is said at once instead.

@@ -88,3 +88,7 @@ def __getattr__(name: str) -> httpx.Timeout:
 #: The request extension in which the SDK's transport names the proxy a request goes
 #: through (its errors then name the proxy, not the service's host).
 PROXY_EXTENSION = "kimono_interop.proxy"
+
+#: The request extension in which the SDK's sender gives the retry policy of the client
+#: that sends (a with_options() copy's own): the token flow retries by it.
+RETRY_EXTENSION = "kimono_interop.retry"

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from .. import _settings as settings
-from .._constants import DEFAULT_MAX_RESPONSE_SIZE
+from .._constants import DEFAULT_MAX_RESPONSE_SIZE, RETRY_EXTENSION
 from .._exceptions import (
     ClientClosedError,
     ResponseTooLargeError,
@@ -92,6 +92,7 @@ class Sender:
             # The default deadline follows the timeout: this call's, when it has its own
             # (a deadline the client was given stays).
             deadline = settings.default_deadline(timeout)
+        request.extensions[RETRY_EXTENSION] = self.retry  # for the token flow's retries
         given = "Authorization" in httpx.Headers(headers)
         auth = AS_GIVEN if given else httpx.USE_CLIENT_DEFAULT
         attempt = 0

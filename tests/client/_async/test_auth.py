@@ -478,6 +478,27 @@ async def test_a_busy_token_endpoint_whose_wait_would_pass_the_deadline_is_said_
     assert len(asked) == 1
 
 
+async def test_a_copy_without_retries_asks_the_busy_token_endpoint_once() -> None:
+    """``with_options(max_retries=0)`` shares its parent's auth: the token request was
+    retried by the parent's policy all the same. It now follows the calling client's."""
+    asked: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(1)
+        return httpx.Response(503, headers={"Retry-After": "0"}, text="busy")
+
+    transport = httpx.MockTransport(handler)
+    policy = RetryPolicy(max_retries=2, initial_delay=0.001, max_delay=0.001)
+    options: dict[str, Any] = {"base_url": "https://api.example.test", "transport": transport}
+    async with AsyncKimonoClient("c", "s", retry=policy, **options) as kimono:
+        with pytest.raises(TokenServiceError):
+            await kimono.with_options(max_retries=0).tenants.current()
+        assert len(asked) == 1
+        with pytest.raises(TokenServiceError):
+            await kimono.tenants.current()
+        assert len(asked) == 1 + 3
+
+
 # --- static tokens and redaction -------------------------------------------------------------
 
 
