@@ -60,11 +60,9 @@ def base_url(value: str | None) -> httpx.URL:
     origin = url.copy_with(path="/", query=None, fragment=None)
     shown = str(origin).rstrip("/")
     if url.path.rstrip("/") or url.query or url.fragment:
-        # (an "@" in it may end a password httpx read as a host and port: no origin shown)
-        use = "" if "@" in text else f"use {redact_unread_url(shown)!r}, not "
         raise ConfigurationError(
-            f"{where} is the service's origin, without a path or query: "
-            f"{use}{redact_unread_url(text)!r}. The SDK adds "
+            f"{where} is the service's origin, without a path or query: use "
+            f"{redact_unread_url(shown)!r}, not {redact_unread_url(text)!r}. The SDK adds "
             f"/v2/interop/data, /v2/interop and {TOKEN_PATH} itself."
         )
     return httpx.URL(shown)
@@ -146,6 +144,19 @@ def default_deadline(timeout: float | httpx.Timeout | None) -> float | None:
     """The deadline that follows a timeout: a few read timeouts (none when reads have none)."""
     read = timeout.read if isinstance(timeout, httpx.Timeout) else timeout
     return None if read is None else read * DEADLINE_PER_READ_TIMEOUT
+
+
+def deadline_for(
+    deadline: float | None,
+    timeout: float | httpx.Timeout | None,
+    new_timeout: float | httpx.Timeout | None,
+) -> float | None:
+    """The deadline once ``timeout`` becomes ``new_timeout``: the default of the new one if
+    ``deadline`` was the default of the old (it follows the timeout), else ``deadline``
+    (one given stays)."""
+    if deadline == default_deadline(timeout):
+        return default_deadline(new_timeout)
+    return deadline
 
 
 def deadline(value: object) -> float | None:

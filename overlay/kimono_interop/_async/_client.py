@@ -253,8 +253,7 @@ class AsyncKimonoClient(AsyncResources):
         elif max_retries is not None:
             raise ConfigurationError("Give max_retries or retry, not both")
         if isinstance(deadline, NotGiven):
-            follows_timeout = self.deadline == settings.default_deadline(self.timeout)
-            deadline = settings.default_deadline(new_timeout) if follows_timeout else self.deadline
+            deadline = settings.deadline_for(self.deadline, self.timeout, new_timeout)
         copy = type(self)(
             base_url=str(self.base_url),
             token_url=self.token_url,

@@ -85,13 +85,13 @@ class Sender:
             headers=headers,
             timeout=self.http.timeout if isinstance(timeout, NotGiven) else timeout,
         )
-        deadline = self.deadline
-        if not isinstance(timeout, NotGiven) and deadline == settings.default_deadline(
-            self.http.timeout
-        ):
-            # The default deadline follows the timeout: this call's, when it has its own
-            # (a deadline the client was given stays).
-            deadline = settings.default_deadline(timeout)
+        # The default deadline follows the timeout: this call's, when it has its own (a
+        # deadline the client was given stays).
+        deadline = (
+            self.deadline
+            if isinstance(timeout, NotGiven)
+            else settings.deadline_for(self.deadline, self.http.timeout, timeout)
+        )
         request.extensions[RETRY_EXTENSION] = self.retry  # for the token flow's retries
         given = "Authorization" in httpx.Headers(headers)
         auth = AS_GIVEN if given else httpx.USE_CLIENT_DEFAULT
