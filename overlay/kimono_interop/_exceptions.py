@@ -272,8 +272,8 @@ def transport_error(exc: httpx.HTTPError, request: httpx.Request) -> APIConnecti
             proxy_url = httpx.URL(proxy)
             host = proxy_url.host
             port = proxy_url.port or {"https": 443, "http": 80}.get(proxy_url.scheme)
-        where += (
-            f" through the proxy {redact_url(proxy)} (from HTTP_PROXY, HTTPS_PROXY or "
+        where += (  # (the transport put it there masked)
+            f" through the proxy {proxy} (from HTTP_PROXY, HTTPS_PROXY or "
             "ALL_PROXY; NO_PROXY lists the hosts to reach directly)"
         )
     if isinstance(exc, httpx.LocalProtocolError):

@@ -261,9 +261,10 @@ def environment_proxies() -> dict[str, str]:
     is given: ``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY`` (and their lower-case
     spellings) by scheme, and ``NO_PROXY`` (``"no"``) for the hosts to reach directly.
     Empty when none is set. A proxy URL without a scheme is taken as ``http://``."""
+    environment = urllib.request.getproxies_environment()
     found = {
         scheme: value if "://" in value else f"http://{value}"
-        for scheme, value in urllib.request.getproxies_environment().items()
+        for scheme, value in environment.items()
         if value and scheme in ("http", "https", "all")
     }
     for scheme, value in found.items():
@@ -279,10 +280,8 @@ def environment_proxies() -> dict[str, str]:
                 f"{redact_unread_url(value)!r} (percent-encode '/', '?' and '#' in its "
                 "password)"
             )
-    if found:
-        no_proxy = urllib.request.getproxies_environment().get("no")
-        if no_proxy:
-            found["no"] = no_proxy
+    if found and environment.get("no"):
+        found["no"] = environment["no"]
     return found
 
 
