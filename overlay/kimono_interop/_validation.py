@@ -7,6 +7,7 @@ request to the wrong path) from the service.
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
@@ -210,7 +211,12 @@ def check_fields(body: T, name: str, checks: tuple[FieldCheck, ...]) -> T:
 
 
 def validate_positive(value: object, name: str) -> float:
-    """``value`` if it is a number > 0 (not a bool); ValueError naming ``name`` otherwise."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(f"{name} must be a number > 0, got {value!r}")
+    """``value`` if it is a finite number > 0 (not a bool); ValueError naming ``name``
+    otherwise (NaN and infinity included: a wait of either never ends as meant)."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not (value > 0 and math.isfinite(value))
+    ):
+        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
     return value

@@ -49,6 +49,7 @@ from .._constants import (
 from .._exceptions import KimonoError, is_transient
 from .._task_view import TaskKind, TaskView
 from .._transports import new_async_transport
+from .._validation import validate_positive
 from ..mirror._apply import Applier
 from ..mirror._mirror import inbox_prune_interval, retention_period
 from ..mirror._mirror import prune as prune_mirror
@@ -318,8 +319,7 @@ class Worker:
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
-        durations = (lease_ttl, discover_interval, writes_retention, inbox_retention or 1)
-        seconds = {
+        seconds = {  # (inbox_retention None: keep every task record)
             "lease_ttl": lease_ttl,
             "discover_interval": discover_interval,
             "writes_retention": writes_retention,
@@ -331,13 +331,7 @@ class Worker:
             "max_poll_interval": max_poll_interval,
         }
         for name, value in seconds.items():
-            if not (math.isfinite(value) and value > 0):
-                raise ValueError(f"{name} must be a finite number of seconds > 0, got {value}")
-        if min(durations) <= 0:
-            raise ValueError(
-                "lease_ttl, discover_interval, writes_retention and inbox_retention must be"
-                " positive (inbox_retention None: keep every task record)"
-            )
+            validate_positive(value, name)
         self.worker_id = worker_id or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.concurrency = concurrency
         self.lease_ttl = lease_ttl

@@ -6,7 +6,6 @@ import contextlib
 import dataclasses
 import datetime
 import logging
-import math
 import random
 import sqlite3
 import threading
@@ -35,6 +34,7 @@ from .._json import loads as json_loads
 from .._runtime import AsyncRuntime, Runtime
 from .._sync import mirror_run as sync_run
 from .._task_view import AckResult, TaskView, UnackableSeen
+from .._validation import validate_positive
 from . import _schema as t
 from ._apply import (
     Applier,
@@ -707,8 +707,7 @@ class _RunLoop:
             "max_poll_interval": max_poll_interval,
             "inbox_retention": 1.0 if inbox_retention is None else inbox_retention,
         }.items():
-            if not (math.isfinite(value) and value > 0):
-                raise ValueError(f"{name} must be a finite number of seconds > 0, got {value}")
+            validate_positive(value, name)
         self.runtime = runtime
         self.ack_every = ack_every
         self.ack_interval = ack_interval
