@@ -191,9 +191,7 @@ def record_id(task_id: str) -> str:
     store cannot (a NUL, a lone surrogate), a digest of it (the same each time it is
     delivered, so a redelivery is still found). Schema revision 0006 re-keyed older
     records so."""
-    if len(task_id) == 36 and _CANONICAL.fullmatch(task_id):  # as the service sends them
-        return task_id
-    task_id = canonical_id(task_id)
+    task_id = canonical_id(task_id)  # (one already canonical returns at once)
     if len(task_id) <= _TASK_ID_LENGTH and _encodable(task_id):
         return task_id
     digest = hashlib.sha256(task_id.encode("utf-8", "surrogatepass")).hexdigest()
