@@ -16,7 +16,10 @@ results are the same either way, so nothing else in the SDK knows which one is i
   is therefore read by ``json.loads`` alone. Duplicate keys: the last one wins in both.
 * :func:`dumps` writes a request body as httpx does (compact, UTF-8, ``NaN`` refused
   with ``ValueError``); :func:`dumps_line` writes one line of a JSON lines file
-  (compact, UTF-8, ``NaN`` written as ``NaN``, a lone surrogate escaped as ``\\ud800``).
+  (compact, UTF-8, ``NaN`` written as ``NaN``, a lone surrogate escaped as ``\\ud800``,
+  and the line breaks json leaves as they are, U+0085, U+2028 and U+2029, as ``\\u0085``,
+  ``\\u2028`` and ``\\u2029``, so that a line stays one line for ``str.splitlines()``
+  and JavaScript too).
   orjson writes what it writes as json does; the rest (``NaN`` and ``Infinity``, which
   it would write as ``null``; integers of more than 64 bits; lone surrogates; datetimes,
   dataclasses, subclasses) is left to json, which writes it, or raises, as it always
@@ -79,12 +82,28 @@ def _stdlib_dumps(value: Any) -> bytes:
 
 def _stdlib_dumps_line(value: Any) -> str:
     """One line of a JSON lines file, without its newline: compact, not ASCII-escaped but
-    for lone surrogates (written ``\\ud800``, so that the line encodes to UTF-8)."""
+    for lone surrogates (written ``\\ud800``, so that the line encodes to UTF-8) and the
+    line breaks of :func:`_one_line`."""
     line = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: the same JSON, \u-escaped
-        line = json.dumps(value, separators=(",", ":"))
+        return json.dumps(value, separators=(",", ":"))
+    return _one_line(line)
+
+
+#: The line breaks of ``str.splitlines()`` that json writes unescaped (it escapes the
+#: others, control characters all), each with its escape.
+_LINE_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def _one_line(line: str) -> str:
+    """``line`` with U+0085, U+2028 and U+2029 escaped, where ``str.splitlines()`` (and
+    JavaScript, at the last two) would break it. They stand only inside a JSON string,
+    where the escape is the same text."""
+    for character, escape in _LINE_BREAKS.items():
+        if character in line:
+            line = line.replace(character, escape)
     return line
 
 
@@ -130,7 +149,7 @@ def _orjson_dumps(value: Any) -> bytes:
 
 def _orjson_dumps_line(value: Any) -> str:
     text = _orjson_text(value)
-    return _stdlib_dumps_line(value) if text is None else text.decode("utf-8")
+    return _stdlib_dumps_line(value) if text is None else _one_line(text.decode("utf-8"))
 
 
 if _orjson is None:

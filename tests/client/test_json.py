@@ -199,6 +199,28 @@ def test_a_json_line_always_encodes_to_utf8() -> None:
     assert "é" in _json.dumps_line({"s": "é"})
 
 
+#: Every character ``str.splitlines()`` breaks a line at.
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+@pytest.mark.parametrize("path", ["json", "orjson"])
+def test_a_json_line_is_one_line_for_splitlines_whatever_its_strings_hold(
+    path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """json leaves U+0085, U+2028 and U+2029 unescaped: a reader splitting a JSON lines file
+    with ``splitlines()`` (or JavaScript) found a record cut in two."""
+    if path == "orjson":
+        monkeypatch.setattr(_json, "_orjson", pytest.importorskip("orjson"))
+        dumps_line = _json._orjson_dumps_line
+    else:
+        dumps_line = _json._stdlib_dumps_line
+    value = {f"key{LINE_BREAKS}": [LINE_BREAKS, {"n": 1, "s": f"a{LINE_BREAKS}\ud800"}]}
+    for item in (value, {"s": LINE_BREAKS}):
+        line = dumps_line(item)
+        assert line.splitlines() == [line]
+        assert json.loads(line) == item
+
+
 def run_python(code: str, **env: str) -> str:
     """``code`` in a fresh interpreter on this checkout; what it printed."""
     paths = [str(ROOT / "overlay"), str(ROOT / "generated"), os.environ.get("PYTHONPATH", "")]
