@@ -416,6 +416,25 @@ def test_a_page_with_broken_items_yields_the_good_ones_then_raises_listing_the_r
         assert dicts == [page["data"][0], page["data"][1], page["data"][3]]
 
 
+def test_why_an_item_could_not_be_read_never_quotes_its_values() -> None:
+    """A malformed date of birth (a value the parser quotes: `Invalid isoformat string:
+    '...'`) is withheld from the reason, the error and the CLI's report; the field's name
+    and the item itself (for the handler) stay."""
+    persons = _mixed_page()["data"]
+    dob = "Ann O'Neil 2010-02-30"  # a value with a quote in it is quoted another way
+    bad = {**persons[0], "dob": dob}
+    missing = {key: value for key, value in persons[1].items() if key != "$sys"}
+    page = {"data": [bad, missing], "paging": {"next": None}}
+    kimono = KimonoClient("c", "s", base_url=BASE, transport=_serving(page))
+    with kimono, pytest.raises(InvalidItemsError) as caught:
+        list(kimono.rostering.persons.list())
+    first, second = caught.value.items
+    assert first.raw["dob"] == dob
+    assert first.reason == "ValueError: Invalid isoformat string: '***'"
+    assert second.reason == "KeyError: '$sys'"
+    assert "O'Neil" not in str(caught.value) and "2010-02-30" not in str(caught.value)
+
+
 def test_the_async_pager_follows_the_same_rule() -> None:
     """`async for` yields the good items, then raises; `on_invalid` takes the bad ones instead."""
     import asyncio
