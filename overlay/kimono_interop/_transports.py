@@ -256,18 +256,26 @@ def _async_http_transport(proxy: str | None) -> httpx.AsyncHTTPTransport:
     return httpx.AsyncHTTPTransport(verify=tls_context(), proxy=proxy)
 
 
-def environment_proxies() -> dict[str, str]:
+#: The proxies by scheme (``http``, ``https``, ``all``; ``no`` for ``NO_PROXY``); a
+#: proxy URL that does not read is kept as the error its first use raises.
+Proxies = dict[str, "str | ConfigurationError"]
+
+
+def environment_proxies() -> Proxies:
     """The proxies the environment names, as httpx's clients read them when no transport
     is given: ``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY`` (and their lower-case
     spellings) by scheme, and ``NO_PROXY`` (``"no"``) for the hosts to reach directly.
-    Empty when none is set. A proxy URL without a scheme is taken as ``http://``."""
+    Empty when none is set. A proxy URL without a scheme is taken as ``http://``.
+
+    A proxy URL that httpx would misread is kept as a :class:`ConfigurationError`, raised
+    by the first request that would go through it (only then: an ``HTTP_PROXY`` nobody
+    can read does not stop a client whose requests all use https)."""
     environment = urllib.request.getproxies_environment()
-    found = {
-        scheme: value if "://" in value else f"http://{value}"
-        for scheme, value in environment.items()
-        if value and scheme in ("http", "https", "all")
-    }
-    for scheme, value in found.items():
+    found: Proxies = {}
+    for scheme, value in environment.items():
+        if not value or scheme not in ("http", "https", "all"):
+            continue
+        value = value if "://" in value else f"http://{value}"
         try:
             url = httpx.URL(value)
         except httpx.InvalidURL:
@@ -275,11 +283,13 @@ def environment_proxies() -> dict[str, str]:
         if url is None or not url.host or misread_user_info(url, value):
             # (httpx would refuse it at every request, quoting what it misread: with a
             # password holding "/", part of the password)
-            raise ConfigurationError(
+            found[scheme] = ConfigurationError(
                 f"{scheme.upper()}_PROXY is not a URL httpx can read: "
                 f"{redact_unread_url(value)!r} (percent-encode '/', '?' and '#' in its "
                 "password)"
             )
+        else:
+            found[scheme] = value
     if found and environment.get("no"):
         found["no"] = environment["no"]
     return found
@@ -322,7 +332,7 @@ def _bypassed(url: httpx.URL, entries: tuple[tuple[str | None, str], ...]) -> bo
     if host == "localhost" or host.endswith(".localhost") or _loopback_address(host):
         return True
     for scheme, entry in entries:
-        if scheme is not None and scheme != url.scheme:
+        if scheme is not None and scheme not in ("all", url.scheme):  # all://: httpx's form
             continue
         if entry == "*" or host == entry or host.endswith("." + entry):
             return True
@@ -340,12 +350,13 @@ class _Routes(Generic[_Transport]):
     def __init__(
         self,
         direct: _Transport,
-        proxies: dict[str, str],
+        proxies: Proxies,
         make: Callable[[str | None], _Transport],
     ) -> None:
         self.direct: _Transport = direct
         self.proxies = proxies
-        self._no_proxy = _no_proxy_entries(proxies.get("no", ""))
+        no_proxy = proxies.get("no", "")
+        self._no_proxy = _no_proxy_entries(no_proxy if isinstance(no_proxy, str) else "")
         self._make: Callable[[str | None], _Transport] = make
         self._made: dict[str, _Transport] = {}
         self._lock = threading.Lock()
@@ -355,6 +366,8 @@ class _Routes(Generic[_Transport]):
         proxy = self.proxies.get(url.scheme) or self.proxies.get("all")
         if proxy is None or _bypassed(url, self._no_proxy):
             return self.direct
+        if isinstance(proxy, ConfigurationError):
+            raise ConfigurationError(str(proxy))  # a new one each time: no shared traceback
         request.extensions[PROXY_EXTENSION] = redact_url(proxy)  # for its error, if any
         with self._lock:
             made = self._made.get(proxy)
@@ -375,7 +388,7 @@ class _ProxyRouter(httpx.BaseTransport):
     def __init__(
         self,
         direct: httpx.HTTPTransport,
-        proxies: dict[str, str],
+        proxies: Proxies,
         make: Callable[[str | None], httpx.HTTPTransport],
     ) -> None:
         self.routes = _Routes(direct, proxies, make)
@@ -394,7 +407,7 @@ class _AsyncProxyRouter(httpx.AsyncBaseTransport):
     def __init__(
         self,
         direct: httpx.AsyncHTTPTransport,
-        proxies: dict[str, str],
+        proxies: Proxies,
         make: Callable[[str | None], httpx.AsyncHTTPTransport],
     ) -> None:
         self.routes = _Routes(direct, proxies, make)

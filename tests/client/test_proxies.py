@@ -122,6 +122,8 @@ def test_the_proxies_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
         ("https://API.Example.com/x", "x, *", True),
         ("https://example.com/x", "http://example.com", False),  # that scheme only
         ("http://example.com/x", "http://example.com", True),
+        ("https://api.example.com/x", "all://example.com", True),  # httpx's own form
+        ("http://example.com/x", "all://*", True),
         ("https://badexample.com/x", "example.com", False),
         ("https://example.com/x", "", False),
         ("http://127.0.0.1:8080/x", "", True),  # loopback: always direct
@@ -156,17 +158,32 @@ def test_a_proxy_that_refuses_is_named_in_the_error(
     assert "pw-SECRET" not in message
 
 
+@pytest.mark.parametrize("use_async", [False, True])
 @pytest.mark.parametrize(
     "proxy",
     ["http://user:pa/SECRET@127.0.0.1:9", "http://localhost:9/pw-SECRET@proxy.example.com:8080"],
 )
 def test_a_proxy_url_that_does_not_read_is_a_configuration_error(
-    monkeypatch: pytest.MonkeyPatch, proxy: str
+    monkeypatch: pytest.MonkeyPatch, proxy: str, use_async: bool
 ) -> None:
     """A password holding '/' made httpx read part of it as the proxy's host or port:
     every request raised httpx.InvalidURL quoting it, or went to the wrong proxy with the
-    password in its errors. The client refuses the variable when it is made, masked."""
+    password in its errors. A request that would go through it is refused, masked."""
     monkeypatch.setenv("HTTPS_PROXY", proxy)
     with pytest.raises(ConfigurationError, match="HTTPS_PROXY") as raised:
-        KimonoClient(auth=BearerToken("t"), base_url="https://kimono.invalid")
+        _name(use_async, "https://kimono.invalid")
     assert "SECRET" not in str(raised.value) and "pa/" not in str(raised.value)
+
+
+@pytest.mark.parametrize("use_async", [False, True])
+def test_a_proxy_url_that_does_not_read_stops_only_the_requests_it_would_carry(
+    servers: dict[str, ThreadingHTTPServer], monkeypatch: pytest.MonkeyPatch, use_async: bool
+) -> None:
+    """An unreadable HTTPS_PROXY refused every client when it was made, one whose
+    requests all use http (or go direct by NO_PROXY) among them."""
+    monkeypatch.setenv("HTTPS_PROXY", "http://user:pa/SECRET@127.0.0.1:9")
+    monkeypatch.setenv("HTTP_PROXY", _url(servers["proxy"]))
+    assert _name(use_async, "http://kimono.invalid") == "proxy"
+    monkeypatch.setenv("NO_PROXY", "kimono.invalid")
+    with pytest.raises(APIConnectionError):  # direct, to a host that does not resolve
+        _name(use_async, "https://kimono.invalid")
