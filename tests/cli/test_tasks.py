@@ -155,6 +155,18 @@ def test_ack_off_this_machine_without_a_terminal_needs_yes() -> None:
     assert "kimono.example.test" in message and "--yes" in message
 
 
+def test_yes_without_ack_is_refused_rather_than_read_as_a_drain() -> None:
+    """`tasks --yes` was a peek that said nothing of the --yes: one batch withheld until
+    its ack timeout, by someone who meant to drain the queue."""
+    result = run(
+        *("--base-url", "https://kimono.example.test", "--client-id", "a", "--client-secret", "b"),
+        *("tasks", "--yes"),
+    )
+    assert result.exit_code == EXIT_USAGE, result.output
+    message = _one_line(result.stderr)
+    assert "--yes" in message and "--ack success" in message
+
+
 @pytest.mark.parametrize(
     ("interactive", "args", "answer", "acked"),
     [

@@ -139,6 +139,11 @@ def tasks(
     """
     if peek and ack:
         raise click.UsageError("--peek reads without acknowledging: leave out --ack, or --peek.")
+    if yes and not ack:
+        raise click.UsageError(
+            "--yes confirms --ack success, and there is no --ack: a peek acknowledges "
+            "nothing. Add --ack success to drain the queue, or leave out --yes."
+        )
     if not until_empty and not ack:
         raise click.UsageError(
             "--follow acknowledges tasks as they arrive: add --ack success "
