@@ -74,6 +74,10 @@ _NEXT_EXPIRY = sa.text(
     "WHERE tenant_id = ANY(:ids) AND owner <> :me AND lease_until > clock_timestamp() "
     "AND state = 'active'"
 )
+_LEAVE = sa.text(
+    "UPDATE fleet_leases SET owner = NULL, lease_until = NULL "
+    "WHERE owner = :me AND tenant_id = :tenant AND epoch = :epoch"
+)
 _FENCE = sa.text(
     "SELECT epoch FROM fleet_leases WHERE tenant_id = :tenant AND owner = :owner "
     "AND epoch = :epoch AND lease_until > clock_timestamp() FOR KEY SHARE"
@@ -237,18 +241,17 @@ class Leases:
         self._registered = known
         return tick
 
-    def leave(self, held: Mapping[str, int]) -> None:
-        """Release every lease in ``held`` and remove this worker's heartbeat."""
+    def leave(self, held: Mapping[str, int]) -> int:
+        """Release every lease in ``held`` and remove this worker's heartbeat; how many
+        leases were still this worker's, and released."""
+        released = 0
         with self.engine.begin() as connection:
-            if held:
-                connection.execute(
-                    sa.text(
-                        "UPDATE fleet_leases SET owner = NULL, lease_until = NULL "
-                        "WHERE owner = :me AND tenant_id = :tenant AND epoch = :epoch"
-                    ),
-                    [{"me": self.worker_id, "tenant": k, "epoch": v} for k, v in held.items()],
-                )
+            for tenant, epoch in held.items():  # one each: a count a driver can trust
+                released += connection.execute(
+                    _LEAVE, {"me": self.worker_id, "tenant": tenant, "epoch": epoch}
+                ).rowcount
             connection.execute(sa.delete(t.workers).where(t.workers.c.worker_id == self.worker_id))
+        return released
 
     @staticmethod
     def fence(

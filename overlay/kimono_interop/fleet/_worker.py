@@ -88,6 +88,7 @@ class FleetStats:
     claimed: int = 0
     #: Leases found lost: by a renewal, or by a write or an ack the fence refused.
     lost: int = 0
+    #: Leases released: of tenants stopped or gone, and those held on the way out.
     released: int = 0
     polls: int = 0
     poll_errors: int = 0
@@ -424,7 +425,7 @@ class Worker:
                 held = {tenant: run.lease.epoch for tenant, run in self.runs.items() if run.release}
                 held.update(self._to_release)
                 try:
-                    await anyio.to_thread.run_sync(self.leases.leave, held)
+                    self.stats.released += await anyio.to_thread.run_sync(self.leases.leave, held)
                 except sa.exc.SQLAlchemyError as exc:
                     log.warning("could not release the leases on the way out: %s", exc)
                 for client in self._clients.values():
