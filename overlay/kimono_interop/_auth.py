@@ -131,6 +131,9 @@ class OAuth2ClientCredentials(httpx.Auth):
         #: How a busy or failing token endpoint (429, 5xx) is retried; the client sets its own.
         self.retry = retry or RetryPolicy()
         self._token: _Token | None = None
+        #: How many times invalidate() was called: a token asked for before the last call
+        #: is used by the request that asked, and not kept.
+        self._invalidations = 0
         # Guards reads and compare-and-swaps of `_token`; held briefly, never across a yield.
         self._state_lock = threading.Lock()
         # Single flight for sync flows: held while the token request is out.
@@ -155,9 +158,11 @@ class OAuth2ClientCredentials(httpx.Auth):
         )
 
     def invalidate(self) -> None:
-        """Drop the cached token; the next request gets a new one."""
+        """Drop the cached token; the next request gets a new one. A token being fetched
+        at the time is used by the request that fetches it, and not kept."""
         with self._state_lock:
             self._token = None
+            self._invalidations += 1
 
     def sync_auth_flow(
         self, request: httpx.Request
@@ -174,12 +179,13 @@ class OAuth2ClientCredentials(httpx.Auth):
                         if token is not None:
                             break
                         started = time.perf_counter()
+                        asked = self._invalidations
                         token_response = yield self._token_request(request)
                         read_capped(token_response, MAX_TOKEN_RESPONSE_SIZE)
                         log_response(token_response, time.perf_counter() - started, retry)
                         delay = self._transient(token_response, retry, policy)
                         if delay is None:
-                            token = self._accept(token_response)
+                            token = self._accept(token_response, asked)
                         else:
                             time.sleep(delay)
                     assert token is not None
@@ -207,12 +213,13 @@ class OAuth2ClientCredentials(httpx.Auth):
                         if token is not None:
                             break
                         started = time.perf_counter()
+                        asked = self._invalidations
                         token_response = yield self._token_request(request)
                         await aread_capped(token_response, MAX_TOKEN_RESPONSE_SIZE)
                         log_response(token_response, time.perf_counter() - started, retry)
                         delay = self._transient(token_response, retry, policy)
                         if delay is None:
-                            token = self._accept(token_response)
+                            token = self._accept(token_response, asked)
                         else:
                             await anyio.sleep(delay)
                     assert token is not None
@@ -294,8 +301,9 @@ class OAuth2ClientCredentials(httpx.Auth):
             extensions=extensions,
         )
 
-    def _accept(self, response: httpx.Response) -> _Token:
-        """Turn a read token response into a cached token, or raise AuthenticationError."""
+    def _accept(self, response: httpx.Response, asked: int) -> _Token:
+        """Turn a read token response into a token, or raise AuthenticationError. The token
+        is cached unless :meth:`invalidate` was called since it was ``asked`` for."""
         status = response.status_code
         body = _json_or_none(response)
         if status == 429 or status >= 500:
@@ -346,7 +354,8 @@ class OAuth2ClientCredentials(httpx.Auth):
         margin = min(self.refresh_margin, lifetime / 2)
         token = _Token(_Secret(access_token), refresh_at=received_at + lifetime - margin)
         with self._state_lock:
-            self._token = token
+            if self._invalidations == asked:
+                self._token = token
         return token
 
     def _error(self, detail: str, status: int) -> AuthenticationError:

@@ -105,6 +105,36 @@ def test_401_keeps_a_token_that_another_flow_already_refreshed() -> None:
         flow.send(httpx.Response(200))
 
 
+@pytest.mark.parametrize("flows", ["sync", "async"])
+def test_a_token_asked_for_before_invalidate_is_used_but_not_kept(flows: str) -> None:
+    """invalidate() while a token request is out: that token serves the request that asked
+    for it, and the next request asks again. The fetch used to store it, undoing the
+    invalidation (a token the caller had just declared revoked, used for its lifetime)."""
+    auth = make_auth()
+    request = httpx.Request("GET", f"{DATA_BASE}/people")
+    token = httpx.Response(200, json={"access_token": "tok-1"})
+    if flows == "sync":
+        flow = auth.sync_auth_flow(request)
+        assert str(next(flow).url) == TOKEN_URL
+        auth.invalidate()  # while the token request is out
+        sent = flow.send(token)
+    else:
+
+        async def main() -> httpx.Request:
+            flow = auth.async_auth_flow(request)
+            assert str((await flow.__anext__()).url) == TOKEN_URL
+            auth.invalidate()
+            sent = await flow.asend(token)
+            await flow.aclose()
+            return sent
+
+        sent = asyncio.run(main())
+    assert sent.headers["Authorization"] == "Bearer tok-1"
+    assert auth._cached() is None
+    follow = auth.sync_auth_flow(httpx.Request("GET", f"{DATA_BASE}/tenants"))
+    assert str(next(follow).url) == TOKEN_URL
+
+
 def test_concurrent_async_requests_cause_one_token_request() -> None:
     """20 tasks start at once while the token endpoint is slow: one token request, and every
     API request carries that token."""
