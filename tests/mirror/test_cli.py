@@ -196,6 +196,40 @@ def test_a_url_missing_its_slashes_is_refused_without_its_password(
     assert "s3cretpw" not in str(caught.value)
 
 
+def test_a_held_sweep_is_shown_by_the_type_it_would_empty(tmp_path: Path) -> None:
+    """A sync that kept every person but lost 9 of 10 terms is held for the terms; its
+    lines said `would tombstone 9 of 210 persons, terms`, as if a few objects of any type."""
+    path = str(tmp_path / "types.db")
+    persons, terms = [new_id() for _ in range(200)], [new_id() for _ in range(10)]
+
+    def sync(kept: list[tuple[str, str]], start: int) -> list[dict[str, object]]:
+        tasks: list[dict[str, object]] = [
+            {"type": "sync_event", "id": new_id(), "action": "SYNC_START", "sequence": start}
+        ]
+        tasks += [
+            data_task("ADD", kind, {"$sys": {"id": i}}, start + n, tenant="")
+            for n, (kind, i) in enumerate(kept, 1)
+        ]
+        tasks.append(
+            {"type": "sync_event", "id": new_id(), "action": "SYNC_END", "sequence": start + 500}
+        )
+        return tasks
+
+    everyone = [("persons", i) for i in persons]
+    with Mirror.open(path) as mirror:
+        mirror.apply(sync(everyone + [("terms", i) for i in terms], 0))
+        mirror.apply(sync([*everyone, ("terms", terms[0])], 1000))
+        (held,) = mirror.syncs(status="held")
+        assert mirror.held_sweep(held.generation) == {"terms": (9, 10)}
+    result = run("mirror", "status", "--db", path)
+    assert f"held sweep {held.generation}: would tombstone 9 of 10 terms" in result.stdout
+    status = json.loads(run("mirror", "status", "--db", path, "--json").stdout)
+    assert status["held"][0]["would_tombstone"] == "9 of 10 terms"
+    run("mirror", "approve-sweep", "--db", path, str(held.generation))
+    with Mirror.open(path) as mirror, pytest.raises(ValueError, match="approved"):
+        mirror.held_sweep(held.generation)
+
+
 @pytest.mark.parametrize(
     "command", [["status"], ["changes"], ["parked"], ["replay", "x"], ["approve-sweep", "1"]]
 )

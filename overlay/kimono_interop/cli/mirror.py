@@ -247,10 +247,10 @@ def run(
                 f"[yellow]held sweep(s)[/] {held_here}: `kimono-interop mirror status` "
                 "once the database answers"
             )
-    for sync in held or []:
+    for sync, would in held or []:
         err().print(
             f"[yellow]held sweep[/] {sync.generation} (tenant {sync.tenant_id}): would "
-            f"tombstone {sync.to_sweep} of {sync.live} {', '.join(sync.types)}; "
+            f"tombstone {would}; "
             f"`kimono-interop mirror approve-sweep {sync.generation}` to carry it out"
         )
     if stats.unackable or stats.ack_failures:
@@ -263,15 +263,26 @@ def run(
         raise click.exceptions.Exit(SIGNAL_EXITS[stats.stopped_by])
 
 
-def _held_sweeps(store: Mirror) -> list[Sync] | None:
-    """The sweeps awaiting approval; None if the database does not answer (a run stopped
-    by a signal while it waited out an outage keeps the signal's exit code)."""
+def _held_sweeps(store: Mirror) -> list[tuple[Sync, str]] | None:
+    """The sweeps awaiting approval, each with what it would tombstone (see
+    :func:`_would_tombstone`); None if the database does not answer (a run stopped by a
+    signal while it waited out an outage keeps the signal's exit code)."""
     import sqlalchemy.exc
 
     try:
-        return store.syncs(status="held")
+        return [(sync, _would_tombstone(store, sync)) for sync in store.syncs(status="held")]
     except sqlalchemy.exc.SQLAlchemyError:
         return None
+
+
+def _would_tombstone(store: Mirror, sync: Sync) -> str:
+    """``9 of 10 sections, 3 of 500 persons``: what a held sweep would tombstone now, by
+    type (the totals, if it is no longer held by the time it is read)."""
+    try:
+        counts = store.held_sweep(sync.generation)
+    except ValueError:  # approved or rejected meanwhile
+        return f"{sync.to_sweep} of {sync.live} {', '.join(sync.types)}"
+    return ", ".join(f"{doomed} of {live} {kind}" for kind, (doomed, live) in counts.items())
 
 
 class _Counter:
@@ -319,8 +330,15 @@ def status(db: str, as_json: bool) -> None:
     with opened(db, create=False) as store:
         found = store.status()
         held = store.syncs(status="held")
+        would = {s.generation: _would_tombstone(store, s) for s in held}
     found["held"] = [
-        {"generation": s.generation, "tenant_id": s.tenant_id, "to_sweep": s.to_sweep} for s in held
+        {
+            "generation": s.generation,
+            "tenant_id": s.tenant_id,
+            "to_sweep": s.to_sweep,
+            "would_tombstone": would[s.generation],
+        }
+        for s in held
     ]
     if as_json:
         click.echo(json.dumps(found, indent=2))
@@ -339,7 +357,7 @@ def status(db: str, as_json: bool) -> None:
         f"held sweeps: {found['held_sweeps']}  last change: {found['last_cursor']}"
     )
     for sync in held:
-        out().print(f"held sweep {sync.generation}: {sync.to_sweep} of {sync.live} objects")
+        out().print(f"held sweep {sync.generation}: would tombstone {would[sync.generation]}")
 
 
 @mirror.command("changes", cls=LocalCommand)

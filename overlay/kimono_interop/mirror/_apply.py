@@ -744,24 +744,7 @@ class Applier:
             )
         else:
             kinds = sorted(set(types))
-        live_of: dict[str, int] = {}
-        doomed_of: dict[str, int] = {}
-        if kinds:
-            counted = sa.select(o.c.object_type, sa.func.count()).group_by(o.c.object_type)
-            live_of = {
-                row[0]: row[1]
-                for row in connection.execute(
-                    counted.where(
-                        o.c.tenant_id == tenant, o.c.object_type.in_(kinds), o.c.deleted.is_(False)
-                    )
-                )
-            }
-            doomed_of = {
-                row[0]: row[1]
-                for row in connection.execute(
-                    counted.where(_unseen(tenant, kinds, generation, end_sequence))
-                )
-            }
+        live_of, doomed_of = sweep_counts(connection, tenant, kinds, generation, end_sequence)
         live, doomed = sum(live_of.values()), sum(doomed_of.values())
         # Each type on its own: a small type (orgs, terms) nearly gone is held, however
         # large the others (a sync that lost its orgs, with every person, is 4% of all).
@@ -861,6 +844,29 @@ class _Context:
 
     def forget(self, tenant: str) -> None:
         self._syncs.pop(tenant, None)
+
+
+def sweep_counts(
+    connection: sa.Connection,
+    tenant: str,
+    kinds: list[str],
+    generation: int,
+    end_sequence: int | None,
+) -> tuple[dict[str, int], dict[str, int]]:
+    """By type: the live objects of ``kinds``, and those the sweep of ``generation`` would
+    tombstone (types with none are left out)."""
+    if not kinds:
+        return {}, {}
+    o = t.objects
+    counted = sa.select(o.c.object_type, sa.func.count()).group_by(o.c.object_type)
+    live = counted.where(
+        o.c.tenant_id == tenant, o.c.object_type.in_(kinds), o.c.deleted.is_(False)
+    )
+    doomed = counted.where(_unseen(tenant, kinds, generation, end_sequence))
+    return (
+        {row[0]: row[1] for row in connection.execute(live)},
+        {row[0]: row[1] for row in connection.execute(doomed)},
+    )
 
 
 def _unseen(

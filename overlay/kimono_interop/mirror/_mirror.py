@@ -46,6 +46,7 @@ from ._apply import (
     person_type,
     record_id,
     references,
+    sweep_counts,
 )
 from ._migrations import MIRROR
 from ._model import (
@@ -505,6 +506,17 @@ class Mirror:
         with reading(self.engine) as connection:
             rows = connection.execute(query).all()
         return _records(Sync, rows, types=lambda types: list(types or []))
+
+    def held_sweep(self, generation: int) -> dict[str, tuple[int, int]]:
+        """What the held sweep of ``generation`` would tombstone if approved now, by type:
+        ``(to tombstone, live)``, for the types it would touch. ValueError if the sweep
+        is not held."""
+        with reading(self.engine) as connection:
+            row = self._held(connection, generation)
+            live, doomed = sweep_counts(
+                connection, row.tenant_id, list(row.types or []), generation, row.end_sequence
+            )
+        return {kind: (count, live.get(kind, 0)) for kind, count in sorted(doomed.items())}
 
     def approve_sweep(self, generation: int) -> int:
         """Carry out a held sweep; returns how many objects it tombstoned.
