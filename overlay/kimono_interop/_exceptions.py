@@ -252,6 +252,23 @@ def is_transient(error: BaseException) -> bool:
     )
 
 
+#: Statuses a gateway answers when the service behind it may have acted without its
+#: answer coming back.
+GATEWAY_STATUSES = frozenset({502, 504})
+
+
+def may_have_applied(error: BaseException) -> bool:
+    """Whether the request that failed with ``error`` may have reached the service and
+    done its work, its answer lost: no answer (or none in time), a gateway's 502/504, or
+    an error after such an attempt. A 404 to the same request sent again then may only
+    mean that it already did."""
+    if isinstance(error, APIConnectionError):
+        return True
+    return isinstance(error, APIStatusError) and (
+        error.after_unanswered_attempt or error.status_code in GATEWAY_STATUSES
+    )
+
+
 def transport_error(exc: httpx.HTTPError, request: httpx.Request) -> APIConnectionError:
     """The SDK exception for a request that got no response, saying why in its message."""
     if isinstance(exc, httpx.TimeoutException):

@@ -87,6 +87,17 @@ def parse_retry_after(headers: httpx.Headers, *, now: datetime) -> float | None:
     return seconds
 
 
+def requested_wait(error: BaseException, policy: RetryPolicy) -> float | None:
+    """The wait a 429 or 503 answer behind ``error`` asked for (``Retry-After``, see
+    :func:`parse_retry_after`), cut to the policy's ``max_retry_after``; None if it asked
+    for none. For loops that wait out an outage after the client's own retries."""
+    response = getattr(error, "response", None)
+    if not isinstance(response, httpx.Response) or response.status_code not in (429, 503):
+        return None
+    asked = parse_retry_after(response.headers, now=datetime.now(timezone.utc))
+    return None if asked is None else min(asked, policy.max_retry_after)
+
+
 def _parse_decimal(value: str | None) -> float | None:
     """Parse a non-negative decimal number of units, or return None."""
     if value is None:

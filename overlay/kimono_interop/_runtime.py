@@ -23,7 +23,7 @@ import signal
 import threading
 import time
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from types import FrameType
 from typing import Any, TypeVar
 
@@ -159,6 +159,18 @@ class Runtime(_StopState):
         # (each one wakes). One left over by a stop that a reset since undid is dropped.
         self._wake.put(None)
 
+    def sleep_past_a_stop(self, seconds: float) -> None:
+        """Wait ``seconds``, stop or not; a second signal (or :meth:`interrupt`) ends the
+        wait with HandlerInterrupted."""
+        deadline = time.monotonic() + seconds
+        with self._interrupted_here():  # a second signal raises here
+            while not self.interrupted:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                time.sleep(min(left, 0.1))  # interrupt() from another thread: looked at
+        raise HandlerInterrupted
+
     def call(self, handler: Callable[[TaskView], Any], task: TaskView, limit: float | None) -> Any:
         """Run the handler, interrupting it with TaskTimeoutError after ``limit`` seconds."""
         # (as _interrupted_here, without a generator's cost: this runs for every task)
@@ -212,6 +224,12 @@ class Runtime(_StopState):
             yield
         finally:
             self._shields -= 1
+
+    def run_shielded(self, call: Callable[[], T]) -> T:
+        """``call()`` to its end: a second signal does not interrupt it (see
+        :meth:`shielded`)."""
+        with self.shielded():
+            return call()
 
     @staticmethod
     def is_cancellation(exc: BaseException) -> bool:
@@ -388,6 +406,12 @@ class AsyncRuntime(_StopState):
             self._wakeup = None
             self._sleeping_on = None
 
+    async def sleep_past_a_stop(self, seconds: float) -> None:
+        """Wait ``seconds``, stop or not; a second signal (or :meth:`interrupt`) ends the
+        wait with HandlerInterrupted."""
+        async with self.interruptible():
+            await anyio.sleep(seconds)
+
     async def call(
         self, handler: Callable[[TaskView], Any], task: TaskView, limit: float | None
     ) -> Any:
@@ -451,11 +475,36 @@ class AsyncRuntime(_StopState):
         if scope.cancel_called:
             raise HandlerInterrupted
 
-    @contextlib.asynccontextmanager
-    async def shielded(self) -> AsyncIterator[None]:
-        """Let the acks of handled tasks go out even while the consumer is being cancelled."""
+    @staticmethod
+    async def run_shielded(call: Callable[[], Awaitable[T]]) -> T:
+        """``await call()`` to its end, even if the task is cancelled meanwhile; the
+        cancellation is raised once it is done (the acks of handled tasks go out).
+
+        A shielded cancel scope holds back a scope's cancellation, not asyncio's own
+        ``task.cancel()`` (``wait_for``, a ``TaskGroup``, ``asyncio.run``'s clean-up):
+        under asyncio the call runs as a task of its own, waited for whatever comes.
+        """
         with anyio.CancelScope(shield=True):
-            yield
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:  # another backend (trio): the scope holds back everything
+                return await call()
+
+            async def run() -> T:  # (a coroutine function's call may be a plain awaitable)
+                return await call()
+
+            inner = asyncio.ensure_future(run())
+            cancelled: BaseException | None = None
+            while not inner.done():
+                try:
+                    await asyncio.wait({inner})
+                except asyncio.CancelledError as exc:
+                    cancelled = exc
+        if cancelled is not None:
+            if not inner.cancelled():
+                inner.exception()  # seen: the cancellation is what the caller gets
+            raise cancelled
+        return inner.result()
 
     @staticmethod
     async def gather(jobs: list[Callable[[], Any]]) -> None:

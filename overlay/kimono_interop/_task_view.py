@@ -48,6 +48,7 @@ from kimono_interop_data_api.models import (
 
 from ._acks import make_ack
 from ._constants import TASK_BATCH
+from ._exceptions import may_have_applied
 from ._ids import canonical_id
 from ._parsing import parse_nested
 from ._secrets import redact_text
@@ -502,6 +503,32 @@ class AckResult:
         """The acks of ``acks`` (as sent) that are in ``unsent``: what to send again."""
         unsent = set(self.unsent)
         return [ack for ack in acks if str(ack["task_id"]) in unsent]
+
+
+class AcksToSend:
+    """Acks sent again until they go through (the consumer's, the mirror's run and the
+    fleet's loops): those left, and the ids an earlier failed request may have applied
+    (:func:`~kimono_interop._exceptions.may_have_applied`): sent again, their 404 means
+    done, not refused."""
+
+    def __init__(self, acks: list[dict[str, Any]]) -> None:
+        self.acks = acks
+        self.maybe_applied: frozenset[str] = frozenset()
+
+    def failed(self, error: BaseException) -> None:
+        """The request for all of them failed with ``error`` (to be tried again)."""
+        if may_have_applied(error):
+            self.maybe_applied |= {str(ack["task_id"]) for ack in self.acks}
+
+    def sent(self, result: AckResult) -> bool:
+        """Note what a call achieved; True when nothing is left to send."""
+        if not result.unsent:
+            return True
+        # Sent one by one, they failed part-way: the one in hand may have been applied.
+        if result.unsent_error is not None and may_have_applied(result.unsent_error):
+            self.maybe_applied |= {result.unsent[0]}
+        self.acks = result.still_to_send(self.acks)
+        return False
 
 
 #: How many unackable tasks ``ConsumerStats.unackable_tasks`` keeps (the count goes on).

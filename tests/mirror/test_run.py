@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import httpx
 import pytest
 import sqlalchemy as sa
 
-from kimono_interop import AsyncKimonoClient, BearerToken, KimonoClient
+from kimono_interop import AsyncKimonoClient, BearerToken, KimonoClient, RetryPolicy
 from kimono_interop.fleet import Worker
 from kimono_interop.mirror import Mirror, TaskOutcome
 from kimono_interop.sandbox import Sandbox
@@ -728,3 +729,27 @@ def test_a_run_refuses_durations_that_are_no_finite_positive_number(
         )
     with pytest.raises(ValueError, match=option):
         Worker("postgresql://nobody@127.0.0.1:1/none", **{option: value})
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "policy", "at_least", "at_most"),
+    [
+        (429, {"Retry-After": "7"}, RetryPolicy(), 7.0, 7.0),
+        (503, {"Retry-After": "7"}, RetryPolicy(max_retry_after=2), 2.0, 2.0),  # cut
+        (503, {}, RetryPolicy(), 0.0005, 0.001),  # none asked: the backoff
+        (500, {"Retry-After": "7"}, RetryPolicy(), 0.0005, 0.001),  # only 429 and 503 ask
+    ],
+)
+def test_a_run_waits_out_an_outage_as_long_as_the_answer_asks(
+    status: int, headers: dict[str, str], policy: RetryPolicy, at_least: float, at_most: float
+) -> None:
+    """The run's own backoff after the client's retries (1 ms here) asked again at once
+    where a 429 or 503 said when to (Retry-After), as the consumer did."""
+    from kimono_interop._exceptions import error_from_response
+    from kimono_interop._runtime import Runtime
+    from kimono_interop.mirror._mirror import _RunLoop
+
+    loop = _RunLoop(Runtime(), 100, 1.0, 0.001, 0.002, None)
+    request = httpx.Request("GET", "https://kimono.example/v2/interop/data/tasks")
+    error = error_from_response(httpx.Response(status, headers=headers, request=request))
+    assert at_least <= loop.outage("GET /tasks", error, policy) <= at_most

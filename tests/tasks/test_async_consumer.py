@@ -9,12 +9,15 @@ from __future__ import annotations
 import threading
 
 import anyio
+import httpx
 import pytest
 
 from kimono_interop import AsyncKimonoClient, TaskView
 from tests.support.fake_queue import FakeQueue, make_task, queue_client, task_ids
 
 pytestmark = pytest.mark.anyio
+
+BASE = "https://api.us2.kimonocloud.com"
 
 
 async def test_a_plain_handler_that_raises_leaves_its_thread_free_for_the_next_task() -> None:
@@ -54,3 +57,60 @@ async def test_a_consumer_cancelled_while_its_acks_fail_ends() -> None:
         assert scope.cancel_called
     assert handled == task_ids(tasks[:2])  # cancelled during the second task
     assert queue.acks == []  # the service still holds them: it delivers them again
+
+
+def test_a_consumer_cancelled_by_asyncio_while_its_acks_are_out_still_counts_them() -> None:
+    """asyncio's own task.cancel() (wait_for, a TaskGroup, asyncio.run's clean-up) while
+    the bulk ack is in flight: the request runs to its end and is counted, then the run
+    ends with the cancellation. A shielded cancel scope does not hold that cancellation
+    back: the request was cut short, and 100 handled tasks lost their acks."""
+    import asyncio
+
+    tasks = [make_task(n) for n in range(100)]
+    queue = FakeQueue(tasks)
+    serve = queue.mock_handler()
+
+    async def main() -> tuple[int, int]:
+        acking = asyncio.Event()
+
+        async def handler(request: httpx.Request) -> httpx.Response:
+            if request.url.path.endswith("/tasks/ack"):
+                acking.set()
+                await asyncio.sleep(0.2)
+            return serve(request)
+
+        transport = httpx.MockTransport(handler)
+        async with AsyncKimonoClient("c", "s", base_url=BASE, transport=transport) as kimono:
+            consumer = kimono.tasks.consumer(lambda task: None, handle_signals=False)
+            run = asyncio.ensure_future(consumer.run())
+            await asyncio.wait_for(acking.wait(), 10)
+            run.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await run
+            return consumer.stats.handled, consumer.stats.acknowledged
+
+    assert asyncio.run(main()) == (100, 100)
+    assert [a["task_id"] for a in queue.acks] == task_ids(tasks)
+
+
+async def test_a_second_signal_ends_the_acks_retried_after_a_stop() -> None:
+    """After a stop the acks are retried through an outage; interrupt() (a second signal)
+    ends that: the run returns, interrupted, its acks unsent (the tasks come back)."""
+    tasks = [make_task(n) for n in range(5)]
+    queue = FakeQueue(tasks)
+    queue.fail_acks = 10_000
+    async with queue_client(AsyncKimonoClient, queue, retries=0) as kimono:
+        consumer = kimono.tasks.consumer(
+            lambda task: consumer.stop("SIGTERM"),
+            poll_interval=0.001,
+            max_poll_interval=0.002,
+            handle_signals=False,
+        )
+        with anyio.fail_after(10):  # the test's own limit: retried for ever, it would hang
+            async with anyio.create_task_group() as group:
+                group.start_soon(consumer.run)
+                while sum(1 for m, _ in queue.requests if m == "PUT") < 5:
+                    await anyio.sleep(0.01)
+                consumer.interrupt()
+    assert consumer.stats.stopped_by == "interrupted"
+    assert (consumer.stats.handled, consumer.stats.acknowledged, queue.acks) == (1, 0, [])

@@ -388,3 +388,33 @@ def test_run_tenants_told_twice_to_stop_while_starting_its_threads_ends(
     assert results[one].stopped_by == "interrupted"  # type: ignore[union-attr]
     # every tenant listed has a result, the one that never started too
     assert results[two].stopped_by == "interrupted"  # type: ignore[union-attr]
+
+
+def test_interrupt_from_another_thread_ends_the_acks_retried_after_a_stop() -> None:
+    """The sync twin of the async test: after a stop the acks are retried through an
+    outage, and interrupt() from another thread ends that wait (looked at every tenth of
+    a second), the acks unsent."""
+    tasks = [make_task(n) for n in range(5)]
+    queue = FakeQueue(tasks)
+    queue.fail_acks = 10_000
+    with queue_client(KimonoClient, queue, retries=0) as kimono:
+        consumer = kimono.tasks.consumer(
+            lambda task: consumer.stop("SIGTERM"),
+            poll_interval=0.05,
+            max_poll_interval=0.05,
+            handle_signals=False,
+        )
+
+        def interrupt() -> None:
+            deadline = time.monotonic() + 10
+            while sum(1 for m, _ in queue.requests if m == "PUT") < 3:
+                assert time.monotonic() < deadline
+                time.sleep(0.01)
+            consumer.interrupt()
+
+        helper = threading.Thread(target=interrupt, daemon=True)
+        helper.start()
+        stats = consumer.run()
+        helper.join(10)
+    assert stats.stopped_by == "interrupted"
+    assert (stats.handled, stats.acknowledged, queue.acks) == (1, 0, [])

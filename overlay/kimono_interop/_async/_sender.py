@@ -19,6 +19,7 @@ import httpx
 from .. import _settings as settings
 from .._constants import DEFAULT_MAX_RESPONSE_SIZE, RETRY_EXTENSION
 from .._exceptions import (
+    GATEWAY_STATUSES,
     ClientClosedError,
     ResponseTooLargeError,
     error_from_response,
@@ -29,8 +30,6 @@ from .._retry import RetryPolicy
 from .._transports import AsyncDeadline, adecoded_chunks
 from .._types import NOT_GIVEN, AsyncSleep, NotGiven, Timeout
 
-#: Statuses a gateway answers when the service behind it may have acted on the request.
-GATEWAY_STATUSES = frozenset({502, 504})
 #: The auth of a request whose caller gave its Authorization header: sends it as it is.
 AS_GIVEN = httpx.Auth()
 

@@ -19,7 +19,7 @@ from .._task_view import AckResult
 from .._types import NOT_GIVEN, Headers, Query, Timeout
 from .._validation import validate_task_id
 from ._resource import AsyncResource
-from .acks import send_acks
+from .acks import send_ack, send_acks
 
 
 class AsyncAdminTasksBehaviour(AsyncResource):
@@ -38,13 +38,15 @@ class AsyncAdminTasksBehaviour(AsyncResource):
         """Acknowledge one admin task (``success``, ``error``, ``retry``, ``reauthenticate``)."""
         task = validate_task_id(task_id, "task_id")
         ack = make_ack(task, status, message)
-        return await self._none(
+        # (an ack applied by an attempt whose answer was lost, then 404: done, not refused)
+        return await send_ack(
+            self,
             OPERATIONS["acknowledgeAdminTask"],
-            path={"id": task},
-            body=ack,
+            task,
+            ack,
+            timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
-            timeout=timeout,
         )
 
     async def ack_many(

@@ -30,6 +30,7 @@ Rules, in the order they matter:
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import threading
@@ -40,11 +41,13 @@ from uuid import UUID
 
 from .._constants import MAX_POLL_INTERVAL, POLL_INTERVAL
 from .._exceptions import AckError, KimonoError, is_transient
+from .._retry import requested_wait
 from .._runtime import AsyncRuntime, HandlerInterrupted
 from .._task_view import (
     FINAL_STATUSES,
     MAX_UNACKABLE_KEPT,
     AckResult,
+    AcksToSend,
     BatchAsks,
     ConsumerStats,
     Outcome,
@@ -62,6 +65,9 @@ if TYPE_CHECKING:
     from .tasks import AsyncTasksBehaviour
 
 log = logging.getLogger("kimono_interop")
+#: Why a run may end that gives up on acks an outage keeps from going out: a cancellation
+#: or a second signal (each tries once; a stop alone keeps trying).
+_GIVE_UP_ACKS = frozenset({"cancelled", "interrupted"})
 
 _SUCCESS, _RETRY = TaskStatus.SUCCESS, TaskStatus.RETRY
 
@@ -316,12 +322,20 @@ class AsyncTaskConsumer:
             with self._outcomes_lock:  # not between a flush()'s copy and its clear
                 outcomes[task_id] = outcome
 
-    async def _outage(self, what: str, exc: KimonoError) -> None:
-        """Wait out a transient failure: capped, jittered backoff; logged each time."""
+    async def _outage(self, what: str, exc: KimonoError, *, past_a_stop: bool = False) -> None:
+        """Wait out a transient failure: capped, jittered backoff, or longer if the answer
+        asked for it (``Retry-After``); logged each time. A stop ends the wait, unless
+        ``past_a_stop`` (the acks of handled tasks): then only a second signal does."""
         self.stats.outages += 1
         wait = random.uniform(self._outage_delay / 2, self._outage_delay)
+        asked = requested_wait(exc, self._tasks._client.retry)
+        if asked is not None and asked > wait:
+            wait = asked
         log.warning("%s failed (%s); trying again in %.1f s", what, exc, wait)
-        await self._runtime.sleep(wait)
+        if past_a_stop:
+            await self._runtime.sleep_past_a_stop(wait)
+        else:
+            await self._runtime.sleep(wait)
         self._outage_delay = min(self._outage_delay * 2, self._max_poll_interval)
 
     async def _unackable(self, task: TaskView) -> None:
@@ -389,34 +403,41 @@ class AsyncTaskConsumer:
     async def _acknowledge(self, outcomes: list[Outcome]) -> None:
         if not outcomes:
             return
-        acks = [o.as_json() for o in outcomes]
+        pending = AcksToSend([o.as_json() for o in outcomes])
+        runtime = self._runtime
         while True:
             try:
-                # Shielded: a cancellation, or a second signal, does not cut a request
-                # short (the waits between attempts are not shielded: they end a retry).
-                async with self._runtime.shielded():
-                    result = await self._tasks._send_acks(acks)
+                # To its end even while the consumer is cancelled, which is raised after it
+                # (its acks counted); the waits between attempts are not shielded.
+                result = await runtime.run_shielded(functools.partial(self._send, pending))
             except KimonoError as exc:
-                # Handled tasks must not lose their acks to an outage: keep trying, unless
-                # the failure is terminal or the consumer is being stopped.
-                if is_transient(exc) and not self._runtime.stopped:
-                    await self._outage("sending acks", exc)
+                # Handled tasks must not lose their acks to an outage: keep trying, after a
+                # stop too (a second signal ends it), unless the failure is terminal or the
+                # consumer was cancelled or interrupted.
+                if is_transient(exc) and runtime.stop_reason not in _GIVE_UP_ACKS:
+                    pending.failed(exc)
+                    await self._outage("sending acks", exc, past_a_stop=runtime.stopped)
                     continue
-                self._runtime.request_stop("ack failed")
-                raise AckError([str(ack["task_id"]) for ack in acks], exc) from exc
-            self._count_acks(result)
-            if not result.unsent:
+                runtime.request_stop("ack failed")
+                raise AckError([str(ack["task_id"]) for ack in pending.acks], exc) from exc
+            if pending.sent(result):
                 break
             # The service failed part-way through the acks sent one by one: only the
             # rest go again (those applied would come back 404, refused).
             error = result.unsent_error
             assert isinstance(error, KimonoError)
-            if self._runtime.stopped:
-                self._runtime.request_stop("ack failed")
+            if runtime.stop_reason in _GIVE_UP_ACKS:
+                runtime.request_stop("ack failed")
                 raise AckError(list(result.unsent), error) from error
-            acks = result.still_to_send(acks)
-            await self._outage("sending acks", error)
+            await self._outage("sending acks", error, past_a_stop=runtime.stopped)
         self._outage_delay = self._poll_interval
+
+    async def _send(self, acks: AcksToSend) -> AckResult:
+        """One call sending ``acks``, counted (in the shielded call: counted even when
+        the consumer is cancelled meanwhile)."""
+        result = await self._tasks._send_acks(acks.acks, maybe_applied=acks.maybe_applied)
+        self._count_acks(result)
+        return result
 
     def _count_acks(self, result: AckResult) -> None:
         self.stats.requests += result.requests

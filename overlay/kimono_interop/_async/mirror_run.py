@@ -25,7 +25,7 @@ import sqlalchemy as sa
 
 from .._exceptions import KimonoError
 from .._runtime import AsyncRuntime, HandlerInterrupted
-from .._task_view import BatchAsks, TaskView
+from .._task_view import AcksToSend, BatchAsks, TaskView
 from ..mirror._store import lock_wait_given_up
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ async def drain(
                         tenant_id=tenant_id, schema=schema, driver=driver, page_size=wanted
                     )
                 except KimonoError as exc:
-                    await runtime.sleep(loop.outage("GET /tasks", exc))
+                    await runtime.sleep(loop.outage("GET /tasks", exc, client.retry))
                     continue
                 idle = asks.answered(batch, wanted)
                 tasks = loop.take(batch, max_tasks)  # reports items without an id, once
@@ -128,16 +128,20 @@ async def _apply_batch(
         # Acks of a committed chunk go out even after a stop request, retried until they
         # do. They are built here, valid: sent as they are, as the consumer sends its
         # own (ack_many would check and copy each one first).
-        while acks:
+        pending = AcksToSend(acks)
+        while pending.acks:
             try:
-                sent = await client.tasks._send_acks(acks)
+                sent = await client.tasks._send_acks(
+                    pending.acks, maybe_applied=pending.maybe_applied
+                )
             except KimonoError as exc:
-                await anyio.sleep(loop.outage("sending acks", exc))
+                wait = loop.outage("sending acks", exc, client.retry)  # (raised if terminal)
+                pending.failed(exc)
+                await anyio.sleep(wait)
                 continue
             loop.acknowledged(sent)
-            if not sent.unsent:
+            if pending.sent(sent):
                 break
             # the service failed part-way through the acks sent one by one: the rest again
-            acks = sent.still_to_send(acks)
             assert isinstance(sent.unsent_error, KimonoError)
-            await anyio.sleep(loop.outage("sending acks", sent.unsent_error))
+            await anyio.sleep(loop.outage("sending acks", sent.unsent_error, client.retry))

@@ -37,7 +37,7 @@ from .._types import (
 )
 from .._validation import validate_id, validate_page_size, validate_task_id
 from ._resource import AsyncResource
-from .acks import send_acks
+from .acks import send_ack, send_acks
 from .consumer import AsyncTaskConsumer
 from .tenants_consumer import AsyncTenantsConsumer
 
@@ -151,13 +151,15 @@ class AsyncTasksBehaviour(AsyncResource):
         """
         task = validate_task_id(task_id.id if isinstance(task_id, TaskView) else task_id, "task_id")
         ack = make_ack(task, status, message, app_id=app_id)
-        return await self._none(
+        # (an ack applied by an attempt whose answer was lost, then 404: done, not refused)
+        return await send_ack(
+            self,
             OPERATIONS["acknowledgeTask"],
-            path={"id": task},
-            body=ack,
+            task,
+            ack,
+            timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
-            timeout=timeout,
         )
 
     async def ack_many(
@@ -187,6 +189,7 @@ class AsyncTasksBehaviour(AsyncResource):
         self,
         acks: builtins.list[dict[str, Any]],
         *,
+        maybe_applied: frozenset[str] = frozenset(),
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
@@ -200,6 +203,7 @@ class AsyncTasksBehaviour(AsyncResource):
             extra_headers=extra_headers,
             extra_query=extra_query,
             partial=True,  # the consumer and the mirror send again only what is left
+            maybe_applied=maybe_applied,
         )
 
     def consumer(

@@ -21,7 +21,7 @@ from .._task_view import AckResult
 from .._types import NOT_GIVEN, Headers, Query, Timeout
 from .._validation import validate_task_id
 from ._resource import Resource
-from .acks import send_acks
+from .acks import send_ack, send_acks
 
 
 class AdminTasksBehaviour(Resource):
@@ -40,13 +40,15 @@ class AdminTasksBehaviour(Resource):
         """Acknowledge one admin task (``success``, ``error``, ``retry``, ``reauthenticate``)."""
         task = validate_task_id(task_id, "task_id")
         ack = make_ack(task, status, message)
-        return self._none(
+        # (an ack applied by an attempt whose answer was lost, then 404: done, not refused)
+        return send_ack(
+            self,
             OPERATIONS["acknowledgeAdminTask"],
-            path={"id": task},
-            body=ack,
+            task,
+            ack,
+            timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
-            timeout=timeout,
         )
 
     def ack_many(

@@ -47,7 +47,7 @@ from .._constants import (
     TASK_BATCH,
 )
 from .._exceptions import KimonoError, is_transient
-from .._task_view import TaskKind, TaskView
+from .._task_view import AcksToSend, TaskKind, TaskView
 from .._transports import new_async_transport
 from .._validation import validate_positive
 from ..mirror._apply import Applier
@@ -798,7 +798,9 @@ class Worker:
                 ack["message"] = outcome.message
             acks.append(ack)
         wait = self.poll_interval
+        pending = AcksToSend(acks)
         while True:
+            acks = pending.acks
             try:
                 held = await anyio.to_thread.run_sync(
                     lambda: self.leases.check(run.lease, margin=_margin(self.lease_ttl)),
@@ -817,10 +819,13 @@ class Worker:
                 "kimono.ack", **{"kimono.tenant_id": tenant, "kimono.acks": len(acks)}
             ):
                 try:
-                    result = await self._tenant_client(tenant).tasks._send_acks(acks)
+                    result = await self._tenant_client(tenant).tasks._send_acks(
+                        acks, maybe_applied=pending.maybe_applied
+                    )
                 except KimonoError as exc:
                     if not is_transient(exc):
                         raise
+                    pending.failed(exc)
                     tlog.warning("sending acks failed (%s); trying again", type(exc).__name__)
                     await anyio.sleep(random.uniform(wait / 2, wait))
                     wait = min(wait * 2, self.max_poll_interval)
@@ -832,11 +837,10 @@ class Worker:
                 self.telemetry.add("kimono.fleet.ack.refused", len(result.failed))
                 for task_id, why in result.failed.items():
                     tlog.warning("ack of task %s was refused: %s", task_id, why)
-            if not result.unsent:
+            if pending.sent(result):
                 return True
             # The service failed part-way through the acks sent one by one: only the rest
             # go again (those applied would come back 404, refused).
-            acks = result.still_to_send(acks)
             tlog.warning(
                 "sending acks failed part-way (%s); trying again",
                 type(result.unsent_error).__name__,

@@ -31,6 +31,7 @@ from .._constants import (
 from .._exceptions import KimonoError, NotFoundError, PermissionDeniedError, is_transient
 from .._ids import canonical_id
 from .._json import loads as json_loads
+from .._retry import RetryPolicy, requested_wait
 from .._runtime import AsyncRuntime, Runtime
 from .._sync import mirror_run as sync_run
 from .._task_view import AckResult, TaskView, UnackableSeen
@@ -762,20 +763,25 @@ class _RunLoop:
         self.stats.db_errors += 1
         return self._backoff("applying a chunk failed in the database", _first_line(exc))
 
-    def outage(self, what: str, exc: KimonoError) -> float:
-        """How long to wait after a failed request (raised again unless transient)."""
+    def outage(self, what: str, exc: KimonoError, retry: RetryPolicy) -> float:
+        """How long to wait after a failed request (raised again unless transient): the
+        backoff, or longer if the answer asked for it (``Retry-After``, cut to ``retry``'s
+        ``max_retry_after``)."""
         if not is_transient(exc):
             raise exc
         self.stats.outages += 1
-        return self._backoff(f"{what} failed", str(exc))
+        return self._backoff(f"{what} failed", str(exc), requested_wait(exc, retry))
 
-    def _backoff(self, what: str, why: str) -> float:
+    def _backoff(self, what: str, why: str, asked: float | None = None) -> float:
         """Log a failure and the wait before trying again; the wait (jittered, doubling
-        up to ``max_poll_interval`` until something succeeds)."""
-        wait = self.wait
+        up to ``max_poll_interval`` until something succeeds; ``asked`` at least)."""
+        ceiling = self.wait
+        self.wait = min(ceiling * 2, self.max_poll_interval)
+        wait = random.uniform(ceiling / 2, ceiling)
+        if asked is not None and asked > wait:
+            wait = asked
         log.warning("%s (%s); trying again in %.1f s", what, why, wait)
-        self.wait = min(wait * 2, self.max_poll_interval)
-        return random.uniform(wait / 2, wait)
+        return wait
 
     def idle(self) -> float:
         """How long to wait after an empty batch."""

@@ -9,12 +9,16 @@ with unknown ids.
 
 from __future__ import annotations
 
+import itertools
+import time
+
 import httpx
 import pytest
 
 from kimono_interop import (
     AckError,
     KimonoClient,
+    NotFoundError,
     PermissionDeniedError,
     RetryPolicy,
     TaskResult,
@@ -134,6 +138,111 @@ def test_an_ack_applied_whose_answer_was_lost_counts_as_acknowledged(lost: str) 
     assert (stats.acknowledged, stats.lost_ack_answers, stats.ack_failures) == (5, 5, {})
     puts = [path for method, path in queue.requests if method == "PUT"]
     assert puts == ["/v2/interop/data/tasks/ack"] * 2  # the lost one and its retry; no singles
+
+
+def test_an_ack_applied_by_the_last_attempt_of_a_call_is_not_refused_by_the_next() -> None:
+    """The bulk ack meets 503, 503, then is applied with its answer lost: the client's
+    retries are spent, and the consumer sends it again after its backoff. That call's 404
+    is a done ack too; it used to fall back to single acks, all refused (404): 100 tasks
+    reported refused, and 100 more requests."""
+    tasks = [make_task(n) for n in range(5)]
+    queue = FakeQueue(tasks)
+    serve = queue.mock_handler()
+    answers = ["busy", "busy", "lost"]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/tasks/ack") and answers:
+            if answers.pop(0) == "busy":
+                queue.requests.append(("PUT", request.url.path))
+                return httpx.Response(503, json={"code": "busy", "message": "busy"})
+            serve(request)  # applied...
+            raise httpx.ReadError("connection lost after the server acted", request=request)
+        return serve(request)
+
+    retry = RetryPolicy(max_retries=2, initial_delay=0.001, max_delay=0.001)
+    transport = httpx.MockTransport(handler)
+    with KimonoClient("c", "s", base_url=BASE, transport=transport, retry=retry) as kimono:
+        stats = kimono.tasks.run(
+            lambda task: None, stop_when_empty=True, poll_interval=0.001, max_poll_interval=0.002
+        )
+    assert [a["task_id"] for a in queue.acks] == task_ids(tasks)
+    assert (stats.acknowledged, stats.lost_ack_answers, stats.ack_failures) == (5, 5, {})
+    puts = [path for method, path in queue.requests if method == "PUT"]
+    assert puts == ["/v2/interop/data/tasks/ack"] * 4  # three attempts, then one more call
+
+
+def test_a_single_ack_applied_whose_answer_was_lost_returns() -> None:
+    """tasks.ack() whose request was applied, its answer lost, and found gone on the retry
+    (404): done, as the bulk acks take it; it raised NotFoundError."""
+    tasks = [make_task(0)]
+    queue = FakeQueue(tasks)
+    serve = queue.mock_handler()
+    lose = [True]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        answer = serve(request)
+        if request.method == "PUT" and lose and lose.pop():
+            raise httpx.ReadError("connection lost after the server acted", request=request)
+        return answer
+
+    retry = RetryPolicy(max_retries=2, initial_delay=0.001, max_delay=0.001)
+    transport = httpx.MockTransport(handler)
+    with KimonoClient("c", "s", base_url=BASE, transport=transport, retry=retry) as kimono:
+        assert kimono.tasks.ack(task_id_of(tasks[0]), "success") is None
+        with pytest.raises(NotFoundError):  # a first answer of 404 is still a refusal
+            kimono.tasks.ack(task_id_of(tasks[0]), "success")
+    assert [a["task_id"] for a in queue.acks] == task_ids(tasks)
+
+
+def test_acks_after_a_stop_are_retried_through_an_outage() -> None:
+    """Stopped (a SIGTERM, say) with the ack endpoint busy for longer than the client
+    retries: the handled tasks' acks go out once it answers. The consumer used to give
+    up at once with AckError, and those tasks were handled again by the next process."""
+    tasks = [make_task(n) for n in range(30)]
+    queue = FakeQueue(tasks)
+    queue.fail_acks = 5
+    handled: list[str] = []
+    with queue_client(KimonoClient, queue, retries=1) as kimono:
+
+        def handle(task: TaskView) -> None:
+            handled.append(str(task.id))
+            if len(handled) == 10:
+                consumer.stop("SIGTERM")
+
+        consumer = kimono.tasks.consumer(handle, poll_interval=0.001, max_poll_interval=0.002)
+        stats = consumer.run()
+    assert handled == task_ids(tasks[:10])
+    assert [a["task_id"] for a in queue.acks] == handled
+    assert (stats.stopped_by, stats.acknowledged, stats.outages) == ("SIGTERM", 10, 2)
+
+
+def test_an_outage_that_asks_for_a_wait_is_waited_that_long() -> None:
+    """GET /tasks answered 429 with `Retry-After: 0.3` past the client's retries: the
+    consumer's own backoff (1 ms here) used to ask again at once, against the service's
+    word, and the acks' outages did the same."""
+    queue = FakeQueue([make_task(0)])
+    serve = queue.mock_handler()
+    busy = [2, 2]  # GET /tasks, then the acks: answered 429 this many times
+    sent: list[tuple[str, float]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append((request.method, time.monotonic()))
+        which = 0 if request.method == "GET" else 1
+        if request.url.path != "/oauth/token" and busy[which]:
+            busy[which] -= 1
+            return httpx.Response(429, headers={"Retry-After": "0.3"}, json={"message": "slow"})
+        return serve(request)
+
+    retry = RetryPolicy(max_retries=0)
+    transport = httpx.MockTransport(handler)
+    with KimonoClient("c", "s", base_url=BASE, transport=transport, retry=retry) as kimono:
+        stats = kimono.tasks.run(
+            lambda task: None, stop_when_empty=True, poll_interval=0.001, max_poll_interval=0.002
+        )
+    assert (stats.outages, stats.acknowledged) == (4, 1)
+    for method in ("GET", "PUT"):
+        times = [at for m, at in sent if m == method][:3]
+        assert all(b - a >= 0.3 for a, b in itertools.pairwise(times)), (method, times)
 
 
 def test_bulk_ack_404_falls_back_to_single_acks_and_reports_refused_ids() -> None:
