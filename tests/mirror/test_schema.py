@@ -140,15 +140,24 @@ def _open_at_once(url: str, openers: int) -> list[BaseException]:
     return errors
 
 
+@pytest.mark.parametrize("engine", ["mirror", "fleet"])
 def test_a_postgresql_server_that_never_answers_is_given_up_on(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, engine: str
 ) -> None:
-    """Without a connect timeout in the URL, the mirror's engine gives up on a server
-    that accepts the connection and never answers (libpq would wait for good)."""
+    """Without a connect timeout in the URL, the mirror's engine (and the fleet's: a
+    `fleet run` hung 131 s there, deaf to SIGTERM) gives up on a server that accepts the
+    connection and never answers (libpq would wait for good)."""
     import socket
     import threading
 
+    from kimono_interop.fleet._store import create_engine as fleet_engine
     from kimono_interop.mirror import _store
+
+    def open_fleet(url: str) -> None:
+        with fleet_engine(url).connect():
+            pass
+
+    opener = Mirror.open if engine == "mirror" else open_fleet
 
     monkeypatch.setattr(_store, "PG_CONNECT_TIMEOUT", 1)
     with socket.socket() as silent:
@@ -159,7 +168,7 @@ def test_a_postgresql_server_that_never_answers_is_given_up_on(
 
         def opening() -> None:
             try:
-                Mirror.open(url)
+                opener(url)
             except sa.exc.OperationalError as exc:
                 failed.append(exc)
 

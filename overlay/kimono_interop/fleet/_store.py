@@ -13,7 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from ..mirror._migrations import FLEET
-from ..mirror._store import database_url
+from ..mirror._store import database_url, pg_connect_args
 from ..mirror._store import migrate as migrate_schema
 
 
@@ -35,6 +35,7 @@ def create_engine(
         pool_size=pool_size,
         max_overflow=pool_size,
         connect_args={
+            **pg_connect_args(full),  # a server that never answers fails the connect
             "options": f"-c idle_in_transaction_session_timeout={timeout_ms}",
             "application_name": application_name[:63],
         },

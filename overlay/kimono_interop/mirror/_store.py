@@ -161,10 +161,15 @@ def create_engine(url: str) -> sa.Engine:
                 _begin_immediate(connection)
 
         return engine
-    connect_args: dict[str, Any] = {}
-    if "connect_timeout" not in sa.engine.make_url(url).query:
-        connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT
-    return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    return sa.create_engine(url, pool_pre_ping=True, connect_args=pg_connect_args(url))
+
+
+def pg_connect_args(url: str) -> dict[str, Any]:
+    """The connect arguments of a PostgreSQL engine (the mirror's, the fleet's): a
+    ``connect_timeout`` of :data:`PG_CONNECT_TIMEOUT` unless the URL gives one."""
+    if "connect_timeout" in sa.engine.make_url(url).query:
+        return {}
+    return {"connect_timeout": PG_CONNECT_TIMEOUT}
 
 
 #: The execution option of a connection that only reads (see reading()).
