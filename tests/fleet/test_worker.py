@@ -139,6 +139,46 @@ def test_a_lease_is_counted_lost_once_however_the_worker_learns_it() -> None:
     assert run.lost and run.stopping and not run.release
 
 
+def test_an_uninstall_whose_transaction_failed_is_applied_when_it_comes_back(
+    fleet_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The transaction applying TENANT_UNINSTALLED fails once (the database drops the
+    connection): rolled back, the task comes back, and the tenant is served until it is
+    applied. The worker used to take the tenant for uninstalled as the task went by, so
+    it released it, never claimed it again, and nobody drained the task."""
+    from kimono_interop.fleet import _leases
+
+    marked = _leases.Leases.mark_uninstalled
+    failures = [sa.exc.OperationalError("UPDATE fleet_leases", {}, Exception("closed"))]
+
+    def flaky(connection: sa.Connection, lease: _leases.Lease) -> None:
+        if failures:
+            raise failures.pop()
+        marked(connection, lease)
+
+    monkeypatch.setattr(_leases.Leases, "mark_uninstalled", staticmethod(flaky))
+    with Sandbox(students=3, tenants=1, ack_timeout=2) as sandbox:
+        worker = _worker(fleet_url, sandbox)
+        (target,) = sandbox.state.tenants
+        pushed = False
+
+        def step() -> bool:
+            nonlocal pushed
+            if not pushed and worker.discovered and sandbox.state.queue.pending() == 0:
+                sandbox.state.queue.push(target, "lifecycle_event", "TENANT_UNINSTALLED")
+                pushed = True
+                return False
+            return pushed and sandbox.state.queue.pending() == 0 and target not in worker.runs
+
+        stats = _run(worker, step, timeout=30)
+    assert not failures and stats.db_errors >= 1
+    engine = create_engine(fleet_url)
+    try:
+        assert [row.state for row in fleet_status(engine)] == ["uninstalled"]
+    finally:
+        engine.dispose()
+
+
 def test_an_uninstalled_tenant_stays_released_after_a_restart(fleet_url: str) -> None:
     """TENANT_UNINSTALLED stops the tenant and marks it in the lease table, in the
     transaction that applies it: a worker started afterwards never claims it, although

@@ -234,6 +234,13 @@ def is_uninstall(task: TaskView) -> bool:
     return any("UNINSTALL" in str(name).upper() for name in names)
 
 
+def uninstalled(tasks: Sequence[TaskView], outcomes: Sequence[TaskOutcome]) -> bool:
+    """Whether ``tasks`` (applied in one transaction, with ``outcomes``) hold a
+    ``TENANT_UNINSTALLED`` handled there (acked ``success``)."""
+    handled = {outcome.task_id for outcome in outcomes if outcome.status == "success"}
+    return any(is_uninstall(task) and task.id in handled for task in tasks)
+
+
 def fenced_applier(engine: sa.Engine, lease: Lease, **options: Any) -> Applier:
     """The mirror's applier, with the lease checked first in each apply transaction; a
     ``TENANT_UNINSTALLED`` task taken and handled in it (acked ``success``) marks the
@@ -247,8 +254,7 @@ def fenced_applier(engine: sa.Engine, lease: Lease, **options: Any) -> Applier:
     def applied(
         connection: sa.Connection, tasks: Sequence[TaskView], outcomes: Sequence[TaskOutcome]
     ) -> None:
-        handled = {outcome.task_id for outcome in outcomes if outcome.status == "success"}
-        if any(is_uninstall(task) and task.id in handled for task in tasks):
+        if uninstalled(tasks, outcomes):
             Leases.mark_uninstalled(connection, lease)
 
     return Applier(engine, default_tenant=lease.tenant_id, fence=fence, applied=applied, **options)
@@ -358,7 +364,7 @@ class Worker:
             "sweep_threshold": sweep_threshold,
             "max_attempts": max_attempts,
             "on_change": None,
-            "on_other": self._on_other,
+            "on_other": None,
         }
         self.engine = create_engine(
             db,
@@ -624,11 +630,6 @@ class Worker:
             self._clients[tenant] = client
         return client
 
-    def _on_other(self, task: TaskView) -> object:
-        if is_uninstall(task) and task.tenant_id:
-            self._uninstalled.add(task.tenant_id)
-        return None
-
     async def _serve(self, run: TenantRun) -> None:
         tenant = run.lease.tenant_id
         tlog = TenantLog(log, {"tenant_id": tenant})
@@ -736,6 +737,10 @@ class Worker:
             self.stats.commits += 1
             with self.telemetry.span("kimono.commit", **{"kimono.tenant_id": tenant}):
                 self._count(result.outcomes, chunk, tlog)
+            if uninstalled(chunk[: result.consumed], result.outcomes):
+                # Committed, with the lease's row marked: the tenant is stopped and released
+                # (a transaction rolled back marks nothing, and the task comes back).
+                self._uninstalled.add(tenant)
             tasks = tasks[result.consumed :]
             if not await self._ack(run, result.outcomes, tlog):
                 return True
