@@ -179,6 +179,31 @@ def test_an_uninstall_whose_transaction_failed_is_applied_when_it_comes_back(
         engine.dispose()
 
 
+def test_a_lease_check_the_database_fails_is_tried_again_not_taken_for_lost(
+    fleet_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check before the acks meets a database error: it is tried again and the acks
+    go out. It used to count as a lost lease: the acks withheld, and the tenant left
+    idle for a TTL until the worker claimed it back."""
+    from kimono_interop.fleet import _leases
+
+    check = _leases.Leases.check
+    failures = [sa.exc.OperationalError("SELECT", {}, Exception("closed"))]
+
+    def flaky(self: _leases.Leases, lease: _leases.Lease, **options: float) -> bool:
+        if failures:
+            raise failures.pop()
+        return check(self, lease, **options)
+
+    monkeypatch.setattr(_leases.Leases, "check", flaky)
+    with Sandbox(students=5, tenants=1, ack_timeout=3) as sandbox:
+        worker = _worker(fleet_url, sandbox)
+        stats = _run(worker, lambda: worker.discovered and sandbox.state.queue.pending() == 0)
+    assert not failures
+    assert (stats.lost, stats.acks_refused, stats.claimed) == (0, 0, 1)
+    assert stats.acked >= stats.applied > 0
+
+
 def test_an_uninstalled_tenant_stays_released_after_a_restart(fleet_url: str) -> None:
     """TENANT_UNINSTALLED stops the tenant and marks it in the lease table, in the
     transaction that applies it: a worker started afterwards never claims it, although

@@ -792,7 +792,8 @@ class Worker:
                     pass
 
     async def _ack(self, run: TenantRun, outcomes: Sequence[TaskOutcome], tlog: TenantLog) -> bool:
-        """Send the acks of a committed chunk if the lease still holds; False if it does not."""
+        """Send the acks of a committed chunk if the lease still holds; False if it does not
+        (or could not be checked on the way out)."""
         if not outcomes:
             return True
         tenant = run.lease.tenant_id
@@ -811,8 +812,21 @@ class Worker:
                     lambda: self.leases.check(run.lease, margin=_margin(self.lease_ttl)),
                     limiter=self._db,
                 )
-            except sa.exc.SQLAlchemyError:
-                held = False
+            except sa.exc.SQLAlchemyError as exc:
+                # Whether the lease holds is unknown: the acks wait for an answer, and the
+                # lease is not given up (it was taken for lost, idle for a TTL).
+                self.stats.db_errors += 1
+                if run.stopping or self._stopping:
+                    tlog.warning(
+                        "%d ack(s) not sent: the lease could not be checked (%s)",
+                        len(acks),
+                        type(exc).__name__,
+                    )
+                    return False
+                tlog.warning("checking the lease failed (%s); trying again", type(exc).__name__)
+                await anyio.sleep(random.uniform(wait / 2, wait))
+                wait = min(wait * 2, self.max_poll_interval)
+                continue
             if not held:
                 self.stats.acks_refused += len(acks)
                 self.telemetry.add("kimono.fleet.fence.refused", len(acks), kind="ack")
