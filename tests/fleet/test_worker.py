@@ -204,6 +204,36 @@ def test_a_lease_check_the_database_fails_is_tried_again_not_taken_for_lost(
     assert stats.acked >= stats.applied > 0
 
 
+def test_the_write_log_and_progress_count_the_tasks_each_transaction_took(
+    fleet_url: str,
+) -> None:
+    """A deadline that leaves most of a chunk for the next transaction: each one logs
+    the tasks it took, and moves the progress to its own last sequence. The whole
+    chunk was logged by each (3,916 logged for 88 applied), and the progress claimed
+    sequences no transaction had committed yet."""
+    with Sandbox(students=5, tenants=1, ack_timeout=3) as sandbox:
+        worker = _worker(fleet_url, sandbox, ack_interval=0.0005)
+        stats = _run(worker, lambda: worker.discovered and sandbox.state.queue.pending() == 0)
+    handled = stats.applied + stats.duplicates + stats.failed + stats.parked
+    engine = create_engine(fleet_url)
+    try:
+        with engine.connect() as connection:
+            logged = connection.execute(
+                sa.text("SELECT count(*), sum(tasks), max(tasks) FROM fleet_writes")
+            ).one()
+            progress = connection.execute(
+                sa.text(
+                    "SELECT last_sequence, (SELECT max(sequence) FROM mirror_inbox) "
+                    "FROM fleet_progress"
+                )
+            ).one()
+    finally:
+        engine.dispose()
+    assert stats.commits > 1 and logged[0] == stats.commits
+    assert (logged[1], logged[2] < handled) == (handled, True)
+    assert progress[0] == progress[1] is not None
+
+
 def test_an_uninstalled_tenant_stays_released_after_a_restart(fleet_url: str) -> None:
     """TENANT_UNINSTALLED stops the tenant and marks it in the lease table, in the
     transaction that applies it: a worker started afterwards never claims it, although

@@ -253,17 +253,30 @@ class Leases:
             connection.execute(sa.delete(t.workers).where(t.workers.c.worker_id == self.worker_id))
         return released
 
-    @staticmethod
+    @classmethod
     def fence(
-        connection: sa.Connection, lease: Lease, tasks: int, last_sequence: int | None
+        cls, connection: sa.Connection, lease: Lease, tasks: int, last_sequence: int | None
     ) -> None:
-        """Inside a write transaction: LeaseLost unless ``lease`` is still held and
-        unexpired. The lease row stays locked ``FOR KEY SHARE`` until the transaction ends, so
-        no other worker can take it over before this commit; the write is logged in
-        ``fleet_writes`` with its epoch, in the same transaction."""
+        """:meth:`hold`, then :meth:`record` ``tasks`` written up to ``last_sequence``."""
+        cls.hold(connection, lease)
+        cls.record(connection, lease, tasks, last_sequence)
+
+    @staticmethod
+    def hold(connection: sa.Connection, lease: Lease) -> None:
+        """First in a write transaction: LeaseLost unless ``lease`` is still held and
+        unexpired. The lease row stays locked ``FOR KEY SHARE`` until the transaction ends,
+        so no other worker can take it over before this commit."""
         values = {"tenant": lease.tenant_id, "owner": lease.owner, "epoch": lease.epoch}
         if connection.execute(_FENCE, values).first() is None:
             raise LeaseLost(f"tenant {lease.tenant_id}: lease epoch {lease.epoch} lost")
+
+    @staticmethod
+    def record(
+        connection: sa.Connection, lease: Lease, tasks: int, last_sequence: int | None
+    ) -> None:
+        """Last in a write transaction held by :meth:`hold`: log the ``tasks`` it wrote in
+        ``fleet_writes`` with the lease's epoch, and move the tenant's progress to
+        ``last_sequence`` (the tasks taken in it, not those left for the next one)."""
         connection.execute(
             sa.insert(t.writes).values(
                 tenant_id=lease.tenant_id,

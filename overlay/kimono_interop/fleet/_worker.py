@@ -248,12 +248,15 @@ def fenced_applier(engine: sa.Engine, lease: Lease, **options: Any) -> Applier:
     a deadline), or failed, marks nothing: the tenant stays claimable until it is applied."""
 
     def fence(connection: sa.Connection, tasks: Sequence[TaskView]) -> None:
-        sequences = [task.sequence for task in tasks if task.sequence is not None]
-        Leases.fence(connection, lease, len(tasks), max(sequences) if sequences else None)
+        Leases.hold(connection, lease)
 
     def applied(
         connection: sa.Connection, tasks: Sequence[TaskView], outcomes: Sequence[TaskOutcome]
     ) -> None:
+        # ``tasks``: those taken in this transaction (a deadline may leave some of the
+        # chunk for the next), which the log and the progress count, and no more.
+        sequences = [task.sequence for task in tasks if task.sequence is not None]
+        Leases.record(connection, lease, len(tasks), max(sequences) if sequences else None)
         if uninstalled(tasks, outcomes):
             Leases.mark_uninstalled(connection, lease)
 
