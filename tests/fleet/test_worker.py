@@ -13,6 +13,7 @@ import anyio
 import pytest
 import sqlalchemy as sa
 
+from kimono_interop import AuthenticationError
 from kimono_interop.fleet import FleetStats, Worker, create_engine, fleet_status
 from kimono_interop.fleet._leases import Lease
 from kimono_interop.fleet._worker import Pool, TenantRun
@@ -232,6 +233,39 @@ def test_the_write_log_and_progress_count_the_tasks_each_transaction_took(
     assert stats.commits > 1 and logged[0] == stats.commits
     assert (logged[1], logged[2] < handled) == (handled, True)
     assert progress[0] == progress[1] is not None
+
+
+def test_a_tenant_listed_in_a_shape_it_cannot_read_leaves_the_others_served(
+    fleet_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """GET /tenants lists one tenant whose id is no UUID: the others are claimed and
+    drained, and it is named in a WARNING. The listing used to fail whole, again and
+    again, so no tenant was ever served."""
+    with Sandbox(students=3, tenants=2, ack_timeout=3) as sandbox:
+        bad = copy.deepcopy(next(iter(sandbox.state.tenants.values())))
+        bad["id"] = "tenant-42"
+        sandbox.state.tenants["tenant-42"] = bad
+        worker = _worker(fleet_url, sandbox)
+        stats = _run(
+            worker,
+            lambda: worker.stats.claimed >= 2 and sandbox.state.queue.pending() == 0,
+            timeout=30,
+        )
+    assert stats.claimed == 2 and stats.tenants_removed == 0
+    assert any("could not be read" in r.getMessage() for r in caplog.records)
+
+
+def test_refused_credentials_end_the_run_with_the_error(fleet_url: str) -> None:
+    """A wrong vendor secret: GET /tenants is refused, and the run ends raising that
+    error (fleet run prints it and exits), where it was retried every few seconds for
+    ever, claiming nothing."""
+    with Sandbox(students=3, tenants=1, ack_timeout=3) as sandbox:
+        credentials = {**sandbox.credentials, "client_secret": "wrong-secret"}
+        worker = Worker(fleet_url, lease_ttl=2.0, discover_interval=0.5, **credentials)
+        with pytest.raises(AuthenticationError) as raised:
+            _run(worker, lambda: False, timeout=30)
+    assert "wrong-secret" not in str(raised.value)
+    assert worker.stats.claimed == 0
 
 
 def test_an_uninstalled_tenant_stays_released_after_a_restart(fleet_url: str) -> None:

@@ -18,11 +18,14 @@ TIME = sa.DateTime(timezone=True)
 
 metadata = sa.MetaData()
 
+#: The longest worker id (an owner of leases) the tables hold.
+WORKER_ID_LENGTH = 128
+
 leases = sa.Table(
     "fleet_leases",
     metadata,
     sa.Column("tenant_id", sa.String(64), primary_key=True),
-    sa.Column("owner", sa.String(128)),
+    sa.Column("owner", sa.String(WORKER_ID_LENGTH)),
     sa.Column("epoch", sa.BigInteger, nullable=False),
     sa.Column("lease_until", TIME),
     sa.Column("acquired_at", TIME),
@@ -33,7 +36,7 @@ leases = sa.Table(
 workers = sa.Table(
     "fleet_workers",
     metadata,
-    sa.Column("worker_id", sa.String(128), primary_key=True),
+    sa.Column("worker_id", sa.String(WORKER_ID_LENGTH), primary_key=True),
     sa.Column("host", sa.String(255)),
     sa.Column("pid", sa.Integer),
     sa.Column("started_at", TIME, nullable=False),
@@ -46,7 +49,7 @@ writes = sa.Table(
     metadata,
     sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=True),
     sa.Column("tenant_id", sa.String(64), nullable=False),
-    sa.Column("owner", sa.String(128), nullable=False),
+    sa.Column("owner", sa.String(WORKER_ID_LENGTH), nullable=False),
     sa.Column("epoch", sa.BigInteger, nullable=False),
     sa.Column("tasks", sa.Integer, nullable=False),
     sa.Column("at", TIME, nullable=False),
@@ -57,9 +60,9 @@ lease_log = sa.Table(
     metadata,
     sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=True),
     sa.Column("tenant_id", sa.String(64), nullable=False),
-    sa.Column("owner", sa.String(128), nullable=False),
+    sa.Column("owner", sa.String(WORKER_ID_LENGTH), nullable=False),
     sa.Column("epoch", sa.BigInteger, nullable=False),
-    sa.Column("previous_owner", sa.String(128)),
+    sa.Column("previous_owner", sa.String(WORKER_ID_LENGTH)),
     sa.Column("at", TIME, nullable=False),
 )
 

@@ -46,7 +46,7 @@ from .._constants import (
     SWEEP_THRESHOLD,
     TASK_BATCH,
 )
-from .._exceptions import KimonoError, is_transient
+from .._exceptions import InvalidItem, KimonoError, is_transient
 from .._task_view import AcksToSend, TaskKind, TaskView
 from .._transports import new_async_transport
 from .._validation import validate_positive
@@ -54,6 +54,7 @@ from ..mirror._apply import Applier
 from ..mirror._mirror import inbox_prune_interval, retention_period
 from ..mirror._mirror import prune as prune_mirror
 from ..mirror._model import Result, TaskOutcome
+from . import _schema as fleet_tables
 from ._health import HealthServer
 from ._leases import Lease, LeaseLost, Leases
 from ._store import create_engine, migrate
@@ -327,8 +328,11 @@ class Worker:
         meter_provider: metrics.MeterProvider | None = None,
         **client_settings: Any,
     ) -> None:
-        if concurrency < 1:
-            raise ValueError("concurrency must be at least 1")
+        if concurrency < 1 or ack_every < 1:
+            raise ValueError("concurrency and ack_every must be at least 1")
+        longest = fleet_tables.WORKER_ID_LENGTH
+        if worker_id is not None and not 0 < len(worker_id) <= longest:
+            raise ValueError(f"worker_id must be 1 to {longest} characters long")
         seconds = {  # (inbox_retention None: keep every task record)
             "lease_ttl": lease_ttl,
             "discover_interval": discover_interval,
@@ -342,7 +346,9 @@ class Worker:
         }
         for name, value in seconds.items():
             validate_positive(value, name)
-        self.worker_id = worker_id or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self.worker_id = worker_id or (
+            f"{socket.gethostname()[: longest - 32]}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        )
         self.concurrency = concurrency
         self.lease_ttl = lease_ttl
         self.discover_interval = discover_interval
@@ -408,6 +414,8 @@ class Worker:
         self._pruning = False
         self._pruned_at = 0.0
         self._inbox_pruned_at = 0.0
+        #: What ended the run that waiting cannot mend (refused credentials), raised by run().
+        self._failure: KimonoError | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
     def stop(self) -> None:
@@ -420,6 +428,7 @@ class Worker:
 
     async def run(self, *, until: Callable[[], bool] | None = None) -> FleetStats:
         """Serve until :meth:`stop` (or ``until()`` is true); returns the counts."""
+        self._failure = None
         await anyio.to_thread.run_sync(migrate, self.engine)
         self._stop_event = anyio.Event()
         if self.health_port is not None:
@@ -443,20 +452,38 @@ class Worker:
                 self.engine.dispose()
                 if self.health_server is not None:
                     self.health_server.stop()
+        if self._failure is not None:
+            raise self._failure  # (alone: not in an exception group)
         return self.stats
 
     # -- discovery -------------------------------------------------------------------------
     async def _discover_loop(self) -> None:
         while not self._stopping:
+            found = {}
+            unread: list[InvalidItem] = []
             try:
-                found = {}
-                async for info in self.client.tenants.list():
+                async for info in self.client.tenants.list().on_invalid(unread.append):
                     if info.id:
                         found[str(info.id)] = info
             except KimonoError as exc:
+                if not is_transient(exc):  # refused credentials, 403: waiting cannot help
+                    log.error("listing the tenants failed: %s", exc)
+                    self._failure = exc
+                    self.stop()
+                    return
                 log.warning("listing the tenants failed (%s); trying again", type(exc).__name__)
                 await self._sleep(min(self.discover_interval, 5.0))
                 continue
+            if unread:
+                # The others are served; none is taken for removed this round (an
+                # unreadable one may be a tenant served until now).
+                log.warning(
+                    "%d tenant(s) of GET /tenants could not be read and are left out (first: "
+                    "%s); no tenant is released as unlisted while any is",
+                    len(unread),
+                    unread[0],
+                )
+                found.update({t: self.tenants[t] for t in self.tenants if t not in found})
             for tenant in set(self.tenants) - set(found):
                 self.stats.tenants_removed += 1
                 self._gone.add(tenant)
