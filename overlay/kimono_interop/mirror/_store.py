@@ -78,6 +78,11 @@ def database_url(target: str | Path) -> str:
             return sa.engine.URL.create("sqlite", database=path).render_as_string()
         except UnicodeEncodeError:  # a name that is not UTF-8 (os.fsdecode): as it is
             return f"sqlite:///{path}"
+    if _misread_user_info(text):
+        raise ValueError(
+            f"{shown(text)}: the user name or password of the URL holds an '@'; write it "
+            "%40 (and any '/', ':', '?' or '#' in it as %2F, %3A, %3F, %23)"
+        )
     for prefix in ("postgresql://", "postgres://"):
         if text.startswith(prefix):
             return "postgresql+psycopg://" + text[len(prefix) :]
@@ -105,11 +110,24 @@ def shown(target: str | Path) -> str:
         # (".../pg:/u:pw@h"): what looks like user info after a scheme is masked
         return redact_text(_MISTYPED_USER_INFO.sub(r"\1***@", text, count=1))
     if "://" in text:
+        if _misread_user_info(text):  # the part read as the host holds the password's rest
+            return redact_unread_url(text)
         try:
             text = sa.engine.make_url(text).render_as_string(hide_password=True)
         except (ValueError, sa.exc.ArgumentError):  # not a URL SQLAlchemy reads
             return redact_unread_url(text)
     return redact_text(text)
+
+
+def _misread_user_info(url: str) -> bool:
+    """Whether SQLAlchemy reads ``url`` with an ``@`` in its host: an ``@`` of the password
+    (or user name) not written ``%40``, so that the password's rest is taken for the host
+    (``postgresql://u:p@ss@host``: host ``ss@host``), and shown in every error."""
+    try:
+        host = sa.engine.make_url(url).host
+    except (ValueError, sa.exc.ArgumentError):
+        return False
+    return host is not None and "@" in host
 
 
 _NO_FILE = "a mirror needs a SQLite file (a database in memory has no WAL, and is lost on closing)"
