@@ -82,6 +82,30 @@ class _Pages:
             yield type("Page", (), {"items": items, "number": number, "response": None})()
 
 
+def test_two_exports_into_one_directory_at_once_each_write_a_whole_file(
+    tmp_path: Path,
+) -> None:
+    """A second export of persons starts while the first one is writing: each writes a
+    file of its own, and the last to finish leaves its whole file. With one .part name
+    the second truncated the first's, and the first then wrote into the renamed file:
+    records of both, a line cut in two, and the first said it had written 20."""
+    path = tmp_path / "persons.jsonl"
+    first = [[{"n": n, "by": "first"} for n in range(10)] for _ in range(2)]
+    second = [{"n": n, "by": "second"} for n in range(15)]
+
+    class Interleaved(_Pages):
+        def pages(self) -> Iterator[object]:
+            for number, page in enumerate(super().pages()):
+                if number == 1:  # between the first's pages: the second, whole
+                    assert write_collection(_Pages(second), path, "jsonl", lambda n: None) == 15
+                yield page
+
+    assert write_collection(Interleaved(*first), path, "jsonl", lambda n: None) == 20
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert lines == [item for page in first for item in page]
+    assert list(tmp_path.iterdir()) == [path]  # no .part left behind
+
+
 FORMULAS = {"$sys": {"id": "p-1"}, "name": '=HYPERLINK("http://x")', "note": "@SUM(A1)"}
 
 
@@ -175,28 +199,35 @@ def test_an_item_nested_too_deep_to_write_is_an_error_with_a_message(
 
 
 # -- Ctrl-C ---------------------------------------------------------------------------------------
-def test_ctrl_c_during_export_exits_130_leaving_only_complete_files(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("sent", "code", "said"),
+    [(signal.SIGINT, EXIT_INTERRUPTED, "Interrupted"), (signal.SIGTERM, 143, "Terminated")],
+)
+def test_ctrl_c_during_export_exits_130_leaving_only_complete_files(
+    tmp_path: Path, sent: signal.Signals, code: int, said: str
+) -> None:
     """SIGINT mid-export (a real process, a slow sandbox): exit 130, the files written in
-    full are listed and complete, the collection in hand leaves no file (not even .part)."""
+    full are listed and complete, the collection in hand leaves no file (not even .part).
+    SIGTERM the same, exit 143: it used to kill the command, its .part file left."""
     out = tmp_path / "out"
     with Sandbox(students=200, latency=0.05) as sandbox:
         proc = cli_process("export", "--out", str(out), "--page-size", "5", *flags(sandbox))
         try:
             # persons (some 45 pages, each 50 ms late) is under way: orgs is written.
-            wait_for((out / ".persons.jsonl.part").exists, proc, "persons is under way")
-            proc.send_signal(signal.SIGINT)
+            wait_for(lambda: any(out.glob(".persons.jsonl.*.part")), proc, "persons under way")
+            proc.send_signal(sent)
             stdout, stderr = proc.communicate(timeout=30)
         finally:
             proc.kill()
         roster = sandbox.state.roster
-    assert proc.returncode == EXIT_INTERRUPTED, stdout + stderr
+    assert proc.returncode == code, stdout + stderr
     written = sorted(p.name for p in out.iterdir())
     assert written == ["orgs.jsonl"]  # no persons.jsonl, no .persons.jsonl.part
     lines = (out / "orgs.jsonl").read_text(encoding="utf-8").splitlines()
     assert {json.loads(line)["$sys"]["id"] for line in lines} == set(roster.orgs)
     assert "orgs" in stdout and f"{len(roster.orgs):,}" in stdout  # the table of what was written
     message = " ".join(stderr.split())
-    assert "Interrupted" in message and "1 of 6 collections" in message
+    assert said in message and "1 of 6 collections" in message
     assert "persons was cut short" in message and "Aborted" not in message
 
 

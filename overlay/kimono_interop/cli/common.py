@@ -40,6 +40,33 @@ EXIT_INTERRUPTED = 130  #: Ctrl-C (SIGINT), the shell's convention: 128 + the si
 #: The exit code of a queue run stopped by a signal (its ``stopped_by``): 128 + its number.
 SIGNAL_EXITS = {"SIGINT": EXIT_INTERRUPTED, "interrupted": EXIT_INTERRUPTED, "SIGTERM": 143}
 
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C would be (see :func:`sigterm_as_interrupt`)."""
+
+
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Inside: SIGTERM (a service manager's stop) raises :class:`Terminated`, a
+    ``KeyboardInterrupt``, so that a command cleans up and reports as on Ctrl-C. The
+    main thread only; the handler found is put back."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminated(signum: int, frame: object) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 INSTALL_HINT = (
     "The kimono-interop command line needs click and rich: pip install 'kimono-interop[cli]'"
 )

@@ -14,7 +14,17 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import click
 
-from .common import EXIT_ERROR, EXIT_INTERRUPTED, Settings, err, expected_errors, fail, out
+from .common import (
+    EXIT_ERROR,
+    SIGNAL_EXITS,
+    Settings,
+    Terminated,
+    err,
+    expected_errors,
+    fail,
+    out,
+    sigterm_as_interrupt,
+)
 from .files import write_collection
 from .options import KimonoCommand
 
@@ -88,9 +98,10 @@ def export(
     names = [name for name in COLLECTIONS if not only or name in only]
     results: list[tuple[str, int, float, Path]] = []
     in_hand: str | None = None  # the collection being written when Ctrl-C came, if any
+    interrupted: str | None = None  # by which signal (SIGINT, SIGTERM), if one came
     #: items that could not be read, by collection: left out of the file, the others kept
     skipped: dict[str, list[Any]] = {}
-    with expected_errors(settings):
+    with expected_errors(settings), sigterm_as_interrupt():
         out_dir.mkdir(parents=True, exist_ok=True)
         with (
             settings.client() as client,
@@ -121,8 +132,8 @@ def export(
                     results.append((name, count, time.perf_counter() - started, path))
                     in_hand = None
                     progress.update(task, total=count, completed=count)
-            except KeyboardInterrupt:
-                interrupted = True
+            except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM
+                interrupted = "SIGTERM" if isinstance(exc, Terminated) else "SIGINT"
             except Exception:
                 # What was written, and which files there are older, before the error's
                 # own line (expected_errors says it, with its exit code). The live display
@@ -137,16 +148,17 @@ def export(
                 )
                 raise
             else:
-                interrupted = False
+                interrupted = None
     out().print(_summary(out_dir, results, len(names) if interrupted else None))
     unread = _report_unread(skipped, in_hand)
     if interrupted:
+        why = "Terminated (SIGTERM)" if interrupted == "SIGTERM" else "Interrupted"
         err().print(
-            _stopped("Interrupted", names, results, in_hand, out_dir, fmt),
+            _stopped(why, names, results, in_hand, out_dir, fmt),
             markup=False,
             highlight=False,
         )
-        raise click.exceptions.Exit(EXIT_INTERRUPTED)
+        raise click.exceptions.Exit(SIGNAL_EXITS[interrupted])
     if unread:
         fail("items that could not be read were left out of the files (see above)", EXIT_ERROR)
 

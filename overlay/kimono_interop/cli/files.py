@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import secrets
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -112,12 +114,14 @@ def write_collection(
     leaves a complete-looking but truncated file behind. CSV cells that would be formulas
     get a ``'`` in front unless ``keep_formulas`` (see the module's docstring).
     """
-    part_file = path.with_name(f".{path.name}.part")
+    # A name of its own: two exports into one directory at once each write their own
+    # (with one name, one truncated the other's file, then wrote into it once renamed).
+    part_file = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.part")
     count = 0
     safe = (lambda cell: cell) if keep_formulas else neutralise
     try:
         # backslashreplace: only a lone surrogate can fail to encode (see above).
-        with part_file.open("w", encoding="utf-8", errors="backslashreplace", newline="") as out:
+        with part_file.open("x", encoding="utf-8", errors="backslashreplace", newline="") as out:
             if fmt == "jsonl":
                 for page in pager.pages():
                     try:
