@@ -150,6 +150,23 @@ def test_tenants_json_hides_secrets_unless_asked(sandbox: Sandbox) -> None:
     }
 
 
+def test_tenants_json_hides_secrets_in_shapes_the_contract_lists_not() -> None:
+    """A list of credentials under auth, an appAuth spelled camelCase, credentials under
+    another name: all were printed as sent, only a top-level auth or app_auth object
+    being masked."""
+    with Sandbox(students=1) as sandbox:
+        tenant = next(iter(sandbox.state.tenants.values()))
+        tenant["auth"] = [{"type": "oauth2", "client_secret": "LEAK-1"}]
+        tenant["appAuth"] = {"clientSecret": "LEAK-2", "token": "LEAK-3", "type": "x"}
+        tenant["credentials"] = {"client_secret": "LEAK-4"}
+        result = run(*flags(sandbox), "tenants", "--json")
+    assert result.exit_code == 0, result.output
+    assert "LEAK" not in result.output
+    (listed,) = json.loads(result.stdout)
+    assert listed["auth"] == [{"type": "oauth2", "client_secret": "***"}]
+    assert listed["appAuth"]["type"] == "x"
+
+
 # -- errors and exit codes ----------------------------------------------------------------------
 def test_wrong_secret_exits_3_without_echoing_it(sandbox: Sandbox, tmp_path: Path) -> None:
     """A refused secret is a credentials error (exit 3) that never prints the secret."""

@@ -202,6 +202,23 @@ def test_ack_off_this_machine_asks_first(
         assert "127.0.0.1" in result.stderr and "[y/N]" in result.stderr  # the prompt
 
 
+def test_a_peek_prints_no_more_than_max_tasks_when_the_service_hands_out_more(
+    serve: Callable[[Any], str],
+) -> None:
+    """The service sizes its batches (the spec: Kimono decides): asked for 2, it hands
+    out 5. A peek with --max-tasks 2 printed and counted 5; it prints 2, and says that
+    3 more were handed out (withheld too)."""
+    queue = FakeQueue([make_task(n) for n in range(5)])
+    handle = queue.handle
+    queue.handle = lambda method, path, body, page_size=None: handle(method, path, body)  # type: ignore[method-assign]
+    result = _tasks_against(serve, queue, "tasks", "--max-tasks", "2", "--print")
+    assert result.exit_code == 0, result.output
+    printed = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [task["id"] for task in printed] == [task_id_of(make_task(n)) for n in range(2)]
+    note = _one_line(result.stderr)
+    assert "handed out 5 task(s), 3 more than --max-tasks 2" in note and queue.acks == []
+
+
 def test_loopback_hosts_and_urls() -> None:
     """127.0.0.0/8, ::1 and localhost are loopback; wildcards, LAN addresses and other
     names are not, nor is a URL without a host."""
@@ -375,3 +392,30 @@ def test_a_reader_that_goes_away_leaves_the_unseen_task_where_it_was(
     assert [a.status for a in queue.acks] == []
     clock.pass_ack_timeout()
     assert queue.next_batch(tenants, limit=1)[0]["id"] == first
+
+
+def test_a_reader_that_stops_early_is_told_what_was_acknowledged_unread() -> None:
+    """`tasks --ack success --print | head -n 1`: the lines already in the pipe were
+    acknowledged, though the reader dropped them; nothing can tell which it read, so the
+    command says so, and how to acknowledge a set number (--max-tasks)."""
+    import array
+    import fcntl
+    import termios
+
+    def waiting(fd: int) -> int:  # bytes written into the pipe and not read yet
+        found = array.array("i", [0])
+        fcntl.ioctl(fd, termios.FIONREAD, found)
+        return found[0]
+
+    with Sandbox(students=200) as sandbox:
+        proc = cli_process(*flags(sandbox), "tasks", "--ack", "success", "--print")
+        assert proc.stdout is not None and proc.stderr is not None
+        # Gone with lines in the pipe (printed, never read): as head, once it has its own.
+        wait_for(lambda: waiting(proc.stdout.fileno()) > 8192, proc, "lines in the pipe")
+        proc.stdout.close()
+        stderr = proc.stderr.read()
+        assert proc.wait(timeout=60) == 0, stderr
+        acked = len(sandbox.state.queue.acks)
+    note = _one_line(stderr)
+    assert acked > 1 and f"the {acked:,} task(s) acknowledged include lines" in note
+    assert "--max-tasks N" in note

@@ -12,7 +12,10 @@ URL that is not this machine it asks first on a terminal, or needs ``--yes``.
 
 Tasks are only counted (and printed as JSON lines with ``--print``); a live count goes
 to stderr on a terminal and a summary table follows. A reader of ``--print`` that goes
-away (``| head``) stops the run without acknowledging the task it did not see.
+away (``| head``) stops the run, and the task whose line could not be written is not
+acknowledged; but the lines already in the pipe were, though a reader that stopped
+early dropped them unread, which nobody here can tell. ``--max-tasks N`` acknowledges
+no more than N.
 """
 
 from __future__ import annotations
@@ -217,17 +220,25 @@ def _peek(
     started = time.perf_counter()
     size = None if max_tasks is None else min(max_tasks, TASK_BATCH)
     batch = client.tasks.receive(page_size=size, **filters)
+    # The service sizes its batches: it may hand out more than asked for. Only
+    # --max-tasks of them are printed and counted; the others are withheld too (below).
+    beyond = batch[max_tasks:] if max_tasks is not None else []
     printer = _Printer(print_tasks)
-    for task in batch:
+    for task in batch[: len(batch) - len(beyond)]:
         if not printer.print(task):
             break
-    kinds = Counter(_kind(task) for task in batch)
+    kinds = Counter(_kind(task) for task in batch[: len(batch) - len(beyond)])
     unackable = [task for task in batch if task.id is None]
     rows = [("received", len(batch)), ("acknowledged", 0), ("unackable", len(unackable))]
     table = _table(
         "Task queue: peek (nothing acknowledged)", rows, kinds, time.perf_counter() - started
     )
     (err() if print_tasks else out()).print(table)
+    if beyond:
+        _note(
+            f"the service handed out {len(batch):,} task(s), {len(beyond):,} more than "
+            f"--max-tasks {max_tasks}; those are neither printed nor counted by kind"
+        )
     if batch:
         _note(
             f"read {len(batch):,} task(s) and acknowledged none: {_WITHHELD}. Until then a "
@@ -311,6 +322,12 @@ def _report(
     stopped_by = "stdout closed" if stdout_closed else stats.stopped_by
     # With --print, stdout carries only the JSON lines.
     (err() if print_tasks else out()).print(_summary(stats, kinds, seconds, stopped_by or "-"))
+    if stdout_closed and stats.acknowledged:
+        _note(
+            f"stdout was closed: the {stats.acknowledged:,} task(s) acknowledged include "
+            "lines a reader that stopped early (head) dropped unread. To acknowledge no "
+            "more than N tasks: --max-tasks N"
+        )
     _notes_and_exit(stats)
 
 

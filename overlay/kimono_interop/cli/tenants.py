@@ -53,14 +53,24 @@ def tenants(settings: Settings, as_json: bool, show_secrets: bool) -> None:
 
 
 def _public_tenant(tenant: Mapping[str, Any]) -> dict[str, Any]:
-    """The tenant with the secret members of ``auth`` and ``app_auth`` replaced by ``***``."""
-    shown = dict(tenant)
-    for key in ("auth", "app_auth"):
-        value = shown.get(key)
+    """The tenant with every secret-named member masked, wherever it is, and every member
+    of its ``auth`` and ``app_auth`` (``appAuth``; an object, or a list of them) but the
+    public ones: the service may send its credentials in shapes the contract lists not."""
+    from .._secrets import MASK, redact_mapping
+
+    def masked(value: Any) -> Any:
+        if isinstance(value, list):
+            return [masked(item) for item in value]
         if isinstance(value, Mapping):
-            shown[key] = {
-                k: (v if k in _PUBLIC_AUTH_KEYS or v is None else "***") for k, v in value.items()
+            return {
+                k: (v if k in _PUBLIC_AUTH_KEYS or v is None else MASK) for k, v in value.items()
             }
+        return value
+
+    shown: dict[str, Any] = redact_mapping(tenant)
+    for key, value in shown.items():
+        if key.replace("_", "").lower() in ("auth", "appauth"):
+            shown[key] = masked(value)
     return shown
 
 
