@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -125,6 +126,35 @@ def test_status_max_lag_counts_active_tenants_only(fleet_url: str) -> None:
         engine.dispose()
     assert run("status", "--db", fleet_url, "--max-lag", "60").exit_code == 1
     assert run("status", "--db", fleet_url).exit_code == 0
+
+
+def test_status_max_lag_counts_a_tenant_held_long_and_never_seen_polled(
+    fleet_url: str,
+) -> None:
+    """A tenant claimed two hours ago whose polls were never recorded (a stuck worker):
+    its lag is the time since the claim, and a probe with --max-lag fails. It counted
+    as 0, and the probe passed. --max-lag nan is a usage error (it passed anything)."""
+    import sqlalchemy as sa
+
+    from kimono_interop.fleet import create_engine
+
+    engine = create_engine(fleet_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO fleet_leases (tenant_id, epoch, owner, lease_until, state, "
+                    "acquired_at) VALUES ('stuck', 1, 'w', clock_timestamp() + interval "
+                    "'1 hour', 'active', clock_timestamp() - interval '2 hours')"
+                )
+            )
+    finally:
+        engine.dispose()
+    shown = json.loads(run("status", "--db", fleet_url, "--json").stdout)
+    assert [row["tenant_id"] for row in shown] == ["stuck"] and shown[0]["lag"] >= 7200
+    assert run("status", "--db", fleet_url, "--max-lag", "60").exit_code == 1
+    refused = run("status", "--db", fleet_url, "--max-lag", "nan")
+    assert refused.exit_code == 2 and "finite" in refused.output
 
 
 def test_fleet_run_with_its_database_out_of_reach_says_so_in_one_line() -> None:

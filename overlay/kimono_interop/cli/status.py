@@ -12,7 +12,7 @@ import json
 
 import click
 
-from .common import EXIT_CONFIG, EXIT_ERROR, out
+from .common import EXIT_CONFIG, EXIT_ERROR, finite, out
 from .fleet import db_option
 from .options import KimonoCommand
 
@@ -24,6 +24,7 @@ from .options import KimonoCommand
     "--max-lag",
     type=click.FloatRange(min=0),
     default=None,
+    callback=finite,
     help="Exit 1 when a tenant lags more than this many seconds.",
 )
 def status(db: str, as_json: bool, max_lag: float | None) -> None:

@@ -17,7 +17,9 @@ _QUERY = sa.text(
                    WHERE s.tenant_id = l.tenant_id AND s.status = 'open') AS syncing,
            (SELECT count(*) FROM mirror_parked k
             WHERE k.tenant_id = l.tenant_id AND k.replayed_at IS NULL) AS parked,
-           CASE WHEN p.polled_at IS NULL THEN NULL
+           CASE WHEN p.polled_at IS NULL AND l.owner IS NOT NULL AND l.acquired_at IS NOT NULL
+                     THEN EXTRACT(EPOCH FROM clock_timestamp() - l.acquired_at)
+                WHEN p.polled_at IS NULL THEN NULL
                 WHEN p.caught_up_at IS NOT NULL AND p.caught_up_at >= p.polled_at THEN 0
                 ELSE EXTRACT(EPOCH FROM clock_timestamp() - COALESCE(p.caught_up_at,
                                                                      l.acquired_at))
@@ -31,7 +33,8 @@ _QUERY = sa.text(
 @dataclass(frozen=True)
 class TenantStatus:
     """One tenant as the fleet sees it. ``lag``: seconds since its queue was last seen
-    empty (0: caught up at the last poll; None: never polled). ``state``: ``active``,
+    empty (0: caught up at the last poll; held and never seen polled: since it was
+    claimed; None: neither polled nor held). ``state``: ``active``,
     ``uninstalled`` or ``gone`` (no longer listed by GET /tenants); only an active tenant
     is claimed."""
 
