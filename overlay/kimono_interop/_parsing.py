@@ -14,6 +14,7 @@ last model, and puts back the state it found.
 from __future__ import annotations
 
 import gc
+import json
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -122,8 +123,13 @@ def read_json(response: httpx.Response, what: str = "The response") -> Any:
     """The JSON body of ``response``; ResponseValidationError if it is not JSON."""
     try:
         return _json.loads(response.content)
-    except (ValueError, RecursionError):  # RecursionError: JSON nested absurdly deep
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):  # (nested absurdly deep)
         raise ResponseValidationError(f"{what} is not valid JSON", response=response) from None
+    except ValueError as exc:  # JSON Python refuses: an integer of more than 4,300 digits
+        raise ResponseValidationError(
+            f"{what} is JSON that Python cannot read ({str(exc).partition(';')[0]})",
+            response=response,
+        ) from None
 
 
 def parse_model(response: httpx.Response, parse: Callable[[Any], T]) -> T:

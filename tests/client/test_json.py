@@ -141,6 +141,24 @@ def test_a_body_that_is_not_json_is_the_same_sdk_error_with_either_library(
         read_json(response)
 
 
+@pytest.mark.parametrize("loads", ["json", "orjson"])
+def test_json_with_an_integer_python_refuses_says_so(
+    loads: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An integer of 5,000 digits is valid JSON that Python refuses to read: the error
+    said the body was not valid JSON, pointing at the service for the wrong reason."""
+    if loads == "orjson":
+        monkeypatch.setattr(_json, "_orjson", pytest.importorskip("orjson"))
+    monkeypatch.setattr(
+        _json, "loads", _json._stdlib_loads if loads == "json" else _json._orjson_loads
+    )
+    body = b'{"data": [{"n": ' + b"9" * 5000 + b"}]}"
+    response = httpx.Response(200, content=body, request=httpx.Request("GET", "https://x"))
+    with pytest.raises(ResponseValidationError, match="4300 digits") as raised:
+        read_json(response)
+    assert "not valid JSON" not in str(raised.value)
+
+
 #: Values the SDK writes (request bodies, JSON lines), and some it must write as json does.
 VALUES: dict[str, Any] = {
     "acks": [
