@@ -180,6 +180,17 @@ def test_flatten_keeps_both_values_that_would_share_a_column() -> None:
     assert row == {"a.b": "dotted", "a.b (2)": "nested", "a.c": "1", "x": "2"}
 
 
+def test_a_csv_column_holds_the_same_path_in_every_row(tmp_path: Path) -> None:
+    """Row 1 has {"a": {"b": 1}, "a.b": 2}, row 2 the same keys the other way round:
+    column a.b held the nested value in row 1 and the dotted key's in row 2."""
+    rows = [{"a": {"b": 1}, "a.b": 2}, {"a.b": 3, "a": {"b": 4}}]
+    path = tmp_path / "x.csv"
+    assert write_collection(_Pages(rows), path, "csv", lambda n: None) == 2
+    with path.open(encoding="utf-8", newline="") as f:
+        written = list(csv.DictReader(f))
+    assert written == [{"a.b": "1", "a.b (2)": "2"}, {"a.b": "4", "a.b (2)": "3"}]
+
+
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 def test_an_item_nested_too_deep_to_write_is_an_error_with_a_message(
     tmp_path: Path, fmt: str

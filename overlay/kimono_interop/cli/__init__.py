@@ -33,7 +33,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from .common import EXIT_CONFIG, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, INSTALL_HINT
-from .files import flatten
+from .files import Columns, flatten
 
 if TYPE_CHECKING:
     import click
@@ -44,6 +44,7 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_USAGE",
+    "Columns",
     "build_cli",
     "flatten",
     "main",

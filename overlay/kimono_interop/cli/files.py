@@ -28,30 +28,54 @@ if TYPE_CHECKING:
     from .._pagination import SyncPager
 
 
-def flatten(obj: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+class Columns:
+    """The column of each value of a CSV, by the keys that lead to it: the same for every
+    row. Two paths whose dotted names are the same (a key ``"a.b"``, and ``"b"`` inside
+    ``"a"``) get two columns, the one seen later ``a.b (2)``, in every row alike."""
+
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix
+        self._by_path: dict[tuple[str, ...], str] = {}
+        self._taken: set[str] = set()
+
+    def name(self, path: tuple[str, ...]) -> str:
+        found = self._by_path.get(path)
+        if found is None:
+            base = self.prefix + ".".join(path)
+            found, n = base, 1
+            while found in self._taken:
+                n += 1
+                found = f"{base} ({n})"
+            self._by_path[path] = found
+            self._taken.add(found)
+        return found
+
+
+def flatten(
+    obj: Mapping[str, Any], prefix: str = "", *, columns: Columns | None = None
+) -> dict[str, str]:
     """One CSV row from a nested object: ``{"name": {"first": "A"}}`` -> ``{"name.first": "A"}``.
 
     Nested objects become dotted columns; lists (of references, say) are written as
     JSON text; ``None`` is an empty cell and booleans are ``true``/``false``. Two values
     that would share a column (a key ``"a.b"`` next to ``{"a": {"b": ...}}``) are both
-    kept: the later one in ``a.b (2)``.
+    kept: the later one in ``a.b (2)``. Give the rows of one file the same ``columns``,
+    so that a column holds the same path in each.
     """
     row: dict[str, str] = {}
-    _flatten_into(row, obj, prefix)
+    _flatten_into(row, obj, (), columns if columns is not None else Columns(prefix))
     return row
 
 
-def _flatten_into(row: dict[str, str], obj: Mapping[str, Any], prefix: str) -> None:
+def _flatten_into(
+    row: dict[str, str], obj: Mapping[str, Any], path: tuple[str, ...], columns: Columns
+) -> None:
     for key, value in obj.items():
-        name = f"{prefix}{key}"
+        here = (*path, str(key))
         if isinstance(value, Mapping) and value:
-            _flatten_into(row, value, f"{name}.")
+            _flatten_into(row, value, here, columns)
             continue
-        column, n = name, 1
-        while column in row:
-            n += 1
-            column = f"{name} ({n})"
-        row[column] = _cell(value)
+        row[columns.name(here)] = _cell(value)
 
 
 #: What a spreadsheet takes as the start of a formula.
@@ -135,12 +159,13 @@ def write_collection(
                 # Columns are the union of every row's keys, known only at the end: the
                 # flattened rows wait in a temporary file, then become the CSV.
                 columns: dict[str, None] = {}
+                paths = Columns()  # one name per path, in every row
                 # surrogatepass: the rows come back exactly as they went in.
                 with tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogatepass") as rows:
                     for page in pager.pages():
                         try:
                             for item in page.items:
-                                row = flatten(item)
+                                row = flatten(item, columns=paths)
                                 columns.update(dict.fromkeys(row))
                                 rows.write(json.dumps(row, ensure_ascii=False) + "\n")
                         except RecursionError as exc:
