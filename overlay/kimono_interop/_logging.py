@@ -4,8 +4,9 @@ The SDK logs one DEBUG line per HTTP exchange and one INFO line per retry. Nothi
 is printed unless the application configures logging, or sets ``KIMONO_LOG`` to
 ``debug`` or ``info`` (then the SDK adds a stderr handler to its own logger).
 
-Every record that passes through the ``kimono_interop`` logger, or through
-``httpx``'s and ``httpcore``'s loggers (``httpcore.http11``, ``httpcore.connection``
+Every record that passes through the ``kimono_interop`` logger or its children
+(``kimono_interop.mirror``, ``.fleet``, ``.sandbox``), or through ``httpx``'s and
+``httpcore``'s loggers (``httpcore.http11``, ``httpcore.connection``
 ...; whether or not ``KIMONO_LOG`` is set, since an application's own logging set-up
 shows their records too), goes through :class:`RedactingFilter`: bearer tokens,
 Basic credentials, ``client_secret``, ``access_token``, ``refresh_token``,
@@ -68,7 +69,7 @@ def setup_logging(level: str | None = None) -> None:
     Called once when :mod:`kimono_interop` is imported. ``KIMONO_LOG`` takes
     ``debug``, ``info``, ``warning`` or ``error``.
     """
-    for each in (logger, *_http_loggers()):
+    for each in (*_sdk_loggers(), *_http_loggers()):
         if _FILTER not in each.filters:
             each.addFilter(_FILTER)
     name = (level or os.environ.get("KIMONO_LOG") or "").strip().upper()
@@ -91,8 +92,26 @@ def setup_logging(level: str | None = None) -> None:
         logger.addHandler(handler)
 
 
-#: The loggers httpx and httpcore log on. A filter applies only to records logged on
-#: its own logger, not to those its children pass up, so each child needs it.
+#: The SDK's own loggers: ``kimono_interop`` and its children (the mirror's, the fleet's,
+#: the sandbox's). A filter applies only to records logged on its own logger, not to
+#: those its children pass up, so each child needs it.
+_SDK_LOGGERS = (
+    "kimono_interop",
+    "kimono_interop.mirror",
+    "kimono_interop.fleet",
+    "kimono_interop.sandbox",
+)
+
+
+def _sdk_loggers() -> list[logging.Logger]:
+    # The known names, and any other child that exists by now.
+    names = set(_SDK_LOGGERS) | {
+        name for name in logging.Logger.manager.loggerDict if name.startswith("kimono_interop.")
+    }
+    return [logging.getLogger(name) for name in sorted(names)]
+
+
+#: The loggers httpx and httpcore log on (each child needs the filter, as above).
 _HTTP_LOGGERS = (
     "httpx",
     "httpcore",
