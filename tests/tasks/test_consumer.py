@@ -418,3 +418,28 @@ def test_interrupt_from_another_thread_ends_the_acks_retried_after_a_stop() -> N
         helper.join(10)
     assert stats.stopped_by == "interrupted"
     assert (stats.handled, stats.acknowledged, queue.acks) == (1, 0, [])
+
+
+def test_a_keyboard_interrupt_out_of_a_handler_ends_the_run_as_itself() -> None:
+    """A handler raises KeyboardInterrupt (Ctrl-C, handle_signals=False) while the ack
+    endpoint is down: the acks of the tasks handled are tried once, and the run ends
+    with the KeyboardInterrupt. It retried them for ever, or ended with the AckError
+    in its place."""
+    tasks = [make_task(n) for n in range(5)]
+    queue = FakeQueue(tasks)
+    queue.fail_acks = 10_000
+    handled: list[str] = []
+
+    def handle(task: TaskView) -> None:
+        if len(handled) == 2:
+            raise KeyboardInterrupt
+        handled.append(str(task.id))
+
+    with queue_client(KimonoClient, queue, retries=0) as kimono:
+        consumer = kimono.tasks.consumer(
+            handle, poll_interval=0.001, max_poll_interval=0.002, handle_signals=False
+        )
+        with pytest.raises(KeyboardInterrupt):
+            consumer.run()
+    assert handled == task_ids(tasks[:2]) and queue.acks == []
+    assert sum(1 for method, _ in queue.requests if method == "PUT") == 1

@@ -249,17 +249,19 @@ class AsyncTaskConsumer:
         with self._outcomes_lock:
             self._batch_outcomes = outcomes
             self._batch_flushed = set()
-        cancelled = False
+        leaving: BaseException | None = None
         try:
             await self._handle_batch(batch, outcomes)
         except HandlerInterrupted:
             # A second signal: the task in hand stays unacknowledged (delivered again).
             log.warning("the handler was interrupted; its task stays unacknowledged")
         except BaseException as exc:
-            # Cancelled (async): the acks below are tried, not retried for ever.
+            # Cancelled (async), or a KeyboardInterrupt or SystemExit out of a handler: the
+            # acks below are tried, not retried for ever, and what ends the run is raised,
+            # not an AckError of theirs.
+            leaving = exc
             cancelled = self._runtime.is_cancellation(exc)
-            if cancelled:
-                self._runtime.request_stop("cancelled")
+            self._runtime.request_stop("cancelled" if cancelled else "interrupted")
             raise
         finally:
             # Even when interrupted or cancelled, the tasks already handled get their acks
@@ -277,9 +279,9 @@ class AsyncTaskConsumer:
             try:
                 await self._acknowledge(pending)
             except AckError as exc:
-                if not cancelled:
+                if leaving is None:
                     raise
-                log.warning("cancelled with acks unsent: %s", exc)
+                log.warning("%s with acks unsent: %s", type(leaving).__name__, exc)
             finally:
                 self.acking = False
 
