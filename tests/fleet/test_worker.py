@@ -268,6 +268,19 @@ def test_refused_credentials_end_the_run_with_the_error(fleet_url: str) -> None:
     assert worker.stats.claimed == 0
 
 
+def test_leases_stay_renewed_while_the_batches_in_hand_end(fleet_url: str) -> None:
+    """Stopped while polling, under a 1.5 s lease, with a service 0.5 s slow: the batch
+    in hand is applied and acknowledged in three chunks, its lease renewed meanwhile.
+    The worker renewed nothing once stopped: the lease ran out before the last acks,
+    which the fence refused, and their tasks came back to be applied again."""
+    with Sandbox(students=3, tenants=1, ack_timeout=30, latency=0.5) as sandbox:
+        # (88 tasks in one batch, acknowledged 30 at a time: some 1.5 s of acks)
+        worker = _worker(fleet_url, sandbox, lease_ttl=1.5, poll_interval=0.01, ack_every=30)
+        stats = _run(worker, lambda: worker.stats.polls >= 1, timeout=30)
+    assert (stats.lost, stats.acks_refused, stats.writes_refused) == (0, 0, 0)
+    assert stats.acked == stats.applied > 0
+
+
 def test_an_uninstalled_tenant_stays_released_after_a_restart(fleet_url: str) -> None:
     """TENANT_UNINSTALLED stops the tenant and marks it in the lease table, in the
     transaction that applies it: a worker started afterwards never claims it, although

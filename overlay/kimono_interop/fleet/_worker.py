@@ -531,8 +531,12 @@ class Worker:
             await self._sleep(wait)
         for run in self.runs.values():
             run.stop(release=True)
+        # The batches in hand end (applied, acknowledged) under leases still renewed: with
+        # a short TTL they expired meanwhile, and their acks were refused by the fence.
         with anyio.move_on_after(max(5.0, self.ack_interval)):
             while any(not run.done for run in self.runs.values()):
+                if time.monotonic() - self.renewed_at >= period:
+                    await self._lease_round()  # renews, releases what is done, claims nothing
                 await anyio.sleep(0.05)
         self._group.cancel_scope.cancel()
 
