@@ -257,13 +257,27 @@ def is_transient(error: BaseException) -> bool:
 GATEWAY_STATUSES = frozenset({502, 504})
 
 
+#: httpx's errors of a request that was never sent (no connection was made, or it was
+#: refused before a byte went): the service cannot have acted on it.
+NOT_SENT_ERRORS: tuple[type[httpx.HTTPError], ...] = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.UnsupportedProtocol,
+    httpx.LocalProtocolError,
+)
+
+
 def may_have_applied(error: BaseException) -> bool:
     """Whether the request that failed with ``error`` may have reached the service and
-    done its work, its answer lost: no answer (or none in time), a gateway's 502/504, or
-    an error after such an attempt. A 404 to the same request sent again then may only
-    mean that it already did."""
+    done its work, its answer lost: sent and no answer (or none in time), a gateway's
+    502/504, or an error after such an attempt. A 404 to the same request sent again
+    then may only mean that it already did. Not a request never sent (no connection),
+    nor one whose token request failed (``TokenServiceError``: it was never sent)."""
+    if isinstance(error, TokenServiceError):
+        return False
     if isinstance(error, APIConnectionError):
-        return True
+        return not isinstance(error.__cause__, NOT_SENT_ERRORS)
     return isinstance(error, APIStatusError) and (
         error.after_unanswered_attempt or error.status_code in GATEWAY_STATUSES
     )

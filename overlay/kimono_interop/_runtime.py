@@ -481,8 +481,9 @@ class AsyncRuntime(_StopState):
         cancellation is raised once it is done (the acks of handled tasks go out).
 
         A shielded cancel scope holds back a scope's cancellation, not asyncio's own
-        ``task.cancel()`` (``wait_for``, a ``TaskGroup``, ``asyncio.run``'s clean-up):
-        under asyncio the call runs as a task of its own, waited for whatever comes.
+        ``task.cancel()`` (``wait_for``, a ``TaskGroup``): under asyncio the call runs as a
+        task of its own, waited for whatever comes. ``asyncio.run`` returning cancels every
+        task left, this one too: nothing shields a request from that.
         """
         with anyio.CancelScope(shield=True):
             try:

@@ -238,3 +238,26 @@ def test_a_url_that_does_not_read_is_shown_without_its_user_info(text: str, show
     from kimono_interop._secrets import redact_unread_url
 
     assert redact_unread_url(text) == shown
+
+
+def test_which_failed_requests_may_have_been_applied() -> None:
+    """A request sent and unanswered may have been applied (its 404 later means done);
+    one never sent (no connection), or never sent for want of a token, was not."""
+    from kimono_interop._exceptions import TokenServiceError, may_have_applied, transport_error
+
+    request = httpx.Request("PUT", "https://kimono.example/v2/interop/data/tasks/ack")
+
+    def error(exc: httpx.HTTPError) -> Exception:
+        try:
+            raise transport_error(exc, request) from exc
+        except Exception as raised:
+            return raised
+
+    token = httpx.Request("POST", "https://kimono.example/oauth/token")
+    assert may_have_applied(error(httpx.ReadError("reset", request=request)))
+    assert may_have_applied(error(httpx.ReadTimeout("slow", request=request)))
+    assert not may_have_applied(error(httpx.ConnectError("refused", request=request)))
+    assert not may_have_applied(error(httpx.ConnectTimeout("no route", request=request)))
+    assert may_have_applied(error_from_response(httpx.Response(504, request=request)))
+    assert not may_have_applied(error_from_response(httpx.Response(503, request=request)))
+    assert not may_have_applied(TokenServiceError(httpx.Response(502, request=token)))

@@ -12,7 +12,7 @@ import anyio
 import httpx
 import pytest
 
-from kimono_interop import AsyncKimonoClient, TaskView
+from kimono_interop import AckError, AsyncKimonoClient, TaskView
 from tests.support.fake_queue import FakeQueue, make_task, queue_client, task_ids
 
 pytestmark = pytest.mark.anyio
@@ -95,7 +95,8 @@ def test_a_consumer_cancelled_by_asyncio_while_its_acks_are_out_still_counts_the
 
 async def test_a_second_signal_ends_the_acks_retried_after_a_stop() -> None:
     """After a stop the acks are retried through an outage; interrupt() (a second signal)
-    ends that: the run returns, interrupted, its acks unsent (the tasks come back)."""
+    during a wait ends that with the AckError of the acks left, as one during a request
+    does (the run returned as if nothing were left)."""
     tasks = [make_task(n) for n in range(5)]
     queue = FakeQueue(tasks)
     queue.fail_acks = 10_000
@@ -108,9 +109,42 @@ async def test_a_second_signal_ends_the_acks_retried_after_a_stop() -> None:
         )
         with anyio.fail_after(10):  # the test's own limit: retried for ever, it would hang
             async with anyio.create_task_group() as group:
-                group.start_soon(consumer.run)
+
+                async def run() -> None:
+                    with pytest.raises(AckError) as raised:
+                        await consumer.run()
+                    assert raised.value.task_ids == task_ids(tasks[:1])
+
+                group.start_soon(run)
                 while sum(1 for m, _ in queue.requests if m == "PUT") < 5:
                     await anyio.sleep(0.01)
                 consumer.interrupt()
-    assert consumer.stats.stopped_by == "interrupted"
     assert (consumer.stats.handled, consumer.stats.acknowledged, queue.acks) == (1, 0, [])
+
+
+def test_a_consumer_cancelled_after_a_stop_gives_up_its_acks() -> None:
+    """Stopped, then cancelled (wait_for) while its acks meet an outage: the cancellation
+    ends the run. The stop's reason hid the cancellation, and the acks were retried for
+    ever: wait_for never returned."""
+    import asyncio
+
+    tasks = [make_task(n) for n in range(3)]
+    queue = FakeQueue(tasks)
+    queue.fail_acks = 10_000
+
+    async def main() -> None:
+        async with queue_client(AsyncKimonoClient, queue, retries=0) as kimono:
+
+            async def handle(task: TaskView) -> None:
+                if task.id != task_ids(tasks)[0]:  # the first is handled: its ack is due
+                    consumer.stop()
+                    await asyncio.sleep(30)  # cancelled here, by wait_for
+
+            consumer = kimono.tasks.consumer(
+                handle, poll_interval=0.001, max_poll_interval=0.002, handle_signals=False
+            )
+            with pytest.raises(asyncio.TimeoutError):
+                await asyncio.wait_for(consumer.run(), 0.5)
+
+    asyncio.run(asyncio.wait_for(main(), 10))  # the test's own limit
+    assert queue.acks == []

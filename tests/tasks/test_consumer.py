@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from kimono_interop import KimonoClient, TaskView
+from kimono_interop import AckError, KimonoClient, TaskView
 from tests.support.fake_queue import FakeQueue, make_task, queue_client, task_ids
 
 
@@ -414,10 +414,11 @@ def test_interrupt_from_another_thread_ends_the_acks_retried_after_a_stop() -> N
 
         helper = threading.Thread(target=interrupt, daemon=True)
         helper.start()
-        stats = consumer.run()
+        with pytest.raises(AckError) as raised:
+            consumer.run()
         helper.join(10)
-    assert stats.stopped_by == "interrupted"
-    assert (stats.handled, stats.acknowledged, queue.acks) == (1, 0, [])
+    assert raised.value.task_ids == task_ids(tasks[:1])
+    assert (consumer.stats.handled, consumer.stats.acknowledged, queue.acks) == (1, 0, [])
 
 
 def test_a_keyboard_interrupt_out_of_a_handler_ends_the_run_as_itself() -> None:

@@ -89,14 +89,15 @@ async def send_acks(
     that attempt and has forgotten the tasks since: those acks succeeded, and are
     counted so (``AckResult.lost_answers`` names them). ``maybe_applied`` names the
     ids whose acks an earlier call may have applied that way (see
-    :class:`~kimono_interop._task_view.AcksToSend`): their 404 means the same.
+    :class:`~kimono_interop._task_view.AcksToSend`): their 404, each sent alone (a
+    bulk 404 says only that some id is unknown), means the same.
     """
     ids = [str(ack["task_id"]) for ack in acks]
     extras = {"extra_headers": extra_headers, "extra_query": extra_query}
     try:
         await resource._none(bulk, body=acks, timeout=timeout, **extras)
     except NotFoundError as exc:
-        if exc.after_unanswered_attempt or (maybe_applied and set(ids) <= set(maybe_applied)):
+        if exc.after_unanswered_attempt:
             log.info("%d acks applied by an attempt whose answer was lost", len(ids))
             return AckResult(acknowledged=ids, lost_answers=list(ids), requests=1)
         result = AckResult(requests=1)

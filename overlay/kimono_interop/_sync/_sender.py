@@ -21,6 +21,7 @@ from .. import _settings as settings
 from .._constants import DEFAULT_MAX_RESPONSE_SIZE, RETRY_EXTENSION
 from .._exceptions import (
     GATEWAY_STATUSES,
+    NOT_SENT_ERRORS,
     ClientClosedError,
     ResponseTooLargeError,
     error_from_response,
@@ -106,7 +107,7 @@ class Sender:
                     self._read(response, bound)
             except httpx.HTTPError as exc:
                 if self.retry.should_retry_error(method, exc, attempt):
-                    unanswered = True
+                    unanswered = unanswered or not isinstance(exc, NOT_SENT_ERRORS)
                     self._wait(attempt, None, request, type(exc).__name__)
                     attempt += 1
                     continue

@@ -67,9 +67,6 @@ if TYPE_CHECKING:
     from .tasks import TasksBehaviour
 
 log = logging.getLogger("kimono_interop")
-#: Why a run may end that gives up on acks an outage keeps from going out: a cancellation
-#: or a second signal (each tries once; a stop alone keeps trying).
-_GIVE_UP_ACKS = frozenset({"cancelled", "interrupted"})
 
 _SUCCESS, _RETRY = TaskStatus.SUCCESS, TaskStatus.RETRY
 
@@ -167,6 +164,8 @@ class TaskConsumer:
         self.acking = False
         self._runtime = Runtime()
         self.stats = ConsumerStats()
+        #: The batch in hand ends with an exception (a cancellation, KeyboardInterrupt...).
+        self._leaving = False
 
     def stop(self, reason: str = "stop()") -> None:
         """Stop after the task in hand; its batch's acks are sent before run() returns.
@@ -252,6 +251,7 @@ class TaskConsumer:
             self._batch_outcomes = outcomes
             self._batch_flushed = set()
         leaving: BaseException | None = None
+        self._leaving = False
         try:
             self._handle_batch(batch, outcomes)
         except HandlerInterrupted:
@@ -262,6 +262,7 @@ class TaskConsumer:
             # acks below are tried, not retried for ever, and what ends the run is raised,
             # not an AckError of theirs.
             leaving = exc
+            self._leaving = True
             cancelled = self._runtime.is_cancellation(exc)
             self._runtime.request_stop("cancelled" if cancelled else "interrupted")
             raise
@@ -416,11 +417,10 @@ class TaskConsumer:
                 result = runtime.run_shielded(functools.partial(self._send, pending))
             except KimonoError as exc:
                 # Handled tasks must not lose their acks to an outage: keep trying, after a
-                # stop too (a second signal ends it), unless the failure is terminal or the
-                # consumer was cancelled or interrupted.
-                if is_transient(exc) and runtime.stop_reason not in _GIVE_UP_ACKS:
+                # stop too, unless the failure is terminal or the run is ending anyway.
+                if is_transient(exc) and not self._giving_up_acks():
                     pending.failed(exc)
-                    self._outage("sending acks", exc, past_a_stop=runtime.stopped)
+                    self._ack_outage(pending, exc)
                     continue
                 runtime.request_stop("ack failed")
                 raise AckError([str(ack["task_id"]) for ack in pending.acks], exc) from exc
@@ -430,11 +430,26 @@ class TaskConsumer:
             # rest go again (those applied would come back 404, refused).
             error = result.unsent_error
             assert isinstance(error, KimonoError)
-            if runtime.stop_reason in _GIVE_UP_ACKS:
+            if self._giving_up_acks():
                 runtime.request_stop("ack failed")
                 raise AckError(list(result.unsent), error) from error
-            self._outage("sending acks", error, past_a_stop=runtime.stopped)
+            self._ack_outage(pending, error)
         self._outage_delay = self._poll_interval
+
+    def _giving_up_acks(self) -> bool:
+        """Whether acks an outage keeps from going out are given up: the run is cancelled,
+        interrupted (a second signal), or ends with a KeyboardInterrupt or SystemExit out of
+        a handler. Each tries once; a stop alone keeps trying."""
+        return self._leaving or self._runtime.interrupted
+
+    def _ack_outage(self, pending: AcksToSend, error: KimonoError) -> None:
+        """Wait out a failure of the acks; a second signal during the wait (after a stop)
+        ends the run with the AckError of the acks left, as one during a request does."""
+        try:
+            self._outage("sending acks", error, past_a_stop=self._runtime.stopped)
+        except HandlerInterrupted:
+            self._runtime.request_stop("ack failed")
+            raise AckError([str(ack["task_id"]) for ack in pending.acks], error) from error
 
     def _send(self, acks: AcksToSend) -> AckResult:
         """One call sending ``acks``, counted (in the shielded call: counted even when

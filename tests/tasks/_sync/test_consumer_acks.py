@@ -168,7 +168,36 @@ def test_an_ack_applied_by_the_last_attempt_of_a_call_is_not_refused_by_the_next
     assert [a["task_id"] for a in queue.acks] == task_ids(tasks)
     assert (stats.acknowledged, stats.lost_ack_answers, stats.ack_failures) == (5, 5, {})
     puts = [path for method, path in queue.requests if method == "PUT"]
-    assert puts == ["/v2/interop/data/tasks/ack"] * 4  # three attempts, then one more call
+    # three attempts, then one more call: its bulk 404 says only that some id is unknown,
+    # so each goes alone, and each 404 of those is a done ack
+    singles = [f"/v2/interop/data/tasks/{task_id}/ack" for task_id in task_ids(tasks)]
+    assert puts == ["/v2/interop/data/tasks/ack"] * 4 + singles
+
+
+def test_acks_a_failed_call_never_sent_are_not_taken_for_done() -> None:
+    """The bulk ack's connection is refused (nothing sent), and meanwhile another party
+    acknowledges one of the tasks: the next call's 404 is that task's, refused, and the
+    other is acknowledged alone. Both were counted done, the other never sent."""
+    tasks = [make_task(n) for n in range(2)]
+    queue = FakeQueue(tasks)
+    serve = queue.mock_handler()
+    refused = [True]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/tasks/ack") and refused and refused.pop():
+            queue.handle("PUT", f"/tasks/{task_id_of(tasks[1])}/ack", {"status": "success"})
+            raise httpx.ConnectError("connection refused", request=request)
+        return serve(request)
+
+    retry = RetryPolicy(max_retries=0)
+    transport = httpx.MockTransport(handler)
+    with KimonoClient("c", "s", base_url=BASE, transport=transport, retry=retry) as kimono:
+        stats = kimono.tasks.run(
+            lambda task: None, stop_when_empty=True, poll_interval=0.001, max_poll_interval=0.002
+        )
+    assert [a["task_id"] for a in queue.acks] == [task_id_of(tasks[1]), task_id_of(tasks[0])]
+    assert (stats.acknowledged, stats.lost_ack_answers) == (1, 0)
+    assert list(stats.ack_failures) == [task_id_of(tasks[1])]
 
 
 def test_a_single_ack_applied_whose_answer_was_lost_returns() -> None:
