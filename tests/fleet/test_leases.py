@@ -314,3 +314,22 @@ def test_progress_is_stamped_on_the_database_s_clock(fleet_engine: sa.Engine) ->
     a.tick(["t1"], held, polled=[{"tenant": "t1", "polled_age": 0.5, "caught_up_age": 0.0}])
     (row,) = fleet_status(fleet_engine)
     assert row.lag == 0
+
+
+def test_a_new_owner_s_lag_counts_from_its_claim_not_from_the_last_owner_s_polls(
+    fleet_engine: sa.Engine,
+) -> None:
+    """The last owner caught the queue up, then died; the new owner never polls (stuck).
+    Its lag is the time since its claim: the last owner's caught-up poll made it 0, and
+    a probe with --max-lag passed."""
+    a = Leases(fleet_engine, "a", ttl=0.5)
+    held = a.tick(["t1"], {}).claimed
+    a.tick(["t1"], held, polled=[{"tenant": "t1", "polled_age": 0.0, "caught_up_age": 0.0}])
+    (row,) = fleet_status(fleet_engine)
+    assert row.lag == 0
+    time.sleep(0.6)  # a's lease runs out
+    b = Leases(fleet_engine, "b", ttl=30)
+    assert "t1" in b.tick(["t1"], {}).claimed
+    time.sleep(0.2)
+    (row,) = fleet_status(fleet_engine)
+    assert row.owner == "b" and row.lag is not None and row.lag >= 0.2

@@ -69,6 +69,9 @@ _CLAIM = sa.text(
     "FROM (SELECT tenant_id, owner AS previous FROM fleet_leases WHERE tenant_id = ANY(:ids)) p "
     "WHERE l.tenant_id = p.tenant_id RETURNING l.tenant_id, l.epoch, p.previous"
 )
+_NEW_OWNER_PROGRESS = sa.text(
+    "UPDATE fleet_progress SET polled_at = NULL, caught_up_at = NULL WHERE tenant_id = ANY(:ids)"
+)
 _NEXT_EXPIRY = sa.text(
     "SELECT EXTRACT(EPOCH FROM min(lease_until) - clock_timestamp()) FROM fleet_leases "
     "WHERE tenant_id = ANY(:ids) AND owner <> :me AND lease_until > clock_timestamp() "
@@ -212,6 +215,9 @@ class Leases:
                     )
                 )
                 if ids:
+                    # A new owner starts with no poll seen: another owner's last ones (its
+                    # queue caught up, say) would give the status its lag.
+                    connection.execute(_NEW_OWNER_PROGRESS, {"ids": ids})
                     for row in connection.execute(_CLAIM, {"me": me, "ttl": self.ttl, "ids": ids}):
                         tick.claimed[row.tenant_id] = int(row.epoch)
                         connection.execute(

@@ -33,8 +33,9 @@ _QUERY = sa.text(
 @dataclass(frozen=True)
 class TenantStatus:
     """One tenant as the fleet sees it. ``lag``: seconds since its queue was last seen
-    empty (0: caught up at the last poll; held and never seen polled: since it was
-    claimed; None: neither polled nor held). ``state``: ``active``,
+    empty (0: caught up at the last poll; held and not seen polled since its claim,
+    which forgets another owner's polls: since the claim; None: neither polled nor
+    held). ``state``: ``active``,
     ``uninstalled`` or ``gone`` (no longer listed by GET /tenants); only an active tenant
     is claimed."""
 
