@@ -69,7 +69,7 @@ def setup_logging(level: str | None = None) -> None:
     Called once when :mod:`kimono_interop` is imported. ``KIMONO_LOG`` takes
     ``debug``, ``info``, ``warning`` or ``error``.
     """
-    for each in (*_sdk_loggers(), *_http_loggers()):
+    for each in (logger, *_sdk_children(), *_http_loggers()):
         if _FILTER not in each.filters:
             each.addFilter(_FILTER)
     name = (level or os.environ.get("KIMONO_LOG") or "").strip().upper()
@@ -92,22 +92,24 @@ def setup_logging(level: str | None = None) -> None:
         logger.addHandler(handler)
 
 
-#: The SDK's own loggers: ``kimono_interop`` and its children (the mirror's, the fleet's,
-#: the sandbox's). A filter applies only to records logged on its own logger, not to
-#: those its children pass up, so each child needs it.
-_SDK_LOGGERS = (
-    "kimono_interop",
-    "kimono_interop.mirror",
-    "kimono_interop.fleet",
-    "kimono_interop.sandbox",
-)
+def sdk_logger(name: str) -> logging.Logger:
+    """The SDK's logger ``name`` (a child of ``kimono_interop``: the mirror's, the fleet's,
+    the sandbox's), with the redacting filter: a filter applies only to records logged on
+    its own logger, not to those its children pass up, so each child needs it. Made
+    where its module is imported, as any module's logger is (made when the SDK is, an
+    application's ``dictConfig`` would disable it)."""
+    found = logging.getLogger(name)
+    if _FILTER not in found.filters:
+        found.addFilter(_FILTER)
+    return found
 
 
-def _sdk_loggers() -> list[logging.Logger]:
-    # The known names, and any other child that exists by now.
-    names = set(_SDK_LOGGERS) | {
+def _sdk_children() -> list[logging.Logger]:
+    """The children of ``kimono_interop`` that exist by now (others get the filter from
+    :func:`sdk_logger`)."""
+    names = [
         name for name in logging.Logger.manager.loggerDict if name.startswith("kimono_interop.")
-    }
+    ]
     return [logging.getLogger(name) for name in sorted(names)]
 
 

@@ -165,16 +165,46 @@ def test_httpx_and_httpcore_records_are_redacted_without_kimono_log(
 
 
 @pytest.mark.parametrize(
-    "name", ["kimono_interop.mirror", "kimono_interop.fleet", "kimono_interop.sandbox"]
+    "module",
+    [
+        "kimono_interop.mirror._mirror",
+        "kimono_interop.fleet._worker",
+        "kimono_interop.sandbox.loopback",
+    ],
 )
 def test_records_of_the_sdk_s_child_loggers_are_redacted(
-    caplog: pytest.LogCaptureFixture, name: str
+    caplog: pytest.LogCaptureFixture, module: str
 ) -> None:
     """The mirror, the fleet and the sandbox log on children of `kimono_interop`, whose
     filter does not see what they pass up: an application's own handler printed their
     records as logged (a parked task's error quoting a secret, say)."""
-    import kimono_interop  # noqa: F401  (the filters are set when the SDK is imported)
+    import importlib
 
+    log = importlib.import_module(module).log
     caplog.set_level(logging.INFO)
-    logging.getLogger(name).warning("parked: %s", "client_secret=Chld-S3cret-5")
+    log.warning("parked: %s", "client_secret=Chld-S3cret-5")
     assert "client_secret=***" in caplog.text and "S3cret" not in caplog.text
+
+
+def test_the_sdk_s_loggers_are_made_by_their_modules_not_at_import() -> None:
+    """An application that imports the SDK, then configures logging (dictConfig, which
+    disables the loggers made so far), then uses the mirror and the fleet, sees their
+    records: the SDK made their loggers at its import, and dictConfig disabled them."""
+    code = """
+import logging.config, io
+import kimono_interop
+out = io.StringIO()
+logging.config.dictConfig({
+    "version": 1,
+    "handlers": {"s": {"class": "logging.StreamHandler", "stream": out}},
+    "root": {"handlers": ["s"], "level": "WARNING"},
+})
+from kimono_interop.fleet import _worker
+from kimono_interop.mirror import _mirror
+_worker.log.warning("fleet says client_secret=S3cret")
+_mirror.log.warning("mirror says")
+print(out.getvalue())
+"""
+    result = _run(code, None)
+    assert result.returncode == 0, result.stderr
+    assert "fleet says client_secret=***" in result.stdout and "mirror says" in result.stdout

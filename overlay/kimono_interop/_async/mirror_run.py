@@ -16,7 +16,6 @@ signal handler raises inside the transaction, which is rolled back.
 from __future__ import annotations
 
 import functools
-import logging
 import time
 from typing import TYPE_CHECKING
 
@@ -24,6 +23,7 @@ import anyio
 import sqlalchemy as sa
 
 from .._exceptions import KimonoError
+from .._logging import sdk_logger
 from .._runtime import AsyncRuntime, HandlerInterrupted
 from .._task_view import AcksToSend, BatchAsks, TaskView
 from ..mirror._store import lock_wait_given_up
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ..mirror._mirror import Mirror, _RunLoop
     from ._client import AsyncKimonoClient
 
-log = logging.getLogger("kimono_interop.mirror")
+log = sdk_logger("kimono_interop.mirror")
 
 
 async def drain(

@@ -47,6 +47,7 @@ from .._constants import (
     TASK_BATCH,
 )
 from .._exceptions import InvalidItem, KimonoError, is_transient
+from .._logging import sdk_logger
 from .._task_view import AcksToSend, TaskKind, TaskView
 from .._transports import new_async_transport
 from .._validation import validate_positive
@@ -60,7 +61,7 @@ from ._leases import Lease, LeaseLost, Leases
 from ._store import create_engine, migrate
 from ._telemetry import Telemetry, request_id
 
-log = logging.getLogger("kimono_interop.fleet")
+log = sdk_logger("kimono_interop.fleet")
 
 #: Seconds after another worker's lease expires that the lease loop comes back to claim it.
 EXPIRY_MARGIN = 0.05

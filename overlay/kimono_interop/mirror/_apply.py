@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import logging
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -21,6 +20,7 @@ import sqlalchemy as sa
 
 from .._ids import canonical_id
 from .._json import dumps_line
+from .._logging import sdk_logger
 from .._references import ref_id
 from .._secrets import redact_text
 from .._task_view import TaskKind, TaskView, outcome_of_error, outcome_of_result
@@ -29,7 +29,7 @@ from ._model import FINAL_RESULTS, Change, Result, TaskOutcome
 from ._store import is_transient_db_error, lock_tenants, refresh_statistics
 from ._writes import INSERT_CHANGE, Key, Writes
 
-log = logging.getLogger("kimono_interop.mirror")
+log = sdk_logger("kimono_interop.mirror")
 
 #: A hook run inside the apply transaction for each change: ``on_change(connection, change)``.
 OnChange = Callable[[sa.Connection, Change], None]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime
-import logging
 import random
 import sqlite3
 import threading
@@ -31,6 +30,7 @@ from .._constants import (
 from .._exceptions import KimonoError, NotFoundError, PermissionDeniedError, is_transient
 from .._ids import canonical_id
 from .._json import loads as json_loads
+from .._logging import sdk_logger
 from .._retry import RetryPolicy, requested_wait
 from .._runtime import AsyncRuntime, Runtime
 from .._sync import mirror_run as sync_run
@@ -83,7 +83,7 @@ PRUNE_BATCH = 5000
 if TYPE_CHECKING:
     from .._client import AsyncKimonoClient, KimonoClient
 
-log = logging.getLogger("kimono_interop.mirror")
+log = sdk_logger("kimono_interop.mirror")
 
 #: The collections a snapshot reads and ``verify`` compares, by the mirror's type name.
 COLLECTIONS = ("orgs", "terms", "courses", "sections", "persons")

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import logging
 import re
 import sqlite3
 import threading
@@ -32,6 +31,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from .._logging import sdk_logger
 from .._secrets import redact_text, redact_unread_url
 from ._migrations import MIRROR, History
 
@@ -53,7 +53,7 @@ lock_wait_given_up: contextvars.ContextVar[Callable[[], bool] | None] = contextv
 #: before it queues for the database-wide lock, and so holds new writers back.
 FEED_LOCK_PATIENCE = 5.0
 
-log = logging.getLogger("kimono_interop.mirror")
+log = sdk_logger("kimono_interop.mirror")
 
 
 def database_url(target: str | Path) -> str:

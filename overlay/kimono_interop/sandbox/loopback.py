@@ -23,9 +23,11 @@ from typing import Any, TypeVar
 
 import uvicorn
 
+from .._logging import sdk_logger
+
 _Server = TypeVar("_Server", bound="LoopbackServer")
 
-log = logging.getLogger("kimono_interop.sandbox")
+log = sdk_logger("kimono_interop.sandbox")
 
 
 def bound_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:

@@ -26,7 +26,6 @@ Create Date: 2026-11-30
 from __future__ import annotations
 
 import contextlib
-import logging
 import re
 from collections.abc import Iterator
 
@@ -34,6 +33,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from kimono_interop._logging import sdk_logger
 from kimono_interop.mirror.migrations.versions.m0001_initial import VIEWS as VIEWS_0001
 from kimono_interop.mirror.migrations.versions.m0004_enrollments_by_index import (
     ENROLLMENTS as ENROLLMENTS_0004,
@@ -42,7 +42,7 @@ from kimono_interop.mirror.migrations.versions.m0004_enrollments_by_index import
     LINK_STATISTICS as LINK_STATISTICS_0004,
 )
 
-log = logging.getLogger("kimono_interop.mirror")
+log = sdk_logger("kimono_interop.mirror")
 #: What the upgrade says of the links it drops, whose object the mirror does not hold.
 _ORPHANS = "mirror schema 0005: {} link(s) of objects the mirror does not hold were dropped"
 
