@@ -58,7 +58,7 @@ def test_a_worker_refuses_durations_that_are_no_finite_number() -> None:
     [
         ({"ack_every": 0}, "ack_every"),  # committed empty transactions for ever
         ({"worker_id": "w" * 129}, "worker_id"),  # every lease round failed (its column)
-        ({"worker_id": ""}, "worker_id"),
+        ({"ack_every": 1.5}, "ack_every"),  # failed later, in a slice
     ],
 )
 def test_a_worker_refuses_settings_that_would_leave_it_spinning(
@@ -74,8 +74,14 @@ def test_a_worker_s_own_id_fits_its_column_whatever_the_host_name(
     import socket
 
     monkeypatch.setattr(socket, "gethostname", lambda: "h" * 253)
-    worker = Worker("postgresql://nobody@127.0.0.1:1/none", client_id="c", client_secret="s")
-    assert len(worker.worker_id) <= 128 and worker.worker_id.startswith("hhh")
+    for given in (None, ""):
+        worker = Worker(
+            "postgresql://nobody@127.0.0.1:1/none",
+            client_id="c",
+            client_secret="s",
+            worker_id=given,
+        )
+        assert len(worker.worker_id) <= 128 and worker.worker_id.startswith("hhh")
 
 
 def test_status_says_when_the_database_cannot_be_read() -> None:

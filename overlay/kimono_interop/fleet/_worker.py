@@ -329,11 +329,12 @@ class Worker:
         meter_provider: metrics.MeterProvider | None = None,
         **client_settings: Any,
     ) -> None:
-        if concurrency < 1 or ack_every < 1:
-            raise ValueError("concurrency and ack_every must be at least 1")
+        for name, count in (("concurrency", concurrency), ("ack_every", ack_every)):
+            if not isinstance(count, int) or count < 1:
+                raise ValueError(f"{name} must be a whole number, at least 1")
         longest = fleet_tables.WORKER_ID_LENGTH
-        if worker_id is not None and not 0 < len(worker_id) <= longest:
-            raise ValueError(f"worker_id must be 1 to {longest} characters long")
+        if worker_id and len(worker_id) > longest:  # (none given: one is made, that fits)
+            raise ValueError(f"worker_id must be at most {longest} characters long")
         seconds = {  # (inbox_retention None: keep every task record)
             "lease_ttl": lease_ttl,
             "discover_interval": discover_interval,
