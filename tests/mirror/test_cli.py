@@ -371,17 +371,23 @@ def test_a_scheme_mistyped_too_keeps_its_password_masked(
 
 
 @pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://u:p@ssword1@127.0.0.1:1/db",
+        "postgresql://u:Tr0ub@dor:ssword1@127.0.0.1:1/db",  # the rest read as a port
+    ],
+)
+@pytest.mark.parametrize(
     "command", [["mirror", "status"], ["status"], ["fleet", "run", "--client-id", "a"]]
 )
 def test_an_at_sign_in_a_database_password_is_refused_and_never_shown(
-    command: list[str],
+    command: list[str], url: str
 ) -> None:
     """`postgresql://u:p@ssword1@host/db`: SQLAlchemy takes `ssword1@host` for the host,
     and every error quoted it (the password's rest). The URL is refused, masked, with
     how to write it."""
     from kimono_interop.mirror import database_url
 
-    url = "postgresql://u:p@ssword1@127.0.0.1:1/db"
     secret = ["--client-secret", "b"] if command[0] == "fleet" else []
     result = run(*command, *secret, "--db", url)
     assert result.exit_code in (EXIT_USAGE, 3), result.output
@@ -389,6 +395,7 @@ def test_an_at_sign_in_a_database_password_is_refused_and_never_shown(
     with pytest.raises(ValueError, match="%40"):
         database_url(url)
     assert database_url("postgresql://u:p%40ssword1@127.0.0.1:1/db").endswith("@127.0.0.1:1/db")
+    assert database_url("postgresql://u:pw@host/db@x").endswith("@host/db@x")  # the path's
 
 
 def test_a_file_path_with_an_at_sign_is_shown_as_it_is(tmp_path: Path) -> None:

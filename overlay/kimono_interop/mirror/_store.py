@@ -32,7 +32,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from .._logging import sdk_logger
-from .._secrets import redact_text, redact_unread_url
+from .._secrets import redact_text, redact_unread_url, user_info_end
 from ._migrations import MIRROR, History
 
 #: The key of the database-wide advisory lock (any constant: one per database). Tenants'
@@ -83,6 +83,14 @@ def database_url(target: str | Path) -> str:
             f"{shown(text)}: the user name or password of the URL holds an '@'; write it "
             "%40 (and any '/', ':', '?' or '#' in it as %2F, %3A, %3F, %23)"
         )
+    try:
+        sa.engine.make_url(text)
+    except (ValueError, sa.exc.ArgumentError):
+        # (SQLAlchemy's own message quotes what it could not read: a password, maybe)
+        raise ValueError(
+            f"{shown(text)} is not a database URL SQLAlchemy can read (check its port, and "
+            "percent-encode '@', '/', ':', '?' and '#' in its password)"
+        ) from None
     for prefix in ("postgresql://", "postgres://"):
         if text.startswith(prefix):
             return "postgresql+psycopg://" + text[len(prefix) :]
@@ -120,13 +128,19 @@ def shown(target: str | Path) -> str:
 
 
 def _misread_user_info(url: str) -> bool:
-    """Whether SQLAlchemy reads ``url`` with an ``@`` in its host: an ``@`` of the password
-    (or user name) not written ``%40``, so that the password's rest is taken for the host
-    (``postgresql://u:p@ss@host``: host ``ss@host``), and shown in every error."""
+    """Whether ``url``'s user name or password holds an ``@`` not written ``%40``, which
+    SQLAlchemy misreads: the password's rest taken for the host (``postgresql://u:p@ss@h``:
+    host ``ss@h``) or for a port it cannot read (``u:p@ss:word@h``), and shown in every
+    error. Text alone cannot tell such an ``@`` from one in the path, so SQLAlchemy's
+    reading decides: a host with an ``@``, or no reading at all."""
+    start = url.find("://")
+    at = user_info_end(url, start + 3) if start >= 0 else -1
+    if at < 0 or "@" not in url[start + 3 : at]:
+        return False
     try:
         host = sa.engine.make_url(url).host
     except (ValueError, sa.exc.ArgumentError):
-        return False
+        return True
     return host is not None and "@" in host
 
 
