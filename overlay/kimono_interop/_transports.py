@@ -297,7 +297,7 @@ def environment_proxies() -> Proxies:
 
 def _no_proxy_entries(no_proxy: str) -> tuple[tuple[str | None, str], ...]:
     """``NO_PROXY`` read once: ``(scheme or None, host or domain)`` for each entry; a
-    port is dropped, as is a leading dot."""
+    port is dropped, as is a leading dot or ``*`` (``*.example.com``)."""
     entries = []
     for entry in no_proxy.split(","):
         entry = entry.strip().lower()
@@ -309,7 +309,8 @@ def _no_proxy_entries(no_proxy: str) -> tuple[tuple[str | None, str], ...]:
             entry = entry[1 : entry.index("]")]
         elif entry.count(":") == 1:  # host:port
             entry = entry.partition(":")[0]
-        entry = entry.lstrip(".")
+        if entry != "*":  # *.example.com, *example.com (httpx's forms): the domain
+            entry = entry.lstrip("*").lstrip(".")
         if entry:
             entries.append((scheme, entry))
     return tuple(entries)

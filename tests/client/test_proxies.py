@@ -124,6 +124,9 @@ def test_the_proxies_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
         ("http://example.com/x", "http://example.com", True),
         ("https://api.example.com/x", "all://example.com", True),  # httpx's own form
         ("http://example.com/x", "all://*", True),
+        ("https://api.example.com/x", "all://*.example.com", True),
+        ("https://example.com/x", "all://*example.com", True),  # httpx's, from example.com
+        ("https://api.example.com/x", "*.example.com", True),
         ("https://badexample.com/x", "example.com", False),
         ("https://example.com/x", "", False),
         ("http://127.0.0.1:8080/x", "", True),  # loopback: always direct
