@@ -79,20 +79,24 @@ class LazyParseError(ValueError):
     """
 
 
-def _raise_lazy_parse_error(where: str, error: Exception) -> NoReturn:
+def _raise_lazy_parse_error(where: str, error: Exception, data: Any) -> NoReturn:
     message = f"{where} does not fit its model ({type(error).__name__}: {error})"
     raise LazyParseError(message) from error
 
 
-_ON_LAZY_PARSE_ERROR: Callable[[str, Exception], NoReturn] = _raise_lazy_parse_error
+_ON_LAZY_PARSE_ERROR: Callable[[str, Exception, Any], NoReturn] = (
+    _raise_lazy_parse_error
+)
 _PARSE_ERRORS = (KeyError, ValueError, TypeError, AttributeError)
 
 
-def on_lazy_parse_error(handler: Callable[[str, Exception], NoReturn]) -> None:
-    """Have ``handler(where, error)`` raise the error of a lazy parse (the SDK calls this).
+def on_lazy_parse_error(handler: Callable[[str, Exception, Any], NoReturn]) -> None:
+    """Have ``handler(where, error, data)`` raise the error of a lazy parse (the SDK calls
+    this).
 
-    ``where`` is ``"Model.field"``, ``error`` what the parser raised. The handler must raise
-    a ``LazyParseError``, from ``error``.
+    ``where`` is ``"Model.field"``, ``error`` what the parser raised, ``data`` the JSON it
+    could not parse (whose values the SDK keeps out of its message). The handler must
+    raise a ``LazyParseError``, from ``error`` (or an exception of its type).
     """
     global _ON_LAZY_PARSE_ERROR
     _ON_LAZY_PARSE_ERROR = handler
@@ -142,7 +146,7 @@ def _lazy_property(model: type, name: str, parse: Callable[[Any], Any]) -> prope
             try:
                 value = parse(lazy[1])
             except _PARSE_ERRORS as error:
-                _ON_LAZY_PARSE_ERROR(where, error)
+                _ON_LAZY_PARSE_ERROR(where, error, lazy[1])
             # Stored only over the JSON it came from: what another thread assigned (or
             # deleted) while this one parsed stays, and is what this read returns.
             try:

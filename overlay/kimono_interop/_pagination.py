@@ -64,7 +64,7 @@ from ._exceptions import (
     UnsafeRedirectError,
     _request_id,
 )
-from ._parsing import gc_paused, read_json
+from ._parsing import gc_paused, read_json, values_withheld
 
 log = logging.getLogger("kimono_interop")
 
@@ -359,7 +359,7 @@ def read_items(
                 reason = (
                     f"not a JSON object: {_json_type(raw)}"
                     if not isinstance(raw, dict)
-                    else f"{type(exc).__name__}: {_values_withheld(str(exc), raw)}"
+                    else f"{type(exc).__name__}: {values_withheld(str(exc), raw)}"
                 )
                 invalid.append(InvalidItem(page, index, raw, reason))
     return items, invalid
@@ -698,34 +698,6 @@ def _as_dict(raw: Any) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise TypeError(f"expected an object, got {type(raw).__name__}")
     return raw
-
-
-#: How many of an item's strings :func:`_values_withheld` looks for (an item is small).
-_MAX_STRINGS = 10_000
-
-
-def _values_withheld(message: str, raw: Any) -> str:
-    """``message`` with each string value of the item ``raw`` that it quotes (as ``repr()``
-    does: a malformed ``dob`` in ``Invalid isoformat string: '...'``) written ``'***'``.
-
-    An item holds personal data (the item itself is kept out of reprs); its keys, the
-    names of its fields, stay, as do quotes of anything else (a type's name, say).
-    """
-    strings: set[str] = set()
-    pending = [raw]
-    while pending and len(strings) < _MAX_STRINGS:
-        value = pending.pop()
-        if isinstance(value, str):
-            strings.add(value)
-        elif isinstance(value, dict):
-            pending.extend(value.values())
-        elif isinstance(value, list):
-            pending.extend(value)
-    for value in sorted(strings, key=len, reverse=True):  # a longer one first, whole
-        quoted = repr(value)
-        if quoted in message:
-            message = message.replace(quoted, "'***'")
-    return message
 
 
 def _json_type(value: Any) -> str:

@@ -46,11 +46,57 @@ class NestedValidationError(ResponseValidationError, LazyParseError):
     """
 
 
-def _raise_nested(where: str, error: Exception) -> NoReturn:
-    """How a model's lazy parse fails: ``where`` is ``"Model.field"``."""
+def _raise_nested(where: str, error: Exception, data: Any) -> NoReturn:
+    """How a model's lazy parse fails: ``where`` is ``"Model.field"``, ``data`` the JSON
+    that did not fit, whose values its message (and its cause's) withholds."""
+    error = withheld(error, data)
     raise NestedValidationError(
         f"{where} does not match the contract ({type(error).__name__}: {error})", response=None
     ) from error
+
+
+#: How many of an item's strings :func:`values_withheld` looks for (an item is small).
+_MAX_STRINGS = 10_000
+
+
+def values_withheld(message: str, data: Any) -> str:
+    """``message`` with each string value of the JSON ``data`` that it quotes (as
+    ``repr()`` does: a malformed ``dob`` in ``Invalid isoformat string: '...'``) written
+    ``'***'``.
+
+    The answers hold personal data (the items themselves are kept out of reprs); the
+    keys, the names of fields, stay, as do quotes of anything else (a type's name, say).
+    """
+    strings: set[str] = set()
+    pending = [data]
+    while pending and len(strings) < _MAX_STRINGS:
+        value = pending.pop()
+        if isinstance(value, str):
+            strings.add(value)
+        elif isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    for value in sorted(strings, key=len, reverse=True):  # a longer one first, whole
+        quoted = repr(value)
+        if quoted in message:
+            message = message.replace(quoted, "'***'")
+    return message
+
+
+def withheld(error: Exception, data: Any) -> Exception:
+    """``error``, or, if its message quotes a value of ``data``, an exception of its type
+    and traceback whose message withholds them (:func:`values_withheld`): a cause that
+    a logged traceback prints too."""
+    text = str(error)
+    masked = values_withheld(text, data)
+    if masked == text:
+        return error
+    try:
+        copy = type(error)(masked)
+    except Exception:  # a type that takes other arguments
+        copy = ValueError(masked)
+    return copy.with_traceback(error.__traceback__)
 
 
 on_lazy_parse_error(_raise_nested)
@@ -138,10 +184,11 @@ def parse_model(response: httpx.Response, parse: Callable[[Any], T]) -> T:
     try:
         return parse(body)
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        error = withheld(exc, body)  # (a value of the answer: personal data, maybe)
         raise ResponseValidationError(
-            f"The response does not match the contract ({type(exc).__name__}: {exc})",
+            f"The response does not match the contract ({type(error).__name__}: {error})",
             response=response,
-        ) from exc
+        ) from error
 
 
 def parse_count(response: httpx.Response) -> int:

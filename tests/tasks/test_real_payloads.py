@@ -32,6 +32,7 @@ from kimono_interop import (
     InvalidItemsError,
     KimonoClient,
     OAuth2ClientCredentials,
+    ResponseValidationError,
     TaskKind,
     TaskView,
     ref_id,
@@ -433,6 +434,31 @@ def test_why_an_item_could_not_be_read_never_quotes_its_values() -> None:
     assert first.reason == "ValueError: Invalid isoformat string: '***'"
     assert second.reason == "KeyError: '$sys'"
     assert "O'Neil" not in str(caught.value) and "2010-02-30" not in str(caught.value)
+
+
+def test_a_single_read_and_a_nested_read_withhold_the_values_they_could_not_parse() -> None:
+    """persons.get() of a person with a malformed date of birth, and the first read of a
+    nested object holding one: the error (and its cause, which a logged traceback
+    prints) quoted the value; field names and error types stay."""
+    import traceback
+
+    person = _mixed_page()["data"][0]
+    dob = "Ann O'Neil 2010-02-30"
+    page = {"data": {**person, "dob": dob}}
+    kimono = KimonoClient("c", "s", base_url=BASE, transport=_serving(page))
+    with kimono, pytest.raises(ResponseValidationError) as raised:
+        kimono.rostering.persons.get(person["$sys"]["id"])
+    shown = "".join(traceback.format_exception(raised.value))
+    assert "Invalid isoformat string: '***'" in shown and "O'Neil" not in shown
+    assert type(raised.value.__cause__) is ValueError
+
+    from kimono_interop_data_api.models import Person
+
+    nested = Person.from_dict({**person, "$sys": {**person["$sys"], "created_at": dob}})
+    with pytest.raises(ResponseValidationError) as raised:
+        nested.sys  # noqa: B018  (the read is what fails)
+    shown = "".join(traceback.format_exception(raised.value))
+    assert "Person.sys does not match the contract" in shown and "O'Neil" not in shown
 
 
 def test_the_async_pager_follows_the_same_rule() -> None:
