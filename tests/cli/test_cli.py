@@ -159,6 +159,8 @@ def test_tenants_json_hides_secrets_in_shapes_the_contract_lists_not() -> None:
         tenant["auth"] = [{"type": "oauth2", "client_secret": "LEAK-1"}]
         tenant["appAuth"] = {"clientSecret": "LEAK-2", "token": "LEAK-3", "type": "x"}
         tenant["credentials"] = {"client_secret": "LEAK-4"}
+        tenant["integration"] = {"auth": {"type": "basic", "key": "LEAK-5"}}
+        tenant["app_auth"] = "Basic LEAK-6"
         result = run(*flags(sandbox), "tenants", "--json")
     assert result.exit_code == 0, result.output
     assert "LEAK" not in result.output
@@ -317,3 +319,21 @@ def test_each_global_option_has_one_definition() -> None:
             if p.name in options.GLOBAL_OPTIONS
         }
         assert after and all(after[n] == before[n] for n in after), name
+
+
+def test_sigterm_a_command_takes_as_ctrl_c_exits_143_wherever_it_lands() -> None:
+    """A SIGTERM raised outside a command's own handling (export setting up its client,
+    say) exited 130, "Interrupted.", as Ctrl-C."""
+    from click.testing import CliRunner
+
+    from kimono_interop.cli import build_cli
+    from kimono_interop.cli.common import Terminated
+
+    cli = build_cli()
+
+    @cli.command("terminated-here")  # type: ignore[attr-defined]
+    def terminated_here() -> None:
+        raise Terminated
+
+    result = CliRunner().invoke(cli, ["terminated-here"])
+    assert result.exit_code == 143 and "Terminated." in result.output

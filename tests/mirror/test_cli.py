@@ -157,6 +157,35 @@ def test_approve_and_reject_held_sweeps(tmp_path: Path) -> None:
     assert run("mirror", "approve-sweep", "--db", path, str(held[0])).exit_code == EXIT_USAGE
 
 
+def test_a_held_sweep_with_nothing_left_to_tombstone_says_so(tmp_path: Path) -> None:
+    """Two held sweeps; the newer one approved tombstones what the older one would have:
+    the older one's line said `would tombstone ` and nothing more."""
+    path = str(tmp_path / "sweeps.db")
+    ids = [new_id() for _ in range(10)]
+
+    def sync(keep: list[str], start: int) -> list[dict[str, object]]:
+        tasks: list[dict[str, object]] = [
+            {"type": "sync_event", "id": new_id(), "action": "SYNC_START", "sequence": start}
+        ]
+        tasks += [
+            data_task("ADD", "terms", {"$sys": {"id": i}}, start + n, tenant="")
+            for n, i in enumerate(keep, 1)
+        ]
+        tasks.append(
+            {"type": "sync_event", "id": new_id(), "action": "SYNC_END", "sequence": start + 50}
+        )
+        return tasks
+
+    with Mirror.open(path) as mirror:
+        for start, keep in ((0, ids), (100, ids[:5]), (200, ids[:2])):
+            mirror.apply(sync(keep, start))
+        newer, older = (s.generation for s in mirror.syncs(status="held"))
+        assert mirror.approve_sweep(newer) == 8
+        assert mirror.held_sweep(older) == {}
+    shown = run("mirror", "status", "--db", path).stdout
+    assert f"held sweep {older}: would tombstone nothing now (terms: tombstoned" in shown
+
+
 @pytest.mark.parametrize(
     "url",
     [

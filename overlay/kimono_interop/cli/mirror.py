@@ -282,6 +282,8 @@ def _would_tombstone(store: Mirror, sync: Sync) -> str:
         counts = store.held_sweep(sync.generation)
     except ValueError:  # approved or rejected meanwhile
         return f"{sync.to_sweep} of {sync.live} {', '.join(sync.types)}"
+    if not counts:
+        return f"nothing now ({', '.join(sync.types)}: tombstoned or written since)"
     return ", ".join(f"{doomed} of {live} {kind}" for kind, (doomed, live) in counts.items())
 
 

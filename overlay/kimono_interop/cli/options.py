@@ -19,7 +19,7 @@ import click
 from click.core import ParameterSource
 
 from .._constants import DEFAULT_BASE_URL, ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET
-from .common import EXIT_INTERRUPTED, Settings
+from .common import EXIT_INTERRUPTED, SIGNAL_EXITS, Settings, Terminated
 
 #: Each global option: its flag, then the keyword arguments of its ``click.Option``.
 GLOBAL_OPTIONS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -134,6 +134,9 @@ class KimonoGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:  # (SIGTERM too, where a command takes it so)
+            if isinstance(exc, Terminated):
+                click.echo("\nTerminated.", err=True)
+                raise click.exceptions.Exit(SIGNAL_EXITS["SIGTERM"]) from None
             click.echo("\nInterrupted.", err=True)
             raise click.exceptions.Exit(EXIT_INTERRUPTED) from None

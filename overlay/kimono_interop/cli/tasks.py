@@ -161,7 +161,7 @@ def tasks(
         stats, kinds, seconds, stdout_closed = _drain(
             client, until_empty, max_tasks, print_tasks, filters
         )
-    _report(stats, kinds, seconds, stdout_closed, print_tasks)
+    _report(stats, kinds, seconds, stdout_closed, print_tasks, max_tasks)
 
 
 def _confirm_ack(base_url: str, yes: bool) -> None:
@@ -317,6 +317,7 @@ def _report(
     seconds: float,
     stdout_closed: bool,
     print_tasks: bool,
+    max_tasks: int | None,
 ) -> None:
     """The summary of an acknowledging run, what it left withheld, and its exit code."""
     stopped_by = "stdout closed" if stdout_closed else stats.stopped_by
@@ -324,9 +325,9 @@ def _report(
     (err() if print_tasks else out()).print(_summary(stats, kinds, seconds, stopped_by or "-"))
     if stdout_closed and stats.acknowledged:
         _note(
-            f"stdout was closed: the {stats.acknowledged:,} task(s) acknowledged include "
-            "lines a reader that stopped early (head) dropped unread. To acknowledge no "
-            "more than N tasks: --max-tasks N"
+            f"stdout was closed: the {stats.acknowledged:,} task(s) acknowledged may include "
+            "lines a reader that stopped early (head) dropped unread"
+            + ("" if max_tasks is not None else ". To acknowledge no more than N: --max-tasks N")
         )
     _notes_and_exit(stats)
 

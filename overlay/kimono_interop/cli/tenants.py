@@ -53,9 +53,10 @@ def tenants(settings: Settings, as_json: bool, show_secrets: bool) -> None:
 
 
 def _public_tenant(tenant: Mapping[str, Any]) -> dict[str, Any]:
-    """The tenant with every secret-named member masked, wherever it is, and every member
-    of its ``auth`` and ``app_auth`` (``appAuth``; an object, or a list of them) but the
-    public ones: the service may send its credentials in shapes the contract lists not."""
+    """The tenant with every secret-named member masked, wherever it is, and every
+    ``auth`` and ``app_auth`` (``appAuth``), at any depth, masked but for its public
+    members: an object (or a list of them) keeps those, anything else is masked whole.
+    The service may send its credentials in shapes the contract lists not."""
     from .._secrets import MASK, redact_mapping
 
     def masked(value: Any) -> Any:
@@ -65,12 +66,19 @@ def _public_tenant(tenant: Mapping[str, Any]) -> dict[str, Any]:
             return {
                 k: (v if k in _PUBLIC_AUTH_KEYS or v is None else MASK) for k, v in value.items()
             }
+        return value if value is None else MASK  # a Basic header, a key: a credential
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, list):
+            return [walk(item) for item in value]
+        if isinstance(value, Mapping):
+            return {
+                k: masked(v) if str(k).replace("_", "").lower() in ("auth", "appauth") else walk(v)
+                for k, v in value.items()
+            }
         return value
 
-    shown: dict[str, Any] = redact_mapping(tenant)
-    for key, value in shown.items():
-        if key.replace("_", "").lower() in ("auth", "appauth"):
-            shown[key] = masked(value)
+    shown: dict[str, Any] = walk(redact_mapping(tenant))
     return shown
 
 
