@@ -209,6 +209,10 @@ class APIConnectionError(KimonoError):
     ``"tls"``, ``"dropped"``, ``"timeout"`` or ``"other"``).
     """
 
+    #: Whether the request may have reached the service (in this attempt or an earlier
+    #: one), so that it may have done its work: False only when no attempt was sent.
+    may_have_reached: bool = True
+
     def __init__(
         self, request: httpx.Request, message: str | None = None, *, cause: str = "other"
     ) -> None:
@@ -273,18 +277,26 @@ def may_have_applied(error: BaseException) -> bool:
     done its work, its answer lost: sent and no answer (or none in time), a gateway's
     502/504, or an error after such an attempt. A 404 to the same request sent again
     then may only mean that it already did. Not a request never sent (no connection),
-    nor one whose token request failed (``TokenServiceError``: it was never sent)."""
-    if isinstance(error, TokenServiceError):
-        return False
+    nor one whose token request failed (``TokenServiceError``: it was never sent), unless
+    an earlier attempt of it was."""
+    if isinstance(error, TokenServiceError):  # (the request waited for a token: unsent)
+        return error.after_unanswered_attempt
     if isinstance(error, APIConnectionError):
-        return not isinstance(error.__cause__, NOT_SENT_ERRORS)
+        return error.may_have_reached
     return isinstance(error, APIStatusError) and (
         error.after_unanswered_attempt or error.status_code in GATEWAY_STATUSES
     )
 
 
 def transport_error(exc: httpx.HTTPError, request: httpx.Request) -> APIConnectionError:
-    """The SDK exception for a request that got no response, saying why in its message."""
+    """The SDK exception for a request that got no response, saying why in its message;
+    ``may_have_reached`` unless ``exc`` is of a request never sent."""
+    error = _transport_error(exc, request)
+    error.may_have_reached = not isinstance(exc, NOT_SENT_ERRORS)
+    return error
+
+
+def _transport_error(exc: httpx.HTTPError, request: httpx.Request) -> APIConnectionError:
     if isinstance(exc, httpx.TimeoutException):
         what = {
             httpx.ConnectTimeout: "timed out connecting",

@@ -22,6 +22,7 @@ from .._constants import DEFAULT_MAX_RESPONSE_SIZE, RETRY_EXTENSION
 from .._exceptions import (
     GATEWAY_STATUSES,
     NOT_SENT_ERRORS,
+    APIStatusError,
     ClientClosedError,
     ResponseTooLargeError,
     error_from_response,
@@ -114,7 +115,12 @@ class Sender:
                 # h11's refusal of a header quotes its value, which may be a credential:
                 # not chained, so that no traceback shows it
                 cause = None if isinstance(exc, httpx.LocalProtocolError) else exc
-                raise transport_error(exc, request) from cause
+                lost = transport_error(exc, request)
+                lost.may_have_reached = lost.may_have_reached or unanswered
+                raise lost from cause
+            except APIStatusError as exc:  # from the token flow (TokenServiceError...)
+                exc.after_unanswered_attempt = exc.after_unanswered_attempt or unanswered
+                raise
             log_response(response, time.perf_counter() - started, attempt)
             if response.is_success:
                 return response

@@ -174,6 +174,33 @@ def test_an_ack_applied_by_the_last_attempt_of_a_call_is_not_refused_by_the_next
     assert puts == ["/v2/interop/data/tasks/ack"] * 4 + singles
 
 
+def test_a_call_whose_first_attempt_may_have_been_applied_is_not_taken_for_unsent() -> None:
+    """The bulk ack is applied, its answer lost (a read timeout); the retry's connection
+    is refused. The call's error is the refusal's, but its first attempt reached the
+    service: the next call's 404s are done acks, where they were reported refused."""
+    tasks = [make_task(n) for n in range(2)]
+    queue = FakeQueue(tasks)
+    serve = queue.mock_handler()
+    answers = ["applied, lost", "refused"]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/tasks/ack") and answers:
+            if answers.pop(0) == "refused":
+                raise httpx.ConnectError("connection refused", request=request)
+            serve(request)
+            raise httpx.ReadTimeout("no answer in time", request=request)
+        return serve(request)
+
+    retry = RetryPolicy(max_retries=1, initial_delay=0.001, max_delay=0.001)
+    transport = httpx.MockTransport(handler)
+    with KimonoClient("c", "s", base_url=BASE, transport=transport, retry=retry) as kimono:
+        stats = kimono.tasks.run(
+            lambda task: None, stop_when_empty=True, poll_interval=0.001, max_poll_interval=0.002
+        )
+    assert [a["task_id"] for a in queue.acks] == task_ids(tasks)
+    assert (stats.acknowledged, stats.lost_ack_answers, stats.ack_failures) == (2, 2, {})
+
+
 def test_acks_a_failed_call_never_sent_are_not_taken_for_done() -> None:
     """The bulk ack's connection is refused (nothing sent), and meanwhile another party
     acknowledges one of the tasks: the next call's 404 is that task's, refused, and the
