@@ -330,6 +330,10 @@ def test_a_new_owner_s_lag_counts_from_its_claim_not_from_the_last_owner_s_polls
     time.sleep(0.6)  # a's lease runs out
     b = Leases(fleet_engine, "b", ttl=30)
     assert "t1" in b.tick(["t1"], {}).claimed
+    # a, paused past its TTL, reports its last caught-up poll late: its lease is lost,
+    # and the report is not written over the new owner's progress
+    late = a.tick(["t1"], held, polled=[{"tenant": "t1", "polled_age": 0.0, "caught_up_age": 0.0}])
+    assert late.lost == {"t1"}
     time.sleep(0.2)
     (row,) = fleet_status(fleet_engine)
     assert row.owner == "b" and row.lag is not None and row.lag >= 0.2

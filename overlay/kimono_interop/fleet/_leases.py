@@ -180,6 +180,9 @@ class Leases:
                     if held.get(row.tenant_id) == row.epoch:
                         tick.renewed[row.tenant_id] = int(row.epoch)
                 tick.lost = set(held) - set(tick.renewed)
+            # Polls of the tenants whose lease holds, only: a lost lease's late report (a
+            # worker paused past its TTL) would give the new owner's status its old polls.
+            polled = [row for row in polled if row["tenant"] in tick.renewed]
             if polled:
                 connection.execute(
                     sa.text(
