@@ -77,10 +77,12 @@ def values_withheld(message: str, data: Any) -> str:
             pending.extend(value.values())
         elif isinstance(value, list):
             pending.extend(value)
-    for value in sorted(strings, key=len, reverse=True):  # a longer one first, whole
-        quoted = repr(value)
-        if quoted in message:
-            message = message.replace(quoted, "'***'")
+    # As the parsers quote them: as given, and a timestamp as parsed (its "Z" rewritten)
+    quoted = {repr(value) for value in strings}
+    quoted |= {repr(value.replace("Z", "+00:00")) for value in strings if "Z" in value}
+    for text in sorted(quoted, key=len, reverse=True):  # a longer one first, whole
+        if text in message:
+            message = message.replace(text, "'***'")
     return message
 
 

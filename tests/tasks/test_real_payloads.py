@@ -454,7 +454,7 @@ def test_a_single_read_and_a_nested_read_withhold_the_values_they_could_not_pars
 
     from kimono_interop_data_api.models import Person
 
-    nested = Person.from_dict({**person, "$sys": {**person["$sys"], "created_at": dob}})
+    nested = Person.from_dict({**person, "$sys": {**person["$sys"], "created_at": f"{dob}Z"}})
     with pytest.raises(ResponseValidationError) as raised:
         nested.sys  # noqa: B018  (the read is what fails)
     shown = "".join(traceback.format_exception(raised.value))
