@@ -738,6 +738,54 @@ def test_a_hooks_database_error_in_an_approved_sweep_is_a_database_error(
             mirror.approve_sweep(held.generation)
 
 
+def test_a_replay_goes_to_the_tenant_its_task_was_parked_under(store_url: str) -> None:
+    """A task naming no tenant, applied (and parked) by a mirror given a default tenant,
+    replayed by one given none (`mirror replay` has no such option): it landed under
+    tenant "", and took that tenant's lock."""
+    object_id = new_id()
+    bad = data_task("ADD", "persons", person(object_id), 1, tenant="")
+
+    def refuse(connection: sa.Connection, change: Change) -> None:
+        raise RuntimeError("the application's table refused it")
+
+    with Mirror.open(store_url, default_tenant=TENANT, on_change=refuse, max_attempts=1) as m:
+        assert [o.result for o in m.apply([bad])] == [Result.PARKED]
+        assert m.parked()[0].tenant_id == TENANT
+    with Mirror.open(store_url) as mirror:
+        assert mirror.replay(bad["id"]).result == Result.APPLIED
+        assert _data(mirror, "persons", object_id) == person(object_id)
+        assert mirror.get("", "persons", object_id) is None
+
+
+def test_a_replayed_event_older_than_a_sweep_leaves_the_object_swept(store_url: str) -> None:
+    """ADD (sequence 1), an UPDATE (5) parked; a full sync (100..200) leaves the object
+    out and sweeps it. Replayed, the UPDATE is older than that sync: stale. The sweep's
+    tombstone kept sequence 1, so the replay brought the object back."""
+    object_id, kept = new_id(), new_id()
+
+    def refuse(connection: sa.Connection, change: Change) -> None:
+        if change.sequence == 5:
+            raise RuntimeError("refused")
+
+    with Mirror.open(store_url, on_change=refuse, max_attempts=1, sweep_threshold=1.0) as m:
+        m.apply([data_task("ADD", "persons", person(object_id), 1)])
+        update = data_task("UPDATE", "persons", person(object_id, name="Old"), 5)
+        assert [o.result for o in m.apply([update])] == [Result.PARKED]
+        m.apply(
+            [
+                sync_task("SYNC_START", 100),
+                data_task("ADD", "persons", person(kept), 150),
+                sync_task("SYNC_END", 200),
+            ]
+        )
+        swept = m.get(TENANT, "persons", object_id)
+        assert swept is not None and swept.deleted
+    with Mirror.open(store_url) as mirror:
+        assert mirror.replay(update["id"]).result == Result.STALE
+        still = mirror.get(TENANT, "persons", object_id)
+        assert still is not None and still.deleted
+
+
 def test_two_spellings_of_a_task_in_one_batch_and_a_replay_by_either(store_url: str) -> None:
     """The same task twice in one batch, in two spellings: applied once, the second a
     duplicate (the inbox refused a second row, and the run ended). A parked task is

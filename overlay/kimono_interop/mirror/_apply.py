@@ -801,10 +801,15 @@ class Applier:
         )
         # the feed's order, the same on either store (not the database's collation)
         rows = sorted(found, key=lambda row: (row.object_type, row.object_id))
-        stamp = now()
+        values: dict[str, Any] = {"deleted": True, "updated_at": now()}
+        if end_sequence is not None:
+            # The tombstone is as new as the sync that found the object gone (what it held
+            # is at most that): an older event, replayed or redelivered once its record
+            # is pruned, is stale, where it brought the object back.
+            values["sequence"] = end_sequence
         for row in rows:
             key = (tenant, row.object_type, row.object_id)
-            writes.write_object(key, {"deleted": True, "updated_at": stamp}, exists=True)
+            writes.write_object(key, dict(values), exists=True)
             writes.set_links(key, set())
             self.changed(writes, key, "sweep", None, None, None, generation)
         writes.flush()

@@ -486,15 +486,25 @@ class Mirror:
         p = t.parked
         task_id = record_id(task_id)  # the id in any spelling, or as parked() lists it
         with reading(self.engine) as connection:
-            raw = connection.scalar(
-                sa.select(p.c.raw).where(p.c.task_id == task_id, p.c.replayed_at.is_(None))
-            )
-        if raw is None:
+            row = connection.execute(
+                sa.select(p.c.raw, p.c.tenant_id).where(
+                    p.c.task_id == task_id, p.c.replayed_at.is_(None)
+                )
+            ).first()
+        if row is None or row.raw is None:
             raise KeyError(f"no parked task {task_id!r} awaiting a replay")
-        raw = _parked_raw(raw)
+        raw = _parked_raw(row.raw)
         view = TaskView.from_raw(raw)
-        if view.id is None or record_id(view.id) != task_id:
-            view = TaskView.from_raw({**raw, "id": task_id}) if isinstance(raw, dict) else view
+        if isinstance(raw, dict):
+            fixed = {}
+            if view.id is None or record_id(view.id) != task_id:
+                fixed["id"] = task_id
+            if not view.tenant_id and row.tenant_id:
+                # parked under the tenant it was applied for (a run's default tenant, or a
+                # fleet lease's): replayed there, not under "" by a mirror opened without one
+                fixed["tenant_id"] = row.tenant_id
+            if fixed:
+                view = TaskView.from_raw({**raw, **fixed})
         return self._applier.replay(view)
 
     # -- full syncs --------------------------------------------------------------------------
