@@ -620,6 +620,47 @@ def test_approving_an_old_held_sweep_spares_what_a_later_snapshot_saw(
         assert mirror.verify(kimono, tenant_id=tenant).ok
 
 
+def test_verify_tells_json_types_apart_and_names_a_field_only_one_side_has(
+    sandbox: Sandbox, store_url: str
+) -> None:
+    """true against 1, false against 0: equal to Python, so verify said the copies were
+    the same. A field null in the mirror and absent from the service: reported
+    different with no field named. 9 against 9.0 is the same number (JSONB writes it so)."""
+    tenant = _tenant(sandbox)
+    first, second, third = list(sandbox.state.roster.persons)[:3]
+    roster = sandbox.state.roster.persons
+    with KimonoClient(**sandbox.credentials) as kimono, Mirror.open(store_url) as mirror:
+        mirror.snapshot(kimono, tenant_id=tenant)
+        events = [
+            ("t-b", first, {**roster[first], "aup": 1}),
+            ("t-n", second, {**roster[second], "middle_name": None}),
+            ("t-9", third, {**roster[third], "extra": 9.0}),
+        ]
+        mirror.apply(
+            [
+                {
+                    "type": "data_event",
+                    "id": task,
+                    "tenant_id": tenant,
+                    "action": "UPDATE",
+                    "object_type": "persons",
+                    "object_id": object_id,
+                    "data": data,
+                }
+                for task, object_id, data in events
+            ]
+        )
+        originals = {first: roster[first], third: roster[third]}
+        roster[first] = {**originals[first], "aup": True}
+        roster[third] = {**originals[third], "extra": 9}
+        try:
+            report = mirror.verify(kimono, tenant_id=tenant)
+        finally:  # (the module's sandbox: as it was, for the tests after this one)
+            roster.update(originals)
+    found = {(d.object_id, d.kind, d.fields) for d in report.differences if d.kind != "missing"}
+    assert found == {(first, "different", ("aup",)), (second, "different", ("middle_name",))}
+
+
 def test_verify_reports_each_difference(sandbox: Sandbox, store_url: str) -> None:
     tenant = _tenant(sandbox)
     persons = list(sandbox.state.roster.persons)

@@ -679,14 +679,14 @@ class Mirror:
                 report.differences.append(Difference(object_type, object_id, "extra"))
             for object_id in sorted(set(mine) & set(items)):
                 theirs, ours = items[object_id], mine[object_id] or {}
-                if theirs != ours:
-                    fields = tuple(
-                        sorted(
-                            key
-                            for key in set(theirs) | set(ours)
-                            if theirs.get(key) != ours.get(key)
-                        )
+                fields = tuple(
+                    sorted(
+                        key
+                        for key in set(theirs) | set(ours)
+                        if (key in theirs) != (key in ours) or not same_json(theirs[key], ours[key])
                     )
+                )
+                if fields:
                     report.differences.append(
                         Difference(object_type, object_id, "different", fields)
                     )
@@ -853,6 +853,20 @@ class _RunLoop:
 
 #: The object types the REST lists give, which a snapshot stores and verify compares.
 _COLLECTIONS = ("orgs", "terms", "courses", "sections", "persons")
+
+
+def same_json(a: Any, b: Any) -> bool:
+    """Whether two JSON values are the same: ``true`` is not ``1`` (Python's ``==`` says it
+    is), while numbers compare by value (PostgreSQL's JSONB writes ``9.0`` as ``9``)."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_json(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same_json(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, (dict, list)) or isinstance(b, (dict, list)):
+        return False
+    return bool(a == b)
 
 
 def _check_tenant(client: KimonoClient, tenant_id: str) -> None:
