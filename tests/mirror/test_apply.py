@@ -738,6 +738,28 @@ def test_a_hooks_database_error_in_an_approved_sweep_is_a_database_error(
             mirror.approve_sweep(held.generation)
 
 
+def test_a_database_error_s_message_keeps_the_object_s_data_out(store_url: str) -> None:
+    """A task failed by the database: its message (sent to the service, parked, logged)
+    carried SQLAlchemy's statement and parameters and PostgreSQL's DETAIL and CONTEXT,
+    which quote the object: a person's email, a name. Only the error's first line stays."""
+    email = "ada.lovelace@example.edu"
+    nul = data_task("ADD", "persons", {**person(new_id()), "email": email, "note": "a\u0000b"}, 1)
+
+    def hook(connection: sa.Connection, change: Change) -> None:
+        if change.task_id != nul["id"]:
+            connection.execute(sa.text("INSERT INTO no_such_table VALUES (:e)"), {"e": email})
+
+    hooked = data_task("ADD", "persons", {**person(new_id()), "email": email}, 2)
+    with Mirror.open(store_url, on_change=hook, max_attempts=1) as mirror:
+        outcomes = mirror.apply([hooked, nul])
+        parked = {p.task_id: p.error or "" for p in mirror.parked()}
+    assert outcomes[0].result == Result.PARKED
+    assert "no_such_table" in parked[hooked["id"]]
+    for outcome in outcomes:
+        assert email not in (outcome.message or "") and "[SQL" not in (outcome.message or "")
+    assert all(email not in error and "CONTEXT" not in error for error in parked.values())
+
+
 def test_a_replay_goes_to_the_tenant_its_task_was_parked_under(store_url: str) -> None:
     """A task naming no tenant, applied (and parked) by a mirror given a default tenant,
     replayed by one given none (`mirror replay` has no such option): it landed under

@@ -32,6 +32,7 @@ def create_engine(
     return sa.create_engine(
         full,
         pool_pre_ping=True,
+        hide_parameters=True,  # (errors and logs: no row's data)
         pool_size=pool_size,
         max_overflow=pool_size,
         connect_args={

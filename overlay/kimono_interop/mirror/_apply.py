@@ -26,7 +26,7 @@ from .._secrets import redact_text
 from .._task_view import TaskKind, TaskView, outcome_of_error, outcome_of_result
 from . import _schema as t
 from ._model import FINAL_RESULTS, Change, Result, TaskOutcome
-from ._store import is_transient_db_error, lock_tenants, refresh_statistics
+from ._store import first_line, is_transient_db_error, lock_tenants, refresh_statistics
 from ._writes import INSERT_CHANGE, Key, Writes
 
 log = sdk_logger("kimono_interop.mirror")
@@ -429,8 +429,14 @@ class Applier:
                 failed.add(key)
             self._seen(context, task, key, isolate)
             shown = exc.error if isinstance(exc, _HookFailed) else exc
-            # kept in the mirror and sent to the service: no credential an exception quotes
-            error = redact_text(f"{type(shown).__name__}: {shown}")
+            # kept in the mirror and sent to the service: no credential an exception
+            # quotes, and of a database's error only its first line (its statement,
+            # parameters, DETAIL and CONTEXT quote the object's data)
+            if isinstance(shown, sa.exc.StatementError):
+                cause = getattr(shown, "orig", None) or shown
+                error = redact_text(f"{type(cause).__name__}: {first_line(shown)}")
+            else:
+                error = redact_text(f"{type(shown).__name__}: {shown}")
             log.warning("task %s failed (attempt %d): %s", task.id, tried + 1, error)
             if replay or tried + 1 >= self.max_attempts:
                 return self._park(context, task, tried + 1, error)

@@ -64,6 +64,7 @@ from ._model import (
 from ._store import (
     create_engine,
     database_url,
+    first_line,
     head,
     is_transient_db_error,
     lock,
@@ -771,7 +772,7 @@ class _RunLoop:
         if not is_transient_db_error(exc):
             raise exc
         self.stats.db_errors += 1
-        return self._backoff("applying a chunk failed in the database", _first_line(exc))
+        return self._backoff("applying a chunk failed in the database", first_line(exc))
 
     def outage(self, what: str, exc: KimonoError, retry: RetryPolicy) -> float:
         """How long to wait after a failed request (raised again unless transient): the
@@ -911,11 +912,6 @@ def _object_id(item: Mapping[str, Any]) -> str | None:
     from .._references import ref_id
 
     return ref_id(item)
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def retention_period(seconds: float | None) -> datetime.timedelta | None:

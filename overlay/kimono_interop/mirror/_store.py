@@ -161,6 +161,7 @@ def create_engine(url: str) -> sa.Engine:
             url,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT},
             poolclass=sa.pool.QueuePool,  # a file's pool, whatever the URL's query says
+            hide_parameters=True,  # (errors and logs: no row's data)
         )
 
         @sa.event.listens_for(engine, "connect")
@@ -193,7 +194,17 @@ def create_engine(url: str) -> sa.Engine:
                 _begin_immediate(connection)
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, connect_args=pg_connect_args(url))
+    return sa.create_engine(
+        url, pool_pre_ping=True, connect_args=pg_connect_args(url), hide_parameters=True
+    )
+
+
+def first_line(exc: BaseException) -> str:
+    """A database error as messages show it: the first line of the driver's message,
+    without SQLAlchemy's statement and parameters or the server's DETAIL and CONTEXT
+    lines (which quote the rows' data: a person's name, an email)."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def pg_connect_args(url: str) -> dict[str, Any]:
