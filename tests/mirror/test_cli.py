@@ -10,11 +10,11 @@ import pytest
 
 from kimono_interop import KimonoClient
 from kimono_interop.cli import EXIT_ERROR, EXIT_USAGE
-from kimono_interop.mirror import Mirror, NoMirror
+from kimono_interop.mirror import Mirror, NoMirror, Result
 from kimono_interop.sandbox import Sandbox
 from tests.support.cli import flags, run
 
-from .builders import data_task, new_id
+from .builders import data_task, new_id, person
 from .test_schema import _at_revision
 
 #: The module's sandbox (the ``sandbox`` fixture): its queue is drained by the first test.
@@ -123,6 +123,21 @@ def test_parked_and_replay(tmp_path: Path) -> None:
     again = run("mirror", "replay", "--db", path, bad["id"])
     assert again.exit_code == EXIT_ERROR and "parked" in again.stdout
     assert run("mirror", "replay", "--db", path, "nope").exit_code == EXIT_USAGE
+
+
+def test_ids_and_names_are_shown_as_they_are_not_read_as_markup(tmp_path: Path) -> None:
+    """A parked task id `[red]sis-43` was shown `sis-43` (rich read the brackets as a
+    style), which `mirror replay` does not know; `[/]` in one failed the command."""
+    path = str(tmp_path / "markup.db")
+    odd = data_task("MERGE", "[b]persons", person(new_id()), 1, id="[red]sis-43")
+    closing = data_task("MERGE", "persons", person(new_id()), 2, id="x[/]y")
+    with Mirror.open(path) as mirror:
+        assert [o.result for o in mirror.apply([odd, closing])] == [Result.PARKED] * 2
+    listed = run("mirror", "parked", "--db", path)
+    assert listed.exit_code == 0, listed.output
+    assert "[red]sis-43" in listed.stdout and "x[/]y" in listed.stdout
+    shown = run("mirror", "status", "--db", path)
+    assert shown.exit_code == 0, shown.output
 
 
 def test_approve_and_reject_held_sweeps(tmp_path: Path) -> None:

@@ -247,10 +247,12 @@ def run(
                 f"[yellow]held sweep(s)[/] {held_here}: `kimono-interop mirror status` "
                 "once the database answers"
             )
+    from rich.markup import escape
+
     for sync, would in held or []:
         err().print(
-            f"[yellow]held sweep[/] {sync.generation} (tenant {sync.tenant_id}): would "
-            f"tombstone {would}; "
+            f"[yellow]held sweep[/] {sync.generation} (tenant {escape(sync.tenant_id)}): would "
+            f"tombstone {escape(would)}; "
             f"`kimono-interop mirror approve-sweep {sync.generation}` to carry it out"
         )
     if stats.unackable or stats.ack_failures:
@@ -345,21 +347,24 @@ def status(db: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(found, indent=2))
         return
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"mirror {_shown(db)}")
+    table = Table(title=escape(f"mirror {_shown(db)}"))
     table.add_column("type")
     table.add_column("live", justify="right")
     table.add_column("deleted", justify="right")
     for name, counts in sorted(found["objects"].items()):
-        table.add_row(name, str(counts["live"]), str(counts["deleted"]))
+        table.add_row(escape(name), str(counts["live"]), str(counts["deleted"]))
     out().print(table)
     out().print(
         f"tasks recorded: {found['tasks_recorded']}  parked: {found['parked']}  "
         f"held sweeps: {found['held_sweeps']}  last change: {found['last_cursor']}"
     )
     for sync in held:
-        out().print(f"held sweep {sync.generation}: would tombstone {would[sync.generation]}")
+        out().print(
+            f"held sweep {sync.generation}: would tombstone {would[sync.generation]}", markup=False
+        )
 
 
 @mirror.command("changes", cls=LocalCommand)
@@ -424,7 +429,7 @@ def parked(db: str, as_json: bool) -> None:
         table.add_column(column, overflow="fold")
     for task in found:
         table.add_row(
-            task.task_id,
+            escape(task.task_id),  # as replay takes it: no markup read in it
             escape(f"{task.object_type or ''} {task.object_id or ''}"),
             str(task.attempts),
             escape(task.error or ""),
@@ -513,7 +518,8 @@ def snapshot(settings: Settings, db: str, tenant_id: str) -> None:
         sync = store.snapshot(client, tenant_id=tenant_id)
     err().print(
         f"snapshot {sync.generation}: {sync.live} live object(s) of {', '.join(sync.types)}; "
-        f"sweep {sync.status}" + (f" ({sync.to_sweep} to tombstone)" if sync.to_sweep else "")
+        f"sweep {sync.status}" + (f" ({sync.to_sweep} to tombstone)" if sync.to_sweep else ""),
+        markup=False,
     )
 
 
