@@ -37,6 +37,16 @@ from .._types import NOT_GIVEN, NotGiven, Sleep, Timeout
 AS_GIVEN = httpx.Auth()
 
 
+def _reached(exc: httpx.HTTPError, request: httpx.Request) -> bool:
+    """Whether the attempt that failed with ``exc`` may have reached the service: an error
+    of ``request`` itself (not of the token request the auth flow sent for it) once sent."""
+    try:
+        failed = exc.request
+    except RuntimeError:  # (an error without its request)
+        return False
+    return failed is request and not isinstance(exc, NOT_SENT_ERRORS)
+
+
 class Sender:
     """Sends requests through one httpx client with the SDK's retry and error rules."""
 
@@ -108,7 +118,7 @@ class Sender:
                     self._read(response, bound)
             except httpx.HTTPError as exc:
                 if self.retry.should_retry_error(method, exc, attempt):
-                    unanswered = unanswered or not isinstance(exc, NOT_SENT_ERRORS)
+                    unanswered = unanswered or _reached(exc, request)
                     self._wait(attempt, None, request, type(exc).__name__)
                     attempt += 1
                     continue
@@ -116,7 +126,7 @@ class Sender:
                 # not chained, so that no traceback shows it
                 cause = None if isinstance(exc, httpx.LocalProtocolError) else exc
                 lost = transport_error(exc, request)
-                lost.may_have_reached = lost.may_have_reached or unanswered
+                lost.may_have_reached = unanswered or _reached(exc, request)
                 raise lost from cause
             except APIStatusError as exc:  # from the token flow (TokenServiceError...)
                 exc.after_unanswered_attempt = exc.after_unanswered_attempt or unanswered

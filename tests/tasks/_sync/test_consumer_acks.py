@@ -201,6 +201,42 @@ def test_a_call_whose_first_attempt_may_have_been_applied_is_not_taken_for_unsen
     assert (stats.acknowledged, stats.lost_ack_answers, stats.ack_failures) == (2, 2, {})
 
 
+def test_a_token_request_that_timed_out_does_not_make_an_unsent_ack_done() -> None:
+    """The ack call's token request times out, then the token service is busy: the ack
+    was never sent. Meanwhile another party acknowledges one task: its 404 on the next
+    call is a refusal. The token request's timeout was taken for the ack's own, so the
+    404 counted as a done ack."""
+    tasks = [make_task(n) for n in range(2)]
+    queue = FakeQueue(tasks)
+    serve = queue.mock_handler()
+    plan: list[str] = []
+    armed = [False]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            if plan:
+                if plan.pop(0) == "timeout":
+                    raise httpx.ReadTimeout("no answer in time", request=request)
+                return httpx.Response(503)
+            return httpx.Response(200, json={"access_token": "tok", "expires_in": 0})
+        if request.method == "GET" and not armed[0]:
+            armed[0] = True
+            plan.extend(["timeout", "503", "503"])  # the ack call's token requests
+            answer = serve(request)
+            queue.handle("PUT", f"/tasks/{task_id_of(tasks[1])}/ack", {"status": "success"})
+            return answer
+        return serve(request)
+
+    retry = RetryPolicy(max_retries=1, initial_delay=0.001, max_delay=0.001)
+    transport = httpx.MockTransport(handler)
+    with KimonoClient("c", "s", base_url=BASE, transport=transport, retry=retry) as kimono:
+        stats = kimono.tasks.run(
+            lambda task: None, stop_when_empty=True, poll_interval=0.001, max_poll_interval=0.002
+        )
+    assert (stats.acknowledged, stats.lost_ack_answers) == (1, 0)
+    assert list(stats.ack_failures) == [task_id_of(tasks[1])]
+
+
 def test_acks_a_failed_call_never_sent_are_not_taken_for_done() -> None:
     """The bulk ack's connection is refused (nothing sent), and meanwhile another party
     acknowledges one of the tasks: the next call's 404 is that task's, refused, and the
