@@ -779,6 +779,23 @@ def test_a_replay_goes_to_the_tenant_its_task_was_parked_under(store_url: str) -
         assert mirror.get("", "persons", object_id) is None
 
 
+def test_a_replay_does_not_invent_a_tenant_from_one_its_record_cut_short(
+    store_url: str,
+) -> None:
+    """A default tenant too long for the record is parked cut to 64 characters: the replay
+    must not write the object under that made-up tenant."""
+    too_long = "district-" + "x" * 70
+    bad = data_task("ADD", "persons", person(new_id()), 1, tenant="")
+    with Mirror.open(store_url, default_tenant=too_long, max_attempts=1) as mirror:
+        assert [o.result for o in mirror.apply([bad])] == [Result.PARKED]
+        assert len(mirror.parked()[0].tenant_id or "") == 64
+    with Mirror.open(store_url) as mirror:
+        mirror.replay(bad["id"])
+        with mirror.engine.connect() as connection:
+            tenants = connection.scalars(sa.text("SELECT DISTINCT tenant_id FROM mirror_objects"))
+            assert not any(tenant.startswith("district-") for tenant in tenants)
+
+
 def test_a_replayed_event_older_than_a_sweep_leaves_the_object_swept(store_url: str) -> None:
     """ADD (sequence 1), an UPDATE (5) parked; a full sync (100..200) leaves the object
     out and sweeps it. Replayed, the UPDATE is older than that sync: stale. The sweep's

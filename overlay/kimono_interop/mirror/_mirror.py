@@ -500,9 +500,10 @@ class Mirror:
             fixed = {}
             if view.id is None or record_id(view.id) != task_id:
                 fixed["id"] = task_id
-            if not view.tenant_id and row.tenant_id:
+            if not view.tenant_id and _whole(row.tenant_id, p.c.tenant_id):
                 # parked under the tenant it was applied for (a run's default tenant, or a
-                # fleet lease's): replayed there, not under "" by a mirror opened without one
+                # fleet lease's): replayed there, not under "" by a mirror opened without
+                # one (unless the record cut it short, or lost a character of it)
                 fixed["tenant_id"] = row.tenant_id
             if fixed:
                 view = TaskView.from_raw({**raw, **fixed})
@@ -854,6 +855,15 @@ class _RunLoop:
 
 #: The object types the REST lists give, which a snapshot stores and verify compares.
 _COLLECTIONS = ("orgs", "terms", "courses", "sections", "persons")
+
+
+def _whole(text: str | None, column: sa.Column[Any]) -> bool:
+    """Whether ``text``, read from ``column``, is as it was written: not empty, shorter
+    than the column (not cut to fit it), with no U+FFFD (what a store could not hold)."""
+    if not text:
+        return False
+    length = getattr(column.type, "length", None)
+    return (length is None or len(text) < length) and "\ufffd" not in text
 
 
 def same_json(a: Any, b: Any) -> bool:
