@@ -131,11 +131,13 @@ def test_ids_and_names_are_shown_as_they_are_not_read_as_markup(tmp_path: Path) 
     path = str(tmp_path / "markup.db")
     odd = data_task("MERGE", "[b]persons", person(new_id()), 1, id="[red]sis-43")
     closing = data_task("MERGE", "persons", person(new_id()), 2, id="x[/]y")
+    slash = data_task("MERGE", "persons", person(new_id()), 3, id="sis-44\\")
     with Mirror.open(path) as mirror:
-        assert [o.result for o in mirror.apply([odd, closing])] == [Result.PARKED] * 2
+        assert [o.result for o in mirror.apply([odd, closing, slash])] == [Result.PARKED] * 3
     listed = run("mirror", "parked", "--db", path)
     assert listed.exit_code == 0, listed.output
     assert "[red]sis-43" in listed.stdout and "x[/]y" in listed.stdout
+    assert "sis-44\\ " in listed.stdout and "sis-44\\\\" not in listed.stdout  # one \
     shown = run("mirror", "status", "--db", path)
     assert shown.exit_code == 0, shown.output
 

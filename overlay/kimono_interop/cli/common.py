@@ -193,11 +193,20 @@ def err() -> Console:
     return Err(stderr=True, highlight=False)
 
 
+def escape(text: str) -> str:
+    """``text`` for rich markup, shown as it is: rich's ``escape``, without the backslash it
+    adds after a trailing one, which rich prints (an id ``sis-43\\`` shown ``sis-43\\\\``,
+    one ``replay`` does not know). Put no tag right after it."""
+    from rich.markup import escape as rich_escape
+
+    body = text.rstrip("\\")
+    return rich_escape(body) + text[len(body) :]
+
+
 def fail(message: str, code: int) -> NoReturn:
     """Print ``error: message`` to stderr and end the command with exit ``code``."""
     import click
     from rich.console import Console
-    from rich.markup import escape
 
     Console(stderr=True, highlight=False, soft_wrap=True).print(
         f"[bold red]error:[/] {escape(message)}"

@@ -214,8 +214,9 @@ def _summary(
 
     ``interrupted_of``: how many collections the export was to write, if it was interrupted.
     """
-    from rich.markup import escape
     from rich.table import Table
+
+    from .common import escape
 
     title = f"Exported to {out_dir}"
     if interrupted_of is not None:

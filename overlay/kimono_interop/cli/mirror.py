@@ -247,7 +247,7 @@ def run(
                 f"[yellow]held sweep(s)[/] {held_here}: `kimono-interop mirror status` "
                 "once the database answers"
             )
-    from rich.markup import escape
+    from .common import escape
 
     for sync, would in held or []:
         err().print(
@@ -347,8 +347,9 @@ def status(db: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(found, indent=2))
         return
-    from rich.markup import escape
     from rich.table import Table
+
+    from .common import escape
 
     table = Table(title=escape(f"mirror {_shown(db)}"))
     table.add_column("type")
@@ -421,8 +422,9 @@ def parked(db: str, as_json: bool) -> None:
                 )
             )
         return
-    from rich.markup import escape
     from rich.table import Table
+
+    from .common import escape
 
     table = Table(title=f"{len(found)} parked task(s)")
     for column in ("task", "object", "attempts", "error"):

@@ -388,7 +388,7 @@ def _fail_stalled(count: int, first: TaskView) -> None:
 
 def _note(text: str) -> None:
     """A note on stderr: what the run means for the queue."""
-    from rich.markup import escape
+    from .common import escape
 
     err().print(f"[bold]note:[/] {escape(text)}")
 
@@ -409,8 +409,9 @@ def _table(
     stopped_by: str | None = None,
 ) -> Table:
     """The table of a run: its counts, tasks by kind and action, how long, why it stopped."""
-    from rich.markup import escape
     from rich.table import Table
+
+    from .common import escape
 
     table = Table(title=title)
     table.add_column("", style="bold")

@@ -28,8 +28,9 @@ _PUBLIC_AUTH_KEYS = frozenset({"type", "scheme", "client_id", "username"})
 @click.pass_obj
 def tenants(settings: Settings, as_json: bool, show_secrets: bool) -> None:
     """List the tenants these credentials may serve (GET /tenants)."""
-    from rich.markup import escape
     from rich.table import Table
+
+    from .common import escape
 
     with expected_errors(settings), settings.client() as client:
         found = list(client.tenants.list().as_dicts())
