@@ -90,6 +90,8 @@ def withheld(error: Exception, data: Any) -> Exception:
     """``error``, or, if its message quotes a value of ``data``, an exception of its type
     and traceback whose message withholds them (:func:`values_withheld`): a cause that
     a logged traceback prints too."""
+    if isinstance(error, KeyError):  # the name of a missing field: no value of the data
+        return error
     text = str(error)
     masked = values_withheld(text, data)
     if masked == text:

@@ -493,3 +493,14 @@ def test_next_batch_returns_what_it_can_type_and_hands_over_the_rest() -> None:
         tasks = kimono.tasks.next_batch(on_invalid=seen.append)
     assert [t.id for t in tasks] == [good["id"]]
     assert [i.index for i in seen] == [1]
+
+
+def test_a_missing_field_is_named_even_where_a_value_spells_its_name() -> None:
+    """A KeyError names a field, not a value: it was masked where some value of the item
+    spelled the field's name, and rebuilt double-quoted."""
+    from kimono_interop._parsing import withheld
+
+    error = KeyError("sourcedId")
+    assert withheld(error, {"type": "sourcedId"}) is error
+    masked = withheld(ValueError("bad 'Ada'"), {"name": "Ada"})
+    assert type(masked) is ValueError and str(masked) == "bad '***'"

@@ -40,11 +40,13 @@ AS_GIVEN = httpx.Auth()
 def _reached(exc: httpx.HTTPError, request: httpx.Request) -> bool:
     """Whether the attempt that failed with ``exc`` may have reached the service: an error
     of ``request`` itself (not of the token request the auth flow sent for it) once sent."""
+    if isinstance(exc, NOT_SENT_ERRORS):
+        return False
     try:
         failed = exc.request
-    except RuntimeError:  # (an error without its request)
-        return False
-    return failed is request and not isinstance(exc, NOT_SENT_ERRORS)
+    except RuntimeError:  # the exchange's own deadline (it names no request): maybe sent
+        return True
+    return failed is request
 
 
 class Sender:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import AsyncIterator
 
+import anyio
 import httpx
 import pytest
 
@@ -205,6 +207,38 @@ async def test_a_call_whose_first_attempt_may_have_been_applied_is_not_taken_for
         )
     assert [a["task_id"] for a in queue.acks] == task_ids(tasks)
     assert (stats.acknowledged, stats.lost_ack_answers, stats.ack_failures) == (2, 2, {})
+
+
+async def test_an_ack_cut_off_by_the_exchange_deadline_counts_as_maybe_applied() -> None:
+    """The bulk ack is applied, but its answer comes after the client's deadline: the
+    deadline's own timeout names no request, and was taken for a token request's, so
+    the retry's 404s were reported refused."""
+    tasks = [make_task(n) for n in range(3)]
+    queue = FakeQueue(tasks)
+    serve = queue.mock_handler()
+    slow = [True]
+
+    async def slow_body() -> AsyncIterator[bytes]:  # past the 0.3 s deadline
+        yield b" "
+        await anyio.sleep(0.6)
+        yield b"{}"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        answer = serve(request)
+        if request.url.path.endswith("/tasks/ack") and slow and slow.pop():
+            return httpx.Response(200, content=slow_body())  # applied, answered too late
+        return answer
+
+    retry = RetryPolicy(max_retries=2, initial_delay=0.001, max_delay=0.001)
+    transport = httpx.MockTransport(handler)
+    async with AsyncKimonoClient(
+        "c", "s", base_url=BASE, transport=transport, retry=retry, deadline=0.3
+    ) as kimono:
+        stats = await kimono.tasks.run(
+            lambda task: None, stop_when_empty=True, poll_interval=0.001, max_poll_interval=0.002
+        )
+    assert [a["task_id"] for a in queue.acks] == task_ids(tasks)
+    assert (stats.acknowledged, stats.lost_ack_answers, stats.ack_failures) == (3, 3, {})
 
 
 async def test_a_token_request_that_timed_out_does_not_make_an_unsent_ack_done() -> None:
