@@ -106,6 +106,24 @@ def test_two_exports_into_one_directory_at_once_each_write_a_whole_file(
     assert list(tmp_path.iterdir()) == [path]  # no .part left behind
 
 
+def test_the_part_files_of_exports_killed_before_their_clean_up_are_removed(
+    tmp_path: Path,
+) -> None:
+    """Each export writes a .part of its own, removed at its end; one killed before that
+    (SIGKILL, the OOM killer) left its file, holding roster data, for good. The next
+    export removes those of processes that are gone, never a live one's."""
+    import os
+
+    path = tmp_path / "persons.jsonl"
+    dead = tmp_path / ".persons.jsonl.999999999-0a1b2c3d.part"
+    live = tmp_path / f".persons.jsonl.{os.getpid()}-4e5f6a7b.part"
+    other = tmp_path / ".orgs.jsonl.999999999-0a1b2c3d.part"
+    for part in (dead, live, other):
+        part.write_text('{"name": "Ada"}\n', encoding="utf-8")
+    assert write_collection(_Pages([{"n": 1}]), path, "jsonl", lambda n: None) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, live.name, other.name])
+
+
 FORMULAS = {"$sys": {"id": "p-1"}, "name": '=HYPERLINK("http://x")', "note": "@SUM(A1)"}
 
 

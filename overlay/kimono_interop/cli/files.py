@@ -13,7 +13,9 @@ no valid UTF-8) is written escaped (``\ud800``) instead of failing the export.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import glob
 import json
 import os
 import secrets
@@ -123,6 +125,31 @@ def _too_deep(page: Any) -> Exception:
     )
 
 
+def _remove_stale_parts(path: Path) -> None:
+    """Remove the ``.part`` files of ``path`` left by exports whose process is gone (killed
+    before their clean-up: SIGKILL, the OOM killer, a power cut). They hold roster data,
+    and each run's has a name of its own, so none is ever reused."""
+    for part in path.parent.glob(f".{glob.escape(path.name)}.*-*.part"):
+        pid = part.name[len(path.name) + 2 :].partition("-")[0]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        with contextlib.suppress(OSError):  # removed meanwhile, or not ours to remove
+            part.unlink()
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (one of another user's counts: it is not ours)."""
+    if os.name == "nt":  # (there, signal 0 would end the process: taken for alive)
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def write_collection(
     pager: SyncPager[dict[str, Any]],
     path: Path,
@@ -140,6 +167,7 @@ def write_collection(
     """
     # A name of its own: two exports into one directory at once each write their own
     # (with one name, one truncated the other's file, then wrote into it once renamed).
+    _remove_stale_parts(path)
     part_file = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.part")
     count = 0
     safe = (lambda cell: cell) if keep_formulas else neutralise
