@@ -337,3 +337,24 @@ def test_sigterm_a_command_takes_as_ctrl_c_exits_143_wherever_it_lands() -> None
 
     result = CliRunner().invoke(cli, ["terminated-here"])
     assert result.exit_code == 143 and "Terminated." in result.output
+
+
+def test_a_command_started_to_ignore_sigterm_keeps_ignoring_it() -> None:
+    """export takes SIGTERM as Ctrl-C; one started with SIGTERM ignored (nohup-like
+    wrappers) was made to react to it."""
+    import signal
+
+    from kimono_interop.cli.common import sigterm_as_interrupt
+
+    previous = signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        with sigterm_as_interrupt():
+            assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+        with sigterm_as_interrupt():
+            pass
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        with sigterm_as_interrupt():
+            assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, signal.SIG_IGN)
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # put back
+    finally:
+        signal.signal(signal.SIGTERM, previous)

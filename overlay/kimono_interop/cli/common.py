@@ -53,7 +53,10 @@ def sigterm_as_interrupt() -> Iterator[None]:
     import signal
     import threading
 
-    if threading.current_thread() is not threading.main_thread():
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGTERM) is signal.SIG_IGN  # (started to ignore it)
+    ):
         yield
         return
 

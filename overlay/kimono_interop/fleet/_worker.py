@@ -536,8 +536,10 @@ class Worker:
         # The batches in hand end (applied, acknowledged) under leases still renewed: with
         # a short TTL they expired meanwhile, and their acks were refused by the fence.
         with anyio.move_on_after(max(5.0, self.ack_interval)):
+            tried = self.renewed_at
             while any(not run.done for run in self.runs.values()):
-                if time.monotonic() - self.renewed_at >= period:
+                if time.monotonic() - tried >= period:
+                    tried = time.monotonic()  # (a round that fails waits a period too)
                     await self._lease_round()  # renews, releases what is done, claims nothing
                 await anyio.sleep(0.05)
         self._group.cancel_scope.cancel()
