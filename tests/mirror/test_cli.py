@@ -142,27 +142,28 @@ def test_ids_and_names_are_shown_as_they_are_not_read_as_markup(tmp_path: Path) 
     assert shown.exit_code == 0, shown.output
 
 
+def _full_sync(kept: list[tuple[str, str]], start: int) -> list[dict[str, object]]:
+    """A full sync from sequence ``start`` holding the objects ``kept`` (type, id)."""
+    tasks: list[dict[str, object]] = [
+        {"type": "sync_event", "id": new_id(), "action": "SYNC_START", "sequence": start}
+    ]
+    tasks += [
+        data_task("ADD", kind, {"$sys": {"id": i}}, start + n, tenant="")
+        for n, (kind, i) in enumerate(kept, 1)
+    ]
+    end = start + len(kept) + 1
+    tasks.append({"type": "sync_event", "id": new_id(), "action": "SYNC_END", "sequence": end})
+    return tasks
+
+
 def test_approve_and_reject_held_sweeps(tmp_path: Path) -> None:
     path = str(tmp_path / "sweeps.db")
     ids = [new_id() for _ in range(10)]
 
-    def sync(keep: list[str], start: int) -> list[dict[str, object]]:
-        tasks: list[dict[str, object]] = [
-            {"type": "sync_event", "id": new_id(), "action": "SYNC_START", "sequence": start}
-        ]
-        tasks += [
-            data_task("ADD", "terms", {"$sys": {"id": i}}, start + n, tenant="")
-            for n, i in enumerate(keep, 1)
-        ]
-        tasks.append(
-            {"type": "sync_event", "id": new_id(), "action": "SYNC_END", "sequence": start + 50}
-        )
-        return tasks
-
     with Mirror.open(path) as mirror:
-        mirror.apply(sync(ids, 0))
-        mirror.apply(sync(ids[:5], 100))
-        mirror.apply(sync(ids[:2], 200))
+        mirror.apply(_full_sync([("terms", i) for i in ids], 0))
+        mirror.apply(_full_sync([("terms", i) for i in ids[:5]], 100))
+        mirror.apply(_full_sync([("terms", i) for i in ids[:2]], 200))
         held = [s.generation for s in mirror.syncs(status="held")]
     assert len(held) == 2
     status = json.loads(run("mirror", "status", "--db", path, "--json").stdout)
@@ -180,22 +181,9 @@ def test_a_held_sweep_with_nothing_left_to_tombstone_says_so(tmp_path: Path) -> 
     path = str(tmp_path / "sweeps.db")
     ids = [new_id() for _ in range(10)]
 
-    def sync(keep: list[str], start: int) -> list[dict[str, object]]:
-        tasks: list[dict[str, object]] = [
-            {"type": "sync_event", "id": new_id(), "action": "SYNC_START", "sequence": start}
-        ]
-        tasks += [
-            data_task("ADD", "terms", {"$sys": {"id": i}}, start + n, tenant="")
-            for n, i in enumerate(keep, 1)
-        ]
-        tasks.append(
-            {"type": "sync_event", "id": new_id(), "action": "SYNC_END", "sequence": start + 50}
-        )
-        return tasks
-
     with Mirror.open(path) as mirror:
         for start, keep in ((0, ids), (100, ids[:5]), (200, ids[:2])):
-            mirror.apply(sync(keep, start))
+            mirror.apply(_full_sync([("terms", i) for i in keep], start))
         newer, older = (s.generation for s in mirror.syncs(status="held"))
         assert mirror.approve_sweep(newer) == 8
         assert mirror.held_sweep(older) == {}
@@ -248,23 +236,10 @@ def test_a_held_sweep_is_shown_by_the_type_it_would_empty(tmp_path: Path) -> Non
     path = str(tmp_path / "types.db")
     persons, terms = [new_id() for _ in range(200)], [new_id() for _ in range(10)]
 
-    def sync(kept: list[tuple[str, str]], start: int) -> list[dict[str, object]]:
-        tasks: list[dict[str, object]] = [
-            {"type": "sync_event", "id": new_id(), "action": "SYNC_START", "sequence": start}
-        ]
-        tasks += [
-            data_task("ADD", kind, {"$sys": {"id": i}}, start + n, tenant="")
-            for n, (kind, i) in enumerate(kept, 1)
-        ]
-        tasks.append(
-            {"type": "sync_event", "id": new_id(), "action": "SYNC_END", "sequence": start + 500}
-        )
-        return tasks
-
     everyone = [("persons", i) for i in persons]
     with Mirror.open(path) as mirror:
-        mirror.apply(sync(everyone + [("terms", i) for i in terms], 0))
-        mirror.apply(sync([*everyone, ("terms", terms[0])], 1000))
+        mirror.apply(_full_sync(everyone + [("terms", i) for i in terms], 0))
+        mirror.apply(_full_sync([*everyone, ("terms", terms[0])], 1000))
         (held,) = mirror.syncs(status="held")
         assert mirror.held_sweep(held.generation) == {"terms": (9, 10)}
     result = run("mirror", "status", "--db", path)
