@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import anyio
 import httpx
@@ -18,6 +18,7 @@ import pytest
 from kimono_interop import (
     AckError,
     AsyncKimonoClient,
+    ConsumerStats,
     NotFoundError,
     PermissionDeniedError,
     RetryPolicy,
@@ -29,6 +30,22 @@ from tests.support.fake_queue import FakeQueue, make_task, queue_client, task_id
 pytestmark = pytest.mark.anyio
 
 BASE = "https://api.us2.kimonocloud.com"
+
+
+async def _drain(
+    handler: Callable[[httpx.Request], httpx.Response],
+    retry: RetryPolicy,
+    deadline: float | None = None,
+) -> ConsumerStats:
+    """The stats of a run draining the queue ``handler`` serves (a no-op handler, 1 ms
+    waits), the client retrying by ``retry``."""
+    transport = httpx.MockTransport(handler)
+    async with AsyncKimonoClient(
+        "c", "s", base_url=BASE, transport=transport, retry=retry, deadline=deadline
+    ) as kimono:
+        return await kimono.tasks.run(
+            lambda task: None, stop_when_empty=True, poll_interval=0.001, max_poll_interval=0.002
+        )
 
 
 async def test_a_503_on_the_bulk_ack_is_retried_and_nothing_is_lost_or_handled_twice() -> None:
@@ -163,14 +180,7 @@ async def test_an_ack_applied_by_the_last_attempt_of_a_call_is_not_refused_by_th
             raise httpx.ReadError("connection lost after the server acted", request=request)
         return serve(request)
 
-    retry = RetryPolicy(max_retries=2, initial_delay=0.001, max_delay=0.001)
-    transport = httpx.MockTransport(handler)
-    async with AsyncKimonoClient(
-        "c", "s", base_url=BASE, transport=transport, retry=retry
-    ) as kimono:
-        stats = await kimono.tasks.run(
-            lambda task: None, stop_when_empty=True, poll_interval=0.001, max_poll_interval=0.002
-        )
+    stats = await _drain(handler, RetryPolicy(max_retries=2, initial_delay=0.001, max_delay=0.001))
     assert [a["task_id"] for a in queue.acks] == task_ids(tasks)
     assert (stats.acknowledged, stats.lost_ack_answers, stats.ack_failures) == (5, 5, {})
     puts = [path for method, path in queue.requests if method == "PUT"]
@@ -197,14 +207,7 @@ async def test_a_call_whose_first_attempt_may_have_been_applied_is_not_taken_for
             raise httpx.ReadTimeout("no answer in time", request=request)
         return serve(request)
 
-    retry = RetryPolicy(max_retries=1, initial_delay=0.001, max_delay=0.001)
-    transport = httpx.MockTransport(handler)
-    async with AsyncKimonoClient(
-        "c", "s", base_url=BASE, transport=transport, retry=retry
-    ) as kimono:
-        stats = await kimono.tasks.run(
-            lambda task: None, stop_when_empty=True, poll_interval=0.001, max_poll_interval=0.002
-        )
+    stats = await _drain(handler, RetryPolicy(max_retries=1, initial_delay=0.001, max_delay=0.001))
     assert [a["task_id"] for a in queue.acks] == task_ids(tasks)
     assert (stats.acknowledged, stats.lost_ack_answers, stats.ack_failures) == (2, 2, {})
 
@@ -229,14 +232,9 @@ async def test_an_ack_cut_off_by_the_exchange_deadline_counts_as_maybe_applied()
             return httpx.Response(200, content=slow_body())  # applied, answered too late
         return answer
 
-    retry = RetryPolicy(max_retries=2, initial_delay=0.001, max_delay=0.001)
-    transport = httpx.MockTransport(handler)
-    async with AsyncKimonoClient(
-        "c", "s", base_url=BASE, transport=transport, retry=retry, deadline=0.3
-    ) as kimono:
-        stats = await kimono.tasks.run(
-            lambda task: None, stop_when_empty=True, poll_interval=0.001, max_poll_interval=0.002
-        )
+    stats = await _drain(
+        handler, RetryPolicy(max_retries=2, initial_delay=0.001, max_delay=0.001), deadline=0.3
+    )
     assert [a["task_id"] for a in queue.acks] == task_ids(tasks)
     assert (stats.acknowledged, stats.lost_ack_answers, stats.ack_failures) == (3, 3, {})
 
@@ -267,14 +265,7 @@ async def test_a_token_request_that_timed_out_does_not_make_an_unsent_ack_done()
             return answer
         return serve(request)
 
-    retry = RetryPolicy(max_retries=1, initial_delay=0.001, max_delay=0.001)
-    transport = httpx.MockTransport(handler)
-    async with AsyncKimonoClient(
-        "c", "s", base_url=BASE, transport=transport, retry=retry
-    ) as kimono:
-        stats = await kimono.tasks.run(
-            lambda task: None, stop_when_empty=True, poll_interval=0.001, max_poll_interval=0.002
-        )
+    stats = await _drain(handler, RetryPolicy(max_retries=1, initial_delay=0.001, max_delay=0.001))
     assert (stats.acknowledged, stats.lost_ack_answers) == (1, 0)
     assert list(stats.ack_failures) == [task_id_of(tasks[1])]
 
@@ -294,14 +285,7 @@ async def test_acks_a_failed_call_never_sent_are_not_taken_for_done() -> None:
             raise httpx.ConnectError("connection refused", request=request)
         return serve(request)
 
-    retry = RetryPolicy(max_retries=0)
-    transport = httpx.MockTransport(handler)
-    async with AsyncKimonoClient(
-        "c", "s", base_url=BASE, transport=transport, retry=retry
-    ) as kimono:
-        stats = await kimono.tasks.run(
-            lambda task: None, stop_when_empty=True, poll_interval=0.001, max_poll_interval=0.002
-        )
+    stats = await _drain(handler, RetryPolicy(max_retries=0))
     assert [a["task_id"] for a in queue.acks] == [task_id_of(tasks[1]), task_id_of(tasks[0])]
     assert (stats.acknowledged, stats.lost_ack_answers) == (1, 0)
     assert list(stats.ack_failures) == [task_id_of(tasks[1])]
@@ -371,14 +355,7 @@ async def test_an_outage_that_asks_for_a_wait_is_waited_that_long() -> None:
             return httpx.Response(429, headers={"Retry-After": "0.3"}, json={"message": "slow"})
         return serve(request)
 
-    retry = RetryPolicy(max_retries=0)
-    transport = httpx.MockTransport(handler)
-    async with AsyncKimonoClient(
-        "c", "s", base_url=BASE, transport=transport, retry=retry
-    ) as kimono:
-        stats = await kimono.tasks.run(
-            lambda task: None, stop_when_empty=True, poll_interval=0.001, max_poll_interval=0.002
-        )
+    stats = await _drain(handler, RetryPolicy(max_retries=0))
     assert (stats.outages, stats.acknowledged) == (4, 1)
     for method in ("GET", "PUT"):
         times = [at for m, at in sent if m == method][:3]

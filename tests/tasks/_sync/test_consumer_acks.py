@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
 
 from kimono_interop import (
     AckError,
+    ConsumerStats,
     KimonoClient,
     NotFoundError,
     PermissionDeniedError,
@@ -28,6 +29,22 @@ from kimono_interop import (
 from tests.support.fake_queue import FakeQueue, make_task, queue_client, task_id_of, task_ids
 
 BASE = "https://api.us2.kimonocloud.com"
+
+
+def _drain(
+    handler: Callable[[httpx.Request], httpx.Response],
+    retry: RetryPolicy,
+    deadline: float | None = None,
+) -> ConsumerStats:
+    """The stats of a run draining the queue ``handler`` serves (a no-op handler, 1 ms
+    waits), the client retrying by ``retry``."""
+    transport = httpx.MockTransport(handler)
+    with KimonoClient(
+        "c", "s", base_url=BASE, transport=transport, retry=retry, deadline=deadline
+    ) as kimono:
+        return kimono.tasks.run(
+            lambda task: None, stop_when_empty=True, poll_interval=0.001, max_poll_interval=0.002
+        )
 
 
 def test_a_503_on_the_bulk_ack_is_retried_and_nothing_is_lost_or_handled_twice() -> None:
@@ -160,12 +177,7 @@ def test_an_ack_applied_by_the_last_attempt_of_a_call_is_not_refused_by_the_next
             raise httpx.ReadError("connection lost after the server acted", request=request)
         return serve(request)
 
-    retry = RetryPolicy(max_retries=2, initial_delay=0.001, max_delay=0.001)
-    transport = httpx.MockTransport(handler)
-    with KimonoClient("c", "s", base_url=BASE, transport=transport, retry=retry) as kimono:
-        stats = kimono.tasks.run(
-            lambda task: None, stop_when_empty=True, poll_interval=0.001, max_poll_interval=0.002
-        )
+    stats = _drain(handler, RetryPolicy(max_retries=2, initial_delay=0.001, max_delay=0.001))
     assert [a["task_id"] for a in queue.acks] == task_ids(tasks)
     assert (stats.acknowledged, stats.lost_ack_answers, stats.ack_failures) == (5, 5, {})
     puts = [path for method, path in queue.requests if method == "PUT"]
@@ -192,12 +204,7 @@ def test_a_call_whose_first_attempt_may_have_been_applied_is_not_taken_for_unsen
             raise httpx.ReadTimeout("no answer in time", request=request)
         return serve(request)
 
-    retry = RetryPolicy(max_retries=1, initial_delay=0.001, max_delay=0.001)
-    transport = httpx.MockTransport(handler)
-    with KimonoClient("c", "s", base_url=BASE, transport=transport, retry=retry) as kimono:
-        stats = kimono.tasks.run(
-            lambda task: None, stop_when_empty=True, poll_interval=0.001, max_poll_interval=0.002
-        )
+    stats = _drain(handler, RetryPolicy(max_retries=1, initial_delay=0.001, max_delay=0.001))
     assert [a["task_id"] for a in queue.acks] == task_ids(tasks)
     assert (stats.acknowledged, stats.lost_ack_answers, stats.ack_failures) == (2, 2, {})
 
@@ -222,14 +229,9 @@ def test_an_ack_cut_off_by_the_exchange_deadline_counts_as_maybe_applied() -> No
             return httpx.Response(200, content=slow_body())  # applied, answered too late
         return answer
 
-    retry = RetryPolicy(max_retries=2, initial_delay=0.001, max_delay=0.001)
-    transport = httpx.MockTransport(handler)
-    with KimonoClient(
-        "c", "s", base_url=BASE, transport=transport, retry=retry, deadline=0.3
-    ) as kimono:
-        stats = kimono.tasks.run(
-            lambda task: None, stop_when_empty=True, poll_interval=0.001, max_poll_interval=0.002
-        )
+    stats = _drain(
+        handler, RetryPolicy(max_retries=2, initial_delay=0.001, max_delay=0.001), deadline=0.3
+    )
     assert [a["task_id"] for a in queue.acks] == task_ids(tasks)
     assert (stats.acknowledged, stats.lost_ack_answers, stats.ack_failures) == (3, 3, {})
 
@@ -260,12 +262,7 @@ def test_a_token_request_that_timed_out_does_not_make_an_unsent_ack_done() -> No
             return answer
         return serve(request)
 
-    retry = RetryPolicy(max_retries=1, initial_delay=0.001, max_delay=0.001)
-    transport = httpx.MockTransport(handler)
-    with KimonoClient("c", "s", base_url=BASE, transport=transport, retry=retry) as kimono:
-        stats = kimono.tasks.run(
-            lambda task: None, stop_when_empty=True, poll_interval=0.001, max_poll_interval=0.002
-        )
+    stats = _drain(handler, RetryPolicy(max_retries=1, initial_delay=0.001, max_delay=0.001))
     assert (stats.acknowledged, stats.lost_ack_answers) == (1, 0)
     assert list(stats.ack_failures) == [task_id_of(tasks[1])]
 
@@ -285,12 +282,7 @@ def test_acks_a_failed_call_never_sent_are_not_taken_for_done() -> None:
             raise httpx.ConnectError("connection refused", request=request)
         return serve(request)
 
-    retry = RetryPolicy(max_retries=0)
-    transport = httpx.MockTransport(handler)
-    with KimonoClient("c", "s", base_url=BASE, transport=transport, retry=retry) as kimono:
-        stats = kimono.tasks.run(
-            lambda task: None, stop_when_empty=True, poll_interval=0.001, max_poll_interval=0.002
-        )
+    stats = _drain(handler, RetryPolicy(max_retries=0))
     assert [a["task_id"] for a in queue.acks] == [task_id_of(tasks[1]), task_id_of(tasks[0])]
     assert (stats.acknowledged, stats.lost_ack_answers) == (1, 0)
     assert list(stats.ack_failures) == [task_id_of(tasks[1])]
@@ -358,12 +350,7 @@ def test_an_outage_that_asks_for_a_wait_is_waited_that_long() -> None:
             return httpx.Response(429, headers={"Retry-After": "0.3"}, json={"message": "slow"})
         return serve(request)
 
-    retry = RetryPolicy(max_retries=0)
-    transport = httpx.MockTransport(handler)
-    with KimonoClient("c", "s", base_url=BASE, transport=transport, retry=retry) as kimono:
-        stats = kimono.tasks.run(
-            lambda task: None, stop_when_empty=True, poll_interval=0.001, max_poll_interval=0.002
-        )
+    stats = _drain(handler, RetryPolicy(max_retries=0))
     assert (stats.outages, stats.acknowledged) == (4, 1)
     for method in ("GET", "PUT"):
         times = [at for m, at in sent if m == method][:3]
