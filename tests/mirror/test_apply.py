@@ -883,3 +883,13 @@ def test_exactly_the_threshold_is_not_more_than_it(store_url: str) -> None:
         _full_sync(mirror, people[29:], 1000)
         latest = mirror.syncs()[0]
         assert (latest.status, latest.swept) == ("done", 29)
+
+
+def test_the_change_feed_refuses_a_limit_below_one(store_url: str) -> None:
+    """changes(limit=-1) meant no limit on SQLite and failed on PostgreSQL."""
+    with Mirror.open(store_url) as mirror:
+        mirror.apply([data_task("ADD", "persons", person(new_id()), 1)])
+        assert len(mirror.changes(limit=1)) == 1
+        for limit in (-1, 0, 1.5):
+            with pytest.raises(ValueError, match="limit"):
+                mirror.changes(limit=limit)  # type: ignore[arg-type]

@@ -111,6 +111,35 @@ def test_snapshot_of_a_tenant_the_credentials_do_not_act_as_exits_2(
         assert mirror.tenants() == []
 
 
+def test_snapshot_says_what_is_live_after_its_sweep_and_how_to_approve_a_held_one(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """The line gave the live count from before the sweep (the objects it tombstoned
+    counted live), and a held sweep no word of how to carry it out."""
+    path = str(tmp_path / "snap.db")
+    tenant = _tenant(sandbox)
+    rest = len(sandbox.state.roster.terms)
+    extra = [new_id() for _ in range(rest + 1)]  # more than the threshold of the terms
+    with Mirror.open(path) as mirror:
+        mirror.apply(
+            [
+                data_task("ADD", "terms", {"$sys": {"id": i}}, n, tenant=tenant)
+                for n, i in enumerate(extra, 1)
+            ]
+        )
+    held = run("mirror", "snapshot", "--db", path, "--tenant-id", tenant, *flags(sandbox))
+    assert held.exit_code == 0, held.output
+    line = " ".join(held.stderr.split())
+    assert f"sweep held ({len(extra)} to tombstone)" in line
+    assert "mirror approve-sweep" in line
+    with Mirror.open(path) as mirror:
+        (sync,) = mirror.syncs(status="held")
+        live = (sync.live or 0) - len(extra)
+        assert mirror.approve_sweep(sync.generation) == len(extra)
+    again = run("mirror", "snapshot", "--db", path, "--tenant-id", tenant, *flags(sandbox))
+    assert f"{live} live object(s)" in " ".join(again.stderr.split())
+
+
 def test_parked_and_replay(tmp_path: Path) -> None:
     path = str(tmp_path / "parked.db")
     bad = data_task("UPDATE", "persons", None, 1, object_id=new_id())

@@ -518,11 +518,14 @@ def snapshot(settings: Settings, db: str, tenant_id: str) -> None:
     """Seed the mirror from the REST lists (for a queue that holds no initial sync)."""
     with opened(db) as store, expected_errors(settings), settings.client() as client:
         sync = store.snapshot(client, tenant_id=tenant_id)
-    err().print(
-        f"snapshot {sync.generation}: {sync.live} live object(s) of {', '.join(sync.types)}; "
-        f"sweep {sync.status}" + (f" ({sync.to_sweep} to tombstone)" if sync.to_sweep else ""),
-        markup=False,
+    live = (sync.live or 0) - (sync.swept or 0)  # (counted before its sweep)
+    line = (
+        f"snapshot {sync.generation}: {live} live object(s) of {', '.join(sync.types)}; "
+        f"sweep {sync.status}" + (f" ({sync.to_sweep} to tombstone)" if sync.to_sweep else "")
     )
+    if sync.status == "held":
+        line += f"; `kimono-interop mirror approve-sweep {sync.generation}` to carry it out"
+    err().print(line, markup=False)
 
 
 def _tenant(store: Mirror, given: str | None) -> str:

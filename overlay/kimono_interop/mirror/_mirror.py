@@ -407,6 +407,9 @@ class Mirror:
 
         Keep the last cursor you processed and pass it back: each change comes once.
         """
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            # (SQLite reads a negative limit as none; PostgreSQL refuses it)
+            raise ValueError(f"limit must be a whole number, at least 1, not {limit!r}")
         c = t.changes
         query = sa.select(c).where(c.c.cursor > since).order_by(c.c.cursor).limit(limit)
         with reading(self.engine) as connection:
