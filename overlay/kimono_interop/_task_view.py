@@ -515,10 +515,15 @@ class AcksToSend:
         self.acks = acks
         self.maybe_applied: frozenset[str] = frozenset()
 
+    @property
+    def ids(self) -> list[str]:
+        """The task ids of the acks left, in order."""
+        return [str(ack["task_id"]) for ack in self.acks]
+
     def failed(self, error: BaseException) -> None:
         """The request for all of them failed with ``error`` (to be tried again)."""
         if may_have_applied(error):
-            self.maybe_applied |= {str(ack["task_id"]) for ack in self.acks}
+            self.maybe_applied |= set(self.ids)
 
     def sent(self, result: AckResult) -> bool:
         """Note what a call achieved; True when nothing is left to send."""

@@ -162,8 +162,9 @@ class AsyncTaskConsumer:
         self.acking = False
         self._runtime = AsyncRuntime()
         self.stats = ConsumerStats()
-        #: The batch in hand ends with an exception (a cancellation, KeyboardInterrupt...).
-        self._leaving = False
+        #: What ends the batch in hand, if it ends with an exception (a cancellation, a
+        #: KeyboardInterrupt...): its acks are then tried once.
+        self._leaving: BaseException | None = None
 
     def stop(self, reason: str = "stop()") -> None:
         """Stop after the task in hand; its batch's acks are sent before run() returns.
@@ -248,8 +249,7 @@ class AsyncTaskConsumer:
         with self._outcomes_lock:
             self._batch_outcomes = outcomes
             self._batch_flushed = set()
-        leaving: BaseException | None = None
-        self._leaving = False
+        self._leaving = None
         try:
             await self._handle_batch(batch, outcomes)
         except HandlerInterrupted:
@@ -259,8 +259,7 @@ class AsyncTaskConsumer:
             # Cancelled (async), or a KeyboardInterrupt or SystemExit out of a handler: the
             # acks below are tried, not retried for ever, and what ends the run is raised,
             # not an AckError of theirs.
-            leaving = exc
-            self._leaving = True
+            self._leaving = exc
             cancelled = self._runtime.is_cancellation(exc)
             self._runtime.request_stop("cancelled" if cancelled else "interrupted")
             raise
@@ -280,9 +279,9 @@ class AsyncTaskConsumer:
             try:
                 await self._acknowledge(pending)
             except AckError as exc:
-                if leaving is None:
+                if self._leaving is None:
                     raise
-                log.warning("%s with acks unsent: %s", type(leaving).__name__, exc)
+                log.warning("%s with acks unsent: %s", type(self._leaving).__name__, exc)
             finally:
                 self.acking = False
 
@@ -421,7 +420,7 @@ class AsyncTaskConsumer:
                     await self._ack_outage(pending, exc)
                     continue
                 runtime.request_stop("ack failed")
-                raise AckError([str(ack["task_id"]) for ack in pending.acks], exc) from exc
+                raise AckError(pending.ids, exc) from exc
             if pending.sent(result):
                 break
             # The service failed part-way through the acks sent one by one: only the
@@ -438,7 +437,7 @@ class AsyncTaskConsumer:
         """Whether acks an outage keeps from going out are given up: the run is cancelled,
         interrupted (a second signal), or ends with a KeyboardInterrupt or SystemExit out of
         a handler. Each tries once; a stop alone keeps trying."""
-        return self._leaving or self._runtime.interrupted
+        return self._leaving is not None or self._runtime.interrupted
 
     async def _ack_outage(self, pending: AcksToSend, error: KimonoError) -> None:
         """Wait out a failure of the acks; a second signal during the wait (after a stop)
@@ -447,7 +446,7 @@ class AsyncTaskConsumer:
             await self._outage("sending acks", error, past_a_stop=self._runtime.stopped)
         except HandlerInterrupted:
             self._runtime.request_stop("ack failed")
-            raise AckError([str(ack["task_id"]) for ack in pending.acks], error) from error
+            raise AckError(pending.ids, error) from error
 
     async def _send(self, acks: AcksToSend) -> AckResult:
         """One call sending ``acks``, counted (in the shielded call: counted even when

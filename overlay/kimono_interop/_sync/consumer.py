@@ -164,8 +164,9 @@ class TaskConsumer:
         self.acking = False
         self._runtime = Runtime()
         self.stats = ConsumerStats()
-        #: The batch in hand ends with an exception (a cancellation, KeyboardInterrupt...).
-        self._leaving = False
+        #: What ends the batch in hand, if it ends with an exception (a cancellation, a
+        #: KeyboardInterrupt...): its acks are then tried once.
+        self._leaving: BaseException | None = None
 
     def stop(self, reason: str = "stop()") -> None:
         """Stop after the task in hand; its batch's acks are sent before run() returns.
@@ -250,8 +251,7 @@ class TaskConsumer:
         with self._outcomes_lock:
             self._batch_outcomes = outcomes
             self._batch_flushed = set()
-        leaving: BaseException | None = None
-        self._leaving = False
+        self._leaving = None
         try:
             self._handle_batch(batch, outcomes)
         except HandlerInterrupted:
@@ -261,8 +261,7 @@ class TaskConsumer:
             # Cancelled (async), or a KeyboardInterrupt or SystemExit out of a handler: the
             # acks below are tried, not retried for ever, and what ends the run is raised,
             # not an AckError of theirs.
-            leaving = exc
-            self._leaving = True
+            self._leaving = exc
             cancelled = self._runtime.is_cancellation(exc)
             self._runtime.request_stop("cancelled" if cancelled else "interrupted")
             raise
@@ -282,9 +281,9 @@ class TaskConsumer:
             try:
                 self._acknowledge(pending)
             except AckError as exc:
-                if leaving is None:
+                if self._leaving is None:
                     raise
-                log.warning("%s with acks unsent: %s", type(leaving).__name__, exc)
+                log.warning("%s with acks unsent: %s", type(self._leaving).__name__, exc)
             finally:
                 self.acking = False
 
@@ -423,7 +422,7 @@ class TaskConsumer:
                     self._ack_outage(pending, exc)
                     continue
                 runtime.request_stop("ack failed")
-                raise AckError([str(ack["task_id"]) for ack in pending.acks], exc) from exc
+                raise AckError(pending.ids, exc) from exc
             if pending.sent(result):
                 break
             # The service failed part-way through the acks sent one by one: only the
@@ -440,7 +439,7 @@ class TaskConsumer:
         """Whether acks an outage keeps from going out are given up: the run is cancelled,
         interrupted (a second signal), or ends with a KeyboardInterrupt or SystemExit out of
         a handler. Each tries once; a stop alone keeps trying."""
-        return self._leaving or self._runtime.interrupted
+        return self._leaving is not None or self._runtime.interrupted
 
     def _ack_outage(self, pending: AcksToSend, error: KimonoError) -> None:
         """Wait out a failure of the acks; a second signal during the wait (after a stop)
@@ -449,7 +448,7 @@ class TaskConsumer:
             self._outage("sending acks", error, past_a_stop=self._runtime.stopped)
         except HandlerInterrupted:
             self._runtime.request_stop("ack failed")
-            raise AckError([str(ack["task_id"]) for ack in pending.acks], error) from error
+            raise AckError(pending.ids, error) from error
 
     def _send(self, acks: AcksToSend) -> AckResult:
         """One call sending ``acks``, counted (in the shielded call: counted even when
