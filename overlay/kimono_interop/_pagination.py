@@ -64,7 +64,7 @@ from ._exceptions import (
     UnsafeRedirectError,
     _request_id,
 )
-from ._parsing import gc_paused, read_json, values_withheld
+from ._parsing import gc_paused, read_json, withheld
 
 log = logging.getLogger("kimono_interop")
 
@@ -356,10 +356,11 @@ def read_items(
             try:
                 append(parse(raw))
             except (KeyError, ValueError, TypeError, AttributeError) as exc:
+                error = withheld(exc, raw)  # (the item's values: personal data, maybe)
                 reason = (
                     f"not a JSON object: {_json_type(raw)}"
                     if not isinstance(raw, dict)
-                    else f"{type(exc).__name__}: {values_withheld(str(exc), raw)}"
+                    else f"{type(error).__name__}: {error}"
                 )
                 invalid.append(InvalidItem(page, index, raw, reason))
     return items, invalid
