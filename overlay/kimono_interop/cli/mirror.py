@@ -549,5 +549,8 @@ def _shown(db: str) -> str:
 
 
 def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return redact_text(text[0]) if text else type(exc).__name__
+    """A database error in one line, as the mirror shows one (``mirror._store.first_line``),
+    credentials masked."""
+    from ..mirror._store import first_line
+
+    return redact_text(first_line(exc))
