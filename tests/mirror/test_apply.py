@@ -583,10 +583,14 @@ def test_prune_removes_old_records_and_read_changes(mirror: Mirror) -> None:
 def test_a_cursor_is_never_given_twice_even_after_the_feed_is_pruned(mirror: Mirror) -> None:
     """A reader that prunes what it has read (to empty, here) still gets every later
     change past its cursor: SQLite would give the next change the greatest cursor in the
-    table plus one, 1 again, without AUTOINCREMENT (revision 0006)."""
+    table plus one, 1 again, without AUTOINCREMENT (revision 0006). The status's last
+    cursor stays where the feed is (it said 0 once every change was pruned)."""
+    assert mirror.status()["last_cursor"] == 0
     mirror.apply([data_task("ADD", "persons", person(new_id()), n) for n in (1, 2)])
     cursor = mirror.changes()[-1].cursor
+    assert mirror.status()["last_cursor"] == cursor
     assert mirror.prune(changes_through=cursor)["changes"] == 2
+    assert mirror.status()["last_cursor"] == cursor
     mirror.apply([data_task("ADD", "persons", person(new_id()), 3)])
     (later,) = mirror.changes(since=cursor)
     assert later.sequence == 3 and later.cursor > cursor

@@ -426,7 +426,8 @@ class Mirror:
 
     def status(self) -> dict[str, Any]:
         """Counts for a dashboard: live and deleted objects per type, parked tasks, held
-        sweeps, tasks recorded, the last change's cursor."""
+        sweeps, tasks recorded, the last change's cursor (the greatest ever given, even
+        once pruned: 0 before the first change)."""
         o = t.objects
         with reading(self.engine) as connection:
             per_type: dict[str, dict[str, int]] = {}
@@ -442,7 +443,7 @@ class Mirror:
             )
             held = connection.scalar(sa.select(sa.func.count()).where(t.syncs.c.status == "held"))
             recorded = connection.scalar(sa.select(sa.func.count()).select_from(t.inbox))
-            cursor = connection.scalar(sa.select(sa.func.max(t.changes.c.cursor)))
+            cursor = _last_cursor(connection)
         return {
             "objects": per_type,
             "parked": int(parked or 0),
@@ -858,6 +859,31 @@ class _RunLoop:
 
 #: The object types the REST lists give, which a snapshot stores and verify compares.
 _COLLECTIONS = ("orgs", "terms", "courses", "sections", "persons")
+
+
+def _last_cursor(connection: sa.Connection) -> int:
+    """The greatest cursor the change feed holds or, all pruned, ever gave (0: none).
+
+    The feed never gives a cursor twice (SQLite's ``sqlite_sequence``, PostgreSQL's
+    sequence), so a feed emptied by ``prune`` goes on from where it was, and so does this.
+    On PostgreSQL a sequence also counts a cursor taken by a transaction rolled back:
+    there is no change at it, and none will be.
+    """
+    cursor = connection.scalar(sa.select(sa.func.max(t.changes.c.cursor)))
+    if cursor is not None:
+        return int(cursor)
+    if connection.dialect.name == "postgresql":
+        name = connection.exec_driver_sql(
+            "SELECT pg_get_serial_sequence('mirror_changes', 'cursor')"
+        ).scalar()
+        if name is None:
+            return 0
+        row = connection.exec_driver_sql(f"SELECT last_value, is_called FROM {name}").first()
+        return int(row[0]) if row is not None and row[1] else 0
+    given = connection.exec_driver_sql(
+        "SELECT seq FROM sqlite_sequence WHERE name = 'mirror_changes'"
+    ).scalar()
+    return int(given or 0)
 
 
 def _whole(text: str | None, column: sa.Column[Any]) -> bool:
