@@ -247,6 +247,9 @@ def test_a_full_sync_tombstones_what_it_did_not_see(mirror: Mirror) -> None:
     sweeps = [c for c in mirror.changes() if c.op == "sweep"]
     assert sorted(c.object_id for c in sweeps) == sorted(p["$sys"]["id"] for p in people[-2:])
     assert {c.generation for c in sweeps} == {latest.generation}
+    # the sequence the tombstone carries: the SYNC_END's (119); it was None in the feed
+    assert {c.sequence for c in sweeps} == {119}
+    assert {mirror.get(TENANT, "persons", c.object_id).sequence for c in sweeps} == {119}  # type: ignore[union-attr]
 
 
 def test_a_mass_deletion_is_held_until_approved(mirror: Mirror) -> None:

@@ -817,7 +817,7 @@ class Applier:
             key = (tenant, row.object_type, row.object_id)
             writes.write_object(key, dict(values), exists=True)
             writes.set_links(key, set())
-            self.changed(writes, key, "sweep", None, None, None, generation)
+            self.changed(writes, key, "sweep", None, end_sequence, None, generation)
         writes.flush()
         writes.states.clear()
         return len(rows)
