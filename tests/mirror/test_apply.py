@@ -252,6 +252,20 @@ def test_a_full_sync_tombstones_what_it_did_not_see(mirror: Mirror) -> None:
     assert {mirror.get(TENANT, "persons", c.object_id).sequence for c in sweeps} == {119}  # type: ignore[union-attr]
 
 
+def test_a_sync_end_with_a_sequence_beyond_64_bits_is_parked_at_once(mirror: Mirror) -> None:
+    """Its sequence is stored (the sweep's), and no store holds it: parked on its first
+    failure, as a data task with one is, the sync left open (nothing swept). It failed
+    on the database's overflow, and was tried ``max_attempts`` times first."""
+    pid = new_id()
+    start, add = sync_task("SYNC_START", 1), data_task("ADD", "persons", person(pid), 2)
+    end = sync_task("SYNC_END", 2**64)
+    outcomes = mirror.apply([start, add, end])
+    assert [o.result for o in outcomes] == [Result.APPLIED, Result.APPLIED, Result.PARKED]
+    assert "64-bit" in (outcomes[2].message or "")
+    assert [p.task_id for p in mirror.parked()] == [end["id"]]
+    assert [s.status for s in mirror.syncs()] == ["open"]
+
+
 def test_a_mass_deletion_is_held_until_approved(mirror: Mirror) -> None:
     people = [person(new_id()) for _ in range(20)]
     _full_sync(mirror, people, 0)

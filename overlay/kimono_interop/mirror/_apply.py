@@ -684,6 +684,8 @@ class Applier:
             context.forget(tenant)
             return TaskOutcome(task.id, Result.APPLIED, "success", None)
         if action == "SYNC_END":
+            if _sequence(task.sequence) != task.sequence:  # (it is stored: the sweep's)
+                raise PermanentError(f"a sequence beyond 64-bit integers ({task.sequence})")
             generation = context.generation(tenant)
             context.forget(tenant)
             if generation is None:
