@@ -324,9 +324,26 @@ def test_an_uninstalled_tenant_stays_released_after_a_restart(fleet_url: str) ->
     assert stats.claimed == 2 and target in sandbox.state.tenants
 
 
-def test_a_worker_prunes_the_mirrors_task_records_past_their_retention(fleet_url: str) -> None:
+@pytest.fixture
+def fresh_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker's monotonic clock as on a host booted a second ago: it counts from the
+    boot, and a worker took a time of 0.0 for "never"."""
+    import types
+
+    from kimono_interop.fleet import _worker
+
+    boot = time.monotonic() - 1.0
+    clock = types.SimpleNamespace(monotonic=lambda: time.monotonic() - boot)
+    monkeypatch.setattr(_worker, "time", clock)
+
+
+def test_a_worker_prunes_the_mirrors_task_records_past_their_retention(
+    fleet_url: str, fresh_host: None
+) -> None:
     """The mirror's inbox would grow by a row a task for as long as the fleet runs: a
-    worker deletes the records older than ``inbox_retention`` and keeps the rest."""
+    worker deletes the records older than ``inbox_retention`` and keeps the rest, from
+    its start (on a host up less than the prune interval, an hour here, it waited for
+    the host's first hour to pass)."""
     with Sandbox(students=5, tenants=2, ack_timeout=3) as sandbox:
         worker = _worker(fleet_url, sandbox)
         _run(worker, lambda: worker.discovered and sandbox.state.queue.pending() == 0)
@@ -490,3 +507,16 @@ def test_a_worker_s_acks_count_what_the_service_refused_and_resend_only_the_rest
     assert (worker.stats.acked, worker.stats.ack_failures) == (len(acked), len(refused))
     logged = [r.getMessage() for r in caplog.records if "was refused" in r.getMessage()]
     assert len(logged) == len(refused)
+
+
+def test_a_worker_holds_no_lease_surely_before_its_first_round(
+    fleet_url: str, fresh_host: None
+) -> None:
+    """Before any lease round went through, no lease is surely held: on a host up less
+    than a TTL, a time of 0.0 for "never" made it look renewed a moment ago."""
+    with Sandbox(students=1) as sandbox:
+        worker = _worker(fleet_url, sandbox)
+        try:
+            assert not worker.leases_valid()
+        finally:
+            worker.engine.dispose()

@@ -414,8 +414,10 @@ class Worker:
         self.last_poll_ok = 0.0
         self.started = time.monotonic()
         self._pruning = False
-        self._pruned_at = 0.0
-        self._inbox_pruned_at = 0.0
+        # Never yet (not 0.0: the monotonic clock counts from the host's boot, so a worker
+        # on a host up less than an interval would wait for it before its first prune).
+        self._pruned_at = -math.inf
+        self._inbox_pruned_at = -math.inf
         #: What ended the run that waiting cannot mend (refused credentials), raised by run().
         self._failure: KimonoError | None = None
 
@@ -658,7 +660,9 @@ class Worker:
         """Whether the leases this worker holds are surely unexpired: a lease round went
         through within a TTL, less the margin acks keep (else the database was out of
         reach for that long, and another worker may hold them by now)."""
-        return time.monotonic() - self.renewed_at < self.lease_ttl - _margin(self.lease_ttl)
+        return bool(self.renewed_at) and (
+            time.monotonic() - self.renewed_at < self.lease_ttl - _margin(self.lease_ttl)
+        )
 
     # -- one tenant ------------------------------------------------------------------------
     def _tenant_client(self, tenant: str) -> AsyncKimonoClient:
