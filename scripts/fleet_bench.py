@@ -587,8 +587,9 @@ editing the figures. docs/fleet.md describes the fleet itself.
 - {f["tenants"]:,} tenants of {f["objects_per_tenant"]} roster objects each (a sandbox of
   {a["students"]} students per district), {f["tasks"]:,} tasks queued for their initial syncs
 - {a["workers"]} worker processes (`kimono-interop fleet run --concurrency {a["concurrency"]}
-  --lease-ttl {a["lease_ttl"]:g}`), the sandbox (redelivery after {a["redelivery"]:g} s) and
-  PostgreSQL on the same machine, over loopback
+  --lease-ttl {a["lease_ttl"]:g} --discover-interval 30 --poll-interval {POLL_INTERVAL:g}
+  --max-poll-interval {MAX_POLL_INTERVAL:g}`), the sandbox (redelivery after
+  {a["redelivery"]:g} s) and PostgreSQL on the same machine, over loopback
 - PostgreSQL with `fsync` {f["fsync"]} and `synchronous_commit` {sync}{durable_note}
 - {f["elapsed_s"]:.0f} s in all; load average (1 min) {f["load"]["start"]:g} at the start,
   {f["load"]["kill"]:g} at the kill, {f["load"]["end"]:g} at the end (the run's own
@@ -663,9 +664,11 @@ it, up to what the database host can apply.
   an initial sync of many districts at once is hours, which more workers and a larger
   database host now shorten; one district's own sync still runs one batch at a time
   (one batch in flight per tenant, its writes one after the other).
-- **What stops every writer.** A reader of the change feed (`mirror.changes()`) and the
-  mirror's `prune` take the database-wide lock exclusive: each waits for the apply
-  transactions in flight and holds new ones back until it is done. This run reads no
+- **What stops every writer.** The mirror's `prune(changes_through=)` takes the
+  database-wide lock exclusive: it waits for the apply transactions in flight and holds
+  new ones back until it is done. A reader of the change feed (`mirror.changes()`)
+  waits up to 5 s for a moment with no apply in flight, holding none back, and only
+  then queues like `prune` (docs/fleet.md). This run reads no
   feed; a consumer on a busy fleet should read it in batches at an interval rather than
   in a tight loop, or per tenant with its own SQL (docs/mirror.md).
 - **Steady state is small.** After the initial syncs, a district sends a few changes an
@@ -679,11 +682,13 @@ it, up to what the database host can apply.
   the initial syncs, caches, the allocator's high-water mark), so it is an upper bound;
   10,000 tenants on 4 hosts (2,500 each) would need
   about {f["kb_per_tenant"] * 2500 / 1024:.0f} MB above the base per worker.
-- **Polling and the service's rate limits.** An idle tenant is polled at most every
-  `--max-poll-interval` (30 s by default): 10,000 idle tenants are about 330 requests/s
+- **Polling and the service's rate limits.** An idle tenant is polled every half to
+  whole `--max-poll-interval` (15 to 30 s by default, drawn at random so that tenants
+  do not poll in step): 10,000 idle tenants are about 440 requests/s
   across the fleet, plus one token request per tenant per token lifetime. The service's
   rate limits are per account or per tenant; the fleet answers a 429 by making every
-  tenant of the worker wait its `Retry-After`, so a limit slows the whole worker rather
+  tenant of the worker wait its `Retry-After` (at most 60 s; a `Retry-After` given as a
+  date counts as 1 s), so a limit slows the whole worker rather
   than failing tenants. Raise `--max-poll-interval` to trade latency for fewer requests.
 - **PostgreSQL connections**: each worker opens up to `2 x (concurrency + 2)`; 10 workers
   at 32 are about 700: put PgBouncer (transaction mode) in front, or lower concurrency.
