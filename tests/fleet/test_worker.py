@@ -434,6 +434,47 @@ def test_a_worker_cut_off_from_its_database_stops_polling_its_tenants(fleet_url:
     assert ready == [False] and stats.polls == phase["polls"]  # none since
 
 
+def test_a_tenant_whose_wait_for_a_slot_outlasted_the_leases_does_not_poll(
+    fleet_url: str,
+) -> None:
+    """The leases are checked again once a slot is free: a tenant that waited for one
+    while no lease round went through for a TTL polled all the same (checked only before
+    the wait), on a lease another worker may hold by now."""
+    import contextlib
+    from collections.abc import AsyncIterator
+
+    with Sandbox(students=5, tenants=1, ack_timeout=30) as sandbox:
+        worker = _worker(fleet_url, sandbox)
+        slot = worker._pool.slot
+        state: dict[str, float | None] = {"armed": None, "polls": None}
+
+        def down(*args: object, **kwargs: object) -> object:
+            raise sa.exc.OperationalError("lease round", {}, Exception("database down"))
+
+        @contextlib.asynccontextmanager
+        async def late_slot(*, urgent: bool = False) -> AsyncIterator[None]:
+            async with slot(urgent=urgent):
+                if state["armed"] is not None and state["polls"] is None:
+                    # the wait for this slot outlasted the leases: no round for a TTL
+                    worker.leases.tick = down  # type: ignore[method-assign]
+                    worker.renewed_at = time.monotonic() - 10 * worker.lease_ttl
+                    state["polls"] = worker.stats.polls
+                    state["armed"] = time.monotonic()
+                yield
+
+        worker._pool.slot = late_slot  # type: ignore[method-assign]
+
+        def step() -> bool:
+            if state["armed"] is None:
+                if worker.discovered and sandbox.state.queue.pending() == 0 and worker.runs:
+                    state["armed"] = time.monotonic()
+                return False
+            return state["polls"] is not None and time.monotonic() - state["armed"] > 1.5
+
+        stats = _run(worker, step)
+    assert state["polls"] is not None and stats.polls == state["polls"]
+
+
 def test_a_tenant_listed_again_with_new_credentials_is_served_with_them(fleet_url: str) -> None:
     """A tenant uninstalled and installed again with a new secret: the worker serves it
     on a client made from the new listing (it used to keep the first client, whose token

@@ -694,6 +694,8 @@ class Worker:
                 async with self._pool.slot(urgent=run.urgent):
                     if run.stopping:
                         break
+                    if not self.leases_valid():
+                        continue  # (the wait for the slot outlasted it: checked above again)
                     run.busy_since = time.monotonic()
                     try:
                         got = await self._cycle(run, tlog)
