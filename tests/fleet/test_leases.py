@@ -244,6 +244,53 @@ def test_an_uninstalled_tenant_is_never_claimed_again(fleet_engine: sa.Engine) -
     assert {row.state for row in fleet_status(fleet_engine)} == {"active"}
 
 
+def _uninstall(engine: sa.Engine, leases: Leases, tenant: str, epoch: int) -> None:
+    with engine.begin() as connection:
+        lease = Lease(tenant, leases.worker_id, epoch)
+        Leases.fence(connection, lease, 1, None)
+        Leases.mark_uninstalled(connection, lease)
+    leases.leave({tenant: epoch})
+
+
+def test_a_tenant_unlisted_while_no_worker_saw_it_go_is_gone_and_claimed_when_listed_again(
+    fleet_engine: sa.Engine,
+) -> None:
+    """An uninstalled tenant that stopped being listed while no worker ran (or between
+    two listings) was never seen to go by any worker's memory: it stayed ``uninstalled``,
+    and listed again (installed anew) nobody claimed it, for ever. A whole listing now
+    marks every tenant it leaves out ``gone``."""
+    a = Leases(fleet_engine, "a", ttl=30)
+    held = a.tick(["t1", "t2"], {}).claimed
+    _uninstall(fleet_engine, a, "t1", held["t1"])
+    a.leave(held)
+    restarted = Leases(fleet_engine, "b", ttl=30)  # its first listing has no t1
+    restarted.tick(["t2"], {}, listed=["t2"])
+    states = {row.tenant_id: row.state for row in fleet_status(fleet_engine)}
+    assert states == {"t1": "gone", "t2": "active"}
+    # a listing that was not whole (listed=None) marks nothing
+    restarted.tick(["t2"], {"t2": 2})
+    assert {row.tenant_id: row.state for row in fleet_status(fleet_engine)}["t1"] == "gone"
+    assert "t1" in restarted.tick(["t1", "t2"], {"t2": 2}, listed=["t1", "t2"]).claimed
+
+
+def test_uninstalled_tenants_count_in_no_worker_s_share(fleet_engine: sa.Engine) -> None:
+    """Shares are of the active tenants: with 2 of 4 listed tenants uninstalled, each of
+    2 workers gets 1 (the first took both active ones, its share counted 4 tenants)."""
+    tenants = ["t1", "t2", "t3", "t4"]
+    a = Leases(fleet_engine, "a", ttl=30)
+    held = a.tick(tenants, {}).claimed
+    for tenant in ("t1", "t2"):
+        _uninstall(fleet_engine, a, tenant, held.pop(tenant))
+    a.leave(held)
+    b = Leases(fleet_engine, "b", ttl=30)
+    b.tick(tenants, {}, claim=False)  # live: two workers
+    first = a.tick(tenants, {})
+    assert first.share == 1 and len(first.claimed) == 1
+    second = b.tick(tenants, {})
+    assert second.share == 1 and len(second.claimed) == 1
+    assert set(first.claimed) | set(second.claimed) == {"t3", "t4"}
+
+
 def test_an_uninstall_marks_the_tenant_only_in_the_transaction_that_handles_it(
     fleet_engine: sa.Engine,
 ) -> None:

@@ -475,6 +475,43 @@ def test_a_tenant_whose_wait_for_a_slot_outlasted_the_leases_does_not_poll(
     assert state["polls"] is not None and stats.polls == state["polls"]
 
 
+def test_a_tenant_uninstalled_and_unlisted_while_no_worker_ran_is_served_once_listed_again(
+    fleet_url: str,
+) -> None:
+    """Uninstalled, then no longer listed while the fleet was down: no running worker saw
+    it go, so its row stayed ``uninstalled`` and, installed anew, nobody served it. A
+    worker's whole listing marks it ``gone``, and once listed again it is claimed."""
+    with Sandbox(students=3, tenants=2, ack_timeout=3) as sandbox:
+        first = _worker(fleet_url, sandbox)
+        _run(first, lambda: first.discovered and sandbox.state.queue.pending() == 0)
+        tenant = sorted(sandbox.state.tenants)[0]
+        engine = create_engine(fleet_url)
+        try:
+            with engine.begin() as connection:
+                connection.execute(
+                    sa.text("UPDATE fleet_leases SET state = 'uninstalled' WHERE tenant_id = :t"),
+                    {"t": tenant},
+                )
+            info = sandbox.state.tenants.pop(tenant)  # no longer listed, the fleet down
+
+            def state() -> str:
+                return {row.tenant_id: row.state for row in fleet_status(engine)}[tenant]
+
+            worker = _worker(fleet_url, sandbox, discover_interval=0.3)
+            phase = {"n": 0}
+
+            def step() -> bool:
+                if phase["n"] == 0 and worker.discovered and state() == "gone":
+                    sandbox.state.tenants[tenant] = info  # installed anew
+                    phase["n"] = 1
+                return phase["n"] == 1 and tenant in worker.runs
+
+            stats = _run(worker, step, timeout=30)
+        finally:
+            engine.dispose()
+    assert stats.claimed == 2
+
+
 def test_a_tenant_listed_again_with_new_credentials_is_served_with_them(fleet_url: str) -> None:
     """A tenant uninstalled and installed again with a new secret: the worker serves it
     on a client made from the new listing (it used to keep the first client, whose token

@@ -112,14 +112,18 @@ class Leases:
         polled: Sequence[Mapping[str, object]] = (),
         claim: bool = True,
         gone: Collection[str] = (),
+        listed: Collection[str] | None = None,
     ) -> Tick:
         """One round, in one transaction: heartbeat, register new tenants, renew what is
         ``held`` (tenant -> epoch), release ``release``, and claim up to the fair share
-        (``ceil(tenants / live workers)``) of the tenants nobody holds or whose lease
+        (``ceil(active tenants / live workers)``, the active ones of ``tenants``: an
+        uninstalled tenant is nobody's share) of the tenants nobody holds or whose lease
         expired, skipping rows another worker is claiming (``FOR UPDATE SKIP LOCKED``)
         and the ``busy`` ones (still winding down here), and any tenant whose state is not
         ``active``. ``gone``: tenants GET /tenants stopped listing (state ``gone``, until
-        listed again)."""
+        listed again). ``listed``: a whole listing of GET /tenants, when one was just
+        read: every other tenant of the table is ``gone`` too (one unlisted while no
+        worker ran, or uninstalled, would otherwise keep its state for ever)."""
         me = self.worker_id
         tick = Tick()
         with self.engine.begin() as connection:
@@ -154,6 +158,14 @@ class Leases:
                         "WHERE state = 'gone' AND tenant_id = ANY(:ids)"
                     ),
                     {"ids": sorted(known)},
+                )
+            if listed is not None:
+                connection.execute(
+                    sa.text(
+                        "UPDATE fleet_leases SET state = 'gone', state_at = clock_timestamp() "
+                        "WHERE state <> 'gone' AND NOT (tenant_id = ANY(:ids))"
+                    ),
+                    {"ids": sorted(listed)},
                 )
             gone = sorted(set(gone) - known)
             if gone:
@@ -203,7 +215,18 @@ class Leases:
                 {"ttl": self.ttl},
             )
             tick.live_workers = max(1, int(live or 0))
-            tick.share = math.ceil(len(known) / tick.live_workers) if known else 0
+            active = (
+                connection.scalar(
+                    sa.text(
+                        "SELECT count(*) FROM fleet_leases "
+                        "WHERE tenant_id = ANY(:ids) AND state = 'active'"
+                    ),
+                    {"ids": sorted(known)},
+                )
+                if known
+                else 0
+            )
+            tick.share = math.ceil(int(active or 0) / tick.live_workers)
             mine = len(tick.renewed)
             want = tick.share - mine
             if claim and want > 0 and known:

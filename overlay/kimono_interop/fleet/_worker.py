@@ -399,6 +399,8 @@ class Worker:
         self._clients: dict[str, AsyncKimonoClient] = {}
         self._uninstalled: set[str] = set()
         self._gone: set[str] = set()  # no longer listed, not yet recorded as such
+        #: The last whole listing of GET /tenants, until a lease round has recorded it.
+        self._listed: frozenset[str] | None = None
         self._to_release: dict[str, int] = {}
         self._pool = Pool(concurrency)
         self._db = anyio.CapacityLimiter(concurrency)
@@ -504,6 +506,8 @@ class Worker:
                     self.runs[tenant].stop(release=True)
             self.stats.tenants_discovered += len(set(found) - set(self.tenants))
             self.tenants = found
+            if not unread:
+                self._listed = frozenset(found)
             self.discovered = True
             await self._sleep(self.discover_interval)
 
@@ -581,6 +585,7 @@ class Worker:
                 run.reported = (run.polled_at, run.caught_up_at)
         release = dict(self._to_release)
         gone = set(self._gone)
+        listed = self._listed
         started = time.monotonic()
         try:
             tick = await anyio.to_thread.run_sync(
@@ -592,6 +597,7 @@ class Worker:
                     polled=polled,
                     claim=not self._stopping,
                     gone=gone,
+                    listed=listed,
                 ),
                 # Not the apply's limiter: renewals never wait behind busy tenants.
                 limiter=self._lease_limiter,
@@ -602,6 +608,8 @@ class Worker:
             return None
         self.renewed_at = started
         self._gone -= gone
+        if self._listed is listed:
+            self._listed = None
         for tenant in release:
             self._to_release.pop(tenant, None)
             self.stats.released += 1
