@@ -15,6 +15,7 @@ from contextlib import contextmanager
 
 import anyio
 import httpx
+import sqlalchemy as sa
 
 from kimono_interop.fleet import Worker
 from kimono_interop.sandbox import Sandbox
@@ -87,6 +88,33 @@ def test_an_unreachable_service_is_not_ready_but_healthy(fleet_url: str) -> None
             assert metrics.headers["content-type"].startswith("text/plain; version=0.0.4")
             assert "# TYPE kimono_fleet_tasks_handled_total counter" in metrics.text
             assert get("/nope").status_code == 404
+
+
+def test_a_database_out_of_reach_leaves_healthz_at_200(fleet_url: str) -> None:
+    """A lease round against a database out of reach waits for its connect timeout (10 s
+    here): the loop has not gone round meanwhile, which is no reason to restart the
+    worker. /healthz said 503 once two TTLs (10 s at least) had passed."""
+    with Sandbox(tenants=1, students=3, ack_timeout=30) as sandbox:
+        worker = _worker(fleet_url, sandbox)
+        with running(worker) as get:
+            wait_for(lambda: get("/readyz").status_code == 200)
+            entered = threading.Event()
+
+            def out_of_reach(*args: object, **kwargs: object) -> object:
+                if not entered.is_set():
+                    entered.set()
+                    time.sleep(11.0)  # a connect that times out (PG_CONNECT_TIMEOUT), and more
+                raise sa.exc.OperationalError("connect", {}, Exception("timeout expired"))
+
+            worker.leases.tick = out_of_reach  # type: ignore[method-assign]
+            assert entered.wait(10)
+            answers = []
+            deadline = time.monotonic() + 10.8
+            while time.monotonic() < deadline:
+                answers.append(get("/healthz").status_code)
+                time.sleep(0.2)
+            assert worker.health()[1]["loop_age"] > 10.5  # the old limit, past
+        assert set(answers) == {200}
 
 
 def test_a_stuck_cycle_fails_healthz_and_a_serving_worker_is_ready(fleet_url: str) -> None:

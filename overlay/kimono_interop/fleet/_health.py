@@ -2,9 +2,10 @@
 
 A small threaded HTTP server of the standard library, on its own thread: it answers
 even when the worker's event loop is stuck, and then says so (``/healthz`` fails when
-the lease loop has not gone round for two TTLs, or a tenant's cycle has run past
-``stuck_after``). ``/healthz`` never depends on Kimono being reachable: restarting a
-worker does not bring an unreachable service back, and restart storms make it worse.
+the lease loop has not gone round for two TTLs plus the database's connect timeout, or
+a tenant's cycle has run past ``stuck_after``). ``/healthz`` never depends on Kimono
+being reachable: restarting a worker does not bring an unreachable service back, and
+restart storms make it worse.
 ``/readyz`` asks for a recent successful poll or token. ``/metrics`` is the Prometheus
 text exposition of the worker's metrics, written here (no exporter needed).
 """

@@ -55,6 +55,7 @@ from ..mirror._apply import Applier
 from ..mirror._mirror import inbox_prune_interval, retention_period
 from ..mirror._mirror import prune as prune_mirror
 from ..mirror._model import Result, TaskOutcome
+from ..mirror._store import pg_connect_timeout
 from . import _schema as fleet_tables
 from ._health import HealthServer
 from ._leases import Lease, LeaseLost, Leases
@@ -384,6 +385,10 @@ class Worker:
             application_name=f"kimono-fleet {self.worker_id}",
         )
         self.leases = Leases(self.engine, self.worker_id, ttl=lease_ttl)
+        #: The lease loop's longest pause before /healthz fails: two TTLs (at least 10 s),
+        #: plus what one round may wait for a database out of reach (its connect
+        #: timeout), which leaves /healthz at 200.
+        self.health_limit = max(lease_ttl, 5.0) * 2 + pg_connect_timeout(self.engine.url)
         self.stats = FleetStats(worker_id=self.worker_id)
         self.telemetry = Telemetry(tracer_provider, meter_provider)
         self.gate = RateGate()
@@ -929,7 +934,7 @@ class Worker:
             for tenant, run in self.runs.items()
             if run.busy_since is not None and now - run.busy_since > self.stuck_after
         ]
-        ok = beat < max(self.lease_ttl, 5.0) * 2 and not stuck
+        ok = beat < self.health_limit and not stuck
         return ok, {"loop_age": round(beat, 3), "stuck_tenants": stuck}
 
     def readiness(self) -> tuple[bool, dict[str, Any]]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import math
 import re
 import sqlite3
 import threading
@@ -205,6 +206,18 @@ def first_line(exc: BaseException) -> str:
     lines (which quote the rows' data: a person's name, an email)."""
     text = str(getattr(exc, "orig", None) or exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+def pg_connect_timeout(url: str | sa.URL) -> float:
+    """Seconds a PostgreSQL connection of ``url`` waits for the server at most: the URL's
+    ``connect_timeout`` (libpq's), or :data:`PG_CONNECT_TIMEOUT`; that one too for a URL
+    whose value waits for ever (0) or is not a number."""
+    given = sa.engine.make_url(url).query.get("connect_timeout")
+    try:
+        seconds = float(given if isinstance(given, str) else PG_CONNECT_TIMEOUT)
+    except ValueError:
+        return PG_CONNECT_TIMEOUT
+    return seconds if 0 < seconds < math.inf else PG_CONNECT_TIMEOUT
 
 
 def pg_connect_args(url: str) -> dict[str, Any]:
