@@ -512,6 +512,37 @@ def test_a_tenant_uninstalled_and_unlisted_while_no_worker_ran_is_served_once_li
     assert stats.claimed == 2
 
 
+def test_a_tenant_s_lag_gauge_counts_from_its_claim_and_goes_with_it(fleet_url: str) -> None:
+    """``tenant.lag`` while a tenant works through its initial sync (never seen caught up):
+    the time since its claim (there was no series at all, exactly while it lagged); once
+    the worker no longer serves it, no series (a 0 stayed for ever)."""
+    import threading
+
+    # each answer 20 ms late: the initial sync (a dozen batches) spans several rounds
+    with Sandbox(students=40, tenants=1, ack_timeout=30, latency=0.02) as sandbox:
+        worker = _worker(fleet_url, sandbox)
+        tenant = next(iter(sandbox.state.tenants))
+        key = ("kimono.fleet.tenant.lag", (("tenant", tenant),))
+        seen: list[float] = []
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.01):
+                value = worker.telemetry.counters.gauges.get(key)
+                if value is not None and sandbox.state.queue.pending() > 0:
+                    seen.append(value)
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        try:
+            _run(worker, lambda: worker.discovered and sandbox.state.queue.pending() == 0)
+        finally:
+            done.set()
+            sampler.join()
+        assert key not in worker.telemetry.counters.gauges
+    assert seen and max(seen) > 0
+
+
 def test_a_tenant_listed_again_with_new_credentials_is_served_with_them(fleet_url: str) -> None:
     """A tenant uninstalled and installed again with a new secret: the worker serves it
     on a client made from the new listing (it used to keep the first client, whose token

@@ -70,6 +70,12 @@ class Counters:
         with self._lock:
             self.gauges[key] = value
 
+    def unset(self, name: str, labels: Mapping[str, str]) -> None:
+        """Drop one series of a gauge (a tenant no longer served here)."""
+        key = (name, tuple(sorted(labels.items())))
+        with self._lock:
+            self.gauges.pop(key, None)
+
     def clear_gauge(self, name: str) -> None:
         with self._lock:
             for key in [key for key in self.gauges if key[0] == name]:

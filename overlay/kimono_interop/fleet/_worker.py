@@ -284,6 +284,8 @@ class TenantRun:
     #: compared with another's, or with the database's)
     polled_at: float | None = None
     caught_up_at: float | None = None
+    #: monotonic time of the claim: a tenant never seen caught up lags since then
+    claimed_at: float = field(default_factory=lambda: time.monotonic())
     reported: tuple[float | None, float | None] = (None, None)
     oldest_unacked: float | None = None
     #: just claimed, no batch handled yet: goes first in the pool, until ``urgent_until``
@@ -726,7 +728,9 @@ class Worker:
                 delay = min(delay * 2, self.max_poll_interval)
         finally:
             run.done = True
-            self.telemetry.counters.set("kimono.fleet.tenant.lag", 0.0, {"tenant": tenant})
+            # Served elsewhere now, or no longer: its series goes (a 0 kept here for ever
+            # would stand beside the new owner's).
+            self.telemetry.counters.unset("kimono.fleet.tenant.lag", {"tenant": tenant})
             # A new lease gets a new client, from the tenant's listing then (its
             # credentials may have changed meanwhile).
             client = self._clients.pop(tenant, None)
@@ -755,9 +759,9 @@ class Worker:
             run.oldest_unacked = None
             self.telemetry.gauge("kimono.fleet.tenant.lag", 0.0, tenant=tenant)
             return False
-        if run.caught_up_at is not None:
-            lag = run.polled_at - run.caught_up_at
-            self.telemetry.gauge("kimono.fleet.tenant.lag", lag, tenant=tenant)
+        # Never seen caught up (an initial sync, a takeover's backlog): since the claim.
+        since = run.caught_up_at if run.caught_up_at is not None else run.claimed_at
+        self.telemetry.gauge("kimono.fleet.tenant.lag", run.polled_at - since, tenant=tenant)
         received = time.monotonic()
         run.oldest_unacked = received
         self.stats.batches += 1
