@@ -624,6 +624,40 @@ def test_a_uuid_in_any_spelling_finds_the_object(mirror: Mirror) -> None:
     assert mirror.get(TENANT, "persons", "not-a-uuid") is None
 
 
+@pytest.mark.parametrize("text", ["bad\x00value", "bad\ud800value"])
+def test_on_other_s_message_is_recorded_as_the_store_holds_it_and_its_app_id_acked(
+    store_url: str, text: str
+) -> None:
+    """An ``on_other`` handler's ack message goes to the inbox: a NUL (PostgreSQL) or a
+    lone surrogate (either store) in it failed the whole chunk, a good ADD with it, and
+    the batch again on each delivery. Its ``app_id`` is acked, as a consumer handler's
+    is (it was dropped)."""
+    from kimono_interop import TaskResult
+
+    grades = {"schema": "3.0", "type": "grades_query", "id": new_id(), "action": "NOT_APPLICABLE"}
+    pid = new_id()
+
+    def other(task: Any) -> TaskResult:
+        return TaskResult("error", message=text, app_id="my-42")
+
+    with Mirror.open(store_url, on_other=other) as mirror:
+        outcomes = mirror.apply([grades, data_task("ADD", "persons", person(pid), 1)])
+        assert [(o.result, o.status) for o in outcomes] == [
+            (Result.IGNORED, "error"),
+            (Result.APPLIED, "success"),
+        ]
+        assert outcomes[0].message == "bad\ufffdvalue"
+        assert outcomes[0].ack() == {
+            "task_id": grades["id"],
+            "status": "error",
+            "message": "bad\ufffdvalue",
+            "app_id": "my-42",
+        }
+        assert mirror.get(TENANT, "persons", pid) is not None
+        (again,) = mirror.apply([grades])
+        assert (again.result, again.message) == (Result.DUPLICATE, "bad\ufffdvalue")
+
+
 def test_on_other_may_ask_for_a_retry_or_fail(store_url: str) -> None:
     from kimono_interop import RetryTask
 

@@ -858,12 +858,7 @@ class Worker:
         if not outcomes:
             return True
         tenant = run.lease.tenant_id
-        acks: list[dict[str, Any]] = []
-        for outcome in outcomes:
-            ack: dict[str, Any] = {"task_id": outcome.task_id, "status": outcome.status}
-            if outcome.message is not None:
-                ack["message"] = outcome.message
-            acks.append(ack)
+        acks = [outcome.ack() for outcome in outcomes]
         wait = self.poll_interval
         pending = AcksToSend(acks)
         while True:

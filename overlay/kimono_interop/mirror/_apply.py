@@ -565,7 +565,9 @@ class Applier:
         status = ack.status.value
         if status == "retry":
             raise RuntimeError(ack.message or "on_other asked for a retry")
-        return TaskOutcome(task.id, Result.IGNORED, status, ack.message)
+        # recorded in the inbox as the store can hold it (no NUL, no lone surrogate)
+        message = None if ack.message is None else _clip(ack.message)
+        return TaskOutcome(task.id, Result.IGNORED, status, message, ack.app_id)
 
     def _data(self, context: _Context, task: TaskView, key: Key | None) -> TaskOutcome:
         assert task.id is not None

@@ -838,13 +838,7 @@ class _RunLoop:
         if self.on_commit is not None:
             self.on_commit(result.outcomes)
         self.wait = self.poll_interval
-        acks: list[dict[str, Any]] = []
-        for outcome in result.outcomes:
-            ack: dict[str, Any] = {"task_id": outcome.task_id, "status": outcome.status}
-            if outcome.message is not None:
-                ack["message"] = outcome.message
-            acks.append(ack)
-        return acks
+        return [outcome.ack() for outcome in result.outcomes]
 
     def acknowledged(self, result: AckResult) -> None:
         self.stats.acknowledged += len(result.acknowledged)

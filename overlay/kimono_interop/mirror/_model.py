@@ -26,12 +26,24 @@ FINAL_RESULTS = frozenset({Result.APPLIED, Result.STALE, Result.IGNORED, Result.
 
 @dataclass(frozen=True)
 class TaskOutcome:
-    """How one task was applied and how it is acknowledged (``status``: the ack status)."""
+    """How one task was applied and how it is acknowledged (``status``: the ack status;
+    ``app_id``: what an ``on_other`` handler's ``TaskResult`` gave, sent with the ack and
+    not recorded, so a redelivery's ack has none)."""
 
     task_id: str
     result: str
     status: str
     message: str | None = None
+    app_id: str | None = None
+
+    def ack(self) -> dict[str, Any]:
+        """The acknowledgement as the ack endpoints take it."""
+        ack: dict[str, Any] = {"task_id": self.task_id, "status": self.status}
+        if self.message is not None:
+            ack["message"] = self.message
+        if self.app_id is not None:
+            ack["app_id"] = self.app_id
+        return ack
 
 
 @dataclass(frozen=True)
