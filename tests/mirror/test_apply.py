@@ -658,6 +658,25 @@ def test_on_other_s_message_is_recorded_as_the_store_holds_it_and_its_app_id_ack
         assert (again.result, again.message) == (Result.DUPLICATE, "bad\ufffdvalue")
 
 
+def test_a_store_without_a_table_of_the_mirror_s_raises_and_parks_nothing(
+    store_url: str,
+) -> None:
+    """A table missing (dropped, a schema not migrated) fails every task alike: it is
+    raised, and no task counted or parked for it. Each task was retried, then parked and
+    acked ``error``: a run drained the whole queue into the dead-letter table."""
+    with Mirror.open(store_url, max_attempts=1) as mirror:
+        mirror.apply([data_task("ADD", "persons", person(new_id()), 1)])
+        with mirror.engine.begin() as connection:
+            connection.execute(sa.text("DROP TABLE mirror_changes"))
+        task = data_task("ADD", "persons", person(new_id()), 2)
+        with pytest.raises(sa.exc.DBAPIError, match="mirror_changes"):
+            mirror.apply([task])
+        assert mirror.parked() == []
+        with mirror.engine.connect() as connection:
+            recorded = connection.scalar(sa.text("SELECT count(*) FROM mirror_inbox"))
+        assert recorded == 1
+
+
 def test_on_other_may_ask_for_a_retry_or_fail(store_url: str) -> None:
     from kimono_interop import RetryTask
 

@@ -26,7 +26,13 @@ from .._secrets import redact_text
 from .._task_view import TaskKind, TaskView, outcome_of_error, outcome_of_result
 from . import _schema as t
 from ._model import FINAL_RESULTS, Change, Result, TaskOutcome
-from ._store import first_line, is_transient_db_error, lock_tenants, refresh_statistics
+from ._store import (
+    first_line,
+    is_store_error,
+    is_transient_db_error,
+    lock_tenants,
+    refresh_statistics,
+)
 from ._writes import INSERT_CHANGE, Key, Writes
 
 log = sdk_logger("kimono_interop.mirror")
@@ -88,6 +94,14 @@ class _HookFailed(sa.exc.DBAPIError):
 
     def __reduce__(self) -> Any:  # (DBAPIError's own passes its constructor's arguments)
         return type(self), (self.error,)
+
+
+def _not_the_task_s(exc: BaseException) -> bool:
+    """Whether a failure met applying a task is the database's (waited out) or the store's
+    (raised) rather than the task's; a hook's own statement's is its task's."""
+    if is_transient_db_error(exc):
+        return True
+    return is_store_error(exc) and not isinstance(exc, _HookFailed)
 
 
 class _Isolate(Exception):
@@ -374,7 +388,7 @@ class Applier:
             try:
                 context.writes.flush(inbox=True)
             except Exception as exc:
-                if is_transient_db_error(exc):
+                if _not_the_task_s(exc):
                     raise
                 raise _Isolate(out.consumed) from exc
         context.writes.flush_inbox()
@@ -421,7 +435,7 @@ class Applier:
             self._seen(context, task, key, isolate)
             return self._park(context, task, tried + 1, str(exc))
         except Exception as exc:
-            if is_transient_db_error(exc):
+            if _not_the_task_s(exc):
                 raise  # the database's failure, not the task's: the whole chunk waits
             if not isolate:
                 raise _Isolate(index + 1) from exc

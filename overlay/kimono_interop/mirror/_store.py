@@ -305,11 +305,36 @@ _SQLITE_TRANSIENT = (
 )
 
 
+#: SQLite's words for a store without what the mirror writes to, or that refuses writes.
+_SQLITE_STORE = (
+    "no such table",
+    "no such column",
+    "has no column named",
+    "readonly database",
+)
+#: PostgreSQL's SQLSTATEs of the same: class 42 (a table or column undefined, a privilege
+#: refused, ...), a read-only transaction (a standby), an undefined schema.
+_PG_STORE = ("42", "25006", "3F000")
+
+
+def is_store_error(exc: BaseException) -> bool:
+    """Whether a database error is the store's, whatever the statement's values: a table
+    or column missing (a schema not migrated, dropped), a privilege refused, a read-only
+    database. Every task would meet it: it is raised, never counted against a task (which
+    parked and acked ``error`` every task of the queue, nothing applied)."""
+    if not isinstance(exc, sa.exc.DBAPIError):
+        return False
+    if isinstance(exc.orig, sqlite3.Error):
+        message = str(exc.orig).lower()
+        return any(words in message for words in _SQLITE_STORE)
+    state = getattr(exc.orig, "sqlstate", None)
+    return isinstance(state, str) and state.startswith(_PG_STORE)
+
+
 def is_transient_db_error(exc: BaseException) -> bool:
     """Whether a database error is the database's state, not the statement's: a
     connection lost or refused, a lock not granted in time, a full disk. A run waits
-    those out; an integrity or programming error (a missing table, a read-only file)
-    it raises."""
+    those out; another error (the store's: see is_store_error) it raises."""
     if not isinstance(exc, sa.exc.DBAPIError):
         return False
     if exc.connection_invalidated:

@@ -250,8 +250,8 @@ class Writes:
         return found
 
     def prefetch(self, keys: Iterable[Key]) -> None:
-        """Read the states of ``keys`` not known yet (one query on PostgreSQL; one per
-        tenant, type and 500 ids on SQLite)."""
+        """Read the states of ``keys`` not known yet (one query per tenant, type and 500
+        ids)."""
         states = self.states
         wanted = [key for key in dict.fromkeys(keys) if key not in states]
         if not wanted:
