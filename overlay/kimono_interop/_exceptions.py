@@ -146,21 +146,37 @@ class InvalidItemsError(ResponseValidationError):
     """Items of a list could not be read; every other item was yielded before this was raised.
 
     ``items`` holds the first :data:`MAX_INVALID_KEPT` of them (with the raw JSON),
-    ``count`` how many there were in all.
+    ``count`` how many there were in all. ``read``: from a call that returns its items at
+    once (``tasks.next_batch()``), the ones it could read, which it did not return.
     """
 
     def __init__(
-        self, items: list[InvalidItem], count: int, what: str, response: httpx.Response | None
+        self,
+        items: list[InvalidItem],
+        count: int,
+        what: str,
+        response: httpx.Response | None,
+        *,
+        read: list[Any] | None = None,
     ) -> None:
         self.items = items
         self.count = count
-        super().__init__(
-            f"{count} item(s) of the {what} list could not be read and were not yielded "
-            f"(first: {items[0]}); every other item was. (HINT: a field the contract "
-            "requires is missing or malformed; pass a handler to the pager's on_invalid() "
-            "to receive such items and go on, and see docs/maintaining.md to report it.)",
-            response=response,
-        )
+        self.read: list[Any] = [] if read is None else read
+        if read is None:
+            told = (
+                f"{count} item(s) of the {what} list could not be read and were not yielded "
+                f"(first: {items[0]}); every other item was. (HINT: a field the contract "
+                "requires is missing or malformed; pass a handler to the pager's on_invalid() "
+                "to receive such items and go on, and see docs/maintaining.md to report it.)"
+            )
+        else:
+            told = (
+                f"{count} item(s) of the {what} list could not be read (first: {items[0]}); "
+                f"the {len(read)} others are in this error's `read`. (HINT: pass on_invalid= "
+                "to receive such items and have the others returned, and see "
+                "docs/maintaining.md to report it.)"
+            )
+        super().__init__(told, response=response)
 
 
 #: How many invalid items an :class:`InvalidItemsError` keeps (``count`` goes on).

@@ -487,8 +487,11 @@ def test_next_batch_returns_what_it_can_type_and_hands_over_the_rest() -> None:
     good = _load(REAL / "task_3x_data_event.json")["payload"]
     body = {"data": [good, {"schema": "3.0", "id": "x", "created_at": "yesterday"}]}
     with KimonoClient("c", "s", base_url=BASE, transport=_serving(body)) as kimono:
-        with pytest.raises(InvalidItemsError, match="1 item"):
+        with pytest.raises(InvalidItemsError, match="1 item") as raised:
             kimono.tasks.next_batch()
+        # the readable ones are on the error (they were lost: a caller could not ack them)
+        assert [t.id for t in raised.value.read] == [good["id"]]
+        assert "in this error's `read`" in str(raised.value)
         seen: list[Any] = []
         tasks = kimono.tasks.next_batch(on_invalid=seen.append)
     assert [t.id for t in tasks] == [good["id"]]

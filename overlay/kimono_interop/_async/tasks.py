@@ -88,7 +88,9 @@ class AsyncTasksBehaviour(AsyncResource):
 
         A task that cannot be read as the ``Task`` model goes to ``on_invalid`` (an
         :class:`InvalidItem`) and the others are returned; without ``on_invalid`` the
-        call raises :class:`InvalidItemsError`. :meth:`receive` never fails on shape.
+        call raises :class:`InvalidItemsError`, the others in its ``read`` (acknowledge
+        what you handle of them: the service holds back the next batch until every task
+        of this one is). :meth:`receive` never fails on shape.
 
         Args:
             tenant_id: Only tasks of this tenant.
@@ -103,7 +105,7 @@ class AsyncTasksBehaviour(AsyncResource):
         with gc_paused():  # from the bytes to the last model, as for a page of a list
             tasks, invalid = read_items(parse_model(response, _items), Task.from_dict, 0)
         if invalid and on_invalid is None:
-            raise InvalidItemsError(invalid, len(invalid), "Task", response)
+            raise InvalidItemsError(invalid, len(invalid), "Task", response, read=tasks)
         for item in invalid:
             on_invalid(item)  # type: ignore[misc]
         return tasks
