@@ -146,19 +146,6 @@ def default_deadline(timeout: float | httpx.Timeout | None) -> float | None:
     return None if read is None else read * DEADLINE_PER_READ_TIMEOUT
 
 
-def deadline_for(
-    deadline: float | None,
-    timeout: float | httpx.Timeout | None,
-    new_timeout: float | httpx.Timeout | None,
-) -> float | None:
-    """The deadline once ``timeout`` becomes ``new_timeout``: the default of the new one if
-    ``deadline`` was the default of the old (it follows the timeout), else ``deadline``
-    (one given stays)."""
-    if deadline == default_deadline(timeout):
-        return default_deadline(new_timeout)
-    return deadline
-
-
 def deadline(value: object) -> float | None:
     """A deadline: seconds (> 0) or None."""
     if value is None:

@@ -137,6 +137,9 @@ class AsyncKimonoClient(AsyncResources):
             if isinstance(deadline, NotGiven)
             else settings.deadline(deadline)
         )
+        #: Whether the deadline was given (it stays whatever the timeout) or follows the
+        #: timeout (a few read timeouts: a call's own timeout moves it).
+        self._deadline_given = not isinstance(deadline, NotGiven)
         self.max_response_size = max_response_size
         self._headers = extra_headers
         # Like httpx, the client closes the transport it uses, given or made; clients made
@@ -159,6 +162,7 @@ class AsyncKimonoClient(AsyncResources):
         #: The sender of each API, by the name the operation table uses.
         limits: dict[str, Any] = {
             "deadline": self.deadline,
+            "deadline_given": self._deadline_given,
             "max_response_size": max_response_size,
         }
         self._senders = {
@@ -218,7 +222,7 @@ class AsyncKimonoClient(AsyncResources):
             # child uses the pool its parent makes for the new process, not one of its own.
             transport=self._shared,
             headers=self._headers,
-            deadline=self.deadline,
+            deadline=self.deadline if self._deadline_given else NOT_GIVEN,
             max_response_size=self.max_response_size,
         )
         child._owns_transport = False
@@ -252,8 +256,8 @@ class AsyncKimonoClient(AsyncResources):
             )
         elif max_retries is not None:
             raise ConfigurationError("Give max_retries or retry, not both")
-        if isinstance(deadline, NotGiven):
-            deadline = settings.deadline_for(self.deadline, self.timeout, new_timeout)
+        if isinstance(deadline, NotGiven) and self._deadline_given:
+            deadline = self.deadline  # (one not given follows the new timeout)
         copy = type(self)(
             base_url=str(self.base_url),
             token_url=self.token_url,

@@ -57,6 +57,7 @@ class AsyncSender:
         retry: RetryPolicy,
         *,
         deadline: float | None = None,
+        deadline_given: bool = True,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         sleep: AsyncSleep = anyio.sleep,
     ) -> None:
@@ -64,6 +65,9 @@ class AsyncSender:
         self.retry = retry
         #: Seconds one exchange may take in all (connect, send, answer); None for no limit.
         self.deadline = deadline
+        #: Whether ``deadline`` was given (kept whatever a call's timeout), or follows the
+        #: client's timeout (a call with its own timeout gets that one's default).
+        self.deadline_given = deadline_given
         #: Most bytes an answer may have once decoded; a larger one is not read.
         self.max_response_size = max_response_size
         self._sleep = sleep
@@ -101,8 +105,8 @@ class AsyncSender:
         # deadline the client was given stays).
         deadline = (
             self.deadline
-            if isinstance(timeout, NotGiven)
-            else settings.deadline_for(self.deadline, self.http.timeout, timeout)
+            if isinstance(timeout, NotGiven) or self.deadline_given
+            else settings.default_deadline(timeout)
         )
         request.extensions[RETRY_EXTENSION] = self.retry  # for the token flow's retries
         given = "Authorization" in httpx.Headers(headers)

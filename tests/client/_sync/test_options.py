@@ -82,6 +82,11 @@ def test_the_default_deadline_follows_a_new_timeout_and_a_chosen_one_stays() -> 
         assert chosen.with_options(timeout=10.0).deadline == 50.0
         assert chosen.with_options(deadline=None).deadline is None
         assert chosen.with_options(deadline=None).with_options(timeout=1.0).deadline is None
+    # one given equal to the default (3 x 35 s) is given all the same: it stays (it was
+    # taken for the default, and followed the timeout)
+    with KimonoClient("a", "b", base_url=ORIGIN, deadline=105.0) as same:
+        assert same.with_options(timeout=10.0).deadline == 105.0
+        assert same.with_options(timeout=10.0).with_options(timeout=1.0).deadline == 105.0
 
 
 def test_a_copy_sends_with_its_own_retries_and_size_limit() -> None:
