@@ -31,7 +31,7 @@ from .._constants import (
     ENV_CLIENT_SECRET,
     INTEROP_API_PATH,
 )
-from .._exceptions import ConfigurationError
+from .._exceptions import ClientClosedError, ConfigurationError
 from .._parsing import parse_nested
 from .._retry import RetryPolicy
 from .._secrets import redact_url
@@ -186,6 +186,8 @@ class AsyncKimonoClient(AsyncResources):
         client's connection pool, base URL, timeout, retries and headers; close
         it when done, and keep this client open while it is in use.
         """
+        if self._data_http.is_closed:
+            raise ClientClosedError()  # (its client would open connections nothing closes)
         info = tenant if isinstance(tenant, TenantInfo) else _tenant_info(tenant)
         name = str(info.id) if info.id else "(no id)"
         credentials = info.auth
@@ -249,10 +251,16 @@ class AsyncKimonoClient(AsyncResources):
         Closing the copy (or dropping it unclosed) leaves the pool open; keep this client
         open while the copy is in use. Works on a ``for_tenant`` client too.
         """
+        if self._data_http.is_closed:
+            raise ClientClosedError()  # (a copy would open connections nothing closes)
         new_timeout = self.timeout if isinstance(timeout, NotGiven) else timeout
         if retry is None:
             retry = (
-                self.retry if max_retries is None else replace(self.retry, max_retries=max_retries)
+                self.retry
+                if max_retries is None
+                else replace(
+                    self.retry, max_retries=settings.count(max_retries, "max_retries", minimum=0)
+                )
             )
         elif max_retries is not None:
             raise ConfigurationError("Give max_retries or retry, not both")
@@ -267,7 +275,7 @@ class AsyncKimonoClient(AsyncResources):
             # The shared transport itself: after a fork, the copy uses whatever pool this
             # client makes for the new process.
             transport=self._shared,
-            headers={**self._headers, **(headers or {})},
+            headers={**self._headers, **settings.headers(headers)},
             deadline=deadline,
             max_response_size=(
                 self.max_response_size if max_response_size is None else max_response_size

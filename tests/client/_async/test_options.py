@@ -10,6 +10,7 @@ import pytest
 from kimono_interop import (
     AsyncKimonoClient,
     BearerToken,
+    ClientClosedError,
     ConfigurationError,
     InternalServerError,
     ResponseTooLargeError,
@@ -153,13 +154,30 @@ async def test_copies_share_one_connection_and_closing_them_leaves_it_open(serve
         ({"deadline": 0}, "deadline"),
         ({"max_response_size": "big"}, "max_response_size"),
         ({"max_retries": -1}, "max_retries"),
+        ({"max_retries": True}, "max_retries must be an int"),
         ({"max_retries": 1, "retry": RETRY}, "not both"),
+        ({"headers": ["a"]}, "headers must be a mapping"),
+        ({"headers": {"X-Shard": 1}}, "headers must map str to str"),
     ],
 )
 async def test_bad_options_are_refused_as_the_constructor_refuses_them(
     options: dict[str, Any], match: str
 ) -> None:
-    """What the constructor refuses, with_options refuses, before any request."""
+    """What the constructor refuses, with_options refuses, before any request, with a
+    ConfigurationError as the constructor's (headers=["a"] met a TypeError of the merge,
+    max_retries=-1 RetryPolicy's ValueError)."""
     async with AsyncKimonoClient("a", "b", base_url=ORIGIN) as kimono:
-        with pytest.raises((ConfigurationError, ValueError), match=match):
+        with pytest.raises(ConfigurationError, match=match):
             kimono.with_options(**options)
+
+
+async def test_a_closed_client_gives_no_copy() -> None:
+    """A copy of a closed client (with_options, for_tenant) worked, on connections that
+    nothing closed: ClientClosedError, as a call on the client raises."""
+    tenant = {"id": TENANT_ID, "auth": {"type": "oauth2", "client_id": "t", "client_secret": "s"}}
+    kimono = AsyncKimonoClient("a", "b", base_url=ORIGIN)
+    await kimono.aclose()
+    with pytest.raises(ClientClosedError):
+        kimono.with_options(timeout=3)
+    with pytest.raises(ClientClosedError):
+        kimono.for_tenant(tenant)
