@@ -306,13 +306,23 @@ def may_have_applied(error: BaseException) -> bool:
 
 def transport_error(exc: httpx.HTTPError, request: httpx.Request) -> APIConnectionError:
     """The SDK exception for a request that got no response, saying why in its message;
-    ``may_have_reached`` unless ``exc`` is of a request never sent."""
-    error = _transport_error(exc, request)
+    ``may_have_reached`` unless ``exc`` is of a request never sent.
+
+    It names the request that failed: ``request``'s token request when that one did (its
+    host, its proxy), with ``request`` named as what it was for.
+    """
+    try:
+        failed = exc.request
+    except RuntimeError:  # (an error raised with no request)
+        failed = request
+    error = _transport_error(exc, failed, None if failed is request else request)
     error.may_have_reached = not isinstance(exc, NOT_SENT_ERRORS)
     return error
 
 
-def _transport_error(exc: httpx.HTTPError, request: httpx.Request) -> APIConnectionError:
+def _transport_error(
+    exc: httpx.HTTPError, request: httpx.Request, behalf: httpx.Request | None = None
+) -> APIConnectionError:
     if isinstance(exc, httpx.TimeoutException):
         what = {
             httpx.ConnectTimeout: "timed out connecting",
@@ -320,10 +330,14 @@ def _transport_error(exc: httpx.HTTPError, request: httpx.Request) -> APIConnect
             httpx.WriteTimeout: "timed out sending the request",
             httpx.PoolTimeout: "timed out waiting for a free connection of the pool",
         }.get(type(exc), "timed out")
+        if behalf is not None:
+            what += f" (getting a token for {behalf.method} {redact_url(str(behalf.url))})"
         return APITimeoutError(request, what)
     host = request.url.host
     port = request.url.port or {"https": 443, "http": 80}.get(request.url.scheme)
     where = f"{request.method} {redact_url(str(request.url))}"
+    if behalf is not None:
+        where += f" (getting a token for {behalf.method} {redact_url(str(behalf.url))})"
     proxy = request.extensions.get(PROXY_EXTENSION)
     if proxy is not None:
         # Through a proxy the SDK connects to the proxy, never to the service's host.
@@ -343,6 +357,8 @@ def _transport_error(exc: httpx.HTTPError, request: httpx.Request) -> APIConnect
             "value holds a character HTTP does not allow; it is not shown). (HINT: check "
             "the headers you set, and strip line breaks from values read from files.)",
         )
+    #: the setting that named the host that failed
+    setting = "base_url" if behalf is None else "token_url"
     root = _root_cause(exc)
     detail = _redacted_detail(root if root is not None else exc)
     if isinstance(root, socket.gaierror):
@@ -352,7 +368,7 @@ def _transport_error(exc: httpx.HTTPError, request: httpx.Request) -> APIConnect
             + (
                 "in the proxy's URL, and the machine's DNS.)"
                 if proxy is not None
-                else "in base_url, and the machine's DNS or proxy settings.)"
+                else f"in {setting}, and the machine's DNS or proxy settings.)"
             ),
             cause="dns",
         )
@@ -363,16 +379,16 @@ def _transport_error(exc: httpx.HTTPError, request: httpx.Request) -> APIConnect
             + (
                 "there: check the proxy's address.)"
                 if proxy is not None
-                else "there: check base_url's host and port, or start the sandbox.)"
+                else f"there: check {setting}'s host and port, or start the sandbox.)"
             ),
             cause="refused",
         )
     if isinstance(root, ssl.SSLError):
         hint = (
             "the server's certificate is not trusted here: for a private CA set "
-            "SSL_CERT_FILE, or check the host name in base_url"
+            f"SSL_CERT_FILE, or check the host name in {setting}"
             if isinstance(root, ssl.SSLCertVerificationError)
-            else "check that base_url's scheme matches the server (https for TLS, http for "
+            else f"check that {setting}'s scheme matches the server (https for TLS, http for "
             "a plain server such as the sandbox)"
         )
         return APIConnectionError(
@@ -389,7 +405,7 @@ def _transport_error(exc: httpx.HTTPError, request: httpx.Request) -> APIConnect
             cause="dropped",
         )
     return APIConnectionError(
-        request, f"{where}: connection error ({detail}). (HINT: check base_url.)"
+        request, f"{where}: connection error ({detail}). (HINT: check {setting}.)"
     )
 
 

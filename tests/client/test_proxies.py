@@ -161,6 +161,27 @@ def test_a_proxy_that_refuses_is_named_in_the_error(
     assert "pw-SECRET" not in message
 
 
+def test_a_proxy_that_refuses_the_token_request_is_named_in_the_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With client credentials the first request through the proxy is the token's: the
+    error named the API request, its host as the one that refused, and base_url to check.
+    It names the token request, the proxy, and what the token was for."""
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+    options = {"base_url": "http://kimono.invalid:8080", "max_retries": 0}
+    kimono = KimonoClient("id", "secret", **options)  # type: ignore[arg-type]
+    with kimono, pytest.raises(APIConnectionError) as raised:
+        kimono.tenants.current()
+    message = str(raised.value)
+    token = "POST http://kimono.invalid:8080/oauth/token"
+    assert message.startswith(f"{token} (getting a token for GET")
+    assert f"connection refused by 127.0.0.1:{port}" in message
+    assert f"through the proxy http://127.0.0.1:{port}" in message
+
+
 @pytest.mark.parametrize("use_async", [False, True])
 @pytest.mark.parametrize(
     "proxy",
