@@ -262,3 +262,24 @@ def test_sandbox_refuses_a_non_loopback_host_without_allow_remote(host: str) -> 
     result = run("sandbox", "--host", host, "--students", "1")
     assert result.exit_code == EXIT_USAGE
     assert "--allow-remote" in result.output and "beyond this machine" in result.output
+
+
+def test_kimono_log_debug_keeps_the_sandbox_s_tracebacks() -> None:
+    """KIMONO_LOG=debug (the SDK's loggers at DEBUG) shows an error's traceback under the
+    command as the README says: the command set its logger to INFO unless --log-level
+    debug was given, which reads no variable."""
+    import logging
+
+    from kimono_interop.cli.sandbox import _logging_to_stderr
+
+    sdk = logging.getLogger("kimono_interop")
+    level = sdk.level
+    try:
+        sdk.setLevel(logging.DEBUG)
+        with _logging_to_stderr(debug=False):
+            assert logging.getLogger("kimono_interop.sandbox").isEnabledFor(logging.DEBUG)
+        sdk.setLevel(logging.WARNING)
+        with _logging_to_stderr(debug=False):
+            assert not logging.getLogger("kimono_interop.sandbox").isEnabledFor(logging.DEBUG)
+    finally:
+        sdk.setLevel(level)

@@ -205,7 +205,8 @@ def _banner(config: SandboxConfig, host: str, listening: list[Sandbox], running:
 @contextmanager
 def _logging_to_stderr(debug: bool) -> Iterator[None]:
     """A line per request, and per fault injected or error met, on stderr (stdout has the
-    banner alone); an error's traceback only with ``debug`` (``--log-level debug``).
+    banner alone); an error's traceback only with ``debug`` (``--log-level debug``) or
+    where the SDK's logging already shows DEBUG (``KIMONO_LOG=debug``).
 
     For as long as the command serves: the loggers are as they were afterwards.
     """
@@ -213,6 +214,7 @@ def _logging_to_stderr(debug: bool) -> Iterator[None]:
     handler.setFormatter(logging.Formatter("%(levelname)-7s %(message)s"))
     loggers = [logging.getLogger(name) for name in ("uvicorn.access", "kimono_interop.sandbox")]
     before = [(logger.propagate, logger.level) for logger in loggers]
+    debug = debug or loggers[1].isEnabledFor(logging.DEBUG)
     for logger in loggers:
         logger.addHandler(handler)
         logger.propagate = False  # printed once, here, whatever else logs to stderr
