@@ -190,16 +190,24 @@ class ResponseTooLargeError(KimonoError):
     (an endless chunked body, a small gzip body that inflates to gigabytes).
     """
 
-    def __init__(self, response: httpx.Response, limit: int) -> None:
+    def __init__(self, response: httpx.Response, limit: int, *, token: bool = False) -> None:
         self.response = response
         self.status_code = response.status_code
         self.limit = limit
         self.url = redact_url(str(response.request.url))
-        super().__init__(
-            f"The answer to {response.request.method} {self.url} is larger than "
-            f"max_response_size ({limit:,} bytes once decoded); it was not read. (HINT: ask for "
-            "a smaller page_size, or raise max_response_size= on the client.)"
-        )
+        if token:  # (no setting raises the token answer's limit, nor would need to)
+            told = (
+                f"The answer to the token request {response.request.method} {self.url} is "
+                f"larger than a token answer ever is ({limit:,} bytes once decoded); it was "
+                "not read. (HINT: check token_url: it must name the OAuth2 token endpoint.)"
+            )
+        else:
+            told = (
+                f"The answer to {response.request.method} {self.url} is larger than "
+                f"max_response_size ({limit:,} bytes once decoded); it was not read. (HINT: "
+                "ask for a smaller page_size, or raise max_response_size= on the client.)"
+            )
+        super().__init__(told)
 
 
 class AckError(KimonoError):

@@ -578,14 +578,15 @@ async def adecoded_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
 
 # -- reading bounded bodies outside the sender (the token answer, read inside auth flows) ----
 def read_capped(response: httpx.Response, limit: int) -> None:
-    """Read ``response``'s body, at most ``limit`` bytes decoded; ResponseTooLargeError past it."""
+    """Read a token answer's body, at most ``limit`` bytes decoded; ResponseTooLargeError
+    past it."""
     chunks: list[bytes] = []
     size = 0
     try:
         for chunk in decoded_chunks(response):
             size += len(chunk)
             if size > limit:
-                raise ResponseTooLargeError(response, limit)
+                raise ResponseTooLargeError(response, limit, token=True)
             chunks.append(chunk)
     finally:
         response.close()
@@ -600,7 +601,7 @@ async def aread_capped(response: httpx.Response, limit: int) -> None:
         async for chunk in adecoded_chunks(response):
             size += len(chunk)
             if size > limit:
-                raise ResponseTooLargeError(response, limit)
+                raise ResponseTooLargeError(response, limit, token=True)
             chunks.append(chunk)
     finally:
         await response.aclose()

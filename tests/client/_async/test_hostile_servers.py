@@ -124,11 +124,14 @@ async def test_a_declared_length_past_the_limit_is_refused_before_reading(serve:
 
 
 async def test_a_token_answer_past_its_limit_is_refused(serve: Serve) -> None:
-    """The token endpoint's answer is capped too (64 KiB: a token is a few kB)."""
+    """The token endpoint's answer is capped too (64 KiB: a token is a few kB); the error
+    says to check token_url (it told to ask for a smaller page_size or raise
+    max_response_size, neither of which has to do with a token)."""
     url = serve(oversized_token(200_000))
     async with AsyncKimonoClient("c", "s", base_url=url, max_retries=0) as kimono:
-        with pytest.raises(ResponseTooLargeError, match="65,536"):
+        with pytest.raises(ResponseTooLargeError, match="65,536") as raised:
             await kimono.rostering.persons.get(PERSON)
+    assert "check token_url" in str(raised.value) and "page_size" not in str(raised.value)
 
 
 async def test_a_refusal_retried_with_a_new_token_is_not_read_whatever_its_size(
