@@ -620,6 +620,8 @@ class ConsumerStats:
     batches: int = 0
     received: int = 0
     handled: int = 0
+    #: Of ``handled``, by the ack's status: ``success``; ``error`` or ``reauthenticate``;
+    #: ``retry``.
     succeeded: int = 0
     failed: int = 0
     retried: int = 0
