@@ -543,6 +543,27 @@ def test_a_tenant_s_lag_gauge_counts_from_its_claim_and_goes_with_it(fleet_url: 
     assert seen and max(seen) > 0
 
 
+def test_a_store_without_the_fleet_s_tables_ends_the_run_with_its_error(fleet_url: str) -> None:
+    """A lease round refused for good (a table dropped, a privilege revoked, a read-only
+    standby) ends the run with the database's error, as refused credentials do: every
+    round was logged and tried again for ever, the worker serving nothing."""
+
+    class Undefined(Exception):
+        sqlstate = "42P01"
+
+    def refused(*args: object, **kwargs: object) -> object:
+        raise sa.exc.ProgrammingError(
+            "SELECT", {}, Undefined('relation "fleet_leases" does not exist')
+        )
+
+    with Sandbox(students=1) as sandbox:
+        worker = _worker(fleet_url, sandbox)
+        worker.leases.tick = refused  # type: ignore[method-assign]
+        with pytest.raises(sa.exc.ProgrammingError, match="fleet_leases"):
+            _run(worker, lambda: False, timeout=20)
+    assert worker.stats.db_errors == 1
+
+
 def test_a_tenant_listed_again_with_new_credentials_is_served_with_them(fleet_url: str) -> None:
     """A tenant uninstalled and installed again with a new secret: the worker serves it
     on a client made from the new listing (it used to keep the first client, whose token

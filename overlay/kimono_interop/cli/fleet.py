@@ -158,7 +158,9 @@ def run(settings: Settings, /, db: str, **options: Any) -> None:
             if failed:
                 raise failed[0]
         except sqlalchemy.exc.SQLAlchemyError as exc:
-            fail(f"the fleet's database: {str(exc).splitlines()[0]}", EXIT_ERROR)
+            from ..mirror._store import first_line
+
+            fail(f"the fleet's database: {first_line(exc)}", EXIT_ERROR)
     click.echo(json.dumps(worker.stats.as_dict()))
 
 

@@ -55,7 +55,7 @@ from ..mirror._apply import Applier
 from ..mirror._mirror import inbox_prune_interval, retention_period
 from ..mirror._mirror import prune as prune_mirror
 from ..mirror._model import Result, TaskOutcome
-from ..mirror._store import pg_connect_timeout
+from ..mirror._store import first_line, is_store_error, pg_connect_timeout
 from . import _schema as fleet_tables
 from ._health import HealthServer
 from ._leases import Lease, LeaseLost, Leases
@@ -427,8 +427,9 @@ class Worker:
         # on a host up less than an interval would wait for it before its first prune).
         self._pruned_at = -math.inf
         self._inbox_pruned_at = -math.inf
-        #: What ended the run that waiting cannot mend (refused credentials), raised by run().
-        self._failure: KimonoError | None = None
+        #: What ended the run that waiting cannot mend (refused credentials, a store without
+        #: the fleet's tables), raised by run().
+        self._failure: KimonoError | sa.exc.SQLAlchemyError | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
     def stop(self) -> None:
@@ -611,6 +612,13 @@ class Worker:
             )
         except sa.exc.SQLAlchemyError as exc:
             self.stats.db_errors += 1
+            if is_store_error(exc) and not self._stopping:
+                # A table missing, a privilege refused, a read-only database: no round
+                # will go through until someone mends it, and waiting hides it.
+                log.error("the lease round failed: %s", first_line(exc))
+                self._failure = exc
+                self.stop()
+                return None
             log.warning("the lease round failed (%s); trying again", type(exc).__name__)
             return None
         self.renewed_at = started
