@@ -95,14 +95,24 @@ class ConfigurationError(KimonoError, ValueError):
 
 
 class ClientClosedError(KimonoError, RuntimeError):
-    """A call on a client that was closed (its ``with`` block ended, or ``close()`` ran)."""
+    """A call on a client that was closed (its ``with`` block ended, or ``close()`` ran),
+    or on one made from a closed client (``for_tenant``, ``with_options``: they share its
+    connection pool)."""
 
-    def __init__(self) -> None:
-        super().__init__(
-            "This client is closed (its `with` block ended or close() was called), so it "
-            "has no connections left. (HINT: make the call inside the `with` block, or "
-            "make a new client.)"
-        )
+    def __init__(self, *, parent: bool = False) -> None:
+        if parent:
+            told = (
+                "The client this one was made from (for_tenant, with_options) is closed, "
+                "and with it the connection pool both use. (HINT: keep that client open "
+                "while this one is in use.)"
+            )
+        else:
+            told = (
+                "This client is closed (its `with` block ended or close() was called), so it "
+                "has no connections left. (HINT: make the call inside the `with` block, or "
+                "make a new client.)"
+            )
+        super().__init__(told)
 
 
 class UnsafeRedirectError(KimonoError):
@@ -316,14 +326,19 @@ def transport_error(exc: httpx.HTTPError, request: httpx.Request) -> APIConnecti
     """The SDK exception for a request that got no response, saying why in its message;
     ``may_have_reached`` unless ``exc`` is of a request never sent.
 
-    It names the request that failed: ``request``'s token request when that one did (its
-    host, its proxy), with ``request`` named as what it was for.
+    Its message names the request that failed: ``request``'s token request when that one
+    did (its host, its proxy), with ``request`` named as what it was for; ``request``,
+    ``method`` and ``url`` stay ``request``'s (the token request's body holds the client
+    secret: it is not kept on the error).
     """
     try:
         failed = exc.request
     except RuntimeError:  # (an error raised with no request)
         failed = request
     error = _transport_error(exc, failed, None if failed is request else request)
+    if failed is not request:
+        error.request, error.method = request, request.method
+        error.url = redact_url(str(request.url))
     error.may_have_reached = not isinstance(exc, NOT_SENT_ERRORS)
     return error
 

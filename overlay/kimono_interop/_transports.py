@@ -18,7 +18,7 @@ import httpcore
 import httpx
 
 from ._constants import PROXY_EXTENSION
-from ._exceptions import ConfigurationError, ResponseTooLargeError
+from ._exceptions import ClientClosedError, ConfigurationError, ResponseTooLargeError
 from ._fork import generation, reset_after_fork
 from ._secrets import misread_user_info, redact_unread_url, redact_url
 
@@ -32,10 +32,25 @@ class _PerProcess(Generic[_T]):
         self.transport = transport
         self.remake = remake
         self._generation = generation()
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        """Closed by the client that owns it, or the shared transport it wraps (a client
+        made from one made from another) is: the clients made from that one send nothing
+        more (a request would open connections that nothing closes)."""
+        inner = self.transport
+        return self._closed or (isinstance(inner, _PerProcess) and inner.closed)
+
+    @closed.setter
+    def closed(self, value: bool) -> None:
+        self._closed = value
 
     def current(self) -> _T:
         """The transport to use in this process (made again after a fork, once, whichever
         threads of the child ask first)."""
+        if self.closed:
+            raise ClientClosedError(parent=True)
         if self._generation != generation():
             with _REMAKING.lock:
                 if self._generation != generation():

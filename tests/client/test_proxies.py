@@ -178,6 +178,9 @@ def test_a_proxy_that_refuses_the_token_request_is_named_in_the_error(
     message = str(raised.value)
     token = "POST http://kimono.invalid:8080/oauth/token"
     assert message.startswith(f"{token} (getting a token for GET")
+    # the error's request is the API call's (the token request's body holds the secret)
+    assert (raised.value.method, raised.value.request.content) == ("GET", b"")
+    assert raised.value.url.endswith("/v2/interop/tenant")
     assert f"connection refused by 127.0.0.1:{port}" in message
     assert f"through the proxy http://127.0.0.1:{port}" in message
 

@@ -184,8 +184,9 @@ class KimonoClient(Resources):
         client's connection pool, base URL, timeout, retries and headers; close
         it when done, and keep this client open while it is in use.
         """
-        if self._data_http.is_closed:
-            raise ClientClosedError()  # (its client would open connections nothing closes)
+        if self._data_http.is_closed or self._shared.closed:
+            # (its client would open connections nothing closes)
+            raise ClientClosedError(parent=not self._data_http.is_closed)
         info = tenant if isinstance(tenant, TenantInfo) else _tenant_info(tenant)
         name = str(info.id) if info.id else "(no id)"
         credentials = info.auth
@@ -249,8 +250,9 @@ class KimonoClient(Resources):
         Closing the copy (or dropping it unclosed) leaves the pool open; keep this client
         open while the copy is in use. Works on a ``for_tenant`` client too.
         """
-        if self._data_http.is_closed:
-            raise ClientClosedError()  # (a copy would open connections nothing closes)
+        if self._data_http.is_closed or self._shared.closed:
+            # (a copy would open connections nothing closes)
+            raise ClientClosedError(parent=not self._data_http.is_closed)
         new_timeout = self.timeout if isinstance(timeout, NotGiven) else timeout
         if retry is None:
             retry = (
@@ -299,6 +301,7 @@ class KimonoClient(Resources):
         self._data_http.close()
         self._interop_http.close()
         if self._owns_transport:
+            self._shared.closed = True  # (the clients made from this one: see current())
             self._shared.transport.close()  # after a fork, the child's own one
 
     def __enter__(self) -> KimonoClient:

@@ -176,8 +176,17 @@ async def test_a_closed_client_gives_no_copy() -> None:
     nothing closed: ClientClosedError, as a call on the client raises."""
     tenant = {"id": TENANT_ID, "auth": {"type": "oauth2", "client_id": "t", "client_secret": "s"}}
     kimono = AsyncKimonoClient("a", "b", base_url=ORIGIN)
+    child = kimono.for_tenant(tenant)
+    copy = child.with_options(timeout=5)
     await kimono.aclose()
-    with pytest.raises(ClientClosedError):
+    with pytest.raises(ClientClosedError, match="This client is closed"):
         kimono.with_options(timeout=3)
     with pytest.raises(ClientClosedError):
         kimono.for_tenant(tenant)
+    # made before it closed: they share its pool, and send nothing more (they did, on
+    # connections nothing closed)
+    for made in (child, copy):
+        with pytest.raises(ClientClosedError, match=r"made from .* is closed"):
+            await made.tenants.current()
+        with pytest.raises(ClientClosedError, match="made from"):
+            made.with_options(timeout=3)
