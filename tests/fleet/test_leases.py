@@ -275,6 +275,40 @@ def test_a_tenant_unlisted_while_no_worker_saw_it_go_is_gone_and_claimed_when_li
     assert "t1" in restarted.tick(["t1", "t2"], {"t2": 2}, listed=["t1", "t2"]).claimed
 
 
+def test_a_listing_marks_gone_no_tenant_it_cannot_speak_for(fleet_engine: sa.Engine) -> None:
+    """A listing read a while ago, by a worker that missed a newer install or uninstall,
+    leaves alone: a tenant another worker holds under a live lease (its owner's listing
+    has it), one registered since, and one uninstalled since (gone, and then listed by
+    anyone, it was claimed again while the service still listed it uninstalled)."""
+    a = Leases(fleet_engine, "a", ttl=30)
+    b = Leases(fleet_engine, "b", ttl=30)
+    a.tick(["t1"], {}, claim=False)
+    b.tick(["t1", "t2", "t3"], {}, claim=False)  # t2 and t3 installed since a's listing
+    with fleet_engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "UPDATE fleet_leases SET owner = 'b', lease_until = clock_timestamp() "
+                "+ interval '30 seconds' WHERE tenant_id = 't2'"
+            )
+        )
+        connection.execute(
+            sa.text(
+                "UPDATE fleet_leases SET state = 'uninstalled', "
+                "state_at = clock_timestamp() WHERE tenant_id = 't3'"
+            )
+        )
+    time.sleep(0.05)
+    a.tick(["t1"], {}, listed=["t1"], listed_age=10.0, claim=False)  # read 10 s ago
+    states = {row.tenant_id: (row.state, row.owner) for row in fleet_status(fleet_engine)}
+    assert states["t2"] == ("active", "b") and states["t3"] == ("uninstalled", None)
+    # read after all that, and still without them: both are gone (t2's lease expired)
+    with fleet_engine.begin() as connection:
+        connection.execute(sa.text("UPDATE fleet_leases SET lease_until = clock_timestamp()"))
+    a.tick(["t1"], {}, listed=["t1"], listed_age=0.0, claim=False)
+    states = {row.tenant_id: (row.state, row.owner) for row in fleet_status(fleet_engine)}
+    assert states["t2"][0] == "gone" and states["t3"][0] == "gone"
+
+
 def test_uninstalled_tenants_count_in_no_worker_s_share(fleet_engine: sa.Engine) -> None:
     """Shares are of the active tenants: with 2 of 4 listed tenants uninstalled, each of
     2 workers gets 1 (the first took both active ones, its share counted 4 tenants)."""

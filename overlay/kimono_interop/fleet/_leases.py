@@ -113,6 +113,7 @@ class Leases:
         claim: bool = True,
         gone: Collection[str] = (),
         listed: Collection[str] | None = None,
+        listed_age: float = 0.0,
     ) -> Tick:
         """One round, in one transaction: heartbeat, register new tenants, renew what is
         ``held`` (tenant -> epoch), release ``release``, and claim up to the fair share
@@ -121,9 +122,11 @@ class Leases:
         expired, skipping rows another worker is claiming (``FOR UPDATE SKIP LOCKED``)
         and the ``busy`` ones (still winding down here), and any tenant whose state is not
         ``active``. ``gone``: tenants GET /tenants stopped listing (state ``gone``, until
-        listed again). ``listed``: a whole listing of GET /tenants, when one was just
-        read: every other tenant of the table is ``gone`` too (one unlisted while no
-        worker ran, or uninstalled, would otherwise keep its state for ever)."""
+        listed again). ``listed``: a whole listing of GET /tenants, read ``listed_age``
+        seconds ago: every other tenant of the table is ``gone`` too (one unlisted while
+        no worker ran, or uninstalled, would otherwise keep its state for ever), unless
+        a live lease holds it (its owner's own listing says) or its state changed (or
+        it was registered) since that listing was read, which may no longer be true."""
         me = self.worker_id
         tick = Tick()
         with self.engine.begin() as connection:
@@ -142,8 +145,9 @@ class Leases:
             if new:
                 connection.execute(
                     sa.text(
-                        "INSERT INTO fleet_leases (tenant_id, epoch) "
-                        "SELECT unnest(CAST(:ids AS varchar[])), 0 ON CONFLICT DO NOTHING"
+                        "INSERT INTO fleet_leases (tenant_id, epoch, state_at) "
+                        "SELECT unnest(CAST(:ids AS varchar[])), 0, clock_timestamp() "
+                        "ON CONFLICT DO NOTHING"
                     ),
                     {"ids": sorted(new)},
                 )
@@ -163,9 +167,13 @@ class Leases:
                 connection.execute(
                     sa.text(
                         "UPDATE fleet_leases SET state = 'gone', state_at = clock_timestamp() "
-                        "WHERE state <> 'gone' AND NOT (tenant_id = ANY(:ids))"
+                        "WHERE state <> 'gone' AND NOT (tenant_id = ANY(:ids)) "
+                        "AND (owner IS NULL OR lease_until IS NULL "
+                        "OR lease_until <= clock_timestamp()) "
+                        "AND (state_at IS NULL "
+                        "OR state_at < clock_timestamp() - make_interval(secs => :age))"
                     ),
-                    {"ids": sorted(listed)},
+                    {"ids": sorted(set(listed) | known), "age": max(0.0, listed_age)},
                 )
             gone = sorted(set(gone) - known)
             if gone:

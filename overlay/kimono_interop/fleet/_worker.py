@@ -406,8 +406,10 @@ class Worker:
         self._clients: dict[str, AsyncKimonoClient] = {}
         self._uninstalled: set[str] = set()
         self._gone: set[str] = set()  # no longer listed, not yet recorded as such
-        #: The last whole listing of GET /tenants, until a lease round has recorded it.
+        #: The last whole listing of GET /tenants, until a lease round has recorded it,
+        #: and when it was read (monotonic).
         self._listed: frozenset[str] | None = None
+        self._listed_at = 0.0
         self._to_release: dict[str, int] = {}
         self._pool = Pool(concurrency)
         self._db = anyio.CapacityLimiter(concurrency)
@@ -514,8 +516,9 @@ class Worker:
                     self.runs[tenant].stop(release=True)
             self.stats.tenants_discovered += len(set(found) - set(self.tenants))
             self.tenants = found
-            if not unread:
-                self._listed = frozenset(found)
+            # (one with unread items says nothing of the tenants it misses: none is kept)
+            self._listed = None if unread else frozenset(found)
+            self._listed_at = time.monotonic()
             self.discovered = True
             await self._sleep(self.discover_interval)
 
@@ -594,6 +597,7 @@ class Worker:
         release = dict(self._to_release)
         gone = set(self._gone)
         listed = self._listed
+        listed_age = time.monotonic() - self._listed_at
         started = time.monotonic()
         try:
             tick = await anyio.to_thread.run_sync(
@@ -606,6 +610,7 @@ class Worker:
                     claim=not self._stopping,
                     gone=gone,
                     listed=listed,
+                    listed_age=listed_age,
                 ),
                 # Not the apply's limiter: renewals never wait behind busy tenants.
                 limiter=self._lease_limiter,
