@@ -233,6 +233,39 @@ def test_only_the_databases_own_failures_are_waited_out() -> None:
     assert not is_transient_db_error(ValueError("not a database error"))
 
 
+def test_the_store_s_own_errors_are_told_from_a_task_s() -> None:
+    """What every task would meet (a table missing, a read-only or corrupt file, a
+    privilege refused, a standby) is the store's, raised; a value a store cannot bind or
+    hold, or a broken constraint, is a task's. A corrupt SQLite file counted against
+    each task in turn, which parked them all."""
+    from kimono_interop.mirror._store import is_store_error
+
+    class Pg(Exception):
+        def __init__(self, sqlstate: str) -> None:
+            super().__init__(sqlstate)
+            self.sqlstate = sqlstate
+
+    def error(kind: type[sa.exc.DBAPIError], orig: Exception) -> sa.exc.DBAPIError:
+        return kind("SELECT 1", {}, orig)
+
+    for message in (
+        "no such table: mirror_changes",
+        "table mirror_objects has no column named person_type",
+        "attempt to write a readonly database",
+        "database disk image is malformed",
+        "file is not a database",
+    ):
+        assert is_store_error(error(sa.exc.OperationalError, sqlite3.DatabaseError(message)))
+    for state in ("42P01", "42703", "42501", "25006", "3F000"):
+        assert is_store_error(error(sa.exc.ProgrammingError, Pg(state)))
+    assert not is_store_error(
+        error(sa.exc.InterfaceError, sqlite3.InterfaceError("Error binding parameter 7"))
+    )
+    assert not is_store_error(error(sa.exc.DataError, Pg("22P05")))  # a NUL in text
+    assert not is_store_error(error(sa.exc.IntegrityError, Pg("23505")))
+    assert not is_store_error(ValueError("not a database error"))
+
+
 def test_a_long_run_prunes_again_each_interval(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

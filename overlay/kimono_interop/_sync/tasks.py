@@ -90,9 +90,10 @@ class TasksBehaviour(Resource):
 
         A task that cannot be read as the ``Task`` model goes to ``on_invalid`` (an
         :class:`InvalidItem`) and the others are returned; without ``on_invalid`` the
-        call raises :class:`InvalidItemsError`, the others in its ``read`` (acknowledge
-        what you handle of them: the service holds back the next batch until every task
-        of this one is). :meth:`receive` never fails on shape.
+        call raises :class:`InvalidItemsError`, the others in its ``read`` (the service
+        holds back the next batch until every task of this one is acknowledged: those,
+        and the unreadable ones, whose JSON is in its ``items``). :meth:`receive` never
+        fails on shape.
 
         Args:
             tenant_id: Only tasks of this tenant.

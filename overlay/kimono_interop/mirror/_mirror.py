@@ -867,12 +867,18 @@ def _last_cursor(connection: sa.Connection) -> int:
     if cursor is not None:
         return int(cursor)
     if connection.dialect.name == "postgresql":
-        name = connection.exec_driver_sql(
-            "SELECT pg_get_serial_sequence('mirror_changes', 'cursor')"
-        ).scalar()
-        if name is None:
+        try:
+            with connection.begin_nested():  # a role that may read the tables, not the sequence
+                name = connection.exec_driver_sql(
+                    "SELECT pg_get_serial_sequence('mirror_changes', 'cursor')"
+                ).scalar()
+                if name is None:
+                    return 0
+                row = connection.exec_driver_sql(
+                    f"SELECT last_value, is_called FROM {name}"
+                ).first()
+        except sa.exc.ProgrammingError:  # (insufficient privilege: 0, as before)
             return 0
-        row = connection.exec_driver_sql(f"SELECT last_value, is_called FROM {name}").first()
         return int(row[0]) if row is not None and row[1] else 0
     given = connection.exec_driver_sql(
         "SELECT seq FROM sqlite_sequence WHERE name = 'mirror_changes'"

@@ -311,6 +311,8 @@ _SQLITE_STORE = (
     "no such column",
     "has no column named",
     "readonly database",
+    "database disk image is malformed",
+    "file is not a database",
 )
 #: PostgreSQL's SQLSTATEs of the same: class 42 (a table or column undefined, a privilege
 #: refused, ...), a read-only transaction (a standby), an undefined schema.
