@@ -26,7 +26,12 @@ import httpx
 
 from kimono_interop import _json
 from kimono_interop._constants import MAX_TOKEN_RESPONSE_SIZE, RETRY_EXTENSION
-from kimono_interop._exceptions import AuthenticationError, ConfigurationError, TokenServiceError
+from kimono_interop._exceptions import (
+    AuthenticationError,
+    ConfigurationError,
+    TokenServiceError,
+    without_body,
+)
 from kimono_interop._fork import reset_after_fork
 from kimono_interop._logging import log_response
 from kimono_interop._retry import RetryPolicy
@@ -311,14 +316,7 @@ class OAuth2ClientCredentials(httpx.Auth):
             # answer may echo the form we sent (the secret, URL-encoded or not), and the
             # request holds that form: the error keeps the status and headers of the
             # answer, and a request without its body.
-            bodiless = ("content-length", "content-encoding", "content-type")
-            request = httpx.Request(
-                "POST",
-                self.token_url,
-                headers=[h for h in response.request.headers.multi_items() if h[0] not in bodiless],
-            )
-            headers = [h for h in response.headers.multi_items() if h[0] not in bodiless]
-            raise TokenServiceError(httpx.Response(status, headers=headers, request=request))
+            raise TokenServiceError(without_body(response))
         if not response.is_success:
             code = _oauth_error_code(body)
             raise self._error(

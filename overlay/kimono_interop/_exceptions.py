@@ -193,6 +193,21 @@ class InvalidItemsError(ResponseValidationError):
 MAX_INVALID_KEPT = 100
 
 
+def without_body(response: httpx.Response) -> httpx.Response:
+    """A token answer as an error keeps it: its status and headers, and its request's
+    method, URL and headers, with neither body (the request's holds the client secret,
+    and the answer may echo it)."""
+    bodiless = ("content-length", "content-encoding", "content-type")
+    sent = response.request
+    request = httpx.Request(
+        sent.method,
+        sent.url,
+        headers=[h for h in sent.headers.multi_items() if h[0] not in bodiless],
+    )
+    headers = [h for h in response.headers.multi_items() if h[0] not in bodiless]
+    return httpx.Response(response.status_code, headers=headers, request=request)
+
+
 class ResponseTooLargeError(KimonoError):
     """An answer is larger than the client's ``max_response_size`` once decoded; it was not read.
 
@@ -201,7 +216,7 @@ class ResponseTooLargeError(KimonoError):
     """
 
     def __init__(self, response: httpx.Response, limit: int, *, token: bool = False) -> None:
-        self.response = response
+        self.response = without_body(response) if token else response
         self.status_code = response.status_code
         self.limit = limit
         self.url = redact_url(str(response.request.url))
@@ -322,6 +337,14 @@ def may_have_applied(error: BaseException) -> bool:
     )
 
 
+def failed_request(exc: httpx.HTTPError, request: httpx.Request) -> httpx.Request:
+    """The request ``exc`` is of: ``request``, or the token request sent for it."""
+    try:
+        return exc.request
+    except RuntimeError:  # (an error raised with no request)
+        return request
+
+
 def transport_error(exc: httpx.HTTPError, request: httpx.Request) -> APIConnectionError:
     """The SDK exception for a request that got no response, saying why in its message;
     ``may_have_reached`` unless ``exc`` is of a request never sent.
@@ -331,10 +354,7 @@ def transport_error(exc: httpx.HTTPError, request: httpx.Request) -> APIConnecti
     ``method`` and ``url`` stay ``request``'s (the token request's body holds the client
     secret: it is not kept on the error).
     """
-    try:
-        failed = exc.request
-    except RuntimeError:  # (an error raised with no request)
-        failed = request
+    failed = failed_request(exc, request)
     error = _transport_error(exc, failed, None if failed is request else request)
     if failed is not request:
         error.request, error.method = request, request.method

@@ -178,9 +178,11 @@ def test_a_proxy_that_refuses_the_token_request_is_named_in_the_error(
     message = str(raised.value)
     token = "POST http://kimono.invalid:8080/oauth/token"
     assert message.startswith(f"{token} (getting a token for GET")
-    # the error's request is the API call's (the token request's body holds the secret)
+    # the error's request is the API call's, and the token request (its body holds the
+    # secret) is not chained to it
     assert (raised.value.method, raised.value.request.content) == ("GET", b"")
     assert raised.value.url.endswith("/v2/interop/tenant")
+    assert raised.value.__cause__ is None
     assert f"connection refused by 127.0.0.1:{port}" in message
     assert f"through the proxy http://127.0.0.1:{port}" in message
 

@@ -25,6 +25,7 @@ from .._exceptions import (
     ClientClosedError,
     ResponseTooLargeError,
     error_from_response,
+    failed_request,
     transport_error,
 )
 from .._logging import log_response, log_retry
@@ -41,11 +42,8 @@ def _reached(exc: httpx.HTTPError, request: httpx.Request) -> bool:
     of ``request`` itself (not of the token request the auth flow sent for it) once sent."""
     if isinstance(exc, NOT_SENT_ERRORS):
         return False
-    try:
-        failed = exc.request
-    except RuntimeError:  # the exchange's own deadline (it names no request): maybe sent
-        return True
-    return failed is request
+    # (the exchange's own deadline names no request: taken for request's, maybe sent)
+    return failed_request(exc, request) is request
 
 
 class AsyncSender:
@@ -127,9 +125,11 @@ class AsyncSender:
                     await self._wait(attempt, None, request, type(exc).__name__)
                     attempt += 1
                     continue
-                # h11's refusal of a header quotes its value, which may be a credential:
-                # not chained, so that no traceback shows it
-                cause = None if isinstance(exc, httpx.LocalProtocolError) else exc
+                # h11's refusal of a header quotes its value, which may be a credential, and
+                # a token request's error holds that request, whose body holds the client
+                # secret: not chained, so that no traceback or attribute shows them
+                quiet = isinstance(exc, httpx.LocalProtocolError)
+                cause = None if quiet or failed_request(exc, request) is not request else exc
                 lost = transport_error(exc, request)
                 lost.may_have_reached = unanswered or _reached(exc, request)
                 raise lost from cause

@@ -132,6 +132,8 @@ def test_a_token_answer_past_its_limit_is_refused(serve: Serve) -> None:
         with pytest.raises(ResponseTooLargeError, match="65,536") as raised:
             kimono.rostering.persons.get(PERSON)
     assert "check token_url" in str(raised.value) and "page_size" not in str(raised.value)
+    # kept without the token request's body (the client secret) or the answer's
+    assert raised.value.response.request.content == b"" and not raised.value.response.content
 
 
 def test_a_refusal_retried_with_a_new_token_is_not_read_whatever_its_size(
