@@ -265,14 +265,15 @@ def test_a_tenant_unlisted_while_no_worker_saw_it_go_is_gone_and_claimed_when_li
     held = a.tick(["t1", "t2"], {}).claimed
     _uninstall(fleet_engine, a, "t1", held["t1"])
     a.leave(held)
-    restarted = Leases(fleet_engine, "b", ttl=30)  # its first listing has no t1
-    restarted.tick(["t2"], {}, listed=["t2"])
+    restarted = Leases(fleet_engine, "b", ttl=30)
+    before = restarted.tick(["t2"], {}, claim=False).began  # then it lists: no t1
+    # with no round before it to say what it speaks for, a listing marks nothing
+    restarted.tick(["t2"], {}, listed=["t2"], claim=False)
+    assert {row.tenant_id: row.state for row in fleet_status(fleet_engine)}["t1"] == "uninstalled"
+    restarted.tick(["t2"], {}, listed=["t2"], listed_before=before)
     states = {row.tenant_id: row.state for row in fleet_status(fleet_engine)}
     assert states == {"t1": "gone", "t2": "active"}
-    # a listing that was not whole (listed=None) marks nothing
-    restarted.tick(["t2"], {"t2": 2})
-    assert {row.tenant_id: row.state for row in fleet_status(fleet_engine)}["t1"] == "gone"
-    assert "t1" in restarted.tick(["t1", "t2"], {"t2": 2}, listed=["t1", "t2"]).claimed
+    assert "t1" in restarted.tick(["t1", "t2"], {"t2": 2}).claimed
 
 
 def test_a_listing_marks_gone_no_tenant_it_cannot_speak_for(fleet_engine: sa.Engine) -> None:
@@ -282,13 +283,14 @@ def test_a_listing_marks_gone_no_tenant_it_cannot_speak_for(fleet_engine: sa.Eng
     anyone, it was claimed again while the service still listed it uninstalled)."""
     a = Leases(fleet_engine, "a", ttl=30)
     b = Leases(fleet_engine, "b", ttl=30)
-    a.tick(["t1"], {}, claim=False)
-    b.tick(["t1", "t2", "t3"], {}, claim=False)  # t2 and t3 installed since a's listing
-    with fleet_engine.begin() as connection:
+    a.tick(["t1", "t4"], {}, claim=False)
+    before = a.tick(["t1", "t4"], {}, claim=False).began  # then a lists: t1 alone
+    b.tick(["t1", "t2", "t3", "t4"], {}, claim=False)  # t2 and t3 installed since
+    with fleet_engine.begin() as connection:  # b holds t2, and t4 (registered long ago)
         connection.execute(
             sa.text(
                 "UPDATE fleet_leases SET owner = 'b', lease_until = clock_timestamp() "
-                "+ interval '30 seconds' WHERE tenant_id = 't2'"
+                "+ interval '30 seconds' WHERE tenant_id IN ('t2', 't4')"
             )
         )
         connection.execute(
@@ -297,16 +299,17 @@ def test_a_listing_marks_gone_no_tenant_it_cannot_speak_for(fleet_engine: sa.Eng
                 "state_at = clock_timestamp() WHERE tenant_id = 't3'"
             )
         )
-    time.sleep(0.05)
-    a.tick(["t1"], {}, listed=["t1"], listed_age=10.0, claim=False)  # read 10 s ago
+    a.tick(["t1"], {}, listed=["t1"], listed_before=before, claim=False)
     states = {row.tenant_id: (row.state, row.owner) for row in fleet_status(fleet_engine)}
     assert states["t2"] == ("active", "b") and states["t3"] == ("uninstalled", None)
-    # read after all that, and still without them: both are gone (t2's lease expired)
+    assert states["t4"] == ("active", "b")  # held: its owner's listing speaks for it
+    # listed after all that, and still without them: gone (the leases expired)
     with fleet_engine.begin() as connection:
         connection.execute(sa.text("UPDATE fleet_leases SET lease_until = clock_timestamp()"))
-    a.tick(["t1"], {}, listed=["t1"], listed_age=0.0, claim=False)
-    states = {row.tenant_id: (row.state, row.owner) for row in fleet_status(fleet_engine)}
-    assert states["t2"][0] == "gone" and states["t3"][0] == "gone"
+    before = a.tick(["t1"], {}, claim=False).began
+    a.tick(["t1"], {}, listed=["t1"], listed_before=before, claim=False)
+    states = {row.tenant_id: row.state for row in fleet_status(fleet_engine)}
+    assert states == {"t1": "active", "t2": "gone", "t3": "gone", "t4": "gone"}
 
 
 def test_uninstalled_tenants_count_in_no_worker_s_share(fleet_engine: sa.Engine) -> None:

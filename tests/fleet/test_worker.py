@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import math
 import time
 from collections.abc import Callable
 from typing import cast
@@ -543,25 +544,48 @@ def test_a_tenant_s_lag_gauge_counts_from_its_claim_and_goes_with_it(fleet_url: 
     assert seen and max(seen) > 0
 
 
+class _Undefined(Exception):
+    sqlstate = "42P01"
+
+
+def _refusing(rounds: float) -> Callable[..., object]:
+    """A lease round that the store refuses (a table missing) ``rounds`` times, then
+    goes through."""
+    real: list[Callable[..., object]] = []
+    calls = {"n": 0}
+
+    def tick(*args: object, **kwargs: object) -> object:
+        calls["n"] += 1
+        if calls["n"] <= rounds:
+            raise sa.exc.ProgrammingError(
+                "SELECT", {}, _Undefined('relation "fleet_leases" does not exist')
+            )
+        return real[0](*args, **kwargs)
+
+    tick.real = real  # type: ignore[attr-defined]
+    return tick
+
+
 def test_a_store_without_the_fleet_s_tables_ends_the_run_with_its_error(fleet_url: str) -> None:
-    """A lease round refused for good (a table dropped, a privilege revoked, a read-only
-    standby) ends the run with the database's error, as refused credentials do: every
-    round was logged and tried again for ever, the worker serving nothing."""
-
-    class Undefined(Exception):
-        sqlstate = "42P01"
-
-    def refused(*args: object, **kwargs: object) -> object:
-        raise sa.exc.ProgrammingError(
-            "SELECT", {}, Undefined('relation "fleet_leases" does not exist')
-        )
-
+    """A lease round refused for good (a table dropped, a privilege revoked) ends the run
+    with the database's error once it has lasted a TTL and three rounds, as refused
+    credentials do: every round was logged and tried again for ever, the worker serving
+    nothing. One that passes before (a migration's moment) ends nothing."""
     with Sandbox(students=1) as sandbox:
         worker = _worker(fleet_url, sandbox)
-        worker.leases.tick = refused  # type: ignore[method-assign]
+        worker.leases.tick = _refusing(math.inf)  # type: ignore[method-assign]
+        started = time.monotonic()
         with pytest.raises(sa.exc.ProgrammingError, match="fleet_leases"):
             _run(worker, lambda: False, timeout=20)
-    assert worker.stats.db_errors == 1
+        assert time.monotonic() - started >= worker.lease_ttl
+        assert worker.stats.db_errors >= 3
+
+        again = _worker(fleet_url, sandbox)
+        passing = _refusing(2)
+        passing.real.append(again.leases.tick)  # type: ignore[attr-defined]
+        again.leases.tick = passing  # type: ignore[method-assign]
+        stats = _run(again, lambda: again.stats.claimed >= 1, timeout=20)
+    assert stats.db_errors == 2
 
 
 def test_a_tenant_listed_again_with_new_credentials_is_served_with_them(fleet_url: str) -> None:

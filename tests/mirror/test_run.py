@@ -238,7 +238,7 @@ def test_the_store_s_own_errors_are_told_from_a_task_s() -> None:
     privilege refused, a standby) is the store's, raised; a value a store cannot bind or
     hold, or a broken constraint, is a task's. A corrupt SQLite file counted against
     each task in turn, which parked them all."""
-    from kimono_interop.mirror._store import is_store_error
+    from kimono_interop.mirror._store import is_store_error, is_transient_db_error
 
     class Pg(Exception):
         def __init__(self, sqlstate: str) -> None:
@@ -256,8 +256,12 @@ def test_the_store_s_own_errors_are_told_from_a_task_s() -> None:
         "file is not a database",
     ):
         assert is_store_error(error(sa.exc.OperationalError, sqlite3.DatabaseError(message)))
-    for state in ("42P01", "42703", "42501", "25006", "3F000"):
+    for state in ("42P01", "42703", "42501", "3F000"):
         assert is_store_error(error(sa.exc.ProgrammingError, Pg(state)))
+    # a pooler's refusal (prepared statement exists), a failover's read-only moment: not
+    assert not is_store_error(error(sa.exc.ProgrammingError, Pg("42P05")))
+    assert not is_store_error(error(sa.exc.InternalError, Pg("25006")))
+    assert is_transient_db_error(error(sa.exc.InternalError, Pg("25006")))
     assert not is_store_error(
         error(sa.exc.InterfaceError, sqlite3.InterfaceError("Error binding parameter 7"))
     )

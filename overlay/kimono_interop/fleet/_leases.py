@@ -14,6 +14,7 @@ wait for each of them, its heartbeat with it, while its other leases ran out.
 
 from __future__ import annotations
 
+import datetime
 import math
 import os
 import socket
@@ -49,6 +50,9 @@ class Tick:
     #: seconds until the first lease another worker holds (of these tenants) expires;
     #: None when there is none
     next_expiry: float | None = None
+    #: the database's time when the round began (a listing read after it may speak for
+    #: what the table held then: see ``listed_before``)
+    began: datetime.datetime | None = None
 
 
 _RENEW = sa.text(
@@ -113,7 +117,7 @@ class Leases:
         claim: bool = True,
         gone: Collection[str] = (),
         listed: Collection[str] | None = None,
-        listed_age: float = 0.0,
+        listed_before: datetime.datetime | None = None,
     ) -> Tick:
         """One round, in one transaction: heartbeat, register new tenants, renew what is
         ``held`` (tenant -> epoch), release ``release``, and claim up to the fair share
@@ -122,14 +126,17 @@ class Leases:
         expired, skipping rows another worker is claiming (``FOR UPDATE SKIP LOCKED``)
         and the ``busy`` ones (still winding down here), and any tenant whose state is not
         ``active``. ``gone``: tenants GET /tenants stopped listing (state ``gone``, until
-        listed again). ``listed``: a whole listing of GET /tenants, read ``listed_age``
-        seconds ago: every other tenant of the table is ``gone`` too (one unlisted while
-        no worker ran, or uninstalled, would otherwise keep its state for ever), unless
-        a live lease holds it (its owner's own listing says) or its state changed (or
-        it was registered) since that listing was read, which may no longer be true."""
+        listed again). ``listed``: a whole listing of GET /tenants, read after the
+        database's time ``listed_before`` (an earlier round's ``began``: no clock of the
+        worker's is compared with the database's): every other tenant of the table is
+        ``gone`` too (one unlisted while no worker ran, or uninstalled, would otherwise
+        keep its state for ever), unless a live lease holds it (its owner's own listing
+        says) or its state changed (or it was registered) since ``listed_before``, which
+        the listing may not have seen. Without ``listed_before`` it marks nothing."""
         me = self.worker_id
         tick = Tick()
         with self.engine.begin() as connection:
+            tick.began = connection.scalar(sa.text("SELECT clock_timestamp()"))
             connection.execute(
                 sa.text(
                     "INSERT INTO fleet_workers "
@@ -163,17 +170,16 @@ class Leases:
                     ),
                     {"ids": sorted(known)},
                 )
-            if listed is not None:
+            if listed is not None and listed_before is not None:
                 connection.execute(
                     sa.text(
                         "UPDATE fleet_leases SET state = 'gone', state_at = clock_timestamp() "
                         "WHERE state <> 'gone' AND NOT (tenant_id = ANY(:ids)) "
                         "AND (owner IS NULL OR lease_until IS NULL "
                         "OR lease_until <= clock_timestamp()) "
-                        "AND (state_at IS NULL "
-                        "OR state_at < clock_timestamp() - make_interval(secs => :age))"
+                        "AND (state_at IS NULL OR state_at < :before)"
                     ),
-                    {"ids": sorted(set(listed) | known), "age": max(0.0, listed_age)},
+                    {"ids": sorted(set(listed) | known), "before": listed_before},
                 )
             gone = sorted(set(gone) - known)
             if gone:

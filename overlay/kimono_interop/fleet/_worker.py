@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime
 import functools
 import logging
 import math
@@ -406,10 +407,12 @@ class Worker:
         self._clients: dict[str, AsyncKimonoClient] = {}
         self._uninstalled: set[str] = set()
         self._gone: set[str] = set()  # no longer listed, not yet recorded as such
-        #: The last whole listing of GET /tenants, until a lease round has recorded it,
-        #: and when it was read (monotonic).
+        #: The last whole listing of GET /tenants, until a lease round has recorded it, and
+        #: the database's time at the start of the last round that went through before
+        #: it was read (what it speaks for: see Leases.tick); the latest such time.
         self._listed: frozenset[str] | None = None
-        self._listed_at = 0.0
+        self._listed_before: datetime.datetime | None = None
+        self._round_began: datetime.datetime | None = None
         self._to_release: dict[str, int] = {}
         self._pool = Pool(concurrency)
         self._db = anyio.CapacityLimiter(concurrency)
@@ -429,6 +432,9 @@ class Worker:
         # on a host up less than an interval would wait for it before its first prune).
         self._pruned_at = -math.inf
         self._inbox_pruned_at = -math.inf
+        #: Since when (monotonic), and how many, lease rounds in a row met a store error.
+        self._store_error_since: float | None = None
+        self._store_errors = 0
         #: What ended the run that waiting cannot mend (refused credentials, a store without
         #: the fleet's tables), raised by run().
         self._failure: KimonoError | sa.exc.SQLAlchemyError | None = None
@@ -475,6 +481,7 @@ class Worker:
     # -- discovery -------------------------------------------------------------------------
     async def _discover_loop(self) -> None:
         while not self._stopping:
+            before = self._round_began  # (a round that began before this listing)
             found = {}
             unread: list[InvalidItem] = []
             try:
@@ -517,8 +524,8 @@ class Worker:
             self.stats.tenants_discovered += len(set(found) - set(self.tenants))
             self.tenants = found
             # (one with unread items says nothing of the tenants it misses: none is kept)
-            self._listed = None if unread else frozenset(found)
-            self._listed_at = time.monotonic()
+            self._listed = None if unread or before is None else frozenset(found)
+            self._listed_before = before
             self.discovered = True
             await self._sleep(self.discover_interval)
 
@@ -596,8 +603,7 @@ class Worker:
                 run.reported = (run.polled_at, run.caught_up_at)
         release = dict(self._to_release)
         gone = set(self._gone)
-        listed = self._listed
-        listed_age = time.monotonic() - self._listed_at
+        listed, listed_before = self._listed, self._listed_before
         started = time.monotonic()
         try:
             tick = await anyio.to_thread.run_sync(
@@ -610,7 +616,7 @@ class Worker:
                     claim=not self._stopping,
                     gone=gone,
                     listed=listed,
-                    listed_age=listed_age,
+                    listed_before=listed_before,
                 ),
                 # Not the apply's limiter: renewals never wait behind busy tenants.
                 limiter=self._lease_limiter,
@@ -618,14 +624,22 @@ class Worker:
         except sa.exc.SQLAlchemyError as exc:
             self.stats.db_errors += 1
             if is_store_error(exc) and not self._stopping:
-                # A table missing, a privilege refused, a read-only database: no round
-                # will go through until someone mends it, and waiting hides it.
-                log.error("the lease round failed: %s", first_line(exc))
-                self._failure = exc
-                self.stop()
-                return None
+                # A table missing, a privilege refused: no round goes through until someone
+                # mends it, and waiting hides it. Ended once it has lasted a TTL and three
+                # rounds (a migration's moment, a role being granted, passes before).
+                now = time.monotonic()
+                self._store_errors += 1
+                if self._store_error_since is None:
+                    self._store_error_since = now
+                if self._store_errors >= 3 and now - self._store_error_since >= self.lease_ttl:
+                    log.error("the lease round failed: %s", first_line(exc))
+                    self._failure = exc
+                    self.stop()
+                    return None
             log.warning("the lease round failed (%s); trying again", type(exc).__name__)
             return None
+        self._store_error_since, self._store_errors = None, 0
+        self._round_began = tick.began
         self.renewed_at = started
         self._gone -= gone
         if self._listed is listed:

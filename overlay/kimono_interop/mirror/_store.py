@@ -314,16 +314,20 @@ _SQLITE_STORE = (
     "database disk image is malformed",
     "file is not a database",
 )
-#: PostgreSQL's SQLSTATEs of the same: class 42 (a table or column undefined, a privilege
-#: refused, ...), a read-only transaction (a standby), an undefined schema.
-_PG_STORE = ("42", "25006", "3F000")
+#: PostgreSQL's SQLSTATEs of the same: a table or column undefined, a privilege refused, an
+#: undefined schema. (Not the rest of class 42: a prepared statement that already exists,
+#: say, is a pooler's; not a read-only transaction: a failover's moment, waited out.)
+_PG_STORE = ("42P01", "42703", "42501", "3F000")
+#: PostgreSQL's SQLSTATE of a read-only transaction: a failover's old primary, or one
+#: draining its writes, answers so for a moment (waited out like a lost connection).
+_PG_READ_ONLY = "25006"
 
 
 def is_store_error(exc: BaseException) -> bool:
     """Whether a database error is the store's, whatever the statement's values: a table
     or column missing (a schema not migrated, dropped), a privilege refused, a read-only
-    database. Every task would meet it: it is raised, never counted against a task (which
-    parked and acked ``error`` every task of the queue, nothing applied)."""
+    or corrupt SQLite file. Every task would meet it: it is raised, never counted against
+    a task (which parked and acked ``error`` every task of the queue, nothing applied)."""
     if not isinstance(exc, sa.exc.DBAPIError):
         return False
     if isinstance(exc.orig, sqlite3.Error):
@@ -340,6 +344,8 @@ def is_transient_db_error(exc: BaseException) -> bool:
     if not isinstance(exc, sa.exc.DBAPIError):
         return False
     if exc.connection_invalidated:
+        return True
+    if getattr(exc.orig, "sqlstate", None) == _PG_READ_ONLY:
         return True
     if not isinstance(exc, (sa.exc.OperationalError, sa.exc.InterfaceError)):
         return False
