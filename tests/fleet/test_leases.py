@@ -214,6 +214,7 @@ def test_old_write_and_claim_records_are_pruned_but_each_tenants_newest(
     assert a.prune(7200) == 0  # nothing is older than two hours
     # t1's writes of epochs 1 and 2, and t1's first claim, one a transaction: a call goes
     # on while a transaction found its limit (it stopped at one, and fell behind for good)
+    assert a.prune(60, limit=1, stopping=lambda: True) == 0  # a stop ends it first
     assert a.prune(60, limit=1) == 3
     assert _log_rows(fleet_engine, "fleet_writes") == [("t2", 1), ("t1", 3)]
     assert _log_rows(fleet_engine, "fleet_lease_log") == [("t2", 1), ("t1", 3)]

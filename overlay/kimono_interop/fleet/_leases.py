@@ -18,7 +18,7 @@ import datetime
 import math
 import os
 import socket
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -355,7 +355,14 @@ class Leases:
             {"tenant": lease.tenant_id, "owner": lease.owner, "epoch": lease.epoch},
         )
 
-    def prune(self, retention: float, *, limit: int = 10_000, rounds: int = 20) -> int:
+    def prune(
+        self,
+        retention: float,
+        *,
+        limit: int = 10_000,
+        rounds: int = 20,
+        stopping: Callable[[], bool] | None = None,
+    ) -> int:
         """Delete rows of ``fleet_writes`` and ``fleet_lease_log`` older than ``retention``
         seconds, except each tenant's newest (``limit`` rows a transaction, again while a
         transaction found that many, at most ``rounds`` of each table per call; rows
@@ -363,10 +370,13 @@ class Leases:
         reads these logs: they are the audit trail, and a bounded one: a worker pruning
         once a minute keeps up with up to ``limit * rounds`` rows a minute (one a
         transaction it commits: 3,300/s), where one transaction of ``limit`` (167/s) fell
-        behind a busy worker for good."""
+        behind a busy worker for good. ``stopping()`` true ends it between transactions
+        (a worker on its way out releases its leases without waiting for the rest)."""
         deleted = 0
         for table in ("fleet_writes", "fleet_lease_log"):
             for _ in range(rounds):
+                if stopping is not None and stopping():
+                    return deleted
                 with self.engine.begin() as connection:
                     count = self._prune(connection, table, retention, limit)
                 deleted += count

@@ -679,7 +679,9 @@ class Worker:
         wait for it)."""
         try:
             self.stats.pruned += await anyio.to_thread.run_sync(
-                self.leases.prune, self.writes_retention
+                functools.partial(
+                    self.leases.prune, self.writes_retention, stopping=lambda: self._stopping
+                )
             )
             if time.monotonic() - self._inbox_pruned_at >= self.inbox_prune_interval:
                 removed = await anyio.to_thread.run_sync(
