@@ -290,20 +290,27 @@ class _DaemonWorker:
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
         self.busy = False
-        self._jobs: queue.SimpleQueue[tuple[Callable[[TaskView], Any], TaskView, Any]] = (
+        self._jobs: queue.SimpleQueue[tuple[Callable[[TaskView], Any], TaskView, Any] | None] = (
             queue.SimpleQueue()
         )
         threading.Thread(target=self._work, name="kimono-handler", daemon=True).start()
 
     def _work(self) -> None:
         while True:
-            handler, task, future = self._jobs.get()
+            job = self._jobs.get()
+            if job is None:  # closed: ends once the handler in hand (if any) is done
+                return
+            handler, task, future = job
             try:
                 result = handler(task)
             except BaseException as exc:  # handed to the awaiting task, which decides
                 self.loop.call_soon_threadsafe(_settle, future, None, exc)
             else:
                 self.loop.call_soon_threadsafe(_settle, future, result, None)
+
+    def close(self) -> None:
+        """End the thread once it is idle (a handler in hand runs its course first)."""
+        self._jobs.put(None)
 
     async def run(self, handler: Callable[[TaskView], Any], task: TaskView) -> Any:
         future: asyncio.Future[Any] = self.loop.create_future()
@@ -441,8 +448,18 @@ class AsyncRuntime(_StopState):
         except RuntimeError:  # another backend: anyio's worker threads
             return await anyio.to_thread.run_sync(handler, task, abandon_on_cancel=True)
         if self._worker is None or self._worker.loop is not loop or self._worker.busy:
+            if self._worker is not None:
+                self._worker.close()  # (a handler abandoned there finishes first)
             self._worker = _DaemonWorker(loop)
         return await self._worker.run(handler, task)
+
+    def reset(self) -> None:
+        """Forget a stop; end the thread of plain handlers (each run makes its own: one
+        per run was left waiting for jobs for good)."""
+        super().reset()
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
 
     @staticmethod
     def check_handler(handler: Callable[..., Any], limit: float | None) -> None:

@@ -38,6 +38,26 @@ async def test_a_plain_handler_that_raises_leaves_its_thread_free_for_the_next_t
     assert workers() - before <= 1
 
 
+async def test_each_run_s_handler_thread_ends_with_the_run() -> None:
+    """A plain handler runs in a thread of the run's; the run ending ends it. Each run
+    (and each tenant of run_tenants, each time) left one waiting for jobs for good."""
+    import time
+
+    def workers() -> int:
+        return sum(1 for t in threading.enumerate() if t.name == "kimono-handler")
+
+    before = workers()
+    for _ in range(5):
+        queue = FakeQueue([make_task(n) for n in range(3)])
+        async with queue_client(AsyncKimonoClient, queue) as kimono:
+            stats = await kimono.tasks.run(lambda task: None, stop_when_empty=True)
+        assert stats.handled == 3
+    deadline = time.monotonic() + 5
+    while workers() > before and time.monotonic() < deadline:
+        await anyio.sleep(0.02)
+    assert workers() == before
+
+
 async def test_a_consumer_cancelled_while_its_acks_fail_ends() -> None:
     """Cancelled while the ack endpoint is down: its acks are tried, and the consumer
     ends with the cancellation, where it used to retry them for ever in its shield."""
