@@ -7,7 +7,14 @@ tenant's queue is drained by its own :class:`TaskConsumer` on its own client
 (``for_tenant``), concurrently (tasks on one event loop; threads with the sync
 client). One tenant's failure does not stop the others. :meth:`stop` (or the first
 SIGINT/SIGTERM) stops every consumer after its task in hand, each sending the acks
-of what it handled; a second signal interrupts the handlers in hand.
+of what it handled; a second signal interrupts the handlers in hand (async ones; a
+plain handler in a thread runs its course, and its ack goes out if the run still
+waits for it, up to ACKS_PATIENCE).
+
+The tenants are listed once a run (an outage of ``GET /tenants`` is waited out, as the
+consumers wait theirs out); run it again to pick up tenants added since. What each
+tenant's consumer remembers of finished tasks (to ack a redelivery without handling
+it again) carries over to the next run, for the tenants listed again.
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 from kimono_interop_api.models import TenantInfo
 
+from .._constants import MAX_POLL_INTERVAL, POLL_INTERVAL
+from .._exceptions import KimonoError, is_transient
 from .._runtime import HandlerInterrupted, Runtime, is_async_handler
 from .._task_view import ConsumerStats, TaskView
 from .._types import AccountIds, ConsumerOptions, IntegrationNames
@@ -64,7 +73,11 @@ class TenantsConsumer:
         self._accounts, self._integrations = accounts, integrations
         self._handle_signals = options.pop("handle_signals", True)
         self._options = options
+        #: This run's consumers, by tenant key.
         self._consumers: dict[str, TaskConsumer] = {}
+        #: What each tenant's consumer remembered of finished tasks at the end of the last
+        #: run (kept for the tenants listed again).
+        self._memory: dict[str, Any] = {}
         self._runtime = Runtime()
         self._runtime.on_stop = self._stop_all
         #: Each tenant id's stats, or the exception its consumer ended with (after run()).
@@ -85,27 +98,60 @@ class TenantsConsumer:
                 consumer.stop(reason)
 
     def run(self) -> dict[str, ConsumerStats | BaseException]:
-        """List the tenants and drain each one's queue; return each tenant id's result."""
-        tenants: list[TenantInfo] = [
-            t
-            for t in self._client.tenants.list(
-                accounts=self._accounts, integrations=self._integrations
-            )
-        ]
+        """List the tenants and drain each one's queue; return each tenant id's result
+        (a tenant listed without an id under ``"(no id #n)"``, n its place in the list)."""
         self.results = {}
+        self._consumers = {}
         try:
             with self._runtime.signals(self._handle_signals):
+                tenants = self._listed()
+                self._memory = {key: self._memory[key] for key in tenants if key in self._memory}
                 try:
-                    self._runtime.gather([self._job(tenant) for tenant in tenants])
+                    self._runtime.gather(
+                        [self._job(key, tenant) for key, tenant in tenants.items()]
+                    )
                 except HandlerInterrupted:
                     # Still under the run's signal handlers: a third signal ends this too.
                     try:
-                        self._wind_down([tenant.id or "(no id)" for tenant in tenants])
+                        self._wind_down(list(tenants))
                     except HandlerInterrupted:
                         log.warning("interrupted again: acks still on their way are left")
         finally:
             self._runtime.reset()
-        return self.results
+        return dict(self.results)  # (a plain handler still running adds nothing to it)
+
+    def _listed(self) -> dict[str, TenantInfo]:
+        """The tenants to consume, by key (an outage of ``GET /tenants`` is waited out,
+        doubling from ``poll_interval`` up to ``max_poll_interval``, until a stop: then
+        none). A tenant listed twice is consumed once: two consumers of one key, the
+        first never stopped, outlived the run."""
+        wait = self._options.get("poll_interval", POLL_INTERVAL)
+        longest = max(self._options.get("max_poll_interval", MAX_POLL_INTERVAL), wait)
+        while True:
+            try:
+                listed = [
+                    t
+                    for t in self._client.tenants.list(
+                        accounts=self._accounts, integrations=self._integrations
+                    )
+                ]
+                break
+            except KimonoError as exc:
+                if not is_transient(exc):
+                    raise
+                log.warning("listing the tenants failed (%s); trying again", exc)
+                self._runtime.sleep(wait)
+                if self._runtime.stopped:
+                    return {}
+                wait = min(wait * 2, longest)
+        tenants: dict[str, TenantInfo] = {}
+        for place, tenant in enumerate(listed, 1):
+            key = tenant.id or f"(no id #{place})"
+            if key in tenants:
+                log.warning("tenant %s is listed twice: its queue is consumed once", key)
+                continue
+            tenants[key] = tenant
+        return tenants
 
     def _wind_down(self, keys: list[str]) -> None:
         """After a second signal: handlers stuck in other threads cannot be stopped, so
@@ -130,8 +176,7 @@ class TenantsConsumer:
         while time.monotonic() < deadline and any(consumer.acking for _, consumer in consumers):
             time.sleep(0.05)
 
-    def _job(self, tenant: TenantInfo) -> Callable[[], Any]:
-        key = tenant.id or "(no id)"
+    def _job(self, key: str, tenant: TenantInfo) -> Callable[[], Any]:
         handler = self._handler
         for_tenant: Callable[[TaskView], Any] = functools.partial(handler, tenant)
         if is_async_handler(handler):
@@ -152,10 +197,15 @@ class TenantsConsumer:
                         "handle_signals": False,
                     }
                     consumer = TaskConsumer(child.tasks, for_tenant, **options)
+                    if key in self._memory:  # the last run's finished tasks
+                        consumer._recent = self._memory[key]
                     self._consumers[key] = consumer
                     if self._runtime.stopped:
                         consumer.stop(self._runtime.stop_reason)
-                    self.results[key] = consumer.run()
+                    try:
+                        self.results[key] = consumer.run()
+                    finally:
+                        self._memory[key] = consumer._recent
                 finally:
                     child.close()
             except Exception as exc:

@@ -523,6 +523,82 @@ async def test_one_consumer_per_tenant_and_a_failing_tenant_does_not_stop_the_ot
     assert {tenant for tenant, _ in seen} == {good}
 
 
+def _tenants_service(
+    tenants: list[dict[str, Any]], queues: dict[str, FakeQueue], *, failing_lists: int = 0
+) -> tuple[httpx.MockTransport, dict[str, int]]:
+    """A service listing ``tenants`` (the first ``failing_lists`` listings answered 503),
+    each tenant's queue found by the token its client_id gets."""
+    calls = {"lists": 0}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v2/interop/tenants":
+            calls["lists"] += 1
+            if calls["lists"] <= failing_lists:
+                return httpx.Response(503, json={"status": 503, "message": "busy"})
+            return httpx.Response(200, json={"data": tenants, "paging": {"next": None}})
+        if request.url.path == "/oauth/token":
+            client_id = dict(p.split("=") for p in request.content.decode().split("&"))["client_id"]
+            return httpx.Response(200, json={"access_token": client_id, "expires_in": 3600})
+        token = request.headers["authorization"].split()[1]
+        return queues[token].mock_handler()(request)
+
+    return httpx.MockTransport(handler), calls
+
+
+def _tenant(id_: str | None, client_id: str) -> dict[str, Any]:
+    auth = {"type": "oauth2", "client_id": client_id, "client_secret": "s"}
+    return {"auth": auth} if id_ is None else {"id": id_, "auth": auth}
+
+
+async def test_run_tenants_consumes_each_listed_tenant_once_whatever_its_id() -> None:
+    """A tenant listed twice is consumed once, and each tenant listed without an id has a
+    result of its own ("(no id #n)"): they shared one key, and every consumer but the last
+    was never stopped (a stop() left them polling after the run)."""
+    good = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
+    queues = {c: FakeQueue([make_task(n) for n in range(3)]) for c in ("g", "n1", "n2")}
+    tenants = [_tenant(good, "g"), _tenant(good, "g"), _tenant(None, "n1"), _tenant(None, "n2")]
+    transport, _ = _tenants_service(tenants, queues)
+    async with AsyncKimonoClient("vendor", "v", base_url=BASE, transport=transport) as kimono:
+        results = await kimono.tasks.run_tenants(lambda tenant, task: None, stop_when_empty=True)
+    assert sorted(results) == ["(no id #3)", "(no id #4)", good]
+    assert all(r.handled == 3 for r in results.values())  # type: ignore[union-attr]
+    assert {c: len(q.acks) for c, q in queues.items()} == {"g": 3, "n1": 3, "n2": 3}
+
+
+async def test_run_tenants_waits_out_an_outage_of_the_tenant_listing() -> None:
+    """503s of GET /tenants are waited out as the consumers wait out theirs: they ended
+    the whole run at the listing's first failure past the client's retries."""
+    good = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
+    queues = {"g": FakeQueue([make_task(n) for n in range(3)])}
+    transport, calls = _tenants_service([_tenant(good, "g")], queues, failing_lists=3)
+    async with AsyncKimonoClient(
+        "vendor", "v", base_url=BASE, transport=transport, max_retries=0
+    ) as kimono:
+        results = await kimono.tasks.run_tenants(
+            lambda tenant, task: None, stop_when_empty=True, poll_interval=0.01
+        )
+    assert calls["lists"] == 4 and results[good].handled == 3  # type: ignore[union-attr]
+
+
+async def test_a_tenants_consumer_remembers_finished_tasks_from_one_run_to_the_next() -> None:
+    """A task delivered again in the next run of a tenants consumer is acked with its
+    outcome, not handled again, as one consumer run again does: each run forgot them."""
+    good = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
+    tasks = [make_task(n) for n in range(3)]
+    queues = {"g": FakeQueue(tasks)}
+    transport, _ = _tenants_service([_tenant(good, "g")], queues)
+    handled: list[str] = []
+    async with AsyncKimonoClient("vendor", "v", base_url=BASE, transport=transport) as kimono:
+        consumer = kimono.tasks.tenants_consumer(
+            lambda tenant, task: handled.append(task.id or ""), stop_when_empty=True
+        )
+        for _ in range(2):
+            await consumer.run()
+            queues["g"].pending = list(tasks)  # delivered again
+    assert sorted(handled) == sorted(task_ids(tasks))
+    assert len(queues["g"].acks) == 6
+
+
 async def test_items_without_an_id_alike_are_each_counted_once() -> None:
     """Two items alike (two nulls) in one batch are two items, each counted once however
     often the batch comes back (they used to count as one)."""
