@@ -9,6 +9,7 @@ same transaction; a task already in the inbox is not applied again. See docs/mir
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import re
 import time
@@ -123,30 +124,47 @@ def person_type(data: Mapping[str, Any]) -> str | None:
 _CANONICAL = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
+#: Target ids already found in the canonical UUID form (a district's objects name the same
+#: schools and sections over and over: a lookup here is cheaper than the pattern).
+_CANONICAL_SEEN: dict[str, None] = {}
+_CANONICAL_SEEN_MAX = 65_536
+
+
 def _target(ref: Mapping[str, Any]) -> str | None:
     """``ref_id(ref)``, with a shortcut for an id already in the canonical UUID form."""
     sys = ref.get("$sys")
-    # type() first: isinstance() of an ABC is slow, and the objects are plain dicts.
-    value = sys.get("id") if type(sys) is dict or isinstance(sys, Mapping) else None
+    value = None
+    # None and type() first: isinstance() of an ABC is slow, and the objects are dicts.
+    if sys is not None and (type(sys) is dict or isinstance(sys, Mapping)):
+        value = sys.get("id")
     if value is None:
         value = ref.get("id")
-    if isinstance(value, str) and _CANONICAL.fullmatch(value):
-        return value
+    if type(value) is str:
+        if value in _CANONICAL_SEEN:
+            return value
+        if _CANONICAL.fullmatch(value):
+            if len(_CANONICAL_SEEN) < _CANONICAL_SEEN_MAX:
+                _CANONICAL_SEEN[value] = None
+            return value
     return ref_id(ref)
 
 
 def references(data: Mapping[str, Any]) -> set[tuple[str, str]]:
     """(relationship, target id) of every reference of an object (``$schools``, ``$course``...)."""
     found: set[tuple[str, str]] = set()
+    add = found.add
     for key, value in data.items():
-        if not (type(key) is str or isinstance(key, str)) or key[:1] != "$" or key == "$sys":
+        if type(key) is str:
+            if key[:1] != "$" or key == "$sys":
+                continue
+        elif not isinstance(key, str) or key[:1] != "$":
             continue
         rel = key[1:].lower()[:64]
-        for ref in value if isinstance(value, list) else [value]:
+        for ref in value if type(value) is list or isinstance(value, list) else [value]:
             if type(ref) is dict or isinstance(ref, Mapping):
                 target = _target(ref)
                 if target and len(target) <= 128:
-                    found.add((rel, target))
+                    add((rel, target))
     return found
 
 
@@ -197,6 +215,7 @@ _TASK_ID_LENGTH: int = t.inbox.c.task_id.type.length  # type: ignore[attr-define
 _SEQUENCES = range(-(2**63), 2**63)
 
 
+@functools.lru_cache(maxsize=4096)  # (asked for several times a task: its record, change...)
 def record_id(task_id: str) -> str:
     """The id a task is recorded by (inbox, failure counts, parked, change feed): its
     own, a UUID in its canonical spelling (the ack names the task as the service spelled
