@@ -182,7 +182,7 @@ def test_a_proxy_that_refuses_the_token_request_is_named_in_the_error(
     # secret) is not chained to it
     assert (raised.value.method, raised.value.request.content) == ("GET", b"")
     assert raised.value.url.endswith("/v2/interop/tenant")
-    assert raised.value.__cause__ is None
+    assert raised.value.__cause__ is None and raised.value.__context__ is None
     assert f"connection refused by 127.0.0.1:{port}" in message
     assert f"through the proxy http://127.0.0.1:{port}" in message
 

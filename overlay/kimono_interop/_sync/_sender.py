@@ -22,6 +22,7 @@ from .._constants import DEFAULT_MAX_RESPONSE_SIZE, RETRY_EXTENSION
 from .._exceptions import (
     GATEWAY_STATUSES,
     NOT_SENT_ERRORS,
+    APIConnectionError,
     APIStatusError,
     ClientClosedError,
     ResponseTooLargeError,
@@ -116,6 +117,7 @@ class Sender:
         unanswered = False
         while True:
             started = time.perf_counter()
+            unchained: APIConnectionError | None = None
             try:
                 with Deadline(deadline) as bound:
                     response = self.http.send(request, stream=True, auth=auth)
@@ -126,17 +128,21 @@ class Sender:
                     self._wait(attempt, None, request, type(exc).__name__)
                     attempt += 1
                     continue
-                # h11's refusal of a header quotes its value, which may be a credential, and
-                # a token request's error holds that request, whose body holds the client
-                # secret: not chained, so that no traceback or attribute shows them
-                quiet = isinstance(exc, httpx.LocalProtocolError)
-                cause = None if quiet or failed_request(exc, request) is not request else exc
                 lost = transport_error(exc, request)
                 lost.may_have_reached = unanswered or _reached(exc, request)
-                raise lost from cause
+                # h11's refusal of a header quotes its value, which may be a credential, and
+                # a token request's error holds that request, whose body holds the client
+                # secret: raised out of this block, neither chained nor as its context, so
+                # that no traceback or attribute shows them
+                quiet = isinstance(exc, httpx.LocalProtocolError)
+                if not quiet and failed_request(exc, request) is request:
+                    raise lost from exc
+                unchained = lost
             except APIStatusError as exc:  # from the token flow (TokenServiceError...)
                 exc.after_unanswered_attempt = exc.after_unanswered_attempt or unanswered
                 raise
+            if unchained is not None:
+                raise unchained
             log_response(response, time.perf_counter() - started, attempt)
             if response.is_success:
                 return response
