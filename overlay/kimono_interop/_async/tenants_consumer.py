@@ -5,9 +5,10 @@ tenant's queue is drained by its own :class:`AsyncTaskConsumer` on its own clien
 (``for_tenant``), concurrently (tasks on one event loop; threads with the sync
 client). One tenant's failure does not stop the others. :meth:`stop` (or the first
 SIGINT/SIGTERM) stops every consumer after its task in hand, each sending the acks
-of what it handled; a second signal interrupts the handlers in hand (async ones; a
-plain handler in a thread runs its course, and its ack goes out if the run still
-waits for it, up to ACKS_PATIENCE).
+of what it handled; a second signal interrupts the handlers in hand (with the sync
+client a handler in a thread runs its course, and its ack goes out if the run still
+waits for it, up to ACKS_PATIENCE; with the async client, a plain handler's thread
+runs its course too, and its task comes back unacknowledged).
 
 The tenants are listed once a run (an outage of ``GET /tenants`` is waited out, as the
 consumers wait theirs out); run it again to pick up tenants added since. What each
@@ -20,6 +21,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -105,7 +107,8 @@ class AsyncTenantsConsumer:
         try:
             async with self._runtime.signals(self._handle_signals):
                 tenants = await self._listed()
-                self._memory = {key: self._memory[key] for key in tenants if key in self._memory}
+                if not self._runtime.stopped:  # (a listing cut short forgets nobody)
+                    self._memory = {k: self._memory[k] for k in tenants if k in self._memory}
                 try:
                     await self._runtime.gather(
                         [self._job(key, tenant) for key, tenant in tenants.items()]
@@ -128,12 +131,15 @@ class AsyncTenantsConsumer:
         wait = self._options.get("poll_interval", POLL_INTERVAL)
         longest = max(self._options.get("max_poll_interval", MAX_POLL_INTERVAL), wait)
         while True:
+            unread: list[Any] = []
             try:
+                # A tenant that cannot be read is left out, the others served: raised, it
+                # would be waited out for ever (an answer that does not fit is transient).
                 listed = [
                     t
                     async for t in self._client.tenants.list(
                         accounts=self._accounts, integrations=self._integrations
-                    )
+                    ).on_invalid(unread.append)
                 ]
                 break
             except KimonoError as exc:
@@ -144,6 +150,12 @@ class AsyncTenantsConsumer:
                 if self._runtime.stopped:
                     return {}
                 wait = min(wait * 2, longest)
+        if unread:
+            log.warning(
+                "%d tenant(s) of GET /tenants could not be read and are left out (first: %s)",
+                len(unread),
+                unread[0],
+            )
         tenants: dict[str, TenantInfo] = {}
         for place, tenant in enumerate(listed, 1):
             key = tenant.id or f"(no id #{place})"
@@ -177,6 +189,9 @@ class AsyncTenantsConsumer:
             await anyio.sleep(0.05)
 
     def _job(self, key: str, tenant: TenantInfo) -> Callable[[], Any]:
+        # This run's: a thread of the sync twin that outlives its run (a handler past a
+        # second signal) writes there, never into the next run's.
+        results, consumers, memory = self.results, self._consumers, self._memory
         handler = self._handler
         for_tenant: Callable[[TaskView], Any] = functools.partial(handler, tenant)
         if is_async_handler(handler):
@@ -197,19 +212,20 @@ class AsyncTenantsConsumer:
                         "handle_signals": False,
                     }
                     consumer = AsyncTaskConsumer(child.tasks, for_tenant, **options)
-                    if key in self._memory:  # the last run's finished tasks
-                        consumer._recent = self._memory[key]
-                    self._consumers[key] = consumer
+                    if key in memory:  # the last run's finished tasks (a copy: a thread of
+                        # that run's may still hold its own)
+                        consumer._recent = OrderedDict(memory[key])
+                    consumers[key] = consumer
                     if self._runtime.stopped:
                         consumer.stop(self._runtime.stop_reason)
                     try:
-                        self.results[key] = await consumer.run()
+                        results[key] = await consumer.run()
                     finally:
-                        self._memory[key] = consumer._recent
+                        memory[key] = consumer._recent
                 finally:
                     await child.aclose()
             except Exception as exc:
                 log.error("consumer of tenant %s stopped: %s", key, exc)
-                self.results[key] = exc
+                results[key] = exc
 
         return consume

@@ -521,8 +521,9 @@ def test_one_consumer_per_tenant_and_a_failing_tenant_does_not_stop_the_others()
 def _tenants_service(
     tenants: list[dict[str, Any]], queues: dict[str, FakeQueue], *, failing_lists: int = 0
 ) -> tuple[httpx.MockTransport, dict[str, int]]:
-    """A service listing ``tenants`` (the first ``failing_lists`` listings answered 503),
-    each tenant's queue found by the token its client_id gets."""
+    """A service listing ``tenants`` (the first ``failing_lists`` listings answered 503;
+    past 10 listings, 403, which ends a run that lists for ever), each tenant's queue
+    found by the token its client_id gets."""
     calls = {"lists": 0}
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -530,6 +531,8 @@ def _tenants_service(
             calls["lists"] += 1
             if calls["lists"] <= failing_lists:
                 return httpx.Response(503, json={"status": 503, "message": "busy"})
+            if calls["lists"] > 10:
+                return httpx.Response(403, json={"status": 403, "message": "listed for ever"})
             return httpx.Response(200, json={"data": tenants, "paging": {"next": None}})
         if request.url.path == "/oauth/token":
             client_id = dict(p.split("=") for p in request.content.decode().split("&"))["client_id"]
@@ -571,6 +574,21 @@ def test_run_tenants_waits_out_an_outage_of_the_tenant_listing() -> None:
             lambda tenant, task: None, stop_when_empty=True, poll_interval=0.01
         )
     assert calls["lists"] == 4 and results[good].handled == 3  # type: ignore[union-attr]
+
+
+def test_run_tenants_serves_the_tenants_it_can_read_and_leaves_out_the_others() -> None:
+    """A tenant of the listing that cannot be read is left out (logged), the others
+    served: an answer that does not fit is transient, so waiting out the listing's
+    InvalidItemsError re-listed for ever and served nobody."""
+    good = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
+    queues = {"g": FakeQueue([make_task(n) for n in range(3)])}
+    tenants: list[Any] = [None, _tenant(good, "g")]
+    transport, calls = _tenants_service(tenants, queues)
+    with KimonoClient("vendor", "v", base_url=BASE, transport=transport) as kimono:
+        results = kimono.tasks.run_tenants(
+            lambda tenant, task: None, stop_when_empty=True, poll_interval=0.01
+        )
+    assert list(results) == [good] and calls["lists"] == 1
 
 
 def test_a_tenants_consumer_remembers_finished_tasks_from_one_run_to_the_next() -> None:
