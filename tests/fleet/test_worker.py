@@ -588,6 +588,25 @@ def test_a_store_without_the_fleet_s_tables_ends_the_run_with_its_error(fleet_ur
     assert stats.db_errors == 2
 
 
+def test_store_errors_between_other_failures_are_not_in_a_row(fleet_url: str) -> None:
+    """Only store errors in a row end the run: rounds failing by turns on a store error
+    and a lost connection are an outage, waited out (the count went on across them)."""
+    turns = {"n": 0}
+
+    def flapping(*args: object, **kwargs: object) -> object:
+        turns["n"] += 1
+        if turns["n"] % 2:
+            raise sa.exc.ProgrammingError("SELECT", {}, _Undefined("relation does not exist"))
+        raise sa.exc.OperationalError("SELECT", {}, Exception("connection refused"))
+
+    with Sandbox(students=1) as sandbox:
+        worker = _worker(fleet_url, sandbox)
+        worker.leases.tick = flapping  # type: ignore[method-assign]
+        started = time.monotonic()
+        stats = _run(worker, lambda: time.monotonic() - started > 2.5 * worker.lease_ttl)
+    assert stats.db_errors >= 6
+
+
 def test_a_tenant_listed_again_with_new_credentials_is_served_with_them(fleet_url: str) -> None:
     """A tenant uninstalled and installed again with a new secret: the worker serves it
     on a client made from the new listing (it used to keep the first client, whose token

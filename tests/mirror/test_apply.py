@@ -677,6 +677,28 @@ def test_a_store_without_a_table_of_the_mirror_s_raises_and_parks_nothing(
         assert recorded == 1
 
 
+def test_a_read_only_session_is_a_lost_connection_made_anew(store_url: str) -> None:
+    """PostgreSQL: a pooled session that turned read-only (a failover's old primary, a
+    standby behind a pooler) fails its transaction as the database's state, and the next
+    one runs on a connection made anew. The pool's check before use passed it, so every
+    later transaction met it again, each counted against its task."""
+    if not store_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's read-only transactions")
+    with Mirror.open(store_url) as mirror:
+        mirror.apply([data_task("ADD", "persons", person(new_id()), 1)])
+        mirror.engine.dispose()
+        with mirror.engine.connect() as connection:  # the pool's only connection, back in it
+            connection.exec_driver_sql("SET SESSION default_transaction_read_only = on")
+            connection.commit()
+        task = data_task("ADD", "persons", person(new_id()), 2)
+        with pytest.raises(sa.exc.DBAPIError) as raised:
+            mirror.apply([task])
+        assert raised.value.connection_invalidated
+        (outcome,) = mirror.apply([task])
+        assert outcome.result == Result.APPLIED
+        assert mirror.parked() == []
+
+
 def test_on_other_may_ask_for_a_retry_or_fail(store_url: str) -> None:
     from kimono_interop import RetryTask
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from ..mirror._migrations import FLEET
-from ..mirror._store import database_url, pg_connect_args
+from ..mirror._store import database_url, pg_connect_args, pg_engine
 from ..mirror._store import migrate as migrate_schema
 
 
@@ -29,17 +29,19 @@ def create_engine(
     if not full.startswith("postgresql"):
         raise ValueError("a fleet needs PostgreSQL (postgresql://user:password@host/db)")
     timeout_ms = max(1000, int(idle_in_transaction * 1000))
-    return sa.create_engine(
-        full,
-        pool_pre_ping=True,
-        hide_parameters=True,  # (errors and logs: no row's data)
-        pool_size=pool_size,
-        max_overflow=pool_size,
-        connect_args={
-            **pg_connect_args(full),  # a server that never answers fails the connect
-            "options": f"-c idle_in_transaction_session_timeout={timeout_ms}",
-            "application_name": application_name[:63],
-        },
+    return pg_engine(
+        sa.create_engine(
+            full,
+            pool_pre_ping=True,
+            hide_parameters=True,  # (errors and logs: no row's data)
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            connect_args={
+                **pg_connect_args(full),  # a server that never answers fails the connect
+                "options": f"-c idle_in_transaction_session_timeout={timeout_ms}",
+                "application_name": application_name[:63],
+            },
+        )
     )
 
 

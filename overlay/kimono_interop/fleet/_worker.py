@@ -636,6 +636,8 @@ class Worker:
                     self._failure = exc
                     self.stop()
                     return None
+            else:  # (in a row: another failure between two breaks the count)
+                self._store_error_since, self._store_errors = None, 0
             log.warning("the lease round failed (%s); trying again", type(exc).__name__)
             return None
         self._store_error_since, self._store_errors = None, 0
@@ -683,12 +685,15 @@ class Worker:
                     self.leases.prune, self.writes_retention, stopping=lambda: self._stopping
                 )
             )
+            if self._stopping:
+                return  # (the inbox's prune waits for the next start)
             if time.monotonic() - self._inbox_pruned_at >= self.inbox_prune_interval:
                 removed = await anyio.to_thread.run_sync(
                     functools.partial(
                         prune_mirror,
                         self.engine,
                         inbox_older_than=retention_period(self.inbox_retention),
+                        stopping=lambda: self._stopping,
                     )
                 )
                 self._inbox_pruned_at = time.monotonic()

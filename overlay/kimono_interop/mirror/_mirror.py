@@ -973,8 +973,10 @@ def prune(
     *,
     inbox_older_than: datetime.timedelta | None = None,
     changes_through: int | None = None,
+    stopping: Callable[[], bool] | None = None,
 ) -> dict[str, int]:
-    """:meth:`Mirror.prune` on a mirror's engine (a fleet worker prunes the inbox so).
+    """:meth:`Mirror.prune` on a mirror's engine (a fleet worker prunes the inbox so;
+    ``stopping()`` true ends the task records' prune between two transactions).
 
     Task records go oldest first, ``PRUNE_BATCH`` to a transaction, through the index on
     their time, and without the database-wide lock: no writer waits for them. The change
@@ -995,7 +997,7 @@ def prune(
             .order_by(t.inbox.c.recorded_at)
             .limit(PRUNE_BATCH)
         )
-        while True:
+        while stopping is None or not stopping():
             with engine.begin() as connection:
                 count = connection.execute(
                     sa.delete(t.inbox).where(t.inbox.c.task_id.in_(oldest.scalar_subquery()))

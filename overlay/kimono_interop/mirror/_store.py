@@ -195,9 +195,33 @@ def create_engine(url: str) -> sa.Engine:
                 _begin_immediate(connection)
 
         return engine
-    return sa.create_engine(
-        url, pool_pre_ping=True, connect_args=pg_connect_args(url), hide_parameters=True
+    return pg_engine(
+        sa.create_engine(
+            url, pool_pre_ping=True, connect_args=pg_connect_args(url), hide_parameters=True
+        )
     )
+
+
+#: SQLSTATEs of a PostgreSQL connection that must be made anew: a read-only transaction
+#: (a failover's old primary, a standby), a prepared statement the session already has
+#: (a pooler in transaction mode handed it another client's session). The pool's check
+#: before use passes them all the same.
+_PG_RECONNECT = frozenset({"25006", "42P05"})
+
+
+def pg_engine(engine: sa.Engine) -> sa.Engine:
+    """``engine`` (PostgreSQL: the mirror's, the fleet's) with its connections dropped from
+    the pool on the errors of ``_PG_RECONNECT``, as on a lost connection: the error is
+    then the database's state (``is_transient_db_error``), waited out on a connection made
+    anew (to the new primary, with ``target_session_attrs=read-write`` in the URL), where
+    the pooled one would have met it again."""
+
+    @sa.event.listens_for(engine, "handle_error")
+    def _reconnect(context: sa.engine.ExceptionContext) -> None:
+        if getattr(context.original_exception, "sqlstate", None) in _PG_RECONNECT:
+            context.is_disconnect = True
+
+    return engine
 
 
 def first_line(exc: BaseException) -> str:
@@ -314,13 +338,11 @@ _SQLITE_STORE = (
     "database disk image is malformed",
     "file is not a database",
 )
-#: PostgreSQL's SQLSTATEs of the same: a table or column undefined, a privilege refused, an
-#: undefined schema. (Not the rest of class 42: a prepared statement that already exists,
-#: say, is a pooler's; not a read-only transaction: a failover's moment, waited out.)
-_PG_STORE = ("42P01", "42703", "42501", "3F000")
-#: PostgreSQL's SQLSTATE of a read-only transaction: a failover's old primary, or one
-#: draining its writes, answers so for a moment (waited out like a lost connection).
-_PG_READ_ONLY = "25006"
+#: PostgreSQL's SQLSTATEs of the same: class 42 (a table, column or function undefined, a
+#: privilege refused...), an undefined schema; not a prepared statement the session already
+#: has (42P05: a pooler's), which ``pg_engine`` makes a lost connection.
+_PG_STORE = ("42", "3F000")
+_PG_NOT_STORE = frozenset({"42P05"})
 
 
 def is_store_error(exc: BaseException) -> bool:
@@ -334,7 +356,7 @@ def is_store_error(exc: BaseException) -> bool:
         message = str(exc.orig).lower()
         return any(words in message for words in _SQLITE_STORE)
     state = getattr(exc.orig, "sqlstate", None)
-    return isinstance(state, str) and state.startswith(_PG_STORE)
+    return isinstance(state, str) and state.startswith(_PG_STORE) and state not in _PG_NOT_STORE
 
 
 def is_transient_db_error(exc: BaseException) -> bool:
@@ -343,9 +365,7 @@ def is_transient_db_error(exc: BaseException) -> bool:
     those out; another error (the store's: see is_store_error) it raises."""
     if not isinstance(exc, sa.exc.DBAPIError):
         return False
-    if exc.connection_invalidated:
-        return True
-    if getattr(exc.orig, "sqlstate", None) == _PG_READ_ONLY:
+    if exc.connection_invalidated or getattr(exc.orig, "sqlstate", None) in _PG_RECONNECT:
         return True
     if not isinstance(exc, (sa.exc.OperationalError, sa.exc.InterfaceError)):
         return False
