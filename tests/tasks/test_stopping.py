@@ -170,3 +170,38 @@ def test_task_timeout_with_a_plain_handler_is_refused_on_the_async_client() -> N
                 await kimono.tasks.run(lambda task: None, task_timeout=1.0)
 
     asyncio.run(main())
+
+
+@pytest.mark.parametrize("mode", ["sync", "async-plain"])
+def test_a_second_signal_ends_the_client_s_own_retry_wait_of_a_poll(
+    tmp_path: Path, mode: str
+) -> None:
+    """GET /tasks answered 429 with Retry-After 30: the client waits inside the poll. A
+    stop waits for it (the poll in flight, retries included); a second signal ends it at
+    once, with the sync client and the async one (no number of signals did)."""
+    config = SandboxConfig(
+        students=5,
+        schools=1,
+        ack_timeout=300,
+        grades_queries=0,
+        rate_limit_rate=1.0,
+        retry_after=30,
+    )
+    with Sandbox(config) as sandbox:
+        child, _ = _start(sandbox, tmp_path, mode, stuck=False)
+        try:
+            deadline = time.monotonic() + 20
+            while not any(e[1].endswith("/tasks") and e[2] == 429 for e in list(sandbox.state.log)):
+                assert time.monotonic() < deadline and child.poll() is None
+                time.sleep(0.02)
+            time.sleep(0.3)  # in the client's Retry-After wait
+            child.send_signal(signal.SIGTERM)
+            time.sleep(0.5)
+            assert child.poll() is None  # the stop waits for the poll in flight
+            child.send_signal(signal.SIGINT)
+            stdout, stderr = child.communicate(timeout=10)
+        finally:
+            if child.poll() is None:
+                child.kill()
+    assert child.returncode == 0, stderr
+    assert "stopped_by interrupted" in stdout

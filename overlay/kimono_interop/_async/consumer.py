@@ -214,7 +214,10 @@ class AsyncTaskConsumer:
                 break
             wanted = asks.page_size(self._max_tasks, self.stats.handled)
             try:
-                batch = await self._tasks.receive(**self._filters, page_size=wanted)
+                # A stop waits for the poll in flight, its retries (and their Retry-After)
+                # included; a second signal ends it there.
+                async with self._runtime.interruptible():
+                    batch = await self._tasks.receive(**self._filters, page_size=wanted)
             except KimonoError as exc:
                 if not is_transient(exc):
                     raise
