@@ -263,19 +263,30 @@ class Runtime(_StopState):
             yield
             return
 
+        restoring = False
+
         def on_signal(signum: int, frame: FrameType | None) -> None:
             if self.stopped:
                 again = self.interrupted
                 self.interrupt()
-                if again or (self._raising and not self._shields):
+                # Not while the handlers are put back: signal.signal() runs a pending
+                # handler first, and raising there left this one installed for good.
+                if not restoring and (again or (self._raising and not self._shields)):
                     raise _SignalInterrupt  # in the main thread: where the handler runs
                 return
             self.request_stop(signal.Signals(signum).name)
 
-        previous = {sig: signal.signal(sig, on_signal) for sig in _SIGNALS}
+        # A signal the process ignores (a `cmd &` job of a shell script: SIGINT) stays
+        # ignored: what ignores it wants nothing to stop on it.
+        previous = {
+            sig: signal.signal(sig, on_signal)
+            for sig in _SIGNALS
+            if signal.getsignal(sig) is not signal.SIG_IGN
+        }
         try:
             yield
         finally:
+            restoring = True
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
 
@@ -576,7 +587,7 @@ class _LoopSignals:
     that tells each runtime present (each stops, or is interrupted, as its own count of
     signals says), and the last to leave removes it and puts back the handlers it found
     (asyncio.run's own for SIGINT among them). A signal the application already handles
-    on the loop, or whose handler is not Python's, is left as it is.
+    on the loop, one the process ignores, or whose handler is not Python's, is left as it is.
     """
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -589,8 +600,12 @@ class _LoopSignals:
             try:
                 for sig in _SIGNALS:
                     previous = signal.getsignal(sig)
-                    if previous is None or _is_event_loop_handler(previous):
-                        continue  # the application's (or not Python's): it stays
+                    if (
+                        previous is None
+                        or previous is signal.SIG_IGN
+                        or _is_event_loop_handler(previous)
+                    ):
+                        continue  # the application's, ignored, or not Python's: it stays
                     try:
                         self.loop.add_signal_handler(sig, self.dispatch, sig.name)
                     except (NotImplementedError, RuntimeError):  # pragma: no cover - Windows

@@ -24,8 +24,11 @@ from kimono_interop.sandbox import Sandbox, SandboxConfig
 from tests.support import ROOT
 
 CHILD = """
-import asyncio, sys, time
+import asyncio, os, signal, sys, time
 from kimono_interop import AsyncKimonoClient, KimonoClient
+
+if os.environ.get("IGNORE_SIGINT"):  # as a `cmd &` job of a shell script starts
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 url, out, mode, stuck = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "stuck"
 credentials = dict(client_id="sandbox-client", client_secret="sandbox-secret", base_url=url)
@@ -72,10 +75,14 @@ print("stopped_by", getattr(stats, "stopped_by", type(stats).__name__), flush=Tr
 
 
 def _start(
-    sandbox: Sandbox, tmp_path: Path, mode: str, *, stuck: bool
+    sandbox: Sandbox, tmp_path: Path, mode: str, *, stuck: bool, **env_extra: str
 ) -> tuple[subprocess.Popen[str], Path]:
     out = tmp_path / "handled.txt"
-    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'overlay'}{os.pathsep}{ROOT / 'generated'}"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{ROOT / 'overlay'}{os.pathsep}{ROOT / 'generated'}",
+        **env_extra,
+    }
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, sandbox.url, str(out), mode, "stuck" if stuck else "-"],
         stdout=subprocess.PIPE,
@@ -205,3 +212,56 @@ def test_a_second_signal_ends_the_client_s_own_retry_wait_of_a_poll(
                 child.kill()
     assert child.returncode == 0, stderr
     assert "stopped_by interrupted" in stdout
+
+
+@pytest.mark.parametrize("mode", ["sync", "async-plain"])
+def test_a_signal_the_process_ignores_stays_ignored(tmp_path: Path, mode: str) -> None:
+    """Started with SIGINT ignored (a `cmd &` job of a shell script), the consumer does
+    not stop on it (it did: its own handler replaced SIG_IGN); SIGTERM still stops it."""
+    config = SandboxConfig(students=5, schools=1, ack_timeout=300, grades_queries=0)
+    with Sandbox(config) as sandbox:
+        child, out = _start(sandbox, tmp_path, mode, stuck=False, IGNORE_SIGINT="1")
+        try:
+            _wait_for(out, 3, child)
+            child.send_signal(signal.SIGINT)
+            time.sleep(1.0)
+            assert child.poll() is None
+            child.send_signal(signal.SIGTERM)
+            stdout, stderr = child.communicate(timeout=15)
+        finally:
+            if child.poll() is None:
+                child.kill()
+    assert child.returncode == 0, stderr
+    assert "stopped_by SIGTERM" in stdout
+
+
+def test_a_signal_while_the_handlers_are_put_back_leaves_none_of_ours() -> None:
+    """A third signal pending when the run puts the handlers back: signal.signal() runs
+    it first, and it raised there, leaving the run's handlers installed for good (SIGINT
+    and SIGTERM no longer stopped the process). It is counted, and the handlers go."""
+    import _signal  # (signal.signal wraps it: the C call runs pending handlers)
+
+    from kimono_interop._runtime import Runtime
+
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    runtime = Runtime()
+    armed = {"on": False, "sent": False}
+
+    def at_restore(frame: object, event: str, arg: object) -> None:
+        if armed["on"] and not armed["sent"] and event == "c_call" and arg is _signal.signal:
+            armed["sent"] = True
+            os.kill(os.getpid(), signal.SIGTERM)  # pending as signal.signal() begins
+
+    try:
+        with runtime.signals(True):
+            runtime.request_stop("SIGINT")
+            runtime.interrupt()  # a first and a second signal already met
+            armed["on"] = True
+            sys.setprofile(at_restore)
+        sys.setprofile(None)
+        after = {sig: signal.getsignal(sig) for sig in before}
+    finally:
+        sys.setprofile(None)
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+    assert armed["sent"] and after == before
