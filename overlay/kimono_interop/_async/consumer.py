@@ -174,7 +174,10 @@ class AsyncTaskConsumer:
         self._runtime.request_stop(reason)
 
     def interrupt(self) -> None:
-        """Interrupt the handler in hand (async: at once; sync: in the main thread only)."""
+        """Interrupt the run: async, the handler in hand at once; sync, the run is marked
+        interrupted and ends at its next step, while a handler in hand runs its course
+        (only the run's own handler of a second signal, in the main thread, breaks into
+        it: a thread cannot be stopped from another)."""
         self._runtime.interrupt()
 
     async def run(self) -> ConsumerStats:
