@@ -699,6 +699,25 @@ def test_a_read_only_session_is_a_lost_connection_made_anew(store_url: str) -> N
         assert mirror.parked() == []
 
 
+def test_a_hook_s_prepared_statement_twice_fails_its_task_not_the_database(
+    store_url: str,
+) -> None:
+    """PostgreSQL: a hook that prepares a statement its session already has (42P05) fails
+    its own task, which is parked: taken for a lost connection, it was waited out for
+    ever, the tenant's queue held."""
+    if not store_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's prepared statements")
+
+    def hook(connection: sa.Connection, change: Any) -> None:
+        connection.exec_driver_sql("PREPARE kimono_test_audit AS SELECT 1")
+
+    with Mirror.open(store_url, on_change=hook, max_attempts=1) as mirror:
+        first = mirror.apply([data_task("ADD", "persons", person(new_id()), 1)])
+        assert [o.result for o in first] == [Result.APPLIED]
+        (second,) = mirror.apply([data_task("ADD", "persons", person(new_id()), 2)])
+        assert second.result == Result.PARKED and "already exists" in (second.message or "")
+
+
 def test_on_other_may_ask_for_a_retry_or_fail(store_url: str) -> None:
     from kimono_interop import RetryTask
 

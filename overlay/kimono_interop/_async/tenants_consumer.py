@@ -106,7 +106,11 @@ class AsyncTenantsConsumer:
         self._consumers = {}
         try:
             async with self._runtime.signals(self._handle_signals):
-                tenants = await self._listed()
+                try:
+                    async with self._runtime.interruptible():  # (a second signal ends it)
+                        tenants = await self._listed()
+                except HandlerInterrupted:
+                    tenants = {}
                 if not self._runtime.stopped:  # (a listing cut short forgets nobody)
                     self._memory = {k: self._memory[k] for k in tenants if k in self._memory}
                 try:
@@ -215,6 +219,7 @@ class AsyncTenantsConsumer:
                     if key in memory:  # the last run's finished tasks (a copy: a thread of
                         # that run's may still hold its own)
                         consumer._recent = OrderedDict(memory[key])
+                    memory[key] = consumer._recent  # (the live one: the next run copies it)
                     consumers[key] = consumer
                     if self._runtime.stopped:
                         consumer.stop(self._runtime.stop_reason)

@@ -203,18 +203,17 @@ def create_engine(url: str) -> sa.Engine:
 
 
 #: SQLSTATEs of a PostgreSQL connection that must be made anew: a read-only transaction
-#: (a failover's old primary, a standby), a prepared statement the session already has
-#: (a pooler in transaction mode handed it another client's session). The pool's check
-#: before use passes them all the same.
-_PG_RECONNECT = frozenset({"25006", "42P05"})
+#: (a failover's old primary, a standby). The pool's check before use passes it all the
+#: same, and every connection of the pool is as stale.
+_PG_RECONNECT = frozenset({"25006"})
 
 
 def pg_engine(engine: sa.Engine) -> sa.Engine:
-    """``engine`` (PostgreSQL: the mirror's, the fleet's) with its connections dropped from
-    the pool on the errors of ``_PG_RECONNECT``, as on a lost connection: the error is
-    then the database's state (``is_transient_db_error``), waited out on a connection made
-    anew (to the new primary, with ``target_session_attrs=read-write`` in the URL), where
-    the pooled one would have met it again."""
+    """``engine`` (PostgreSQL: the mirror's, the fleet's) with its pool emptied on the errors
+    of ``_PG_RECONNECT``, as on a lost connection: the error is then the database's state
+    (``is_transient_db_error``: its connection invalidated), waited out on connections
+    made anew (to the new primary, with ``target_session_attrs=read-write`` in the URL),
+    where the pooled ones would have met it again."""
 
     @sa.event.listens_for(engine, "handle_error")
     def _reconnect(context: sa.engine.ExceptionContext) -> None:
@@ -340,7 +339,7 @@ _SQLITE_STORE = (
 )
 #: PostgreSQL's SQLSTATEs of the same: class 42 (a table, column or function undefined, a
 #: privilege refused...), an undefined schema; not a prepared statement the session already
-#: has (42P05: a pooler's), which ``pg_engine`` makes a lost connection.
+#: has (42P05: a pooler's, in transaction mode), which stays the statement's.
 _PG_STORE = ("42", "3F000")
 _PG_NOT_STORE = frozenset({"42P05"})
 
@@ -365,7 +364,7 @@ def is_transient_db_error(exc: BaseException) -> bool:
     those out; another error (the store's: see is_store_error) it raises."""
     if not isinstance(exc, sa.exc.DBAPIError):
         return False
-    if exc.connection_invalidated or getattr(exc.orig, "sqlstate", None) in _PG_RECONNECT:
+    if exc.connection_invalidated:  # (pg_engine's read-only sessions among them)
         return True
     if not isinstance(exc, (sa.exc.OperationalError, sa.exc.InterfaceError)):
         return False
