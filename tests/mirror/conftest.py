@@ -27,3 +27,11 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     server = request.getfixturevalue("postgres_server")
     with postgres_database(server) as url:
         yield url
+
+
+@pytest.fixture
+def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The URL of an empty mirror database on PostgreSQL (for what only it has)."""
+    server = request.getfixturevalue("postgres_server")
+    with postgres_database(server) as url:
+        yield url

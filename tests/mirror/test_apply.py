@@ -677,14 +677,12 @@ def test_a_store_without_a_table_of_the_mirror_s_raises_and_parks_nothing(
         assert recorded == 1
 
 
-def test_a_read_only_session_is_a_lost_connection_made_anew(store_url: str) -> None:
+def test_a_read_only_session_is_a_lost_connection_made_anew(postgres_url: str) -> None:
     """PostgreSQL: a pooled session that turned read-only (a failover's old primary, a
     standby behind a pooler) fails its transaction as the database's state, and the next
     one runs on a connection made anew. The pool's check before use passed it, so every
     later transaction met it again, each counted against its task."""
-    if not store_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL's read-only transactions")
-    with Mirror.open(store_url) as mirror:
+    with Mirror.open(postgres_url) as mirror:
         mirror.apply([data_task("ADD", "persons", person(new_id()), 1)])
         mirror.engine.dispose()
         with mirror.engine.connect() as connection:  # the pool's only connection, back in it
@@ -700,18 +698,16 @@ def test_a_read_only_session_is_a_lost_connection_made_anew(store_url: str) -> N
 
 
 def test_a_hook_s_prepared_statement_twice_fails_its_task_not_the_database(
-    store_url: str,
+    postgres_url: str,
 ) -> None:
     """PostgreSQL: a hook that prepares a statement its session already has (42P05) fails
     its own task, which is parked: taken for a lost connection, it was waited out for
     ever, the tenant's queue held."""
-    if not store_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL's prepared statements")
 
     def hook(connection: sa.Connection, change: Any) -> None:
         connection.exec_driver_sql("PREPARE kimono_test_audit AS SELECT 1")
 
-    with Mirror.open(store_url, on_change=hook, max_attempts=1) as mirror:
+    with Mirror.open(postgres_url, on_change=hook, max_attempts=1) as mirror:
         first = mirror.apply([data_task("ADD", "persons", person(new_id()), 1)])
         assert [o.result for o in first] == [Result.APPLIED]
         (second,) = mirror.apply([data_task("ADD", "persons", person(new_id()), 2)])
