@@ -677,12 +677,20 @@ def test_a_store_without_a_table_of_the_mirror_s_raises_and_parks_nothing(
         assert recorded == 1
 
 
-def test_a_read_only_session_is_a_lost_connection_made_anew(postgres_url: str) -> None:
+@pytest.mark.parametrize("engine", ["the mirror's", "a plain one"])
+def test_a_read_only_session_is_a_lost_connection_made_anew(postgres_url: str, engine: str) -> None:
     """PostgreSQL: a pooled session that turned read-only (a failover's old primary, a
     standby behind a pooler) fails its transaction as the database's state, and the next
-    one runs on a connection made anew. The pool's check before use passed it, so every
-    later transaction met it again, each counted against its task."""
-    with Mirror.open(postgres_url) as mirror:
+    one runs on a connection made anew, on ``Mirror.open``'s engine or one given to
+    ``Mirror``. The pool's check before use passed it, so every later transaction met it
+    again, each counted against its task."""
+    with Mirror.open(postgres_url):  # the schema
+        pass
+    if engine == "a plain one":
+        opened = Mirror(sa.create_engine(postgres_url, pool_pre_ping=True))
+    else:
+        opened = Mirror.open(postgres_url)
+    with opened as mirror:
         mirror.apply([data_task("ADD", "persons", person(new_id()), 1)])
         mirror.engine.dispose()
         with mirror.engine.connect() as connection:  # the pool's only connection, back in it
@@ -712,6 +720,27 @@ def test_a_hook_s_prepared_statement_twice_fails_its_task_not_the_database(
         assert [o.result for o in first] == [Result.APPLIED]
         (second,) = mirror.apply([data_task("ADD", "persons", person(new_id()), 2)])
         assert second.result == Result.PARKED and "already exists" in (second.message or "")
+
+
+def test_statements_prepared_by_another_client_of_a_pooler_s_session_do_not_clash(
+    postgres_url: str,
+) -> None:
+    """PostgreSQL behind a pooler in transaction mode: the server session may hold the
+    prepared statements another client's psycopg made (``_pg3_0``...). psycopg prepares
+    a statement after its fifth run under those same names, so the mirror's own
+    statements failed, "already exists", each chunk's tasks counted and parked. It
+    prepares none now."""
+    with Mirror.open(postgres_url) as mirror:
+        mirror.apply([data_task("ADD", "persons", person(new_id()), 1)])
+        mirror.engine.dispose()
+        with mirror.engine.connect() as connection:  # the pool's only session, back in it
+            for n in range(20):
+                connection.exec_driver_sql(f"PREPARE _pg3_{n} AS SELECT {n}")
+            connection.commit()
+        for n in range(2, 12):  # each statement runs more than five times
+            (outcome,) = mirror.apply([data_task("ADD", "persons", person(new_id()), n)])
+            assert outcome.result == Result.APPLIED, outcome
+        assert mirror.parked() == []
 
 
 def test_on_other_may_ask_for_a_retry_or_fail(store_url: str) -> None:

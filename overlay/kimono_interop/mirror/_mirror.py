@@ -71,6 +71,7 @@ from ._store import (
     lock_between_writes,
     lock_tenants,
     migrate,
+    pg_engine,
     reading,
     shown,
 )
@@ -114,7 +115,7 @@ class Mirror:
             raise ValueError("sweep_threshold is a share of the objects: 0 to 1")
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
-        self.engine = engine
+        self.engine = pg_engine(engine)  # (a failover's read-only moment: waited out)
         self._applier = Applier(
             engine,
             sweep_threshold=sweep_threshold,

@@ -208,18 +208,22 @@ def create_engine(url: str) -> sa.Engine:
 _PG_RECONNECT = frozenset({"25006"})
 
 
+def _reconnect(context: sa.engine.ExceptionContext) -> None:
+    if getattr(context.original_exception, "sqlstate", None) in _PG_RECONNECT:
+        context.is_disconnect = True
+
+
 def pg_engine(engine: sa.Engine) -> sa.Engine:
-    """``engine`` (PostgreSQL: the mirror's, the fleet's) with its pool emptied on the errors
-    of ``_PG_RECONNECT``, as on a lost connection: the error is then the database's state
-    (``is_transient_db_error``: its connection invalidated), waited out on connections
-    made anew (to the new primary, with ``target_session_attrs=read-write`` in the URL),
-    where the pooled ones would have met it again."""
-
-    @sa.event.listens_for(engine, "handle_error")
-    def _reconnect(context: sa.engine.ExceptionContext) -> None:
-        if getattr(context.original_exception, "sqlstate", None) in _PG_RECONNECT:
-            context.is_disconnect = True
-
+    """``engine`` (PostgreSQL: the mirror's, the fleet's, or one given to ``Mirror``) with
+    its pool emptied on the errors of ``_PG_RECONNECT``, as on a lost connection: the error
+    is then the database's state (``is_transient_db_error``: its connection invalidated),
+    waited out on connections made anew (to the new primary, with
+    ``target_session_attrs=read-write`` in the URL), where the pooled ones would have met
+    it again. Once per engine, however often it is asked."""
+    if engine.dialect.name == "postgresql" and not sa.event.contains(
+        engine, "handle_error", _reconnect
+    ):
+        sa.event.listen(engine, "handle_error", _reconnect)
     return engine
 
 
@@ -245,10 +249,15 @@ def pg_connect_timeout(url: str | sa.URL) -> float:
 
 def pg_connect_args(url: str) -> dict[str, Any]:
     """The connect arguments of a PostgreSQL engine (the mirror's, the fleet's): a
-    ``connect_timeout`` of :data:`PG_CONNECT_TIMEOUT` unless the URL gives one."""
-    if "connect_timeout" in sa.engine.make_url(url).query:
-        return {}
-    return {"connect_timeout": PG_CONNECT_TIMEOUT}
+    ``connect_timeout`` of :data:`PG_CONNECT_TIMEOUT` unless the URL gives one, and no
+    prepared statements of psycopg's own (after a statement's fifth run it prepares it
+    under a name of its own, ``_pg3_0``...: behind a pooler in transaction mode, which
+    docs/scaling.md suggests, another client's session holds that name, and the statement
+    fails, "prepared statement already exists", on every reconnect alike)."""
+    arguments: dict[str, Any] = {"prepare_threshold": None}
+    if "connect_timeout" not in sa.engine.make_url(url).query:
+        arguments["connect_timeout"] = PG_CONNECT_TIMEOUT
+    return arguments
 
 
 #: The execution option of a connection that only reads (see reading()).
