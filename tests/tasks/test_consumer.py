@@ -390,6 +390,32 @@ def test_run_tenants_told_twice_to_stop_while_starting_its_threads_ends(
     assert results[two].stopped_by == "interrupted"  # type: ignore[union-attr]
 
 
+def test_run_tenants_told_twice_to_stop_while_listing_ends_and_says_so() -> None:
+    """Both signals land while GET /tenants hangs: the second ends the listing (it waited
+    for the answer, deaf to signals), no queue is consumed, and the handle's
+    ``stopped_by`` says the run was interrupted, not that the account has no tenants."""
+    tenant = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
+    queues = {tenant: FakeQueue([make_task(n, tenant=tenant) for n in range(2)])}
+    listing = _tenants_transport([tenant], queues).handler
+    answered = threading.Event()
+
+    def hanging_listing(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v2/interop/tenants":
+            os.kill(os.getpid(), signal.SIGINT)
+            threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGTERM)).start()
+            for _ in range(1000):  # an answer 10 s away
+                time.sleep(0.01)
+            answered.set()
+        return listing(request)  # type: ignore[no-any-return]
+
+    with _client(httpx.MockTransport(hanging_listing), "vendor") as kimono:
+        consumer = kimono.tasks.tenants_consumer(lambda t, task: None, stop_when_empty=True)
+        results = consumer.run()
+    assert not answered.is_set()  # it returned while the listing still hung
+    assert results == {} and consumer.stopped_by == "interrupted"
+    assert queues[tenant].acks == [] and len(queues[tenant].pending) == 2
+
+
 def test_interrupt_from_another_thread_ends_the_acks_retried_after_a_stop() -> None:
     """The sync twin of the async test: after a stop the acks are retried through an
     outage, and interrupt() from another thread ends that wait (looked at every tenth of

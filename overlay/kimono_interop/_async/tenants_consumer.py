@@ -84,6 +84,11 @@ class AsyncTenantsConsumer:
         self._runtime.on_stop = self._stop_all
         #: Each tenant id's stats, or the exception its consumer ended with (after run()).
         self.results: dict[str, ConsumerStats | BaseException] = {}
+        #: What stopped the last run, as ``ConsumerStats.stopped_by`` says it ("SIGTERM",
+        #: "stop()", "interrupted"); "" when each consumer ended of itself. A run stopped
+        #: before the tenants were listed returns no result: this tells it from an
+        #: account with no tenants.
+        self.stopped_by = ""
 
     def stop(self) -> None:
         """Stop every consumer after its task in hand; their acks are sent before run() returns."""
@@ -101,9 +106,11 @@ class AsyncTenantsConsumer:
 
     async def run(self) -> dict[str, ConsumerStats | BaseException]:
         """List the tenants and drain each one's queue; return each tenant id's result
-        (a tenant listed without an id under ``"(no id #n)"``, n its place in the list)."""
+        (a tenant listed without an id under ``"(no id #n)"``, n its place in the list).
+        A stop before the listing came returns none: :attr:`stopped_by` says why."""
         self.results = {}
         self._consumers = {}
+        self.stopped_by = ""
         try:
             async with self._runtime.signals(self._handle_signals):
                 try:
@@ -111,6 +118,11 @@ class AsyncTenantsConsumer:
                         tenants = await self._listed()
                 except HandlerInterrupted:
                     tenants = {}
+                if self._runtime.stopped and not tenants:
+                    log.warning(
+                        "stopped (%s) before the tenants were listed: no queue was consumed",
+                        self._runtime.stop_reason,
+                    )
                 if not self._runtime.stopped:  # (a listing cut short forgets nobody)
                     self._memory = {k: self._memory[k] for k in tenants if k in self._memory}
                 try:
@@ -124,6 +136,7 @@ class AsyncTenantsConsumer:
                     except HandlerInterrupted:
                         log.warning("interrupted again: acks still on their way are left")
         finally:
+            self.stopped_by = self._runtime.stop_reason
             self._runtime.reset()
         return dict(self.results)  # (a plain handler still running adds nothing to it)
 

@@ -591,6 +591,31 @@ def test_run_tenants_serves_the_tenants_it_can_read_and_leaves_out_the_others() 
     assert list(results) == [good] and calls["lists"] == 1
 
 
+def test_a_tenants_consumer_stopped_while_listing_says_so() -> None:
+    """A stop while the listing's outage is waited out ends the run with no tenant
+    consumed, and ``stopped_by`` tells it from an account with no tenants (both returned
+    an empty dict, and nothing said which); a run that ends of itself has none."""
+    good = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
+    queues = {"g": FakeQueue([make_task(n) for n in range(3)])}
+    transport, calls = _tenants_service([_tenant(good, "g")], queues, failing_lists=1)
+    listing = transport.handler
+
+    def stopping(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v2/interop/tenants" and calls["lists"] == 0:
+            consumer.stop()  # while the first listing fails (its wait then ends at once)
+        return listing(request)  # type: ignore[no-any-return]
+
+    transport.handler = stopping
+    with KimonoClient("vendor", "v", base_url=BASE, transport=transport, max_retries=0) as kimono:
+        consumer = kimono.tasks.tenants_consumer(
+            lambda tenant, task: None, stop_when_empty=True, poll_interval=30
+        )
+        assert consumer.run() == {}
+        assert (consumer.stopped_by, calls["lists"]) == ("stop()", 1)
+        results = consumer.run()  # the next run lists afresh and ends of itself
+    assert results[good].handled == 3 and consumer.stopped_by == ""  # type: ignore[union-attr]
+
+
 def test_a_tenants_consumer_remembers_finished_tasks_from_one_run_to_the_next() -> None:
     """A task delivered again in the next run of a tenants consumer is acked with its
     outcome, not handled again, as one consumer run again does: each run forgot them."""
