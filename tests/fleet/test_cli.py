@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import json
 import math
+import signal
+import subprocess
+import time
+from pathlib import Path
 
 import pytest
 
 from kimono_interop.fleet import Worker
+from kimono_interop.sandbox import Sandbox
 from tests.support.cli import run
+from tests.support.fleet import fleet_run_command, sandbox_env
 
 
 def test_fleet_run_needs_postgresql_and_credentials() -> None:
@@ -171,3 +177,37 @@ def test_fleet_run_with_its_database_out_of_reach_says_so_in_one_line() -> None:
     assert result.exit_code == 1, result.output
     assert "the fleet's database" in result.stderr
     assert "Traceback" not in result.output and "ExceptionGroup" not in result.output
+
+
+def test_fleet_run_started_with_sigint_ignored_leaves_it_ignored(
+    fleet_url: str, tmp_path: Path
+) -> None:
+    """A worker started with SIGINT ignored (a shell script's background job, nohup-like
+    launchers) stops on SIGTERM only: it took every SIGINT, the terminal's Ctrl-C meant
+    for the shell's foreground job included, and stopped."""
+    log = tmp_path / "worker.log"
+    command = fleet_run_command(fleet_url, "w-ignoring", health_port=0, poll_interval=0.05)
+    with Sandbox(tenants=1, students=3) as sandbox, log.open("w") as stderr:
+        process = subprocess.Popen(
+            ["sh", "-c", 'trap "" INT; exec "$@"', "sh", *command],
+            env=sandbox_env(sandbox),
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while "health: " not in log.read_text() and time.monotonic() < deadline:
+                assert process.poll() is None, log.read_text()
+                time.sleep(0.05)
+            process.send_signal(signal.SIGINT)
+            time.sleep(1.0)
+            assert process.poll() is None, "a SIGINT the worker was started to ignore stopped it"
+            process.send_signal(signal.SIGTERM)
+            stdout, _ = process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait(10)
+    assert process.returncode == 0, log.read_text()
+    assert json.loads(stdout.strip().splitlines()[-1])["tenants_discovered"] == 1

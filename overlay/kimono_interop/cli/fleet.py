@@ -134,16 +134,22 @@ def run(settings: Settings, /, db: str, **options: Any) -> None:
         fail(str(exc), EXIT_USAGE)
 
     failed: list[Exception] = []
+    # A signal the process was started to ignore (SIGINT of a shell script's background
+    # job, nohup's SIGHUP-like launchers) stays ignored: it was not meant for the worker.
+    stopping = [
+        s for s in (signal.SIGTERM, signal.SIGINT) if signal.getsignal(s) is not signal.SIG_IGN
+    ]
 
     async def main() -> None:
         async with anyio.create_task_group() as group:
 
             async def on_signal() -> None:
-                with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as received:
+                with anyio.open_signal_receiver(*stopping) as received:
                     async for _ in received:
                         worker.stop()
 
-            group.start_soon(on_signal)
+            if stopping:
+                group.start_soon(on_signal)
             if worker.health_port is not None:
                 group.start_soon(_announce, worker)
             try:
