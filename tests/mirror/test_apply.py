@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from kimono_interop.mirror import Change, Mirror, Result
+from kimono_interop.mirror import Change, Mirror, Result, object_type_of
 
 from .builders import TENANT, data_task, new_id, person, section, sync_task
 
@@ -61,6 +61,72 @@ def test_an_add_is_stored_with_its_sequence_and_queried_through_the_views(
     # the section lists its teacher, the student lists the section (flat reference)
     assert sorted(map(tuple, enrolled)) == sorted([(student, "student"), (teacher, "teacher")])
     assert [row[0] for row in schools] == [school]
+
+
+@pytest.mark.parametrize(
+    ("name", "stored"),
+    [
+        ("Person", "persons"),
+        ("persons", "persons"),
+        ("Student", "persons"),
+        ("RDM:Student", "persons"),
+        ("RDM:STAFF", "persons"),
+        ("LEA", "orgs"),
+        ("School", "orgs"),
+        ("RDM:CourseSection", "sections"),
+        ("COURSE_SECTION", "sections"),
+        ("Course", "courses"),
+        ("Term", "terms"),
+        ("GradingCategory", "grading_categories"),
+        ("RDM:Attendance", "attendance"),
+        ("Widgets", "widgets"),
+        ("RDM:", "rdm:"),
+    ],
+)
+def test_the_names_tasks_give_a_type_are_one_type(name: str, stored: str) -> None:
+    """The Interop API's names and the vendor's blueprint topics (``Student``,
+    ``RDM:CourseSection``: kimonocloud/api-examples, client-kit-java's ``KCTopic``) name
+    the roster's types; another is kept lower case, without its ``schema:``."""
+    assert object_type_of(name) == stored
+
+
+def test_one_object_named_by_several_topics_is_one_object(mirror: Mirror) -> None:
+    """A person added as ``Person``, changed as ``Student`` and deleted as
+    ``RDM:Student`` is one object, deleted (they were three rows, and the views listed
+    the person alive with the old data); a section added as ``RDM:CourseSection`` lists
+    its students in the views, and a person of a ``Staff`` topic whose data names no
+    type is staff."""
+    student, teacher, sec = new_id(), new_id(), new_id()
+    changed = {**person(student), "name": {"first": "Ada", "last": "Byron"}}
+    untyped = {k: v for k, v in person(teacher).items() if k != "$sys"}
+    outcomes = mirror.apply(
+        [
+            data_task("ADD", "Person", person(student), 1),
+            data_task("CHANGE", "Student", changed, 2),
+            data_task("ADD", "RDM:Staff", untyped, 3, object_id=teacher),
+            data_task("ADD", "RDM:CourseSection", section(sec, students=[student]), 4),
+        ]
+    )
+    assert [o.result for o in outcomes] == [Result.APPLIED] * 4
+    assert _data(mirror, "persons", student)["name"]["last"] == "Byron"
+    with mirror.engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT object_type, COUNT(*) FROM mirror_objects GROUP BY object_type")
+        ).all()
+        enrolled = connection.execute(
+            sa.text("SELECT person_id, person_type FROM mirror_enrollments")
+        ).all()
+        staff = connection.execute(
+            sa.text("SELECT person_id FROM mirror_persons WHERE person_type = 'staff'")
+        ).all()
+    assert sorted(map(tuple, rows)) == [("persons", 2), ("sections", 1)]
+    assert [tuple(row) for row in enrolled] == [(student, "student")]
+    assert [row[0] for row in staff] == [teacher]
+    (deleted,) = mirror.apply([data_task("DELETE", "RDM:Student", None, 5, object_id=student)])
+    assert deleted.result == Result.APPLIED
+    stored = mirror.get(TENANT, "persons", student)
+    assert stored is not None and stored.deleted
+    assert [c.object_type for c in mirror.changes()] == ["persons"] * 3 + ["sections", "persons"]
 
 
 def test_an_older_event_never_overwrites_a_newer_one(mirror: Mirror) -> None:

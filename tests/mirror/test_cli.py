@@ -89,13 +89,13 @@ def test_verify_names_what_no_rest_list_can_compare(sandbox: Sandbox, tmp_path: 
     tenant = _tenant(sandbox)
     with Mirror.open(path) as mirror, KimonoClient(**sandbox.credentials) as kimono:
         mirror.snapshot(kimono, tenant_id=tenant)
-        topic = {"$sys": {"id": new_id(), "type": "student"}}
-        mirror.apply([data_task("ADD", "student", topic, 1, tenant=tenant)])
+        topic = {"$sys": {"id": new_id(), "type": "Attendance"}}
+        mirror.apply([data_task("ADD", "RDM:Attendance", topic, 1, tenant=tenant)])
         report = mirror.verify(kimono, tenant_id=tenant)
-        assert report.ok and report.uncompared == {"student": 1}
+        assert report.ok and report.uncompared == {"attendance": 1}
     result = run("mirror", "verify", "--db", path, *flags(sandbox))
     assert result.exit_code == 0, result.output
-    assert "not compared (no REST list gives them): 1 student" in result.stderr
+    assert "not compared (no REST list gives them): 1 attendance" in result.stderr
     assert "the mirror equals the service" in result.stderr
 
 

@@ -971,3 +971,64 @@ def test_a_foreign_key_of_yours_on_sqlite_that_revision_0005_would_break_stops_i
         connection.execute("INSERT INTO my_grades VALUES ('x', 'persons', 'p-1')")
         with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY constraint failed"):
             connection.execute("INSERT INTO my_grades VALUES ('x', 'persons', 'p-2')")
+
+
+def test_revision_0008_moves_objects_under_a_topic_s_name_to_their_type(store_url: str) -> None:
+    """Objects stored under a blueprint topic's name (``student``, ``rdm:coursesection``)
+    join their type: of one object under two names the row of the newer event stays,
+    with its links; a ``Student`` whose data names no type is a student; records, the
+    feed and a held sweep's types follow; another type stays as it was."""
+    row = (
+        "INSERT INTO mirror_objects (object_key, tenant_id, object_type, object_id, data, "
+        "sequence, deleted, person_type, updated_at) VALUES "
+        "({}, 'x', '{}', '{}', '{{\"v\": \"{}\"}}', {}, FALSE, {}, '2026-11-30 00:00:00+00:00')"
+    )
+    _at_revision(
+        store_url,
+        "0007",
+        row.format(1, "student", "p1", "older", 5, "NULL"),
+        row.format(2, "persons", "p1", "newer", 9, "'student'"),
+        row.format(3, "rdm:student", "p2", "newer", 7, "NULL"),
+        row.format(4, "persons", "p2", "older", 3, "NULL"),
+        row.format(5, "rdm:coursesection", "s1", "section", 1, "NULL"),
+        row.format(6, "widgets", "w1", "widget", 1, "NULL"),
+        "INSERT INTO mirror_links (object_key, rel, target_id) VALUES "
+        "(1, 'sections', 'gone-1'), (2, 'sections', 's1'), (4, 'schools', 'gone-4'), "
+        "(5, 'students', 'p2')",
+        "INSERT INTO mirror_inbox (task_id, tenant_id, object_type, result, status, "
+        "recorded_at) VALUES ('t1', 'x', 'student', 'applied', 'success', "
+        "'2026-11-30 00:00:00+00:00')",
+        "INSERT INTO mirror_changes (tenant_id, object_type, object_id, op, at) "
+        "VALUES ('x', 'rdm:student', 'p2', 'upsert', '2026-11-30 00:00:00+00:00')",
+        "INSERT INTO mirror_syncs (tenant_id, status, types, started_at) VALUES "
+        "('x', 'held', '[\"student\", \"orgs\"]', '2026-11-30 00:00:00+00:00')",
+    )
+    with Mirror.open(store_url) as mirror, mirror.engine.connect() as connection:
+        objects = connection.exec_driver_sql(
+            "SELECT object_key, object_type, object_id, person_type FROM mirror_objects "
+            "ORDER BY object_key"
+        ).all()
+        links = connection.exec_driver_sql(
+            "SELECT object_key, target_id FROM mirror_links ORDER BY object_key"
+        ).all()
+        enrolled = connection.exec_driver_sql(
+            "SELECT section_id, person_id, person_type FROM mirror_enrollments"
+        ).all()
+        named = connection.exec_driver_sql(
+            "SELECT object_type FROM mirror_inbox UNION ALL SELECT object_type FROM mirror_changes"
+        ).scalars()
+        assert [tuple(r) for r in objects] == [
+            (2, "persons", "p1", "student"),
+            (3, "persons", "p2", "student"),
+            (5, "sections", "s1", None),
+            (6, "widgets", "w1", None),
+        ]
+        assert [tuple(r) for r in links] == [(2, "s1"), (5, "p2")]
+        # (the section lists p2; p1, the newer row, lists the section)
+        assert sorted(tuple(r) for r in enrolled) == [("s1", p, "student") for p in ("p1", "p2")]
+        assert list(named) == ["persons", "persons"]
+        assert mirror.syncs()[0].types == ["orgs", "persons"]
+    assert (
+        "UPDATE mirror_objects SET object_type = 'persons' WHERE object_type = 'rdm:student'"
+        in (migration_sql(store_url.partition(":")[0].partition("+")[0], start="0007"))
+    )

@@ -53,23 +53,50 @@ Applied = Callable[[sa.Connection, Sequence[TaskView], Sequence["TaskOutcome"]],
 #: Actions whose task carries the object as it now is (``data``): it replaces the stored one.
 UPSERTS = frozenset({"ADD", "UPDATE", "CHANGE", "SET", "UNSET"})
 
-#: Singular object type names, and the plural the sandbox and the REST paths use.
+#: The mirror's name of each type of the roster, by the names tasks give it: the
+#: Interop API's own (``Person``, ``persons``) and the topics of the vendor's blueprints
+#: (kimonocloud/api-examples' ``blueprint.xml``: ``LEA``, ``School``, ``Student``,
+#: ``Staff``, ``CourseSection``, ``Course``, ``Term``), which client-kit-java reads as
+#: ``schema:name`` (``KCTopic``, the schema ``RDM`` when none is given). Keyed lower case.
 _TYPE_NAMES = {
-    "person": "persons",
-    "org": "orgs",
-    "course": "courses",
-    "section": "sections",
-    "term": "terms",
-    "grading_category": "grading_categories",
-    "gradingcategory": "grading_categories",
-    "gradingcategories": "grading_categories",
+    **dict.fromkeys(("person", "persons", "student", "students", "staff"), "persons"),
+    **dict.fromkeys(("teacher", "teachers"), "persons"),
+    **dict.fromkeys(("org", "orgs", "lea", "leas", "school", "schools"), "orgs"),
+    **dict.fromkeys(("course", "courses"), "courses"),
+    **dict.fromkeys(("section", "sections", "coursesection", "coursesections"), "sections"),
+    **dict.fromkeys(("course_section", "course_sections"), "sections"),
+    **dict.fromkeys(("term", "terms"), "terms"),
+    **dict.fromkeys(
+        ("grading_category", "grading_categories", "gradingcategory", "gradingcategories"),
+        "grading_categories",
+    ),
 }
+#: A person's type, where a task's topic says it and its ``data`` does not.
+_TOPIC_PERSON_TYPES = {"student": "student", "students": "student", "staff": "staff"}
+_TOPIC_PERSON_TYPES.update(teacher="teacher", teachers="teacher")
 
 
-def object_type_of(name: str) -> str:
-    """The mirror's name of an object type: lower case, plural (``Person`` -> ``persons``)."""
+def _topic(name: str) -> str:
+    """A task's ``object_type`` lower case, without the ``schema:`` of a blueprint topic."""
     lowered = name.strip().lower()
-    return _TYPE_NAMES.get(lowered, lowered)
+    return lowered.rpartition(":")[2].strip() or lowered
+
+
+@functools.lru_cache(maxsize=1024)  # (a district's tasks name a handful of types)
+def object_type_of(name: str) -> str:
+    """The mirror's name of an object type: the roster's types in the plural, whatever a
+    task calls them (``Person``, ``Student``, ``RDM:CourseSection`` -> ``persons``,
+    ``persons``, ``sections``); another type lower case, without a ``schema:`` prefix.
+    One object named by two of them (an ADD of a ``Person``, a DELETE of a ``Student``)
+    is one object: each name kept as sent made it two, one never deleted."""
+    topic = _topic(name)
+    return _TYPE_NAMES.get(topic, topic)
+
+
+@functools.lru_cache(maxsize=1024)
+def topic_person_type(name: str | None) -> str | None:
+    """The person type a task's topic names (``Student``, ``RDM:Staff``), or None."""
+    return _TOPIC_PERSON_TYPES.get(_topic(name)) if name else None
 
 
 def now() -> datetime.datetime:
@@ -652,7 +679,7 @@ class Applier:
                 "data": data,
                 "deleted": False,
                 "sequence": sequence if sequence is not None else stored,
-                "person_type": person_type(data),
+                "person_type": person_type(data) or topic_person_type(task.object_type),
                 "updated_at": writes.stamp,
             }
             stamp = context.stamp(tenant)
