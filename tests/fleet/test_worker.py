@@ -693,3 +693,26 @@ def test_a_worker_holds_no_lease_surely_before_its_first_round(
             assert not worker.leases_valid()
         finally:
             worker.engine.dispose()
+
+
+def test_a_worker_claims_its_tenants_as_soon_as_they_are_first_listed(fleet_url: str) -> None:
+    """The lease loop began before the first listing came, found nothing to claim, and
+    slept a third of the TTL: a worker started with the default TTL served no tenant for
+    its first 10 s (here, with a TTL of 300 s, 100 s)."""
+    with Sandbox(students=3, tenants=2) as sandbox:
+        worker = _worker(fleet_url, sandbox, lease_ttl=300.0)
+
+        async def main() -> None:
+            with anyio.fail_after(30):
+                async with anyio.create_task_group() as group:
+
+                    async def stop_once_claimed() -> None:
+                        while worker.stats.claimed < 2:
+                            await anyio.sleep(0.02)
+                        worker.stop()
+
+                    group.start_soon(stop_once_claimed)
+                    await worker.run()
+
+        anyio.run(main)
+    assert worker.stats.claimed == 2

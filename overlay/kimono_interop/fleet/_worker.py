@@ -65,6 +65,8 @@ from ._telemetry import Telemetry, request_id
 
 log = sdk_logger("kimono_interop.fleet")
 
+#: Seconds between the lease loop's looks for the first listing of the tenants.
+FIRST_LISTING_CHECK = 0.05
 #: Seconds after another worker's lease expires that the lease loop comes back to claim it.
 EXPIRY_MARGIN = 0.05
 
@@ -545,7 +547,10 @@ class Worker:
                 break
             self.loop_beat = time.monotonic()
             self.update_gauges()
-            wait = period
+            # Until the first listing has come, no round: looked for again soon, so that
+            # the first round claims right after it (a period's sleep left a new worker
+            # idle for a third of the TTL, 10 s by default).
+            wait = period if self.discovered else min(period, FIRST_LISTING_CHECK)
             if self.discovered:
                 expiry = await self._lease_round()
                 if expiry is not None:
