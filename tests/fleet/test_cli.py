@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from kimono_interop.fleet import Worker
+from kimono_interop.fleet import Worker, create_engine
 from kimono_interop.sandbox import Sandbox
 from tests.support.cli import run
 from tests.support.fleet import fleet_run_command, sandbox_env
+from tests.support.postgres import database
 
 
 def test_fleet_run_needs_postgresql_and_credentials() -> None:
@@ -211,3 +212,44 @@ def test_fleet_run_started_with_sigint_ignored_leaves_it_ignored(
                 process.wait(10)
     assert process.returncode == 0, log.read_text()
     assert json.loads(stdout.strip().splitlines()[-1])["tenants_discovered"] == 1
+
+
+def test_fleet_run_on_tables_of_a_newer_version_says_to_upgrade(fleet_url: str) -> None:
+    """The fleet's tables at a revision this version does not know: one line saying to
+    upgrade kimono-interop (it was Alembic's "Can't locate revision", a traceback)."""
+    engine = create_engine(fleet_url)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("UPDATE fleet_alembic_version SET version_num = '0099'")
+    finally:
+        engine.dispose()
+    credentials = ["--client-id", "id", "--client-secret", "secret"]
+    result = run("fleet", "run", "--db", fleet_url, *credentials)
+    assert result.exit_code == 3, result.output
+    assert "0099" in result.stderr and "Upgrade kimono-interop" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_status_of_a_database_without_the_fleet_s_tables_says_how_to_make_them(
+    postgres_server: str,
+) -> None:
+    """A database no worker has run on: status said `relation "fleet_leases" does not
+    exist`; it names what is missing and the command that makes it. Tables of a newer
+    version: it says to upgrade kimono-interop (next test)."""
+    with database(postgres_server) as url:
+        result = run("status", "--db", url)
+    assert result.exit_code == 3, result.output
+    assert "no fleet" in result.stderr and "fleet run --db" in result.stderr
+    assert "does not exist" not in result.stderr
+
+
+def test_status_of_a_newer_version_s_tables_says_to_upgrade(fleet_url: str) -> None:
+    engine = create_engine(fleet_url)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("UPDATE fleet_alembic_version SET version_num = '0099'")
+    finally:
+        engine.dispose()
+    result = run("status", "--db", fleet_url)
+    assert result.exit_code == 3, result.output
+    assert "0099" in result.stderr and "Upgrade kimono-interop" in result.stderr

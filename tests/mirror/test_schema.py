@@ -1032,3 +1032,34 @@ def test_revision_0008_moves_objects_under_a_topic_s_name_to_their_type(store_ur
         "UPDATE mirror_objects SET object_type = 'persons' WHERE object_type = 'rdm:student'"
         in (migration_sql(store_url.partition(":")[0].partition("+")[0], start="0007"))
     )
+
+
+def test_a_database_of_a_newer_version_is_left_as_it_is_and_said_so(
+    store_url: str, tmp_path: Path
+) -> None:
+    """A mirror a newer kimono-interop wrote (a revision this one does not know): opening
+    it failed with Alembic's "Can't locate revision" (a traceback from `mirror run`),
+    after the database-wide lock; and a reader's command told to "open it once to
+    upgrade it", which failed so. Now both say to upgrade kimono-interop, and the
+    database is not touched."""
+    from kimono_interop.mirror import NoMirror, SchemaTooNew
+    from tests.support.cli import run
+
+    with Mirror.open(store_url) as mirror, mirror.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE mirror_alembic_version SET version_num = '0099'")
+    for create in (True, False):
+        with pytest.raises(SchemaTooNew, match=r"0099.*Upgrade kimono-interop") as raised:
+            Mirror.open(store_url, create=create)
+        assert isinstance(raised.value, NoMirror)
+    for command in (("status",), ("changes",)):
+        result = run("mirror", *command, "--db", store_url)
+        assert result.exit_code == 2, result.output
+        assert "Upgrade kimono-interop" in result.stderr and "open it once" not in result.stderr
+        assert "Traceback" not in result.output
+    engine = sa.create_engine(database_url(store_url))
+    try:
+        with engine.connect() as connection:
+            version = connection.exec_driver_sql("SELECT version_num FROM mirror_alembic_version")
+            assert version.scalar_one() == "0099"
+    finally:
+        engine.dispose()

@@ -39,13 +39,34 @@ def status(db: str, as_json: bool, max_lag: float | None) -> None:
             err=True,
         )
         raise click.exceptions.Exit(EXIT_CONFIG) from None
+    from ..mirror import SchemaTooNew
+    from ..mirror._migrations import FLEET
+    from ..mirror._store import must_know, reading, shown
+
     try:
         engine = create_engine(db)
         try:
+            with reading(engine) as connection:
+                revision = FLEET.current(connection)
+            must_know(revision, FLEET, shown(db))
+            if revision != FLEET.head():
+                # (what is there is not what this version reads: a missing table, not
+                # "relation fleet_leases does not exist")
+                found = "no fleet: it has no fleet_alembic_version table"
+                if revision is not None:
+                    found = (
+                        f"the fleet's tables at revision {revision} (this version: {FLEET.head()})"
+                    )
+                click.echo(
+                    f"error: {shown(db)} holds {found}; `kimono-interop fleet run --db ...` "
+                    "(of this version) creates or upgrades them",
+                    err=True,
+                )
+                raise click.exceptions.Exit(EXIT_CONFIG)
             rows = fleet_status(engine)
         finally:
             engine.dispose()
-    except (sqlalchemy.exc.SQLAlchemyError, ValueError) as exc:
+    except (sqlalchemy.exc.SQLAlchemyError, ValueError, SchemaTooNew) as exc:
         click.echo(f"error: the fleet's database: {str(exc).splitlines()[0]}", err=True)
         raise click.exceptions.Exit(EXIT_CONFIG) from None
     if as_json:

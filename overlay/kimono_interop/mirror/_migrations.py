@@ -19,6 +19,7 @@ from alembic import command, context
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,13 @@ class History:
     def head(self) -> str | None:
         """The newest revision the package ships."""
         return ScriptDirectory.from_config(self._config()).get_current_head()
+
+    def knows(self, revision: str) -> bool:
+        """Whether ``revision`` is one of this history's (not one of a newer version's)."""
+        try:
+            return ScriptDirectory.from_config(self._config()).get_revision(revision) is not None
+        except CommandError:
+            return False
 
     def current(self, connection: sa.Connection) -> str | None:
         """The revision a database is at (None: this history was never applied)."""

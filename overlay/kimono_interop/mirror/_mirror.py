@@ -71,6 +71,7 @@ from ._store import (
     lock_between_writes,
     lock_tenants,
     migrate,
+    must_know,
     pg_engine,
     reading,
     shown,
@@ -1069,6 +1070,7 @@ def _must_be_current(engine: sa.Engine, url: str) -> None:
 def _must_be(revision: str | None, where: str) -> None:
     if revision is None:
         raise NoMirror(f"no mirror in {shown(where)}: it has no {MIRROR.version_table} table")
+    must_know(revision, MIRROR, shown(where))
     if revision != head():
         raise NoMirror(
             f"the mirror in {shown(where)} is at schema revision {revision}, this version uses "

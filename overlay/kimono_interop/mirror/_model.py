@@ -194,3 +194,9 @@ class VerifyReport:
 class NoMirror(LookupError):
     """``Mirror.open(create=False)`` found no mirror to open: no such SQLite file, a
     database without the mirror's tables, or a mirror at another schema revision."""
+
+
+class SchemaTooNew(NoMirror):
+    """The database is at a schema revision this version does not know: a newer
+    kimono-interop wrote it. Upgrade kimono-interop; this one cannot read it, nor
+    upgrade it, and never changes it."""

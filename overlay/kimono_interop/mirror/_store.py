@@ -35,6 +35,7 @@ import sqlalchemy as sa
 from .._logging import sdk_logger
 from .._secrets import redact_text, redact_unread_url, user_info_end
 from ._migrations import MIRROR, History
+from ._model import SchemaTooNew
 
 #: The key of the database-wide advisory lock (any constant: one per database). Tenants'
 #: locks are the two-key ones (ADVISORY_LOCK, a hash of the tenant), a separate key space.
@@ -513,11 +514,31 @@ def migrate(engine: sa.Engine, history: History = MIRROR) -> None:
     waits for every writer and stops them meanwhile, is taken only to change the schema.
     """
     with reading(engine) as connection:
-        if history.current(connection) == history.head():
-            return
+        current = history.current(connection)
+    if current == history.head():
+        return
+    must_know(current, history, engine.url)  # (before the lock: it waits for every writer)
     with engine.begin() as connection:
         lock(connection)
         history.upgrade(connection)
+
+
+def must_know(revision: str | None, history: History, where: str | sa.URL) -> None:
+    """SchemaTooNew if the database is at a revision of a version newer than this one
+    (``where``: the database as messages name it, or its URL)."""
+    if revision is not None and not history.knows(revision):
+        named = where
+        if isinstance(where, sa.URL):
+            try:
+                named = shown(where.render_as_string(hide_password=True))
+            except UnicodeError:  # (a file name no URL can quote)
+                named = shown(where.database or "")
+        raise SchemaTooNew(
+            f"the database {named} is at schema revision {revision} "
+            f"({history.version_table}), which this kimono-interop (up to {history.head()}) "
+            "does not know: a newer version wrote it. Upgrade kimono-interop to use it "
+            "(this one leaves it as it is)"
+        )
 
 
 def migration_sql(dialect: str = "postgresql", *, start: str | None = None) -> str:
