@@ -22,6 +22,7 @@ export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 help:
 	@echo "make demo             run the example driver (examples/driver.py) and the mirror demo against a local sandbox"
 	@echo "make test             everything CI runs: generated code check, lint, type check, tests"
+	@echo "make install          only create .venv/ and spec/lint/node_modules/ with the pinned dependencies"
 	@echo "make generate         regenerate generated/ and the SDK's resources from spec/, and _sync/ from _async/"
 	@echo "make check-generated  fail if generated/ differs from what spec/ produces"
 	@echo "make lint             ruff on overlay/scripts/tests, spec lint"
