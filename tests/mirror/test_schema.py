@@ -1063,3 +1063,37 @@ def test_a_database_of_a_newer_version_is_left_as_it_is_and_said_so(
             assert version.scalar_one() == "0099"
     finally:
         engine.dispose()
+
+
+def test_the_sql_for_a_dba_stops_where_revision_0006_would_leave_long_task_ids(
+    tmp_path: Path,
+) -> None:
+    """SQLite: the SQL written for a DBA cannot key the records of a long task id by its
+    digest, and left them as they were: such a parked task could never be replayed
+    (replay looks for its digest). It now stops before changing anything, and says to
+    open the mirror; without such records it runs through."""
+    script = migration_sql("sqlite", start="0005")
+    long_id = "t" * 200
+    for name, records in (("long.db", 1), ("plain.db", 0)):
+        path = tmp_path / name
+        task_id = long_id if records else "t-1"
+        _at_revision(
+            str(path),
+            "0005",
+            "INSERT INTO mirror_parked (task_id, tenant_id, attempts, parked_at) "
+            f"VALUES ('{task_id}', 'x', 1, '2026-11-30 00:00:00+00:00')",
+        )
+        connection = sqlite3.connect(path, isolation_level=None)
+        try:
+            if records:
+                with pytest.raises(sqlite3.IntegrityError, match=r"open.*Mirror\.open"):
+                    connection.executescript(script)
+                connection.rollback()
+            else:
+                connection.executescript(script)
+            (version,) = connection.execute(
+                "SELECT version_num FROM mirror_alembic_version"
+            ).fetchone()
+        finally:
+            connection.close()
+        assert version == ("0005" if records else head())

@@ -16,8 +16,8 @@ The records of a task whose id is longer than 128 characters or holds a NUL (inb
 failure counts, parked tasks, the change feed, a sync's first task) are keyed by a
 digest of the id from this version on (``sha256:`` and its hex): SQLite held such ids as
 they were, and they are re-keyed so, so that a redelivery is still found. (PostgreSQL
-could not hold them.) The SQL written for a DBA cannot compute the digests: it leaves
-them, and such a task delivered again is then applied again.
+could not hold them.) The SQL written for a DBA cannot compute the digests: where such
+records are kept, it stops before changing anything, and says to open the mirror.
 
 Revision ID: 0006
 Revises: 0005
@@ -44,6 +44,7 @@ _COLUMNS = (
 
 
 def upgrade() -> None:
+    _refuse_long_ids_offline()
     _rebuild(autoincrement=True)
     _rekey_records()
 
@@ -98,6 +99,32 @@ _RECORDS = (
 def _digest(task_id: str) -> str:
     """A long task id's key from this revision on (frozen: ``_apply.record_id``'s)."""
     return "sha256:" + hashlib.sha256(task_id.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+#: What stops the SQL written for a DBA on SQLite where records of long task ids are kept.
+_REFUSED = (
+    "task ids longer than 128 characters or with a NUL are kept: this SQL cannot key them "
+    "by their digest; upgrade this mirror by opening it (Mirror.open, or mirror run)"
+)
+
+
+def _refuse_long_ids_offline() -> None:
+    """The SQL written for a DBA, on SQLite: stopped before any change where records of
+    long task ids are kept. It would leave them keyed as they are, and from then on such
+    a parked task could not be replayed (the mirror looks for it by its digest), nor a
+    redelivery found. Opening the mirror upgrades it with the digests."""
+    if op.get_context().dialect.name != "sqlite" or not op.get_context().as_sql:
+        return
+    found = " UNION ALL ".join(
+        f"SELECT 1 FROM {table} WHERE length({column}) > 128 OR instr({column}, char(0)) > 0"
+        for table, column, _ in _RECORDS
+    )
+    op.execute(
+        f'CREATE TEMP TABLE mirror_0006_check (found INTEGER CONSTRAINT "{_REFUSED}" '
+        "CHECK (found = 0))"
+    )
+    op.execute(f"INSERT INTO mirror_0006_check SELECT count(*) FROM ({found})")
+    op.execute("DROP TABLE mirror_0006_check")
 
 
 def _rekey_records() -> None:
