@@ -26,8 +26,11 @@ def make_ack(
     *,
     app_id: str | None = None,
 ) -> TaskAck:
-    """A TaskAck for ``task_id``; ValueError if ``status`` is not one the endpoints take."""
+    """A TaskAck for ``task_id``; ValueError if ``status`` is not one the endpoints take
+    (in any case, as a handler's return value: ``"SUCCESS"`` is ``success``)."""
     value = status.value if isinstance(status, TaskAckStatus) else status
+    if isinstance(value, str):
+        value = value.lower()
     if value not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}; got {value!r}")
     ack = TaskAck(task_id=task_id, status=TaskAckStatus(value))

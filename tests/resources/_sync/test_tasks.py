@@ -59,10 +59,13 @@ def test_ack_sends_status_and_message() -> None:
     with service.client(KimonoClient) as kimono:
         kimono.tasks.ack(TASK_1)
         kimono.tasks.ack(TASK_2, "error", message="row 7: unknown school")
+        kimono.tasks.ack(TASK_1, "SUCCESS")  # any case, as a handler's return value
     assert [(r.method, r.url.path) for r in service.requests] == [
         ("PUT", f"/v2/interop/data/tasks/{TASK_1}/ack"),
         ("PUT", f"/v2/interop/data/tasks/{TASK_2}/ack"),
+        ("PUT", f"/v2/interop/data/tasks/{TASK_1}/ack"),
     ]
+    assert sent_json(service.requests[2]) == {"task_id": TASK_1, "status": "success"}
     assert sent_json(service.requests[0]) == {"task_id": TASK_1, "status": "success"}
     assert sent_json(service.requests[1]) == {
         "task_id": TASK_2,
