@@ -294,8 +294,10 @@ def test_tasks_that_are_not_roster_changes_are_acked_and_recorded(store_url: str
     assert seen == [auth["id"]]
 
 
-def _full_sync(mirror: Mirror, objects: list[dict[str, Any]], start: int) -> None:
-    tasks = [sync_task("SYNC_START", start)]
+def _full_sync(
+    mirror: Mirror, objects: list[dict[str, Any]], start: int, origin: str = "resend"
+) -> None:
+    tasks = [sync_task("SYNC_START", start, origin=origin)]
     tasks += [data_task("ADD", "persons", obj, start + n) for n, obj in enumerate(objects, 1)]
     tasks.append(sync_task("SYNC_END", start + len(objects) + 1))
     mirror.apply(tasks)
@@ -316,6 +318,26 @@ def test_a_full_sync_tombstones_what_it_did_not_see(mirror: Mirror) -> None:
     # the sequence the tombstone carries: the SYNC_END's (119); it was None in the feed
     assert {c.sequence for c in sweeps} == {119}
     assert {mirror.get(TENANT, "persons", c.object_id).sequence for c in sweeps} == {119}  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("origin", ["ingestion", "INGESTION", "rollover"])
+def test_a_sync_that_need_not_send_every_object_sweeps_nothing_unapproved(
+    mirror: Mirror, origin: str
+) -> None:
+    """A sync of origin ``ingestion`` (or one this version does not know) sweeps nothing
+    without approval, however few it would tombstone: client-kit-java names only
+    INITIAL ("initial load of data") and RESEND ("resend all data") as full, and one
+    unseen person of 20 (5%, under the threshold) was tombstoned at once."""
+    people = [person(new_id()) for _ in range(20)]
+    _full_sync(mirror, people, 0, origin="initial")
+    _full_sync(mirror, people[:-1], 100, origin=origin)
+    (held,) = mirror.syncs(status="held")
+    assert (held.origin, held.to_sweep, held.live) == (origin.lower(), 1, 20)
+    assert len(list(mirror.objects("persons"))) == 20
+    assert mirror.approve_sweep(held.generation) == 1
+    assert len(list(mirror.objects("persons"))) == 19
+    _full_sync(mirror, people[:-1], 200, origin=origin)  # nothing unseen: nothing held
+    assert mirror.syncs()[0].status == "done"
 
 
 def test_a_sync_end_with_a_sequence_beyond_64_bits_is_parked_at_once(mirror: Mirror) -> None:

@@ -50,6 +50,12 @@ Fence = Callable[[sa.Connection, Sequence[TaskView]], None]
 #: after a deadline are left for the next one) and their outcomes; raising rolls it back.
 Applied = Callable[[sa.Connection, Sequence[TaskView], Sequence["TaskOutcome"]], None]
 
+#: The origins of a full sync that sends every object (client-kit-java's KCTaskOrigin:
+#: INITIAL, "initial load of data", RESEND, "resend all data"; the mirror's own
+#: snapshot): the objects it did not send are gone. Another origin's sweep (INGESTION,
+#: one this version does not know) waits for approval; one naming none is taken for full.
+WHOLE_SYNC_ORIGINS = frozenset({"initial", "resend", "snapshot"})
+
 #: Actions whose task carries the object as it now is (``data``): it replaces the stored one.
 UPSERTS = frozenset({"ADD", "UPDATE", "CHANGE", "SET", "UNSET"})
 
@@ -816,13 +822,21 @@ class Applier:
             kinds = sorted(set(types))
         live_of, doomed_of = sweep_counts(connection, tenant, kinds, generation, end_sequence)
         live, doomed = sum(live_of.values()), sum(doomed_of.values())
+        origin = connection.scalar(
+            sa.select(t.syncs.c.origin).where(t.syncs.c.generation == generation)
+        )
+        # A sync that does not say it sent every object (an ingestion's, an origin this
+        # version does not know) sweeps nothing without approval: its unseen objects may
+        # be live ones it had no reason to send.
+        whole = origin is None or origin.lower() in WHOLE_SYNC_ORIGINS
+        threshold = self.sweep_threshold if whole else 0.0
         # Each type on its own: a small type (orgs, terms) nearly gone is held, however
         # large the others (a sync that lost its orgs, with every person, is 4% of all).
         over = sorted(
             kind
             for kind, count in doomed_of.items()
             # (rounded: 0.29 * 100 is 28.999..., and 29 of 100 is not more than 29%)
-            if count > round(self.sweep_threshold * live_of.get(kind, 0), 9)
+            if count > round(threshold * live_of.get(kind, 0), 9)
         )
         held = bool(over)
         values: dict[str, Any] = {
@@ -835,12 +849,14 @@ class Applier:
         if held:
             values["status"] = "held"
             log.warning(
-                "the sweep of sync %d (tenant %s) is held: it would tombstone %s, more than "
-                "%.0f%% of the type; approve it with approve_sweep(%d)",
+                "the sweep of sync %d (tenant %s) is held: it would tombstone %s, %s; approve "
+                "it with approve_sweep(%d)",
                 generation,
                 tenant,
                 ", ".join(f"{doomed_of[kind]} of {live_of.get(kind, 0)} {kind}" for kind in over),
-                self.sweep_threshold * 100,
+                f"more than {self.sweep_threshold * 100:.0f}% of the type"
+                if whole
+                else f"and a sync of origin {origin!r} need not send every object",
                 generation,
             )
         else:
