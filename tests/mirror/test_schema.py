@@ -7,6 +7,7 @@ import os
 import re
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -973,25 +974,42 @@ def test_a_foreign_key_of_yours_on_sqlite_that_revision_0005_would_break_stops_i
             connection.execute("INSERT INTO my_grades VALUES ('x', 'persons', 'p-2')")
 
 
-def test_revision_0008_moves_objects_under_a_topic_s_name_to_their_type(store_url: str) -> None:
-    """Objects stored under a blueprint topic's name (``student``, ``rdm:coursesection``)
-    join their type: of one object under two names the row of the newer event stays,
-    with its links; a ``Student`` whose data names no type is a student; records, the
-    feed and a held sweep's types follow; another type stays as it was."""
+#: Rows of revision 0007 stored under topics' names (object_key, type, id, sequence,
+#: deleted, person_type, day written): what revision 0008 moves.
+_ROWS_0007 = [
+    (1, "student", "p1", 5, False, None, 1),  # older by sequence: goes
+    (2, "persons", "p1", 9, False, "student", 1),
+    (3, "rdm:student", "p2", 7, False, None, 1),  # newer by sequence: stays
+    (4, "persons", "p2", 3, False, None, 2),
+    (5, "rdm:coursesection", "s1", 1, False, None, 1),
+    (6, "widgets", "w1", 1, False, None, 1),
+    (7, "persons", "p3", None, False, None, 1),  # added as a Person...
+    (8, "student", "p3", None, True, None, 2),  # ...deleted later as a Student: deleted
+    (9, "staff", "p4", 2, False, None, 1),  # older, but its type stays with the object
+    (10, "persons", "p4", 4, False, None, 1),
+    (11, "school", "o1", None, False, None, 2),  # written last: stays
+    (12, "lea", "o1", None, False, None, 1),
+]
+
+
+def _rows_0007() -> list[str]:
     row = (
         "INSERT INTO mirror_objects (object_key, tenant_id, object_type, object_id, data, "
         "sequence, deleted, person_type, updated_at) VALUES "
-        "({}, 'x', '{}', '{}', '{{\"v\": \"{}\"}}', {}, FALSE, {}, '2026-11-30 00:00:00+00:00')"
+        "({}, 'x', '{}', '{}', '{{\"v\": 1}}', {}, {}, {}, '2026-11-0{} 00:00:00.000000')"
     )
-    _at_revision(
-        store_url,
-        "0007",
-        row.format(1, "student", "p1", "older", 5, "NULL"),
-        row.format(2, "persons", "p1", "newer", 9, "'student'"),
-        row.format(3, "rdm:student", "p2", "newer", 7, "NULL"),
-        row.format(4, "persons", "p2", "older", 3, "NULL"),
-        row.format(5, "rdm:coursesection", "s1", "section", 1, "NULL"),
-        row.format(6, "widgets", "w1", "widget", 1, "NULL"),
+    return [
+        row.format(
+            key,
+            kind,
+            id_,
+            "NULL" if seq is None else seq,
+            "TRUE" if deleted else "FALSE",
+            "NULL" if typed is None else f"'{typed}'",
+            day,
+        )
+        for key, kind, id_, seq, deleted, typed, day in _ROWS_0007
+    ] + [
         "INSERT INTO mirror_links (object_key, rel, target_id) VALUES "
         "(1, 'sections', 'gone-1'), (2, 'sections', 's1'), (4, 'schools', 'gone-4'), "
         "(5, 'students', 'p2')",
@@ -1000,38 +1018,86 @@ def test_revision_0008_moves_objects_under_a_topic_s_name_to_their_type(store_ur
         "'2026-11-30 00:00:00+00:00')",
         "INSERT INTO mirror_changes (tenant_id, object_type, object_id, op, at) "
         "VALUES ('x', 'rdm:student', 'p2', 'upsert', '2026-11-30 00:00:00+00:00')",
+    ]
+
+
+def _check_0008(connection: sa.Connection) -> None:
+    def rows(sql: str) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in connection.exec_driver_sql(sql).all()]
+
+    objects = rows(
+        "SELECT object_key, object_type, object_id, person_type, deleted FROM mirror_objects "
+        "ORDER BY object_key"
+    )
+    assert [(k, kind, i, typed, bool(d)) for k, kind, i, typed, d in objects] == [
+        (2, "persons", "p1", "student", False),
+        (3, "persons", "p2", "student", False),
+        (5, "sections", "s1", None, False),
+        (6, "widgets", "w1", None, False),
+        (8, "persons", "p3", "student", True),
+        (10, "persons", "p4", "staff", False),
+        (11, "orgs", "o1", None, False),
+    ]
+    assert rows("SELECT object_key, target_id FROM mirror_links ORDER BY object_key") == [
+        (2, "s1"),
+        (5, "p2"),
+    ]
+    # (the section lists p2; p1, the newer row, lists the section)
+    enrolled = rows("SELECT section_id, person_id, person_type FROM mirror_enrollments")
+    assert sorted(enrolled) == [("s1", p, "student") for p in ("p1", "p2")]
+    assert rows("SELECT object_type FROM mirror_inbox") == [("persons",)]
+    # the feed's old row under the type's name, then each moved object's state
+    feed = rows('SELECT object_type, object_id, op FROM mirror_changes ORDER BY "cursor"')
+    assert feed[0] == ("persons", "p2", "upsert")
+    assert sorted(feed[1:]) == sorted(
+        [
+            ("persons", "p1", "upsert"),
+            ("persons", "p2", "upsert"),
+            ("persons", "p3", "delete"),
+            ("persons", "p4", "upsert"),
+            ("orgs", "o1", "upsert"),
+            ("orgs", "o1", "upsert"),
+            ("sections", "s1", "upsert"),
+        ]
+    )
+
+
+def test_revision_0008_moves_objects_under_a_topic_s_name_to_their_type(store_url: str) -> None:
+    """Objects stored under a blueprint topic's name (``student``, ``rdm:coursesection``)
+    join their type. Of one object under two names the row written last stays, with its
+    links: by sequence where both have one, else by when each was written (a person
+    added as a Person and deleted as a Student stays deleted). The type a ``Student`` or
+    ``Staff`` row names is the object's; records and a held sweep's types follow; the
+    change feed tells each moved object's state under its type's name; another type
+    stays as it was."""
+    _at_revision(
+        store_url,
+        "0007",
+        *_rows_0007(),
         "INSERT INTO mirror_syncs (tenant_id, status, types, started_at) VALUES "
         "('x', 'held', '[\"student\", \"orgs\"]', '2026-11-30 00:00:00+00:00')",
     )
     with Mirror.open(store_url) as mirror, mirror.engine.connect() as connection:
-        objects = connection.exec_driver_sql(
-            "SELECT object_key, object_type, object_id, person_type FROM mirror_objects "
-            "ORDER BY object_key"
-        ).all()
-        links = connection.exec_driver_sql(
-            "SELECT object_key, target_id FROM mirror_links ORDER BY object_key"
-        ).all()
-        enrolled = connection.exec_driver_sql(
-            "SELECT section_id, person_id, person_type FROM mirror_enrollments"
-        ).all()
-        named = connection.exec_driver_sql(
-            "SELECT object_type FROM mirror_inbox UNION ALL SELECT object_type FROM mirror_changes"
-        ).scalars()
-        assert [tuple(r) for r in objects] == [
-            (2, "persons", "p1", "student"),
-            (3, "persons", "p2", "student"),
-            (5, "sections", "s1", None),
-            (6, "widgets", "w1", None),
-        ]
-        assert [tuple(r) for r in links] == [(2, "s1"), (5, "p2")]
-        # (the section lists p2; p1, the newer row, lists the section)
-        assert sorted(tuple(r) for r in enrolled) == [("s1", p, "student") for p in ("p1", "p2")]
-        assert list(named) == ["persons", "persons"]
+        _check_0008(connection)
         assert mirror.syncs()[0].types == ["orgs", "persons"]
-    assert (
-        "UPDATE mirror_objects SET object_type = 'persons' WHERE object_type = 'rdm:student'"
-        in (migration_sql(store_url.partition(":")[0].partition("+")[0], start="0007"))
-    )
+
+
+def test_the_sql_for_a_dba_moves_what_revision_0008_moves(tmp_path: Path) -> None:
+    """The SQL written for a DBA (SQLite here) moves the roster's names as the online
+    upgrade does."""
+    path = tmp_path / "m.db"
+    _at_revision(str(path), "0007", *_rows_0007())
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.executescript(migration_sql("sqlite", start="0007"))
+    finally:
+        connection.close()
+    engine = sa.create_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as connection:
+            _check_0008(connection)
+    finally:
+        engine.dispose()
 
 
 def test_a_database_of_a_newer_version_is_left_as_it_is_and_said_so(

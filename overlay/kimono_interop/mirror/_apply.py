@@ -623,6 +623,13 @@ class Applier:
         if task.kind is TaskKind.SYNC:
             return self._sync(context, task)
         if self.on_other is None:
+            if task.kind is TaskKind.UNKNOWN and task.data is not None:
+                # A change this version cannot read (a shape or kind it does not know):
+                # kept to replay once it can, not acked away as done.
+                raise PermanentError(
+                    "a task of a kind this version does not read carries data: kept "
+                    "parked (replay it with a version that reads it, or give on_other)"
+                )
             return TaskOutcome(task.id, Result.IGNORED, "success", None)
         try:
             ack = outcome_of_result(task.id, self.on_other(task))
@@ -685,9 +692,13 @@ class Applier:
                 "data": data,
                 "deleted": False,
                 "sequence": sequence if sequence is not None else stored,
-                "person_type": person_type(data) or topic_person_type(task.object_type),
                 "updated_at": writes.stamp,
             }
+            typed = person_type(data) or topic_person_type(task.object_type)
+            if typed is not None or state is None:
+                # (one whose data and topic name no type, a "Person" update of a person
+                # added as a "Student", keeps the type it has)
+                values["person_type"] = typed
             stamp = context.stamp(tenant)
             if stamp is not None:
                 values["generation"] = stamp
