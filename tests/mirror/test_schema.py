@@ -1163,3 +1163,39 @@ def test_the_sql_for_a_dba_stops_where_revision_0006_would_leave_long_task_ids(
         finally:
             connection.close()
         assert version == ("0005" if records else head())
+
+
+@pytest.mark.parametrize("lost", ["dropped", "emptied"])
+def test_tables_whose_revision_record_is_lost_are_left_as_they_are_and_said_so(
+    store_url: str, lost: str
+) -> None:
+    """The mirror's tables with their version table dropped or emptied: opening them
+    failed with "table mirror_objects already exists" (the first revision run again),
+    and a reader's command said there was no mirror and to make one. Both say what is
+    lost and how to record it; the data is not touched."""
+    from kimono_interop.mirror import NoMirror, SchemaNotRecorded
+    from tests.support.cli import run
+
+    with Mirror.open(store_url) as mirror:
+        mirror.apply([data_task("ADD", "persons", None, 1, object_id=new_id())])
+        with mirror.engine.begin() as connection:
+            if lost == "dropped":
+                connection.exec_driver_sql("DROP TABLE mirror_alembic_version")
+            else:
+                connection.exec_driver_sql("DELETE FROM mirror_alembic_version")
+    for create in (True, False):
+        with pytest.raises(SchemaNotRecorded, match="alembic stamp") as raised:
+            Mirror.open(store_url, create=create)
+        assert isinstance(raised.value, NoMirror)
+        assert "already exists" not in str(raised.value)
+    result = run("mirror", "status", "--db", store_url)
+    assert result.exit_code == 2, result.output
+    assert "no record of its schema revision" in result.stderr
+    assert "makes (or upgrades)" not in result.stderr
+    engine = sa.create_engine(database_url(store_url))
+    try:
+        with engine.connect() as connection:
+            count = connection.exec_driver_sql("SELECT count(*) FROM mirror_inbox").scalar_one()
+            assert count == 1
+    finally:
+        engine.dispose()

@@ -116,7 +116,7 @@ def run(settings: Settings, /, db: str, **options: Any) -> None:
         import anyio
 
         from ..fleet import Worker
-        from ..mirror import SchemaTooNew
+        from ..mirror import SchemaNotRecorded, SchemaTooNew
     except ImportError as exc:
         fail(f"the fleet needs its extra: pip install 'kimono-interop[fleet]' ({exc})", EXIT_CONFIG)
     import sqlalchemy.exc
@@ -168,7 +168,7 @@ def run(settings: Settings, /, db: str, **options: Any) -> None:
             from ..mirror._store import first_line
 
             fail(f"the fleet's database: {first_line(exc)}", EXIT_ERROR)
-        except SchemaTooNew as exc:  # a newer version's tables: nothing to do but upgrade
+        except (SchemaTooNew, SchemaNotRecorded) as exc:  # nothing this version can mend
             fail(str(exc), EXIT_CONFIG)
     click.echo(json.dumps(worker.stats.as_dict()))
 

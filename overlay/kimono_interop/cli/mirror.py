@@ -149,7 +149,7 @@ def opened(db: str, **options: Any) -> Iterator[Mirror]:
         )
     import sqlalchemy.exc
 
-    from ..mirror import NoMirror, SchemaTooNew, database_url
+    from ..mirror import NoMirror, SchemaNotRecorded, SchemaTooNew, database_url
 
     try:
         sqlalchemy.engine.make_url(database_url(db))
@@ -163,7 +163,7 @@ def opened(db: str, **options: Any) -> Iterator[Mirror]:
             "on PostgreSQL through psycopg 3 (postgresql://...)",
             EXIT_USAGE,
         )
-    except SchemaTooNew as exc:  # a newer version's: nothing here can read or upgrade it
+    except (SchemaTooNew, SchemaNotRecorded) as exc:  # nothing here can read or upgrade it
         fail(str(exc), EXIT_USAGE)
     except NoMirror as exc:  # a reader's command, and no mirror there
         fail(f"{exc}; `kimono-interop mirror run --db ...` makes (or upgrades) one", EXIT_USAGE)

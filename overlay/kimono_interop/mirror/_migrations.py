@@ -28,6 +28,9 @@ class History:
 
     script_location: str
     version_table: str
+    #: A table its first revision creates: there without a recorded revision, the
+    #: database's record of its schema is lost.
+    first_table: str
 
     def _config(self, output: TextIO | None = None, **attributes: object) -> Config:
         config = Config(output_buffer=output)
@@ -67,8 +70,8 @@ class History:
         return buffer.getvalue()
 
 
-MIRROR = History("kimono_interop.mirror:migrations", "mirror_alembic_version")
-FLEET = History("kimono_interop.fleet:migrations", "fleet_alembic_version")
+MIRROR = History("kimono_interop.mirror:migrations", "mirror_alembic_version", "mirror_objects")
+FLEET = History("kimono_interop.fleet:migrations", "fleet_alembic_version", "fleet_leases")
 
 
 def run_environment() -> None:

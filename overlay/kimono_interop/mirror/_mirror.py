@@ -72,6 +72,7 @@ from ._store import (
     lock_tenants,
     migrate,
     must_know,
+    not_recorded,
     pg_engine,
     reading,
     shown,
@@ -1054,8 +1055,14 @@ def _must_exist(url: str) -> bool:
             ).fetchone()
             rows = file.execute(f"SELECT version_num FROM {MIRROR.version_table}") if found else []
             revision = next((row[0] for row in rows), None)
+            tables = file.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                (MIRROR.first_table,),
+            ).fetchone()
     except sqlite3.Error as exc:
         raise NoMirror(f"no mirror in {shown(where)}: {exc}") from exc
+    if revision is None and tables:
+        raise not_recorded(MIRROR, shown(where))
     _must_be(revision, where)
     return True
 
@@ -1064,6 +1071,8 @@ def _must_be_current(engine: sa.Engine, url: str) -> None:
     """NoMirror unless the database holds a mirror at the newest schema."""
     with reading(engine) as connection:
         revision = MIRROR.current(connection)
+        if revision is None and sa.inspect(connection).has_table(MIRROR.first_table):
+            raise not_recorded(MIRROR, shown(url))
     _must_be(revision, shown(url))
 
 

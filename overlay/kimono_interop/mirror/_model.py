@@ -196,6 +196,12 @@ class NoMirror(LookupError):
     database without the mirror's tables, or a mirror at another schema revision."""
 
 
+class SchemaNotRecorded(NoMirror):
+    """The database holds the tables but no record of their schema revision (its
+    version table dropped or emptied): nothing can tell which revision they are at, so
+    nothing is changed until the record is restored."""
+
+
 class SchemaTooNew(NoMirror):
     """The database is at a schema revision this version does not know: a newer
     kimono-interop wrote it. Upgrade kimono-interop; this one cannot read it, nor

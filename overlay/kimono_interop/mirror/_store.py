@@ -35,7 +35,7 @@ import sqlalchemy as sa
 from .._logging import sdk_logger
 from .._secrets import redact_text, redact_unread_url, user_info_end
 from ._migrations import MIRROR, History
-from ._model import SchemaTooNew
+from ._model import SchemaNotRecorded, SchemaTooNew
 
 #: The key of the database-wide advisory lock (any constant: one per database). Tenants'
 #: locks are the two-key ones (ADVISORY_LOCK, a hash of the tenant), a separate key space.
@@ -520,19 +520,38 @@ def migrate(engine: sa.Engine, history: History = MIRROR) -> None:
     must_know(current, history, engine.url)  # (before the lock: it waits for every writer)
     with engine.begin() as connection:
         lock(connection)
+        if history.current(connection) is None and sa.inspect(connection).has_table(
+            history.first_table
+        ):
+            # (creating them again failed: "table mirror_objects already exists")
+            raise not_recorded(history, engine.url)
         history.upgrade(connection)
+
+
+def not_recorded(history: History, where: str | sa.URL) -> SchemaNotRecorded:
+    """The error of a database holding ``history``'s tables but no revision of them."""
+    named = _named(where) if isinstance(where, sa.URL) else where
+    return SchemaNotRecorded(
+        f"the database {named} holds {history.first_table} but no record of its schema "
+        f"revision ({history.version_table} is missing or empty): restore that table, or "
+        "record the revision the tables are at (`alembic stamp`, with the version table "
+        f"{history.version_table}), then open it again; nothing was changed"
+    )
+
+
+def _named(url: sa.URL) -> str:
+    """A database's URL as messages name it (see :func:`shown`)."""
+    try:
+        return shown(url.render_as_string(hide_password=True))
+    except UnicodeError:  # (a file name no URL can quote)
+        return shown(url.database or "")
 
 
 def must_know(revision: str | None, history: History, where: str | sa.URL) -> None:
     """SchemaTooNew if the database is at a revision of a version newer than this one
     (``where``: the database as messages name it, or its URL)."""
     if revision is not None and not history.knows(revision):
-        named = where
-        if isinstance(where, sa.URL):
-            try:
-                named = shown(where.render_as_string(hide_password=True))
-            except UnicodeError:  # (a file name no URL can quote)
-                named = shown(where.database or "")
+        named = _named(where) if isinstance(where, sa.URL) else where
         raise SchemaTooNew(
             f"the database {named} is at schema revision {revision} "
             f"({history.version_table}), which this kimono-interop (up to {history.head()}) "
