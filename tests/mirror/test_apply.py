@@ -389,6 +389,19 @@ def test_a_sync_that_need_not_send_every_object_sweeps_nothing_unapproved(
     assert mirror.syncs()[0].status == "done"
 
 
+@pytest.mark.parametrize("origin", ["", "resend", "Initial"])
+def test_a_sync_that_sends_every_object_sweeps_by_the_threshold(
+    mirror: Mirror, origin: str
+) -> None:
+    """``initial``, ``resend`` (any case) and a sync naming no origin (``""``) sweep what
+    they did not send, under the threshold, as before origins were told apart."""
+    people = [person(new_id()) for _ in range(20)]
+    _full_sync(mirror, people, 0, origin="initial")
+    _full_sync(mirror, people[:-1], 100, origin=origin)
+    latest = mirror.syncs()[0]
+    assert (latest.status, latest.swept) == ("done", 1)
+
+
 def test_a_sync_end_with_a_sequence_beyond_64_bits_is_parked_at_once(mirror: Mirror) -> None:
     """Its sequence is stored (the sweep's), and no store holds it: parked on its first
     failure, as a data task with one is, the sync left open (nothing swept). It failed

@@ -989,6 +989,8 @@ _ROWS_0007 = [
     (10, "persons", "p4", 4, False, None, 1),
     (11, "school", "o1", None, False, None, 2),  # written last: stays
     (12, "lea", "o1", None, False, None, 1),
+    (13, "persons", "p5", None, False, None, 3),  # added as a Person and deleted as a
+    (14, "student", "p5", None, True, None, 3),  # Student in one chunk (one time): deleted
 ]
 
 
@@ -1017,7 +1019,9 @@ def _rows_0007() -> list[str]:
         "recorded_at) VALUES ('t1', 'x', 'student', 'applied', 'success', "
         "'2026-11-30 00:00:00+00:00')",
         "INSERT INTO mirror_changes (tenant_id, object_type, object_id, op, at) "
-        "VALUES ('x', 'rdm:student', 'p2', 'upsert', '2026-11-30 00:00:00+00:00')",
+        "VALUES ('x', 'rdm:student', 'p2', 'upsert', '2026-11-30 00:00:00+00:00'), "
+        "('x', 'persons', 'p5', 'upsert', '2026-11-03 00:00:00+00:00'), "
+        "('x', 'student', 'p5', 'delete', '2026-11-03 00:00:00+00:00')",
     ]
 
 
@@ -1037,6 +1041,7 @@ def _check_0008(connection: sa.Connection) -> None:
         (8, "persons", "p3", "student", True),
         (10, "persons", "p4", "staff", False),
         (11, "orgs", "o1", None, False),
+        (14, "persons", "p5", "student", True),
     ]
     assert rows("SELECT object_key, target_id FROM mirror_links ORDER BY object_key") == [
         (2, "s1"),
@@ -1048,9 +1053,14 @@ def _check_0008(connection: sa.Connection) -> None:
     assert rows("SELECT object_type FROM mirror_inbox") == [("persons",)]
     # the feed's old row under the type's name, then each moved object's state
     feed = rows('SELECT object_type, object_id, op FROM mirror_changes ORDER BY "cursor"')
-    assert feed[0] == ("persons", "p2", "upsert")
-    assert sorted(feed[1:]) == sorted(
+    assert feed[:3] == [
+        ("persons", "p2", "upsert"),
+        ("persons", "p5", "upsert"),
+        ("persons", "p5", "delete"),
+    ]
+    assert sorted(feed[3:]) == sorted(
         [
+            ("persons", "p5", "delete"),
             ("persons", "p1", "upsert"),
             ("persons", "p2", "upsert"),
             ("persons", "p3", "delete"),

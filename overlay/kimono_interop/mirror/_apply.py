@@ -839,7 +839,7 @@ class Applier:
         # A sync that does not say it sent every object (an ingestion's, an origin this
         # version does not know) sweeps nothing without approval: its unseen objects may
         # be live ones it had no reason to send.
-        whole = origin is None or origin.lower() in WHOLE_SYNC_ORIGINS
+        whole = not origin or origin.lower() in WHOLE_SYNC_ORIGINS
         threshold = self.sweep_threshold if whole else 0.0
         # Each type on its own: a small type (orgs, terms) nearly gone is held, however
         # large the others (a sync that lost its orgs, with every person, is 4% of all).

@@ -10,9 +10,10 @@ the other names. From this version on each name is read as the mirror's type
 (``object_type_of``), and the rows stored under another are moved to it: objects
 (where one object is stored under two names, the row written last stays, its links
 with it: by sequence where both rows have one and they differ, else by when each was
-written), task records, parked tasks, the change feed and held sweeps' types. A person
-stored under ``Student`` or ``Staff`` whose data names no type gets that one, and it
-stays the object's whichever row stays. The change feed gets one change for each
+written, and for two written in one chunk, by the change feed's order), task
+records, parked tasks, the change feed and held sweeps' types. A person stored under
+``Student`` or ``Staff`` whose data names no type gets that one, and it stays the
+object's whichever row stays. The change feed gets one change for each
 object moved, its state under its type's name, so that a reader past the feed's last
 cursor learns of it.
 
@@ -74,14 +75,22 @@ def _run(statement: str, **values: str) -> None:
     op.execute(sa.text(statement).bindparams(**values))
 
 
+#: The cursor of the last change the feed holds of row ``{row}`` (-1: none kept).
+_LAST_CHANGE = (
+    '(SELECT COALESCE(MAX(c."cursor"), -1) FROM mirror_changes c '
+    "WHERE c.tenant_id = {row}.tenant_id AND c.object_type = {row}.object_type "
+    "AND c.object_id = {row}.object_id)"
+)
 #: Of one object stored under two names (``a`` under the old one, ``b`` under its
 #: type's), whether ``a`` is the older write: by sequence where both have one and they
 #: differ, else by when each was written (tasks without a sequence apply in delivery
-#: order, and a snapshot writes none); alike, the row under the type's name stays.
+#: order, and a snapshot writes none), and written in one chunk (one time), by the
+#: feed's order; alike, the row under the type's name stays.
 _A_IS_OLDER = (
     "((a.sequence IS NOT NULL AND b.sequence IS NOT NULL AND a.sequence < b.sequence) OR "
-    "((a.sequence IS NULL OR b.sequence IS NULL OR a.sequence = b.sequence) "
-    "AND a.updated_at <= b.updated_at))"
+    "((a.sequence IS NULL OR b.sequence IS NULL OR a.sequence = b.sequence) AND "
+    f"(a.updated_at < b.updated_at OR (a.updated_at = b.updated_at AND "
+    f"{_LAST_CHANGE.format(row='a')} <= {_LAST_CHANGE.format(row='b')}))))"
 )
 #: An object's row under the other name of the two.
 _TWIN = (
