@@ -214,15 +214,20 @@ def test_fleet_run_started_with_sigint_ignored_leaves_it_ignored(
     assert json.loads(stdout.strip().splitlines()[-1])["tenants_discovered"] == 1
 
 
-def test_fleet_run_on_tables_of_a_newer_version_says_to_upgrade(fleet_url: str) -> None:
-    """The fleet's tables at a revision this version does not know: one line saying to
-    upgrade kimono-interop (it was Alembic's "Can't locate revision", a traceback)."""
+def _as_written_by_a_newer_version(fleet_url: str) -> None:
+    """The fleet's tables at revision 0099, which this version does not know."""
     engine = create_engine(fleet_url)
     try:
         with engine.begin() as connection:
             connection.exec_driver_sql("UPDATE fleet_alembic_version SET version_num = '0099'")
     finally:
         engine.dispose()
+
+
+def test_fleet_run_on_tables_of_a_newer_version_says_to_upgrade(fleet_url: str) -> None:
+    """The fleet's tables at a revision this version does not know: one line saying to
+    upgrade kimono-interop (it was Alembic's "Can't locate revision", a traceback)."""
+    _as_written_by_a_newer_version(fleet_url)
     credentials = ["--client-id", "id", "--client-secret", "secret"]
     result = run("fleet", "run", "--db", fleet_url, *credentials)
     assert result.exit_code == 3, result.output
@@ -244,12 +249,7 @@ def test_status_of_a_database_without_the_fleet_s_tables_says_how_to_make_them(
 
 
 def test_status_of_a_newer_version_s_tables_says_to_upgrade(fleet_url: str) -> None:
-    engine = create_engine(fleet_url)
-    try:
-        with engine.begin() as connection:
-            connection.exec_driver_sql("UPDATE fleet_alembic_version SET version_num = '0099'")
-    finally:
-        engine.dispose()
+    _as_written_by_a_newer_version(fleet_url)
     result = run("status", "--db", fleet_url)
     assert result.exit_code == 3, result.output
     assert "0099" in result.stderr and "Upgrade kimono-interop" in result.stderr
