@@ -832,3 +832,35 @@ def test_a_run_waits_out_an_outage_as_long_as_the_answer_asks(
     request = httpx.Request("GET", "https://kimono.example/v2/interop/data/tasks")
     error = error_from_response(httpx.Response(status, headers=headers, request=request))
     assert at_least <= loop.outage("GET /tasks", error, policy) <= at_most
+
+
+def test_a_snapshot_whose_lists_name_no_person_type_keeps_the_stored_one(
+    sandbox: Sandbox, store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a task whose data names no type keeps the type stored (one a ``Student``
+    topic gave, say), so does a snapshot: its persons that name none used to be written
+    with a NULL type, and left the views of students and teachers."""
+    from kimono_interop.mirror import _mirror
+
+    tenant = _tenant(sandbox)
+    read_lists = _mirror._rest_lists
+
+    def untyped(client: KimonoClient) -> Any:
+        lists = read_lists(client)
+        for data in lists["persons"].values():
+            data["$sys"].pop("person_type", None)
+        return lists
+
+    query = sa.text("SELECT person_type, COUNT(*) FROM mirror_persons GROUP BY person_type")
+    with KimonoClient(**sandbox.credentials) as kimono, Mirror.open(store_url) as mirror:
+        mirror.snapshot(kimono, tenant_id=tenant)
+        with mirror.engine.connect() as connection:
+            typed = sorted(map(tuple, connection.execute(query)))
+        assert {kind for kind, _ in typed} == {"student", "teacher"}
+        monkeypatch.setattr(_mirror, "_rest_lists", untyped)
+        sync = mirror.snapshot(kimono, tenant_id=tenant)
+        assert (sync.status, sync.swept) == ("done", 0)
+        with mirror.engine.connect() as connection:
+            assert sorted(map(tuple, connection.execute(query))) == typed
+        stored = mirror.get(tenant, "persons", next(iter(sandbox.state.roster.persons)))
+        assert stored is not None and "person_type" not in stored.data["$sys"]

@@ -648,9 +648,11 @@ class Mirror:
                         "data": data,
                         "deleted": False,
                         "generation": generation,
-                        "person_type": person_type(data),
                         "updated_at": now(),
                     }
+                    typed = person_type(data)
+                    if typed is not None:  # (naming none, it keeps the type stored, as a task)
+                        values["person_type"] = typed
                     writes.write_object(key, values, exists=row is not None)
                     writes.set_links(key, references(data))
                     applier.changed(writes, key, "upsert", None, None, None, generation)
