@@ -1129,7 +1129,7 @@ def test_a_database_of_a_newer_version_is_left_as_it_is_and_said_so(
         assert isinstance(raised.value, NoMirror)
     for command in (("status",), ("changes",)):
         result = run("mirror", *command, "--db", store_url)
-        assert result.exit_code == 2, result.output
+        assert result.exit_code == 3, result.output
         assert "Upgrade kimono-interop" in result.stderr and "open it once" not in result.stderr
         assert "Traceback" not in result.output
     engine = sa.create_engine(database_url(store_url))
@@ -1199,7 +1199,7 @@ def test_tables_whose_revision_record_is_lost_are_left_as_they_are_and_said_so(
         assert isinstance(raised.value, NoMirror)
         assert "already exists" not in str(raised.value)
     result = run("mirror", "status", "--db", store_url)
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == 3, result.output
     assert "no record of its schema revision" in result.stderr
     assert "makes (or upgrades)" not in result.stderr
     engine = sa.create_engine(database_url(store_url))

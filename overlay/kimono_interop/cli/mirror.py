@@ -164,7 +164,7 @@ def opened(db: str, **options: Any) -> Iterator[Mirror]:
             EXIT_USAGE,
         )
     except (SchemaTooNew, SchemaNotRecorded) as exc:  # nothing here can read or upgrade it
-        fail(str(exc), EXIT_USAGE)
+        fail(str(exc), EXIT_CONFIG)  # (as `fleet run` and `status` say it)
     except NoMirror as exc:  # a reader's command, and no mirror there
         fail(f"{exc}; `kimono-interop mirror run --db ...` makes (or upgrades) one", EXIT_USAGE)
     except sqlalchemy.exc.SQLAlchemyError as exc:
