@@ -166,6 +166,9 @@ class TaskView:
         if type(task_id) is not str or not task_id or task_id.isspace():
             task_id = _task_id(task_id) or _task_id(raw.get("id"))
         kind = _KIND_OF.get(event_type) if event_type is not None else None
+        if kind is None:
+            # (an event _event_of made from a flat task of its own shape: see _flat_data)
+            kind = _kind_of(event_type) if event_type is not None or event is raw else TaskKind.DATA
         view = _new(cls)
         # The dataclass is frozen: its fields go straight into the instance's dict. The
         # fields left out are _LazyField descriptors of the class (see below the class).
@@ -174,7 +177,7 @@ class TaskView:
             "__dict__",
             {
                 "id": task_id,
-                "kind": kind if kind is not None else _kind_of(event_type),
+                "kind": kind,
                 "event_type": event_type,
                 "raw": raw,
                 "_event": event,
@@ -305,7 +308,35 @@ def _event_of(raw: Mapping[str, Any]) -> tuple[str | None, Mapping[str, Any]]:
         found = [(key, value) for key, value in members if wanted(key, value)]
         if found:
             return found[0]
-    return None, raw  # 3.x without `type`, or a shape of its own: read the fields at the top
+    # 3.x without `type`, or a shape of its own: read the fields at the top
+    return None, _flat_data(raw) or raw
+
+
+#: The actions of a data event, as the flat shape below writes them (lower case).
+_DATA_ACTIONS = frozenset({"add", "update", "change", "delete", "set", "unset"})
+
+
+def _flat_data(raw: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The event of a data task in the flat shape of the vendor's generated Java client
+    (kimonocloud/kimono-api-java ``interop-data/docs/Task.md``: ``id``, ``action`` (``add``
+    ... ``unset``), ``topic``, ``batch_id``, ``data``; no ``schema``, member or ``type``),
+    with the fields every other shape names: ``object_type`` (the topic), ``group_id``
+    (the batch) and ``object_id`` (the data's ``$sys.id``). None for any other shape."""
+    topic, action = raw.get("topic"), raw.get("action")
+    if not (isinstance(topic, str) and topic.strip() and isinstance(action, str)):
+        return None
+    if action.lower() not in _DATA_ACTIONS:
+        return None
+    event = dict(raw)
+    if event.get("object_type") is None:
+        event["object_type"] = topic
+    if event.get("group_id") is None and raw.get("batch_id") is not None:
+        event["group_id"] = raw["batch_id"]
+    data = raw.get("data")
+    sys = data.get("$sys") if isinstance(data, Mapping) else None
+    if event.get("object_id") is None and isinstance(sys, Mapping):
+        event["object_id"] = sys.get("id")
+    return event
 
 
 def _get(event: Mapping[str, Any], name: str) -> Any:

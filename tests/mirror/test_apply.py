@@ -319,28 +319,34 @@ def test_tasks_that_are_not_roster_changes_are_acked_and_recorded(store_url: str
 def test_a_task_of_an_unknown_kind_carrying_data_is_parked_not_acked_away(
     store_url: str,
 ) -> None:
-    """A task of a shape no reader knows (here the flat one of the vendor's 2019 Java
-    client docs: ``action``, ``topic``, ``batch_id``, ``data``) that carries data was
-    acked ``success`` and its change lost; it is parked, to replay once it can be read.
-    One of an unknown kind without data is still acked as nothing to do, and with
-    ``on_other`` the application decides."""
+    """A task of a kind no reader knows that carries data was acked ``success`` and its
+    change lost; it is parked, to replay once it can be read. One of an unknown kind
+    without data is still acked as nothing to do, and with ``on_other`` the application
+    decides. The flat task of the vendor's generated Java client (kimono-api-java
+    ``Task.md``: ``action``, ``topic``, ``batch_id``, ``data``) is a data event: applied
+    (it was parked)."""
+    student = new_id()
     flat = {
         "id": new_id(),
         "action": "add",
         "topic": "Student",
         "batch_id": "b-1",
-        "data": person(new_id()),
+        "data": {k: v for k, v in person(student).items() if k != "person_type"},
     }
+    unknown = {"schema": "3.0", "type": "roster_event", "id": new_id(), "data": person(new_id())}
     bare = {"schema": "3.0", "type": "roster_event", "id": new_id()}
     with Mirror.open(store_url) as mirror:
-        parked, ignored = mirror.apply([flat, bare])
+        applied, parked, ignored = mirror.apply([flat, unknown, bare])
+        assert (applied.result, applied.status) == (Result.APPLIED, "success")
         assert (parked.result, parked.status) == (Result.PARKED, "error")
         assert "kind this version does not read" in (parked.message or "")
         assert (ignored.result, ignored.status) == (Result.IGNORED, "success")
-        assert [p.task_id for p in mirror.parked()] == [flat["id"]]
+        assert [p.task_id for p in mirror.parked()] == [unknown["id"]]
+        stored = mirror.get("", "persons", student)  # (it names no tenant: the default)
+        assert stored is not None and stored.data == flat["data"]
     with Mirror.open(store_url, on_other=lambda task: None) as mirror:
-        flat["id"] = new_id()
-        assert mirror.apply([flat])[0].result == Result.IGNORED
+        unknown["id"] = new_id()
+        assert mirror.apply([unknown])[0].result == Result.IGNORED
 
 
 def _full_sync(
