@@ -42,20 +42,37 @@ _KEY_IN_TEXT = rf"[\w-]*?(?:{_WORD})"
 _TEXT_PATTERNS = (
     # Authorization: Bearer abc / Basic abc (in header dumps and reprs)
     (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+"), rf"\1 {MASK}"),
-    # "client_secret": "abc"   'token': 'abc'
+    # "client_secret": "abc"   'token': 'abc'   b'x-api-key': b'abc'   "pw": "O'Hara"
+    # (to the quote that opened it, a backslash escaping one: JSON and Python reprs; to
+    # the end of the line when it is cut short)
     (
-        re.compile(rf"(?i)([\"']?\b{_KEY_IN_TEXT}[\"']?\s*[:=]\s*[\"'])[^\"']*([\"'])"),
-        rf"\1{MASK}\2",
+        re.compile(
+            rf"(?i)([\"']?\b{_KEY_IN_TEXT}[\"']?\s*[:=]\s*b?)([\"'])(?:\\.|(?!\2).)*(\2|$)",
+            re.MULTILINE,
+        ),
+        rf"\1\2{MASK}\3",
+    ),
+    # "api_key": 123456   (a quoted name's value that is not a string: a number...)
+    (
+        re.compile(
+            rf"(?i)([\"']\b{_KEY_IN_TEXT}[\"']\s*:\s*)"
+            r"(?![\"'\[{\s]|b[\"']|None\b|null\b|\*\*\*)[^\s,}\]]+"
+        ),
+        rf"\1{MASK}",
     ),
     # (b'x-api-key', b'abc')   (header lists in httpcore's debug lines)
     (
-        re.compile(rf"(?i)(\(b?[\"']{_KEY_IN_TEXT}[\"'],\s*b?[\"'])[^\"']*([\"']\))"),
-        rf"\1{MASK}\2",
+        re.compile(
+            rf"(?i)(\(b?[\"']{_KEY_IN_TEXT}[\"'],\s*b?)([\"'])(?:\\.|(?!\2).)*(\2\)|$)",
+            re.MULTILINE,
+        ),
+        rf"\1\2{MASK}\3",
     ),
     # client_secret=abc&...   (form bodies and query strings)
     (re.compile(rf"(?i)(\b{_KEY_IN_TEXT}=)[^&\s\"']+"), rf"\1{MASK}"),
     # http://user:password@host   (a URL's userinfo, e.g. in httpx's request lines)
-    (re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@]+@"), rf"\1{MASK}@"),
+    # (to its last "@" before the path: a password may hold one)
+    (re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s]+@"), rf"\1{MASK}@"),
 )
 
 

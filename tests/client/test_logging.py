@@ -33,6 +33,15 @@ TOKEN = "eyJ.ACCESS-TOKEN-41f"
         ("?api_key=k-99&page=1", "k-99"),
         ('HTTP Request: GET http://alice:Pw-88x@api.example.test/v2 "HTTP/1.1 200 OK"', "Pw-88x"),
         ("POST https://K3y-only@api.example.test/oauth/token", "K3y-only"),
+        # a quote of the other kind, or an escaped one, inside the value ended the mask
+        ("""{'user': 'sis', 'password': "O'Malley-Pw-2024"}""", "Malley-Pw"),
+        ('{"client_secret": "Ab\\"cd-Secret-2024"}', "cd-Secret"),
+        ('{"client_secret": "cut short at Secret-2024', "Secret-2024"),
+        ("{b'x-api-key': b'K3y-bytes'}", "K3y-bytes"),
+        ("(b'x-api-key', b'K3y\\'s')", "K3y"),
+        ('{"api_key": 123456789, "page": 1}', "123456789"),
+        # a password holding an "@" showed its rest
+        ("postgresql://u:p@ssXYZ@db.example.test/roster", "ssXYZ"),
     ],
 )
 def test_redact_removes_credentials(text: str, leaked: str) -> None:
@@ -48,6 +57,10 @@ def test_redact_keeps_ordinary_text() -> None:
     assert redact(text) == text
     mail = "GET https://x/v2/search?q=a@b.example and mailto:ann@example.edu"
     assert redact(mail) == mail
+    nothing = """{"token": null, 'access_token': None, "ok": "it's", "page": 2}"""
+    assert redact(nothing) == nothing
+    quoted = """'password': "O'Hara", 'next': 'shown'"""
+    assert redact(quoted) == """'password': "***", 'next': 'shown'"""
 
 
 def test_a_password_in_base_url_shows_in_no_log_record(
