@@ -358,3 +358,16 @@ def test_a_command_started_to_ignore_sigterm_keeps_ignoring_it() -> None:
         assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # put back
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def test_the_settings_repr_shows_no_secret() -> None:
+    """The global options' object (in the click context, so in a debugger, a log of the
+    context, a traceback's locals) masks the client secret and a base URL's password."""
+    from kimono_interop.cli.common import Settings
+
+    shown = repr(
+        Settings(base_url="https://u:Pw-77@x.example.test/v2", client_id="a", client_secret="S-88")
+    )
+    assert "S-88" not in shown and "Pw-77" not in shown
+    assert "client_id='a'" in shown and "client_secret='***'" in shown
+    assert repr(Settings()).endswith("client_secret=None, log_level=None)")

@@ -100,6 +100,16 @@ class Settings:
     client_secret: str | None = None
     log_level: str | None = None
 
+    def __repr__(self) -> str:  # (the secret masked, and a password in the base URL)
+        from .._secrets import MASK, redact_unread_url
+
+        secret = None if self.client_secret is None else MASK
+        return (
+            f"Settings(base_url={redact_unread_url(self.base_url)!r}, "
+            f"client_id={self.client_id!r}, client_secret={secret!r}, "
+            f"log_level={self.log_level!r})"
+        )
+
     def client(self) -> KimonoClient:
         """A client for these settings; ConfigurationError if credentials are missing."""
         from .._client import KimonoClient
