@@ -310,47 +310,23 @@ class OAuth2ClientCredentials(httpx.Auth):
         """Turn a read token response into a token, or raise AuthenticationError. The token
         is cached unless :meth:`invalidate` was called since it was ``asked`` for."""
         status = response.status_code
-        body = _json_or_none(response)
         if status == 429 or status >= 500:
             # The token service is busy or failing: not a question of credentials. Its
             # answer may echo the form we sent (the secret, URL-encoded or not), and the
             # request holds that form: the error keeps the status and headers of the
             # answer, and a request without its body.
             raise TokenServiceError(without_body(response))
-        if not response.is_success:
-            code = _oauth_error_code(body)
-            raise self._error(
-                f"answered HTTP {status}{f' ({code})' if code else ''}; "
-                f"{_CREDENTIALS_HINT} and token_url.",
-                status,
-            )
-        if not isinstance(body, dict):
-            raise self._error(
-                f"answered HTTP {status} with a body that is not a JSON object; check that "
-                "token_url is the OAuth2 token endpoint (not a login page or the API).",
-                status,
-            )
-        access_token = body.get("access_token")
-        if not isinstance(access_token, str) or not access_token:
-            raise self._error(
-                f"answered HTTP {status} without an access_token; {_CREDENTIALS_HINT} "
-                "and token_url.",
-                status,
-            )
-        if not _header_safe(access_token):
-            # Sent as it is, it would fail inside httpx with the token in the message.
-            raise self._error(
-                f"answered HTTP {status} with an access_token that cannot go in an HTTP "
-                "header (it has a space, a control or a non-ASCII character); check that "
-                "token_url is the OAuth2 token endpoint.",
-                status,
-            )
+        # (read apart: no frame that raises holds the answer, which may echo the form we
+        # sent, or the token, for a traceback that shows its locals to print)
+        access_token, expires_in, problem = _token_answer(response)
+        if access_token is None:
+            raise self._error(f"answered HTTP {status}{problem}", status)
         # Timed from when the answer arrived: the server started counting a bit earlier,
         # which the margin covers.
         received_at = self._clock()
-        lifetime = _expires_in(body.get("expires_in"))
+        lifetime = _expires_in(expires_in)
         margin = min(self.refresh_margin, lifetime / 2)
-        token = _Token(_Secret(access_token), refresh_at=received_at + lifetime - margin)
+        token = _Token(access_token, refresh_at=received_at + lifetime - margin)
         with self._state_lock:
             if self._invalidations == asked:
                 self._token = token
@@ -366,6 +342,35 @@ class OAuth2ClientCredentials(httpx.Auth):
         # and is no secret anyway.)
         secret = self._client_secret.reveal()
         return message.replace(secret, "***") if len(secret) >= 4 else message
+
+
+def _token_answer(response: httpx.Response) -> tuple[_Secret | None, Any, str]:
+    """A token answer read: ``(access token, expires_in, "")``, or ``(None, None, what is
+    wrong)`` (the rest of an error message, after its status)."""
+    body = _json_or_none(response)
+    if not response.is_success:
+        code = _oauth_error_code(body)
+        return None, None, f"{f' ({code})' if code else ''}; {_CREDENTIALS_HINT} and token_url."
+    if not isinstance(body, dict):
+        return (
+            None,
+            None,
+            " with a body that is not a JSON object; check that token_url is the OAuth2 "
+            "token endpoint (not a login page or the API).",
+        )
+    access_token = body.get("access_token")
+    if not isinstance(access_token, str) or not access_token:
+        return None, None, f" without an access_token; {_CREDENTIALS_HINT} and token_url."
+    if not _header_safe(access_token):
+        # Sent as it is, it would fail inside httpx with the token in the message.
+        return (
+            None,
+            None,
+            " with an access_token that cannot go in an HTTP header (it has a space, a "
+            "control or a non-ASCII character); check that token_url is the OAuth2 token "
+            "endpoint.",
+        )
+    return _Secret(access_token), body.get("expires_in"), ""
 
 
 def _header_safe(token: str) -> bool:

@@ -261,3 +261,36 @@ def test_client_repr_hides_credentials_in_the_base_url() -> None:
         text = repr(kimono)
     assert "s3cr3t" not in text
     assert "https://api.example.test" in text
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        httpx.Response(401, json={"error": "invalid_client", "echo": f"client_secret={SECRET}"}),
+        httpx.Response(200, json={"access_token": f"{SECRET} with a space", "expires_in": 60}),
+        httpx.Response(200, text=f"<html>client_secret={SECRET}</html>"),
+    ],
+    ids=["refused, the form echoed", "a token no header can carry", "not JSON"],
+)
+def test_a_refused_token_answer_is_in_no_local_of_the_traceback(answer: httpx.Response) -> None:
+    """A traceback printed with its locals (rich's ``show_locals``, ``traceback``'s
+    ``capture_locals``) shows no frame holding the token answer: it held the decoded
+    body, which may echo the form sent (the secret) or hold the token."""
+    service_calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        service_calls.append(str(request.url))
+        return answer
+
+    with (
+        httpx.Client(
+            base_url=DATA_BASE, auth=make_auth(), transport=httpx.MockTransport(handler)
+        ) as client,
+        pytest.raises(Exception) as caught,
+    ):
+        client.get("/persons")
+    shown = "".join(
+        traceback.TracebackException.from_exception(caught.value, capture_locals=True).format()
+    )
+    assert service_calls == [TOKEN_URL] and "_accept" in shown
+    assert SECRET not in shown
