@@ -37,7 +37,11 @@ def make_ack(
     if message is not None:
         ack.message = message
     if app_id is not None:
-        # `$sys.app_id`, as the vendor's current reference lists it (spec/: TaskAckSys).
+        # Both places an ack carries it: `$sys.app_id`, as the vendor's current reference
+        # lists it, and `app_id`, where the vendor's driver framework sends it
+        # (client-kit-java AdminTasksApiNonOAS.java); spec/: TaskAck. Each service reads
+        # the one it knows. (TaskResult.as_json writes the same, without the model.)
+        ack.app_id = app_id
         ack.sys = TaskAckSys(app_id=app_id)
     return ack
 

@@ -433,8 +433,8 @@ class Outcome(NamedTuple):
         }
         if message is not None:
             ack["message"] = message
-        if app_id is not None:
-            # `$sys.app_id`, as the vendor's current reference lists it (spec/: TaskAckSys).
+        if app_id is not None:  # (in both places, as make_ack puts it)
+            ack["app_id"] = app_id
             ack["$sys"] = {"app_id": app_id}
         return ack
 

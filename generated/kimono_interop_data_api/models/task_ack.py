@@ -43,7 +43,8 @@ class TaskAck:
     app_id: str | Unset = UNSET
     """ The same as `$sys.app_id`, where the vendor's driver framework puts it
     (client-kit-java AdminTasksApiNonOAS.java sends `{"status", "message", "app_id"}`).
-    Accepted when read; the SDK sends `$sys.app_id`, the field of the current reference.
+    The SDK sends both this and `$sys.app_id`, the field of the current reference: which
+    one the live service reads, no public source says.
      """
     sys: TaskAckSys | Unset = UNSET
     """ System metadata of an acknowledgement. """

@@ -33,13 +33,18 @@ class AdminTasksBehaviour(Resource):
         status: TaskAckStatus | str = TaskAckStatus.SUCCESS,
         *,
         message: str | None = None,
+        app_id: str | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> None:
-        """Acknowledge one admin task (``success``, ``error``, ``retry``, ``reauthenticate``)."""
+        """Acknowledge one admin task (``success``, ``error``, ``retry``, ``reauthenticate``).
+
+        ``app_id``: the id your application gave the object of an ADD ("Interactive
+        Sync"), as for :meth:`tasks.ack <TasksBehaviour.ack>`.
+        """
         task = validate_task_id(task_id, "task_id")
-        ack = make_ack(task, status, message)
+        ack = make_ack(task, status, message, app_id=app_id)
         # (an ack applied by an attempt whose answer was lost, then 404: done, not refused)
         return send_ack(
             self,

@@ -146,7 +146,11 @@ async def test_admin_queue_list_get_delete_and_acks() -> None:
             await kimono.admin_tasks.delete(TASK_2)
         await kimono.admin_tasks.ack(TASK_1, TaskAckStatus.RETRY, message="later")
         await kimono.admin_tasks.ack_many([{"task_id": TASK_1, "status": "success"}])
-    assert [(r.method, r.url.path, query(r)) for r in service.requests] == [
+        # The id an Interactive Sync ADD gave the object, in both places an ack carries
+        # it: `$sys.app_id` (the vendor's reference), `app_id` (its driver framework).
+        await kimono.admin_tasks.ack(TASK_1, app_id="lms-7")
+        await kimono.tasks.ack(TASK_1, app_id="lms-8")
+    assert [(r.method, r.url.path, query(r)) for r in service.requests[:7]] == [
         ("GET", ADMIN, {"driver": "d", "page": "0", "page_size": "2000"}),
         ("GET", ADMIN, {"driver": "d", "page": "1", "page_size": "2000"}),
         ("GET", f"{ADMIN}/{TASK_1}", {}),
@@ -157,3 +161,10 @@ async def test_admin_queue_list_get_delete_and_acks() -> None:
     ]
     expected = {"task_id": TASK_1, "status": "retry", "message": "later"}
     assert expected == sent_json(service.requests[5])
+    for request, app_id in zip(service.requests[7:], ("lms-7", "lms-8"), strict=True):
+        assert sent_json(request) == {
+            "task_id": TASK_1,
+            "status": "success",
+            "app_id": app_id,
+            "$sys": {"app_id": app_id},
+        }

@@ -178,7 +178,7 @@ async def test_a_handler_return_value_is_acked_as_it_says_and_never_turned_into_
     else:
         assert ack["message"].startswith(message)
     if isinstance(returned, TaskResult) and returned.app_id:
-        assert ack["$sys"] == {"app_id": "lms-42"}
+        assert (ack["$sys"], ack["app_id"]) == ({"app_id": "lms-42"}, "lms-42")
 
 
 async def test_a_redelivered_task_is_acked_again_without_running_the_handler() -> None:
