@@ -80,9 +80,14 @@ def data_task(
 
 
 def sync_task(
-    action: str, sequence: int, *, tenant: str = TENANT, origin: str = "resend"
+    action: str,
+    sequence: int,
+    *,
+    tenant: str = TENANT,
+    origin: str = "resend",
+    topic: str | None = None,
 ) -> dict[str, Any]:
-    return {
+    task = {
         "schema": "3.0",
         "type": "sync_event",
         "id": task_id(),
@@ -91,3 +96,6 @@ def sync_task(
         "origin": origin,
         "sequence": sequence,
     }
+    if topic is not None:
+        task["object_type"] = topic
+    return task

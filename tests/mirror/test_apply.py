@@ -358,6 +358,56 @@ def _full_sync(
     mirror.apply(tasks)
 
 
+def _topic_sync(
+    mirror: Mirror, topic: str, objects: list[dict[str, Any]], start: int, *, at_end: bool = False
+) -> Any:
+    """A full sync of one topic: its SYNC_START names it (or, ``at_end``, its SYNC_END)."""
+    tasks = [sync_task("SYNC_START", start, topic=None if at_end else topic)]
+    tasks += [data_task("ADD", topic, obj, start + n) for n, obj in enumerate(objects, 1)]
+    tasks.append(sync_task("SYNC_END", start + len(objects) + 1, topic=topic))
+    mirror.apply(tasks)
+    return mirror.syncs()[0]
+
+
+def _live_persons(mirror: Mirror) -> dict[str, int]:
+    with mirror.engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT person_type, COUNT(*) FROM mirror_persons GROUP BY person_type")
+        )
+        return {row[0]: row[1] for row in rows}
+
+
+@pytest.mark.parametrize("at_end", [False, True], ids=["named at the start", "at the end"])
+def test_a_sync_of_one_topic_sweeps_that_topic_alone(mirror: Mirror, at_end: bool) -> None:
+    """A sync that names a topic (a sync task's ``object_type``: client-kit-java reads it
+    from a task of any kind; kimono-php's SyncEvent carries it) sweeps only that topic's
+    objects: a sync of ``Student`` tombstoned the staff, ``persons`` too, that it had no
+    reason to send (2 of 32 persons: under the threshold, not even held). A held sweep
+    of a topic, approved, keeps to it as well."""
+    staff = [person(new_id(), "staff") for _ in range(2)]
+    students = [person(new_id()) for _ in range(30)]
+    _topic_sync(mirror, "Staff", staff, 0, at_end=at_end)
+    sync = _topic_sync(mirror, "RDM:Student", students, 100, at_end=at_end)
+    assert (sync.topic, sync.types, sync.live, sync.to_sweep) == (
+        "RDM:Student",
+        ["persons"],
+        30,
+        0,
+    )
+    assert _live_persons(mirror) == {"staff": 2, "student": 30}
+    sync = _topic_sync(mirror, "RDM:Student", students[2:], 200, at_end=at_end)
+    assert (sync.status, sync.swept) == ("done", 2)
+    assert _live_persons(mirror) == {"staff": 2, "student": 28}
+    held = _topic_sync(mirror, "RDM:Student", students[12:], 300, at_end=at_end)
+    assert held.status == "held"
+    assert mirror.held_sweep(held.generation) == {"persons": (10, 28)}
+    assert mirror.approve_sweep(held.generation) == 10
+    assert _live_persons(mirror) == {"staff": 2, "student": 18}
+    # A sync naming no topic sweeps the types it wrote, as before: the staff go.
+    _full_sync(mirror, students[12:], 400)
+    assert _live_persons(mirror) == {"student": 18}
+
+
 def test_a_full_sync_tombstones_what_it_did_not_see(mirror: Mirror) -> None:
     people = [person(new_id()) for _ in range(20)]
     _full_sync(mirror, people, 0)

@@ -759,7 +759,7 @@ class Applier:
         context.writes.flush()  # a sync reads the objects as they are
         if action == "SYNC_START":
             origin = task.origin.value if task.origin else None
-            self.open_sync(connection, tenant, origin, record_id(task.id))
+            self.open_sync(connection, tenant, origin, record_id(task.id), _topic_of(task))
             context.forget(tenant)
             return TaskOutcome(task.id, Result.APPLIED, "success", None)
         if action == "SYNC_END":
@@ -769,7 +769,9 @@ class Applier:
             context.forget(tenant)
             if generation is None:
                 return TaskOutcome(task.id, Result.IGNORED, "success", "no sync was open")
-            held = self.end_sync(context.writes, tenant, generation, task.sequence, types=None)
+            held = self.end_sync(
+                context.writes, tenant, generation, task.sequence, types=None, topic=_topic_of(task)
+            )
             context.writes.states.clear()  # the sweep tombstoned objects behind their backs
             if held:
                 context.held_sweeps.append(generation)
@@ -789,7 +791,11 @@ class Applier:
 
     @staticmethod
     def open_sync(
-        connection: sa.Connection, tenant: str, origin: str | None, task_id: str | None
+        connection: sa.Connection,
+        tenant: str,
+        origin: str | None,
+        task_id: str | None,
+        topic: str | None = None,
     ) -> int:
         stamp = now()
         connection.execute(
@@ -804,6 +810,7 @@ class Applier:
                 status="open",
                 start_task_id=task_id,
                 started_at=stamp,
+                topic=topic,
             )
         )
         return int(result.inserted_primary_key[0])  # type: ignore[index]
@@ -816,12 +823,22 @@ class Applier:
         end_sequence: int | None,
         *,
         types: Iterable[str] | None,
+        topic: str | None = None,
     ) -> bool:
-        """Close a generation and sweep what it did not see; True if the sweep is held."""
+        """Close a generation and sweep what it did not see; True if the sweep is held.
+        A topic the sync named (at its start, else ``topic``, its end's) limits the
+        sweep to that topic's objects (see :func:`topic_scope`)."""
         o = t.objects
         connection = writes.connection
         writes.flush()
-        if types is None:
+        origin, started_topic = connection.execute(
+            sa.select(t.syncs.c.origin, t.syncs.c.topic).where(t.syncs.c.generation == generation)
+        ).one()
+        topic = started_topic or topic
+        scoped, persons_of = topic_scope(topic)
+        if scoped is not None:
+            kinds = scoped
+        elif types is None:
             kinds = sorted(
                 connection.scalars(
                     sa.select(o.c.object_type)
@@ -831,11 +848,10 @@ class Applier:
             )
         else:
             kinds = sorted(set(types))
-        live_of, doomed_of = sweep_counts(connection, tenant, kinds, generation, end_sequence)
-        live, doomed = sum(live_of.values()), sum(doomed_of.values())
-        origin = connection.scalar(
-            sa.select(t.syncs.c.origin).where(t.syncs.c.generation == generation)
+        live_of, doomed_of = sweep_counts(
+            connection, tenant, kinds, generation, end_sequence, persons_of
         )
+        live, doomed = sum(live_of.values()), sum(doomed_of.values())
         # A sync that does not say it sent every object (an ingestion's, an origin this
         # version does not know) sweeps nothing without approval: its unseen objects may
         # be live ones it had no reason to send.
@@ -856,6 +872,7 @@ class Applier:
             "to_sweep": doomed,
             "end_sequence": end_sequence,
             "ended_at": now(),
+            "topic": topic,
         }
         if held:
             values["status"] = "held"
@@ -872,7 +889,9 @@ class Applier:
             )
         else:
             values["status"] = "done"
-            values["swept"] = self.sweep(writes, tenant, generation, kinds, end_sequence)
+            values["swept"] = self.sweep(
+                writes, tenant, generation, kinds, end_sequence, persons_of
+            )
         connection.execute(
             sa.update(t.syncs).where(t.syncs.c.generation == generation).values(**values)
         )
@@ -885,15 +904,17 @@ class Applier:
         generation: int,
         kinds: list[str],
         end_sequence: int | None,
+        persons_of: str | None = None,
     ) -> int:
-        """Tombstone the objects of ``kinds`` that ``generation`` did not see; their count."""
+        """Tombstone the objects of ``kinds`` that ``generation`` did not see (persons:
+        of type ``persons_of`` only, if given); their count."""
         if not kinds:
             return 0
         o = t.objects
         writes.flush()
         found = writes.connection.execute(
             sa.select(o.c.object_type, o.c.object_id).where(
-                _unseen(tenant, kinds, generation, end_sequence)
+                _unseen(tenant, kinds, generation, end_sequence, persons_of)
             )
         )
         # the feed's order, the same on either store (not the database's collation)
@@ -954,9 +975,11 @@ def sweep_counts(
     kinds: list[str],
     generation: int,
     end_sequence: int | None,
+    persons_of: str | None = None,
 ) -> tuple[dict[str, int], dict[str, int]]:
     """By type: the live objects of ``kinds``, and those the sweep of ``generation`` would
-    tombstone (types with none are left out)."""
+    tombstone (types with none are left out); persons of type ``persons_of`` only, if
+    given."""
     if not kinds:
         return {}, {}
     o = t.objects
@@ -964,7 +987,9 @@ def sweep_counts(
     live = counted.where(
         o.c.tenant_id == tenant, o.c.object_type.in_(kinds), o.c.deleted.is_(False)
     )
-    doomed = counted.where(_unseen(tenant, kinds, generation, end_sequence))
+    if persons_of is not None:
+        live = live.where(o.c.person_type == persons_of)
+    doomed = counted.where(_unseen(tenant, kinds, generation, end_sequence, persons_of))
     return (
         {row[0]: row[1] for row in connection.execute(live)},
         {row[0]: row[1] for row in connection.execute(doomed)},
@@ -972,7 +997,11 @@ def sweep_counts(
 
 
 def _unseen(
-    tenant: str, kinds: list[str], generation: int, end_sequence: int | None
+    tenant: str,
+    kinds: list[str],
+    generation: int,
+    end_sequence: int | None,
+    persons_of: str | None = None,
 ) -> sa.ColumnElement[bool]:
     """Live objects of ``kinds`` that neither the generation nor a later one saw, and that
     no task wrote after its end. (Generations grow: a later one, as a snapshot taken
@@ -987,4 +1016,22 @@ def _unseen(
     )
     if end_sequence is not None:
         clause = sa.and_(clause, sa.or_(o.c.sequence.is_(None), o.c.sequence <= end_sequence))
+    if persons_of is not None:
+        clause = sa.and_(clause, o.c.person_type == persons_of)
     return clause
+
+
+def _topic_of(task: TaskView) -> str | None:
+    """The topic a sync task names (its ``object_type``), as stored: None if none."""
+    topic = task.object_type
+    return topic.strip()[:128] or None if topic else None
+
+
+def topic_scope(topic: str | None) -> tuple[list[str] | None, str | None]:
+    """What the sweep of a sync that named ``topic`` takes: ``([type], person type)``
+    (``Student``: persons whose type is ``student``; ``RDM:CourseSection``: every
+    section; ``Person``: every person), or ``(None, None)`` for a sync naming none."""
+    if not topic:
+        return None, None
+    kind = object_type_of(topic)
+    return [kind], topic_person_type(topic) if kind == "persons" else None

@@ -48,6 +48,7 @@ from ._apply import (
     record_id,
     references,
     sweep_counts,
+    topic_scope,
 )
 from ._migrations import MIRROR
 from ._model import (
@@ -534,7 +535,12 @@ class Mirror:
         with reading(self.engine) as connection:
             row = self._held(connection, generation)
             live, doomed = sweep_counts(
-                connection, row.tenant_id, list(row.types or []), generation, row.end_sequence
+                connection,
+                row.tenant_id,
+                list(row.types or []),
+                generation,
+                row.end_sequence,
+                topic_scope(row.topic)[1],
             )
         return {kind: (count, live.get(kind, 0)) for kind, count in sorted(doomed.items())}
 
@@ -553,6 +559,7 @@ class Mirror:
                 generation,
                 list(row.types or []),
                 row.end_sequence,
+                topic_scope(row.topic)[1],
             )
             connection.execute(
                 sa.update(t.syncs)

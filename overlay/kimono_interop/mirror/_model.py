@@ -115,6 +115,9 @@ class Sync:
     swept: int | None
     started_at: datetime.datetime
     ended_at: datetime.datetime | None
+    #: The topic the sync named (its ``object_type``: ``Student``, ``RDM:Staff``), or None:
+    #: its sweep takes only that topic's objects (of a person topic, persons of that type).
+    topic: str | None = None
 
 
 @dataclass

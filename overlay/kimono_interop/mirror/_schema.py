@@ -141,4 +141,5 @@ syncs = sa.Table(
     sa.Column("swept", sa.Integer),
     sa.Column("started_at", TIME, nullable=False),
     sa.Column("ended_at", TIME),
+    sa.Column("topic", sa.String(128)),  # the topic the sync named, if any (0009)
 )
