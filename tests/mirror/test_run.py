@@ -864,3 +864,33 @@ def test_a_snapshot_whose_lists_name_no_person_type_keeps_the_stored_one(
             assert sorted(map(tuple, connection.execute(query))) == typed
         stored = mirror.get(tenant, "persons", next(iter(sandbox.state.roster.persons)))
         assert stored is not None and "person_type" not in stored.data["$sys"]
+
+
+def test_verify_compares_grading_categories_once_the_mirror_holds_some(
+    sandbox: Sandbox, store_url: str
+) -> None:
+    """Tasks of the ``GradingCategory`` topic are stored as ``grading_categories``;
+    verify left them uncompared, so a category the mirror lacked went unreported. It
+    compares them (from the Grades API's list) once the mirror holds any of the tenant's;
+    a mirror without any is not one that lost them (no sync is known to send them)."""
+    tenant = _tenant(sandbox)
+    categories = list(sandbox.state.roster.grading_categories.values())
+    assert len(categories) >= 2
+    with KimonoClient(**sandbox.credentials) as kimono, Mirror.open(store_url) as mirror:
+        mirror.snapshot(kimono, tenant_id=tenant)
+        report = mirror.verify(kimono, tenant_id=tenant)
+        assert report.ok and "grading_categories" not in report.compared
+        first = categories[0]
+        task = data_task("ADD", "GradingCategory", first, None, tenant=tenant)
+        assert mirror.apply([task])[0].result == "applied"
+        report = mirror.verify(kimono, tenant_id=tenant)
+        assert report.compared["grading_categories"] == len(categories)
+        assert [(d.kind, d.object_id) for d in report.differences] == sorted(
+            ("missing", c["$sys"]["id"]) for c in categories[1:]
+        )
+        assert report.uncompared == {}
+        rest = [
+            data_task("ADD", "RDM:GradingCategory", c, None, tenant=tenant) for c in categories[1:]
+        ]
+        mirror.apply(rest)
+        assert mirror.verify(kimono, tenant_id=tenant).ok

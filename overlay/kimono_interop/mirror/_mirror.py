@@ -679,11 +679,36 @@ class Mirror:
             rows = connection.execute(query)
             return {(row.object_type, row.object_id): _written(row) for row in rows}
 
+    def _categories_listed(
+        self, client: KimonoClient, tenant_id: str
+    ) -> dict[str, dict[str, Any]] | None:
+        """The tenant's grading categories as the Grades API lists them, when the mirror
+        holds any of its (tasks of that topic come); else None. No sync is known to send
+        them, so a mirror without any is not one that lost them; a listing the
+        credentials may not read (403, 404) leaves them uncompared, as before."""
+        o = t.objects
+        with reading(self.engine) as connection:
+            held = connection.scalar(
+                sa.select(o.c.object_id)
+                .where(o.c.tenant_id == tenant_id, o.c.object_type == _CATEGORIES)
+                .limit(1)
+            )
+        if held is None:
+            return None
+        try:
+            return _listed(client.grades.categories.list(page_size=2000))
+        except (PermissionDeniedError, NotFoundError) as exc:
+            log.warning("verify left the grading categories uncompared: %s", exc)
+            return None
+
     def verify(self, client: KimonoClient, *, tenant_id: str) -> VerifyReport:
         """Compare a tenant's live objects with a fresh REST snapshot; report every difference."""
         tenant_id = canonical_id(tenant_id)  # as tasks name it
         _check_tenant(client, tenant_id)
         lists = _rest_lists(client)
+        categories = self._categories_listed(client, tenant_id)
+        if categories is not None:
+            lists[_CATEGORIES] = categories
         report = VerifyReport(tenant_id)
         for object_type, items in lists.items():
             mine = {
@@ -865,6 +890,8 @@ class _RunLoop:
 
 #: The object types the REST lists give, which a snapshot stores and verify compares.
 _COLLECTIONS = ("orgs", "terms", "courses", "sections", "persons")
+#: The grading categories' type, which verify compares when the mirror holds some.
+_CATEGORIES = "grading_categories"
 
 
 def _last_cursor(connection: sa.Connection) -> int:
@@ -948,15 +975,17 @@ def _rest_lists(client: KimonoClient) -> dict[str, dict[str, dict[str, Any]]]:
     pagers: dict[str, Any] = {
         name: getattr(rostering, name).list(page_size=2000) for name in _COLLECTIONS
     }
-    out: dict[str, dict[str, dict[str, Any]]] = {}
-    for object_type, pager in pagers.items():
-        items: dict[str, dict[str, Any]] = {}
-        for item in pager.as_dicts():
-            object_id = _object_id(item)
-            if object_id is not None:
-                items[object_id] = item
-        out[object_type] = items
-    return out
+    return {object_type: _listed(pager) for object_type, pager in pagers.items()}
+
+
+def _listed(pager: Any) -> dict[str, dict[str, Any]]:
+    """A list's objects by id, as the REST list gives them (those without an id left out)."""
+    items: dict[str, dict[str, Any]] = {}
+    for item in pager.as_dicts():
+        object_id = _object_id(item)
+        if object_id is not None:
+            items[object_id] = item
+    return items
 
 
 def _object_id(item: Mapping[str, Any]) -> str | None:
