@@ -41,6 +41,13 @@ def base_url(value: str | None) -> httpx.URL:
     ``/v2/interop/data/v2/interop/data`` and send credentials to the wrong token URL:
     refused here, with the origin to use.
     """
+    if isinstance(value, str) and not value.strip():
+        # (an unset variable's value, "--base-url $URL": the default would be the
+        # production service, and a run meant for elsewhere would act on it)
+        raise ConfigurationError(
+            f"base_url is empty: give the service's origin, such as {DEFAULT_BASE_URL!r}, "
+            "or leave it out for that default"
+        )
     text = from_environment(value, ENV_BASE_URL) or DEFAULT_BASE_URL
     where = "base_url" if value is not None else f"base_url (from {ENV_BASE_URL})"
     if not isinstance(text, str):

@@ -211,6 +211,20 @@ def test_bad_base_url_exits_3() -> None:
     assert "base_url" in result.stderr
 
 
+def test_an_empty_base_url_is_refused_not_taken_for_the_default() -> None:
+    """``--base-url "$URL"`` with the variable unset: the default is the production
+    service, where a run meant for a sandbox would acknowledge tasks for good."""
+    from kimono_interop import KimonoClient
+    from kimono_interop._exceptions import ConfigurationError
+
+    for args in (["tasks", "--ack", "success", "--yes"], ["tasks"], ["tenants"]):
+        result = run("--base-url", " ", "--client-id", "a", "--client-secret", "b", *args)
+        assert result.exit_code == EXIT_CONFIG, result.output
+        assert "base_url is empty" in result.stderr
+    with pytest.raises(ConfigurationError, match="base_url is empty"):
+        KimonoClient("a", "b", base_url="")
+
+
 def test_unreachable_base_url_exits_1() -> None:
     """A service that cannot be reached is a runtime error (exit 1), without a traceback."""
     url = f"http://127.0.0.1:{free_port()}"
