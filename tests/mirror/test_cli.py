@@ -70,6 +70,24 @@ def test_changes_are_json_lines_after_a_cursor(db: str) -> None:
     assert [json.loads(line)["cursor"] for line in rest.stdout.splitlines()] == [4, 5]
 
 
+@pytest.mark.parametrize(
+    "command", [["changes"], ["changes", "--limit", "2"], ["status", "--json"], ["status"]]
+)
+def test_a_reader_that_goes_away_leaves_a_note_and_the_exit_code(
+    db: str, command: list[str]
+) -> None:
+    """``mirror changes | head -1``: what is left to print is dropped, with a note on
+    stderr, and the command exits as it would have (it exited 1, an error, with no word)."""
+    from tests.support.cli import cli_process
+
+    proc = cli_process("mirror", *command, "--db", db)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before anything is written
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=60) == 0, stderr
+    assert "stdout was closed" in stderr and "Traceback" not in stderr
+
+
 def test_verify_reports_differences_and_exits_1(sandbox: Sandbox, tmp_path: Path) -> None:
     path = str(tmp_path / "other.db")
     tenant = _tenant(sandbox)

@@ -173,10 +173,26 @@ def out() -> Console:
 
     class Out(Console):
         def on_broken_pipe(self) -> None:
-            silence_stdout()
-            err().print("[bold]note:[/] stdout was closed; what was left to print is dropped")
+            stdout_gone()
 
     return Out(highlight=False)
+
+
+def echo(text: str) -> None:
+    """``click.echo(text)`` to stdout, a reader that went away handled as :func:`out`
+    handles it (click's own handling ends the process with 1, and no word)."""
+    import click
+
+    try:
+        click.echo(text)
+    except BrokenPipeError:
+        stdout_gone()
+
+
+def stdout_gone() -> None:
+    """Stdout's reader went away: drop what is left to print, and say so on stderr."""
+    silence_stdout()
+    err().print("[bold]note:[/] stdout was closed; what was left to print is dropped")
 
 
 def silence_stdout() -> None:

@@ -27,6 +27,7 @@ from .common import (
     EXIT_ERROR,
     EXIT_USAGE,
     Settings,
+    echo,
     err,
     expected_errors,
     fail,
@@ -170,7 +171,7 @@ def run(settings: Settings, /, db: str, **options: Any) -> None:
             fail(f"the fleet's database: {first_line(exc)}", EXIT_ERROR)
         except (SchemaTooNew, SchemaNotRecorded) as exc:  # nothing this version can mend
             fail(str(exc), EXIT_CONFIG)
-    click.echo(json.dumps(worker.stats.as_dict()))
+    echo(json.dumps(worker.stats.as_dict()))
 
 
 async def _announce(worker: Any) -> None:

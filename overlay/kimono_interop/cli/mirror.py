@@ -34,6 +34,7 @@ from .common import (
     EXIT_USAGE,
     SIGNAL_EXITS,
     Settings,
+    echo,
     err,
     expected_errors,
     fail,
@@ -347,7 +348,7 @@ def status(db: str, as_json: bool) -> None:
         for s in held
     ]
     if as_json:
-        click.echo(json.dumps(found, indent=2))
+        echo(json.dumps(found, indent=2))
         return
     from rich.table import Table
 
@@ -381,7 +382,7 @@ def changes(db: str, since: int, limit: int) -> None:
     with opened(db, create=False) as store:
         found = store.changes(since=since, limit=limit)
     for change in found:
-        click.echo(
+        echo(
             json.dumps(
                 {
                     "cursor": change.cursor,
@@ -408,7 +409,7 @@ def parked(db: str, as_json: bool) -> None:
         found = store.parked()
     if as_json:
         for task in found:
-            click.echo(
+            echo(
                 json.dumps(
                     {
                         "task_id": task.task_id,
@@ -454,7 +455,7 @@ def replay(db: str, task_ids: tuple[str, ...]) -> None:
             except KeyError:
                 fail(f"no parked task {task_id}", EXIT_USAGE)
             again += outcome.result == "parked"
-            click.echo(
+            echo(
                 f"{task_id}: {outcome.result}"
                 + (f" ({outcome.message})" if outcome.message else "")
             )
@@ -472,12 +473,12 @@ def approve_sweep(db: str, generation: int, reject: bool) -> None:
         try:
             if reject:
                 store.reject_sweep(generation)
-                click.echo(f"sweep {generation} rejected: nothing tombstoned")
+                echo(f"sweep {generation} rejected: nothing tombstoned")
                 return
             swept = store.approve_sweep(generation)
         except ValueError as exc:
             fail(str(exc), EXIT_USAGE)
-    click.echo(f"sweep {generation} approved: {swept} object(s) tombstoned")
+    echo(f"sweep {generation} approved: {swept} object(s) tombstoned")
 
 
 @mirror.command("verify", cls=KimonoCommand)
@@ -497,12 +498,10 @@ def verify(settings: Settings, db: str, tenant_id: str | None, as_json: bool) ->
             report = store.verify(client, tenant_id=tenant)
     for difference in report.differences:
         if as_json:
-            click.echo(json.dumps(difference.__dict__, default=list))
+            echo(json.dumps(difference.__dict__, default=list))
         else:
             fields = f" ({', '.join(difference.fields)})" if difference.fields else ""
-            click.echo(
-                f"{difference.kind}: {difference.object_type} {difference.object_id}{fields}"
-            )
+            echo(f"{difference.kind}: {difference.object_type} {difference.object_id}{fields}")
     compared = sum(report.compared.values())
     if report.uncompared:
         kinds = ", ".join(f"{count} {kind}" for kind, count in report.uncompared.items())

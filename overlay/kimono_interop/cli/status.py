@@ -12,7 +12,7 @@ import json
 
 import click
 
-from .common import EXIT_CONFIG, EXIT_ERROR, finite, out
+from .common import EXIT_CONFIG, EXIT_ERROR, echo, finite, out
 from .fleet import db_option
 from .options import KimonoCommand
 
@@ -70,7 +70,7 @@ def status(db: str, as_json: bool, max_lag: float | None) -> None:
         click.echo(f"error: the fleet's database: {str(exc).splitlines()[0]}", err=True)
         raise click.exceptions.Exit(EXIT_CONFIG) from None
     if as_json:
-        click.echo(json.dumps([row.as_json() for row in rows], indent=2))
+        echo(json.dumps([row.as_json() for row in rows], indent=2))
     else:
         from rich.table import Table
 
