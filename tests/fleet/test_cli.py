@@ -26,6 +26,17 @@ def test_fleet_run_needs_postgresql_and_credentials() -> None:
     bare = run("fleet", "run", "--db", "postgresql://nobody@127.0.0.1:1/none")
     assert bare.exit_code == 3 and "client-id" in bare.output
     assert run("fleet", "run").exit_code == 2  # --db is required
+    # a base URL refused is a configuration error (3), as from every command (it was 2)
+    ftp = run(
+        "fleet",
+        "run",
+        "--db",
+        "postgresql://nobody@127.0.0.1:1/none",
+        *credentials,
+        "--base-url",
+        "ftp://example.com",
+    )
+    assert ftp.exit_code == 3 and "base_url" in ftp.output, ftp.output
 
 
 @pytest.mark.parametrize(

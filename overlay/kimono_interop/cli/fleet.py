@@ -122,6 +122,8 @@ def run(settings: Settings, /, db: str, **options: Any) -> None:
         fail(f"the fleet needs its extra: pip install 'kimono-interop[fleet]' ({exc})", EXIT_CONFIG)
     import sqlalchemy.exc
 
+    from .._exceptions import ConfigurationError
+
     if not settings.client_id or not settings.client_secret:
         fail("give --client-id and --client-secret (or KIMONO_CLIENT_ID/SECRET)", EXIT_CONFIG)
     try:
@@ -132,6 +134,8 @@ def run(settings: Settings, /, db: str, **options: Any) -> None:
             base_url=settings.base_url,
             **options,
         )
+    except ConfigurationError as exc:  # (a base URL refused: as every command says it)
+        fail(str(exc), EXIT_CONFIG)
     except ValueError as exc:
         fail(str(exc), EXIT_USAGE)
 

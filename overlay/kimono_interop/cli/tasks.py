@@ -101,8 +101,8 @@ _WITHHELD = (
     "--max-tasks",
     type=click.IntRange(min=1),
     default=None,
-    help="Peek: read at most this many tasks. With --ack: stop after this many; the rest of "
-    "their batch stays unacknowledged and is delivered again after the service's ack timeout.",
+    help="Peek: read at most this many tasks. With --ack: stop after this many (the service "
+    "is asked for no more than are left, so none is left withheld).",
 )
 @click.option(
     "--print",
