@@ -88,6 +88,25 @@ def test_a_reader_that_goes_away_leaves_a_note_and_the_exit_code(
     assert "stdout was closed" in stderr and "Traceback" not in stderr
 
 
+def test_a_run_that_fails_before_writing_leaves_no_mirror_behind(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """``mirror run --db typo.db`` refused (credentials, a tenant id mistyped) made the
+    file anyway, and ``mirror status --db typo.db`` then showed a healthy empty mirror:
+    a mirror the run made and never wrote to is removed again. One that was there stays."""
+    wrong = flags(sandbox, client_secret="not-the-secret")
+    for args, code in ((wrong, 3), ([*flags(sandbox), "--tenant-id", "bogus"], 2)):
+        path = tmp_path / "typo.db"
+        result = run("mirror", "run", "--db", str(path), *args)
+        assert result.exit_code == code, result.output
+        assert sorted(p.name for p in tmp_path.iterdir()) == []
+    made = tmp_path / "made.db"
+    Mirror.open(made).close()
+    assert run("mirror", "run", "--db", str(made), *wrong).exit_code == 3
+    assert made.exists()
+    assert run("mirror", "status", "--db", str(made)).exit_code == 0
+
+
 def test_verify_reports_differences_and_exits_1(sandbox: Sandbox, tmp_path: Path) -> None:
     path = str(tmp_path / "other.db")
     tenant = _tenant(sandbox)

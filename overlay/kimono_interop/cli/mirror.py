@@ -10,10 +10,13 @@ the commands, so ``--help`` stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -139,6 +142,58 @@ def apply_options(command: F) -> F:
 
 
 @contextmanager
+def _removed_unless_written(db: str) -> Iterator[None]:
+    """A SQLite mirror this command makes (its file not there before) is removed again
+    if the command fails before writing anything to it (credentials refused, a tenant
+    id mistyped): a mistyped ``--db`` would otherwise leave an empty mirror that the
+    readers' commands then take for a healthy one."""
+    path = _new_sqlite_file(db)
+    try:
+        yield
+    except BaseException:
+        if path is not None and _holds_nothing(path):
+            for name in (path, *(f"{path}{tail}" for tail in ("-wal", "-shm", "-journal"))):
+                with contextlib.suppress(OSError):
+                    os.remove(name)
+        raise
+
+
+def _new_sqlite_file(db: str) -> str | None:
+    """The path of the SQLite file ``db`` names, if there is none yet; else None."""
+    import sqlalchemy as sa
+
+    from ..mirror import database_url
+
+    try:
+        url = sa.engine.make_url(database_url(db))
+    except (ValueError, sa.exc.ArgumentError):
+        return None
+    if not url.drivername.startswith("sqlite") or not url.database:
+        return None
+    if url.database == ":memory:" or url.database.startswith("file:"):
+        return None
+    return None if os.path.lexists(url.database) else url.database
+
+
+def _holds_nothing(path: str) -> bool:
+    """Whether the mirror file at ``path`` is missing or holds no object, task record or
+    change (the schema alone); False if it cannot tell."""
+    import sqlite3
+
+    if not os.path.exists(path):
+        return False
+    try:
+        uri = f"{Path(path).as_uri()}?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as con:
+            return not any(
+                con.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
+                for table in ("mirror_objects", "mirror_inbox", "mirror_changes", "mirror_syncs")
+            )
+    except sqlite3.Error:
+        return False
+
+
+@contextmanager
 def opened(db: str, **options: Any) -> Iterator[Mirror]:
     """The mirror at ``db``; what can go wrong opening or using it becomes a message."""
     try:
@@ -224,6 +279,7 @@ def run(
     counter = _Counter()
     started = time.monotonic()
     with (
+        _removed_unless_written(db),
         expected_errors(settings),
         settings.client() as client,
         opened(db, sweep_threshold=sweep_threshold, max_attempts=max_attempts) as store,
