@@ -408,6 +408,34 @@ def test_a_sync_of_one_topic_sweeps_that_topic_alone(mirror: Mirror, at_end: boo
     assert _live_persons(mirror) == {"student": 18}
 
 
+def test_a_topic_that_names_part_of_a_type_sweeps_that_part(mirror: Mirror) -> None:
+    """``Staff`` are teachers and other staff (the vendor's data says ``Teacher`` too):
+    a sync of ``Staff`` sweeps persons of either type and no student; a sync of
+    ``School`` sweeps schools and not the LEA (``org_type``, in ``$sys`` or at the top,
+    any case). One whose type is another, or none, is not swept by such a sync."""
+    teachers = [person(new_id(), "Teacher") for _ in range(10)]
+    students = [person(new_id()) for _ in range(3)]
+    _full_sync(mirror, students, 0)
+    _topic_sync(mirror, "Staff", teachers, 100)
+    sync = _topic_sync(mirror, "RDM:Staff", teachers[1:], 200)
+    assert (sync.status, sync.live, sync.swept) == ("done", 10, 1)
+    assert _live_persons(mirror) == {"teacher": 9, "student": 3}
+    lea = {"$sys": {"id": new_id(), "type": "orgs", "org_type": "LEA"}}
+    untyped = {"$sys": {"id": new_id(), "type": "orgs"}}
+    schools = [{"$sys": {"id": new_id(), "type": "orgs"}, "org_type": "School"} for _ in range(20)]
+    _topic_sync(mirror, "LEA", [lea], 300)
+    mirror.apply([data_task("ADD", "Org", untyped, 400)])
+    _topic_sync(mirror, "School", schools, 500)
+    sync = _topic_sync(mirror, "RDM:School", schools[1:], 600)
+    assert (sync.status, sync.live, sync.swept) == ("done", 20, 1)
+    gone = {
+        o.object_id
+        for o in mirror.objects("orgs", tenant_id=TENANT, include_deleted=True)
+        if o.deleted
+    }
+    assert gone == {schools[0]["$sys"]["id"]}
+
+
 def test_a_full_sync_tombstones_what_it_did_not_see(mirror: Mirror) -> None:
     people = [person(new_id()) for _ in range(20)]
     _full_sync(mirror, people, 0)

@@ -835,7 +835,7 @@ class Applier:
             sa.select(t.syncs.c.origin, t.syncs.c.topic).where(t.syncs.c.generation == generation)
         ).one()
         topic = started_topic or topic
-        scoped, persons_of = topic_scope(topic)
+        scoped, kinds_of = topic_scope(topic)
         if scoped is not None:
             kinds = scoped
         elif types is None:
@@ -849,7 +849,7 @@ class Applier:
         else:
             kinds = sorted(set(types))
         live_of, doomed_of = sweep_counts(
-            connection, tenant, kinds, generation, end_sequence, persons_of
+            connection, tenant, kinds, generation, end_sequence, kinds_of
         )
         live, doomed = sum(live_of.values()), sum(doomed_of.values())
         # A sync that does not say it sent every object (an ingestion's, an origin this
@@ -889,9 +889,7 @@ class Applier:
             )
         else:
             values["status"] = "done"
-            values["swept"] = self.sweep(
-                writes, tenant, generation, kinds, end_sequence, persons_of
-            )
+            values["swept"] = self.sweep(writes, tenant, generation, kinds, end_sequence, kinds_of)
         connection.execute(
             sa.update(t.syncs).where(t.syncs.c.generation == generation).values(**values)
         )
@@ -904,17 +902,18 @@ class Applier:
         generation: int,
         kinds: list[str],
         end_sequence: int | None,
-        persons_of: str | None = None,
+        kinds_of: frozenset[str] | None = None,
     ) -> int:
-        """Tombstone the objects of ``kinds`` that ``generation`` did not see (persons:
-        of type ``persons_of`` only, if given); their count."""
+        """Tombstone the objects of ``kinds`` that ``generation`` did not see (of the
+        person or org types ``kinds_of`` only, if given: see :func:`topic_scope`); their
+        count."""
         if not kinds:
             return 0
         o = t.objects
         writes.flush()
         found = writes.connection.execute(
             sa.select(o.c.object_type, o.c.object_id).where(
-                _unseen(tenant, kinds, generation, end_sequence, persons_of)
+                _unseen(tenant, kinds, generation, end_sequence, kinds_of)
             )
         )
         # the feed's order, the same on either store (not the database's collation)
@@ -975,11 +974,11 @@ def sweep_counts(
     kinds: list[str],
     generation: int,
     end_sequence: int | None,
-    persons_of: str | None = None,
+    kinds_of: frozenset[str] | None = None,
 ) -> tuple[dict[str, int], dict[str, int]]:
     """By type: the live objects of ``kinds``, and those the sweep of ``generation`` would
-    tombstone (types with none are left out); persons of type ``persons_of`` only, if
-    given."""
+    tombstone (types with none are left out); of the person or org types ``kinds_of``
+    only, if given."""
     if not kinds:
         return {}, {}
     o = t.objects
@@ -987,9 +986,9 @@ def sweep_counts(
     live = counted.where(
         o.c.tenant_id == tenant, o.c.object_type.in_(kinds), o.c.deleted.is_(False)
     )
-    if persons_of is not None:
-        live = live.where(o.c.person_type == persons_of)
-    doomed = counted.where(_unseen(tenant, kinds, generation, end_sequence, persons_of))
+    if kinds_of is not None:
+        live = live.where(_of_kinds(kinds, kinds_of))
+    doomed = counted.where(_unseen(tenant, kinds, generation, end_sequence, kinds_of))
     return (
         {row[0]: row[1] for row in connection.execute(live)},
         {row[0]: row[1] for row in connection.execute(doomed)},
@@ -1001,7 +1000,7 @@ def _unseen(
     kinds: list[str],
     generation: int,
     end_sequence: int | None,
-    persons_of: str | None = None,
+    kinds_of: frozenset[str] | None = None,
 ) -> sa.ColumnElement[bool]:
     """Live objects of ``kinds`` that neither the generation nor a later one saw, and that
     no task wrote after its end. (Generations grow: a later one, as a snapshot taken
@@ -1016,9 +1015,23 @@ def _unseen(
     )
     if end_sequence is not None:
         clause = sa.and_(clause, sa.or_(o.c.sequence.is_(None), o.c.sequence <= end_sequence))
-    if persons_of is not None:
-        clause = sa.and_(clause, o.c.person_type == persons_of)
+    if kinds_of is not None:
+        clause = sa.and_(clause, _of_kinds(kinds, kinds_of))
     return clause
+
+
+def _of_kinds(kinds: list[str], kinds_of: frozenset[str]) -> sa.ColumnElement[bool]:
+    """Persons whose type, or orgs whose ``org_type`` (in ``$sys`` or at the top, any
+    case), is one of ``kinds_of``: one whose type is another, or none, is left out."""
+    o = t.objects
+    if kinds == ["persons"]:
+        return o.c.person_type.in_(sorted(kinds_of))
+    org_type = sa.func.lower(
+        sa.func.coalesce(
+            o.c.data[("$sys", "org_type")].as_string(), o.c.data["org_type"].as_string()
+        )
+    )
+    return org_type.in_(sorted(kinds_of))
 
 
 def _topic_of(task: TaskView) -> str | None:
@@ -1027,11 +1040,23 @@ def _topic_of(task: TaskView) -> str | None:
     return topic.strip()[:128] or None if topic else None
 
 
-def topic_scope(topic: str | None) -> tuple[list[str] | None, str | None]:
-    """What the sweep of a sync that named ``topic`` takes: ``([type], person type)``
-    (``Student``: persons whose type is ``student``; ``RDM:CourseSection``: every
-    section; ``Person``: every person), or ``(None, None)`` for a sync naming none."""
+#: The person or org types a topic naming part of its type stands for (``Staff`` are
+#: teachers and other staff: the vendor's data says ``Teacher`` too).
+_TOPIC_KINDS = {
+    "student": frozenset({"student"}),
+    "students": frozenset({"student"}),
+    **dict.fromkeys(("staff", "teacher", "teachers"), frozenset({"staff", "teacher"})),
+    **dict.fromkeys(("school", "schools"), frozenset({"school"})),
+    **dict.fromkeys(("lea", "leas"), frozenset({"lea", "district"})),
+}
+
+
+def topic_scope(topic: str | None) -> tuple[list[str] | None, frozenset[str] | None]:
+    """What the sweep of a sync that named ``topic`` takes: ``([type], its person or
+    org types)`` (``Student``: persons whose type is ``student``; ``RDM:Staff``: those of
+    type ``staff`` or ``teacher``; ``School``: orgs whose ``org_type`` is ``school``;
+    ``RDM:CourseSection``: every section, ``Person`` every person: ``None``), or
+    ``(None, None)`` for a sync naming none."""
     if not topic:
         return None, None
-    kind = object_type_of(topic)
-    return [kind], topic_person_type(topic) if kind == "persons" else None
+    return [object_type_of(topic)], _TOPIC_KINDS.get(_topic(topic))
