@@ -489,3 +489,28 @@ def test_a_file_path_with_an_at_sign_is_shown_as_it_is(tmp_path: Path) -> None:
     path = tmp_path / "district@2024.db"
     result = run("mirror", "status", "--db", str(path))
     assert result.exit_code == EXIT_USAGE and str(path) in result.stderr
+
+
+def test_a_directory_or_a_file_sqlite_cannot_open_is_named_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader's command given a directory said "the file does not exist", and given a
+    mirror SQLite cannot open (a read-only mount, no read permission) "no mirror ...:
+    unable to open database file; `mirror run` makes one": it says what it found."""
+    result = run("mirror", "status", "--db", str(tmp_path))
+    assert result.exit_code == EXIT_USAGE, result.output
+    assert "it is a directory, not a file" in result.stderr
+    path = tmp_path / "m.db"
+    Mirror.open(path).close()
+    real = sqlite3.connect
+
+    def refused(target: str, *args: object, **kwargs: object) -> sqlite3.Connection:
+        if "mode=ro" in str(target):
+            raise sqlite3.OperationalError("unable to open database file")
+        return real(target, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sqlite3, "connect", refused)
+    result = run("mirror", "status", "--db", str(path))
+    assert result.exit_code == EXIT_ERROR, result.output
+    assert "cannot read" in result.stderr and "may read the file" in result.stderr
+    assert "makes (or upgrades) one" not in result.stderr and "Traceback" not in result.output

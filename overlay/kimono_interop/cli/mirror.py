@@ -223,6 +223,8 @@ def opened(db: str, **options: Any) -> Iterator[Mirror]:
         fail(str(exc), EXIT_CONFIG)  # (as `fleet run` and `status` say it)
     except NoMirror as exc:  # a reader's command, and no mirror there
         fail(f"{exc}; `kimono-interop mirror run --db ...` makes (or upgrades) one", EXIT_USAGE)
+    except PermissionError as exc:  # a file there that cannot be read
+        fail(str(exc), EXIT_ERROR)
     except sqlalchemy.exc.SQLAlchemyError as exc:
         fail(f"the mirror's database ({_shown(db)}): {_first_line(exc)}", EXIT_ERROR)
     except ValueError as exc:

@@ -1079,12 +1079,14 @@ def _must_exist(url: str) -> bool:
             return False
         params = {k: v for k, v in parsed.query.items() if k not in ("uri", "mode")}
         target = f"{database}?{urlencode({**params, 'mode': 'ro'}, doseq=True)}"
-        where = database
+        where, a_file = database, False  # (whether a file is there, its URI does not say)
     else:
         path = Path(database)
+        if path.is_dir():
+            raise NoMirror(f"no mirror at {shown(path)}: it is a directory, not a file")
         if not path.is_file():
             raise NoMirror(f"no mirror at {shown(path)}: the file does not exist")
-        target, where = f"{path.resolve().as_uri()}?mode=ro", str(path)
+        target, where, a_file = f"{path.resolve().as_uri()}?mode=ro", str(path), True
     try:
         with contextlib.closing(sqlite3.connect(target, uri=True)) as file:
             found = file.execute(
@@ -1097,6 +1099,15 @@ def _must_exist(url: str) -> bool:
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                 (MIRROR.first_table,),
             ).fetchone()
+    except sqlite3.OperationalError as exc:
+        if not a_file or "unable to open" not in str(exc):
+            raise NoMirror(f"no mirror in {shown(where)}: {exc}") from exc
+        # (a file there, which SQLite cannot open: not a mirror missing)
+        raise PermissionError(
+            f"cannot read {shown(where)}: {exc}; check that this user may read the file and "
+            "its directory (a mirror in WAL mode also needs its -shm file, or a directory "
+            "it may write to, even to be read)"
+        ) from exc
     except sqlite3.Error as exc:
         raise NoMirror(f"no mirror in {shown(where)}: {exc}") from exc
     if revision is None and tables:
