@@ -48,6 +48,11 @@ def base_url(value: str | None) -> httpx.URL:
             f"base_url is empty: give the service's origin, such as {DEFAULT_BASE_URL!r}, "
             "or leave it out for that default"
         )
+    if value is None and os.environ.get(ENV_BASE_URL, "x").strip() == "":
+        raise ConfigurationError(
+            f"{ENV_BASE_URL} is set but empty: set it to the service's origin, such as "
+            f"{DEFAULT_BASE_URL!r}, or unset it for that default"
+        )
     text = from_environment(value, ENV_BASE_URL) or DEFAULT_BASE_URL
     where = "base_url" if value is not None else f"base_url (from {ENV_BASE_URL})"
     if not isinstance(text, str):

@@ -223,6 +223,14 @@ def test_an_empty_base_url_is_refused_not_taken_for_the_default() -> None:
         assert "base_url is empty" in result.stderr
     with pytest.raises(ConfigurationError, match="base_url is empty"):
         KimonoClient("a", "b", base_url="")
+    # set but empty, the variable click takes for unset (and the default for the value)
+    result = CliRunner().invoke(
+        build_cli(),
+        ["--client-id", "a", "--client-secret", "b", "tasks", "--ack", "success", "--yes"],
+        env={"KIMONO_BASE_URL": ""},
+    )
+    assert result.exit_code == EXIT_CONFIG, result.output
+    assert "KIMONO_BASE_URL is set but empty" in result.stderr
 
 
 def test_unreachable_base_url_exits_1() -> None:

@@ -11,6 +11,7 @@ help under "Global options". What each option sets lands in the :class:`Settings
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from functools import partial
 from typing import Any
@@ -77,6 +78,14 @@ def _apply(after_command: bool, ctx: click.Context, param: click.Parameter, valu
     if after_command and ctx.get_parameter_source(name) is not ParameterSource.COMMANDLINE:
         return value
     settings = ctx.ensure_object(Settings)
+    if (
+        name == "base_url"
+        and ctx.get_parameter_source(name) is ParameterSource.DEFAULT
+        and os.environ.get(ENV_BASE_URL, "x").strip() == ""
+    ):
+        # (click takes a variable set but empty for unset, and the default, production,
+        # for its value: the client refuses it, saying so)
+        value = None
     setattr(settings, name, value.lower() if name == "log_level" and value else value)
     if name == "log_level" and value and not ctx.resilient_parsing:
         setup_logging(value.lower())

@@ -77,6 +77,20 @@ def test_a_base_url_with_a_path_is_refused_with_the_origin_to_use(
         KimonoClient("a", "b")
 
 
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_a_blank_base_url_is_refused_not_taken_for_production(
+    monkeypatch: pytest.MonkeyPatch, blank: str
+) -> None:
+    """``base_url=""`` and ``KIMONO_BASE_URL=`` (a variable meant to hold a sandbox's URL,
+    left empty) were taken for the default: the production service."""
+    set_environment(monkeypatch)
+    with pytest.raises(ConfigurationError, match="base_url is empty"):
+        KimonoClient("a", "b", base_url=blank)
+    monkeypatch.setenv("KIMONO_BASE_URL", blank)
+    with pytest.raises(ConfigurationError, match="KIMONO_BASE_URL is set but empty"):
+        KimonoClient("a", "b")
+
+
 def test_token_url_is_settable_and_tenants_use_it(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tokens come from ``token_url=`` (or KIMONO_TOKEN_URL), for the client and the clients
     it makes for tenants."""
