@@ -43,12 +43,11 @@ _TEXT_PATTERNS = (
     # Authorization: Bearer abc / Basic abc (in header dumps and reprs)
     (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+"), rf"\1 {MASK}"),
     # "client_secret": "abc"   'token': 'abc'   b'x-api-key': b'abc'   "pw": "O'Hara"
-    # (to the quote that opened it, a backslash escaping one: JSON and Python reprs; to
-    # the end of the line when it is cut short)
+    # (to the quote that opened it, over lines (a PEM key), a backslash escaping one:
+    # JSON and Python reprs; to the end of the text when it is cut short)
     (
         re.compile(
-            rf"(?i)([\"']?\b{_KEY_IN_TEXT}[\"']?\s*[:=]\s*b?)([\"'])(?:\\.|(?!\2).)*(\2|$)",
-            re.MULTILINE,
+            rf"(?i)([\"']?\b{_KEY_IN_TEXT}[\"']?\s*[:=]\s*b?)([\"'])(?:\\.|(?!\2)[\s\S])*(\2|\Z)"
         ),
         rf"\1\2{MASK}\3",
     ),
@@ -63,8 +62,7 @@ _TEXT_PATTERNS = (
     # (b'x-api-key', b'abc')   (header lists in httpcore's debug lines)
     (
         re.compile(
-            rf"(?i)(\(b?[\"']{_KEY_IN_TEXT}[\"'],\s*b?)([\"'])(?:\\.|(?!\2).)*(\2\)|$)",
-            re.MULTILINE,
+            rf"(?i)(\(b?[\"']{_KEY_IN_TEXT}[\"'],\s*b?)([\"'])(?:\\.|(?!\2)[\s\S])*(\2\)|\Z)"
         ),
         rf"\1\2{MASK}\3",
     ),

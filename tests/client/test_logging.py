@@ -40,6 +40,9 @@ TOKEN = "eyJ.ACCESS-TOKEN-41f"
         ("{b'x-api-key': b'K3y-bytes'}", "K3y-bytes"),
         ("(b'x-api-key', b'K3y\\'s')", "K3y"),
         ('{"api_key": 123456789, "page": 1}', "123456789"),
+        # over lines: a key in PEM (the mask stopped at the first line's end)
+        ("load private_key='-----BEGIN KEY-----\nMIIEvQIBADAN\n-----END KEY-----' failed", "MIIE"),
+        ('token: "first\nSECOND-HALF"', "SECOND-HALF"),
         # a password holding an "@" showed its rest
         ("postgresql://u:p@ssXYZ@db.example.test/roster", "ssXYZ"),
     ],
