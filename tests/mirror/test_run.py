@@ -894,3 +894,25 @@ def test_verify_compares_grading_categories_once_the_mirror_holds_some(
         ]
         mirror.apply(rest)
         assert mirror.verify(kimono, tenant_id=tenant).ok
+
+
+def test_a_run_for_one_tenant_stores_tasks_that_name_none_as_that_tenant_s(
+    store_url: str,
+) -> None:
+    """The flat task of kimono-api-java names no tenant: a run for one tenant
+    (``tenant_id=``) stores its change as that tenant's (it went under the tenant "",
+    where that tenant's verify and sweeps never saw it); a run for all tenants, or a
+    mirror opened with a ``default_tenant``, as before."""
+    from tests.support.fake_queue import FakeQueue, queue_client
+
+    from .builders import new_id, person
+
+    tenant, student = new_id().upper(), new_id()
+    flat = {"id": new_id(), "action": "add", "topic": "Student", "data": person(student)}
+    queue = FakeQueue([flat])
+    with queue_client(KimonoClient, queue) as kimono, Mirror.open(store_url) as mirror:
+        stats = mirror.run(kimono, tenant_id=tenant, stop_when_empty=True, handle_signals=False)
+        assert stats.applied == 1 and queue.acks[0]["status"] == "success"
+        stored = mirror.get(tenant.lower(), "persons", student)
+        assert stored is not None and not stored.deleted
+        assert mirror.get("", "persons", student) is None

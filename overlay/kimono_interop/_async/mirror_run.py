@@ -110,7 +110,7 @@ async def _apply_batch(
         if runtime.interrupted:
             raise HandlerInterrupted
         apply = functools.partial(
-            mirror._applier.apply,
+            (loop.applier or mirror._applier).apply,
             tasks[: loop.ack_every],
             deadline=time.monotonic() + loop.ack_interval,
             failed=failed,

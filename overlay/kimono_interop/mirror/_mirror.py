@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import datetime
 import random
@@ -265,6 +266,7 @@ class Mirror:
             inbox_retention,
             on_commit,
         )
+        loop.applier = self._applier_for(tenant_id)
         registered = False
         try:
             with self._runs_lock:
@@ -289,6 +291,15 @@ class Mirror:
                     self._sync_runs -= 1
                 if not self._sync_runs:
                     runtime.reset()  # a stop request ends the runs it found, not the next
+
+    def _applier_for(self, tenant_id: str | None) -> Applier:
+        """The applier of a run: one whose tasks that name no tenant (the flat shape of
+        kimono-api-java) are the run's ``tenant_id``'s, when the mirror names no default."""
+        if not tenant_id or self._applier.default_tenant:
+            return self._applier
+        applier = copy.copy(self._applier)
+        applier.default_tenant = canonical_id(tenant_id)
+        return applier
 
     async def run_async(
         self,
@@ -331,6 +342,7 @@ class Mirror:
             inbox_retention,
             on_commit,
         )
+        loop.applier = self._applier_for(tenant_id)
         try:
             with self._runs_lock:
                 self._async_runtimes.append(runtime)  # first: a stop() from now on reaches it
@@ -775,6 +787,8 @@ class _RunLoop:
         }.items():
             validate_positive(value, name)
         self.runtime = runtime
+        #: What applies the run's chunks (the mirror's, or a copy with the run's tenant).
+        self.applier: Applier | None = None
         self.ack_every = ack_every
         self.ack_interval = ack_interval
         self.on_commit = on_commit
