@@ -359,6 +359,7 @@ def test_a_run_stopped_by_sigterm_in_a_database_outage_keeps_its_exit_code(
     assert result.exit_code == 143, result.output
     assert "mirror run:" in result.stderr + result.stdout
     assert "held sweep(s) 7" in result.stderr
+    assert "stopped by" in result.stderr and "SIGTERM" in result.stderr  # (not just counts)
 
 
 def test_a_readers_command_changes_nothing_it_refuses(tmp_path: Path) -> None:

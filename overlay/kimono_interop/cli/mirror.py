@@ -384,6 +384,9 @@ def _summary(stats: MirrorStats, seconds: float) -> None:
     ):
         if count:
             table.add_row(label, str(count))
+    if stats.stopped_by.startswith("SIG") or stats.stopped_by == "interrupted":
+        # (a run stopped by a signal said only its counts: tell it from one that ended)
+        table.add_row("stopped by", stats.stopped_by)
     err().print(table)
 
 
