@@ -96,6 +96,7 @@ def test_newer_settings_are_flags_in_the_help() -> None:
         ("--latency", "inf"),
         ("--school-year", "0"),  # terms dated "-1-08-20"
         ("--school-year", "10000"),
+        ("--students", "100000000000"),  # grew silently until memory ran out
     ],
 )
 def test_an_invalid_setting_exits_2_naming_its_flag(flag: str, value: str) -> None:

@@ -55,6 +55,10 @@ _CREDENTIALS = (
 )
 
 
+#: The largest district a sandbox makes (it holds the whole roster in memory).
+MAX_STUDENTS = 1_000_000
+
+
 @dataclass
 class SandboxConfig:
     """Everything the sandbox can be told. The defaults give a small, fault-free district.
@@ -86,7 +90,9 @@ class SandboxConfig:
     students: int = field(
         default=200,
         metadata=setting(
-            "Students in the district; teachers, sections and courses scale with it.", low=0
+            "Students in the district; teachers, sections and courses scale with it.",
+            low=0,
+            high=MAX_STUDENTS,
         ),
     )
     schools: int = field(default=3, metadata=setting("Schools.", low=1))
@@ -192,6 +198,13 @@ class SandboxConfig:
             value = getattr(self, name)
             if not isinstance(value, int) or value < (0 if name == "students" else 1):
                 raise ValueError(f"{name} must be an int >= {0 if name == 'students' else 1}")
+        if self.students > MAX_STUDENTS:
+            # (the whole roster is made, and rendered, before the sandbox serves: more
+            # would grow silently, with no word, until memory ran out)
+            raise ValueError(
+                f"students must be at most {MAX_STUDENTS:,} (got {self.students:,}): the "
+                "sandbox makes the whole roster in memory before it serves"
+            )
         for name in ("error_rate", "rate_limit_rate", "drop_rate", "duplicate_rate"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
