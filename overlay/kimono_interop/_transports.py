@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import ipaddress
 import os
 import ssl
@@ -503,12 +504,27 @@ class AsyncDeadline:
 # -- decoding in bounded steps ---------------------------------------------------------------
 # httpx inflates each network read in one go, and 64 KiB of gzip can inflate to 64 MiB:
 # a gzip bomb would take that much memory (twice, while zlib joins its output) before any
-# limit is checked. gzip and deflate are therefore inflated here, a step at a time; other
-# encodings (br, zstd, several stacked) are left to httpx.
+# limit is checked. gzip and deflate are therefore inflated here, a step at a time, each
+# layer of a stacked encoding ("gzip, gzip": 1.8 kB that inflates to 2 GiB) in steps of
+# the one outside it. The SDK asks for these two alone (ACCEPT_ENCODING); br and zstd,
+# which httpx would inflate in one go (when their libraries are installed), are refused;
+# a name nobody decodes is left to httpx, which passes the body as it is.
 
 #: Most bytes one step of inflating produces.
 DECODE_STEP = 256 * 1024
 _ZLIB_ENCODINGS = ("gzip", "x-gzip", "deflate")
+#: The encodings the SDK asks for (httpx would add br and zstd when their libraries are
+#: installed, and inflate those in one go).
+ACCEPT_ENCODING = "gzip, deflate"
+
+
+def no_cookies() -> http.cookiejar.CookieJar:
+    """A cookie jar that keeps none (for the clients' ``cookies=``)."""
+    return http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+
+
+#: Encodings httpx inflates in one go, which the SDK does not ask for.
+_REFUSED_ENCODINGS = ("br", "zstd")
 
 
 class _Inflater:
@@ -551,15 +567,48 @@ class _Inflater:
             raise httpx.DecodingError(str(exc), request=self._request) from exc
 
 
-def _inflater(response: httpx.Response) -> _Inflater | None:
-    """The step-wise inflater for ``response``'s encoding; None: identity, or httpx's own."""
+class _Layers:
+    """Inflaters of a stacked encoding, outermost first: each one's output, a step at a
+    time, fed to the next, so that no layer makes more than a step at once."""
+
+    def __init__(self, layers: list[_Inflater]) -> None:
+        self._layers = layers
+
+    def feed(self, data: bytes, first: int = 0) -> Iterator[bytes]:
+        """What ``data``, given to layer ``first``, inflates to through every layer."""
+        if first == len(self._layers):
+            if data:
+                yield data
+            return
+        for out in self._layers[first].feed(data):
+            yield from self.feed(out, first + 1)
+
+    def flush(self) -> Iterator[bytes]:
+        """What is left in the layers at the end of the body, through the layers after."""
+        for index, layer in enumerate(self._layers):
+            tail = layer.flush()
+            if tail:
+                yield from self.feed(tail, index + 1)
+
+
+def _inflater(response: httpx.Response) -> _Layers | None:
+    """The step-wise inflaters of ``response``'s encoding; None: identity, or a name
+    nobody decodes (httpx passes the body as it is). DecodingError for br or zstd."""
     encodings = [
         value.strip().lower()
         for value in response.headers.get_list("content-encoding", split_commas=True)
         if value.strip().lower() not in ("", "identity")
     ]
-    if len(encodings) == 1 and encodings[0] in _ZLIB_ENCODINGS:
-        return _Inflater(encodings[0], response.request)
+    refused = [name for name in encodings if name in _REFUSED_ENCODINGS]
+    if refused:
+        raise httpx.DecodingError(
+            f"the answer is encoded {', '.join(encodings)}, which was not asked for "
+            f"(Accept-Encoding: {ACCEPT_ENCODING})",
+            request=response.request,
+        )
+    if encodings and all(name in _ZLIB_ENCODINGS for name in encodings):
+        # (listed in the order they were applied: undone from the last)
+        return _Layers([_Inflater(name, response.request) for name in reversed(encodings)])
     return None
 
 
@@ -571,9 +620,7 @@ def decoded_chunks(response: httpx.Response) -> Iterator[bytes]:
         return
     for raw in response.iter_raw():
         yield from inflater.feed(raw)
-    tail = inflater.flush()
-    if tail:
-        yield tail
+    yield from inflater.flush()
 
 
 async def adecoded_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
@@ -586,9 +633,8 @@ async def adecoded_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
     async for raw in response.aiter_raw():
         for chunk in inflater.feed(raw):
             yield chunk
-    tail = inflater.flush()
-    if tail:
-        yield tail
+    for chunk in inflater.flush():
+        yield chunk
 
 
 # -- reading bounded bodies outside the sender (the token answer, read inside auth flows) ----

@@ -97,6 +97,30 @@ def json_answer(body: bytes, encoding: str = "") -> Any:
     return app
 
 
+def recording_headers(app: Any, name: bytes, seen: list[str]) -> Any:
+    """``app``, noting the value of request header ``name`` of each request in ``seen``."""
+
+    async def recorder(scope: Any, receive: Any, send: Any) -> None:
+        seen.append(dict(scope["headers"]).get(name, b"").decode())
+        await app(scope, receive, send)
+
+    return recorder
+
+
+def cookie_setter(body: bytes) -> Any:
+    """An ASGI app answering ``body`` as JSON with a new cookie each time (a year long)."""
+    count = [0]
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        count[0] += 1
+        cookie = b"c%d=%s; Max-Age=31536000; Path=/" % (count[0], b"v" * 20)
+        headers = [(b"content-type", b"application/json"), (b"set-cookie", cookie)]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    return app
+
+
 def gzip_bomb(decoded: int) -> tuple[Any, int]:
     """An ASGI app answering a gzip body that inflates to ``decoded`` bytes, and its length."""
     body = gzip.compress(b"[" + b" " * decoded + b"]", compresslevel=9)

@@ -37,7 +37,12 @@ from .._exceptions import ClientClosedError, ConfigurationError
 from .._parsing import parse_nested
 from .._retry import RetryPolicy
 from .._secrets import redact_url
-from .._transports import SharedTransport, new_transport
+from .._transports import (
+    ACCEPT_ENCODING,
+    SharedTransport,
+    new_transport,
+    no_cookies,
+)
 from .._types import NOT_GIVEN, NotGiven, Timeout
 from .._version import __version__
 from ._sender import Sender
@@ -152,8 +157,16 @@ class KimonoClient(Resources):
             "auth": auth,
             "timeout": timeout,
             "transport": self._shared,
-            "headers": {"User-Agent": _user_agent(), **self._headers},
+            # (the encodings it inflates in bounded steps: see _transports)
+            "headers": {
+                "User-Agent": _user_agent(),
+                "Accept-Encoding": ACCEPT_ENCODING,
+                **self._headers,
+            },
             "follow_redirects": False,
+            # No cookie kept: the API needs none, and a server setting a new one on
+            # every answer grew the jar, and each request's Cookie header, for ever.
+            "cookies": no_cookies(),
         }
         self._data_http = httpx.Client(base_url=str(origin) + DATA_API_PATH, **common)
         self._interop_http = httpx.Client(base_url=str(origin) + INTEROP_API_PATH, **common)

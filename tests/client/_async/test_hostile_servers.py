@@ -25,6 +25,7 @@ from kimono_interop import (
 )
 from tests.support.fixtures import Serve
 from tests.support.hostile import (
+    cookie_setter,
     dripping_body,
     dripping_headers,
     endless_chunks,
@@ -32,6 +33,7 @@ from tests.support.hostile import (
     gzip_bomb,
     json_answer,
     oversized_token,
+    recording_headers,
 )
 
 pytestmark = pytest.mark.anyio
@@ -167,6 +169,61 @@ async def test_a_gzip_bomb_is_inflated_in_steps_never_a_whole_network_read_at_on
     finally:
         tracemalloc.stop()
     assert peak < 8 * 1024 * 1024, peak
+
+
+async def test_a_stacked_gzip_bomb_is_inflated_in_steps_too(serve: Serve) -> None:
+    """``Content-Encoding: gzip, gzip``: 2 kB that inflate to 256 MiB went to httpx,
+    which inflated each read whole (about 2 GiB held for 1.8 kB of "gzip, gzip" of 2 GiB);
+    each layer is inflated a step at a time, and the limit stops it at 1 MiB."""
+    inner = zlib.compressobj(9, zlib.DEFLATED, 31)
+    once = b"".join(inner.compress(b"\0" * (1 << 20)) for _ in range(256)) + inner.flush()
+    twice = gzip.compress(once, compresslevel=9)
+    assert len(twice) < 4_000
+    url = serve(json_answer(twice, "gzip, gzip"))
+    tracemalloc.start()
+    try:
+        async with client(url, max_response_size=1024 * 1024) as kimono:
+            with pytest.raises(ResponseTooLargeError):
+                await kimono.rostering.persons.get(PERSON)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 1024 * 1024, peak
+
+
+async def test_layers_of_gzip_and_deflate_decode_to_the_body(serve: Serve) -> None:
+    """Stacked encodings are undone from the last listed, each as it is."""
+    person = json.dumps({"data": {"$sys": {"id": PERSON}, "x": "y" * 1_000_000}}).encode()
+    body = gzip.compress(zlib.compress(person))  # deflate, then gzip
+    async with client(serve(json_answer(body, "deflate, gzip"))) as kimono:
+        got = await kimono.rostering.persons.get(PERSON)
+    assert (str(got.sys.id), len(got["x"])) == (PERSON, 1_000_000)
+
+
+@pytest.mark.parametrize("encoding", ["br", "gzip, zstd"])
+async def test_an_encoding_not_asked_for_is_refused(serve: Serve, encoding: str) -> None:
+    """The SDK asks for gzip and deflate alone; br and zstd, which httpx inflates in one
+    go when their libraries are installed, are refused, not decoded."""
+    from kimono_interop import KimonoError
+
+    seen: list[str] = []
+    app = recording_headers(json_answer(b"{}", encoding), b"accept-encoding", seen)
+    async with client(serve(app)) as kimono:
+        with pytest.raises(KimonoError, match="not asked for"):
+            await kimono.rostering.persons.get(PERSON)
+    assert seen == ["gzip, deflate"]
+
+
+async def test_cookies_the_server_sets_are_neither_kept_nor_sent(serve: Serve) -> None:
+    """The API needs no cookie: a server setting a new one on every answer grew the
+    client's jar, and the Cookie header of each request (55 kB after 2,000 calls)."""
+    seen: list[str] = []
+    body = json.dumps({"data": {"$sys": {"id": PERSON}}}).encode()
+    app = recording_headers(cookie_setter(body), b"cookie", seen)
+    async with client(serve(app)) as kimono:
+        for _ in range(5):
+            await kimono.rostering.persons.get(PERSON)
+    assert seen == [""] * 5
 
 
 @pytest.mark.parametrize("encoding", ["gzip", "deflate", "raw deflate"])
