@@ -176,7 +176,15 @@ class OAuth2ClientCredentials(httpx.Auth):
         for attempt in (1, 2):
             token = self._cached()
             if token is None:
-                with self._sync_fetch_lock:
+                # The wait for another thread's token request is bounded by what is left
+                # of this exchange's deadline (as the async flow's is, by its cancel scope).
+                left = deadline_left()
+                if not self._sync_fetch_lock.acquire(timeout=-1 if left is None else max(left, 0)):
+                    raise httpx.ReadTimeout(
+                        "the exchange passed its deadline waiting for another call's token request",
+                        request=request,
+                    )
+                try:
                     # Whoever held the lock before us has most likely stored a token already.
                     token = self._cached()
                     policy = self._policy(request)
@@ -194,6 +202,8 @@ class OAuth2ClientCredentials(httpx.Auth):
                         else:
                             time.sleep(delay)
                     assert token is not None
+                finally:
+                    self._sync_fetch_lock.release()
             request.headers["Authorization"] = f"Bearer {token.value.reveal()}"
             response = yield request
             if not self._should_retry(response, token, attempt, request):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 import traceback
 from collections.abc import Iterator
 from typing import Any
@@ -19,6 +20,8 @@ import pytest
 from kimono_interop._auth import BasicAuth, BearerToken, OAuth2ClientCredentials
 from kimono_interop._exceptions import ConfigurationError
 from tests.support.auth import CLIENT_ID, DATA_BASE, SECRET, TOKEN_URL, FakeService, make_auth
+
+ORG = "2a4a2e06-7755-43bb-9766-4f398079ef8c"
 
 
 def client_for(service: FakeService, auth: httpx.Auth) -> httpx.Client:
@@ -294,3 +297,30 @@ def test_a_refused_token_answer_is_in_no_local_of_the_traceback(answer: httpx.Re
     )
     assert service_calls == [TOKEN_URL] and "_accept" in shown
     assert SECRET not in shown
+
+
+def test_a_call_waits_for_another_thread_s_token_request_no_longer_than_its_deadline() -> None:
+    """Threads share one token request; the others wait for it. That wait held a call
+    past its own deadline (a health check's 0.5 s waited out another call's slow token
+    exchange, 3 s here); it is bounded by what is left of the deadline, as in the async
+    client (where its cancel scope bounds it)."""
+    from kimono_interop import APITimeoutError, KimonoClient
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/oauth/token"):
+            time.sleep(3)  # a slow token service
+            return httpx.Response(200, json={"access_token": "tok", "expires_in": 3600})
+        return httpx.Response(200, json={"data": {"$sys": {"id": ORG}}})
+
+    with KimonoClient(
+        CLIENT_ID, SECRET, transport=httpx.MockTransport(handler), max_retries=0
+    ) as kimono:
+        first = threading.Thread(target=lambda: kimono.rostering.orgs.get(ORG))
+        first.start()
+        time.sleep(0.3)  # the first call is in its token request
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError):
+            kimono.with_options(deadline=0.5).rostering.orgs.get(ORG)
+        waited = time.monotonic() - started
+        first.join()
+    assert waited < 2.0, waited  # the token request took 3 s
