@@ -305,6 +305,12 @@ def is_transient(error: BaseException) -> bool:
     )
 
 
+def unreachable(error: BaseException) -> bool:
+    """Whether ``error`` says the service was not reached at all: its name not found, the
+    connection refused, TLS failed (a base URL mistyped, or nothing listening there)."""
+    return isinstance(error, APIConnectionError) and error.cause in ("dns", "refused", "tls")
+
+
 #: Statuses a gateway answers when the service behind it may have acted without its
 #: answer coming back.
 GATEWAY_STATUSES = frozenset({502, 504})

@@ -94,8 +94,17 @@ def test_a_run_that_fails_before_writing_leaves_no_mirror_behind(
     """``mirror run --db typo.db`` refused (credentials, a tenant id mistyped) made the
     file anyway, and ``mirror status --db typo.db`` then showed a healthy empty mirror:
     a mirror the run made and never wrote to is removed again. One that was there stays."""
+    from tests.support.cli import free_port
+
     wrong = flags(sandbox, client_secret="not-the-secret")
-    for args, code in ((wrong, 3), ([*flags(sandbox), "--tenant-id", "bogus"], 2)):
+    # (nothing listening: a drain that never reached the service ends, where it waited
+    # for ever, saying "trying again")
+    nowhere = flags(sandbox, base_url=f"http://127.0.0.1:{free_port()}")
+    for args, code in (
+        (wrong, 3),
+        ([*flags(sandbox), "--tenant-id", "bogus"], 2),
+        (nowhere, 1),
+    ):
         path = tmp_path / "typo.db"
         result = run("mirror", "run", "--db", str(path), *args)
         assert result.exit_code == code, result.output

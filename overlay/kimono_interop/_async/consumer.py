@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 from .._constants import MAX_POLL_INTERVAL, POLL_INTERVAL
-from .._exceptions import AckError, KimonoError, is_transient
+from .._exceptions import AckError, KimonoError, is_transient, unreachable
 from .._retry import requested_wait
 from .._runtime import AsyncRuntime, HandlerInterrupted
 from .._task_view import (
@@ -223,6 +223,10 @@ class AsyncTaskConsumer:
                     batch = await self._tasks.receive(**self._filters, page_size=wanted)
             except KimonoError as exc:
                 if not is_transient(exc):
+                    raise
+                if self._stop_when_empty and not self.stats.requests and unreachable(exc):
+                    # A run that drains the queue and never reached the service (a base URL
+                    # mistyped, nothing listening) says so, where waiting had no end.
                     raise
                 await self._outage("GET /tasks", exc)
                 continue

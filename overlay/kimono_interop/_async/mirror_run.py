@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import anyio
 import sqlalchemy as sa
 
-from .._exceptions import KimonoError
+from .._exceptions import KimonoError, unreachable
 from .._logging import sdk_logger
 from .._runtime import AsyncRuntime, HandlerInterrupted
 from .._task_view import AcksToSend, BatchAsks, TaskView
@@ -54,6 +54,7 @@ async def drain(
     try:
         async with runtime.signals(handle_signals), runtime.interruptible():
             asks = BatchAsks()
+            answered = False
             while loop.running(max_tasks):
                 if loop.prune_due():
                     prune = functools.partial(mirror._prune_inbox, loop.inbox_retention)
@@ -71,8 +72,11 @@ async def drain(
                         tenant_id=tenant_id, schema=schema, driver=driver, page_size=wanted
                     )
                 except KimonoError as exc:
+                    if stop_when_empty and not answered and unreachable(exc):
+                        raise  # (a drain that never reached the service: see the consumer's)
                     await runtime.sleep(loop.outage("GET /tasks", exc, client.retry))
                     continue
+                answered = True
                 idle = asks.answered(batch, wanted)
                 tasks = loop.take(batch, max_tasks)  # reports items without an id, once
                 if tasks:

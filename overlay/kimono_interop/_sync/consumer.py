@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 from .._constants import MAX_POLL_INTERVAL, POLL_INTERVAL
-from .._exceptions import AckError, KimonoError, is_transient
+from .._exceptions import AckError, KimonoError, is_transient, unreachable
 from .._retry import requested_wait
 from .._runtime import HandlerInterrupted, Runtime
 from .._task_view import (
@@ -225,6 +225,10 @@ class TaskConsumer:
                     batch = self._tasks.receive(**self._filters, page_size=wanted)
             except KimonoError as exc:
                 if not is_transient(exc):
+                    raise
+                if self._stop_when_empty and not self.stats.requests and unreachable(exc):
+                    # A run that drains the queue and never reached the service (a base URL
+                    # mistyped, nothing listening) says so, where waiting had no end.
                     raise
                 self._outage("GET /tasks", exc)
                 continue

@@ -114,6 +114,36 @@ def test_an_outage_of_the_queue_of_any_length_is_waited_out() -> None:
     assert (stats.outages, stats.handled, len(queue.acks)) == (30, 3, 3)
 
 
+def test_a_drain_that_never_reaches_the_service_ends_with_the_error() -> None:
+    """``run(stop_when_empty=True)`` against a base URL where nothing listens: it said
+    "trying again" for ever (a cron drain of a mistyped URL never ended); a drain that
+    has not reached the service once ends with the error. A connection refused after
+    the service answered, or with no stop at an empty queue, is still waited out."""
+    from kimono_interop import APIConnectionError
+    from tests.support.cli import free_port
+
+    url = f"http://127.0.0.1:{free_port()}"
+    with KimonoClient("c", "s", base_url=url, max_retries=0) as kimono:
+        with pytest.raises(APIConnectionError, match="refused"):
+            kimono.tasks.run(lambda t: None, stop_when_empty=True, poll_interval=0.001)
+    queue = FakeQueue([make_task(n) for n in range(3)])
+    handler = queue.mock_handler()
+    gets = itertools.count()
+
+    def refused_for_a_while(request: httpx.Request) -> httpx.Response:
+        # the first batch is answered; the next three polls find nothing listening
+        if request.url.path.endswith("/tasks") and 1 <= next(gets) <= 3:
+            raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+        return handler(request)
+
+    transport = httpx.MockTransport(refused_for_a_while)
+    with KimonoClient("c", "s", base_url=BASE, transport=transport, max_retries=0) as kimono:
+        stats = kimono.tasks.run(
+            lambda t: None, stop_when_empty=True, poll_interval=0.001, max_poll_interval=0.002
+        )
+    assert (stats.outages, stats.handled, stats.stopped_by) == (3, 3, "empty")
+
+
 def test_refused_credentials_end_the_run() -> None:
     """A terminal failure (403) is not waited out."""
 
