@@ -138,13 +138,22 @@ if TYPE_CHECKING:
         AckResult as AckResult,
     )
     from ._task_view import (
+        AsyncTaskHandler as AsyncTaskHandler,
+    )
+    from ._task_view import (
         ConsumerStats as ConsumerStats,
+    )
+    from ._task_view import (
+        HandlerResult as HandlerResult,
     )
     from ._task_view import (
         ReauthenticateTask as ReauthenticateTask,
     )
     from ._task_view import (
         RetryTask as RetryTask,
+    )
+    from ._task_view import (
+        TaskHandler as TaskHandler,
     )
     from ._task_view import (
         TaskKind as TaskKind,
@@ -208,11 +217,14 @@ _EXPORTS: dict[str, str] = {
     "TaskTimeoutError": "._runtime",
     "TaskConsumer": "._sync.consumer",
     "AckResult": "._task_view",
+    "AsyncTaskHandler": "._task_view",
     "ConsumerStats": "._task_view",
+    "HandlerResult": "._task_view",
     "ReauthenticateTask": "._task_view",
     "RetryTask": "._task_view",
     "TaskKind": "._task_view",
     "TaskResult": "._task_view",
+    "TaskHandler": "._task_view",
     "TaskStatus": "._task_view",
     "TaskView": "._task_view",
     "NOT_GIVEN": "._types",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
+from uuid import UUID
 
 from kimono_interop_data_api.models import TaskAck, TaskAckStatus, TaskAckSys
 
@@ -24,7 +25,7 @@ def make_ack(
     status: TaskAckStatus | str,
     message: str | None = None,
     *,
-    app_id: str | None = None,
+    app_id: str | UUID | None = None,
 ) -> TaskAck:
     """A TaskAck for ``task_id``; ValueError if ``status`` is not one the endpoints take
     (in any case, as a handler's return value: ``"SUCCESS"`` is ``success``)."""
@@ -36,6 +37,8 @@ def make_ack(
     ack = TaskAck(task_id=task_id, status=TaskAckStatus(value))
     if message is not None:
         ack.message = message
+    if isinstance(app_id, UUID):
+        app_id = str(app_id)
     if app_id is not None:
         # Both places an ack carries it: `$sys.app_id`, as the vendor's current reference
         # lists it, and `app_id`, where the vendor's driver framework sends it

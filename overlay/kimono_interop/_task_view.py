@@ -32,9 +32,9 @@ import datetime
 import enum
 import json
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from uuid import UUID
 
 from kimono_interop_data_api.models import (
@@ -52,6 +52,9 @@ from ._exceptions import may_have_applied
 from ._ids import canonical_id
 from ._parsing import parse_nested
 from ._secrets import redact_text
+
+if TYPE_CHECKING:
+    from kimono_interop_api.models import TenantInfo
 
 #: The acknowledgement statuses: success, error, retry, reauthenticate.
 TaskStatus = TaskAckStatus
@@ -404,7 +407,23 @@ class TaskResult:
 
     status: TaskStatus | str = TaskStatus.SUCCESS
     message: str | None = None
-    app_id: str | None = None
+    app_id: str | UUID | None = None
+
+
+#: What a task handler returns: ``None`` (success), a status (a ``TaskStatus``, or its
+#: string in any case) or a :class:`TaskResult`. Anything else is refused when the task
+#: is acknowledged (acked ``error``, with the TypeError), so type checkers refuse it.
+HandlerResult = TaskResult | TaskStatus | str | None
+#: A handler of the sync client's consumer (and of the mirror's ``on_other``).
+TaskHandler = Callable[["TaskView"], HandlerResult]
+#: A handler of the async client's consumer: a function, or a coroutine function.
+AsyncTaskHandler = Callable[["TaskView"], HandlerResult | Awaitable[HandlerResult]]
+#: A handler of a consumer of each tenant (``tasks.run_tenants``).
+TenantTaskHandler = Callable[["TenantInfo", "TaskView"], HandlerResult]
+#: A handler of the async client's consumer of each tenant.
+AsyncTenantTaskHandler = Callable[
+    ["TenantInfo", "TaskView"], HandlerResult | Awaitable[HandlerResult]
+]
 
 
 #: Each status as the ack endpoints take it (a plain str; ``.value`` costs more).

@@ -48,6 +48,7 @@ from .._task_view import (
     MAX_UNACKABLE_KEPT,
     AckResult,
     AcksToSend,
+    AsyncTaskHandler,
     BatchAsks,
     ConsumerStats,
     Outcome,
@@ -103,7 +104,7 @@ class AsyncTaskConsumer:
     def __init__(
         self,
         tasks: AsyncTasksBehaviour,
-        handler: Callable[[TaskView], Any],
+        handler: AsyncTaskHandler,
         *,
         tenant_id: str | UUID | None = None,
         driver: str | None = None,

@@ -11,13 +11,12 @@ through a handler.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import httpx
 
-from kimono_interop_api.models import TenantInfo
 from kimono_interop_data_api.models import Task, TaskAck, TaskAckStatus
 
 from .._acks import checked_acks, make_ack
@@ -25,7 +24,13 @@ from .._exceptions import InvalidItemsError
 from .._operations import OPERATIONS
 from .._pagination import OnInvalid, read_items
 from .._parsing import gc_paused, parse_model
-from .._task_view import AckResult, ConsumerStats, TaskView
+from .._task_view import (
+    AckResult,
+    AsyncTaskHandler,
+    AsyncTenantTaskHandler,
+    ConsumerStats,
+    TaskView,
+)
 from .._types import (
     NOT_GIVEN,
     AccountIds,
@@ -140,7 +145,7 @@ class AsyncTasksBehaviour(AsyncResource):
         status: TaskAckStatus | str = TaskAckStatus.SUCCESS,
         *,
         message: str | None = None,
-        app_id: str | None = None,
+        app_id: str | UUID | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
@@ -210,7 +215,7 @@ class AsyncTasksBehaviour(AsyncResource):
         )
 
     def consumer(
-        self, handler: Callable[[TaskView], Any], **options: Unpack[ConsumerOptions]
+        self, handler: AsyncTaskHandler, **options: Unpack[ConsumerOptions]
     ) -> AsyncTaskConsumer:
         """A consumer of this queue (see :class:`AsyncTaskConsumer` for the options).
 
@@ -219,7 +224,7 @@ class AsyncTasksBehaviour(AsyncResource):
         return AsyncTaskConsumer(self, handler, **options)
 
     async def run(
-        self, handler: Callable[[TaskView], Any], **options: Unpack[ConsumerOptions]
+        self, handler: AsyncTaskHandler, **options: Unpack[ConsumerOptions]
     ) -> ConsumerStats:
         """Drain the queue through ``handler``, acknowledging each task; see :meth:`consumer`.
 
@@ -231,7 +236,7 @@ class AsyncTasksBehaviour(AsyncResource):
 
     def tenants_consumer(
         self,
-        handler: Callable[[TenantInfo, TaskView], Any],
+        handler: AsyncTenantTaskHandler,
         *,
         accounts: AccountIds = None,
         integrations: IntegrationNames = None,
@@ -250,7 +255,7 @@ class AsyncTasksBehaviour(AsyncResource):
 
     async def run_tenants(
         self,
-        handler: Callable[[TenantInfo, TaskView], Any],
+        handler: AsyncTenantTaskHandler,
         *,
         accounts: AccountIds = None,
         integrations: IntegrationNames = None,

@@ -22,8 +22,8 @@ import functools
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, cast
 
 import anyio
 
@@ -32,7 +32,7 @@ from kimono_interop_api.models import TenantInfo
 from .._constants import MAX_POLL_INTERVAL, POLL_INTERVAL
 from .._exceptions import KimonoError, is_transient
 from .._runtime import AsyncRuntime, HandlerInterrupted, is_async_handler
-from .._task_view import ConsumerStats, TaskView
+from .._task_view import AsyncTenantTaskHandler, ConsumerStats, TaskView
 from .._types import AccountIds, ConsumerOptions, IntegrationNames
 from .consumer import AsyncTaskConsumer
 
@@ -62,7 +62,7 @@ class AsyncTenantsConsumer:
     def __init__(
         self,
         client: AsyncKimonoClient,
-        handler: Callable[[TenantInfo, TaskView], Any],
+        handler: AsyncTenantTaskHandler,
         *,
         accounts: AccountIds = None,
         integrations: IntegrationNames = None,
@@ -213,8 +213,10 @@ class AsyncTenantsConsumer:
         for_tenant: Callable[[TaskView], Any] = functools.partial(handler, tenant)
         if is_async_handler(handler):
             # Kept a coroutine function, so the consumer awaits it instead of using a thread.
+            coroutine = cast("Callable[[TenantInfo, TaskView], Awaitable[Any]]", handler)
+
             async def call(task: TaskView) -> Any:
-                return await handler(tenant, task)
+                return await coroutine(tenant, task)
 
             for_tenant = call
 

@@ -33,7 +33,7 @@ class AdminTasksBehaviour(Resource):
         status: TaskAckStatus | str = TaskAckStatus.SUCCESS,
         *,
         message: str | None = None,
-        app_id: str | None = None,
+        app_id: str | UUID | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,

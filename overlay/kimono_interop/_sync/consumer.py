@@ -55,6 +55,7 @@ from .._task_view import (
     Outcome,
     ReauthenticateTask,
     RetryTask,
+    TaskHandler,
     TaskStatus,
     TaskView,
     UnackableSeen,
@@ -105,7 +106,7 @@ class TaskConsumer:
     def __init__(
         self,
         tasks: TasksBehaviour,
-        handler: Callable[[TaskView], Any],
+        handler: TaskHandler,
         *,
         tenant_id: str | UUID | None = None,
         driver: str | None = None,

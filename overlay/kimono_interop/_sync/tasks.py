@@ -13,13 +13,12 @@ through a handler.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import httpx
 
-from kimono_interop_api.models import TenantInfo
 from kimono_interop_data_api.models import Task, TaskAck, TaskAckStatus
 
 from .._acks import checked_acks, make_ack
@@ -27,7 +26,13 @@ from .._exceptions import InvalidItemsError
 from .._operations import OPERATIONS
 from .._pagination import OnInvalid, read_items
 from .._parsing import gc_paused, parse_model
-from .._task_view import AckResult, ConsumerStats, TaskView
+from .._task_view import (
+    AckResult,
+    ConsumerStats,
+    TaskHandler,
+    TaskView,
+    TenantTaskHandler,
+)
 from .._types import (
     NOT_GIVEN,
     AccountIds,
@@ -142,7 +147,7 @@ class TasksBehaviour(Resource):
         status: TaskAckStatus | str = TaskAckStatus.SUCCESS,
         *,
         message: str | None = None,
-        app_id: str | None = None,
+        app_id: str | UUID | None = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         timeout: Timeout = NOT_GIVEN,
@@ -211,18 +216,14 @@ class TasksBehaviour(Resource):
             maybe_applied=maybe_applied,
         )
 
-    def consumer(
-        self, handler: Callable[[TaskView], Any], **options: Unpack[ConsumerOptions]
-    ) -> TaskConsumer:
+    def consumer(self, handler: TaskHandler, **options: Unpack[ConsumerOptions]) -> TaskConsumer:
         """A consumer of this queue (see :class:`TaskConsumer` for the options).
 
         Keep it to call ``stop()`` from elsewhere; ``consumer.run()`` drains.
         """
         return TaskConsumer(self, handler, **options)
 
-    def run(
-        self, handler: Callable[[TaskView], Any], **options: Unpack[ConsumerOptions]
-    ) -> ConsumerStats:
+    def run(self, handler: TaskHandler, **options: Unpack[ConsumerOptions]) -> ConsumerStats:
         """Drain the queue through ``handler``, acknowledging each task; see :meth:`consumer`.
 
         Options: ``tenant_id``, ``driver``, ``schema``, ``stop_when_empty``,
@@ -233,7 +234,7 @@ class TasksBehaviour(Resource):
 
     def tenants_consumer(
         self,
-        handler: Callable[[TenantInfo, TaskView], Any],
+        handler: TenantTaskHandler,
         *,
         accounts: AccountIds = None,
         integrations: IntegrationNames = None,
@@ -252,7 +253,7 @@ class TasksBehaviour(Resource):
 
     def run_tenants(
         self,
-        handler: Callable[[TenantInfo, TaskView], Any],
+        handler: TenantTaskHandler,
         *,
         accounts: AccountIds = None,
         integrations: IntegrationNames = None,

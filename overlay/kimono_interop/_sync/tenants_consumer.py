@@ -24,15 +24,15 @@ import functools
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from kimono_interop_api.models import TenantInfo
 
 from .._constants import MAX_POLL_INTERVAL, POLL_INTERVAL
 from .._exceptions import KimonoError, is_transient
 from .._runtime import HandlerInterrupted, Runtime, is_async_handler
-from .._task_view import ConsumerStats, TaskView
+from .._task_view import ConsumerStats, TaskView, TenantTaskHandler
 from .._types import AccountIds, ConsumerOptions, IntegrationNames
 from .consumer import TaskConsumer
 
@@ -62,7 +62,7 @@ class TenantsConsumer:
     def __init__(
         self,
         client: KimonoClient,
-        handler: Callable[[TenantInfo, TaskView], Any],
+        handler: TenantTaskHandler,
         *,
         accounts: AccountIds = None,
         integrations: IntegrationNames = None,
@@ -213,8 +213,10 @@ class TenantsConsumer:
         for_tenant: Callable[[TaskView], Any] = functools.partial(handler, tenant)
         if is_async_handler(handler):
             # Kept a coroutine function, so the consumer awaits it instead of using a thread.
+            coroutine = cast("Callable[[TenantInfo, TaskView], Awaitable[Any]]", handler)
+
             def call(task: TaskView) -> Any:
-                return handler(tenant, task)
+                return coroutine(tenant, task)
 
             for_tenant = call
 

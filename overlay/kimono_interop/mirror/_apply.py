@@ -24,7 +24,7 @@ from .._json import dumps_line
 from .._logging import sdk_logger
 from .._references import ref_id
 from .._secrets import redact_text
-from .._task_view import TaskKind, TaskView, outcome_of_error, outcome_of_result
+from .._task_view import TaskHandler, TaskKind, TaskView, outcome_of_error, outcome_of_result
 from . import _schema as t
 from ._model import FINAL_RESULTS, Change, Result, TaskOutcome
 from ._store import (
@@ -42,7 +42,7 @@ log = sdk_logger("kimono_interop.mirror")
 OnChange = Callable[[sa.Connection, Change], None]
 #: What handles tasks that are not roster changes; its return value is the ack, as a
 #: consumer handler's is (None: success).
-OnOther = Callable[[TaskView], object]
+OnOther = TaskHandler
 #: Called first in every apply transaction, with its connection and the tasks it is about to
 #: apply; raising refuses the whole transaction (the fleet checks its tenant lease here).
 Fence = Callable[[sa.Connection, Sequence[TaskView]], None]
