@@ -9,6 +9,7 @@ from uuid import UUID
 import httpx
 
 if TYPE_CHECKING:
+    from ._retry import RetryPolicy
     from ._task_view import TaskView
 
 
@@ -38,6 +39,26 @@ AsyncSleep = Callable[[float], Awaitable[None]]
 AccountIds = str | Iterable[str | UUID] | None
 #: Integrations to filter tenants by: names, as an iterable or one comma-separated string.
 IntegrationNames = str | Iterable[str] | None
+
+
+class ClientSettings(TypedDict, total=False):
+    """The settings of :class:`~kimono_interop.KimonoClient` and ``AsyncKimonoClient``
+    but ``transport`` (each client's own kind), by keyword: what ``from_env`` and a fleet
+    ``Worker`` pass on, so that a type checker refuses a misspelt one (``timout=5``),
+    which failed only at run time. The constructors say what each does (a test keeps
+    the names equal to theirs)."""
+
+    client_id: str | None
+    client_secret: str | None
+    base_url: str | None
+    token_url: str | None
+    auth: httpx.Auth | None
+    timeout: float | httpx.Timeout | None
+    max_retries: int
+    retry: RetryPolicy | None
+    headers: Mapping[str, str] | None
+    deadline: float | NotGiven | None
+    max_response_size: int
 
 
 class ConsumerOptions(TypedDict, total=False):

@@ -16,6 +16,7 @@ USER_CODE = """
 from uuid import uuid4
 
 from kimono_interop import AsyncKimonoClient, KimonoClient, TaskResult, TaskStatus, TaskView
+from kimono_interop.fleet import Worker
 from kimono_interop.mirror import Mirror
 
 
@@ -51,6 +52,15 @@ def main(kimono: KimonoClient) -> None:
     Mirror.open("m.db", on_other=done)  # refused
 
 
+def settings() -> None:
+    KimonoClient.from_env(timeout=5, max_retries=1)
+    KimonoClient.from_env(timout=5)  # refused
+    AsyncKimonoClient.from_env(base_url="http://127.0.0.1:8080", deadline=None)
+    AsyncKimonoClient.from_env(max_retries="2")  # refused
+    Worker("postgresql://u@h/db", concurrency=4, client_id="c", client_secret="s")
+    Worker("postgresql://u@h/db", concurency=4)  # refused
+
+
 async def amain(kimono: AsyncKimonoClient) -> None:
     await kimono.tasks.run(later, stop_when_empty=True)
     await kimono.tasks.run(nothing, stop_when_empty=True)
@@ -62,7 +72,7 @@ def test_a_handler_s_mistakes_are_refused_and_what_works_is_not(tmp_path: Path) 
     """A handler's return type was ``Any``: one returning ``bool`` passed the checker, and
     each task was acked ``error`` at run time; an ``app_id`` given as a ``UUID``, which
     works, was refused."""
-    module = tmp_path / "driver.py"
+    module = tmp_path / "typed_api_user_code.py"
     module.write_text(USER_CODE)
     found = subprocess.run(
         [sys.executable, "-m", "mypy", "--no-error-summary", "--show-error-codes", str(module)],
@@ -77,7 +87,21 @@ def test_a_handler_s_mistakes_are_refused_and_what_works_is_not(tmp_path: Path) 
     errors = {
         int(line.split(":")[1]): line
         for line in found.stdout.splitlines()
-        if line.startswith(str(module)) and ": error:" in line
+        # (by name: mypy's cache may name the file where an earlier run wrote it)
+        if Path(line.split(":", 1)[0]).name == module.name and ": error:" in line
     }
     assert set(errors) == refused, "\n".join(errors.values())
-    assert all("arg-type" in errors[number] for number in refused)
+    assert all("[arg-type]" in errors[n] or "[call-arg]" in errors[n] for n in refused)
+
+
+def test_the_client_settings_type_names_each_setting_of_the_clients() -> None:
+    """``ClientSettings`` (what ``from_env`` and a fleet ``Worker`` pass on) names the
+    constructors' keyword settings, but ``transport``, each client's own kind."""
+    import inspect
+
+    from kimono_interop import AsyncKimonoClient, KimonoClient
+    from kimono_interop._types import ClientSettings
+
+    for client in (KimonoClient, AsyncKimonoClient):
+        parameters = set(inspect.signature(client.__init__).parameters) - {"self", "transport"}
+        assert set(ClientSettings.__annotations__) == parameters

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -43,10 +43,13 @@ from .._transports import (
     new_transport,
     no_cookies,
 )
-from .._types import NOT_GIVEN, NotGiven, Timeout
+from .._types import NOT_GIVEN, ClientSettings, NotGiven, Timeout
 from .._version import __version__
 from ._sender import Sender
 from .resources import Resources
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack  # typing.Unpack from Python 3.11
 
 
 class KimonoClient(Resources):
@@ -182,11 +185,16 @@ class KimonoClient(Resources):
         }
 
     @classmethod
-    def from_env(cls, **overrides: Any) -> KimonoClient:
+    def from_env(
+        cls,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        **overrides: Unpack[ClientSettings],
+    ) -> KimonoClient:
         """The same as the constructor, which reads KIMONO_CLIENT_ID, KIMONO_CLIENT_SECRET,
         KIMONO_BASE_URL and KIMONO_TOKEN_URL for every setting not given; kept as an
         explicit name for code that wants to say where its settings come from."""
-        return cls(**overrides)
+        return cls(transport=transport, **overrides)
 
     def for_tenant(self, tenant: TenantInfo | Mapping[str, Any]) -> KimonoClient:
         """A client that acts as ``tenant``, using the credentials in its ``auth``.

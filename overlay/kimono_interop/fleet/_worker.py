@@ -25,7 +25,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import httpx
@@ -51,6 +51,7 @@ from .._exceptions import InvalidItem, KimonoError, is_transient
 from .._logging import sdk_logger
 from .._task_view import AcksToSend, TaskKind, TaskView
 from .._transports import new_async_transport
+from .._types import ClientSettings
 from .._validation import validate_positive
 from ..mirror._apply import Applier
 from ..mirror._mirror import inbox_prune_interval, retention_period
@@ -58,6 +59,9 @@ from ..mirror._mirror import prune as prune_mirror
 from ..mirror._model import Result, TaskOutcome
 from ..mirror._store import first_line, is_store_error, pg_connect_timeout
 from . import _schema as fleet_tables
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack  # typing.Unpack from Python 3.11
 from ._health import HealthServer
 from ._leases import Lease, LeaseLost, Leases
 from ._store import create_engine, migrate
@@ -333,7 +337,8 @@ class Worker:
         health_host: str = "127.0.0.1",
         tracer_provider: trace.TracerProvider | None = None,
         meter_provider: metrics.MeterProvider | None = None,
-        **client_settings: Any,
+        transport: httpx.AsyncBaseTransport | None = None,
+        **client_settings: Unpack[ClientSettings],
     ) -> None:
         for name, count in (("concurrency", concurrency), ("ack_every", ack_every)):
             if not isinstance(count, int) or count < 1:
@@ -398,7 +403,7 @@ class Worker:
         self.telemetry = Telemetry(tracer_provider, meter_provider)
         self.gate = RateGate()
         self.transport = FleetTransport(
-            client_settings.pop("transport", None) or new_async_transport(),
+            transport or new_async_transport(),
             self.gate,
             self.telemetry,
             self.stats,
